@@ -1,0 +1,37 @@
+//! Use from a `build.rs`: generate the models of a spec into `OUT_DIR` and `include!` them.
+//!
+//! ```ignore
+//! // build.rs
+//! fn main() {
+//!     specforge::build::generate_models("api.yaml", "api_models.rs").unwrap();
+//! }
+//! // src/lib.rs
+//! pub mod api {
+//!     include!(concat!(env!("OUT_DIR"), "/api_models.rs"));
+//! }
+//! ```
+//! The including crate needs `serde` (with `derive`) and `serde_json`, plus `chrono`, `url` or `uuid` when the
+//! spec uses those formats.
+
+use std::path::{Path, PathBuf};
+
+use crate::{Failure, Options, generate_models_module};
+
+/// Generates the models of `spec` into `$OUT_DIR/file_name`, prints warnings as `cargo:warning` lines and tells
+/// Cargo to rerun when the spec changes. Returns the path written.
+pub fn generate_models(spec: impl AsRef<Path>, file_name: &str) -> Result<PathBuf, Failure> {
+    let spec = spec.as_ref();
+    println!("cargo:rerun-if-changed={}", spec.display());
+    let (source, warnings) = generate_models_module(&Options::new(spec))?;
+    for warning in warnings {
+        println!("cargo:warning={}", warning.to_string().replace('\n', " "));
+    }
+    let out_dir = std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| Failure {
+        diagnostics: vec![crate::Diagnostic::error(spec, "", "OUT_DIR is not set: call this from a build script")],
+    })?;
+    let path = out_dir.join(file_name);
+    std::fs::write(&path, source).map_err(|e| Failure {
+        diagnostics: vec![crate::Diagnostic::error(&path, "", format!("cannot write: {e}"))],
+    })?;
+    Ok(path)
+}

@@ -1,0 +1,116 @@
+//! Diagnostics: what specforge reports about an input document.
+//!
+//! Every problem found while loading or lowering a spec becomes a [`Diagnostic`] that names the file, the JSON
+//! pointer into the document and, where it can be found, the line. Lowering collects them instead of stopping at
+//! the first, so `specforge check` can list every problem at once.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Generation goes on; the output degrades gracefully (for example to `serde_json::Value`).
+    Warning,
+    /// The document cannot be turned into code; nothing is written.
+    Error,
+}
+
+/// One problem in an input document, with its location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Warning or error.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The file the problem is in.
+    pub file: PathBuf,
+    /// JSON pointer (RFC 6901) to the offending node, e.g. `#/paths/~1pets/get`; empty for the whole document.
+    pub pointer: String,
+    /// 1-based line and column in `file`, where known.
+    pub line_col: Option<(usize, usize)>,
+}
+
+impl Diagnostic {
+    /// An error at `pointer` in `file`.
+    pub fn error(file: &Path, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, file, pointer, message)
+    }
+
+    /// A warning at `pointer` in `file`.
+    pub fn warning(file: &Path, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, file, pointer, message)
+    }
+
+    fn new(severity: Severity, file: &Path, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { severity, message: message.into(), file: file.to_path_buf(), pointer: pointer.into(), line_col: None }
+    }
+
+    /// Sets the line and column.
+    pub fn at_line(mut self, line: usize, column: usize) -> Self {
+        self.line_col = Some((line, column));
+        self
+    }
+
+    /// Whether this diagnostic stops generation.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// Renders like rustc: `error: message`, then `  --> file:line:col`, then the JSON pointer.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
+        match self.line_col {
+            Some((line, column)) => writeln!(f, "  --> {}:{line}:{column}", self.file.display())?,
+            None => writeln!(f, "  --> {}", self.file.display())?,
+        }
+        if self.pointer.is_empty() {
+            write!(f, "   = at the document root")
+        } else {
+            write!(f, "   = at {}", self.pointer)
+        }
+    }
+}
+
+/// Escapes one JSON pointer reference token (RFC 6901: `~` → `~0`, `/` → `~1`).
+pub fn escape_pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Builds a JSON pointer `#/a/b` from unescaped tokens.
+pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::from("#");
+    for token in tokens {
+        out.push('/');
+        out.push_str(&escape_pointer_token(token));
+    }
+    out
+}
+
+/// Appends one unescaped token to a JSON pointer.
+pub fn child(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", escape_pointer_token(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_escape_slashes_and_tildes() {
+        assert_eq!(pointer(["paths", "/pets/{id}", "get"]), "#/paths/~1pets~1{id}/get");
+        assert_eq!(child("#/components", "a~b"), "#/components/a~0b");
+    }
+
+    #[test]
+    fn display_names_file_line_and_pointer() {
+        let d = Diagnostic::error(Path::new("api.yaml"), "#/paths", "bad").at_line(3, 5);
+        assert_eq!(d.to_string(), "error: bad\n  --> api.yaml:3:5\n   = at #/paths");
+    }
+}

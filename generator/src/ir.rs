@@ -1,0 +1,444 @@
+//! The intermediate representation: plain data with every decision made (names, types, boxing, tagging, which
+//! dependencies the output needs). Lowering builds it from the spec; the emitters only read it.
+
+/// Index of a [`TypeDef`] in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// One API: the types of the models crate and the operations of the client crate.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `servers[*].url`, with variables substituted by their defaults.
+    pub servers: Vec<String>,
+    /// Every named type, in a stable order.
+    pub types: Vec<TypeDef>,
+    /// Every operation, in document order.
+    pub operations: Vec<Operation>,
+    /// Security schemes used by at least one operation.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+impl Api {
+    /// The type with id `id`.
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// Whether any type (or anything it contains) uses `primitive`.
+    pub fn uses(&self, primitive: Primitive) -> bool {
+        let in_type = |ty: &TypeRef| ty.mentions(primitive);
+        self.types.iter().any(|def| match &def.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter().any(|f| in_type(&f.ty)) || s.additional.as_ref().is_some_and(in_type)
+            }
+            TypeKind::Union(u) => u.variants.iter().any(|v| v.payload.as_ref().is_some_and(in_type)),
+            TypeKind::Alias(ty) => in_type(ty),
+            TypeKind::BoundedMap(m) => in_type(&m.value),
+            TypeKind::StringEnum(_) | TypeKind::ConstrainedString(_) => false,
+        })
+    }
+
+    /// Whether any type validates constraints (and so needs the support module).
+    pub fn has_constrained_types(&self) -> bool {
+        self.types
+            .iter()
+            .any(|def| matches!(def.kind, TypeKind::ConstrainedString(_) | TypeKind::BoundedMap(_)))
+    }
+}
+
+/// A named type of the models crate.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust name (`UpperCamelCase`).
+    pub name: String,
+    /// The schema's name in the spec, for docs and diagnostics.
+    pub spec_name: String,
+    /// Rustdoc text (the schema's title and description).
+    pub doc: Option<String>,
+    /// What the type is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enum; unknown values are kept.
+    StringEnum(StringEnum),
+    /// `oneOf`/`anyOf`.
+    Union(Union),
+    /// A string with `minLength`/`maxLength`/`pattern`, validated on construction and deserialization.
+    ConstrainedString(StringConstraints),
+    /// A map with `minProperties`/`maxProperties` or key-length limits, validated likewise.
+    BoundedMap(BoundedMap),
+    /// A named schema that is just another type (`type Tags = Vec<String>`).
+    Alias(TypeRef),
+}
+
+/// An object type.
+#[derive(Debug, Clone)]
+pub struct Struct {
+    /// Properties, in document order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties: false`: unknown fields are rejected.
+    pub deny_unknown_fields: bool,
+    /// `additionalProperties: true` or a schema next to properties: unknown fields are kept in a map of this type.
+    pub additional: Option<TypeRef>,
+}
+
+/// Whether a field must be present and whether it may be null: three different things.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Required and not nullable: `T`.
+    Required,
+    /// Required but nullable: `Option<T>`, always serialized (`null` when `None`).
+    RequiredNullable,
+    /// Optional (nullable or not): `Option<T>`, omitted when `None`.
+    Optional,
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust name (`snake_case`, maybe `r#type`).
+    pub name: String,
+    /// The property name on the wire.
+    pub json_name: String,
+    /// Rustdoc text.
+    pub doc: Option<String>,
+    /// The field's value type (without the `Option` that [`Presence`] adds).
+    pub ty: TypeRef,
+    /// Required/nullable.
+    pub presence: Presence,
+    /// Boxed to break a cycle of types that would otherwise have infinite size.
+    pub boxed: bool,
+    /// Holds a secret: redacted in `Debug`.
+    pub secret: bool,
+}
+
+/// A string enum.
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    /// Known values.
+    pub variants: Vec<EnumVariant>,
+    /// Name of the variant that keeps values not listed in the spec.
+    pub unknown_variant: String,
+}
+
+/// One value of a [`StringEnum`].
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// Rust name.
+    pub name: String,
+    /// The value on the wire.
+    pub value: String,
+}
+
+/// How a union is told apart on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tagging {
+    /// `discriminator`: the named property holds the tag (`#[serde(tag = "…")]`).
+    Internal(String),
+    /// Single-key objects: the key is the tag (serde's default).
+    External,
+    /// Tried in order (`#[serde(untagged)]`).
+    Untagged,
+}
+
+/// A `oneOf`/`anyOf` type.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// Tagging.
+    pub tagging: Tagging,
+    /// Variants, in document order.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One variant of a [`Union`].
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// Rust name.
+    pub name: String,
+    /// Tag value or key (internal/external tagging); unused when untagged.
+    pub tag: String,
+    /// The variant's content; `None` for an empty object (`{"snapshot": {}}`).
+    pub payload: Option<TypeRef>,
+    /// Boxed to break a cycle.
+    pub boxed: bool,
+    /// Rustdoc text.
+    pub doc: Option<String>,
+}
+
+/// Limits of a constrained string.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StringConstraints {
+    /// `minLength`, in characters.
+    pub min_length: Option<u64>,
+    /// `maxLength`, in characters.
+    pub max_length: Option<u64>,
+}
+
+/// A map with limits.
+#[derive(Debug, Clone)]
+pub struct BoundedMap {
+    /// Value type.
+    pub value: TypeRef,
+    /// `minProperties`.
+    pub min_properties: Option<u64>,
+    /// `maxProperties`.
+    pub max_properties: Option<u64>,
+    /// Limits on keys (`x-propertyNames`, since OpenAPI 3.0 has no `propertyNames`).
+    pub key: StringConstraints,
+}
+
+/// Leaf types that pull in a dependency or need special handling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Primitive {
+    /// `format: uuid` → `uuid::Uuid`.
+    Uuid,
+    /// `format: date-time` → `chrono::DateTime<Utc>`.
+    DateTime,
+    /// `format: date` → `chrono::NaiveDate`.
+    Date,
+    /// `format: uri` → `url::Url`.
+    Url,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    /// A type of the models crate.
+    Named(TypeId),
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// A leaf type from a dependency.
+    Primitive(Primitive),
+    /// Any JSON value (`{}` or an unsupported construct).
+    Any,
+    /// A JSON object of unknown shape (`type: object` with no properties).
+    Object,
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Whether `primitive` occurs anywhere in this type.
+    pub fn mentions(&self, primitive: Primitive) -> bool {
+        match self {
+            TypeRef::Primitive(p) => *p == primitive,
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.mentions(primitive),
+            _ => false,
+        }
+    }
+
+    /// The named type this refers to directly (not through a `Vec` or map), if any.
+    pub fn direct_named(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+/// One operation: becomes one async method of the client.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Rust method name (`snake_case`).
+    pub method_name: String,
+    /// Prefix for the operation's own types (`CreateConnector` → `CreateConnectorResponse`).
+    pub type_prefix: String,
+    /// `operationId`, or the one synthesized from method and path.
+    pub operation_id: String,
+    /// HTTP method.
+    pub method: Method,
+    /// The path template, e.g. `/api/v1/connectors/{id}`.
+    pub path: String,
+    /// The path split into literal text and parameters, segment by segment.
+    pub path_segments: Vec<Vec<PathPiece>>,
+    /// Rustdoc text (summary and description).
+    pub doc: Option<String>,
+    /// Parameters, path ones first in path order, then the rest in document order.
+    pub params: Vec<Param>,
+    /// Request body.
+    pub body: Option<RequestBody>,
+    /// Documented responses, in document order.
+    pub responses: Vec<Response>,
+    /// Alternatives (OR) of scheme sets (AND), as indices into [`Api::security_schemes`]; empty means none.
+    pub security: Vec<Vec<usize>>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// A piece of one path segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPiece {
+    /// Literal text.
+    Literal(String),
+    /// A path parameter, by index into [`Operation::params`].
+    Param(usize),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the URL path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Rust name.
+    pub name: String,
+    /// Name on the wire.
+    pub api_name: String,
+    /// Location.
+    pub location: ParamLocation,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Whether it must be given.
+    pub required: bool,
+    /// For arrays in the query: one `name=value` pair per item (`explode: true`, the default) or one
+    /// comma-separated value.
+    pub explode: bool,
+    /// Rustdoc text.
+    pub doc: Option<String>,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MediaKind {
+    /// `application/json` or `*+json`; the exact media type is kept.
+    Json(String),
+    /// Anything else: sent or read as raw bytes with this media type.
+    Raw(String),
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// Encoding.
+    pub media: MediaKind,
+    /// Type (for JSON).
+    pub ty: TypeRef,
+    /// Whether the body must be sent.
+    pub required: bool,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// `2XX` and friends: the hundreds digit.
+    Range(u16),
+    /// `default`: any status not listed.
+    Default,
+}
+
+impl StatusMatch {
+    /// Whether this response is a success (2xx).
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusMatch::Code(code) => (200..300).contains(&code),
+            StatusMatch::Range(hundreds) => hundreds == 2,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
+/// A documented response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Status(es) covered.
+    pub status: StatusMatch,
+    /// Variant name in the operation's response or error enum (`Created`, `UnprocessableEntity`).
+    pub variant: String,
+    /// The body, if the response has one we decode.
+    pub body: Option<ResponseBody>,
+    /// Rustdoc text (the response's description).
+    pub doc: Option<String>,
+}
+
+/// A response body.
+#[derive(Debug, Clone)]
+pub struct ResponseBody {
+    /// Encoding.
+    pub media: MediaKind,
+    /// Type (for JSON).
+    pub ty: TypeRef,
+}
+
+/// A security scheme from `components.securitySchemes`.
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// Name in the spec.
+    pub spec_name: String,
+    /// Rust name of the setter's stem (`bearer_auth` → `with_bearer_auth`).
+    pub name: String,
+    /// What credentials it takes and how they are sent.
+    pub kind: SchemeKind,
+    /// Rustdoc text.
+    pub doc: Option<String>,
+}
+
+/// How a scheme sends credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>` (also used for OAuth2 and OpenID Connect access tokens).
+    Bearer,
+    /// `Authorization: Basic base64(user:password)`.
+    Basic,
+    /// An API key sent as-is in a header.
+    ApiKeyHeader(String),
+    /// An API key in the query string.
+    ApiKeyQuery(String),
+    /// An API key in a cookie.
+    ApiKeyCookie(String),
+}

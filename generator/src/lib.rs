@@ -1,0 +1,141 @@
+//! specforge: OpenAPI 3.0 → Rust. For each API it emits a **models crate** (serde types only) and a **client
+//! crate** (an async reqwest client over those models).
+//!
+//! The pipeline is `load` (parse YAML/JSON, apply overlays, check the version) → `lower` (spec → [`ir::Api`], the
+//! only stage that reports input problems) → `emit` (IR → tokens) → render (prettyplease). Three front ends share
+//! this library: the `specforge` CLI, `cargo xtask regenerate`, and [`build::generate_models`] for `build.rs`.
+//!
+//! ```no_run
+//! let generated = specforge::generate(&specforge::Options::new("specs/supermetal.yaml")).unwrap();
+//! generated.write_into(std::path::Path::new("out")).unwrap();
+//! ```
+
+pub mod build;
+pub mod diagnostic;
+mod emit;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+mod output;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use heck::ToKebabCase;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use output::CrateFiles;
+
+/// What to generate from.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The OpenAPI document (YAML or JSON).
+    pub spec: PathBuf,
+    /// OpenAPI Overlay 1.0 documents applied in order before parsing.
+    pub overlays: Vec<PathBuf>,
+    /// Crate name stem (`<name>-models`, `<name>-client`); defaults from the spec's title.
+    pub name: Option<String>,
+}
+
+impl Options {
+    /// Options for `spec` with no overlays and the default name.
+    pub fn new(spec: impl Into<PathBuf>) -> Self {
+        Self { spec: spec.into(), overlays: Vec::new(), name: None }
+    }
+}
+
+/// Generation failed; the diagnostics say why (at least one is an error).
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// Every problem found, errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rendered: Vec<String> = self.diagnostics.iter().map(ToString::to_string).collect();
+        f.write_str(&rendered.join("\n"))
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// The generated crates of one API.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Crate name stem.
+    pub name: String,
+    /// The models crate.
+    pub models: CrateFiles,
+    /// The client crate.
+    pub client: CrateFiles,
+    /// Warnings found on the way (generation went on).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Generated {
+    /// Writes both crates into `out_dir` (each atomically).
+    pub fn write_into(&self, out_dir: &Path) -> std::io::Result<()> {
+        self.models.write_into(out_dir)?;
+        self.client.write_into(out_dir)
+    }
+}
+
+/// Loads and lowers a spec: the API and all diagnostics, or the diagnostics that stopped it.
+fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>), Failure> {
+    let spec = load::load(&options.spec, &options.overlays).map_err(|diagnostics| Failure { diagnostics })?;
+    match lower::lower(&spec) {
+        (Some(api), diagnostics) => Ok((api, diagnostics)),
+        (None, diagnostics) => Err(Failure { diagnostics }),
+    }
+}
+
+/// Every problem in a spec, errors and warnings, without generating anything.
+pub fn check(options: &Options) -> Vec<Diagnostic> {
+    match load_and_lower(options) {
+        Ok((_, diagnostics)) | Err(Failure { diagnostics }) => diagnostics,
+    }
+}
+
+/// The crate name stem for a spec title: `AI Squared API` → `ai-squared-api`.
+pub fn default_name(title: &str) -> String {
+    let name = naming::value_name(title).trim_start_matches("r#").to_kebab_case();
+    if name.is_empty() { "api".to_string() } else { name }
+}
+
+/// Generates the models and client crates (in memory).
+pub fn generate(options: &Options) -> Result<Generated, Failure> {
+    let (api, warnings) = load_and_lower(options)?;
+    let name = options.name.clone().unwrap_or_else(|| default_name(&api.title));
+    let render = |tokens| {
+        emit::render(tokens).map_err(|e| Failure {
+            diagnostics: vec![Diagnostic::error(&options.spec, "", format!("internal error: specforge produced invalid Rust ({e}); please report this with the spec"))],
+        })
+    };
+    let models_lib = render(emit::models_file(&api, emit::ModelsLayout::Crate))?;
+    let models_crate_ident = format!("{name}-models").replace('-', "_");
+    let client_lib = render(emit::client_file(&api, &models_crate_ident))?;
+    Ok(Generated {
+        models: output::models_crate(&api, &name, models_lib),
+        client: output::client_crate(&api, &name, client_lib),
+        name,
+        warnings,
+    })
+}
+
+/// Generates only the models, as one self-contained Rust file for `include!` (what [`build::generate_models`]
+/// writes).
+pub fn generate_models_module(options: &Options) -> Result<(String, Vec<Diagnostic>), Failure> {
+    let (api, warnings) = load_and_lower(options)?;
+    let source = emit::render(emit::models_file(&api, emit::ModelsLayout::Module)).map_err(|e| Failure {
+        diagnostics: vec![Diagnostic::error(&options.spec, "", format!("internal error: specforge produced invalid Rust ({e})"))],
+    })?;
+    Ok((source, warnings))
+}
+
+/// The spec with its overlays applied, as pretty JSON (what validators and mock servers should read).
+pub fn merged_document(options: &Options) -> Result<String, Failure> {
+    let value = load::load_merged_json(&options.spec, &options.overlays).map_err(|diagnostics| Failure { diagnostics })?;
+    serde_json::to_string_pretty(&value).map_err(|e| Failure { diagnostics: vec![Diagnostic::error(&options.spec, "", e.to_string())] })
+}

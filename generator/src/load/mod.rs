@@ -1,0 +1,124 @@
+//! Load: read a spec file (YAML or JSON), apply overlays, check the OpenAPI version and parse it into
+//! [`openapiv3::OpenAPI`]. Every failure is a [`Diagnostic`] with the file, JSON pointer and line where known.
+
+mod locate;
+mod overlay;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, child};
+pub use locate::Locator;
+
+/// A parsed spec with what is needed to point back into its source.
+pub struct LoadedSpec {
+    /// The OpenAPI document, after overlays.
+    pub document: openapiv3::OpenAPI,
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Finds the line of a JSON pointer in the file's text.
+    pub locator: Locator,
+}
+
+/// Reads and parses `path`, applies `overlays` in order, and parses the result as OpenAPI 3.0.
+pub fn load(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpec, Vec<Diagnostic>> {
+    let (mut value, locator) = read_document(path).map_err(|d| vec![d])?;
+    for overlay_path in overlays {
+        let (overlay, overlay_locator) = read_document(overlay_path).map_err(|d| vec![d])?;
+        overlay::apply(&mut value, &overlay, overlay_path)
+            .map_err(|diagnostics| diagnostics.into_iter().map(|d| overlay_locator.place(d)).collect::<Vec<_>>())?;
+    }
+    check_version(&value, path).map_err(|d| vec![locator.place(d)])?;
+    let document = parse_openapi(value, path).map_err(|d| vec![locator.place(d)])?;
+    Ok(LoadedSpec { document, path: path.to_path_buf(), locator })
+}
+
+/// Reads a spec and its overlays and returns the merged document as JSON, without parsing it as OpenAPI.
+pub fn load_merged_json(path: &Path, overlays: &[PathBuf]) -> Result<Value, Vec<Diagnostic>> {
+    let (mut value, _) = read_document(path).map_err(|d| vec![d])?;
+    for overlay_path in overlays {
+        let (overlay, _) = read_document(overlay_path).map_err(|d| vec![d])?;
+        overlay::apply(&mut value, &overlay, overlay_path)?;
+    }
+    Ok(value)
+}
+
+/// Reads a YAML or JSON file into a JSON value. `.json` files are parsed as JSON (better errors); anything else as
+/// YAML, which also accepts JSON.
+fn read_document(path: &Path) -> Result<(Value, Locator), Diagnostic> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diagnostic::error(path, "", format!("cannot read the file: {e}")))?;
+    let is_json = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
+    let value = if is_json {
+        serde_json::from_str::<Value>(&text).map_err(|e| {
+            Diagnostic::error(path, "", format!("invalid JSON: {e}")).at_line(e.line(), e.column())
+        })?
+    } else {
+        serde_norway::from_str::<Value>(&text).map_err(|e| {
+            let diagnostic = Diagnostic::error(path, "", format!("invalid YAML: {e}"));
+            match e.location() {
+                Some(location) => diagnostic.at_line(location.line(), location.column()),
+                None => diagnostic,
+            }
+        })?
+    };
+    if !value.is_object() {
+        return Err(Diagnostic::error(path, "", "the document is not an object (a mapping at the top level)"));
+    }
+    Ok((value, Locator::new(text)))
+}
+
+/// Accepts OpenAPI 3.0.x and rejects everything else with a message that says what the document is.
+fn check_version(value: &Value, path: &Path) -> Result<(), Diagnostic> {
+    if let Some(swagger) = value.get("swagger") {
+        return Err(Diagnostic::error(
+            path,
+            "#/swagger",
+            format!(
+                "this is a Swagger {} document; specforge reads OpenAPI 3.0.x. Convert it first (for example with \
+                 swagger2openapi or the Swagger Editor's \"Convert to OpenAPI 3\")",
+                swagger.as_str().unwrap_or("2.0")
+            ),
+        ));
+    }
+    let Some(version) = value.get("openapi") else {
+        return Err(Diagnostic::error(path, "", "missing the `openapi` field: this is not an OpenAPI document"));
+    };
+    let Some(version) = version.as_str() else {
+        return Err(Diagnostic::error(path, "#/openapi", "`openapi` must be a string such as \"3.0.3\""));
+    };
+    if version.starts_with("3.1") {
+        return Err(Diagnostic::error(
+            path,
+            "#/openapi",
+            format!(
+                "OpenAPI {version} is not supported yet (type arrays with \"null\", `const`, `examples` and JSON \
+                 Schema 2020-12 keywords); specforge reads OpenAPI 3.0.x"
+            ),
+        ));
+    }
+    if !version.starts_with("3.0") {
+        return Err(Diagnostic::error(
+            path,
+            "#/openapi",
+            format!("unsupported OpenAPI version {version:?}; specforge reads OpenAPI 3.0.x"),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses the document into `openapiv3` types, reporting the JSON pointer of the first node that does not fit.
+fn parse_openapi(value: Value, path: &Path) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value).map_err(|e| {
+        let mut pointer = String::from("#");
+        for segment in e.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => pointer = child(&pointer, &index.to_string()),
+                serde_path_to_error::Segment::Map { key } => pointer = child(&pointer, key),
+                serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+            }
+        }
+        Diagnostic::error(path, pointer, format!("not a valid OpenAPI 3.0 document here: {}", e.inner()))
+    })
+}

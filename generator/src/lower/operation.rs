@@ -1,0 +1,429 @@
+//! Lowering of paths and operations into [`Operation`]s: parameters (with path-level ones merged in), the request
+//! body, per-status responses and the security requirements that apply.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    Content, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
+    RequestBody as SpecRequestBody, Response as SpecResponse, SecurityRequirement, StatusCode,
+};
+
+use super::schema::{SchemaRef, TypeLowerer};
+use crate::diagnostic::{child, pointer};
+use crate::ir::{
+    MediaKind, Method, Operation, Param, ParamLocation, PathPiece, RequestBody, Response, ResponseBody,
+    SecurityScheme, StatusMatch, TypeKind, TypeRef,
+};
+use crate::naming::{Namespace, type_name, value_name};
+
+/// Names the client itself uses, which operations must not take.
+const CLIENT_METHODS: &[&str] = &["new", "with_client", "base_url", "http_client"];
+
+/// Lowers every operation of `document`.
+pub fn lower_operations<'a>(document: &'a OpenAPI, types: &mut TypeLowerer<'a>, schemes: &[SecurityScheme]) -> Vec<Operation> {
+    let mut methods = Namespace::default();
+    for reserved in CLIENT_METHODS {
+        methods.reserve(reserved);
+    }
+    for scheme in schemes {
+        methods.reserve(&format!("with_{}", scheme.name));
+    }
+    let mut prefixes = Namespace::default();
+    prefixes.reserve("Client");
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut operations = Vec::new();
+    for (path, item) in document.paths.paths.iter() {
+        let path_pointer = pointer(["paths", path]);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                types.diagnostics.push(crate::diagnostic::Diagnostic::warning(
+                    types.file(),
+                    &path_pointer,
+                    format!("path item `$ref: {reference}` is not supported yet; the path is skipped"),
+                ));
+                continue;
+            }
+        };
+        for (method, spec_op) in operations_of(item) {
+            let op_pointer = child(&path_pointer, method_key(method));
+            let operation_id = match &spec_op.operation_id {
+                Some(id) => id.clone(),
+                None => synthesized_operation_id(method, path),
+            };
+            if let Some(first) = seen_ids.insert(operation_id.clone(), op_pointer.clone()) {
+                types.error(&child(&op_pointer, "operationId"), format!("duplicate operationId {operation_id:?}: also used at {first}"));
+                continue;
+            }
+            let (method_name, _) = methods.claim(&value_name(&operation_id));
+            let (type_prefix, _) = prefixes.claim(&type_name(&operation_id));
+            let mut op = OperationLowerer { types, document, pointer: op_pointer, prefix: type_prefix.clone() };
+            let params = op.params(&item.parameters, &spec_op.parameters, path);
+            let path_segments = op.path_segments(path, &params);
+            let body = spec_op.request_body.as_ref().and_then(|b| op.request_body(b));
+            let responses = op.responses(&spec_op.responses.responses, spec_op.responses.default.as_ref());
+            let security = op.security(spec_op.security.as_ref().or(document.security.as_ref()), schemes);
+            operations.push(Operation {
+                method_name,
+                type_prefix,
+                operation_id,
+                method,
+                path: path.clone(),
+                path_segments,
+                doc: doc_of(spec_op.summary.as_deref(), spec_op.description.as_deref()),
+                params,
+                body,
+                responses,
+                security,
+                deprecated: spec_op.deprecated,
+            });
+        }
+    }
+    operations
+}
+
+fn operations_of(item: &PathItem) -> Vec<(Method, &openapiv3::Operation)> {
+    [
+        (Method::Get, &item.get),
+        (Method::Put, &item.put),
+        (Method::Post, &item.post),
+        (Method::Delete, &item.delete),
+        (Method::Options, &item.options),
+        (Method::Head, &item.head),
+        (Method::Patch, &item.patch),
+        (Method::Trace, &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(method, op)| Some((method, op.as_ref()?)))
+    .collect()
+}
+
+fn method_key(method: Method) -> &'static str {
+    match method {
+        Method::Get => "get",
+        Method::Put => "put",
+        Method::Post => "post",
+        Method::Delete => "delete",
+        Method::Options => "options",
+        Method::Head => "head",
+        Method::Patch => "patch",
+        Method::Trace => "trace",
+    }
+}
+
+/// `get /api/v1/connectors/{id}` → `get_api_v1_connectors_by_id`: stable, readable, unique per method and path.
+pub fn synthesized_operation_id(method: Method, path: &str) -> String {
+    let mut words = vec![method_key(method).to_string()];
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => words.push(format!("by_{param}")),
+            None => words.push(segment.to_string()),
+        }
+    }
+    words.join("_")
+}
+
+fn doc_of(summary: Option<&str>, description: Option<&str>) -> Option<String> {
+    let parts: Vec<&str> = [summary, description].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+struct OperationLowerer<'l, 'a> {
+    types: &'l mut TypeLowerer<'a>,
+    document: &'a OpenAPI,
+    pointer: String,
+    prefix: String,
+}
+
+impl<'a> OperationLowerer<'_, 'a> {
+    /// Path-level parameters overridden by operation-level ones with the same name and location; path
+    /// parameters first, in the order the path names them.
+    fn params(&mut self, path_level: &'a [ReferenceOr<Parameter>], op_level: &'a [ReferenceOr<Parameter>], path: &str) -> Vec<Param> {
+        let mut merged: IndexMap<(String, &'static str), (&'a ParameterData, ParamLocation, bool, String)> = IndexMap::new();
+        let sources = [(path_level, "#/paths".to_string()), (op_level, child(&self.pointer, "parameters"))];
+        for (list, base) in sources {
+            for (index, param) in list.iter().enumerate() {
+                let param_pointer = if base == "#/paths" { child(&child(&pointer(["paths", path]), "parameters"), &index.to_string()) } else { child(&base, &index.to_string()) };
+                let Some(param) = self.resolve_parameter(param, &param_pointer) else { continue };
+                let (data, location, explode) = match param {
+                    Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
+                    Parameter::Query { parameter_data, style, .. } => {
+                        let explode = parameter_data.explode.unwrap_or(matches!(style, QueryStyle::Form));
+                        (parameter_data, ParamLocation::Query, explode)
+                    }
+                    Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false),
+                    Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, false),
+                };
+                merged.insert((data.name.clone(), location_key(location)), (data, location, explode, param_pointer));
+            }
+        }
+        let mut names = Namespace::default();
+        names.reserve("body");
+        let mut params: Vec<Param> = merged
+            .into_values()
+            .map(|(data, location, explode, param_pointer)| {
+                let hint = format!("{}{}", self.prefix, type_name(&data.name));
+                let ty = self.param_type(data, &param_pointer, &hint);
+                Param {
+                    name: names.claim(&value_name(&data.name)).0,
+                    api_name: data.name.clone(),
+                    location,
+                    required: data.required || location == ParamLocation::Path,
+                    explode,
+                    doc: data.description.clone(),
+                    ty,
+                }
+            })
+            .collect();
+        let position = |p: &Param| path.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX);
+        params.sort_by_key(|p| if p.location == ParamLocation::Path { (0, position(p)) } else { (1, 0) });
+        for declared in params.iter().filter(|p| p.location == ParamLocation::Path && position(p) == usize::MAX) {
+            self.types.warn(&self.pointer, format!("path parameter {:?} does not appear in the path {path:?}", declared.api_name));
+        }
+        params
+    }
+
+    fn resolve_parameter(&mut self, param: &'a ReferenceOr<Parameter>, at: &str) -> Option<&'a Parameter> {
+        match param {
+            ReferenceOr::Item(param) => Some(param),
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/parameters/")
+                    .and_then(|name| self.document.components.as_ref()?.parameters.get(name))
+                    .and_then(|p| match p {
+                        ReferenceOr::Item(p) => Some(p),
+                        ReferenceOr::Reference { .. } => None,
+                    });
+                if found.is_none() {
+                    self.types.error(at, format!("`$ref: {reference}` points to no parameter in this document"));
+                }
+                found
+            }
+        }
+    }
+
+    /// A parameter's type; one that cannot be written into a URL or header falls back to `String` with a warning.
+    fn param_type(&mut self, data: &'a ParameterData, at: &str, hint: &str) -> TypeRef {
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            self.types.warn(at, "parameters with `content` are sent as strings");
+            return TypeRef::String;
+        };
+        let ty = self.types.type_ref(SchemaRef::from(schema), &child(at, "schema"), hint).ty;
+        let simple = |ty: &TypeRef, types: &TypeLowerer<'_>| match ty {
+            TypeRef::Named(id) => types.is_scalar(*id),
+            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Object => false,
+            _ => true,
+        };
+        let ok = match &ty {
+            TypeRef::Array(item) => simple(item, self.types),
+            other => simple(other, self.types),
+        };
+        if ok {
+            ty
+        } else {
+            self.types.warn(at, format!("parameter {:?} is not a scalar or an array of scalars; it is sent as a string", data.name));
+            TypeRef::String
+        }
+    }
+
+    fn path_segments(&mut self, path: &str, params: &[Param]) -> Vec<Vec<PathPiece>> {
+        let mut segments = Vec::new();
+        for segment in path.split('/').filter(|s| !s.is_empty()) {
+            let mut pieces = Vec::new();
+            let mut rest = segment;
+            while let Some(open) = rest.find('{') {
+                let Some(close) = rest[open..].find('}').map(|c| c + open) else { break };
+                if open > 0 {
+                    pieces.push(PathPiece::Literal(rest[..open].to_string()));
+                }
+                let name = &rest[open + 1..close];
+                match params.iter().position(|p| p.location == ParamLocation::Path && p.api_name == name) {
+                    Some(index) => pieces.push(PathPiece::Param(index)),
+                    None => {
+                        self.types.error(&self.pointer, format!("the path names {{{name}}} but no path parameter {name:?} is declared"));
+                        pieces.push(PathPiece::Literal(rest[open..=close].to_string()));
+                    }
+                }
+                rest = &rest[close + 1..];
+            }
+            if !rest.is_empty() {
+                pieces.push(PathPiece::Literal(rest.to_string()));
+            }
+            segments.push(pieces);
+        }
+        segments
+    }
+
+    fn request_body(&mut self, body: &'a ReferenceOr<SpecRequestBody>) -> Option<RequestBody> {
+        let at = child(&self.pointer, "requestBody");
+        let body = match body {
+            ReferenceOr::Item(body) => body,
+            ReferenceOr::Reference { reference } => {
+                let found = reference.strip_prefix("#/components/requestBodies/").and_then(|name| match self.document.components.as_ref()?.request_bodies.get(name)? {
+                    ReferenceOr::Item(body) => Some(body),
+                    ReferenceOr::Reference { .. } => None,
+                });
+                match found {
+                    Some(body) => body,
+                    None => {
+                        self.types.error(&at, format!("`$ref: {reference}` points to no request body in this document"));
+                        return None;
+                    }
+                }
+            }
+        };
+        let (media, ty) = self.content(&body.content, &child(&at, "content"), &format!("{}Request", self.prefix))?;
+        if body.content.len() > 1 {
+            let others: Vec<&str> = body.content.keys().map(String::as_str).filter(|m| media_type(&media) != *m).collect();
+            self.types.warn(&child(&at, "content"), format!("several request media types: the client sends {}; not offered: {}", media_type(&media), others.join(", ")));
+        }
+        Some(RequestBody { media, ty, required: body.required })
+    }
+
+    /// Picks the JSON media type of a `content` map if there is one (else the first) and lowers its schema.
+    fn content(&mut self, content: &'a Content, at: &str, hint: &str) -> Option<(MediaKind, TypeRef)> {
+        let (media, media_obj) = content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())?;
+        let media_pointer = child(at, media);
+        if !is_json(media) {
+            return Some((MediaKind::Raw(media.clone()), TypeRef::String));
+        }
+        let ty = match &media_obj.schema {
+            Some(schema) => self.types.type_ref(SchemaRef::from(schema), &child(&media_pointer, "schema"), hint).ty,
+            None => TypeRef::Any,
+        };
+        Some((MediaKind::Json(media.clone()), ty))
+    }
+
+    fn responses(&mut self, responses: &'a IndexMap<StatusCode, ReferenceOr<SpecResponse>>, default: Option<&'a ReferenceOr<SpecResponse>>) -> Vec<Response> {
+        let at = child(&self.pointer, "responses");
+        let mut variants = Namespace::default();
+        let mut out = Vec::new();
+        let all = responses.iter().map(|(code, r)| (status_match(code), code.to_string(), r)).chain(default.map(|r| (StatusMatch::Default, "default".to_string(), r)));
+        for (status, key, response) in all {
+            let response_pointer = child(&at, &key);
+            let response = match response {
+                ReferenceOr::Item(response) => response,
+                ReferenceOr::Reference { reference } => {
+                    let found = reference.strip_prefix("#/components/responses/").and_then(|name| match self.document.components.as_ref()?.responses.get(name)? {
+                        ReferenceOr::Item(response) => Some(response),
+                        ReferenceOr::Reference { .. } => None,
+                    });
+                    match found {
+                        Some(response) => response,
+                        None => {
+                            self.types.error(&response_pointer, format!("`$ref: {reference}` points to no response in this document"));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let variant = variants.claim(&status_variant(status)).0;
+            let hint = format!("{}{}Body", self.prefix, variant);
+            let body = self.content(&response.content, &child(&response_pointer, "content"), &hint).map(|(media, ty)| ResponseBody { media, ty });
+            let doc = Some(response.description.trim().to_string()).filter(|d| !d.is_empty());
+            out.push(Response { status, variant, body, doc });
+        }
+        out
+    }
+
+    fn security(&mut self, requirements: Option<&Vec<SecurityRequirement>>, schemes: &[SecurityScheme]) -> Vec<Vec<usize>> {
+        let Some(requirements) = requirements else { return Vec::new() };
+        let mut alternatives = Vec::new();
+        for requirement in requirements {
+            let mut all = Vec::new();
+            for name in requirement.keys() {
+                match schemes.iter().position(|s| &s.spec_name == name) {
+                    Some(index) => all.push(index),
+                    None => self.types.warn(&child(&self.pointer, "security"), format!("security scheme {name:?} is not defined (or not supported) in components.securitySchemes; ignored")),
+                }
+            }
+            if all.len() == requirement.len() {
+                alternatives.push(all);
+            }
+        }
+        alternatives
+    }
+}
+
+fn location_key(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+/// `application/json`, `application/problem+json`, `application/vnd.x+json; charset=utf-8`, ….
+pub fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+fn media_type(media: &MediaKind) -> &str {
+    match media {
+        MediaKind::Json(m) | MediaKind::Raw(m) => m,
+    }
+}
+
+fn status_match(code: &StatusCode) -> StatusMatch {
+    match code {
+        StatusCode::Code(code) => StatusMatch::Code(*code),
+        StatusCode::Range(hundreds) => StatusMatch::Range(*hundreds),
+    }
+}
+
+/// The variant name of a status: its reason phrase (`201` → `Created`), or `Status418` for rarer codes.
+fn status_variant(status: StatusMatch) -> String {
+    let known = |code: u16| -> Option<&'static str> {
+        Some(match code {
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            203 => "NonAuthoritativeInformation",
+            204 => "NoContent",
+            206 => "PartialContent",
+            301 => "MovedPermanently",
+            302 => "Found",
+            304 => "NotModified",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            409 => "Conflict",
+            410 => "Gone",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            _ => return None,
+        })
+    };
+    match status {
+        StatusMatch::Code(code) => known(code).map(String::from).unwrap_or_else(|| format!("Status{code}")),
+        StatusMatch::Range(hundreds) => format!("Status{hundreds}xx"),
+        StatusMatch::Default => "Default".to_string(),
+    }
+}
+
+impl TypeLowerer<'_> {
+    /// Whether a named type can be written as one URL or header value (enums, constrained strings, aliases of
+    /// scalars).
+    pub fn is_scalar(&self, id: crate::ir::TypeId) -> bool {
+        match self.kind_of(id) {
+            Some(TypeKind::StringEnum(_) | TypeKind::ConstrainedString(_)) => true,
+            Some(TypeKind::Alias(inner)) => !matches!(inner, TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Object | TypeRef::Named(_)),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,719 @@
+//! Lowering of schemas into the IR's named types and type uses.
+//!
+//! Component schemas get their ids and names first, so forward and cyclic `$ref`s resolve; inline schemas that
+//! need a named type (objects, enums, unions, constrained strings) are named from their position
+//! (`Connector` + `source` → `ConnectorSource`). After all schemas are lowered, [`TypeLowerer::finish`] strips
+//! discriminator properties from tagged variants and boxes the fields that close a cycle of types.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use indexmap::IndexMap;
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
+
+use super::shape::{ObjectShape, Shape, shape_of};
+use crate::diagnostic::{Diagnostic, child};
+use crate::ir::{
+    BoundedMap, EnumVariant, Field, Presence, Primitive, StringConstraints, StringEnum, Struct, Tagging, TypeDef,
+    TypeId, TypeKind, TypeRef, Union, UnionVariant,
+};
+use crate::naming::{Namespace, type_name, value_name};
+
+/// How deep `$ref` chains and nested schemas may go before lowering gives up (guards against stack overflow).
+const MAX_DEPTH: usize = 64;
+
+/// A schema or a reference to one, whichever box it came in.
+#[derive(Clone, Copy)]
+pub enum SchemaRef<'a> {
+    /// `$ref`.
+    Ref(&'a str),
+    /// An inline schema.
+    Inline(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(value: &'a ReferenceOr<Schema>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(value: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+/// A lowered type use and whether the schema allows `null`.
+pub struct Lowered {
+    /// The type.
+    pub ty: TypeRef,
+    /// `nullable: true` on the schema (or on the schema it refers to).
+    pub nullable: bool,
+}
+
+/// Builds the named types of one API.
+pub struct TypeLowerer<'a> {
+    document: &'a OpenAPI,
+    file: &'a Path,
+    types: Vec<Option<TypeDef>>,
+    names: Namespace,
+    components: IndexMap<String, TypeId>,
+    /// Variants of discriminated unions and the tag property to strip from them.
+    tagged_variants: Vec<(TypeId, String)>,
+    depth: usize,
+    /// Problems found so far.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> TypeLowerer<'a> {
+    /// Starts lowering `document`, read from `file`.
+    pub fn new(document: &'a OpenAPI, file: &'a Path) -> Self {
+        Self {
+            document,
+            file,
+            types: Vec::new(),
+            names: Namespace::default(),
+            components: IndexMap::new(),
+            tagged_variants: Vec::new(),
+            depth: 0,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The spec file being lowered.
+    pub fn file(&self) -> &'a Path {
+        self.file
+    }
+
+    /// The kind of a type lowered (or being lowered) so far.
+    pub fn kind_of(&self, id: TypeId) -> Option<&TypeKind> {
+        self.types.get(id.0)?.as_ref().map(|def| &def.kind)
+    }
+
+    /// Records a warning.
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::warning(self.file, pointer, message));
+    }
+
+    /// Records an error.
+    pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(self.file, pointer, message));
+    }
+
+    /// Names a new type slot, reporting a clash with an earlier name.
+    fn reserve(&mut self, candidate: &str, spec_name: &str, pointer: &str) -> TypeId {
+        let (name, clashed) = self.names.claim(candidate);
+        if clashed {
+            self.warn(pointer, format!("the type name `{candidate}` is already taken; `{spec_name}` becomes `{name}`"));
+        }
+        self.types.push(Some(TypeDef { name, spec_name: spec_name.to_string(), doc: None, kind: TypeKind::Alias(TypeRef::Any) }));
+        TypeId(self.types.len() - 1)
+    }
+
+    fn def_mut(&mut self, id: TypeId) -> &mut TypeDef {
+        self.types[id.0].as_mut().expect("type slots are filled when reserved")
+    }
+
+    fn name_of(&self, id: TypeId) -> String {
+        self.types[id.0].as_ref().map(|def| def.name.clone()).unwrap_or_default()
+    }
+
+    /// Reserves names for all `components.schemas`, then lowers each.
+    pub fn lower_components(&mut self) {
+        let Some(components) = &self.document.components else { return };
+        for spec_name in components.schemas.keys() {
+            let pointer = format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(spec_name));
+            let id = self.reserve(&type_name(spec_name), spec_name, &pointer);
+            self.components.insert(spec_name.clone(), id);
+        }
+        for (spec_name, schema) in &components.schemas {
+            let id = self.components[spec_name];
+            let pointer = format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(spec_name));
+            let name = self.name_of(id);
+            let (kind, doc) = match schema {
+                ReferenceOr::Reference { reference } => {
+                    let lowered = self.resolve_ref(reference, &pointer);
+                    (TypeKind::Alias(lowered.ty), None)
+                }
+                ReferenceOr::Item(schema) => (self.named_kind(schema, &pointer, &name), schema_doc(schema)),
+            };
+            let def = self.def_mut(id);
+            def.kind = kind;
+            def.doc = doc;
+        }
+    }
+
+    /// The component schema a `$ref` names, if it is a local `#/components/schemas/…` reference that exists.
+    fn component_schema(&self, reference: &str) -> Option<(&'a String, &'a ReferenceOr<Schema>)> {
+        let name = reference.strip_prefix("#/components/schemas/")?;
+        let name = name.replace("~1", "/").replace("~0", "~");
+        self.document.components.as_ref()?.schemas.get_key_value(&name)
+    }
+
+    /// Follows `$ref` chains to an inline schema (at most [`MAX_DEPTH`] hops).
+    fn deref_schema(&self, schema: SchemaRef<'a>) -> Option<&'a Schema> {
+        let mut current = schema;
+        for _ in 0..MAX_DEPTH {
+            match current {
+                SchemaRef::Inline(schema) => return Some(schema),
+                SchemaRef::Ref(reference) => current = SchemaRef::from(self.component_schema(reference)?.1),
+            }
+        }
+        None
+    }
+
+    fn resolve_ref(&mut self, reference: &str, pointer: &str) -> Lowered {
+        let Some((name, target)) = self.component_schema(reference) else {
+            if reference.starts_with("#/") {
+                self.error(pointer, format!("`$ref: {reference}` points to no schema in this document"));
+            } else {
+                self.warn(pointer, format!("`$ref: {reference}` points outside this document, which is not supported yet; using `serde_json::Value`"));
+            }
+            return Lowered { ty: TypeRef::Any, nullable: false };
+        };
+        let nullable = matches!(target, ReferenceOr::Item(schema) if schema.schema_data.nullable);
+        Lowered { ty: TypeRef::Named(self.components[name.as_str()]), nullable }
+    }
+
+    /// Lowers a use of a schema at `pointer`; inline schemas that need a named type are named `hint`.
+    pub fn type_ref(&mut self, schema: SchemaRef<'a>, pointer: &str, hint: &str) -> Lowered {
+        match schema {
+            SchemaRef::Ref(reference) => self.resolve_ref(reference, pointer),
+            SchemaRef::Inline(schema) => {
+                if self.depth >= MAX_DEPTH {
+                    self.error(pointer, format!("schemas nest deeper than {MAX_DEPTH} levels"));
+                    return Lowered { ty: TypeRef::Any, nullable: false };
+                }
+                self.depth += 1;
+                let ty = self.inline_type(schema, pointer, hint);
+                self.depth -= 1;
+                Lowered { ty, nullable: schema.schema_data.nullable }
+            }
+        }
+    }
+
+    fn inline_type(&mut self, schema: &'a Schema, pointer: &str, hint: &str) -> TypeRef {
+        let (shape, note) = shape_of(schema);
+        if let Some(note) = note {
+            self.warn(pointer, note);
+        }
+        match shape {
+            Shape::String { format, ref values, min_length, max_length } => {
+                if values.is_empty() && min_length.is_none() && max_length.is_none() {
+                    return self.string_type(format, pointer);
+                }
+                if !values.is_empty() || !is_typed_format(format) {
+                    return self.new_named(hint, hint, schema, pointer);
+                }
+                self.string_type(format, pointer)
+            }
+            Shape::Integer { int32 } => if int32 { TypeRef::I32 } else { TypeRef::I64 },
+            Shape::Number { float } => if float { TypeRef::F32 } else { TypeRef::F64 },
+            Shape::Boolean => TypeRef::Bool,
+            Shape::Array(items) => TypeRef::Array(Box::new(self.items_type(items, pointer, hint))),
+            Shape::Object(object) => {
+                if !object.properties.is_empty() || is_bounded(&object) {
+                    return self.new_named(hint, hint, schema, pointer);
+                }
+                self.map_type(object.additional, pointer, hint)
+            }
+            Shape::OneOf(variants) | Shape::AnyOf(variants) => {
+                if let Some(single) = self.single_non_null(variants) {
+                    let key = if matches!(shape, Shape::OneOf(_)) { "oneOf" } else { "anyOf" };
+                    return self.type_ref(single.into(), &child(&child(pointer, key), "0"), hint).ty;
+                }
+                self.new_named(hint, hint, schema, pointer)
+            }
+            Shape::AllOf(members, None) if members.len() == 1 => {
+                self.type_ref((&members[0]).into(), &child(&child(pointer, "allOf"), "0"), hint).ty
+            }
+            Shape::AllOf(..) => self.new_named(hint, hint, schema, pointer),
+            Shape::Any => TypeRef::Any,
+        }
+    }
+
+    fn items_type(&mut self, items: Option<&'a ReferenceOr<Box<Schema>>>, pointer: &str, hint: &str) -> TypeRef {
+        match items {
+            Some(items) => self.type_ref(items.into(), &child(pointer, "items"), &format!("{hint}Item")).ty,
+            None => {
+                self.warn(pointer, "an array without `items`: its items are `serde_json::Value`");
+                TypeRef::Any
+            }
+        }
+    }
+
+    fn map_type(&mut self, additional: Option<&'a AdditionalProperties>, pointer: &str, hint: &str) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(value)) => {
+                let value = self.type_ref(value.as_ref().into(), &child(pointer, "additionalProperties"), &format!("{hint}Value"));
+                TypeRef::Map(Box::new(value.ty))
+            }
+            _ => TypeRef::Object,
+        }
+    }
+
+    /// The one variant of a `oneOf`/`anyOf` that is not merely `null`, when there is exactly one.
+    fn single_non_null(&self, variants: &'a [ReferenceOr<Schema>]) -> Option<&'a ReferenceOr<Schema>> {
+        let mut real = variants.iter().filter(|v| !is_null_schema(v));
+        let first = real.next()?;
+        real.next().is_none().then_some(first)
+    }
+
+    fn string_type(&mut self, format: Option<&str>, pointer: &str) -> TypeRef {
+        match format {
+            Some("uuid") => TypeRef::Primitive(Primitive::Uuid),
+            Some("date-time") => TypeRef::Primitive(Primitive::DateTime),
+            Some("date") => TypeRef::Primitive(Primitive::Date),
+            Some("uri" | "url") => TypeRef::Primitive(Primitive::Url),
+            Some("byte" | "binary" | "password" | "email" | "hostname" | "ipv4" | "ipv6" | "uri-reference") | None => TypeRef::String,
+            Some(other) => {
+                self.warn(pointer, format!("unknown string format {other:?}: using `String`"));
+                TypeRef::String
+            }
+        }
+    }
+
+    /// Creates a named type for an inline schema.
+    fn new_named(&mut self, hint: &str, spec_name: &str, schema: &'a Schema, pointer: &str) -> TypeRef {
+        let id = self.reserve(&type_name(hint), spec_name, pointer);
+        let name = self.name_of(id);
+        let kind = self.named_kind(schema, pointer, &name);
+        let def = self.def_mut(id);
+        def.kind = kind;
+        def.doc = schema_doc(schema);
+        TypeRef::Named(id)
+    }
+
+    /// The kind of the named type `name` described by `schema`.
+    fn named_kind(&mut self, schema: &'a Schema, pointer: &str, name: &str) -> TypeKind {
+        let (shape, note) = shape_of(schema);
+        if let Some(note) = note {
+            self.warn(pointer, note);
+        }
+        match shape {
+            Shape::String { format, values, min_length, max_length } => {
+                if !values.is_empty() {
+                    return TypeKind::StringEnum(string_enum(&values));
+                }
+                if (min_length.is_some() || max_length.is_some()) && !is_typed_format(format) {
+                    return TypeKind::ConstrainedString(StringConstraints {
+                        min_length: min_length.map(|n| n as u64),
+                        max_length: max_length.map(|n| n as u64),
+                    });
+                }
+                TypeKind::Alias(self.string_type(format, pointer))
+            }
+            Shape::Object(object) => {
+                if object.properties.is_empty() {
+                    if is_bounded(&object) {
+                        return TypeKind::BoundedMap(self.bounded_map(schema, &object, pointer, name));
+                    }
+                    return TypeKind::Alias(self.map_type(object.additional, pointer, name));
+                }
+                TypeKind::Struct(self.lower_struct(&[(object, pointer.to_string())], pointer, name))
+            }
+            Shape::OneOf(variants) | Shape::AnyOf(variants) => {
+                let key = if matches!(shape, Shape::OneOf(_)) { "oneOf" } else { "anyOf" };
+                TypeKind::Union(self.lower_union(schema, variants, &child(pointer, key), name))
+            }
+            Shape::AllOf(members, extra) => self.lower_all_of(members, extra, pointer, name),
+            _ => TypeKind::Alias(self.inline_type(schema, pointer, name)),
+        }
+    }
+
+    fn bounded_map(&mut self, schema: &'a Schema, object: &ObjectShape<'a>, pointer: &str, name: &str) -> BoundedMap {
+        let value = match object.additional {
+            Some(AdditionalProperties::Schema(value)) => {
+                self.type_ref(value.as_ref().into(), &child(pointer, "additionalProperties"), &format!("{name}Value")).ty
+            }
+            _ => TypeRef::Any,
+        };
+        let names = schema.schema_data.extensions.get("x-propertyNames");
+        let limit = |key: &str| names.and_then(|n| n.get(key)).and_then(serde_json::Value::as_u64);
+        BoundedMap {
+            value,
+            min_properties: object.min_properties.map(|n| n as u64),
+            max_properties: object.max_properties.map(|n| n as u64),
+            key: StringConstraints { min_length: limit("minLength"), max_length: limit("maxLength") },
+        }
+    }
+
+    /// Lowers the properties of one or more object shapes (several for `allOf`) into one struct.
+    fn lower_struct(&mut self, parts: &[(ObjectShape<'a>, String)], pointer: &str, name: &str) -> Struct {
+        let mut fields: Vec<Field> = Vec::new();
+        let mut field_names = Namespace::default();
+        let mut deny_unknown_fields = false;
+        let mut additional = None;
+        let required: BTreeSet<&str> = parts.iter().flat_map(|(o, _)| o.required.iter().map(String::as_str)).collect();
+        for (object, part_pointer) in parts {
+            for (json_name, property) in object.properties {
+                let property_pointer = child(&child(part_pointer, "properties"), json_name);
+                if let Some(existing) = fields.iter().position(|f| &f.json_name == json_name) {
+                    fields.remove(existing); // a later allOf member refines an earlier one
+                }
+                let hint = format!("{name}{}", type_name(json_name));
+                let lowered = self.type_ref(property.into(), &property_pointer, &hint);
+                let schema = self.deref_schema(property.into());
+                let presence = match (required.contains(json_name.as_str()), lowered.nullable) {
+                    (true, false) => Presence::Required,
+                    (true, true) => Presence::RequiredNullable,
+                    (false, _) => Presence::Optional,
+                };
+                let (rust_name, clashed) = field_names.claim(&value_name(json_name));
+                if clashed {
+                    self.warn(&property_pointer, format!("property {json_name:?} maps to a field name already used; it becomes `{rust_name}`"));
+                }
+                fields.push(Field {
+                    secret: is_secret(json_name, schema, &lowered.ty),
+                    name: rust_name,
+                    json_name: json_name.clone(),
+                    doc: schema.and_then(field_doc),
+                    ty: lowered.ty,
+                    presence,
+                    boxed: false,
+                });
+            }
+            for missing in object.required.iter().filter(|r| !object.properties.contains_key(*r)) {
+                if !parts.iter().any(|(o, _)| o.properties.contains_key(missing)) {
+                    self.warn(&child(part_pointer, "required"), format!("required property {missing:?} is not defined in `properties`; ignored"));
+                }
+            }
+            match object.additional {
+                Some(AdditionalProperties::Any(false)) => deny_unknown_fields = true,
+                Some(AdditionalProperties::Any(true)) => additional = Some(TypeRef::Any),
+                Some(AdditionalProperties::Schema(value)) => {
+                    let value = self.type_ref(value.as_ref().into(), &child(part_pointer, "additionalProperties"), &format!("{name}Value"));
+                    additional = Some(value.ty);
+                }
+                None => {}
+            }
+        }
+        if additional.is_some() && deny_unknown_fields {
+            self.warn(pointer, "`additionalProperties: false` conflicts with another part that allows them; unknown fields are kept");
+            deny_unknown_fields = false;
+        }
+        if additional.is_some() {
+            field_names.reserve("additional_properties");
+        }
+        Struct { fields, deny_unknown_fields, additional }
+    }
+
+    fn lower_all_of(&mut self, members: &'a [ReferenceOr<Schema>], extra: Option<ObjectShape<'a>>, pointer: &str, name: &str) -> TypeKind {
+        let all_of_pointer = child(pointer, "allOf");
+        if members.len() == 1 && extra.is_none() {
+            return TypeKind::Alias(self.type_ref((&members[0]).into(), &child(&all_of_pointer, "0"), name).ty);
+        }
+        let mut parts = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = child(&all_of_pointer, &index.to_string());
+            self.collect_object_parts(member.into(), &member_pointer, &mut parts, 0);
+        }
+        if let Some(extra) = extra {
+            parts.push((extra, pointer.to_string()));
+        }
+        TypeKind::Struct(self.lower_struct(&parts, pointer, name))
+    }
+
+    /// Gathers the object shapes of an `allOf` member, following `$ref`s and nested `allOf`s.
+    fn collect_object_parts(&mut self, member: SchemaRef<'a>, pointer: &str, parts: &mut Vec<(ObjectShape<'a>, String)>, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.error(pointer, "`allOf` nests too deeply (a cycle of `$ref`s?)");
+            return;
+        }
+        let member_pointer = match member {
+            SchemaRef::Ref(reference) => format!("#{}", reference.trim_start_matches('#')),
+            SchemaRef::Inline(_) => pointer.to_string(),
+        };
+        let Some(schema) = self.deref_schema(member) else {
+            if let SchemaRef::Ref(reference) = member {
+                self.error(pointer, format!("`$ref: {reference}` points to no schema in this document"));
+            }
+            return;
+        };
+        match shape_of(schema).0 {
+            Shape::Object(object) => parts.push((object, member_pointer)),
+            Shape::AllOf(members, extra) => {
+                for (index, nested) in members.iter().enumerate() {
+                    let nested_pointer = child(&child(&member_pointer, "allOf"), &index.to_string());
+                    self.collect_object_parts(nested.into(), &nested_pointer, parts, depth + 1);
+                }
+                if let Some(extra) = extra {
+                    parts.push((extra, member_pointer));
+                }
+            }
+            Shape::Any => {}
+            _ => self.warn(pointer, "an `allOf` member that is not an object cannot be merged into a struct; it is ignored"),
+        }
+    }
+
+    fn lower_union(&mut self, schema: &'a Schema, variants: &'a [ReferenceOr<Schema>], pointer: &str, name: &str) -> Union {
+        let real: Vec<(usize, &'a ReferenceOr<Schema>)> = variants.iter().enumerate().filter(|(_, v)| !is_null_schema(v)).collect();
+        if let Some(discriminator) = &schema.schema_data.discriminator {
+            return self.internally_tagged(discriminator, &real, pointer, name);
+        }
+        if let Some(keys) = self.single_key_variants(&real) {
+            return self.externally_tagged(&real, &keys, pointer, name);
+        }
+        let mut variant_names = Namespace::default();
+        let variants = real
+            .iter()
+            .map(|(index, variant)| {
+                let variant_pointer = child(pointer, &index.to_string());
+                let candidate = self.variant_name_for(variant, *index);
+                let (variant_name, _) = variant_names.claim(&candidate);
+                let lowered = self.type_ref((*variant).into(), &variant_pointer, &format!("{name}{variant_name}"));
+                UnionVariant { tag: String::new(), doc: self.deref_schema((*variant).into()).and_then(schema_doc), name: variant_name, payload: Some(lowered.ty), boxed: false }
+            })
+            .collect();
+        Union { tagging: Tagging::Untagged, variants }
+    }
+
+    fn internally_tagged(&mut self, discriminator: &openapiv3::Discriminator, variants: &[(usize, &'a ReferenceOr<Schema>)], pointer: &str, name: &str) -> Union {
+        let mut variant_names = Namespace::default();
+        let mut out = Vec::new();
+        for (index, variant) in variants {
+            let variant_pointer = child(pointer, &index.to_string());
+            let tag = match variant {
+                ReferenceOr::Reference { reference } => discriminator
+                    .mapping
+                    .iter()
+                    .find(|(_, target)| *target == reference || reference.rsplit('/').next() == Some(target.as_str()))
+                    .map(|(tag, _)| tag.clone())
+                    .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or_default().to_string()),
+                ReferenceOr::Item(_) => {
+                    self.warn(&variant_pointer, "an inline variant of a discriminated union has no schema name to use as its tag; using its position");
+                    index.to_string()
+                }
+            };
+            let (variant_name, _) = variant_names.claim(&type_name(&tag));
+            let lowered = self.type_ref((*variant).into(), &variant_pointer, &format!("{name}{variant_name}"));
+            if let TypeRef::Named(id) = lowered.ty {
+                self.tagged_variants.push((id, discriminator.property_name.clone()));
+            }
+            out.push(UnionVariant { name: variant_name, tag, doc: None, payload: Some(lowered.ty), boxed: false });
+        }
+        Union { tagging: Tagging::Internal(discriminator.property_name.clone()), variants: out }
+    }
+
+    /// When every variant is an object with exactly one required property (serde's externally tagged form),
+    /// the keys in variant order.
+    fn single_key_variants(&self, variants: &[(usize, &'a ReferenceOr<Schema>)]) -> Option<Vec<String>> {
+        let mut keys = Vec::new();
+        for (_, variant) in variants {
+            let schema = self.deref_schema((*variant).into())?;
+            let Shape::Object(object) = shape_of(schema).0 else { return None };
+            if object.properties.len() != 1 || matches!(object.additional, Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_))) {
+                return None;
+            }
+            let key = object.properties.keys().next()?;
+            if !object.required.contains(key) || keys.contains(key) {
+                return None;
+            }
+            keys.push(key.clone());
+        }
+        (!keys.is_empty()).then_some(keys)
+    }
+
+    fn externally_tagged(&mut self, variants: &[(usize, &'a ReferenceOr<Schema>)], keys: &[String], pointer: &str, name: &str) -> Union {
+        let mut variant_names = Namespace::default();
+        let mut out = Vec::new();
+        for ((index, variant), key) in variants.iter().zip(keys) {
+            let Some(schema) = self.deref_schema((*variant).into()) else { continue };
+            let Shape::Object(object) = shape_of(schema).0 else { continue };
+            let Some(property) = object.properties.get(key) else { continue };
+            let variant_pointer = child(&child(&child(pointer, &index.to_string()), "properties"), key);
+            let (variant_name, _) = variant_names.claim(&type_name(key));
+            let payload_schema = self.deref_schema(property.into());
+            let payload = if payload_schema.is_some_and(is_empty_object) {
+                None
+            } else {
+                Some(self.type_ref(property.into(), &variant_pointer, &format!("{name}{variant_name}")).ty)
+            };
+            let doc = payload_schema.and_then(schema_doc).or_else(|| schema_doc(schema));
+            out.push(UnionVariant { name: variant_name, tag: key.clone(), payload, boxed: false, doc });
+        }
+        Union { tagging: Tagging::External, variants: out }
+    }
+
+    fn variant_name_for(&self, variant: &'a ReferenceOr<Schema>, index: usize) -> String {
+        if let ReferenceOr::Reference { reference } = variant {
+            return type_name(reference.rsplit('/').next().unwrap_or_default());
+        }
+        match self.deref_schema(variant.into()).map(|s| shape_of(s).0) {
+            Some(Shape::String { .. }) => "String".into(),
+            Some(Shape::Integer { .. }) => "Integer".into(),
+            Some(Shape::Number { .. }) => "Number".into(),
+            Some(Shape::Boolean) => "Boolean".into(),
+            Some(Shape::Array(_)) => "Array".into(),
+            Some(Shape::Object(_)) => "Object".into(),
+            _ => format!("Variant{index}"),
+        }
+    }
+
+    /// Finishes lowering: strips tag properties from discriminated variants, boxes cycle-closing fields and
+    /// returns the types with all diagnostics.
+    pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+        let mut types: Vec<TypeDef> = self.types.drain(..).map(|slot| slot.expect("every reserved type is filled")).collect();
+        for (id, tag) in std::mem::take(&mut self.tagged_variants) {
+            if let TypeKind::Struct(s) = &mut types[id.0].kind {
+                s.fields.retain(|f| f.json_name != tag);
+            }
+        }
+        demote_untaggable_unions(&mut types, &mut self.diagnostics, self.file);
+        box_cycles(&mut types);
+        (types, self.diagnostics)
+    }
+
+}
+
+/// Internally tagged variants must be structs (serde needs a map to put the tag in); anything else makes the
+/// union untagged, with a warning.
+fn demote_untaggable_unions(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnostic>, file: &Path) {
+    let is_struct = |types: &[TypeDef], ty: &Option<TypeRef>| {
+        matches!(ty, Some(TypeRef::Named(id)) if matches!(types[id.0].kind, TypeKind::Struct(_)))
+    };
+    for index in 0..types.len() {
+        let TypeKind::Union(union) = &types[index].kind else { continue };
+        if matches!(union.tagging, Tagging::Internal(_)) && !union.variants.iter().all(|v| is_struct(types, &v.payload)) {
+            diagnostics.push(Diagnostic::warning(file, "", format!("`{}` has a discriminator but a variant that is not an object; it is decoded untagged", types[index].spec_name)));
+            if let TypeKind::Union(union) = &mut types[index].kind {
+                union.tagging = Tagging::Untagged;
+            }
+        }
+    }
+}
+
+/// Boxes exactly the fields and variants that close a cycle of directly contained types (found as back edges of a
+/// depth-first walk in type order), so recursive types have finite size and nothing else is boxed.
+fn box_cycles(types: &mut [TypeDef]) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark { New, OnStack, Done }
+    fn resolve_alias(types: &[TypeDef], ty: &TypeRef) -> Option<TypeId> {
+        let mut id = ty.direct_named()?;
+        for _ in 0..types.len() {
+            match &types[id.0].kind {
+                TypeKind::Alias(inner) => id = inner.direct_named()?,
+                _ => return Some(id),
+            }
+        }
+        None
+    }
+    fn edges(types: &[TypeDef], id: TypeId) -> Vec<(usize, TypeId)> {
+        match &types[id.0].kind {
+            TypeKind::Struct(s) => s.fields.iter().enumerate().filter_map(|(i, f)| Some((i, resolve_alias(types, &f.ty)?))).collect(),
+            TypeKind::Union(u) => u.variants.iter().enumerate().filter_map(|(i, v)| Some((i, resolve_alias(types, v.payload.as_ref()?)?))).collect(),
+            _ => Vec::new(),
+        }
+    }
+    let mut marks = vec![Mark::New; types.len()];
+    let mut to_box = Vec::new();
+    for start in 0..types.len() {
+        if marks[start] != Mark::New {
+            continue;
+        }
+        let mut stack = vec![(TypeId(start), edges(types, TypeId(start)), 0usize)];
+        marks[start] = Mark::OnStack;
+        while let Some((node, node_edges, next)) = stack.last_mut() {
+            if let Some(&(slot, target)) = node_edges.get(*next) {
+                *next += 1;
+                let node = *node;
+                match marks[target.0] {
+                    Mark::OnStack => to_box.push((node, slot)),
+                    Mark::New => {
+                        marks[target.0] = Mark::OnStack;
+                        stack.push((target, edges(types, target), 0));
+                    }
+                    Mark::Done => {}
+                }
+            } else {
+                marks[node.0] = Mark::Done;
+                stack.pop();
+            }
+        }
+    }
+    for (id, slot) in to_box {
+        match &mut types[id.0].kind {
+            TypeKind::Struct(s) => s.fields[slot].boxed = true,
+            TypeKind::Union(u) => u.variants[slot].boxed = true,
+            _ => {}
+        }
+    }
+}
+
+fn string_enum(values: &[String]) -> StringEnum {
+    let mut names = Namespace::default();
+    let mut seen = BTreeSet::new();
+    let variants = values
+        .iter()
+        .filter(|value| seen.insert(value.as_str()))
+        .map(|value| EnumVariant { name: names.claim(&type_name(value)).0, value: value.clone() })
+        .collect();
+    StringEnum { variants, unknown_variant: names.claim("Unknown").0 }
+}
+
+/// `format`s that map to their own Rust type, where length limits add nothing.
+fn is_typed_format(format: Option<&str>) -> bool {
+    matches!(format, Some("uuid" | "date-time" | "date" | "uri" | "url"))
+}
+
+fn is_bounded(object: &ObjectShape<'_>) -> bool {
+    object.properties.is_empty() && (object.min_properties.is_some() || object.max_properties.is_some())
+}
+
+fn is_empty_object(schema: &Schema) -> bool {
+    matches!(shape_of(schema).0, Shape::Object(o) if o.properties.is_empty() && o.additional.is_none())
+}
+
+/// A `oneOf` member that only admits `null` (`{nullable: true}` with nothing else, or `{type: "null"}`).
+fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
+    match schema {
+        ReferenceOr::Item(schema) => match &schema.schema_kind {
+            openapiv3::SchemaKind::Any(any) => any.typ.as_deref() == Some("null") || (schema.schema_data.nullable && any.typ.is_none() && any.properties.is_empty()),
+            _ => false,
+        },
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// Secrets are redacted from `Debug`: `format: password`, or a string field whose name says it holds a credential.
+fn is_secret(json_name: &str, schema: Option<&Schema>, ty: &TypeRef) -> bool {
+    let is_password_format = schema.is_some_and(|s| matches!(shape_of(s).0, Shape::String { format: Some("password"), .. }));
+    let name = json_name.to_ascii_lowercase().replace('-', "_");
+    let named_secret = ["password", "passwd", "secret", "api_key", "apikey", "private_key", "access_token", "refresh_token", "auth_token", "id_token", "bearer_token", "token", "ssl_key", "credentials"]
+        .iter()
+        .any(|word| name == *word || name.ends_with(&format!("_{word}")));
+    is_password_format || (named_secret && matches!(ty, TypeRef::String | TypeRef::Named(_)))
+}
+
+/// Rustdoc for a type: title and description.
+pub fn schema_doc(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    let parts: Vec<&str> = [data.title.as_deref(), data.description.as_deref()].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+/// Rustdoc for a field: the description, plus the constraints and default a reader needs.
+fn field_doc(schema: &Schema) -> Option<String> {
+    let mut notes = Vec::new();
+    if let Some(default) = &schema.schema_data.default {
+        notes.push(format!("Default: `{default}`."));
+    }
+    if schema.schema_data.read_only {
+        notes.push("Read-only: sent by the server, ignored in requests.".to_string());
+    }
+    if schema.schema_data.write_only {
+        notes.push("Write-only: sent in requests, never returned.".to_string());
+    }
+    if schema.schema_data.deprecated {
+        notes.push("Deprecated.".to_string());
+    }
+    let description = schema_doc(schema);
+    let parts: Vec<String> = description.into_iter().chain((!notes.is_empty()).then(|| notes.join(" "))).collect();
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}

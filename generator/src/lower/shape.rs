@@ -1,0 +1,163 @@
+//! A schema's shape: `openapiv3` splits schemas into typed variants plus an `AnySchema` catch-all for keyword
+//! mixtures. [`Shape`] folds both into the handful of cases lowering cares about, and says when a schema is
+//! contradictory so the caller can warn.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+/// Object keywords.
+pub struct ObjectShape<'a> {
+    /// `properties`.
+    pub properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+    /// `required`.
+    pub required: &'a [String],
+    /// `additionalProperties`.
+    pub additional: Option<&'a AdditionalProperties>,
+    /// `minProperties`.
+    pub min_properties: Option<usize>,
+    /// `maxProperties`.
+    pub max_properties: Option<usize>,
+}
+
+/// What a schema describes, for lowering.
+pub enum Shape<'a> {
+    /// `type: string`.
+    String {
+        /// `format`, if any.
+        format: Option<&'a str>,
+        /// `enum` values (nulls dropped).
+        values: Vec<String>,
+        /// `minLength`.
+        min_length: Option<usize>,
+        /// `maxLength`.
+        max_length: Option<usize>,
+    },
+    /// `type: integer`; `true` for `format: int32`.
+    Integer { int32: bool },
+    /// `type: number`; `true` for `format: float`.
+    Number { float: bool },
+    /// `type: boolean`.
+    Boolean,
+    /// `type: object` or `properties`.
+    Object(ObjectShape<'a>),
+    /// `type: array`.
+    Array(Option<&'a ReferenceOr<Box<Schema>>>),
+    /// `oneOf`.
+    OneOf(&'a [ReferenceOr<Schema>]),
+    /// `anyOf`.
+    AnyOf(&'a [ReferenceOr<Schema>]),
+    /// `allOf`, plus any properties written beside it.
+    AllOf(&'a [ReferenceOr<Schema>], Option<ObjectShape<'a>>),
+    /// `{}` or something only expressible as "any value".
+    Any,
+}
+
+/// The shape of `schema`, and a reason when the schema contradicts itself and a shape had to be picked.
+pub fn shape_of(schema: &Schema) -> (Shape<'_>, Option<String>) {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => (
+            Shape::String {
+                format: match &s.format {
+                    VariantOrUnknownOrEmpty::Item(f) => Some(string_format_name(f)),
+                    VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
+                    VariantOrUnknownOrEmpty::Empty => None,
+                },
+                values: s.enumeration.iter().flatten().cloned().collect(),
+                min_length: s.min_length,
+                max_length: s.max_length,
+            },
+            None,
+        ),
+        SchemaKind::Type(Type::Integer(i)) => (
+            Shape::Integer { int32: matches!(i.format, VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)) },
+            None,
+        ),
+        SchemaKind::Type(Type::Number(n)) => {
+            (Shape::Number { float: matches!(n.format, VariantOrUnknownOrEmpty::Item(NumberFormat::Float)) }, None)
+        }
+        SchemaKind::Type(Type::Boolean(_)) => (Shape::Boolean, None),
+        SchemaKind::Type(Type::Object(o)) => (
+            Shape::Object(ObjectShape {
+                properties: &o.properties,
+                required: &o.required,
+                additional: o.additional_properties.as_ref(),
+                min_properties: o.min_properties,
+                max_properties: o.max_properties,
+            }),
+            None,
+        ),
+        SchemaKind::Type(Type::Array(a)) => (Shape::Array(a.items.as_ref()), None),
+        SchemaKind::OneOf { one_of } => (Shape::OneOf(one_of), None),
+        SchemaKind::AnyOf { any_of } => (Shape::AnyOf(any_of), None),
+        SchemaKind::AllOf { all_of } => (Shape::AllOf(all_of, None), None),
+        SchemaKind::Not { .. } => (Shape::Any, Some("`not` cannot be expressed as a Rust type".into())),
+        SchemaKind::Any(any) => shape_of_mixture(any),
+    }
+}
+
+fn shape_of_mixture(any: &openapiv3::AnySchema) -> (Shape<'_>, Option<String>) {
+    let object = ObjectShape {
+        properties: &any.properties,
+        required: &any.required,
+        additional: any.additional_properties.as_ref(),
+        min_properties: any.min_properties,
+        max_properties: any.max_properties,
+    };
+    let has_object_keywords = !any.properties.is_empty() || any.additional_properties.is_some();
+    let typ = any.typ.as_deref();
+    if !any.all_of.is_empty() {
+        return (Shape::AllOf(&any.all_of, has_object_keywords.then_some(object)), None);
+    }
+    if !any.one_of.is_empty() {
+        let note = has_object_keywords.then(|| "properties beside `oneOf` are ignored".to_string());
+        return (Shape::OneOf(&any.one_of), note);
+    }
+    if !any.any_of.is_empty() {
+        let note = has_object_keywords.then(|| "properties beside `anyOf` are ignored".to_string());
+        return (Shape::AnyOf(&any.any_of), note);
+    }
+    match typ {
+        Some("object") | None if has_object_keywords => (Shape::Object(object), None),
+        Some("array") => (Shape::Array(any.items.as_ref()), None),
+        Some(scalar @ ("string" | "integer" | "number" | "boolean")) => {
+            let shape = match scalar {
+                "string" => Shape::String {
+                    format: any.format.as_deref(),
+                    values: any.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+                    min_length: any.min_length,
+                    max_length: any.max_length,
+                },
+                "integer" => Shape::Integer { int32: any.format.as_deref() == Some("int32") },
+                "number" => Shape::Number { float: any.format.as_deref() == Some("float") },
+                _ => Shape::Boolean,
+            };
+            let note = if has_object_keywords {
+                Some(format!("`type: {scalar}` with `properties`: the declared type wins and the properties are ignored"))
+            } else if any.items.is_some() {
+                Some(format!("`type: {scalar}` with `items`: the declared type wins"))
+            } else if !any.enumeration.is_empty() {
+                Some(format!("`enum` values that are not all {scalar}s are ignored"))
+            } else {
+                None
+            };
+            (shape, note)
+        }
+        Some("object") => (Shape::Object(object), None),
+        Some(other) if !["null"].contains(&other) => (Shape::Any, Some(format!("unknown `type: {other}`"))),
+        _ if any.items.is_some() => (Shape::Array(any.items.as_ref()), None),
+        _ => (Shape::Any, None),
+    }
+}
+
+fn string_format_name(format: &StringFormat) -> &'static str {
+    match format {
+        StringFormat::Date => "date",
+        StringFormat::DateTime => "date-time",
+        StringFormat::Password => "password",
+        StringFormat::Byte => "byte",
+        StringFormat::Binary => "binary",
+    }
+}

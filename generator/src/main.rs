@@ -1,0 +1,112 @@
+//! The `specforge` command line: `generate` writes the two crates, `check` only reports problems.
+//!
+//! Exit codes: 0 ok, 1 the spec has errors (or the output could not be written), 2 bad usage.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use specforge::{Diagnostic, Options};
+
+/// OpenAPI 3.0 → Rust: a serde models crate and an async reqwest client crate.
+#[derive(Parser)]
+#[command(name = "specforge", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate `<OUT>/<NAME>-models` and `<OUT>/<NAME>-client` from a spec.
+    Generate {
+        /// The OpenAPI 3.0.x document (YAML or JSON).
+        spec: PathBuf,
+        /// Directory to write the two crates into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Crate name stem; defaults from the spec's title.
+        #[arg(long)]
+        name: Option<String>,
+        /// OpenAPI Overlay 1.0 documents to apply first, in order.
+        #[arg(long = "overlay")]
+        overlays: Vec<PathBuf>,
+    },
+    /// Report every problem in a spec without writing anything.
+    Check {
+        /// The OpenAPI 3.0.x document (YAML or JSON).
+        spec: PathBuf,
+        /// OpenAPI Overlay 1.0 documents to apply first, in order.
+        #[arg(long = "overlay")]
+        overlays: Vec<PathBuf>,
+    },
+    /// Print the spec with its overlays applied, as JSON (for validators and mock servers).
+    Merge {
+        /// The OpenAPI document.
+        spec: PathBuf,
+        /// OpenAPI Overlay 1.0 documents to apply, in order.
+        #[arg(long = "overlay")]
+        overlays: Vec<PathBuf>,
+    },
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let mut stderr = std::io::stderr().lock();
+    for diagnostic in diagnostics {
+        let _ = writeln!(stderr, "{diagnostic}\n");
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Generate { spec, out, name, overlays } => {
+            let options = Options { spec, overlays, name };
+            match specforge::generate(&options) {
+                Ok(generated) => {
+                    print_diagnostics(&generated.warnings);
+                    if let Err(error) = generated.write_into(&out) {
+                        eprintln!("error: cannot write into {}: {error}", out.display());
+                        return ExitCode::from(1);
+                    }
+                    eprintln!(
+                        "wrote {} and {} into {}",
+                        generated.models.dir_name,
+                        generated.client.dir_name,
+                        out.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => {
+                    print_diagnostics(&failure.diagnostics);
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check { spec, overlays } => {
+            let diagnostics = specforge::check(&Options { spec, overlays, name: None });
+            print_diagnostics(&diagnostics);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = diagnostics.len() - errors;
+            eprintln!("{errors} error(s), {warnings} warning(s)");
+            if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Command::Merge { spec, overlays } => match specforge::merged_document(&Options { spec, overlays, name: None }) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(failure) => {
+                print_diagnostics(&failure.diagnostics);
+                ExitCode::from(1)
+            }
+        },
+    }
+}
