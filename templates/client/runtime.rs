@@ -113,20 +113,20 @@ pub struct ApiError<E> {
 #[derive(Debug)]
 pub enum Error<E> {
     /// The server answered with an error status the API documents.
-    Api(ApiError<E>),
+    Api(Box<ApiError<E>>),
     /// The server answered with a status the API does not document for this operation.
-    UnexpectedStatus(RawResponse),
+    UnexpectedStatus(Box<RawResponse>),
     /// The body's `Content-Type` is not the one documented.
     UnexpectedContentType {
         /// The media type the API documents.
         expected: &'static str,
         /// The reply.
-        response: RawResponse,
+        response: Box<RawResponse>,
     },
     /// The body could not be decoded into the documented type.
     Decode {
         /// The reply.
-        response: RawResponse,
+        response: Box<RawResponse>,
         /// What serde reported.
         source: serde_json::Error,
     },
@@ -230,10 +230,10 @@ impl RawResponse {
         if let Some(content_type) = self.headers.get(CONTENT_TYPE) {
             let essence = String::from_utf8_lossy(content_type.as_bytes()).split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
             if essence != "application/json" && !essence.ends_with("+json") {
-                return Err(Error::UnexpectedContentType { expected: "application/json", response: self.clone() });
+                return Err(Error::UnexpectedContentType { expected: "application/json", response: Box::new(self.clone()) });
             }
         }
-        serde_json::from_slice(&self.body).map_err(|source| Error::Decode { response: self.clone(), source })
+        serde_json::from_slice(&self.body).map_err(|source| Error::Decode { response: Box::new(self.clone()), source })
     }
 
     /// The body as text (invalid UTF-8 replaced).
@@ -243,11 +243,11 @@ impl RawResponse {
 
     /// A documented error status with its decoded body.
     pub(crate) fn api_error<E>(self, body: E) -> Error<E> {
-        Error::Api(ApiError { status: self.status, headers: self.headers, body, raw_body: self.body })
+        Error::Api(Box::new(ApiError { status: self.status, headers: self.headers, body, raw_body: self.body }))
     }
 
     /// An undocumented status.
     pub(crate) fn unexpected<E>(self) -> Error<E> {
-        Error::UnexpectedStatus(self)
+        Error::UnexpectedStatus(Box::new(self))
     }
 }

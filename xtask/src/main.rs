@@ -1,1 +1,149 @@
-fn main() {}
+//! Project tasks.
+//!
+//! - `cargo xtask regenerate [--check]`: regenerate `generated/` from `specs/`; `--check` changes nothing and fails
+//!   naming the stale files.
+//! - `cargo xtask test`: the whole test suite (what `.ci/run` runs).
+//!
+//! A vendor is every `specs/<name>.yaml` or `specs/<name>.json`; `specs/<name>.overlay.yaml`, when present, is
+//! applied to it.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use specforge::{CrateFiles, Options};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["regenerate"] => regenerate(false),
+        ["regenerate", "--check"] => regenerate(true),
+        ["test"] => test(),
+        _ => {
+            eprintln!("usage: cargo xtask regenerate [--check] | cargo xtask test");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// The vendor specs: `(name, options)` in name order.
+fn vendors(root: &Path) -> Result<Vec<(String, Options)>, String> {
+    let specs = root.join("specs");
+    let entries = std::fs::read_dir(&specs).map_err(|e| format!("cannot read {}: {e}", specs.display()))?;
+    let mut vendors = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        if file_name.contains(".overlay.") {
+            continue;
+        }
+        let Some(name) = file_name.strip_suffix(".yaml").or_else(|| file_name.strip_suffix(".json")) else { continue };
+        let overlay = specs.join(format!("{name}.overlay.yaml"));
+        let options = Options {
+            spec: path.clone(),
+            overlays: if overlay.exists() { vec![overlay] } else { Vec::new() },
+            name: Some(name.to_string()),
+        };
+        vendors.push((name.to_string(), options));
+    }
+    vendors.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(vendors)
+}
+
+/// Regenerates every vendor's crates, or with `check` only reports what is stale.
+fn regenerate(check: bool) -> Result<(), String> {
+    let root = project_root();
+    let out = root.join("generated");
+    let mut stale = Vec::new();
+    for (name, options) in vendors(&root)? {
+        let generated = specforge::generate(&options).map_err(|failure| format!("{name}: {failure}"))?;
+        for warning in &generated.warnings {
+            eprintln!("{warning}\n");
+        }
+        for krate in [&generated.models, &generated.client] {
+            stale.extend(sync_crate(&out, krate, check)?);
+        }
+    }
+    if stale.is_empty() {
+        eprintln!("generated/ is up to date");
+        return Ok(());
+    }
+    for path in &stale {
+        eprintln!("{} {}", if check { "stale:" } else { "updated:" }, path.display());
+    }
+    if check {
+        return Err(format!("{} generated file(s) are stale; run `cargo xtask regenerate`", stale.len()));
+    }
+    Ok(())
+}
+
+/// Brings `out/<crate>` in line with `krate`: the files specforge produces (`Cargo.toml`, `README.md` and `src/`).
+/// Hand-written files beside them (examples, tests) are left alone. Returns the paths that differ(ed).
+fn sync_crate(out: &Path, krate: &CrateFiles, check: bool) -> Result<Vec<PathBuf>, String> {
+    let dir = out.join(&krate.dir_name);
+    let mut changed = Vec::new();
+    for (relative, contents) in &krate.files {
+        let path = dir.join(relative);
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(contents.as_str()) {
+            continue;
+        }
+        changed.push(path.clone());
+        if !check {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            std::fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    let expected: BTreeSet<PathBuf> = krate.files.keys().map(|p| dir.join(p)).collect();
+    for leftover in files_under(&dir.join("src")).into_iter().filter(|p| !expected.contains(p)) {
+        changed.push(leftover.clone());
+        if !check {
+            std::fs::remove_file(&leftover).map_err(|e| format!("{}: {e}", leftover.display()))?;
+        }
+    }
+    Ok(changed)
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .flatten()
+        .flat_map(|entry| {
+            let path = entry.path();
+            if path.is_dir() { files_under(&path) } else { vec![path] }
+        })
+        .collect()
+}
+
+/// Runs a command from the project root, failing with its name if it fails.
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    eprintln!("$ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(project_root())
+        .status()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`{program} {}` failed ({status})", args.join(" "))) }
+}
+
+/// The whole suite: tools, freshness of `generated/`, every test, and clippy with warnings denied.
+fn test() -> Result<(), String> {
+    let root = project_root();
+    run("bash", &[&root.join("tests/setup.sh").to_string_lossy()])?;
+    regenerate(true)?;
+    run("cargo", &["test", "--workspace", "--locked"])?;
+    run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
+    Ok(())
+}

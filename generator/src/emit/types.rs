@@ -23,7 +23,7 @@ impl TypeScope<'_> {
                 let name = ident(&self.api.type_def(*id).name);
                 if self.via_models { quote! { models::#name } } else { quote! { #name } }
             }
-            TypeRef::String => quote! { ::std::string::String },
+            TypeRef::String => quote! { String },
             TypeRef::Bool => quote! { bool },
             TypeRef::I32 => quote! { i32 },
             TypeRef::I64 => quote! { i64 },
@@ -34,14 +34,14 @@ impl TypeScope<'_> {
             TypeRef::Primitive(Primitive::Date) => quote! { ::chrono::NaiveDate },
             TypeRef::Primitive(Primitive::Url) => quote! { ::url::Url },
             TypeRef::Any => quote! { ::serde_json::Value },
-            TypeRef::Object => quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> },
+            TypeRef::Object => quote! { ::serde_json::Map<String, ::serde_json::Value> },
             TypeRef::Array(inner) => {
                 let inner = self.tokens(inner);
-                quote! { ::std::vec::Vec<#inner> }
+                quote! { Vec<#inner> }
             }
             TypeRef::Map(inner) => {
                 let inner = self.tokens(inner);
-                quote! { ::std::collections::BTreeMap<::std::string::String, #inner> }
+                quote! { ::std::collections::BTreeMap<String, #inner> }
             }
         }
     }

@@ -30,7 +30,11 @@ pub fn lower_operations<'a>(document: &'a OpenAPI, types: &mut TypeLowerer<'a>, 
         methods.reserve(&format!("with_{}", scheme.name));
     }
     let mut prefixes = Namespace::default();
-    prefixes.reserve("Client");
+    // Operation types are `{prefix}Response`, `{prefix}Error` and `{prefix}Params`; these prefixes would collide
+    // with the client's own items (`ApiError`, `RawResponse`, `ConfigError`).
+    for reserved in ["Client", "Api", "Raw", "Config"] {
+        prefixes.reserve(reserved);
+    }
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     let mut operations = Vec::new();
     for (path, item) in document.paths.paths.iter() {

@@ -224,7 +224,9 @@ impl<'a> TypeLowerer<'a> {
                 self.map_type(object.additional, pointer, hint)
             }
             Shape::OneOf(variants) | Shape::AnyOf(variants) => {
-                if let Some(single) = self.single_non_null(variants) {
+                // One real variant is just that type, unless a discriminator asks for a tagged enum.
+                let single = if schema.schema_data.discriminator.is_none() { self.single_non_null(variants) } else { None };
+                if let Some(single) = single {
                     let key = if matches!(shape, Shape::OneOf(_)) { "oneOf" } else { "anyOf" };
                     return self.type_ref(single.into(), &child(&child(pointer, key), "0"), hint).ty;
                 }
