@@ -45,6 +45,26 @@ impl Options {
     }
 }
 
+/// The specs of a directory: every `<name>.yaml`, `<name>.yml` or `<name>.json` that is not itself an overlay, with
+/// `<name>.overlay.yaml` (when present) as its overlay and `<name>` as its crate name stem. Sorted by name. This is
+/// how `cargo xtask regenerate` finds the vendor specs in `specs/`.
+pub fn spec_set(dir: &Path) -> std::io::Result<Vec<Options>> {
+    let mut specs = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        if file_name.contains(".overlay.") {
+            continue;
+        }
+        let Some(name) = [".yaml", ".yml", ".json"].iter().find_map(|ext| file_name.strip_suffix(ext)) else { continue };
+        let overlay = dir.join(format!("{name}.overlay.yaml"));
+        let overlays = if overlay.is_file() { vec![overlay] } else { Vec::new() };
+        specs.push(Options { spec: path.clone(), overlays, name: Some(name.to_string()) });
+    }
+    specs.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(specs)
+}
+
 /// Generation failed; the diagnostics say why (at least one is an error).
 #[derive(Debug, Clone)]
 pub struct Failure {

@@ -4,14 +4,14 @@
 //!   naming the stale files.
 //! - `cargo xtask test`: the whole test suite (what `.ci/run` runs).
 //!
-//! A vendor is every `specs/<name>.yaml` or `specs/<name>.json`; `specs/<name>.overlay.yaml`, when present, is
-//! applied to it.
+//! The vendors are the specs in `specs/` as [`specforge::spec_set`] finds them (each with its
+//! `<name>.overlay.yaml`, when present).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use specforge::{CrateFiles, Options};
+use specforge::CrateFiles;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,36 +37,14 @@ fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// The vendor specs: `(name, options)` in name order.
-fn vendors(root: &Path) -> Result<Vec<(String, Options)>, String> {
-    let specs = root.join("specs");
-    let entries = std::fs::read_dir(&specs).map_err(|e| format!("cannot read {}: {e}", specs.display()))?;
-    let mut vendors = Vec::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        if file_name.contains(".overlay.") {
-            continue;
-        }
-        let Some(name) = file_name.strip_suffix(".yaml").or_else(|| file_name.strip_suffix(".json")) else { continue };
-        let overlay = specs.join(format!("{name}.overlay.yaml"));
-        let options = Options {
-            spec: path.clone(),
-            overlays: if overlay.exists() { vec![overlay] } else { Vec::new() },
-            name: Some(name.to_string()),
-        };
-        vendors.push((name.to_string(), options));
-    }
-    vendors.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(vendors)
-}
-
 /// Regenerates every vendor's crates, or with `check` only reports what is stale.
 fn regenerate(check: bool) -> Result<(), String> {
     let root = project_root();
     let out = root.join("generated");
     let mut stale = Vec::new();
-    for (name, options) in vendors(&root)? {
+    let specs = specforge::spec_set(&root.join("specs")).map_err(|e| format!("cannot read specs/: {e}"))?;
+    for options in specs {
+        let name = options.name.clone().unwrap_or_default();
         let generated = specforge::generate(&options).map_err(|failure| format!("{name}: {failure}"))?;
         for warning in &generated.warnings {
             eprintln!("{warning}\n");

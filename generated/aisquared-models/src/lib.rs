@@ -122,33 +122,28 @@ pub struct ConnectorList {
     pub links: Option<PageLinks>,
 }
 /// Links to other pages; `prev` and `next` are null at the ends.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PageLinks {
     /// The `self` property.
     ///
-    /// Optional: omitted from the JSON when `None`.
+    /// Always present on the wire; `None` is sent as `null`.
     #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// The `first` property.
     ///
-    /// Optional: omitted from the JSON when `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Always present on the wire; `None` is sent as `null`.
     pub first: Option<String>,
     /// The `prev` property.
     ///
-    /// Optional: omitted from the JSON when `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Always present on the wire; `None` is sent as `null`.
     pub prev: Option<String>,
     /// The `next` property.
     ///
-    /// Optional: omitted from the JSON when `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Always present on the wire; `None` is sent as `null`.
     pub next: Option<String>,
     /// The `last` property.
     ///
-    /// Optional: omitted from the JSON when `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Always present on the wire; `None` is sent as `null`.
     pub last: Option<String>,
 }
 /// A connector resource.

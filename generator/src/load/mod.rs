@@ -22,26 +22,43 @@ pub struct LoadedSpec {
 }
 
 /// Reads and parses `path`, applies `overlays` in order, and parses the result as OpenAPI 3.0.
+///
+/// `path` may itself be an Overlay document whose `extends` names the spec (relative to the overlay); the spec is
+/// then loaded and that overlay applied first.
 pub fn load(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpec, Vec<Diagnostic>> {
-    let (mut value, locator) = read_document(path).map_err(|d| vec![d])?;
-    for overlay_path in overlays {
-        let (overlay, overlay_locator) = read_document(overlay_path).map_err(|d| vec![d])?;
-        overlay::apply(&mut value, &overlay, overlay_path)
-            .map_err(|diagnostics| diagnostics.into_iter().map(|d| overlay_locator.place(d)).collect::<Vec<_>>())?;
-    }
-    check_version(&value, path).map_err(|d| vec![locator.place(d)])?;
-    let document = parse_openapi(value, path).map_err(|d| vec![locator.place(d)])?;
-    Ok(LoadedSpec { document, path: path.to_path_buf(), locator })
+    let (value, spec_path, locator) = merged(path, overlays)?;
+    check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
+    let document = parse_openapi(value, &spec_path).map_err(|d| vec![locator.place(d)])?;
+    Ok(LoadedSpec { document, path: spec_path, locator })
 }
 
 /// Reads a spec and its overlays and returns the merged document as JSON, without parsing it as OpenAPI.
 pub fn load_merged_json(path: &Path, overlays: &[PathBuf]) -> Result<Value, Vec<Diagnostic>> {
-    let (mut value, _) = read_document(path).map_err(|d| vec![d])?;
+    merged(path, overlays).map(|(value, _, _)| value)
+}
+
+/// The spec (following an overlay's `extends`) with all overlays applied, the spec's path and its locator.
+fn merged(path: &Path, overlays: &[PathBuf]) -> Result<(Value, PathBuf, Locator), Vec<Diagnostic>> {
+    let (first, first_locator) = read_document(path).map_err(|d| vec![d])?;
+    let mut pending: Vec<(Value, PathBuf, Locator)> = Vec::new();
+    let (mut value, spec_path, locator) = match overlay::extends(&first) {
+        Some(extends) => {
+            let spec_path = path.parent().unwrap_or(Path::new(".")).join(extends);
+            let (spec, spec_locator) = read_document(&spec_path).map_err(|d| vec![d])?;
+            pending.push((first, path.to_path_buf(), first_locator));
+            (spec, spec_path, spec_locator)
+        }
+        None => (first, path.to_path_buf(), first_locator),
+    };
     for overlay_path in overlays {
-        let (overlay, _) = read_document(overlay_path).map_err(|d| vec![d])?;
-        overlay::apply(&mut value, &overlay, overlay_path)?;
+        let (overlay, overlay_locator) = read_document(overlay_path).map_err(|d| vec![d])?;
+        pending.push((overlay, overlay_path.clone(), overlay_locator));
     }
-    Ok(value)
+    for (overlay, overlay_path, overlay_locator) in pending {
+        overlay::apply(&mut value, &overlay, &overlay_path)
+            .map_err(|diagnostics| diagnostics.into_iter().map(|d| overlay_locator.place(d)).collect::<Vec<_>>())?;
+    }
+    Ok((value, spec_path, locator))
 }
 
 /// Reads a YAML or JSON file into a JSON value. `.json` files are parsed as JSON (better errors); anything else as

@@ -9,6 +9,12 @@ use serde_json_path::JsonPath;
 
 use crate::diagnostic::Diagnostic;
 
+/// When `document` is an Overlay with an `extends` (the spec it applies to), that reference.
+pub fn extends(document: &Value) -> Option<&str> {
+    document.get("overlay")?;
+    document.get("extends")?.as_str()
+}
+
 /// Applies every action of `overlay` (read from `overlay_path`) to `document`, in order.
 pub fn apply(document: &mut Value, overlay: &Value, overlay_path: &Path) -> Result<(), Vec<Diagnostic>> {
     let error = |pointer: String, message: String| vec![Diagnostic::error(overlay_path, pointer, message)];

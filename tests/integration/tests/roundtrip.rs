@@ -1,0 +1,198 @@
+//! Every fixture (the vendors' own examples and real server shapes) deserializes into the generated model and
+//! serializes back to equal JSON. See `fixtures/README.md` for where a fixture departs from a seed and why.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Deserializes `json` into `T`, serializes it back and checks nothing was lost or added.
+fn assert_round_trip<T: DeserializeOwned + Serialize>(fixture: &str, json: &str) -> T {
+    let original: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{fixture} is not JSON: {e}"));
+    let typed: T = serde_json::from_value(original.clone())
+        .unwrap_or_else(|e| panic!("{fixture} does not deserialize into {}: {e}", std::any::type_name::<T>()));
+    let back = serde_json::to_value(&typed).unwrap_or_else(|e| panic!("{fixture}: cannot serialize: {e}"));
+    assert_eq!(back, original, "{fixture} changed in a round trip through {}", std::any::type_name::<T>());
+    typed
+}
+
+macro_rules! round_trip {
+    ($test:ident, $ty:ty, $file:literal) => {
+        #[test]
+        fn $test() {
+            assert_round_trip::<$ty>($file, include_str!(concat!("../fixtures/", $file)));
+        }
+    };
+}
+
+mod aisquared {
+    use super::*;
+    use aisquared_models as m;
+
+    round_trip!(seed000_create_request, m::CreateConnectorRequest, "aisquared/seed000_create_request.json");
+    round_trip!(seed000_create_response, m::ConnectorEnvelope, "aisquared/seed000_create_response.json");
+    round_trip!(update_request_partial, m::UpdateConnectorRequest, "aisquared/update_request_partial.json");
+    round_trip!(list_response, m::ConnectorList, "aisquared/list_response.json");
+    round_trip!(error_not_found, m::ErrorList, "aisquared/error_not_found.json");
+    round_trip!(error_contract_400, m::BadRequestError, "aisquared/error_contract_400.json");
+    round_trip!(error_parse_400, m::BadRequestError, "aisquared/error_parse_400.json");
+    round_trip!(error_missing_connector_422, m::UnprocessableError, "aisquared/error_missing_connector_422.json");
+
+    #[test]
+    fn bad_request_shapes_decode_to_their_own_variants() {
+        let contract: m::BadRequestError = serde_json::from_str(include_str!("../fixtures/aisquared/error_contract_400.json")).unwrap();
+        assert!(matches!(contract.errors, m::BadRequestErrors::FieldErrors(ref fields) if fields.contains_key("connector")));
+        let parse: m::BadRequestError = serde_json::from_str(include_str!("../fixtures/aisquared/error_parse_400.json")).unwrap();
+        assert!(matches!(parse.errors, m::BadRequestErrors::ErrorObjects(ref list) if list[0].status == Some(400)));
+    }
+
+    #[test]
+    fn unknown_connector_type_is_kept() {
+        let envelope: m::ConnectorEnvelope = serde_json::from_str(include_str!("../fixtures/aisquared/seed000_create_response.json")).unwrap();
+        assert_eq!(envelope.data.attributes.connector_type, m::ConnectorType::Unknown("<string>".to_string()));
+        assert_eq!("source".parse::<m::ConnectorType>(), Ok(m::ConnectorType::Source));
+        assert_eq!(m::ConnectorType::Destination.to_string(), "destination");
+    }
+
+    #[test]
+    fn millisecond_timestamps_survive() {
+        let list: m::ConnectorList = serde_json::from_str(include_str!("../fixtures/aisquared/list_response.json")).unwrap();
+        assert_eq!(list.data[0].attributes.created_at.timestamp_subsec_millis(), 512);
+        assert_eq!(list.links.and_then(|l| l.prev), None);
+    }
+}
+
+mod agentstack {
+    use super::*;
+    use agentstack_models as m;
+
+    round_trip!(seed001_create_request, m::ConnectorCreateRequest, "agentstack/seed001_create_request.json");
+    round_trip!(seed001_create_response, m::ConnectorResponse, "agentstack/seed001_create_response.json");
+    round_trip!(response_before_connect, m::ConnectorResponse, "agentstack/response_before_connect.json");
+    round_trip!(list_response, m::PaginatedConnectors, "agentstack/list_response.json");
+    round_trip!(presets_response, m::PaginatedConnectorPresets, "agentstack/presets_response.json");
+    round_trip!(error_422, m::HttpValidationError, "agentstack/error_422.json");
+    round_trip!(error_detail, m::ErrorDetail, "agentstack/error_detail.json");
+    round_trip!(connect_request, m::ConnectorConnectRequest, "agentstack/connect_request.json");
+
+    #[test]
+    fn auth_request_is_internally_tagged() {
+        let response: m::ConnectorResponse = serde_json::from_str(include_str!("../fixtures/agentstack/seed001_create_response.json")).unwrap();
+        let Some(m::AuthRequest::Code(request)) = response.auth_request else { panic!("expected a code auth request") };
+        assert_eq!(request.authorization_endpoint.as_str(), "https://auth.example.com/authorize");
+    }
+
+    #[test]
+    fn required_nullable_fields_are_serialized_as_null() {
+        let response: m::ConnectorResponse = serde_json::from_str(include_str!("../fixtures/agentstack/response_before_connect.json")).unwrap();
+        assert_eq!(response.auth_request, None);
+        let json = serde_json::to_value(&response).unwrap();
+        for field in ["auth_request", "disconnect_reason", "metadata"] {
+            assert_eq!(json.get(field), Some(&Value::Null), "{field} must be present as null");
+        }
+        // Optional fields that are None are left out instead.
+        assert!(json.get("created_at").is_none());
+    }
+
+    #[test]
+    fn metadata_limits_are_enforced_when_deserializing_and_constructing() {
+        let pairs = |n: usize| (0..n).map(|i| (format!("k{i}"), Value::from("v"))).collect::<serde_json::Map<_, _>>();
+        assert!(serde_json::from_value::<m::Metadata>(Value::Object(pairs(16))).is_ok());
+        let too_many = serde_json::from_value::<m::Metadata>(Value::Object(pairs(17))).unwrap_err();
+        assert!(too_many.to_string().contains("more than the maximum of 16"), "{too_many}");
+        let long_key = serde_json::json!({ "k".repeat(65): "v" });
+        assert!(serde_json::from_value::<m::Metadata>(long_key).is_err());
+        let ok_key = serde_json::json!({ "k".repeat(64): "v" });
+        assert!(serde_json::from_value::<m::Metadata>(ok_key).is_ok());
+        let long_value = serde_json::json!({ "k": "v".repeat(513) });
+        assert!(serde_json::from_value::<m::Metadata>(long_value).is_err());
+        assert!(m::MetadataValue::new("v".repeat(512)).is_ok());
+        assert_eq!(m::MetadataValue::new("v".repeat(513)).unwrap_err().type_name(), "MetadataValue");
+    }
+
+    #[test]
+    fn client_secret_is_redacted_in_debug() {
+        let request: m::ConnectorCreateRequest = serde_json::from_value(serde_json::json!({
+            "url": "https://mcp.example.com/", "client_id": "app", "client_secret": "hunter2"
+        }))
+        .unwrap();
+        let debug = format!("{request:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("<redacted>") && debug.contains("app"), "{debug}");
+    }
+
+    #[test]
+    fn unknown_state_from_a_newer_server_is_kept() {
+        let state: m::ConnectorState = serde_json::from_value(Value::from("paused")).unwrap();
+        assert_eq!(state, m::ConnectorState::Unknown("paused".into()));
+        assert_eq!(serde_json::to_value(&state).unwrap(), Value::from("paused"));
+    }
+}
+
+mod supermetal {
+    use super::*;
+    use supermetal_models as m;
+
+    round_trip!(seed002_create_request, m::Connector, "supermetal/seed002_create_request.json");
+    round_trip!(seed002_create_response, m::ConnectorWithStatus, "supermetal/seed002_create_response.json");
+    round_trip!(mysql_to_snowflake, m::Connector, "supermetal/mysql_to_snowflake.json");
+    round_trip!(postgres_snapshot_to_clickhouse, m::Connector, "supermetal/postgres_snapshot_to_clickhouse.json");
+    round_trip!(list_response, m::ConnectorWithStatuses, "supermetal/list_response.json");
+    round_trip!(command_request, m::CommandWrapper, "supermetal/command_request.json");
+
+    #[test]
+    fn unions_are_externally_tagged() {
+        let connector: m::Connector = serde_json::from_str(include_str!("../fixtures/supermetal/postgres_snapshot_to_clickhouse.json")).unwrap();
+        let m::Source::Postgres(source) = &connector.source else { panic!("expected a postgres source") };
+        assert_eq!(source.replication_type, m::PostgresReplicationType::Snapshot {});
+        assert_eq!(source.connection.ssl_mode, Some(m::PostgresSslMode::VerifyFull));
+        let m::Sink::Clickhouse(sink) = &connector.sink else { panic!("expected a clickhouse sink") };
+        assert_eq!(sink.engine, Some(m::ClickHouseSinkEngine::Unknown("ReplacingMergeTree".into())));
+        let unit = serde_json::to_value(m::PostgresReplicationType::Snapshot {}).unwrap();
+        assert_eq!(unit, serde_json::json!({"snapshot": {}}));
+    }
+
+    #[test]
+    fn unpublished_connection_fields_are_kept() {
+        let connector: m::Connector = serde_json::from_str(include_str!("../fixtures/supermetal/mysql_to_snowflake.json")).unwrap();
+        let m::Sink::Snowflake(sink) = &connector.sink else { panic!("expected a snowflake sink") };
+        assert_eq!(sink.connection.additional_properties.get("account"), Some(&Value::from("xy12345")));
+    }
+
+    #[test]
+    fn passwords_are_redacted_in_debug() {
+        let connector: m::Connector = serde_json::from_str(include_str!("../fixtures/supermetal/seed002_create_request.json")).unwrap();
+        let debug = format!("{connector:?}");
+        assert!(!debug.contains("pa$$word"), "{debug}");
+        assert!(debug.contains("example.com"), "{debug}");
+    }
+
+    #[test]
+    fn command_spelling_is_the_agents() {
+        assert_eq!(serde_json::to_value(m::Command::ReIntialize).unwrap(), Value::from("ReIntialize"));
+    }
+}
+
+mod patchworks {
+    use super::*;
+    use patchworks_models as m;
+
+    round_trip!(create_request, m::ConnectorInstancesStoreRequest, "patchworks/create_request.json");
+    round_trip!(create_response, m::ConnectorInstancesResponse, "patchworks/create_response.json");
+    round_trip!(error_422, m::ErrorResponse, "patchworks/error_422.json");
+
+    #[test]
+    fn variable_templates_are_an_array_of_objects() {
+        let request: m::ConnectorInstancesStoreRequest = serde_json::from_str(include_str!("../fixtures/patchworks/create_request.json")).unwrap();
+        let templates = request.variable_templates.unwrap();
+        assert_eq!(templates.len(), 2);
+        assert_eq!(templates[1].key, "access_token");
+        assert_eq!(templates[0].pivot.as_ref().and_then(|p| p.alias.as_deref()), Some("store"));
+    }
+
+    #[test]
+    fn key_and_label_are_required() {
+        let missing_label = serde_json::json!({"key": "shop"});
+        let error = serde_json::from_value::<m::VariableTemplate>(missing_label).unwrap_err();
+        assert!(error.to_string().contains("label"), "{error}");
+    }
+}
