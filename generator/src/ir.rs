@@ -30,10 +30,15 @@ impl Api {
         &self.types[id.0]
     }
 
-    /// Whether any type (or anything it contains) uses `primitive`.
+    /// Whether any type or operation (or anything they contain) uses `primitive`.
     pub fn uses(&self, primitive: Primitive) -> bool {
         let in_type = |ty: &TypeRef| ty.mentions(primitive);
-        self.types.iter().any(|def| match &def.kind {
+        let in_operations = self.operations.iter().any(|op| {
+            op.params.iter().any(|p| in_type(&p.ty))
+                || op.body.as_ref().is_some_and(|b| in_type(&b.ty))
+                || op.responses.iter().filter_map(|r| r.body.as_ref()).any(|b| in_type(&b.ty))
+        });
+        in_operations || self.types.iter().any(|def| match &def.kind {
             TypeKind::Struct(s) => {
                 s.fields.iter().any(|f| in_type(&f.ty)) || s.additional.as_ref().is_some_and(in_type)
             }
@@ -247,6 +252,15 @@ impl TypeRef {
             TypeRef::Primitive(p) => *p == primitive,
             TypeRef::Array(inner) | TypeRef::Map(inner) => inner.mentions(primitive),
             _ => false,
+        }
+    }
+
+    /// Calls `f` on every named type id in this type use.
+    pub fn for_each_named(&mut self, f: &mut impl FnMut(&mut TypeId)) {
+        match self {
+            TypeRef::Named(id) => f(id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.for_each_named(f),
+            _ => {}
         }
     }
 

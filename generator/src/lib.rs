@@ -102,13 +102,30 @@ impl Generated {
     }
 }
 
-/// Loads and lowers a spec: the API and all diagnostics, or the diagnostics that stopped it.
+/// Stack for loading and lowering. Parsers cap nesting at 128 levels, but `openapiv3`'s deserializers (built on
+/// `#[serde(flatten)]`) take tens of kilobytes of stack per level, more than a test thread's 2 MiB.
+const PIPELINE_STACK_BYTES: usize = 256 << 20;
+
+/// Loads and lowers a spec: the API and all diagnostics, or the diagnostics that stopped it. Runs on its own thread
+/// with a large stack; should a bug still panic there, the caller gets an internal-error diagnostic, not a crash.
 fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>), Failure> {
-    let spec = load::load(&options.spec, &options.overlays).map_err(|diagnostics| Failure { diagnostics })?;
-    match lower::lower(&spec) {
-        (Some(api), diagnostics) => Ok((api, diagnostics)),
-        (None, diagnostics) => Err(Failure { diagnostics }),
-    }
+    let internal = |what: &str| Failure {
+        diagnostics: vec![Diagnostic::error(&options.spec, "", format!("internal error: {what}; please report this with the spec"))],
+    };
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("specforge".into())
+            .stack_size(PIPELINE_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                let spec = load::load(&options.spec, &options.overlays).map_err(|diagnostics| Failure { diagnostics })?;
+                match lower::lower(&spec) {
+                    (Some(api), diagnostics) => Ok((api, diagnostics)),
+                    (None, diagnostics) => Err(Failure { diagnostics }),
+                }
+            })
+            .map_err(|e| internal(&format!("cannot start a worker thread ({e})")))?;
+        worker.join().map_err(|_| internal("specforge panicked while reading the spec"))?
+    })
 }
 
 /// Every problem in a spec, errors and warnings, without generating anything.

@@ -186,9 +186,9 @@ impl Metadata {
     pub fn new(
         map: ::std::collections::BTreeMap<String, MetadataValue>,
     ) -> Result<Self, ConstraintViolation> {
-        support::check_count("Metadata", map.len(), None, Some(16u64))?;
+        support::check_count("Metadata", map.len(), None, Some(16))?;
         for key in map.keys() {
-            support::check_length("Metadata", "a key", key, None, Some(64u64))?;
+            support::check_length("Metadata", "a key", key, None, Some(64))?;
         }
         Ok(Self(map))
     }
@@ -247,7 +247,7 @@ pub struct ConnectorPresetResponse {
     pub metadata: Option<Metadata>,
 }
 /// One page of presets.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaginatedConnectorPresets {
     /// The `items` property.
     pub items: Vec<ConnectorPresetResponse>,
@@ -259,16 +259,6 @@ pub struct PaginatedConnectorPresets {
     ///
     /// Always present on the wire; `None` is sent as `null`.
     pub next_page_token: Option<String>,
-}
-impl ::std::fmt::Debug for PaginatedConnectorPresets {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PaginatedConnectorPresets")
-            .field("items", &self.items)
-            .field("total_count", &self.total_count)
-            .field("has_more", &self.has_more)
-            .field("next_page_token", &"<redacted>")
-            .finish()
-    }
 }
 /// An error raised by the server (FastAPI `HTTPException`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -295,42 +285,6 @@ pub struct ValidationError {
     /// The `type` property.
     pub r#type: String,
 }
-/// `AuthorizationCodeRequestType` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-pub enum AuthorizationCodeRequestType {
-    /// `code`
-    #[serde(rename = "code")]
-    Code,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl AuthorizationCodeRequestType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Code => "code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::fmt::Display for AuthorizationCodeRequestType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for AuthorizationCodeRequestType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "code" => Self::Code,
-                other => Self::Unknown(other.to_string()),
-            },
-        )
-    }
-}
 /// `MetadataValue` from the API description.
 ///
 /// Must be at most 512 characters long.
@@ -342,7 +296,7 @@ impl MetadataValue {
     /// Validates `value` against the API's limits.
     pub fn new(value: impl Into<String>) -> Result<Self, ConstraintViolation> {
         let value = value.into();
-        support::check_length("MetadataValue", "the value", &value, None, Some(512u64))?;
+        support::check_length("MetadataValue", "the value", &value, None, Some(512))?;
         Ok(Self(value))
     }
     /// The string.

@@ -1252,7 +1252,7 @@ impl ConnectorName {
     /// Validates `value` against the API's limits.
     pub fn new(value: impl Into<String>) -> Result<Self, ConstraintViolation> {
         let value = value.into();
-        support::check_length("ConnectorName", "the value", &value, Some(1u64), None)?;
+        support::check_length("ConnectorName", "the value", &value, Some(1), None)?;
         Ok(Self(value))
     }
     /// The string.

@@ -279,7 +279,10 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, doc: TokenStream,
 
 fn limit(value: Option<u64>) -> TokenStream {
     match value {
-        Some(n) => quote! { Some(#n) },
+        Some(n) => {
+            let n = proc_macro2::Literal::u64_unsuffixed(n);
+            quote! { Some(#n) }
+        }
         None => quote! { None },
     }
 }

@@ -8,7 +8,9 @@ mod shape;
 use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as SpecScheme};
 
 use crate::diagnostic::{Diagnostic, pointer};
-use crate::ir::{Api, SchemeKind, SecurityScheme};
+use std::collections::BTreeSet;
+
+use crate::ir::{Api, Operation, SchemeKind, SecurityScheme, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::LoadedSpec;
 use crate::naming::{Namespace, bare, value_name};
 pub use operation::synthesized_operation_id;
@@ -21,7 +23,9 @@ pub fn lower(spec: &LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
     types.lower_components();
     let (security_schemes, mut diagnostics) = security_schemes(spec);
     let operations = operation::lower_operations(document, &mut types, &security_schemes);
-    let (types, type_diagnostics) = types.finish();
+    let (mut types, orphans, type_diagnostics) = types.finish();
+    let mut operations = operations;
+    remove_types(&mut types, &mut operations, &orphans);
     diagnostics.extend(type_diagnostics);
     let diagnostics: Vec<Diagnostic> = diagnostics.into_iter().map(|d| spec.locator.place(d)).collect();
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -37,6 +41,44 @@ pub fn lower(spec: &LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
         security_schemes,
     };
     (Some(api), diagnostics)
+}
+
+/// Drops the types in `removed` (which nothing refers to) and renumbers every reference to the others.
+fn remove_types(types: &mut Vec<TypeDef>, operations: &mut [Operation], removed: &BTreeSet<TypeId>) {
+    if removed.is_empty() {
+        return;
+    }
+    let mut new_ids = Vec::with_capacity(types.len());
+    let mut next = 0;
+    for index in 0..types.len() {
+        new_ids.push(TypeId(next));
+        if !removed.contains(&TypeId(index)) {
+            next += 1;
+        }
+    }
+    let mut index = 0;
+    types.retain(|_| {
+        index += 1;
+        !removed.contains(&TypeId(index - 1))
+    });
+    let remap = |ty: &mut TypeRef| ty.for_each_named(&mut |id| *id = new_ids[id.0]);
+    for def in types.iter_mut() {
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter_mut().for_each(|f| remap(&mut f.ty));
+                s.additional.iter_mut().for_each(remap);
+            }
+            TypeKind::Union(u) => u.variants.iter_mut().filter_map(|v| v.payload.as_mut()).for_each(remap),
+            TypeKind::Alias(ty) => remap(ty),
+            TypeKind::BoundedMap(m) => remap(&mut m.value),
+            TypeKind::StringEnum(_) | TypeKind::ConstrainedString(_) => {}
+        }
+    }
+    for op in operations {
+        op.params.iter_mut().for_each(|p| remap(&mut p.ty));
+        op.body.iter_mut().for_each(|b| remap(&mut b.ty));
+        op.responses.iter_mut().filter_map(|r| r.body.as_mut()).for_each(|b| remap(&mut b.ty));
+    }
 }
 
 /// A server URL with its variables replaced by their defaults.

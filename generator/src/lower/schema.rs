@@ -560,18 +560,55 @@ impl<'a> TypeLowerer<'a> {
 
     /// Finishes lowering: strips tag properties from discriminated variants, boxes cycle-closing fields and
     /// returns the types with all diagnostics.
-    pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+    ///
+    /// Also returns the inline types that only a stripped tag property used (they are to be dropped).
+    pub fn finish(mut self) -> (Vec<TypeDef>, BTreeSet<TypeId>, Vec<Diagnostic>) {
         let mut types: Vec<TypeDef> = self.types.drain(..).map(|slot| slot.expect("every reserved type is filled")).collect();
+        let components: BTreeSet<TypeId> = self.components.values().copied().collect();
+        let mut orphans = BTreeSet::new();
         for (id, tag) in std::mem::take(&mut self.tagged_variants) {
             if let TypeKind::Struct(s) = &mut types[id.0].kind {
+                // An inline schema is used only where it is written, so its type goes with the property.
+                let stripped = s.fields.iter().filter(|f| f.json_name == tag).filter_map(|f| f.ty.direct_named());
+                orphans.extend(stripped.filter(|id| !components.contains(id)));
                 s.fields.retain(|f| f.json_name != tag);
             }
         }
+        report_alias_cycles(&types, &mut self.diagnostics, self.file);
         demote_untaggable_unions(&mut types, &mut self.diagnostics, self.file);
         box_cycles(&mut types);
-        (types, self.diagnostics)
+        (types, orphans, self.diagnostics)
     }
 
+}
+
+/// Schemas that are only `$ref`s to each other in a circle describe no type at all; each is reported once, at the
+/// schema where the circle is first entered.
+fn report_alias_cycles(types: &[TypeDef], diagnostics: &mut Vec<Diagnostic>, file: &Path) {
+    let mut reported = BTreeSet::new();
+    for start in 0..types.len() {
+        if reported.contains(&start) {
+            continue;
+        }
+        let mut seen = vec![start];
+        let mut current = start;
+        while let TypeKind::Alias(TypeRef::Named(next)) = &types[current].kind {
+            if seen.contains(&next.0) {
+                let cycle: Vec<&str> = seen.iter().map(|i| types[*i].spec_name.as_str()).collect();
+                if next.0 == start {
+                    reported.extend(seen.iter().copied());
+                    diagnostics.push(Diagnostic::error(
+                        file,
+                        format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(&types[start].spec_name)),
+                        format!("cyclic `$ref`: {} → {} refer only to each other", cycle.join(" → "), types[start].spec_name),
+                    ));
+                }
+                break;
+            }
+            seen.push(next.0);
+            current = next.0;
+        }
+    }
 }
 
 /// Internally tagged variants must be structs (serde needs a map to put the tag in); anything else makes the
@@ -687,7 +724,10 @@ fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
 fn is_secret(json_name: &str, schema: Option<&Schema>, ty: &TypeRef) -> bool {
     let is_password_format = schema.is_some_and(|s| matches!(shape_of(s).0, Shape::String { format: Some("password"), .. }));
     let name = json_name.to_ascii_lowercase().replace('-', "_");
-    let named_secret = ["password", "passwd", "secret", "api_key", "apikey", "private_key", "access_token", "refresh_token", "auth_token", "id_token", "bearer_token", "token", "ssl_key", "credentials"]
+    // Pagination cursors are called tokens too, but they are not credentials.
+    let is_cursor = ["page", "next", "cursor", "continuation", "sync"].iter().any(|word| name.contains(word));
+    let named_secret = !is_cursor
+        && ["password", "passwd", "secret", "api_key", "apikey", "private_key", "access_token", "refresh_token", "auth_token", "id_token", "bearer_token", "token", "ssl_key", "credentials"]
         .iter()
         .any(|word| name == *word || name.ends_with(&format!("_{word}")));
     is_password_format || (named_secret && matches!(ty, TypeRef::String | TypeRef::Named(_)))

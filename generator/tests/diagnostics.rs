@@ -1,0 +1,169 @@
+//! Bad input gets a diagnostic that names the file and the location (JSON pointer, and line where known), never a
+//! panic or a hang; and `specforge` exits 1 without writing anything.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use specforge::{Diagnostic, Options};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad").join(name)
+}
+
+/// The errors `specforge check` finds in a fixture (there must be at least one).
+fn errors(name: &str) -> Vec<Diagnostic> {
+    let diagnostics = specforge::check(&Options::new(fixture(name)));
+    let errors: Vec<Diagnostic> = diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+    assert!(!errors.is_empty(), "{name} should have errors");
+    for error in &errors {
+        assert!(error.file.ends_with(name), "{name}: diagnostic names {} instead", error.file.display());
+    }
+    errors
+}
+
+#[test]
+fn invalid_yaml_names_the_line() {
+    let error = &errors("invalid_yaml.yaml")[0];
+    assert!(error.message.starts_with("invalid YAML"), "{error}");
+    assert_eq!(error.line_col.map(|(line, _)| line), Some(8), "{error}");
+}
+
+#[test]
+fn truncated_json_names_the_line_and_column() {
+    let error = &errors("truncated.json")[0];
+    assert!(error.message.starts_with("invalid JSON"), "{error}");
+    assert!(error.line_col.is_some(), "{error}");
+}
+
+#[test]
+fn missing_ref_names_the_ref_location() {
+    let error = &errors("missing_ref.yaml")[0];
+    assert_eq!(error.pointer, "#/components/schemas/Pet/properties/owner");
+    assert!(error.message.contains("#/components/schemas/Owner"), "{error}");
+    assert_eq!(error.line_col.map(|(line, _)| line), Some(9), "{error}");
+}
+
+#[test]
+fn duplicate_operation_id_names_both_places() {
+    let error = &errors("duplicate_operation_id.yaml")[0];
+    assert_eq!(error.pointer, "#/paths/~1animals/get/operationId");
+    assert!(error.message.contains("listPets") && error.message.contains("#/paths/~1pets/get"), "{error}");
+    assert_eq!(error.line_col.map(|(line, _)| line), Some(11), "{error}");
+}
+
+#[test]
+fn swagger_2_is_rejected_with_a_message_that_says_so() {
+    let error = &errors("swagger2.json")[0];
+    assert_eq!(error.pointer, "#/swagger");
+    assert!(error.message.contains("Swagger 2.0") && error.message.contains("OpenAPI 3.0"), "{error}");
+}
+
+#[test]
+fn openapi_3_1_is_rejected_naming_what_is_unsupported() {
+    let error = &errors("openapi31.yaml")[0];
+    assert_eq!(error.pointer, "#/openapi");
+    assert!(error.message.contains("3.1.0") && error.message.contains("not supported"), "{error}");
+}
+
+#[test]
+fn cyclic_refs_are_reported() {
+    let errors = errors("cyclic_refs.yaml");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].message.contains("cyclic"), "{}", errors[0]);
+    assert_eq!(errors[0].pointer, "#/components/schemas/A");
+}
+
+#[test]
+fn a_document_that_is_not_a_mapping_is_rejected() {
+    let error = &errors("not_openapi.yaml")[0];
+    assert!(error.message.contains("not an object"), "{error}");
+}
+
+#[test]
+fn a_field_of_the_wrong_type_names_its_pointer() {
+    let error = &errors("wrong_field_type.yaml")[0];
+    // openapiv3 deserializes path items through `#[serde(flatten)]`, where serde loses the path below `#/paths`;
+    // the pointer is a true prefix of the location and the message says what is wrong.
+    assert!("#/paths/~1a/get/responses/200/description".starts_with(&error.pointer) && error.pointer.starts_with("#/paths"), "{error}");
+    assert!(error.message.contains("expected a string"), "{error}");
+}
+
+#[test]
+fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
+    let error = &errors("deep_json.json")[0];
+    assert!(error.message.contains("recursion limit"), "{error}");
+}
+
+#[test]
+fn deeply_nested_schemas_are_an_error_not_a_stack_overflow() {
+    let error = &errors("deep_schemas.json")[0];
+    assert!(error.message.contains("nest deeper"), "{error}");
+}
+
+#[test]
+fn a_missing_file_is_an_error() {
+    let error = &errors("no_such_file.yaml")[0];
+    assert!(error.message.contains("cannot read"), "{error}");
+}
+
+#[test]
+fn check_lists_every_problem_not_just_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("two.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/X'}\n    B: {$ref: '#/components/schemas/Y'}\n",
+    )
+    .unwrap();
+    let diagnostics = specforge::check(&Options::new(&spec));
+    let pointers: Vec<&str> = diagnostics.iter().filter(|d| d.is_error()).map(|d| d.pointer.as_str()).collect();
+    assert_eq!(pointers, ["#/components/schemas/A", "#/components/schemas/B"]);
+}
+
+fn specforge() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_specforge"))
+}
+
+#[test]
+fn cli_exit_codes() {
+    let check = |args: &[&str]| specforge().args(args).output().expect("run specforge");
+    let ok = check(&["check", "../specs/supermetal.yaml"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+
+    let bad = check(&["check", fixture("missing_ref.yaml").to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("missing_ref.yaml:9:") && stderr.contains("#/components/schemas/Pet/properties/owner"), "{stderr}");
+
+    let usage = check(&["generate", "--no-such-flag"]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert_eq!(check(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn generate_writes_both_crates_and_nothing_on_error() {
+    let out = tempfile::tempdir().unwrap();
+    let generated = specforge()
+        .args(["generate", "../specs/patchworks.overlay.yaml", "--out"])
+        .arg(out.path())
+        .output()
+        .expect("run specforge");
+    assert_eq!(generated.status.code(), Some(0), "{}", String::from_utf8_lossy(&generated.stderr));
+    // The name defaults from the title ("Patchworks Core API").
+    for file in ["patchworks-core-api-models/Cargo.toml", "patchworks-core-api-models/src/lib.rs", "patchworks-core-api-client/src/lib.rs", "patchworks-core-api-client/src/runtime.rs"] {
+        assert!(out.path().join(file).is_file(), "missing {file}");
+    }
+
+    let failed = specforge()
+        .args(["generate", fixture("duplicate_operation_id.yaml").to_str().unwrap(), "--name", "dup", "--out"])
+        .arg(out.path())
+        .output()
+        .expect("run specforge");
+    assert_eq!(failed.status.code(), Some(1));
+    let leftovers: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with("patchworks-core-api"))
+        .collect();
+    assert!(leftovers.is_empty(), "a failed run left {leftovers:?}");
+}

@@ -1,0 +1,6 @@
+//! A crate that uses specforge from its `build.rs` instead of depending on a generated crate.
+
+/// The Supermetal agent's data types, generated into `OUT_DIR` by `build.rs`.
+pub mod supermetal {
+    include!(concat!(env!("OUT_DIR"), "/supermetal_models.rs"));
+}
