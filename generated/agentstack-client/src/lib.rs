@@ -377,19 +377,19 @@ impl Client {
         }
     }
 }
-/// The documented error responses of [`Client::list_connector_presets`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connector_presets`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorPresetsError {
     /// Status 401: Not authenticated.
     Unauthorized(models::ErrorDetail),
 }
-/// The documented error responses of [`Client::list_connectors`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorsError {
     /// Status 401: Not authenticated.
     Unauthorized(models::ErrorDetail),
 }
-/// The documented error responses of [`Client::create_connector`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectorError {
     /// Status 401: Not authenticated.
@@ -399,7 +399,7 @@ pub enum CreateConnectorError {
     /// Status 422: Validation Error
     UnprocessableEntity(models::HttpValidationError),
 }
-/// The documented error responses of [`Client::get_connector`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorError {
     /// Status 401: Not authenticated.
@@ -409,7 +409,7 @@ pub enum GetConnectorError {
     /// Status 422: Validation Error
     UnprocessableEntity(models::HttpValidationError),
 }
-/// The documented error responses of [`Client::delete_connector`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::delete_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteConnectorError {
     /// Status 401: Not authenticated.
@@ -419,7 +419,7 @@ pub enum DeleteConnectorError {
     /// Status 422: Validation Error
     UnprocessableEntity(models::HttpValidationError),
 }
-/// The documented error responses of [`Client::connect_connector`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::connect_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConnectConnectorError {
     /// Status 401: Not authenticated.
@@ -429,7 +429,7 @@ pub enum ConnectConnectorError {
     /// Status 422: Validation Error
     UnprocessableEntity(models::HttpValidationError),
 }
-/// The documented error responses of [`Client::disconnect_connector`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::disconnect_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DisconnectConnectorError {
     /// Status 401: Not authenticated.

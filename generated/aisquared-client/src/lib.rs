@@ -309,7 +309,7 @@ impl Client {
         }
     }
 }
-/// The documented error responses of [`Client::list_connectors`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorsError {
     /// Status 400: The request was malformed or failed the contract.
@@ -331,7 +331,7 @@ pub struct ListConnectorsParams {
     /// Query parameter `per_page`
     pub per_page: Option<i64>,
 }
-/// The documented error responses of [`Client::create_connector`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectorError {
     /// Status 400: The request was malformed or failed the contract.
@@ -343,7 +343,7 @@ pub enum CreateConnectorError {
     /// Status 422: The connector could not be saved, or the `connector` object was missing.
     UnprocessableEntity(models::UnprocessableError),
 }
-/// The documented error responses of [`Client::get_connector`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorError {
     /// Status 401: Missing or invalid token.
@@ -351,7 +351,7 @@ pub enum GetConnectorError {
     /// Status 404: No such connector in this workspace.
     NotFound(models::ErrorList),
 }
-/// The documented error responses of [`Client::update_connector`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::update_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateConnectorError {
     /// Status 400: The request was malformed or failed the contract.
@@ -365,7 +365,7 @@ pub enum UpdateConnectorError {
     /// Status 422: The connector could not be saved, or the `connector` object was missing.
     UnprocessableEntity(models::UnprocessableError),
 }
-/// The documented error responses of [`Client::delete_connector`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::delete_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteConnectorError {
     /// Status 401: Missing or invalid token.

@@ -196,7 +196,7 @@ impl Client {
         }
     }
 }
-/// The documented error responses of [`Client::create_connector_instance`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector_instance`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectorInstanceError {
     /// Status 401: Unauthenticated

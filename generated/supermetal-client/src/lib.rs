@@ -285,7 +285,7 @@ impl Client {
         }
     }
 }
-/// The documented error responses of [`Client::list_connectors`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorsError {
     /// Any 4xx status: The request was rejected (no body is documented).
@@ -293,7 +293,7 @@ pub enum ListConnectorsError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
-/// The documented error responses of [`Client::create_connector_auto_id`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector_auto_id`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectorAutoIdError {
     /// Any 4xx status: The request was rejected (no body is documented).
@@ -301,7 +301,7 @@ pub enum CreateConnectorAutoIdError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
-/// The documented error responses of [`Client::get_connector`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorError {
     /// Any 4xx status: The request was rejected (no body is documented).
@@ -309,7 +309,7 @@ pub enum GetConnectorError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
-/// The documented error responses of [`Client::create_connector`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectorError {
     /// Any 4xx status: The request was rejected (no body is documented).
@@ -323,7 +323,7 @@ pub struct CreateConnectorParams {
     /// Query parameter `clone_from`: Copy the state of this existing connector.
     pub clone_from: Option<String>,
 }
-/// The documented error responses of [`Client::get_connector_history`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector_history`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorHistoryError {
     /// Any 4xx status: The request was rejected (no body is documented).
@@ -331,7 +331,7 @@ pub enum GetConnectorHistoryError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
-/// The documented error responses of [`Client::send_connector_command`] (see [`ApiError`] for status and headers).
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::send_connector_command`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum SendConnectorCommandError {
     /// Any 4xx status: The request was rejected (no body is documented).

@@ -303,28 +303,21 @@ fn operation_types(scope: TypeScope<'_>, op: &Operation) -> TokenStream {
             }
         }
     };
+    let status_enum = |suffix: &str, what: &str, responses: &[&Response]| {
+        let name = format_ident!("{}{suffix}", op.type_prefix);
+        let doc = format!(" {what} [`Client::{}`].", bare(&op.method_name));
+        let variants = responses.iter().map(|r| variant(r));
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name { #(#variants)* }
+        }
+    };
     let successes = success_responses(op);
-    let success_enum = (successes.len() > 1).then(|| {
-        let name = format_ident!("{}Response", op.type_prefix);
-        let doc = format!(" The successful responses of [`Client::{}`].", bare(&op.method_name));
-        let variants = successes.iter().map(|r| variant(r));
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #name { #(#variants)* }
-        }
-    });
+    let success_enum = (successes.len() > 1).then(|| status_enum("Response", "The successful responses of", &successes));
     let errors = error_responses(op);
-    let error_enum = (!errors.is_empty()).then(|| {
-        let name = format_ident!("{}Error", op.type_prefix);
-        let doc = format!(" The documented error responses of [`Client::{}`] (see [`ApiError`] for status and headers).", bare(&op.method_name));
-        let variants = errors.iter().map(|r| variant(r));
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #name { #(#variants)* }
-        }
-    });
+    let error_enum = (!errors.is_empty())
+        .then(|| status_enum("Error", "The documented error responses (see [`ApiError`] for status and headers) of", &errors));
     let params = optional_params(op);
     let params_struct = (!params.is_empty()).then(|| {
         let name = format_ident!("{}Params", op.type_prefix);

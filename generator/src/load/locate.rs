@@ -79,7 +79,7 @@ mod tests {
     #[test]
     fn finds_json_keys() {
         let text = "{\"components\": {\"schemas\": {\"A\": {}}}}";
-        assert_eq!(Locator::new(text.to_string()).line_of("#/components/schemas/A"), Some((1, 30)));
+        assert_eq!(Locator::new(text.to_string()).line_of("#/components/schemas/A"), Some((1, 29)));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    Content, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
+    Components, Content, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
     RequestBody as SpecRequestBody, Response as SpecResponse, SecurityRequirement, StatusCode,
 };
 
@@ -16,6 +16,9 @@ use crate::ir::{
     SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
 use crate::naming::{Namespace, type_name, value_name};
+
+/// How many `$ref` hops to follow between components before calling it a cycle.
+const MAX_REF_HOPS: usize = 16;
 
 /// Names the client itself uses, which operations must not take.
 const CLIENT_METHODS: &[&str] = &["new", "with_client", "base_url", "http_client"];
@@ -149,7 +152,7 @@ impl<'a> OperationLowerer<'_, 'a> {
         for (list, base) in sources {
             for (index, param) in list.iter().enumerate() {
                 let param_pointer = if base == "#/paths" { child(&child(&pointer(["paths", path]), "parameters"), &index.to_string()) } else { child(&base, &index.to_string()) };
-                let Some(param) = self.resolve_parameter(param, &param_pointer) else { continue };
+                let Some(param) = self.resolve(param, &param_pointer, "parameters", |c| &c.parameters) else { continue };
                 let (data, location, explode) = match param {
                     Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
                     Parameter::Query { parameter_data, style, .. } => {
@@ -188,23 +191,37 @@ impl<'a> OperationLowerer<'_, 'a> {
         params
     }
 
-    fn resolve_parameter(&mut self, param: &'a ReferenceOr<Parameter>, at: &str) -> Option<&'a Parameter> {
-        match param {
-            ReferenceOr::Item(param) => Some(param),
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/parameters/")
-                    .and_then(|name| self.document.components.as_ref()?.parameters.get(name))
-                    .and_then(|p| match p {
-                        ReferenceOr::Item(p) => Some(p),
-                        ReferenceOr::Reference { .. } => None,
-                    });
-                if found.is_none() {
-                    self.types.error(at, format!("`$ref: {reference}` points to no parameter in this document"));
+    /// Follows `$ref`s to `#/components/{section}/…` (a few hops at most) to the item, or reports where the
+    /// reference is broken.
+    fn resolve<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        at: &str,
+        section: &str,
+        components: fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<&'a T> {
+        let prefix = format!("#/components/{section}/");
+        let mut current = item;
+        for _ in 0..MAX_REF_HOPS {
+            match current {
+                ReferenceOr::Item(item) => return Some(item),
+                ReferenceOr::Reference { reference } => {
+                    let target = reference
+                        .strip_prefix(&prefix)
+                        .map(|name| name.replace("~1", "/").replace("~0", "~"))
+                        .and_then(|name| components(self.document.components.as_ref()?).get(&name));
+                    match target {
+                        Some(target) => current = target,
+                        None => {
+                            self.types.error(at, format!("`$ref: {reference}` points to nothing under #/components/{section}"));
+                            return None;
+                        }
+                    }
                 }
-                found
             }
         }
+        self.types.error(at, format!("`$ref`s under #/components/{section} form a cycle"));
+        None
     }
 
     /// A parameter's type; one that cannot be written into a URL or header falls back to `String` with a warning.
@@ -261,22 +278,7 @@ impl<'a> OperationLowerer<'_, 'a> {
 
     fn request_body(&mut self, body: &'a ReferenceOr<SpecRequestBody>) -> Option<RequestBody> {
         let at = child(&self.pointer, "requestBody");
-        let body = match body {
-            ReferenceOr::Item(body) => body,
-            ReferenceOr::Reference { reference } => {
-                let found = reference.strip_prefix("#/components/requestBodies/").and_then(|name| match self.document.components.as_ref()?.request_bodies.get(name)? {
-                    ReferenceOr::Item(body) => Some(body),
-                    ReferenceOr::Reference { .. } => None,
-                });
-                match found {
-                    Some(body) => body,
-                    None => {
-                        self.types.error(&at, format!("`$ref: {reference}` points to no request body in this document"));
-                        return None;
-                    }
-                }
-            }
-        };
+        let body = self.resolve(body, &at, "requestBodies", |c| &c.request_bodies)?;
         let (media, ty) = self.content(&body.content, &child(&at, "content"), &format!("{}Request", self.prefix))?;
         if body.content.len() > 1 {
             let others: Vec<&str> = body.content.keys().map(String::as_str).filter(|m| media_type(&media) != *m).collect();
@@ -306,22 +308,7 @@ impl<'a> OperationLowerer<'_, 'a> {
         let all = responses.iter().map(|(code, r)| (status_match(code), code.to_string(), r)).chain(default.map(|r| (StatusMatch::Default, "default".to_string(), r)));
         for (status, key, response) in all {
             let response_pointer = child(&at, &key);
-            let response = match response {
-                ReferenceOr::Item(response) => response,
-                ReferenceOr::Reference { reference } => {
-                    let found = reference.strip_prefix("#/components/responses/").and_then(|name| match self.document.components.as_ref()?.responses.get(name)? {
-                        ReferenceOr::Item(response) => Some(response),
-                        ReferenceOr::Reference { .. } => None,
-                    });
-                    match found {
-                        Some(response) => response,
-                        None => {
-                            self.types.error(&response_pointer, format!("`$ref: {reference}` points to no response in this document"));
-                            continue;
-                        }
-                    }
-                }
-            };
+            let Some(response) = self.resolve(response, &response_pointer, "responses", |c| &c.responses) else { continue };
             let variant = variants.claim(&status_variant(status)).0;
             let hint = format!("{}{}Body", self.prefix, variant);
             let body = self.content(&response.content, &child(&response_pointer, "content"), &hint).map(|(media, ty)| ResponseBody { media, ty });
