@@ -14,8 +14,8 @@ pub struct Api {
     pub version: String,
     /// `info.description`.
     pub description: Option<String>,
-    /// `servers[*].url`, with variables substituted by their defaults.
-    pub servers: Vec<String>,
+    /// `servers`, in document order.
+    pub servers: Vec<Server>,
     /// Every named type, in a stable order.
     pub types: Vec<TypeDef>,
     /// Every operation, in document order.
@@ -55,6 +55,39 @@ impl Api {
             .iter()
             .any(|def| matches!(def.kind, TypeKind::ConstrainedString(_) | TypeKind::BoundedMap(_)))
     }
+}
+
+/// A server the API description lists.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// The URL template, e.g. `{protocol}://{agent}`.
+    pub url: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// Variables of the template, in document order.
+    pub variables: Vec<ServerVariable>,
+}
+
+impl Server {
+    /// The URL with every variable at its default.
+    pub fn default_url(&self) -> String {
+        self.variables.iter().fold(self.url.clone(), |url, v| url.replace(&format!("{{{}}}", v.name), &v.default))
+    }
+}
+
+/// A variable of a server URL template.
+#[derive(Debug, Clone)]
+pub struct ServerVariable {
+    /// Name in the template.
+    pub name: String,
+    /// Rust parameter name.
+    pub rust_name: String,
+    /// Default value.
+    pub default: String,
+    /// Allowed values, if listed.
+    pub allowed: Vec<String>,
+    /// `description`.
+    pub description: Option<String>,
 }
 
 /// A named type of the models crate.
@@ -321,6 +354,29 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// How to walk the pages of a list operation (`x-pagination`), if the spec says.
+    pub pagination: Option<Pagination>,
+}
+
+/// How an operation's results are paged, from the `x-pagination` extension.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Page numbers or cursors.
+    pub style: PageStyle,
+    /// The optional query parameter that selects the page, by index into [`Operation::params`].
+    pub param: usize,
+    /// The path of fields (Rust names, and whether each is an `Option`) from the response to the value that says
+    /// there is a next page (page style) or holds the next cursor (cursor style).
+    pub next: Vec<(String, bool)>,
+}
+
+/// How pages are selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// An integer page number, incremented while `next` is present.
+    PageNumber,
+    /// A cursor copied from the response's `next` into the parameter.
+    Cursor,
 }
 
 /// A piece of one path segment.

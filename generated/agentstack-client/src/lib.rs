@@ -4,15 +4,18 @@
 //!
 //! Servers listed in the API description:
 //!
-//! - `http://localhost:8333`
+//! - `http://localhost:8333`: A local Agent Stack server (its default address).
 //!
 //! Connectors to remote MCP servers in BeeAI Agent Stack.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
 mod runtime;
 pub use agentstack_models as models;
-pub use runtime::{ApiError, BasicCredentials, ConfigError, Error, RawResponse, Secret};
-/// The first server the API description lists.
+pub use runtime::{
+    ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse,
+    RequestHook, Secret,
+};
+/// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "http://localhost:8333";
 /// Credentials set on the client, one slot per security scheme.
 #[derive(Clone, Debug, Default)]
@@ -60,43 +63,50 @@ impl Credentials {
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
-    base_url: ::reqwest::Url,
-    http: ::reqwest::Client,
+    transport: runtime::Transport,
     credentials: Credentials,
 }
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base_url.as_str())
+            .field("base_url", &self.transport.base_url().as_str())
             .field("credentials", &self.credentials)
             .finish()
     }
 }
-impl Client {
-    /// A client for the server at `base_url` (for example `https://api.example.com`), with a default
-    /// `reqwest::Client`.
-    pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
-        Self::with_client(base_url, ::reqwest::Client::new())
+impl runtime::ClientBuilder {
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, runtime::ConfigError> {
+        Ok(Client {
+            transport: self.into_transport()?,
+            credentials: Credentials::default(),
+        })
     }
-    /// A client that sends requests through `http`, so timeouts, proxies, user agent and middleware-like
-    /// settings of your own `reqwest::Client` apply.
+}
+impl Client {
+    /// A client for the server at `base_url` (for example `https://api.example.com`) with default settings.
+    pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
+        Self::builder(base_url).build()
+    }
+    /// A client that sends requests through `http`, so the settings of your own `reqwest::Client` apply.
     pub fn with_client(
         base_url: &str,
         http: ::reqwest::Client,
     ) -> Result<Self, runtime::ConfigError> {
-        Ok(Self {
-            base_url: runtime::parse_base_url(base_url)?,
-            http,
-            credentials: Credentials::default(),
-        })
+        Self::builder(base_url).http_client(http).build()
+    }
+    /// Configures a client for the server at `base_url`: timeouts, user agent, default headers, a request
+    /// hook, or your own `reqwest::Client`.
+    pub fn builder(base_url: &str) -> runtime::ClientBuilder {
+        runtime::ClientBuilder::new(base_url)
     }
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &::reqwest::Url {
-        &self.base_url
+        self.transport.base_url()
     }
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &::reqwest::Client {
-        &self.http
+        self.transport.http_client()
     }
     /// Uses HTTP Basic credentials (security scheme `BasicAuth`) for the operations that accept it.
     ///
@@ -153,14 +163,11 @@ impl Client {
         models::PaginatedConnectorPresets,
         runtime::Error<ListConnectorPresetsError>,
     > {
-        let url = runtime::endpoint(
-            &self.base_url,
-            &["api", "v1", "connectors", "presets"],
-        );
-        let request = self.http.request(::reqwest::Method::GET, url);
+        let url = self.transport.endpoint(&["api", "v1", "connectors", "presets"]);
+        let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = runtime::send::<ListConnectorPresetsError>(request).await?;
+        let response = self.transport.send::<ListConnectorPresetsError>(request).await?;
         match response.code() {
             200 => Ok(response.json::<_, ListConnectorPresetsError>()?),
             401 => {
@@ -176,11 +183,11 @@ impl Client {
     pub async fn list_connectors(
         &self,
     ) -> Result<models::PaginatedConnectors, runtime::Error<ListConnectorsError>> {
-        let url = runtime::endpoint(&self.base_url, &["api", "v1", "connectors"]);
-        let request = self.http.request(::reqwest::Method::GET, url);
+        let url = self.transport.endpoint(&["api", "v1", "connectors"]);
+        let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = runtime::send::<ListConnectorsError>(request).await?;
+        let response = self.transport.send::<ListConnectorsError>(request).await?;
         match response.code() {
             200 => Ok(response.json::<_, ListConnectorsError>()?),
             401 => {
@@ -197,14 +204,14 @@ impl Client {
         &self,
         body: &models::ConnectorCreateRequest,
     ) -> Result<models::ConnectorResponse, runtime::Error<CreateConnectorError>> {
-        let url = runtime::endpoint(&self.base_url, &["api", "v1", "connectors"]);
-        let request = self.http.request(::reqwest::Method::POST, url);
+        let url = self.transport.endpoint(&["api", "v1", "connectors"]);
+        let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body::<
             CreateConnectorError,
         >(request, "application/json", body)?;
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = runtime::send::<CreateConnectorError>(request).await?;
+        let response = self.transport.send::<CreateConnectorError>(request).await?;
         match response.code() {
             201 => Ok(response.json::<_, CreateConnectorError>()?),
             401 => {
@@ -232,14 +239,13 @@ impl Client {
         &self,
         connector_id: &::uuid::Uuid,
     ) -> Result<models::ConnectorResponse, runtime::Error<GetConnectorError>> {
-        let url = runtime::endpoint(
-            &self.base_url,
-            &["api", "v1", "connectors", &connector_id.to_string()],
-        );
-        let request = self.http.request(::reqwest::Method::GET, url);
+        let url = self
+            .transport
+            .endpoint(&["api", "v1", "connectors", &connector_id.to_string()]);
+        let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = runtime::send::<GetConnectorError>(request).await?;
+        let response = self.transport.send::<GetConnectorError>(request).await?;
         match response.code() {
             200 => Ok(response.json::<_, GetConnectorError>()?),
             401 => {
@@ -267,14 +273,13 @@ impl Client {
         &self,
         connector_id: &::uuid::Uuid,
     ) -> Result<(), runtime::Error<DeleteConnectorError>> {
-        let url = runtime::endpoint(
-            &self.base_url,
-            &["api", "v1", "connectors", &connector_id.to_string()],
-        );
-        let request = self.http.request(::reqwest::Method::DELETE, url);
+        let url = self
+            .transport
+            .endpoint(&["api", "v1", "connectors", &connector_id.to_string()]);
+        let request = self.transport.request(::reqwest::Method::DELETE, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = runtime::send::<DeleteConnectorError>(request).await?;
+        let response = self.transport.send::<DeleteConnectorError>(request).await?;
         match response.code() {
             204 => Ok(()),
             401 => {
@@ -303,24 +308,20 @@ impl Client {
     pub async fn connect_connector(
         &self,
         connector_id: &::uuid::Uuid,
-        body: Option<&models::ConnectorConnectRequest>,
+        body: &models::ConnectorConnectRequest,
     ) -> Result<models::ConnectorResponse, runtime::Error<ConnectConnectorError>> {
-        let url = runtime::endpoint(
-            &self.base_url,
-            &["api", "v1", "connectors", &connector_id.to_string(), "connect"],
-        );
-        let request = self.http.request(::reqwest::Method::POST, url);
-        let request = match body {
-            Some(body) => {
-                runtime::json_body::<
-                    ConnectConnectorError,
-                >(request, "application/json", body)?
-            }
-            None => request,
-        };
+        let url = self
+            .transport
+            .endpoint(
+                &["api", "v1", "connectors", &connector_id.to_string(), "connect"],
+            );
+        let request = self.transport.request(::reqwest::Method::POST, url);
+        let request = runtime::json_body::<
+            ConnectConnectorError,
+        >(request, "application/json", body)?;
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = runtime::send::<ConnectConnectorError>(request).await?;
+        let response = self.transport.send::<ConnectConnectorError>(request).await?;
         match response.code() {
             200 => Ok(response.json::<_, ConnectConnectorError>()?),
             401 => {
@@ -348,14 +349,15 @@ impl Client {
         &self,
         connector_id: &::uuid::Uuid,
     ) -> Result<models::ConnectorResponse, runtime::Error<DisconnectConnectorError>> {
-        let url = runtime::endpoint(
-            &self.base_url,
-            &["api", "v1", "connectors", &connector_id.to_string(), "disconnect"],
-        );
-        let request = self.http.request(::reqwest::Method::POST, url);
+        let url = self
+            .transport
+            .endpoint(
+                &["api", "v1", "connectors", &connector_id.to_string(), "disconnect"],
+            );
+        let request = self.transport.request(::reqwest::Method::POST, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = runtime::send::<DisconnectConnectorError>(request).await?;
+        let response = self.transport.send::<DisconnectConnectorError>(request).await?;
         match response.code() {
             200 => Ok(response.json::<_, DisconnectConnectorError>()?),
             401 => {

@@ -11,8 +11,11 @@
 #![allow(clippy::large_enum_variant)]
 mod runtime;
 pub use aisquared_models as models;
-pub use runtime::{ApiError, BasicCredentials, ConfigError, Error, RawResponse, Secret};
-/// The first server the API description lists.
+pub use runtime::{
+    ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse,
+    RequestHook, Secret,
+};
+/// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "https://api.squared.ai";
 /// Credentials set on the client, one slot per security scheme.
 #[derive(Clone, Debug, Default)]
@@ -48,43 +51,50 @@ impl Credentials {
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
-    base_url: ::reqwest::Url,
-    http: ::reqwest::Client,
+    transport: runtime::Transport,
     credentials: Credentials,
 }
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base_url.as_str())
+            .field("base_url", &self.transport.base_url().as_str())
             .field("credentials", &self.credentials)
             .finish()
     }
 }
-impl Client {
-    /// A client for the server at `base_url` (for example `https://api.example.com`), with a default
-    /// `reqwest::Client`.
-    pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
-        Self::with_client(base_url, ::reqwest::Client::new())
+impl runtime::ClientBuilder {
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, runtime::ConfigError> {
+        Ok(Client {
+            transport: self.into_transport()?,
+            credentials: Credentials::default(),
+        })
     }
-    /// A client that sends requests through `http`, so timeouts, proxies, user agent and middleware-like
-    /// settings of your own `reqwest::Client` apply.
+}
+impl Client {
+    /// A client for the server at `base_url` (for example `https://api.example.com`) with default settings.
+    pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
+        Self::builder(base_url).build()
+    }
+    /// A client that sends requests through `http`, so the settings of your own `reqwest::Client` apply.
     pub fn with_client(
         base_url: &str,
         http: ::reqwest::Client,
     ) -> Result<Self, runtime::ConfigError> {
-        Ok(Self {
-            base_url: runtime::parse_base_url(base_url)?,
-            http,
-            credentials: Credentials::default(),
-        })
+        Self::builder(base_url).http_client(http).build()
+    }
+    /// Configures a client for the server at `base_url`: timeouts, user agent, default headers, a request
+    /// hook, or your own `reqwest::Client`.
+    pub fn builder(base_url: &str) -> runtime::ClientBuilder {
+        runtime::ClientBuilder::new(base_url)
     }
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &::reqwest::Url {
-        &self.base_url
+        self.transport.base_url()
     }
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &::reqwest::Client {
-        &self.http
+        self.transport.http_client()
     }
     /// Uses a bearer token, sent as `Authorization: Bearer <token>` (security scheme `bearerAuth`) for the operations that accept it.
     pub fn with_bearer_auth(mut self, secret: impl Into<String>) -> Self {
@@ -125,7 +135,7 @@ impl Client {
         workspace_id: i64,
         params: &ListConnectorsParams,
     ) -> Result<models::ConnectorList, runtime::Error<ListConnectorsError>> {
-        let mut url = runtime::endpoint(&self.base_url, &["api", "v1", "connectors"]);
+        let mut url = self.transport.endpoint(&["api", "v1", "connectors"]);
         if let Some(value) = &params.r#type {
             runtime::append_query(&mut url, "type", &value.to_string());
         }
@@ -141,10 +151,10 @@ impl Client {
         if let Some(value) = &params.per_page {
             runtime::append_query(&mut url, "per_page", &value.to_string());
         }
-        let mut request = self.http.request(::reqwest::Method::GET, url);
+        let mut request = self.transport.request(::reqwest::Method::GET, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = runtime::send::<ListConnectorsError>(request).await?;
+        let response = self.transport.send::<ListConnectorsError>(request).await?;
         match response.code() {
             200 => Ok(response.json::<_, ListConnectorsError>()?),
             400 => {
@@ -158,6 +168,30 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+    ///Walks every page of [`Client::list_connectors`], from `params.page` (or 1), one request per page, while the response's `links.next` is present.
+    pub fn list_connectors_pages<'a>(
+        &'a self,
+        workspace_id: i64,
+        params: &'a ListConnectorsParams,
+    ) -> runtime::Pages<'a, models::ConnectorList, ListConnectorsError, i64> {
+        let params = params.clone();
+        runtime::Pages::new(
+            params.page.unwrap_or(1),
+            move |cursor| {
+                let mut params = params.clone();
+                params.page = Some(cursor);
+                Box::pin(async move {
+                    self.list_connectors(workspace_id, &params).await
+                })
+            },
+            |page, cursor| {
+                Some(page)
+                    .and_then(|v| v.links.as_ref())
+                    .and_then(|v| v.next.as_ref())
+                    .map(|_| cursor + 1)
+            },
+        )
+    }
     /// Creates a connector
     ///
     /// `POST /api/v1/connectors`
@@ -169,14 +203,14 @@ impl Client {
         workspace_id: i64,
         body: &models::CreateConnectorRequest,
     ) -> Result<models::ConnectorEnvelope, runtime::Error<CreateConnectorError>> {
-        let url = runtime::endpoint(&self.base_url, &["api", "v1", "connectors"]);
-        let mut request = self.http.request(::reqwest::Method::POST, url);
+        let url = self.transport.endpoint(&["api", "v1", "connectors"]);
+        let mut request = self.transport.request(::reqwest::Method::POST, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = runtime::json_body::<
             CreateConnectorError,
         >(request, "application/json", body)?;
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = runtime::send::<CreateConnectorError>(request).await?;
+        let response = self.transport.send::<CreateConnectorError>(request).await?;
         match response.code() {
             201 => Ok(response.json::<_, CreateConnectorError>()?),
             400 => {
@@ -210,11 +244,11 @@ impl Client {
         id: &str,
         workspace_id: i64,
     ) -> Result<models::ConnectorEnvelope, runtime::Error<GetConnectorError>> {
-        let url = runtime::endpoint(&self.base_url, &["api", "v1", "connectors", id]);
-        let mut request = self.http.request(::reqwest::Method::GET, url);
+        let url = self.transport.endpoint(&["api", "v1", "connectors", id]);
+        let mut request = self.transport.request(::reqwest::Method::GET, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = runtime::send::<GetConnectorError>(request).await?;
+        let response = self.transport.send::<GetConnectorError>(request).await?;
         match response.code() {
             200 => Ok(response.json::<_, GetConnectorError>()?),
             401 => {
@@ -241,14 +275,14 @@ impl Client {
         workspace_id: i64,
         body: &models::UpdateConnectorRequest,
     ) -> Result<models::ConnectorEnvelope, runtime::Error<UpdateConnectorError>> {
-        let url = runtime::endpoint(&self.base_url, &["api", "v1", "connectors", id]);
-        let mut request = self.http.request(::reqwest::Method::PUT, url);
+        let url = self.transport.endpoint(&["api", "v1", "connectors", id]);
+        let mut request = self.transport.request(::reqwest::Method::PUT, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = runtime::json_body::<
             UpdateConnectorError,
         >(request, "application/json", body)?;
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = runtime::send::<UpdateConnectorError>(request).await?;
+        let response = self.transport.send::<UpdateConnectorError>(request).await?;
         match response.code() {
             200 => Ok(response.json::<_, UpdateConnectorError>()?),
             400 => {
@@ -286,11 +320,11 @@ impl Client {
         id: &str,
         workspace_id: i64,
     ) -> Result<(), runtime::Error<DeleteConnectorError>> {
-        let url = runtime::endpoint(&self.base_url, &["api", "v1", "connectors", id]);
-        let mut request = self.http.request(::reqwest::Method::DELETE, url);
+        let url = self.transport.endpoint(&["api", "v1", "connectors", id]);
+        let mut request = self.transport.request(::reqwest::Method::DELETE, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = runtime::send::<DeleteConnectorError>(request).await?;
+        let response = self.transport.send::<DeleteConnectorError>(request).await?;
         match response.code() {
             204 => Ok(()),
             401 => {

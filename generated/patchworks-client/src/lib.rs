@@ -9,8 +9,11 @@
 #![allow(clippy::large_enum_variant)]
 mod runtime;
 pub use patchworks_models as models;
-pub use runtime::{ApiError, BasicCredentials, ConfigError, Error, RawResponse, Secret};
-/// The first server the API description lists.
+pub use runtime::{
+    ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse,
+    RequestHook, Secret,
+};
+/// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "https://core.wearepatchworks.com";
 /// Credentials set on the client, one slot per security scheme.
 #[derive(Clone, Debug, Default)]
@@ -57,43 +60,50 @@ impl Credentials {
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
-    base_url: ::reqwest::Url,
-    http: ::reqwest::Client,
+    transport: runtime::Transport,
     credentials: Credentials,
 }
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base_url.as_str())
+            .field("base_url", &self.transport.base_url().as_str())
             .field("credentials", &self.credentials)
             .finish()
     }
 }
-impl Client {
-    /// A client for the server at `base_url` (for example `https://api.example.com`), with a default
-    /// `reqwest::Client`.
-    pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
-        Self::with_client(base_url, ::reqwest::Client::new())
+impl runtime::ClientBuilder {
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, runtime::ConfigError> {
+        Ok(Client {
+            transport: self.into_transport()?,
+            credentials: Credentials::default(),
+        })
     }
-    /// A client that sends requests through `http`, so timeouts, proxies, user agent and middleware-like
-    /// settings of your own `reqwest::Client` apply.
+}
+impl Client {
+    /// A client for the server at `base_url` (for example `https://api.example.com`) with default settings.
+    pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
+        Self::builder(base_url).build()
+    }
+    /// A client that sends requests through `http`, so the settings of your own `reqwest::Client` apply.
     pub fn with_client(
         base_url: &str,
         http: ::reqwest::Client,
     ) -> Result<Self, runtime::ConfigError> {
-        Ok(Self {
-            base_url: runtime::parse_base_url(base_url)?,
-            http,
-            credentials: Credentials::default(),
-        })
+        Self::builder(base_url).http_client(http).build()
+    }
+    /// Configures a client for the server at `base_url`: timeouts, user agent, default headers, a request
+    /// hook, or your own `reqwest::Client`.
+    pub fn builder(base_url: &str) -> runtime::ClientBuilder {
+        runtime::ClientBuilder::new(base_url)
     }
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &::reqwest::Url {
-        &self.base_url
+        self.transport.base_url()
     }
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &::reqwest::Client {
-        &self.http
+        self.transport.http_client()
     }
     /// Uses an API key, sent as-is in the `Authorization` header (security scheme `ApiKeyAuth`) for the operations that accept it.
     ///
@@ -168,17 +178,17 @@ impl Client {
         models::ConnectorInstancesResponse,
         runtime::Error<CreateConnectorInstanceError>,
     > {
-        let url = runtime::endpoint(
-            &self.base_url,
-            &["api", "v1", "connector-instances"],
-        );
-        let request = self.http.request(::reqwest::Method::POST, url);
+        let url = self.transport.endpoint(&["api", "v1", "connector-instances"]);
+        let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body::<
             CreateConnectorInstanceError,
         >(request, "application/json", body)?;
         let request = self
             .authorize(request, &[&[Scheme::ApiKeyAuth], &[Scheme::BearerAuth]]);
-        let response = runtime::send::<CreateConnectorInstanceError>(request).await?;
+        let response = self
+            .transport
+            .send::<CreateConnectorInstanceError>(request)
+            .await?;
         match response.code() {
             200 => Ok(response.json::<_, CreateConnectorInstanceError>()?),
             401 => Err(response.api_error(CreateConnectorInstanceError::Unauthorized)),

@@ -4,16 +4,29 @@
 //!
 //! Servers listed in the API description:
 //!
-//! - `https://localhost:3000`
+//! - `{protocol}://{agent}`: Your Supermetal agent.
 //!
 //! Manage the CDC connectors of a Supermetal agent.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
 mod runtime;
 pub use supermetal_models as models;
-pub use runtime::{ApiError, BasicCredentials, ConfigError, Error, RawResponse, Secret};
-/// The first server the API description lists.
+pub use runtime::{
+    ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse,
+    RequestHook, Secret,
+};
+/// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "https://localhost:3000";
+/// The URL of the server `{protocol}://{agent}` with its variables filled in:
+///
+/// - `protocol` (default `https`; one of `https`, `http`)
+/// - `agent` (default `localhost:3000`): Host and port of the agent.
+pub fn server_url(protocol: &str, agent: &str) -> String {
+    "{protocol}://{agent}"
+        .to_string()
+        .replace("{protocol}", protocol)
+        .replace("{agent}", agent)
+}
 /// Credentials set on the client, one slot per security scheme.
 #[derive(Clone, Debug, Default)]
 struct Credentials {
@@ -51,43 +64,50 @@ impl Credentials {
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
-    base_url: ::reqwest::Url,
-    http: ::reqwest::Client,
+    transport: runtime::Transport,
     credentials: Credentials,
 }
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base_url.as_str())
+            .field("base_url", &self.transport.base_url().as_str())
             .field("credentials", &self.credentials)
             .finish()
     }
 }
-impl Client {
-    /// A client for the server at `base_url` (for example `https://api.example.com`), with a default
-    /// `reqwest::Client`.
-    pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
-        Self::with_client(base_url, ::reqwest::Client::new())
+impl runtime::ClientBuilder {
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, runtime::ConfigError> {
+        Ok(Client {
+            transport: self.into_transport()?,
+            credentials: Credentials::default(),
+        })
     }
-    /// A client that sends requests through `http`, so timeouts, proxies, user agent and middleware-like
-    /// settings of your own `reqwest::Client` apply.
+}
+impl Client {
+    /// A client for the server at `base_url` (for example `https://api.example.com`) with default settings.
+    pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
+        Self::builder(base_url).build()
+    }
+    /// A client that sends requests through `http`, so the settings of your own `reqwest::Client` apply.
     pub fn with_client(
         base_url: &str,
         http: ::reqwest::Client,
     ) -> Result<Self, runtime::ConfigError> {
-        Ok(Self {
-            base_url: runtime::parse_base_url(base_url)?,
-            http,
-            credentials: Credentials::default(),
-        })
+        Self::builder(base_url).http_client(http).build()
+    }
+    /// Configures a client for the server at `base_url`: timeouts, user agent, default headers, a request
+    /// hook, or your own `reqwest::Client`.
+    pub fn builder(base_url: &str) -> runtime::ClientBuilder {
+        runtime::ClientBuilder::new(base_url)
     }
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &::reqwest::Url {
-        &self.base_url
+        self.transport.base_url()
     }
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &::reqwest::Client {
-        &self.http
+        self.transport.http_client()
     }
     /// Uses HTTP Basic credentials (security scheme `basicAuth`) for the operations that accept it.
     ///
@@ -132,10 +152,10 @@ impl Client {
     pub async fn list_connectors(
         &self,
     ) -> Result<models::ConnectorWithStatuses, runtime::Error<ListConnectorsError>> {
-        let url = runtime::endpoint(&self.base_url, &["api", "v1", "connectors"]);
-        let request = self.http.request(::reqwest::Method::GET, url);
+        let url = self.transport.endpoint(&["api", "v1", "connectors"]);
+        let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = runtime::send::<ListConnectorsError>(request).await?;
+        let response = self.transport.send::<ListConnectorsError>(request).await?;
         match response.code() {
             200 => Ok(response.json::<_, ListConnectorsError>()?),
             400..=499 => Err(response.api_error(ListConnectorsError::Status4xx)),
@@ -155,13 +175,13 @@ impl Client {
         models::ConnectorWithStatus,
         runtime::Error<CreateConnectorAutoIdError>,
     > {
-        let url = runtime::endpoint(&self.base_url, &["api", "v1", "connectors"]);
-        let request = self.http.request(::reqwest::Method::POST, url);
+        let url = self.transport.endpoint(&["api", "v1", "connectors"]);
+        let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body::<
             CreateConnectorAutoIdError,
         >(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = runtime::send::<CreateConnectorAutoIdError>(request).await?;
+        let response = self.transport.send::<CreateConnectorAutoIdError>(request).await?;
         match response.code() {
             201 => Ok(response.json::<_, CreateConnectorAutoIdError>()?),
             400..=499 => Err(response.api_error(CreateConnectorAutoIdError::Status4xx)),
@@ -179,13 +199,10 @@ impl Client {
         &self,
         connector_id: &str,
     ) -> Result<models::ConnectorWithStatus, runtime::Error<GetConnectorError>> {
-        let url = runtime::endpoint(
-            &self.base_url,
-            &["api", "v1", "connectors", connector_id],
-        );
-        let request = self.http.request(::reqwest::Method::GET, url);
+        let url = self.transport.endpoint(&["api", "v1", "connectors", connector_id]);
+        let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = runtime::send::<GetConnectorError>(request).await?;
+        let response = self.transport.send::<GetConnectorError>(request).await?;
         match response.code() {
             200 => Ok(response.json::<_, GetConnectorError>()?),
             400..=499 => Err(response.api_error(GetConnectorError::Status4xx)),
@@ -207,19 +224,18 @@ impl Client {
         params: &CreateConnectorParams,
         body: &models::Connector,
     ) -> Result<models::ConnectorWithStatus, runtime::Error<CreateConnectorError>> {
-        let mut url = runtime::endpoint(
-            &self.base_url,
-            &["api", "v1", "connectors", connector_id],
-        );
+        let mut url = self
+            .transport
+            .endpoint(&["api", "v1", "connectors", connector_id]);
         if let Some(value) = &params.clone_from {
             runtime::append_query(&mut url, "clone_from", value);
         }
-        let request = self.http.request(::reqwest::Method::POST, url);
+        let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body::<
             CreateConnectorError,
         >(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = runtime::send::<CreateConnectorError>(request).await?;
+        let response = self.transport.send::<CreateConnectorError>(request).await?;
         match response.code() {
             200 => Ok(response.json::<_, CreateConnectorError>()?),
             400..=499 => Err(response.api_error(CreateConnectorError::Status4xx)),
@@ -240,13 +256,12 @@ impl Client {
         Vec<models::ConnectorHistory>,
         runtime::Error<GetConnectorHistoryError>,
     > {
-        let url = runtime::endpoint(
-            &self.base_url,
-            &["api", "v1", "connector", "history", connector_id],
-        );
-        let request = self.http.request(::reqwest::Method::GET, url);
+        let url = self
+            .transport
+            .endpoint(&["api", "v1", "connector", "history", connector_id]);
+        let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = runtime::send::<GetConnectorHistoryError>(request).await?;
+        let response = self.transport.send::<GetConnectorHistoryError>(request).await?;
         match response.code() {
             200 => Ok(response.json::<_, GetConnectorHistoryError>()?),
             400..=499 => Err(response.api_error(GetConnectorHistoryError::Status4xx)),
@@ -267,16 +282,15 @@ impl Client {
         connector_id: &str,
         body: &models::CommandWrapper,
     ) -> Result<(), runtime::Error<SendConnectorCommandError>> {
-        let url = runtime::endpoint(
-            &self.base_url,
-            &["api", "v1", "connector", "command", connector_id],
-        );
-        let request = self.http.request(::reqwest::Method::POST, url);
+        let url = self
+            .transport
+            .endpoint(&["api", "v1", "connector", "command", connector_id]);
+        let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body::<
             SendConnectorCommandError,
         >(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = runtime::send::<SendConnectorCommandError>(request).await?;
+        let response = self.transport.send::<SendConnectorCommandError>(request).await?;
         match response.code() {
             200 => Ok(()),
             400..=499 => Err(response.api_error(SendConnectorCommandError::Status4xx)),

@@ -6,7 +6,10 @@ use quote::{format_ident, quote};
 
 use super::types::TypeScope;
 use super::{doc_attrs, inner_doc_attrs};
-use crate::ir::{Api, MediaKind, Method, Operation, Param, ParamLocation, PathPiece, Primitive, Response, SchemeKind, StatusMatch, TypeRef};
+use crate::ir::{
+    Api, MediaKind, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Primitive, Response, SchemeKind, Server,
+    StatusMatch, TypeRef,
+};
 use crate::naming::{bare, ident};
 
 /// The client's `lib.rs` for `api`, whose models crate is the Rust crate `models_crate`.
@@ -14,15 +17,14 @@ pub fn client_file(api: &Api, models_crate: &str) -> TokenStream {
     let scope = TypeScope { api, via_models: true };
     let models_crate = ident(models_crate);
     let doc = inner_doc_attrs(&crate_doc(api));
-    let default_url = api.servers.first().filter(|url| !url.contains('{')).map(|url| {
-        quote! {
-            /// The first server the API description lists.
-            pub const DEFAULT_BASE_URL: &str = #url;
-        }
-    });
+    let servers = api.servers.first().map(server_items);
     let credentials = credentials(api);
     let client = client_struct(api);
-    let operations = api.operations.iter().map(|op| operation_method(scope, api, op));
+    let operations = api.operations.iter().map(|op| {
+        let method = operation_method(scope, api, op);
+        let pages = pages_method(scope, op);
+        quote! { #method #pages }
+    });
     let op_types = api.operations.iter().map(|op| operation_types(scope, op));
     quote! {
         #doc
@@ -33,9 +35,9 @@ pub fn client_file(api: &Api, models_crate: &str) -> TokenStream {
         mod runtime;
 
         pub use #models_crate as models;
-        pub use runtime::{ApiError, BasicCredentials, ConfigError, Error, RawResponse, Secret};
+        pub use runtime::{ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse, RequestHook, Secret};
 
-        #default_url
+        #servers
         #credentials
         #client
 
@@ -53,7 +55,8 @@ fn crate_doc(api: &Api) -> String {
     if !api.servers.is_empty() {
         doc.push_str("\n\nServers listed in the API description:\n");
         for server in &api.servers {
-            doc.push_str(&format!("\n- `{server}`"));
+            let description = server.description.as_ref().map(|d| format!(": {}", d.trim())).unwrap_or_default();
+            doc.push_str(&format!("\n- `{}`{description}", server.url));
         }
     }
     if let Some(description) = &api.description {
@@ -129,6 +132,43 @@ fn credentials(api: &Api) -> TokenStream {
     }
 }
 
+/// `DEFAULT_BASE_URL` (the first server, variables at their defaults) and, when its URL has variables,
+/// `server_url(…)` to fill them in.
+fn server_items(server: &Server) -> TokenStream {
+    let default_url = server.default_url();
+    let constant = quote! {
+        /// The first server the API description lists (with its variables at their defaults).
+        pub const DEFAULT_BASE_URL: &str = #default_url;
+    };
+    if server.variables.is_empty() {
+        return constant;
+    }
+    let args = server.variables.iter().map(|v| {
+        let name = ident(&v.rust_name);
+        quote! { #name: &str }
+    });
+    let replaces = server.variables.iter().map(|v| {
+        let (name, placeholder) = (ident(&v.rust_name), format!("{{{}}}", v.name));
+        quote! { .replace(#placeholder, #name) }
+    });
+    let template = &server.url;
+    let mut doc = format!("The URL of the server `{template}` with its variables filled in:\n");
+    for v in &server.variables {
+        let allowed = if v.allowed.is_empty() { String::new() } else { format!("; one of {}", v.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")) };
+        let description = v.description.as_ref().map(|d| format!(": {}", d.trim())).unwrap_or_default();
+        doc.push_str(&format!("\n- `{}` (default `{}`{allowed}){description}", bare(&v.rust_name), v.default));
+    }
+    let doc = doc_attrs(Some(&doc));
+    quote! {
+        #constant
+
+        #doc
+        pub fn server_url(#(#args),*) -> String {
+            #template.to_string() #(#replaces)*
+        }
+    }
+}
+
 fn scheme_variant(name: &str) -> Ident {
     ident(&crate::naming::type_name(name))
 }
@@ -189,38 +229,48 @@ fn client_struct(api: &Api) -> TokenStream {
         /// The API client. Cheap to clone: clones share one connection pool.
         #[derive(Clone)]
         pub struct Client {
-            base_url: ::reqwest::Url,
-            http: ::reqwest::Client,
+            transport: runtime::Transport,
             #credentials_field
         }
 
         impl ::std::fmt::Debug for Client {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("Client").field("base_url", &self.base_url.as_str()) #credentials_debug .finish()
+                f.debug_struct("Client").field("base_url", &self.transport.base_url().as_str()) #credentials_debug .finish()
+            }
+        }
+
+        impl runtime::ClientBuilder {
+            /// Builds the client.
+            pub fn build(self) -> Result<Client, runtime::ConfigError> {
+                Ok(Client { transport: self.into_transport()?, #credentials_init })
             }
         }
 
         impl Client {
-            /// A client for the server at `base_url` (for example `https://api.example.com`), with a default
-            /// `reqwest::Client`.
+            /// A client for the server at `base_url` (for example `https://api.example.com`) with default settings.
             pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
-                Self::with_client(base_url, ::reqwest::Client::new())
+                Self::builder(base_url).build()
             }
 
-            /// A client that sends requests through `http`, so timeouts, proxies, user agent and middleware-like
-            /// settings of your own `reqwest::Client` apply.
+            /// A client that sends requests through `http`, so the settings of your own `reqwest::Client` apply.
             pub fn with_client(base_url: &str, http: ::reqwest::Client) -> Result<Self, runtime::ConfigError> {
-                Ok(Self { base_url: runtime::parse_base_url(base_url)?, http, #credentials_init })
+                Self::builder(base_url).http_client(http).build()
+            }
+
+            /// Configures a client for the server at `base_url`: timeouts, user agent, default headers, a request
+            /// hook, or your own `reqwest::Client`.
+            pub fn builder(base_url: &str) -> runtime::ClientBuilder {
+                runtime::ClientBuilder::new(base_url)
             }
 
             /// The base URL requests are sent to.
             pub fn base_url(&self) -> &::reqwest::Url {
-                &self.base_url
+                self.transport.base_url()
             }
 
             /// The underlying HTTP client.
             pub fn http_client(&self) -> &::reqwest::Client {
-                &self.http
+                self.transport.http_client()
             }
 
             #(#setters)*
@@ -361,16 +411,101 @@ fn optional_params(op: &Operation) -> Vec<&Param> {
 }
 
 /// How a required parameter is taken as an argument: `&str` for strings, by value for small copies, else by
-/// reference.
-fn argument_type(scope: TypeScope<'_>, ty: &TypeRef) -> TokenStream {
+/// reference (with `lifetime`, when given).
+fn argument_type(scope: TypeScope<'_>, ty: &TypeRef, lifetime: Option<&TokenStream>) -> TokenStream {
     match ty {
-        TypeRef::String => quote! { &str },
+        TypeRef::String => quote! { &#lifetime str },
         TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => scope.tokens(ty),
         other => {
             let ty = scope.tokens(other);
-            quote! { &#ty }
+            quote! { &#lifetime #ty }
         }
     }
+}
+
+/// The arguments of an operation's method after `&self`: required parameters, then the optional ones in a
+/// `Params` struct, then the body; references carry `lifetime` when given.
+fn method_args(scope: TypeScope<'_>, op: &Operation, lifetime: Option<&TokenStream>) -> Vec<TokenStream> {
+    let mut args: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| {
+            let name = ident(&p.name);
+            let ty = argument_type(scope, &p.ty, lifetime);
+            quote! { #name: #ty }
+        })
+        .collect();
+    if !optional_params(op).is_empty() {
+        let params_type = format_ident!("{}Params", op.type_prefix);
+        args.push(quote! { params: &#lifetime #params_type });
+    }
+    if let Some(body) = &op.body {
+        let ty = match &body.media {
+            MediaKind::Json(_) => {
+                let ty = scope.tokens(&body.ty);
+                quote! { &#lifetime #ty }
+            }
+            MediaKind::Raw(_) => quote! { Vec<u8> },
+        };
+        let ty = if body.required { ty } else { quote! { Option<#ty> } };
+        args.push(quote! { body: #ty });
+    }
+    args
+}
+
+/// `{op}_pages`: walks every page of an operation with `x-pagination`.
+fn pages_method(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
+    let pagination = op.pagination.as_ref()?;
+    let OpTypes { success, error } = op_types(scope, op);
+    let lifetime = quote! { 'a };
+    let args = method_args(scope, op, Some(&lifetime));
+    let method = ident(&op.method_name);
+    let pages = format_ident!("{}_pages", bare(&op.method_name));
+    let param = &op.params[pagination.param];
+    let param_field = ident(&param.name);
+    let param_ty = scope.tokens(&param.ty);
+    let call_args = op.params.iter().filter(|p| p.required).map(|p| {
+        let name = ident(&p.name);
+        quote! { #name }
+    });
+    let call_args: Vec<TokenStream> = call_args.chain(Some(quote! { &params })).chain(op.body.as_ref().map(|_| quote! { body })).collect();
+    let next = pagination.next.iter().fold(quote! { Some(page) }, |chain, (field, optional)| {
+        let field = ident(field);
+        if *optional { quote! { #chain.and_then(|v| v.#field.as_ref()) } } else { quote! { #chain.map(|v| &v.#field) } }
+    });
+    let path: Vec<&str> = pagination.next.iter().map(|(field, _)| bare(field)).collect();
+    let (cursor_ty, start, set, advance, doc) = match pagination.style {
+        PageStyle::PageNumber => (
+            param_ty.clone(),
+            quote! { params.#param_field.unwrap_or(1) },
+            quote! { params.#param_field = Some(cursor); },
+            quote! { |page, cursor| #next.map(|_| cursor + 1) },
+            format!("Walks every page of [`Client::{}`], from `params.{}` (or 1), one request per page, while the response's `{}` is present.", bare(&op.method_name), bare(&param.name), path.join(".")),
+        ),
+        PageStyle::Cursor => (
+            quote! { Option<#param_ty> },
+            quote! { params.#param_field.clone() },
+            quote! { params.#param_field = cursor; },
+            quote! { |page, cursor| #next.cloned().filter(|next| Some(next) != cursor.as_ref()).map(Some) },
+            format!("Walks every page of [`Client::{}`], one request per page, passing the response's `{}` as `{}` until it is absent (or repeats).", bare(&op.method_name), path.join("."), param.api_name),
+        ),
+    };
+    Some(quote! {
+        #[doc = #doc]
+        pub fn #pages<'a>(&'a self, #(#args),*) -> runtime::Pages<'a, #success, #error, #cursor_ty> {
+            let params = params.clone();
+            runtime::Pages::new(
+                #start,
+                move |cursor| {
+                    let mut params = params.clone();
+                    #set
+                    Box::pin(async move { self.#method(#(#call_args),*).await })
+                },
+                #advance,
+            )
+        }
+    })
 }
 
 /// An expression for the text sent on the wire for `value` (of type `ty`, a reference or a copy): the string
@@ -400,30 +535,7 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
     let method_name = ident(&op.method_name);
     let OpTypes { success, error } = op_types(scope, op);
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let optional = optional_params(op);
-    let mut args: Vec<TokenStream> = required
-        .iter()
-        .map(|p| {
-            let name = ident(&p.name);
-            let ty = argument_type(scope, &p.ty);
-            quote! { #name: #ty }
-        })
-        .collect();
-    if !optional.is_empty() {
-        let params_type = format_ident!("{}Params", op.type_prefix);
-        args.push(quote! { params: &#params_type });
-    }
-    if let Some(body) = &op.body {
-        let ty = match &body.media {
-            MediaKind::Json(_) => {
-                let ty = scope.tokens(&body.ty);
-                quote! { &#ty }
-            }
-            MediaKind::Raw(_) => quote! { Vec<u8> },
-        };
-        let ty = if body.required { ty } else { quote! { Option<#ty> } };
-        args.push(quote! { body: #ty });
-    }
+    let args = method_args(scope, op, None);
     let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     let doc = method_doc(op, &required);
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
@@ -464,14 +576,14 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
         #deprecated
         #too_many
         pub async fn #method_name(&self, #(#args),*) -> Result<#success, runtime::Error<#error>> {
-            let #mut_url url = runtime::endpoint(&self.base_url, &[#(#segments),*]);
+            let #mut_url url = self.transport.endpoint(&[#(#segments),*]);
             #(#query)*
-            let #mut_request request = self.http.request(#http_method, url);
+            let #mut_request request = self.transport.request(#http_method, url);
             #(#headers)*
             #cookie
             #body
             #authorize
-            let response = runtime::send::<#error>(request).await?;
+            let response = self.transport.send::<#error>(request).await?;
             match response.code() {
                 #(#arms)*
             }

@@ -10,7 +10,7 @@ use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as SpecScheme};
 use crate::diagnostic::{Diagnostic, pointer};
 use std::collections::BTreeSet;
 
-use crate::ir::{Api, Operation, SchemeKind, SecurityScheme, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, Operation, SchemeKind, SecurityScheme, Server, ServerVariable, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::LoadedSpec;
 use crate::naming::{Namespace, bare, value_name};
 pub use operation::synthesized_operation_id;
@@ -35,7 +35,7 @@ pub fn lower(spec: &LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
         title: document.info.title.clone(),
         version: document.info.version.clone(),
         description: document.info.description.clone(),
-        servers: document.servers.iter().map(server_url).collect(),
+        servers: document.servers.iter().map(server).collect(),
         types,
         operations,
         security_schemes,
@@ -81,13 +81,22 @@ fn remove_types(types: &mut Vec<TypeDef>, operations: &mut [Operation], removed:
     }
 }
 
-/// A server URL with its variables replaced by their defaults.
-fn server_url(server: &openapiv3::Server) -> String {
-    let mut url = server.url.clone();
-    for (name, variable) in server.variables.iter().flatten() {
-        url = url.replace(&format!("{{{name}}}"), &variable.default);
-    }
-    url
+/// A server with its variables, each given a Rust parameter name.
+fn server(server: &openapiv3::Server) -> Server {
+    let mut names = Namespace::default();
+    let variables = server
+        .variables
+        .iter()
+        .flatten()
+        .map(|(name, variable)| ServerVariable {
+            name: name.clone(),
+            rust_name: names.claim(&value_name(name)).0,
+            default: variable.default.clone(),
+            allowed: variable.enumeration.clone(),
+            description: variable.description.clone(),
+        })
+        .collect();
+    Server { url: server.url.clone(), description: server.description.clone(), variables }
 }
 
 fn security_schemes(spec: &LoadedSpec) -> (Vec<SecurityScheme>, Vec<Diagnostic>) {

@@ -12,8 +12,8 @@ use openapiv3::{
 use super::schema::{SchemaRef, TypeLowerer};
 use crate::diagnostic::{child, pointer};
 use crate::ir::{
-    MediaKind, Method, Operation, Param, ParamLocation, PathPiece, RequestBody, Response, ResponseBody,
-    SecurityScheme, StatusMatch, TypeKind, TypeRef,
+    MediaKind, Method, Operation, PageStyle, Pagination, Param, ParamLocation, PathPiece, Presence, RequestBody,
+    Response, ResponseBody, SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
 use crate::naming::{Namespace, type_name, value_name};
 
@@ -21,7 +21,7 @@ use crate::naming::{Namespace, type_name, value_name};
 const MAX_REF_HOPS: usize = 16;
 
 /// Names the client itself uses, which operations must not take.
-const CLIENT_METHODS: &[&str] = &["new", "with_client", "base_url", "http_client"];
+const CLIENT_METHODS: &[&str] = &["new", "builder", "with_client", "base_url", "http_client", "server_url"];
 
 /// Lowers every operation of `document`.
 pub fn lower_operations<'a>(document: &'a OpenAPI, types: &mut TypeLowerer<'a>, schemes: &[SecurityScheme]) -> Vec<Operation> {
@@ -71,6 +71,7 @@ pub fn lower_operations<'a>(document: &'a OpenAPI, types: &mut TypeLowerer<'a>, 
             let body = spec_op.request_body.as_ref().and_then(|b| op.request_body(b));
             let responses = op.responses(&spec_op.responses.responses, spec_op.responses.default.as_ref());
             let security = op.security(spec_op.security.as_ref().or(document.security.as_ref()), schemes);
+            let pagination = spec_op.extensions.get("x-pagination").and_then(|spec| op.pagination(spec, &params, &responses));
             operations.push(Operation {
                 method_name,
                 type_prefix,
@@ -84,6 +85,7 @@ pub fn lower_operations<'a>(document: &'a OpenAPI, types: &mut TypeLowerer<'a>, 
                 responses,
                 security,
                 deprecated: spec_op.deprecated,
+                pagination,
             });
         }
     }
@@ -318,6 +320,57 @@ impl<'a> OperationLowerer<'_, 'a> {
         out
     }
 
+    /// Reads specforge's `x-pagination` extension:
+    /// `{page-param: <query parameter>, next: <dotted path>}` (page numbers: the next page exists while the value
+    /// at `next` is present) or `{cursor-param: <query parameter>, next: <dotted path>}` (the value at `next` is
+    /// the next cursor). Anything that does not fit the operation is reported and ignored.
+    fn pagination(&mut self, spec: &serde_json::Value, params: &[Param], responses: &[Response]) -> Option<Pagination> {
+        let at = child(&self.pointer, "x-pagination");
+        let text = |key: &str| spec.get(key).and_then(serde_json::Value::as_str);
+        let (style, param_name) = match (text("page-param"), text("cursor-param")) {
+            (Some(name), None) => (PageStyle::PageNumber, name),
+            (None, Some(name)) => (PageStyle::Cursor, name),
+            _ => {
+                self.types.warn(&at, "`x-pagination` needs exactly one of `page-param` and `cursor-param`; ignored");
+                return None;
+            }
+        };
+        let Some(path) = text("next") else {
+            self.types.warn(&at, "`x-pagination` needs `next` (a dotted path in the response); ignored");
+            return None;
+        };
+        let Some(param) = params.iter().position(|p| p.api_name == param_name && p.location == ParamLocation::Query && !p.required) else {
+            self.types.warn(&at, format!("`x-pagination` names {param_name:?}, which is not an optional query parameter; ignored"));
+            return None;
+        };
+        let mut successes = responses.iter().filter(|r| r.status.is_success());
+        let (Some(Response { body: Some(body), .. }), None) = (successes.next(), successes.next()) else {
+            self.types.warn(&at, "`x-pagination` needs exactly one success response with a body; ignored");
+            return None;
+        };
+        let mut ty = body.ty.clone();
+        let mut next = Vec::new();
+        for segment in path.split('.') {
+            let field = ty.direct_named().and_then(|id| self.types.struct_field(id, segment));
+            let Some((name, presence, field_ty)) = field else {
+                self.types.warn(&at, format!("`x-pagination.next`: the response has no property {segment:?} at that place; ignored"));
+                return None;
+            };
+            next.push((name, presence != Presence::Required));
+            ty = field_ty;
+        }
+        let param_ty = &params[param].ty;
+        let fits = match style {
+            PageStyle::PageNumber => matches!(param_ty, TypeRef::I32 | TypeRef::I64),
+            PageStyle::Cursor => *param_ty == ty,
+        };
+        if !fits {
+            self.types.warn(&at, "`x-pagination`: a page parameter must be an integer, and a cursor must have the type of the parameter; ignored");
+            return None;
+        }
+        Some(Pagination { style, param, next })
+    }
+
     fn security(&mut self, requirements: Option<&Vec<SecurityRequirement>>, schemes: &[SecurityScheme]) -> Vec<Vec<usize>> {
         let Some(requirements) = requirements else { return Vec::new() };
         let mut alternatives = Vec::new();
@@ -408,6 +461,22 @@ fn status_variant(status: StatusMatch) -> String {
 }
 
 impl TypeLowerer<'_> {
+    /// The Rust name, presence and type of the property `json_name` of the struct `id` (seen through aliases).
+    pub fn struct_field(&self, id: crate::ir::TypeId, json_name: &str) -> Option<(String, Presence, TypeRef)> {
+        let mut id = id;
+        for _ in 0..MAX_REF_HOPS {
+            match self.kind_of(id)? {
+                TypeKind::Alias(TypeRef::Named(next)) => id = *next,
+                TypeKind::Struct(s) => {
+                    let field = s.fields.iter().find(|f| f.json_name == json_name)?;
+                    return Some((field.name.clone(), field.presence, field.ty.clone()));
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// Whether a named type can be written as one URL or header value (enums, constrained strings, aliases of
     /// scalars).
     pub fn is_scalar(&self, id: crate::ir::TypeId) -> bool {
