@@ -11,6 +11,8 @@
 #![allow(clippy::large_enum_variant)]
 mod runtime;
 pub use aisquared_models as models;
+/// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
+pub use ::reqwest;
 pub use runtime::{
     ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse,
     RequestHook, Secret,
@@ -172,7 +174,7 @@ impl Client {
     pub fn list_connectors_pages<'a>(
         &'a self,
         workspace_id: i64,
-        params: &'a ListConnectorsParams,
+        params: &ListConnectorsParams,
     ) -> runtime::Pages<'a, models::ConnectorList, ListConnectorsError, i64> {
         let params = params.clone();
         runtime::Pages::new(

@@ -231,13 +231,12 @@ pub type ErrorObjects = Vec<ErrorObject>;
 pub type FieldErrors = ::serde_json::Map<String, ::serde_json::Value>;
 /// An error list, or a single message when the `connector` object is missing.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
 pub enum UnprocessableError {
-    /// `errors`
-    #[serde(rename = "errors")]
-    Errors(Vec<ErrorObject>),
-    /// `error`
-    #[serde(rename = "error")]
-    Error(String),
+    /// The `ErrorList` form.
+    ErrorList(ErrorList),
+    /// The `SingleError` form.
+    SingleError(SingleError),
 }
 /// `SingleError` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

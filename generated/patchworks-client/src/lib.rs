@@ -9,6 +9,8 @@
 #![allow(clippy::large_enum_variant)]
 mod runtime;
 pub use patchworks_models as models;
+/// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
+pub use ::reqwest;
 pub use runtime::{
     ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse,
     RequestHook, Secret,

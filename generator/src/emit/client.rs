@@ -35,6 +35,8 @@ pub fn client_file(api: &Api, models_crate: &str) -> TokenStream {
         mod runtime;
 
         pub use #models_crate as models;
+        /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
+        pub use ::reqwest;
         pub use runtime::{ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse, RequestHook, Secret};
 
         #servers
@@ -437,8 +439,9 @@ fn method_args(scope: TypeScope<'_>, op: &Operation, lifetime: Option<&TokenStre
         })
         .collect();
     if !optional_params(op).is_empty() {
+        // Never borrowed beyond the call: the pages helper clones them.
         let params_type = format_ident!("{}Params", op.type_prefix);
-        args.push(quote! { params: &#lifetime #params_type });
+        args.push(quote! { params: &#params_type });
     }
     if let Some(body) = &op.body {
         let ty = match &body.media {

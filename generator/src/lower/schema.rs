@@ -503,14 +503,19 @@ impl<'a> TypeLowerer<'a> {
         Union { tagging: Tagging::Internal(discriminator.property_name.clone()), variants: out }
     }
 
-    /// When every variant is an object with exactly one required property (serde's externally tagged form),
-    /// the keys in variant order.
+    /// When every variant is a wrapper object with exactly one required property (serde's externally tagged
+    /// form), the keys in variant order. A wrapper is written inline or closed (`additionalProperties: false` or
+    /// `maxProperties: 1`); a `$ref` to an open named object with one property is a type of its own, whose values
+    /// may carry more keys.
     fn single_key_variants(&self, variants: &[(usize, &'a ReferenceOr<Schema>)]) -> Option<Vec<String>> {
         let mut keys = Vec::new();
         for (_, variant) in variants {
             let schema = self.deref_schema((*variant).into())?;
             let Shape::Object(object) = shape_of(schema).0 else { return None };
-            if object.properties.len() != 1 || matches!(object.additional, Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_))) {
+            let closed = matches!(object.additional, Some(AdditionalProperties::Any(false))) || object.max_properties == Some(1);
+            let open = matches!(object.additional, Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_)));
+            let named = matches!(variant, ReferenceOr::Reference { .. });
+            if object.properties.len() != 1 || open || (named && !closed) {
                 return None;
             }
             let key = object.properties.keys().next()?;

@@ -217,3 +217,88 @@ mod supermetal {
         assert_eq!((error.status.as_u16(), error.body), (409, SendConnectorCommandError::Status4xx));
     }
 }
+
+mod configuration {
+    use std::time::Duration;
+
+    use super::*;
+    use aisquared_client::{Client, ConfigError, Error, ListConnectorsParams};
+
+    #[tokio::test]
+    async fn a_slow_server_hits_the_timeout_as_a_transport_error() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(204).set_delay(Duration::from_secs(5))).mount(&server).await;
+        let client = Client::builder(&server.uri()).timeout(Duration::from_millis(200)).build().unwrap();
+        let started = std::time::Instant::now();
+        let Err(Error::Transport(error)) = client.get_connector("1", 1).await else { panic!("expected a timeout") };
+        assert!(error.is_timeout(), "{error}");
+        assert!(started.elapsed() < Duration::from_secs(4), "the timeout did not apply");
+    }
+
+    #[tokio::test]
+    async fn user_agent_default_headers_and_the_request_hook_apply_to_every_request() {
+        let server = MockServer::start().await;
+        Mock::given(method("DELETE"))
+            .and(header("user-agent", "acme-sync/1.2"))
+            .and(header("x-team", "data"))
+            .and(header("x-hooked", "yes"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder(&server.uri())
+            .user_agent("acme-sync/1.2")
+            .default_header("x-team", "data")
+            .request_hook(|request| request.header("x-hooked", "yes"))
+            .build()
+            .unwrap();
+        client.delete_connector("1", 1).await.unwrap();
+    }
+
+    #[test]
+    fn conflicting_or_invalid_settings_are_configuration_errors() {
+        let conflict = Client::builder("http://127.0.0.1:1").http_client(aisquared_client::reqwest::Client::new()).timeout(Duration::from_secs(1)).build();
+        assert!(matches!(conflict, Err(ConfigError::Conflict(_))), "{conflict:?}");
+        let invalid = Client::builder("http://127.0.0.1:1").default_header("bad header", "x").build();
+        assert!(matches!(invalid, Err(ConfigError::InvalidHeader(_))), "{invalid:?}");
+    }
+
+    #[tokio::test]
+    async fn pages_walk_until_links_next_is_null() {
+        let server = MockServer::start().await;
+        let page = |n: u32, next: Option<&str>| {
+            let mut body: serde_json::Value = serde_json::from_str(include_str!("../fixtures/aisquared/list_response.json")).unwrap();
+            body["data"][0]["id"] = json!(n.to_string());
+            body["links"]["next"] = json!(next);
+            json_response(200, body)
+        };
+        Mock::given(query_param("page", "2")).respond_with(page(2, Some("https://api.squared.ai/api/v1/connectors?page=3"))).mount(&server).await;
+        Mock::given(query_param("page", "3")).respond_with(page(3, None)).mount(&server).await;
+        let client = Client::new(&server.uri()).unwrap();
+        let params = ListConnectorsParams { page: Some(2), per_page: Some(1), ..Default::default() };
+        let pages = client.list_connectors_pages(7, &params).collect_pages().await.unwrap();
+        let ids: Vec<&str> = pages.iter().map(|p| p.data[0].id.as_str()).collect();
+        assert_eq!(ids, ["2", "3"]);
+        for request in received(&server).await {
+            assert!(request.url.query().unwrap_or_default().contains("per_page=1"), "other parameters are kept: {}", request.url);
+        }
+    }
+
+    #[tokio::test]
+    async fn an_error_ends_the_walk() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(json_response(401, json!({"errors": [{"detail": "expired"}]}))).mount(&server).await;
+        let client = Client::new(&server.uri()).unwrap();
+        let mut pages = client.list_connectors_pages(7, &ListConnectorsParams::default());
+        assert!(matches!(pages.next_page().await, Some(Err(Error::Api(_)))));
+        assert!(pages.next_page().await.is_none());
+        assert_eq!(received(&server).await.len(), 1);
+    }
+
+    #[test]
+    fn server_variables_fill_the_url_template() {
+        assert_eq!(supermetal_client::DEFAULT_BASE_URL, "https://localhost:3000");
+        assert_eq!(supermetal_client::server_url("http", "sm.internal:3000"), "http://sm.internal:3000");
+        assert_eq!(aisquared_client::DEFAULT_BASE_URL, "https://api.squared.ai");
+    }
+}

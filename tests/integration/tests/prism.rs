@@ -142,3 +142,42 @@ async fn prism_rejects_a_request_that_breaks_the_spec() {
     let Err(Error::Api(error)) = result else { panic!("Prism accepted a request without credentials: {result:?}") };
     assert_eq!(error.body, CreateConnectorInstanceError::Unauthorized);
 }
+
+/// Runs `cargo run --example create_connector -p <vendor>-client` with `env` (and nothing else of the kind).
+fn run_example(vendor: &str, env: &[(&str, &str)]) -> std::process::Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .args(["run", "--offline", "--quiet", "--example", "create_connector", "-p", &format!("{vendor}-client")])
+        .current_dir(&root)
+        // Its own target directory: the outer `cargo test` holds the workspace's.
+        .env("CARGO_TARGET_DIR", root.join("target/examples"));
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with(&vendor.to_uppercase())) {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied()).output().expect("run cargo")
+}
+
+#[test]
+fn examples_create_a_connector_and_explain_missing_settings() {
+    let cases: [(&str, &[(&str, &str)]); 4] = [
+        ("aisquared", &[("AISQUARED_TOKEN", "jwt"), ("AISQUARED_WORKSPACE_ID", "7")]),
+        ("agentstack", &[("AGENTSTACK_TOKEN", "token")]),
+        ("supermetal", &[("SUPERMETAL_USER", "u"), ("SUPERMETAL_PASSWORD", "p")]),
+        ("patchworks", &[("PATCHWORKS_API_KEY", "pk_live_123")]),
+    ];
+    for (vendor, settings) in cases {
+        let missing = run_example(vendor, &[]);
+        let stderr = String::from_utf8_lossy(&missing.stderr);
+        assert_eq!(missing.status.code(), Some(2), "{vendor} without settings: {stderr}");
+        assert!(stderr.contains(&format!("set {}_BASE_URL", vendor.to_uppercase())), "{vendor}: {stderr}");
+
+        let prism = Prism::start(vendor);
+        let base_url_var = format!("{}_BASE_URL", vendor.to_uppercase());
+        let mut env = vec![(base_url_var.as_str(), prism.base_url.as_str())];
+        env.extend_from_slice(settings);
+        let run = run_example(vendor, &env);
+        assert!(run.status.success(), "{vendor} example against Prism: {}", String::from_utf8_lossy(&run.stderr));
+        assert!(String::from_utf8_lossy(&run.stdout).starts_with("created connector"), "{vendor}: {}", String::from_utf8_lossy(&run.stdout));
+    }
+}
