@@ -1,20 +1,31 @@
-//! Finds the line and column of a JSON pointer in a spec's source text.
+//! Finds the line and column of JSON pointers in a spec's source text.
 //!
-//! The YAML and JSON parsers used here do not keep spans, so this walks the pointer's keys through the text in
-//! order: each key is looked for as a mapping key (`key:`, `"key":` or `'key':`) after the previous one. It is a
-//! best-effort answer: when a key cannot be found the location is left unknown rather than guessed.
+//! The YAML and JSON parsers used here do not keep spans. For JSON, one pass over the text (a small scanner that
+//! follows objects and arrays) finds every requested pointer at once, so placing thousands of diagnostics in a
+//! large spec costs one read of the text. For YAML, each pointer's keys are looked for in order as mapping keys
+//! (`key:`, `"key":` or `'key':`), remembering where each prefix was found. Either way the answer is best-effort:
+//! a pointer that cannot be found is left without a line rather than guessed.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::Diagnostic;
 
 /// Source text of one document, for placing diagnostics.
 pub struct Locator {
     text: String,
+    is_json: bool,
+    /// Byte offsets of line starts.
+    line_starts: Vec<usize>,
+    /// YAML: where each pointer prefix was found (byte offset of its key), or `None` if it was not.
+    yaml_found: RefCell<HashMap<String, Option<usize>>>,
 }
 
 impl Locator {
-    /// Wraps the source text of a document.
-    pub fn new(text: String) -> Self {
-        Self { text }
+    /// Wraps the source text of a document; `is_json` selects the JSON scanner.
+    pub fn new(text: String, is_json: bool) -> Self {
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
+        Self { text, is_json, line_starts, yaml_found: RefCell::new(HashMap::new()) }
     }
 
     /// Fills in the line of `diagnostic` from its pointer, unless it already has one.
@@ -28,41 +39,203 @@ impl Locator {
         }
     }
 
-    /// The 1-based line and column of the node at `pointer`, if its keys can be found in order.
-    pub fn line_of(&self, pointer: &str) -> Option<(usize, usize)> {
-        let mut offset = 0;
-        let mut found = None;
-        for token in pointer.trim_start_matches('#').split('/').skip(1) {
-            let key = token.replace("~1", "/").replace("~0", "~");
-            if key.parse::<usize>().is_ok() && !self.text[offset..].contains(&format!("{key}:")) {
-                continue; // an array index: no key to look for
-            }
-            let at = find_key(&self.text[offset..], &key)? + offset;
-            found = Some(at);
-            offset = at + key.len();
+    /// Fills in the lines of many diagnostics (those without one and with a pointer).
+    pub fn place_all(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let wanted: HashSet<&str> =
+            diagnostics.iter().filter(|d| d.line_col.is_none() && !d.pointer.is_empty()).map(|d| d.pointer.as_str()).collect();
+        if wanted.is_empty() {
+            return diagnostics;
         }
-        found.map(|at| {
-            let before = &self.text[..at];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            (line, column)
-        })
+        let offsets: HashMap<String, usize> = if self.is_json {
+            JsonScan::offsets(&self.text, &wanted)
+        } else {
+            wanted.iter().filter_map(|p| Some((p.to_string(), self.yaml_offset(p)?))).collect()
+        };
+        diagnostics
+            .into_iter()
+            .map(|d| match offsets.get(&d.pointer) {
+                Some(&offset) if d.line_col.is_none() => {
+                    let (line, column) = self.line_col(offset);
+                    d.at_line(line, column)
+                }
+                _ => d,
+            })
+            .collect()
+    }
+
+    /// The 1-based line and column of the node at `pointer`, if it can be found.
+    pub fn line_of(&self, pointer: &str) -> Option<(usize, usize)> {
+        let offset = if self.is_json {
+            JsonScan::offsets(&self.text, &HashSet::from([pointer])).get(pointer).copied()
+        } else {
+            self.yaml_offset(pointer)
+        };
+        offset.map(|at| self.line_col(at))
+    }
+
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (line, column)
+    }
+
+    /// YAML: finds each key of `pointer` after the previous one, reusing the offsets of prefixes already found.
+    fn yaml_offset(&self, pointer: &str) -> Option<usize> {
+        if let Some(found) = self.yaml_found.borrow().get(pointer) {
+            return *found;
+        }
+        let (parent, token) = pointer.rsplit_once('/')?;
+        let start = if parent == "#" || parent.is_empty() { Some(0) } else { self.yaml_offset(parent) };
+        let key = token.replace("~1", "/").replace("~0", "~");
+        let found = start.and_then(|start| {
+            if key.parse::<usize>().is_ok() && !self.text[start..].contains(&format!("{key}:")) {
+                return Some(start); // an array index: no key to look for; point at the array
+            }
+            find_key(&self.text[start..], &key).map(|at| at + start)
+        });
+        self.yaml_found.borrow_mut().insert(pointer.to_string(), found);
+        found
     }
 }
 
-/// Byte offset of the first occurrence of `key` used as a mapping key in `text`.
+/// Byte offset of the first occurrence of `key` used as a mapping key in `text` (bare or quoted), in one scan.
 fn find_key(text: &str, key: &str) -> Option<usize> {
-    let candidates = [format!("\"{key}\""), format!("'{key}'"), key.to_string()];
-    candidates
-        .iter()
-        .filter_map(|needle| {
-            text.match_indices(needle.as_str()).find_map(|(at, _)| {
-                let rest = text[at + needle.len()..].trim_start_matches([' ', '\t']);
-                let starts_key = at == 0 || text[..at].ends_with([' ', '\t', '\n', '{', ',']);
-                (starts_key && rest.starts_with(':')).then_some(at)
-            })
-        })
-        .min()
+    text.match_indices(key).find_map(|(at, _)| {
+        let before = &text[..at];
+        let after = &text[at + key.len()..];
+        let (before, after, start) = match (before.chars().last(), after.chars().next()) {
+            (Some(q @ ('"' | '\'')), Some(close)) if close == q => (&before[..before.len() - 1], &after[1..], at - 1),
+            _ => (before, after, at),
+        };
+        let starts_key = before.is_empty() || before.ends_with([' ', '\t', '\n', '{', ',']);
+        let ends_key = after.trim_start_matches([' ', '\t']).starts_with(':');
+        (starts_key && ends_key).then_some(start)
+    })
+}
+
+/// A single pass over JSON text that records the offset of each wanted pointer's key (or array element).
+struct JsonScan<'t, 'w> {
+    text: &'t [u8],
+    pos: usize,
+    pointer: String,
+    wanted: &'w HashSet<&'w str>,
+    found: HashMap<String, usize>,
+}
+
+impl<'t, 'w> JsonScan<'t, 'w> {
+    fn offsets(text: &'t str, wanted: &'w HashSet<&'w str>) -> HashMap<String, usize> {
+        let mut scan = JsonScan { text: text.as_bytes(), pos: 0, pointer: String::from("#"), wanted, found: HashMap::new() };
+        scan.value();
+        scan.found
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn record(&mut self, at: usize) {
+        if self.wanted.contains(self.pointer.as_str()) {
+            self.found.entry(self.pointer.clone()).or_insert(at);
+        }
+    }
+
+    /// Scans one value. The text already parsed as JSON, so nesting is bounded by the parser's limit.
+    fn value(&mut self) {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b'{') => self.object(),
+            Some(b'[') => self.array(),
+            Some(b'"') => {
+                self.string();
+            }
+            Some(_) => {
+                while !matches!(self.peek(), None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')) {
+                    self.pos += 1;
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn object(&mut self) {
+        self.pos += 1;
+        loop {
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b'"') => {}
+                Some(b'}') | None => {
+                    self.pos += 1;
+                    return;
+                }
+                Some(_) => {
+                    self.pos += 1; // a comma
+                    continue;
+                }
+            }
+            let key_at = self.pos;
+            let key = self.string();
+            self.skip_whitespace();
+            if self.peek() == Some(b':') {
+                self.pos += 1;
+            }
+            let parent = self.pointer.len();
+            self.pointer.push('/');
+            self.pointer.push_str(&crate::diagnostic::escape_pointer_token(&key));
+            self.record(key_at);
+            self.value();
+            self.pointer.truncate(parent);
+        }
+    }
+
+    fn array(&mut self) {
+        self.pos += 1;
+        let mut index = 0usize;
+        loop {
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b']') | None => {
+                    self.pos += 1;
+                    return;
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(_) => {}
+            }
+            let parent = self.pointer.len();
+            self.pointer.push('/');
+            self.pointer.push_str(&index.to_string());
+            self.record(self.pos);
+            self.value();
+            self.pointer.truncate(parent);
+            index += 1;
+        }
+    }
+
+    /// Scans a string starting at its opening quote and returns its decoded text.
+    fn string(&mut self) -> String {
+        let start = self.pos;
+        self.pos += 1;
+        let mut escaped = false;
+        while let Some(byte) = self.peek() {
+            self.pos += 1;
+            match byte {
+                b'\\' if !escaped => escaped = true,
+                b'"' if !escaped => break,
+                _ => escaped = false,
+            }
+        }
+        let raw = &self.text[start..self.pos];
+        serde_json::from_slice::<String>(raw).unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
@@ -72,18 +245,45 @@ mod tests {
     #[test]
     fn finds_nested_yaml_keys_in_order() {
         let text = "paths:\n  /a:\n    get: {}\n  /b:\n    get:\n      x: 1\n";
-        let locator = Locator::new(text.to_string());
+        let locator = Locator::new(text.to_string(), false);
         assert_eq!(locator.line_of("#/paths/~1b/get"), Some((5, 5)));
+        assert_eq!(locator.line_of("#/paths/~1a/get"), Some((3, 5)));
     }
 
     #[test]
-    fn finds_json_keys() {
-        let text = "{\"components\": {\"schemas\": {\"A\": {}}}}";
-        assert_eq!(Locator::new(text.to_string()).line_of("#/components/schemas/A"), Some((1, 29)));
+    fn finds_quoted_yaml_keys() {
+        let locator = Locator::new("responses:\n  '200':\n    description: ok\n".to_string(), false);
+        assert_eq!(locator.line_of("#/responses/200/description"), Some((3, 5)));
+    }
+
+    #[test]
+    fn finds_json_keys_and_array_elements() {
+        let text = "{\"components\": {\"schemas\": {\"A\": {}}},\n \"tags\": [{\"name\": \"x\"}, {\"name\": \"y\\\"z\"}]}";
+        let locator = Locator::new(text.to_string(), true);
+        assert_eq!(locator.line_of("#/components/schemas/A"), Some((1, 29)));
+        assert_eq!(locator.line_of("#/tags/1/name"), Some((2, 27)));
+        assert_eq!(locator.line_of("#/tags/2"), None);
+    }
+
+    #[test]
+    fn json_keys_with_slashes_are_escaped_in_pointers() {
+        let text = "{\"paths\": {\"/a/{id}\": {\"get\": 1}}}";
+        assert_eq!(Locator::new(text.to_string(), true).line_of("#/paths/~1a~1{id}/get"), Some((1, 24)));
     }
 
     #[test]
     fn unknown_keys_give_no_location() {
-        assert_eq!(Locator::new("a: 1\n".to_string()).line_of("#/b"), None);
+        assert_eq!(Locator::new("a: 1\n".to_string(), false).line_of("#/b"), None);
+        assert_eq!(Locator::new("{\"a\": 1}".to_string(), true).line_of("#/b"), None);
+    }
+
+    #[test]
+    fn places_many_diagnostics_at_once() {
+        let text = "{\"a\": {\"b\": 1},\n\"c\": 2}";
+        let file = std::path::Path::new("x.json");
+        let placed = Locator::new(text.to_string(), true)
+            .place_all(vec![Diagnostic::warning(file, "#/c", "c"), Diagnostic::warning(file, "#/a/b", "b"), Diagnostic::warning(file, "", "root")]);
+        let lines: Vec<Option<(usize, usize)>> = placed.iter().map(|d| d.line_col).collect();
+        assert_eq!(lines, [Some((2, 1)), Some((1, 8)), None]);
     }
 }

@@ -83,7 +83,7 @@ fn read_document(path: &Path) -> Result<(Value, Locator), Diagnostic> {
     if !value.is_object() {
         return Err(Diagnostic::error(path, "", "the document is not an object (a mapping at the top level)"));
     }
-    Ok((value, Locator::new(text)))
+    Ok((value, Locator::new(text, is_json)))
 }
 
 /// Accepts OpenAPI 3.0.x and rejects everything else with a message that says what the document is.

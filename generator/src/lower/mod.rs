@@ -27,7 +27,7 @@ pub fn lower(spec: &LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
     let mut operations = operations;
     remove_types(&mut types, &mut operations, &orphans);
     diagnostics.extend(type_diagnostics);
-    let diagnostics: Vec<Diagnostic> = diagnostics.into_iter().map(|d| spec.locator.place(d)).collect();
+    let diagnostics = spec.locator.place_all(diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
     }
