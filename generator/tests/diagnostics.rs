@@ -101,6 +101,27 @@ fn deeply_nested_schemas_are_an_error_not_a_stack_overflow() {
 }
 
 #[test]
+fn a_ref_to_a_missing_file_names_the_ref() {
+    let error = &errors("missing_file_ref.yaml")[0];
+    assert_eq!(error.pointer, "#/components/schemas/Pet/properties/owner");
+    assert!(error.message.contains("nope.yaml"), "{error}");
+    assert_eq!(error.line_col.map(|(line, _)| line), Some(9), "{error}");
+}
+
+#[test]
+fn refs_to_other_files_and_deep_pointers_are_bundled() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/multi_file/api.yaml");
+    let generated = specforge::generate(&Options::new(&spec)).unwrap_or_else(|failure| panic!("{failure}"));
+    let models = &generated.models.files[Path::new("src/lib.rs")];
+    // The root's own Error stays; the other file's Error gets a fresh name; pet.yaml's self-reference is a Vec<Pet>.
+    for expected in ["pub struct Error {", "pub struct Error2 {", "pub friends: Option<Vec<Pet>>", "pub struct Owner {"] {
+        assert!(models.contains(expected), "missing {expected:?} in:\n{models}");
+    }
+    let client = &generated.client.files[Path::new("src/lib.rs")];
+    assert!(client.contains("Result<Vec<models::Owner>"), "{client}");
+}
+
+#[test]
 fn a_missing_file_is_an_error() {
     let error = &errors("no_such_file.yaml")[0];
     assert!(error.message.contains("cannot read"), "{error}");

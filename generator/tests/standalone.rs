@@ -45,6 +45,9 @@ fn generated_crates_build_outside_the_workspace() {
     let out = tempfile::tempdir().expect("temporary directory");
     let patchworks = generate(&workspace_root().join("specs/patchworks.overlay.yaml"), "patchworks", out.path());
     cargo(&patchworks, &["build", "--offline"]);
-    let tricky = generate(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tricky_names.yaml"), "tricky", out.path());
-    cargo(&tricky, &["clippy", "--offline", "--all-targets", "--", "-D", "warnings"]);
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for (spec, name) in [("tricky_names.yaml", "tricky"), ("multi_file/api.yaml", "multi-file")] {
+        let client = generate(&fixtures.join(spec), name, out.path());
+        cargo(&client, &["clippy", "--offline", "--all-targets", "--", "-D", "warnings"]);
+    }
 }

@@ -3,9 +3,13 @@
 //! - `cargo xtask regenerate [--check]`: regenerate `generated/` from `specs/`; `--check` changes nothing and fails
 //!   naming the stale files.
 //! - `cargo xtask test`: the whole test suite (what `.ci/run` runs).
+//! - `cargo xtask corpus`: generates and `cargo check`s every spec of a corpus of real published specs (npm
+//!   packages pinned in `tests/corpus/`), and reports how many generate, how many compile, and why the rest do not.
 //!
 //! The vendors are the specs in `specs/` as [`specforge::spec_set`] finds them (each with its
 //! `<name>.overlay.yaml`, when present).
+
+mod corpus;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -19,8 +23,9 @@ fn main() -> ExitCode {
         ["regenerate"] => regenerate(false),
         ["regenerate", "--check"] => regenerate(true),
         ["test"] => test(),
+        ["corpus"] => corpus::run(&project_root()),
         _ => {
-            eprintln!("usage: cargo xtask regenerate [--check] | cargo xtask test");
+            eprintln!("usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus");
             return ExitCode::from(2);
         }
     };
@@ -106,7 +111,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Runs a command from the project root, failing with its name if it fails.
-fn run(program: &str, args: &[&str]) -> Result<(), String> {
+pub(crate) fn run(program: &str, args: &[&str]) -> Result<(), String> {
     eprintln!("$ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)

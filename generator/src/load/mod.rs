@@ -1,6 +1,7 @@
 //! Load: read a spec file (YAML or JSON), apply overlays, check the OpenAPI version and parse it into
 //! [`openapiv3::OpenAPI`]. Every failure is a [`Diagnostic`] with the file, JSON pointer and line where known.
 
+mod bundle;
 mod locate;
 mod overlay;
 
@@ -26,8 +27,9 @@ pub struct LoadedSpec {
 /// `path` may itself be an Overlay document whose `extends` names the spec (relative to the overlay); the spec is
 /// then loaded and that overlay applied first.
 pub fn load(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpec, Vec<Diagnostic>> {
-    let (value, spec_path, locator) = merged(path, overlays)?;
+    let (mut value, spec_path, locator) = merged(path, overlays)?;
     check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
+    bundle::bundle(&mut value, &spec_path).map_err(|diagnostics| locator.place_all(diagnostics))?;
     let document = parse_openapi(value, &spec_path).map_err(|d| vec![locator.place(d)])?;
     Ok(LoadedSpec { document, path: spec_path, locator })
 }

@@ -1,0 +1,279 @@
+//! Bundling: makes every `$ref` point into `#/components/<section>/<name>`.
+//!
+//! Lowering resolves component references only. Two other kinds occur in real specs and are rewritten here, on the
+//! raw document, before it is parsed:
+//! - references to other files (`common.yaml#/components/schemas/Error`, `pet.json`), resolved relative to the file
+//!   that contains them;
+//! - local references into other places (`#/paths/~1pets/get/responses/200/content/application~1json/schema`).
+//!
+//! The target is copied into `components` under a name derived from its location (the section follows from where
+//! the `$ref` stands: under `schema`/`properties`/`items`/… it is a schema, under `parameters` a parameter, …), and
+//! every reference to the same target is rewritten to that copy, so cycles through files stay cycles of named types.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Diagnostic, child, escape_pointer_token};
+
+/// How many targets may be hoisted before bundling gives up (guards against runaway documents).
+const MAX_HOISTED: usize = 100_000;
+
+/// How many `$ref`s one pointer may pass through.
+const MAX_LOOKUP_HOPS: usize = 32;
+
+/// Rewrites the references of `document` (read from `path`) as described in the module docs.
+pub fn bundle(document: &mut Value, path: &Path) -> Result<(), Vec<Diagnostic>> {
+    let mut bundler = Bundler { root_path: path.to_path_buf(), files: HashMap::new(), hoisted: HashMap::new() };
+    let mut errors = Vec::new();
+    for _ in 0..MAX_HOISTED {
+        let Some((site, reference)) = next_foreign_ref(document) else { return if errors.is_empty() { Ok(()) } else { Err(errors) } };
+        match bundler.hoist(document, &site, &reference) {
+            Ok(new_ref) => set_ref(document, &site, new_ref),
+            Err(message) => {
+                errors.push(Diagnostic::error(path, site.clone(), message));
+                // Drop the broken reference so the walk moves on; the errors stop generation anyway.
+                if let Some(Value::Object(map)) = document.pointer_mut(site.trim_start_matches('#')) {
+                    map.remove("$ref");
+                }
+            }
+        }
+    }
+    errors.push(Diagnostic::error(path, "", format!("more than {MAX_HOISTED} references to bundle")));
+    Err(errors)
+}
+
+struct Bundler {
+    root_path: PathBuf,
+    files: HashMap<PathBuf, Value>,
+    /// (file, pointer) → the component reference it was copied to.
+    hoisted: HashMap<(PathBuf, String), String>,
+}
+
+impl Bundler {
+    /// Copies the target of `reference` (relative to the root document, or absolute after [`qualify_refs`]) into
+    /// components and returns the new local reference.
+    fn hoist(&mut self, document: &mut Value, site: &str, reference: &str) -> Result<String, String> {
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let root = self.root_path.canonicalize().unwrap_or_else(|_| self.root_path.clone());
+        let target_file = if file_part.is_empty() { root.clone() } else { root.parent().unwrap_or(Path::new(".")).join(file_part) };
+        let target_file = target_file.canonicalize().unwrap_or(target_file);
+        let is_root_document = target_file == root;
+        if is_root_document && is_component_ref(&format!("#{fragment}")) {
+            return Ok(format!("#{fragment}")); // a reference back into the root document's own components
+        }
+        let key = (target_file.clone(), fragment.to_string());
+        if let Some(existing) = self.hoisted.get(&key) {
+            return Ok(existing.clone());
+        }
+        let section = section_of(site);
+        let (source_file, mut target) = self.lookup(document, &root, &target_file, fragment).map_err(|e| format!("`$ref: {reference}` {e}"))?;
+        if source_file != root {
+            // References inside the copied part are relative to the file it came from.
+            qualify_refs(&mut target, &source_file);
+        }
+        let components = document.as_object_mut().map(|root| root.entry("components").or_insert_with(|| Value::Object(Map::new())));
+        let Some(Value::Object(components)) = components else { return Err("`components` is not an object".into()) };
+        let Value::Object(section_map) = components.entry(section).or_insert_with(|| Value::Object(Map::new())) else {
+            return Err(format!("`components.{section}` is not an object"));
+        };
+        let name = fresh_name(section_map, &target_file, fragment);
+        let new_ref = format!("#/components/{section}/{}", escape_pointer_token(&name));
+        self.hoisted.insert(key, new_ref.clone());
+        section_map.insert(name, target);
+        Ok(new_ref)
+    }
+
+    /// The node at `fragment` in `file`, following `$ref`s met on the way (a pointer may pass through a reference,
+    /// as in `other.yaml#/properties/owner` where `other.yaml`'s root is itself a `$ref`), and the file it is in.
+    fn lookup(&mut self, document: &Value, root: &Path, file: &Path, fragment: &str) -> Result<(PathBuf, Value), String> {
+        let mut file = file.to_path_buf();
+        let mut pointer = fragment.to_string();
+        for _ in 0..MAX_LOOKUP_HOPS {
+            if file != root {
+                self.load(&file)?;
+            }
+            let base = if file == root { document } else { self.files.get(&file).ok_or("cannot be read")? };
+            match walk(base, &pointer) {
+                Walk::Found(node) => return Ok((file, node.clone())),
+                Walk::Missing => return Err(format!("points to nothing in {}", file.display())),
+                Walk::Through { reference, rest } => {
+                    let (file_part, inner) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
+                    if !file_part.is_empty() {
+                        file = file.parent().unwrap_or(Path::new(".")).join(file_part);
+                        file = file.canonicalize().unwrap_or(file);
+                    }
+                    pointer = format!("{inner}{rest}");
+                }
+            }
+        }
+        Err("passes through too many references".into())
+    }
+
+    fn load(&mut self, file: &Path) -> Result<&Value, String> {
+        if !self.files.contains_key(file) {
+            let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let value: Value = if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+                serde_json::from_str(&text).map_err(|e| format!("invalid JSON in {}: {e}", file.display()))?
+            } else {
+                serde_norway::from_str(&text).map_err(|e| format!("invalid YAML in {}: {e}", file.display()))?
+            };
+            self.files.insert(file.to_path_buf(), value);
+        }
+        self.files.get(file).ok_or_else(|| format!("cannot read {}", file.display()))
+    }
+}
+
+/// Where a pointer leads.
+enum Walk<'v> {
+    /// To this node.
+    Found(&'v Value),
+    /// Into a `$ref` before its end: continue at `reference` with the `rest` of the pointer.
+    Through { reference: String, rest: String },
+    /// Nowhere.
+    Missing,
+}
+
+fn walk<'v>(base: &'v Value, pointer: &str) -> Walk<'v> {
+    let mut node = base;
+    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    for (index, token) in tokens.iter().enumerate() {
+        if let Some(Value::String(reference)) = node.get("$ref") {
+            let rest: String = tokens[index..].iter().map(|t| format!("/{t}")).collect();
+            return Walk::Through { reference: reference.clone(), rest };
+        }
+        let key = token.replace("~1", "/").replace("~0", "~");
+        let next = match node {
+            Value::Object(map) => map.get(&key),
+            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(next) => node = next,
+            None => return Walk::Missing,
+        }
+    }
+    Walk::Found(node)
+}
+
+/// A name for a copied target that no entry of `section` has: its last meaningful pointer token, or the file's
+/// stem.
+fn fresh_name(section: &Map<String, Value>, file: &Path, fragment: &str) -> String {
+    let token = fragment.rsplit('/').find(|t| !t.is_empty() && t.parse::<usize>().is_err() && !matches!(*t, "schema" | "items" | "content"));
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("Ref");
+    let base = token.map(|t| t.replace("~1", "/").replace("~0", "~")).unwrap_or_else(|| stem.to_string());
+    let mut name = base.clone();
+    let mut n = 2;
+    while section.contains_key(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
+/// The components section a `$ref` at `site` refers into, from the keys around it.
+fn section_of(site: &str) -> &'static str {
+    let tokens: Vec<&str> = site.split('/').collect();
+    let last = tokens.last().copied().unwrap_or_default();
+    let parent = tokens.len().checked_sub(2).map(|i| tokens[i]).unwrap_or_default();
+    match (parent, last) {
+        ("parameters", _) => "parameters",
+        ("responses", _) => "responses",
+        (_, "requestBody") => "requestBodies",
+        ("headers", _) => "headers",
+        ("examples", _) => "examples",
+        ("links", _) => "links",
+        ("callbacks", _) => "callbacks",
+        ("securitySchemes", _) => "securitySchemes",
+        _ => "schemas",
+    }
+}
+
+/// The first `$ref` that does not point into `#/components/<section>/<name>`: the pointer of the object that holds
+/// it, and the reference.
+fn next_foreign_ref(document: &Value) -> Option<(String, String)> {
+    let mut stack: Vec<(&Value, String)> = vec![(document, String::from("#"))];
+    while let Some((value, pointer)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    if !is_component_ref(reference) {
+                        return Some((pointer, reference.clone()));
+                    }
+                }
+                for (key, item) in map.iter().rev() {
+                    stack.push((item, child(&pointer, key)));
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate().rev() {
+                    stack.push((item, child(&pointer, &index.to_string())));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn is_component_ref(reference: &str) -> bool {
+    reference.strip_prefix("#/components/").is_some_and(|rest| rest.split('/').count() == 2)
+}
+
+/// Makes every `$ref` inside a part copied from `file` absolute (`/abs/file.yaml#/pointer`), since it was written
+/// relative to that file.
+fn qualify_refs(value: &mut Value, file: &Path) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                let (file_part, fragment) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
+                let target = if file_part.is_empty() { file.to_path_buf() } else { file.parent().unwrap_or(Path::new(".")).join(file_part) };
+                *reference = format!("{}#{fragment}", target.to_string_lossy());
+            }
+            map.values_mut().for_each(|v| qualify_refs(v, file));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| qualify_refs(v, file)),
+        _ => {}
+    }
+}
+
+fn set_ref(document: &mut Value, site: &str, reference: String) {
+    if let Some(Value::Object(map)) = document.pointer_mut(site.trim_start_matches('#')) {
+        map.insert("$ref".into(), Value::String(reference));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn deep_local_refs_are_hoisted_into_components() {
+        let mut doc = json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "object", "properties": {"n": {"type": "integer"}}}}}}}}},
+                      "/b": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/paths/~1a/get/responses/200/content/application~1json/schema"}}}}}}}}
+        });
+        bundle(&mut doc, Path::new("spec.json")).unwrap();
+        let site = "/paths/~1b/get/responses/200/content/application~1json/schema/$ref";
+        let new_ref = doc.pointer(site).and_then(Value::as_str).unwrap().to_string();
+        assert_eq!(new_ref, "#/components/schemas/application~1json");
+        assert_eq!(doc.pointer("/components/schemas/application~1json/properties/n/type"), Some(&json!("integer")));
+    }
+
+    #[test]
+    fn component_refs_are_left_alone() {
+        let mut doc = json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {}}}});
+        let before = doc.clone();
+        bundle(&mut doc, Path::new("spec.json")).unwrap();
+        assert_eq!(doc, before);
+    }
+
+    #[test]
+    fn a_missing_target_is_an_error_at_the_ref() {
+        let mut doc = json!({"components": {"schemas": {"A": {"properties": {"b": {"$ref": "#/nowhere"}}}}}});
+        let errors = bundle(&mut doc, Path::new("spec.json")).unwrap_err();
+        assert_eq!(errors[0].pointer, "#/components/schemas/A/properties/b");
+    }
+}

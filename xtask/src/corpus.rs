@@ -1,0 +1,140 @@
+//! `cargo xtask corpus`: specforge on real published specs.
+//!
+//! Installs the corpus (`tests/corpus/package.json`, pinned and locked), generates every OpenAPI 3.0 document in
+//! it into `target/corpus/`, and checks all generated crates in one Cargo workspace (`--keep-going`, so one
+//! failure does not hide the others; shared dependencies are built once). Swagger 2.0 and OpenAPI 3.1 documents
+//! must be rejected with a diagnostic. Prints a report and writes it to `target/corpus/report.md`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use specforge::Options;
+
+/// What happened to one spec.
+enum Outcome {
+    /// Generated; `None` until checked, then whether it compiled.
+    Generated { warnings: usize, compiled: Option<bool> },
+    /// Rejected with a diagnostic, as expected for its version.
+    RejectedAsExpected(String),
+    /// Could not be generated.
+    Failed(String),
+}
+
+pub fn run(root: &Path) -> Result<(), String> {
+    let corpus = root.join("tests/corpus");
+    crate::run("npm", &["ci", "--prefix", &corpus.to_string_lossy(), "--no-audit", "--no-fund", "--loglevel=error"])?;
+    let out = root.join("target/corpus");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+
+    let mut outcomes: BTreeMap<String, Outcome> = BTreeMap::new();
+    for (name, spec, expect_rejection) in specs(&corpus.join("node_modules"))? {
+        let options = Options { spec: spec.clone(), overlays: Vec::new(), name: Some(name.clone()) };
+        let outcome = match (specforge::generate(&options), expect_rejection) {
+            (Ok(generated), false) => match generated.write_into(&out) {
+                Ok(()) => Outcome::Generated { warnings: generated.warnings.len(), compiled: None },
+                Err(e) => Outcome::Failed(format!("cannot write: {e}")),
+            },
+            (Ok(_), true) => Outcome::Failed("a Swagger 2.0 / OpenAPI 3.1 document was not rejected".into()),
+            (Err(failure), true) => Outcome::RejectedAsExpected(first_error(&failure)),
+            (Err(failure), false) => Outcome::Failed(first_error(&failure)),
+        };
+        outcomes.insert(name, outcome);
+    }
+
+    let failures = check_all(root, &out, &outcomes)?;
+    for (name, outcome) in outcomes.iter_mut() {
+        if let Outcome::Generated { compiled, .. } = outcome {
+            *compiled = Some(!failures.contains_key(name));
+        }
+    }
+    let report = report(&outcomes, &failures);
+    println!("{report}");
+    std::fs::write(out.join("report.md"), &report).map_err(|e| format!("report: {e}"))?;
+    Ok(())
+}
+
+fn first_error(failure: &specforge::Failure) -> String {
+    failure.diagnostics.iter().find(|d| d.is_error()).map(|d| d.message.clone()).unwrap_or_default()
+}
+
+/// `(name, path, must be rejected)` for every document of the corpus.
+fn specs(modules: &Path) -> Result<Vec<(String, PathBuf, bool)>, String> {
+    let readme = modules.join("@readme/oas-examples");
+    let mut specs = Vec::new();
+    for (version, rejected) in [("3.0", false), ("3.1", true), ("2.0", true)] {
+        let dir = readme.join(version).join("json");
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+                specs.push((format!("readme{}-{stem}", version.replace('.', "")), path.clone(), rejected));
+            }
+        }
+    }
+    specs.push(("github".into(), modules.join("@octokit/openapi/generated/api.github.com.json"), false));
+    specs.sort();
+    Ok(specs)
+}
+
+/// Checks every generated crate in one workspace; returns the crates (by spec name) that failed, with the first
+/// error of each.
+fn check_all(root: &Path, out: &Path, outcomes: &BTreeMap<String, Outcome>) -> Result<BTreeMap<String, String>, String> {
+    let members: Vec<String> = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Generated { .. }))
+        .flat_map(|(name, _)| [format!("\"{name}-models\""), format!("\"{name}-client\"")])
+        .collect();
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(out.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let output = Command::new(env!("CARGO"))
+        .args(["check", "--workspace", "--keep-going", "--message-format=short", "--quiet"])
+        .current_dir(out)
+        .env("CARGO_TARGET_DIR", out.join("target"))
+        .output()
+        .map_err(|e| format!("cargo check: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut failures = BTreeMap::new();
+    for line in stderr.lines() {
+        // `--message-format=short`: `<crate dir>/src/lib.rs:L:C: error[E…]: message`
+        if let Some((location, message)) = line.split_once(": error") {
+            let krate = location.split('/').next().unwrap_or_default();
+            let name = krate.trim_end_matches("-models").trim_end_matches("-client").to_string();
+            failures.entry(name).or_insert_with(|| format!("error{}", message.chars().take(160).collect::<String>()));
+        }
+    }
+    for line in stderr.lines().filter(|l| l.contains("could not compile")) {
+        if let Some(krate) = line.split('`').nth(1) {
+            let name = krate.trim_end_matches("-models").trim_end_matches("-client").to_string();
+            failures.entry(name).or_insert_with(|| line.to_string());
+        }
+    }
+    Ok(failures)
+}
+
+fn report(outcomes: &BTreeMap<String, Outcome>, failures: &BTreeMap<String, String>) -> String {
+    let count = |f: &dyn Fn(&Outcome) -> bool| outcomes.values().filter(|o| f(o)).count();
+    let generated = count(&|o| matches!(o, Outcome::Generated { .. }));
+    let compiled = count(&|o| matches!(o, Outcome::Generated { compiled: Some(true), .. }));
+    let rejected = count(&|o| matches!(o, Outcome::RejectedAsExpected(_)));
+    let failed = count(&|o| matches!(o, Outcome::Failed(_)));
+    let mut text = format!(
+        "# specforge corpus report\n\n{} documents: {generated} generated, {compiled} of them compile; {rejected} Swagger 2.0 / OpenAPI 3.1 documents rejected as expected; {failed} failed to generate.\n\n| spec | result |\n| --- | --- |\n",
+        outcomes.len()
+    );
+    for (name, outcome) in outcomes {
+        let result = match outcome {
+            Outcome::Generated { warnings, compiled: Some(true) } => format!("compiles ({warnings} warnings)"),
+            Outcome::Generated { warnings, .. } => format!("generated ({warnings} warnings), does not compile: {}", failures.get(name).map_or("", String::as_str)),
+            Outcome::RejectedAsExpected(message) => format!("rejected as expected: {message}"),
+            Outcome::Failed(message) => format!("not generated: {message}"),
+        };
+        text.push_str(&format!("| {name} | {} |\n", result.replace('|', "\\|").replace('\n', " ")));
+    }
+    text
+}
