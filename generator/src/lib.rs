@@ -18,6 +18,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 mod output;
+pub mod report;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

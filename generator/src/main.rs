@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 ok, 1 the spec has errors (or the output could not be written), 2 bad usage.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -51,10 +51,12 @@ enum Command {
     },
 }
 
+/// Prints diagnostics like rustc: colored on a terminal, plain when piped.
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
     let mut stderr = std::io::stderr().lock();
+    let mut renderer = specforge::report::Renderer::new(stderr.is_terminal());
     for diagnostic in diagnostics {
-        let _ = writeln!(stderr, "{diagnostic}\n");
+        let _ = write!(stderr, "{}", renderer.render(diagnostic));
     }
 }
 
