@@ -9,7 +9,8 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Generates `spec` with the CLI into `out` and returns the client crate's directory.
+/// Generates `spec` with the CLI into `out` and returns the client crate's directory (with the workspace's
+/// `Cargo.lock`, for when it is built on its own).
 fn generate(spec: &Path, name: &str, out: &Path) -> PathBuf {
     let output = Command::new(env!("CARGO_BIN_EXE_specforge"))
         .arg("generate")
@@ -45,9 +46,28 @@ fn generated_crates_build_outside_the_workspace() {
     let out = tempfile::tempdir().expect("temporary directory");
     let patchworks = generate(&workspace_root().join("specs/patchworks.overlay.yaml"), "patchworks", out.path());
     cargo(&patchworks, &["build", "--offline"]);
+}
+
+#[test]
+fn odd_and_real_world_specs_give_clippy_clean_crates() {
+    let out = tempfile::tempdir().expect("temporary directory");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    for (spec, name) in [("tricky_names.yaml", "tricky"), ("multi_file/api.yaml", "multi-file")] {
-        let client = generate(&fixtures.join(spec), name, out.path());
-        cargo(&client, &["clippy", "--offline", "--all-targets", "--", "-D", "warnings"]);
+    let mut specs = vec![(fixtures.join("tricky_names.yaml"), "tricky".to_string()), (fixtures.join("multi_file/api.yaml"), "multi-file".to_string())];
+    for entry in std::fs::read_dir(fixtures.join("corpus")).expect("fixtures/corpus").flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+            specs.push((path, name));
+        }
     }
+    let mut members = Vec::new();
+    for (spec, name) in &specs {
+        generate(spec, name, out.path());
+        members.push(format!("\"{name}-models\", \"{name}-client\""));
+    }
+    // One workspace for all of them, so shared dependencies are checked once.
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(out.path().join("Cargo.toml"), manifest).expect("workspace manifest");
+    std::fs::copy(workspace_root().join("Cargo.lock"), out.path().join("Cargo.lock")).expect("copy Cargo.lock");
+    cargo(out.path(), &["clippy", "--offline", "--workspace", "--all-targets", "--", "-D", "warnings"]);
 }

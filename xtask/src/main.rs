@@ -3,6 +3,7 @@
 //! - `cargo xtask regenerate [--check]`: regenerate `generated/` from `specs/`; `--check` changes nothing and fails
 //!   naming the stale files.
 //! - `cargo xtask test`: the whole test suite (what `.ci/run` runs).
+//! - `cargo xtask synthetic --scale N --out FILE`: writes the deterministic synthetic spec used by the benchmarks.
 //! - `cargo xtask corpus`: generates and `cargo check`s every spec of a corpus of real published specs (npm
 //!   packages pinned in `tests/corpus/`), and reports how many generate, how many compile, and why the rest do not.
 //!
@@ -10,6 +11,7 @@
 //! `<name>.overlay.yaml`, when present).
 
 mod corpus;
+mod synthetic;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -24,8 +26,9 @@ fn main() -> ExitCode {
         ["regenerate", "--check"] => regenerate(true),
         ["test"] => test(),
         ["corpus"] => corpus::run(&project_root()),
+        ["synthetic", "--scale", scale, "--out", out] => write_synthetic(scale, Path::new(out)),
         _ => {
-            eprintln!("usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus");
+            eprintln!("usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask synthetic --scale N --out FILE");
             return ExitCode::from(2);
         }
     };
@@ -36,6 +39,13 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes the synthetic benchmark spec at `scale` to `out`.
+fn write_synthetic(scale: &str, out: &Path) -> Result<(), String> {
+    let scale: usize = scale.parse().map_err(|_| format!("--scale takes a number, not {scale:?}"))?;
+    let text = serde_json::to_string_pretty(&synthetic::spec(scale)).map_err(|e| e.to_string())?;
+    std::fs::write(out, text).map_err(|e| format!("{}: {e}", out.display()))
 }
 
 fn project_root() -> PathBuf {

@@ -5,6 +5,7 @@
 //! Connectors to remote MCP servers in BeeAI Agent Stack.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
+#![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
 pub use support::ConstraintViolation;

@@ -9,6 +9,7 @@
 //! Connectors (sources and destinations) of an AI Squared / Multiwoven workspace.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
+#![allow(clippy::type_complexity)]
 mod runtime;
 pub use aisquared_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.

@@ -5,6 +5,7 @@
 //! Connectors (sources and destinations) of an AI Squared / Multiwoven workspace.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
+#![allow(clippy::type_complexity)]
 /// `ConnectorType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub enum ConnectorType {

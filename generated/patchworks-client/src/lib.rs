@@ -7,6 +7,7 @@
 //! - `https://core.wearepatchworks.com`
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
+#![allow(clippy::type_complexity)]
 mod runtime;
 pub use patchworks_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.

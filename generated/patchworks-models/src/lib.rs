@@ -3,6 +3,7 @@
 //! Serde types only: no HTTP. The matching client crate re-exports this crate as `models`.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
+#![allow(clippy::type_complexity)]
 /// `ConnectorInstancesResponse` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorInstancesResponse {

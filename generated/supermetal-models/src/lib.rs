@@ -5,6 +5,7 @@
 //! Manage the CDC connectors of a Supermetal agent.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
+#![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
 pub use support::ConstraintViolation;

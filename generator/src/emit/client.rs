@@ -31,6 +31,8 @@ pub fn client_file(api: &Api, models_crate: &str) -> TokenStream {
         #![deny(missing_docs)]
         // Response enums hold each status's body inline; boxing would only add indirection for callers.
         #![allow(clippy::large_enum_variant)]
+        // Nesting (`Vec<Vec<…>>`) follows the schemas; the API description decides how deep it goes.
+        #![allow(clippy::type_complexity)]
 
         mod runtime;
 
@@ -418,6 +420,10 @@ fn argument_type(scope: TypeScope<'_>, ty: &TypeRef, lifetime: Option<&TokenStre
     match ty {
         TypeRef::String => quote! { &#lifetime str },
         TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => scope.tokens(ty),
+        TypeRef::Array(item) => {
+            let item = scope.tokens(item);
+            quote! { &#lifetime [#item] }
+        }
         other => {
             let ty = scope.tokens(other);
             quote! { &#lifetime #ty }
@@ -512,12 +518,12 @@ fn pages_method(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
 }
 
 /// An expression for the text sent on the wire for `value` (of type `ty`, a reference or a copy): the string
-/// itself for strings (a `&str` or `&String`), else an owned `String`.
+/// itself for strings (a `&str` or `&String`), else an owned `String`; arrays are comma-separated (the `simple` and
+/// non-exploded `form` styles).
 fn wire_string(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => value,
-        TypeRef::Primitive(Primitive::DateTime) => quote! { #value.to_rfc3339() },
-        _ => quote! { #value.to_string() },
+        _ => wire_owned(ty, value),
     }
 }
 
@@ -666,10 +672,14 @@ fn wire_str(ty: &TypeRef, value: TokenStream) -> TokenStream {
     }
 }
 
-/// An owned `String` for `value`, for joining several values.
+/// An owned `String` for `value`.
 fn wire_owned(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
         TypeRef::Primitive(Primitive::DateTime) => quote! { #value.to_rfc3339() },
+        TypeRef::Array(item) => {
+            let item = wire_owned(item, quote! { item });
+            quote! { #value.iter().map(|item| #item).collect::<Vec<String>>().join(",") }
+        }
         _ => quote! { #value.to_string() },
     }
 }
@@ -700,12 +710,9 @@ fn query_statement(param: &Param) -> TokenStream {
                 }
             }
         }
-        TypeRef::Array(item) => {
-            let item_string = wire_owned(item, quote! { item });
-            quote! {
-                let joined: Vec<String> = #value.iter().map(|item| #item_string).collect();
-                runtime::append_query(&mut url, #api_name, &joined.join(","));
-            }
+        TypeRef::Array(_) => {
+            let joined = wire_owned(&param.ty, value);
+            quote! { runtime::append_query(&mut url, #api_name, &#joined); }
         }
         ty => {
             let string = wire_str(ty, value);
@@ -717,13 +724,7 @@ fn query_statement(param: &Param) -> TokenStream {
 fn header_statement(param: &Param) -> TokenStream {
     let api_name = &param.api_name;
     with_param_value(param, |value| {
-        let string = match &param.ty {
-            TypeRef::Array(item) => {
-                let item_string = wire_owned(item, quote! { item });
-                quote! { #value.iter().map(|item| #item_string).collect::<Vec<_>>().join(",") }
-            }
-            ty => wire_string(ty, value),
-        };
+        let string = wire_string(&param.ty, value);
         quote! { request = request.header(#api_name, #string); }
     })
 }

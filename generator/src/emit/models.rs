@@ -34,6 +34,8 @@ pub fn models_file(api: &Api, layout: ModelsLayout) -> TokenStream {
                 // Unions hold their variants inline, as the API describes them; boxing large variants would
                 // change the types users construct.
                 #![allow(clippy::large_enum_variant)]
+                // Nesting (`Vec<Vec<…>>`) follows the schemas; the API description decides how deep it goes.
+                #![allow(clippy::type_complexity)]
             }
         }
         ModelsLayout::Module => TokenStream::new(),
