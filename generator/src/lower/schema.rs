@@ -61,7 +61,7 @@ pub struct Lowered {
 pub struct TypeLowerer<'a> {
     document: &'a OpenAPI,
     file: &'a Path,
-    types: Vec<Option<TypeDef>>,
+    types: Vec<TypeDef>,
     names: Namespace,
     components: IndexMap<String, TypeId>,
     /// Variants of discriminated unions and the tag property to strip from them.
@@ -93,7 +93,7 @@ impl<'a> TypeLowerer<'a> {
 
     /// The kind of a type lowered (or being lowered) so far.
     pub fn kind_of(&self, id: TypeId) -> Option<&TypeKind> {
-        self.types.get(id.0)?.as_ref().map(|def| &def.kind)
+        self.types.get(id.0).map(|def| &def.kind)
     }
 
     /// Records a warning.
@@ -112,16 +112,16 @@ impl<'a> TypeLowerer<'a> {
         if clashed {
             self.warn(pointer, format!("the type name `{candidate}` is already taken; `{spec_name}` becomes `{name}`"));
         }
-        self.types.push(Some(TypeDef { name, spec_name: spec_name.to_string(), doc: None, kind: TypeKind::Alias(TypeRef::Any) }));
+        self.types.push(TypeDef { name, spec_name: spec_name.to_string(), doc: None, kind: TypeKind::Alias(TypeRef::Any) });
         TypeId(self.types.len() - 1)
     }
 
     fn def_mut(&mut self, id: TypeId) -> &mut TypeDef {
-        self.types[id.0].as_mut().expect("type slots are filled when reserved")
+        &mut self.types[id.0]
     }
 
     fn name_of(&self, id: TypeId) -> String {
-        self.types[id.0].as_ref().map(|def| def.name.clone()).unwrap_or_default()
+        self.types[id.0].name.clone()
     }
 
     /// Reserves names for all `components.schemas`, then lowers each.
@@ -568,7 +568,7 @@ impl<'a> TypeLowerer<'a> {
     ///
     /// Also returns the inline types that only a stripped tag property used (they are to be dropped).
     pub fn finish(mut self) -> (Vec<TypeDef>, BTreeSet<TypeId>, Vec<Diagnostic>) {
-        let mut types: Vec<TypeDef> = self.types.drain(..).map(|slot| slot.expect("every reserved type is filled")).collect();
+        let mut types = std::mem::take(&mut self.types);
         let components: BTreeSet<TypeId> = self.components.values().copied().collect();
         let mut orphans = BTreeSet::new();
         for (id, tag) in std::mem::take(&mut self.tagged_variants) {
