@@ -49,6 +49,11 @@ impl Api {
         })
     }
 
+    /// Whether any operation sends a body of this kind.
+    pub fn sends(&self, kind: fn(&MediaKind) -> bool) -> bool {
+        self.operations.iter().filter_map(|op| op.body.as_ref()).any(|body| kind(&body.media))
+    }
+
     /// Whether any type validates constraints (and so needs the support module).
     pub fn has_constrained_types(&self) -> bool {
         self.types
@@ -426,8 +431,23 @@ pub struct Param {
 pub enum MediaKind {
     /// `application/json` or `*+json`; the exact media type is kept.
     Json(String),
+    /// `application/x-www-form-urlencoded` (request bodies): the typed body, form-encoded.
+    Form,
+    /// `multipart/form-data` (request bodies): a `reqwest::multipart::Form` the caller builds.
+    Multipart,
     /// Anything else: sent or read as raw bytes with this media type.
     Raw(String),
+}
+
+impl MediaKind {
+    /// The media type sent in `Content-Type`.
+    pub fn media_type(&self) -> &str {
+        match self {
+            MediaKind::Json(media) | MediaKind::Raw(media) => media,
+            MediaKind::Form => "application/x-www-form-urlencoded",
+            MediaKind::Multipart => "multipart/form-data",
+        }
+    }
 }
 
 /// A request body.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::ir::{Api, Primitive, SchemeKind};
+use crate::ir::{Api, MediaKind, Primitive, SchemeKind};
 
 const MODELS_CARGO: &str = include_str!("../../templates/models/Cargo.toml");
 const MODELS_README: &str = include_str!("../../templates/models/README.md");
@@ -93,6 +93,12 @@ pub fn client_crate(api: &Api, name: &str, lib_rs: String) -> CrateFiles {
     let mut reqwest_features = vec!["\"rustls\"", "\"http2\""];
     if api.security_schemes.iter().any(|s| matches!(s.kind, SchemeKind::ApiKeyQuery(_))) {
         reqwest_features.push("\"query\"");
+    }
+    if api.sends(|media| matches!(media, MediaKind::Form)) {
+        reqwest_features.push("\"form\"");
+    }
+    if api.sends(|media| matches!(media, MediaKind::Multipart)) {
+        reqwest_features.push("\"multipart\"");
     }
     let values = [
         ("crate_name", crate_name.as_str()),

@@ -323,7 +323,7 @@ fn body_type(scope: TypeScope<'_>, response: &Response) -> TokenStream {
         Some(body) => match &body.media {
             MediaKind::Json(_) => scope.tokens(&body.ty),
             MediaKind::Raw(media) if media.starts_with("text/") => quote! { String },
-            MediaKind::Raw(_) => quote! { Vec<u8> },
+            MediaKind::Raw(_) | MediaKind::Form | MediaKind::Multipart => quote! { Vec<u8> },
         },
     }
 }
@@ -335,7 +335,7 @@ fn decode_expr(response: &Response, error: &TokenStream) -> TokenStream {
         Some(body) => match &body.media {
             MediaKind::Json(_) => quote! { response.json::<_, #error>()? },
             MediaKind::Raw(media) if media.starts_with("text/") => quote! { response.text() },
-            MediaKind::Raw(_) => quote! { response.body.clone() },
+            MediaKind::Raw(_) | MediaKind::Form | MediaKind::Multipart => quote! { response.body.clone() },
         },
     }
 }
@@ -451,10 +451,11 @@ fn method_args(scope: TypeScope<'_>, op: &Operation, lifetime: Option<&TokenStre
     }
     if let Some(body) = &op.body {
         let ty = match &body.media {
-            MediaKind::Json(_) => {
+            MediaKind::Json(_) | MediaKind::Form => {
                 let ty = scope.tokens(&body.ty);
                 quote! { &#lifetime #ty }
             }
+            MediaKind::Multipart => quote! { ::reqwest::multipart::Form },
             MediaKind::Raw(_) => quote! { Vec<u8> },
         };
         let ty = if body.required { ty } else { quote! { Option<#ty> } };
@@ -556,6 +557,8 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
     let body = op.body.as_ref().map(|body| {
         let send = match &body.media {
             MediaKind::Json(media) => quote! { runtime::json_body::<#error>(request, #media, body)? },
+            MediaKind::Form => quote! { request.form(body) },
+            MediaKind::Multipart => quote! { request.multipart(body) },
             MediaKind::Raw(media) => quote! { request.header(::reqwest::header::CONTENT_TYPE, #media).body(body) },
         };
         if body.required {

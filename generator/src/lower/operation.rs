@@ -281,10 +281,30 @@ impl<'a> OperationLowerer<'_, 'a> {
     fn request_body(&mut self, body: &'a ReferenceOr<SpecRequestBody>) -> Option<RequestBody> {
         let at = child(&self.pointer, "requestBody");
         let body = self.resolve(body, &at, "requestBodies", |c| &c.request_bodies)?;
-        let (media, ty) = self.content(&body.content, &child(&at, "content"), &format!("{}Request", self.prefix))?;
+        let content_at = child(&at, "content");
+        // JSON first, then a form, then multipart, then whatever comes first.
+        let rank = |media: &str| match media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase().as_str() {
+            m if is_json(m) => 0,
+            "application/x-www-form-urlencoded" => 1,
+            "multipart/form-data" => 2,
+            _ => 3,
+        };
+        let (media_name, media_obj) = body.content.iter().min_by_key(|(media, _)| rank(media))?;
+        let hint = format!("{}Request", self.prefix);
+        let schema_at = child(&child(&content_at, media_name), "schema");
+        let lower_schema = |types: &mut TypeLowerer<'a>| match &media_obj.schema {
+            Some(schema) => types.type_ref(SchemaRef::from(schema), &schema_at, &hint).ty,
+            None => TypeRef::Any,
+        };
+        let (media, ty) = match rank(media_name) {
+            0 => (MediaKind::Json(media_name.clone()), lower_schema(self.types)),
+            1 => (MediaKind::Form, lower_schema(self.types)),
+            2 => (MediaKind::Multipart, TypeRef::Any),
+            _ => (MediaKind::Raw(media_name.clone()), TypeRef::String),
+        };
         if body.content.len() > 1 {
-            let others: Vec<&str> = body.content.keys().map(String::as_str).filter(|m| media_type(&media) != *m).collect();
-            self.types.warn(&child(&at, "content"), format!("several request media types: the client sends {}; not offered: {}", media_type(&media), others.join(", ")));
+            let others: Vec<&str> = body.content.keys().map(String::as_str).filter(|m| *m != media_name).collect();
+            self.types.warn(&content_at, format!("several request media types: the client sends {media_name}; not offered: {}", others.join(", ")));
         }
         Some(RequestBody { media, ty, required: body.required })
     }
@@ -403,12 +423,6 @@ fn location_key(location: ParamLocation) -> &'static str {
 pub fn is_json(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
-}
-
-fn media_type(media: &MediaKind) -> &str {
-    match media {
-        MediaKind::Json(m) | MediaKind::Raw(m) => m,
-    }
 }
 
 fn status_match(code: &StatusCode) -> StatusMatch {

@@ -362,7 +362,10 @@ impl<'a> TypeLowerer<'a> {
                 let hint = format!("{name}{}", type_name(json_name));
                 let lowered = self.type_ref(property.into(), &property_pointer, &hint);
                 let schema = self.deref_schema(property.into());
-                let presence = match (required.contains(json_name.as_str()), lowered.nullable) {
+                // A readOnly property is absent from requests and a writeOnly one from responses, so one type for
+                // both directions must treat them as optional even when `required` lists them.
+                let one_way = schema.is_some_and(|s| s.schema_data.read_only || s.schema_data.write_only);
+                let presence = match (required.contains(json_name.as_str()) && !one_way, lowered.nullable) {
                     (true, false) => Presence::Required,
                     (true, true) => Presence::RequiredNullable,
                     (false, _) => Presence::Optional,
