@@ -22,6 +22,7 @@ pub mod report;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use heck::ToKebabCase;
 
@@ -82,6 +83,17 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// How long each phase of a generation took.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Reading and parsing the spec (YAML/JSON, overlays, bundling, OpenAPI types).
+    pub load: Duration,
+    /// Lowering the spec to the IR (types, operations, diagnostics).
+    pub lower: Duration,
+    /// Building both crates' code and printing it as Rust source (syn + prettyplease).
+    pub emit: Duration,
+}
+
 /// The generated crates of one API.
 #[derive(Debug, Clone)]
 pub struct Generated {
@@ -93,6 +105,8 @@ pub struct Generated {
     pub client: CrateFiles,
     /// Warnings found on the way (generation went on).
     pub warnings: Vec<Diagnostic>,
+    /// Time spent per phase.
+    pub timings: Timings,
 }
 
 impl Generated {
@@ -107,9 +121,10 @@ impl Generated {
 /// `#[serde(flatten)]`) take tens of kilobytes of stack per level, more than a test thread's 2 MiB.
 const PIPELINE_STACK_BYTES: usize = 256 << 20;
 
-/// Loads and lowers a spec: the API and all diagnostics, or the diagnostics that stopped it. Runs on its own thread
-/// with a large stack; should a bug still panic there, the caller gets an internal-error diagnostic, not a crash.
-fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>), Failure> {
+/// Loads and lowers a spec: the API and all diagnostics (or the diagnostics that stopped it), with the time each
+/// phase took. Runs on its own thread with a large stack; should a bug still panic there, the caller gets an
+/// internal-error diagnostic, not a crash.
+fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timings), Failure> {
     let internal = |what: &str| Failure {
         diagnostics: vec![Diagnostic::error(&options.spec, "", format!("internal error: {what}; please report this with the spec"))],
     };
@@ -118,10 +133,14 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>), Failu
             .name("specforge".into())
             .stack_size(PIPELINE_STACK_BYTES)
             .spawn_scoped(scope, || {
+                let started = Instant::now();
                 let spec = load::load(&options.spec, &options.overlays).map_err(|diagnostics| Failure { diagnostics })?;
-                match lower::lower(&spec) {
-                    (Some(api), diagnostics) => Ok((api, diagnostics)),
-                    (None, diagnostics) => Err(Failure { diagnostics }),
+                let loaded = Instant::now();
+                let (api, diagnostics) = lower::lower(&spec);
+                let timings = Timings { load: loaded - started, lower: loaded.elapsed(), ..Timings::default() };
+                match api {
+                    Some(api) => Ok((api, diagnostics, timings)),
+                    None => Err(Failure { diagnostics }),
                 }
             })
             .map_err(|e| internal(&format!("cannot start a worker thread ({e})")))?;
@@ -132,7 +151,7 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>), Failu
 /// Every problem in a spec, errors and warnings, without generating anything.
 pub fn check(options: &Options) -> Vec<Diagnostic> {
     match load_and_lower(options) {
-        Ok((_, diagnostics)) | Err(Failure { diagnostics }) => diagnostics,
+        Ok((_, diagnostics, _)) | Err(Failure { diagnostics }) => diagnostics,
     }
 }
 
@@ -144,29 +163,30 @@ pub fn default_name(title: &str) -> String {
 
 /// Generates the models and client crates (in memory).
 pub fn generate(options: &Options) -> Result<Generated, Failure> {
-    let (api, warnings) = load_and_lower(options)?;
+    let (api, warnings, mut timings) = load_and_lower(options)?;
     let name = options.name.clone().unwrap_or_else(|| default_name(&api.title));
-    let render = |tokens| {
-        emit::render(tokens).map_err(|e| Failure {
-            diagnostics: vec![Diagnostic::error(&options.spec, "", format!("internal error: specforge produced invalid Rust ({e}); please report this with the spec"))],
-        })
-    };
-    let models_lib = render(emit::models_file(&api, emit::ModelsLayout::Crate))?;
     let models_crate_ident = format!("{name}-models").replace('-', "_");
-    let client_lib = render(emit::client_file(&api, &models_crate_ident))?;
+    let started = Instant::now();
+    let internal = |e: String| Failure {
+        diagnostics: vec![Diagnostic::error(&options.spec, "", format!("internal error: specforge produced invalid Rust ({e}); please report this with the spec"))],
+    };
+    let models_lib = emit::models_plan(&api, emit::ModelsLayout::Crate).render().map_err(internal)?;
+    let client_lib = emit::client_plan(&api, &models_crate_ident).render().map_err(internal)?;
+    timings.emit = started.elapsed();
     Ok(Generated {
         models: output::models_crate(&api, &name, models_lib),
         client: output::client_crate(&api, &name, client_lib),
         name,
         warnings,
+        timings,
     })
 }
 
 /// Generates only the models, as one self-contained Rust file for `include!` (what [`build::generate_models`]
 /// writes).
 pub fn generate_models_module(options: &Options) -> Result<(String, Vec<Diagnostic>), Failure> {
-    let (api, warnings) = load_and_lower(options)?;
-    let source = emit::render(emit::models_file(&api, emit::ModelsLayout::Module)).map_err(|e| Failure {
+    let (api, warnings, _) = load_and_lower(options)?;
+    let source = emit::models_plan(&api, emit::ModelsLayout::Module).render().map_err(|e| Failure {
         diagnostics: vec![Diagnostic::error(&options.spec, "", format!("internal error: specforge produced invalid Rust ({e})"))],
     })?;
     Ok((source, warnings))

@@ -32,6 +32,9 @@ enum Command {
         /// OpenAPI Overlay 1.0 documents to apply first, in order.
         #[arg(long = "overlay")]
         overlays: Vec<PathBuf>,
+        /// Print how long each phase took and the peak memory used.
+        #[arg(long)]
+        timings: bool,
     },
     /// Report every problem in a spec without writing anything.
     Check {
@@ -60,6 +63,23 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     }
 }
 
+/// Prints phase timings and peak memory (`VmHWM` on Linux) for `generate --timings`.
+fn print_timings(timings: &specforge::Timings, write: std::time::Duration, total: std::time::Duration) {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let peak_kib = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()));
+    eprintln!(
+        "timings: load {:.1} ms, lower {:.1} ms, emit {:.1} ms, write {:.1} ms, total {:.1} ms; peak memory {}",
+        ms(timings.load),
+        ms(timings.lower),
+        ms(timings.emit),
+        ms(write),
+        ms(total),
+        peak_kib.map_or("unknown".to_string(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0))
+    );
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -69,14 +89,19 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Generate { spec, out, name, overlays } => {
+        Command::Generate { spec, out, name, overlays, timings } => {
             let options = Options { spec, overlays, name };
+            let started = std::time::Instant::now();
             match specforge::generate(&options) {
                 Ok(generated) => {
                     print_diagnostics(&generated.warnings);
+                    let written = std::time::Instant::now();
                     if let Err(error) = generated.write_into(&out) {
                         eprintln!("error: cannot write into {}: {error}", out.display());
                         return ExitCode::from(1);
+                    }
+                    if timings {
+                        print_timings(&generated.timings, written.elapsed(), started.elapsed());
                     }
                     eprintln!(
                         "wrote {} and {} into {}",

@@ -166,6 +166,16 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListConnectorsError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+impl Client {
     /// Create a new connector
     ///
     /// Create a new connector. The server generates a unique identifier, ignoring any id in the request body. Note: the id field is still required in the request body for schema validation; use a placeholder value like an empty string.
@@ -192,6 +202,16 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector_auto_id`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateConnectorAutoIdError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+impl Client {
     /// Get a connector
     ///
     /// `GET /api/v1/connectors/{connector_id}`
@@ -213,6 +233,16 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetConnectorError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+impl Client {
     /// Create a connector with a given id
     ///
     /// The URL path id takes precedence over the body's `id`.
@@ -246,6 +276,22 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateConnectorError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+/// Optional parameters of [`Client::create_connector`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateConnectorParams {
+    /// Query parameter `clone_from`: Copy the state of this existing connector.
+    pub clone_from: Option<String>,
+}
+impl Client {
     /// Get the run history of a connector
     ///
     /// `GET /api/v1/connector/history/{connector_id}`
@@ -272,6 +318,16 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector_history`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetConnectorHistoryError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+impl Client {
     /// Send a command to a connector
     ///
     /// Start, stop, restart, re-initialize or delete a connector.
@@ -301,52 +357,6 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
-}
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListConnectorsError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector_auto_id`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateConnectorAutoIdError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateConnectorError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-/// Optional parameters of [`Client::create_connector`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CreateConnectorParams {
-    /// Query parameter `clone_from`: Copy the state of this existing connector.
-    pub clone_from: Option<String>,
-}
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector_history`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorHistoryError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
 }
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::send_connector_command`].
 #[derive(Debug, Clone, PartialEq)]

@@ -5,28 +5,22 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::types::TypeScope;
-use super::{doc_attrs, inner_doc_attrs};
+use super::{FilePlan, doc_attrs, inner_doc_attrs};
 use crate::ir::{
     Api, MediaKind, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Primitive, Response, SchemeKind, Server,
     StatusMatch, TypeRef,
 };
 use crate::naming::{bare, ident};
 
-/// The client's `lib.rs` for `api`, whose models crate is the Rust crate `models_crate`.
-pub fn client_file(api: &Api, models_crate: &str) -> TokenStream {
-    let scope = TypeScope { api, via_models: true };
+/// The client's `lib.rs` for `api`, whose models crate is the Rust crate `models_crate`: the header (client,
+/// credentials, servers), then one part per operation (its method in an `impl Client` block, and its types).
+pub fn client_plan<'a>(api: &'a Api, models_crate: &str) -> FilePlan<'a> {
     let models_crate = ident(models_crate);
     let doc = inner_doc_attrs(&crate_doc(api));
     let servers = api.servers.first().map(server_items);
     let credentials = credentials(api);
     let client = client_struct(api);
-    let operations = api.operations.iter().map(|op| {
-        let method = operation_method(scope, api, op);
-        let pages = pages_method(scope, op);
-        quote! { #method #pages }
-    });
-    let op_types = api.operations.iter().map(|op| operation_types(scope, op));
-    quote! {
+    let header = quote! {
         #doc
         #![deny(missing_docs)]
         // Response enums hold each status's body inline; boxing would only add indirection for callers.
@@ -44,12 +38,24 @@ pub fn client_file(api: &Api, models_crate: &str) -> TokenStream {
         #servers
         #credentials
         #client
-
-        impl Client {
-            #(#operations)*
-        }
-
-        #(#op_types)*
+    };
+    FilePlan {
+        header,
+        parts: api.operations.len(),
+        part: Box::new(move |index| {
+            let scope = TypeScope { api, via_models: true };
+            let op = &api.operations[index];
+            let method = operation_method(scope, api, op);
+            let pages = pages_method(scope, op);
+            let types = operation_types(scope, op);
+            quote! {
+                impl Client {
+                    #method
+                    #pages
+                }
+                #types
+            }
+        }),
     }
 }
 

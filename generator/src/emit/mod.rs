@@ -5,8 +5,8 @@ mod client;
 mod models;
 mod types;
 
-pub use client::client_file;
-pub use models::{ModelsLayout, SUPPORT_TEMPLATE, models_file};
+pub use client::client_plan;
+pub use models::{ModelsLayout, SUPPORT_TEMPLATE, models_plan};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -14,6 +14,48 @@ use quote::quote;
 /// Renders a token stream that forms a whole file. Fails only if an emitter produced invalid Rust (a bug).
 pub fn render(tokens: TokenStream) -> Result<String, syn::Error> {
     syn::parse2::<syn::File>(tokens).map(|file| prettyplease::unparse(&file))
+}
+
+/// A file to print: a header (inner attributes and leading items), then `parts` groups of items, each built and
+/// printed on its own. Building and printing a part at a time keeps memory to one part's tokens and syntax tree,
+/// and lets the parts be spread over threads (tokens are not `Send`, so each thread builds its own).
+pub struct FilePlan<'a> {
+    /// Inner attributes and the items that come first.
+    pub header: TokenStream,
+    /// How many parts follow.
+    pub parts: usize,
+    /// Builds part `i`.
+    pub part: Box<dyn Fn(usize) -> TokenStream + Sync + 'a>,
+}
+
+impl FilePlan<'_> {
+    /// Prints the file: the header, then the parts in order, printed in contiguous chunks on up to as many threads
+    /// as there are cores. The output does not depend on the number of threads.
+    pub fn render(&self) -> Result<String, String> {
+        let header = render(self.header.clone()).map_err(|e| e.to_string())?;
+        let (parts, part) = (self.parts, &self.part);
+        let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8).min(parts.max(1));
+        let chunk = parts.div_ceil(threads);
+        let chunks: Vec<Result<String, String>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|t| {
+                    scope.spawn(move || {
+                        let mut out = String::new();
+                        for index in t * chunk..((t + 1) * chunk).min(parts) {
+                            out.push_str(&render(part(index)).map_err(|e| e.to_string())?);
+                        }
+                        Ok(out)
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err("a printing thread panicked".to_string()))).collect()
+        });
+        let mut out = header;
+        for chunk in chunks {
+            out.push_str(&chunk?);
+        }
+        Ok(out)
+    }
 }
 
 /// `#[doc = "…"]` attributes for a doc text, one per line, or nothing.

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::TypeScope;
-use super::{doc_attrs, inner_doc_attrs};
+use super::{FilePlan, doc_attrs, inner_doc_attrs};
 use crate::ir::{Api, BoundedMap, Field, Presence, StringConstraints, StringEnum, Struct, Tagging, TypeDef, TypeKind, TypeRef, Union};
 use crate::naming::{bare, ident};
 
@@ -20,10 +20,8 @@ pub enum ModelsLayout {
     Module,
 }
 
-/// The models file for `api`.
-pub fn models_file(api: &Api, layout: ModelsLayout) -> TokenStream {
-    let scope = TypeScope { api, via_models: false };
-    let items = api.types.iter().map(|def| type_item(scope, def));
+/// The models file for `api`: the header, then one part per type.
+pub fn models_plan(api: &Api, layout: ModelsLayout) -> FilePlan<'_> {
     let support = api.has_constrained_types().then(|| support_module(layout));
     let header = match layout {
         ModelsLayout::Crate => {
@@ -40,10 +38,13 @@ pub fn models_file(api: &Api, layout: ModelsLayout) -> TokenStream {
         }
         ModelsLayout::Module => TokenStream::new(),
     };
-    quote! {
-        #header
-        #support
-        #(#items)*
+    FilePlan {
+        header: quote! {
+            #header
+            #support
+        },
+        parts: api.types.len(),
+        part: Box::new(move |index| type_item(TypeScope { api, via_models: false }, &api.types[index])),
     }
 }
 

@@ -234,7 +234,11 @@ impl<'t, 'w> JsonScan<'t, 'w> {
             }
         }
         let raw = &self.text[start..self.pos];
-        serde_json::from_slice::<String>(raw).unwrap_or_default()
+        // Most keys have no escapes: take their text as it is instead of decoding.
+        match raw.strip_prefix(b"\"").and_then(|r| r.strip_suffix(b"\"")) {
+            Some(inner) if !inner.contains(&b'\\') => String::from_utf8_lossy(inner).into_owned(),
+            _ => serde_json::from_slice::<String>(raw).unwrap_or_default(),
+        }
     }
 }
 
