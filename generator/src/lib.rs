@@ -165,21 +165,21 @@ pub fn default_name(title: &str) -> String {
 pub fn generate(options: &Options) -> Result<Generated, Failure> {
     let (api, warnings, mut timings) = load_and_lower(options)?;
     let name = options.name.clone().unwrap_or_else(|| default_name(&api.title));
-    let models_crate_ident = format!("{name}-models").replace('-', "_");
     let started = Instant::now();
-    let internal = |e: String| Failure {
+    let (models, client) = emit_crates(&api, &name).map_err(|e| Failure {
         diagnostics: vec![Diagnostic::error(&options.spec, "", format!("internal error: specforge produced invalid Rust ({e}); please report this with the spec"))],
-    };
-    let models_lib = emit::models_plan(&api, emit::ModelsLayout::Crate).render().map_err(internal)?;
-    let client_lib = emit::client_plan(&api, &models_crate_ident).render().map_err(internal)?;
+    })?;
     timings.emit = started.elapsed();
-    Ok(Generated {
-        models: output::models_crate(&api, &name, models_lib),
-        client: output::client_crate(&api, &name, client_lib),
-        name,
-        warnings,
-        timings,
-    })
+    Ok(Generated { models, client, name, warnings, timings })
+}
+
+/// The emit phase on its own: the models and client crates of a lowered API, named `<name>-models` and
+/// `<name>-client`. Fails only on a bug (invalid Rust emitted).
+pub fn emit_crates(api: &ir::Api, name: &str) -> Result<(CrateFiles, CrateFiles), String> {
+    let models_crate_ident = format!("{name}-models").replace('-', "_");
+    let models_lib = emit::models_plan(api, emit::ModelsLayout::Crate).render()?;
+    let client_lib = emit::client_plan(api, &models_crate_ident).render()?;
+    Ok((output::models_crate(api, name, models_lib), output::client_crate(api, name, client_lib)))
 }
 
 /// Generates only the models, as one self-contained Rust file for `include!` (what [`build::generate_models`]

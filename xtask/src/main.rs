@@ -3,6 +3,8 @@
 //! - `cargo xtask regenerate [--check]`: regenerate `generated/` from `specs/`; `--check` changes nothing and fails
 //!   naming the stale files.
 //! - `cargo xtask test`: the whole test suite (what `.ci/run` runs).
+//! - `cargo xtask bench`: the generator's benchmarks (criterion) on the vendor specs, the synthetic specs and
+//!   GitHub's, with a report of phase times, the ratio to plain JSON parsing and peak memory.
 //! - `cargo xtask synthetic --scale N --out FILE`: writes the deterministic synthetic spec used by the benchmarks.
 //! - `cargo xtask corpus`: generates and `cargo check`s every spec of a corpus of real published specs (npm
 //!   packages pinned in `tests/corpus/`), and reports how many generate, how many compile, and why the rest do not.
@@ -10,6 +12,7 @@
 //! The vendors are the specs in `specs/` as [`specforge::spec_set`] finds them (each with its
 //! `<name>.overlay.yaml`, when present).
 
+mod bench;
 mod corpus;
 mod synthetic;
 
@@ -26,9 +29,10 @@ fn main() -> ExitCode {
         ["regenerate", "--check"] => regenerate(true),
         ["test"] => test(),
         ["corpus"] => corpus::run(&project_root()),
+        ["bench"] => bench::run(&project_root()),
         ["synthetic", "--scale", scale, "--out", out] => write_synthetic(scale, Path::new(out)),
         _ => {
-            eprintln!("usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask synthetic --scale N --out FILE");
+            eprintln!("usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask bench | cargo xtask synthetic --scale N --out FILE");
             return ExitCode::from(2);
         }
     };
