@@ -52,7 +52,11 @@ fn generated_crates_build_outside_the_workspace() {
 fn odd_and_real_world_specs_give_clippy_clean_crates() {
     let out = tempfile::tempdir().expect("temporary directory");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut specs = vec![(fixtures.join("tricky_names.yaml"), "tricky".to_string()), (fixtures.join("multi_file/api.yaml"), "multi-file".to_string())];
+    let mut specs = vec![
+        (fixtures.join("tricky_names.yaml"), "tricky".to_string()),
+        (fixtures.join("multi_file/api.yaml"), "multi-file".to_string()),
+        (fixtures.join("deep_chain.json"), "deep-chain".to_string()),
+    ];
     for entry in std::fs::read_dir(fixtures.join("corpus")).expect("fixtures/corpus").flatten() {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "json") {

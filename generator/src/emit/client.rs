@@ -16,6 +16,11 @@ use crate::naming::{bare, ident};
 /// credentials, servers), then one part per operation (its method in an `impl Client` block, and its types).
 pub fn client_plan<'a>(api: &'a Api, models_crate: &str) -> FilePlan<'a> {
     let models_crate = ident(models_crate);
+    // Types nest as deep in the client (through response enums) as in the models.
+    let recursion_limit = api.recursion_limit().map(|limit| {
+        let limit = limit.to_string();
+        quote! { #![recursion_limit = #limit] }
+    });
     let doc = inner_doc_attrs(&crate_doc(api));
     let servers = api.servers.first().map(server_items);
     let credentials = credentials(api);
@@ -27,6 +32,7 @@ pub fn client_plan<'a>(api: &'a Api, models_crate: &str) -> FilePlan<'a> {
         #![allow(clippy::large_enum_variant)]
         // Nesting (`Vec<Vec<…>>`) follows the schemas; the API description decides how deep it goes.
         #![allow(clippy::type_complexity)]
+        #recursion_limit
 
         mod runtime;
 

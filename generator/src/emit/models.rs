@@ -23,6 +23,10 @@ pub enum ModelsLayout {
 /// The models file for `api`: the header, then one part per type.
 pub fn models_plan(api: &Api, layout: ModelsLayout) -> FilePlan<'_> {
     let support = api.has_constrained_types().then(|| support_module(layout));
+    let recursion_limit = api.recursion_limit().map(|limit| {
+        let limit = limit.to_string();
+        quote! { #![recursion_limit = #limit] }
+    });
     let header = match layout {
         ModelsLayout::Crate => {
             let doc = inner_doc_attrs(&crate_doc(api));
@@ -34,6 +38,7 @@ pub fn models_plan(api: &Api, layout: ModelsLayout) -> FilePlan<'_> {
                 #![allow(clippy::large_enum_variant)]
                 // Nesting (`Vec<Vec<…>>`) follows the schemas; the API description decides how deep it goes.
                 #![allow(clippy::type_complexity)]
+                #recursion_limit
             }
         }
         ModelsLayout::Module => TokenStream::new(),

@@ -27,21 +27,31 @@ const MAX_LOOKUP_HOPS: usize = 32;
 pub fn bundle(document: &mut Value, path: &Path) -> Result<(), Vec<Diagnostic>> {
     let mut bundler = Bundler { root_path: path.to_path_buf(), files: HashMap::new(), hoisted: HashMap::new() };
     let mut errors = Vec::new();
-    for _ in 0..MAX_HOISTED {
-        let Some((site, reference)) = next_foreign_ref(document) else { return if errors.is_empty() { Ok(()) } else { Err(errors) } };
-        match bundler.hoist(document, &site, &reference) {
-            Ok(new_ref) => set_ref(document, &site, new_ref),
-            Err(message) => {
-                errors.push(Diagnostic::error(path, site.clone(), message));
-                // Drop the broken reference so the walk moves on; the errors stop generation anyway.
-                if let Some(Value::Object(map)) = document.pointer_mut(site.trim_start_matches('#')) {
-                    map.remove("$ref");
+    let mut hoisted = 0;
+    // Each pass rewrites every foreign reference found; copied parts may bring new ones, handled by the next pass.
+    loop {
+        let found = foreign_refs(document);
+        if found.is_empty() {
+            return if errors.is_empty() { Ok(()) } else { Err(errors) };
+        }
+        for (site, reference) in found {
+            hoisted += 1;
+            if hoisted > MAX_HOISTED {
+                errors.push(Diagnostic::error(path, "", format!("more than {MAX_HOISTED} references to bundle")));
+                return Err(errors);
+            }
+            match bundler.hoist(document, &site, &reference) {
+                Ok(new_ref) => set_ref(document, &site, new_ref),
+                Err(message) => {
+                    errors.push(Diagnostic::error(path, site.clone(), message));
+                    // Drop the broken reference so the walk moves on; the errors stop generation anyway.
+                    if let Some(Value::Object(map)) = document.pointer_mut(site.trim_start_matches('#')) {
+                        map.remove("$ref");
+                    }
                 }
             }
         }
     }
-    errors.push(Diagnostic::error(path, "", format!("more than {MAX_HOISTED} references to bundle")));
-    Err(errors)
 }
 
 struct Bundler {
@@ -190,31 +200,45 @@ fn section_of(site: &str) -> &'static str {
     }
 }
 
-/// The first `$ref` that does not point into `#/components/<section>/<name>`: the pointer of the object that holds
-/// it, and the reference.
-fn next_foreign_ref(document: &Value) -> Option<(String, String)> {
-    let mut stack: Vec<(&Value, String)> = vec![(document, String::from("#"))];
-    while let Some((value, pointer)) = stack.pop() {
+/// Every `$ref` that does not point into `#/components/<section>/<name>`: the pointer of the object that holds it,
+/// and the reference. One walk; a pointer is only built for the references found.
+fn foreign_refs(document: &Value) -> Vec<(String, String)> {
+    enum Token<'v> {
+        Key(&'v str),
+        Index(usize),
+    }
+    let mut found = Vec::new();
+    let mut path: Vec<Token<'_>> = Vec::new();
+    let mut stack: Vec<(&Value, usize, Option<Token<'_>>)> = vec![(document, 0, None)];
+    while let Some((value, depth, token)) = stack.pop() {
+        path.truncate(depth.saturating_sub(1));
+        if let Some(token) = token {
+            path.push(token);
+        }
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
                     if !is_component_ref(reference) {
-                        return Some((pointer, reference.clone()));
+                        let pointer = path.iter().fold(String::from("#"), |pointer, token| match token {
+                            Token::Key(key) => child(&pointer, key),
+                            Token::Index(index) => child(&pointer, &index.to_string()),
+                        });
+                        found.push((pointer, reference.clone()));
                     }
                 }
                 for (key, item) in map.iter().rev() {
-                    stack.push((item, child(&pointer, key)));
+                    stack.push((item, depth + 1, Some(Token::Key(key))));
                 }
             }
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate().rev() {
-                    stack.push((item, child(&pointer, &index.to_string())));
+                    stack.push((item, depth + 1, Some(Token::Index(index))));
                 }
             }
             _ => {}
         }
     }
-    None
+    found
 }
 
 fn is_component_ref(reference: &str) -> bool {

@@ -13,7 +13,6 @@ use std::collections::BTreeSet;
 use crate::ir::{Api, Operation, SchemeKind, SecurityScheme, Server, ServerVariable, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::LoadedSpec;
 use crate::naming::{Namespace, bare, value_name};
-pub use operation::synthesized_operation_id;
 use schema::TypeLowerer;
 
 /// Lowers `spec`. Returns the API (unless an error was found) and all diagnostics, located in the source.

@@ -122,7 +122,7 @@ fn method_key(method: Method) -> &'static str {
 }
 
 /// `get /api/v1/connectors/{id}` → `get_api_v1_connectors_by_id`: stable, readable, unique per method and path.
-pub fn synthesized_operation_id(method: Method, path: &str) -> String {
+fn synthesized_operation_id(method: Method, path: &str) -> String {
     let mut words = vec![method_key(method).to_string()];
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
