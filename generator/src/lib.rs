@@ -83,6 +83,13 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+impl Failure {
+    /// A bug in specforge met while working on `spec`: reported like any problem, never as a panic.
+    fn internal(spec: &Path, what: impl fmt::Display) -> Self {
+        Failure { diagnostics: vec![Diagnostic::error(spec, "", format!("internal error: {what}; please report this with the spec"))] }
+    }
+}
+
 /// How long each phase of a generation took.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {
@@ -125,9 +132,6 @@ const PIPELINE_STACK_BYTES: usize = 256 << 20;
 /// phase took. Runs on its own thread with a large stack; should a bug still panic there, the caller gets an
 /// internal-error diagnostic, not a crash.
 fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timings), Failure> {
-    let internal = |what: &str| Failure {
-        diagnostics: vec![Diagnostic::error(&options.spec, "", format!("internal error: {what}; please report this with the spec"))],
-    };
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("specforge".into())
@@ -143,8 +147,8 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timing
                     None => Err(Failure { diagnostics }),
                 }
             })
-            .map_err(|e| internal(&format!("cannot start a worker thread ({e})")))?;
-        worker.join().map_err(|_| internal("specforge panicked while reading the spec"))?
+            .map_err(|e| Failure::internal(&options.spec, format!("cannot start a worker thread ({e})")))?;
+        worker.join().map_err(|_| Failure::internal(&options.spec, "specforge panicked while reading the spec"))?
     })
 }
 
@@ -166,9 +170,7 @@ pub fn generate(options: &Options) -> Result<Generated, Failure> {
     let (api, warnings, mut timings) = load_and_lower(options)?;
     let name = options.name.clone().unwrap_or_else(|| default_name(&api.title));
     let started = Instant::now();
-    let (models, client) = emit_crates(&api, &name).map_err(|e| Failure {
-        diagnostics: vec![Diagnostic::error(&options.spec, "", format!("internal error: specforge produced invalid Rust ({e}); please report this with the spec"))],
-    })?;
+    let (models, client) = emit_crates(&api, &name).map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
     timings.emit = started.elapsed();
     Ok(Generated { models, client, name, warnings, timings })
 }
@@ -186,9 +188,8 @@ pub fn emit_crates(api: &ir::Api, name: &str) -> Result<(CrateFiles, CrateFiles)
 /// writes).
 pub fn generate_models_module(options: &Options) -> Result<(String, Vec<Diagnostic>), Failure> {
     let (api, warnings, _) = load_and_lower(options)?;
-    let source = emit::models_plan(&api, emit::ModelsLayout::Module).render().map_err(|e| Failure {
-        diagnostics: vec![Diagnostic::error(&options.spec, "", format!("internal error: specforge produced invalid Rust ({e})"))],
-    })?;
+    let source = emit::models_plan(&api, emit::ModelsLayout::Module).render()
+        .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
     Ok((source, warnings))
 }
 

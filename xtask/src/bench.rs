@@ -11,8 +11,7 @@ use std::process::Command;
 use crate::synthetic;
 
 pub fn run(root: &Path) -> Result<(), String> {
-    let corpus = root.join("tests/corpus");
-    crate::run("npm", &["ci", "--prefix", &corpus.to_string_lossy(), "--no-audit", "--no-fund", "--loglevel=error"])?;
+    let modules = crate::corpus::install(root)?;
     let bench_dir = root.join("target/bench");
     std::fs::create_dir_all(&bench_dir).map_err(|e| e.to_string())?;
     for scale in [1, 2, 4] {
@@ -30,7 +29,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     for scale in [1, 2, 4] {
         specs.push((format!("synthetic-{scale}x"), bench_dir.join(format!("synthetic-{scale}x.json")), Vec::new()));
     }
-    specs.push(("github".into(), corpus.join("node_modules/@octokit/openapi/generated/api.github.com.json"), Vec::new()));
+    specs.push(("github".into(), modules.join("@octokit/openapi/generated/api.github.com.json"), Vec::new()));
 
     let mut report = String::from(
         "| spec | size | parse JSON | load | lower | emit | end to end | end to end / parse | peak memory | memory / size |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",

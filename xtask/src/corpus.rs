@@ -21,9 +21,15 @@ enum Outcome {
     Failed(String),
 }
 
-pub fn run(root: &Path) -> Result<(), String> {
+/// Installs the pinned corpus packages; returns their `node_modules`.
+pub fn install(root: &Path) -> Result<PathBuf, String> {
     let corpus = root.join("tests/corpus");
     crate::run("npm", &["ci", "--prefix", &corpus.to_string_lossy(), "--no-audit", "--no-fund", "--loglevel=error"])?;
+    Ok(corpus.join("node_modules"))
+}
+
+pub fn run(root: &Path) -> Result<(), String> {
+    let modules = install(root)?;
     let out = root.join("target/corpus");
     if out.exists() {
         std::fs::remove_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
@@ -31,7 +37,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
 
     let mut outcomes: BTreeMap<String, Outcome> = BTreeMap::new();
-    for (name, spec, expect_rejection) in specs(&corpus.join("node_modules"))? {
+    for (name, spec, expect_rejection) in specs(&modules)? {
         let options = Options { spec: spec.clone(), overlays: Vec::new(), name: Some(name.clone()) };
         let outcome = match (specforge::generate(&options), expect_rejection) {
             (Ok(generated), false) => match generated.write_into(&out) {

@@ -150,10 +150,10 @@ impl<'a> OperationLowerer<'_, 'a> {
     /// parameters first, in the order the path names them.
     fn params(&mut self, path_level: &'a [ReferenceOr<Parameter>], op_level: &'a [ReferenceOr<Parameter>], path: &str) -> Vec<Param> {
         let mut merged: IndexMap<(String, &'static str), (&'a ParameterData, ParamLocation, bool, String)> = IndexMap::new();
-        let sources = [(path_level, "#/paths".to_string()), (op_level, child(&self.pointer, "parameters"))];
+        let sources = [(path_level, child(&pointer(["paths", path]), "parameters")), (op_level, child(&self.pointer, "parameters"))];
         for (list, base) in sources {
             for (index, param) in list.iter().enumerate() {
-                let param_pointer = if base == "#/paths" { child(&child(&pointer(["paths", path]), "parameters"), &index.to_string()) } else { child(&base, &index.to_string()) };
+                let param_pointer = child(&base, &index.to_string());
                 let Some(param) = self.resolve(param, &param_pointer, "parameters", |c| &c.parameters) else { continue };
                 let (data, location, explode) = match param {
                     Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
