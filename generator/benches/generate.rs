@@ -11,6 +11,11 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
+/// The allocator the `specforge` binary uses, so the numbers match the CLI's (the JSON baseline uses it too).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -49,8 +54,8 @@ fn bench(c: &mut Criterion) {
         let spec = specforge::load::load(&path, &overlays).map_err(|_| ()).expect("loads");
         group.bench_function("lower", |b| b.iter(|| specforge::lower::lower(&spec)));
         let api = specforge::lower::lower(&spec).0.expect("lowers");
-        group.bench_function("emit", |b| b.iter(|| specforge::emit_crates(&api, &name).expect("emits")));
-        let options = specforge::Options { spec: path.clone(), overlays: overlays.clone(), name: Some(name.clone()) };
+        group.bench_function("emit", |b| b.iter(|| specforge::emit_crates(&api, &name, specforge::TagFeatures::Auto).expect("emits")));
+        let options = specforge::Options { overlays: overlays.clone(), name: Some(name.clone()), ..specforge::Options::new(path) };
         group.bench_function("end_to_end", |b| b.iter(|| specforge::generate(&options).map_err(|_| ()).expect("generates")));
         group.finish();
     }

@@ -32,21 +32,8 @@ impl Api {
 
     /// Whether any type or operation (or anything they contain) uses `primitive`.
     pub fn uses(&self, primitive: Primitive) -> bool {
-        let in_type = |ty: &TypeRef| ty.mentions(primitive);
-        let in_operations = self.operations.iter().any(|op| {
-            op.params.iter().any(|p| in_type(&p.ty))
-                || op.body.as_ref().is_some_and(|b| in_type(&b.ty))
-                || op.responses.iter().filter_map(|r| r.body.as_ref()).any(|b| in_type(&b.ty))
-        });
-        in_operations || self.types.iter().any(|def| match &def.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter().any(|f| in_type(&f.ty)) || s.additional.as_ref().is_some_and(in_type)
-            }
-            TypeKind::Union(u) => u.variants.iter().any(|v| v.payload.as_ref().is_some_and(in_type)),
-            TypeKind::Alias(ty) => in_type(ty),
-            TypeKind::BoundedMap(m) => in_type(&m.value),
-            TypeKind::StringEnum(_) | TypeKind::ConstrainedString(_) => false,
-        })
+        self.operations.iter().flat_map(Operation::type_refs).any(|ty| ty.mentions(primitive))
+            || self.types.iter().any(|def| def.type_refs().iter().any(|ty| ty.mentions(primitive)))
     }
 
     /// Whether any operation sends a body of this kind.
@@ -83,21 +70,10 @@ impl Api {
     }
 
     /// The named types `def` holds, in any way.
-    fn contained(&self, def: &TypeDef) -> Vec<usize> {
+    pub fn contained(&self, def: &TypeDef) -> Vec<usize> {
         let mut out = Vec::new();
-        let mut add = |ty: &TypeRef| {
-            let mut ty = ty.clone();
-            ty.for_each_named(&mut |id| out.push(id.0));
-        };
-        match &def.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter().for_each(|f| add(&f.ty));
-                s.additional.iter().for_each(&mut add);
-            }
-            TypeKind::Union(u) => u.variants.iter().filter_map(|v| v.payload.as_ref()).for_each(&mut add),
-            TypeKind::Alias(ty) => add(ty),
-            TypeKind::BoundedMap(m) => add(&m.value),
-            TypeKind::StringEnum(_) | TypeKind::ConstrainedString(_) => {}
+        for ty in def.type_refs() {
+            ty.visit_named(&mut |id| out.push(id.0));
         }
         out
     }
@@ -179,6 +155,19 @@ pub enum TypeKind {
     BoundedMap(BoundedMap),
     /// A named schema that is just another type (`type Tags = Vec<String>`).
     Alias(TypeRef),
+}
+
+impl TypeDef {
+    /// Every type use inside this definition (fields, variants, alias target, map values).
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        match &self.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(s.additional.as_ref()).collect(),
+            TypeKind::Union(u) => u.variants.iter().filter_map(|v| v.payload.as_ref()).collect(),
+            TypeKind::Alias(ty) => vec![ty],
+            TypeKind::BoundedMap(m) => vec![&m.value],
+            TypeKind::StringEnum(_) | TypeKind::ConstrainedString(_) => Vec::new(),
+        }
+    }
 }
 
 /// An object type.
@@ -358,6 +347,15 @@ impl TypeRef {
         }
     }
 
+    /// Calls `f` with every named type id in this type use.
+    pub fn visit_named(&self, f: &mut impl FnMut(TypeId)) {
+        match self {
+            TypeRef::Named(id) => f(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.visit_named(f),
+            _ => {}
+        }
+    }
+
     /// The named type this refers to directly (not through a `Vec` or map), if any.
     pub fn direct_named(&self) -> Option<TypeId> {
         match self {
@@ -415,8 +413,21 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// `tags`, in document order.
+    pub tags: Vec<String>,
     /// How to walk the pages of a list operation (`x-pagination`), if the spec says.
     pub pagination: Option<Pagination>,
+}
+
+impl Operation {
+    /// Every type use of the operation: parameters, request body and response bodies.
+    pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
+        self.params
+            .iter()
+            .map(|p| &p.ty)
+            .chain(self.body.as_ref().map(|b| &b.ty))
+            .chain(self.responses.iter().filter_map(|r| r.body.as_ref()).map(|b| &b.ty))
+    }
 }
 
 /// How an operation's results are paged, from the `x-pagination` extension.

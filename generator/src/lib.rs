@@ -13,6 +13,7 @@
 pub mod build;
 pub mod diagnostic;
 mod emit;
+pub mod features;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -27,6 +28,7 @@ use std::time::{Duration, Instant};
 use heck::ToKebabCase;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use features::TagFeatures;
 pub use output::CrateFiles;
 
 /// What to generate from.
@@ -38,12 +40,14 @@ pub struct Options {
     pub overlays: Vec<PathBuf>,
     /// Crate name stem (`<name>-models`, `<name>-client`); defaults from the spec's title.
     pub name: Option<String>,
+    /// Whether the crates get one Cargo feature per tag (by default only for large APIs).
+    pub tag_features: TagFeatures,
 }
 
 impl Options {
-    /// Options for `spec` with no overlays and the default name.
+    /// Options for `spec` with no overlays, the default name and tag features only for large APIs.
     pub fn new(spec: impl Into<PathBuf>) -> Self {
-        Self { spec: spec.into(), overlays: Vec::new(), name: None }
+        Self { spec: spec.into(), overlays: Vec::new(), name: None, tag_features: TagFeatures::Auto }
     }
 }
 
@@ -61,7 +65,7 @@ pub fn spec_set(dir: &Path) -> std::io::Result<Vec<Options>> {
         let Some(name) = [".yaml", ".yml", ".json"].iter().find_map(|ext| file_name.strip_suffix(ext)) else { continue };
         let overlay = dir.join(format!("{name}.overlay.yaml"));
         let overlays = if overlay.is_file() { vec![overlay] } else { Vec::new() };
-        specs.push(Options { spec: path.clone(), overlays, name: Some(name.to_string()) });
+        specs.push(Options { overlays, name: Some(name.to_string()), ..Options::new(&path) });
     }
     specs.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(specs)
@@ -126,7 +130,7 @@ impl Generated {
 
 /// Stack for loading and lowering. Parsers cap nesting at 128 levels, but `openapiv3`'s deserializers (built on
 /// `#[serde(flatten)]`) take tens of kilobytes of stack per level, more than a test thread's 2 MiB.
-const PIPELINE_STACK_BYTES: usize = 256 << 20;
+pub(crate) const PIPELINE_STACK_BYTES: usize = 256 << 20;
 
 /// Loads and lowers a spec: the API and all diagnostics (or the diagnostics that stopped it), with the time each
 /// phase took. Runs on its own thread with a large stack; should a bug still panic there, the caller gets an
@@ -170,25 +174,29 @@ pub fn generate(options: &Options) -> Result<Generated, Failure> {
     let (api, warnings, mut timings) = load_and_lower(options)?;
     let name = options.name.clone().unwrap_or_else(|| default_name(&api.title));
     let started = Instant::now();
-    let (models, client) = emit_crates(&api, &name).map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
+    let (models, client) = emit_crates(&api, &name, options.tag_features).map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
     timings.emit = started.elapsed();
     Ok(Generated { models, client, name, warnings, timings })
 }
 
 /// The emit phase on its own: the models and client crates of a lowered API, named `<name>-models` and
-/// `<name>-client`. Fails only on a bug (invalid Rust emitted).
-pub fn emit_crates(api: &ir::Api, name: &str) -> Result<(CrateFiles, CrateFiles), String> {
+/// `<name>-client`, with tag features as `tag_features` says. Fails only on a bug (invalid Rust emitted).
+pub fn emit_crates(api: &ir::Api, name: &str, tag_features: TagFeatures) -> Result<(CrateFiles, CrateFiles), String> {
+    let features = features::FeaturePlan::new(api, tag_features);
     let models_crate_ident = format!("{name}-models").replace('-', "_");
-    let models_lib = emit::models_plan(api, emit::ModelsLayout::Crate).render()?;
-    let client_lib = emit::client_plan(api, &models_crate_ident).render()?;
-    Ok((output::models_crate(api, name, models_lib), output::client_crate(api, name, client_lib)))
+    let models_lib = emit::models_plan(api, emit::ModelsLayout::Crate, features.as_ref()).render()?;
+    let client_lib = emit::client_plan(api, &models_crate_ident, features.as_ref()).render()?;
+    Ok((
+        output::models_crate(api, name, models_lib, features.as_ref()),
+        output::client_crate(api, name, client_lib, features.as_ref()),
+    ))
 }
 
 /// Generates only the models, as one self-contained Rust file for `include!` (what [`build::generate_models`]
 /// writes).
 pub fn generate_models_module(options: &Options) -> Result<(String, Vec<Diagnostic>), Failure> {
     let (api, warnings, _) = load_and_lower(options)?;
-    let source = emit::models_plan(&api, emit::ModelsLayout::Module).render()
+    let source = emit::models_plan(&api, emit::ModelsLayout::Module, None).render()
         .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
     Ok((source, warnings))
 }

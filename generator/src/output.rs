@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::features::FeaturePlan;
 use crate::ir::{Api, MediaKind, Primitive, SchemeKind};
 
 const MODELS_CARGO: &str = include_str!("../../templates/models/Cargo.toml");
@@ -64,7 +65,7 @@ fn type_dependencies(api: &Api) -> String {
 }
 
 /// The models crate's files.
-pub fn models_crate(api: &Api, name: &str, lib_rs: String) -> CrateFiles {
+pub fn models_crate(api: &Api, name: &str, lib_rs: String, features: Option<&FeaturePlan>) -> CrateFiles {
     let crate_name = format!("{name}-models");
     let client_crate = format!("{name}-client");
     let values = [
@@ -74,6 +75,7 @@ pub fn models_crate(api: &Api, name: &str, lib_rs: String) -> CrateFiles {
         ("title", api.title.as_str()),
         ("api_version", api.version.as_str()),
         ("extra_dependencies", &type_dependencies(api)),
+        ("features", &features.map(|plan| plan.manifest_section(None)).unwrap_or_default()),
     ];
     let mut files = BTreeMap::new();
     files.insert(PathBuf::from("Cargo.toml"), fill(MODELS_CARGO, &values));
@@ -86,7 +88,7 @@ pub fn models_crate(api: &Api, name: &str, lib_rs: String) -> CrateFiles {
 }
 
 /// The client crate's files.
-pub fn client_crate(api: &Api, name: &str, lib_rs: String) -> CrateFiles {
+pub fn client_crate(api: &Api, name: &str, lib_rs: String, features: Option<&FeaturePlan>) -> CrateFiles {
     let crate_name = format!("{name}-client");
     let models_crate = format!("{name}-models");
     let client_lib = crate_name.replace('-', "_");
@@ -109,6 +111,7 @@ pub fn client_crate(api: &Api, name: &str, lib_rs: String) -> CrateFiles {
         ("api_version", api.version.as_str()),
         ("reqwest_features", &reqwest_features.join(", ")),
         ("extra_dependencies", &type_dependencies(api)),
+        ("features", &features.map(|plan| plan.manifest_section(Some(&models_crate))).unwrap_or_default()),
     ];
     let mut files = BTreeMap::new();
     files.insert(PathBuf::from("Cargo.toml"), fill(CLIENT_CARGO, &values));

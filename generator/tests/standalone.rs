@@ -9,14 +9,15 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Generates `spec` with the CLI into `out` and returns the client crate's directory (with the workspace's
-/// `Cargo.lock`, for when it is built on its own).
-fn generate(spec: &Path, name: &str, out: &Path) -> PathBuf {
+/// Generates `spec` with the CLI (and `extra` arguments) into `out` and returns the client crate's directory (with
+/// the workspace's `Cargo.lock`, for when it is built on its own).
+fn generate(spec: &Path, name: &str, out: &Path, extra: &[&str]) -> PathBuf {
     let output = Command::new(env!("CARGO_BIN_EXE_specforge"))
         .arg("generate")
         .arg(spec)
         .args(["--name", name, "--out"])
         .arg(out)
+        .args(extra)
         .output()
         .expect("run specforge");
     assert!(output.status.success(), "specforge generate {}: {}", spec.display(), String::from_utf8_lossy(&output.stderr));
@@ -44,7 +45,7 @@ fn cargo(dir: &Path, args: &[&str]) {
 #[test]
 fn generated_crates_build_outside_the_workspace() {
     let out = tempfile::tempdir().expect("temporary directory");
-    let patchworks = generate(&workspace_root().join("specs/patchworks.overlay.yaml"), "patchworks", out.path());
+    let patchworks = generate(&workspace_root().join("specs/patchworks.overlay.yaml"), "patchworks", out.path(), &[]);
     cargo(&patchworks, &["build", "--offline"]);
 }
 
@@ -56,6 +57,7 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
         (fixtures.join("tricky_names.yaml"), "tricky".to_string()),
         (fixtures.join("multi_file/api.yaml"), "multi-file".to_string()),
         (fixtures.join("deep_chain.json"), "deep-chain".to_string()),
+        (fixtures.join("tagged.yaml"), "tagged".to_string()),
     ];
     for entry in std::fs::read_dir(fixtures.join("corpus")).expect("fixtures/corpus").flatten() {
         let path = entry.path();
@@ -66,7 +68,8 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
     }
     let mut members = Vec::new();
     for (spec, name) in &specs {
-        generate(spec, name, out.path());
+        let extra: &[&str] = if name == "tagged" { &["--tag-features", "always"] } else { &[] };
+        generate(spec, name, out.path(), extra);
         members.push(format!("\"{name}-models\", \"{name}-client\""));
     }
     // One workspace for all of them, so shared dependencies are checked once.

@@ -38,7 +38,7 @@ pub fn run(root: &Path) -> Result<(), String> {
 
     let mut outcomes: BTreeMap<String, Outcome> = BTreeMap::new();
     for (name, spec, expect_rejection) in specs(&modules)? {
-        let options = Options { spec: spec.clone(), overlays: Vec::new(), name: Some(name.clone()) };
+        let options = Options { name: Some(name.clone()), ..Options::new(&spec) };
         let outcome = match (specforge::generate(&options), expect_rejection) {
             (Ok(generated), false) => match generated.write_into(&out) {
                 Ok(()) => Outcome::Generated { warnings: generated.warnings.len(), compiled: None },

@@ -108,23 +108,18 @@ pub struct ConnectorResponse {
     pub created_by: Option<::uuid::Uuid>,
 }
 /// Where the connector is in its lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorState {
     /// `created`
-    #[serde(rename = "created")]
     Created,
     /// `auth_required`
-    #[serde(rename = "auth_required")]
     AuthRequired,
     /// `connected`
-    #[serde(rename = "connected")]
     Connected,
     /// `disconnected`
-    #[serde(rename = "disconnected")]
     Disconnected,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl ConnectorState {
@@ -156,6 +151,23 @@ impl ::std::str::FromStr for ConnectorState {
                 other => Self::Unknown(other.to_string()),
             },
         )
+    }
+}
+impl ::serde::Serialize for ConnectorState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectorState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let Ok(parsed) = value.parse::<Self>();
+        Ok(parsed)
     }
 }
 /// An action the user must take to authorize the connector.

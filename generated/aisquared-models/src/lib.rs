@@ -7,17 +7,14 @@
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 /// `ConnectorType` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorType {
     /// `source`
-    #[serde(rename = "source")]
     Source,
     /// `destination`
-    #[serde(rename = "destination")]
     Destination,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl ConnectorType {
@@ -45,6 +42,23 @@ impl ::std::str::FromStr for ConnectorType {
                 other => Self::Unknown(other.to_string()),
             },
         )
+    }
+}
+impl ::serde::Serialize for ConnectorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let Ok(parsed) = value.parse::<Self>();
+        Ok(parsed)
     }
 }
 /// `CreateConnectorRequest` from the API description.

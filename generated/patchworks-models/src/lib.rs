@@ -165,23 +165,18 @@ pub struct VariableTemplatePivot {
     pub advanced: Option<bool>,
 }
 /// `ConnectorInstancesRateLimitUnit` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorInstancesRateLimitUnit {
     /// `second`
-    #[serde(rename = "second")]
     Second,
     /// `minute`
-    #[serde(rename = "minute")]
     Minute,
     /// `hour`
-    #[serde(rename = "hour")]
     Hour,
     /// `day`
-    #[serde(rename = "day")]
     Day,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl ConnectorInstancesRateLimitUnit {
@@ -215,24 +210,36 @@ impl ::std::str::FromStr for ConnectorInstancesRateLimitUnit {
         )
     }
 }
+impl ::serde::Serialize for ConnectorInstancesRateLimitUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectorInstancesRateLimitUnit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let Ok(parsed) = value.parse::<Self>();
+        Ok(parsed)
+    }
+}
 /// `ConnectorInstancesStoreRequestRateLimitUnit` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorInstancesStoreRequestRateLimitUnit {
     /// `second`
-    #[serde(rename = "second")]
     Second,
     /// `minute`
-    #[serde(rename = "minute")]
     Minute,
     /// `hour`
-    #[serde(rename = "hour")]
     Hour,
     /// `day`
-    #[serde(rename = "day")]
     Day,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl ConnectorInstancesStoreRequestRateLimitUnit {
@@ -264,5 +271,22 @@ impl ::std::str::FromStr for ConnectorInstancesStoreRequestRateLimitUnit {
                 other => Self::Unknown(other.to_string()),
             },
         )
+    }
+}
+impl ::serde::Serialize for ConnectorInstancesStoreRequestRateLimitUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectorInstancesStoreRequestRateLimitUnit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let Ok(parsed) = value.parse::<Self>();
+        Ok(parsed)
     }
 }

@@ -102,29 +102,22 @@ pub struct CommandWrapper {
     pub command: Command,
 }
 /// `Command` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Command {
     /// `Start`
-    #[serde(rename = "Start")]
     Start,
     /// `Stop`
-    #[serde(rename = "Stop")]
     Stop,
     /// `Restart`
-    #[serde(rename = "Restart")]
     Restart,
     /// `ReIntialize`
-    #[serde(rename = "ReIntialize")]
     ReIntialize,
     /// `Delete`
-    #[serde(rename = "Delete")]
     Delete,
     /// `ForceDelete`
-    #[serde(rename = "ForceDelete")]
     ForceDelete,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl Command {
@@ -160,6 +153,23 @@ impl ::std::str::FromStr for Command {
                 other => Self::Unknown(other.to_string()),
             },
         )
+    }
+}
+impl ::serde::Serialize for Command {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Command {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let Ok(parsed) = value.parse::<Self>();
+        Ok(parsed)
     }
 }
 /// `ConnectorStatus` from the API description.
@@ -392,26 +402,20 @@ impl ::std::fmt::Debug for PostgresConnection {
     }
 }
 /// `PostgresSslMode` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PostgresSslMode {
     /// `Disable`
-    #[serde(rename = "Disable")]
     Disable,
     /// `Prefer`
-    #[serde(rename = "Prefer")]
     Prefer,
     /// `Require`
-    #[serde(rename = "Require")]
     Require,
     /// `VerifyCa`
-    #[serde(rename = "VerifyCa")]
     VerifyCa,
     /// `VerifyFull`
-    #[serde(rename = "VerifyFull")]
     VerifyFull,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl PostgresSslMode {
@@ -445,6 +449,23 @@ impl ::std::str::FromStr for PostgresSslMode {
                 other => Self::Unknown(other.to_string()),
             },
         )
+    }
+}
+impl ::serde::Serialize for PostgresSslMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PostgresSslMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let Ok(parsed) = value.parse::<Self>();
+        Ok(parsed)
     }
 }
 /// How changes are captured.
@@ -1135,17 +1156,14 @@ pub struct CatalogTable {
     pub iceberg_partition_spec: Option<OpaqueSettings>,
 }
 /// `CatalogAction` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CatalogAction {
     /// `Include`
-    #[serde(rename = "Include")]
     Include,
     /// `Exclude`
-    #[serde(rename = "Exclude")]
     Exclude,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl CatalogAction {
@@ -1173,6 +1191,23 @@ impl ::std::str::FromStr for CatalogAction {
                 other => Self::Unknown(other.to_string()),
             },
         )
+    }
+}
+impl ::serde::Serialize for CatalogAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CatalogAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let Ok(parsed) = value.parse::<Self>();
+        Ok(parsed)
     }
 }
 /// Where the agent buffers data between source and sink.
@@ -1402,20 +1437,16 @@ pub struct PostgresReplicationTypeQueryBased {
     pub poll_interval_seconds: Option<i64>,
 }
 /// `ClickHouseSinkEngine` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClickHouseSinkEngine {
     /// `Auto`
-    #[serde(rename = "Auto")]
     Auto,
     /// `MergeTree`
-    #[serde(rename = "MergeTree")]
     MergeTree,
     /// `Null`
-    #[serde(rename = "Null")]
     Null,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl ClickHouseSinkEngine {
@@ -1447,27 +1478,38 @@ impl ::std::str::FromStr for ClickHouseSinkEngine {
         )
     }
 }
+impl ::serde::Serialize for ClickHouseSinkEngine {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClickHouseSinkEngine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let Ok(parsed) = value.parse::<Self>();
+        Ok(parsed)
+    }
+}
 /// `MigrationStrategyAllowedItem` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigrationStrategyAllowedItem {
     /// `Add`
-    #[serde(rename = "Add")]
     Add,
     /// `Datatype`
-    #[serde(rename = "Datatype")]
     Datatype,
     /// `Drop`
-    #[serde(rename = "Drop")]
     Drop,
     /// `Nullability`
-    #[serde(rename = "Nullability")]
     Nullability,
     /// `Order`
-    #[serde(rename = "Order")]
     Order,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl MigrationStrategyAllowedItem {
@@ -1501,6 +1543,23 @@ impl ::std::str::FromStr for MigrationStrategyAllowedItem {
                 other => Self::Unknown(other.to_string()),
             },
         )
+    }
+}
+impl ::serde::Serialize for MigrationStrategyAllowedItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MigrationStrategyAllowedItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let Ok(parsed) = value.parse::<Self>();
+        Ok(parsed)
     }
 }
 /// `ObjectStoreBufferOptionsItem` from the API description.
@@ -1549,20 +1608,16 @@ pub struct ScheduleRate {
     pub value: Option<i32>,
 }
 /// `ScheduleRateUnit` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ScheduleRateUnit {
     /// `Minute`
-    #[serde(rename = "Minute")]
     Minute,
     /// `Hour`
-    #[serde(rename = "Hour")]
     Hour,
     /// `Day`
-    #[serde(rename = "Day")]
     Day,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
-    #[serde(untagged)]
     Unknown(String),
 }
 impl ScheduleRateUnit {
@@ -1592,6 +1647,23 @@ impl ::std::str::FromStr for ScheduleRateUnit {
                 other => Self::Unknown(other.to_string()),
             },
         )
+    }
+}
+impl ::serde::Serialize for ScheduleRateUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ScheduleRateUnit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let Ok(parsed) = value.parse::<Self>();
+        Ok(parsed)
     }
 }
 /// `ScheduleCron` from the API description.

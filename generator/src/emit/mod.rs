@@ -13,7 +13,42 @@ use quote::quote;
 
 /// Renders a token stream that forms a whole file. Fails only if an emitter produced invalid Rust (a bug).
 pub fn render(tokens: TokenStream) -> Result<String, syn::Error> {
-    syn::parse2::<syn::File>(tokens).map(|file| prettyplease::unparse(&file))
+    render_gated(tokens, &[])
+}
+
+/// Renders a token stream that forms a whole file, every item of it compiled only when one of `features` is on
+/// (no condition when `features` is empty).
+fn render_gated(tokens: TokenStream, features: &[&str]) -> Result<String, syn::Error> {
+    let mut file = syn::parse2::<syn::File>(tokens)?;
+    if !features.is_empty() {
+        let condition = match features {
+            [feature] => quote! { #[cfg(feature = #feature)] },
+            _ => quote! { #[cfg(any(#(feature = #features),*))] },
+        };
+        let attrs = syn::parse::Parser::parse2(syn::Attribute::parse_outer, condition)?;
+        for item in &mut file.items {
+            if let Some(item_attrs) = item_attrs(item) {
+                let after_docs = item_attrs.iter().take_while(|attr| attr.path().is_ident("doc")).count();
+                item_attrs.splice(after_docs..after_docs, attrs.iter().cloned());
+            }
+        }
+    }
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The attributes of the kinds of items the emitters produce.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(item) => Some(&mut item.attrs),
+        syn::Item::Enum(item) => Some(&mut item.attrs),
+        syn::Item::Impl(item) => Some(&mut item.attrs),
+        syn::Item::Type(item) => Some(&mut item.attrs),
+        syn::Item::Const(item) => Some(&mut item.attrs),
+        syn::Item::Fn(item) => Some(&mut item.attrs),
+        syn::Item::Mod(item) => Some(&mut item.attrs),
+        syn::Item::Use(item) => Some(&mut item.attrs),
+        _ => None,
+    }
 }
 
 /// A file to print: a header (inner attributes and leading items), then `parts` groups of items, each built and
@@ -26,6 +61,8 @@ pub struct FilePlan<'a> {
     pub parts: usize,
     /// Builds part `i`.
     pub part: Box<dyn Fn(usize) -> TokenStream + Sync + 'a>,
+    /// The Cargo features of which one must be on for part `i` to compile (none: always compiled).
+    pub gate: Box<dyn Fn(usize) -> Vec<&'a str> + Sync + 'a>,
 }
 
 impl FilePlan<'_> {
@@ -33,7 +70,7 @@ impl FilePlan<'_> {
     /// as there are cores. The output does not depend on the number of threads.
     pub fn render(&self) -> Result<String, String> {
         let header = render(self.header.clone()).map_err(|e| e.to_string())?;
-        let (parts, part) = (self.parts, &self.part);
+        let (parts, part, gate) = (self.parts, &self.part, &self.gate);
         let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8).min(parts.max(1));
         let chunk = parts.div_ceil(threads);
         let chunks: Vec<Result<String, String>> = std::thread::scope(|scope| {
@@ -42,7 +79,7 @@ impl FilePlan<'_> {
                     scope.spawn(move || {
                         let mut out = String::new();
                         for index in t * chunk..((t + 1) * chunk).min(parts) {
-                            out.push_str(&render(part(index)).map_err(|e| e.to_string())?);
+                            out.push_str(&render_gated(part(index), &gate(index)).map_err(|e| e.to_string())?);
                         }
                         Ok(out)
                     })

@@ -128,9 +128,37 @@ fn check_version(value: &Value, path: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Parses the document into `openapiv3` types, reporting the JSON pointer of the first node that does not fit.
-fn parse_openapi(value: Value, path: &Path) -> Result<openapiv3::OpenAPI, Diagnostic> {
-    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value).map_err(|e| {
-        let mut pointer = String::from("#");
+/// `paths` and the rest of the document are about the same size in large specs, so they are parsed on two threads.
+fn parse_openapi(mut value: Value, path: &Path) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    let paths = value
+        .as_object_mut()
+        .and_then(|document| document.get_mut("paths"))
+        .map(|paths| std::mem::replace(paths, Value::Object(serde_json::Map::new())));
+    std::thread::scope(|scope| {
+        let paths = match paths {
+            Some(paths) => Some(
+                std::thread::Builder::new()
+                    .name("specforge-paths".into())
+                    .stack_size(crate::PIPELINE_STACK_BYTES)
+                    .spawn_scoped(scope, move || deserialize_at::<openapiv3::Paths>(paths, "#/paths", path))
+                    .map_err(|e| Diagnostic::error(path, "", format!("cannot start a worker thread ({e})")))?,
+            ),
+            None => None,
+        };
+        let mut document = deserialize_at::<openapiv3::OpenAPI>(value, "#", path)?;
+        if let Some(paths) = paths {
+            document.paths = paths
+                .join()
+                .map_err(|_| Diagnostic::error(path, "#/paths", "internal error: specforge panicked while reading the paths"))??;
+        }
+        Ok(document)
+    })
+}
+
+/// Deserializes the node at `pointer`, reporting the pointer of the first node below it that does not fit.
+fn deserialize_at<T: serde::de::DeserializeOwned>(value: Value, pointer: &str, path: &Path) -> Result<T, Diagnostic> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let mut pointer = pointer.to_string();
         for segment in e.path().iter() {
             match segment {
                 serde_path_to_error::Segment::Seq { index } => pointer = child(&pointer, &index.to_string()),

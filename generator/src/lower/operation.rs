@@ -85,6 +85,7 @@ pub fn lower_operations<'a>(document: &'a OpenAPI, types: &mut TypeLowerer<'a>, 
                 responses,
                 security,
                 deprecated: spec_op.deprecated,
+                tags: spec_op.tags.clone(),
                 pagination,
             });
         }

@@ -1,0 +1,173 @@
+//! Per-tag Cargo features for large APIs: which feature compiles each type and each operation, so a user of a
+//! generated crate can build only the part of the API they call.
+//!
+//! Every tag becomes a feature `tag-<tag>`; operations without tags share `untagged`, and schemas that no
+//! operation reaches share `unreferenced-schemas`. An operation compiles when any of its features is on; a type
+//! compiles when any feature whose operations (or unreferenced schemas) reach it is on. Reaching follows every type
+//! use, so a compiled item never names a type that is not compiled. Types that every feature reaches are never
+//! gated. All features are on by default.
+
+use std::collections::BTreeSet;
+
+use heck::ToKebabCase;
+
+use crate::ir::Api;
+
+/// Whether to gate the generated crates by tag.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TagFeatures {
+    /// Only for large APIs: at least [`AUTO_MIN_OPERATIONS`] operations under at least two tags.
+    #[default]
+    Auto,
+    /// Whenever the API has operations.
+    Always,
+    /// Never: every item compiles unconditionally.
+    Never,
+}
+
+/// How many operations make an API large enough for tag features under [`TagFeatures::Auto`].
+pub const AUTO_MIN_OPERATIONS: usize = 100;
+
+/// One Cargo feature of the generated crates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name, e.g. `tag-issues`.
+    pub name: String,
+    /// What it compiles, for the crate docs and the manifest.
+    pub doc: String,
+}
+
+/// Which features compile which types and operations.
+#[derive(Debug, Clone)]
+pub struct FeaturePlan {
+    /// Every feature, tags first in order of first use, then `untagged` and `unreferenced-schemas` when needed.
+    pub features: Vec<Feature>,
+    /// Per type (by index): the features that compile it, or empty when it is always compiled.
+    types: Vec<Vec<usize>>,
+    /// Per operation (by index): the features that compile it.
+    operations: Vec<Vec<usize>>,
+}
+
+impl FeaturePlan {
+    /// The plan for `api` under `choice`, or `None` when the crates are not gated.
+    pub fn new(api: &Api, choice: TagFeatures) -> Option<FeaturePlan> {
+        let mut features: Vec<Feature> = Vec::new();
+        let mut tag_features: Vec<(String, usize)> = Vec::new();
+        let mut operations = Vec::with_capacity(api.operations.len());
+        for op in &api.operations {
+            let mut own = Vec::new();
+            for tag in &op.tags {
+                let index = match tag_features.iter().find(|(t, _)| t == tag) {
+                    Some(&(_, index)) => index,
+                    None => {
+                        let name = unique_name(&features, &feature_name(tag, tag_features.len()));
+                        features.push(Feature { name, doc: format!("Operations tagged `{tag}` and the types they use.") });
+                        tag_features.push((tag.clone(), features.len() - 1));
+                        features.len() - 1
+                    }
+                };
+                if !own.contains(&index) {
+                    own.push(index);
+                }
+            }
+            operations.push(own);
+        }
+        let wanted = match choice {
+            TagFeatures::Never => false,
+            TagFeatures::Always => !api.operations.is_empty(),
+            TagFeatures::Auto => api.operations.len() >= AUTO_MIN_OPERATIONS && tag_features.len() >= 2,
+        };
+        if !wanted {
+            return None;
+        }
+        if operations.iter().any(Vec::is_empty) {
+            features.push(Feature { name: "untagged".into(), doc: "Operations without tags and the types they use.".into() });
+            let untagged = features.len() - 1;
+            operations.iter_mut().filter(|own| own.is_empty()).for_each(|own| own.push(untagged));
+        }
+
+        let edges: Vec<Vec<usize>> = api.types.iter().map(|def| api.contained(def)).collect();
+        let mut reached: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); api.types.len()];
+        for (op, own) in api.operations.iter().zip(&operations) {
+            let mut roots = Vec::new();
+            op.type_refs().for_each(|ty| ty.visit_named(&mut |id| roots.push(id.0)));
+            for &feature in own {
+                mark(&edges, &mut reached, roots.clone(), feature);
+            }
+        }
+        let unreferenced: Vec<usize> = (0..api.types.len()).filter(|&index| reached[index].is_empty()).collect();
+        if !unreferenced.is_empty() {
+            features.push(Feature {
+                name: "unreferenced-schemas".into(),
+                doc: "Schemas that no operation uses, and the types they use.".into(),
+            });
+            mark(&edges, &mut reached, unreferenced, features.len() - 1);
+        }
+        let every = features.len();
+        let types = reached.into_iter().map(|set| if set.len() == every { Vec::new() } else { set.into_iter().collect() }).collect();
+        Some(FeaturePlan { features, types, operations })
+    }
+
+    /// A crate-docs section listing the features and how to select some.
+    pub fn doc_section(&self) -> String {
+        let mut doc = String::from(
+            "\n\n# Cargo features\n\nEach tag of the API is a Cargo feature; all are on by default. To compile only \
+             what you call, turn the defaults off and name the tags you use, e.g. \
+             `default-features = false, features = [\"",
+        );
+        doc.push_str(&self.features[0].name);
+        doc.push_str("\"]`. The client crate passes its features on to the models crate.\n");
+        for feature in &self.features {
+            doc.push_str(&format!("\n- `{}`: {}", feature.name, feature.doc));
+        }
+        doc
+    }
+
+    /// The `[features]` table of a generated crate's manifest; `forward_to` names the crate (the models) that each
+    /// feature turns on too.
+    pub fn manifest_section(&self, forward_to: Option<&str>) -> String {
+        let quoted: Vec<String> = self.features.iter().map(|f| format!("\"{}\"", f.name)).collect();
+        let mut toml = format!("\n[features]\ndefault = [{}]\n", quoted.join(", "));
+        for feature in &self.features {
+            let enables = forward_to.map(|krate| format!("\"{krate}/{}\"", feature.name)).unwrap_or_default();
+            toml.push_str(&format!("# {}\n{} = [{enables}]\n", feature.doc, feature.name));
+        }
+        toml
+    }
+
+    /// The names of the features that compile type `index`; empty when it is always compiled.
+    pub fn type_features(&self, index: usize) -> Vec<&str> {
+        self.types[index].iter().map(|&f| self.features[f].name.as_str()).collect()
+    }
+
+    /// The names of the features that compile operation `index`.
+    pub fn operation_features(&self, index: usize) -> Vec<&str> {
+        self.operations[index].iter().map(|&f| self.features[f].name.as_str()).collect()
+    }
+}
+
+/// `tag-<tag>` in kebab case, ASCII letters and digits only (what Cargo accepts everywhere); `tag-<n>` for a tag
+/// with none.
+fn feature_name(tag: &str, index: usize) -> String {
+    let kebab: String = tag.to_kebab_case().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    let words: Vec<&str> = kebab.split('-').filter(|w| !w.is_empty()).collect();
+    if words.is_empty() { format!("tag-{index}") } else { format!("tag-{}", words.join("-")) }
+}
+
+/// `wanted`, or `wanted-2`, `wanted-3`, … when an earlier tag already took it (`Foo Bar` and `foo-bar`).
+fn unique_name(features: &[Feature], wanted: &str) -> String {
+    let taken = |name: &str| features.iter().any(|f| f.name == name);
+    if !taken(wanted) {
+        return wanted.to_string();
+    }
+    (2..).map(|n| format!("{wanted}-{n}")).find(|name| !taken(name)).unwrap_or_default()
+}
+
+/// Adds `feature` to every type reachable from `roots`.
+fn mark(edges: &[Vec<usize>], reached: &mut [BTreeSet<usize>], mut stack: Vec<usize>, feature: usize) {
+    while let Some(index) = stack.pop() {
+        if reached[index].insert(feature) {
+            stack.extend(&edges[index]);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Per-tag Cargo features: which feature compiles which type and operation, when they are emitted, and that a
+//! user who turns on one tag gets exactly that tag's operations (`tests/fixtures/tagged.yaml`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use specforge::features::{FeaturePlan, TagFeatures};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn lowered(spec: &Path) -> specforge::ir::Api {
+    let loaded = specforge::load::load(spec, &[]).unwrap_or_else(|d| panic!("{}: {d:?}", spec.display()));
+    specforge::lower::lower(&loaded).0.expect("lowers")
+}
+
+fn type_index(api: &specforge::ir::Api, name: &str) -> usize {
+    api.types.iter().position(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}"))
+}
+
+#[test]
+fn types_compile_under_every_feature_that_reaches_them() {
+    let api = lowered(&fixture("tagged.yaml"));
+    let plan = FeaturePlan::new(&api, TagFeatures::Always).expect("a plan");
+    let names: Vec<&str> = plan.features.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["tag-pets", "tag-pet-admin", "tag-stores", "untagged", "unreferenced-schemas"]);
+
+    let features_of = |name: &str| plan.type_features(type_index(&api, name));
+    assert_eq!(features_of("Pet"), ["tag-pets", "tag-pet-admin"]);
+    assert_eq!(features_of("PetReport"), ["tag-pets", "tag-pet-admin"]);
+    assert_eq!(features_of("Address"), ["tag-pets", "tag-pet-admin", "tag-stores"], "reached through Pet and Store");
+    assert_eq!(features_of("Store"), ["tag-stores"]);
+    assert_eq!(features_of("Pong"), ["untagged", "unreferenced-schemas"]);
+    assert_eq!(features_of("LegacyEnvelope"), ["unreferenced-schemas"]);
+    assert!(features_of("Error").is_empty(), "every feature reaches Error, so it is never gated");
+
+    let operation = |id: &str| api.operations.iter().position(|op| op.operation_id == id).expect("operation");
+    assert_eq!(plan.operation_features(operation("petReport")), ["tag-pets", "tag-pet-admin"]);
+    assert_eq!(plan.operation_features(operation("ping")), ["untagged"]);
+}
+
+#[test]
+fn auto_gates_only_large_apis_and_never_gates_nothing() {
+    let small = lowered(&fixture("tagged.yaml"));
+    assert!(FeaturePlan::new(&small, TagFeatures::Auto).is_none(), "4 operations are not a large API");
+    assert!(FeaturePlan::new(&small, TagFeatures::Never).is_none());
+    let corpus = lowered(&fixture("corpus/petstore-expanded.json"));
+    assert!(corpus.operations.len() < specforge::features::AUTO_MIN_OPERATIONS);
+    assert!(FeaturePlan::new(&corpus, TagFeatures::Auto).is_none());
+}
+
+#[test]
+fn manifests_declare_the_features_on_by_default_and_the_client_forwards_them() {
+    let options = specforge::Options { name: Some("tagged".into()), tag_features: TagFeatures::Always, ..specforge::Options::new(fixture("tagged.yaml")) };
+    let generated = specforge::generate(&options).expect("generates");
+    let models = &generated.models.files[Path::new("Cargo.toml")];
+    let client = &generated.client.files[Path::new("Cargo.toml")];
+    let default = "default = [\"tag-pets\", \"tag-pet-admin\", \"tag-stores\", \"untagged\", \"unreferenced-schemas\"]";
+    assert!(models.contains(default) && client.contains(default), "{models}\n{client}");
+    assert!(models.contains("\ntag-stores = []\n"), "{models}");
+    assert!(client.contains("\ntag-stores = [\"tagged-models/tag-stores\"]\n"), "{client}");
+    let lib = &generated.models.files[Path::new("src/lib.rs")];
+    let gate_of = |item: &str| {
+        let at = lib.find(item).unwrap_or_else(|| panic!("no {item} in\n{lib}"));
+        lib[..at].lines().rev().take_while(|line| line.starts_with("#[")).find(|line| line.starts_with("#[cfg(")).map(str::to_string)
+    };
+    assert_eq!(gate_of("pub struct Store {").as_deref(), Some("#[cfg(feature = \"tag-stores\")]"));
+    assert_eq!(gate_of("pub struct PetReport {").as_deref(), Some("#[cfg(any(feature = \"tag-pets\", feature = \"tag-pet-admin\"))]"));
+    assert_eq!(gate_of("pub struct Error {"), None);
+    assert!(lib.contains("# Cargo features"), "the crate docs list the features");
+}
+
+/// Whether a user crate that depends on the generated client with only `features` on, and evaluates `call`
+/// (an expression using `client`), builds; the compiler's errors when it does not.
+fn user_builds(workspace: &Path, features: &[&str], call: &str) -> Result<(), String> {
+    let user = workspace.join("user");
+    std::fs::create_dir_all(user.join("src")).expect("user crate");
+    let features: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+    let manifest = format!(
+        "[package]\nname = \"user\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\ntagged-client = {{ path = \"../tagged-client\", default-features = false, features = [{}] }}\n",
+        features.join(", ")
+    );
+    std::fs::write(user.join("Cargo.toml"), manifest).expect("user manifest");
+    let source = format!("pub async fn call(client: &tagged_client::Client) {{\n    let _ = {call};\n}}\n");
+    std::fs::write(user.join("src/lib.rs"), source).expect("user source");
+    let output = Command::new(env!("CARGO"))
+        .args(["check", "--offline", "--quiet", "-p", "user"])
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/standalone"))
+        .output()
+        .expect("run cargo");
+    if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) }
+}
+
+#[test]
+fn one_tag_compiles_that_tags_operations_and_not_the_others() {
+    let out = tempfile::tempdir().expect("temporary directory");
+    let options = specforge::Options { name: Some("tagged".into()), tag_features: TagFeatures::Always, ..specforge::Options::new(fixture("tagged.yaml")) };
+    specforge::generate(&options).expect("generates").write_into(out.path()).expect("writes");
+    std::fs::write(out.path().join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"tagged-models\", \"tagged-client\", \"user\"]\n")
+        .expect("workspace manifest");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), out.path().join("Cargo.lock")).expect("Cargo.lock");
+
+    user_builds(out.path(), &["tag-pets"], "client.list_pets().await").expect("list_pets with tag-pets");
+    user_builds(out.path(), &["tag-pet-admin"], "client.pet_report().await").expect("pet_report with only its second tag");
+    user_builds(out.path(), &["untagged"], "client.ping().await").expect("ping with untagged");
+    let error = user_builds(out.path(), &["tag-pets"], "client.get_store(\"s1\").await").expect_err("get_store is not compiled with only tag-pets");
+    assert!(error.contains("get_store"), "the error names the missing method:\n{error}");
+    user_builds(out.path(), &[], "client.base_url()").expect("the client itself builds with no feature at all");
+}

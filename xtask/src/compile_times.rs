@@ -1,0 +1,138 @@
+//! `cargo xtask compile-times [--check-only]`: how long the generated crates of large APIs take to compile.
+//!
+//! Generates GitHub's REST API (`tests/corpus/`) and the 1× synthetic spec into `target/bench/compile/`, one Cargo
+//! workspace with its own target directory. Dependencies are built first against stub crates (same manifests, an
+//! empty `lib.rs`), so each measurement is the generated crates alone: models and client (after touching the models),
+//! then the client alone (after touching the client); the models' share is the difference. Each API is measured with
+//! all tags (the default) and with one tag's feature (`--no-default-features --features tag-…`) when it has tag
+//! features. `cargo check` always; `cargo build --release` unless `--check-only`. Writes
+//! `target/bench/compile-report.md`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::synthetic;
+
+/// One API to measure and the tag whose feature is measured on its own.
+struct Subject {
+    name: &'static str,
+    spec: PathBuf,
+    one_tag: &'static str,
+}
+
+/// A Cargo profile as measured.
+#[derive(Clone, Copy)]
+enum Profile {
+    Check,
+    Release,
+}
+
+impl Profile {
+    fn label(self) -> &'static str {
+        match self {
+            Profile::Check => "cargo check",
+            Profile::Release => "cargo build --release",
+        }
+    }
+
+    fn args(self) -> &'static [&'static str] {
+        match self {
+            Profile::Check => &["check"],
+            Profile::Release => &["build", "--release"],
+        }
+    }
+}
+
+pub fn run(root: &Path, check_only: bool) -> Result<(), String> {
+    let modules = crate::corpus::install(root)?;
+    let bench = root.join("target/bench");
+    let dir = bench.join("compile");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let synthetic_spec = bench.join("synthetic-1x.json");
+    let text = serde_json::to_string_pretty(&synthetic::spec(1)).map_err(|e| e.to_string())?;
+    std::fs::write(&synthetic_spec, text).map_err(|e| e.to_string())?;
+    let subjects = [
+        Subject { name: "github", spec: modules.join("@octokit/openapi/generated/api.github.com.json"), one_tag: "issues" },
+        Subject { name: "synthetic", spec: synthetic_spec, one_tag: "tag0" },
+    ];
+
+    let mut libs = Vec::new();
+    for subject in &subjects {
+        let options = specforge::Options { name: Some(subject.name.into()), ..specforge::Options::new(&subject.spec) };
+        let generated = specforge::generate(&options).map_err(|f| format!("{}: {f}", subject.spec.display()))?;
+        generated.write_into(&dir).map_err(|e| e.to_string())?;
+        for krate in [&generated.models, &generated.client] {
+            libs.push((dir.join(&krate.dir_name).join("src/lib.rs"), krate.files[Path::new("src/lib.rs")].clone()));
+        }
+    }
+    let members: Vec<String> = subjects.iter().flat_map(|s| [format!("\"{}-models\"", s.name), format!("\"{}-client\"", s.name)]).collect();
+    std::fs::write(dir.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")))
+        .map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+
+    let profiles: &[Profile] = if check_only { &[Profile::Check] } else { &[Profile::Check, Profile::Release] };
+    let mut report = String::from("| API | command | features | models + client | client alone | models alone |\n| --- | --- | --- | ---: | ---: | ---: |\n");
+    for &profile in profiles {
+        let runs: Vec<(&Subject, String, Vec<String>)> = subjects
+            .iter()
+            .flat_map(|subject| selections(&dir, subject).into_iter().map(move |(label, flags)| (subject, label, flags)))
+            .collect();
+        for (path, _) in &libs {
+            std::fs::write(path, "//! Stub while dependencies build.\n").map_err(|e| e.to_string())?;
+        }
+        for (subject, _, flags) in &runs {
+            timed_cargo(&dir, profile, subject, flags)?;
+        }
+        for (path, text) in &libs {
+            std::fs::write(path, text).map_err(|e| e.to_string())?;
+        }
+        for (subject, label, flags) in &runs {
+            touch(&libs, &dir.join(format!("{}-models/src/lib.rs", subject.name)))?;
+            let both = timed_cargo(&dir, profile, subject, flags)?;
+            touch(&libs, &dir.join(format!("{}-client/src/lib.rs", subject.name)))?;
+            let client = timed_cargo(&dir, profile, subject, flags)?;
+            let line = format!("| {} | {} | {label} | {both:.1} s | {client:.1} s | {:.1} s |\n", subject.name, profile.label(), both - client);
+            eprint!("{line}");
+            report.push_str(&line);
+        }
+    }
+    println!("\n{report}");
+    std::fs::write(bench.join("compile-report.md"), &report).map_err(|e| e.to_string())
+}
+
+/// The feature selections measured for `subject`: the default (all tags), and its one tag alone when the API has
+/// tag features.
+fn selections(dir: &Path, subject: &Subject) -> Vec<(String, Vec<String>)> {
+    let manifest = std::fs::read_to_string(dir.join(format!("{}-models/Cargo.toml", subject.name))).unwrap_or_default();
+    let tag_feature = format!("tag-{}", subject.one_tag);
+    let mut selections = vec![("default (all tags)".to_string(), Vec::new())];
+    if manifest.contains(&format!("\n{tag_feature} = ")) {
+        selections.push((format!("only `{tag_feature}`"), vec!["--no-default-features".into(), "--features".into(), tag_feature]));
+    }
+    selections
+}
+
+/// Rewrites a crate's `lib.rs` so Cargo rebuilds it.
+fn touch(libs: &[(PathBuf, String)], path: &Path) -> Result<(), String> {
+    let (_, text) = libs.iter().find(|(p, _)| p == path).ok_or_else(|| format!("no generated source at {}", path.display()))?;
+    std::fs::write(path, text).map_err(|e| e.to_string())
+}
+
+/// Seconds one Cargo run on a subject's client crate (and so its models crate) takes. Every run selects the same
+/// package, so dependencies keep one feature set and are never rebuilt between runs.
+fn timed_cargo(dir: &Path, profile: Profile, subject: &Subject, flags: &[String]) -> Result<f64, String> {
+    let krate = format!("{}-client", subject.name);
+    let mut extra = vec!["-p", krate.as_str()];
+    extra.extend(flags.iter().map(String::as_str));
+    let started = Instant::now();
+    let status = cargo(dir, profile.args(), &extra).status().map_err(|e| e.to_string())?;
+    let seconds = started.elapsed().as_secs_f64();
+    if status.success() { Ok(seconds) } else { Err(format!("{} {} failed ({status})", profile.label(), extra.join(" "))) }
+}
+
+fn cargo(dir: &Path, command: &[&str], extra: &[&str]) -> Command {
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo.args(command).args(["--quiet", "--offline"]).args(extra).current_dir(dir).env("CARGO_TARGET_DIR", dir.join("target"));
+    cargo
+}
