@@ -11,7 +11,8 @@
 //! }
 //! ```
 //! The including crate needs `serde` (with `derive`) and `serde_json`, plus `chrono`, `url` or `uuid` when the
-//! spec uses those formats.
+//! spec uses those formats. As a build dependency, `specforge = { …, default-features = false }` leaves out the
+//! allocator the CLI uses.
 
 use std::path::{Path, PathBuf};
 

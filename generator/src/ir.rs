@@ -145,8 +145,8 @@ pub struct TypeDef {
 pub enum TypeKind {
     /// An object with known properties.
     Struct(Struct),
-    /// A string enum; unknown values are kept.
-    StringEnum(StringEnum),
+    /// A string or integer enum; unknown values are kept.
+    Enum(Enum),
     /// `oneOf`/`anyOf`.
     Union(Union),
     /// A string with `minLength`/`maxLength`/`pattern`, validated on construction and deserialization.
@@ -165,7 +165,7 @@ impl TypeDef {
             TypeKind::Union(u) => u.variants.iter().filter_map(|v| v.payload.as_ref()).collect(),
             TypeKind::Alias(ty) => vec![ty],
             TypeKind::BoundedMap(m) => vec![&m.value],
-            TypeKind::StringEnum(_) | TypeKind::ConstrainedString(_) => Vec::new(),
+            TypeKind::Enum(_) | TypeKind::ConstrainedString(_) => Vec::new(),
         }
     }
 }
@@ -209,23 +209,36 @@ pub struct Field {
     pub boxed: bool,
     /// Holds a secret: redacted in `Debug`.
     pub secret: bool,
+    /// `#[serde(flatten)]`: a union whose properties sit beside the struct's own (`allOf` with a `oneOf`).
+    pub flatten: bool,
 }
 
-/// A string enum.
+/// A string or integer enum.
 #[derive(Debug, Clone)]
-pub struct StringEnum {
+pub struct Enum {
+    /// What the values are on the wire.
+    pub repr: EnumRepr,
     /// Known values.
     pub variants: Vec<EnumVariant>,
     /// Name of the variant that keeps values not listed in the spec.
     pub unknown_variant: String,
 }
 
-/// One value of a [`StringEnum`].
+/// The wire type of an [`Enum`]'s values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// Strings; unknown values are kept as `String`.
+    String,
+    /// Integers; unknown values are kept as `i64`.
+    Integer,
+}
+
+/// One value of an [`Enum`].
 #[derive(Debug, Clone)]
 pub struct EnumVariant {
     /// Rust name.
     pub name: String,
-    /// The value on the wire.
+    /// The value on the wire, as written in the spec (`"active"` is `active`; `3` is `3`).
     pub value: String,
 }
 

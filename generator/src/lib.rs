@@ -184,8 +184,10 @@ pub fn generate(options: &Options) -> Result<Generated, Failure> {
 pub fn emit_crates(api: &ir::Api, name: &str, tag_features: TagFeatures) -> Result<(CrateFiles, CrateFiles), String> {
     let features = features::FeaturePlan::new(api, tag_features);
     let models_crate_ident = format!("{name}-models").replace('-', "_");
-    let models_lib = emit::models_plan(api, emit::ModelsLayout::Crate, features.as_ref()).render()?;
-    let client_lib = emit::client_plan(api, &models_crate_ident, features.as_ref()).render()?;
+    let models = emit::models_plan(api, emit::ModelsLayout::Crate, features.as_ref());
+    let client = emit::client_plan(api, &models_crate_ident, features.as_ref());
+    let [models_lib, client_lib]: [String; 2] =
+        emit::render_files(&[&models, &client])?.try_into().map_err(|_| "expected two printed files".to_string())?;
     Ok((
         output::models_crate(api, name, models_lib, features.as_ref()),
         output::client_crate(api, name, client_lib, features.as_ref()),

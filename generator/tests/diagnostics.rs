@@ -82,10 +82,18 @@ fn a_document_that_is_not_a_mapping_is_rejected() {
 #[test]
 fn a_field_of_the_wrong_type_names_its_pointer() {
     let error = &errors("wrong_field_type.yaml")[0];
-    // openapiv3 deserializes path items through `#[serde(flatten)]`, where serde loses the path below `#/paths`;
-    // the pointer is a true prefix of the location and the message says what is wrong.
-    assert!("#/paths/~1a/get/responses/200/description".starts_with(&error.pointer) && error.pointer.starts_with("#/paths"), "{error}");
+    // openapiv3 deserializes through `#[serde(flatten)]`, where serde loses its place; specforge parses each path
+    // item on its own, so the pointer names at least the path item, and the message says what is wrong.
+    assert!("#/paths/~1a/get/responses/200/description".starts_with(&error.pointer) && error.pointer.starts_with("#/paths/~1a"), "{error}");
     assert!(error.message.contains("expected a string"), "{error}");
+    assert_eq!(error.line_col.map(|(line, _)| line), Some(4), "{error}");
+}
+
+#[test]
+fn a_schema_field_of_the_wrong_type_names_its_schema() {
+    let error = &errors("wrong_schema_field_type.yaml")[0];
+    assert!(error.pointer.starts_with("#/components/schemas/Broken"), "{error}");
+    assert!(error.message.contains("\"ten\", expected usize"), "{error}");
 }
 
 #[test]

@@ -1,9 +1,11 @@
-//! Generates the Supermetal models from the spec at build time; `src/lib.rs` includes them.
+//! Generates models from specs at build time; `src/lib.rs` includes them.
 
 fn main() {
-    if let Err(failure) = specforge::build::generate_models("../../specs/supermetal.yaml", "supermetal_models.rs") {
-        // Diagnostics name the spec file and location; Cargo shows them.
-        eprintln!("{failure}");
-        std::process::exit(1);
+    for (spec, file) in [("../../specs/supermetal.yaml", "supermetal_models.rs"), ("specs/compositions.yaml", "compositions_models.rs")] {
+        if let Err(failure) = specforge::build::generate_models(spec, file) {
+            // Diagnostics name the spec file and location; Cargo shows them.
+            eprintln!("{failure}");
+            std::process::exit(1);
+        }
     }
 }

@@ -60,39 +60,71 @@ pub struct FilePlan<'a> {
     /// How many parts follow.
     pub parts: usize,
     /// Builds part `i`.
-    pub part: Box<dyn Fn(usize) -> TokenStream + Sync + 'a>,
+    pub part: Box<PartFn<'a>>,
     /// The Cargo features of which one must be on for part `i` to compile (none: always compiled).
-    pub gate: Box<dyn Fn(usize) -> Vec<&'a str> + Sync + 'a>,
+    pub gate: Box<GateFn<'a>>,
 }
 
+/// Builds the tokens of one part of a [`FilePlan`].
+pub type PartFn<'a> = dyn Fn(usize) -> TokenStream + Sync + 'a;
+
+/// The features that gate one part of a [`FilePlan`].
+pub type GateFn<'a> = dyn Fn(usize) -> Vec<&'a str> + Sync + 'a;
+
 impl FilePlan<'_> {
-    /// Prints the file: the header, then the parts in order, printed in contiguous chunks on up to as many threads
-    /// as there are cores. The output does not depend on the number of threads.
+    /// Prints the file (see [`render_files`]).
     pub fn render(&self) -> Result<String, String> {
-        let header = render(self.header.clone()).map_err(|e| e.to_string())?;
-        let (parts, part, gate) = (self.parts, &self.part, &self.gate);
-        let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8).min(parts.max(1));
-        let chunk = parts.div_ceil(threads);
-        let chunks: Vec<Result<String, String>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|t| {
-                    scope.spawn(move || {
+        render_files(&[self]).map(|mut files| files.remove(0))
+    }
+}
+
+/// How many parts a printing thread takes at a time: small enough to balance the threads, large enough that
+/// taking work costs nothing.
+const BATCH: usize = 32;
+
+/// Prints several files at once: each one's header, then its parts in order. The parts of all files are shared out
+/// in batches to up to as many threads as there are cores, each taking the next batch when it is done, so one slow
+/// stretch of a file does not leave the other threads idle. The output does not depend on the number of threads.
+pub fn render_files(plans: &[&FilePlan<'_>]) -> Result<Vec<String>, String> {
+    let batches: Vec<(usize, std::ops::Range<usize>)> = plans
+        .iter()
+        .enumerate()
+        .flat_map(|(file, plan)| (0..plan.parts).step_by(BATCH).map(move |start| (file, start..(start + BATCH).min(plan.parts))))
+        .collect();
+    // Only the part builders go to the threads (the headers' tokens cannot).
+    let builders: Vec<(&PartFn<'_>, &GateFn<'_>)> = plans.iter().map(|plan| (&*plan.part, &*plan.gate)).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8).min(batches.len().max(1));
+    let printed: Vec<Result<Vec<(usize, String)>, String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((file, range)) = batches.get(taken) else { return Ok(done) };
+                        let (part, gate) = builders[*file];
                         let mut out = String::new();
-                        for index in t * chunk..((t + 1) * chunk).min(parts) {
+                        for index in range.clone() {
                             out.push_str(&render_gated(part(index), &gate(index)).map_err(|e| e.to_string())?);
                         }
-                        Ok(out)
-                    })
+                        done.push((taken, out));
+                    }
                 })
-                .collect();
-            workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err("a printing thread panicked".to_string()))).collect()
-        });
-        let mut out = header;
-        for chunk in chunks {
-            out.push_str(&chunk?);
-        }
-        Ok(out)
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err("a printing thread panicked".to_string()))).collect()
+    });
+    let mut by_batch: Vec<(usize, String)> = Vec::with_capacity(batches.len());
+    for worker in printed {
+        by_batch.extend(worker?);
     }
+    by_batch.sort_unstable_by_key(|(taken, _)| *taken);
+    let mut files = plans.iter().map(|plan| render(plan.header.clone()).map_err(|e| e.to_string())).collect::<Result<Vec<_>, _>>()?;
+    for (taken, text) in by_batch {
+        files[batches[taken].0].push_str(&text);
+    }
+    Ok(files)
 }
 
 /// `#[doc = "…"]` attributes for a doc text, one per line, or nothing.

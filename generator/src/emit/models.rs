@@ -6,7 +6,7 @@ use quote::quote;
 use super::types::TypeScope;
 use super::{FilePlan, doc_attrs, inner_doc_attrs};
 use crate::features::FeaturePlan;
-use crate::ir::{Api, BoundedMap, Field, Presence, StringConstraints, StringEnum, Struct, Tagging, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{Api, BoundedMap, Enum, EnumRepr, Field, Presence, StringConstraints, Struct, Tagging, TypeDef, TypeKind, TypeRef, Union};
 use crate::naming::{bare, ident};
 
 /// The hand-written validation support copied into models that have constrained types.
@@ -102,7 +102,10 @@ fn type_item(scope: TypeScope<'_>, def: &TypeDef) -> TokenStream {
     let doc = doc_attrs(Some(def.doc.as_deref().unwrap_or(&fallback)));
     match &def.kind {
         TypeKind::Struct(s) => struct_item(scope, &name, doc, s),
-        TypeKind::StringEnum(e) => string_enum_item(&name, doc, e),
+        TypeKind::Enum(e) => match e.repr {
+            EnumRepr::String => string_enum_item(&name, doc, e),
+            EnumRepr::Integer => integer_enum_item(&name, doc, e),
+        },
         TypeKind::Union(u) => union_item(scope, &name, doc, u),
         TypeKind::ConstrainedString(c) => constrained_string_item(&name, doc, c),
         TypeKind::BoundedMap(m) => bounded_map_item(scope, &name, doc, m),
@@ -126,6 +129,10 @@ fn field_type(scope: TypeScope<'_>, field: &Field) -> TokenStream {
 fn field_item(scope: TypeScope<'_>, field: &Field) -> TokenStream {
     let name = ident(&field.name);
     let ty = field_type(scope, field);
+    if field.flatten {
+        let doc = doc_attrs(field.doc.as_deref());
+        return quote! { #doc #[serde(flatten)] pub #name: #ty, };
+    }
     let presence_note = match field.presence {
         Presence::Required => None,
         Presence::RequiredNullable => Some("Always present on the wire; `None` is sent as `null`."),
@@ -201,7 +208,7 @@ fn redacting_debug(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 
 /// A string enum: one variant per listed value and one that keeps any other value. Serde goes through `as_str` and
 /// `FromStr` by hand: a derive would buffer every input to try the catch-all variant, and compile to far more code.
-fn string_enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
+fn string_enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &Enum) -> TokenStream {
     let unknown = ident(&e.unknown_variant);
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -266,6 +273,62 @@ fn string_enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &StringEnum)
                 let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
                 let Ok(parsed) = value.parse::<Self>();
                 Ok(parsed)
+            }
+        }
+    }
+}
+
+/// An integer enum: like a string enum, with `value()` and `From<i64>` in place of `as_str` and `FromStr`.
+fn integer_enum_item(name: &proc_macro2::Ident, doc: TokenStream, e: &Enum) -> TokenStream {
+    let unknown = ident(&e.unknown_variant);
+    let values: Vec<proc_macro2::Literal> =
+        e.variants.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(v.value.parse().unwrap_or_default())).collect();
+    let variant_names: Vec<proc_macro2::Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let docs = e.variants.iter().map(|v| format!(" `{}`", v.value));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#[doc = #docs] #variant_names,)*
+            /// A value this version of the API description does not list (kept so newer servers do not break
+            /// decoding).
+            #unknown(i64),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    #(Self::#variant_names => #values,)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#values => Self::#variant_names,)*
+                    other => Self::#unknown(other),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
     }

@@ -128,24 +128,42 @@ fn check_version(value: &Value, path: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Parses the document into `openapiv3` types, reporting the JSON pointer of the first node that does not fit.
-/// `paths` and the rest of the document are about the same size in large specs, so they are parsed on two threads.
+///
+/// `openapiv3` builds its maps with `#[serde(flatten)]`, through which no deserializer can track where it is, so
+/// each path item and each component schema is parsed on its own: an error names at least the path item or schema
+/// it is in. Path items (on a second thread) and the rest of the document are about the same size in large specs.
 fn parse_openapi(mut value: Value, path: &Path) -> Result<openapiv3::OpenAPI, Diagnostic> {
     let paths = value
         .as_object_mut()
         .and_then(|document| document.get_mut("paths"))
         .map(|paths| std::mem::replace(paths, Value::Object(serde_json::Map::new())));
+    let schemas = value
+        .get_mut("components")
+        .and_then(Value::as_object_mut)
+        .and_then(|components| components.remove("schemas"));
     std::thread::scope(|scope| {
         let paths = match paths {
             Some(paths) => Some(
                 std::thread::Builder::new()
                     .name("specforge-paths".into())
                     .stack_size(crate::PIPELINE_STACK_BYTES)
-                    .spawn_scoped(scope, move || deserialize_at::<openapiv3::Paths>(paths, "#/paths", path))
+                    .spawn_scoped(scope, move || parse_paths(paths, path))
                     .map_err(|e| Diagnostic::error(path, "", format!("cannot start a worker thread ({e})")))?,
             ),
             None => None,
         };
         let mut document = deserialize_at::<openapiv3::OpenAPI>(value, "#", path)?;
+        if let Some(schemas) = schemas {
+            let pointer = "#/components/schemas";
+            let schemas = match schemas {
+                Value::Object(schemas) => schemas
+                    .into_iter()
+                    .map(|(name, schema)| Ok((name.clone(), deserialize_at(schema, &child(pointer, &name), path)?)))
+                    .collect::<Result<_, Diagnostic>>()?,
+                other => deserialize_at(other, pointer, path)?,
+            };
+            document.components.get_or_insert_with(Default::default).schemas = schemas;
+        }
         if let Some(paths) = paths {
             document.paths = paths
                 .join()
@@ -153,6 +171,22 @@ fn parse_openapi(mut value: Value, path: &Path) -> Result<openapiv3::OpenAPI, Di
         }
         Ok(document)
     })
+}
+
+/// Parses `paths` one path item at a time (keys starting with `/`; `x-` keys are extensions, others are ignored, as
+/// `openapiv3` does).
+fn parse_paths(paths: Value, path: &Path) -> Result<openapiv3::Paths, Diagnostic> {
+    let Value::Object(entries) = paths else { return deserialize_at(paths, "#/paths", path) };
+    let mut parsed = openapiv3::Paths::default();
+    for (key, item) in entries {
+        if key.starts_with('/') {
+            let item = deserialize_at(item, &child("#/paths", &key), path)?;
+            parsed.paths.insert(key, item);
+        } else if key.starts_with("x-") {
+            parsed.extensions.insert(key, item);
+        }
+    }
+    Ok(parsed)
 }
 
 /// Deserializes the node at `pointer`, reporting the pointer of the first node below it that does not fit.

@@ -70,7 +70,7 @@ fn remove_types(types: &mut Vec<TypeDef>, operations: &mut [Operation], removed:
             TypeKind::Union(u) => u.variants.iter_mut().filter_map(|v| v.payload.as_mut()).for_each(remap),
             TypeKind::Alias(ty) => remap(ty),
             TypeKind::BoundedMap(m) => remap(&mut m.value),
-            TypeKind::StringEnum(_) | TypeKind::ConstrainedString(_) => {}
+            TypeKind::Enum(_) | TypeKind::ConstrainedString(_) => {}
         }
     }
     for op in operations {

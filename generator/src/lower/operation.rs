@@ -496,7 +496,7 @@ impl TypeLowerer<'_> {
     /// scalars).
     pub fn is_scalar(&self, id: crate::ir::TypeId) -> bool {
         match self.kind_of(id) {
-            Some(TypeKind::StringEnum(_) | TypeKind::ConstrainedString(_)) => true,
+            Some(TypeKind::Enum(_) | TypeKind::ConstrainedString(_)) => true,
             Some(TypeKind::Alias(inner)) => !matches!(inner, TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Object | TypeRef::Named(_)),
             _ => false,
         }

@@ -14,7 +14,7 @@ use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use super::shape::{ObjectShape, Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child};
 use crate::ir::{
-    BoundedMap, EnumVariant, Field, Presence, Primitive, StringConstraints, StringEnum, Struct, Tagging, TypeDef,
+    BoundedMap, EnumRepr, EnumVariant, Field, Presence, Primitive, StringConstraints, Enum, Struct, Tagging, TypeDef,
     TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::naming::{Namespace, type_name, value_name};
@@ -47,6 +47,14 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
             ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
         }
     }
+}
+
+/// What an object type is merged from: object parts, whose properties become fields, and unions, flattened beside
+/// them (an `allOf` with a `oneOf`/`anyOf` member or beside it). Each with the pointer it came from.
+#[derive(Default)]
+struct Parts<'a> {
+    objects: Vec<(ObjectShape<'a>, String)>,
+    unions: Vec<(TypeRef, String)>,
 }
 
 /// A lowered type use and whether the schema allows `null`.
@@ -213,7 +221,8 @@ impl<'a> TypeLowerer<'a> {
                 }
                 self.string_type(format, pointer)
             }
-            Shape::Integer { int32 } => if int32 { TypeRef::I32 } else { TypeRef::I64 },
+            Shape::Integer { values, .. } if !values.is_empty() => self.new_named(hint, hint, schema, pointer),
+            Shape::Integer { int32, .. } => if int32 { TypeRef::I32 } else { TypeRef::I64 },
             Shape::Number { float } => if float { TypeRef::F32 } else { TypeRef::F64 },
             Shape::Boolean => TypeRef::Bool,
             Shape::Array(items) => TypeRef::Array(Box::new(self.items_type(items, pointer, hint))),
@@ -232,7 +241,7 @@ impl<'a> TypeLowerer<'a> {
                 }
                 self.new_named(hint, hint, schema, pointer)
             }
-            Shape::AllOf(members, None) if members.len() == 1 => {
+            Shape::AllOf(members, None, None) if members.len() == 1 => {
                 self.type_ref((&members[0]).into(), &child(&child(pointer, "allOf"), "0"), hint).ty
             }
             Shape::AllOf(..) => self.new_named(hint, hint, schema, pointer),
@@ -301,7 +310,7 @@ impl<'a> TypeLowerer<'a> {
         match shape {
             Shape::String { format, values, min_length, max_length } => {
                 if !values.is_empty() {
-                    return TypeKind::StringEnum(string_enum(&values));
+                    return TypeKind::Enum(enum_type(EnumRepr::String, &values, schema));
                 }
                 if (min_length.is_some() || max_length.is_some()) && !is_typed_format(format) {
                     return TypeKind::ConstrainedString(StringConstraints {
@@ -318,13 +327,18 @@ impl<'a> TypeLowerer<'a> {
                     }
                     return TypeKind::Alias(self.map_type(object.additional, pointer, name));
                 }
-                TypeKind::Struct(self.lower_struct(&[(object, pointer.to_string())], pointer, name))
+                let parts = Parts { objects: vec![(object, pointer.to_string())], unions: Vec::new() };
+                TypeKind::Struct(self.lower_struct(&parts, pointer, name))
             }
             Shape::OneOf(variants) | Shape::AnyOf(variants) => {
                 let key = if matches!(shape, Shape::OneOf(_)) { "oneOf" } else { "anyOf" };
                 TypeKind::Union(self.lower_union(schema, variants, &child(pointer, key), name))
             }
-            Shape::AllOf(members, extra) => self.lower_all_of(members, extra, pointer, name),
+            Shape::AllOf(members, extra, beside) => self.lower_all_of(schema, members, extra, beside, pointer, name),
+            Shape::Integer { values, .. } if !values.is_empty() => {
+                let values: Vec<String> = values.iter().map(i64::to_string).collect();
+                TypeKind::Enum(enum_type(EnumRepr::Integer, &values, schema))
+            }
             _ => TypeKind::Alias(self.inline_type(schema, pointer, name)),
         }
     }
@@ -347,13 +361,13 @@ impl<'a> TypeLowerer<'a> {
     }
 
     /// Lowers the properties of one or more object shapes (several for `allOf`) into one struct.
-    fn lower_struct(&mut self, parts: &[(ObjectShape<'a>, String)], pointer: &str, name: &str) -> Struct {
+    fn lower_struct(&mut self, parts: &Parts<'a>, pointer: &str, name: &str) -> Struct {
         let mut fields: Vec<Field> = Vec::new();
         let mut field_names = Namespace::default();
         let mut deny_unknown_fields = false;
         let mut additional = None;
-        let required: BTreeSet<&str> = parts.iter().flat_map(|(o, _)| o.required.iter().map(String::as_str)).collect();
-        for (object, part_pointer) in parts {
+        let required: BTreeSet<&str> = parts.objects.iter().flat_map(|(o, _)| o.required.iter().map(String::as_str)).collect();
+        for (object, part_pointer) in &parts.objects {
             for (json_name, property) in object.properties {
                 let property_pointer = child(&child(part_pointer, "properties"), json_name);
                 if let Some(existing) = fields.iter().position(|f| &f.json_name == json_name) {
@@ -382,10 +396,11 @@ impl<'a> TypeLowerer<'a> {
                     ty: lowered.ty,
                     presence,
                     boxed: false,
+                    flatten: false,
                 });
             }
             for missing in object.required.iter().filter(|r| !object.properties.contains_key(*r)) {
-                if !parts.iter().any(|(o, _)| o.properties.contains_key(missing)) {
+                if !parts.objects.iter().any(|(o, _)| o.properties.contains_key(missing)) {
                     self.warn(&child(part_pointer, "required"), format!("required property {missing:?} is not defined in `properties`; ignored"));
                 }
             }
@@ -403,30 +418,68 @@ impl<'a> TypeLowerer<'a> {
             self.warn(pointer, "`additionalProperties: false` conflicts with another part that allows them; unknown fields are kept");
             deny_unknown_fields = false;
         }
+        for (ty, union_pointer) in &parts.unions {
+            let wanted = match ty {
+                TypeRef::Named(id) => value_name(&self.name_of(*id)),
+                _ => "variant".to_string(),
+            };
+            let (rust_name, _) = field_names.claim(&wanted);
+            fields.push(Field {
+                secret: false,
+                name: rust_name,
+                json_name: String::new(),
+                doc: Some("The alternative (`oneOf`/`anyOf`) this value also matches; its properties sit beside the others in the JSON.".into()),
+                ty: ty.clone(),
+                presence: Presence::Required,
+                boxed: false,
+                flatten: true,
+            });
+            if additional.take().is_some() {
+                self.warn(union_pointer, "`additionalProperties` beside a `oneOf`/`anyOf` in an `allOf` would capture the alternative's properties twice; unknown fields are dropped");
+            }
+            // serde cannot reject unknown fields of a struct with a flattened part.
+            deny_unknown_fields = false;
+        }
         if additional.is_some() {
             field_names.reserve("additional_properties");
         }
         Struct { fields, deny_unknown_fields, additional }
     }
 
-    fn lower_all_of(&mut self, members: &'a [ReferenceOr<Schema>], extra: Option<ObjectShape<'a>>, pointer: &str, name: &str) -> TypeKind {
+    fn lower_all_of(
+        &mut self,
+        schema: &'a Schema,
+        members: &'a [ReferenceOr<Schema>],
+        extra: Option<ObjectShape<'a>>,
+        beside: Option<(&'a [ReferenceOr<Schema>], &'static str)>,
+        pointer: &str,
+        name: &str,
+    ) -> TypeKind {
         let all_of_pointer = child(pointer, "allOf");
-        if members.len() == 1 && extra.is_none() {
+        if members.len() == 1 && extra.is_none() && beside.is_none() {
             return TypeKind::Alias(self.type_ref((&members[0]).into(), &child(&all_of_pointer, "0"), name).ty);
         }
-        let mut parts = Vec::new();
+        let mut parts = Parts::default();
         for (index, member) in members.iter().enumerate() {
             let member_pointer = child(&all_of_pointer, &index.to_string());
-            self.collect_object_parts(member.into(), &member_pointer, &mut parts, 0);
+            self.collect_parts(member.into(), &member_pointer, name, &mut parts, 0);
         }
         if let Some(extra) = extra {
-            parts.push((extra, pointer.to_string()));
+            parts.objects.push((extra, pointer.to_string()));
+        }
+        if let Some((variants, key)) = beside {
+            let id = self.reserve(&type_name(&format!("{name}Variant")), &format!("{name}Variant"), pointer);
+            let union_name = self.name_of(id);
+            let union = self.lower_union(schema, variants, &child(pointer, key), &union_name);
+            self.def_mut(id).kind = TypeKind::Union(union);
+            parts.unions.push((TypeRef::Named(id), child(pointer, key)));
         }
         TypeKind::Struct(self.lower_struct(&parts, pointer, name))
     }
 
-    /// Gathers the object shapes of an `allOf` member, following `$ref`s and nested `allOf`s.
-    fn collect_object_parts(&mut self, member: SchemaRef<'a>, pointer: &str, parts: &mut Vec<(ObjectShape<'a>, String)>, depth: usize) {
+    /// Gathers the parts of an `allOf` member, following `$ref`s and nested `allOf`s: objects are merged, unions
+    /// are flattened beside them.
+    fn collect_parts(&mut self, member: SchemaRef<'a>, pointer: &str, name: &str, parts: &mut Parts<'a>, depth: usize) {
         if depth > MAX_DEPTH {
             self.error(pointer, "`allOf` nests too deeply (a cycle of `$ref`s?)");
             return;
@@ -442,15 +495,22 @@ impl<'a> TypeLowerer<'a> {
             return;
         };
         match shape_of(schema).0 {
-            Shape::Object(object) => parts.push((object, member_pointer)),
-            Shape::AllOf(members, extra) => {
+            Shape::Object(object) => parts.objects.push((object, member_pointer)),
+            Shape::AllOf(members, extra, beside) => {
                 for (index, nested) in members.iter().enumerate() {
                     let nested_pointer = child(&child(&member_pointer, "allOf"), &index.to_string());
-                    self.collect_object_parts(nested.into(), &nested_pointer, parts, depth + 1);
+                    self.collect_parts(nested.into(), &nested_pointer, name, parts, depth + 1);
                 }
                 if let Some(extra) = extra {
-                    parts.push((extra, member_pointer));
+                    parts.objects.push((extra, member_pointer.clone()));
                 }
+                if beside.is_some() {
+                    self.warn(&member_pointer, "a `oneOf`/`anyOf` beside a nested `allOf` is ignored; only the outermost one is kept");
+                }
+            }
+            Shape::OneOf(_) | Shape::AnyOf(_) => {
+                let ty = self.type_ref(member, pointer, &format!("{name}Variant")).ty;
+                parts.unions.push((ty, pointer.to_string()));
             }
             Shape::Any => {}
             _ => self.warn(pointer, "an `allOf` member that is not an object cannot be merged into a struct; it is ignored"),
@@ -693,15 +753,31 @@ fn box_cycles(types: &mut [TypeDef]) {
     }
 }
 
-fn string_enum(values: &[String]) -> StringEnum {
+/// An enum of `values` (duplicates dropped). Variant names come from the values, or from the `x-enum-varnames`
+/// (openapi-generator) or `x-enumNames` (NSwag) extension when it names every value; integers without names become
+/// `Value3` and `ValueMinus1`.
+fn enum_type(repr: EnumRepr, values: &[String], schema: &Schema) -> Enum {
+    let extension = ["x-enum-varnames", "x-enumNames"].iter().find_map(|key| schema.schema_data.extensions.get(*key));
+    let given: Option<Vec<&str>> = extension
+        .and_then(|names| names.as_array())
+        .and_then(|names| names.iter().map(|name| name.as_str()).collect::<Option<Vec<_>>>())
+        .filter(|names| names.len() == values.len());
     let mut names = Namespace::default();
     let mut seen = BTreeSet::new();
     let variants = values
         .iter()
-        .filter(|value| seen.insert(value.as_str()))
-        .map(|value| EnumVariant { name: names.claim(&type_name(value)).0, value: value.clone() })
+        .enumerate()
+        .filter(|(_, value)| seen.insert(value.as_str()))
+        .map(|(index, value)| {
+            let wanted = match (&given, repr) {
+                (Some(given), _) => type_name(given[index]),
+                (None, EnumRepr::String) => type_name(value),
+                (None, EnumRepr::Integer) => format!("Value{}", value.replace('-', "Minus")),
+            };
+            EnumVariant { name: names.claim(&wanted).0, value: value.clone() }
+        })
         .collect();
-    StringEnum { variants, unknown_variant: names.claim("Unknown").0 }
+    Enum { repr, variants, unknown_variant: names.claim("Unknown").0 }
 }
 
 /// `format`s that map to their own Rust type, where length limits add nothing.

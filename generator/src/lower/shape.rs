@@ -35,8 +35,13 @@ pub enum Shape<'a> {
         /// `maxLength`.
         max_length: Option<usize>,
     },
-    /// `type: integer`; `true` for `format: int32`.
-    Integer { int32: bool },
+    /// `type: integer`.
+    Integer {
+        /// `format: int32`.
+        int32: bool,
+        /// `enum` values (nulls dropped).
+        values: Vec<i64>,
+    },
     /// `type: number`; `true` for `format: float`.
     Number { float: bool },
     /// `type: boolean`.
@@ -49,8 +54,8 @@ pub enum Shape<'a> {
     OneOf(&'a [ReferenceOr<Schema>]),
     /// `anyOf`.
     AnyOf(&'a [ReferenceOr<Schema>]),
-    /// `allOf`, plus any properties written beside it.
-    AllOf(&'a [ReferenceOr<Schema>], Option<ObjectShape<'a>>),
+    /// `allOf`, plus any properties written beside it, plus a `oneOf`/`anyOf` written beside it (with its key).
+    AllOf(&'a [ReferenceOr<Schema>], Option<ObjectShape<'a>>, Option<(&'a [ReferenceOr<Schema>], &'static str)>),
     /// `{}` or something only expressible as "any value".
     Any,
 }
@@ -72,7 +77,10 @@ pub fn shape_of(schema: &Schema) -> (Shape<'_>, Option<String>) {
             None,
         ),
         SchemaKind::Type(Type::Integer(i)) => (
-            Shape::Integer { int32: matches!(i.format, VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)) },
+            Shape::Integer {
+                int32: matches!(i.format, VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)),
+                values: i.enumeration.iter().flatten().copied().collect(),
+            },
             None,
         ),
         SchemaKind::Type(Type::Number(n)) => {
@@ -92,7 +100,7 @@ pub fn shape_of(schema: &Schema) -> (Shape<'_>, Option<String>) {
         SchemaKind::Type(Type::Array(a)) => (Shape::Array(a.items.as_ref()), None),
         SchemaKind::OneOf { one_of } => (Shape::OneOf(one_of), None),
         SchemaKind::AnyOf { any_of } => (Shape::AnyOf(any_of), None),
-        SchemaKind::AllOf { all_of } => (Shape::AllOf(all_of, None), None),
+        SchemaKind::AllOf { all_of } => (Shape::AllOf(all_of, None, None), None),
         SchemaKind::Not { .. } => (Shape::Any, Some("`not` cannot be expressed as a Rust type".into())),
         SchemaKind::Any(any) => shape_of_mixture(any),
     }
@@ -109,7 +117,14 @@ fn shape_of_mixture(any: &openapiv3::AnySchema) -> (Shape<'_>, Option<String>) {
     let has_object_keywords = !any.properties.is_empty() || any.additional_properties.is_some();
     let typ = any.typ.as_deref();
     if !any.all_of.is_empty() {
-        return (Shape::AllOf(&any.all_of, has_object_keywords.then_some(object)), None);
+        let beside = if !any.one_of.is_empty() {
+            Some((any.one_of.as_slice(), "oneOf"))
+        } else if !any.any_of.is_empty() {
+            Some((any.any_of.as_slice(), "anyOf"))
+        } else {
+            None
+        };
+        return (Shape::AllOf(&any.all_of, has_object_keywords.then_some(object), beside), None);
     }
     if !any.one_of.is_empty() {
         let note = has_object_keywords.then(|| "properties beside `oneOf` are ignored".to_string());
@@ -130,7 +145,10 @@ fn shape_of_mixture(any: &openapiv3::AnySchema) -> (Shape<'_>, Option<String>) {
                     min_length: any.min_length,
                     max_length: any.max_length,
                 },
-                "integer" => Shape::Integer { int32: any.format.as_deref() == Some("int32") },
+                "integer" => Shape::Integer {
+                    int32: any.format.as_deref() == Some("int32"),
+                    values: any.enumeration.iter().filter_map(serde_json::Value::as_i64).collect(),
+                },
                 "number" => Shape::Number { float: any.format.as_deref() == Some("float") },
                 _ => Shape::Boolean,
             };
@@ -138,8 +156,12 @@ fn shape_of_mixture(any: &openapiv3::AnySchema) -> (Shape<'_>, Option<String>) {
                 Some(format!("`type: {scalar}` with `properties`: the declared type wins and the properties are ignored"))
             } else if any.items.is_some() {
                 Some(format!("`type: {scalar}` with `items`: the declared type wins"))
-            } else if !any.enumeration.is_empty() {
-                Some(format!("`enum` values that are not all {scalar}s are ignored"))
+            } else if !any.enumeration.iter().all(|value| match scalar {
+                "string" => value.is_string() || value.is_null(),
+                "integer" => value.is_i64() || value.is_null(),
+                _ => false,
+            }) {
+                Some(format!("`enum` values that are not {scalar}s are ignored"))
             } else {
                 None
             };

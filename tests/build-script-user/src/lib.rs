@@ -4,3 +4,8 @@
 pub mod supermetal {
     include!(concat!(env!("OUT_DIR"), "/supermetal_models.rs"));
 }
+
+/// Schema compositions (integer enums, `allOf` with `oneOf`), generated into `OUT_DIR` by `build.rs`.
+pub mod compositions {
+    include!(concat!(env!("OUT_DIR"), "/compositions_models.rs"));
+}
