@@ -241,6 +241,24 @@ fn foreign_refs(document: &Value) -> Vec<(String, String)> {
     found
 }
 
+/// Whether the JSON `text` may hold a `$ref` that [`bundle`] would rewrite. Conservative: a `"$ref"` key whose value
+/// is not a plain string (no escapes) pointing into components counts.
+pub fn json_text_needs_bundling(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(at) = rest.find("\"$ref\"") {
+        rest = &rest[at + "\"$ref\"".len()..];
+        // `"$ref"` as a value rather than a key says nothing.
+        let Some(value) = rest.trim_start().strip_prefix(':') else { continue };
+        let Some(body) = value.trim_start().strip_prefix('"') else { return true };
+        let Some(end) = body.find('"') else { return true };
+        let reference = &body[..end];
+        if reference.contains('\\') || !is_component_ref(reference) {
+            return true;
+        }
+    }
+    false
+}
+
 fn is_component_ref(reference: &str) -> bool {
     reference.strip_prefix("#/components/").is_some_and(|rest| rest.split('/').count() == 2)
 }
@@ -284,6 +302,16 @@ mod tests {
         let new_ref = doc.pointer(site).and_then(Value::as_str).unwrap().to_string();
         assert_eq!(new_ref, "#/components/schemas/application~1json");
         assert_eq!(doc.pointer("/components/schemas/application~1json/properties/n/type"), Some(&json!("integer")));
+    }
+
+    #[test]
+    fn the_text_scan_finds_every_reference_bundling_would_rewrite() {
+        let needs = |doc: Value| json_text_needs_bundling(&serde_json::to_string_pretty(&doc).unwrap());
+        assert!(!needs(json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"description": "see \"$ref\": \"x.yaml\""}}}})));
+        assert!(needs(json!({"paths": {"/a": {"$ref": "#/paths/~1b"}}})), "a deep local reference");
+        assert!(needs(json!({"components": {"schemas": {"A": {"$ref": "common.json#/components/schemas/B"}}}})), "another file");
+        assert!(needs(json!({"components": {"schemas": {"A": {"properties": {"$ref": {"type": "string"}}}}}})), "a property named $ref: not sure, so yes");
+        assert!(needs(json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B/properties/c"}}}})), "into a component");
     }
 
     #[test]

@@ -4,12 +4,13 @@
 mod bundle;
 mod locate;
 mod overlay;
+mod parse;
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, child};
+use crate::diagnostic::Diagnostic;
 pub use locate::Locator;
 
 /// A parsed spec with what is needed to point back into its source.
@@ -27,11 +28,59 @@ pub struct LoadedSpec {
 /// `path` may itself be an Overlay document whose `extends` names the spec (relative to the overlay); the spec is
 /// then loaded and that overlay applied first.
 pub fn load(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpec, Vec<Diagnostic>> {
+    if overlays.is_empty() && is_json(path) {
+        if let Some(loaded) = load_plain_json(path)? {
+            return Ok(loaded);
+        }
+    }
     let (mut value, spec_path, locator) = merged(path, overlays)?;
     check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
     bundle::bundle(&mut value, &spec_path).map_err(|diagnostics| locator.place_all(diagnostics))?;
-    let document = parse_openapi(value, &spec_path).map_err(|d| vec![locator.place(d)])?;
+    let document = parse::parse_split(parse::split_value(value), &spec_path).map_err(|d| vec![locator.place(d)])?;
     Ok(LoadedSpec { document, path: spec_path, locator })
+}
+
+/// The fast path for the common large case: a JSON spec, no overlays, every `$ref` already pointing into
+/// `components`. It is parsed from slices of its text, never becoming a `Value` tree (less time, far less memory).
+/// `None` when the spec needs the general path (it is an overlay, or has references to bundle).
+fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
+    let text = read_text(path).map_err(|d| vec![d])?;
+    if bundle::json_text_needs_bundling(&text) {
+        return Ok(None);
+    }
+    let parsed = (|| {
+        // Anything but an object of members (invalid JSON, a top-level array, …) is reported by the general path.
+        let Ok(top) = serde_json::from_str::<indexmap::IndexMap<String, &serde_json::value::RawValue>>(&text) else {
+            return Ok(None);
+        };
+        if top.contains_key("overlay") {
+            return Ok(None);
+        }
+        let head: serde_json::Map<String, Value> = ["openapi", "swagger"]
+            .into_iter()
+            .filter_map(|key| Some((key.to_string(), serde_json::from_str(top.get(key)?.get()).unwrap_or(Value::Null))))
+            .collect();
+        check_version(&Value::Object(head), path)?;
+        parse::parse_split(parse::split_raw(top, path)?, path).map(Some)
+    })();
+    let locator = Locator::new(text, true);
+    match parsed {
+        Ok(Some(document)) => Ok(Some(LoadedSpec { document, path: path.to_path_buf(), locator })),
+        Ok(None) => Ok(None),
+        Err(diagnostic) => Err(vec![locator.place(diagnostic)]),
+    }
+}
+
+fn is_json(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
+}
+
+fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    std::fs::read_to_string(path).map_err(|e| Diagnostic::error(path, "", format!("cannot read the file: {e}")))
+}
+
+fn invalid_json(path: &Path, error: &serde_json::Error) -> Diagnostic {
+    Diagnostic::error(path, "", format!("invalid JSON: {error}")).at_line(error.line(), error.column())
 }
 
 /// Reads a spec and its overlays and returns the merged document as JSON, without parsing it as OpenAPI.
@@ -66,13 +115,10 @@ fn merged(path: &Path, overlays: &[PathBuf]) -> Result<(Value, PathBuf, Locator)
 /// Reads a YAML or JSON file into a JSON value. `.json` files are parsed as JSON (better errors); anything else as
 /// YAML, which also accepts JSON.
 fn read_document(path: &Path) -> Result<(Value, Locator), Diagnostic> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::error(path, "", format!("cannot read the file: {e}")))?;
-    let is_json = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
+    let text = read_text(path)?;
+    let is_json = is_json(path);
     let value = if is_json {
-        serde_json::from_str::<Value>(&text).map_err(|e| {
-            Diagnostic::error(path, "", format!("invalid JSON: {e}")).at_line(e.line(), e.column())
-        })?
+        serde_json::from_str::<Value>(&text).map_err(|e| invalid_json(path, &e))?
     } else {
         serde_norway::from_str::<Value>(&text).map_err(|e| {
             let diagnostic = Diagnostic::error(path, "", format!("invalid YAML: {e}"));
@@ -127,79 +173,19 @@ fn check_version(value: &Value, path: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Parses the document into `openapiv3` types, reporting the JSON pointer of the first node that does not fit.
-///
-/// `openapiv3` builds its maps with `#[serde(flatten)]`, through which no deserializer can track where it is, so
-/// each path item and each component schema is parsed on its own: an error names at least the path item or schema
-/// it is in. Path items (on a second thread) and the rest of the document are about the same size in large specs.
-fn parse_openapi(mut value: Value, path: &Path) -> Result<openapiv3::OpenAPI, Diagnostic> {
-    let paths = value
-        .as_object_mut()
-        .and_then(|document| document.get_mut("paths"))
-        .map(|paths| std::mem::replace(paths, Value::Object(serde_json::Map::new())));
-    let schemas = value
-        .get_mut("components")
-        .and_then(Value::as_object_mut)
-        .and_then(|components| components.remove("schemas"));
-    std::thread::scope(|scope| {
-        let paths = match paths {
-            Some(paths) => Some(
-                std::thread::Builder::new()
-                    .name("specforge-paths".into())
-                    .stack_size(crate::PIPELINE_STACK_BYTES)
-                    .spawn_scoped(scope, move || parse_paths(paths, path))
-                    .map_err(|e| Diagnostic::error(path, "", format!("cannot start a worker thread ({e})")))?,
-            ),
-            None => None,
-        };
-        let mut document = deserialize_at::<openapiv3::OpenAPI>(value, "#", path)?;
-        if let Some(schemas) = schemas {
-            let pointer = "#/components/schemas";
-            let schemas = match schemas {
-                Value::Object(schemas) => schemas
-                    .into_iter()
-                    .map(|(name, schema)| Ok((name.clone(), deserialize_at(schema, &child(pointer, &name), path)?)))
-                    .collect::<Result<_, Diagnostic>>()?,
-                other => deserialize_at(other, pointer, path)?,
-            };
-            document.components.get_or_insert_with(Default::default).schemas = schemas;
-        }
-        if let Some(paths) = paths {
-            document.paths = paths
-                .join()
-                .map_err(|_| Diagnostic::error(path, "#/paths", "internal error: specforge panicked while reading the paths"))??;
-        }
-        Ok(document)
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Parses `paths` one path item at a time (keys starting with `/`; `x-` keys are extensions, others are ignored, as
-/// `openapiv3` does).
-fn parse_paths(paths: Value, path: &Path) -> Result<openapiv3::Paths, Diagnostic> {
-    let Value::Object(entries) = paths else { return deserialize_at(paths, "#/paths", path) };
-    let mut parsed = openapiv3::Paths::default();
-    for (key, item) in entries {
-        if key.starts_with('/') {
-            let item = deserialize_at(item, &child("#/paths", &key), path)?;
-            parsed.paths.insert(key, item);
-        } else if key.starts_with("x-") {
-            parsed.extensions.insert(key, item);
+    #[test]
+    fn the_plain_json_fast_path_reads_the_same_document_as_the_general_path() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+        for name in ["petstore-expanded.json", "discriminators.json", "parameters-style.json"] {
+            let spec = fixtures.join(name);
+            let fast = load_plain_json(&spec).unwrap_or_else(|d| panic!("{name}: {d:?}")).expect("takes the fast path");
+            let (value, _, _) = merged(&spec, &[]).expect("reads");
+            let general = parse::parse_split(parse::split_value(value), &spec).expect("parses");
+            assert_eq!(fast.document, general, "{name}");
         }
     }
-    Ok(parsed)
-}
-
-/// Deserializes the node at `pointer`, reporting the pointer of the first node below it that does not fit.
-fn deserialize_at<T: serde::de::DeserializeOwned>(value: Value, pointer: &str, path: &Path) -> Result<T, Diagnostic> {
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let mut pointer = pointer.to_string();
-        for segment in e.path().iter() {
-            match segment {
-                serde_path_to_error::Segment::Seq { index } => pointer = child(&pointer, &index.to_string()),
-                serde_path_to_error::Segment::Map { key } => pointer = child(&pointer, key),
-                serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
-            }
-        }
-        Diagnostic::error(path, pointer, format!("not a valid OpenAPI 3.0 document here: {}", e.inner()))
-    })
 }
