@@ -112,6 +112,8 @@ pub fn client_crate(api: &Api, name: &str, lib_rs: String, features: Option<&Fea
         ("reqwest_features", &reqwest_features.join(", ")),
         ("extra_dependencies", &type_dependencies(api)),
         ("features", &features.map(|plan| plan.manifest_section(Some(&models_crate))).unwrap_or_default()),
+        // The client's features decide which models compile, so the models' own defaults must not turn all on.
+        ("models_options", if features.is_some() { ", default-features = false" } else { "" }),
     ];
     let mut files = BTreeMap::new();
     files.insert(PathBuf::from("Cargo.toml"), fill(CLIENT_CARGO, &values));

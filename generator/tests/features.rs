@@ -60,6 +60,7 @@ fn manifests_declare_the_features_on_by_default_and_the_client_forwards_them() {
     assert!(models.contains(default) && client.contains(default), "{models}\n{client}");
     assert!(models.contains("\ntag-stores = []\n"), "{models}");
     assert!(client.contains("\ntag-stores = [\"tagged-models/tag-stores\"]\n"), "{client}");
+    assert!(client.contains("tagged-models = { path = \"../tagged-models\", default-features = false }"), "{client}");
     let lib = &generated.models.files[Path::new("src/lib.rs")];
     let gate_of = |item: &str| {
         let at = lib.find(item).unwrap_or_else(|| panic!("no {item} in\n{lib}"));
@@ -108,4 +109,10 @@ fn one_tag_compiles_that_tags_operations_and_not_the_others() {
     let error = user_builds(out.path(), &["tag-pets"], "client.get_store(\"s1\").await").expect_err("get_store is not compiled with only tag-pets");
     assert!(error.contains("get_store"), "the error names the missing method:\n{error}");
     user_builds(out.path(), &[], "client.base_url()").expect("the client itself builds with no feature at all");
+
+    // The models follow the client's features: only the types of the chosen tags are compiled.
+    user_builds(out.path(), &["tag-pets"], "std::mem::size_of::<tagged_client::models::Pet>()").expect("Pet with tag-pets");
+    let error = user_builds(out.path(), &["tag-pets"], "std::mem::size_of::<tagged_client::models::Store>()")
+        .expect_err("Store is not compiled with only tag-pets");
+    assert!(error.contains("Store"), "the error names the missing type:\n{error}");
 }

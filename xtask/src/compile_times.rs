@@ -1,11 +1,12 @@
-//! `cargo xtask compile-times [--check-only]`: how long the generated crates of large APIs take to compile.
+//! `cargo xtask compile-times [--check-only | --release-only]`: how long the generated crates of large APIs take
+//! to compile.
 //!
 //! Generates GitHub's REST API (`tests/corpus/`) and the 1× synthetic spec into `target/bench/compile/`, one Cargo
 //! workspace with its own target directory. Dependencies are built first against stub crates (same manifests, an
 //! empty `lib.rs`), so each measurement is the generated crates alone: models and client (after touching the models),
 //! then the client alone (after touching the client); the models' share is the difference. Each API is measured with
 //! all tags (the default) and with one tag's feature (`--no-default-features --features tag-…`) when it has tag
-//! features. `cargo check` always; `cargo build --release` unless `--check-only`. Writes
+//! features, with `cargo check` and `cargo build --release` (or only one of them). Writes
 //! `target/bench/compile-report.md`.
 
 use std::path::{Path, PathBuf};
@@ -36,6 +37,14 @@ impl Profile {
         }
     }
 
+    /// The directory under the target directory this profile builds into.
+    fn target_subdir(self) -> &'static str {
+        match self {
+            Profile::Check => "debug",
+            Profile::Release => "release",
+        }
+    }
+
     fn args(self) -> &'static [&'static str] {
         match self {
             Profile::Check => &["check"],
@@ -44,7 +53,18 @@ impl Profile {
     }
 }
 
-pub fn run(root: &Path, check_only: bool) -> Result<(), String> {
+/// Which Cargo commands to measure.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Commands {
+    /// `cargo check` and `cargo build --release`.
+    Both,
+    /// `cargo check` only.
+    CheckOnly,
+    /// `cargo build --release` only.
+    ReleaseOnly,
+}
+
+pub fn run(root: &Path, commands: Commands) -> Result<(), String> {
     let modules = crate::corpus::install(root)?;
     let bench = root.join("target/bench");
     let dir = bench.join("compile");
@@ -71,7 +91,11 @@ pub fn run(root: &Path, check_only: bool) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
 
-    let profiles: &[Profile] = if check_only { &[Profile::Check] } else { &[Profile::Check, Profile::Release] };
+    let profiles: &[Profile] = match commands {
+        Commands::Both => &[Profile::Check, Profile::Release],
+        Commands::CheckOnly => &[Profile::Check],
+        Commands::ReleaseOnly => &[Profile::Release],
+    };
     let mut report = String::from("| API | command | features | models + client | client alone | models alone |\n| --- | --- | --- | ---: | ---: | ---: |\n");
     for &profile in profiles {
         let runs: Vec<(&Subject, String, Vec<String>)> = subjects
@@ -125,6 +149,11 @@ fn timed_cargo(dir: &Path, profile: Profile, subject: &Subject, flags: &[String]
     let krate = format!("{}-client", subject.name);
     let mut extra = vec!["-p", krate.as_str()];
     extra.extend(flags.iter().map(String::as_str));
+    // A first build, as a user gets it: nothing left from an earlier build of the same crate to reuse.
+    let incremental = dir.join("target").join(profile.target_subdir()).join("incremental");
+    if incremental.exists() {
+        std::fs::remove_dir_all(&incremental).map_err(|e| format!("{}: {e}", incremental.display()))?;
+    }
     let started = Instant::now();
     let status = cargo(dir, profile.args(), &extra).status().map_err(|e| e.to_string())?;
     let seconds = started.elapsed().as_secs_f64();

@@ -471,7 +471,9 @@ impl<'a> TypeLowerer<'a> {
             let id = self.reserve(&type_name(&format!("{name}Variant")), &format!("{name}Variant"), pointer);
             let union_name = self.name_of(id);
             let union = self.lower_union(schema, variants, &child(pointer, key), &union_name);
-            self.def_mut(id).kind = TypeKind::Union(union);
+            let def = self.def_mut(id);
+            def.kind = TypeKind::Union(union);
+            def.doc = Some(format!("The `{key}` alternatives of [`{name}`], whose properties sit beside its own."));
             parts.unions.push((TypeRef::Named(id), child(pointer, key)));
         }
         TypeKind::Struct(self.lower_struct(&parts, pointer, name))
