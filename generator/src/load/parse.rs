@@ -78,14 +78,15 @@ pub fn split_value(mut document: Value) -> Split<Value> {
 
 /// Splits a JSON document given as its top-level members (slices of the text). Only the rest becomes a `Value`.
 pub fn split_raw<'t>(top: IndexMap<String, &'t RawValue>, path: &Path) -> Result<Split<&'t RawValue>, Diagnostic> {
-    let members = |node: &'t RawValue| serde_json::from_str::<IndexMap<String, &'t RawValue>>(node.get()).map(|m| m.into_iter().collect()).map_err(|_| node);
+    let members = |node: &'t RawValue| -> Members<&'t RawValue> {
+        serde_json::from_str::<IndexMap<String, &'t RawValue>>(node.get()).map(|m| m.into_iter().collect()).map_err(|_| node)
+    };
     let value = |node: &RawValue, pointer: &str| node.parse::<Value>(pointer, path);
-    let mut split = Split { rest: Value::Object(Map::new()), paths: None, schemas: None };
-    let mut rest = Map::new();
+    let (mut rest, mut paths, mut schemas) = (Map::new(), None, None);
     for (key, node) in top {
         match key.as_str() {
             "paths" => {
-                split.paths = Some(members(node));
+                paths = Some(members(node));
                 rest.insert(key, Value::Object(Map::new()));
             }
             "components" => match members(node) {
@@ -93,7 +94,7 @@ pub fn split_raw<'t>(top: IndexMap<String, &'t RawValue>, path: &Path) -> Result
                     let mut kept = Map::new();
                     for (section, node) in components {
                         if section == "schemas" {
-                            split.schemas = Some(members(node));
+                            schemas = Some(members(node));
                         } else {
                             let pointer = child("#/components", &section);
                             kept.insert(section, value(node, &pointer)?);
@@ -111,12 +112,8 @@ pub fn split_raw<'t>(top: IndexMap<String, &'t RawValue>, path: &Path) -> Result
             }
         }
     }
-    split.rest = Value::Object(rest);
-    Ok(split)
+    Ok(Split { rest: Value::Object(rest), paths, schemas })
 }
-
-/// Stack for the thread that parses the path items (see `PIPELINE_STACK_BYTES`).
-const WORKER_STACK_BYTES: usize = crate::PIPELINE_STACK_BYTES;
 
 /// Parses a split document: the path items on a second thread, the rest and the schemas on this one.
 pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<openapiv3::OpenAPI, Diagnostic> {
@@ -126,7 +123,8 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<openapiv3:
             Some(paths) => Some(
                 std::thread::Builder::new()
                     .name("specforge-paths".into())
-                    .stack_size(WORKER_STACK_BYTES)
+                    // The same large stack as the pipeline's: `openapiv3` recurses deeply.
+                    .stack_size(crate::PIPELINE_STACK_BYTES)
                     .spawn_scoped(scope, move || parse_paths(paths, path))
                     .map_err(|e| Diagnostic::error(path, "", format!("cannot start a worker thread ({e})")))?,
             ),

@@ -468,7 +468,8 @@ impl<'a> TypeLowerer<'a> {
             parts.objects.push((extra, pointer.to_string()));
         }
         if let Some((variants, key)) = beside {
-            let id = self.reserve(&type_name(&format!("{name}Variant")), &format!("{name}Variant"), pointer);
+            let spec_name = format!("{name}Variant");
+            let id = self.reserve(&type_name(&spec_name), &spec_name, pointer);
             let union_name = self.name_of(id);
             let union = self.lower_union(schema, variants, &child(pointer, key), &union_name);
             let def = self.def_mut(id);
