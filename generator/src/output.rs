@@ -81,8 +81,8 @@ pub fn models_crate(api: &Api, name: &str, lib_rs: String, features: Option<&Fea
     files.insert(PathBuf::from("Cargo.toml"), fill(MODELS_CARGO, &values));
     files.insert(PathBuf::from("README.md"), fill(MODELS_README, &values));
     files.insert(PathBuf::from("src/lib.rs"), lib_rs);
-    if api.has_constrained_types() {
-        files.insert(PathBuf::from("src/support.rs"), crate::emit::SUPPORT_TEMPLATE.to_string());
+    if let Some(support) = crate::emit::support_source(api) {
+        files.insert(PathBuf::from("src/support.rs"), support);
     }
     CrateFiles { dir_name: crate_name, files }
 }

@@ -2,38 +2,32 @@
 //!
 //! Serde types only: no HTTP. The matching client crate re-exports this crate as `models`.
 //!
+//! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
+//!
 //! Connectors to remote MCP servers in BeeAI Agent Stack.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
-pub use support::ConstraintViolation;
+pub use self::support::ConstraintViolation;
 /// `ConnectorCreateRequest` from the API description.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorCreateRequest {
     /// Address of the remote MCP server.
     pub url: ::url::Url,
     /// OAuth client id, when the MCP server needs a pre-registered client.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// OAuth client secret.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The `metadata` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// Fill in missing settings from a matching preset.
     ///
     /// Default: `true`.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_preset: Option<bool>,
 }
@@ -52,13 +46,9 @@ impl ::std::fmt::Debug for ConnectorCreateRequest {
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorConnectRequest {
     /// Where to send the user after the OAuth flow.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<::url::Url>,
     /// A token to use instead of an OAuth flow (newer servers).
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_token: Option<String>,
 }
@@ -92,18 +82,12 @@ pub struct ConnectorResponse {
     /// Always present on the wire; `None` is sent as `null`.
     pub metadata: Option<Metadata>,
     /// The `created_at` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `updated_at` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `created_by` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<::uuid::Uuid>,
 }
@@ -122,54 +106,10 @@ pub enum ConnectorState {
     /// decoding).
     Unknown(String),
 }
-impl ConnectorState {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::AuthRequired => "auth_required",
-            Self::Connected => "connected",
-            Self::Disconnected => "disconnected",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::fmt::Display for ConnectorState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ConnectorState {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "created" => Self::Created,
-                "auth_required" => Self::AuthRequired,
-                "connected" => Self::Connected,
-                "disconnected" => Self::Disconnected,
-                other => Self::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for ConnectorState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectorState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse::<Self>();
-        Ok(parsed)
-    }
-}
+support::string_enum!(
+    ConnectorState(Unknown) { Created = "created", AuthRequired = "auth_required",
+    Connected = "connected", Disconnected = "disconnected" }
+);
 /// An action the user must take to authorize the connector.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(tag = "type")]
@@ -283,8 +223,6 @@ pub struct ErrorDetail {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HttpValidationError {
     /// The `detail` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }

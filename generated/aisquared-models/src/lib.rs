@@ -2,10 +2,14 @@
 //!
 //! Serde types only: no HTTP. The matching client crate re-exports this crate as `models`.
 //!
+//! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
+//!
 //! Connectors (sources and destinations) of an AI Squared / Multiwoven workspace.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
+#[doc(hidden)]
+pub mod support;
 /// `ConnectorType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorType {
@@ -17,50 +21,9 @@ pub enum ConnectorType {
     /// decoding).
     Unknown(String),
 }
-impl ConnectorType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::fmt::Display for ConnectorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ConnectorType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "source" => Self::Source,
-                "destination" => Self::Destination,
-                other => Self::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for ConnectorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse::<Self>();
-        Ok(parsed)
-    }
-}
+support::string_enum!(
+    ConnectorType(Unknown) { Source = "source", Destination = "destination" }
+);
 /// `CreateConnectorRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateConnectorRequest {
@@ -73,8 +36,6 @@ pub struct ConnectorCreate {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `connector_type` property.
@@ -94,28 +55,18 @@ pub struct UpdateConnectorRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorUpdate {
     /// The `name` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `description` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `connector_type` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_type: Option<ConnectorType>,
     /// The `connector_name` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_name: Option<String>,
     /// Generic configuration structure. Specifics depend on the connector type.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
@@ -131,8 +82,6 @@ pub struct ConnectorList {
     /// The `data` property.
     pub data: Vec<Connector>,
     /// Links to other pages; `prev` and `next` are null at the ends.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<PageLinks>,
 }
@@ -193,8 +142,6 @@ pub struct ConnectorAttributes {
     /// The `connector_name` property.
     pub connector_name: String,
     /// The `icon` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
 }
@@ -208,20 +155,14 @@ pub struct ErrorList {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorObject {
     /// The `status` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The `title` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `detail` property.
     pub detail: String,
     /// Where the error is, e.g. `{"pointer": "/request/payload"}`.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<::std::collections::BTreeMap<String, String>>,
 }

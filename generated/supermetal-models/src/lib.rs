@@ -2,13 +2,15 @@
 //!
 //! Serde types only: no HTTP. The matching client crate re-exports this crate as `models`.
 //!
+//! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
+//!
 //! Manage the CDC connectors of a Supermetal agent.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
-pub use support::ConstraintViolation;
+pub use self::support::ConstraintViolation;
 /// A connector moves data from one source to one sink.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Connector {
@@ -19,30 +21,20 @@ pub struct Connector {
     /// Sink configuration
     pub sink: Sink,
     /// The `buffer` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buffer: Option<Buffer>,
     /// The `limits` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<Limits>,
     /// Whether this connector is disabled
     ///
     /// Default: `false`.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// The `schedule` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
     /// Display name
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<ConnectorName>,
 }
@@ -52,18 +44,12 @@ pub struct ConnectorWithStatus {
     /// A connector moves data from one source to one sink.
     pub connector: Connector,
     /// The `status` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectorStatus>,
     /// The `run_id` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     /// When the current run started (as the agent formats it).
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
@@ -77,18 +63,12 @@ pub struct ConnectorWithStatuses {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorHistory {
     /// The `run_id` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     /// The `status` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectorStatus>,
     /// The `created_at` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Properties not named in the API description, kept as sent.
@@ -120,58 +100,10 @@ pub enum Command {
     /// decoding).
     Unknown(String),
 }
-impl Command {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Start => "Start",
-            Self::Stop => "Stop",
-            Self::Restart => "Restart",
-            Self::ReIntialize => "ReIntialize",
-            Self::Delete => "Delete",
-            Self::ForceDelete => "ForceDelete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::fmt::Display for Command {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for Command {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "Start" => Self::Start,
-                "Stop" => Self::Stop,
-                "Restart" => Self::Restart,
-                "ReIntialize" => Self::ReIntialize,
-                "Delete" => Self::Delete,
-                "ForceDelete" => Self::ForceDelete,
-                other => Self::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for Command {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Command {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse::<Self>();
-        Ok(parsed)
-    }
-}
+support::string_enum!(
+    Command(Unknown) { Start = "Start", Stop = "Stop", Restart = "Restart", ReIntialize =
+    "ReIntialize", Delete = "Delete", ForceDelete = "ForceDelete" }
+);
 /// `ConnectorStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorStatus {
@@ -303,28 +235,18 @@ pub struct PostgresSource {
     /// How changes are captured.
     pub replication_type: PostgresReplicationType,
     /// Which schemas, tables and columns to replicate.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     /// What to do with tables that have no primary key.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyless_table_strategy: Option<KeylessTableStrategy>,
     /// The `parallel_snapshots_enabled` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_snapshots_enabled: Option<bool>,
     /// Replicate partitioned tables as their root table.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions_as_root: Option<bool>,
     /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<SystemColumns>,
 }
@@ -334,8 +256,6 @@ pub struct PostgresConnection {
     /// The `host` property.
     pub host: String,
     /// The `port` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// The `user` property.
@@ -345,38 +265,24 @@ pub struct PostgresConnection {
     /// The `database` property.
     pub database: String,
     /// The `ssl_mode` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_mode: Option<PostgresSslMode>,
     /// The `ssl_cert` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_cert: Option<String>,
     /// The `ssl_key` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_key: Option<String>,
     /// The `ssl_root_cert` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_root_cert: Option<String>,
     /// 0 for the default.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pool_size: Option<i64>,
     /// The `operation_lock_timeout_seconds` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_lock_timeout_seconds: Option<i32>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnel: Option<OpaqueSettings>,
 }
@@ -418,56 +324,10 @@ pub enum PostgresSslMode {
     /// decoding).
     Unknown(String),
 }
-impl PostgresSslMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "Disable",
-            Self::Prefer => "Prefer",
-            Self::Require => "Require",
-            Self::VerifyCa => "VerifyCa",
-            Self::VerifyFull => "VerifyFull",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::fmt::Display for PostgresSslMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PostgresSslMode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "Disable" => Self::Disable,
-                "Prefer" => Self::Prefer,
-                "Require" => Self::Require,
-                "VerifyCa" => Self::VerifyCa,
-                "VerifyFull" => Self::VerifyFull,
-                other => Self::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for PostgresSslMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PostgresSslMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse::<Self>();
-        Ok(parsed)
-    }
-}
+support::string_enum!(
+    PostgresSslMode(Unknown) { Disable = "Disable", Prefer = "Prefer", Require =
+    "Require", VerifyCa = "VerifyCa", VerifyFull = "VerifyFull" }
+);
 /// How changes are captured.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum PostgresReplicationType {
@@ -489,28 +349,18 @@ pub struct SqlServerSource {
     /// Settings whose structure the agent defines and the vendor has not published.
     pub replication_type: OpaqueSettings,
     /// Which schemas, tables and columns to replicate.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     /// What to do with tables that have no primary key.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyless_table_strategy: Option<KeylessTableStrategy>,
     /// The `parallel_snapshots_enabled` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_snapshots_enabled: Option<bool>,
     /// The `snapshot_isolation` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_isolation: Option<bool>,
     /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<SystemColumns>,
 }
@@ -520,33 +370,21 @@ pub struct MySqlSource {
     /// Connection settings of a database other than Postgres. Only the common fields are published; the rest are kept as sent. `ssl_mode` is a tagged union for MySQL, MongoDB and SQL Server.
     pub connection: DatabaseConnection,
     /// Which schemas, tables and columns to replicate.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     /// The `infer_tinyint1_as_boolean` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infer_tinyint1_as_boolean: Option<bool>,
     /// What to do with tables that have no primary key.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyless_table_strategy: Option<KeylessTableStrategy>,
     /// The `parallel_snapshots_enabled` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_snapshots_enabled: Option<bool>,
     /// The `skip_snapshot` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_snapshot: Option<bool>,
     /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<SystemColumns>,
 }
@@ -558,23 +396,15 @@ pub struct MongoSource {
     /// Settings whose structure the agent defines and the vendor has not published.
     pub replication_type: OpaqueSettings,
     /// Which schemas, tables and columns to replicate.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     /// The `flatten_body` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flatten_body: Option<bool>,
     /// The `flatten_max_depth` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flatten_max_depth: Option<i32>,
     /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<SystemColumns>,
 }
@@ -586,23 +416,15 @@ pub struct OracleSource {
     /// Settings whose structure the agent defines and the vendor has not published.
     pub replication_type: OpaqueSettings,
     /// Which schemas, tables and columns to replicate.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     /// What to do with tables that have no primary key.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyless_table_strategy: Option<KeylessTableStrategy>,
     /// The `parallel_snapshots_enabled` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_snapshots_enabled: Option<bool>,
     /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<SystemColumns>,
 }
@@ -612,48 +434,30 @@ pub struct FileSource {
     /// Settings whose structure the agent defines and the vendor has not published.
     pub object_store: OpaqueSettings,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery: Option<OpaqueSettings>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_handling: Option<OpaqueSettings>,
     /// The `exclude_patterns` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_patterns: Option<Vec<String>>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format_details: Option<OpaqueSettings>,
     /// The `glob_patterns` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub glob_patterns: Option<Vec<String>>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_processing: Option<OpaqueSettings>,
     /// The `start_date` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<SystemColumns>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_mapping: Option<OpaqueSettings>,
 }
@@ -665,18 +469,12 @@ pub struct Db2Source {
     /// Settings whose structure the agent defines and the vendor has not published.
     pub replication_type: OpaqueSettings,
     /// Which schemas, tables and columns to replicate.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     /// What to do with tables that have no primary key.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyless_table_strategy: Option<KeylessTableStrategy>,
     /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<SystemColumns>,
 }
@@ -684,33 +482,21 @@ pub struct Db2Source {
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DatabaseConnection {
     /// The `host` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// The `port` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// The `user` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// The `password` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The `database` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_mode: Option<OpaqueSettings>,
     /// Properties not named in the API description, kept as sent.
@@ -742,13 +528,9 @@ pub struct PostgresSink {
     /// The `connection` property.
     pub connection: PostgresConnection,
     /// Which schema changes of the source the sink applies.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// The `target_schema` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_schema: Option<String>,
 }
@@ -760,53 +542,33 @@ pub struct ClickHouseSink {
     /// The `target_database` property.
     pub target_database: String,
     /// The `async_inserts` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub async_inserts: Option<bool>,
     /// The `disable_schema_prefix` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_schema_prefix: Option<bool>,
     /// The `engine` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<ClickHouseSinkEngine>,
     /// The `history_mode` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_mode: Option<bool>,
     /// The `max_snapshot_concurrency` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_snapshot_concurrency: Option<i32>,
     /// Which schema changes of the source the sink applies.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// The `non_nullable_columns` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_nullable_columns: Option<bool>,
     /// The `preserve_source_nullability` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preserve_source_nullability: Option<bool>,
     /// The `table_name_modifier` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_name_modifier: Option<String>,
     /// The `ttl_days` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl_days: Option<i32>,
 }
@@ -818,23 +580,15 @@ pub struct SnowflakeSink {
     /// The `target_database` property.
     pub target_database: String,
     /// The `history_mode` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_mode: Option<bool>,
     /// Which schema changes of the source the sink applies.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// The `target_schema` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_schema: Option<String>,
     /// The `use_transactions` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_transactions: Option<bool>,
 }
@@ -844,13 +598,9 @@ pub struct MaterializeSink {
     /// The `connection` property.
     pub connection: PostgresConnection,
     /// Which schema changes of the source the sink applies.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// The `target_schema` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_schema: Option<String>,
 }
@@ -864,13 +614,9 @@ pub struct KafkaSink {
     /// Settings whose structure the agent defines and the vendor has not published.
     pub topic_options: OpaqueSettings,
     /// The `name` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `topic_name_template` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_name_template: Option<String>,
 }
@@ -886,28 +632,18 @@ pub struct DatabricksSink {
     /// The `warehouse` property.
     pub warehouse: String,
     /// The `history_mode` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_mode: Option<bool>,
     /// Which schema changes of the source the sink applies.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// The `storage_credential` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_credential: Option<String>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_features: Option<OpaqueSettings>,
     /// The `target_schema` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_schema: Option<String>,
 }
@@ -932,43 +668,27 @@ pub struct WebhookSink {
     /// Settings whose structure the agent defines and the vendor has not published.
     pub format: OpaqueSettings,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<OpaqueSettings>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<OpaqueSettings>,
     /// The `compression` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<String>,
     /// The `headers` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<::std::collections::BTreeMap<String, String>>,
     /// The `path_template` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_template: Option<String>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<OpaqueSettings>,
     /// The `request_timeout_ms` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_timeout_ms: Option<i64>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<OpaqueSettings>,
 }
@@ -980,53 +700,33 @@ pub struct IcebergSink {
     /// The `target_namespace` property.
     pub target_namespace: Vec<String>,
     /// The `max_catalog_concurrency` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_catalog_concurrency: Option<i32>,
     /// The `metadata_compression` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_compression: Option<String>,
     /// Which schema changes of the source the sink applies.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parquet: Option<OpaqueSettings>,
     /// The `spec_version` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec_version: Option<i32>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_credentials: Option<OpaqueSettings>,
     /// The `truncate_table_if_exists` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncate_table_if_exists: Option<bool>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_conversion: Option<OpaqueSettings>,
     /// The `vended_credentials` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vended_credentials: Option<bool>,
     /// The `write_mode` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_mode: Option<String>,
 }
@@ -1052,13 +752,9 @@ impl ::std::fmt::Debug for IcebergSink {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DorisSink {
     /// Connection settings of a database other than Postgres. Only the common fields are published; the rest are kept as sent. `ssl_mode` is a tagged union for MySQL, MongoDB and SQL Server.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<DatabaseConnection>,
     /// Which schema changes of the source the sink applies.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// Properties not named in the API description, kept as sent.
@@ -1069,8 +765,6 @@ pub struct DorisSink {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DuckDbSink {
     /// Which schema changes of the source the sink applies.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// Properties not named in the API description, kept as sent.
@@ -1089,8 +783,6 @@ pub struct BigQuerySink {
     /// The `write_mode` property.
     pub write_mode: String,
     /// Which schema changes of the source the sink applies.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
 }
@@ -1098,13 +790,9 @@ pub struct BigQuerySink {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MigrationStrategy {
     /// The `allowed` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<MigrationStrategyAllowedItem>>,
     /// The `disable_all` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_all: Option<bool>,
 }
@@ -1116,8 +804,6 @@ pub struct Catalog {
     /// The `schemas` property.
     pub schemas: Vec<CatalogSchema>,
     /// The `default_action` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_action: Option<CatalogAction>,
 }
@@ -1129,8 +815,6 @@ pub struct CatalogSchema {
     /// The `tables` property.
     pub tables: Vec<CatalogTable>,
     /// The `action` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<CatalogAction>,
 }
@@ -1140,18 +824,12 @@ pub struct CatalogTable {
     /// The `name` property.
     pub name: String,
     /// The `columns` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
     /// The `action` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<CatalogAction>,
     /// Settings whose structure the agent defines and the vendor has not published.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iceberg_partition_spec: Option<OpaqueSettings>,
 }
@@ -1166,50 +844,9 @@ pub enum CatalogAction {
     /// decoding).
     Unknown(String),
 }
-impl CatalogAction {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Include => "Include",
-            Self::Exclude => "Exclude",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::fmt::Display for CatalogAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for CatalogAction {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "Include" => Self::Include,
-                "Exclude" => Self::Exclude,
-                other => Self::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for CatalogAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CatalogAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse::<Self>();
-        Ok(parsed)
-    }
-}
+support::string_enum!(
+    CatalogAction(Unknown) { Include = "Include", Exclude = "Exclude" }
+);
 /// Where the agent buffers data between source and sink.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum Buffer {
@@ -1223,33 +860,21 @@ pub struct ObjectStoreBuffer {
     /// e.g. `s3://bucket/prefix`.
     pub url: String,
     /// The `allow_http` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_http: Option<bool>,
     /// The `allow_invalid_certificates` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_invalid_certificates: Option<bool>,
     /// The `max_concurrent_parts` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_concurrent_parts: Option<i32>,
     /// The `max_concurrent_requests` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_concurrent_requests: Option<i32>,
     /// The `options` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<ObjectStoreBufferOptionsItem>>,
     /// The `root_certificate_pem` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_certificate_pem: Option<String>,
 }
@@ -1257,13 +882,9 @@ pub struct ObjectStoreBuffer {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Limits {
     /// The `cdc` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdc: Option<LimitsCdc>,
     /// The `snapshot` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<LimitsSnapshot>,
 }
@@ -1338,13 +959,9 @@ impl ::std::fmt::Display for ConnectorName {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorStateInitialize {
     /// The `commands` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commands: Option<Vec<String>>,
     /// The `sub_state` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_state: Option<String>,
 }
@@ -1352,8 +969,6 @@ pub struct ConnectorStateInitialize {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorStateSnapshot {
     /// The `name` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -1361,8 +976,6 @@ pub struct ConnectorStateSnapshot {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorStateRealtime {
     /// The `name` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -1370,8 +983,6 @@ pub struct ConnectorStateRealtime {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RunStatusFailed {
     /// The `reason` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -1379,8 +990,6 @@ pub struct RunStatusFailed {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RunStatusSkipped {
     /// The `reason` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -1388,13 +997,9 @@ pub struct RunStatusSkipped {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RunStatusRetry {
     /// The `attempt` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<i32>,
     /// The `reason` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -1402,18 +1007,12 @@ pub struct RunStatusRetry {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostgresReplicationTypeLogicalReplication {
     /// The `publication_name` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publication_name: Option<String>,
     /// Default: `300`.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_window_seconds: Option<i64>,
     /// The `skip_snapshots` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_snapshots: Option<bool>,
 }
@@ -1421,18 +1020,12 @@ pub struct PostgresReplicationTypeLogicalReplication {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostgresReplicationTypeQueryBased {
     /// The `delete_tracking` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_tracking: Option<bool>,
     /// The `max_skip_cycles` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_skip_cycles: Option<i32>,
     /// The `poll_interval_seconds` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poll_interval_seconds: Option<i64>,
 }
@@ -1449,52 +1042,10 @@ pub enum ClickHouseSinkEngine {
     /// decoding).
     Unknown(String),
 }
-impl ClickHouseSinkEngine {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "Auto",
-            Self::MergeTree => "MergeTree",
-            Self::Null => "Null",
-            Self::Unknown(value) => value,
-        }
+support::string_enum!(
+    ClickHouseSinkEngine(Unknown) { Auto = "Auto", MergeTree = "MergeTree", Null = "Null"
     }
-}
-impl ::std::fmt::Display for ClickHouseSinkEngine {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ClickHouseSinkEngine {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "Auto" => Self::Auto,
-                "MergeTree" => Self::MergeTree,
-                "Null" => Self::Null,
-                other => Self::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for ClickHouseSinkEngine {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ClickHouseSinkEngine {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse::<Self>();
-        Ok(parsed)
-    }
-}
+);
 /// `MigrationStrategyAllowedItem` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigrationStrategyAllowedItem {
@@ -1512,56 +1063,10 @@ pub enum MigrationStrategyAllowedItem {
     /// decoding).
     Unknown(String),
 }
-impl MigrationStrategyAllowedItem {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Add => "Add",
-            Self::Datatype => "Datatype",
-            Self::Drop => "Drop",
-            Self::Nullability => "Nullability",
-            Self::Order => "Order",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::fmt::Display for MigrationStrategyAllowedItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for MigrationStrategyAllowedItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "Add" => Self::Add,
-                "Datatype" => Self::Datatype,
-                "Drop" => Self::Drop,
-                "Nullability" => Self::Nullability,
-                "Order" => Self::Order,
-                other => Self::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for MigrationStrategyAllowedItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MigrationStrategyAllowedItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse::<Self>();
-        Ok(parsed)
-    }
-}
+support::string_enum!(
+    MigrationStrategyAllowedItem(Unknown) { Add = "Add", Datatype = "Datatype", Drop =
+    "Drop", Nullability = "Nullability", Order = "Order" }
+);
 /// `ObjectStoreBufferOptionsItem` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ObjectStoreBufferOptionsItem {
@@ -1574,13 +1079,9 @@ pub struct ObjectStoreBufferOptionsItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LimitsCdc {
     /// The `flush_interval_ms` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flush_interval_ms: Option<i64>,
     /// The `max_buffer_rows` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_buffer_rows: Option<i64>,
 }
@@ -1588,8 +1089,6 @@ pub struct LimitsCdc {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LimitsSnapshot {
     /// Default: `1024`.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_buffer_rows: Option<i64>,
 }
@@ -1597,13 +1096,9 @@ pub struct LimitsSnapshot {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ScheduleRate {
     /// The `unit` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<ScheduleRateUnit>,
     /// The `value` property.
-    ///
-    /// Optional: omitted from the JSON when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i32>,
 }
@@ -1620,52 +1115,9 @@ pub enum ScheduleRateUnit {
     /// decoding).
     Unknown(String),
 }
-impl ScheduleRateUnit {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minute => "Minute",
-            Self::Hour => "Hour",
-            Self::Day => "Day",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::fmt::Display for ScheduleRateUnit {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ScheduleRateUnit {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "Minute" => Self::Minute,
-                "Hour" => Self::Hour,
-                "Day" => Self::Day,
-                other => Self::Unknown(other.to_string()),
-            },
-        )
-    }
-}
-impl ::serde::Serialize for ScheduleRateUnit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScheduleRateUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse::<Self>();
-        Ok(parsed)
-    }
-}
+support::string_enum!(
+    ScheduleRateUnit(Unknown) { Minute = "Minute", Hour = "Hour", Day = "Day" }
+);
 /// `ScheduleCron` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ScheduleCron {

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::types::TypeScope;
-use super::{FilePlan, doc_attrs, inner_doc_attrs};
+use super::{FilePlan, doc_attrs, inner_doc_attrs, parse_items};
 use crate::features::FeaturePlan;
 use crate::ir::{
     Api, MediaKind, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Primitive, Response, SchemeKind, Server,
@@ -56,13 +56,13 @@ pub fn client_plan<'a>(api: &'a Api, models_crate: &str, features: Option<&'a Fe
             let method = operation_method(scope, api, op);
             let pages = pages_method(scope, op);
             let types = operation_types(scope, op);
-            quote! {
+            parse_items(quote! {
                 impl Client {
                     #method
                     #pages
                 }
                 #types
-            }
+            })
         }),
         gate: Box::new(move |index| features.map(|plan| plan.operation_features(index)).unwrap_or_default()),
     }

@@ -6,34 +6,38 @@ mod models;
 mod types;
 
 pub use client::client_plan;
-pub use models::{ModelsLayout, SUPPORT_TEMPLATE, models_plan};
+pub use models::{ModelsLayout, models_plan, support_source};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Renders a token stream that forms a whole file. Fails only if an emitter produced invalid Rust (a bug).
-pub fn render(tokens: TokenStream) -> Result<String, syn::Error> {
-    render_gated(tokens, &[])
+fn render(tokens: TokenStream) -> Result<String, syn::Error> {
+    Ok(prettyplease::unparse(&syn::parse2::<syn::File>(tokens)?))
 }
 
-/// Renders a token stream that forms a whole file, every item of it compiled only when one of `features` is on
-/// (no condition when `features` is empty).
-fn render_gated(tokens: TokenStream, features: &[&str]) -> Result<String, syn::Error> {
-    let mut file = syn::parse2::<syn::File>(tokens)?;
+/// Parses the tokens of a run of items. Fails only if an emitter produced invalid Rust (a bug).
+pub fn parse_items(tokens: TokenStream) -> syn::Result<Vec<syn::Item>> {
+    syn::parse2::<syn::File>(tokens).map(|file| file.items)
+}
+
+/// Renders items, every one of them compiled only when one of `features` is on (no condition when `features` is
+/// empty).
+fn render_gated(mut items: Vec<syn::Item>, features: &[&str]) -> Result<String, syn::Error> {
     if !features.is_empty() {
         let condition = match features {
             [feature] => quote! { #[cfg(feature = #feature)] },
             _ => quote! { #[cfg(any(#(feature = #features),*))] },
         };
         let attrs = syn::parse::Parser::parse2(syn::Attribute::parse_outer, condition)?;
-        for item in &mut file.items {
+        for item in &mut items {
             if let Some(item_attrs) = item_attrs(item) {
                 let after_docs = item_attrs.iter().take_while(|attr| attr.path().is_ident("doc")).count();
                 item_attrs.splice(after_docs..after_docs, attrs.iter().cloned());
             }
         }
     }
-    Ok(prettyplease::unparse(&file))
+    Ok(prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items }))
 }
 
 /// The attributes of the kinds of items the emitters produce.
@@ -47,13 +51,14 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
         syn::Item::Fn(item) => Some(&mut item.attrs),
         syn::Item::Mod(item) => Some(&mut item.attrs),
         syn::Item::Use(item) => Some(&mut item.attrs),
+        syn::Item::Macro(item) => Some(&mut item.attrs),
         _ => None,
     }
 }
 
 /// A file to print: a header (inner attributes and leading items), then `parts` groups of items, each built and
 /// printed on its own. Building and printing a part at a time keeps memory to one part's tokens and syntax tree,
-/// and lets the parts be spread over threads (tokens are not `Send`, so each thread builds its own).
+/// and lets the parts be spread over threads (syntax trees are not `Send`, so each thread builds its own).
 pub struct FilePlan<'a> {
     /// Inner attributes and the items that come first.
     pub header: TokenStream,
@@ -65,8 +70,8 @@ pub struct FilePlan<'a> {
     pub gate: Box<GateFn<'a>>,
 }
 
-/// Builds the tokens of one part of a [`FilePlan`].
-pub type PartFn<'a> = dyn Fn(usize) -> TokenStream + Sync + 'a;
+/// Builds the items of one part of a [`FilePlan`] (fails only on a bug: invalid Rust).
+pub type PartFn<'a> = dyn Fn(usize) -> syn::Result<Vec<syn::Item>> + Sync + 'a;
 
 /// The features that gate one part of a [`FilePlan`].
 pub type GateFn<'a> = dyn Fn(usize) -> Vec<&'a str> + Sync + 'a;
@@ -106,7 +111,8 @@ pub fn render_files(plans: &[&FilePlan<'_>]) -> Result<Vec<String>, String> {
                         let (part, gate) = builders[*file];
                         let mut out = String::new();
                         for index in range.clone() {
-                            out.push_str(&render_gated(part(index), &gate(index)).map_err(|e| e.to_string())?);
+                            let items = part(index).map_err(|e| e.to_string())?;
+                            out.push_str(&render_gated(items, &gate(index)).map_err(|e| e.to_string())?);
                         }
                         done.push((taken, out));
                     }
@@ -129,9 +135,34 @@ pub fn render_files(plans: &[&FilePlan<'_>]) -> Result<Vec<String>, String> {
 
 /// `#[doc = "…"]` attributes for a doc text, one per line, or nothing.
 pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
-    let Some(doc) = doc else { return TokenStream::new() };
-    let lines = rustdoc_lines(doc).into_iter().map(|line| quote! { #[doc = #line] });
-    quote! { #(#lines)* }
+    let attrs = doc_attributes(doc);
+    quote! { #(#attrs)* }
+}
+
+/// `#[doc = "…"]` attributes for a doc text, one per line, or nothing, built as syntax directly: descriptions are
+/// most of a large API's text, and building them as tokens only for syn to parse them back doubled their cost.
+pub fn doc_attributes(doc: Option<&str>) -> Vec<syn::Attribute> {
+    let Some(doc) = doc else { return Vec::new() };
+    let span = proc_macro2::Span::call_site();
+    let path = syn::Path::from(syn::Ident::new("doc", span));
+    rustdoc_lines(doc)
+        .into_iter()
+        .map(|line| syn::Attribute {
+            pound_token: Default::default(),
+            style: syn::AttrStyle::Outer,
+            bracket_token: Default::default(),
+            meta: syn::Meta::NameValue(syn::MetaNameValue {
+                path: path.clone(),
+                eq_token: Default::default(),
+                value: syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::Str(syn::LitStr::new(&line, span)) }),
+            }),
+        })
+        .collect()
+}
+
+/// Puts the doc attributes for `doc` before `attrs`.
+pub fn prepend_docs(attrs: &mut Vec<syn::Attribute>, doc: Option<&str>) {
+    attrs.splice(0..0, doc_attributes(doc));
 }
 
 /// Inner `#![doc = "…"]` attributes for a crate-level doc text.

@@ -1,6 +1,4 @@
-//! Validation for constrained types (strings with length limits, maps with size limits).
-//!
-//! Copied into every generated models crate that needs it from specforge's `templates/models/support.rs`.
+// Validation for constrained types (strings with length limits, maps with size limits).
 
 use std::fmt;
 
