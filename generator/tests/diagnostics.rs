@@ -149,6 +149,45 @@ fn check_lists_every_problem_not_just_the_first() {
     assert_eq!(pointers, ["#/components/schemas/A", "#/components/schemas/B"]);
 }
 
+/// Warnings of a spec written to a temporary file (JSON when `json`, so both loading paths are covered).
+fn warnings_of(text: &str, json: bool) -> Vec<Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join(if json { "spec.json" } else { "spec.yaml" });
+    let text = if json { serde_json::to_string_pretty(&serde_norway::from_str::<serde_json::Value>(text).unwrap()).unwrap() } else { text.to_string() };
+    std::fs::write(&spec, text).unwrap();
+    let diagnostics = specforge::check(&Options::new(&spec));
+    assert!(!diagnostics.iter().any(Diagnostic::is_error), "{diagnostics:?}");
+    diagnostics
+}
+
+#[test]
+fn well_known_string_formats_are_quiet_and_an_unknown_one_is_reported_once() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        link: {type: string, format: uri-template}\n        at: {type: string, format: time}\n        first: {type: string, format: weird}\n        second: {type: string, format: weird}\n        third: {type: string, format: odd}\n";
+    for json in [false, true] {
+        let warnings = warnings_of(spec, json);
+        let found: Vec<(&str, &str, bool)> =
+            warnings.iter().map(|w| (w.pointer.as_str(), w.message.split(':').next().unwrap_or(""), w.line_col.is_some())).collect();
+        assert_eq!(
+            found,
+            [
+                ("#/components/schemas/A/properties/first", "unknown string format \"weird\"", true),
+                ("#/components/schemas/A/properties/third", "unknown string format \"odd\"", true),
+            ],
+            "json: {json}"
+        );
+    }
+}
+
+#[test]
+fn examples_and_top_level_extensions_are_not_read() {
+    // Neither is valid OpenAPI here (an example must be an object); the generator never reads them, so they neither
+    // fail generation nor cost time and memory.
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-webhooks: 5\ncomponents:\n  examples:\n    bad: 42\n  schemas:\n    A: {type: string}\n";
+    for json in [false, true] {
+        assert_eq!(warnings_of(spec, json), Vec::new(), "json: {json}");
+    }
+}
+
 fn specforge() -> Command {
     Command::new(env!("CARGO_BIN_EXE_specforge"))
 }

@@ -12,7 +12,7 @@ fn fixture(name: &str) -> PathBuf {
 
 fn lowered(spec: &Path) -> specforge::ir::Api {
     let loaded = specforge::load::load(spec, &[]).unwrap_or_else(|d| panic!("{}: {d:?}", spec.display()));
-    specforge::lower::lower(&loaded).0.expect("lowers")
+    specforge::lower::lower(loaded).0.expect("lowers")
 }
 
 fn type_index(api: &specforge::ir::Api, name: &str) -> usize {

@@ -8,8 +8,26 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
+
+/// Places diagnostics in the text of `path`, read again for the purpose (only if one of them needs it): the
+/// loaded spec keeps no text, so a large spec's text is not held in memory while it is lowered.
+pub fn place_in_file(path: &Path, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if !diagnostics.iter().any(needs_placing) {
+        return diagnostics;
+    }
+    match std::fs::read_to_string(path) {
+        Ok(text) => Locator::new(text, super::is_json(path)).place_all(diagnostics),
+        Err(_) => diagnostics,
+    }
+}
+
+/// Whether a diagnostic has a pointer but no line yet.
+fn needs_placing(diagnostic: &Diagnostic) -> bool {
+    diagnostic.line_col.is_none() && !diagnostic.pointer.is_empty()
+}
 
 /// Source text of one document, for placing diagnostics.
 pub struct Locator {
@@ -30,7 +48,7 @@ impl Locator {
 
     /// Fills in the line of `diagnostic` from its pointer, unless it already has one.
     pub fn place(&self, diagnostic: Diagnostic) -> Diagnostic {
-        if diagnostic.line_col.is_some() || diagnostic.pointer.is_empty() {
+        if !needs_placing(&diagnostic) {
             return diagnostic;
         }
         match self.line_of(&diagnostic.pointer) {
@@ -41,8 +59,7 @@ impl Locator {
 
     /// Fills in the lines of many diagnostics (those without one and with a pointer).
     pub fn place_all(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let wanted: HashSet<&str> =
-            diagnostics.iter().filter(|d| d.line_col.is_none() && !d.pointer.is_empty()).map(|d| d.pointer.as_str()).collect();
+        let wanted: HashSet<&str> = diagnostics.iter().filter(|d| needs_placing(d)).map(|d| d.pointer.as_str()).collect();
         if wanted.is_empty() {
             return diagnostics;
         }
@@ -114,20 +131,65 @@ fn find_key(text: &str, key: &str) -> Option<usize> {
     })
 }
 
-/// A single pass over JSON text that records the offset of each wanted pointer's key (or array element).
+/// A single pass over JSON text that records the offset of each wanted pointer's key (or array element). Values
+/// that hold no wanted pointer are skipped without decoding their keys.
 struct JsonScan<'t, 'w> {
     text: &'t [u8],
     pos: usize,
     pointer: String,
     wanted: &'w HashSet<&'w str>,
+    /// Every pointer that a wanted pointer lies under: only these values are entered.
+    ancestors: HashSet<&'w str>,
     found: HashMap<String, usize>,
 }
 
 impl<'t, 'w> JsonScan<'t, 'w> {
     fn offsets(text: &'t str, wanted: &'w HashSet<&'w str>) -> HashMap<String, usize> {
-        let mut scan = JsonScan { text: text.as_bytes(), pos: 0, pointer: String::from("#"), wanted, found: HashMap::new() };
+        let ancestors = wanted
+            .iter()
+            .flat_map(|pointer| pointer.match_indices('/').map(|(at, _)| &pointer[..at]))
+            .collect();
+        let mut scan =
+            JsonScan { text: text.as_bytes(), pos: 0, pointer: String::from("#"), wanted, ancestors, found: HashMap::new() };
         scan.value();
         scan.found
+    }
+
+    /// Enters the value at the current pointer if a wanted pointer lies under it, else skips it.
+    fn child_value(&mut self) {
+        if self.ancestors.contains(self.pointer.as_str()) {
+            self.value();
+        } else {
+            self.skip_value();
+        }
+    }
+
+    /// Moves past one value without looking inside it.
+    fn skip_value(&mut self) {
+        self.skip_whitespace();
+        let mut depth = 0usize;
+        while let Some(byte) = self.peek() {
+            match byte {
+                b'"' => {
+                    self.skip_string();
+                    if depth == 0 {
+                        return;
+                    }
+                    continue;
+                }
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' if depth <= 1 => {
+                    if depth == 1 {
+                        self.pos += 1;
+                    }
+                    return;
+                }
+                b'}' | b']' => depth -= 1,
+                b',' if depth == 0 => return,
+                _ => {}
+            }
+            self.pos += 1;
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -189,7 +251,7 @@ impl<'t, 'w> JsonScan<'t, 'w> {
             self.pointer.push('/');
             self.pointer.push_str(&crate::diagnostic::escape_pointer_token(&key));
             self.record(key_at);
-            self.value();
+            self.child_value();
             self.pointer.truncate(parent);
         }
     }
@@ -214,15 +276,14 @@ impl<'t, 'w> JsonScan<'t, 'w> {
             self.pointer.push('/');
             self.pointer.push_str(&index.to_string());
             self.record(self.pos);
-            self.value();
+            self.child_value();
             self.pointer.truncate(parent);
             index += 1;
         }
     }
 
-    /// Scans a string starting at its opening quote and returns its decoded text.
-    fn string(&mut self) -> String {
-        let start = self.pos;
+    /// Moves past a string starting at its opening quote.
+    fn skip_string(&mut self) {
         self.pos += 1;
         let mut escaped = false;
         while let Some(byte) = self.peek() {
@@ -233,6 +294,12 @@ impl<'t, 'w> JsonScan<'t, 'w> {
                 _ => escaped = false,
             }
         }
+    }
+
+    /// Scans a string starting at its opening quote and returns its decoded text.
+    fn string(&mut self) -> String {
+        let start = self.pos;
+        self.skip_string();
         let raw = &self.text[start..self.pos];
         // Most keys have no escapes: take their text as it is instead of decoding.
         match raw.strip_prefix(b"\"").and_then(|r| r.strip_suffix(b"\"")) {
@@ -289,5 +356,14 @@ mod tests {
             .place_all(vec![Diagnostic::warning(file, "#/c", "c"), Diagnostic::warning(file, "#/a/b", "b"), Diagnostic::warning(file, "", "root")]);
         let lines: Vec<Option<(usize, usize)>> = placed.iter().map(|d| d.line_col).collect();
         assert_eq!(lines, [Some((2, 1)), Some((1, 8)), None]);
+    }
+
+    #[test]
+    fn skipped_values_with_brackets_in_strings_do_not_lose_the_place() {
+        let text = "{\"x\": {\"s\": \"}]\\\"{\", \"arr\": [1, {\"y\": \"]\"}], \"n\": -1.5e3}, \"k\": null,\n \"z\": {\"w\": [true, {\"v\": 0}]}}";
+        let locator = Locator::new(text.to_string(), true);
+        assert_eq!(locator.line_of("#/z/w/1/v"), Some((2, 21)));
+        assert_eq!(locator.line_of("#/x/arr/1/y"), Some((1, 34)));
+        assert_eq!(locator.line_of("#/x/n"), Some((1, 46)));
     }
 }

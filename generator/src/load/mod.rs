@@ -11,16 +11,16 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-pub use locate::Locator;
+pub use locate::{Locator, place_in_file};
 
-/// A parsed spec with what is needed to point back into its source.
+/// A parsed spec and the file it came from. The source text is not kept: diagnostics found later are placed with
+/// [`place_in_file`], which reads it again.
+#[derive(Debug, Clone)]
 pub struct LoadedSpec {
     /// The OpenAPI document, after overlays.
     pub document: openapiv3::OpenAPI,
     /// The file it came from.
     pub path: PathBuf,
-    /// Finds the line of a JSON pointer in the file's text.
-    pub locator: Locator,
 }
 
 /// Reads and parses `path`, applies `overlays` in order, and parses the result as OpenAPI 3.0.
@@ -37,7 +37,7 @@ pub fn load(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpec, Vec<Diagnos
     check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
     bundle::bundle(&mut value, &spec_path).map_err(|diagnostics| locator.place_all(diagnostics))?;
     let document = parse::parse_split(parse::split_value(value), &spec_path).map_err(|d| vec![locator.place(d)])?;
-    Ok(LoadedSpec { document, path: spec_path, locator })
+    Ok(LoadedSpec { document, path: spec_path })
 }
 
 /// The fast path for the common large case: a JSON spec, no overlays, every `$ref` already pointing into
@@ -63,11 +63,10 @@ fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
         check_version(&Value::Object(head), path)?;
         parse::parse_split(parse::split_raw(top, path)?, path).map(Some)
     })();
-    let locator = Locator::new(text, true);
     match parsed {
-        Ok(Some(document)) => Ok(Some(LoadedSpec { document, path: path.to_path_buf(), locator })),
+        Ok(Some(document)) => Ok(Some(LoadedSpec { document, path: path.to_path_buf() })),
         Ok(None) => Ok(None),
-        Err(diagnostic) => Err(vec![locator.place(diagnostic)]),
+        Err(diagnostic) => Err(vec![Locator::new(text, true).place(diagnostic)]),
     }
 }
 

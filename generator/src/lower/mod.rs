@@ -15,21 +15,30 @@ use crate::load::LoadedSpec;
 use crate::naming::{Namespace, bare, value_name};
 use schema::TypeLowerer;
 
-/// Lowers `spec`. Returns the API (unless an error was found) and all diagnostics, located in the source.
-pub fn lower(spec: &LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
-    let document = &spec.document;
-    let mut types = TypeLowerer::new(document, &spec.path);
+/// Lowers `spec`. Returns the API (unless an error was found) and all diagnostics, located in the source. The
+/// document is dropped before the source text is read again to place the diagnostics, so the two (a large spec's
+/// biggest allocations) are never held together with the API.
+pub fn lower(spec: LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
+    let LoadedSpec { document, path } = spec;
+    let (api, diagnostics) = lower_document(&document, &path);
+    drop(document);
+    let diagnostics = crate::load::place_in_file(&path, diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return (None, diagnostics);
+    }
+    (Some(api), diagnostics)
+}
+
+/// Lowers a document read from `path`: the API and the diagnostics (not yet placed in the source).
+fn lower_document(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (Api, Vec<Diagnostic>) {
+    let mut types = TypeLowerer::new(document, path);
     types.lower_components();
-    let (security_schemes, mut diagnostics) = security_schemes(spec);
+    let (security_schemes, mut diagnostics) = security_schemes(document, path);
     let operations = operation::lower_operations(document, &mut types, &security_schemes);
     let (mut types, orphans, type_diagnostics) = types.finish();
     let mut operations = operations;
     remove_types(&mut types, &mut operations, &orphans);
     diagnostics.extend(type_diagnostics);
-    let diagnostics = spec.locator.place_all(diagnostics);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return (None, diagnostics);
-    }
     let api = Api {
         title: document.info.title.clone(),
         version: document.info.version.clone(),
@@ -39,7 +48,7 @@ pub fn lower(spec: &LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
         operations,
         security_schemes,
     };
-    (Some(api), diagnostics)
+    (api, diagnostics)
 }
 
 /// Drops the types in `removed` (which nothing refers to) and renumbers every reference to the others.
@@ -98,22 +107,22 @@ fn server(server: &openapiv3::Server) -> Server {
     Server { url: server.url.clone(), description: server.description.clone(), variables }
 }
 
-fn security_schemes(spec: &LoadedSpec) -> (Vec<SecurityScheme>, Vec<Diagnostic>) {
+fn security_schemes(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (Vec<SecurityScheme>, Vec<Diagnostic>) {
     let mut schemes = Vec::new();
     let mut diagnostics = Vec::new();
     let mut names = Namespace::default();
-    let Some(components) = &spec.document.components else { return (schemes, diagnostics) };
+    let Some(components) = &document.components else { return (schemes, diagnostics) };
     for (spec_name, scheme) in &components.security_schemes {
         let at = pointer(["components", "securitySchemes", spec_name]);
         let ReferenceOr::Item(scheme) = scheme else {
-            diagnostics.push(Diagnostic::warning(&spec.path, at, "security scheme `$ref`s are not supported; ignored"));
+            diagnostics.push(Diagnostic::warning(path, at, "security scheme `$ref`s are not supported; ignored"));
             continue;
         };
         let (kind, doc) = match scheme {
             SpecScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => (SchemeKind::Bearer, description),
             SpecScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => (SchemeKind::Basic, description),
             SpecScheme::HTTP { scheme, .. } => {
-                diagnostics.push(Diagnostic::warning(&spec.path, at, format!("HTTP auth scheme {scheme:?} is not supported; operations that need it are sent without it")));
+                diagnostics.push(Diagnostic::warning(path, at, format!("HTTP auth scheme {scheme:?} is not supported; operations that need it are sent without it")));
                 continue;
             }
             SpecScheme::APIKey { location, name, description, .. } => (

@@ -5,7 +5,7 @@
 //! (`Connector` + `source` → `ConnectorSource`). After all schemas are lowered, [`TypeLowerer::finish`] strips
 //! discriminator properties from tagged variants and boxes the fields that close a cycle of types.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -65,6 +65,12 @@ pub struct Lowered {
     pub nullable: bool,
 }
 
+/// String formats of OpenAPI and JSON Schema that need no type of their own: the value is kept as a `String`.
+const PLAIN_STRING_FORMATS: &[&str] = &[
+    "byte", "binary", "password", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri-reference",
+    "iri", "iri-reference", "uri-template", "json-pointer", "relative-json-pointer", "regex", "time", "duration",
+];
+
 /// Builds the named types of one API.
 pub struct TypeLowerer<'a> {
     document: &'a OpenAPI,
@@ -75,6 +81,8 @@ pub struct TypeLowerer<'a> {
     /// Variants of discriminated unions and the tag property to strip from them.
     tagged_variants: Vec<(TypeId, String)>,
     depth: usize,
+    /// String formats already reported as unknown (each is reported once, where it is first met).
+    unknown_formats: HashSet<String>,
     /// Problems found so far.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -90,6 +98,7 @@ impl<'a> TypeLowerer<'a> {
             components: IndexMap::new(),
             tagged_variants: Vec::new(),
             depth: 0,
+            unknown_formats: HashSet::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -282,9 +291,13 @@ impl<'a> TypeLowerer<'a> {
             Some("date-time") => TypeRef::Primitive(Primitive::DateTime),
             Some("date") => TypeRef::Primitive(Primitive::Date),
             Some("uri" | "url") => TypeRef::Primitive(Primitive::Url),
-            Some("byte" | "binary" | "password" | "email" | "hostname" | "ipv4" | "ipv6" | "uri-reference") | None => TypeRef::String,
+            Some(format) if PLAIN_STRING_FORMATS.contains(&format) => TypeRef::String,
+            None => TypeRef::String,
             Some(other) => {
-                self.warn(pointer, format!("unknown string format {other:?}: using `String`"));
+                if self.unknown_formats.insert(other.to_string()) {
+                    let message = format!("unknown string format {other:?}: using `String` (reported once, here where it is first used)");
+                    self.warn(pointer, message);
+                }
                 TypeRef::String
             }
         }
