@@ -80,22 +80,37 @@ impl fmt::Display for Diagnostic {
 
 /// Escapes one JSON pointer reference token (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(token.len());
+    push_token(&mut out, token);
+    out
+}
+
+/// Appends `/` and one escaped token to `out`. Pointers are built for every node lowered, so this avoids
+/// formatting and copies the token as it is when it needs no escape (nearly always).
+fn push_token(out: &mut String, token: &str) {
+    out.push('/');
+    if token.contains(['~', '/']) {
+        out.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    } else {
+        out.push_str(token);
+    }
 }
 
 /// Builds a JSON pointer `#/a/b` from unescaped tokens.
 pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::from("#");
     for token in tokens {
-        out.push('/');
-        out.push_str(&escape_pointer_token(token));
+        push_token(&mut out, token);
     }
     out
 }
 
 /// Appends one unescaped token to a JSON pointer.
 pub fn child(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", escape_pointer_token(token))
+    let mut out = String::with_capacity(pointer.len() + 1 + token.len());
+    out.push_str(pointer);
+    push_token(&mut out, token);
+    out
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //!
 //! Names are kept as strings in the IR; `r#type` denotes a raw identifier. [`ident`] turns them into tokens.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
@@ -51,6 +51,35 @@ pub fn value_name(raw: &str) -> String {
     } else if UNRAWABLE_KEYWORDS.contains(&name.as_str()) {
         format!("{name}_")
     } else {
+        name
+    }
+}
+
+/// [`type_name`] and [`value_name`] with their answers kept: a large API repeats the same property names (`id`,
+/// `url`, `node_id`, …) thousands of times, and converting the case is the costly part of naming.
+#[derive(Debug, Default)]
+pub struct NameCache {
+    types: HashMap<String, String>,
+    values: HashMap<String, String>,
+}
+
+impl NameCache {
+    /// [`type_name`] of `raw`.
+    pub fn type_name(&mut self, raw: &str) -> String {
+        Self::cached(&mut self.types, raw, type_name)
+    }
+
+    /// [`value_name`] of `raw`.
+    pub fn value_name(&mut self, raw: &str) -> String {
+        Self::cached(&mut self.values, raw, value_name)
+    }
+
+    fn cached(names: &mut HashMap<String, String>, raw: &str, convert: fn(&str) -> String) -> String {
+        if let Some(name) = names.get(raw) {
+            return name.clone();
+        }
+        let name = convert(raw);
+        names.insert(raw.to_string(), name.clone());
         name
     }
 }

@@ -154,10 +154,26 @@ pub fn doc_attributes(doc: Option<&str>) -> Vec<syn::Attribute> {
             meta: syn::Meta::NameValue(syn::MetaNameValue {
                 path: path.clone(),
                 eq_token: Default::default(),
-                value: syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::Str(syn::LitStr::new(&line, span)) }),
+                value: syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: doc_literal(&line, span) }),
             }),
         })
         .collect()
+}
+
+/// A string literal holding `line`, raw (`r"…"`, as `///` comments become) unless it holds a carriage return.
+/// Escaping every character of every description, only for the printer to unescape it again, was a large part of
+/// printing a big API; a raw literal is copied as it is both ways.
+fn doc_literal(line: &str, span: proc_macro2::Span) -> syn::Lit {
+    if !line.contains('\r') {
+        let mut hashes = String::new();
+        while line.contains(&format!("\"{hashes}")) {
+            hashes.push('#');
+        }
+        if let Ok(literal) = format!("r{hashes}\"{line}\"{hashes}").parse::<proc_macro2::Literal>() {
+            return syn::Lit::new(literal);
+        }
+    }
+    syn::Lit::Str(syn::LitStr::new(line, span))
 }
 
 /// Puts the doc attributes for `doc` before `attrs`.

@@ -17,7 +17,7 @@ use crate::ir::{
     BoundedMap, EnumRepr, EnumVariant, Field, Presence, Primitive, StringConstraints, Enum, Struct, Tagging, TypeDef,
     TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
-use crate::naming::{Namespace, type_name, value_name};
+use crate::naming::{NameCache, Namespace, type_name, value_name};
 
 /// How deep `$ref` chains and nested schemas may go before lowering gives up (guards against stack overflow).
 const MAX_DEPTH: usize = 64;
@@ -81,6 +81,8 @@ pub struct TypeLowerer<'a> {
     /// Variants of discriminated unions and the tag property to strip from them.
     tagged_variants: Vec<(TypeId, String)>,
     depth: usize,
+    /// Property and enum value names converted so far.
+    name_cache: NameCache,
     /// String formats already reported as unknown (each is reported once, where it is first met).
     unknown_formats: HashSet<String>,
     /// Problems found so far.
@@ -98,6 +100,7 @@ impl<'a> TypeLowerer<'a> {
             components: IndexMap::new(),
             tagged_variants: Vec::new(),
             depth: 0,
+            name_cache: NameCache::default(),
             unknown_formats: HashSet::new(),
             diagnostics: Vec::new(),
         }
@@ -386,7 +389,7 @@ impl<'a> TypeLowerer<'a> {
                 if let Some(existing) = fields.iter().position(|f| &f.json_name == json_name) {
                     fields.remove(existing); // a later allOf member refines an earlier one
                 }
-                let hint = format!("{name}{}", type_name(json_name));
+                let hint = format!("{name}{}", self.name_cache.type_name(json_name));
                 let lowered = self.type_ref(property.into(), &property_pointer, &hint);
                 let schema = self.deref_schema(property.into());
                 // A readOnly property is absent from requests and a writeOnly one from responses, so one type for
@@ -397,7 +400,7 @@ impl<'a> TypeLowerer<'a> {
                     (true, true) => Presence::RequiredNullable,
                     (false, _) => Presence::Optional,
                 };
-                let (rust_name, clashed) = field_names.claim(&value_name(json_name));
+                let (rust_name, clashed) = field_names.claim(&self.name_cache.value_name(json_name));
                 if clashed {
                     self.warn(&property_pointer, format!("property {json_name:?} maps to a field name already used; it becomes `{rust_name}`"));
                 }
@@ -829,7 +832,7 @@ fn is_secret(json_name: &str, schema: Option<&Schema>, ty: &TypeRef) -> bool {
     let named_secret = !is_cursor
         && ["password", "passwd", "secret", "api_key", "apikey", "private_key", "access_token", "refresh_token", "auth_token", "id_token", "bearer_token", "token", "ssl_key", "credentials"]
         .iter()
-        .any(|word| name == *word || name.ends_with(&format!("_{word}")));
+        .any(|word| name.strip_suffix(word).is_some_and(|rest| rest.is_empty() || rest.ends_with('_')));
     is_password_format || (named_secret && matches!(ty, TypeRef::String | TypeRef::Named(_)))
 }
 
