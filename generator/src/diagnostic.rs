@@ -80,9 +80,7 @@ impl fmt::Display for Diagnostic {
 
 /// Escapes one JSON pointer reference token (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub fn escape_pointer_token(token: &str) -> String {
-    let mut out = String::with_capacity(token.len());
-    push_token(&mut out, token);
-    out
+    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Appends `/` and one escaped token to `out`. Pointers are built for every node lowered, so this avoids
@@ -90,7 +88,7 @@ pub fn escape_pointer_token(token: &str) -> String {
 fn push_token(out: &mut String, token: &str) {
     out.push('/');
     if token.contains(['~', '/']) {
-        out.push_str(&token.replace('~', "~0").replace('/', "~1"));
+        out.push_str(&escape_pointer_token(token));
     } else {
         out.push_str(token);
     }
