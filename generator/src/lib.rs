@@ -146,7 +146,6 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timing
                 release_freed_memory();
                 let loaded = Instant::now();
                 let (api, diagnostics) = lower::lower(spec);
-                release_freed_memory();
                 let timings = Timings { load: loaded - started, lower: loaded.elapsed(), ..Timings::default() };
                 match api {
                     Some(api) => Ok((api, diagnostics, timings)),
@@ -161,7 +160,7 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timing
 /// Hands memory freed so far back to the system, between phases. With mimalloc (the `mimalloc` feature), freed
 /// memory is otherwise kept for reuse by the thread that had it, and the next phase's threads would add their peak
 /// on top of the last one's: for a large spec, the parsing garbage and then the whole document.
-fn release_freed_memory() {
+pub(crate) fn release_freed_memory() {
     #[cfg(feature = "mimalloc")]
     // SAFETY: `mi_collect` has no preconditions; it only walks mimalloc's own heaps (a no-op if nothing used them).
     unsafe {

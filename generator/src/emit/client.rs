@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::types::TypeScope;
-use super::{FilePlan, doc_attrs, inner_doc_attrs, parse_items};
+use super::{FilePlan, doc_attrs, inner_doc_attrs, parse_items, prepend_docs};
 use crate::features::FeaturePlan;
 use crate::ir::{
     Api, MediaKind, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Primitive, Response, SchemeKind, Server,
@@ -56,13 +56,19 @@ pub fn client_plan<'a>(api: &'a Api, models_crate: &str, features: Option<&'a Fe
             let method = operation_method(scope, api, op);
             let pages = pages_method(scope, op);
             let types = operation_types(scope, op);
-            parse_items(quote! {
+            let mut items = parse_items(quote! {
                 impl Client {
                     #method
                     #pages
                 }
                 #types
-            })
+            })?;
+            if let Some(syn::Item::Impl(block)) = items.first_mut()
+                && let Some(syn::ImplItem::Fn(method)) = block.items.first_mut()
+            {
+                prepend_docs(&mut method.attrs, Some(&method_doc(op)));
+            }
+            Ok(items)
         }),
         gate: Box::new(move |index| features.map(|plan| plan.operation_features(index)).unwrap_or_default()),
     }
@@ -562,10 +568,8 @@ fn method_tokens(method: Method) -> TokenStream {
 fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStream {
     let method_name = ident(&op.method_name);
     let OpTypes { success, error } = op_types(scope, op);
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let args = method_args(scope, op, None);
     let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
-    let doc = method_doc(op, &required);
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
 
     let segments = op.path_segments.iter().map(|pieces| segment_expr(op, pieces));
@@ -602,7 +606,6 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
     let mut_url = op.params.iter().any(|p| p.location == ParamLocation::Query).then(|| quote! { mut });
     let mut_request = op.params.iter().any(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie)).then(|| quote! { mut });
     quote! {
-        #doc
         #deprecated
         #too_many
         pub async fn #method_name(&self, #(#args),*) -> Result<#success, runtime::Error<#error>> {
@@ -621,7 +624,9 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
     }
 }
 
-fn method_doc(op: &Operation, required: &[&Param]) -> TokenStream {
+/// The method's description (put on it as syntax after parsing: descriptions are the bulk of a large API's text).
+fn method_doc(op: &Operation) -> String {
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let mut text = op.doc.clone().unwrap_or_else(|| format!("`{}`", op.operation_id));
     text.push_str(&format!("\n\n`{} {}`", method_word(op.method), op.path));
     let documented: Vec<String> = required
@@ -632,7 +637,7 @@ fn method_doc(op: &Operation, required: &[&Param]) -> TokenStream {
         text.push_str("\n\nArguments:\n");
         text.push_str(&documented.join("\n"));
     }
-    doc_attrs(Some(&text))
+    text
 }
 
 fn method_word(method: Method) -> &'static str {

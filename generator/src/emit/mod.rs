@@ -147,17 +147,28 @@ pub fn doc_attributes(doc: Option<&str>) -> Vec<syn::Attribute> {
     let path = syn::Path::from(syn::Ident::new("doc", span));
     rustdoc_lines(doc)
         .into_iter()
-        .map(|line| syn::Attribute {
-            pound_token: Default::default(),
-            style: syn::AttrStyle::Outer,
-            bracket_token: Default::default(),
-            meta: syn::Meta::NameValue(syn::MetaNameValue {
+        .map(|line| {
+            outer_attribute(syn::Meta::NameValue(syn::MetaNameValue {
                 path: path.clone(),
                 eq_token: Default::default(),
                 value: syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: doc_literal(&line, span) }),
-            }),
+            }))
         })
         .collect()
+}
+
+/// `#[name(tokens)]`, built as syntax.
+pub fn list_attribute(name: &str, tokens: TokenStream) -> syn::Attribute {
+    outer_attribute(syn::Meta::List(syn::MetaList {
+        path: syn::Path::from(syn::Ident::new(name, proc_macro2::Span::call_site())),
+        delimiter: syn::MacroDelimiter::Paren(Default::default()),
+        tokens,
+    }))
+}
+
+/// `#[meta]`.
+fn outer_attribute(meta: syn::Meta) -> syn::Attribute {
+    syn::Attribute { pound_token: Default::default(), style: syn::AttrStyle::Outer, bracket_token: Default::default(), meta }
 }
 
 /// A string literal holding `line`, raw (`r"…"`, as `///` comments become) unless it holds a carriage return.

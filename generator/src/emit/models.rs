@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::TypeScope;
-use super::{FilePlan, doc_attrs, inner_doc_attrs, parse_items, prepend_docs};
+use super::types::{TypeScope, generic};
+use super::{FilePlan, doc_attributes, doc_attrs, inner_doc_attrs, list_attribute, parse_items, prepend_docs};
 use crate::features::FeaturePlan;
 use crate::ir::{Api, BoundedMap, Enum, EnumRepr, Field, Presence, StringConstraints, Struct, Tagging, TypeDef, TypeKind, TypeRef, Union};
 use crate::naming::{bare, ident};
@@ -144,28 +144,39 @@ fn type_item(scope: TypeScope<'_>, def: &TypeDef) -> syn::Result<Vec<syn::Item>>
 }
 
 /// The field's full Rust type: `Option` from presence, `Box` from boxing.
-fn field_type(scope: TypeScope<'_>, field: &Field) -> TokenStream {
-    let inner = scope.tokens(&field.ty);
-    let inner = if field.boxed { quote! { Box<#inner> } } else { inner };
+fn field_type(scope: TypeScope<'_>, field: &Field) -> syn::Type {
+    let inner = scope.syntax(&field.ty);
+    let inner = if field.boxed { generic("Box", inner) } else { inner };
     match field.presence {
         Presence::Required => inner,
-        Presence::RequiredNullable | Presence::Optional => quote! { Option<#inner> },
+        Presence::RequiredNullable | Presence::Optional => generic("Option", inner),
     }
 }
 
-/// A field's declaration, without its description (see [`field_doc`]).
-fn field_item(scope: TypeScope<'_>, field: &Field) -> TokenStream {
-    let name = ident(&field.name);
-    let ty = field_type(scope, field);
+/// A field, built as syntax (a large API has tens of thousands; building them as tokens only for syn to parse
+/// them back was most of the cost of printing its models).
+fn field_item(scope: TypeScope<'_>, field: &Field) -> syn::Field {
+    let mut attrs = doc_attributes(field_doc(field).as_deref());
     if field.flatten {
-        return quote! { #[serde(flatten)] pub #name: #ty, };
+        attrs.push(list_attribute("serde", quote! { flatten }));
+    } else {
+        if bare(&field.name) != field.json_name {
+            let json_name = &field.json_name;
+            attrs.push(list_attribute("serde", quote! { rename = #json_name }));
+        }
+        if field.presence == Presence::Optional {
+            attrs.push(list_attribute("serde", quote! { default, skip_serializing_if = "Option::is_none" }));
+        }
     }
-    let rename = (bare(&field.name) != field.json_name).then(|| {
-        let json_name = &field.json_name;
-        quote! { #[serde(rename = #json_name)] }
-    });
-    let optional = (field.presence == Presence::Optional).then(|| quote! { #[serde(default, skip_serializing_if = "Option::is_none")] });
-    quote! { #rename #optional pub #name: #ty, }
+    syn::Field {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        modifiers: syn::FieldModifiers::default(),
+        ident: Some(ident(&field.name)),
+        colon_token: Some(Default::default()),
+        ty: field_type(scope, field),
+        default: None,
+    }
 }
 
 /// A field's description. An `Option` field is left out of the JSON when `None` (the crate docs say so); the
@@ -181,9 +192,8 @@ fn field_doc(field: &Field) -> Option<String> {
     })
 }
 
-/// A struct (and its redacting `Debug`, when a field is secret), each field's description on it.
+/// A struct (and its redacting `Debug`, when a field is secret).
 fn struct_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, s: &Struct) -> syn::Result<Vec<syn::Item>> {
-    let fields = s.fields.iter().map(|f| field_item(scope, f));
     let additional = s.additional.as_ref().map(|ty| {
         let ty = scope.tokens(&TypeRef::Map(Box::new(ty.clone())));
         quote! {
@@ -209,15 +219,15 @@ fn struct_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, s: &Struct) -> s
         #[derive(#(#derives),*)]
         #deny
         pub struct #name {
-            #(#fields)*
             #additional
         }
         #debug_impl
     })?;
-    if let Some(syn::Item::Struct(item)) = items.first_mut() {
-        for (field, ir) in item.fields.iter_mut().zip(&s.fields) {
-            prepend_docs(&mut field.attrs, field_doc(ir).as_deref());
-        }
+    if let Some(syn::Item::Struct(item)) = items.first_mut()
+        && let syn::Fields::Named(named) = &mut item.fields
+    {
+        let additional = std::mem::take(&mut named.named);
+        named.named = s.fields.iter().map(|f| field_item(scope, f)).chain(additional).collect();
     }
     Ok(items)
 }

@@ -1,7 +1,8 @@
-//! Type uses (`TypeRef`) as Rust type tokens, shared by the models and client emitters.
+//! Type uses (`TypeRef`) as Rust types, shared by the models and client emitters. They are built as syntax
+//! directly (a struct field's type needs no parsing); [`TypeScope::tokens`] gives the same type as tokens.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
 
 use crate::ir::{Api, Primitive, TypeRef};
 use crate::naming::ident;
@@ -16,33 +17,75 @@ pub struct TypeScope<'a> {
 }
 
 impl TypeScope<'_> {
-    /// The Rust type for `ty`.
+    /// The Rust type for `ty`, as tokens.
     pub fn tokens(&self, ty: &TypeRef) -> TokenStream {
+        self.syntax(ty).into_token_stream()
+    }
+
+    /// The Rust type for `ty`.
+    pub fn syntax(&self, ty: &TypeRef) -> syn::Type {
         match ty {
             TypeRef::Named(id) => {
                 let name = ident(&self.api.type_def(*id).name);
-                if self.via_models { quote! { models::#name } } else { quote! { #name } }
+                if self.via_models { path_type(false, &["models"], name, Vec::new()) } else { named(name) }
             }
-            TypeRef::String => quote! { String },
-            TypeRef::Bool => quote! { bool },
-            TypeRef::I32 => quote! { i32 },
-            TypeRef::I64 => quote! { i64 },
-            TypeRef::F32 => quote! { f32 },
-            TypeRef::F64 => quote! { f64 },
-            TypeRef::Primitive(Primitive::Uuid) => quote! { ::uuid::Uuid },
-            TypeRef::Primitive(Primitive::DateTime) => quote! { ::chrono::DateTime<::chrono::Utc> },
-            TypeRef::Primitive(Primitive::Date) => quote! { ::chrono::NaiveDate },
-            TypeRef::Primitive(Primitive::Url) => quote! { ::url::Url },
-            TypeRef::Any => quote! { ::serde_json::Value },
-            TypeRef::Object => quote! { ::serde_json::Map<String, ::serde_json::Value> },
-            TypeRef::Array(inner) => {
-                let inner = self.tokens(inner);
-                quote! { Vec<#inner> }
+            TypeRef::String => plain("String"),
+            TypeRef::Bool => plain("bool"),
+            TypeRef::I32 => plain("i32"),
+            TypeRef::I64 => plain("i64"),
+            TypeRef::F32 => plain("f32"),
+            TypeRef::F64 => plain("f64"),
+            TypeRef::Primitive(Primitive::Uuid) => global(&["uuid"], "Uuid", Vec::new()),
+            TypeRef::Primitive(Primitive::DateTime) => {
+                global(&["chrono"], "DateTime", vec![global(&["chrono"], "Utc", Vec::new())])
             }
-            TypeRef::Map(inner) => {
-                let inner = self.tokens(inner);
-                quote! { ::std::collections::BTreeMap<String, #inner> }
+            TypeRef::Primitive(Primitive::Date) => global(&["chrono"], "NaiveDate", Vec::new()),
+            TypeRef::Primitive(Primitive::Url) => global(&["url"], "Url", Vec::new()),
+            TypeRef::Any => global(&["serde_json"], "Value", Vec::new()),
+            TypeRef::Object => {
+                global(&["serde_json"], "Map", vec![plain("String"), global(&["serde_json"], "Value", Vec::new())])
             }
+            TypeRef::Array(inner) => generic("Vec", self.syntax(inner)),
+            TypeRef::Map(inner) => global(&["std", "collections"], "BTreeMap", vec![plain("String"), self.syntax(inner)]),
         }
     }
+}
+
+/// `Wrapper<inner>` (`Option`, `Box`, `Vec`: names from the prelude).
+pub fn generic(wrapper: &str, inner: syn::Type) -> syn::Type {
+    path_type(false, &[], syn::Ident::new(wrapper, Span::call_site()), vec![inner])
+}
+
+/// A prelude or primitive type.
+fn plain(name: &str) -> syn::Type {
+    named(syn::Ident::new(name, Span::call_site()))
+}
+
+/// A type named by one identifier.
+fn named(name: syn::Ident) -> syn::Type {
+    path_type(false, &[], name, Vec::new())
+}
+
+/// `::module::…::Name<args>`.
+fn global(modules: &[&str], name: &str, args: Vec<syn::Type>) -> syn::Type {
+    path_type(true, modules, syn::Ident::new(name, Span::call_site()), args)
+}
+
+/// `[::]module::…::name<args>` as a type.
+fn path_type(leading_colon: bool, modules: &[&str], name: syn::Ident, args: Vec<syn::Type>) -> syn::Type {
+    let mut segments: syn::punctuated::Punctuated<syn::PathSegment, syn::Token![::]> =
+        modules.iter().map(|module| syn::PathSegment::from(syn::Ident::new(module, Span::call_site()))).collect();
+    let arguments = if args.is_empty() {
+        syn::PathArguments::None
+    } else {
+        syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+            colon2_token: None,
+            lt_token: Default::default(),
+            args: args.into_iter().map(syn::GenericArgument::Type).collect(),
+            gt_token: Default::default(),
+        })
+    };
+    segments.push(syn::PathSegment { ident: name, arguments });
+    let leading_colon = leading_colon.then(Default::default);
+    syn::Type::Path(syn::TypePath { attrs: Vec::new(), qself: None, path: syn::Path { leading_colon, segments } })
 }

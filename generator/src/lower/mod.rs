@@ -22,6 +22,7 @@ pub fn lower(spec: LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
     let LoadedSpec { document, path } = spec;
     let (api, diagnostics) = lower_document(&document, &path);
     drop(document);
+    crate::release_freed_memory();
     let diagnostics = crate::load::place_in_file(&path, diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
