@@ -125,21 +125,23 @@ fn main() -> ExitCode {
             let started = std::time::Instant::now();
             match specforge::generate(&options) {
                 Ok(generated) => {
-                    print_diagnostics(&generated.warnings);
                     let written = std::time::Instant::now();
-                    if let Err(error) = generated.write_into(&out) {
+                    let write_result = generated.write_into(&out);
+                    let write_time = written.elapsed();
+                    // The crates' text is on disk (or failed to get there): let it go before the warnings are
+                    // rendered, which reads the spec's text again.
+                    let specforge::Generated { models, client, warnings, timings: phase_timings, .. } = generated;
+                    let dir_names = [models.dir_name.clone(), client.dir_name.clone()];
+                    drop((models, client));
+                    print_diagnostics(&warnings);
+                    if let Err(error) = write_result {
                         eprintln!("error: cannot write into {}: {error}", out.display());
                         return ExitCode::from(1);
                     }
                     if timings {
-                        print_timings(&generated.timings, written.elapsed(), started.elapsed());
+                        print_timings(&phase_timings, write_time, started.elapsed());
                     }
-                    eprintln!(
-                        "wrote {} and {} into {}",
-                        generated.models.dir_name,
-                        generated.client.dir_name,
-                        out.display()
-                    );
+                    eprintln!("wrote {} and {} into {}", dir_names[0], dir_names[1], out.display());
                     ExitCode::SUCCESS
                 }
                 Err(failure) => {

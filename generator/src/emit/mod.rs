@@ -1,5 +1,7 @@
-//! Emit: IR → Rust source. Builds token streams with `quote`, then renders them with prettyplease, so the output
-//! is deterministic and needs no rustfmt. Emitting never fails on input: every decision was made in lowering.
+//! Emit: IR → Rust source. Builds syntax trees (items written with `quote` and parsed by syn; the bulk of a large
+//! API, its fields, types and descriptions, built as syn nodes directly) and renders them with prettyplease, so
+//! the output is deterministic and needs no rustfmt. Emitting never fails on input: every decision was made in
+//! lowering.
 
 mod client;
 mod models;
@@ -127,6 +129,9 @@ pub fn render_files(plans: &[&FilePlan<'_>]) -> Result<Vec<String>, String> {
     }
     by_batch.sort_unstable_by_key(|(taken, _)| *taken);
     let mut files = plans.iter().map(|plan| render(plan.header.clone()).map_err(|e| e.to_string())).collect::<Result<Vec<_>, _>>()?;
+    for (index, file) in files.iter_mut().enumerate() {
+        file.reserve(by_batch.iter().filter(|(taken, _)| batches[*taken].0 == index).map(|(_, text)| text.len()).sum());
+    }
     for (taken, text) in by_batch {
         files[batches[taken].0].push_str(&text);
     }
@@ -213,4 +218,18 @@ fn rustdoc_lines(doc: &str) -> Vec<String> {
             if in_fence { format!(" {}", line.trim_end()) } else { format!(" {trimmed}") }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_literals_keep_any_text() {
+        let lines = [" plain", " \"quoted\"", " ends with \"# and \"## inside", r" back\slash \n", " carriage\rreturn", " → ✓", ""];
+        for line in lines {
+            let syn::Lit::Str(literal) = doc_literal(line, proc_macro2::Span::call_site()) else { panic!("{line:?}: not a string") };
+            assert_eq!(literal.value(), line);
+        }
+    }
 }
