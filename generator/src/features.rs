@@ -6,6 +6,10 @@
 //! compiles when any feature whose operations (or unreferenced schemas) reach it is on. Reaching follows every type
 //! use, so a compiled item never names a type that is not compiled. Types that every feature reaches are never
 //! gated. All features are on by default.
+//!
+//! When there are several tags, the models crate also has `any-tag`, which every tag feature turns on: a type that
+//! every tag reaches is gated on it instead of on a list of all the tags (in APIs whose schemas reach each other,
+//! that is most types, and the list was most of the printed models).
 
 use std::collections::BTreeSet;
 
@@ -37,11 +41,19 @@ pub struct Feature {
     pub doc: String,
 }
 
+/// The models crate's feature that every tag feature turns on (when there are several tags).
+pub const ANY_TAG: &str = "any-tag";
+
 /// Which features compile which types and operations.
 #[derive(Debug, Clone)]
 pub struct FeaturePlan {
-    /// Every feature, tags first in order of first use, then `untagged` and `unreferenced-schemas` when needed.
+    /// Every feature, tags first in order of first use, then `untagged` and `unreferenced-schemas` when needed, and
+    /// last [`ANY_TAG`] when there are several tags.
     pub features: Vec<Feature>,
+    /// How many of `features` (the first ones) are tags.
+    tags: usize,
+    /// The index of [`ANY_TAG`] in `features`, when there is one.
+    any_tag: Option<usize>,
     /// Per type (by index): the features that compile it, or empty when it is always compiled.
     types: Vec<Vec<usize>>,
     /// Per operation (by index): the features that compile it.
@@ -104,8 +116,25 @@ impl FeaturePlan {
             mark(&edges, &mut reached, unreferenced, features.len() - 1);
         }
         let every = features.len();
-        let types = reached.into_iter().map(|set| if set.len() == every { Vec::new() } else { set.into_iter().collect() }).collect();
-        Some(FeaturePlan { features, types, operations })
+        let tags = tag_features.len();
+        let any_tag = (tags >= 2).then(|| {
+            features.push(Feature {
+                name: ANY_TAG.into(),
+                doc: "Turned on by every tag feature: the types that all tags use (not meant to be turned on alone).".into(),
+            });
+            features.len() - 1
+        });
+        let types = reached
+            .into_iter()
+            .map(|set| match any_tag {
+                _ if set.len() == every => Vec::new(),
+                Some(any_tag) if (0..tags).all(|tag| set.contains(&tag)) => {
+                    set.into_iter().filter(|&feature| feature >= tags).chain([any_tag]).collect()
+                }
+                _ => set.into_iter().collect(),
+            })
+            .collect();
+        Some(FeaturePlan { features, tags, any_tag, types, operations })
     }
 
     /// A crate-docs section listing the features and how to select some.
@@ -117,22 +146,33 @@ impl FeaturePlan {
         );
         doc.push_str(&self.features[0].name);
         doc.push_str("\"]`. The client crate passes its features on to the models crate.\n");
-        for feature in &self.features {
+        for feature in self.selectable() {
             doc.push_str(&format!("\n- `{}`: {}", feature.name, feature.doc));
         }
         doc
     }
 
-    /// The `[features]` table of a generated crate's manifest; `forward_to` names the crate (the models) that each
-    /// feature turns on too.
+    /// The `[features]` table of a generated crate's manifest: the models' (`forward_to` is `None`), where each tag
+    /// turns on [`ANY_TAG`], or the client's, where each feature turns on the same feature of `forward_to` (the
+    /// models crate).
     pub fn manifest_section(&self, forward_to: Option<&str>) -> String {
-        let quoted: Vec<String> = self.features.iter().map(|f| format!("\"{}\"", f.name)).collect();
+        let quoted: Vec<String> = self.selectable().map(|f| format!("\"{}\"", f.name)).collect();
         let mut toml = format!("\n[features]\ndefault = [{}]\n", quoted.join(", "));
-        for feature in &self.features {
-            let enables = forward_to.map(|krate| format!("\"{krate}/{}\"", feature.name)).unwrap_or_default();
+        for (index, feature) in self.features.iter().enumerate() {
+            let enables = match forward_to {
+                Some(_) if Some(index) == self.any_tag => continue, // the client has no types of its own to gate
+                Some(krate) => format!("\"{krate}/{}\"", feature.name),
+                None if index < self.tags && self.any_tag.is_some() => format!("\"{ANY_TAG}\""),
+                None => String::new(),
+            };
             toml.push_str(&format!("# {}\n{} = [{enables}]\n", feature.doc, feature.name));
         }
         toml
+    }
+
+    /// The features a user chooses from: all but [`ANY_TAG`].
+    fn selectable(&self) -> impl Iterator<Item = &Feature> {
+        self.features.iter().enumerate().filter(|&(index, _)| Some(index) != self.any_tag).map(|(_, feature)| feature)
     }
 
     /// The names of the features that compile type `index`; empty when it is always compiled.

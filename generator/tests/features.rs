@@ -24,12 +24,12 @@ fn types_compile_under_every_feature_that_reaches_them() {
     let api = lowered(&fixture("tagged.yaml"));
     let plan = FeaturePlan::new(&api, TagFeatures::Always).expect("a plan");
     let names: Vec<&str> = plan.features.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["tag-pets", "tag-pet-admin", "tag-stores", "untagged", "unreferenced-schemas"]);
+    assert_eq!(names, ["tag-pets", "tag-pet-admin", "tag-stores", "untagged", "unreferenced-schemas", "any-tag"]);
 
     let features_of = |name: &str| plan.type_features(type_index(&api, name));
     assert_eq!(features_of("Pet"), ["tag-pets", "tag-pet-admin"]);
     assert_eq!(features_of("PetReport"), ["tag-pets", "tag-pet-admin"]);
-    assert_eq!(features_of("Address"), ["tag-pets", "tag-pet-admin", "tag-stores"], "reached through Pet and Store");
+    assert_eq!(features_of("Address"), ["any-tag"], "every tag reaches it, through Pet and Store");
     assert_eq!(features_of("Store"), ["tag-stores"]);
     assert_eq!(features_of("Pong"), ["untagged", "unreferenced-schemas"]);
     assert_eq!(features_of("LegacyEnvelope"), ["unreferenced-schemas"]);
@@ -58,8 +58,9 @@ fn manifests_declare_the_features_on_by_default_and_the_client_forwards_them() {
     let client = &generated.client.files[Path::new("Cargo.toml")];
     let default = "default = [\"tag-pets\", \"tag-pet-admin\", \"tag-stores\", \"untagged\", \"unreferenced-schemas\"]";
     assert!(models.contains(default) && client.contains(default), "{models}\n{client}");
-    assert!(models.contains("\ntag-stores = []\n"), "{models}");
-    assert!(client.contains("\ntag-stores = [\"tagged-models/tag-stores\"]\n"), "{client}");
+    assert!(models.contains("\ntag-stores = [\"any-tag\"]\n") && models.contains("\nuntagged = []\n"), "{models}");
+    assert!(models.contains("\nany-tag = []\n"), "{models}");
+    assert!(client.contains("\ntag-stores = [\"tagged-models/tag-stores\"]\n") && !client.contains("any-tag"), "{client}");
     assert!(client.contains("tagged-models = { path = \"../tagged-models\", default-features = false }"), "{client}");
     let lib = &generated.models.files[Path::new("src/lib.rs")];
     let gate_of = |item: &str| {
@@ -68,6 +69,7 @@ fn manifests_declare_the_features_on_by_default_and_the_client_forwards_them() {
     };
     assert_eq!(gate_of("pub struct Store {").as_deref(), Some("#[cfg(feature = \"tag-stores\")]"));
     assert_eq!(gate_of("pub struct PetReport {").as_deref(), Some("#[cfg(any(feature = \"tag-pets\", feature = \"tag-pet-admin\"))]"));
+    assert_eq!(gate_of("pub struct Address {").as_deref(), Some("#[cfg(feature = \"any-tag\")]"));
     assert_eq!(gate_of("pub struct Error {"), None);
     assert!(lib.contains("# Cargo features"), "the crate docs list the features");
 }
