@@ -33,8 +33,6 @@ fn needs_placing(diagnostic: &Diagnostic) -> bool {
 pub struct Locator {
     text: String,
     is_json: bool,
-    /// Byte offsets of line starts.
-    line_starts: Vec<usize>,
     /// YAML: where each pointer prefix was found (byte offset of its key), or `None` if it was not.
     yaml_found: RefCell<HashMap<String, Option<usize>>>,
 }
@@ -42,8 +40,7 @@ pub struct Locator {
 impl Locator {
     /// Wraps the source text of a document; `is_json` selects the JSON scanner.
     pub fn new(text: String, is_json: bool) -> Self {
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
-        Self { text, is_json, line_starts, yaml_found: RefCell::new(HashMap::new()) }
+        Self { text, is_json, yaml_found: RefCell::new(HashMap::new()) }
     }
 
     /// Fills in the line of `diagnostic` from its pointer, unless it already has one.
@@ -68,11 +65,12 @@ impl Locator {
         } else {
             wanted.iter().filter_map(|p| Some((p.to_string(), self.yaml_offset(p)?))).collect()
         };
+        let lines = self.line_cols(offsets.values().copied().collect());
         diagnostics
             .into_iter()
             .map(|d| match offsets.get(&d.pointer) {
-                Some(&offset) if d.line_col.is_none() => {
-                    let (line, column) = self.line_col(offset);
+                Some(offset) if d.line_col.is_none() => {
+                    let (line, column) = lines[offset];
                     d.at_line(line, column)
                 }
                 _ => d,
@@ -87,14 +85,27 @@ impl Locator {
         } else {
             self.yaml_offset(pointer)
         };
-        offset.map(|at| self.line_col(at))
+        offset.map(|at| self.line_cols(vec![at])[&at])
     }
 
-    fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self.line_starts[line - 1];
-        let column = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
-        (line, column)
+    /// The 1-based line and column of each byte offset, counting the text's newlines once, up to the last offset.
+    fn line_cols(&self, mut offsets: Vec<usize>) -> HashMap<usize, (usize, usize)> {
+        offsets.sort_unstable();
+        let bytes = self.text.as_bytes();
+        let (mut line, mut line_start, mut counted) = (1, 0, 0);
+        offsets
+            .into_iter()
+            .map(|offset| {
+                let span = &bytes[counted..offset.min(bytes.len())];
+                line += memchr::memchr_iter(b'\n', span).count();
+                if let Some(last) = memchr::memrchr(b'\n', span) {
+                    line_start = counted + last + 1;
+                }
+                counted += span.len();
+                let column = self.text.get(line_start..offset).map_or(0, |s| s.chars().count()) + 1;
+                (offset, (line, column))
+            })
+            .collect()
     }
 
     /// YAML: finds each key of `pointer` after the previous one, reusing the offsets of prefixes already found.
@@ -134,6 +145,7 @@ fn find_key(text: &str, key: &str) -> Option<usize> {
 /// A single pass over JSON text that records the offset of each wanted pointer's key (or array element). Values
 /// that hold no wanted pointer are skipped without decoding their keys.
 struct JsonScan<'t, 'w> {
+    source: &'t str,
     text: &'t [u8],
     pos: usize,
     pointer: String,
@@ -150,7 +162,7 @@ impl<'t, 'w> JsonScan<'t, 'w> {
             .flat_map(|pointer| pointer.match_indices('/').map(|(at, _)| &pointer[..at]))
             .collect();
         let mut scan =
-            JsonScan { text: text.as_bytes(), pos: 0, pointer: String::from("#"), wanted, ancestors, found: HashMap::new() };
+            JsonScan { source: text, text: text.as_bytes(), pos: 0, pointer: String::from("#"), wanted, ancestors, found: HashMap::new() };
         scan.value();
         scan.found
     }
@@ -164,32 +176,16 @@ impl<'t, 'w> JsonScan<'t, 'w> {
         }
     }
 
-    /// Moves past one value without looking inside it.
+    /// Moves past one value without looking inside it, with serde_json's fast skipping (the text already parsed as
+    /// JSON, so it cannot fail; if it did, the scan would stop there and place nothing after it).
     fn skip_value(&mut self) {
         self.skip_whitespace();
-        let mut depth = 0usize;
-        while let Some(byte) = self.peek() {
-            match byte {
-                b'"' => {
-                    self.skip_string();
-                    if depth == 0 {
-                        return;
-                    }
-                    continue;
-                }
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' if depth <= 1 => {
-                    if depth == 1 {
-                        self.pos += 1;
-                    }
-                    return;
-                }
-                b'}' | b']' => depth -= 1,
-                b',' if depth == 0 => return,
-                _ => {}
-            }
-            self.pos += 1;
-        }
+        let rest = &self.source[self.pos..];
+        let mut deserializer = serde_json::Deserializer::from_str(rest);
+        self.pos = match <&serde_json::value::RawValue as serde::Deserialize>::deserialize(&mut deserializer) {
+            Ok(raw) => self.pos + (raw.get().as_ptr() as usize - rest.as_ptr() as usize) + raw.get().len(),
+            Err(_) => self.text.len(),
+        };
     }
 
     fn peek(&self) -> Option<u8> {
