@@ -20,7 +20,7 @@ const INTEGER_ENUM_SUPPORT: &str = include_str!("../../../templates/models/suppo
 pub fn support_source(api: &Api) -> Option<String> {
     let uses = |wanted: fn(&TypeKind) -> bool| api.types.iter().any(|def| wanted(&def.kind));
     let sections = [
-        (uses(|kind| matches!(kind, TypeKind::ConstrainedString(_) | TypeKind::BoundedMap(_))), CONSTRAINTS_SUPPORT),
+        (api.has_constrained_types(), CONSTRAINTS_SUPPORT),
         (uses(|kind| matches!(kind, TypeKind::Enum(Enum { repr: EnumRepr::String, .. }))), STRING_ENUM_SUPPORT),
         (uses(|kind| matches!(kind, TypeKind::Enum(Enum { repr: EnumRepr::Integer, .. }))), INTEGER_ENUM_SUPPORT),
     ];

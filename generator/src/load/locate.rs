@@ -145,8 +145,7 @@ fn find_key(text: &str, key: &str) -> Option<usize> {
 /// A single pass over JSON text that records the offset of each wanted pointer's key (or array element). Values
 /// that hold no wanted pointer are skipped without decoding their keys.
 struct JsonScan<'t, 'w> {
-    source: &'t str,
-    text: &'t [u8],
+    text: &'t str,
     pos: usize,
     pointer: String,
     wanted: &'w HashSet<&'w str>,
@@ -162,7 +161,7 @@ impl<'t, 'w> JsonScan<'t, 'w> {
             .flat_map(|pointer| pointer.match_indices('/').map(|(at, _)| &pointer[..at]))
             .collect();
         let mut scan =
-            JsonScan { source: text, text: text.as_bytes(), pos: 0, pointer: String::from("#"), wanted, ancestors, found: HashMap::new() };
+            JsonScan { text, pos: 0, pointer: String::from("#"), wanted, ancestors, found: HashMap::new() };
         scan.value();
         scan.found
     }
@@ -180,7 +179,7 @@ impl<'t, 'w> JsonScan<'t, 'w> {
     /// JSON, so it cannot fail; if it did, the scan would stop there and place nothing after it).
     fn skip_value(&mut self) {
         self.skip_whitespace();
-        let rest = &self.source[self.pos..];
+        let rest = &self.text[self.pos..];
         let mut deserializer = serde_json::Deserializer::from_str(rest);
         self.pos = match <&serde_json::value::RawValue as serde::Deserialize>::deserialize(&mut deserializer) {
             Ok(raw) => self.pos + (raw.get().as_ptr() as usize - rest.as_ptr() as usize) + raw.get().len(),
@@ -189,7 +188,7 @@ impl<'t, 'w> JsonScan<'t, 'w> {
     }
 
     fn peek(&self) -> Option<u8> {
-        self.text.get(self.pos).copied()
+        self.text.as_bytes().get(self.pos).copied()
     }
 
     fn skip_whitespace(&mut self) {
@@ -278,8 +277,9 @@ impl<'t, 'w> JsonScan<'t, 'w> {
         }
     }
 
-    /// Moves past a string starting at its opening quote.
-    fn skip_string(&mut self) {
+    /// Scans a string starting at its opening quote and returns its decoded text.
+    fn string(&mut self) -> String {
+        let start = self.pos;
         self.pos += 1;
         let mut escaped = false;
         while let Some(byte) = self.peek() {
@@ -290,13 +290,7 @@ impl<'t, 'w> JsonScan<'t, 'w> {
                 _ => escaped = false,
             }
         }
-    }
-
-    /// Scans a string starting at its opening quote and returns its decoded text.
-    fn string(&mut self) -> String {
-        let start = self.pos;
-        self.skip_string();
-        let raw = &self.text[start..self.pos];
+        let raw = &self.text.as_bytes()[start..self.pos];
         // Most keys have no escapes: take their text as it is instead of decoding.
         match raw.strip_prefix(b"\"").and_then(|r| r.strip_suffix(b"\"")) {
             Some(inner) if !inner.contains(&b'\\') => String::from_utf8_lossy(inner).into_owned(),
