@@ -50,8 +50,8 @@ fn bench(c: &mut Criterion) {
         }
         let text = std::fs::read_to_string(&path).expect("spec is readable");
         group.bench_function("parse_json", |b| b.iter(|| serde_norway_or_json(&path, &text)));
-        group.bench_function("load", |b| b.iter(|| specforge::load::load(&path, &overlays).map_err(|_| ()).expect("loads")));
-        let spec = specforge::load::load(&path, &overlays).map_err(|_| ()).expect("loads");
+        group.bench_function("load", |b| b.iter(|| specforge::load::load(&path, &overlays, &[]).map_err(|_| ()).expect("loads")));
+        let spec = specforge::load::load(&path, &overlays, &[]).map_err(|_| ()).expect("loads");
         // Lowering consumes the loaded spec (it drops the document early); each run gets a copy, made untimed.
         group.bench_function("lower", |b| b.iter_batched(|| spec.clone(), specforge::lower::lower, BatchSize::LargeInput));
         let api = specforge::lower::lower(spec).0.expect("lowers");

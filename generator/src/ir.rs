@@ -404,8 +404,8 @@ pub enum Method {
 pub struct Operation {
     /// Rust method name (`snake_case`).
     pub method_name: String,
-    /// Prefix for the operation's own types (`CreateConnector` → `CreateConnectorResponse`).
-    pub type_prefix: String,
+    /// Names of the operation's own types in the client crate, claimed there like every other name.
+    pub type_names: OperationTypeNames,
     /// `operationId`, or the one synthesized from method and path.
     pub operation_id: String,
     /// HTTP method.
@@ -443,9 +443,23 @@ impl Operation {
     }
 }
 
+/// The names of an operation's own types (`CreateConnectorResponse`, …), each used only when the operation needs
+/// that type.
+#[derive(Debug, Clone)]
+pub struct OperationTypeNames {
+    /// The enum of its successes, when it has several.
+    pub response: String,
+    /// The enum of its documented error responses.
+    pub error: String,
+    /// The struct of its optional parameters.
+    pub params: String,
+}
+
 /// How an operation's results are paged, from the `x-pagination` extension.
 #[derive(Debug, Clone)]
 pub struct Pagination {
+    /// Rust name of the method that walks the pages (`list_items_pages`).
+    pub method_name: String,
     /// Page numbers or cursors.
     pub style: PageStyle,
     /// The optional query parameter that selects the page, by index into [`Operation::params`].
@@ -590,8 +604,10 @@ pub struct ResponseBody {
 pub struct SecurityScheme {
     /// Name in the spec.
     pub spec_name: String,
-    /// Rust name of the setter's stem (`bearer_auth` → `with_bearer_auth`).
+    /// Rust name of the setter's stem (`bearer_auth` → `with_bearer_auth`) and of the credentials' field.
     pub name: String,
+    /// Rust name of its variant in the client's private `Scheme` enum.
+    pub variant: String,
     /// What credentials it takes and how they are sent.
     pub kind: SchemeKind,
     /// Rustdoc text.

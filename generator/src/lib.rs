@@ -42,12 +42,15 @@ pub struct Options {
     pub name: Option<String>,
     /// Whether the crates get one Cargo feature per tag (by default only for large APIs).
     pub tag_features: TagFeatures,
+    /// Local copies of remote documents that `$ref`s name: (URL of the document, file). specforge never fetches
+    /// anything over the network.
+    pub ref_map: Vec<(String, PathBuf)>,
 }
 
 impl Options {
     /// Options for `spec` with no overlays, the default name and tag features only for large APIs.
     pub fn new(spec: impl Into<PathBuf>) -> Self {
-        Self { spec: spec.into(), overlays: Vec::new(), name: None, tag_features: TagFeatures::Auto }
+        Self { spec: spec.into(), overlays: Vec::new(), name: None, tag_features: TagFeatures::Auto, ref_map: Vec::new() }
     }
 }
 
@@ -142,7 +145,7 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timing
             .stack_size(PIPELINE_STACK_BYTES)
             .spawn_scoped(scope, || {
                 let started = Instant::now();
-                let spec = load::load(&options.spec, &options.overlays).map_err(|diagnostics| Failure { diagnostics })?;
+                let spec = load::load(&options.spec, &options.overlays, &options.ref_map).map_err(|diagnostics| Failure { diagnostics })?;
                 release_freed_memory();
                 let loaded = Instant::now();
                 let (api, diagnostics) = lower::lower(spec);

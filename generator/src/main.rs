@@ -42,6 +42,9 @@ enum Command {
         /// APIs (100+ operations under 2+ tags).
         #[arg(long, value_enum, default_value_t = TagFeaturesArg::Auto)]
         tag_features: TagFeaturesArg,
+        /// A local copy of a remote document that `$ref`s name, as `URL=FILE` (repeatable); nothing is fetched.
+        #[arg(long = "ref-map", value_name = "URL=FILE", value_parser = parse_ref_map)]
+        ref_map: Vec<(String, PathBuf)>,
         /// Print how long each phase took and the peak memory used.
         #[arg(long)]
         timings: bool,
@@ -53,6 +56,9 @@ enum Command {
         /// OpenAPI Overlay 1.0 documents to apply first, in order.
         #[arg(long = "overlay")]
         overlays: Vec<PathBuf>,
+        /// A local copy of a remote document that `$ref`s name, as `URL=FILE` (repeatable); nothing is fetched.
+        #[arg(long = "ref-map", value_name = "URL=FILE", value_parser = parse_ref_map)]
+        ref_map: Vec<(String, PathBuf)>,
     },
     /// Print the spec with its overlays applied, as JSON (for validators and mock servers).
     Merge {
@@ -62,6 +68,14 @@ enum Command {
         #[arg(long = "overlay")]
         overlays: Vec<PathBuf>,
     },
+}
+
+/// `--ref-map URL=FILE`.
+fn parse_ref_map(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((url, file)) if !url.is_empty() && !file.is_empty() => Ok((url.to_string(), PathBuf::from(file))),
+        _ => Err(format!("expected URL=FILE, got {text:?}")),
+    }
 }
 
 /// `--tag-features`: [`specforge::TagFeatures`] on the command line.
@@ -120,8 +134,8 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Generate { spec, out, name, overlays, tag_features, timings } => {
-            let options = Options { overlays, name, tag_features: tag_features.into(), ..Options::new(spec) };
+        Command::Generate { spec, out, name, overlays, tag_features, ref_map, timings } => {
+            let options = Options { overlays, name, tag_features: tag_features.into(), ref_map, ..Options::new(spec) };
             let started = std::time::Instant::now();
             match specforge::generate(&options) {
                 Ok(generated) => {
@@ -150,8 +164,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { spec, overlays } => {
-            let diagnostics = specforge::check(&Options { overlays, ..Options::new(spec) });
+        Command::Check { spec, overlays, ref_map } => {
+            let diagnostics = specforge::check(&Options { overlays, ref_map, ..Options::new(spec) });
             print_diagnostics(&diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             let warnings = diagnostics.len() - errors;

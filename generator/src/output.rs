@@ -24,11 +24,62 @@ pub struct CrateFiles {
 }
 
 impl CrateFiles {
-    /// Writes the crate to `out_dir/dir_name` atomically: the files go to a temporary directory beside it, which
-    /// then replaces any previous version, so a failure never leaves a half-written crate.
+    /// Writes the crate to `out_dir/dir_name` without ever leaving it half-written, and without touching files
+    /// specforge does not produce (examples, tests, a license you added):
+    /// - a new crate is written to a temporary directory beside it, which is then renamed into place;
+    /// - in an existing crate, the new files are staged first; then each directory specforge owns (`src/`) is
+    ///   swapped whole for its new version and each top-level file it owns (`Cargo.toml`, `README.md`) is renamed
+    ///   over the old one.
     pub fn write_into(&self, out_dir: &Path) -> io::Result<()> {
         std::fs::create_dir_all(out_dir)?;
-        let staging = tempfile::Builder::new().prefix(&format!(".{}-", self.dir_name)).tempdir_in(out_dir)?;
+        let target = out_dir.join(&self.dir_name);
+        if !target.exists() {
+            let staging = self.stage(out_dir)?;
+            return std::fs::rename(staging.keep(), &target);
+        }
+        let staging = self.stage(&target)?;
+        for entry in self.owned_entries() {
+            let (new, old) = (staging.path().join(&entry), target.join(&entry));
+            if new.is_dir() && old.is_dir() {
+                // Swapped by two renames; the old version goes into the staging directory, removed below.
+                std::fs::rename(&old, staging.path().join(".replaced"))?;
+            }
+            std::fs::rename(&new, &old)?;
+            if staging.path().join(".replaced").exists() {
+                std::fs::remove_dir_all(staging.path().join(".replaced"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The paths under `out_dir/dir_name` that differ from these files: changed or missing files, and files in the
+    /// directories specforge owns that it no longer produces. Empty when the crate on disk is up to date.
+    pub fn stale_files(&self, out_dir: &Path) -> Vec<PathBuf> {
+        let dir = out_dir.join(&self.dir_name);
+        let mut stale: Vec<PathBuf> = self
+            .files
+            .iter()
+            .filter(|(relative, contents)| std::fs::read_to_string(dir.join(relative)).ok().as_deref() != Some(contents.as_str()))
+            .map(|(relative, _)| dir.join(relative))
+            .collect();
+        for entry in self.owned_entries() {
+            for file in files_under(&dir.join(&entry)) {
+                if file.strip_prefix(&dir).is_ok_and(|relative| !self.files.contains_key(relative)) {
+                    stale.push(file);
+                }
+            }
+        }
+        stale
+    }
+
+    /// The first component of every produced path: the top-level files and the directories specforge owns.
+    fn owned_entries(&self) -> std::collections::BTreeSet<PathBuf> {
+        self.files.keys().filter_map(|relative| relative.components().next()).map(|first| PathBuf::from(first.as_os_str())).collect()
+    }
+
+    /// Writes every file into a new temporary directory inside `parent`.
+    fn stage(&self, parent: &Path) -> io::Result<tempfile::TempDir> {
+        let staging = tempfile::Builder::new().prefix(&format!(".{}-", self.dir_name)).tempdir_in(parent)?;
         for (relative, contents) in &self.files {
             let path = staging.path().join(relative);
             if let Some(parent) = path.parent() {
@@ -36,12 +87,20 @@ impl CrateFiles {
             }
             std::fs::write(path, contents)?;
         }
-        let target = out_dir.join(&self.dir_name);
-        if target.exists() {
-            std::fs::remove_dir_all(&target)?;
-        }
-        std::fs::rename(staging.keep(), &target)
+        Ok(staging)
     }
+}
+
+/// Every file below `dir` (none if it does not exist).
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .flatten()
+        .flat_map(|entry| {
+            let path = entry.path();
+            if path.is_dir() { files_under(&path) } else { vec![path] }
+        })
+        .collect()
 }
 
 /// Fills `{{key}}` placeholders.
@@ -121,4 +180,36 @@ pub fn client_crate(api: &Api, name: &str, lib_rs: String, features: Option<&Fea
     files.insert(PathBuf::from("src/lib.rs"), lib_rs);
     files.insert(PathBuf::from("src/runtime.rs"), CLIENT_RUNTIME.to_string());
     CrateFiles { dir_name: crate_name, files }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn krate(lib: &str) -> CrateFiles {
+        let files = [("Cargo.toml", "[package]\n"), ("README.md", "# demo\n"), ("src/lib.rs", lib)];
+        CrateFiles { dir_name: "demo-models".into(), files: files.iter().map(|(p, c)| (PathBuf::from(p), c.to_string())).collect() }
+    }
+
+    #[test]
+    fn writing_into_an_existing_crate_keeps_hand_written_files_and_replaces_produced_ones() {
+        let out = tempfile::tempdir().unwrap();
+        krate("// one\n").write_into(out.path()).unwrap();
+        let dir = out.path().join("demo-models");
+        std::fs::create_dir_all(dir.join("examples")).unwrap();
+        std::fs::write(dir.join("examples/use_it.rs"), "fn main() {}\n").unwrap();
+        std::fs::write(dir.join("LICENSE"), "mine\n").unwrap();
+        std::fs::write(dir.join("src/old_module.rs"), "// no longer produced\n").unwrap();
+        let next = krate("// two\n");
+        assert_eq!(next.stale_files(out.path()), vec![dir.join("src/lib.rs"), dir.join("src/old_module.rs")]);
+
+        next.write_into(out.path()).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.join("src/lib.rs")).unwrap(), "// two\n");
+        assert!(!dir.join("src/old_module.rs").exists());
+        assert_eq!(std::fs::read_to_string(dir.join("examples/use_it.rs")).unwrap(), "fn main() {}\n");
+        assert_eq!(std::fs::read_to_string(dir.join("LICENSE")).unwrap(), "mine\n");
+        assert!(next.stale_files(out.path()).is_empty());
+        let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+        assert!(leftovers.is_empty(), "staging directories left behind: {leftovers:?}");
+    }
 }

@@ -51,14 +51,17 @@ impl Renderer {
                 Report::new(report)
             }
         };
+        // Rendering is presentation only: should miette fail or panic on some input, the plain form still says it all.
         let mut out = String::new();
-        if self.handler.render_report(&mut out, report.as_ref()).is_err() {
-            return diagnostic.to_string();
+        let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handler.render_report(&mut out, report.as_ref())));
+        match rendered {
+            Ok(Ok(())) => out,
+            _ => diagnostic.to_string(),
         }
-        out
     }
 
-    /// The source line of `file` at `line` with the label from `column` to the end of the key there.
+    /// The source line of `file` at `line` with the label from `column` to the end of the key there. A long line
+    /// (minified JSON is one line) is cut to a window around the column, marked with `…` on the cut sides.
     fn source_line(&mut self, file: &Path, line: usize, column: usize) -> Option<LineSource> {
         let source = self
             .files
@@ -71,12 +74,41 @@ impl Renderer {
             .as_ref()?;
         let start = *source.line_starts.get(line.checked_sub(1)?)?;
         let end = source.line_starts.get(line).map_or(source.text.len(), |next| next - 1);
-        let text = source.text.get(start..end)?.trim_end_matches('\r').to_string();
-        let from = text.char_indices().nth(column.saturating_sub(1)).map_or(text.len(), |(at, _)| at);
+        let whole = source.text.get(start..end)?.trim_end_matches('\r');
+        let (text, from) = window(whole, column.saturating_sub(1));
         let key_length = text[from..].find(':').map_or(text.len() - from, |colon| text[from..from + colon].trim_end().len()).max(1);
         let label = SourceSpan::from((from, key_length.min(text.len().saturating_sub(from)).max(usize::from(text.len() > from))));
-        Some(LineSource { name: file.display().to_string(), text, line: line - 1, column: column - 1, label })
+        Some(LineSource { name: file.display().to_string(), text, line: line - 1, column: column.saturating_sub(1), label })
     }
+}
+
+/// Characters of a source line shown before the spot when the line is too long to show whole.
+const WINDOW_BEFORE: usize = 40;
+/// Characters shown from the spot on.
+const WINDOW_AFTER: usize = 80;
+
+/// The part of `line` to show for the spot at character `column`, and the byte offset of the spot in it. Short
+/// lines are shown whole; a longer one is cut to a window around the spot, with `…` where it was cut.
+fn window(line: &str, column: usize) -> (String, usize) {
+    let chars = line.chars().count();
+    let column = column.min(chars);
+    if chars <= WINDOW_BEFORE + WINDOW_AFTER {
+        let from = line.char_indices().nth(column).map_or(line.len(), |(at, _)| at);
+        return (line.to_string(), from);
+    }
+    let first = column.saturating_sub(WINDOW_BEFORE);
+    let last = (column + WINDOW_AFTER).min(chars);
+    let byte = |index: usize| line.char_indices().nth(index).map_or(line.len(), |(at, _)| at);
+    let mut text = String::new();
+    if first > 0 {
+        text.push('…');
+    }
+    let from = text.len() + byte(column) - byte(first);
+    text.push_str(&line[byte(first)..byte(last)]);
+    if last < chars {
+        text.push('…');
+    }
+    (text, from)
 }
 
 /// One line of a source file, standing in for the whole file.
@@ -116,6 +148,32 @@ mod tests {
         assert!(!text.contains('\u{1b}'), "plain output has no escape codes: {text}");
         let colored = Renderer::new(true).render(&diagnostic);
         assert!(colored.contains('\u{1b}'), "{colored}");
+    }
+
+    #[test]
+    fn a_spot_far_along_a_minified_line_is_shown_in_a_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("api.json");
+        let padding = "x".repeat(100_000);
+        std::fs::write(&file, format!("{{\"openapi\":\"3.0.3\",\"info\":{{\"description\":\"{padding}\",\"title\":\"T\"}}}}")).unwrap();
+        let column = 100_050;
+        let diagnostic = Diagnostic::warning(&file, "#/info/title", "odd title").at_line(1, column);
+        for color in [false, true] {
+            let text = Renderer::new(color).render(&diagnostic);
+            assert!(text.contains(&format!("api.json:1:{column}")), "{text}");
+            assert!(text.contains("…") && text.contains("\"title\""), "{text}");
+            assert!(text.len() < 2_000, "the whole line was printed: {} bytes", text.len());
+        }
+    }
+
+    #[test]
+    fn windows_keep_short_lines_whole_and_cut_long_ones_on_char_boundaries() {
+        assert_eq!(window("  get: 1", 2), ("  get: 1".to_string(), 2));
+        let long = "é".repeat(500);
+        let (text, from) = window(&long, 250);
+        assert!(text.starts_with('…') && text.ends_with('…'));
+        assert_eq!(&text[from..from + 'é'.len_utf8()], "é");
+        assert_eq!(text.chars().count(), WINDOW_BEFORE + WINDOW_AFTER + 2);
     }
 
     #[test]

@@ -20,7 +20,6 @@ mod compile_times;
 mod corpus;
 mod synthetic;
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -92,62 +91,54 @@ fn regenerate(check: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Brings `out/<crate>` in line with `krate`: the files specforge produces (`Cargo.toml`, `README.md` and `src/`).
-/// Hand-written files beside them (examples, tests) are left alone. Returns the paths that differ(ed).
+/// Brings `out/<crate>` in line with `krate` through the library's one writer (which leaves hand-written files
+/// beside the produced ones alone), or with `check` only lists what differs. Returns the paths that differ(ed).
 fn sync_crate(out: &Path, krate: &CrateFiles, check: bool) -> Result<Vec<PathBuf>, String> {
-    let dir = out.join(&krate.dir_name);
-    let mut changed = Vec::new();
-    for (relative, contents) in &krate.files {
-        let path = dir.join(relative);
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(contents.as_str()) {
-            continue;
-        }
-        changed.push(path.clone());
-        if !check {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-            }
-            std::fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
+    let stale = krate.stale_files(out);
+    if !check && !stale.is_empty() {
+        krate.write_into(out).map_err(|e| format!("{}: {e}", out.join(&krate.dir_name).display()))?;
     }
-    let expected: BTreeSet<PathBuf> = krate.files.keys().map(|p| dir.join(p)).collect();
-    for leftover in files_under(&dir.join("src")).into_iter().filter(|p| !expected.contains(p)) {
-        changed.push(leftover.clone());
-        if !check {
-            std::fs::remove_file(&leftover).map_err(|e| format!("{}: {e}", leftover.display()))?;
-        }
-    }
-    Ok(changed)
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    entries
-        .flatten()
-        .flat_map(|entry| {
-            let path = entry.path();
-            if path.is_dir() { files_under(&path) } else { vec![path] }
-        })
-        .collect()
+    Ok(stale)
 }
 
 /// Runs a command from the project root, failing with its name if it fails.
 pub(crate) fn run(program: &str, args: &[&str]) -> Result<(), String> {
-    eprintln!("$ {program} {}", args.join(" "));
+    run_with_env(program, args, &[])
+}
+
+/// [`run`] with extra environment variables.
+pub(crate) fn run_with_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let shown_env: String = env.iter().map(|(key, value)| format!("{key}={value:?} ")).collect();
+    eprintln!("$ {shown_env}{program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(project_root())
         .status()
         .map_err(|e| format!("cannot run {program}: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("`{program} {}` failed ({status})", args.join(" "))) }
 }
 
-/// The whole suite: tools, freshness of `generated/`, every test, and clippy with warnings denied.
+/// The whole suite: tools, freshness of `generated/`, every test, clippy with warnings denied, and the generated
+/// crates' docs with warnings denied.
 fn test() -> Result<(), String> {
     let root = project_root();
     run("bash", &[&root.join("tests/setup.sh").to_string_lossy()])?;
     regenerate(true)?;
     run("cargo", &["test", "--workspace", "--locked"])?;
     run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
+    // The generated crates document cleanly, as docs.rs would build them.
+    let mut doc_args = vec!["doc".to_string(), "--no-deps".into(), "--locked".into()];
+    for krate in files_in(&root.join("generated")) {
+        doc_args.extend(["-p".to_string(), krate]);
+    }
+    run_with_env("cargo", &doc_args.iter().map(String::as_str).collect::<Vec<_>>(), &[("RUSTDOCFLAGS", "-D warnings")])?;
     Ok(())
+}
+
+/// The names of the entries of `dir`, sorted.
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
 }

@@ -113,7 +113,7 @@ impl Client {
     }
     /// Uses HTTP Basic credentials (security scheme `BasicAuth`) for the operations that accept it.
     ///
-    /// Basic authentication header of the form Basic <encoded-value>, where <encoded-value> is the base64-encoded string username:password.
+    /// Basic authentication header of the form Basic \<encoded-value>, where \<encoded-value> is the base64-encoded string username:password.
     pub fn with_basic_auth(
         mut self,
         username: impl Into<String>,

@@ -1,7 +1,7 @@
 //! The client crate: a `Client` with one async method per operation, per-operation response and error enums, and
 //! credentials for the API's security schemes. Request plumbing lives in the hand-written runtime module.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::types::TypeScope;
@@ -107,13 +107,13 @@ fn credentials(api: &Api) -> TokenStream {
         };
         quote! { #name: Option<#ty>, }
     });
-    let variants = api.security_schemes.iter().map(|s| scheme_variant(&s.name));
+    let variants = api.security_schemes.iter().map(|s| ident(&s.variant));
     let has_arms = api.security_schemes.iter().map(|s| {
-        let (name, variant) = (ident(&s.name), scheme_variant(&s.name));
+        let (name, variant) = (ident(&s.name), ident(&s.variant));
         quote! { Scheme::#variant => self.#name.is_some(), }
     });
     let apply_arms = api.security_schemes.iter().map(|s| {
-        let (name, variant) = (ident(&s.name), scheme_variant(&s.name));
+        let (name, variant) = (ident(&s.name), ident(&s.variant));
         let apply = match &s.kind {
             SchemeKind::Bearer => quote! { request.bearer_auth(secret.expose()) },
             SchemeKind::Basic => quote! { request.basic_auth(&secret.username, Some(secret.password.expose())) },
@@ -195,10 +195,6 @@ fn server_items(server: &Server) -> TokenStream {
             #template.to_string() #(#replaces)*
         }
     }
-}
-
-fn scheme_variant(name: &str) -> Ident {
-    ident(&crate::naming::type_name(name))
 }
 
 fn client_struct(api: &Api) -> TokenStream {
@@ -327,14 +323,14 @@ fn op_types(scope: TypeScope<'_>, op: &Operation) -> OpTypes {
         [] => quote! { () },
         [only] => body_type(scope, only),
         _ => {
-            let name = format_ident!("{}Response", op.type_prefix);
+            let name = ident(&op.type_names.response);
             quote! { #name }
         }
     };
     let error = if error_responses(op).is_empty() {
         quote! { ::std::convert::Infallible }
     } else {
-        let name = format_ident!("{}Error", op.type_prefix);
+        let name = ident(&op.type_names.error);
         quote! { #name }
     };
     OpTypes { success, error }
@@ -381,8 +377,8 @@ fn operation_types(scope: TypeScope<'_>, op: &Operation) -> TokenStream {
             }
         }
     };
-    let status_enum = |suffix: &str, what: &str, responses: &[&Response]| {
-        let name = format_ident!("{}{suffix}", op.type_prefix);
+    let status_enum = |name: &str, what: &str, responses: &[&Response]| {
+        let name = ident(name);
         let doc = format!(" {what} [`Client::{}`].", bare(&op.method_name));
         let variants = responses.iter().map(|r| variant(r));
         quote! {
@@ -392,13 +388,13 @@ fn operation_types(scope: TypeScope<'_>, op: &Operation) -> TokenStream {
         }
     };
     let successes = success_responses(op);
-    let success_enum = (successes.len() > 1).then(|| status_enum("Response", "The successful responses of", &successes));
+    let success_enum = (successes.len() > 1).then(|| status_enum(&op.type_names.response, "The successful responses of", &successes));
     let errors = error_responses(op);
     let error_enum = (!errors.is_empty())
-        .then(|| status_enum("Error", "The documented error responses (see [`ApiError`] for status and headers) of", &errors));
+        .then(|| status_enum(&op.type_names.error, "The documented error responses (see [`ApiError`] for status and headers) of", &errors));
     let params = optional_params(op);
     let params_struct = (!params.is_empty()).then(|| {
-        let name = format_ident!("{}Params", op.type_prefix);
+        let name = ident(&op.type_names.params);
         let doc = format!(" Optional parameters of [`Client::{}`].", bare(&op.method_name));
         let fields = params.iter().map(|p| {
             let field = ident(&p.name);
@@ -470,7 +466,7 @@ fn method_args(scope: TypeScope<'_>, op: &Operation, lifetime: Option<&TokenStre
         .collect();
     if !optional_params(op).is_empty() {
         // Never borrowed beyond the call: the pages helper clones them.
-        let params_type = format_ident!("{}Params", op.type_prefix);
+        let params_type = ident(&op.type_names.params);
         args.push(quote! { params: &#params_type });
     }
     if let Some(body) = &op.body {
@@ -495,7 +491,7 @@ fn pages_method(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
     let lifetime = quote! { 'a };
     let args = method_args(scope, op, Some(&lifetime));
     let method = ident(&op.method_name);
-    let pages = format_ident!("{}_pages", bare(&op.method_name));
+    let pages = ident(&pagination.method_name);
     let param = &op.params[pagination.param];
     let param_field = ident(&param.name);
     let param_ty = scope.tokens(&param.ty);
@@ -596,7 +592,7 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
     });
     let authorize = (!op.security.is_empty() && !api.security_schemes.is_empty()).then(|| {
         let alternatives = op.security.iter().map(|all| {
-            let schemes = all.iter().map(|index| scheme_variant(&api.security_schemes[*index].name));
+            let schemes = all.iter().map(|index| ident(&api.security_schemes[*index].variant));
             quote! { &[#(Scheme::#schemes),*] }
         });
         quote! { let request = self.authorize(request, &[#(#alternatives),*]); }
@@ -780,14 +776,13 @@ fn cookie_statement(op: &Operation) -> Option<TokenStream> {
 fn response_arms(op: &Operation, error: &TokenStream) -> Vec<TokenStream> {
     let successes = success_responses(op);
     let several_successes = successes.len() > 1;
-    let prefix = &op.type_prefix;
     let arm_body = |response: &Response| -> TokenStream {
         let decode = decode_expr(response, error);
         let variant = ident(&response.variant);
         let has_body = response.body.is_some();
         if response.status.is_success() {
             if several_successes {
-                let enum_name = format_ident!("{prefix}Response");
+                let enum_name = ident(&op.type_names.response);
                 if has_body {
                     quote! { Ok(#enum_name::#variant(#decode)) }
                 } else {
@@ -797,7 +792,7 @@ fn response_arms(op: &Operation, error: &TokenStream) -> Vec<TokenStream> {
                 quote! { Ok(#decode) }
             }
         } else {
-            let enum_name = format_ident!("{prefix}Error");
+            let enum_name = ident(&op.type_names.error);
             if has_body {
                 quote! {{
                     let body = #decode;

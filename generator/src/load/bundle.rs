@@ -23,9 +23,11 @@ const MAX_HOISTED: usize = 100_000;
 /// How many `$ref`s one pointer may pass through.
 const MAX_LOOKUP_HOPS: usize = 32;
 
-/// Rewrites the references of `document` (read from `path`) as described in the module docs.
-pub fn bundle(document: &mut Value, path: &Path) -> Result<(), Vec<Diagnostic>> {
-    let mut bundler = Bundler { root_path: path.to_path_buf(), files: HashMap::new(), hoisted: HashMap::new() };
+/// Rewrites the references of `document` (read from `path`) as described in the module docs. `ref_map` lists local
+/// copies of remote documents (`https://…` → file): remote references are never fetched.
+pub fn bundle(document: &mut Value, path: &Path, ref_map: &[(String, PathBuf)]) -> Result<(), Vec<Diagnostic>> {
+    let mut bundler =
+        Bundler { root_path: path.to_path_buf(), files: HashMap::new(), hoisted: HashMap::new(), ref_map: ref_map.to_vec() };
     let mut errors = Vec::new();
     let mut hoisted = 0;
     // Each pass rewrites every foreign reference found; copied parts may bring new ones, handled by the next pass.
@@ -43,7 +45,7 @@ pub fn bundle(document: &mut Value, path: &Path) -> Result<(), Vec<Diagnostic>> 
             match bundler.hoist(document, &site, &reference) {
                 Ok(new_ref) => set_ref(document, &site, new_ref),
                 Err(message) => {
-                    errors.push(Diagnostic::error(path, site.clone(), message));
+                    errors.push(Diagnostic::error(path, site.clone(), format!("`$ref: {reference}` {message}")));
                     // Drop the broken reference so the walk moves on; the errors stop generation anyway.
                     if let Some(Value::Object(map)) = document.pointer_mut(site.trim_start_matches('#')) {
                         map.remove("$ref");
@@ -59,6 +61,8 @@ struct Bundler {
     files: HashMap<PathBuf, Value>,
     /// (file, pointer) → the component reference it was copied to.
     hoisted: HashMap<(PathBuf, String), String>,
+    /// Remote document URL → local copy.
+    ref_map: Vec<(String, PathBuf)>,
 }
 
 impl Bundler {
@@ -67,8 +71,7 @@ impl Bundler {
     fn hoist(&mut self, document: &mut Value, site: &str, reference: &str) -> Result<String, String> {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let root = self.root_path.canonicalize().unwrap_or_else(|_| self.root_path.clone());
-        let target_file = if file_part.is_empty() { root.clone() } else { root.parent().unwrap_or(Path::new(".")).join(file_part) };
-        let target_file = target_file.canonicalize().unwrap_or(target_file);
+        let target_file = if file_part.is_empty() { root.clone() } else { self.file_of(&root, file_part)? };
         let is_root_document = target_file == root;
         if is_root_document && is_component_ref(&format!("#{fragment}")) {
             return Ok(format!("#{fragment}")); // a reference back into the root document's own components
@@ -78,10 +81,10 @@ impl Bundler {
             return Ok(existing.clone());
         }
         let section = section_of(site);
-        let (source_file, mut target) = self.lookup(document, &root, &target_file, fragment).map_err(|e| format!("`$ref: {reference}` {e}"))?;
+        let (source_file, mut target) = self.lookup(document, &root, &target_file, fragment)?;
         if source_file != root {
             // References inside the copied part are relative to the file it came from.
-            qualify_refs(&mut target, &source_file);
+            qualify_refs(&mut target, &source_file, Members::Keywords);
         }
         let components = document.as_object_mut().map(|root| root.entry("components").or_insert_with(|| Value::Object(Map::new())));
         let Some(Value::Object(components)) = components else { return Err("`components` is not an object".into()) };
@@ -111,14 +114,29 @@ impl Bundler {
                 Walk::Through { reference, rest } => {
                     let (file_part, inner) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
                     if !file_part.is_empty() {
-                        file = file.parent().unwrap_or(Path::new(".")).join(file_part);
-                        file = file.canonicalize().unwrap_or(file);
+                        file = self.file_of(&file, file_part)?;
                     }
                     pointer = format!("{inner}{rest}");
                 }
             }
         }
         Err("passes through too many references".into())
+    }
+
+    /// The file a reference's document part names, seen from the file `from`: a path relative to `from`, or a
+    /// remote URL that the ref map gives a local copy for.
+    fn file_of(&self, from: &Path, file_part: &str) -> Result<PathBuf, String> {
+        if !is_remote(file_part) {
+            let file = from.parent().unwrap_or(Path::new(".")).join(file_part);
+            return Ok(file.canonicalize().unwrap_or(file));
+        }
+        match self.ref_map.iter().find(|(url, _)| url == file_part) {
+            Some((_, local)) => Ok(local.canonicalize().unwrap_or_else(|_| local.clone())),
+            None => Err(format!(
+                "is a remote reference, and specforge does not fetch documents over the network: download {file_part} \
+                 and pass `--ref-map {file_part}=FILE` (or change the `$ref` to a relative path)"
+            )),
+        }
     }
 
     fn load(&mut self, file: &Path) -> Result<&Value, String> {
@@ -200,8 +218,44 @@ fn section_of(site: &str) -> &'static str {
     }
 }
 
+/// What the members of a JSON object are, in the OpenAPI and JSON Schema grammar: keywords (`type`, `items`,
+/// `$ref`, …) or names chosen by the author (the keys of `properties`, `paths`, `components.schemas`, …). A `$ref`
+/// is a reference only as a keyword; under a name it is a property called `$ref`, and inside data (`example`,
+/// `default`, `enum`, `const`, an Example's `value`, extensions) it is just data.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Members {
+    /// An object of keywords (an operation, a schema, a parameter, …).
+    Keywords,
+    /// A map from names to objects of keywords.
+    Names,
+}
+
+impl Members {
+    /// What the member `key` of an object of this kind holds: `None` for data, which holds no references.
+    pub(crate) fn of_child(self, key: &str, value: &Value) -> Option<Members> {
+        if self == Members::Names {
+            return Some(Members::Keywords);
+        }
+        match key {
+            "example" | "default" | "enum" | "const" | "value" => None,
+            _ if key.starts_with("x-") => None,
+            // A schema's `examples` is an array of data; elsewhere it maps names to Example objects.
+            "examples" if value.is_array() => None,
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" | "paths" | "webhooks"
+            | "schemas" | "responses" | "parameters" | "headers" | "requestBodies" | "securitySchemes" | "links"
+            | "callbacks" | "pathItems" | "content" | "encoding" | "examples" | "variables" | "mediaTypes"
+                if value.is_object() =>
+            {
+                Some(Members::Names)
+            }
+            _ => Some(Members::Keywords),
+        }
+    }
+}
+
 /// Every `$ref` that does not point into `#/components/<section>/<name>`: the pointer of the object that holds it,
-/// and the reference. One walk; a pointer is only built for the references found.
+/// and the reference. One walk over the places where the grammar allows references; a pointer is only built for
+/// the references found.
 fn foreign_refs(document: &Value) -> Vec<(String, String)> {
     enum Token<'v> {
         Key(&'v str),
@@ -209,15 +263,15 @@ fn foreign_refs(document: &Value) -> Vec<(String, String)> {
     }
     let mut found = Vec::new();
     let mut path: Vec<Token<'_>> = Vec::new();
-    let mut stack: Vec<(&Value, usize, Option<Token<'_>>)> = vec![(document, 0, None)];
-    while let Some((value, depth, token)) = stack.pop() {
+    let mut stack: Vec<(&Value, usize, Option<Token<'_>>, Members)> = vec![(document, 0, None, Members::Keywords)];
+    while let Some((value, depth, token, members)) = stack.pop() {
         path.truncate(depth.saturating_sub(1));
         if let Some(token) = token {
             path.push(token);
         }
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
+                if let (Members::Keywords, Some(Value::String(reference))) = (members, map.get("$ref")) {
                     if !is_component_ref(reference) {
                         let pointer = path.iter().fold(String::from("#"), |pointer, token| match token {
                             Token::Key(key) => child(&pointer, key),
@@ -227,12 +281,14 @@ fn foreign_refs(document: &Value) -> Vec<(String, String)> {
                     }
                 }
                 for (key, item) in map.iter().rev() {
-                    stack.push((item, depth + 1, Some(Token::Key(key))));
+                    if let Some(inner) = members.of_child(key, item) {
+                        stack.push((item, depth + 1, Some(Token::Key(key)), inner));
+                    }
                 }
             }
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate().rev() {
-                    stack.push((item, depth + 1, Some(Token::Index(index))));
+                    stack.push((item, depth + 1, Some(Token::Index(index)), Members::Keywords));
                 }
             }
             _ => {}
@@ -264,20 +320,32 @@ fn is_component_ref(reference: &str) -> bool {
 }
 
 /// Makes every `$ref` inside a part copied from `file` absolute (`/abs/file.yaml#/pointer`), since it was written
-/// relative to that file.
-fn qualify_refs(value: &mut Value, file: &Path) {
+/// relative to that file. Remote references are left as they are. Data is not touched.
+fn qualify_refs(value: &mut Value, file: &Path, members: Members) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+            if let (Members::Keywords, Some(Value::String(reference))) = (members, map.get_mut("$ref")) {
                 let (file_part, fragment) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
-                let target = if file_part.is_empty() { file.to_path_buf() } else { file.parent().unwrap_or(Path::new(".")).join(file_part) };
-                *reference = format!("{}#{fragment}", target.to_string_lossy());
+                if !is_remote(file_part) {
+                    let target = if file_part.is_empty() { file.to_path_buf() } else { file.parent().unwrap_or(Path::new(".")).join(file_part) };
+                    *reference = format!("{}#{fragment}", target.to_string_lossy());
+                }
             }
-            map.values_mut().for_each(|v| qualify_refs(v, file));
+            for (key, item) in map.iter_mut() {
+                if let Some(inner) = members.of_child(key, item) {
+                    qualify_refs(item, file, inner);
+                }
+            }
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| qualify_refs(v, file)),
+        Value::Array(items) => items.iter_mut().for_each(|v| qualify_refs(v, file, Members::Keywords)),
         _ => {}
     }
+}
+
+/// Whether the document part of a reference is a URL (`https://…`) rather than a file path.
+fn is_remote(file_part: &str) -> bool {
+    let scheme = file_part.split_once("://").map(|(scheme, _)| scheme);
+    scheme.is_some_and(|scheme| scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
 }
 
 fn set_ref(document: &mut Value, site: &str, reference: String) {
@@ -297,7 +365,7 @@ mod tests {
             "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "object", "properties": {"n": {"type": "integer"}}}}}}}}},
                       "/b": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/paths/~1a/get/responses/200/content/application~1json/schema"}}}}}}}}
         });
-        bundle(&mut doc, Path::new("spec.json")).unwrap();
+        bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
         let site = "/paths/~1b/get/responses/200/content/application~1json/schema/$ref";
         let new_ref = doc.pointer(site).and_then(Value::as_str).unwrap().to_string();
         assert_eq!(new_ref, "#/components/schemas/application~1json");
@@ -315,17 +383,61 @@ mod tests {
     }
 
     #[test]
+    fn ref_shaped_data_is_not_a_reference() {
+        // GitHub's SCIM examples carry `"$ref": "https://…"` inside example values.
+        let scim = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "members": [{"value": "1", "$ref": "https://api.github.com/scim/v2/Users/1"}]});
+        let mut doc = json!({
+            "paths": {"/g": {"get": {
+                "x-note": {"$ref": "https://example.com/x"},
+                "responses": {"200": {"content": {"application/json": {
+                    "schema": {"type": "object", "default": {"$ref": "other.yaml"}, "enum": [{"$ref": "a.yaml"}],
+                               "properties": {"$ref": {"type": "string", "example": {"$ref": "b.yaml"}}}},
+                    "example": scim.clone(),
+                    "examples": {"group": {"value": scim}}
+                }}}}
+            }}}
+        });
+        let before = doc.clone();
+        bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
+        assert_eq!(doc, before);
+    }
+
+    #[test]
+    fn a_property_named_like_a_data_keyword_is_still_walked() {
+        let mut doc = json!({"components": {"schemas": {"A": {"properties": {"default": {"$ref": "#/nowhere"}}}}}});
+        let errors = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap_err();
+        assert_eq!(errors[0].pointer, "#/components/schemas/A/properties/default");
+    }
+
+    #[test]
+    fn a_remote_reference_says_it_is_not_fetched_and_how_to_map_it() {
+        let mut doc = json!({"components": {"schemas": {"A": {"properties": {"b": {"$ref": "https://example.com/common.yaml#/B"}}}}}});
+        let errors = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap_err();
+        assert!(errors[0].message.contains("does not fetch"), "{}", errors[0].message);
+        assert!(errors[0].message.contains("--ref-map https://example.com/common.yaml=FILE"), "{}", errors[0].message);
+        assert!(!errors[0].message.contains("spec.json"), "no made-up local path: {}", errors[0].message);
+
+        let dir = tempfile::tempdir().unwrap();
+        let local = dir.path().join("common.json");
+        std::fs::write(&local, r#"{"B": {"type": "object", "properties": {"n": {"type": "integer"}}}}"#).unwrap();
+        let mut doc = json!({"components": {"schemas": {"A": {"properties": {"b": {"$ref": "https://example.com/common.yaml#/B"}}}}}});
+        bundle(&mut doc, Path::new("spec.json"), &[("https://example.com/common.yaml".into(), local)]).unwrap();
+        assert_eq!(doc.pointer("/components/schemas/A/properties/b/$ref"), Some(&json!("#/components/schemas/B")));
+        assert_eq!(doc.pointer("/components/schemas/B/properties/n/type"), Some(&json!("integer")));
+    }
+
+    #[test]
     fn component_refs_are_left_alone() {
         let mut doc = json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {}}}});
         let before = doc.clone();
-        bundle(&mut doc, Path::new("spec.json")).unwrap();
+        bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
         assert_eq!(doc, before);
     }
 
     #[test]
     fn a_missing_target_is_an_error_at_the_ref() {
         let mut doc = json!({"components": {"schemas": {"A": {"properties": {"b": {"$ref": "#/nowhere"}}}}}});
-        let errors = bundle(&mut doc, Path::new("spec.json")).unwrap_err();
+        let errors = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap_err();
         assert_eq!(errors[0].pointer, "#/components/schemas/A/properties/b");
     }
 }

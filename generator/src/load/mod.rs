@@ -27,7 +27,9 @@ pub struct LoadedSpec {
 ///
 /// `path` may itself be an Overlay document whose `extends` names the spec (relative to the overlay); the spec is
 /// then loaded and that overlay applied first.
-pub fn load(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpec, Vec<Diagnostic>> {
+///
+/// `ref_map` gives local copies of remote documents that `$ref`s name (`https://…` → file); nothing is fetched.
+pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) -> Result<LoadedSpec, Vec<Diagnostic>> {
     if overlays.is_empty() && is_json(path) {
         if let Some(loaded) = load_plain_json(path)? {
             return Ok(loaded);
@@ -35,7 +37,7 @@ pub fn load(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpec, Vec<Diagnos
     }
     let (mut value, spec_path, locator) = merged(path, overlays)?;
     check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
-    bundle::bundle(&mut value, &spec_path).map_err(|diagnostics| locator.place_all(diagnostics))?;
+    bundle::bundle(&mut value, &spec_path, ref_map).map_err(|diagnostics| locator.place_all(diagnostics))?;
     let document = parse::parse_split(parse::split_value(value), &spec_path).map_err(|d| vec![locator.place(d)])?;
     Ok(LoadedSpec { document, path: spec_path })
 }

@@ -1,6 +1,7 @@
 //! Lower: the only stage that knows OpenAPI. Turns a [`LoadedSpec`] into the [`Api`] IR and reports every
 //! problem it finds as a [`Diagnostic`] (collecting them all rather than stopping at the first).
 
+mod markdown;
 mod operation;
 mod schema;
 mod shape;
@@ -12,7 +13,7 @@ use std::collections::BTreeSet;
 
 use crate::ir::{Api, Operation, SchemeKind, SecurityScheme, Server, ServerVariable, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::LoadedSpec;
-use crate::naming::{Namespace, bare, value_name};
+use crate::naming::{Namespace, bare, type_name, value_name};
 use schema::TypeLowerer;
 
 /// Lowers `spec`. Returns the API (unless an error was found) and all diagnostics, located in the source. The
@@ -43,7 +44,7 @@ fn lower_document(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (Api
     let api = Api {
         title: document.info.title.clone(),
         version: document.info.version.clone(),
-        description: document.info.description.clone(),
+        description: document.info.description.as_deref().map(markdown::rustdoc_safe),
         servers: document.servers.iter().map(server).collect(),
         types,
         operations,
@@ -102,16 +103,16 @@ fn server(server: &openapiv3::Server) -> Server {
             rust_name: names.claim(&value_name(name)).0,
             default: variable.default.clone(),
             allowed: variable.enumeration.clone(),
-            description: variable.description.clone(),
+            description: variable.description.as_deref().map(markdown::rustdoc_safe),
         })
         .collect();
-    Server { url: server.url.clone(), description: server.description.clone(), variables }
+    Server { url: server.url.clone(), description: server.description.as_deref().map(markdown::rustdoc_safe), variables }
 }
 
 fn security_schemes(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (Vec<SecurityScheme>, Vec<Diagnostic>) {
     let mut schemes = Vec::new();
     let mut diagnostics = Vec::new();
-    let mut names = Namespace::default();
+    let (mut names, mut variants) = (Namespace::default(), Namespace::default());
     let Some(components) = &document.components else { return (schemes, diagnostics) };
     for (spec_name, scheme) in &components.security_schemes {
         let at = pointer(["components", "securitySchemes", spec_name]);
@@ -137,7 +138,146 @@ fn security_schemes(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (V
             SpecScheme::OAuth2 { description, .. } | SpecScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
         };
         let name = names.claim(bare(&value_name(spec_name))).0;
-        schemes.push(SecurityScheme { spec_name: spec_name.clone(), name, kind, doc: doc.clone() });
+        let variant = variants.claim(&type_name(spec_name)).0;
+        schemes.push(SecurityScheme { spec_name: spec_name.clone(), name, variant, kind, doc: doc.as_deref().map(markdown::rustdoc_safe) });
     }
     (schemes, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Presence;
+
+    /// Lowers an OpenAPI 3.0 document written as YAML.
+    fn lower_yaml(text: &str) -> (Api, Vec<Diagnostic>) {
+        let document: openapiv3::OpenAPI = serde_norway::from_str(text).expect("a valid test document");
+        lower_document(&document, std::path::Path::new("test.yaml"))
+    }
+
+    fn warnings(diagnostics: &[Diagnostic]) -> Vec<&str> {
+        diagnostics.iter().map(|d| d.message.as_str()).collect()
+    }
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+    #[test]
+    fn a_pages_helper_gives_way_to_an_operation_of_the_same_name() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /items:
+    get:
+      operationId: listItems
+      x-pagination: {{page-param: page, next: next}}
+      parameters: [{{name: page, in: query, schema: {{type: integer}}}}]
+      responses:
+        '200': {{description: ok, content: {{application/json: {{schema: {{type: object, properties: {{next: {{type: string}}}}}}}}}}}}
+  /pages:
+    get:
+      operationId: listItemsPages
+      responses: {{'204': {{description: none}}}}
+"
+        ));
+        let names: Vec<&str> = api.operations.iter().map(|op| op.method_name.as_str()).collect();
+        assert_eq!(names, ["list_items", "list_items_pages"]);
+        let pages = api.operations[0].pagination.as_ref().expect("paged");
+        assert_eq!(pages.method_name, "list_items_pages_2");
+        assert!(warnings(&diagnostics).iter().any(|w| w.contains("`list_items_pages` is already taken")), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn operations_and_schemes_whose_names_meet_in_rust_get_distinct_names() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /a: {{get: {{operationId: getPet, responses: {{'204': {{description: x}}}}}}}}
+  /b: {{get: {{operationId: GetPet, responses: {{'204': {{description: x}}}}}}}}
+  /c: {{get: {{operationId: authorize, responses: {{'204': {{description: x}}}}}}}}
+  /d: {{get: {{operationId: client, responses: {{'204': {{description: x}}}}}}}}
+components:
+  securitySchemes:
+    a_1: {{type: http, scheme: bearer}}
+    a1: {{type: http, scheme: bearer}}
+"
+        ));
+        let names: Vec<&str> = api.operations.iter().map(|op| op.method_name.as_str()).collect();
+        assert_eq!(names, ["get_pet", "get_pet_2", "authorize_2", "client"]);
+        let variants: Vec<&str> = api.security_schemes.iter().map(|s| s.variant.as_str()).collect();
+        assert_eq!(variants, ["A1", "A1_2"]);
+        let types = &api.operations[0].type_names;
+        let other = &api.operations[1].type_names;
+        assert_eq!((types.response.as_str(), types.error.as_str(), types.params.as_str()), ("GetPetResponse", "GetPetError", "GetPetParams"));
+        assert_ne!(types.params, other.params);
+        assert!(warnings(&diagnostics).iter().any(|w| w.contains("`get_pet` is already taken")), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn parameters_do_not_take_the_names_of_the_method_bodys_locals() {
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /a:
+    get:
+      parameters:
+        - {{name: url, in: query, required: true, schema: {{type: string}}}}
+        - {{name: request, in: header, schema: {{type: string}}}}
+      responses: {{'204': {{description: x}}}}
+"
+        ));
+        let names: Vec<&str> = api.operations[0].params.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["url_2", "request_2"]);
+    }
+
+    #[test]
+    fn an_all_of_member_that_refines_a_property_keeps_its_name_and_place() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Base: {{type: object, required: [id], properties: {{id: {{type: string, description: The id.}}, name: {{type: string}}}}}}
+    Child:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - type: object
+          properties: {{id: {{type: string, format: uuid}}}}
+"
+        ));
+        let child = api.types.iter().find(|t| t.name == "Child").expect("Child");
+        let TypeKind::Struct(s) = &child.kind else { panic!("a struct") };
+        let fields: Vec<(&str, Presence)> = s.fields.iter().map(|f| (f.name.as_str(), f.presence)).collect();
+        assert_eq!(fields, [("id", Presence::Required), ("name", Presence::Optional)]);
+        assert_eq!(s.fields[0].ty, TypeRef::Primitive(crate::ir::Primitive::Uuid));
+        assert_eq!(s.fields[0].doc.as_deref(), Some("The id."));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn number_and_boolean_enums_are_not_reported_as_mistyped() {
+        let (_, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Ratio: {{type: number, enum: [1.5, 2]}}
+    Flag: {{type: boolean, enum: [true]}}
+    Mixed: {{type: number, enum: [1.5, nope]}}
+"
+        ));
+        let messages = warnings(&diagnostics);
+        assert_eq!(messages, ["`enum` values that are not numbers are ignored"], "{diagnostics:?}");
+        assert_eq!(diagnostics[0].pointer, "#/components/schemas/Mixed");
+    }
+
+    #[test]
+    fn a_note_on_a_named_component_is_reported_once() {
+        let (_, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Odd: {{type: boolean, properties: {{a: {{type: string}}}}}}
+    Never: {{not: {{type: string}}}}
+"
+        ));
+        let messages = warnings(&diagnostics);
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].contains("`type: boolean` with `properties`"));
+        assert!(messages[1].contains("`not`"));
+    }
 }

@@ -12,34 +12,46 @@ use openapiv3::{
 use super::schema::{SchemaRef, TypeLowerer};
 use crate::diagnostic::{child, pointer};
 use crate::ir::{
-    MediaKind, Method, Operation, PageStyle, Pagination, Param, ParamLocation, PathPiece, Presence, RequestBody,
+    MediaKind, Method, Operation, OperationTypeNames, PageStyle, Pagination, Param, ParamLocation, PathPiece, Presence, RequestBody,
     Response, ResponseBody, SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
-use crate::naming::{Namespace, type_name, value_name};
+use crate::naming::{Namespace, bare, type_name, value_name};
 
 /// How many `$ref` hops to follow between components before calling it a cycle.
 const MAX_REF_HOPS: usize = 16;
 
-/// Names the client itself uses, which operations must not take.
-const CLIENT_METHODS: &[&str] = &["new", "builder", "with_client", "base_url", "http_client", "server_url"];
+/// Method names the client itself has, which operations must not take.
+const CLIENT_METHODS: &[&str] = &["new", "builder", "with_client", "base_url", "http_client", "server_url", "authorize"];
 
-/// Lowers every operation of `document`.
+/// Type names the client crate itself defines or re-exports, which operations' types must not take.
+const CLIENT_TYPES: &[&str] = &[
+    "Client", "Credentials", "Scheme", "ApiError", "BasicCredentials", "ClientBuilder", "ConfigError", "Error", "Pages",
+    "RawResponse", "RequestHook", "Secret",
+];
+
+/// Local variables of the generated method bodies, which parameters must not be called.
+const METHOD_LOCALS: &[&str] = &["body", "params", "url", "request", "response", "cookies"];
+
+/// Lowers every operation of `document`. Every name the client prints for an operation (its method, its types,
+/// its pages helper) is claimed here, in the same namespaces as the client's own items, so a clash is resolved and
+/// reported like any other.
 pub fn lower_operations<'a>(document: &'a OpenAPI, types: &mut TypeLowerer<'a>, schemes: &[SecurityScheme]) -> Vec<Operation> {
     let mut methods = Namespace::default();
     for reserved in CLIENT_METHODS {
         methods.reserve(reserved);
     }
     for scheme in schemes {
-        methods.reserve(&format!("with_{}", scheme.name));
+        methods.reserve(&format!("with_{}", bare(&scheme.name)));
     }
+    let mut client_types = Namespace::default();
+    for reserved in CLIENT_TYPES {
+        client_types.reserve(reserved);
+    }
+    // Prefixes name the inline model types of an operation (`CreateConnectorRequest`).
     let mut prefixes = Namespace::default();
-    // Operation types are `{prefix}Response`, `{prefix}Error` and `{prefix}Params`; these prefixes would collide
-    // with the client's own items (`ApiError`, `RawResponse`, `ConfigError`).
-    for reserved in ["Client", "Api", "Raw", "Config"] {
-        prefixes.reserve(reserved);
-    }
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     let mut operations = Vec::new();
+    let mut paged = Vec::new();
     for (path, item) in document.paths.paths.iter() {
         let path_pointer = pointer(["paths", path]);
         let item = match item {
@@ -63,18 +75,23 @@ pub fn lower_operations<'a>(document: &'a OpenAPI, types: &mut TypeLowerer<'a>, 
                 types.error(&child(&op_pointer, "operationId"), format!("duplicate operationId {operation_id:?}: also used at {first}"));
                 continue;
             }
-            let (method_name, _) = methods.claim(&value_name(&operation_id));
-            let (type_prefix, _) = prefixes.claim(&type_name(&operation_id));
-            let mut op = OperationLowerer { types, document, pointer: op_pointer, prefix: type_prefix.clone() };
+            let method_name = claim_reported(types, &mut methods, &value_name(&operation_id), &op_pointer, "method");
+            let type_prefix = prefixes.claim(&type_name(&operation_id)).0;
+            let mut claim_type = |suffix: &str| claim_reported(types, &mut client_types, &format!("{type_prefix}{suffix}"), &op_pointer, "type");
+            let type_names = OperationTypeNames { response: claim_type("Response"), error: claim_type("Error"), params: claim_type("Params") };
+            let mut op = OperationLowerer { types, document, pointer: op_pointer.clone(), prefix: type_prefix };
             let params = op.params(&item.parameters, &spec_op.parameters, path);
             let path_segments = op.path_segments(path, &params);
             let body = spec_op.request_body.as_ref().and_then(|b| op.request_body(b));
             let responses = op.responses(&spec_op.responses.responses, spec_op.responses.default.as_ref());
             let security = op.security(spec_op.security.as_ref().or(document.security.as_ref()), schemes);
             let pagination = spec_op.extensions.get("x-pagination").and_then(|spec| op.pagination(spec, &params, &responses));
+            if pagination.is_some() {
+                paged.push((operations.len(), op_pointer));
+            }
             operations.push(Operation {
                 method_name,
-                type_prefix,
+                type_names,
                 operation_id,
                 method,
                 path: path.clone(),
@@ -90,7 +107,25 @@ pub fn lower_operations<'a>(document: &'a OpenAPI, types: &mut TypeLowerer<'a>, 
             });
         }
     }
+    // Pages helpers are named after every operation has its own name, so an operation called `listItemsPages`
+    // keeps its name and the helper of `listItems` gives way.
+    for (index, op_pointer) in paged {
+        let wanted = format!("{}_pages", bare(&operations[index].method_name));
+        let name = claim_reported(types, &mut methods, &wanted, &child(&op_pointer, "x-pagination"), "method");
+        if let Some(pagination) = &mut operations[index].pagination {
+            pagination.method_name = name;
+        }
+    }
     operations
+}
+
+/// Claims `wanted` in `names`, warning at `pointer` when it was taken and another name had to be used.
+fn claim_reported(types: &mut TypeLowerer<'_>, names: &mut Namespace, wanted: &str, pointer: &str, what: &str) -> String {
+    let (name, clashed) = names.claim(wanted);
+    if clashed {
+        types.warn(pointer, format!("the {what} name `{}` is already taken in the client; this one becomes `{}`", bare(wanted), bare(&name)));
+    }
+    name
 }
 
 fn operations_of(item: &PathItem) -> Vec<(Method, &openapiv3::Operation)> {
@@ -136,7 +171,7 @@ fn synthesized_operation_id(method: Method, path: &str) -> String {
 
 fn doc_of(summary: Option<&str>, description: Option<&str>) -> Option<String> {
     let parts: Vec<&str> = [summary, description].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
-    (!parts.is_empty()).then(|| parts.join("\n\n"))
+    (!parts.is_empty()).then(|| super::markdown::rustdoc_safe(&parts.join("\n\n")))
 }
 
 struct OperationLowerer<'l, 'a> {
@@ -169,7 +204,9 @@ impl<'a> OperationLowerer<'_, 'a> {
             }
         }
         let mut names = Namespace::default();
-        names.reserve("body");
+        for local in METHOD_LOCALS {
+            names.reserve(local);
+        }
         let mut params: Vec<Param> = merged
             .into_values()
             .map(|(data, location, explode, param_pointer)| {
@@ -181,7 +218,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                     location,
                     required: data.required || location == ParamLocation::Path,
                     explode,
-                    doc: data.description.clone(),
+                    doc: data.description.as_deref().map(super::markdown::rustdoc_safe),
                     ty,
                 }
             })
@@ -335,7 +372,7 @@ impl<'a> OperationLowerer<'_, 'a> {
             let variant = variants.claim(&status_variant(status)).0;
             let hint = format!("{}{}Body", self.prefix, variant);
             let body = self.content(&response.content, &child(&response_pointer, "content"), &hint).map(|(media, ty)| ResponseBody { media, ty });
-            let doc = Some(response.description.trim().to_string()).filter(|d| !d.is_empty());
+            let doc = Some(super::markdown::rustdoc_safe(response.description.trim())).filter(|d| !d.is_empty());
             out.push(Response { status, variant, body, doc });
         }
         out
@@ -389,7 +426,8 @@ impl<'a> OperationLowerer<'_, 'a> {
             self.types.warn(&at, "`x-pagination`: a page parameter must be an integer, and a cursor must have the type of the parameter; ignored");
             return None;
         }
-        Some(Pagination { style, param, next })
+        // Named once every operation has its name (see `lower_operations`).
+        Some(Pagination { method_name: String::new(), style, param, next })
     }
 
     fn security(&mut self, requirements: Option<&Vec<SecurityRequirement>>, schemes: &[SecurityScheme]) -> Vec<Vec<usize>> {

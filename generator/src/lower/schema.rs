@@ -223,6 +223,11 @@ impl<'a> TypeLowerer<'a> {
         if let Some(note) = note {
             self.warn(pointer, note);
         }
+        self.inline_type_of_shape(schema, shape, pointer, hint)
+    }
+
+    /// [`Self::inline_type`] once the shape is known (and any note on it reported).
+    fn inline_type_of_shape(&mut self, schema: &'a Schema, shape: Shape<'a>, pointer: &str, hint: &str) -> TypeRef {
         match shape {
             Shape::String { format, ref values, min_length, max_length } => {
                 if values.is_empty() && min_length.is_none() && max_length.is_none() {
@@ -355,7 +360,7 @@ impl<'a> TypeLowerer<'a> {
                 let values: Vec<String> = values.iter().map(i64::to_string).collect();
                 TypeKind::Enum(enum_type(EnumRepr::Integer, &values, schema))
             }
-            _ => TypeKind::Alias(self.inline_type(schema, pointer, name)),
+            other => TypeKind::Alias(self.inline_type_of_shape(schema, other, pointer, name)),
         }
     }
 
@@ -386,9 +391,8 @@ impl<'a> TypeLowerer<'a> {
         for (object, part_pointer) in &parts.objects {
             for (json_name, property) in object.properties {
                 let property_pointer = child(&child(part_pointer, "properties"), json_name);
-                if let Some(existing) = fields.iter().position(|f| &f.json_name == json_name) {
-                    fields.remove(existing); // a later allOf member refines an earlier one
-                }
+                // A later `allOf` member that lists a property again refines it: the field keeps its place and name.
+                let refined = fields.iter().position(|f| &f.json_name == json_name);
                 let hint = format!("{name}{}", self.name_cache.type_name(json_name));
                 let lowered = self.type_ref(property.into(), &property_pointer, &hint);
                 let schema = self.deref_schema(property.into());
@@ -400,20 +404,30 @@ impl<'a> TypeLowerer<'a> {
                     (true, true) => Presence::RequiredNullable,
                     (false, _) => Presence::Optional,
                 };
-                let (rust_name, clashed) = field_names.claim(&self.name_cache.value_name(json_name));
-                if clashed {
-                    self.warn(&property_pointer, format!("property {json_name:?} maps to a field name already used; it becomes `{rust_name}`"));
-                }
-                fields.push(Field {
+                let rust_name = match refined {
+                    Some(index) => fields[index].name.clone(),
+                    None => {
+                        let (rust_name, clashed) = field_names.claim(&self.name_cache.value_name(json_name));
+                        if clashed {
+                            self.warn(&property_pointer, format!("property {json_name:?} maps to a field name already used; it becomes `{rust_name}`"));
+                        }
+                        rust_name
+                    }
+                };
+                let field = Field {
                     secret: is_secret(json_name, schema, &lowered.ty),
                     name: rust_name,
                     json_name: json_name.clone(),
-                    doc: schema.and_then(field_doc),
+                    doc: schema.and_then(field_doc).or_else(|| refined.and_then(|index| fields[index].doc.clone())),
                     ty: lowered.ty,
                     presence,
                     boxed: false,
                     flatten: false,
-                });
+                };
+                match refined {
+                    Some(index) => fields[index] = field,
+                    None => fields.push(field),
+                }
             }
             for missing in object.required.iter().filter(|r| !object.properties.contains_key(*r)) {
                 if !parts.objects.iter().any(|(o, _)| o.properties.contains_key(missing)) {
@@ -840,7 +854,7 @@ fn is_secret(json_name: &str, schema: Option<&Schema>, ty: &TypeRef) -> bool {
 pub fn schema_doc(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
     let parts: Vec<&str> = [data.title.as_deref(), data.description.as_deref()].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
-    (!parts.is_empty()).then(|| parts.join("\n\n"))
+    (!parts.is_empty()).then(|| super::markdown::rustdoc_safe(&parts.join("\n\n")))
 }
 
 /// Rustdoc for a field: the description, plus the constraints and default a reader needs.

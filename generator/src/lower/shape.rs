@@ -159,7 +159,8 @@ fn shape_of_mixture(any: &openapiv3::AnySchema) -> (Shape<'_>, Option<String>) {
             } else if !any.enumeration.iter().all(|value| match scalar {
                 "string" => value.is_string() || value.is_null(),
                 "integer" => value.is_i64() || value.is_null(),
-                _ => false,
+                "number" => value.is_number() || value.is_null(),
+                _ => value.is_boolean() || value.is_null(),
             }) {
                 Some(format!("`enum` values that are not {scalar}s are ignored"))
             } else {
