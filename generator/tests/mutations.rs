@@ -1,6 +1,12 @@
 //! Property test: randomly mutated versions of valid specs give either Rust that parses, or diagnostics with at
 //! least one located error. Never a panic (including inside specforge's worker thread, which would surface as an
 //! "internal error"), and never a hang.
+//!
+//! Parsing is not compiling: a sample of mutations that make names meet once they are Rust identifiers
+//! (operationIds and schema names that differ only by case, punctuation or a `Pages`/`Response`/`Error`/`Params`
+//! suffix) is generated and built with `cargo clippy -D warnings`, in one workspace.
+
+mod common;
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -32,8 +38,80 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
     out.push(at);
 }
 
+/// Spellings of `name` that become the same Rust identifier, or one that a generated name is built from.
+fn colliding_spelling(name: &str, salt: u32) -> String {
+    match salt % 7 {
+        0 => name.to_uppercase(),
+        1 => format!("{}{}", name[..1].to_uppercase(), &name[1..]),
+        2 => name.chars().map(|c| if c.is_ascii_uppercase() { format!("-{}", c.to_ascii_lowercase()) } else { c.to_string() }).collect(),
+        3 => format!("{name}Pages"),
+        4 => format!("{name}Response"),
+        5 => format!("{name}_Error"),
+        _ => format!("{name}.params"),
+    }
+}
+
+/// Gives an operation an operationId that collides (in Rust) with another's, or a component schema a twin whose
+/// name collides with its own, or pagination to a list operation.
+fn collide(doc: &mut Value, pick: usize, salt: u32) {
+    let mut operations = Vec::new();
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for method in ["get", "put", "post", "delete", "patch"] {
+            if let Some(op) = item.get(method) {
+                let id = op.get("operationId").and_then(Value::as_str).unwrap_or("op").to_string();
+                operations.push((format!("/paths/{}/{method}", path.replace('~', "~0").replace('/', "~1")), id));
+            }
+        }
+    }
+    let schemas: Vec<String> = doc.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    match salt % 3 {
+        0 if operations.len() >= 2 => {
+            let (target, _) = &operations[pick % operations.len()];
+            let (_, other) = &operations[(pick / 7 + 1) % operations.len()];
+            let mut id = colliding_spelling(other, salt / 3);
+            while operations.iter().any(|(_, existing)| *existing == id) {
+                id.push_str("Pages");
+            }
+            if let Some(Value::Object(op)) = doc.pointer_mut(target) {
+                op.insert("operationId".into(), json!(id));
+            }
+        }
+        1 if !schemas.is_empty() => {
+            let name = &schemas[pick % schemas.len()];
+            let mut twin = colliding_spelling(name, salt / 3);
+            while schemas.contains(&twin) {
+                twin.push('_');
+            }
+            let copy = doc.pointer(&format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"))).cloned().unwrap_or(json!({}));
+            if let Some(Value::Object(map)) = doc.pointer_mut("/components/schemas") {
+                map.insert(twin, copy);
+            }
+        }
+        _ if !operations.is_empty() => {
+            // A list operation that pages: its helper `<op>_pages` meets an operation called `<op>Pages`.
+            let (target, id) = operations[pick % operations.len()].clone();
+            if let Some(Value::Object(op)) = doc.pointer_mut(&target) {
+                let parameters = op.entry("parameters").or_insert_with(|| json!([]));
+                if let Value::Array(parameters) = parameters {
+                    parameters.push(json!({"name": "page_number", "in": "query", "schema": {"type": "integer"}}));
+                }
+                op.insert("x-pagination".into(), json!({"page-param": "page_number", "next": "next"}));
+            }
+            let (other, _) = &operations[(pick + 1) % operations.len()];
+            if let Some(Value::Object(op)) = doc.pointer_mut(other) {
+                op.insert("operationId".into(), json!(format!("{id}Pages")));
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Applies one mutation, chosen by `kind`, to the node `pick` selects.
 fn mutate(doc: &mut Value, pick: usize, kind: u8, salt: u32) {
+    if kind == 9 {
+        collide(doc, pick, salt);
+        return;
+    }
     let mut all = Vec::new();
     pointers(doc, String::new(), &mut all);
     let target = all[pick % all.len()].clone();
@@ -100,7 +178,7 @@ proptest! {
     #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn mutated_specs_give_code_or_located_errors(seed in 0usize..5, mutations in prop::collection::vec((any::<usize>(), 0u8..9, any::<u32>()), 1..5)) {
+    fn mutated_specs_give_code_or_located_errors(seed in 0usize..5, mutations in prop::collection::vec((any::<usize>(), 0u8..10, any::<u32>()), 1..5)) {
         let seeds = seeds();
         let mut doc = seeds[seed % seeds.len()].clone();
         for (pick, kind, salt) in mutations {
@@ -126,4 +204,39 @@ proptest! {
             }
         }
     }
+}
+
+/// A small deterministic generator (64-bit LCG), so the compiled sample is the same in every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+#[test]
+fn specs_with_colliding_names_give_crates_that_compile() {
+    let seeds = seeds();
+    let out = tempfile::tempdir().expect("temporary directory");
+    let mut random = Lcg(0x5EED);
+    let (mut names, mut clashes) = (Vec::new(), 0);
+    for case in 0..8 {
+        let mut doc = seeds[case % seeds.len()].clone();
+        for _ in 0..3 {
+            let (pick, salt) = (random.next() as usize, random.next() as u32);
+            collide(&mut doc, pick, salt);
+        }
+        let name = format!("case{case}");
+        let spec = out.path().join(format!("{name}.json"));
+        std::fs::write(&spec, serde_json::to_string_pretty(&doc).expect("serializes")).expect("write");
+        let generated = specforge::generate(&specforge::Options::new(&spec)).expect("colliding names are no error");
+        clashes += generated.warnings.iter().filter(|w| w.message.contains("already taken")).count();
+        common::generate(&spec, &name, out.path(), &[]);
+        names.push(name);
+    }
+    assert!(clashes >= 8, "the sample should make names meet; it made {clashes} clashes");
+    common::workspace_of(out.path(), &names);
+    common::cargo(out.path(), &["clippy", "--offline", "--workspace", "--all-targets", "--", "-D", "warnings"]);
 }

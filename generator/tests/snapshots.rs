@@ -1,21 +1,57 @@
-//! insta snapshots of the code generated for each vendor spec in `specs/`: the models crate's `lib.rs` and the
-//! client crate's `lib.rs`. A change to the generator shows up here as a reviewable diff
-//! (`cargo insta review`); the same files are checked in under `generated/`, where they compile in every test run.
+//! insta snapshots of what specforge prints that nothing else pins:
+//! - the code generated for the test fixtures that exercise naming (`tricky_names.yaml`, `collisions.yaml`); the
+//!   vendor crates are pinned byte for byte by `cargo xtask regenerate --check` instead, and compile in every run;
+//! - the rendered diagnostics of every malformed fixture (`fixtures/bad/`) and of the fixtures' warnings, as a user
+//!   reads them in a terminal (without colors).
+//!
+//! Review changes with `cargo insta review`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A fixture's path relative to this crate (the directory tests run in), so rendered paths are the same anywhere.
+fn fixture(relative: &str) -> PathBuf {
+    PathBuf::from("tests/fixtures").join(relative)
+}
+
+/// Diagnostics as the CLI prints them, with this crate's absolute path (which a message may quote) as `<crate>`.
+fn render(diagnostics: &[specforge::Diagnostic]) -> String {
+    let mut renderer = specforge::report::Renderer::new(false);
+    let text: String = diagnostics.iter().map(|d| renderer.render(d)).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().expect("crate directory");
+    text.replace(&root.display().to_string(), "<crate>")
+}
 
 #[test]
-fn vendor_crates() {
+fn vendor_specs_generate_without_warnings() {
     let specs = specforge::spec_set(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")).expect("specs/");
     assert_eq!(specs.len(), 4);
     for options in specs {
         let name = options.name.clone().unwrap_or_default();
         let generated = specforge::generate(&options).unwrap_or_else(|failure| panic!("{name}: {failure}"));
         assert!(generated.warnings.is_empty(), "{name}: unexpected warnings: {:?}", generated.warnings);
-        let models = &generated.models.files[Path::new("src/lib.rs")];
-        let client = &generated.client.files[Path::new("src/lib.rs")];
-        insta::assert_snapshot!(format!("{name}_models"), models);
-        insta::assert_snapshot!(format!("{name}_client"), client);
+    }
+}
+
+#[test]
+fn naming_fixtures() {
+    for (file, name) in [("tricky_names.yaml", "tricky"), ("collisions.yaml", "collisions")] {
+        let options = specforge::Options { name: Some(name.into()), ..specforge::Options::new(fixture(file)) };
+        let generated = specforge::generate(&options).unwrap_or_else(|failure| panic!("{file}: {failure}"));
+        insta::assert_snapshot!(format!("{name}_models"), generated.models.files[Path::new("src/lib.rs")]);
+        insta::assert_snapshot!(format!("{name}_client"), generated.client.files[Path::new("src/lib.rs")]);
+        insta::assert_snapshot!(format!("{name}_warnings"), render(&generated.warnings));
+    }
+}
+
+#[test]
+fn rendered_diagnostics_of_malformed_specs() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixture("bad")).expect("fixtures/bad").flatten().map(|e| e.path()).collect();
+    files.sort();
+    for file in files {
+        let relative = fixture("bad").join(file.file_name().expect("a file"));
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let diagnostics = specforge::check(&specforge::Options::new(&relative));
+        insta::assert_snapshot!(format!("bad_{stem}"), render(&diagnostics));
     }
 }
 

@@ -110,7 +110,7 @@ impl Bundler {
             let base = if file == root { document } else { self.files.get(&file).ok_or("cannot be read")? };
             match walk(base, &pointer) {
                 Walk::Found(node) => return Ok((file, node.clone())),
-                Walk::Missing => return Err(format!("points to nothing in {}", file.display())),
+                Walk::Missing => return Err(format!("points to nothing in {}", self.shown(&file))),
                 Walk::Through { reference, rest } => {
                     let (file_part, inner) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
                     if !file_part.is_empty() {
@@ -139,17 +139,24 @@ impl Bundler {
         }
     }
 
+    /// How a file is named in messages: relative to the spec's directory when it is below it.
+    fn shown(&self, file: &Path) -> String {
+        let root = self.root_path.canonicalize().unwrap_or_else(|_| self.root_path.clone());
+        let base = root.parent().unwrap_or(Path::new(""));
+        file.strip_prefix(base).unwrap_or(file).display().to_string()
+    }
+
     fn load(&mut self, file: &Path) -> Result<&Value, String> {
         if !self.files.contains_key(file) {
-            let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", self.shown(file)))?;
             let value: Value = if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
-                serde_json::from_str(&text).map_err(|e| format!("invalid JSON in {}: {e}", file.display()))?
+                serde_json::from_str(&text).map_err(|e| format!("invalid JSON in {}: {e}", self.shown(file)))?
             } else {
-                serde_norway::from_str(&text).map_err(|e| format!("invalid YAML in {}: {e}", file.display()))?
+                serde_norway::from_str(&text).map_err(|e| format!("invalid YAML in {}: {e}", self.shown(file)))?
             };
             self.files.insert(file.to_path_buf(), value);
         }
-        self.files.get(file).ok_or_else(|| format!("cannot read {}", file.display()))
+        self.files.get(file).ok_or_else(|| format!("cannot read {}", self.shown(file)))
     }
 }
 

@@ -4,12 +4,18 @@
 //! it into `target/corpus/`, and checks all generated crates in one Cargo workspace (`--keep-going`, so one
 //! failure does not hide the others; shared dependencies are built once). Swagger 2.0 and OpenAPI 3.1 documents
 //! must be rejected with a diagnostic. Prints a report and writes it to `target/corpus/report.md`.
+//!
+//! Every generated document is also rewritten the ways published documents come ([`variants`]): minified to one
+//! line of JSON, as one line of YAML flow style, and with `$ref`-shaped data in its examples. Each variant must
+//! generate the same crates as the original and render all its warnings without a panic.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use specforge::Options;
+
+mod variants;
 
 /// What happened to one spec.
 enum Outcome {
@@ -37,12 +43,17 @@ pub fn run(root: &Path) -> Result<(), String> {
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
 
     let mut outcomes: BTreeMap<String, Outcome> = BTreeMap::new();
+    let variants_dir = out.join("variants");
+    std::fs::create_dir_all(&variants_dir).map_err(|e| format!("{}: {e}", variants_dir.display()))?;
     for (name, spec, expect_rejection) in specs(&modules)? {
         let options = Options { name: Some(name.clone()), ..Options::new(&spec) };
         let outcome = match (specforge::generate(&options), expect_rejection) {
-            (Ok(generated), false) => match generated.write_into(&out) {
-                Ok(()) => Outcome::Generated { warnings: generated.warnings.len(), compiled: None },
-                Err(e) => Outcome::Failed(format!("cannot write: {e}")),
+            (Ok(generated), false) => match variants::check(&spec, &name, &generated, &variants_dir) {
+                Err(problem) => Outcome::Failed(problem),
+                Ok(()) => match generated.write_into(&out) {
+                    Ok(()) => Outcome::Generated { warnings: generated.warnings.len(), compiled: None },
+                    Err(e) => Outcome::Failed(format!("cannot write: {e}")),
+                },
             },
             (Ok(_), true) => Outcome::Failed("a Swagger 2.0 / OpenAPI 3.1 document was not rejected".into()),
             (Err(failure), true) => Outcome::RejectedAsExpected(first_error(&failure)),
@@ -130,7 +141,7 @@ fn report(outcomes: &BTreeMap<String, Outcome>, failures: &BTreeMap<String, Stri
     let rejected = count(&|o| matches!(o, Outcome::RejectedAsExpected(_)));
     let failed = count(&|o| matches!(o, Outcome::Failed(_)));
     let mut text = format!(
-        "# specforge corpus report\n\n{} documents: {generated} generated, {compiled} of them compile; {rejected} Swagger 2.0 / OpenAPI 3.1 documents rejected as expected; {failed} failed to generate.\n\n| spec | result |\n| --- | --- |\n",
+        "# specforge corpus report\n\n{} documents: {generated} generated, {compiled} of them compile; {rejected} Swagger 2.0 / OpenAPI 3.1 documents rejected as expected; {failed} failed to generate (or a variant of them failed: minified JSON, YAML flow style, `$ref`-shaped example data).\n\n| spec | result |\n| --- | --- |\n",
         outcomes.len()
     );
     for (name, outcome) in outcomes {
