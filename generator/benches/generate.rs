@@ -28,9 +28,17 @@ fn specs() -> Vec<(String, PathBuf, Vec<PathBuf>)> {
         .map(|o| (o.name.clone().unwrap_or_default(), o.spec, o.overlays))
         .collect();
     for scale in [1, 2, 4] {
-        specs.push((format!("synthetic-{scale}x"), root().join(format!("target/bench/synthetic-{scale}x.json")), Vec::new()));
+        specs.push((
+            format!("synthetic-{scale}x"),
+            root().join(format!("target/bench/synthetic-{scale}x.json")),
+            Vec::new(),
+        ));
     }
-    specs.push(("github".into(), root().join("tests/corpus/node_modules/@octokit/openapi/generated/api.github.com.json"), Vec::new()));
+    specs.push((
+        "github".into(),
+        root().join("tests/corpus/node_modules/@octokit/openapi/generated/api.github.com.json"),
+        Vec::new(),
+    ));
     specs.retain(|(name, path, _)| {
         let present = path.is_file();
         if !present {
@@ -50,14 +58,26 @@ fn bench(c: &mut Criterion) {
         }
         let text = std::fs::read_to_string(&path).expect("spec is readable");
         group.bench_function("parse_json", |b| b.iter(|| serde_norway_or_json(&path, &text)));
-        group.bench_function("load", |b| b.iter(|| specforge::load::load(&path, &overlays, &[]).map_err(|_| ()).expect("loads")));
+        group.bench_function("load", |b| {
+            b.iter(|| specforge::load::load(&path, &overlays, &[]).map_err(|_| ()).expect("loads"))
+        });
         let spec = specforge::load::load(&path, &overlays, &[]).map_err(|_| ()).expect("loads");
         // Lowering consumes the loaded spec (it drops the document early); each run gets a copy, made untimed.
-        group.bench_function("lower", |b| b.iter_batched(|| spec.clone(), specforge::lower::lower, BatchSize::LargeInput));
+        group.bench_function("lower", |b| {
+            b.iter_batched(|| spec.clone(), specforge::lower::lower, BatchSize::LargeInput)
+        });
         let api = specforge::lower::lower(spec).0.expect("lowers");
-        group.bench_function("emit", |b| b.iter(|| specforge::emit_crates(&api, &name, specforge::TagFeatures::Auto).expect("emits")));
-        let options = specforge::Options { overlays: overlays.clone(), name: Some(name.clone()), ..specforge::Options::new(path) };
-        group.bench_function("end_to_end", |b| b.iter(|| specforge::generate(&options).map_err(|_| ()).expect("generates")));
+        group.bench_function("emit", |b| {
+            b.iter(|| specforge::emit_crates(&api, &name, specforge::TagFeatures::Auto).expect("emits"))
+        });
+        let options = specforge::Options {
+            overlays: overlays.clone(),
+            name: Some(name.clone()),
+            ..specforge::Options::new(path)
+        };
+        group.bench_function("end_to_end", |b| {
+            b.iter(|| specforge::generate(&options).map_err(|_| ()).expect("generates"))
+        });
         group.finish();
     }
 }

@@ -73,7 +73,8 @@ impl FeaturePlan {
                     Some(&(_, index)) => index,
                     None => {
                         let name = unique_name(&features, &feature_name(tag, tag_features.len()));
-                        features.push(Feature { name, doc: format!("Operations tagged `{tag}` and the types they use.") });
+                        features
+                            .push(Feature { name, doc: format!("Operations tagged `{tag}` and the types they use.") });
                         tag_features.push((tag.clone(), features.len() - 1));
                         features.len() - 1
                     }
@@ -93,7 +94,10 @@ impl FeaturePlan {
             return None;
         }
         if operations.iter().any(Vec::is_empty) {
-            features.push(Feature { name: "untagged".into(), doc: "Operations without tags and the types they use.".into() });
+            features.push(Feature {
+                name: "untagged".into(),
+                doc: "Operations without tags and the types they use.".into(),
+            });
             let untagged = features.len() - 1;
             operations.iter_mut().filter(|own| own.is_empty()).for_each(|own| own.push(untagged));
         }
@@ -120,7 +124,8 @@ impl FeaturePlan {
         let any_tag = (tags >= 2).then(|| {
             features.push(Feature {
                 name: ANY_TAG.into(),
-                doc: "Turned on by every tag feature: the types that all tags use (not meant to be turned on alone).".into(),
+                doc: "Turned on by every tag feature: the types that all tags use (not meant to be turned on alone)."
+                    .into(),
             });
             features.len() - 1
         });

@@ -88,9 +88,7 @@ impl Api {
 
     /// Whether any type validates constraints (and so needs the support module).
     pub fn has_constrained_types(&self) -> bool {
-        self.types
-            .iter()
-            .any(|def| matches!(def.kind, TypeKind::ConstrainedString(_) | TypeKind::BoundedMap(_)))
+        self.types.iter().any(|def| matches!(def.kind, TypeKind::ConstrainedString(_) | TypeKind::BoundedMap(_)))
     }
 }
 

@@ -50,7 +50,13 @@ pub struct Options {
 impl Options {
     /// Options for `spec` with no overlays, the default name and tag features only for large APIs.
     pub fn new(spec: impl Into<PathBuf>) -> Self {
-        Self { spec: spec.into(), overlays: Vec::new(), name: None, tag_features: TagFeatures::Auto, ref_map: Vec::new() }
+        Self {
+            spec: spec.into(),
+            overlays: Vec::new(),
+            name: None,
+            tag_features: TagFeatures::Auto,
+            ref_map: Vec::new(),
+        }
     }
 }
 
@@ -65,7 +71,9 @@ pub fn spec_set(dir: &Path) -> std::io::Result<Vec<Options>> {
         if file_name.contains(".overlay.") {
             continue;
         }
-        let Some(name) = [".yaml", ".yml", ".json"].iter().find_map(|ext| file_name.strip_suffix(ext)) else { continue };
+        let Some(name) = [".yaml", ".yml", ".json"].iter().find_map(|ext| file_name.strip_suffix(ext)) else {
+            continue;
+        };
         let overlay = dir.join(format!("{name}.overlay.yaml"));
         let overlays = if overlay.is_file() { vec![overlay] } else { Vec::new() };
         specs.push(Options { overlays, name: Some(name.to_string()), ..Options::new(&path) });
@@ -93,7 +101,13 @@ impl std::error::Error for Failure {}
 impl Failure {
     /// A bug in specforge met while working on `spec`: reported like any problem, never as a panic.
     fn internal(spec: &Path, what: impl fmt::Display) -> Self {
-        Failure { diagnostics: vec![Diagnostic::error(spec, "", format!("internal error: {what}; please report this with the spec"))] }
+        Failure {
+            diagnostics: vec![Diagnostic::error(
+                spec,
+                "",
+                format!("internal error: {what}; please report this with the spec"),
+            )],
+        }
     }
 }
 
@@ -145,7 +159,8 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timing
             .stack_size(PIPELINE_STACK_BYTES)
             .spawn_scoped(scope, || {
                 let started = Instant::now();
-                let spec = load::load(&options.spec, &options.overlays, &options.ref_map).map_err(|diagnostics| Failure { diagnostics })?;
+                let spec = load::load(&options.spec, &options.overlays, &options.ref_map)
+                    .map_err(|diagnostics| Failure { diagnostics })?;
                 release_freed_memory();
                 let loaded = Instant::now();
                 let (api, diagnostics) = lower::lower(spec);
@@ -189,7 +204,8 @@ pub fn generate(options: &Options) -> Result<Generated, Failure> {
     let (api, warnings, mut timings) = load_and_lower(options)?;
     let name = options.name.clone().unwrap_or_else(|| default_name(&api.title));
     let started = Instant::now();
-    let (models, client) = emit_crates(&api, &name, options.tag_features).map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
+    let (models, client) = emit_crates(&api, &name, options.tag_features)
+        .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
     timings.emit = started.elapsed();
     Ok(Generated { models, client, name, warnings, timings })
 }
@@ -213,13 +229,16 @@ pub fn emit_crates(api: &ir::Api, name: &str, tag_features: TagFeatures) -> Resu
 /// writes).
 pub fn generate_models_module(options: &Options) -> Result<(String, Vec<Diagnostic>), Failure> {
     let (api, warnings, _) = load_and_lower(options)?;
-    let source = emit::models_plan(&api, emit::ModelsLayout::Module, None).render()
+    let source = emit::models_plan(&api, emit::ModelsLayout::Module, None)
+        .render()
         .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
     Ok((source, warnings))
 }
 
 /// The spec with its overlays applied, as pretty JSON (what validators and mock servers should read).
 pub fn merged_document(options: &Options) -> Result<String, Failure> {
-    let value = load::load_merged_json(&options.spec, &options.overlays).map_err(|diagnostics| Failure { diagnostics })?;
-    serde_json::to_string_pretty(&value).map_err(|e| Failure { diagnostics: vec![Diagnostic::error(&options.spec, "", e.to_string())] })
+    let value =
+        load::load_merged_json(&options.spec, &options.overlays).map_err(|diagnostics| Failure { diagnostics })?;
+    serde_json::to_string_pretty(&value)
+        .map_err(|e| Failure { diagnostics: vec![Diagnostic::error(&options.spec, "", e.to_string())] })
 }

@@ -111,9 +111,9 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
 /// Prints phase timings and peak memory (`VmHWM` on Linux) for `generate --timings`.
 fn print_timings(timings: &specforge::Timings, write: std::time::Duration, total: std::time::Duration) {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-    let peak_kib = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()));
+    let peak_kib = std::fs::read_to_string("/proc/self/status").ok().and_then(|status| {
+        status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+    });
     eprintln!(
         "timings: load {:.1} ms, lower {:.1} ms, emit {:.1} ms, write {:.1} ms, total {:.1} ms; peak memory {}",
         ms(timings.load),
@@ -172,15 +172,17 @@ fn main() -> ExitCode {
             eprintln!("{errors} error(s), {warnings} warning(s)");
             if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
         }
-        Command::Merge { spec, overlays } => match specforge::merged_document(&Options { overlays, ..Options::new(spec) }) {
-            Ok(json) => {
-                println!("{json}");
-                ExitCode::SUCCESS
+        Command::Merge { spec, overlays } => {
+            match specforge::merged_document(&Options { overlays, ..Options::new(spec) }) {
+                Ok(json) => {
+                    println!("{json}");
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => {
+                    print_diagnostics(&failure.diagnostics);
+                    ExitCode::from(1)
+                }
             }
-            Err(failure) => {
-                print_diagnostics(&failure.diagnostics);
-                ExitCode::from(1)
-            }
-        },
+        }
     }
 }

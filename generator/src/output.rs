@@ -59,7 +59,9 @@ impl CrateFiles {
         let mut stale: Vec<PathBuf> = self
             .files
             .iter()
-            .filter(|(relative, contents)| std::fs::read_to_string(dir.join(relative)).ok().as_deref() != Some(contents.as_str()))
+            .filter(|(relative, contents)| {
+                std::fs::read_to_string(dir.join(relative)).ok().as_deref() != Some(contents.as_str())
+            })
             .map(|(relative, _)| dir.join(relative))
             .collect();
         for entry in self.owned_entries() {
@@ -74,7 +76,11 @@ impl CrateFiles {
 
     /// The first component of every produced path: the top-level files and the directories specforge owns.
     fn owned_entries(&self) -> std::collections::BTreeSet<PathBuf> {
-        self.files.keys().filter_map(|relative| relative.components().next()).map(|first| PathBuf::from(first.as_os_str())).collect()
+        self.files
+            .keys()
+            .filter_map(|relative| relative.components().next())
+            .map(|first| PathBuf::from(first.as_os_str()))
+            .collect()
     }
 
     /// Writes every file into a new temporary directory inside `parent`.
@@ -188,7 +194,10 @@ mod tests {
 
     fn krate(lib: &str) -> CrateFiles {
         let files = [("Cargo.toml", "[package]\n"), ("README.md", "# demo\n"), ("src/lib.rs", lib)];
-        CrateFiles { dir_name: "demo-models".into(), files: files.iter().map(|(p, c)| (PathBuf::from(p), c.to_string())).collect() }
+        CrateFiles {
+            dir_name: "demo-models".into(),
+            files: files.iter().map(|(p, c)| (PathBuf::from(p), c.to_string())).collect(),
+        }
     }
 
     #[test]
@@ -209,7 +218,11 @@ mod tests {
         assert_eq!(std::fs::read_to_string(dir.join("examples/use_it.rs")).unwrap(), "fn main() {}\n");
         assert_eq!(std::fs::read_to_string(dir.join("LICENSE")).unwrap(), "mine\n");
         assert!(next.stale_files(out.path()).is_empty());
-        let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+            .collect();
         assert!(leftovers.is_empty(), "staging directories left behind: {leftovers:?}");
     }
 }

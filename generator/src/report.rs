@@ -38,8 +38,10 @@ impl Renderer {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         };
-        let at = if diagnostic.pointer.is_empty() { "the document root".to_string() } else { diagnostic.pointer.clone() };
-        let mut report = MietteDiagnostic::new(diagnostic.message.clone()).with_severity(severity).with_help(format!("at {at}"));
+        let at =
+            if diagnostic.pointer.is_empty() { "the document root".to_string() } else { diagnostic.pointer.clone() };
+        let mut report =
+            MietteDiagnostic::new(diagnostic.message.clone()).with_severity(severity).with_help(format!("at {at}"));
         let line = diagnostic.line_col.and_then(|(line, column)| self.source_line(&diagnostic.file, line, column));
         let report = match line {
             Some(source) => {
@@ -53,7 +55,9 @@ impl Renderer {
         };
         // Rendering is presentation only: should miette fail or panic on some input, the plain form still says it all.
         let mut out = String::new();
-        let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handler.render_report(&mut out, report.as_ref())));
+        let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.handler.render_report(&mut out, report.as_ref())
+        }));
         match rendered {
             Ok(Ok(())) => out,
             _ => diagnostic.to_string(),
@@ -76,9 +80,19 @@ impl Renderer {
         let end = source.line_starts.get(line).map_or(source.text.len(), |next| next - 1);
         let whole = source.text.get(start..end)?.trim_end_matches('\r');
         let (text, from) = window(whole, column.saturating_sub(1));
-        let key_length = text[from..].find(':').map_or(text.len() - from, |colon| text[from..from + colon].trim_end().len()).max(1);
-        let label = SourceSpan::from((from, key_length.min(text.len().saturating_sub(from)).max(usize::from(text.len() > from))));
-        Some(LineSource { name: file.display().to_string(), text, line: line - 1, column: column.saturating_sub(1), label })
+        let key_length =
+            text[from..].find(':').map_or(text.len() - from, |colon| text[from..from + colon].trim_end().len()).max(1);
+        let label = SourceSpan::from((
+            from,
+            key_length.min(text.len().saturating_sub(from)).max(usize::from(text.len() > from)),
+        ));
+        Some(LineSource {
+            name: file.display().to_string(),
+            text,
+            line: line - 1,
+            column: column.saturating_sub(1),
+            label,
+        })
     }
 }
 
@@ -123,9 +137,21 @@ struct LineSource {
 }
 
 impl SourceCode for LineSource {
-    fn read_span<'a>(&'a self, _span: &SourceSpan, _before: usize, _after: usize) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+    fn read_span<'a>(
+        &'a self,
+        _span: &SourceSpan,
+        _before: usize,
+        _after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let whole = SourceSpan::from((0, self.text.len()));
-        Ok(Box::new(MietteSpanContents::new_named(self.name.clone(), self.text.as_bytes(), whole, self.line, self.column, 1)))
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            self.text.as_bytes(),
+            whole,
+            self.line,
+            self.column,
+            1,
+        )))
     }
 }
 
@@ -155,7 +181,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("api.json");
         let padding = "x".repeat(100_000);
-        std::fs::write(&file, format!("{{\"openapi\":\"3.0.3\",\"info\":{{\"description\":\"{padding}\",\"title\":\"T\"}}}}")).unwrap();
+        std::fs::write(
+            &file,
+            format!("{{\"openapi\":\"3.0.3\",\"info\":{{\"description\":\"{padding}\",\"title\":\"T\"}}}}"),
+        )
+        .unwrap();
         let column = 100_050;
         let diagnostic = Diagnostic::warning(&file, "#/info/title", "odd title").at_line(1, column);
         for color in [false, true] {

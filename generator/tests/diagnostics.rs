@@ -84,7 +84,11 @@ fn a_field_of_the_wrong_type_names_its_pointer() {
     let error = &errors("wrong_field_type.yaml")[0];
     // openapiv3 deserializes through `#[serde(flatten)]`, where serde loses its place; specforge parses each path
     // item on its own, so the pointer names at least the path item, and the message says what is wrong.
-    assert!("#/paths/~1a/get/responses/200/description".starts_with(&error.pointer) && error.pointer.starts_with("#/paths/~1a"), "{error}");
+    assert!(
+        "#/paths/~1a/get/responses/200/description".starts_with(&error.pointer)
+            && error.pointer.starts_with("#/paths/~1a"),
+        "{error}"
+    );
     assert!(error.message.contains("expected a string"), "{error}");
     assert_eq!(error.line_col.map(|(line, _)| line), Some(4), "{error}");
 }
@@ -122,7 +126,8 @@ fn refs_to_other_files_and_deep_pointers_are_bundled() {
     let generated = specforge::generate(&Options::new(&spec)).unwrap_or_else(|failure| panic!("{failure}"));
     let models = &generated.models.files[Path::new("src/lib.rs")];
     // The root's own Error stays; the other file's Error gets a fresh name; pet.yaml's self-reference is a Vec<Pet>.
-    for expected in ["pub struct Error {", "pub struct Error2 {", "pub friends: Option<Vec<Pet>>", "pub struct Owner {"] {
+    for expected in ["pub struct Error {", "pub struct Error2 {", "pub friends: Option<Vec<Pet>>", "pub struct Owner {"]
+    {
         assert!(models.contains(expected), "missing {expected:?} in:\n{models}");
     }
     let client = &generated.client.files[Path::new("src/lib.rs")];
@@ -153,7 +158,11 @@ fn check_lists_every_problem_not_just_the_first() {
 fn warnings_of(text: &str, json: bool) -> Vec<Diagnostic> {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join(if json { "spec.json" } else { "spec.yaml" });
-    let text = if json { serde_json::to_string_pretty(&serde_norway::from_str::<serde_json::Value>(text).unwrap()).unwrap() } else { text.to_string() };
+    let text = if json {
+        serde_json::to_string_pretty(&serde_norway::from_str::<serde_json::Value>(text).unwrap()).unwrap()
+    } else {
+        text.to_string()
+    };
     std::fs::write(&spec, text).unwrap();
     let diagnostics = specforge::check(&Options::new(&spec));
     assert!(!diagnostics.iter().any(Diagnostic::is_error), "{diagnostics:?}");
@@ -165,8 +174,10 @@ fn well_known_string_formats_are_quiet_and_an_unknown_one_is_reported_once() {
     let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        link: {type: string, format: uri-template}\n        at: {type: string, format: time}\n        first: {type: string, format: weird}\n        second: {type: string, format: weird}\n        third: {type: string, format: odd}\n";
     for json in [false, true] {
         let warnings = warnings_of(spec, json);
-        let found: Vec<(&str, &str, bool)> =
-            warnings.iter().map(|w| (w.pointer.as_str(), w.message.split(':').next().unwrap_or(""), w.line_col.is_some())).collect();
+        let found: Vec<(&str, &str, bool)> = warnings
+            .iter()
+            .map(|w| (w.pointer.as_str(), w.message.split(':').next().unwrap_or(""), w.line_col.is_some()))
+            .collect();
         assert_eq!(
             found,
             [
@@ -201,7 +212,10 @@ fn cli_exit_codes() {
     let bad = check(&["check", fixture("missing_ref.yaml").to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&bad.stderr);
-    assert!(stderr.contains("missing_ref.yaml:9:") && stderr.contains("#/components/schemas/Pet/properties/owner"), "{stderr}");
+    assert!(
+        stderr.contains("missing_ref.yaml:9:") && stderr.contains("#/components/schemas/Pet/properties/owner"),
+        "{stderr}"
+    );
 
     let usage = check(&["generate", "--no-such-flag"]);
     assert_eq!(usage.status.code(), Some(2));
@@ -218,7 +232,12 @@ fn generate_writes_both_crates_and_nothing_on_error() {
         .expect("run specforge");
     assert_eq!(generated.status.code(), Some(0), "{}", String::from_utf8_lossy(&generated.stderr));
     // The name defaults from the title ("Patchworks Core API").
-    for file in ["patchworks-core-api-models/Cargo.toml", "patchworks-core-api-models/src/lib.rs", "patchworks-core-api-client/src/lib.rs", "patchworks-core-api-client/src/runtime.rs"] {
+    for file in [
+        "patchworks-core-api-models/Cargo.toml",
+        "patchworks-core-api-models/src/lib.rs",
+        "patchworks-core-api-client/src/lib.rs",
+        "patchworks-core-api-client/src/runtime.rs",
+    ] {
         assert!(out.path().join(file).is_file(), "missing {file}");
     }
 

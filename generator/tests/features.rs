@@ -52,7 +52,11 @@ fn auto_gates_only_large_apis_and_never_gates_nothing() {
 
 #[test]
 fn manifests_declare_the_features_on_by_default_and_the_client_forwards_them() {
-    let options = specforge::Options { name: Some("tagged".into()), tag_features: TagFeatures::Always, ..specforge::Options::new(fixture("tagged.yaml")) };
+    let options = specforge::Options {
+        name: Some("tagged".into()),
+        tag_features: TagFeatures::Always,
+        ..specforge::Options::new(fixture("tagged.yaml"))
+    };
     let generated = specforge::generate(&options).expect("generates");
     let models = &generated.models.files[Path::new("Cargo.toml")];
     let client = &generated.client.files[Path::new("Cargo.toml")];
@@ -60,15 +64,26 @@ fn manifests_declare_the_features_on_by_default_and_the_client_forwards_them() {
     assert!(models.contains(default) && client.contains(default), "{models}\n{client}");
     assert!(models.contains("\ntag-stores = [\"any-tag\"]\n") && models.contains("\nuntagged = []\n"), "{models}");
     assert!(models.contains("\nany-tag = []\n"), "{models}");
-    assert!(client.contains("\ntag-stores = [\"tagged-models/tag-stores\"]\n") && !client.contains("any-tag"), "{client}");
+    assert!(
+        client.contains("\ntag-stores = [\"tagged-models/tag-stores\"]\n") && !client.contains("any-tag"),
+        "{client}"
+    );
     assert!(client.contains("tagged-models = { path = \"../tagged-models\", default-features = false }"), "{client}");
     let lib = &generated.models.files[Path::new("src/lib.rs")];
     let gate_of = |item: &str| {
         let at = lib.find(item).unwrap_or_else(|| panic!("no {item} in\n{lib}"));
-        lib[..at].lines().rev().take_while(|line| line.starts_with("#[")).find(|line| line.starts_with("#[cfg(")).map(str::to_string)
+        lib[..at]
+            .lines()
+            .rev()
+            .take_while(|line| line.starts_with("#["))
+            .find(|line| line.starts_with("#[cfg("))
+            .map(str::to_string)
     };
     assert_eq!(gate_of("pub struct Store {").as_deref(), Some("#[cfg(feature = \"tag-stores\")]"));
-    assert_eq!(gate_of("pub struct PetReport {").as_deref(), Some("#[cfg(any(feature = \"tag-pets\", feature = \"tag-pet-admin\"))]"));
+    assert_eq!(
+        gate_of("pub struct PetReport {").as_deref(),
+        Some("#[cfg(any(feature = \"tag-pets\", feature = \"tag-pet-admin\"))]")
+    );
     assert_eq!(gate_of("pub struct Address {").as_deref(), Some("#[cfg(feature = \"any-tag\")]"));
     assert_eq!(gate_of("pub struct Error {"), None);
     assert!(lib.contains("# Cargo features"), "the crate docs list the features");
@@ -99,21 +114,32 @@ fn user_builds(workspace: &Path, features: &[&str], call: &str) -> Result<(), St
 #[test]
 fn one_tag_compiles_that_tags_operations_and_not_the_others() {
     let out = tempfile::tempdir().expect("temporary directory");
-    let options = specforge::Options { name: Some("tagged".into()), tag_features: TagFeatures::Always, ..specforge::Options::new(fixture("tagged.yaml")) };
+    let options = specforge::Options {
+        name: Some("tagged".into()),
+        tag_features: TagFeatures::Always,
+        ..specforge::Options::new(fixture("tagged.yaml"))
+    };
     specforge::generate(&options).expect("generates").write_into(out.path()).expect("writes");
-    std::fs::write(out.path().join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"tagged-models\", \"tagged-client\", \"user\"]\n")
-        .expect("workspace manifest");
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), out.path().join("Cargo.lock")).expect("Cargo.lock");
+    std::fs::write(
+        out.path().join("Cargo.toml"),
+        "[workspace]\nresolver = \"2\"\nmembers = [\"tagged-models\", \"tagged-client\", \"user\"]\n",
+    )
+    .expect("workspace manifest");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), out.path().join("Cargo.lock"))
+        .expect("Cargo.lock");
 
     user_builds(out.path(), &["tag-pets"], "client.list_pets().await").expect("list_pets with tag-pets");
-    user_builds(out.path(), &["tag-pet-admin"], "client.pet_report().await").expect("pet_report with only its second tag");
+    user_builds(out.path(), &["tag-pet-admin"], "client.pet_report().await")
+        .expect("pet_report with only its second tag");
     user_builds(out.path(), &["untagged"], "client.ping().await").expect("ping with untagged");
-    let error = user_builds(out.path(), &["tag-pets"], "client.get_store(\"s1\").await").expect_err("get_store is not compiled with only tag-pets");
+    let error = user_builds(out.path(), &["tag-pets"], "client.get_store(\"s1\").await")
+        .expect_err("get_store is not compiled with only tag-pets");
     assert!(error.contains("get_store"), "the error names the missing method:\n{error}");
     user_builds(out.path(), &[], "client.base_url()").expect("the client itself builds with no feature at all");
 
     // The models follow the client's features: only the types of the chosen tags are compiled.
-    user_builds(out.path(), &["tag-pets"], "std::mem::size_of::<tagged_client::models::Pet>()").expect("Pet with tag-pets");
+    user_builds(out.path(), &["tag-pets"], "std::mem::size_of::<tagged_client::models::Pet>()")
+        .expect("Pet with tag-pets");
     let error = user_builds(out.path(), &["tag-pets"], "std::mem::size_of::<tagged_client::models::Store>()")
         .expect_err("Store is not compiled with only tag-pets");
     assert!(error.contains("Store"), "the error names the missing type:\n{error}");

@@ -31,7 +31,9 @@ fn seeds() -> Vec<Value> {
 /// JSON pointers of every node of `value`.
 fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
     match value {
-        Value::Object(map) => map.iter().for_each(|(k, v)| pointers(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
+        Value::Object(map) => {
+            map.iter().for_each(|(k, v)| pointers(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out))
+        }
         Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| pointers(v, format!("{at}/{i}"), out)),
         _ => {}
     }
@@ -43,7 +45,10 @@ fn colliding_spelling(name: &str, salt: u32) -> String {
     match salt % 7 {
         0 => name.to_uppercase(),
         1 => format!("{}{}", name[..1].to_uppercase(), &name[1..]),
-        2 => name.chars().map(|c| if c.is_ascii_uppercase() { format!("-{}", c.to_ascii_lowercase()) } else { c.to_string() }).collect(),
+        2 => name
+            .chars()
+            .map(|c| if c.is_ascii_uppercase() { format!("-{}", c.to_ascii_lowercase()) } else { c.to_string() })
+            .collect(),
         3 => format!("{name}Pages"),
         4 => format!("{name}Response"),
         5 => format!("{name}_Error"),
@@ -63,7 +68,11 @@ fn collide(doc: &mut Value, pick: usize, salt: u32) {
             }
         }
     }
-    let schemas: Vec<String> = doc.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    let schemas: Vec<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
     match salt % 3 {
         0 if operations.len() >= 2 => {
             let (target, _) = &operations[pick % operations.len()];
@@ -82,7 +91,10 @@ fn collide(doc: &mut Value, pick: usize, salt: u32) {
             while schemas.contains(&twin) {
                 twin.push('_');
             }
-            let copy = doc.pointer(&format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"))).cloned().unwrap_or(json!({}));
+            let copy = doc
+                .pointer(&format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1")))
+                .cloned()
+                .unwrap_or(json!({}));
             if let Some(Value::Object(map)) = doc.pointer_mut("/components/schemas") {
                 map.insert(twin, copy);
             }
@@ -142,14 +154,18 @@ fn mutate(doc: &mut Value, pick: usize, kind: u8, salt: u32) {
         4 => json!({}),
         5 => json!([]),
         6 => {
-            let reference = ["#/components/schemas/Missing", "#/components/schemas/Connector", "#/paths", "other.yaml#/x", "#"][salt as usize % 5];
+            let reference =
+                ["#/components/schemas/Missing", "#/components/schemas/Connector", "#/paths", "other.yaml#/x", "#"]
+                    [salt as usize % 5];
             json!({ "$ref": reference })
         }
         7 => {
             let ty = ["string", "object", "array", "integer", "bogus"][salt as usize % 5];
             json!({"type": ty, "properties": {"type": {"type": "string"}}, "items": {}})
         }
-        _ => json!({"oneOf": [{"type": "object", "required": ["a"], "properties": {"a": {}}}, {"$ref": "#/components/schemas/Missing"}], "discriminator": {"propertyName": "kind"}}),
+        _ => {
+            json!({"oneOf": [{"type": "object", "required": ["a"], "properties": {"a": {}}}, {"$ref": "#/components/schemas/Missing"}], "discriminator": {"propertyName": "kind"}})
+        }
     };
     if let Some(node) = doc.pointer_mut(&target) {
         *node = replacement;
@@ -169,7 +185,9 @@ fn generate(doc: &Value) -> Option<Result<specforge::Generated, specforge::Failu
     });
     match receive.recv_timeout(Duration::from_secs(30)) {
         Ok(Ok(result)) => Some(result),
-        Ok(Err(_)) => panic!("specforge panicked on a mutated spec: {}", serde_json::to_string(doc).unwrap_or_default()),
+        Ok(Err(_)) => {
+            panic!("specforge panicked on a mutated spec: {}", serde_json::to_string(doc).unwrap_or_default())
+        }
         Err(_) => None,
     }
 }

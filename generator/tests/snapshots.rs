@@ -45,7 +45,8 @@ fn naming_fixtures() {
 
 #[test]
 fn rendered_diagnostics_of_malformed_specs() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(fixture("bad")).expect("fixtures/bad").flatten().map(|e| e.path()).collect();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(fixture("bad")).expect("fixtures/bad").flatten().map(|e| e.path()).collect();
     files.sort();
     for file in files {
         let relative = fixture("bad").join(file.file_name().expect("a file"));

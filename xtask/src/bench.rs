@@ -85,7 +85,15 @@ fn cli_runs(root: &Path, spec: &Path, overlays: &[PathBuf], out: &Path) -> Resul
         let stderr = String::from_utf8_lossy(&output.stderr);
         let run_peak = stderr
             .lines()
-            .find_map(|line| line.strip_prefix("timings:")?.split("peak memory ").nth(1)?.trim().strip_suffix(" MiB")?.parse::<f64>().ok())
+            .find_map(|line| {
+                line.strip_prefix("timings:")?
+                    .split("peak memory ")
+                    .nth(1)?
+                    .trim()
+                    .strip_suffix(" MiB")?
+                    .parse::<f64>()
+                    .ok()
+            })
             .ok_or_else(|| format!("no timings from specforge on {}: {stderr}", spec.display()))?;
         peak = peak.max(run_peak);
     }

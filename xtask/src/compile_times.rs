@@ -73,7 +73,11 @@ pub fn run(root: &Path, commands: Commands) -> Result<(), String> {
     let text = serde_json::to_string_pretty(&synthetic::spec(1)).map_err(|e| e.to_string())?;
     std::fs::write(&synthetic_spec, text).map_err(|e| e.to_string())?;
     let subjects = [
-        Subject { name: "github", spec: modules.join("@octokit/openapi/generated/api.github.com.json"), one_tag: "issues" },
+        Subject {
+            name: "github",
+            spec: modules.join("@octokit/openapi/generated/api.github.com.json"),
+            one_tag: "issues",
+        },
         Subject { name: "synthetic", spec: synthetic_spec, one_tag: "tag0" },
     ];
 
@@ -86,9 +90,13 @@ pub fn run(root: &Path, commands: Commands) -> Result<(), String> {
             libs.push((dir.join(&krate.dir_name).join("src/lib.rs"), krate.files[Path::new("src/lib.rs")].clone()));
         }
     }
-    let members: Vec<String> = subjects.iter().flat_map(|s| [format!("\"{}-models\"", s.name), format!("\"{}-client\"", s.name)]).collect();
-    std::fs::write(dir.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")))
-        .map_err(|e| e.to_string())?;
+    let members: Vec<String> =
+        subjects.iter().flat_map(|s| [format!("\"{}-models\"", s.name), format!("\"{}-client\"", s.name)]).collect();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
+    )
+    .map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
 
     let profiles: &[Profile] = match commands {
@@ -96,11 +104,15 @@ pub fn run(root: &Path, commands: Commands) -> Result<(), String> {
         Commands::CheckOnly => &[Profile::Check],
         Commands::ReleaseOnly => &[Profile::Release],
     };
-    let mut report = String::from("| API | command | features | models + client | client alone | models alone |\n| --- | --- | --- | ---: | ---: | ---: |\n");
+    let mut report = String::from(
+        "| API | command | features | models + client | client alone | models alone |\n| --- | --- | --- | ---: | ---: | ---: |\n",
+    );
     for &profile in profiles {
         let runs: Vec<(&Subject, String, Vec<String>)> = subjects
             .iter()
-            .flat_map(|subject| selections(&dir, subject).into_iter().map(move |(label, flags)| (subject, label, flags)))
+            .flat_map(|subject| {
+                selections(&dir, subject).into_iter().map(move |(label, flags)| (subject, label, flags))
+            })
             .collect();
         for (path, _) in &libs {
             std::fs::write(path, "//! Stub while dependencies build.\n").map_err(|e| e.to_string())?;
@@ -116,7 +128,12 @@ pub fn run(root: &Path, commands: Commands) -> Result<(), String> {
             let both = timed_cargo(&dir, profile, subject, flags)?;
             touch(&libs, &dir.join(format!("{}-client/src/lib.rs", subject.name)))?;
             let client = timed_cargo(&dir, profile, subject, flags)?;
-            let line = format!("| {} | {} | {label} | {both:.1} s | {client:.1} s | {:.1} s |\n", subject.name, profile.label(), both - client);
+            let line = format!(
+                "| {} | {} | {label} | {both:.1} s | {client:.1} s | {:.1} s |\n",
+                subject.name,
+                profile.label(),
+                both - client
+            );
             eprint!("{line}");
             report.push_str(&line);
         }
@@ -132,14 +149,18 @@ fn selections(dir: &Path, subject: &Subject) -> Vec<(String, Vec<String>)> {
     let tag_feature = format!("tag-{}", subject.one_tag);
     let mut selections = vec![("default (all tags)".to_string(), Vec::new())];
     if manifest.contains(&format!("\n{tag_feature} = ")) {
-        selections.push((format!("only `{tag_feature}`"), vec!["--no-default-features".into(), "--features".into(), tag_feature]));
+        selections.push((
+            format!("only `{tag_feature}`"),
+            vec!["--no-default-features".into(), "--features".into(), tag_feature],
+        ));
     }
     selections
 }
 
 /// Rewrites a crate's `lib.rs` so Cargo rebuilds it.
 fn touch(libs: &[(PathBuf, String)], path: &Path) -> Result<(), String> {
-    let (_, text) = libs.iter().find(|(p, _)| p == path).ok_or_else(|| format!("no generated source at {}", path.display()))?;
+    let (_, text) =
+        libs.iter().find(|(p, _)| p == path).ok_or_else(|| format!("no generated source at {}", path.display()))?;
     std::fs::write(path, text).map_err(|e| e.to_string())
 }
 
@@ -157,11 +178,20 @@ fn timed_cargo(dir: &Path, profile: Profile, subject: &Subject, flags: &[String]
     let started = Instant::now();
     let status = cargo(dir, profile.args(), &extra).status().map_err(|e| e.to_string())?;
     let seconds = started.elapsed().as_secs_f64();
-    if status.success() { Ok(seconds) } else { Err(format!("{} {} failed ({status})", profile.label(), extra.join(" "))) }
+    if status.success() {
+        Ok(seconds)
+    } else {
+        Err(format!("{} {} failed ({status})", profile.label(), extra.join(" ")))
+    }
 }
 
 fn cargo(dir: &Path, command: &[&str], extra: &[&str]) -> Command {
     let mut cargo = Command::new(env!("CARGO"));
-    cargo.args(command).args(["--quiet", "--offline"]).args(extra).current_dir(dir).env("CARGO_TARGET_DIR", dir.join("target"));
+    cargo
+        .args(command)
+        .args(["--quiet", "--offline"])
+        .args(extra)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"));
     cargo
 }

@@ -35,10 +35,14 @@ fn main() -> ExitCode {
         ["bench"] => bench::run(&project_root()),
         ["compile-times"] => compile_times::run(&project_root(), compile_times::Commands::Both),
         ["compile-times", "--check-only"] => compile_times::run(&project_root(), compile_times::Commands::CheckOnly),
-        ["compile-times", "--release-only"] => compile_times::run(&project_root(), compile_times::Commands::ReleaseOnly),
+        ["compile-times", "--release-only"] => {
+            compile_times::run(&project_root(), compile_times::Commands::ReleaseOnly)
+        }
         ["synthetic", "--scale", scale, "--out", out] => write_synthetic(scale, Path::new(out)),
         _ => {
-            eprintln!("usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] | cargo xtask synthetic --scale N --out FILE");
+            eprintln!(
+                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] | cargo xtask synthetic --scale N --out FILE"
+            );
             return ExitCode::from(2);
         }
     };
@@ -124,6 +128,7 @@ pub(crate) fn run_with_env(program: &str, args: &[&str], env: &[(&str, &str)]) -
 fn test() -> Result<(), String> {
     let root = project_root();
     run("bash", &[&root.join("tests/setup.sh").to_string_lossy()])?;
+    format_check(&root)?;
     regenerate(true)?;
     run("cargo", &["test", "--workspace", "--locked"])?;
     run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
@@ -132,13 +137,44 @@ fn test() -> Result<(), String> {
     for krate in files_in(&root.join("generated")) {
         doc_args.extend(["-p".to_string(), krate]);
     }
-    run_with_env("cargo", &doc_args.iter().map(String::as_str).collect::<Vec<_>>(), &[("RUSTDOCFLAGS", "-D warnings")])?;
+    run_with_env(
+        "cargo",
+        &doc_args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     Ok(())
+}
+
+/// The hand-written Rust is formatted (`rustfmt.toml`): the workspace's own packages, the templates copied into
+/// generated crates and the vendor clients' examples. Generated code is printed by prettyplease instead.
+fn format_check(root: &Path) -> Result<(), String> {
+    let packages = ["specforge", "xtask", "specforge-integration", "build-script-user"];
+    let mut args = vec!["fmt", "--check"];
+    for package in packages {
+        args.extend(["-p", package]);
+    }
+    run("cargo", &args)?;
+    let mut files: Vec<String> = ["templates/client/runtime.rs".to_string()].into();
+    for dir in ["templates/models/support"] {
+        files.extend(files_in(&root.join(dir)).into_iter().map(|file| format!("{dir}/{file}")));
+    }
+    for krate in files_in(&root.join("generated")) {
+        let examples = root.join("generated").join(&krate).join("examples");
+        files.extend(files_in(&examples).into_iter().map(|file| format!("generated/{krate}/examples/{file}")));
+    }
+    let mut args = vec!["--check", "--edition", "2024"];
+    args.extend(files.iter().map(String::as_str));
+    run("rustfmt", &args)
 }
 
 /// The names of the entries of `dir`, sorted.
 fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }

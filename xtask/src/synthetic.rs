@@ -54,7 +54,9 @@ fn wide(unit: usize, index: usize) -> Value {
 fn schema(unit: usize, index: usize) -> (String, Value) {
     let schema = match index % 10 {
         // Enums.
-        0 => json!({"type": "string", "enum": ["alpha", "beta", "gamma", format!("v{index}")], "description": "A status."}),
+        0 => {
+            json!({"type": "string", "enum": ["alpha", "beta", "gamma", format!("v{index}")], "description": "A status."})
+        }
         // Recursive objects (a tree of themselves).
         1 => json!({
             "type": "object", "required": ["id"],
@@ -65,7 +67,9 @@ fn schema(unit: usize, index: usize) -> (String, Value) {
             }
         }),
         // allOf of two others plus own fields.
-        2 => json!({"allOf": [reference(unit, index, 1), {"type": "object", "properties": {"extra": {"type": "integer", "format": "int32"}}}]}),
+        2 => {
+            json!({"allOf": [reference(unit, index, 1), {"type": "object", "properties": {"extra": {"type": "integer", "format": "int32"}}}]})
+        }
         // oneOf with a discriminator over objects.
         3 => json!({
             // Indices ending in 4 are wide objects, which all have the `kind` tag.
@@ -75,7 +79,9 @@ fn schema(unit: usize, index: usize) -> (String, Value) {
         // Untagged oneOf of scalars and an object.
         5 => json!({"oneOf": [{"type": "string"}, {"type": "integer"}, reference(unit, index, 3)]}),
         // Maps.
-        6 => json!({"type": "object", "additionalProperties": {"type": "string", "maxLength": 64}, "maxProperties": 32}),
+        6 => {
+            json!({"type": "object", "additionalProperties": {"type": "string", "maxLength": 64}, "maxProperties": 32})
+        }
         // Wide objects with every kind of field.
         _ => {
             let mut properties = Map::new();
@@ -100,7 +106,8 @@ fn schema(unit: usize, index: usize) -> (String, Value) {
 /// Five operations on one resource: list (query parameters), create, get, update (header parameter), delete.
 fn add_resource(paths: &mut Map<String, Value>, unit: usize, resource: usize) {
     let model = json!({"$ref": format!("#/components/schemas/{}", name(unit, resource * 10 % SCHEMAS_PER_SCALE + 7))});
-    let error = json!({"description": "Error.", "content": {"application/json": {"schema": reference(unit, resource, 5)}}});
+    let error =
+        json!({"description": "Error.", "content": {"application/json": {"schema": reference(unit, resource, 5)}}});
     let ok = |schema: Value| json!({"description": "OK.", "content": {"application/json": {"schema": schema}}});
     let tag = format!("tag{}", resource % 20);
     let base = format!("/u{unit}/resources{resource}");
@@ -147,7 +154,12 @@ mod tests {
     fn scale_one_has_the_advertised_size_and_is_deterministic() {
         let one = spec(1);
         assert_eq!(one["components"]["schemas"].as_object().map(Map::len), Some(3_000));
-        let operations: usize = one["paths"].as_object().unwrap().values().map(|item| item.as_object().unwrap().keys().filter(|k| *k != "parameters").count()).sum();
+        let operations: usize = one["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|item| item.as_object().unwrap().keys().filter(|k| *k != "parameters").count())
+            .sum();
         assert_eq!(operations, 1_300);
         assert_eq!(one, spec(1));
         assert_eq!(spec(2)["components"]["schemas"].as_object().map(Map::len), Some(6_000));

@@ -11,10 +11,15 @@ use aisquared_client::{Client, models};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (Ok(base_url), Ok(token), Ok(workspace)) =
-        (std::env::var("AISQUARED_BASE_URL"), std::env::var("AISQUARED_TOKEN"), std::env::var("AISQUARED_WORKSPACE_ID"))
-    else {
-        eprintln!("set AISQUARED_BASE_URL (e.g. {}), AISQUARED_TOKEN and AISQUARED_WORKSPACE_ID", aisquared_client::DEFAULT_BASE_URL);
+    let (Ok(base_url), Ok(token), Ok(workspace)) = (
+        std::env::var("AISQUARED_BASE_URL"),
+        std::env::var("AISQUARED_TOKEN"),
+        std::env::var("AISQUARED_WORKSPACE_ID"),
+    ) else {
+        eprintln!(
+            "set AISQUARED_BASE_URL (e.g. {}), AISQUARED_TOKEN and AISQUARED_WORKSPACE_ID",
+            aisquared_client::DEFAULT_BASE_URL
+        );
         return ExitCode::from(2);
     };
     let Ok(workspace_id) = workspace.parse::<i64>() else {

@@ -11,7 +11,8 @@ use patchworks_client::{Client, models};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (Ok(base_url), Ok(api_key)) = (std::env::var("PATCHWORKS_BASE_URL"), std::env::var("PATCHWORKS_API_KEY")) else {
+    let (Ok(base_url), Ok(api_key)) = (std::env::var("PATCHWORKS_BASE_URL"), std::env::var("PATCHWORKS_API_KEY"))
+    else {
         eprintln!("set PATCHWORKS_BASE_URL (e.g. {}) and PATCHWORKS_API_KEY", patchworks_client::DEFAULT_BASE_URL);
         return ExitCode::from(2);
     };

@@ -29,7 +29,10 @@ fn connection(host: &str) -> models::PostgresConnection {
 #[tokio::main]
 async fn main() -> ExitCode {
     let Ok(base_url) = std::env::var("SUPERMETAL_BASE_URL") else {
-        eprintln!("set SUPERMETAL_BASE_URL (e.g. {}); SUPERMETAL_USER and SUPERMETAL_PASSWORD if the agent needs them", supermetal_client::DEFAULT_BASE_URL);
+        eprintln!(
+            "set SUPERMETAL_BASE_URL (e.g. {}); SUPERMETAL_USER and SUPERMETAL_PASSWORD if the agent needs them",
+            supermetal_client::DEFAULT_BASE_URL
+        );
         return ExitCode::from(2);
     };
     let client = match Client::new(&base_url) {

@@ -119,7 +119,15 @@ impl fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     pub(crate) fn new(base_url: &str) -> Self {
-        Self { base_url: base_url.to_string(), http: None, timeout: None, connect_timeout: None, user_agent: None, headers: Vec::new(), hook: None }
+        Self {
+            base_url: base_url.to_string(),
+            http: None,
+            timeout: None,
+            connect_timeout: None,
+            user_agent: None,
+            headers: Vec::new(),
+            hook: None,
+        }
     }
 
     /// Sends requests through `http` (its timeouts, proxies and TLS settings apply). Cannot be combined with
@@ -162,15 +170,24 @@ impl ClientBuilder {
 
     pub(crate) fn into_transport(self) -> Result<Transport, ConfigError> {
         let base_url = parse_base_url(&self.base_url)?;
-        let customised = self.timeout.is_some() || self.connect_timeout.is_some() || self.user_agent.is_some() || !self.headers.is_empty();
+        let customised = self.timeout.is_some()
+            || self.connect_timeout.is_some()
+            || self.user_agent.is_some()
+            || !self.headers.is_empty();
         let http = match self.http {
-            Some(_) if customised => return Err(ConfigError::Conflict("timeouts, user agent and default headers are set on your own reqwest::Client, not on the builder")),
+            Some(_) if customised => {
+                return Err(ConfigError::Conflict(
+                    "timeouts, user agent and default headers are set on your own reqwest::Client, not on the builder",
+                ));
+            }
             Some(http) => http,
             None => {
                 let mut headers = HeaderMap::new();
                 for (name, value) in &self.headers {
-                    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| ConfigError::InvalidHeader(name.clone()))?;
-                    let value = HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidHeader(name.to_string()))?;
+                    let name = HeaderName::from_bytes(name.as_bytes())
+                        .map_err(|_| ConfigError::InvalidHeader(name.clone()))?;
+                    let value =
+                        HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidHeader(name.to_string()))?;
                     headers.append(name, value);
                 }
                 let mut builder = reqwest::Client::builder().default_headers(headers);
@@ -303,7 +320,9 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::UnexpectedStatus(r) | Error::UnexpectedContentType { response: r, .. } | Error::Decode { response: r, .. } => Some(r.status),
+            Error::UnexpectedStatus(r)
+            | Error::UnexpectedContentType { response: r, .. }
+            | Error::Decode { response: r, .. } => Some(r.status),
             Error::Encode(_) => None,
             Error::Transport(e) => e.status(),
         }
@@ -321,7 +340,9 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 response.status,
                 response.headers.get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             ),
-            Error::Decode { response, source } => write!(f, "status {}: the body does not match the documented type: {source}", response.status),
+            Error::Decode { response, source } => {
+                write!(f, "status {}: the body does not match the documented type: {source}", response.status)
+            }
             Error::Encode(source) => write!(f, "the request body could not be encoded: {source}"),
             Error::Transport(source) => write!(f, "request failed: {source}"),
         }
@@ -344,7 +365,11 @@ pub(crate) fn append_query(url: &mut Url, name: &str, value: &str) {
 }
 
 /// Sets a JSON body with the documented media type.
-pub(crate) fn json_body<E>(request: RequestBuilder, media_type: &'static str, body: &impl Serialize) -> Result<RequestBuilder, Error<E>> {
+pub(crate) fn json_body<E>(
+    request: RequestBuilder,
+    media_type: &'static str,
+    body: &impl Serialize,
+) -> Result<RequestBuilder, Error<E>> {
     let bytes = serde_json::to_vec(body).map_err(Error::Encode)?;
     Ok(request.header(CONTENT_TYPE, media_type).body(bytes))
 }
@@ -370,9 +395,17 @@ impl RawResponse {
     /// Decodes a JSON body. A `Content-Type` that is present and not JSON is an error; an absent one is tolerated.
     pub(crate) fn json<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
         if let Some(content_type) = self.headers.get(CONTENT_TYPE) {
-            let essence = String::from_utf8_lossy(content_type.as_bytes()).split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            let essence = String::from_utf8_lossy(content_type.as_bytes())
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
             if essence != "application/json" && !essence.ends_with("+json") {
-                return Err(Error::UnexpectedContentType { expected: "application/json", response: Box::new(self.clone()) });
+                return Err(Error::UnexpectedContentType {
+                    expected: "application/json",
+                    response: Box::new(self.clone()),
+                });
             }
         }
         serde_json::from_slice(&self.body).map_err(|source| Error::Decode { response: Box::new(self.clone()), source })
@@ -406,7 +439,11 @@ pub struct Pages<'a, P, E, C> {
 }
 
 impl<'a, P, E, C: Clone> Pages<'a, P, E, C> {
-    pub(crate) fn new(start: C, fetch: impl FnMut(C) -> PageFuture<'a, P, E> + Send + 'a, advance: fn(&P, &C) -> Option<C>) -> Self {
+    pub(crate) fn new(
+        start: C,
+        fetch: impl FnMut(C) -> PageFuture<'a, P, E> + Send + 'a,
+        advance: fn(&P, &C) -> Option<C>,
+    ) -> Self {
         Self { cursor: Some(start), fetch: Box::new(fetch), advance }
     }
 

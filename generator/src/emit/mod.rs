@@ -96,7 +96,9 @@ pub fn render_files(plans: &[&FilePlan<'_>]) -> Result<Vec<String>, String> {
     let batches: Vec<(usize, std::ops::Range<usize>)> = plans
         .iter()
         .enumerate()
-        .flat_map(|(file, plan)| (0..plan.parts).step_by(BATCH).map(move |start| (file, start..(start + BATCH).min(plan.parts))))
+        .flat_map(|(file, plan)| {
+            (0..plan.parts).step_by(BATCH).map(move |start| (file, start..(start + BATCH).min(plan.parts)))
+        })
         .collect();
     // Only the part builders go to the threads (the headers' tokens cannot).
     let builders: Vec<(&PartFn<'_>, &GateFn<'_>)> = plans.iter().map(|plan| (&*plan.part, &*plan.gate)).collect();
@@ -121,14 +123,20 @@ pub fn render_files(plans: &[&FilePlan<'_>]) -> Result<Vec<String>, String> {
                 })
             })
             .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err("a printing thread panicked".to_string()))).collect()
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|_| Err("a printing thread panicked".to_string())))
+            .collect()
     });
     let mut by_batch: Vec<(usize, String)> = Vec::with_capacity(batches.len());
     for worker in printed {
         by_batch.extend(worker?);
     }
     by_batch.sort_unstable_by_key(|(taken, _)| *taken);
-    let mut files = plans.iter().map(|plan| render(plan.header.clone()).map_err(|e| e.to_string())).collect::<Result<Vec<_>, _>>()?;
+    let mut files = plans
+        .iter()
+        .map(|plan| render(plan.header.clone()).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
     for (index, file) in files.iter_mut().enumerate() {
         file.reserve(by_batch.iter().filter(|(taken, _)| batches[*taken].0 == index).map(|(_, text)| text.len()).sum());
     }
@@ -173,7 +181,12 @@ pub fn list_attribute(name: &str, tokens: TokenStream) -> syn::Attribute {
 
 /// `#[meta]`.
 fn outer_attribute(meta: syn::Meta) -> syn::Attribute {
-    syn::Attribute { pound_token: Default::default(), style: syn::AttrStyle::Outer, bracket_token: Default::default(), meta }
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta,
+    }
 }
 
 /// A string literal holding `line`, raw (`r"…"`, as `///` comments become) unless it holds a carriage return.
@@ -226,9 +239,19 @@ mod tests {
 
     #[test]
     fn doc_literals_keep_any_text() {
-        let lines = [" plain", " \"quoted\"", " ends with \"# and \"## inside", r" back\slash \n", " carriage\rreturn", " → ✓", ""];
+        let lines = [
+            " plain",
+            " \"quoted\"",
+            " ends with \"# and \"## inside",
+            r" back\slash \n",
+            " carriage\rreturn",
+            " → ✓",
+            "",
+        ];
         for line in lines {
-            let syn::Lit::Str(literal) = doc_literal(line, proc_macro2::Span::call_site()) else { panic!("{line:?}: not a string") };
+            let syn::Lit::Str(literal) = doc_literal(line, proc_macro2::Span::call_site()) else {
+                panic!("{line:?}: not a string")
+            };
             assert_eq!(literal.value(), line);
         }
     }

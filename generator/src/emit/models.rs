@@ -6,7 +6,10 @@ use quote::quote;
 use super::types::{TypeScope, generic};
 use super::{FilePlan, doc_attributes, doc_attrs, inner_doc_attrs, list_attribute, parse_items, prepend_docs};
 use crate::features::FeaturePlan;
-use crate::ir::{Api, BoundedMap, Enum, EnumRepr, Field, Presence, StringConstraints, Struct, Tagging, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{
+    Api, BoundedMap, Enum, EnumRepr, Field, Presence, StringConstraints, Struct, Tagging, TypeDef, TypeKind, TypeRef,
+    Union,
+};
 use crate::naming::{bare, ident};
 
 /// Validation for constrained strings and bounded maps (hand-written).
@@ -94,7 +97,11 @@ fn crate_doc(api: &Api, features: Option<&FeaturePlan>) -> String {
 /// The API's title as a noun phrase: `Patchworks Core API`, or `the Foo API` when the title does not say "API".
 pub fn api_title(api: &Api) -> String {
     let title = api.title.trim();
-    if title.to_ascii_lowercase().split_whitespace().any(|w| w == "api") { title.to_string() } else { format!("the {title} API") }
+    if title.to_ascii_lowercase().split_whitespace().any(|w| w == "api") {
+        title.to_string()
+    } else {
+        format!("the {title} API")
+    }
 }
 
 /// The `support` module declaration (`Crate`: the sibling file) or the module itself (`Module`), and the
@@ -244,7 +251,8 @@ fn redacting_debug(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             quote! { .field(#label, &self.#field) }
         }
     });
-    let additional = s.additional.as_ref().map(|_| quote! { .field("additional_properties", &self.additional_properties) });
+    let additional =
+        s.additional.as_ref().map(|_| quote! { .field("additional_properties", &self.additional_properties) });
     quote! {
         impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -262,11 +270,16 @@ fn enum_item(name: &proc_macro2::Ident, e: &Enum) -> syn::Result<Vec<syn::Item>>
     let variant_names: Vec<proc_macro2::Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let (derives, payload, values, wire_form) = match e.repr {
         EnumRepr::String => {
-            let values: Vec<proc_macro2::Literal> = e.variants.iter().map(|v| proc_macro2::Literal::string(&v.value)).collect();
+            let values: Vec<proc_macro2::Literal> =
+                e.variants.iter().map(|v| proc_macro2::Literal::string(&v.value)).collect();
             (quote! { Debug, Clone, PartialEq, Eq, Hash }, quote! { String }, values, quote! { string_enum })
         }
         EnumRepr::Integer => {
-            let values = e.variants.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(v.value.parse().unwrap_or_default())).collect();
+            let values = e
+                .variants
+                .iter()
+                .map(|v| proc_macro2::Literal::i64_unsuffixed(v.value.parse().unwrap_or_default()))
+                .collect();
             (quote! { Debug, Clone, Copy, PartialEq, Eq, Hash }, quote! { i64 }, values, quote! { integer_enum })
         }
     };
@@ -297,7 +310,8 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> Tok
     };
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let fallback = if u.tagging == Tagging::Untagged { format!("The `{}` form.", v.name) } else { format!("`{}`", v.tag) };
+        let fallback =
+            if u.tagging == Tagging::Untagged { format!("The `{}` form.", v.name) } else { format!("`{}`", v.tag) };
         let doc = doc_attrs(Some(v.doc.as_deref().unwrap_or(&fallback)));
         let rename = (u.tagging != Tagging::Untagged && v.tag != v.name).then(|| {
             let tag = &v.tag;
@@ -306,7 +320,11 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> Tok
         match &v.payload {
             Some(payload) => {
                 let ty = scope.tokens(payload);
-                let ty = if v.boxed { quote! { Box<#ty> } } else { ty };
+                let ty = if v.boxed {
+                    quote! { Box<#ty> }
+                } else {
+                    ty
+                };
                 quote! { #doc #rename #variant(#ty), }
             }
             None => quote! { #doc #rename #variant {}, },

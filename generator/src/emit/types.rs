@@ -46,7 +46,9 @@ impl TypeScope<'_> {
                 global(&["serde_json"], "Map", vec![plain("String"), global(&["serde_json"], "Value", Vec::new())])
             }
             TypeRef::Array(inner) => generic("Vec", self.syntax(inner)),
-            TypeRef::Map(inner) => global(&["std", "collections"], "BTreeMap", vec![plain("String"), self.syntax(inner)]),
+            TypeRef::Map(inner) => {
+                global(&["std", "collections"], "BTreeMap", vec![plain("String"), self.syntax(inner)])
+            }
         }
     }
 }

@@ -26,8 +26,12 @@ const MAX_LOOKUP_HOPS: usize = 32;
 /// Rewrites the references of `document` (read from `path`) as described in the module docs. `ref_map` lists local
 /// copies of remote documents (`https://…` → file): remote references are never fetched.
 pub fn bundle(document: &mut Value, path: &Path, ref_map: &[(String, PathBuf)]) -> Result<(), Vec<Diagnostic>> {
-    let mut bundler =
-        Bundler { root_path: path.to_path_buf(), files: HashMap::new(), hoisted: HashMap::new(), ref_map: ref_map.to_vec() };
+    let mut bundler = Bundler {
+        root_path: path.to_path_buf(),
+        files: HashMap::new(),
+        hoisted: HashMap::new(),
+        ref_map: ref_map.to_vec(),
+    };
     let mut errors = Vec::new();
     let mut hoisted = 0;
     // Each pass rewrites every foreign reference found; copied parts may bring new ones, handled by the next pass.
@@ -86,7 +90,8 @@ impl Bundler {
             // References inside the copied part are relative to the file it came from.
             qualify_refs(&mut target, &source_file, Members::Keywords);
         }
-        let components = document.as_object_mut().map(|root| root.entry("components").or_insert_with(|| Value::Object(Map::new())));
+        let components =
+            document.as_object_mut().map(|root| root.entry("components").or_insert_with(|| Value::Object(Map::new())));
         let Some(Value::Object(components)) = components else { return Err("`components` is not an object".into()) };
         let Value::Object(section_map) = components.entry(section).or_insert_with(|| Value::Object(Map::new())) else {
             return Err(format!("`components.{section}` is not an object"));
@@ -100,7 +105,13 @@ impl Bundler {
 
     /// The node at `fragment` in `file`, following `$ref`s met on the way (a pointer may pass through a reference,
     /// as in `other.yaml#/properties/owner` where `other.yaml`'s root is itself a `$ref`), and the file it is in.
-    fn lookup(&mut self, document: &Value, root: &Path, file: &Path, fragment: &str) -> Result<(PathBuf, Value), String> {
+    fn lookup(
+        &mut self,
+        document: &Value,
+        root: &Path,
+        file: &Path,
+        fragment: &str,
+    ) -> Result<(PathBuf, Value), String> {
         let mut file = file.to_path_buf();
         let mut pointer = fragment.to_string();
         for _ in 0..MAX_LOOKUP_HOPS {
@@ -195,7 +206,9 @@ fn walk<'v>(base: &'v Value, pointer: &str) -> Walk<'v> {
 /// A name for a copied target that no entry of `section` has: its last meaningful pointer token, or the file's
 /// stem.
 fn fresh_name(section: &Map<String, Value>, file: &Path, fragment: &str) -> String {
-    let token = fragment.rsplit('/').find(|t| !t.is_empty() && t.parse::<usize>().is_err() && !matches!(*t, "schema" | "items" | "content"));
+    let token = fragment
+        .rsplit('/')
+        .find(|t| !t.is_empty() && t.parse::<usize>().is_err() && !matches!(*t, "schema" | "items" | "content"));
     let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("Ref");
     let base = token.map(|t| t.replace("~1", "/").replace("~0", "~")).unwrap_or_else(|| stem.to_string());
     let mut name = base.clone();
@@ -248,9 +261,10 @@ impl Members {
             _ if key.starts_with("x-") => None,
             // A schema's `examples` is an array of data; elsewhere it maps names to Example objects.
             "examples" if value.is_array() => None,
-            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" | "paths" | "webhooks"
-            | "schemas" | "responses" | "parameters" | "headers" | "requestBodies" | "securitySchemes" | "links"
-            | "callbacks" | "pathItems" | "content" | "encoding" | "examples" | "variables" | "mediaTypes"
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" | "paths"
+            | "webhooks" | "schemas" | "responses" | "parameters" | "headers" | "requestBodies" | "securitySchemes"
+            | "links" | "callbacks" | "pathItems" | "content" | "encoding" | "examples" | "variables"
+            | "mediaTypes"
                 if value.is_object() =>
             {
                 Some(Members::Names)
@@ -334,7 +348,11 @@ fn qualify_refs(value: &mut Value, file: &Path, members: Members) {
             if let (Members::Keywords, Some(Value::String(reference))) = (members, map.get_mut("$ref")) {
                 let (file_part, fragment) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
                 if !is_remote(file_part) {
-                    let target = if file_part.is_empty() { file.to_path_buf() } else { file.parent().unwrap_or(Path::new(".")).join(file_part) };
+                    let target = if file_part.is_empty() {
+                        file.to_path_buf()
+                    } else {
+                        file.parent().unwrap_or(Path::new(".")).join(file_part)
+                    };
                     *reference = format!("{}#{fragment}", target.to_string_lossy());
                 }
             }
@@ -352,7 +370,9 @@ fn qualify_refs(value: &mut Value, file: &Path, members: Members) {
 /// Whether the document part of a reference is a URL (`https://…`) rather than a file path.
 fn is_remote(file_part: &str) -> bool {
     let scheme = file_part.split_once("://").map(|(scheme, _)| scheme);
-    scheme.is_some_and(|scheme| scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
+    scheme.is_some_and(|scheme| {
+        scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    })
 }
 
 fn set_ref(document: &mut Value, site: &str, reference: String) {
@@ -382,11 +402,22 @@ mod tests {
     #[test]
     fn the_text_scan_finds_every_reference_bundling_would_rewrite() {
         let needs = |doc: Value| json_text_needs_bundling(&serde_json::to_string_pretty(&doc).unwrap());
-        assert!(!needs(json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"description": "see \"$ref\": \"x.yaml\""}}}})));
+        assert!(!needs(
+            json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"description": "see \"$ref\": \"x.yaml\""}}}})
+        ));
         assert!(needs(json!({"paths": {"/a": {"$ref": "#/paths/~1b"}}})), "a deep local reference");
-        assert!(needs(json!({"components": {"schemas": {"A": {"$ref": "common.json#/components/schemas/B"}}}})), "another file");
-        assert!(needs(json!({"components": {"schemas": {"A": {"properties": {"$ref": {"type": "string"}}}}}})), "a property named $ref: not sure, so yes");
-        assert!(needs(json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B/properties/c"}}}})), "into a component");
+        assert!(
+            needs(json!({"components": {"schemas": {"A": {"$ref": "common.json#/components/schemas/B"}}}})),
+            "another file"
+        );
+        assert!(
+            needs(json!({"components": {"schemas": {"A": {"properties": {"$ref": {"type": "string"}}}}}})),
+            "a property named $ref: not sure, so yes"
+        );
+        assert!(
+            needs(json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B/properties/c"}}}})),
+            "into a component"
+        );
     }
 
     #[test]

@@ -56,7 +56,8 @@ impl Locator {
 
     /// Fills in the lines of many diagnostics (those without one and with a pointer).
     pub fn place_all(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let wanted: HashSet<&str> = diagnostics.iter().filter(|d| needs_placing(d)).map(|d| d.pointer.as_str()).collect();
+        let wanted: HashSet<&str> =
+            diagnostics.iter().filter(|d| needs_placing(d)).map(|d| d.pointer.as_str()).collect();
         if wanted.is_empty() {
             return diagnostics;
         }
@@ -156,12 +157,9 @@ struct JsonScan<'t, 'w> {
 
 impl<'t, 'w> JsonScan<'t, 'w> {
     fn offsets(text: &'t str, wanted: &'w HashSet<&'w str>) -> HashMap<String, usize> {
-        let ancestors = wanted
-            .iter()
-            .flat_map(|pointer| pointer.match_indices('/').map(|(at, _)| &pointer[..at]))
-            .collect();
-        let mut scan =
-            JsonScan { text, pos: 0, pointer: String::from("#"), wanted, ancestors, found: HashMap::new() };
+        let ancestors =
+            wanted.iter().flat_map(|pointer| pointer.match_indices('/').map(|(at, _)| &pointer[..at])).collect();
+        let mut scan = JsonScan { text, pos: 0, pointer: String::from("#"), wanted, ancestors, found: HashMap::new() };
         scan.value();
         scan.found
     }
@@ -319,7 +317,8 @@ mod tests {
 
     #[test]
     fn finds_json_keys_and_array_elements() {
-        let text = "{\"components\": {\"schemas\": {\"A\": {}}},\n \"tags\": [{\"name\": \"x\"}, {\"name\": \"y\\\"z\"}]}";
+        let text =
+            "{\"components\": {\"schemas\": {\"A\": {}}},\n \"tags\": [{\"name\": \"x\"}, {\"name\": \"y\\\"z\"}]}";
         let locator = Locator::new(text.to_string(), true);
         assert_eq!(locator.line_of("#/components/schemas/A"), Some((1, 29)));
         assert_eq!(locator.line_of("#/tags/1/name"), Some((2, 27)));
@@ -342,8 +341,11 @@ mod tests {
     fn places_many_diagnostics_at_once() {
         let text = "{\"a\": {\"b\": 1},\n\"c\": 2}";
         let file = std::path::Path::new("x.json");
-        let placed = Locator::new(text.to_string(), true)
-            .place_all(vec![Diagnostic::warning(file, "#/c", "c"), Diagnostic::warning(file, "#/a/b", "b"), Diagnostic::warning(file, "", "root")]);
+        let placed = Locator::new(text.to_string(), true).place_all(vec![
+            Diagnostic::warning(file, "#/c", "c"),
+            Diagnostic::warning(file, "#/a/b", "b"),
+            Diagnostic::warning(file, "", "root"),
+        ]);
         let lines: Vec<Option<(usize, usize)>> = placed.iter().map(|d| d.line_col).collect();
         assert_eq!(lines, [Some((2, 1)), Some((1, 8)), None]);
     }

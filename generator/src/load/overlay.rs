@@ -20,7 +20,9 @@ pub fn apply(document: &mut Value, overlay: &Value, overlay_path: &Path) -> Resu
     let error = |pointer: String, message: String| vec![Diagnostic::error(overlay_path, pointer, message)];
     match overlay.get("overlay").and_then(Value::as_str) {
         Some(version) if version.starts_with("1.") => {}
-        Some(version) => return Err(error("#/overlay".into(), format!("unsupported Overlay version {version:?}; expected 1.x"))),
+        Some(version) => {
+            return Err(error("#/overlay".into(), format!("unsupported Overlay version {version:?}; expected 1.x")));
+        }
         None => return Err(error(String::new(), "not an OpenAPI Overlay document: missing `overlay: 1.0.0`".into())),
     }
     let Some(actions) = overlay.get("actions").and_then(Value::as_array) else {

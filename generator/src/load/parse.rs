@@ -35,11 +35,17 @@ impl Source for Value {
 impl Source for &RawValue {
     fn parse<T: DeserializeOwned>(self, pointer: &str, path: &Path) -> Result<T, Diagnostic> {
         let mut deserializer = serde_json::Deserializer::from_str(self.get());
-        serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|e| type_error(pointer, path, e.path(), e.inner()))
+        serde_path_to_error::deserialize::<_, T>(&mut deserializer)
+            .map_err(|e| type_error(pointer, path, e.path(), e.inner()))
     }
 }
 
-fn type_error(pointer: &str, path: &Path, below: &serde_path_to_error::Path, error: &impl std::fmt::Display) -> Diagnostic {
+fn type_error(
+    pointer: &str,
+    path: &Path,
+    below: &serde_path_to_error::Path,
+    error: &impl std::fmt::Display,
+) -> Diagnostic {
     let mut pointer = pointer.to_string();
     for segment in below.iter() {
         match segment {
@@ -99,7 +105,9 @@ pub fn split_value(mut document: Value) -> Split<Value> {
 /// Splits a JSON document given as its top-level members (slices of the text). Only the rest becomes a `Value`.
 pub fn split_raw<'t>(top: IndexMap<String, &'t RawValue>, path: &Path) -> Result<Split<&'t RawValue>, Diagnostic> {
     let members = |node: &'t RawValue| -> Members<&'t RawValue> {
-        serde_json::from_str::<IndexMap<String, &'t RawValue>>(node.get()).map(|m| m.into_iter().collect()).map_err(|_| node)
+        serde_json::from_str::<IndexMap<String, &'t RawValue>>(node.get())
+            .map(|m| m.into_iter().collect())
+            .map_err(|_| node)
     };
     let value = |node: &RawValue, pointer: &str| node.parse::<Value>(pointer, path);
     let (mut rest, mut paths, mut schemas) = (Map::new(), None, None);
@@ -167,9 +175,9 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<openapiv3:
             document.components.get_or_insert_with(Default::default).schemas = schemas;
         }
         if let Some(paths) = paths {
-            document.paths = paths
-                .join()
-                .map_err(|_| Diagnostic::error(path, "#/paths", "internal error: specforge panicked while reading the paths"))??;
+            document.paths = paths.join().map_err(|_| {
+                Diagnostic::error(path, "#/paths", "internal error: specforge panicked while reading the paths")
+            })??;
         }
         Ok(document)
     })

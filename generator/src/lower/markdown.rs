@@ -75,7 +75,9 @@ fn escape_text(text: &str, out: &mut String) {
             '<' => {
                 match autolink_len(rest) {
                     Some(len) => out.push_str(&rest[..len]),
-                    None if rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!') => out.push_str("\\<"),
+                    None if rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!') => {
+                        out.push_str("\\<")
+                    }
                     None => out.push('<'),
                 }
                 at += autolink_len(rest).unwrap_or(1);
@@ -181,7 +183,10 @@ mod tests {
     #[test]
     fn html_like_placeholders_are_shown_as_text() {
         assert_eq!(rustdoc_safe("Basic <encoded-value>"), r"Basic \<encoded-value>");
-        assert_eq!(rustdoc_safe("<details><summary>x</summary></details>"), r"\<details>\<summary>x\</summary>\</details>");
+        assert_eq!(
+            rustdoc_safe("<details><summary>x</summary></details>"),
+            r"\<details>\<summary>x\</summary>\</details>"
+        );
         assert_eq!(rustdoc_safe("a < b and 1<2"), "a < b and 1<2");
     }
 

@@ -11,7 +11,9 @@ use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as SpecScheme};
 use crate::diagnostic::{Diagnostic, pointer};
 use std::collections::BTreeSet;
 
-use crate::ir::{Api, Operation, SchemeKind, SecurityScheme, Server, ServerVariable, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Operation, SchemeKind, SecurityScheme, Server, ServerVariable, TypeDef, TypeId, TypeKind, TypeRef,
+};
 use crate::load::LoadedSpec;
 use crate::naming::{Namespace, bare, type_name, value_name};
 use schema::TypeLowerer;
@@ -106,7 +108,11 @@ fn server(server: &openapiv3::Server) -> Server {
             description: variable.description.as_deref().map(markdown::rustdoc_safe),
         })
         .collect();
-    Server { url: server.url.clone(), description: server.description.as_deref().map(markdown::rustdoc_safe), variables }
+    Server {
+        url: server.url.clone(),
+        description: server.description.as_deref().map(markdown::rustdoc_safe),
+        variables,
+    }
 }
 
 fn security_schemes(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (Vec<SecurityScheme>, Vec<Diagnostic>) {
@@ -121,10 +127,20 @@ fn security_schemes(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (V
             continue;
         };
         let (kind, doc) = match scheme {
-            SpecScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => (SchemeKind::Bearer, description),
-            SpecScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => (SchemeKind::Basic, description),
+            SpecScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                (SchemeKind::Bearer, description)
+            }
+            SpecScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                (SchemeKind::Basic, description)
+            }
             SpecScheme::HTTP { scheme, .. } => {
-                diagnostics.push(Diagnostic::warning(path, at, format!("HTTP auth scheme {scheme:?} is not supported; operations that need it are sent without it")));
+                diagnostics.push(Diagnostic::warning(
+                    path,
+                    at,
+                    format!(
+                        "HTTP auth scheme {scheme:?} is not supported; operations that need it are sent without it"
+                    ),
+                ));
                 continue;
             }
             SpecScheme::APIKey { location, name, description, .. } => (
@@ -135,11 +151,19 @@ fn security_schemes(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (V
                 },
                 description,
             ),
-            SpecScheme::OAuth2 { description, .. } | SpecScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
+            SpecScheme::OAuth2 { description, .. } | SpecScheme::OpenIDConnect { description, .. } => {
+                (SchemeKind::Bearer, description)
+            }
         };
         let name = names.claim(bare(&value_name(spec_name))).0;
         let variant = variants.claim(&type_name(spec_name)).0;
-        schemes.push(SecurityScheme { spec_name: spec_name.clone(), name, variant, kind, doc: doc.as_deref().map(markdown::rustdoc_safe) });
+        schemes.push(SecurityScheme {
+            spec_name: spec_name.clone(),
+            name,
+            variant,
+            kind,
+            doc: doc.as_deref().map(markdown::rustdoc_safe),
+        });
     }
     (schemes, diagnostics)
 }
@@ -182,7 +206,10 @@ mod tests {
         assert_eq!(names, ["list_items", "list_items_pages"]);
         let pages = api.operations[0].pagination.as_ref().expect("paged");
         assert_eq!(pages.method_name, "list_items_pages_2");
-        assert!(warnings(&diagnostics).iter().any(|w| w.contains("`list_items_pages` is already taken")), "{diagnostics:?}");
+        assert!(
+            warnings(&diagnostics).iter().any(|w| w.contains("`list_items_pages` is already taken")),
+            "{diagnostics:?}"
+        );
     }
 
     #[test]
@@ -205,7 +232,10 @@ components:
         assert_eq!(variants, ["A1", "A1_2"]);
         let types = &api.operations[0].type_names;
         let other = &api.operations[1].type_names;
-        assert_eq!((types.response.as_str(), types.error.as_str(), types.params.as_str()), ("GetPetResponse", "GetPetError", "GetPetParams"));
+        assert_eq!(
+            (types.response.as_str(), types.error.as_str(), types.params.as_str()),
+            ("GetPetResponse", "GetPetError", "GetPetParams")
+        );
         assert_ne!(types.params, other.params);
         assert!(warnings(&diagnostics).iter().any(|w| w.contains("`get_pet` is already taken")), "{diagnostics:?}");
     }

@@ -5,15 +5,15 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    Components, Content, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
-    RequestBody as SpecRequestBody, Response as SpecResponse, SecurityRequirement, StatusCode,
+    Components, Content, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
+    ReferenceOr, RequestBody as SpecRequestBody, Response as SpecResponse, SecurityRequirement, StatusCode,
 };
 
 use super::schema::{SchemaRef, TypeLowerer};
 use crate::diagnostic::{child, pointer};
 use crate::ir::{
-    MediaKind, Method, Operation, OperationTypeNames, PageStyle, Pagination, Param, ParamLocation, PathPiece, Presence, RequestBody,
-    Response, ResponseBody, SecurityScheme, StatusMatch, TypeKind, TypeRef,
+    MediaKind, Method, Operation, OperationTypeNames, PageStyle, Pagination, Param, ParamLocation, PathPiece, Presence,
+    RequestBody, Response, ResponseBody, SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
 use crate::naming::{Namespace, bare, type_name, value_name};
 
@@ -21,12 +21,23 @@ use crate::naming::{Namespace, bare, type_name, value_name};
 const MAX_REF_HOPS: usize = 16;
 
 /// Method names the client itself has, which operations must not take.
-const CLIENT_METHODS: &[&str] = &["new", "builder", "with_client", "base_url", "http_client", "server_url", "authorize"];
+const CLIENT_METHODS: &[&str] =
+    &["new", "builder", "with_client", "base_url", "http_client", "server_url", "authorize"];
 
 /// Type names the client crate itself defines or re-exports, which operations' types must not take.
 const CLIENT_TYPES: &[&str] = &[
-    "Client", "Credentials", "Scheme", "ApiError", "BasicCredentials", "ClientBuilder", "ConfigError", "Error", "Pages",
-    "RawResponse", "RequestHook", "Secret",
+    "Client",
+    "Credentials",
+    "Scheme",
+    "ApiError",
+    "BasicCredentials",
+    "ClientBuilder",
+    "ConfigError",
+    "Error",
+    "Pages",
+    "RawResponse",
+    "RequestHook",
+    "Secret",
 ];
 
 /// Local variables of the generated method bodies, which parameters must not be called.
@@ -35,7 +46,11 @@ const METHOD_LOCALS: &[&str] = &["body", "params", "url", "request", "response",
 /// Lowers every operation of `document`. Every name the client prints for an operation (its method, its types,
 /// its pages helper) is claimed here, in the same namespaces as the client's own items, so a clash is resolved and
 /// reported like any other.
-pub fn lower_operations<'a>(document: &'a OpenAPI, types: &mut TypeLowerer<'a>, schemes: &[SecurityScheme]) -> Vec<Operation> {
+pub fn lower_operations<'a>(
+    document: &'a OpenAPI,
+    types: &mut TypeLowerer<'a>,
+    schemes: &[SecurityScheme],
+) -> Vec<Operation> {
     let mut methods = Namespace::default();
     for reserved in CLIENT_METHODS {
         methods.reserve(reserved);
@@ -72,20 +87,30 @@ pub fn lower_operations<'a>(document: &'a OpenAPI, types: &mut TypeLowerer<'a>, 
                 None => synthesized_operation_id(method, path),
             };
             if let Some(first) = seen_ids.insert(operation_id.clone(), op_pointer.clone()) {
-                types.error(&child(&op_pointer, "operationId"), format!("duplicate operationId {operation_id:?}: also used at {first}"));
+                types.error(
+                    &child(&op_pointer, "operationId"),
+                    format!("duplicate operationId {operation_id:?}: also used at {first}"),
+                );
                 continue;
             }
             let method_name = claim_reported(types, &mut methods, &value_name(&operation_id), &op_pointer, "method");
             let type_prefix = prefixes.claim(&type_name(&operation_id)).0;
-            let mut claim_type = |suffix: &str| claim_reported(types, &mut client_types, &format!("{type_prefix}{suffix}"), &op_pointer, "type");
-            let type_names = OperationTypeNames { response: claim_type("Response"), error: claim_type("Error"), params: claim_type("Params") };
+            let mut claim_type = |suffix: &str| {
+                claim_reported(types, &mut client_types, &format!("{type_prefix}{suffix}"), &op_pointer, "type")
+            };
+            let type_names = OperationTypeNames {
+                response: claim_type("Response"),
+                error: claim_type("Error"),
+                params: claim_type("Params"),
+            };
             let mut op = OperationLowerer { types, document, pointer: op_pointer.clone(), prefix: type_prefix };
             let params = op.params(&item.parameters, &spec_op.parameters, path);
             let path_segments = op.path_segments(path, &params);
             let body = spec_op.request_body.as_ref().and_then(|b| op.request_body(b));
             let responses = op.responses(&spec_op.responses.responses, spec_op.responses.default.as_ref());
             let security = op.security(spec_op.security.as_ref().or(document.security.as_ref()), schemes);
-            let pagination = spec_op.extensions.get("x-pagination").and_then(|spec| op.pagination(spec, &params, &responses));
+            let pagination =
+                spec_op.extensions.get("x-pagination").and_then(|spec| op.pagination(spec, &params, &responses));
             if pagination.is_some() {
                 paged.push((operations.len(), op_pointer));
             }
@@ -120,10 +145,23 @@ pub fn lower_operations<'a>(document: &'a OpenAPI, types: &mut TypeLowerer<'a>, 
 }
 
 /// Claims `wanted` in `names`, warning at `pointer` when it was taken and another name had to be used.
-fn claim_reported(types: &mut TypeLowerer<'_>, names: &mut Namespace, wanted: &str, pointer: &str, what: &str) -> String {
+fn claim_reported(
+    types: &mut TypeLowerer<'_>,
+    names: &mut Namespace,
+    wanted: &str,
+    pointer: &str,
+    what: &str,
+) -> String {
     let (name, clashed) = names.claim(wanted);
     if clashed {
-        types.warn(pointer, format!("the {what} name `{}` is already taken in the client; this one becomes `{}`", bare(wanted), bare(&name)));
+        types.warn(
+            pointer,
+            format!(
+                "the {what} name `{}` is already taken in the client; this one becomes `{}`",
+                bare(wanted),
+                bare(&name)
+            ),
+        );
     }
     name
 }
@@ -170,7 +208,8 @@ fn synthesized_operation_id(method: Method, path: &str) -> String {
 }
 
 fn doc_of(summary: Option<&str>, description: Option<&str>) -> Option<String> {
-    let parts: Vec<&str> = [summary, description].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
+    let parts: Vec<&str> =
+        [summary, description].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
     (!parts.is_empty()).then(|| super::markdown::rustdoc_safe(&parts.join("\n\n")))
 }
 
@@ -184,13 +223,24 @@ struct OperationLowerer<'l, 'a> {
 impl<'a> OperationLowerer<'_, 'a> {
     /// Path-level parameters overridden by operation-level ones with the same name and location; path
     /// parameters first, in the order the path names them.
-    fn params(&mut self, path_level: &'a [ReferenceOr<Parameter>], op_level: &'a [ReferenceOr<Parameter>], path: &str) -> Vec<Param> {
-        let mut merged: IndexMap<(String, &'static str), (&'a ParameterData, ParamLocation, bool, String)> = IndexMap::new();
-        let sources = [(path_level, child(&pointer(["paths", path]), "parameters")), (op_level, child(&self.pointer, "parameters"))];
+    fn params(
+        &mut self,
+        path_level: &'a [ReferenceOr<Parameter>],
+        op_level: &'a [ReferenceOr<Parameter>],
+        path: &str,
+    ) -> Vec<Param> {
+        let mut merged: IndexMap<(String, &'static str), (&'a ParameterData, ParamLocation, bool, String)> =
+            IndexMap::new();
+        let sources = [
+            (path_level, child(&pointer(["paths", path]), "parameters")),
+            (op_level, child(&self.pointer, "parameters")),
+        ];
         for (list, base) in sources {
             for (index, param) in list.iter().enumerate() {
                 let param_pointer = child(&base, &index.to_string());
-                let Some(param) = self.resolve(param, &param_pointer, "parameters", |c| &c.parameters) else { continue };
+                let Some(param) = self.resolve(param, &param_pointer, "parameters", |c| &c.parameters) else {
+                    continue;
+                };
                 let (data, location, explode) = match param {
                     Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
                     Parameter::Query { parameter_data, style, .. } => {
@@ -226,7 +276,10 @@ impl<'a> OperationLowerer<'_, 'a> {
         let position = |p: &Param| path.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX);
         params.sort_by_key(|p| if p.location == ParamLocation::Path { (0, position(p)) } else { (1, 0) });
         for declared in params.iter().filter(|p| p.location == ParamLocation::Path && position(p) == usize::MAX) {
-            self.types.warn(&self.pointer, format!("path parameter {:?} does not appear in the path {path:?}", declared.api_name));
+            self.types.warn(
+                &self.pointer,
+                format!("path parameter {:?} does not appear in the path {path:?}", declared.api_name),
+            );
         }
         params
     }
@@ -253,7 +306,10 @@ impl<'a> OperationLowerer<'_, 'a> {
                     match target {
                         Some(target) => current = target,
                         None => {
-                            self.types.error(at, format!("`$ref: {reference}` points to nothing under #/components/{section}"));
+                            self.types.error(
+                                at,
+                                format!("`$ref: {reference}` points to nothing under #/components/{section}"),
+                            );
                             return None;
                         }
                     }
@@ -283,7 +339,10 @@ impl<'a> OperationLowerer<'_, 'a> {
         if ok {
             ty
         } else {
-            self.types.warn(at, format!("parameter {:?} is not a scalar or an array of scalars; it is sent as a string", data.name));
+            self.types.warn(
+                at,
+                format!("parameter {:?} is not a scalar or an array of scalars; it is sent as a string", data.name),
+            );
             TypeRef::String
         }
     }
@@ -302,7 +361,10 @@ impl<'a> OperationLowerer<'_, 'a> {
                 match params.iter().position(|p| p.location == ParamLocation::Path && p.api_name == name) {
                     Some(index) => pieces.push(PathPiece::Param(index)),
                     None => {
-                        self.types.error(&self.pointer, format!("the path names {{{name}}} but no path parameter {name:?} is declared"));
+                        self.types.error(
+                            &self.pointer,
+                            format!("the path names {{{name}}} but no path parameter {name:?} is declared"),
+                        );
                         pieces.push(PathPiece::Literal(rest[open..=close].to_string()));
                     }
                 }
@@ -321,7 +383,8 @@ impl<'a> OperationLowerer<'_, 'a> {
         let body = self.resolve(body, &at, "requestBodies", |c| &c.request_bodies)?;
         let content_at = child(&at, "content");
         // JSON first, then a form, then multipart, then whatever comes first.
-        let rank = |media: &str| match media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase().as_str() {
+        let rank = |media: &str| match media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase().as_str()
+        {
             m if is_json(m) => 0,
             "application/x-www-form-urlencoded" => 1,
             "multipart/form-data" => 2,
@@ -342,7 +405,13 @@ impl<'a> OperationLowerer<'_, 'a> {
         };
         if body.content.len() > 1 {
             let others: Vec<&str> = body.content.keys().map(String::as_str).filter(|m| *m != media_name).collect();
-            self.types.warn(&content_at, format!("several request media types: the client sends {media_name}; not offered: {}", others.join(", ")));
+            self.types.warn(
+                &content_at,
+                format!(
+                    "several request media types: the client sends {media_name}; not offered: {}",
+                    others.join(", ")
+                ),
+            );
         }
         Some(RequestBody { media, ty, required: body.required })
     }
@@ -361,17 +430,28 @@ impl<'a> OperationLowerer<'_, 'a> {
         Some((MediaKind::Json(media.clone()), ty))
     }
 
-    fn responses(&mut self, responses: &'a IndexMap<StatusCode, ReferenceOr<SpecResponse>>, default: Option<&'a ReferenceOr<SpecResponse>>) -> Vec<Response> {
+    fn responses(
+        &mut self,
+        responses: &'a IndexMap<StatusCode, ReferenceOr<SpecResponse>>,
+        default: Option<&'a ReferenceOr<SpecResponse>>,
+    ) -> Vec<Response> {
         let at = child(&self.pointer, "responses");
         let mut variants = Namespace::default();
         let mut out = Vec::new();
-        let all = responses.iter().map(|(code, r)| (status_match(code), code.to_string(), r)).chain(default.map(|r| (StatusMatch::Default, "default".to_string(), r)));
+        let all = responses
+            .iter()
+            .map(|(code, r)| (status_match(code), code.to_string(), r))
+            .chain(default.map(|r| (StatusMatch::Default, "default".to_string(), r)));
         for (status, key, response) in all {
             let response_pointer = child(&at, &key);
-            let Some(response) = self.resolve(response, &response_pointer, "responses", |c| &c.responses) else { continue };
+            let Some(response) = self.resolve(response, &response_pointer, "responses", |c| &c.responses) else {
+                continue;
+            };
             let variant = variants.claim(&status_variant(status)).0;
             let hint = format!("{}{}Body", self.prefix, variant);
-            let body = self.content(&response.content, &child(&response_pointer, "content"), &hint).map(|(media, ty)| ResponseBody { media, ty });
+            let body = self
+                .content(&response.content, &child(&response_pointer, "content"), &hint)
+                .map(|(media, ty)| ResponseBody { media, ty });
             let doc = Some(super::markdown::rustdoc_safe(response.description.trim())).filter(|d| !d.is_empty());
             out.push(Response { status, variant, body, doc });
         }
@@ -397,8 +477,13 @@ impl<'a> OperationLowerer<'_, 'a> {
             self.types.warn(&at, "`x-pagination` needs `next` (a dotted path in the response); ignored");
             return None;
         };
-        let Some(param) = params.iter().position(|p| p.api_name == param_name && p.location == ParamLocation::Query && !p.required) else {
-            self.types.warn(&at, format!("`x-pagination` names {param_name:?}, which is not an optional query parameter; ignored"));
+        let Some(param) =
+            params.iter().position(|p| p.api_name == param_name && p.location == ParamLocation::Query && !p.required)
+        else {
+            self.types.warn(
+                &at,
+                format!("`x-pagination` names {param_name:?}, which is not an optional query parameter; ignored"),
+            );
             return None;
         };
         let mut successes = responses.iter().filter(|r| r.status.is_success());
@@ -411,7 +496,10 @@ impl<'a> OperationLowerer<'_, 'a> {
         for segment in path.split('.') {
             let field = ty.direct_named().and_then(|id| self.types.struct_field(id, segment));
             let Some((name, presence, field_ty)) = field else {
-                self.types.warn(&at, format!("`x-pagination.next`: the response has no property {segment:?} at that place; ignored"));
+                self.types.warn(
+                    &at,
+                    format!("`x-pagination.next`: the response has no property {segment:?} at that place; ignored"),
+                );
                 return None;
             };
             next.push((name, presence != Presence::Required));
@@ -430,7 +518,11 @@ impl<'a> OperationLowerer<'_, 'a> {
         Some(Pagination { method_name: String::new(), style, param, next })
     }
 
-    fn security(&mut self, requirements: Option<&Vec<SecurityRequirement>>, schemes: &[SecurityScheme]) -> Vec<Vec<usize>> {
+    fn security(
+        &mut self,
+        requirements: Option<&Vec<SecurityRequirement>>,
+        schemes: &[SecurityScheme],
+    ) -> Vec<Vec<usize>> {
         let Some(requirements) = requirements else { return Vec::new() };
         let mut alternatives = Vec::new();
         for requirement in requirements {
@@ -535,7 +627,10 @@ impl TypeLowerer<'_> {
     pub fn is_scalar(&self, id: crate::ir::TypeId) -> bool {
         match self.kind_of(id) {
             Some(TypeKind::Enum(_) | TypeKind::ConstrainedString(_)) => true,
-            Some(TypeKind::Alias(inner)) => !matches!(inner, TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Object | TypeRef::Named(_)),
+            Some(TypeKind::Alias(inner)) => !matches!(
+                inner,
+                TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Object | TypeRef::Named(_)
+            ),
             _ => false,
         }
     }

@@ -14,7 +14,7 @@ use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use super::shape::{ObjectShape, Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child};
 use crate::ir::{
-    BoundedMap, EnumRepr, EnumVariant, Field, Presence, Primitive, StringConstraints, Enum, Struct, Tagging, TypeDef,
+    BoundedMap, Enum, EnumRepr, EnumVariant, Field, Presence, Primitive, StringConstraints, Struct, Tagging, TypeDef,
     TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::naming::{NameCache, Namespace, type_name, value_name};
@@ -67,8 +67,24 @@ pub struct Lowered {
 
 /// String formats of OpenAPI and JSON Schema that need no type of their own: the value is kept as a `String`.
 const PLAIN_STRING_FORMATS: &[&str] = &[
-    "byte", "binary", "password", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri-reference",
-    "iri", "iri-reference", "uri-template", "json-pointer", "relative-json-pointer", "regex", "time", "duration",
+    "byte",
+    "binary",
+    "password",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+    "time",
+    "duration",
 ];
 
 /// Builds the named types of one API.
@@ -132,7 +148,12 @@ impl<'a> TypeLowerer<'a> {
         if clashed {
             self.warn(pointer, format!("the type name `{candidate}` is already taken; `{spec_name}` becomes `{name}`"));
         }
-        self.types.push(TypeDef { name, spec_name: spec_name.to_string(), doc: None, kind: TypeKind::Alias(TypeRef::Any) });
+        self.types.push(TypeDef {
+            name,
+            spec_name: spec_name.to_string(),
+            doc: None,
+            kind: TypeKind::Alias(TypeRef::Any),
+        });
         TypeId(self.types.len() - 1)
     }
 
@@ -239,8 +260,20 @@ impl<'a> TypeLowerer<'a> {
                 self.string_type(format, pointer)
             }
             Shape::Integer { values, .. } if !values.is_empty() => self.new_named(hint, hint, schema, pointer),
-            Shape::Integer { int32, .. } => if int32 { TypeRef::I32 } else { TypeRef::I64 },
-            Shape::Number { float } => if float { TypeRef::F32 } else { TypeRef::F64 },
+            Shape::Integer { int32, .. } => {
+                if int32 {
+                    TypeRef::I32
+                } else {
+                    TypeRef::I64
+                }
+            }
+            Shape::Number { float } => {
+                if float {
+                    TypeRef::F32
+                } else {
+                    TypeRef::F64
+                }
+            }
             Shape::Boolean => TypeRef::Bool,
             Shape::Array(items) => TypeRef::Array(Box::new(self.items_type(items, pointer, hint))),
             Shape::Object(object) => {
@@ -251,7 +284,8 @@ impl<'a> TypeLowerer<'a> {
             }
             Shape::OneOf(variants) | Shape::AnyOf(variants) => {
                 // One real variant is just that type, unless a discriminator asks for a tagged enum.
-                let single = if schema.schema_data.discriminator.is_none() { self.single_non_null(variants) } else { None };
+                let single =
+                    if schema.schema_data.discriminator.is_none() { self.single_non_null(variants) } else { None };
                 if let Some(single) = single {
                     let key = if matches!(shape, Shape::OneOf(_)) { "oneOf" } else { "anyOf" };
                     return self.type_ref(single.into(), &child(&child(pointer, key), "0"), hint).ty;
@@ -279,7 +313,11 @@ impl<'a> TypeLowerer<'a> {
     fn map_type(&mut self, additional: Option<&'a AdditionalProperties>, pointer: &str, hint: &str) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(value)) => {
-                let value = self.type_ref(value.as_ref().into(), &child(pointer, "additionalProperties"), &format!("{hint}Value"));
+                let value = self.type_ref(
+                    value.as_ref().into(),
+                    &child(pointer, "additionalProperties"),
+                    &format!("{hint}Value"),
+                );
                 TypeRef::Map(Box::new(value.ty))
             }
             _ => TypeRef::Object,
@@ -303,7 +341,9 @@ impl<'a> TypeLowerer<'a> {
             None => TypeRef::String,
             Some(other) => {
                 if self.unknown_formats.insert(other.to_string()) {
-                    let message = format!("unknown string format {other:?}: using `String` (reported once, here where it is first used)");
+                    let message = format!(
+                        "unknown string format {other:?}: using `String` (reported once, here where it is first used)"
+                    );
                     self.warn(pointer, message);
                 }
                 TypeRef::String
@@ -367,7 +407,8 @@ impl<'a> TypeLowerer<'a> {
     fn bounded_map(&mut self, schema: &'a Schema, object: &ObjectShape<'a>, pointer: &str, name: &str) -> BoundedMap {
         let value = match object.additional {
             Some(AdditionalProperties::Schema(value)) => {
-                self.type_ref(value.as_ref().into(), &child(pointer, "additionalProperties"), &format!("{name}Value")).ty
+                self.type_ref(value.as_ref().into(), &child(pointer, "additionalProperties"), &format!("{name}Value"))
+                    .ty
             }
             _ => TypeRef::Any,
         };
@@ -387,7 +428,8 @@ impl<'a> TypeLowerer<'a> {
         let mut field_names = Namespace::default();
         let mut deny_unknown_fields = false;
         let mut additional = None;
-        let required: BTreeSet<&str> = parts.objects.iter().flat_map(|(o, _)| o.required.iter().map(String::as_str)).collect();
+        let required: BTreeSet<&str> =
+            parts.objects.iter().flat_map(|(o, _)| o.required.iter().map(String::as_str)).collect();
         for (object, part_pointer) in &parts.objects {
             for (json_name, property) in object.properties {
                 let property_pointer = child(&child(part_pointer, "properties"), json_name);
@@ -409,7 +451,12 @@ impl<'a> TypeLowerer<'a> {
                     None => {
                         let (rust_name, clashed) = field_names.claim(&self.name_cache.value_name(json_name));
                         if clashed {
-                            self.warn(&property_pointer, format!("property {json_name:?} maps to a field name already used; it becomes `{rust_name}`"));
+                            self.warn(
+                                &property_pointer,
+                                format!(
+                                    "property {json_name:?} maps to a field name already used; it becomes `{rust_name}`"
+                                ),
+                            );
                         }
                         rust_name
                     }
@@ -431,21 +478,31 @@ impl<'a> TypeLowerer<'a> {
             }
             for missing in object.required.iter().filter(|r| !object.properties.contains_key(*r)) {
                 if !parts.objects.iter().any(|(o, _)| o.properties.contains_key(missing)) {
-                    self.warn(&child(part_pointer, "required"), format!("required property {missing:?} is not defined in `properties`; ignored"));
+                    self.warn(
+                        &child(part_pointer, "required"),
+                        format!("required property {missing:?} is not defined in `properties`; ignored"),
+                    );
                 }
             }
             match object.additional {
                 Some(AdditionalProperties::Any(false)) => deny_unknown_fields = true,
                 Some(AdditionalProperties::Any(true)) => additional = Some(TypeRef::Any),
                 Some(AdditionalProperties::Schema(value)) => {
-                    let value = self.type_ref(value.as_ref().into(), &child(part_pointer, "additionalProperties"), &format!("{name}Value"));
+                    let value = self.type_ref(
+                        value.as_ref().into(),
+                        &child(part_pointer, "additionalProperties"),
+                        &format!("{name}Value"),
+                    );
                     additional = Some(value.ty);
                 }
                 None => {}
             }
         }
         if additional.is_some() && deny_unknown_fields {
-            self.warn(pointer, "`additionalProperties: false` conflicts with another part that allows them; unknown fields are kept");
+            self.warn(
+                pointer,
+                "`additionalProperties: false` conflicts with another part that allows them; unknown fields are kept",
+            );
             deny_unknown_fields = false;
         }
         for (ty, union_pointer) in &parts.unions {
@@ -538,7 +595,10 @@ impl<'a> TypeLowerer<'a> {
                     parts.objects.push((extra, member_pointer.clone()));
                 }
                 if beside.is_some() {
-                    self.warn(&member_pointer, "a `oneOf`/`anyOf` beside a nested `allOf` is ignored; only the outermost one is kept");
+                    self.warn(
+                        &member_pointer,
+                        "a `oneOf`/`anyOf` beside a nested `allOf` is ignored; only the outermost one is kept",
+                    );
                 }
             }
             Shape::OneOf(_) | Shape::AnyOf(_) => {
@@ -546,12 +606,20 @@ impl<'a> TypeLowerer<'a> {
                 parts.unions.push((ty, pointer.to_string()));
             }
             Shape::Any => {}
-            _ => self.warn(pointer, "an `allOf` member that is not an object cannot be merged into a struct; it is ignored"),
+            _ => self
+                .warn(pointer, "an `allOf` member that is not an object cannot be merged into a struct; it is ignored"),
         }
     }
 
-    fn lower_union(&mut self, schema: &'a Schema, variants: &'a [ReferenceOr<Schema>], pointer: &str, name: &str) -> Union {
-        let real: Vec<(usize, &'a ReferenceOr<Schema>)> = variants.iter().enumerate().filter(|(_, v)| !is_null_schema(v)).collect();
+    fn lower_union(
+        &mut self,
+        schema: &'a Schema,
+        variants: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        name: &str,
+    ) -> Union {
+        let real: Vec<(usize, &'a ReferenceOr<Schema>)> =
+            variants.iter().enumerate().filter(|(_, v)| !is_null_schema(v)).collect();
         if let Some(discriminator) = &schema.schema_data.discriminator {
             return self.internally_tagged(discriminator, &real, pointer, name);
         }
@@ -566,13 +634,25 @@ impl<'a> TypeLowerer<'a> {
                 let candidate = self.variant_name_for(variant, *index);
                 let (variant_name, _) = variant_names.claim(&candidate);
                 let lowered = self.type_ref((*variant).into(), &variant_pointer, &format!("{name}{variant_name}"));
-                UnionVariant { tag: String::new(), doc: self.deref_schema((*variant).into()).and_then(schema_doc), name: variant_name, payload: Some(lowered.ty), boxed: false }
+                UnionVariant {
+                    tag: String::new(),
+                    doc: self.deref_schema((*variant).into()).and_then(schema_doc),
+                    name: variant_name,
+                    payload: Some(lowered.ty),
+                    boxed: false,
+                }
             })
             .collect();
         Union { tagging: Tagging::Untagged, variants }
     }
 
-    fn internally_tagged(&mut self, discriminator: &openapiv3::Discriminator, variants: &[(usize, &'a ReferenceOr<Schema>)], pointer: &str, name: &str) -> Union {
+    fn internally_tagged(
+        &mut self,
+        discriminator: &openapiv3::Discriminator,
+        variants: &[(usize, &'a ReferenceOr<Schema>)],
+        pointer: &str,
+        name: &str,
+    ) -> Union {
         let mut variant_names = Namespace::default();
         let mut out = Vec::new();
         for (index, variant) in variants {
@@ -608,8 +688,10 @@ impl<'a> TypeLowerer<'a> {
         for (_, variant) in variants {
             let schema = self.deref_schema((*variant).into())?;
             let Shape::Object(object) = shape_of(schema).0 else { return None };
-            let closed = matches!(object.additional, Some(AdditionalProperties::Any(false))) || object.max_properties == Some(1);
-            let open = matches!(object.additional, Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_)));
+            let closed =
+                matches!(object.additional, Some(AdditionalProperties::Any(false))) || object.max_properties == Some(1);
+            let open =
+                matches!(object.additional, Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_)));
             let named = matches!(variant, ReferenceOr::Reference { .. });
             if object.properties.len() != 1 || open || (named && !closed) {
                 return None;
@@ -623,7 +705,13 @@ impl<'a> TypeLowerer<'a> {
         (!keys.is_empty()).then_some(keys)
     }
 
-    fn externally_tagged(&mut self, variants: &[(usize, &'a ReferenceOr<Schema>)], keys: &[String], pointer: &str, name: &str) -> Union {
+    fn externally_tagged(
+        &mut self,
+        variants: &[(usize, &'a ReferenceOr<Schema>)],
+        keys: &[String],
+        pointer: &str,
+        name: &str,
+    ) -> Union {
         let mut variant_names = Namespace::default();
         let mut out = Vec::new();
         for ((index, variant), key) in variants.iter().zip(keys) {
@@ -680,7 +768,6 @@ impl<'a> TypeLowerer<'a> {
         box_cycles(&mut types);
         (types, orphans, self.diagnostics)
     }
-
 }
 
 /// Schemas that are only `$ref`s to each other in a circle describe no type at all; each is reported once, at the
@@ -700,8 +787,15 @@ fn report_alias_cycles(types: &[TypeDef], diagnostics: &mut Vec<Diagnostic>, fil
                     reported.extend(seen.iter().copied());
                     diagnostics.push(Diagnostic::error(
                         file,
-                        format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(&types[start].spec_name)),
-                        format!("cyclic `$ref`: {} → {} refer only to each other", cycle.join(" → "), types[start].spec_name),
+                        format!(
+                            "#/components/schemas/{}",
+                            crate::diagnostic::escape_pointer_token(&types[start].spec_name)
+                        ),
+                        format!(
+                            "cyclic `$ref`: {} → {} refer only to each other",
+                            cycle.join(" → "),
+                            types[start].spec_name
+                        ),
                     ));
                 }
                 break;
@@ -715,13 +809,19 @@ fn report_alias_cycles(types: &[TypeDef], diagnostics: &mut Vec<Diagnostic>, fil
 /// Internally tagged variants must be structs (serde needs a map to put the tag in); anything else makes the
 /// union untagged, with a warning.
 fn demote_untaggable_unions(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnostic>, file: &Path) {
-    let is_struct = |types: &[TypeDef], ty: &Option<TypeRef>| {
-        matches!(ty, Some(TypeRef::Named(id)) if matches!(types[id.0].kind, TypeKind::Struct(_)))
-    };
+    let is_struct = |types: &[TypeDef], ty: &Option<TypeRef>| matches!(ty, Some(TypeRef::Named(id)) if matches!(types[id.0].kind, TypeKind::Struct(_)));
     for index in 0..types.len() {
         let TypeKind::Union(union) = &types[index].kind else { continue };
-        if matches!(union.tagging, Tagging::Internal(_)) && !union.variants.iter().all(|v| is_struct(types, &v.payload)) {
-            diagnostics.push(Diagnostic::warning(file, "", format!("`{}` has a discriminator but a variant that is not an object; it is decoded untagged", types[index].spec_name)));
+        if matches!(union.tagging, Tagging::Internal(_)) && !union.variants.iter().all(|v| is_struct(types, &v.payload))
+        {
+            diagnostics.push(Diagnostic::warning(
+                file,
+                "",
+                format!(
+                    "`{}` has a discriminator but a variant that is not an object; it is decoded untagged",
+                    types[index].spec_name
+                ),
+            ));
             if let TypeKind::Union(union) = &mut types[index].kind {
                 union.tagging = Tagging::Untagged;
             }
@@ -733,7 +833,11 @@ fn demote_untaggable_unions(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnos
 /// depth-first walk in type order), so recursive types have finite size and nothing else is boxed.
 fn box_cycles(types: &mut [TypeDef]) {
     #[derive(Clone, Copy, PartialEq)]
-    enum Mark { New, OnStack, Done }
+    enum Mark {
+        New,
+        OnStack,
+        Done,
+    }
     fn resolve_alias(types: &[TypeDef], ty: &TypeRef) -> Option<TypeId> {
         let mut id = ty.direct_named()?;
         for _ in 0..types.len() {
@@ -746,8 +850,15 @@ fn box_cycles(types: &mut [TypeDef]) {
     }
     fn edges(types: &[TypeDef], id: TypeId) -> Vec<(usize, TypeId)> {
         match &types[id.0].kind {
-            TypeKind::Struct(s) => s.fields.iter().enumerate().filter_map(|(i, f)| Some((i, resolve_alias(types, &f.ty)?))).collect(),
-            TypeKind::Union(u) => u.variants.iter().enumerate().filter_map(|(i, v)| Some((i, resolve_alias(types, v.payload.as_ref()?)?))).collect(),
+            TypeKind::Struct(s) => {
+                s.fields.iter().enumerate().filter_map(|(i, f)| Some((i, resolve_alias(types, &f.ty)?))).collect()
+            }
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| Some((i, resolve_alias(types, v.payload.as_ref()?)?)))
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -830,7 +941,10 @@ fn is_empty_object(schema: &Schema) -> bool {
 fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
     match schema {
         ReferenceOr::Item(schema) => match &schema.schema_kind {
-            openapiv3::SchemaKind::Any(any) => any.typ.as_deref() == Some("null") || (schema.schema_data.nullable && any.typ.is_none() && any.properties.is_empty()),
+            openapiv3::SchemaKind::Any(any) => {
+                any.typ.as_deref() == Some("null")
+                    || (schema.schema_data.nullable && any.typ.is_none() && any.properties.is_empty())
+            }
             _ => false,
         },
         ReferenceOr::Reference { .. } => false,
@@ -839,12 +953,28 @@ fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
 
 /// Secrets are redacted from `Debug`: `format: password`, or a string field whose name says it holds a credential.
 fn is_secret(json_name: &str, schema: Option<&Schema>, ty: &TypeRef) -> bool {
-    let is_password_format = schema.is_some_and(|s| matches!(shape_of(s).0, Shape::String { format: Some("password"), .. }));
+    let is_password_format =
+        schema.is_some_and(|s| matches!(shape_of(s).0, Shape::String { format: Some("password"), .. }));
     let name = json_name.to_ascii_lowercase().replace('-', "_");
     // Pagination cursors are called tokens too, but they are not credentials.
     let is_cursor = ["page", "next", "cursor", "continuation", "sync"].iter().any(|word| name.contains(word));
     let named_secret = !is_cursor
-        && ["password", "passwd", "secret", "api_key", "apikey", "private_key", "access_token", "refresh_token", "auth_token", "id_token", "bearer_token", "token", "ssl_key", "credentials"]
+        && [
+            "password",
+            "passwd",
+            "secret",
+            "api_key",
+            "apikey",
+            "private_key",
+            "access_token",
+            "refresh_token",
+            "auth_token",
+            "id_token",
+            "bearer_token",
+            "token",
+            "ssl_key",
+            "credentials",
+        ]
         .iter()
         .any(|word| name.strip_suffix(word).is_some_and(|rest| rest.is_empty() || rest.ends_with('_')));
     is_password_format || (named_secret && matches!(ty, TypeRef::String | TypeRef::Named(_)))
@@ -853,7 +983,12 @@ fn is_secret(json_name: &str, schema: Option<&Schema>, ty: &TypeRef) -> bool {
 /// Rustdoc for a type: title and description.
 pub fn schema_doc(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
-    let parts: Vec<&str> = [data.title.as_deref(), data.description.as_deref()].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
+    let parts: Vec<&str> = [data.title.as_deref(), data.description.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     (!parts.is_empty()).then(|| super::markdown::rustdoc_safe(&parts.join("\n\n")))
 }
 

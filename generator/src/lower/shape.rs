@@ -153,7 +153,9 @@ fn shape_of_mixture(any: &openapiv3::AnySchema) -> (Shape<'_>, Option<String>) {
                 _ => Shape::Boolean,
             };
             let note = if has_object_keywords {
-                Some(format!("`type: {scalar}` with `properties`: the declared type wins and the properties are ignored"))
+                Some(format!(
+                    "`type: {scalar}` with `properties`: the declared type wins and the properties are ignored"
+                ))
             } else if any.items.is_some() {
                 Some(format!("`type: {scalar}` with `items`: the declared type wins"))
             } else if !any.enumeration.iter().all(|value| match scalar {

@@ -20,7 +20,12 @@ pub fn generate(spec: &Path, name: &str, out: &Path, extra: &[&str]) -> PathBuf 
         .args(extra)
         .output()
         .expect("run specforge");
-    assert!(output.status.success(), "specforge generate {}: {}", spec.display(), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "specforge generate {}: {}",
+        spec.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
     let client = out.join(format!("{name}-client"));
     std::fs::copy(workspace_root().join("Cargo.lock"), client.join("Cargo.lock")).expect("copy Cargo.lock");
     client

@@ -1,7 +1,9 @@
 //! Schema compositions generated at build time from `specs/compositions.yaml`: integer enums and `allOf` combined
 //! with `oneOf`, decoded from and encoded to the JSON the schemas describe.
 
-use build_script_user::compositions::{Circle, Figure, FigureVariant, Level, Pet, PetVariant, Priority, Square, Task, TaskRetries};
+use build_script_user::compositions::{
+    Circle, Figure, FigureVariant, Level, Pet, PetVariant, Priority, Square, Task, TaskRetries,
+};
 use serde_json::json;
 
 #[test]

@@ -37,15 +37,21 @@ macro_rules! typed_request_tests {
                         partitions_as_root: None,
                         system_columns: None,
                     }),
-                    sink: m::Sink::Postgres(m::PostgresSink { connection: connection(), migration_strategy: None, target_schema: None }),
+                    sink: m::Sink::Postgres(m::PostgresSink {
+                        connection: connection(),
+                        migration_strategy: None,
+                        target_schema: None,
+                    }),
                     buffer: None,
                     limits: None,
                     disabled: None,
                     schedule: None,
                     name: None,
                 };
-                let expected: serde_json::Value =
-                    serde_json::from_str(include_str!("../../integration/fixtures/supermetal/seed002_create_request.json")).unwrap();
+                let expected: serde_json::Value = serde_json::from_str(include_str!(
+                    "../../integration/fixtures/supermetal/seed002_create_request.json"
+                ))
+                .unwrap();
                 assert_eq!(serde_json::to_value(&request).unwrap(), expected);
             }
 

@@ -73,9 +73,16 @@ async fn aisquared_every_operation() {
     use aisquared_client::{Client, ListConnectorsParams, models};
     let prism = Prism::start("aisquared");
     let client = Client::new(&prism.base_url).unwrap().with_bearer_auth("jwt");
-    let create: models::CreateConnectorRequest = serde_json::from_str(include_str!("../fixtures/aisquared/seed000_create_request.json")).unwrap();
-    let update: models::UpdateConnectorRequest = serde_json::from_str(include_str!("../fixtures/aisquared/update_request_partial.json")).unwrap();
-    let params = ListConnectorsParams { r#type: Some(models::ConnectorType::Source), page: Some(1), per_page: Some(10), ..Default::default() };
+    let create: models::CreateConnectorRequest =
+        serde_json::from_str(include_str!("../fixtures/aisquared/seed000_create_request.json")).unwrap();
+    let update: models::UpdateConnectorRequest =
+        serde_json::from_str(include_str!("../fixtures/aisquared/update_request_partial.json")).unwrap();
+    let params = ListConnectorsParams {
+        r#type: Some(models::ConnectorType::Source),
+        page: Some(1),
+        per_page: Some(10),
+        ..Default::default()
+    };
     accepted!(client.list_connectors(7, &params), "listConnectors");
     accepted!(client.create_connector(7, &create), "createConnector");
     accepted!(client.get_connector("42", 7), "getConnector");
@@ -89,8 +96,10 @@ async fn agentstack_every_operation() {
     let prism = Prism::start("agentstack");
     let client = Client::new(&prism.base_url).unwrap().with_basic_auth("admin", "s3cret");
     let id: uuid::Uuid = "3c90c3cc-0d44-4b50-8888-8dd25736052a".parse().unwrap();
-    let create: models::ConnectorCreateRequest = serde_json::from_str(include_str!("../fixtures/agentstack/seed001_create_request.json")).unwrap();
-    let connect: models::ConnectorConnectRequest = serde_json::from_str(include_str!("../fixtures/agentstack/connect_request.json")).unwrap();
+    let create: models::ConnectorCreateRequest =
+        serde_json::from_str(include_str!("../fixtures/agentstack/seed001_create_request.json")).unwrap();
+    let connect: models::ConnectorConnectRequest =
+        serde_json::from_str(include_str!("../fixtures/agentstack/connect_request.json")).unwrap();
     accepted!(client.list_connector_presets(), "listConnectorPresets");
     accepted!(client.create_connector(&create), "createConnector");
     accepted!(client.list_connectors(), "listConnectors");
@@ -108,7 +117,8 @@ async fn supermetal_every_operation() {
     use supermetal_client::{Client, CreateConnectorParams, models};
     let prism = Prism::start("supermetal");
     let client = Client::new(&prism.base_url).unwrap();
-    let connector: models::Connector = serde_json::from_str(include_str!("../fixtures/supermetal/mysql_to_snowflake.json")).unwrap();
+    let connector: models::Connector =
+        serde_json::from_str(include_str!("../fixtures/supermetal/mysql_to_snowflake.json")).unwrap();
     accepted!(client.list_connectors(), "listConnectors");
     accepted!(client.create_connector_auto_id(&connector), "createConnectorAutoId");
     let params = CreateConnectorParams { clone_from: Some("pg-ch".into()) };
@@ -125,7 +135,8 @@ async fn supermetal_every_operation() {
 async fn patchworks_every_operation() {
     use patchworks_client::{Client, models};
     let prism = Prism::start("patchworks");
-    let request: models::ConnectorInstancesStoreRequest = serde_json::from_str(include_str!("../fixtures/patchworks/create_request.json")).unwrap();
+    let request: models::ConnectorInstancesStoreRequest =
+        serde_json::from_str(include_str!("../fixtures/patchworks/create_request.json")).unwrap();
     let api_key = Client::new(&prism.base_url).unwrap().with_api_key_auth("pk_live_123");
     accepted!(api_key.create_connector_instance(&request), "createConnectorInstance with an API key");
     let bearer = Client::new(&prism.base_url).unwrap().with_bearer_auth("jwt");
@@ -137,7 +148,8 @@ async fn prism_rejects_a_request_that_breaks_the_spec() {
     // Guards the tests above against a mock that accepts anything: no credentials on an operation that needs them.
     use patchworks_client::{Client, CreateConnectorInstanceError, Error, models};
     let prism = Prism::start("patchworks");
-    let request: models::ConnectorInstancesStoreRequest = serde_json::from_str(include_str!("../fixtures/patchworks/create_request.json")).unwrap();
+    let request: models::ConnectorInstancesStoreRequest =
+        serde_json::from_str(include_str!("../fixtures/patchworks/create_request.json")).unwrap();
     let result = Client::new(&prism.base_url).unwrap().create_connector_instance(&request).await;
     let Err(Error::Api(error)) = result else { panic!("Prism accepted a request without credentials: {result:?}") };
     assert_eq!(error.body, CreateConnectorInstanceError::Unauthorized);
@@ -178,6 +190,10 @@ fn examples_create_a_connector_and_explain_missing_settings() {
         env.extend_from_slice(settings);
         let run = run_example(vendor, &env);
         assert!(run.status.success(), "{vendor} example against Prism: {}", String::from_utf8_lossy(&run.stderr));
-        assert!(String::from_utf8_lossy(&run.stdout).starts_with("created connector"), "{vendor}: {}", String::from_utf8_lossy(&run.stdout));
+        assert!(
+            String::from_utf8_lossy(&run.stdout).starts_with("created connector"),
+            "{vendor}: {}",
+            String::from_utf8_lossy(&run.stdout)
+        );
     }
 }

@@ -39,15 +39,20 @@ mod aisquared {
 
     #[test]
     fn bad_request_shapes_decode_to_their_own_variants() {
-        let contract: m::BadRequestError = serde_json::from_str(include_str!("../fixtures/aisquared/error_contract_400.json")).unwrap();
-        assert!(matches!(contract.errors, m::BadRequestErrors::FieldErrors(ref fields) if fields.contains_key("connector")));
-        let parse: m::BadRequestError = serde_json::from_str(include_str!("../fixtures/aisquared/error_parse_400.json")).unwrap();
+        let contract: m::BadRequestError =
+            serde_json::from_str(include_str!("../fixtures/aisquared/error_contract_400.json")).unwrap();
+        assert!(
+            matches!(contract.errors, m::BadRequestErrors::FieldErrors(ref fields) if fields.contains_key("connector"))
+        );
+        let parse: m::BadRequestError =
+            serde_json::from_str(include_str!("../fixtures/aisquared/error_parse_400.json")).unwrap();
         assert!(matches!(parse.errors, m::BadRequestErrors::ErrorObjects(ref list) if list[0].status == Some(400)));
     }
 
     #[test]
     fn unknown_connector_type_is_kept() {
-        let envelope: m::ConnectorEnvelope = serde_json::from_str(include_str!("../fixtures/aisquared/seed000_create_response.json")).unwrap();
+        let envelope: m::ConnectorEnvelope =
+            serde_json::from_str(include_str!("../fixtures/aisquared/seed000_create_response.json")).unwrap();
         assert_eq!(envelope.data.attributes.connector_type, m::ConnectorType::Unknown("<string>".to_string()));
         assert_eq!("source".parse::<m::ConnectorType>(), Ok(m::ConnectorType::Source));
         assert_eq!(m::ConnectorType::Destination.to_string(), "destination");
@@ -55,7 +60,8 @@ mod aisquared {
 
     #[test]
     fn millisecond_timestamps_survive() {
-        let list: m::ConnectorList = serde_json::from_str(include_str!("../fixtures/aisquared/list_response.json")).unwrap();
+        let list: m::ConnectorList =
+            serde_json::from_str(include_str!("../fixtures/aisquared/list_response.json")).unwrap();
         assert_eq!(list.data[0].attributes.created_at.timestamp_subsec_millis(), 512);
         assert_eq!(list.links.and_then(|l| l.prev), None);
     }
@@ -76,14 +82,16 @@ mod agentstack {
 
     #[test]
     fn auth_request_is_internally_tagged() {
-        let response: m::ConnectorResponse = serde_json::from_str(include_str!("../fixtures/agentstack/seed001_create_response.json")).unwrap();
+        let response: m::ConnectorResponse =
+            serde_json::from_str(include_str!("../fixtures/agentstack/seed001_create_response.json")).unwrap();
         let Some(m::AuthRequest::Code(request)) = response.auth_request else { panic!("expected a code auth request") };
         assert_eq!(request.authorization_endpoint.as_str(), "https://auth.example.com/authorize");
     }
 
     #[test]
     fn required_nullable_fields_are_serialized_as_null() {
-        let response: m::ConnectorResponse = serde_json::from_str(include_str!("../fixtures/agentstack/response_before_connect.json")).unwrap();
+        let response: m::ConnectorResponse =
+            serde_json::from_str(include_str!("../fixtures/agentstack/response_before_connect.json")).unwrap();
         assert_eq!(response.auth_request, None);
         let json = serde_json::to_value(&response).unwrap();
         for field in ["auth_request", "disconnect_reason", "metadata"] {
@@ -141,7 +149,8 @@ mod supermetal {
 
     #[test]
     fn unions_are_externally_tagged() {
-        let connector: m::Connector = serde_json::from_str(include_str!("../fixtures/supermetal/postgres_snapshot_to_clickhouse.json")).unwrap();
+        let connector: m::Connector =
+            serde_json::from_str(include_str!("../fixtures/supermetal/postgres_snapshot_to_clickhouse.json")).unwrap();
         let m::Source::Postgres(source) = &connector.source else { panic!("expected a postgres source") };
         assert_eq!(source.replication_type, m::PostgresReplicationType::Snapshot {});
         assert_eq!(source.connection.ssl_mode, Some(m::PostgresSslMode::VerifyFull));
@@ -153,14 +162,16 @@ mod supermetal {
 
     #[test]
     fn unpublished_connection_fields_are_kept() {
-        let connector: m::Connector = serde_json::from_str(include_str!("../fixtures/supermetal/mysql_to_snowflake.json")).unwrap();
+        let connector: m::Connector =
+            serde_json::from_str(include_str!("../fixtures/supermetal/mysql_to_snowflake.json")).unwrap();
         let m::Sink::Snowflake(sink) = &connector.sink else { panic!("expected a snowflake sink") };
         assert_eq!(sink.connection.additional_properties.get("account"), Some(&Value::from("xy12345")));
     }
 
     #[test]
     fn passwords_are_redacted_in_debug() {
-        let connector: m::Connector = serde_json::from_str(include_str!("../fixtures/supermetal/seed002_create_request.json")).unwrap();
+        let connector: m::Connector =
+            serde_json::from_str(include_str!("../fixtures/supermetal/seed002_create_request.json")).unwrap();
         let debug = format!("{connector:?}");
         assert!(!debug.contains("pa$$word"), "{debug}");
         assert!(debug.contains("example.com"), "{debug}");
@@ -182,7 +193,8 @@ mod patchworks {
 
     #[test]
     fn variable_templates_are_an_array_of_objects() {
-        let request: m::ConnectorInstancesStoreRequest = serde_json::from_str(include_str!("../fixtures/patchworks/create_request.json")).unwrap();
+        let request: m::ConnectorInstancesStoreRequest =
+            serde_json::from_str(include_str!("../fixtures/patchworks/create_request.json")).unwrap();
         let templates = request.variable_templates.unwrap();
         assert_eq!(templates.len(), 2);
         assert_eq!(templates[1].key, "access_token");

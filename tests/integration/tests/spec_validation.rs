@@ -41,7 +41,11 @@ fn the_validator_rejects_an_invalid_spec() {
     // Guards the test above against a validator that accepts anything.
     let dir = tempfile::tempdir().expect("temporary directory");
     let file = dir.path().join("bad.json");
-    std::fs::write(&file, r#"{"openapi": "3.0.3", "info": {"title": "x"}, "paths": {"/a": {"get": {"responses": {"200": {}}}}}}"#).unwrap();
+    std::fs::write(
+        &file,
+        r#"{"openapi": "3.0.3", "info": {"title": "x"}, "paths": {"/a": {"get": {"responses": {"200": {}}}}}}"#,
+    )
+    .unwrap();
     let output = Command::new(validator()).arg(&file).output().expect("run openapi-spec-validator");
     assert!(!output.status.success(), "the validator accepted a spec without info.version and response description");
 }

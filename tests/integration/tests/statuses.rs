@@ -48,33 +48,66 @@ mod aisquared {
     async fn every_operation_and_status() {
         let server = MockServer::start().await;
         let client = Client::new(&server.uri()).unwrap().with_bearer_auth("jwt");
-        let create: models::CreateConnectorRequest = serde_json::from_value(fixture("aisquared/seed000_create_request.json")).unwrap();
-        let update: models::UpdateConnectorRequest = serde_json::from_value(fixture("aisquared/update_request_partial.json")).unwrap();
+        let create: models::CreateConnectorRequest =
+            serde_json::from_value(fixture("aisquared/seed000_create_request.json")).unwrap();
+        let update: models::UpdateConnectorRequest =
+            serde_json::from_value(fixture("aisquared/update_request_partial.json")).unwrap();
         let params = ListConnectorsParams::default();
         let envelope = Some(fixture("aisquared/seed000_create_response.json"));
         let errors = Some(fixture("aisquared/error_not_found.json"));
         let contract = Some(fixture("aisquared/error_contract_400.json"));
         let missing = Some(fixture("aisquared/error_missing_connector_422.json"));
-        let authed = |verb: &str, at: &str| Mock::given(method(verb)).and(path(at)).and(header("authorization", "Bearer jwt")).and(header("workspace-id", "7"));
+        let authed = |verb: &str, at: &str| {
+            Mock::given(method(verb))
+                .and(path(at))
+                .and(header("authorization", "Bearer jwt"))
+                .and(header("workspace-id", "7"))
+        };
 
-        expect_request!(server, authed("GET", "/api/v1/connectors").respond_with(reply(200, Some(fixture("aisquared/list_response.json")))), client.list_connectors(7, &params));
-        expect_reply!(server, 200, Some(fixture("aisquared/list_response.json")), client.list_connectors(7, &params), Ok(_));
+        expect_request!(
+            server,
+            authed("GET", "/api/v1/connectors").respond_with(reply(200, Some(fixture("aisquared/list_response.json")))),
+            client.list_connectors(7, &params)
+        );
+        expect_reply!(
+            server,
+            200,
+            Some(fixture("aisquared/list_response.json")),
+            client.list_connectors(7, &params),
+            Ok(_)
+        );
         expect_reply!(server, 400, contract.clone(), client.list_connectors(7, &params), Err(Error::Api(ref e)) if matches!(e.body, ListConnectorsError::BadRequest(_)));
         expect_reply!(server, 401, errors.clone(), client.list_connectors(7, &params), Err(Error::Api(ref e)) if matches!(e.body, ListConnectorsError::Unauthorized(_)));
 
-        expect_request!(server, authed("POST", "/api/v1/connectors").and(body_json(fixture("aisquared/seed000_create_request.json"))).respond_with(reply(201, envelope.clone())), client.create_connector(7, &create));
+        expect_request!(
+            server,
+            authed("POST", "/api/v1/connectors")
+                .and(body_json(fixture("aisquared/seed000_create_request.json")))
+                .respond_with(reply(201, envelope.clone())),
+            client.create_connector(7, &create)
+        );
         expect_reply!(server, 201, envelope.clone(), client.create_connector(7, &create), Ok(_));
         expect_reply!(server, 400, contract.clone(), client.create_connector(7, &create), Err(Error::Api(ref e)) if matches!(e.body, CreateConnectorError::BadRequest(_)));
         expect_reply!(server, 401, errors.clone(), client.create_connector(7, &create), Err(Error::Api(ref e)) if matches!(e.body, CreateConnectorError::Unauthorized(_)));
         expect_reply!(server, 403, errors.clone(), client.create_connector(7, &create), Err(Error::Api(ref e)) if matches!(e.body, CreateConnectorError::Forbidden(_)));
         expect_reply!(server, 422, missing.clone(), client.create_connector(7, &create), Err(Error::Api(ref e)) if matches!(e.body, CreateConnectorError::UnprocessableEntity(models::UnprocessableError::SingleError(_))));
 
-        expect_request!(server, authed("GET", "/api/v1/connectors/42").respond_with(reply(200, envelope.clone())), client.get_connector("42", 7));
+        expect_request!(
+            server,
+            authed("GET", "/api/v1/connectors/42").respond_with(reply(200, envelope.clone())),
+            client.get_connector("42", 7)
+        );
         expect_reply!(server, 200, envelope.clone(), client.get_connector("42", 7), Ok(_));
         expect_reply!(server, 401, errors.clone(), client.get_connector("42", 7), Err(Error::Api(ref e)) if matches!(e.body, GetConnectorError::Unauthorized(_)));
         expect_reply!(server, 404, errors.clone(), client.get_connector("42", 7), Err(Error::Api(ref e)) if matches!(e.body, GetConnectorError::NotFound(_)));
 
-        expect_request!(server, authed("PUT", "/api/v1/connectors/42").and(body_json(fixture("aisquared/update_request_partial.json"))).respond_with(reply(200, envelope.clone())), client.update_connector("42", 7, &update));
+        expect_request!(
+            server,
+            authed("PUT", "/api/v1/connectors/42")
+                .and(body_json(fixture("aisquared/update_request_partial.json")))
+                .respond_with(reply(200, envelope.clone())),
+            client.update_connector("42", 7, &update)
+        );
         expect_reply!(server, 200, envelope.clone(), client.update_connector("42", 7, &update), Ok(_));
         expect_reply!(server, 400, contract.clone(), client.update_connector("42", 7, &update), Err(Error::Api(ref e)) if matches!(e.body, UpdateConnectorError::BadRequest(_)));
         expect_reply!(server, 401, errors.clone(), client.update_connector("42", 7, &update), Err(Error::Api(ref e)) if matches!(e.body, UpdateConnectorError::Unauthorized(_)));
@@ -82,7 +115,11 @@ mod aisquared {
         expect_reply!(server, 404, errors.clone(), client.update_connector("42", 7, &update), Err(Error::Api(ref e)) if matches!(e.body, UpdateConnectorError::NotFound(_)));
         expect_reply!(server, 422, errors.clone(), client.update_connector("42", 7, &update), Err(Error::Api(ref e)) if matches!(e.body, UpdateConnectorError::UnprocessableEntity(models::UnprocessableError::ErrorList(_))));
 
-        expect_request!(server, authed("DELETE", "/api/v1/connectors/42").respond_with(reply(204, None)), client.delete_connector("42", 7));
+        expect_request!(
+            server,
+            authed("DELETE", "/api/v1/connectors/42").respond_with(reply(204, None)),
+            client.delete_connector("42", 7)
+        );
         expect_reply!(server, 204, None, client.delete_connector("42", 7), Ok(()));
         expect_reply!(server, 401, errors.clone(), client.delete_connector("42", 7), Err(Error::Api(ref e)) if matches!(e.body, DeleteConnectorError::Unauthorized(_)));
         expect_reply!(server, 403, errors.clone(), client.delete_connector("42", 7), Err(Error::Api(ref e)) if matches!(e.body, DeleteConnectorError::Forbidden(_)));
@@ -101,30 +138,66 @@ mod agentstack {
         let client = Client::new(&server.uri()).unwrap().with_basic_auth("admin", "s3cret");
         let id: uuid::Uuid = "3c90c3cc-0d44-4b50-8888-8dd25736052a".parse().unwrap();
         let at = "/api/v1/connectors/3c90c3cc-0d44-4b50-8888-8dd25736052a";
-        let create: models::ConnectorCreateRequest = serde_json::from_value(fixture("agentstack/seed001_create_request.json")).unwrap();
-        let connect: models::ConnectorConnectRequest = serde_json::from_value(fixture("agentstack/connect_request.json")).unwrap();
+        let create: models::ConnectorCreateRequest =
+            serde_json::from_value(fixture("agentstack/seed001_create_request.json")).unwrap();
+        let connect: models::ConnectorConnectRequest =
+            serde_json::from_value(fixture("agentstack/connect_request.json")).unwrap();
         let connector = Some(fixture("agentstack/seed001_create_response.json"));
         let detail = Some(json!({"detail": "Not authenticated"}));
         let invalid = Some(fixture("agentstack/error_422.json"));
-        let authed = |verb: &str, at: &str| Mock::given(method(verb)).and(path(at)).and(header("authorization", "Basic YWRtaW46czNjcmV0"));
+        let authed = |verb: &str, at: &str| {
+            Mock::given(method(verb)).and(path(at)).and(header("authorization", "Basic YWRtaW46czNjcmV0"))
+        };
 
-        expect_request!(server, authed("GET", "/api/v1/connectors/presets").respond_with(reply(200, Some(fixture("agentstack/presets_response.json")))), client.list_connector_presets());
-        expect_reply!(server, 200, Some(fixture("agentstack/presets_response.json")), client.list_connector_presets(), Ok(_));
+        expect_request!(
+            server,
+            authed("GET", "/api/v1/connectors/presets")
+                .respond_with(reply(200, Some(fixture("agentstack/presets_response.json")))),
+            client.list_connector_presets()
+        );
+        expect_reply!(
+            server,
+            200,
+            Some(fixture("agentstack/presets_response.json")),
+            client.list_connector_presets(),
+            Ok(_)
+        );
         expect_reply!(server, 401, detail.clone(), client.list_connector_presets(), Err(Error::Api(ref e)) if matches!(e.body, ListConnectorPresetsError::Unauthorized(_)));
 
-        expect_request!(server, authed("POST", "/api/v1/connectors").and(body_json(fixture("agentstack/seed001_create_request.json"))).respond_with(reply(201, connector.clone())), client.create_connector(&create));
+        expect_request!(
+            server,
+            authed("POST", "/api/v1/connectors")
+                .and(body_json(fixture("agentstack/seed001_create_request.json")))
+                .respond_with(reply(201, connector.clone())),
+            client.create_connector(&create)
+        );
         expect_reply!(server, 201, connector.clone(), client.create_connector(&create), Ok(_));
         expect_reply!(server, 401, detail.clone(), client.create_connector(&create), Err(Error::Api(ref e)) if matches!(e.body, CreateConnectorError::Unauthorized(_)));
         expect_reply!(server, 403, detail.clone(), client.create_connector(&create), Err(Error::Api(ref e)) if matches!(e.body, CreateConnectorError::Forbidden(_)));
         expect_reply!(server, 422, invalid.clone(), client.create_connector(&create), Err(Error::Api(ref e)) if matches!(e.body, CreateConnectorError::UnprocessableEntity(_)));
         // 200 is not create's documented success: it is not mistaken for one.
-        expect_reply!(server, 200, connector.clone(), client.create_connector(&create), Err(Error::UnexpectedStatus(_)));
+        expect_reply!(
+            server,
+            200,
+            connector.clone(),
+            client.create_connector(&create),
+            Err(Error::UnexpectedStatus(_))
+        );
 
-        expect_request!(server, authed("GET", "/api/v1/connectors").respond_with(reply(200, Some(fixture("agentstack/list_response.json")))), client.list_connectors());
+        expect_request!(
+            server,
+            authed("GET", "/api/v1/connectors")
+                .respond_with(reply(200, Some(fixture("agentstack/list_response.json")))),
+            client.list_connectors()
+        );
         expect_reply!(server, 200, Some(fixture("agentstack/list_response.json")), client.list_connectors(), Ok(_));
         expect_reply!(server, 401, detail.clone(), client.list_connectors(), Err(Error::Api(ref e)) if matches!(e.body, ListConnectorsError::Unauthorized(_)));
 
-        expect_request!(server, authed("GET", at).respond_with(reply(200, connector.clone())), client.get_connector(&id));
+        expect_request!(
+            server,
+            authed("GET", at).respond_with(reply(200, connector.clone())),
+            client.get_connector(&id)
+        );
         expect_reply!(server, 200, connector.clone(), client.get_connector(&id), Ok(_));
         expect_reply!(server, 401, detail.clone(), client.get_connector(&id), Err(Error::Api(ref e)) if matches!(e.body, GetConnectorError::Unauthorized(_)));
         expect_reply!(server, 404, detail.clone(), client.get_connector(&id), Err(Error::Api(ref e)) if matches!(e.body, GetConnectorError::NotFound(_)));
@@ -137,14 +210,24 @@ mod agentstack {
         expect_reply!(server, 422, invalid.clone(), client.delete_connector(&id), Err(Error::Api(ref e)) if matches!(e.body, DeleteConnectorError::UnprocessableEntity(_)));
 
         let connect_at = format!("{at}/connect");
-        expect_request!(server, authed("POST", &connect_at).and(body_json(fixture("agentstack/connect_request.json"))).respond_with(reply(200, connector.clone())), client.connect_connector(&id, &connect));
+        expect_request!(
+            server,
+            authed("POST", &connect_at)
+                .and(body_json(fixture("agentstack/connect_request.json")))
+                .respond_with(reply(200, connector.clone())),
+            client.connect_connector(&id, &connect)
+        );
         expect_reply!(server, 200, connector.clone(), client.connect_connector(&id, &connect), Ok(_));
         expect_reply!(server, 401, detail.clone(), client.connect_connector(&id, &connect), Err(Error::Api(ref e)) if matches!(e.body, ConnectConnectorError::Unauthorized(_)));
         expect_reply!(server, 404, detail.clone(), client.connect_connector(&id, &connect), Err(Error::Api(ref e)) if matches!(e.body, ConnectConnectorError::NotFound(_)));
         expect_reply!(server, 422, invalid.clone(), client.connect_connector(&id, &connect), Err(Error::Api(ref e)) if matches!(e.body, ConnectConnectorError::UnprocessableEntity(_)));
 
         let disconnect_at = format!("{at}/disconnect");
-        expect_request!(server, authed("POST", &disconnect_at).respond_with(reply(200, connector.clone())), client.disconnect_connector(&id));
+        expect_request!(
+            server,
+            authed("POST", &disconnect_at).respond_with(reply(200, connector.clone())),
+            client.disconnect_connector(&id)
+        );
         expect_reply!(server, 200, connector.clone(), client.disconnect_connector(&id), Ok(_));
         expect_reply!(server, 401, detail.clone(), client.disconnect_connector(&id), Err(Error::Api(ref e)) if matches!(e.body, DisconnectConnectorError::Unauthorized(_)));
         expect_reply!(server, 404, detail.clone(), client.disconnect_connector(&id), Err(Error::Api(ref e)) if matches!(e.body, DisconnectConnectorError::NotFound(_)));
@@ -160,43 +243,75 @@ mod supermetal {
     async fn every_operation_and_status() {
         let server = MockServer::start().await;
         let client = Client::new(&server.uri()).unwrap().with_basic_auth("u", "p");
-        let connector: models::Connector = serde_json::from_value(fixture("supermetal/seed002_create_request.json")).unwrap();
+        let connector: models::Connector =
+            serde_json::from_value(fixture("supermetal/seed002_create_request.json")).unwrap();
         let with_status = Some(fixture("supermetal/seed002_create_response.json"));
         let command = models::CommandWrapper { command: models::Command::Stop };
         let params = CreateConnectorParams { clone_from: Some("template".into()) };
-        let authed = |verb: &str, at: &str| Mock::given(method(verb)).and(path(at)).and(header("authorization", "Basic dTpw"));
+        let authed =
+            |verb: &str, at: &str| Mock::given(method(verb)).and(path(at)).and(header("authorization", "Basic dTpw"));
 
-        expect_request!(server, authed("GET", "/api/v1/connectors").respond_with(reply(200, Some(fixture("supermetal/list_response.json")))), client.list_connectors());
+        expect_request!(
+            server,
+            authed("GET", "/api/v1/connectors")
+                .respond_with(reply(200, Some(fixture("supermetal/list_response.json")))),
+            client.list_connectors()
+        );
         expect_reply!(server, 200, Some(fixture("supermetal/list_response.json")), client.list_connectors(), Ok(_));
         expect_reply!(server, 404, None, client.list_connectors(), Err(Error::Api(ref e)) if e.body == ListConnectorsError::Status4xx);
         expect_reply!(server, 503, None, client.list_connectors(), Err(Error::Api(ref e)) if e.body == ListConnectorsError::Status5xx);
 
-        expect_request!(server, authed("POST", "/api/v1/connectors").and(body_json(fixture("supermetal/seed002_create_request.json"))).respond_with(reply(201, with_status.clone())), client.create_connector_auto_id(&connector));
+        expect_request!(
+            server,
+            authed("POST", "/api/v1/connectors")
+                .and(body_json(fixture("supermetal/seed002_create_request.json")))
+                .respond_with(reply(201, with_status.clone())),
+            client.create_connector_auto_id(&connector)
+        );
         expect_reply!(server, 201, with_status.clone(), client.create_connector_auto_id(&connector), Ok(_));
         expect_reply!(server, 400, None, client.create_connector_auto_id(&connector), Err(Error::Api(ref e)) if e.body == CreateConnectorAutoIdError::Status4xx);
         expect_reply!(server, 500, None, client.create_connector_auto_id(&connector), Err(Error::Api(ref e)) if e.body == CreateConnectorAutoIdError::Status5xx);
 
         expect_request!(
             server,
-            authed("POST", "/api/v1/connectors/pg-ch").and(wiremock::matchers::query_param("clone_from", "template")).and(body_json(fixture("supermetal/seed002_create_request.json"))).respond_with(reply(200, with_status.clone())),
+            authed("POST", "/api/v1/connectors/pg-ch")
+                .and(wiremock::matchers::query_param("clone_from", "template"))
+                .and(body_json(fixture("supermetal/seed002_create_request.json")))
+                .respond_with(reply(200, with_status.clone())),
             client.create_connector("pg-ch", &params, &connector)
         );
         expect_reply!(server, 200, with_status.clone(), client.create_connector("pg-ch", &params, &connector), Ok(_));
         expect_reply!(server, 409, None, client.create_connector("pg-ch", &params, &connector), Err(Error::Api(ref e)) if e.body == CreateConnectorError::Status4xx);
         expect_reply!(server, 500, None, client.create_connector("pg-ch", &params, &connector), Err(Error::Api(ref e)) if e.body == CreateConnectorError::Status5xx);
 
-        expect_request!(server, authed("GET", "/api/v1/connectors/pg-ch").respond_with(reply(200, with_status.clone())), client.get_connector("pg-ch"));
+        expect_request!(
+            server,
+            authed("GET", "/api/v1/connectors/pg-ch").respond_with(reply(200, with_status.clone())),
+            client.get_connector("pg-ch")
+        );
         expect_reply!(server, 200, with_status.clone(), client.get_connector("pg-ch"), Ok(_));
         expect_reply!(server, 404, None, client.get_connector("pg-ch"), Err(Error::Api(ref e)) if e.body == GetConnectorError::Status4xx);
         expect_reply!(server, 502, None, client.get_connector("pg-ch"), Err(Error::Api(ref e)) if e.body == GetConnectorError::Status5xx);
 
-        let history = Some(json!([{"run_id": "run-1", "status": {"state": {"complete": {}}, "status": {"complete": {}}}, "created_at": "2026-01-01T00:00:00Z", "rows": 12}]));
-        expect_request!(server, authed("GET", "/api/v1/connector/history/pg-ch").respond_with(reply(200, history.clone())), client.get_connector_history("pg-ch"));
+        let history = Some(
+            json!([{"run_id": "run-1", "status": {"state": {"complete": {}}, "status": {"complete": {}}}, "created_at": "2026-01-01T00:00:00Z", "rows": 12}]),
+        );
+        expect_request!(
+            server,
+            authed("GET", "/api/v1/connector/history/pg-ch").respond_with(reply(200, history.clone())),
+            client.get_connector_history("pg-ch")
+        );
         expect_reply!(server, 200, history.clone(), client.get_connector_history("pg-ch"), Ok(ref runs) if runs.len() == 1 && runs[0].additional_properties["rows"] == 12);
         expect_reply!(server, 404, None, client.get_connector_history("pg-ch"), Err(Error::Api(ref e)) if e.body == GetConnectorHistoryError::Status4xx);
         expect_reply!(server, 500, None, client.get_connector_history("pg-ch"), Err(Error::Api(ref e)) if e.body == GetConnectorHistoryError::Status5xx);
 
-        expect_request!(server, authed("POST", "/api/v1/connector/command/pg-ch").and(body_json(json!({"command": "Stop"}))).respond_with(reply(200, None)), client.send_connector_command("pg-ch", &command));
+        expect_request!(
+            server,
+            authed("POST", "/api/v1/connector/command/pg-ch")
+                .and(body_json(json!({"command": "Stop"})))
+                .respond_with(reply(200, None)),
+            client.send_connector_command("pg-ch", &command)
+        );
         expect_reply!(server, 200, None, client.send_connector_command("pg-ch", &command), Ok(()));
         expect_reply!(server, 404, None, client.send_connector_command("pg-ch", &command), Err(Error::Api(ref e)) if e.body == SendConnectorCommandError::Status4xx);
         expect_reply!(server, 500, None, client.send_connector_command("pg-ch", &command), Err(Error::Api(ref e)) if e.body == SendConnectorCommandError::Status5xx);
@@ -211,12 +326,17 @@ mod patchworks {
     async fn every_operation_and_status() {
         let server = MockServer::start().await;
         let client = Client::new(&server.uri()).unwrap().with_bearer_auth("jwt");
-        let request: models::ConnectorInstancesStoreRequest = serde_json::from_value(fixture("patchworks/create_request.json")).unwrap();
+        let request: models::ConnectorInstancesStoreRequest =
+            serde_json::from_value(fixture("patchworks/create_request.json")).unwrap();
         let created = Some(fixture("patchworks/create_response.json"));
 
         expect_request!(
             server,
-            Mock::given(method("POST")).and(path("/api/v1/connector-instances")).and(header("authorization", "Bearer jwt")).and(body_json(fixture("patchworks/create_request.json"))).respond_with(reply(200, created.clone())),
+            Mock::given(method("POST"))
+                .and(path("/api/v1/connector-instances"))
+                .and(header("authorization", "Bearer jwt"))
+                .and(body_json(fixture("patchworks/create_request.json")))
+                .respond_with(reply(200, created.clone())),
             client.create_connector_instance(&request)
         );
         expect_reply!(server, 200, created.clone(), client.create_connector_instance(&request), Ok(_));

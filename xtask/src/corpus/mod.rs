@@ -100,7 +100,11 @@ fn specs(modules: &Path) -> Result<Vec<(String, PathBuf, bool)>, String> {
 
 /// Checks every generated crate in one workspace; returns the crates (by spec name) that failed, with the first
 /// error of each.
-fn check_all(root: &Path, out: &Path, outcomes: &BTreeMap<String, Outcome>) -> Result<BTreeMap<String, String>, String> {
+fn check_all(
+    root: &Path,
+    out: &Path,
+    outcomes: &BTreeMap<String, Outcome>,
+) -> Result<BTreeMap<String, String>, String> {
     let members: Vec<String> = outcomes
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Generated { .. }))
@@ -147,7 +151,10 @@ fn report(outcomes: &BTreeMap<String, Outcome>, failures: &BTreeMap<String, Stri
     for (name, outcome) in outcomes {
         let result = match outcome {
             Outcome::Generated { warnings, compiled: Some(true) } => format!("compiles ({warnings} warnings)"),
-            Outcome::Generated { warnings, .. } => format!("generated ({warnings} warnings), does not compile: {}", failures.get(name).map_or("", String::as_str)),
+            Outcome::Generated { warnings, .. } => format!(
+                "generated ({warnings} warnings), does not compile: {}",
+                failures.get(name).map_or("", String::as_str)
+            ),
             Outcome::RejectedAsExpected(message) => format!("rejected as expected: {message}"),
             Outcome::Failed(message) => format!("not generated: {message}"),
         };

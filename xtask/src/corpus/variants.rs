@@ -26,7 +26,8 @@ pub fn check(spec: &Path, name: &str, original: &Generated, dir: &Path) -> Resul
         let path = dir.join(format!("{name}.{variant}.{extension}"));
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
         let options = Options { name: Some(name.to_string()), ..Options::new(&path) };
-        let generated = specforge::generate(&options).map_err(|failure| format!("{variant}: {}", first_line(&failure.to_string())))?;
+        let generated = specforge::generate(&options)
+            .map_err(|failure| format!("{variant}: {}", first_line(&failure.to_string())))?;
         if generated.models != original.models || generated.client != original.client {
             return Err(format!("{variant}: generates other crates than the original"));
         }
@@ -52,11 +53,14 @@ fn add_ref_shaped_examples(document: &mut Value) {
         "meta": {"$ref": "https://api.example.com/scim/v2/Users/1"},
         "members": [{"value": "1", "$ref": "https://api.example.com/scim/v2/Users/1"}]
     });
-    let operations = document.get_mut("paths").and_then(Value::as_object_mut).into_iter().flat_map(|paths| paths.values_mut());
+    let operations =
+        document.get_mut("paths").and_then(Value::as_object_mut).into_iter().flat_map(|paths| paths.values_mut());
     for operation in operations.filter_map(Value::as_object_mut).flat_map(Map::values_mut) {
-        let responses = operation.get_mut("responses").and_then(Value::as_object_mut).into_iter().flat_map(|r| r.values_mut());
+        let responses =
+            operation.get_mut("responses").and_then(Value::as_object_mut).into_iter().flat_map(|r| r.values_mut());
         for response in responses {
-            let media_types = response.get_mut("content").and_then(Value::as_object_mut).into_iter().flat_map(|c| c.values_mut());
+            let media_types =
+                response.get_mut("content").and_then(Value::as_object_mut).into_iter().flat_map(|c| c.values_mut());
             for media in media_types.filter_map(Value::as_object_mut) {
                 if !media.contains_key("example") && !media.contains_key("examples") {
                     media.insert("example".into(), example.clone());
@@ -108,7 +112,8 @@ fn write_string(text: &str, out: &mut String) {
     let plain = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && text.chars().all(|c| c.is_ascii_alphanumeric() || "_-./ ".contains(c))
         && !text.ends_with(' ')
-        && !["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"].contains(&text.to_ascii_lowercase().as_str());
+        && !["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"]
+            .contains(&text.to_ascii_lowercase().as_str());
     if plain {
         out.push_str(text);
     } else {
