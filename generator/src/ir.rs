@@ -86,6 +86,14 @@ impl Api {
         (depth > 16).then(|| (depth * 8 + 128).next_power_of_two())
     }
 
+    /// Whether any field keeps absent and `null` apart (and so needs the support module's `Nullable`).
+    pub fn has_nullable_fields(&self) -> bool {
+        self.types.iter().any(|def| match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().any(|f| f.presence == Presence::OptionalNullable),
+            _ => false,
+        })
+    }
+
     /// Whether any type validates constraints (and so needs the support module).
     pub fn has_constrained_types(&self) -> bool {
         self.types.iter().any(|def| matches!(def.kind, TypeKind::ConstrainedString(_) | TypeKind::BoundedMap(_)))
@@ -186,8 +194,11 @@ pub enum Presence {
     Required,
     /// Required but nullable: `Option<T>`, always serialized (`null` when `None`).
     RequiredNullable,
-    /// Optional (nullable or not): `Option<T>`, omitted when `None`.
+    /// Optional and not nullable: `Option<T>`, omitted when `None`.
     Optional,
+    /// Optional and nullable: `Nullable<T>` (the models' support type), which keeps absent, `null` and a value
+    /// apart.
+    OptionalNullable,
 }
 
 /// A struct field.
@@ -337,6 +348,10 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
     Map(Box<TypeRef>),
+    /// A fixed-length array whose items each have their own type (`prefixItems`): a Rust tuple.
+    Tuple(Vec<TypeRef>),
+    /// `Option<T>`: an item of an array, a map or a tuple that may be `null`.
+    Option(Box<TypeRef>),
 }
 
 impl TypeRef {
@@ -344,7 +359,8 @@ impl TypeRef {
     pub fn mentions(&self, primitive: Primitive) -> bool {
         match self {
             TypeRef::Primitive(p) => *p == primitive,
-            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.mentions(primitive),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => inner.mentions(primitive),
+            TypeRef::Tuple(items) => items.iter().any(|item| item.mentions(primitive)),
             _ => false,
         }
     }
@@ -353,7 +369,8 @@ impl TypeRef {
     pub fn for_each_named(&mut self, f: &mut impl FnMut(&mut TypeId)) {
         match self {
             TypeRef::Named(id) => f(id),
-            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.for_each_named(f),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => inner.for_each_named(f),
+            TypeRef::Tuple(items) => items.iter_mut().for_each(|item| item.for_each_named(f)),
             _ => {}
         }
     }
@@ -362,7 +379,8 @@ impl TypeRef {
     pub fn visit_named(&self, f: &mut impl FnMut(TypeId)) {
         match self {
             TypeRef::Named(id) => f(*id),
-            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.visit_named(f),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => inner.visit_named(f),
+            TypeRef::Tuple(items) => items.iter().for_each(|item| item.visit_named(f)),
             _ => {}
         }
     }
@@ -462,9 +480,9 @@ pub struct Pagination {
     pub style: PageStyle,
     /// The optional query parameter that selects the page, by index into [`Operation::params`].
     pub param: usize,
-    /// The path of fields (Rust names, and whether each is an `Option`) from the response to the value that says
-    /// there is a next page (page style) or holds the next cursor (cursor style).
-    pub next: Vec<(String, bool)>,
+    /// The path of fields (Rust names, and how each is present) from the response to the value that says there is a
+    /// next page (page style) or holds the next cursor (cursor style).
+    pub next: Vec<(String, Presence)>,
 }
 
 /// How pages are selected.

@@ -55,14 +55,15 @@ fn duplicate_operation_id_names_both_places() {
 fn swagger_2_is_rejected_with_a_message_that_says_so() {
     let error = &errors("swagger2.json")[0];
     assert_eq!(error.pointer, "#/swagger");
-    assert!(error.message.contains("Swagger 2.0") && error.message.contains("OpenAPI 3.0"), "{error}");
+    assert!(error.message.contains("Swagger 2.0") && error.message.contains("Convert it first"), "{error}");
 }
 
 #[test]
-fn openapi_3_1_is_rejected_naming_what_is_unsupported() {
-    let error = &errors("openapi31.yaml")[0];
+fn an_openapi_version_not_yet_known_is_refused_naming_what_is_read() {
+    let error = &errors("openapi4.yaml")[0];
     assert_eq!(error.pointer, "#/openapi");
-    assert!(error.message.contains("3.1.0") && error.message.contains("not supported"), "{error}");
+    assert!(error.message.contains("4.0.0") && error.message.contains("3.0.x, 3.1.x and 3.2.x"), "{error}");
+    assert_eq!(error.line_col.map(|(line, _)| line), Some(1), "{error}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn lowered(spec: &Path) -> specforge::ir::Api {
-    let loaded = specforge::load::load(spec, &[]).unwrap_or_else(|d| panic!("{}: {d:?}", spec.display()));
+    let loaded = specforge::load::load(spec, &[], &[]).unwrap_or_else(|d| panic!("{}: {d:?}", spec.display()));
     specforge::lower::lower(loaded).0.expect("lowers")
 }
 

@@ -24,9 +24,9 @@ async fn main() -> ExitCode {
     };
     let request = models::ConnectorCreateRequest {
         url: "https://mcp.example.com/mcp".parse().expect("a valid URL literal"),
-        client_id: None,
-        client_secret: None,
-        metadata: None,
+        client_id: models::Nullable::Absent,
+        client_secret: models::Nullable::Absent,
+        metadata: models::Nullable::Absent,
         match_preset: Some(true),
     };
     match client.create_connector(&request).await {

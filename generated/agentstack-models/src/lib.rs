@@ -4,6 +4,8 @@
 //!
 //! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
 //!
+//! A property that may be both left out and `null` is a [`Nullable`]: `Absent` is left out, `Null` is sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.
+//!
 //! Connectors to remote MCP servers in BeeAI Agent Stack.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
@@ -11,20 +13,21 @@
 #[doc(hidden)]
 pub mod support;
 pub use self::support::ConstraintViolation;
+pub use self::support::Nullable;
 /// `ConnectorCreateRequest` from the API description.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorCreateRequest {
     /// Address of the remote MCP server.
     pub url: ::url::Url,
     /// OAuth client id, when the MCP server needs a pre-registered client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<String>,
     /// OAuth client secret.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<String>,
     /// The `metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Metadata>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub metadata: Nullable<Metadata>,
     /// Fill in missing settings from a matching preset.
     ///
     /// Default: `true`.
@@ -46,11 +49,11 @@ impl ::std::fmt::Debug for ConnectorCreateRequest {
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorConnectRequest {
     /// Where to send the user after the OAuth flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect_url: Option<::url::Url>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub redirect_url: Nullable<::url::Url>,
     /// A token to use instead of an OAuth flow (newer servers).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub auth_token: Nullable<String>,
 }
 impl ::std::fmt::Debug for ConnectorConnectRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

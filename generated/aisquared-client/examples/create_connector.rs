@@ -39,7 +39,7 @@ async fn main() -> ExitCode {
     let request = models::CreateConnectorRequest {
         connector: models::ConnectorCreate {
             name: "Analytics warehouse".into(),
-            description: None,
+            description: models::Nullable::Absent,
             connector_type: models::ConnectorType::Source,
             connector_name: "Postgresql".into(),
             configuration,

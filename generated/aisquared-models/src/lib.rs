@@ -4,12 +4,15 @@
 //!
 //! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
 //!
+//! A property that may be both left out and `null` is a [`Nullable`]: `Absent` is left out, `Null` is sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.
+//!
 //! Connectors (sources and destinations) of an AI Squared / Multiwoven workspace.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
+pub use self::support::Nullable;
 /// `ConnectorType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorType {
@@ -36,8 +39,8 @@ pub struct ConnectorCreate {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub description: Nullable<String>,
     /// The `connector_type` property.
     pub connector_type: ConnectorType,
     /// The connector definition, e.g. `Snowflake`.
@@ -58,8 +61,8 @@ pub struct ConnectorUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub description: Nullable<String>,
     /// The `connector_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_type: Option<ConnectorType>,
@@ -142,8 +145,8 @@ pub struct ConnectorAttributes {
     /// The `connector_name` property.
     pub connector_name: String,
     /// The `icon` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon: Nullable<String>,
 }
 /// `ErrorList` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

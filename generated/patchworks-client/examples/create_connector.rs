@@ -30,13 +30,13 @@ async fn main() -> ExitCode {
         date_format: "Y-m-d H:i:s".into(),
         rate_limit_unit: models::ConnectorInstancesStoreRequestRateLimitUnit::Minute,
         rate_limit_duration: 60,
-        connection_pool_id: None,
-        variable_templates: Some(vec![models::VariableTemplate {
+        connection_pool_id: models::Nullable::Absent,
+        variable_templates: models::Nullable::Value(vec![models::VariableTemplate {
             key: "shop".into(),
-            value: Some("acme-eu".into()),
+            value: models::Nullable::Value("acme-eu".into()),
             label: "Shop name".into(),
-            secret: Some(false),
-            locked: None,
+            secret: models::Nullable::Value(false),
+            locked: models::Nullable::Absent,
             pivot: None,
         }]),
     };

@@ -3,11 +3,14 @@
 //! Serde types only: no HTTP. The matching client crate re-exports this crate as `models`.
 //!
 //! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
+//!
+//! A property that may be both left out and `null` is a [`Nullable`]: `Absent` is left out, `Null` is sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
+pub use self::support::Nullable;
 /// `ConnectorInstancesResponse` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorInstancesResponse {
@@ -49,8 +52,8 @@ pub struct ConnectorInstances {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `variable_templates` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variable_templates: Option<Vec<VariableTemplate>>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub variable_templates: Nullable<Vec<VariableTemplate>>,
 }
 /// `ErrorResponse` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -76,13 +79,13 @@ pub struct ConnectorInstancesStoreRequest {
     /// The `rate_limit_duration` property.
     pub rate_limit_duration: i64,
     /// The `connection_pool_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_pool_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub connection_pool_id: Nullable<i64>,
     /// The `name` property.
     pub name: String,
     /// Variables of the connector instance (credentials, endpoints, options).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variable_templates: Option<Vec<VariableTemplate>>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub variable_templates: Nullable<Vec<VariableTemplate>>,
 }
 /// One variable of a connector instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -90,16 +93,16 @@ pub struct VariableTemplate {
     /// The `key` property.
     pub key: String,
     /// The `value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub value: Nullable<String>,
     /// The `label` property.
     pub label: String,
     /// Whether `value` is a secret (masked in the dashboard).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub secret: Nullable<bool>,
     /// The `locked` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub locked: Nullable<bool>,
     /// How the variable is presented when the instance is configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pivot: Option<VariableTemplatePivot>,
@@ -108,17 +111,17 @@ pub struct VariableTemplate {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VariableTemplatePivot {
     /// The `alias` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub alias: Nullable<String>,
     /// The `configurable` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configurable: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub configurable: Nullable<bool>,
     /// The `required` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub required: Nullable<bool>,
     /// The `advanced` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub advanced: Option<bool>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub advanced: Nullable<bool>,
 }
 /// `ConnectorInstancesRateLimitUnit` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -1,4 +1,4 @@
-//! Support code for the models: validation and the wire form of enums.
+//! Support code for the models: validation, the wire form of enums, absent-or-null fields.
 //!
 //! Copied from specforge's `templates/models/support/`.
 
@@ -50,3 +50,74 @@ macro_rules! string_enum {
     };
 }
 pub(crate) use string_enum;
+
+/// A property that may be left out, sent as `null`, or sent with a value: three states that `Option` cannot keep
+/// apart. Used only where the API description makes a property both optional and nullable, so that a JSON merge
+/// patch can clear a field (`Null` is sent as `null`) or leave it alone (`Absent` is not sent at all), and a
+/// server's explicit `null` is written back as `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Nullable<T> {
+    /// Not in the JSON object at all.
+    Absent,
+    /// Present as `null`.
+    Null,
+    /// Present with a value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// Whether the property is left out (what `skip_serializing_if` asks).
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Nullable::Absent)
+    }
+
+    /// Whether the property is present as `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Nullable::Null)
+    }
+
+    /// The value, if there is one (absent and `null` both give `None`).
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Nullable::Value(value) => Some(value),
+            Nullable::Absent | Nullable::Null => None,
+        }
+    }
+
+    /// The value, if there is one (absent and `null` both give `None`).
+    pub fn into_value(self) -> Option<T> {
+        match self {
+            Nullable::Value(value) => Some(value),
+            Nullable::Absent | Nullable::Null => None,
+        }
+    }
+}
+
+impl<T> Default for Nullable<T> {
+    fn default() -> Self {
+        Nullable::Absent
+    }
+}
+
+impl<T> From<Option<T>> for Nullable<T> {
+    /// `None` is `null` (present), `Some` a value.
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Nullable::Null, Nullable::Value)
+    }
+}
+
+impl<T: ::serde::Serialize> ::serde::Serialize for Nullable<T> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Value(value) => value.serialize(serializer),
+            Nullable::Absent | Nullable::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: ::serde::Deserialize<'de>> ::serde::Deserialize<'de> for Nullable<T> {
+    /// `null` is `Null` and anything else a value; a property left out is `Absent` through `#[serde(default)]`.
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Nullable::from)
+    }
+}

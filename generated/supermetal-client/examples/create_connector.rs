@@ -17,9 +17,9 @@ fn connection(host: &str) -> models::PostgresConnection {
         password: "change-me".into(),
         database: "app".into(),
         ssl_mode: Some(models::PostgresSslMode::Require),
-        ssl_cert: None,
-        ssl_key: None,
-        ssl_root_cert: None,
+        ssl_cert: models::Nullable::Absent,
+        ssl_key: models::Nullable::Absent,
+        ssl_root_cert: models::Nullable::Absent,
         max_pool_size: None,
         operation_lock_timeout_seconds: None,
         tunnel: None,
@@ -61,11 +61,11 @@ async fn main() -> ExitCode {
             migration_strategy: None,
             target_schema: Some("replica".into()),
         }),
-        buffer: None,
-        limits: None,
+        buffer: models::Nullable::Absent,
+        limits: models::Nullable::Absent,
         disabled: None,
-        schedule: None,
-        name: models::ConnectorName::new("app to warehouse").ok(),
+        schedule: models::Nullable::Absent,
+        name: models::ConnectorName::new("app to warehouse").ok().into(),
     };
     match client.create_connector_auto_id(&connector).await {
         Ok(created) => {

@@ -4,6 +4,8 @@
 //!
 //! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
 //!
+//! A property that may be both left out and `null` is a [`Nullable`]: `Absent` is left out, `Null` is sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.
+//!
 //! Manage the CDC connectors of a Supermetal agent.
 #![deny(missing_docs)]
 #![allow(clippy::large_enum_variant)]
@@ -11,6 +13,7 @@
 #[doc(hidden)]
 pub mod support;
 pub use self::support::ConstraintViolation;
+pub use self::support::Nullable;
 /// A connector moves data from one source to one sink.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Connector {
@@ -21,22 +24,22 @@ pub struct Connector {
     /// Sink configuration
     pub sink: Sink,
     /// The `buffer` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub buffer: Option<Buffer>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub buffer: Nullable<Buffer>,
     /// The `limits` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limits: Option<Limits>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub limits: Nullable<Limits>,
     /// Whether this connector is disabled
     ///
     /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// The `schedule` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<Schedule>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub schedule: Nullable<Schedule>,
     /// Display name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectorName>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<ConnectorName>,
 }
 /// `ConnectorWithStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -268,14 +271,14 @@ pub struct PostgresConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_mode: Option<PostgresSslMode>,
     /// The `ssl_cert` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssl_cert: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ssl_cert: Nullable<String>,
     /// The `ssl_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssl_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ssl_key: Nullable<String>,
     /// The `ssl_root_cert` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssl_root_cert: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ssl_root_cert: Nullable<String>,
     /// 0 for the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pool_size: Option<i64>,

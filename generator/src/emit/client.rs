@@ -8,8 +8,8 @@ use super::types::TypeScope;
 use super::{FilePlan, doc_attrs, inner_doc_attrs, parse_items, prepend_docs};
 use crate::features::FeaturePlan;
 use crate::ir::{
-    Api, MediaKind, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Primitive, Response, SchemeKind,
-    Server, StatusMatch, TypeRef,
+    Api, MediaKind, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Presence, Primitive, Response,
+    SchemeKind, Server, StatusMatch, TypeRef,
 };
 use crate::naming::{bare, ident};
 
@@ -526,12 +526,12 @@ fn pages_method(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
     });
     let call_args: Vec<TokenStream> =
         call_args.chain(Some(quote! { &params })).chain(op.body.as_ref().map(|_| quote! { body })).collect();
-    let next = pagination.next.iter().fold(quote! { Some(page) }, |chain, (field, optional)| {
+    let next = pagination.next.iter().fold(quote! { Some(page) }, |chain, (field, presence)| {
         let field = ident(field);
-        if *optional {
-            quote! { #chain.and_then(|v| v.#field.as_ref()) }
-        } else {
-            quote! { #chain.map(|v| &v.#field) }
+        match presence {
+            Presence::Required => quote! { #chain.map(|v| &v.#field) },
+            Presence::RequiredNullable | Presence::Optional => quote! { #chain.and_then(|v| v.#field.as_ref()) },
+            Presence::OptionalNullable => quote! { #chain.and_then(|v| v.#field.value()) },
         }
     });
     let path: Vec<&str> = pagination.next.iter().map(|(field, _)| bare(field)).collect();

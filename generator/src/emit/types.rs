@@ -46,8 +46,17 @@ impl TypeScope<'_> {
                 global(&["serde_json"], "Map", vec![plain("String"), global(&["serde_json"], "Value", Vec::new())])
             }
             TypeRef::Array(inner) => generic("Vec", self.syntax(inner)),
+            TypeRef::Option(inner) => generic("Option", self.syntax(inner)),
             TypeRef::Map(inner) => {
                 global(&["std", "collections"], "BTreeMap", vec![plain("String"), self.syntax(inner)])
+            }
+            TypeRef::Tuple(items) => {
+                let mut elems: syn::punctuated::Punctuated<syn::Type, syn::Token![,]> =
+                    items.iter().map(|item| self.syntax(item)).collect();
+                if elems.len() == 1 {
+                    elems.push_punct(Default::default()); // `(T,)`: a one-element tuple, not a parenthesized type
+                }
+                syn::Type::Tuple(syn::TypeTuple { attrs: Vec::new(), paren_token: Default::default(), elems })
             }
         }
     }

@@ -242,7 +242,7 @@ fn section_of(site: &str) -> &'static str {
 /// `$ref`, …) or names chosen by the author (the keys of `properties`, `paths`, `components.schemas`, …). A `$ref`
 /// is a reference only as a keyword; under a name it is a property called `$ref`, and inside data (`example`,
 /// `default`, `enum`, `const`, an Example's `value`, extensions) it is just data.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Members {
     /// An object of keywords (an operation, a schema, a parameter, …).
     Keywords,

@@ -3,6 +3,7 @@
 
 mod bundle;
 mod locate;
+mod normalize;
 mod overlay;
 mod parse;
 
@@ -12,6 +13,7 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 pub use locate::{Locator, place_in_file};
+pub use normalize::{EXTRA_OPERATIONS, ITEM_SCHEMA, TUPLE};
 
 /// A parsed spec and the file it came from. The source text is not kept: diagnostics found later are placed with
 /// [`place_in_file`], which reads it again.
@@ -21,6 +23,8 @@ pub struct LoadedSpec {
     pub document: openapiv3::OpenAPI,
     /// The file it came from.
     pub path: PathBuf,
+    /// What loading dropped or could not use (OpenAPI 3.1 keywords no Rust type expresses, …), not yet placed.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Reads and parses `path`, applies `overlays` in order, and parses the result as OpenAPI 3.0.
@@ -36,10 +40,14 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
         }
     }
     let (mut value, spec_path, locator) = merged(path, overlays)?;
-    check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
+    let version = check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
+    if version != Version::V3_0 {
+        normalize::resolve_anchor_refs(&mut value);
+    }
     bundle::bundle(&mut value, &spec_path, ref_map).map_err(|diagnostics| locator.place_all(diagnostics))?;
+    let warnings = if version == Version::V3_0 { Vec::new() } else { normalize::normalize(&mut value, &spec_path) };
     let document = parse::parse_split(parse::split_value(value), &spec_path).map_err(|d| vec![locator.place(d)])?;
-    Ok(LoadedSpec { document, path: spec_path })
+    Ok(LoadedSpec { document, path: spec_path, warnings })
 }
 
 /// The fast path for the common large case: a JSON spec, no overlays, every `$ref` already pointing into
@@ -62,11 +70,13 @@ fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
             .into_iter()
             .filter_map(|key| Some((key.to_string(), serde_json::from_str(top.get(key)?.get()).unwrap_or(Value::Null))))
             .collect();
-        check_version(&Value::Object(head), path)?;
+        if check_version(&Value::Object(head), path)? != Version::V3_0 {
+            return Ok(None); // 3.1 and 3.2 are normalized on the general path
+        }
         parse::parse_split(parse::split_raw(top, path)?, path).map(Some)
     })();
     match parsed {
-        Ok(Some(document)) => Ok(Some(LoadedSpec { document, path: path.to_path_buf() })),
+        Ok(Some(document)) => Ok(Some(LoadedSpec { document, path: path.to_path_buf(), warnings: Vec::new() })),
         Ok(None) => Ok(None),
         Err(diagnostic) => Err(vec![Locator::new(text, true).place(diagnostic)]),
     }
@@ -135,15 +145,27 @@ fn read_document(path: &Path) -> Result<(Value, Locator), Diagnostic> {
     Ok((value, Locator::new(text, is_json)))
 }
 
-/// Accepts OpenAPI 3.0.x and rejects everything else with a message that says what the document is.
-fn check_version(value: &Value, path: &Path) -> Result<(), Diagnostic> {
+/// The OpenAPI versions specforge reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    /// 3.0.x: read as it is.
+    V3_0,
+    /// 3.1.x: JSON Schema 2020-12, normalized first.
+    V3_1,
+    /// 3.2.x: 3.1 plus new operations and media type keywords, normalized first.
+    V3_2,
+}
+
+/// Accepts OpenAPI 3.0.x, 3.1.x and 3.2.x and rejects everything else with a message that says what the document
+/// is.
+fn check_version(value: &Value, path: &Path) -> Result<Version, Diagnostic> {
     if let Some(swagger) = value.get("swagger") {
         return Err(Diagnostic::error(
             path,
             "#/swagger",
             format!(
-                "this is a Swagger {} document; specforge reads OpenAPI 3.0.x. Convert it first (for example with \
-                 swagger2openapi or the Swagger Editor's \"Convert to OpenAPI 3\")",
+                "this is a Swagger {} document; specforge reads OpenAPI 3.0, 3.1 and 3.2. Convert it first (for \
+                 example with swagger2openapi or the Swagger Editor's \"Convert to OpenAPI 3\")",
                 swagger.as_str().unwrap_or("2.0")
             ),
         ));
@@ -152,26 +174,19 @@ fn check_version(value: &Value, path: &Path) -> Result<(), Diagnostic> {
         return Err(Diagnostic::error(path, "", "missing the `openapi` field: this is not an OpenAPI document"));
     };
     let Some(version) = version.as_str() else {
-        return Err(Diagnostic::error(path, "#/openapi", "`openapi` must be a string such as \"3.0.3\""));
+        return Err(Diagnostic::error(path, "#/openapi", "`openapi` must be a string such as \"3.1.0\""));
     };
-    if version.starts_with("3.1") {
-        return Err(Diagnostic::error(
+    let mut parts = version.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("3"), Some("0")) => Ok(Version::V3_0),
+        (Some("3"), Some("1")) => Ok(Version::V3_1),
+        (Some("3"), Some("2")) => Ok(Version::V3_2),
+        _ => Err(Diagnostic::error(
             path,
             "#/openapi",
-            format!(
-                "OpenAPI {version} is not supported yet (type arrays with \"null\", `const`, `examples` and JSON \
-                 Schema 2020-12 keywords); specforge reads OpenAPI 3.0.x"
-            ),
-        ));
+            format!("unsupported OpenAPI version {version:?}; specforge reads OpenAPI 3.0.x, 3.1.x and 3.2.x"),
+        )),
     }
-    if !version.starts_with("3.0") {
-        return Err(Diagnostic::error(
-            path,
-            "#/openapi",
-            format!("unsupported OpenAPI version {version:?}; specforge reads OpenAPI 3.0.x"),
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -22,8 +22,9 @@ use schema::TypeLowerer;
 /// document is dropped before the source text is read again to place the diagnostics, so the two (a large spec's
 /// biggest allocations) are never held together with the API.
 pub fn lower(spec: LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
-    let LoadedSpec { document, path } = spec;
-    let (api, diagnostics) = lower_document(&document, &path);
+    let LoadedSpec { document, path, warnings } = spec;
+    let (api, mut diagnostics) = lower_document(&document, &path);
+    diagnostics.splice(0..0, warnings);
     drop(document);
     crate::release_freed_memory();
     let diagnostics = crate::load::place_in_file(&path, diagnostics);

@@ -329,7 +329,12 @@ impl<'a> OperationLowerer<'_, 'a> {
         let ty = self.types.type_ref(SchemaRef::from(schema), &child(at, "schema"), hint).ty;
         let simple = |ty: &TypeRef, types: &TypeLowerer<'_>| match ty {
             TypeRef::Named(id) => types.is_scalar(*id),
-            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Object => false,
+            TypeRef::Array(_)
+            | TypeRef::Map(_)
+            | TypeRef::Tuple(_)
+            | TypeRef::Option(_)
+            | TypeRef::Any
+            | TypeRef::Object => false,
             _ => true,
         };
         let ok = match &ty {
@@ -502,7 +507,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 );
                 return None;
             };
-            next.push((name, presence != Presence::Required));
+            next.push((name, presence));
             ty = field_ty;
         }
         let param_ty = &params[param].ty;
@@ -629,7 +634,13 @@ impl TypeLowerer<'_> {
             Some(TypeKind::Enum(_) | TypeKind::ConstrainedString(_)) => true,
             Some(TypeKind::Alias(inner)) => !matches!(
                 inner,
-                TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Object | TypeRef::Named(_)
+                TypeRef::Array(_)
+                    | TypeRef::Map(_)
+                    | TypeRef::Tuple(_)
+                    | TypeRef::Option(_)
+                    | TypeRef::Any
+                    | TypeRef::Object
+                    | TypeRef::Named(_)
             ),
             _ => false,
         }

@@ -65,6 +65,13 @@ pub struct Lowered {
     pub nullable: bool,
 }
 
+impl Lowered {
+    /// The type of an item of an array, map or tuple: `Option<T>` when it may be `null`.
+    fn or_null(self) -> TypeRef {
+        if self.nullable { TypeRef::Option(Box::new(self.ty)) } else { self.ty }
+    }
+}
+
 /// String formats of OpenAPI and JSON Schema that need no type of their own: the value is kept as a `String`.
 const PLAIN_STRING_FORMATS: &[&str] = &[
     "byte",
@@ -275,7 +282,10 @@ impl<'a> TypeLowerer<'a> {
                 }
             }
             Shape::Boolean => TypeRef::Bool,
-            Shape::Array(items) => TypeRef::Array(Box::new(self.items_type(items, pointer, hint))),
+            Shape::Array(items) => match tuple_members(schema, items) {
+                Some(members) => self.tuple_type(members, pointer, hint),
+                None => TypeRef::Array(Box::new(self.items_type(items, pointer, hint))),
+            },
             Shape::Object(object) => {
                 if !object.properties.is_empty() || is_bounded(&object) {
                     return self.new_named(hint, hint, schema, pointer);
@@ -302,12 +312,26 @@ impl<'a> TypeLowerer<'a> {
 
     fn items_type(&mut self, items: Option<&'a ReferenceOr<Box<Schema>>>, pointer: &str, hint: &str) -> TypeRef {
         match items {
-            Some(items) => self.type_ref(items.into(), &child(pointer, "items"), &format!("{hint}Item")).ty,
+            Some(items) => self.type_ref(items.into(), &child(pointer, "items"), &format!("{hint}Item")).or_null(),
             None => {
                 self.warn(pointer, "an array without `items`: its items are `serde_json::Value`");
                 TypeRef::Any
             }
         }
+    }
+
+    /// A tuple of the types of `members` (`prefixItems`, located there in the source).
+    fn tuple_type(&mut self, members: &'a [ReferenceOr<Schema>], pointer: &str, hint: &str) -> TypeRef {
+        let at = child(pointer, "prefixItems");
+        let items = members
+            .iter()
+            .enumerate()
+            .map(|(index, member)| {
+                let lowered = self.type_ref(member.into(), &child(&at, &index.to_string()), &format!("{hint}{index}"));
+                lowered.or_null()
+            })
+            .collect();
+        TypeRef::Tuple(items)
     }
 
     fn map_type(&mut self, additional: Option<&'a AdditionalProperties>, pointer: &str, hint: &str) -> TypeRef {
@@ -318,7 +342,7 @@ impl<'a> TypeLowerer<'a> {
                     &child(pointer, "additionalProperties"),
                     &format!("{hint}Value"),
                 );
-                TypeRef::Map(Box::new(value.ty))
+                TypeRef::Map(Box::new(value.or_null()))
             }
             _ => TypeRef::Object,
         }
@@ -406,10 +430,9 @@ impl<'a> TypeLowerer<'a> {
 
     fn bounded_map(&mut self, schema: &'a Schema, object: &ObjectShape<'a>, pointer: &str, name: &str) -> BoundedMap {
         let value = match object.additional {
-            Some(AdditionalProperties::Schema(value)) => {
-                self.type_ref(value.as_ref().into(), &child(pointer, "additionalProperties"), &format!("{name}Value"))
-                    .ty
-            }
+            Some(AdditionalProperties::Schema(value)) => self
+                .type_ref(value.as_ref().into(), &child(pointer, "additionalProperties"), &format!("{name}Value"))
+                .or_null(),
             _ => TypeRef::Any,
         };
         let names = schema.schema_data.extensions.get("x-propertyNames");
@@ -444,7 +467,8 @@ impl<'a> TypeLowerer<'a> {
                 let presence = match (required.contains(json_name.as_str()) && !one_way, lowered.nullable) {
                     (true, false) => Presence::Required,
                     (true, true) => Presence::RequiredNullable,
-                    (false, _) => Presence::Optional,
+                    (false, false) => Presence::Optional,
+                    (false, true) => Presence::OptionalNullable,
                 };
                 let rust_name = match refined {
                     Some(index) => fields[index].name.clone(),
@@ -493,7 +517,7 @@ impl<'a> TypeLowerer<'a> {
                         &child(part_pointer, "additionalProperties"),
                         &format!("{name}Value"),
                     );
-                    additional = Some(value.ty);
+                    additional = Some(value.or_null());
                 }
                 None => {}
             }
@@ -922,6 +946,23 @@ fn enum_type(repr: EnumRepr, values: &[String], schema: &Schema) -> Enum {
         })
         .collect();
     Enum { repr, variants, unknown_variant: names.claim("Unknown").0 }
+}
+
+/// The item schemas of a tuple (an array marked by normalization, whose `items` is a `oneOf` of them).
+fn tuple_members<'a>(
+    schema: &'a Schema,
+    items: Option<&'a ReferenceOr<Box<Schema>>>,
+) -> Option<&'a [ReferenceOr<Schema>]> {
+    if schema.schema_data.extensions.get(crate::load::TUPLE) != Some(&serde_json::Value::Bool(true)) {
+        return None;
+    }
+    match items? {
+        ReferenceOr::Item(items) => match &items.schema_kind {
+            openapiv3::SchemaKind::OneOf { one_of } => Some(one_of),
+            _ => None,
+        },
+        ReferenceOr::Reference { .. } => None,
+    }
 }
 
 /// `format`s that map to their own Rust type, where length limits add nothing.

@@ -15,9 +15,9 @@ macro_rules! typed_request_tests {
                     password: "pa$$word".into(),
                     database: "string".into(),
                     ssl_mode: None,
-                    ssl_cert: None,
-                    ssl_key: None,
-                    ssl_root_cert: None,
+                    ssl_cert: m::Nullable::Absent,
+                    ssl_key: m::Nullable::Absent,
+                    ssl_root_cert: m::Nullable::Absent,
                     max_pool_size: None,
                     operation_lock_timeout_seconds: None,
                     tunnel: None,
@@ -42,11 +42,11 @@ macro_rules! typed_request_tests {
                         migration_strategy: None,
                         target_schema: None,
                     }),
-                    buffer: None,
-                    limits: None,
+                    buffer: m::Nullable::Absent,
+                    limits: m::Nullable::Absent,
                     disabled: None,
-                    schedule: None,
-                    name: None,
+                    schedule: m::Nullable::Absent,
+                    name: m::Nullable::Absent,
                 };
                 let expected: serde_json::Value = serde_json::from_str(include_str!(
                     "../../integration/fixtures/supermetal/seed002_create_request.json"

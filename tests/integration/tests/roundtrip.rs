@@ -195,10 +195,10 @@ mod patchworks {
     fn variable_templates_are_an_array_of_objects() {
         let request: m::ConnectorInstancesStoreRequest =
             serde_json::from_str(include_str!("../fixtures/patchworks/create_request.json")).unwrap();
-        let templates = request.variable_templates.unwrap();
+        let templates = request.variable_templates.into_value().expect("templates");
         assert_eq!(templates.len(), 2);
         assert_eq!(templates[1].key, "access_token");
-        assert_eq!(templates[0].pivot.as_ref().and_then(|p| p.alias.as_deref()), Some("store"));
+        assert_eq!(templates[0].pivot.as_ref().and_then(|p| p.alias.value().map(String::as_str)), Some("store"));
     }
 
     #[test]

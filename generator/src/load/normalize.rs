@@ -1,0 +1,639 @@
+//! OpenAPI 3.1 and 3.2 documents, brought to the one form lowering reads, on the JSON tree before it is parsed.
+//!
+//! OpenAPI 3.1 replaced 3.0's schema dialect with JSON Schema 2020-12 and 3.2 added a few operations and media type
+//! keywords. Lowering has one copy of every rule and reads OpenAPI 3.0's shapes, so each 3.1/3.2 construct is
+//! rewritten here into the 3.0 construct that means the same (a type array with `"null"` is a nullable type, a
+//! `const` a one-value `enum`, a numeric `exclusiveMinimum` a `minimum` with the flag, a `$ref` with siblings an
+//! `allOf` of the reference with the siblings beside it), or into one of specforge's internal `x-specforge-…`
+//! extensions where 3.0 has nothing to say it with (tuples, the `query` method, `itemSchema`). What cannot be
+//! expressed as a Rust type (`if`/`then`/`else`, `dependentSchemas`, `$dynamicRef`) is dropped with a warning.
+//!
+//! The rewriting keeps every node where it was, so diagnostics found later still point into the source.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use super::bundle::Members;
+use crate::diagnostic::{Diagnostic, child};
+
+/// Extension that marks an array as a tuple (`prefixItems`): its `items` is then a `oneOf` whose members are the
+/// tuple's item schemas, in order.
+pub const TUPLE: &str = "x-specforge-tuple";
+/// Extension on a path item that carries operations 3.0 has no field for (`query`, `additionalOperations`), by
+/// method name in upper case.
+pub const EXTRA_OPERATIONS: &str = "x-specforge-operations";
+/// Extension on a media type that carries 3.2's `itemSchema` (the schema of each item of a sequential media type).
+pub const ITEM_SCHEMA: &str = "x-specforge-item-schema";
+
+/// The JSON Schema dialect OpenAPI 3.1 uses when `jsonSchemaDialect` does not name another.
+const DEFAULT_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
+
+/// Keywords that only annotate a schema: they stay on the outside when a schema is split into alternatives.
+const ANNOTATIONS: &[&str] =
+    &["title", "description", "default", "example", "examples", "deprecated", "readOnly", "writeOnly", "nullable"];
+
+/// Rewrites a 3.1 or 3.2 document (read from `path`) in place; returns the warnings for what was dropped.
+pub fn normalize(document: &mut Value, path: &Path) -> Vec<Diagnostic> {
+    let mut normalizer = Normalizer { path, warnings: Vec::new(), anchors: HashMap::new(), unions: Vec::new() };
+    normalizer.document(document);
+    for union in std::mem::take(&mut normalizer.unions) {
+        infer_discriminator(document, &union);
+    }
+    hoist_webhook_payloads(document);
+    normalizer.warnings
+}
+
+/// Makes `$ref`s to an `$anchor` (`#name`) or to a schema's `$id` local pointers, before bundling reads them as
+/// pointers or files.
+pub fn resolve_anchor_refs(document: &mut Value) {
+    let mut normalizer =
+        Normalizer { path: Path::new(""), warnings: Vec::new(), anchors: HashMap::new(), unions: Vec::new() };
+    normalizer.index_anchors(document, "#".to_string(), Members::Keywords);
+    if !normalizer.anchors.is_empty() {
+        rewrite_refs(document, &normalizer.anchors, Members::Keywords);
+    }
+}
+
+fn rewrite_refs(node: &mut Value, anchors: &HashMap<String, String>, members: Members) {
+    match node {
+        Value::Object(map) => {
+            if members == Members::Keywords
+                && let Some(Value::String(reference)) = map.get_mut("$ref")
+                && let Some(target) = anchors.get(reference.as_str())
+            {
+                *reference = target.clone();
+            }
+            for (key, item) in map.iter_mut() {
+                if let Some(inner) = members.of_child(key, item) {
+                    rewrite_refs(item, anchors, inner);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs(item, anchors, Members::Keywords)),
+        _ => {}
+    }
+}
+
+struct Normalizer<'p> {
+    path: &'p Path,
+    warnings: Vec<Diagnostic>,
+    /// Schemas with `oneOf`/`anyOf` and no `discriminator`, whose tag may be inferred from `const`s.
+    unions: Vec<String>,
+    /// `$anchor`s (as `#name`) and `$id`s, each with the pointer of the schema that declares it (only filled by
+    /// [`resolve_anchor_refs`]).
+    anchors: HashMap<String, String>,
+}
+
+impl Normalizer<'_> {
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::warning(self.path, pointer, message));
+    }
+
+    /// Records where every `$anchor` and `$id` is declared, so references to them can be made local pointers.
+    fn index_anchors(&mut self, node: &Value, pointer: String, members: Members) {
+        match node {
+            Value::Object(map) => {
+                if members == Members::Keywords {
+                    if let Some(Value::String(anchor)) = map.get("$anchor") {
+                        self.anchors.insert(format!("#{anchor}"), pointer.clone());
+                    }
+                    if let Some(Value::String(id)) = map.get("$id") {
+                        self.anchors.insert(id.clone(), pointer.clone());
+                    }
+                }
+                for (key, item) in map {
+                    if let Some(inner) = members.of_child(key, item) {
+                        self.index_anchors(item, child(&pointer, key), inner);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    self.index_anchors(item, child(&pointer, &index.to_string()), Members::Keywords);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The document level: version-specific fields, then every schema wherever the grammar puts one.
+    fn document(&mut self, document: &mut Value) {
+        let Some(top) = document.as_object_mut() else { return };
+        if let Some(dialect) = top.get("jsonSchemaDialect").and_then(Value::as_str)
+            && dialect != DEFAULT_DIALECT
+        {
+            let message = format!(
+                "`jsonSchemaDialect: {dialect}` is not the OpenAPI 3.1 default; schemas are read as OpenAPI's dialect"
+            );
+            self.warn("#/jsonSchemaDialect", message);
+        }
+        if top.contains_key("$self") {
+            self.warn(
+                "#/$self",
+                "`$self` is not used: references are resolved relative to the file the document was read from",
+            );
+        }
+        top.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+        if let Some(Value::Object(paths)) = top.get_mut("paths") {
+            for (key, item) in paths.iter_mut() {
+                self.path_item(item, &child("#/paths", key));
+            }
+        }
+        self.walk(document, "#".to_string(), Members::Keywords);
+    }
+
+    /// Moves 3.2's operations without a 3.0 field (`query`, `additionalOperations`) into [`EXTRA_OPERATIONS`].
+    fn path_item(&mut self, item: &mut Value, pointer: &str) {
+        let Some(item) = item.as_object_mut() else { return };
+        let mut extra = Map::new();
+        if let Some(query) = item.remove("query") {
+            extra.insert("QUERY".into(), query);
+        }
+        if let Some(Value::Object(additional)) = item.remove("additionalOperations") {
+            for (method, operation) in additional {
+                let upper = method.to_ascii_uppercase();
+                if ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "QUERY"]
+                    .contains(&upper.as_str())
+                {
+                    let at = child(&child(pointer, "additionalOperations"), &method);
+                    self.warn(
+                        &at,
+                        format!("`additionalOperations` may not hold {upper}, which has its own field; ignored"),
+                    );
+                    continue;
+                }
+                extra.insert(upper, operation);
+            }
+        }
+        if !extra.is_empty() {
+            item.insert(EXTRA_OPERATIONS.into(), Value::Object(extra));
+        }
+    }
+
+    /// Walks the document outside schemas, normalizing each schema it finds (`schema` and `itemSchema` of
+    /// parameters, headers and media types; `components.schemas`).
+    fn walk(&mut self, node: &mut Value, pointer: String, members: Members) {
+        match node {
+            Value::Object(map) => {
+                if members == Members::Keywords
+                    && let Some(item_schema) = map.remove("itemSchema")
+                {
+                    map.insert(ITEM_SCHEMA.into(), item_schema);
+                }
+                for (key, item) in map.iter_mut() {
+                    let at = child(&pointer, key);
+                    let in_schemas = members == Members::Names && pointer.ends_with("/components/schemas");
+                    let is_schema_key = members == Members::Keywords && (key == "schema" || key == ITEM_SCHEMA);
+                    if in_schemas || is_schema_key {
+                        self.schema(item, &at);
+                    } else if let Some(inner) = members.of_child(key, item) {
+                        self.walk(item, at, inner);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter_mut().enumerate() {
+                    self.walk(item, child(&pointer, &index.to_string()), Members::Keywords);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Normalizes one schema and, first, every schema inside it.
+    fn schema(&mut self, node: &mut Value, pointer: &str) {
+        match node {
+            Value::Bool(true) => {
+                *node = json!({});
+                return;
+            }
+            Value::Bool(false) => {
+                *node = json!({"not": {}});
+                return;
+            }
+            Value::Object(_) => {}
+            _ => return,
+        }
+        self.subschemas(node, pointer);
+        let Value::Object(schema) = node else { return };
+        self.references(schema, pointer);
+        self.unsupported(schema, pointer);
+        type_array(schema);
+        if let Some(constant) = schema.remove("const") {
+            schema.entry("enum").or_insert_with(|| Value::Array(vec![constant]));
+        }
+        enum_type(schema);
+        null_alternatives(schema);
+        exclusive_bounds(schema);
+        if let Some(Value::Array(examples)) = schema.remove("examples")
+            && let Some(first) = examples.into_iter().next()
+        {
+            schema.entry("example").or_insert(first);
+        }
+        self.tuples(schema, pointer);
+        maps(schema);
+        content_encoding(schema);
+        if let Some(names) = schema.remove("propertyNames") {
+            schema.entry("x-propertyNames").or_insert(names);
+        }
+        siblings_of_ref(schema);
+        if (schema.contains_key("oneOf") || schema.contains_key("anyOf")) && !schema.contains_key("discriminator") {
+            self.unions.push(pointer.to_string());
+        }
+    }
+
+    /// Normalizes the schemas a schema holds.
+    fn subschemas(&mut self, node: &mut Value, pointer: &str) {
+        let Value::Object(schema) = node else { return };
+        for (key, value) in schema.iter_mut() {
+            let at = child(pointer, key);
+            match key.as_str() {
+                "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
+                    if let Value::Object(named) = value {
+                        for (name, item) in named.iter_mut() {
+                            self.schema(item, &child(&at, name));
+                        }
+                    }
+                }
+                "allOf" | "anyOf" | "oneOf" | "prefixItems" => {
+                    if let Value::Array(items) = value {
+                        for (index, item) in items.iter_mut().enumerate() {
+                            self.schema(item, &child(&at, &index.to_string()));
+                        }
+                    }
+                }
+                "items"
+                | "additionalProperties"
+                | "unevaluatedProperties"
+                | "not"
+                | "if"
+                | "then"
+                | "else"
+                | "contains"
+                | "propertyNames"
+                | "contentSchema"
+                | "unevaluatedItems" => {
+                    // `additionalProperties: false` and `items: false` keep their meaning as booleans below.
+                    if value.is_object() {
+                        self.schema(value, &at);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `$dynamicRef` cannot be followed; the identifiers of schemas are no longer needed (see
+    /// [`resolve_anchor_refs`]).
+    fn references(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
+        if schema.remove("$dynamicRef").is_some() {
+            self.warn(pointer, "`$dynamicRef` is not supported; the schema is read as any JSON value");
+            schema.retain(|key, _| ANNOTATIONS.contains(&key.as_str()));
+        }
+        schema.remove("$dynamicAnchor");
+        schema.remove("$anchor");
+        schema.remove("$id");
+        schema.remove("$schema");
+        schema.remove("$comment");
+    }
+
+    /// Keywords that no Rust type can express: dropped with a warning (or quietly, where they only validate).
+    fn unsupported(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
+        for keyword in ["if", "dependentSchemas"] {
+            if schema.contains_key(keyword) {
+                let message = match keyword {
+                    "if" => "`if`/`then`/`else` cannot be expressed as a Rust type; the conditions are ignored",
+                    _ => "`dependentSchemas` cannot be expressed as a Rust type; ignored",
+                };
+                self.warn(&child(pointer, keyword), message);
+            }
+        }
+        if schema.contains_key("not") && schema.keys().any(|key| !ANNOTATIONS.contains(&key.as_str()) && key != "not") {
+            self.warn(
+                &child(pointer, "not"),
+                "`not` beside other keywords cannot be expressed as a Rust type; ignored",
+            );
+            schema.remove("not");
+        }
+        for keyword in [
+            "if",
+            "then",
+            "else",
+            "dependentSchemas",
+            "dependentRequired",
+            "contains",
+            "minContains",
+            "maxContains",
+            "unevaluatedItems",
+            "contentSchema",
+        ] {
+            schema.remove(keyword);
+        }
+    }
+
+    /// `prefixItems` becomes a tuple for lowering (see [`TUPLE`]) when no further items are allowed or described;
+    /// with more items after them, the array is one of any values.
+    fn tuples(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
+        let Some(prefix) = schema.remove("prefixItems") else {
+            if matches!(schema.get("items"), Some(Value::Bool(_))) {
+                schema.remove("items");
+            }
+            return;
+        };
+        match schema.remove("items") {
+            None | Some(Value::Bool(false)) => {
+                schema.insert("items".into(), json!({"oneOf": prefix}));
+                schema.insert(TUPLE.into(), json!(true));
+            }
+            Some(_) => {
+                let message =
+                    "`prefixItems` followed by more `items` is not a fixed tuple; its items are any JSON value";
+                self.warn(&child(pointer, "prefixItems"), message);
+            }
+        }
+        schema.entry("type").or_insert_with(|| json!("array"));
+    }
+}
+
+/// `type: [T, "null"]` is a nullable `T`; several types become alternatives (`anyOf`), each with the keywords that
+/// apply to it; `type: ["null"]` is `type: "null"`.
+fn type_array(schema: &mut Map<String, Value>) {
+    let Some(Value::Array(types)) = schema.get("type") else { return };
+    let names: Vec<String> = types.iter().filter_map(|t| t.as_str().map(String::from)).collect();
+    let nullable = names.iter().any(|t| t == "null");
+    let real: Vec<String> = names.into_iter().filter(|t| t != "null").collect();
+    match real.as_slice() {
+        [] => {
+            schema.insert("type".into(), json!("null"));
+        }
+        [only] => {
+            schema.insert("type".into(), json!(only));
+        }
+        several => {
+            schema.remove("type");
+            let mut alternatives = Vec::new();
+            for name in several {
+                let mut alternative = Map::new();
+                alternative.insert("type".into(), json!(name));
+                for (key, value) in schema.iter() {
+                    if !ANNOTATIONS.contains(&key.as_str()) && applies_to(key, name) {
+                        let value = match (key.as_str(), value) {
+                            ("enum", Value::Array(values)) => {
+                                Value::Array(values.iter().filter(|v| is_of_type(v, name)).cloned().collect())
+                            }
+                            _ => value.clone(),
+                        };
+                        alternative.insert(key.clone(), value);
+                    }
+                }
+                alternatives.push(Value::Object(alternative));
+            }
+            schema.retain(|key, _| ANNOTATIONS.contains(&key.as_str()) || !is_type_specific(key));
+            schema.insert("anyOf".into(), Value::Array(alternatives));
+        }
+    }
+    if nullable {
+        schema.insert("nullable".into(), json!(true));
+    }
+}
+
+/// Whether `keyword` constrains values of the JSON type `name`.
+fn applies_to(keyword: &str, name: &str) -> bool {
+    match keyword {
+        "enum" | "format" => true,
+        "minLength" | "maxLength" | "pattern" | "contentMediaType" | "contentEncoding" => name == "string",
+        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
+            name == "number" || name == "integer"
+        }
+        "items" | "prefixItems" | "minItems" | "maxItems" | "uniqueItems" => name == "array",
+        "properties"
+        | "required"
+        | "additionalProperties"
+        | "patternProperties"
+        | "minProperties"
+        | "maxProperties"
+        | "propertyNames"
+        | "unevaluatedProperties" => name == "object",
+        _ => false,
+    }
+}
+
+fn is_type_specific(keyword: &str) -> bool {
+    ["string", "number", "array", "object"].iter().any(|name| applies_to(keyword, name))
+}
+
+fn is_of_type(value: &Value, name: &str) -> bool {
+    match name {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => value.is_null(),
+    }
+}
+
+/// An `enum` (or `const`) without `type` has the type its values share (`const: circle` is a string).
+fn enum_type(schema: &mut Map<String, Value>) {
+    if schema.contains_key("type") || schema.contains_key("$ref") {
+        return;
+    }
+    let Some(Value::Array(values)) = schema.get("enum") else { return };
+    let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+    let shared = ["string", "integer", "number", "boolean"]
+        .into_iter()
+        .find(|name| non_null.iter().all(|v| is_of_type(v, name)));
+    if let (Some(name), false) = (shared, non_null.is_empty()) {
+        let nullable = non_null.len() < values.len();
+        schema.insert("type".into(), json!(name));
+        if nullable {
+            schema.insert("nullable".into(), json!(true));
+        }
+    }
+}
+
+/// `anyOf`/`oneOf` alternatives that only admit `null` make the schema nullable instead of being alternatives.
+fn null_alternatives(schema: &mut Map<String, Value>) {
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(alternatives)) = schema.get_mut(key) else { continue };
+        let before = alternatives.len();
+        alternatives.retain(|alternative| !admits_only_null(alternative));
+        if alternatives.len() < before {
+            if alternatives.is_empty() {
+                schema.remove(key);
+                schema.insert("type".into(), json!("null"));
+            }
+            schema.insert("nullable".into(), json!(true));
+        }
+    }
+}
+
+fn admits_only_null(schema: &Value) -> bool {
+    let Some(map) = schema.as_object() else { return false };
+    let is_null_type = map.get("type").and_then(Value::as_str) == Some("null");
+    let is_null_enum =
+        map.get("enum").and_then(Value::as_array).is_some_and(|values| values.iter().all(Value::is_null));
+    (is_null_type || is_null_enum)
+        && map.keys().all(|key| key == "type" || key == "enum" || ANNOTATIONS.contains(&key.as_str()))
+}
+
+/// Numeric `exclusiveMinimum: 5` is `minimum: 5` with 3.0's `exclusiveMinimum: true` (likewise the maximum).
+fn exclusive_bounds(schema: &mut Map<String, Value>) {
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(value) = schema.get(exclusive).filter(|v| v.is_number()).cloned() {
+            schema.insert(bound.into(), value);
+            schema.insert(exclusive.into(), json!(true));
+        }
+    }
+}
+
+/// `patternProperties` describe the values of a map whose keys follow patterns: a map of those values (of one of
+/// them, when there are several). `unevaluatedProperties` is `additionalProperties` where the two mean the same:
+/// no `oneOf`/`anyOf` beside it (an `allOf` is merged into one struct, where they do).
+fn maps(schema: &mut Map<String, Value>) {
+    if let Some(Value::Object(patterns)) = schema.remove("patternProperties")
+        && !schema.contains_key("additionalProperties")
+    {
+        let mut values: Vec<Value> = patterns.into_iter().map(|(_, value)| value).collect();
+        let value = if values.len() == 1 { values.remove(0) } else { json!({"anyOf": values}) };
+        schema.insert("additionalProperties".into(), value);
+    }
+    if let Some(unevaluated) = schema.remove("unevaluatedProperties")
+        && !schema.contains_key("additionalProperties")
+        && !schema.contains_key("oneOf")
+        && !schema.contains_key("anyOf")
+    {
+        schema.insert("additionalProperties".into(), unevaluated);
+    }
+}
+
+/// Base64 text is `format: byte`; a string of some binary media type is `format: binary`.
+fn content_encoding(schema: &mut Map<String, Value>) {
+    let encoding = schema.remove("contentEncoding");
+    let media = schema.remove("contentMediaType");
+    if schema.contains_key("format") {
+        return;
+    }
+    let format = match (encoding.as_ref().and_then(Value::as_str), media.as_ref().and_then(Value::as_str)) {
+        (Some("base64" | "base64url"), _) => "byte",
+        (None, Some(media)) if !media.starts_with("text/") && !media.contains("json") && !media.contains("xml") => {
+            "binary"
+        }
+        _ => return,
+    };
+    schema.insert("format".into(), json!(format));
+}
+
+/// Keywords beside a `$ref` apply in 3.1: the reference becomes the one member of an `allOf` they sit beside.
+fn siblings_of_ref(schema: &mut Map<String, Value>) {
+    if !schema.contains_key("$ref") || schema.len() == 1 {
+        return;
+    }
+    let mut reference = Map::new();
+    if let Some(target) = schema.remove("$ref") {
+        reference.insert("$ref".into(), target);
+    }
+    let members = match schema.remove("allOf") {
+        Some(Value::Array(mut members)) => {
+            members.insert(0, Value::Object(reference));
+            members
+        }
+        _ => vec![Value::Object(reference)],
+    };
+    schema.insert("allOf".into(), Value::Array(members));
+}
+
+/// The schema a local `$ref` leads to (through a few references), if any.
+fn resolve<'d>(document: &'d Value, schema: &'d Value) -> Option<&'d Value> {
+    let mut current = schema;
+    for _ in 0..16 {
+        match current.get("$ref").and_then(Value::as_str) {
+            Some(reference) => current = document.pointer(reference.strip_prefix('#')?)?,
+            None => return Some(current),
+        }
+    }
+    None
+}
+
+/// The common 3.1 idiom for a tagged union: every alternative is an object whose tag property holds a `const`
+/// (a one-value `enum` by now). Such a union gets the `discriminator` it implies, with a mapping for the
+/// alternatives that are references (lowering reads the tag of inline ones from their `enum`).
+fn infer_discriminator(document: &mut Value, pointer: &str) {
+    let Some(at) = pointer.strip_prefix('#') else { return };
+    let Some(schema) = document.pointer(at) else { return };
+    let Some(Value::Array(alternatives)) = ["oneOf", "anyOf"].iter().find_map(|key| schema.get(*key)) else { return };
+    let tag_of = |alternative: &Value, property: &str| -> Option<String> {
+        let object = resolve(document, alternative)?;
+        let value = resolve(document, object.get("properties")?.get(property)?)?;
+        match value.get("enum")?.as_array()?.as_slice() {
+            [Value::String(tag)] => Some(tag.clone()),
+            _ => None,
+        }
+    };
+    let Some(first) = alternatives.first().and_then(|a| resolve(document, a)) else { return };
+    let candidates: Vec<String> =
+        first.get("properties").and_then(Value::as_object).into_iter().flatten().map(|(k, _)| k.clone()).collect();
+    for property in candidates {
+        let tags: Option<Vec<String>> = alternatives.iter().map(|alternative| tag_of(alternative, &property)).collect();
+        let Some(tags) = tags else { continue };
+        let distinct: std::collections::BTreeSet<&String> = tags.iter().collect();
+        if alternatives.len() < 2 || distinct.len() != tags.len() {
+            continue;
+        }
+        let mapping: Map<String, Value> = alternatives
+            .iter()
+            .zip(&tags)
+            .filter_map(|(alternative, tag)| Some((tag.clone(), alternative.get("$ref")?.clone())))
+            .collect();
+        let discriminator = json!({"propertyName": property, "mapping": mapping});
+        if let Some(Value::Object(schema)) = document.pointer_mut(at) {
+            schema.insert("discriminator".into(), discriminator);
+        }
+        return;
+    }
+}
+
+/// Webhook payloads become component schemas (an inline request body schema is moved there under the webhook's
+/// name), so they are generated as model types like any other.
+fn hoist_webhook_payloads(document: &mut Value) {
+    let Some(Value::Object(webhooks)) = document.get_mut("webhooks").map(std::mem::take) else { return };
+    let mut hoisted = Vec::new();
+    for (name, item) in &webhooks {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let content = operation.pointer("/requestBody/content").and_then(Value::as_object).into_iter().flatten();
+            for (_, media) in content {
+                if let Some(schema) = media.get("schema").filter(|s| s.get("$ref").is_none()) {
+                    let stem = operation.get("operationId").and_then(Value::as_str).unwrap_or(name);
+                    let stem = if item.as_object().is_some_and(|ops| ops.len() > 1) {
+                        format!("{stem} {method}")
+                    } else {
+                        stem.to_string()
+                    };
+                    hoisted.push((format!("{stem} payload"), schema.clone()));
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(top) = document.as_object_mut() {
+        top.insert("webhooks".into(), Value::Object(webhooks));
+        let components = top.entry("components").or_insert_with(|| json!({}));
+        if let Value::Object(components) = components {
+            let schemas = components.entry("schemas").or_insert_with(|| json!({}));
+            if let Value::Object(schemas) = schemas {
+                for (name, schema) in hoisted {
+                    let mut unique = name.clone();
+                    let mut n = 2;
+                    while schemas.contains_key(&unique) {
+                        unique = format!("{name} {n}");
+                        n += 1;
+                    }
+                    schemas.insert(unique, schema);
+                }
+            }
+        }
+    }
+}
