@@ -395,7 +395,7 @@ impl TypeRef {
 }
 
 /// An HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Method {
     /// GET
     Get,
@@ -413,6 +413,28 @@ pub enum Method {
     Patch,
     /// TRACE
     Trace,
+    /// QUERY (OpenAPI 3.2): a safe request with a body.
+    Query,
+    /// Any other method (OpenAPI 3.2's `additionalOperations`), in upper case; a valid HTTP token.
+    Other(String),
+}
+
+impl Method {
+    /// The method as it is sent: `GET`, `QUERY`, ….
+    pub fn as_str(&self) -> &str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+            Method::Query => "QUERY",
+            Method::Other(name) => name,
+        }
+    }
 }
 
 /// One operation: becomes one async method of the client.
@@ -446,6 +468,8 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// How to walk the pages of a list operation (`x-pagination`), if the spec says.
     pub pagination: Option<Pagination>,
+    /// The payloads of the requests the server sends back (`callbacks`), so a receiver can decode them.
+    pub callback_payloads: Vec<TypeRef>,
 }
 
 impl Operation {
@@ -455,7 +479,13 @@ impl Operation {
             .iter()
             .map(|p| &p.ty)
             .chain(self.body.as_ref().map(|b| &b.ty))
-            .chain(self.responses.iter().filter_map(|r| r.body.as_ref()).map(|b| &b.ty))
+            .chain(
+                self.responses
+                    .iter()
+                    .filter_map(|r| r.body.as_ref())
+                    .flat_map(|b| std::iter::once(&b.ty).chain(&b.item)),
+            )
+            .chain(&self.callback_payloads)
     }
 }
 
@@ -469,6 +499,20 @@ pub struct OperationTypeNames {
     pub error: String,
     /// The struct of its optional parameters.
     pub params: String,
+}
+
+impl Operation {
+    /// Every type use of the operation, to change in place (the same ones [`Operation::type_refs`] gives).
+    pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        let params = self.params.iter_mut().map(|p| &mut p.ty);
+        let body = self.body.iter_mut().map(|b| &mut b.ty);
+        let responses = self
+            .responses
+            .iter_mut()
+            .filter_map(|r| r.body.as_mut())
+            .flat_map(|b| std::iter::once(&mut b.ty).chain(&mut b.item));
+        params.chain(body).chain(responses).chain(&mut self.callback_payloads).collect()
+    }
 }
 
 /// How an operation's results are paged, from the `x-pagination` extension.
@@ -613,6 +657,9 @@ pub struct ResponseBody {
     pub media: MediaKind,
     /// Type (for JSON).
     pub ty: TypeRef,
+    /// For a sequential media type (server-sent events, JSON Lines, …) whose items OpenAPI 3.2 describes with
+    /// `itemSchema`: the type of one item.
+    pub item: Option<TypeRef>,
 }
 
 /// A security scheme from `components.securitySchemes`.

@@ -255,3 +255,17 @@ fn generate_writes_both_crates_and_nothing_on_error() {
         .collect();
     assert!(leftovers.is_empty(), "a failed run left {leftovers:?}");
 }
+
+#[test]
+fn check_lists_every_warning_of_an_openapi_3_1_document_with_file_line_and_pointer() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi31/kitchen_sink.yaml");
+    let diagnostics = specforge::check(&Options::new(&spec));
+    let found: Vec<(&str, Option<usize>)> =
+        diagnostics.iter().map(|d| (d.pointer.as_str(), d.line_col.map(|(line, _)| line))).collect();
+    assert_eq!(
+        found,
+        [("#/components/schemas/Conditional/if", Some(181)), ("#/components/schemas/Dynamic", Some(183))],
+        "{diagnostics:?}"
+    );
+    assert!(diagnostics.iter().all(|d| !d.is_error() && d.file == spec), "{diagnostics:?}");
+}

@@ -1,6 +1,7 @@
 //! insta snapshots of what specforge prints that nothing else pins:
-//! - the code generated for the test fixtures that exercise naming (`tricky_names.yaml`, `collisions.yaml`); the
-//!   vendor crates are pinned byte for byte by `cargo xtask regenerate --check` instead, and compile in every run;
+//! - the code generated for the test fixtures that exercise naming (`tricky_names.yaml`, `collisions.yaml`) and
+//!   OpenAPI 3.1/3.2 (`openapi31/`); the vendor crates are pinned byte for byte by `cargo xtask regenerate --check`
+//!   instead, and compile in every run;
 //! - the rendered diagnostics of every malformed fixture (`fixtures/bad/`) and of the fixtures' warnings, as a user
 //!   reads them in a terminal (without colors).
 //!
@@ -33,8 +34,13 @@ fn vendor_specs_generate_without_warnings() {
 }
 
 #[test]
-fn naming_fixtures() {
-    for (file, name) in [("tricky_names.yaml", "tricky"), ("collisions.yaml", "collisions")] {
+fn fixtures() {
+    for (file, name) in [
+        ("tricky_names.yaml", "tricky"),
+        ("collisions.yaml", "collisions"),
+        ("openapi31/kitchen_sink.yaml", "kitchen_sink"),
+        ("openapi31/openapi32.yaml", "openapi32"),
+    ] {
         let options = specforge::Options { name: Some(name.into()), ..specforge::Options::new(fixture(file)) };
         let generated = specforge::generate(&options).unwrap_or_else(|failure| panic!("{file}: {failure}"));
         insta::assert_snapshot!(format!("{name}_models"), generated.models.files[Path::new("src/lib.rs")]);
@@ -63,4 +69,19 @@ fn generation_is_deterministic() {
     let second = specforge::generate(&specforge::Options::new(&spec)).expect("supermetal generates");
     assert_eq!(first.models, second.models);
     assert_eq!(first.client, second.client);
+}
+
+#[test]
+fn the_same_api_in_openapi_3_0_and_3_1_generates_the_same_rust() {
+    let generate = |file: &str| {
+        let options = specforge::Options { name: Some("pets".into()), ..specforge::Options::new(fixture(file)) };
+        specforge::generate(&options).unwrap_or_else(|failure| panic!("{file}: {failure}"))
+    };
+    let (v30, v31) = (generate("openapi31/pets_30.yaml"), generate("openapi31/pets_31.yaml"));
+    assert_eq!(v30.models, v31.models);
+    assert_eq!(v30.client, v31.client);
+    assert!(v31.warnings.is_empty(), "{:?}", v31.warnings);
+    let models = &v31.models.files[Path::new("src/lib.rs")];
+    assert!(models.contains("pub tag: Nullable<String>"), "optional and nullable keeps three states:\n{models}");
+    assert!(models.contains("pub sizes: Option<Vec<Option<f64>>>"), "nullable items:\n{models}");
 }

@@ -22,6 +22,8 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
     let mut specs = vec![
         (fixtures.join("tricky_names.yaml"), "tricky".to_string()),
         (fixtures.join("collisions.yaml"), "collisions".to_string()),
+        (fixtures.join("openapi31/kitchen_sink.yaml"), "kitchen-sink".to_string()),
+        (fixtures.join("openapi31/openapi32.yaml"), "openapi32".to_string()),
         (fixtures.join("multi_file/api.yaml"), "multi-file".to_string()),
         (fixtures.join("deep_chain.json"), "deep-chain".to_string()),
         (fixtures.join("tagged.yaml"), "tagged".to_string()),

@@ -55,9 +55,10 @@ pub(crate) use string_enum;
 /// apart. Used only where the API description makes a property both optional and nullable, so that a JSON merge
 /// patch can clear a field (`Null` is sent as `null`) or leave it alone (`Absent` is not sent at all), and a
 /// server's explicit `null` is written back as `null`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Nullable<T> {
     /// Not in the JSON object at all.
+    #[default]
     Absent,
     /// Present as `null`.
     Null,
@@ -90,12 +91,6 @@ impl<T> Nullable<T> {
             Nullable::Value(value) => Some(value),
             Nullable::Absent | Nullable::Null => None,
         }
-    }
-}
-
-impl<T> Default for Nullable<T> {
-    fn default() -> Self {
-        Nullable::Absent
     }
 }
 

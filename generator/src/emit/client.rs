@@ -588,16 +588,19 @@ fn wire_string(ty: &TypeRef, value: TokenStream) -> TokenStream {
     }
 }
 
-fn method_tokens(method: Method) -> TokenStream {
+/// The `reqwest::Method` for `method`: a constant for the standard ones, else parsed from its name (checked to be
+/// a valid token when the spec was lowered, so the parse cannot fail).
+fn method_tokens(method: &Method) -> TokenStream {
+    let constant = |name: &str| {
+        let name = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+        quote! { ::reqwest::Method::#name }
+    };
     match method {
-        Method::Get => quote! { ::reqwest::Method::GET },
-        Method::Put => quote! { ::reqwest::Method::PUT },
-        Method::Post => quote! { ::reqwest::Method::POST },
-        Method::Delete => quote! { ::reqwest::Method::DELETE },
-        Method::Options => quote! { ::reqwest::Method::OPTIONS },
-        Method::Head => quote! { ::reqwest::Method::HEAD },
-        Method::Patch => quote! { ::reqwest::Method::PATCH },
-        Method::Trace => quote! { ::reqwest::Method::TRACE },
+        Method::Query | Method::Other(_) => {
+            let name = proc_macro2::Literal::byte_string(method.as_str().as_bytes());
+            quote! { ::reqwest::Method::from_bytes(#name).unwrap_or_default() }
+        }
+        standard => constant(standard.as_str()),
     }
 }
 
@@ -637,7 +640,7 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
         });
         quote! { let request = self.authorize(request, &[#(#alternatives),*]); }
     });
-    let http_method = method_tokens(op.method);
+    let http_method = method_tokens(&op.method);
     let arms = response_arms(op, &error);
     let mut_url = op.params.iter().any(|p| p.location == ParamLocation::Query).then(|| quote! { mut });
     let mut_request = op
@@ -668,7 +671,7 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
 fn method_doc(op: &Operation) -> String {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let mut text = op.doc.clone().unwrap_or_else(|| format!("`{}`", op.operation_id));
-    text.push_str(&format!("\n\n`{} {}`", method_word(op.method), op.path));
+    text.push_str(&format!("\n\n`{} {}`", op.method.as_str(), op.path));
     let documented: Vec<String> = required
         .iter()
         .map(|p| {
@@ -686,19 +689,6 @@ fn method_doc(op: &Operation) -> String {
         text.push_str(&documented.join("\n"));
     }
     text
-}
-
-fn method_word(method: Method) -> &'static str {
-    match method {
-        Method::Get => "GET",
-        Method::Put => "PUT",
-        Method::Post => "POST",
-        Method::Delete => "DELETE",
-        Method::Options => "OPTIONS",
-        Method::Head => "HEAD",
-        Method::Patch => "PATCH",
-        Method::Trace => "TRACE",
-    }
 }
 
 /// One path segment as a `&str` expression: a literal, a parameter, or both formatted together.

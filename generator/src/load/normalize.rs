@@ -24,7 +24,8 @@ pub const TUPLE: &str = "x-specforge-tuple";
 /// Extension on a path item that carries operations 3.0 has no field for (`query`, `additionalOperations`), by
 /// method name in upper case.
 pub const EXTRA_OPERATIONS: &str = "x-specforge-operations";
-/// Extension on a media type that carries 3.2's `itemSchema` (the schema of each item of a sequential media type).
+/// Extension that marks the `schema` made from 3.2's `itemSchema` (the schema of each item of a sequential media
+/// type, such as server-sent events): an array of those items.
 pub const ITEM_SCHEMA: &str = "x-specforge-item-schema";
 
 /// The JSON Schema dialect OpenAPI 3.1 uses when `jsonSchemaDialect` does not name another.
@@ -149,7 +150,7 @@ impl Normalizer<'_> {
         let Some(item) = item.as_object_mut() else { return };
         let mut extra = Map::new();
         if let Some(query) = item.remove("query") {
-            extra.insert("QUERY".into(), query);
+            extra.insert("query".into(), query);
         }
         if let Some(Value::Object(additional)) = item.remove("additionalOperations") {
             for (method, operation) in additional {
@@ -164,7 +165,7 @@ impl Normalizer<'_> {
                     );
                     continue;
                 }
-                extra.insert(upper, operation);
+                extra.insert(format!("additionalOperations/{method}"), operation);
             }
         }
         if !extra.is_empty() {
@@ -180,12 +181,17 @@ impl Normalizer<'_> {
                 if members == Members::Keywords
                     && let Some(item_schema) = map.remove("itemSchema")
                 {
-                    map.insert(ITEM_SCHEMA.into(), item_schema);
+                    if map.contains_key("schema") {
+                        let message = "`itemSchema` beside `schema` is not used: the media type is read with `schema`";
+                        self.warn(&child(&pointer, "itemSchema"), message);
+                    } else {
+                        map.insert("schema".into(), json!({"type": "array", "items": item_schema, ITEM_SCHEMA: true}));
+                    }
                 }
                 for (key, item) in map.iter_mut() {
                     let at = child(&pointer, key);
                     let in_schemas = members == Members::Names && pointer.ends_with("/components/schemas");
-                    let is_schema_key = members == Members::Keywords && (key == "schema" || key == ITEM_SCHEMA);
+                    let is_schema_key = members == Members::Keywords && key == "schema";
                     if in_schemas || is_schema_key {
                         self.schema(item, &at);
                     } else if let Some(inner) = members.of_child(key, item) {
@@ -635,5 +641,136 @@ fn hoist_webhook_payloads(document: &mut Value) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Normalizes `schema` as a component schema of a 3.1 document; returns it and the warnings.
+    fn schema(schema: Value) -> (Value, Vec<String>) {
+        let mut document = json!({"openapi": "3.1.0", "components": {"schemas": {"S": schema}}});
+        let warnings = normalize(&mut document, Path::new("api.yaml"));
+        let normalized = document.pointer("/components/schemas/S").cloned().unwrap_or_default();
+        (normalized, warnings.into_iter().map(|w| w.message).collect())
+    }
+
+    #[test]
+    fn type_arrays_with_null_are_nullable_types() {
+        assert_eq!(schema(json!({"type": ["string", "null"]})).0, json!({"type": "string", "nullable": true}));
+        assert_eq!(schema(json!({"type": ["null"]})).0, json!({"type": "null", "nullable": true}));
+        let (several, _) = schema(json!({"type": ["integer", "string", "null"], "minLength": 1, "description": "d"}));
+        assert_eq!(
+            several,
+            json!({"description": "d", "anyOf": [{"type": "integer"}, {"type": "string", "minLength": 1}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn null_alternatives_make_the_union_nullable() {
+        let (union, _) = schema(json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}));
+        assert_eq!(union, json!({"anyOf": [{"$ref": "#/components/schemas/A"}], "nullable": true}));
+    }
+
+    #[test]
+    fn const_is_a_one_value_enum_of_its_type() {
+        assert_eq!(schema(json!({"const": "circle"})).0, json!({"enum": ["circle"], "type": "string"}));
+        assert_eq!(schema(json!({"const": 3})).0, json!({"enum": [3], "type": "integer"}));
+    }
+
+    #[test]
+    fn siblings_of_a_ref_apply() {
+        let (field, _) = schema(json!({"$ref": "#/components/schemas/A", "description": "Mine."}));
+        assert_eq!(field, json!({"description": "Mine.", "allOf": [{"$ref": "#/components/schemas/A"}]}));
+        assert_eq!(schema(json!({"$ref": "#/x"})).0, json!({"$ref": "#/x"}), "a lone reference stays one");
+    }
+
+    #[test]
+    fn numeric_exclusive_bounds_and_examples_take_their_3_0_form() {
+        let (number, _) = schema(json!({"type": "number", "exclusiveMinimum": 0, "examples": [1.5, 2]}));
+        assert_eq!(number, json!({"type": "number", "exclusiveMinimum": true, "minimum": 0, "example": 1.5}));
+    }
+
+    #[test]
+    fn prefix_items_are_a_tuple_unless_more_items_follow() {
+        let (tuple, _) =
+            schema(json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "string"}], "items": false}));
+        assert_eq!(
+            tuple,
+            json!({"type": "array", "items": {"oneOf": [{"type": "number"}, {"type": "string"}]}, TUPLE: true})
+        );
+        let (open, warnings) =
+            schema(json!({"type": "array", "prefixItems": [{"type": "number"}], "items": {"type": "string"}}));
+        assert_eq!(open, json!({"type": "array"}));
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn maps_content_and_boolean_schemas() {
+        let (map, _) = schema(json!({"type": "object", "patternProperties": {"^a": {"type": "string"}}}));
+        assert_eq!(map, json!({"type": "object", "additionalProperties": {"type": "string"}}));
+        let (closed, _) = schema(json!({"type": "object", "properties": {"a": true}, "unevaluatedProperties": false}));
+        assert_eq!(closed, json!({"type": "object", "properties": {"a": {}}, "additionalProperties": false}));
+        assert_eq!(
+            schema(json!({"type": "string", "contentEncoding": "base64"})).0,
+            json!({"type": "string", "format": "byte"})
+        );
+        let (binary, _) = schema(json!({"type": "string", "contentMediaType": "image/png"}));
+        assert_eq!(binary, json!({"type": "string", "format": "binary"}));
+    }
+
+    #[test]
+    fn what_no_rust_type_expresses_is_dropped_with_a_warning() {
+        let (conditional, warnings) =
+            schema(json!({"type": "object", "if": {}, "then": {}, "else": {}, "dependentSchemas": {"a": {}}}));
+        assert_eq!(conditional, json!({"type": "object"}));
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        let (dynamic, warnings) = schema(json!({"$dynamicRef": "#meta", "description": "d"}));
+        assert_eq!(dynamic, json!({"description": "d"}));
+        assert!(warnings[0].contains("$dynamicRef"));
+    }
+
+    #[test]
+    fn a_const_tag_in_every_alternative_implies_a_discriminator() {
+        let mut document = json!({"openapi": "3.1.0", "components": {"schemas": {
+            "Shape": {"oneOf": [{"$ref": "#/components/schemas/Circle"}, {"$ref": "#/components/schemas/Square"}]},
+            "Circle": {"type": "object", "properties": {"kind": {"const": "circle"}, "r": {"type": "number"}}},
+            "Square": {"type": "object", "properties": {"kind": {"const": "square"}}}
+        }}});
+        normalize(&mut document, Path::new("api.yaml"));
+        assert_eq!(
+            document.pointer("/components/schemas/Shape/discriminator"),
+            Some(
+                &json!({"propertyName": "kind", "mapping": {"circle": "#/components/schemas/Circle", "square": "#/components/schemas/Square"}})
+            )
+        );
+    }
+
+    #[test]
+    fn anchors_and_ids_become_pointers() {
+        let mut document = json!({"components": {"schemas": {
+            "A": {"$anchor": "a", "type": "string"},
+            "B": {"$id": "https://example.com/b", "type": "integer"},
+            "C": {"properties": {"a": {"$ref": "#a"}, "b": {"$ref": "https://example.com/b"}}}
+        }}});
+        resolve_anchor_refs(&mut document);
+        assert_eq!(document.pointer("/components/schemas/C/properties/a/$ref"), Some(&json!("#/components/schemas/A")));
+        assert_eq!(document.pointer("/components/schemas/C/properties/b/$ref"), Some(&json!("#/components/schemas/B")));
+    }
+
+    #[test]
+    fn operations_and_item_schemas_of_3_2_are_carried_for_lowering() {
+        let mut document = json!({"openapi": "3.2.0", "paths": {"/s": {
+            "query": {"responses": {}},
+            "additionalOperations": {"LINK": {"responses": {}}, "GET": {"responses": {}}},
+            "get": {"responses": {"200": {"description": "", "content": {"text/event-stream": {"itemSchema": {"type": "string"}}}}}}
+        }}});
+        let warnings = normalize(&mut document, Path::new("api.yaml"));
+        let extra = document.pointer(&format!("/paths/~1s/{EXTRA_OPERATIONS}")).and_then(Value::as_object).unwrap();
+        assert_eq!(extra.keys().collect::<Vec<_>>(), ["query", "additionalOperations/LINK"]);
+        assert_eq!(warnings.len(), 1, "GET may not be an additional operation");
+        let media = document.pointer("/paths/~1s/get/responses/200/content/text~1event-stream").unwrap();
+        assert_eq!(media, &json!({"schema": {"type": "array", "items": {"type": "string"}, ITEM_SCHEMA: true}}));
     }
 }

@@ -36,10 +36,13 @@ pub fn lower(spec: LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
 
 /// Lowers a document read from `path`: the API and the diagnostics (not yet placed in the source).
 fn lower_document(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (Api, Vec<Diagnostic>) {
+    // Parsed before the type lowerer starts: it borrows from them as it does from the document.
+    let (extra_operations, mut diagnostics) = operation::extra_operations(document, path);
     let mut types = TypeLowerer::new(document, path);
     types.lower_components();
-    let (security_schemes, mut diagnostics) = security_schemes(document, path);
-    let operations = operation::lower_operations(document, &mut types, &security_schemes);
+    let (security_schemes, scheme_diagnostics) = security_schemes(document, path);
+    diagnostics.extend(scheme_diagnostics);
+    let operations = operation::lower_operations(document, &extra_operations, &mut types, &security_schemes);
     let (mut types, orphans, type_diagnostics) = types.finish();
     let mut operations = operations;
     remove_types(&mut types, &mut operations, &orphans);
@@ -88,9 +91,7 @@ fn remove_types(types: &mut Vec<TypeDef>, operations: &mut [Operation], removed:
         }
     }
     for op in operations {
-        op.params.iter_mut().for_each(|p| remap(&mut p.ty));
-        op.body.iter_mut().for_each(|b| remap(&mut b.ty));
-        op.responses.iter_mut().filter_map(|r| r.body.as_mut()).for_each(|b| remap(&mut b.ty));
+        op.type_refs_mut().into_iter().for_each(remap);
     }
 }
 

@@ -10,7 +10,7 @@ use openapiv3::{
 };
 
 use super::schema::{SchemaRef, TypeLowerer};
-use crate::diagnostic::{child, pointer};
+use crate::diagnostic::{Diagnostic, child, pointer};
 use crate::ir::{
     MediaKind, Method, Operation, OperationTypeNames, PageStyle, Pagination, Param, ParamLocation, PathPiece, Presence,
     RequestBody, Response, ResponseBody, SecurityScheme, StatusMatch, TypeKind, TypeRef,
@@ -48,6 +48,7 @@ const METHOD_LOCALS: &[&str] = &["body", "params", "url", "request", "response",
 /// reported like any other.
 pub fn lower_operations<'a>(
     document: &'a OpenAPI,
+    extra_operations: &'a [ExtraOperation],
     types: &mut TypeLowerer<'a>,
     schemes: &[SecurityScheme],
 ) -> Vec<Operation> {
@@ -72,7 +73,7 @@ pub fn lower_operations<'a>(
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { reference } => {
-                types.diagnostics.push(crate::diagnostic::Diagnostic::warning(
+                types.diagnostics.push(Diagnostic::warning(
                     types.file(),
                     &path_pointer,
                     format!("path item `$ref: {reference}` is not supported yet; the path is skipped"),
@@ -80,11 +81,15 @@ pub fn lower_operations<'a>(
                 continue;
             }
         };
-        for (method, spec_op) in operations_of(item) {
-            let op_pointer = child(&path_pointer, method_key(method));
+        let extra = extra_operations.iter().filter(|extra| extra.path == *path);
+        let all = operations_of(item)
+            .into_iter()
+            .chain(extra.map(|extra| (extra.method.clone(), extra.key.as_str(), &extra.operation)));
+        for (method, key, spec_op) in all {
+            let op_pointer = key.split('/').fold(path_pointer.clone(), |pointer: String, token| child(&pointer, token));
             let operation_id = match &spec_op.operation_id {
                 Some(id) => id.clone(),
-                None => synthesized_operation_id(method, path),
+                None => synthesized_operation_id(&method, path),
             };
             if let Some(first) = seen_ids.insert(operation_id.clone(), op_pointer.clone()) {
                 types.error(
@@ -111,6 +116,7 @@ pub fn lower_operations<'a>(
             let security = op.security(spec_op.security.as_ref().or(document.security.as_ref()), schemes);
             let pagination =
                 spec_op.extensions.get("x-pagination").and_then(|spec| op.pagination(spec, &params, &responses));
+            let callback_payloads = op.callback_payloads(&spec_op.callbacks);
             if pagination.is_some() {
                 paged.push((operations.len(), op_pointer));
             }
@@ -129,6 +135,7 @@ pub fn lower_operations<'a>(
                 deprecated: spec_op.deprecated,
                 tags: spec_op.tags.clone(),
                 pagination,
+                callback_payloads,
             });
         }
     }
@@ -166,38 +173,93 @@ fn claim_reported(
     name
 }
 
-fn operations_of(item: &PathItem) -> Vec<(Method, &openapiv3::Operation)> {
+/// The operations of a path item that OpenAPI 3.0 has fields for, with their keys.
+fn operations_of(item: &PathItem) -> Vec<(Method, &'static str, &openapiv3::Operation)> {
     [
-        (Method::Get, &item.get),
-        (Method::Put, &item.put),
-        (Method::Post, &item.post),
-        (Method::Delete, &item.delete),
-        (Method::Options, &item.options),
-        (Method::Head, &item.head),
-        (Method::Patch, &item.patch),
-        (Method::Trace, &item.trace),
+        (Method::Get, "get", &item.get),
+        (Method::Put, "put", &item.put),
+        (Method::Post, "post", &item.post),
+        (Method::Delete, "delete", &item.delete),
+        (Method::Options, "options", &item.options),
+        (Method::Head, "head", &item.head),
+        (Method::Patch, "patch", &item.patch),
+        (Method::Trace, "trace", &item.trace),
     ]
     .into_iter()
-    .filter_map(|(method, op)| Some((method, op.as_ref()?)))
+    .filter_map(|(method, key, op)| Some((method, key, op.as_ref()?)))
     .collect()
 }
 
-fn method_key(method: Method) -> &'static str {
-    match method {
-        Method::Get => "get",
-        Method::Put => "put",
-        Method::Post => "post",
-        Method::Delete => "delete",
-        Method::Options => "options",
-        Method::Head => "head",
-        Method::Patch => "patch",
-        Method::Trace => "trace",
+/// The item schema of a sequential media type: the `items` of the array normalization made from 3.2's
+/// `itemSchema`.
+fn item_schema(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Option<&ReferenceOr<Box<openapiv3::Schema>>> {
+    let ReferenceOr::Item(schema) = schema? else { return None };
+    if schema.schema_data.extensions.get(crate::load::ITEM_SCHEMA) != Some(&serde_json::Value::Bool(true)) {
+        return None;
+    }
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) => array.items.as_ref(),
+        _ => None,
     }
 }
 
+/// An operation OpenAPI 3.0's path item has no field for: 3.2's `query` and `additionalOperations`.
+pub struct ExtraOperation {
+    /// The path it is under.
+    path: String,
+    /// Its method.
+    method: Method,
+    /// Where it is in its path item: `query` or `additionalOperations/<method>`.
+    key: String,
+    /// The operation.
+    operation: openapiv3::Operation,
+}
+
+/// The extra operations of every path item (carried by normalization in an extension), parsed; the ones that
+/// cannot be used are reported.
+pub fn extra_operations(document: &OpenAPI, file: &std::path::Path) -> (Vec<ExtraOperation>, Vec<Diagnostic>) {
+    let (mut found, mut diagnostics) = (Vec::new(), Vec::new());
+    for (path, item) in &document.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        let Some(serde_json::Value::Object(extra)) = item.extensions.get(crate::load::EXTRA_OPERATIONS) else {
+            continue;
+        };
+        for (key, operation) in extra {
+            let pointer =
+                key.split('/').fold(pointer(["paths", path]), |pointer: String, token| child(&pointer, token));
+            let method = match key.strip_prefix("additionalOperations/") {
+                None => Method::Query,
+                Some(name) if !name.is_empty() && name.bytes().all(is_token_char) => {
+                    Method::Other(name.to_ascii_uppercase())
+                }
+                Some(name) => {
+                    diagnostics.push(Diagnostic::warning(
+                        file,
+                        pointer,
+                        format!("{name:?} is not a valid HTTP method; the operation is skipped"),
+                    ));
+                    continue;
+                }
+            };
+            match serde_json::from_value::<openapiv3::Operation>(operation.clone()) {
+                Ok(operation) => found.push(ExtraOperation { path: path.clone(), method, key: key.clone(), operation }),
+                Err(error) => {
+                    diagnostics.push(Diagnostic::error(file, pointer, format!("not a valid operation: {error}")))
+                }
+            }
+        }
+    }
+    (found, diagnostics)
+}
+
+/// A character allowed in an HTTP method name (a `tchar` of RFC 9110).
+fn is_token_char(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
 /// `get /api/v1/connectors/{id}` → `get_api_v1_connectors_by_id`: stable, readable, unique per method and path.
-fn synthesized_operation_id(method: Method, path: &str) -> String {
-    let mut words = vec![method_key(method).to_string()];
+fn synthesized_operation_id(method: &Method, path: &str) -> String {
+    let mut words = vec![method.as_str().to_ascii_lowercase()];
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             Some(param) => words.push(format!("by_{param}")),
@@ -422,17 +484,22 @@ impl<'a> OperationLowerer<'_, 'a> {
     }
 
     /// Picks the JSON media type of a `content` map if there is one (else the first) and lowers its schema.
-    fn content(&mut self, content: &'a Content, at: &str, hint: &str) -> Option<(MediaKind, TypeRef)> {
+    /// Picks the JSON media type of a `content` map if there is one (else the first) and lowers its schema; for a
+    /// sequential media type described by 3.2's `itemSchema`, the type of one item as well.
+    fn content(&mut self, content: &'a Content, at: &str, hint: &str) -> Option<(MediaKind, TypeRef, Option<TypeRef>)> {
         let (media, media_obj) = content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())?;
-        let media_pointer = child(at, media);
+        let schema_pointer = child(&child(at, media), "schema");
         if !is_json(media) {
-            return Some((MediaKind::Raw(media.clone()), TypeRef::String));
+            let item = item_schema(media_obj.schema.as_ref()).map(|items| {
+                self.types.type_ref(SchemaRef::from(items), &child(&schema_pointer, "items"), &format!("{hint}Item")).ty
+            });
+            return Some((MediaKind::Raw(media.clone()), TypeRef::String, item));
         }
         let ty = match &media_obj.schema {
-            Some(schema) => self.types.type_ref(SchemaRef::from(schema), &child(&media_pointer, "schema"), hint).ty,
+            Some(schema) => self.types.type_ref(SchemaRef::from(schema), &schema_pointer, hint).ty,
             None => TypeRef::Any,
         };
-        Some((MediaKind::Json(media.clone()), ty))
+        Some((MediaKind::Json(media.clone()), ty, None))
     }
 
     fn responses(
@@ -456,7 +523,7 @@ impl<'a> OperationLowerer<'_, 'a> {
             let hint = format!("{}{}Body", self.prefix, variant);
             let body = self
                 .content(&response.content, &child(&response_pointer, "content"), &hint)
-                .map(|(media, ty)| ResponseBody { media, ty });
+                .map(|(media, ty, item)| ResponseBody { media, ty, item });
             let doc = Some(super::markdown::rustdoc_safe(response.description.trim())).filter(|d| !d.is_empty());
             out.push(Response { status, variant, body, doc });
         }
@@ -521,6 +588,30 @@ impl<'a> OperationLowerer<'_, 'a> {
         }
         // Named once every operation has its name (see `lower_operations`).
         Some(Pagination { method_name: String::new(), style, param, next })
+    }
+
+    /// The payload types of the requests this operation's callbacks describe (inline schemas become model types
+    /// named after the operation and the callback).
+    fn callback_payloads(&mut self, callbacks: &'a IndexMap<String, openapiv3::Callback>) -> Vec<TypeRef> {
+        let mut payloads = Vec::new();
+        for (name, callback) in callbacks {
+            let callback_pointer = child(&child(&self.pointer, "callbacks"), name);
+            for (expression, item) in callback {
+                let item_pointer = child(&callback_pointer, expression);
+                for (_, key, operation) in operations_of(item) {
+                    let Some(body) = &operation.request_body else { continue };
+                    let at = child(&child(&item_pointer, key), "requestBody");
+                    let Some(body) = self.resolve(body, &at, "requestBodies", |c| &c.request_bodies) else { continue };
+                    let hint = format!("{}{}Payload", self.prefix, type_name(name));
+                    if let Some((MediaKind::Json(_), ty, _)) =
+                        self.content(&body.content, &child(&at, "content"), &hint)
+                    {
+                        payloads.push(ty);
+                    }
+                }
+            }
+        }
+        payloads
     }
 
     fn security(

@@ -688,10 +688,13 @@ impl<'a> TypeLowerer<'a> {
                     .find(|(_, target)| *target == reference || reference.rsplit('/').next() == Some(target.as_str()))
                     .map(|(tag, _)| tag.clone())
                     .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or_default().to_string()),
-                ReferenceOr::Item(_) => {
-                    self.warn(&variant_pointer, "an inline variant of a discriminated union has no schema name to use as its tag; using its position");
-                    index.to_string()
-                }
+                ReferenceOr::Item(schema) => match self.single_value(schema, &discriminator.property_name) {
+                    Some(tag) => tag,
+                    None => {
+                        self.warn(&variant_pointer, "an inline variant of a discriminated union has no schema name to use as its tag, nor a one-value `enum` (or `const`) for it; using its position");
+                        index.to_string()
+                    }
+                },
             };
             let (variant_name, _) = variant_names.claim(&type_name(&tag));
             let lowered = self.type_ref((*variant).into(), &variant_pointer, &format!("{name}{variant_name}"));
@@ -701,6 +704,17 @@ impl<'a> TypeLowerer<'a> {
             out.push(UnionVariant { name: variant_name, tag, doc: None, payload: Some(lowered.ty), boxed: false });
         }
         Union { tagging: Tagging::Internal(discriminator.property_name.clone()), variants: out }
+    }
+
+    /// The one value the string property `property` of an object schema may have (`enum: [circle]`, or a 3.1
+    /// `const`): the tag an inline variant of a discriminated union carries.
+    fn single_value(&self, schema: &'a Schema, property: &str) -> Option<String> {
+        let Shape::Object(object) = shape_of(schema).0 else { return None };
+        let property = self.deref_schema(object.properties.get(property)?.into())?;
+        match shape_of(property).0 {
+            Shape::String { values, .. } if values.len() == 1 => values.into_iter().next(),
+            _ => None,
+        }
     }
 
     /// When every variant is a wrapper object with exactly one required property (serde's externally tagged

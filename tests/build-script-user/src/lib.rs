@@ -9,3 +9,9 @@ pub mod supermetal {
 pub mod compositions {
     include!(concat!(env!("OUT_DIR"), "/compositions_models.rs"));
 }
+
+/// Every OpenAPI 3.1 construct specforge reads (`generator/tests/fixtures/openapi31/kitchen_sink.yaml`), generated
+/// into `OUT_DIR` by `build.rs`.
+pub mod openapi31 {
+    include!(concat!(env!("OUT_DIR"), "/openapi31_models.rs"));
+}
