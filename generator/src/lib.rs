@@ -196,13 +196,38 @@ pub fn check(options: &Options) -> Vec<Diagnostic> {
 /// The crate name stem for a spec title: `AI Squared API` → `ai-squared-api`.
 pub fn default_name(title: &str) -> String {
     let name = naming::value_name(title).trim_start_matches("r#").to_kebab_case();
-    if name.is_empty() { "api".to_string() } else { name }
+    match name.chars().next() {
+        None => "api".to_string(),
+        // A package name starts with a letter.
+        Some(first) if !first.is_ascii_alphabetic() => format!("api-{name}"),
+        Some(_) => name,
+    }
+}
+
+/// A crate name stem given by the user, if Cargo accepts it as a package name (with `-models` and `-client`
+/// appended).
+fn crate_name_stem(name: &str) -> Result<String, String> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(name.to_string())
+    } else {
+        Err(format!(
+            "{name:?} cannot name a crate: use ASCII letters, digits, `-` and `_`, starting with a letter (for example \
+             {:?})",
+            default_name(name)
+        ))
+    }
 }
 
 /// Generates the models and client crates (in memory).
 pub fn generate(options: &Options) -> Result<Generated, Failure> {
     let (api, warnings, mut timings) = load_and_lower(options)?;
-    let name = options.name.clone().unwrap_or_else(|| default_name(&api.title));
+    let name = match &options.name {
+        Some(name) => crate_name_stem(name)
+            .map_err(|message| Failure { diagnostics: vec![Diagnostic::error(&options.spec, "", message)] })?,
+        None => default_name(&api.title),
+    };
     let started = Instant::now();
     let (models, client) = emit_crates(&api, &name, options.tag_features)
         .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
@@ -241,4 +266,19 @@ pub fn merged_document(options: &Options) -> Result<String, Failure> {
         load::load_merged_json(&options.spec, &options.overlays).map_err(|diagnostics| Failure { diagnostics })?;
     serde_json::to_string_pretty(&value)
         .map_err(|e| Failure { diagnostics: vec![Diagnostic::error(&options.spec, "", e.to_string())] })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_are_valid_package_names() {
+        assert_eq!(default_name("AI Squared API"), "ai-squared-api");
+        assert_eq!(default_name("3scale Account Management"), "api-3scale-account-management");
+        assert_eq!(default_name("***"), "value");
+        assert_eq!(crate_name_stem("my_api-2"), Ok("my_api-2".to_string()));
+        assert!(crate_name_stem("dist-3.1").unwrap_err().contains("\"dist-3-1\""));
+        assert!(crate_name_stem("1password").is_err());
+    }
 }

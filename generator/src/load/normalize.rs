@@ -137,17 +137,50 @@ impl Normalizer<'_> {
             );
         }
         top.entry("paths").or_insert_with(|| Value::Object(Map::new()));
-        if let Some(Value::Object(paths)) = top.get_mut("paths") {
-            for (key, item) in paths.iter_mut() {
-                self.path_item(item, &child("#/paths", key));
+        self.security_schemes(top);
+        let shared_items = top.get("components").and_then(|c| c.get("pathItems")).cloned().unwrap_or_default();
+        for section in ["paths", "webhooks"] {
+            if let Some(Value::Object(items)) = top.get_mut(section) {
+                for (key, item) in items.iter_mut() {
+                    resolve_path_item_ref(item, &shared_items);
+                    self.path_item(item, &child(&child("#", section), key));
+                }
             }
         }
         self.walk(document, "#".to_string(), Members::Keywords);
     }
 
     /// Moves 3.2's operations without a 3.0 field (`query`, `additionalOperations`) into [`EXTRA_OPERATIONS`].
+    /// Security schemes 3.0 has no type for (`mutualTLS`) are dropped with a warning: operations that need one
+    /// are sent without it.
+    fn security_schemes(&mut self, top: &mut Map<String, Value>) {
+        let schemes =
+            top.get_mut("components").and_then(|c| c.get_mut("securitySchemes")).and_then(Value::as_object_mut);
+        let Some(schemes) = schemes else { return };
+        let unsupported: Vec<String> = schemes
+            .iter()
+            .filter(|(_, scheme)| scheme.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in unsupported {
+            schemes.remove(&name);
+            let message =
+                "`mutualTLS` is set up on the `reqwest::Client` (its identity), not per request; ignored here";
+            self.warn(&child("#/components/securitySchemes", &name), message);
+        }
+    }
+
+    /// A path item (of `paths`, `webhooks` or a callback): its operations get what 3.0 requires and 3.1 leaves out
+    /// (`responses`, a response's `description`), and those 3.0 has no field for are moved to
+    /// [`EXTRA_OPERATIONS`].
     fn path_item(&mut self, item: &mut Value, pointer: &str) {
         let Some(item) = item.as_object_mut() else { return };
+        for (_, operation) in item.iter_mut().filter(|(key, _)| is_operation_key(key)) {
+            complete_operation(operation);
+        }
+        if let Some(Value::Object(additional)) = item.get_mut("additionalOperations") {
+            additional.values_mut().for_each(complete_operation);
+        }
         let mut extra = Map::new();
         if let Some(query) = item.remove("query") {
             extra.insert("query".into(), query);
@@ -360,6 +393,42 @@ impl Normalizer<'_> {
             }
         }
         schema.entry("type").or_insert_with(|| json!("array"));
+    }
+}
+
+/// Whether a path item's member is an operation.
+fn is_operation_key(key: &str) -> bool {
+    matches!(key, "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" | "query")
+}
+
+/// A `$ref` to `#/components/pathItems/…` (3.1), replaced by the path item it names.
+fn resolve_path_item_ref(item: &mut Value, shared: &Value) {
+    let target = item
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|reference| reference.strip_prefix("#/components/pathItems/"))
+        .and_then(|name| shared.get(name.replace("~1", "/").replace("~0", "~")));
+    if let Some(target) = target {
+        *item = target.clone();
+    }
+}
+
+/// What 3.0 requires of an operation and 3.1/3.2 let a document leave out: `responses`, and each response's
+/// `description`. The callbacks' operations likewise.
+fn complete_operation(operation: &mut Value) {
+    let Some(operation) = operation.as_object_mut() else { return };
+    let responses = operation.entry("responses").or_insert_with(|| json!({}));
+    for response in responses.as_object_mut().into_iter().flat_map(|r| r.values_mut()) {
+        if let Some(response) = response.as_object_mut().filter(|r| !r.contains_key("$ref")) {
+            response.entry("description").or_insert_with(|| json!(""));
+        }
+    }
+    let callbacks =
+        operation.get_mut("callbacks").and_then(Value::as_object_mut).into_iter().flat_map(|c| c.values_mut());
+    for item in callbacks.filter_map(Value::as_object_mut).flat_map(|callback| callback.values_mut()) {
+        for (_, operation) in item.as_object_mut().into_iter().flatten().filter(|(key, _)| is_operation_key(key)) {
+            complete_operation(operation);
+        }
     }
 }
 
