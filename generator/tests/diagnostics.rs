@@ -269,3 +269,24 @@ fn check_lists_every_warning_of_an_openapi_3_1_document_with_file_line_and_point
     );
     assert!(diagnostics.iter().all(|d| !d.is_error() && d.file == spec), "{diagnostics:?}");
 }
+
+#[test]
+fn a_minified_spec_with_warnings_far_along_its_one_line_generates_and_exits_0() {
+    // Published specs are often one line of JSON; a warning past column 65,535 once made the renderer panic.
+    let padding = "x".repeat(70_000);
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Minified", "version": "1", "description": padding},
+        "paths": {},
+        "components": {"schemas": {"Odd": {"type": "string", "format": "made-up"}}}
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("minified.json");
+    std::fs::write(&file, serde_json::to_string(&spec).unwrap()).unwrap();
+    let output = specforge().arg("generate").arg(&file).arg("--out").arg(dir.path().join("out")).output().expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("unknown string format \"made-up\"") && stderr.contains("minified.json:1:"), "{stderr}");
+    assert!(stderr.len() < 5_000, "the whole line was printed: {} bytes", stderr.len());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
