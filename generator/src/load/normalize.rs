@@ -37,7 +37,7 @@ const ANNOTATIONS: &[&str] =
 
 /// Rewrites a 3.1 or 3.2 document (read from `path`) in place; returns the warnings for what was dropped.
 pub fn normalize(document: &mut Value, path: &Path) -> Vec<Diagnostic> {
-    let mut normalizer = Normalizer { path, warnings: Vec::new(), anchors: HashMap::new(), unions: Vec::new() };
+    let mut normalizer = Normalizer { path, warnings: Vec::new(), unions: Vec::new() };
     normalizer.document(document);
     for union in std::mem::take(&mut normalizer.unions) {
         infer_discriminator(document, &union);
@@ -49,11 +49,37 @@ pub fn normalize(document: &mut Value, path: &Path) -> Vec<Diagnostic> {
 /// Makes `$ref`s to an `$anchor` (`#name`) or to a schema's `$id` local pointers, before bundling reads them as
 /// pointers or files.
 pub fn resolve_anchor_refs(document: &mut Value) {
-    let mut normalizer =
-        Normalizer { path: Path::new(""), warnings: Vec::new(), anchors: HashMap::new(), unions: Vec::new() };
-    normalizer.index_anchors(document, "#".to_string(), Members::Keywords);
-    if !normalizer.anchors.is_empty() {
-        rewrite_refs(document, &normalizer.anchors, Members::Keywords);
+    let mut anchors = HashMap::new();
+    index_anchors(document, "#".to_string(), Members::Keywords, &mut anchors);
+    if !anchors.is_empty() {
+        rewrite_refs(document, &anchors, Members::Keywords);
+    }
+}
+
+/// Records where every `$anchor` and `$id` is declared, so references to them can be made local pointers.
+fn index_anchors(node: &Value, pointer: String, members: Members, anchors: &mut HashMap<String, String>) {
+    match node {
+        Value::Object(map) => {
+            if members == Members::Keywords {
+                if let Some(Value::String(anchor)) = map.get("$anchor") {
+                    anchors.insert(format!("#{anchor}"), pointer.clone());
+                }
+                if let Some(Value::String(id)) = map.get("$id") {
+                    anchors.insert(id.clone(), pointer.clone());
+                }
+            }
+            for (key, item) in map {
+                if let Some(inner) = members.of_child(key, item) {
+                    index_anchors(item, child(&pointer, key), inner, anchors);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                index_anchors(item, child(&pointer, &index.to_string()), Members::Keywords, anchors);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -82,41 +108,11 @@ struct Normalizer<'p> {
     warnings: Vec<Diagnostic>,
     /// Schemas with `oneOf`/`anyOf` and no `discriminator`, whose tag may be inferred from `const`s.
     unions: Vec<String>,
-    /// `$anchor`s (as `#name`) and `$id`s, each with the pointer of the schema that declares it (only filled by
-    /// [`resolve_anchor_refs`]).
-    anchors: HashMap<String, String>,
 }
 
 impl Normalizer<'_> {
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
         self.warnings.push(Diagnostic::warning(self.path, pointer, message));
-    }
-
-    /// Records where every `$anchor` and `$id` is declared, so references to them can be made local pointers.
-    fn index_anchors(&mut self, node: &Value, pointer: String, members: Members) {
-        match node {
-            Value::Object(map) => {
-                if members == Members::Keywords {
-                    if let Some(Value::String(anchor)) = map.get("$anchor") {
-                        self.anchors.insert(format!("#{anchor}"), pointer.clone());
-                    }
-                    if let Some(Value::String(id)) = map.get("$id") {
-                        self.anchors.insert(id.clone(), pointer.clone());
-                    }
-                }
-                for (key, item) in map {
-                    if let Some(inner) = members.of_child(key, item) {
-                        self.index_anchors(item, child(&pointer, key), inner);
-                    }
-                }
-            }
-            Value::Array(items) => {
-                for (index, item) in items.iter().enumerate() {
-                    self.index_anchors(item, child(&pointer, &index.to_string()), Members::Keywords);
-                }
-            }
-            _ => {}
-        }
     }
 
     /// The document level: version-specific fields, then every schema wherever the grammar puts one.
