@@ -83,6 +83,11 @@ pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Unescapes one JSON pointer reference token (RFC 6901: `~1` → `/`, then `~0` → `~`).
+pub fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Appends `/` and one escaped token to `out`. Pointers are built for every node lowered, so this avoids
 /// formatting and copies the token as it is when it needs no escape (nearly always).
 fn push_token(out: &mut String, token: &str) {
@@ -119,6 +124,9 @@ mod tests {
     fn pointers_escape_slashes_and_tildes() {
         assert_eq!(pointer(["paths", "/pets/{id}", "get"]), "#/paths/~1pets~1{id}/get");
         assert_eq!(child("#/components", "a~b"), "#/components/a~0b");
+        for token in ["a/b", "~1", "~0/~", "plain"] {
+            assert_eq!(unescape_pointer_token(&escape_pointer_token(token)), token);
+        }
     }
 
     #[test]

@@ -189,7 +189,7 @@ fn walk<'v>(base: &'v Value, pointer: &str) -> Walk<'v> {
             let rest: String = tokens[index..].iter().map(|t| format!("/{t}")).collect();
             return Walk::Through { reference: reference.clone(), rest };
         }
-        let key = token.replace("~1", "/").replace("~0", "~");
+        let key = crate::diagnostic::unescape_pointer_token(token);
         let next = match node {
             Value::Object(map) => map.get(&key),
             Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
@@ -210,7 +210,7 @@ fn fresh_name(section: &Map<String, Value>, file: &Path, fragment: &str) -> Stri
         .rsplit('/')
         .find(|t| !t.is_empty() && t.parse::<usize>().is_err() && !matches!(*t, "schema" | "items" | "content"));
     let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("Ref");
-    let base = token.map(|t| t.replace("~1", "/").replace("~0", "~")).unwrap_or_else(|| stem.to_string());
+    let base = token.map(crate::diagnostic::unescape_pointer_token).unwrap_or_else(|| stem.to_string());
     let mut name = base.clone();
     let mut n = 2;
     while section.contains_key(&name) {

@@ -116,7 +116,7 @@ impl Locator {
         }
         let (parent, token) = pointer.rsplit_once('/')?;
         let start = if parent == "#" || parent.is_empty() { Some(0) } else { self.yaml_offset(parent) };
-        let key = token.replace("~1", "/").replace("~0", "~");
+        let key = crate::diagnostic::unescape_pointer_token(token);
         let found = start.and_then(|start| {
             if key.parse::<usize>().is_ok() && !self.text[start..].contains(&format!("{key}:")) {
                 return Some(start); // an array index: no key to look for; point at the array

@@ -403,7 +403,7 @@ fn resolve_path_item_ref(item: &mut Value, shared: &Value) {
         .get("$ref")
         .and_then(Value::as_str)
         .and_then(|reference| reference.strip_prefix("#/components/pathItems/"))
-        .and_then(|name| shared.get(name.replace("~1", "/").replace("~0", "~")));
+        .and_then(|name| shared.get(crate::diagnostic::unescape_pointer_token(name)));
     if let Some(target) = target {
         *item = target.clone();
     }

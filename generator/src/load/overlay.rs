@@ -79,7 +79,7 @@ fn merge(target: &mut Value, update: &Value) {
 
 fn remove_at(document: &mut Value, pointer: &str) {
     let Some((parent, last)) = pointer.rsplit_once('/') else { return };
-    let key = last.replace("~1", "/").replace("~0", "~");
+    let key = crate::diagnostic::unescape_pointer_token(last);
     match document.pointer_mut(parent) {
         Some(Value::Object(map)) => {
             map.shift_remove(&key);

@@ -363,7 +363,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 ReferenceOr::Reference { reference } => {
                     let target = reference
                         .strip_prefix(&prefix)
-                        .map(|name| name.replace("~1", "/").replace("~0", "~"))
+                        .map(crate::diagnostic::unescape_pointer_token)
                         .and_then(|name| components(self.document.components.as_ref()?).get(&name));
                     match target {
                         Some(target) => current = target,

@@ -200,7 +200,7 @@ impl<'a> TypeLowerer<'a> {
     /// The component schema a `$ref` names, if it is a local `#/components/schemas/…` reference that exists.
     fn component_schema(&self, reference: &str) -> Option<(&'a String, &'a ReferenceOr<Schema>)> {
         let name = reference.strip_prefix("#/components/schemas/")?;
-        let name = name.replace("~1", "/").replace("~0", "~");
+        let name = crate::diagnostic::unescape_pointer_token(name);
         self.document.components.as_ref()?.schemas.get_key_value(&name)
     }
 
