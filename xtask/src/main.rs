@@ -154,10 +154,9 @@ fn format_check(root: &Path) -> Result<(), String> {
         args.extend(["-p", package]);
     }
     run("cargo", &args)?;
-    let mut files: Vec<String> = ["templates/client/runtime.rs".to_string()].into();
-    for dir in ["templates/models/support"] {
-        files.extend(files_in(&root.join(dir)).into_iter().map(|file| format!("{dir}/{file}")));
-    }
+    let mut files = vec!["templates/client/runtime.rs".to_string()];
+    let support = "templates/models/support";
+    files.extend(files_in(&root.join(support)).into_iter().map(|file| format!("{support}/{file}")));
     for krate in files_in(&root.join("generated")) {
         let examples = root.join("generated").join(&krate).join("examples");
         files.extend(files_in(&examples).into_iter().map(|file| format!("generated/{krate}/examples/{file}")));

@@ -292,14 +292,14 @@ fn foreign_refs(document: &Value) -> Vec<(String, String)> {
         }
         match value {
             Value::Object(map) => {
-                if let (Members::Keywords, Some(Value::String(reference))) = (members, map.get("$ref")) {
-                    if !is_component_ref(reference) {
-                        let pointer = path.iter().fold(String::from("#"), |pointer, token| match token {
-                            Token::Key(key) => child(&pointer, key),
-                            Token::Index(index) => child(&pointer, &index.to_string()),
-                        });
-                        found.push((pointer, reference.clone()));
-                    }
+                if let (Members::Keywords, Some(Value::String(reference))) = (members, map.get("$ref"))
+                    && !is_component_ref(reference)
+                {
+                    let pointer = path.iter().fold(String::from("#"), |pointer, token| match token {
+                        Token::Key(key) => child(&pointer, key),
+                        Token::Index(index) => child(&pointer, &index.to_string()),
+                    });
+                    found.push((pointer, reference.clone()));
                 }
                 for (key, item) in map.iter().rev() {
                     if let Some(inner) = members.of_child(key, item) {

@@ -34,10 +34,11 @@ pub struct LoadedSpec {
 ///
 /// `ref_map` gives local copies of remote documents that `$ref`s name (`https://…` → file); nothing is fetched.
 pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) -> Result<LoadedSpec, Vec<Diagnostic>> {
-    if overlays.is_empty() && is_json(path) {
-        if let Some(loaded) = load_plain_json(path)? {
-            return Ok(loaded);
-        }
+    if overlays.is_empty()
+        && is_json(path)
+        && let Some(loaded) = load_plain_json(path)?
+    {
+        return Ok(loaded);
     }
     let (mut value, spec_path, locator) = merged(path, overlays)?;
     let version = check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;

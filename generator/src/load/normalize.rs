@@ -309,12 +309,11 @@ impl Normalizer<'_> {
                 | "contains"
                 | "propertyNames"
                 | "contentSchema"
-                | "unevaluatedItems" => {
+                | "unevaluatedItems"
                     // `additionalProperties: false` and `items: false` keep their meaning as booleans below.
-                    if value.is_object() {
+                    if value.is_object() => {
                         self.schema(value, &at);
                     }
-                }
                 _ => {}
             }
         }

@@ -94,6 +94,9 @@ const PLAIN_STRING_FORMATS: &[&str] = &[
     "duration",
 ];
 
+/// Names the models crate's root holds besides the API's types (the support types it re-exports).
+const MODELS_ROOT_ITEMS: &[&str] = &["ConstraintViolation", "Nullable"];
+
 /// Builds the named types of one API.
 pub struct TypeLowerer<'a> {
     document: &'a OpenAPI,
@@ -115,11 +118,15 @@ pub struct TypeLowerer<'a> {
 impl<'a> TypeLowerer<'a> {
     /// Starts lowering `document`, read from `file`.
     pub fn new(document: &'a OpenAPI, file: &'a Path) -> Self {
+        let mut names = Namespace::default();
+        for reserved in MODELS_ROOT_ITEMS {
+            names.reserve(reserved);
+        }
         Self {
             document,
             file,
             types: Vec::new(),
-            names: Namespace::default(),
+            names,
             components: IndexMap::new(),
             tagged_variants: Vec::new(),
             depth: 0,
