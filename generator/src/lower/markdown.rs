@@ -9,6 +9,11 @@
 /// `markdown` with the constructs rustdoc misreads escaped (see the module docs). Fenced code blocks and inline
 /// code are left as they are.
 pub fn rustdoc_safe(markdown: &str) -> String {
+    // Most descriptions hold nothing to escape: they are copied as they are.
+    let bytes = markdown.as_bytes();
+    if memchr::memchr3(b'<', b'[', b']', bytes).is_none() && memchr::memmem::find(bytes, b"http").is_none() {
+        return markdown.to_string();
+    }
     let mut out = String::with_capacity(markdown.len() + 16);
     let mut in_fence = false;
     for (index, line) in markdown.split('\n').enumerate() {
@@ -63,8 +68,13 @@ fn escape_text(text: &str, out: &mut String) {
     let bytes = text.as_bytes();
     let mut at = 0;
     while at < text.len() {
+        // Copy the run up to the next character that may need escaping.
+        let run =
+            bytes[at..].iter().position(|b| matches!(b, b'\\' | b'<' | b'[' | b']' | b'h')).unwrap_or(text.len() - at);
+        out.push_str(&text[at..at + run]);
+        at += run;
         let rest = &text[at..];
-        let c = rest.chars().next().unwrap_or_default();
+        let Some(c) = rest.chars().next() else { break };
         match c {
             '\\' => {
                 // An existing escape stays as it is, with the character it escapes.
