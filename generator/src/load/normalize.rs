@@ -37,7 +37,7 @@ const ANNOTATIONS: &[&str] =
 
 /// Rewrites a 3.1 or 3.2 document (read from `path`) in place; returns the warnings for what was dropped.
 pub fn normalize(document: &mut Value, path: &Path) -> Vec<Diagnostic> {
-    let mut normalizer = Normalizer { path, warnings: Vec::new(), unions: Vec::new() };
+    let mut normalizer = Normalizer { path, warnings: Vec::new(), unions: Vec::new(), query_strings: Vec::new() };
     normalizer.document(document);
     for union in std::mem::take(&mut normalizer.unions) {
         infer_discriminator(document, &union);
@@ -108,6 +108,8 @@ struct Normalizer<'p> {
     warnings: Vec<Diagnostic>,
     /// Schemas with `oneOf`/`anyOf` and no `discriminator`, whose tag may be inferred from `const`s.
     unions: Vec<String>,
+    /// References to the `in: querystring` parameters of `components.parameters`, which are dropped.
+    query_strings: Vec<String>,
 }
 
 impl Normalizer<'_> {
@@ -134,6 +136,15 @@ impl Normalizer<'_> {
         }
         top.entry("paths").or_insert_with(|| Value::Object(Map::new()));
         self.security_schemes(top);
+        if let Some(Value::Object(parameters)) = top.get_mut("components").and_then(|c| c.get_mut("parameters")) {
+            parameters.retain(|name, parameter| {
+                let keep = parameter.get("in").and_then(Value::as_str) != Some("querystring");
+                if !keep {
+                    self.query_strings.push(child("#/components/parameters", name));
+                }
+                keep
+            });
+        }
         let shared_items = top.get("components").and_then(|c| c.get("pathItems")).cloned().unwrap_or_default();
         for section in ["paths", "webhooks"] {
             if let Some(Value::Object(items)) = top.get_mut(section) {
@@ -217,6 +228,11 @@ impl Normalizer<'_> {
                         map.insert("schema".into(), json!({"type": "array", "items": item_schema, ITEM_SCHEMA: true}));
                     }
                 }
+                if members == Members::Keywords
+                    && let Some(Value::Array(parameters)) = map.get_mut("parameters")
+                {
+                    self.query_string_parameters(parameters, &child(&pointer, "parameters"));
+                }
                 for (key, item) in map.iter_mut() {
                     let at = child(&pointer, key);
                     let in_schemas = members == Members::Names && pointer.ends_with("/components/schemas");
@@ -234,6 +250,31 @@ impl Normalizer<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// 3.2's `in: querystring` parameter (the whole query string as one value) has no 3.0 form: it is dropped with
+    /// a warning, and the operation is sent without it. (One in `components.parameters` is dropped where it is
+    /// referenced.)
+    fn query_string_parameters(&mut self, parameters: &mut Vec<Value>, pointer: &str) {
+        let mut index = 0;
+        let mut at = 0;
+        parameters.retain(|parameter| {
+            let is_query_string = parameter.get("in").and_then(Value::as_str) == Some("querystring")
+                || parameter
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| self.query_strings.iter().any(|q| q == r));
+            if is_query_string {
+                at = index;
+            }
+            index += 1;
+            !is_query_string
+        });
+        if index != parameters.len() {
+            let message =
+                "`in: querystring` parameters (OpenAPI 3.2) are not supported; the operation is sent without them";
+            self.warn(&child(pointer, &at.to_string()), message);
         }
     }
 
@@ -371,8 +412,15 @@ impl Normalizer<'_> {
     /// with more items after them, the array is one of any values.
     fn tuples(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
         let Some(prefix) = schema.remove("prefixItems") else {
-            if matches!(schema.get("items"), Some(Value::Bool(_))) {
-                schema.remove("items");
+            match schema.get("items") {
+                // Any items: an empty schema says the same in 3.0.
+                Some(Value::Bool(true)) => {
+                    schema.insert("items".into(), json!({}));
+                }
+                Some(Value::Bool(false)) => {
+                    schema.remove("items");
+                }
+                _ => {}
             }
             return;
         };
@@ -821,6 +869,28 @@ mod tests {
         resolve_anchor_refs(&mut document);
         assert_eq!(document.pointer("/components/schemas/C/properties/a/$ref"), Some(&json!("#/components/schemas/A")));
         assert_eq!(document.pointer("/components/schemas/C/properties/b/$ref"), Some(&json!("#/components/schemas/B")));
+    }
+
+    #[test]
+    fn any_items_is_an_empty_schema() {
+        assert_eq!(schema(json!({"type": "array", "items": true})).0, json!({"type": "array", "items": {}}));
+    }
+
+    #[test]
+    fn query_string_parameters_are_dropped_with_a_warning() {
+        let mut document = json!({"openapi": "3.2.0",
+            "components": {"parameters": {"Q": {"name": "q", "in": "querystring", "content": {}}}},
+            "paths": {"/s": {"get": {"parameters": [
+                {"name": "a", "in": "query", "schema": {"type": "string"}},
+                {"name": "all", "in": "querystring", "content": {}},
+                {"$ref": "#/components/parameters/Q"}
+            ], "responses": {}}}}});
+        let warnings = normalize(&mut document, Path::new("api.yaml"));
+        let kept = document.pointer("/paths/~1s/get/parameters").unwrap();
+        assert_eq!(kept, &json!([{"name": "a", "in": "query", "schema": {"type": "string"}}]));
+        assert_eq!(document.pointer("/components/parameters"), Some(&json!({})));
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].pointer, "#/paths/~1s/get/parameters/2");
     }
 
     #[test]
