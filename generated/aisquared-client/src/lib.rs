@@ -171,7 +171,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
-    ///Walks every page of [`Client::list_connectors`], from `params.page` (or 1), one request per page, while the response's `links.next` is present.
+    /// Walks every page of [`Client::list_connectors`], from `params.page` (or 1), one request per page, while the response's `links.next` is present.
     pub fn list_connectors_pages<'a>(
         &'a self,
         workspace_id: i64,

@@ -542,7 +542,7 @@ fn pages_method(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
             quote! { params.#param_field = Some(cursor); },
             quote! { |page, cursor| #next.map(|_| cursor + 1) },
             format!(
-                "Walks every page of [`Client::{}`], from `params.{}` (or 1), one request per page, while the response's `{}` is present.",
+                " Walks every page of [`Client::{}`], from `params.{}` (or 1), one request per page, while the response's `{}` is present.",
                 bare(&op.method_name),
                 bare(&param.name),
                 path.join(".")
@@ -554,7 +554,7 @@ fn pages_method(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
             quote! { params.#param_field = cursor; },
             quote! { |page, cursor| #next.cloned().filter(|next| Some(next) != cursor.as_ref()).map(Some) },
             format!(
-                "Walks every page of [`Client::{}`], one request per page, passing the response's `{}` as `{}` until it is absent (or repeats).",
+                " Walks every page of [`Client::{}`], one request per page, passing the response's `{}` as `{}` until it is absent (or repeats).",
                 bare(&op.method_name),
                 path.join("."),
                 param.api_name
