@@ -141,6 +141,18 @@ impl Namespace {
         }
     }
 
+    /// [`Namespace::claim`], also passing over the names taken in `other` (for two namespaces whose names must
+    /// differ from each other's too).
+    pub fn claim_unless_taken_in(&mut self, candidate: &str, other: &Namespace) -> String {
+        loop {
+            // A name taken in `other` stays taken here too, so the next claim moves past it.
+            let (name, _) = self.claim(candidate);
+            if !other.taken.contains(&name) {
+                return name;
+            }
+        }
+    }
+
     /// Marks `name` as taken without handing it out.
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(name.to_string());
@@ -194,6 +206,15 @@ mod tests {
         assert_eq!(ns.claim("r#type"), ("type_2".to_string(), true));
         assert_eq!(ns.claim("v1"), ("v1".to_string(), false));
         assert_eq!(ns.claim("v1"), ("v1_2".to_string(), true));
+    }
+
+    #[test]
+    fn claims_can_pass_over_another_namespaces_names() {
+        let (mut params, mut locals) = (Namespace::default(), Namespace::default());
+        locals.reserve("url");
+        assert_eq!(params.claim_unless_taken_in("url", &locals), "url_2");
+        assert_eq!(params.claim("url").0, "url_3", "still distinct from the other parameters");
+        assert_eq!(params.claim_unless_taken_in("id", &locals), "id");
     }
 
     #[test]

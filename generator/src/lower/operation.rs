@@ -315,20 +315,26 @@ impl<'a> OperationLowerer<'_, 'a> {
                 merged.insert((data.name.clone(), location_key(location)), (data, location, explode, param_pointer));
             }
         }
-        let mut names = Namespace::default();
+        // Required parameters are the method's arguments, beside its body's locals; optional ones are fields of the
+        // `Params` struct, which meet no local. All are distinct.
+        let (mut names, mut locals) = (Namespace::default(), Namespace::default());
         for local in METHOD_LOCALS {
-            names.reserve(local);
+            locals.reserve(local);
         }
         let mut params: Vec<Param> = merged
             .into_values()
             .map(|(data, location, explode, param_pointer)| {
                 let hint = format!("{}{}", self.prefix, type_name(&data.name));
                 let ty = self.param_type(data, &param_pointer, &hint);
+                let required = data.required || location == ParamLocation::Path;
+                let wanted = value_name(&data.name);
+                let name =
+                    if required { names.claim_unless_taken_in(&wanted, &locals) } else { names.claim(&wanted).0 };
                 Param {
-                    name: names.claim(&value_name(&data.name)).0,
+                    name,
                     api_name: data.name.clone(),
                     location,
-                    required: data.required || location == ParamLocation::Path,
+                    required,
                     explode,
                     doc: data.description.as_deref().map(super::markdown::rustdoc_safe),
                     ty,
