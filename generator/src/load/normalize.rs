@@ -363,11 +363,14 @@ impl Normalizer<'_> {
     /// `$dynamicRef` cannot be followed; the identifiers of schemas are no longer needed (see
     /// [`resolve_anchor_refs`]).
     fn references(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
-        if schema.remove("$dynamicRef").is_some() {
-            self.warn(pointer, "`$dynamicRef` is not supported; the schema is read as any JSON value");
+        if let Some(keyword) =
+            ["$dynamicRef", "$recursiveRef"].into_iter().find(|keyword| schema.contains_key(*keyword))
+        {
+            self.warn(pointer, format!("`{keyword}` is not supported; the schema is read as any JSON value"));
             schema.retain(|key, _| ANNOTATIONS.contains(&key.as_str()));
         }
         schema.remove("$dynamicAnchor");
+        schema.remove("$recursiveAnchor");
         schema.remove("$anchor");
         schema.remove("$id");
         schema.remove("$schema");

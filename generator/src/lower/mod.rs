@@ -312,4 +312,46 @@ components:
         assert!(messages[0].contains("`type: boolean` with `properties`"));
         assert!(messages[1].contains("`not`"));
     }
+
+    #[test]
+    fn discriminated_variants_are_tagged_by_the_value_they_allow() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Event:
+      oneOf:
+        - $ref: '#/components/schemas/Created'
+        - allOf:
+            - $ref: '#/components/schemas/Deleted'
+            - {{type: object, properties: {{lane: {{type: string}}}}}}
+      discriminator: {{propertyName: type}}
+    Created: {{type: object, required: [type], properties: {{type: {{type: string, enum: [item.created]}}}}}}
+    Deleted: {{type: object, required: [type], properties: {{type: {{type: string, enum: [item.deleted]}}}}}}
+    Message:
+      oneOf:
+        - $ref: '#/components/schemas/Input'
+        - $ref: '#/components/schemas/Output'
+      discriminator: {{propertyName: type}}
+    Input: {{type: object, properties: {{type: {{type: string, enum: [message]}}, text: {{type: string}}}}}}
+    Output: {{type: object, properties: {{type: {{type: string, enum: [message]}}, id: {{type: string}}}}}}
+"
+        ));
+        let union = |name: &str| match &api.types.iter().find(|t| t.name == name).expect(name).kind {
+            TypeKind::Union(union) => union.clone(),
+            other => panic!("{name} is {other:?}"),
+        };
+        let event = union("Event");
+        let tags: Vec<&str> = event.variants.iter().map(|v| v.tag.as_str()).collect();
+        assert_eq!(tags, ["item.created", "item.deleted"], "the enum value, not the schema name or the position");
+        assert_eq!(event.tagging, crate::ir::Tagging::Internal("type".into()));
+        let message = union("Message");
+        assert_eq!(message.tagging, crate::ir::Tagging::Untagged, "two variants share the tag `message`");
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.message.contains("share a value") && d.pointer == "#/components/schemas/Message/oneOf"),
+            "{diagnostics:?}"
+        );
+    }
 }

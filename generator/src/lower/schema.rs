@@ -657,6 +657,11 @@ impl<'a> TypeLowerer<'a> {
         if let Some(keys) = self.single_key_variants(&real) {
             return self.externally_tagged(&real, &keys, pointer, name);
         }
+        self.untagged(&real, pointer, name)
+    }
+
+    /// A union whose variants are tried in order (`#[serde(untagged)]`).
+    fn untagged(&mut self, real: &[(usize, &'a ReferenceOr<Schema>)], pointer: &str, name: &str) -> Union {
         let mut variant_names = Namespace::default();
         let variants = real
             .iter()
@@ -684,25 +689,21 @@ impl<'a> TypeLowerer<'a> {
         pointer: &str,
         name: &str,
     ) -> Union {
+        let tags: Vec<String> =
+            variants.iter().map(|(index, variant)| self.tag_of(discriminator, variant, *index, pointer)).collect();
+        let distinct: BTreeSet<&String> = tags.iter().collect();
+        if distinct.len() < tags.len() {
+            let message = format!(
+                "variants of this discriminated union share a value of `{}`; it is decoded untagged",
+                discriminator.property_name
+            );
+            self.warn(pointer, message);
+            return self.untagged(variants, pointer, name);
+        }
         let mut variant_names = Namespace::default();
         let mut out = Vec::new();
-        for (index, variant) in variants {
+        for ((index, variant), tag) in variants.iter().zip(tags) {
             let variant_pointer = child(pointer, &index.to_string());
-            let tag = match variant {
-                ReferenceOr::Reference { reference } => discriminator
-                    .mapping
-                    .iter()
-                    .find(|(_, target)| *target == reference || reference.rsplit('/').next() == Some(target.as_str()))
-                    .map(|(tag, _)| tag.clone())
-                    .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or_default().to_string()),
-                ReferenceOr::Item(schema) => match self.single_value(schema, &discriminator.property_name) {
-                    Some(tag) => tag,
-                    None => {
-                        self.warn(&variant_pointer, "an inline variant of a discriminated union has no schema name to use as its tag, nor a one-value `enum` (or `const`) for it; using its position");
-                        index.to_string()
-                    }
-                },
-            };
             let (variant_name, _) = variant_names.claim(&type_name(&tag));
             let lowered = self.type_ref((*variant).into(), &variant_pointer, &format!("{name}{variant_name}"));
             if let TypeRef::Named(id) = lowered.ty {
@@ -713,13 +714,51 @@ impl<'a> TypeLowerer<'a> {
         Union { tagging: Tagging::Internal(discriminator.property_name.clone()), variants: out }
     }
 
+    /// The tag of one variant of a discriminated union: the mapping's, else the one value the variant allows for
+    /// the tag property (what its instances carry on the wire), else the schema's name (OpenAPI's implicit mapping).
+    fn tag_of(
+        &mut self,
+        discriminator: &openapiv3::Discriminator,
+        variant: &'a ReferenceOr<Schema>,
+        index: usize,
+        pointer: &str,
+    ) -> String {
+        let property = &discriminator.property_name;
+        match variant {
+            ReferenceOr::Reference { reference } => discriminator
+                .mapping
+                .iter()
+                .find(|(_, target)| *target == reference || reference.rsplit('/').next() == Some(target.as_str()))
+                .map(|(tag, _)| tag.clone())
+                .or_else(|| self.single_value(self.deref_schema(variant.into())?, property, 0))
+                .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or_default().to_string()),
+            ReferenceOr::Item(schema) => self.single_value(schema, property, 0).unwrap_or_else(|| {
+                let message = "an inline variant of a discriminated union has no schema name to use as its tag, nor a \
+                               one-value `enum` (or `const`) for it; using its position";
+                self.warn(&child(pointer, &index.to_string()), message);
+                index.to_string()
+            }),
+        }
+    }
+
     /// The one value the string property `property` of an object schema may have (`enum: [circle]`, or a 3.1
     /// `const`): the tag an inline variant of a discriminated union carries.
-    fn single_value(&self, schema: &'a Schema, property: &str) -> Option<String> {
-        let Shape::Object(object) = shape_of(schema).0 else { return None };
-        let property = self.deref_schema(object.properties.get(property)?.into())?;
-        match shape_of(property).0 {
-            Shape::String { values, .. } if values.len() == 1 => values.into_iter().next(),
+    /// Looks through `allOf` members, as a variant that extends another event or object does.
+    fn single_value(&self, schema: &'a Schema, property: &str, depth: usize) -> Option<String> {
+        let in_object = |object: &ObjectShape<'a>| {
+            let property = self.deref_schema(object.properties.get(property)?.into())?;
+            match shape_of(property).0 {
+                Shape::String { values, .. } if values.len() == 1 => values.into_iter().next(),
+                _ => None,
+            }
+        };
+        match shape_of(schema).0 {
+            Shape::Object(object) => in_object(&object),
+            Shape::AllOf(members, extra, _) if depth < MAX_DEPTH => extra.as_ref().and_then(in_object).or_else(|| {
+                members
+                    .iter()
+                    .find_map(|member| self.single_value(self.deref_schema(member.into())?, property, depth + 1))
+            }),
             _ => None,
         }
     }
