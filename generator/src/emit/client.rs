@@ -86,7 +86,8 @@ fn crate_doc(api: &Api, features: Option<&FeaturePlan>) -> String {
     if !api.servers.is_empty() {
         doc.push_str("\n\nServers listed in the API description:\n");
         for server in &api.servers {
-            let description = server.description.as_ref().map(|d| format!(": {}", d.trim())).unwrap_or_default();
+            let description =
+                server.description.as_ref().map(|d| format!(": {}", list_item_text(d))).unwrap_or_default();
             doc.push_str(&format!("\n- `{}`{description}", server.url));
         }
     }
@@ -193,7 +194,7 @@ fn server_items(server: &Server) -> TokenStream {
         } else {
             format!("; one of {}", v.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
         };
-        let description = v.description.as_ref().map(|d| format!(": {}", d.trim())).unwrap_or_default();
+        let description = v.description.as_ref().map(|d| format!(": {}", list_item_text(d))).unwrap_or_default();
         doc.push_str(&format!("\n- `{}` (default `{}`{allowed}){description}", bare(&v.rust_name), v.default));
     }
     let doc = doc_attrs(Some(&doc));
@@ -667,6 +668,11 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
     }
 }
 
+/// A description placed in a Markdown list item (`- name: text`): its later lines indented to stay in the item.
+fn list_item_text(text: &str) -> String {
+    text.trim().replace('\n', "\n  ")
+}
+
 /// The method's description (put on it as syntax after parsing: descriptions are the bulk of a large API's text).
 fn method_doc(op: &Operation) -> String {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
@@ -680,7 +686,7 @@ fn method_doc(op: &Operation) -> String {
                 bare(&p.name),
                 location_word(p.location).to_lowercase(),
                 p.api_name,
-                p.doc.as_ref().map(|d| format!(". {}", d.trim())).unwrap_or_default()
+                p.doc.as_ref().map(|d| format!(". {}", list_item_text(d))).unwrap_or_default()
             )
         })
         .collect();

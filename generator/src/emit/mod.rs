@@ -220,6 +220,7 @@ pub fn inner_doc_attrs(doc: &str) -> TokenStream {
 /// description turns into a doctest that `cargo test` would try to compile.
 fn rustdoc_lines(doc: &str) -> Vec<String> {
     let mut in_fence = false;
+    let mut after_blank = true;
     doc.trim()
         .lines()
         .map(|line| {
@@ -228,7 +229,16 @@ fn rustdoc_lines(doc: &str) -> Vec<String> {
                 in_fence = !in_fence;
                 return if in_fence { " ```text".to_string() } else { " ```".to_string() };
             }
-            if in_fence { format!(" {}", line.trim_end()) } else { format!(" {trimmed}") }
+            if in_fence {
+                return format!(" {}", line.trim_end());
+            }
+            // Indentation is kept where it continues a list item or a paragraph (a code block cannot interrupt
+            // one); after a blank line it is cut to three spaces, as four would start an indented code block (a
+            // doctest).
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            let indent = if after_blank { indent.min(3) } else { indent };
+            after_blank = trimmed.is_empty();
+            format!(" {}{trimmed}", " ".repeat(indent))
         })
         .collect()
 }
@@ -236,6 +246,25 @@ fn rustdoc_lines(doc: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doc_lines_keep_list_continuations_and_never_start_code_blocks() {
+        let lines =
+            rustdoc_lines("Tools:\n- **Built-in**: provided by\n  the API.\n\n        not code\n```\n    code\n```");
+        assert_eq!(
+            lines,
+            [
+                " Tools:",
+                " - **Built-in**: provided by",
+                "   the API.",
+                " ",
+                "    not code",
+                " ```text",
+                "     code",
+                " ```"
+            ]
+        );
+    }
 
     #[test]
     fn doc_literals_keep_any_text() {

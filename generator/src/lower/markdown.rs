@@ -37,27 +37,47 @@ pub fn rustdoc_safe(markdown: &str) -> String {
 fn escape_line(line: &str, out: &mut String) {
     let mut rest = line;
     while !rest.is_empty() {
-        match rest.find('`') {
-            Some(open) => {
-                escape_text(&rest[..open], out);
-                let ticks = rest[open..].len() - rest[open..].trim_start_matches('`').len();
-                let fence = &rest[open..open + ticks];
-                match rest[open + ticks..].find(fence) {
-                    Some(close) => {
-                        let end = open + ticks + close + ticks;
-                        out.push_str(&rest[open..end]);
-                        rest = &rest[end..];
-                    }
-                    None => {
-                        // An unmatched backtick is literal text.
-                        out.push_str(fence);
-                        rest = &rest[open + ticks..];
-                    }
+        // A link may hold code (``[`item`](url)``), so links are found before code spans.
+        let Some(open) = rest.find(['`', '[']) else {
+            escape_text(rest, out);
+            return;
+        };
+        if rest[..open].ends_with('\\') {
+            // An escaped bracket or backtick is text, kept with its escape.
+            escape_text(&rest[..=open], out);
+            rest = &rest[open + 1..];
+            continue;
+        }
+        escape_text(&rest[..open], out);
+        rest = &rest[open..];
+        if rest.starts_with('[') {
+            match link_len(rest) {
+                Some(len) => {
+                    let split = rest[..len].rfind("](").unwrap_or(len);
+                    out.push('[');
+                    escape_line(&rest[1..split], out);
+                    out.push_str(&rest[split..len]);
+                    rest = &rest[len..];
+                }
+                None => {
+                    out.push_str("\\[");
+                    rest = &rest[1..];
                 }
             }
+            continue;
+        }
+        let ticks = rest.len() - rest.trim_start_matches('`').len();
+        let fence = &rest[..ticks];
+        match rest[ticks..].find(fence) {
+            Some(close) => {
+                let end = ticks + close + ticks;
+                out.push_str(&rest[..end]);
+                rest = &rest[end..];
+            }
             None => {
-                escape_text(rest, out);
-                rest = "";
+                // An unmatched backtick is literal text.
+                out.push_str(fence);
+                rest = &rest[ticks..];
             }
         }
     }
@@ -92,16 +112,11 @@ fn escape_text(text: &str, out: &mut String) {
                 }
                 at += autolink_len(rest).unwrap_or(1);
             }
-            '[' => match link_len(rest) {
-                Some(len) => {
-                    escape_link(&rest[..len], out);
-                    at += len;
-                }
-                None => {
-                    out.push_str("\\[");
-                    at += 1;
-                }
-            },
+            // Links were taken out by the caller: a bracket here is text.
+            '[' => {
+                out.push_str("\\[");
+                at += 1;
+            }
             ']' => {
                 out.push_str("\\]");
                 at += 1;
@@ -157,14 +172,6 @@ fn link_len(text: &str) -> Option<usize> {
     None
 }
 
-/// A link `[text](target)`: its text escaped like any other, its target as it is.
-fn escape_link(link: &str, out: &mut String) {
-    let split = link.rfind("](").unwrap_or(link.len());
-    out.push('[');
-    escape_text(&link[1..split], out);
-    out.push_str(&link[split..]);
-}
-
 /// The length of a bare URL at the start of `text`: up to whitespace or a closing bracket, without the punctuation
 /// that ends a sentence.
 fn url_len(text: &str) -> usize {
@@ -212,6 +219,10 @@ mod tests {
     fn brackets_that_are_not_links_are_escaped() {
         assert_eq!(rustdoc_safe("one of [a, b] or [Foo]"), r"one of \[a, b\] or \[Foo\]");
         assert_eq!(rustdoc_safe("[x] [y](http://y.io)"), r"\[x\] [y](http://y.io)");
+        assert_eq!(
+            rustdoc_safe("the [`call.incoming`](/docs/calls) event"),
+            "the [`call.incoming`](/docs/calls) event"
+        );
     }
 
     #[test]
