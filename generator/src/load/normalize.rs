@@ -21,8 +21,8 @@ use crate::diagnostic::{Diagnostic, child};
 /// Extension that marks an array as a tuple (`prefixItems`): its `items` is then a `oneOf` whose members are the
 /// tuple's item schemas, in order.
 pub const TUPLE: &str = "x-specforge-tuple";
-/// Extension on a path item that carries operations 3.0 has no field for (`query`, `additionalOperations`), by
-/// method name in upper case.
+/// Extension on a path item that carries operations 3.0 has no field for, keyed by where they were in the path
+/// item: `query`, or `additionalOperations/<method>`.
 pub const EXTRA_OPERATIONS: &str = "x-specforge-operations";
 /// Extension that marks the `schema` made from 3.2's `itemSchema` (the schema of each item of a sequential media
 /// type, such as server-sent events): an array of those items.
@@ -157,7 +157,6 @@ impl Normalizer<'_> {
         self.walk(document, "#".to_string(), Members::Keywords);
     }
 
-    /// Moves 3.2's operations without a 3.0 field (`query`, `additionalOperations`) into [`EXTRA_OPERATIONS`].
     /// Security schemes 3.0 has no type for (`mutualTLS`) are dropped with a warning: operations that need one
     /// are sent without it.
     fn security_schemes(&mut self, top: &mut Map<String, Value>) {
@@ -194,10 +193,8 @@ impl Normalizer<'_> {
         }
         if let Some(Value::Object(additional)) = item.remove("additionalOperations") {
             for (method, operation) in additional {
-                let upper = method.to_ascii_uppercase();
-                if ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "QUERY"]
-                    .contains(&upper.as_str())
-                {
+                if is_operation_key(&method.to_ascii_lowercase()) {
+                    let upper = method.to_ascii_uppercase();
                     let at = child(&child(pointer, "additionalOperations"), &method);
                     self.warn(
                         &at,
@@ -686,6 +683,9 @@ fn infer_discriminator(document: &mut Value, pointer: &str) {
     let Some(at) = pointer.strip_prefix('#') else { return };
     let Some(schema) = document.pointer(at) else { return };
     let Some(Value::Array(alternatives)) = ["oneOf", "anyOf"].iter().find_map(|key| schema.get(*key)) else { return };
+    if alternatives.len() < 2 {
+        return;
+    }
     let tag_of = |alternative: &Value, property: &str| -> Option<String> {
         let object = resolve(document, alternative)?;
         let value = resolve(document, object.get("properties")?.get(property)?)?;
@@ -701,7 +701,7 @@ fn infer_discriminator(document: &mut Value, pointer: &str) {
         let tags: Option<Vec<String>> = alternatives.iter().map(|alternative| tag_of(alternative, &property)).collect();
         let Some(tags) = tags else { continue };
         let distinct: std::collections::BTreeSet<&String> = tags.iter().collect();
-        if alternatives.len() < 2 || distinct.len() != tags.len() {
+        if distinct.len() != tags.len() {
             continue;
         }
         let mapping: Map<String, Value> = alternatives
@@ -720,42 +720,37 @@ fn infer_discriminator(document: &mut Value, pointer: &str) {
 /// Webhook payloads become component schemas (an inline request body schema is moved there under the webhook's
 /// name), so they are generated as model types like any other.
 fn hoist_webhook_payloads(document: &mut Value) {
-    let Some(Value::Object(webhooks)) = document.get_mut("webhooks").map(std::mem::take) else { return };
     let mut hoisted = Vec::new();
-    for (name, item) in &webhooks {
-        for (method, operation) in item.as_object().into_iter().flatten() {
+    for (name, item) in document.get("webhooks").and_then(Value::as_object).into_iter().flatten() {
+        let operations: Vec<(&String, &Value)> =
+            item.as_object().into_iter().flatten().filter(|(key, _)| is_operation_key(key)).collect();
+        for (method, operation) in &operations {
             let content = operation.pointer("/requestBody/content").and_then(Value::as_object).into_iter().flatten();
-            for (_, media) in content {
-                if let Some(schema) = media.get("schema").filter(|s| s.get("$ref").is_none()) {
-                    let stem = operation.get("operationId").and_then(Value::as_str).unwrap_or(name);
-                    let stem = if item.as_object().is_some_and(|ops| ops.len() > 1) {
-                        format!("{stem} {method}")
-                    } else {
-                        stem.to_string()
-                    };
-                    hoisted.push((format!("{stem} payload"), schema.clone()));
-                    break;
-                }
+            let inline = content.filter_map(|(_, media)| media.get("schema")).find(|s| s.get("$ref").is_none());
+            if let Some(schema) = inline {
+                let stem = operation.get("operationId").and_then(Value::as_str).unwrap_or(name);
+                let stem = if operations.len() > 1 { format!("{stem} {method}") } else { stem.to_string() };
+                hoisted.push((format!("{stem} payload"), schema.clone()));
             }
         }
     }
-    if let Some(top) = document.as_object_mut() {
-        top.insert("webhooks".into(), Value::Object(webhooks));
-        let components = top.entry("components").or_insert_with(|| json!({}));
-        if let Value::Object(components) = components {
-            let schemas = components.entry("schemas").or_insert_with(|| json!({}));
-            if let Value::Object(schemas) = schemas {
-                for (name, schema) in hoisted {
-                    let mut unique = name.clone();
-                    let mut n = 2;
-                    while schemas.contains_key(&unique) {
-                        unique = format!("{name} {n}");
-                        n += 1;
-                    }
-                    schemas.insert(unique, schema);
-                }
-            }
+    if hoisted.is_empty() {
+        return;
+    }
+    let Some(top) = document.as_object_mut() else { return };
+    let components = top.entry("components").or_insert_with(|| json!({}));
+    let Some(schemas) = components.as_object_mut().map(|c| c.entry("schemas").or_insert_with(|| json!({}))) else {
+        return;
+    };
+    let Some(schemas) = schemas.as_object_mut() else { return };
+    for (name, schema) in hoisted {
+        let mut unique = name.clone();
+        let mut n = 2;
+        while schemas.contains_key(&unique) {
+            unique = format!("{name} {n}");
+            n += 1;
         }
+        schemas.insert(unique, schema);
     }
 }
 

@@ -103,14 +103,15 @@ fn escape_text(text: &str, out: &mut String) {
                 at += 1 + next;
             }
             '<' => {
-                match autolink_len(rest) {
-                    Some(len) => out.push_str(&rest[..len]),
-                    None if rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!') => {
-                        out.push_str("\\<")
-                    }
-                    None => out.push('<'),
+                let len = autolink_len(rest).unwrap_or(1);
+                if len > 1 {
+                    out.push_str(&rest[..len]);
+                } else if rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!') {
+                    out.push_str("\\<");
+                } else {
+                    out.push('<');
                 }
-                at += autolink_len(rest).unwrap_or(1);
+                at += len;
             }
             // Links were taken out by the caller: a bracket here is text.
             '[' => {
