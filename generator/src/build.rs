@@ -21,9 +21,17 @@ use crate::{Failure, Options, generate_models_module};
 /// Generates the models of `spec` into `$OUT_DIR/file_name`, prints warnings as `cargo:warning` lines and tells
 /// Cargo to rerun when the spec changes. Returns the path written.
 pub fn generate_models(spec: impl AsRef<Path>, file_name: &str) -> Result<PathBuf, Failure> {
-    let spec = spec.as_ref();
+    generate_models_with(&Options::new(spec.as_ref()), file_name)
+}
+
+/// [`generate_models`] with every option: overlays, [`Options::keep_unknown_fields`], remote-reference copies.
+pub fn generate_models_with(options: &Options, file_name: &str) -> Result<PathBuf, Failure> {
+    let spec = &options.spec;
     println!("cargo:rerun-if-changed={}", spec.display());
-    let (source, warnings) = generate_models_module(&Options::new(spec))?;
+    for overlay in &options.overlays {
+        println!("cargo:rerun-if-changed={}", overlay.display());
+    }
+    let (source, warnings) = generate_models_module(options)?;
     for warning in warnings {
         println!("cargo:warning={}", warning.to_string().replace('\n', " "));
     }

@@ -45,6 +45,10 @@ pub struct Options {
     /// Local copies of remote documents that `$ref`s name: (URL of the document, file). specforge never fetches
     /// anything over the network.
     pub ref_map: Vec<(String, PathBuf)>,
+    /// Whether every open object (one that does not say `additionalProperties: false`) keeps the properties the
+    /// document does not name in an `additional_properties` map, so a value read from a newer server serializes
+    /// back unchanged (read-modify-write without loss). Off by default: the map costs a flattened field per struct.
+    pub keep_unknown_fields: bool,
 }
 
 impl Options {
@@ -56,6 +60,7 @@ impl Options {
             name: None,
             tag_features: TagFeatures::Auto,
             ref_map: Vec::new(),
+            keep_unknown_fields: false,
         }
     }
 }
@@ -163,7 +168,12 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timing
                     .map_err(|diagnostics| Failure { diagnostics })?;
                 release_freed_memory();
                 let loaded = Instant::now();
-                let (api, diagnostics) = lower::lower(spec);
+                let (mut api, diagnostics) = lower::lower(spec);
+                if options.keep_unknown_fields
+                    && let Some(api) = &mut api
+                {
+                    lower::keep_unknown_fields(api);
+                }
                 let timings = Timings { load: loaded - started, lower: loaded.elapsed(), ..Timings::default() };
                 match api {
                     Some(api) => Ok((api, diagnostics, timings)),

@@ -45,6 +45,10 @@ enum Command {
         /// A local copy of a remote document that `$ref`s name, as `URL=FILE` (repeatable); nothing is fetched.
         #[arg(long = "ref-map", value_name = "URL=FILE", value_parser = parse_ref_map)]
         ref_map: Vec<(String, PathBuf)>,
+        /// Keep the properties a document does not name in an `additional_properties` map on every open object, so
+        /// values from a newer server serialize back unchanged (read-modify-write without loss).
+        #[arg(long)]
+        keep_unknown_fields: bool,
         /// Print how long each phase took and the peak memory used.
         #[arg(long)]
         timings: bool,
@@ -134,8 +138,15 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Generate { spec, out, name, overlays, tag_features, ref_map, timings } => {
-            let options = Options { overlays, name, tag_features: tag_features.into(), ref_map, ..Options::new(spec) };
+        Command::Generate { spec, out, name, overlays, tag_features, ref_map, keep_unknown_fields, timings } => {
+            let options = Options {
+                overlays,
+                name,
+                tag_features: tag_features.into(),
+                ref_map,
+                keep_unknown_fields,
+                ..Options::new(spec)
+            };
             let started = std::time::Instant::now();
             match specforge::generate(&options) {
                 Ok(generated) => {

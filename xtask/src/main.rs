@@ -72,7 +72,9 @@ fn regenerate(check: bool) -> Result<(), String> {
     let out = root.join("generated");
     let mut stale = Vec::new();
     let specs = specforge::spec_set(&root.join("specs")).map_err(|e| format!("cannot read specs/: {e}"))?;
-    for options in specs {
+    for mut options in specs {
+        // The vendor crates are for read-modify-write of connectors: nothing a newer server sends may be lost.
+        options.keep_unknown_fields = true;
         let name = options.name.clone().unwrap_or_default();
         let generated = specforge::generate(&options).map_err(|failure| format!("{name}: {failure}"))?;
         for warning in &generated.warnings {

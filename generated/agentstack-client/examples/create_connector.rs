@@ -28,6 +28,7 @@ async fn main() -> ExitCode {
         client_secret: models::Nullable::Absent,
         metadata: models::Nullable::Absent,
         match_preset: Some(true),
+        additional_properties: Default::default(),
     };
     match client.create_connector(&request).await {
         Ok(connector) => {

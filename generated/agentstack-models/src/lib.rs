@@ -8,7 +8,6 @@
 //!
 //! Connectors to remote MCP servers in BeeAI Agent Stack.
 #![deny(missing_docs)]
-#![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
@@ -33,6 +32,9 @@ pub struct ConnectorCreateRequest {
     /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_preset: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for ConnectorCreateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -42,6 +44,10 @@ impl ::std::fmt::Debug for ConnectorCreateRequest {
             .field("client_secret", &"<redacted>")
             .field("metadata", &self.metadata)
             .field("match_preset", &self.match_preset)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -54,12 +60,19 @@ pub struct ConnectorConnectRequest {
     /// A token to use instead of an OAuth flow (newer servers).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub auth_token: Nullable<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for ConnectorConnectRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConnectorConnectRequest")
             .field("redirect_url", &self.redirect_url)
             .field("auth_token", &"<redacted>")
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -93,6 +106,9 @@ pub struct ConnectorResponse {
     /// The `created_by` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<::uuid::Uuid>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// Where the connector is in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -126,6 +142,9 @@ pub enum AuthRequest {
 pub struct AuthorizationCodeRequest {
     /// The `authorization_endpoint` property.
     pub authorization_endpoint: ::url::Url,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
 ///
@@ -191,6 +210,9 @@ pub struct PaginatedConnectors {
     ///
     /// Always present on the wire; `None` is sent as `null`.
     pub next_page_token: Option<::uuid::Uuid>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `ConnectorPresetResponse` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -201,6 +223,9 @@ pub struct ConnectorPresetResponse {
     ///
     /// Always present on the wire; `None` is sent as `null`.
     pub metadata: Option<Metadata>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// One page of presets.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -215,12 +240,18 @@ pub struct PaginatedConnectorPresets {
     ///
     /// Always present on the wire; `None` is sent as `null`.
     pub next_page_token: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// An error raised by the server (FastAPI `HTTPException`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorDetail {
     /// The `detail` property.
     pub detail: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// The request did not validate.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -228,6 +259,9 @@ pub struct HttpValidationError {
     /// The `detail` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `ValidationError` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -238,6 +272,9 @@ pub struct ValidationError {
     pub msg: String,
     /// The `type` property.
     pub r#type: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `MetadataValue` from the API description.
 ///
@@ -298,6 +335,7 @@ impl ::std::fmt::Display for MetadataValue {
 }
 /// `ValidationErrorLocItem` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {
     /// The `String` form.

@@ -43,7 +43,9 @@ async fn main() -> ExitCode {
             connector_type: models::ConnectorType::Source,
             connector_name: "Postgresql".into(),
             configuration,
+            additional_properties: Default::default(),
         },
+        additional_properties: Default::default(),
     };
     match client.create_connector(workspace_id, &request).await {
         Ok(created) => {

@@ -8,7 +8,6 @@
 //!
 //! Connectors (sources and destinations) of an AI Squared / Multiwoven workspace.
 #![deny(missing_docs)]
-#![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
@@ -32,6 +31,9 @@ support::string_enum!(
 pub struct CreateConnectorRequest {
     /// The `connector` property.
     pub connector: ConnectorCreate,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `ConnectorCreate` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -47,12 +49,18 @@ pub struct ConnectorCreate {
     pub connector_name: String,
     /// Configuration details for the connector. Structure depends on the connector definition.
     pub configuration: ::serde_json::Map<String, ::serde_json::Value>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `UpdateConnectorRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateConnectorRequest {
     /// The fields to change; the others keep their values.
     pub connector: ConnectorUpdate,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// The fields to change; the others keep their values.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -72,12 +80,18 @@ pub struct ConnectorUpdate {
     /// Generic configuration structure. Specifics depend on the connector type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// One connector, JSON:API style.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorEnvelope {
     /// A connector resource.
     pub data: Connector,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// A page of connectors, JSON:API style.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -87,6 +101,9 @@ pub struct ConnectorList {
     /// Links to other pages; `prev` and `next` are null at the ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<PageLinks>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// Links to other pages; `prev` and `next` are null at the ends.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -112,6 +129,9 @@ pub struct PageLinks {
     ///
     /// Always present on the wire; `None` is sent as `null`.
     pub last: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// A connector resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -122,6 +142,9 @@ pub struct Connector {
     pub r#type: String,
     /// The `attributes` property.
     pub attributes: ConnectorAttributes,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `ConnectorAttributes` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -147,12 +170,18 @@ pub struct ConnectorAttributes {
     /// The `icon` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub icon: Nullable<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `ErrorList` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorList {
     /// The `errors` property.
     pub errors: Vec<ErrorObject>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `ErrorObject` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -168,15 +197,22 @@ pub struct ErrorObject {
     /// Where the error is, e.g. `{"pointer": "/request/payload"}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<::std::collections::BTreeMap<String, String>>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `BadRequestError` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BadRequestError {
     /// A list of error objects (parse errors) or messages by field (contract failures).
     pub errors: BadRequestErrors,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// A list of error objects (parse errors) or messages by field (contract failures).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum BadRequestErrors {
     /// The `ErrorObjects` form.
@@ -190,6 +226,7 @@ pub type ErrorObjects = Vec<ErrorObject>;
 pub type FieldErrors = ::serde_json::Map<String, ::serde_json::Value>;
 /// An error list, or a single message when the `connector` object is missing.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum UnprocessableError {
     /// The `ErrorList` form.
@@ -202,4 +239,7 @@ pub enum UnprocessableError {
 pub struct SingleError {
     /// The `error` property.
     pub error: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }

@@ -25,7 +25,7 @@ async fn main() -> ExitCode {
     };
     let request = models::ConnectorInstancesStoreRequest {
         name: "Shopify EU".into(),
-        authentication_implementation_template_id: "12".into(),
+        authentication_implementation_template_id: 12,
         timezone: "Europe/London".into(),
         date_format: "Y-m-d H:i:s".into(),
         rate_limit_unit: models::ConnectorInstancesStoreRequestRateLimitUnit::Minute,
@@ -38,7 +38,9 @@ async fn main() -> ExitCode {
             secret: models::Nullable::Value(false),
             locked: models::Nullable::Absent,
             pivot: None,
+            additional_properties: Default::default(),
         }]),
+        additional_properties: Default::default(),
     };
     match client.create_connector_instance(&request).await {
         Ok(created) => {

@@ -6,7 +6,6 @@
 //!
 //! A property that may be both left out and `null` is a [`Nullable`]: `Absent` is left out, `Null` is sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.
 #![deny(missing_docs)]
-#![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
@@ -17,6 +16,9 @@ pub struct ConnectorInstancesResponse {
     /// The `data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<ConnectorInstances>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `ConnectorInstances` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -24,9 +26,9 @@ pub struct ConnectorInstances {
     /// Unique identifier
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// The `authentication_implementation_template_id` property.
+    /// Id of the authentication implementation template the instance uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_implementation_template_id: Option<String>,
+    pub authentication_implementation_template_id: Option<i64>,
     /// The `timezone` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
@@ -40,8 +42,8 @@ pub struct ConnectorInstances {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_duration: Option<i64>,
     /// The `connection_pool_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_pool_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub connection_pool_id: Nullable<i64>,
     /// The `created_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
@@ -54,6 +56,9 @@ pub struct ConnectorInstances {
     /// The `variable_templates` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub variable_templates: Nullable<Vec<VariableTemplate>>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `ErrorResponse` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -64,12 +69,15 @@ pub struct ErrorResponse {
     /// The `errors` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<::std::collections::BTreeMap<String, Vec<String>>>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `ConnectorInstancesStoreRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorInstancesStoreRequest {
-    /// The `authentication_implementation_template_id` property.
-    pub authentication_implementation_template_id: String,
+    /// Id of the authentication implementation template the instance uses.
+    pub authentication_implementation_template_id: i64,
     /// The `timezone` property.
     pub timezone: String,
     /// The `date_format` property.
@@ -86,6 +94,9 @@ pub struct ConnectorInstancesStoreRequest {
     /// Variables of the connector instance (credentials, endpoints, options).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub variable_templates: Nullable<Vec<VariableTemplate>>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// One variable of a connector instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -106,6 +117,9 @@ pub struct VariableTemplate {
     /// How the variable is presented when the instance is configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pivot: Option<VariableTemplatePivot>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// How the variable is presented when the instance is configured.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -122,6 +136,9 @@ pub struct VariableTemplatePivot {
     /// The `advanced` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub advanced: Nullable<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// `ConnectorInstancesRateLimitUnit` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -16,13 +16,14 @@ fn connection(host: &str) -> models::PostgresConnection {
         user: "replicator".into(),
         password: "change-me".into(),
         database: "app".into(),
-        ssl_mode: Some(models::PostgresSslMode::Require),
-        ssl_cert: models::Nullable::Absent,
-        ssl_key: models::Nullable::Absent,
-        ssl_root_cert: models::Nullable::Absent,
+        ssl_mode: models::Nullable::Value(models::PostgresSslMode::Require),
+        ssl_cert: None,
+        ssl_key: None,
+        ssl_root_cert: None,
         max_pool_size: None,
         operation_lock_timeout_seconds: None,
         tunnel: None,
+        additional_properties: Default::default(),
     }
 }
 
@@ -55,17 +56,21 @@ async fn main() -> ExitCode {
             parallel_snapshots_enabled: Some(true),
             partitions_as_root: None,
             system_columns: None,
+            additional_properties: Default::default(),
         }),
         sink: models::Sink::Postgres(models::PostgresSink {
             connection: connection("warehouse.internal"),
             migration_strategy: None,
             target_schema: Some("replica".into()),
+            additional_properties: Default::default(),
         }),
         buffer: models::Nullable::Absent,
         limits: models::Nullable::Absent,
         disabled: None,
         schedule: models::Nullable::Absent,
         name: models::ConnectorName::new("app to warehouse").ok().into(),
+        identifier_naming: None,
+        additional_properties: Default::default(),
     };
     match client.create_connector_auto_id(&connector).await {
         Ok(created) => {

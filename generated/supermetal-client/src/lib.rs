@@ -149,7 +149,9 @@ impl Client {
     }
 }
 impl Client {
-    /// List connectors
+    /// List all connectors
+    ///
+    /// Retrieve a list of all connectors with their status.
     ///
     /// `GET /api/v1/connectors`
     pub async fn list_connectors(
@@ -212,7 +214,9 @@ pub enum CreateConnectorAutoIdError {
     Status5xx,
 }
 impl Client {
-    /// Get a connector
+    /// Get connector by ID
+    ///
+    /// Retrieve a specific connector by its ID with status information.
     ///
     /// `GET /api/v1/connectors/{connector_id}`
     ///
@@ -243,9 +247,9 @@ pub enum GetConnectorError {
     Status5xx,
 }
 impl Client {
-    /// Create a connector with a given id
+    /// Create or update a connector with a specified ID
     ///
-    /// The URL path id takes precedence over the body's `id`.
+    /// Create or update a connector. The connector_id in the URL path is authoritative and overrides any id in the request body. If a connector with this ID already exists, it will be replaced. When clone_from is provided, secret fields (passwords, certificates) are copied from the source connector.
     ///
     /// `POST /api/v1/connectors/{connector_id}`
     ///
@@ -256,7 +260,7 @@ impl Client {
         connector_id: &str,
         params: &CreateConnectorParams,
         body: &models::Connector,
-    ) -> Result<models::ConnectorWithStatus, runtime::Error<CreateConnectorError>> {
+    ) -> Result<CreateConnectorResponse, runtime::Error<CreateConnectorError>> {
         let mut url = self
             .transport
             .endpoint(&["api", "v1", "connectors", connector_id]);
@@ -270,12 +274,21 @@ impl Client {
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
         let response = self.transport.send::<CreateConnectorError>(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, CreateConnectorError>()?),
+            200 => Ok(CreateConnectorResponse::Ok),
+            201 => Ok(CreateConnectorResponse::Created),
             400..=499 => Err(response.api_error(CreateConnectorError::Status4xx)),
             500..=599 => Err(response.api_error(CreateConnectorError::Status5xx)),
             _ => Err(response.unexpected()),
         }
     }
+}
+/// The successful responses of [`Client::create_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateConnectorResponse {
+    /// Status 200: The connector was replaced.
+    Ok,
+    /// Status 201: The connector was created.
+    Created,
 }
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
 #[derive(Debug, Clone, PartialEq)]
@@ -288,11 +301,50 @@ pub enum CreateConnectorError {
 /// Optional parameters of [`Client::create_connector`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateConnectorParams {
-    /// Query parameter `clone_from`: Copy the state of this existing connector.
+    /// Query parameter `clone_from`
     pub clone_from: Option<String>,
 }
 impl Client {
-    /// Get the run history of a connector
+    /// Update an existing connector (JSON Merge Patch)
+    ///
+    /// Updates an existing connector following JSON Merge Patch (RFC 7396). Only fields present in the request body are updated. Fields absent are unchanged. Optional fields set to null are cleared. Source/sink type and immutable fields (host, port, database, http_url) cannot be modified.
+    ///
+    /// `PATCH /api/v1/connectors/{connector_id}`
+    ///
+    /// Arguments:
+    /// - `connector_id`: path parameter `connector_id`
+    pub async fn patch_connector(
+        &self,
+        connector_id: &str,
+        body: &::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Result<models::ConnectorWithStatus, runtime::Error<PatchConnectorError>> {
+        let url = self.transport.endpoint(&["api", "v1", "connectors", connector_id]);
+        let request = self.transport.request(::reqwest::Method::PATCH, url);
+        let request = runtime::json_body::<
+            PatchConnectorError,
+        >(request, "application/merge-patch+json", body)?;
+        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+        let response = self.transport.send::<PatchConnectorError>(request).await?;
+        match response.code() {
+            200 => Ok(response.json::<_, PatchConnectorError>()?),
+            400..=499 => Err(response.api_error(PatchConnectorError::Status4xx)),
+            500..=599 => Err(response.api_error(PatchConnectorError::Status5xx)),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::patch_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum PatchConnectorError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+impl Client {
+    /// Get connector history
+    ///
+    /// Retrieve the configuration history for a specific connector.
     ///
     /// `GET /api/v1/connector/history/{connector_id}`
     ///
@@ -328,9 +380,9 @@ pub enum GetConnectorHistoryError {
     Status5xx,
 }
 impl Client {
-    /// Send a command to a connector
+    /// Send command to connector
     ///
-    /// Start, stop, restart, re-initialize or delete a connector.
+    /// Send a control command (start, stop, pause, resume) to a specific connector
     ///
     /// `POST /api/v1/connector/command/{connector_id}`
     ///
@@ -340,7 +392,10 @@ impl Client {
         &self,
         connector_id: &str,
         body: &models::CommandWrapper,
-    ) -> Result<(), runtime::Error<SendConnectorCommandError>> {
+    ) -> Result<
+        SendConnectorCommandResponse,
+        runtime::Error<SendConnectorCommandError>,
+    > {
         let url = self
             .transport
             .endpoint(&["api", "v1", "connector", "command", connector_id]);
@@ -351,16 +406,288 @@ impl Client {
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
         let response = self.transport.send::<SendConnectorCommandError>(request).await?;
         match response.code() {
-            200 => Ok(()),
+            200 => Ok(SendConnectorCommandResponse::Ok),
+            202 => Ok(SendConnectorCommandResponse::Accepted),
             400..=499 => Err(response.api_error(SendConnectorCommandError::Status4xx)),
             500..=599 => Err(response.api_error(SendConnectorCommandError::Status5xx)),
             _ => Err(response.unexpected()),
         }
     }
 }
+/// The successful responses of [`Client::send_connector_command`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendConnectorCommandResponse {
+    /// Status 200: The command was carried out.
+    Ok,
+    /// Status 202: The command was accepted.
+    Accepted,
+}
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::send_connector_command`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum SendConnectorCommandError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+impl Client {
+    /// Debug connector configuration
+    ///
+    /// Validate and debug a connector configuration without storing it.
+    ///
+    /// `POST /api/v1/debug/connector`
+    pub async fn debug_connector(
+        &self,
+        body: &models::Connector,
+    ) -> Result<models::Connector, runtime::Error<DebugConnectorError>> {
+        let url = self.transport.endpoint(&["api", "v1", "debug", "connector"]);
+        let request = self.transport.request(::reqwest::Method::POST, url);
+        let request = runtime::json_body::<
+            DebugConnectorError,
+        >(request, "application/json", body)?;
+        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+        let response = self.transport.send::<DebugConnectorError>(request).await?;
+        match response.code() {
+            200 => Ok(response.json::<_, DebugConnectorError>()?),
+            400..=499 => Err(response.api_error(DebugConnectorError::Status4xx)),
+            500..=599 => Err(response.api_error(DebugConnectorError::Status5xx)),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::debug_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum DebugConnectorError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+impl Client {
+    /// Validate buffer configuration
+    ///
+    /// Tests connection and permissions for a buffer configuration.
+    ///
+    /// `POST /api/v1/validate/buffer`
+    pub async fn validate_buffer(
+        &self,
+        params: &ValidateBufferParams,
+        body: &models::ValidateBufferRequest,
+    ) -> Result<Vec<models::ValidateEvent>, runtime::Error<ValidateBufferError>> {
+        let mut url = self.transport.endpoint(&["api", "v1", "validate", "buffer"]);
+        if let Some(value) = &params.connector_id {
+            runtime::append_query(&mut url, "connector_id", value);
+        }
+        let request = self.transport.request(::reqwest::Method::POST, url);
+        let request = runtime::json_body::<
+            ValidateBufferError,
+        >(request, "application/json", body)?;
+        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+        let response = self.transport.send::<ValidateBufferError>(request).await?;
+        match response.code() {
+            200 => Ok(response.json::<_, ValidateBufferError>()?),
+            400..=499 => Err(response.api_error(ValidateBufferError::Status4xx)),
+            500..=599 => Err(response.api_error(ValidateBufferError::Status5xx)),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_buffer`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValidateBufferError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+/// Optional parameters of [`Client::validate_buffer`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValidateBufferParams {
+    /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
+    pub connector_id: Option<String>,
+}
+impl Client {
+    /// Validate sink connector configuration
+    ///
+    /// Tests connection, authentication, permissions, and configuration for target.
+    ///
+    /// `POST /api/v1/validate/sink`
+    pub async fn validate_sink(
+        &self,
+        params: &ValidateSinkParams,
+        body: &models::ValidateSinkRequest,
+    ) -> Result<Vec<models::ValidateEvent>, runtime::Error<ValidateSinkError>> {
+        let mut url = self.transport.endpoint(&["api", "v1", "validate", "sink"]);
+        if let Some(value) = &params.connector_id {
+            runtime::append_query(&mut url, "connector_id", value);
+        }
+        let request = self.transport.request(::reqwest::Method::POST, url);
+        let request = runtime::json_body::<
+            ValidateSinkError,
+        >(request, "application/json", body)?;
+        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+        let response = self.transport.send::<ValidateSinkError>(request).await?;
+        match response.code() {
+            200 => Ok(response.json::<_, ValidateSinkError>()?),
+            400..=499 => Err(response.api_error(ValidateSinkError::Status4xx)),
+            500..=599 => Err(response.api_error(ValidateSinkError::Status5xx)),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_sink`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValidateSinkError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+/// Optional parameters of [`Client::validate_sink`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValidateSinkParams {
+    /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
+    pub connector_id: Option<String>,
+}
+impl Client {
+    /// Validate source connector configuration
+    ///
+    /// Tests connection, authentication, permissions, and configuration for source.
+    ///
+    /// `POST /api/v1/validate/source`
+    pub async fn validate_source(
+        &self,
+        params: &ValidateSourceParams,
+        body: &models::ValidateSourceRequest,
+    ) -> Result<Vec<models::ValidateEvent>, runtime::Error<ValidateSourceError>> {
+        let mut url = self.transport.endpoint(&["api", "v1", "validate", "source"]);
+        if let Some(value) = &params.connector_id {
+            runtime::append_query(&mut url, "connector_id", value);
+        }
+        let request = self.transport.request(::reqwest::Method::POST, url);
+        let request = runtime::json_body::<
+            ValidateSourceError,
+        >(request, "application/json", body)?;
+        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+        let response = self.transport.send::<ValidateSourceError>(request).await?;
+        match response.code() {
+            200 => Ok(response.json::<_, ValidateSourceError>()?),
+            400..=499 => Err(response.api_error(ValidateSourceError::Status4xx)),
+            500..=599 => Err(response.api_error(ValidateSourceError::Status5xx)),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_source`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValidateSourceError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+/// Optional parameters of [`Client::validate_source`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValidateSourceParams {
+    /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
+    pub connector_id: Option<String>,
+}
+impl Client {
+    /// Get source catalog
+    ///
+    /// Retrieves the schema catalog (schemas, tables, columns) from a source database connection.
+    ///
+    /// `POST /api/v1/catalog/source`
+    pub async fn get_catalog(
+        &self,
+        params: &GetCatalogParams,
+        body: &models::CatalogRequest,
+    ) -> Result<models::Catalog, runtime::Error<GetCatalogError>> {
+        let mut url = self.transport.endpoint(&["api", "v1", "catalog", "source"]);
+        if let Some(value) = &params.connector_id {
+            runtime::append_query(&mut url, "connector_id", value);
+        }
+        let request = self.transport.request(::reqwest::Method::POST, url);
+        let request = runtime::json_body::<
+            GetCatalogError,
+        >(request, "application/json", body)?;
+        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+        let response = self.transport.send::<GetCatalogError>(request).await?;
+        match response.code() {
+            200 => Ok(response.json::<_, GetCatalogError>()?),
+            400..=499 => Err(response.api_error(GetCatalogError::Status4xx)),
+            500..=599 => Err(response.api_error(GetCatalogError::Status5xx)),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_catalog`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetCatalogError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+/// Optional parameters of [`Client::get_catalog`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetCatalogParams {
+    /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
+    pub connector_id: Option<String>,
+}
+impl Client {
+    /// Generate an Ed25519 SSH keypair for an SSH tunnel
+    ///
+    /// Stateless. Returns a fresh keypair; nothing is persisted server-side. The wizard caches the response and includes both fields in the eventual connector create call.
+    ///
+    /// `POST /api/v1/ssh-keys`
+    pub async fn generate_ssh_keys(
+        &self,
+    ) -> Result<models::SshKeyPairResponse, runtime::Error<GenerateSshKeysError>> {
+        let url = self.transport.endpoint(&["api", "v1", "ssh-keys"]);
+        let request = self.transport.request(::reqwest::Method::POST, url);
+        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+        let response = self.transport.send::<GenerateSshKeysError>(request).await?;
+        match response.code() {
+            200 => Ok(response.json::<_, GenerateSshKeysError>()?),
+            400..=499 => Err(response.api_error(GenerateSshKeysError::Status4xx)),
+            500..=599 => Err(response.api_error(GenerateSshKeysError::Status5xx)),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::generate_ssh_keys`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenerateSshKeysError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+impl Client {
+    /// Get snapshot status
+    ///
+    /// Returns snapshot status for graceful shutdown coordination. Use with Kubernetes preStop hooks.
+    ///
+    /// `GET /snapshots`
+    pub async fn get_snapshot_status(
+        &self,
+    ) -> Result<models::SnapshotStatusResponse, runtime::Error<GetSnapshotStatusError>> {
+        let url = self.transport.endpoint(&["snapshots"]);
+        let request = self.transport.request(::reqwest::Method::GET, url);
+        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+        let response = self.transport.send::<GetSnapshotStatusError>(request).await?;
+        match response.code() {
+            200 => Ok(response.json::<_, GetSnapshotStatusError>()?),
+            400..=499 => Err(response.api_error(GetSnapshotStatusError::Status4xx)),
+            500..=599 => Err(response.api_error(GetSnapshotStatusError::Status5xx)),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_snapshot_status`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetSnapshotStatusError {
     /// Any 4xx status: The request was rejected (no body is documented).
     Status4xx,
     /// Any 5xx status: The agent failed (no body is documented).

@@ -8,128 +8,554 @@
 //!
 //! Manage the CDC connectors of a Supermetal agent.
 #![deny(missing_docs)]
-#![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
 pub use self::support::ConstraintViolation;
 pub use self::support::Nullable;
-/// A connector moves data from one source to one sink.
+/// BigQuery destination
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Connector {
-    /// Unique identifier for this connector. Server-generated when using POST /connectors; when using POST /connectors/{id} the URL path ID takes precedence over this field.
-    pub id: String,
-    /// Source configuration
-    pub source: Source,
-    /// Sink configuration
-    pub sink: Sink,
-    /// The `buffer` property.
+pub struct BigQuerySink {
+    /// Authentication method and its credentials
+    pub auth: BigqueryAuth,
+    /// Target dataset. The `<dataset>` part of `<project>.<dataset>.<table>`.
+    pub dataset: String,
+    /// Do not prefix target table names with the source schema. By default, a source table `public.users` lands as `public_users`; with this enabled it lands as `users`. Only safe when source table names are unique across schemas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_schema_prefix: Option<bool>,
+    /// How to preserve change history
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_mode: Option<MigrationHistoryMode>,
+    /// The `migration_strategy` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_strategy: Option<MigrationStrategy>,
+    /// GCP project identifier containing the target dataset, for example "my-project-123"
+    pub project_id: String,
+    /// The `query_priority` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub buffer: Nullable<Buffer>,
-    /// The `limits` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub limits: Nullable<Limits>,
-    /// Whether this connector is disabled
-    ///
-    /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// The `schedule` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub schedule: Nullable<Schedule>,
-    /// Display name
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub name: Nullable<ConnectorName>,
-}
-/// `ConnectorWithStatus` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ConnectorWithStatus {
-    /// A connector moves data from one source to one sink.
-    pub connector: Connector,
-    /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ConnectorStatus>,
-    /// The `run_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub run_id: Option<String>,
-    /// When the current run started (as the agent formats it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-}
-/// `ConnectorWithStatuses` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ConnectorWithStatuses {
-    /// The `connectors` property.
-    pub connectors: Vec<ConnectorWithStatus>,
-}
-/// One past run of a connector.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ConnectorHistory {
-    /// The `run_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub run_id: Option<String>,
-    /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ConnectorStatus>,
-    /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub query_priority: Nullable<BigqueryQueryPriority>,
+    /// How the target writes data into BigQuery
+    pub write_mode: BigqueryWriteMode,
     /// Properties not named in the API description, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-/// `CommandWrapper` from the API description.
+/// Authentication method for connecting to BigQuery
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CommandWrapper {
-    /// The `command` property.
-    pub command: Command,
+pub enum BigqueryAuth {
+    /// Service account JSON key authentication
+    #[serde(rename = "service_account_key")]
+    ServiceAccountKey(BigqueryServiceAccountKey),
 }
-/// `Command` from the API description.
+/// Load Parquet into a staging table, then MERGE into the target
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BigqueryMerge {
+    /// Wrap DML across multiple tables in a BigQuery script transaction for atomicity
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_transactions: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Priority for BigQuery query jobs such as DDL, MERGE, and scripts. Load jobs are unaffected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Command {
-    /// `Start`
-    Start,
-    /// `Stop`
-    Stop,
-    /// `Restart`
-    Restart,
-    /// `ReIntialize`
-    ReIntialize,
-    /// `Delete`
-    Delete,
-    /// `ForceDelete`
-    ForceDelete,
+pub enum BigqueryQueryPriority {
+    /// `Batch`
+    Batch,
+    /// `Interactive`
+    Interactive,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
     Unknown(String),
 }
 support::string_enum!(
-    Command(Unknown) { Start = "Start", Stop = "Stop", Restart = "Restart", ReIntialize =
-    "ReIntialize", Delete = "Delete", ForceDelete = "ForceDelete" }
+    BigqueryQueryPriority(Unknown) { Batch = "Batch", Interactive = "Interactive" }
 );
-/// `ConnectorStatus` from the API description.
+/// Service account JSON key authentication
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ConnectorStatus {
-    /// Where the connector is in its lifecycle.
-    pub state: ConnectorState,
-    /// How the current run is going.
-    pub status: RunStatus,
+pub struct BigqueryServiceAccountKey {
+    /// Service account JSON key contents (the full JSON document inline)
+    pub key_json: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-/// Where the connector is in its lifecycle.
+/// Stream changes via the BigQuery Storage Write API. BigQuery applies them in the background.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BigqueryStorageWriteApi {
+    /// Maximum time readers may see stale data, in minutes. Sets BigQuery's background apply window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_staleness_minutes: Option<i32>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// How the target writes data into BigQuery
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum BigqueryWriteMode {
+    /// Load Parquet into a staging table, then MERGE into the target
+    #[serde(rename = "merge")]
+    Merge(BigqueryMerge),
+    /// Stream changes via the BigQuery Storage Write API. BigQuery applies them in the background.
+    #[serde(rename = "storage_write_api")]
+    StorageWriteApi(BigqueryStorageWriteApi),
+}
+/// Buffer storage backend
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum Buffer {
+    /// Object store configuration
+    #[serde(rename = "object_store")]
+    ObjectStore(BufferObjectStore),
+}
+/// CSV parsing options (inferred from file content if unspecified)
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BufferCsvFormat {
+    /// Allow rows with fewer columns than expected, fill missing with NULL
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_jagged_rows: Option<bool>,
+    /// Lines starting with this character are skipped
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Field separator (e.g., "," or "\t" or "|")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// Character encoding (e.g., "UTF8", "ISO-8859-1")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Character used to escape special characters
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escape: Option<String>,
+    /// First row contains column names
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_header: Option<bool>,
+    /// Strings treated as NULL (e.g., \["NULL", "\\N", ""\])
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub null_values: Option<Vec<String>>,
+    /// Character used to quote field values (e.g., "\"")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// Number of header rows to skip before data
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_rows: Option<i32>,
+    /// Line ending (e.g., "\n" or "\r\n")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminator: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Format-specific parsing options
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum BufferFormatDetails {
+    /// CSV parsing options (inferred from file content if unspecified)
+    #[serde(rename = "csv")]
+    Csv(BufferCsvFormat),
+    /// JSON parsing options
+    #[serde(rename = "json")]
+    Json(BufferJsonFormat),
+    /// Parquet parsing options
+    #[serde(rename = "parquet")]
+    Parquet(BufferParquetFormat),
+}
+/// JSON parsing options
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BufferJsonFormat {
+    /// The `flatten` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flatten: Option<bool>,
+    /// Each line contains a separate JSON object (NDJSON/JSONLines format)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_line: Option<bool>,
+    /// Remove outer array wrapper when parsing
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strip_outer_array: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Object store configuration
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BufferObjectStore {
+    /// Allow HTTP connections (default: false, HTTPS only)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_http: Option<bool>,
+    /// Allow invalid/self-signed certificates (default: false)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_invalid_certificates: Option<bool>,
+    /// Max concurrent part uploads per file. Set to 1 for cross-region or to prevent part upload failures and timeouts due to limited bandwidth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrent_parts: Option<i32>,
+    /// Max concurrent requests to the object store. 0 means no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrent_requests: Option<i32>,
+    /// Configuration options (key-value pairs)
+    ///
+    /// S3: \[{"name": "region", "value": "us-east-1"}, {"name": "access_key_id", "value": "AKIA..."}, {"name": "secret_access_key", "value": "..."}\]
+    ///
+    /// Azure: \[{"name": "account_name", "value": "myaccount"}, {"name": "access_key", "value": "..."} or {"name": "sas_token", "value": "sp=..."}\]
+    ///
+    /// GCS: \[{"name": "service_account_key", "value": "{...JSON...}"}\]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<BufferOption>>,
+    /// PEM-encoded root certificate(s) for TLS verification
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_certificate_pem: Option<String>,
+    /// URL: "s3://mybucket", "azure://mycontainer", "gs://mybucket", "file:///absolute/path"
+    pub url: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Key-value configuration option
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BufferOption {
+    /// Option name
+    pub name: String,
+    /// Option value
+    pub value: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Parquet parsing options
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BufferParquetFormat {
+    /// Interpret binary columns as text
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary_as_text: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `Catalog` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Catalog {
+    /// The `default_action` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub default_action: Nullable<CatalogAction>,
+    /// The `name` property.
+    pub name: String,
+    /// The `schemas` property.
+    pub schemas: Vec<CatalogSchema>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Whether to sync or skip a resource
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CatalogAction {
+    /// `Exclude`
+    Exclude,
+    /// `Include`
+    Include,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    CatalogAction(Unknown) { Exclude = "Exclude", Include = "Include" }
+);
+/// `CatalogColumn` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CatalogColumn {
+    /// The `action` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub action: Nullable<CatalogAction>,
+    /// The `data_type` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    /// The `name` property.
+    pub name: String,
+    /// The `nullable` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nullable: Option<bool>,
+    /// The `primary_key` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<bool>,
+    /// The `supported` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// defines parameters for GetCatalog.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CatalogRequest {
+    /// Source configuration
+    pub source: Source,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `CatalogSchema` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CatalogSchema {
+    /// The `action` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub action: Nullable<CatalogAction>,
+    /// The `name` property.
+    pub name: String,
+    /// The `tables` property.
+    pub tables: Vec<CatalogTable>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `CatalogTable` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CatalogTable {
+    /// The `action` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub action: Nullable<CatalogAction>,
+    /// The `columns` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<CatalogColumn>>,
+    /// Ordered list of partition fields
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iceberg_partition_spec: Option<IcebergPartitionSpec>,
+    /// The `name` property.
+    pub name: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// ClickHouse server connection details
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickhouseConnection {
+    /// HTTP(S) URL of the ClickHouse server ("<http://localhost:8123>" or "<https://>\<instance_id>.\<region>.aws.clickhouse.cloud:8443")
+    pub http_url: String,
+    /// Password for ClickHouse authentication
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Client's SSL certificate content in PEM format, if client certificate authentication is required
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_client_cert_pem: Option<String>,
+    /// Client's SSL private key content in PEM format (if separate from certificate)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_client_key_pem: Option<String>,
+    /// SSL root certificate content to verify the server's certificate
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_root_cert: Option<String>,
+    /// Verify the server's SSL certificate when using an HTTPS connection
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_verify: Option<bool>,
+    /// Username for ClickHouse authentication
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for ClickhouseConnection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ClickhouseConnection")
+            .field("http_url", &self.http_url)
+            .field("password", &"<redacted>")
+            .field("ssl_client_cert_pem", &self.ssl_client_cert_pem)
+            .field("ssl_client_key_pem", &self.ssl_client_key_pem)
+            .field("ssl_root_cert", &self.ssl_root_cert)
+            .field("ssl_verify", &self.ssl_verify)
+            .field("user", &self.user)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Prepend a custom string before the table name
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickhouseCustomPrefix {
+    /// The `value` property.
+    pub value: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Append a custom string after the table name
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickhouseCustomSuffix {
+    /// The `value` property.
+    pub value: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// ClickHouse table engine
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ClickhouseEngine {
+    /// `Auto`
+    Auto,
+    /// `MergeTree`
+    MergeTree,
+    /// `Null`
+    Null,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    ClickhouseEngine(Unknown) { Auto = "Auto", MergeTree = "MergeTree", Null = "Null" }
+);
+/// Configuration for a ClickHouse data sink
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickhouseSink {
+    /// Enable asynchronous inserts for higher throughput
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub async_inserts: Option<bool>,
+    /// Connection details for the target ClickHouse server
+    pub connection: ClickhouseConnection,
+    /// Do not prefix target table names with the source schema. By default, a source table `public.users` lands as `public_users`; with this enabled it lands as `users`. Only safe when source table names are unique across schemas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_schema_prefix: Option<bool>,
+    /// The `engine` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub engine: Nullable<ClickhouseEngine>,
+    /// How to preserve change history
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_mode: Option<MigrationHistoryMode>,
+    /// Max concurrent snapshot loads to ClickHouse (0 = no limit). Lower this if ClickHouse runs out of memory during large snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_snapshot_concurrency: Option<i32>,
+    /// The `migration_strategy` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_strategy: Option<MigrationStrategy>,
+    /// Create all columns as non-Nullable. NULLs from the source land as type defaults (0, '', epoch). Customize via `ALTER TABLE ... MODIFY COLUMN ... DEFAULT ...`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub non_nullable_columns: Option<bool>,
+    /// Preserve NOT NULL constraints from source schema.
+    /// Default off, all non-PK columns are nullable to handle CDC edge cases with large object types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preserve_source_nullability: Option<bool>,
+    /// Modifier for target table names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_name_modifier: Option<ClickhouseTableNameModifier>,
+    /// Name of the database in ClickHouse where data will be written
+    pub target_database: String,
+    /// Data retention in days based on sync time (0 = retain indefinitely)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_days: Option<i32>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Modifier for target table names.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum ClickhouseTableNameModifier {
+    /// Append a custom string after the table name
+    #[serde(rename = "suffix")]
+    Suffix(ClickhouseCustomSuffix),
+    /// Prepend a custom string before the table name
+    #[serde(rename = "prefix")]
+    Prefix(ClickhouseCustomPrefix),
+}
+/// `Command` from the API description.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Command {
+    /// `Delete`
+    Delete,
+    /// `ForceDelete`
+    ForceDelete,
+    /// `ReIntialize`
+    ReIntialize,
+    /// `Restart`
+    Restart,
+    /// `Start`
+    Start,
+    /// `Stop`
+    Stop,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    Command(Unknown) { Delete = "Delete", ForceDelete = "ForceDelete", ReIntialize =
+    "ReIntialize", Restart = "Restart", Start = "Start", Stop = "Stop" }
+);
+/// `CommandWrapper` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CommandWrapper {
+    /// The `command` property.
+    pub command: Command,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Connector configuration
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Connector {
+    /// The `buffer` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub buffer: Nullable<Buffer>,
+    /// Whether this connector is disabled
+    ///
+    /// Default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// Unique identifier for this connector. Server-generated when using POST /connectors; when using POST /connectors/{id} the URL path ID takes precedence over this field.
+    pub id: String,
+    /// Identifier naming strategy for target tables and columns
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier_naming: Option<IdentifierNaming>,
+    /// The `limits` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub limits: Nullable<Limits>,
+    /// Display name
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<ConnectorName>,
+    /// The `schedule` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub schedule: Nullable<Schedule>,
+    /// Sink configuration
+    pub sink: Sink,
+    /// Source configuration
+    pub source: Source,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ConnectorHistory` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ConnectorHistory {
+    /// The `component` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub component: Nullable<StatusComponent>,
+    /// The `connector_id` property.
+    pub connector_id: String,
+    /// The `created_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// The `id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `run_id` property.
+    pub run_id: String,
+    /// The `status` property.
+    pub status: ConnectorStatus,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ConnectorState` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum ConnectorState {
     /// `start`
     #[serde(rename = "start")]
     Start {},
     /// `initialize`
     #[serde(rename = "initialize")]
-    Initialize(ConnectorStateInitialize),
+    Initialize(StatusInitialize),
     /// `snapshot`
     #[serde(rename = "snapshot")]
-    Snapshot(ConnectorStateSnapshot),
+    Snapshot(StatusSnapshot),
     /// `realtime`
     #[serde(rename = "realtime")]
-    Realtime(ConnectorStateRealtime),
+    Realtime(StatusRealtime),
     /// `scheduled`
     #[serde(rename = "scheduled")]
     Scheduled {},
@@ -143,174 +569,2913 @@ pub enum ConnectorState {
     #[serde(rename = "shutdown")]
     Shutdown {},
 }
-/// How the current run is going.
+/// `ConnectorStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub enum RunStatus {
-    /// `start`
-    #[serde(rename = "start")]
-    Start {},
-    /// `complete`
-    #[serde(rename = "complete")]
-    Complete {},
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed(RunStatusFailed),
-    /// `skipped`
-    #[serde(rename = "skipped")]
-    Skipped(RunStatusSkipped),
-    /// `heartbeat`
-    #[serde(rename = "heartbeat")]
-    Heartbeat {},
-    /// `retry`
-    #[serde(rename = "retry")]
-    Retry(RunStatusRetry),
+pub struct ConnectorStatus {
+    /// The `state` property.
+    pub state: ConnectorState,
+    /// The `status` property.
+    pub status: RunStatusConnection,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-/// Source configuration
+/// `ConnectorWithStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub enum Source {
-    /// `postgres`
-    #[serde(rename = "postgres")]
-    Postgres(PostgresSource),
-    /// `sqlserver`
-    #[serde(rename = "sqlserver")]
-    Sqlserver(SqlServerSource),
-    /// `mysql`
-    #[serde(rename = "mysql")]
-    Mysql(MySqlSource),
-    /// `mongo`
-    #[serde(rename = "mongo")]
-    Mongo(MongoSource),
-    /// `oracle`
-    #[serde(rename = "oracle")]
-    Oracle(OracleSource),
-    /// `file_source`
-    #[serde(rename = "file_source")]
-    FileSource(FileSource),
-    /// `db2`
-    #[serde(rename = "db2")]
-    Db2(Db2Source),
+pub struct ConnectorWithStatus {
+    /// Connector configuration
+    pub connector: Connector,
+    /// The `created_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// The `run_id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
+    /// The `status` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ConnectorStatus>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-/// Sink configuration
+/// `ConnectorWithStatuses` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub enum Sink {
-    /// `postgres`
-    #[serde(rename = "postgres")]
-    Postgres(PostgresSink),
-    /// `clickhouse`
-    #[serde(rename = "clickhouse")]
-    Clickhouse(ClickHouseSink),
-    /// `snowflake`
-    #[serde(rename = "snowflake")]
-    Snowflake(SnowflakeSink),
-    /// `materialize`
-    #[serde(rename = "materialize")]
-    Materialize(MaterializeSink),
-    /// `kafka`
-    #[serde(rename = "kafka")]
-    Kafka(KafkaSink),
-    /// `databricks`
-    #[serde(rename = "databricks")]
-    Databricks(DatabricksSink),
-    /// `webhook`
-    #[serde(rename = "webhook")]
-    Webhook(WebhookSink),
-    /// `iceberg`
-    #[serde(rename = "iceberg")]
-    Iceberg(IcebergSink),
-    /// Apache Doris (fields not published; kept as sent).
-    #[serde(rename = "doris")]
-    Doris(DorisSink),
-    /// DuckDB or MotherDuck (fields not published; kept as sent).
-    #[serde(rename = "duckdb")]
-    Duckdb(DuckDbSink),
-    /// DuckDB or MotherDuck (fields not published; kept as sent).
-    #[serde(rename = "motherduck")]
-    Motherduck(DuckDbSink),
-    /// `big_query`
-    #[serde(rename = "big_query")]
-    BigQuery(BigQuerySink),
+pub struct ConnectorWithStatuses {
+    /// The `connectors` property.
+    pub connectors: Vec<ConnectorWithStatus>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-/// `PostgresSource` from the API description.
+/// Authentication method for connecting to Databricks
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PostgresSource {
-    /// The `connection` property.
-    pub connection: PostgresConnection,
-    /// How changes are captured.
-    pub replication_type: PostgresReplicationType,
-    /// Which schemas, tables and columns to replicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub catalog: Option<Catalog>,
-    /// What to do with tables that have no primary key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyless_table_strategy: Option<KeylessTableStrategy>,
-    /// The `parallel_snapshots_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallel_snapshots_enabled: Option<bool>,
-    /// Replicate partitioned tables as their root table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partitions_as_root: Option<bool>,
-    /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_columns: Option<SystemColumns>,
+#[allow(clippy::large_enum_variant)]
+pub enum DatabricksAuth {
+    /// Authenticate using the Databricks CLI's discovery flow (intended for testing/evaluation)
+    #[serde(rename = "cli")]
+    Cli {},
+    /// Authentication using a Databricks Personal Access Token (PAT)
+    #[serde(rename = "pat")]
+    Pat(DatabricksPatAuth),
+    /// Authentication using OAuth machine-to-machine (M2M) with a Service Principal
+    #[serde(rename = "m2m")]
+    M2m(DatabricksM2mAuth),
 }
-/// `PostgresConnection` from the API description.
+/// Authenticate using the Databricks CLI's discovery flow (intended for testing/evaluation)
+pub type DatabricksCliAuth = ::serde_json::Map<String, ::serde_json::Value>;
+/// Authentication using OAuth machine-to-machine (M2M) with a Service Principal
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PostgresConnection {
-    /// The `host` property.
+pub struct DatabricksM2mAuth {
+    /// Client ID of the Service Principal
+    pub client_id: String,
+    /// Client Secret of the Service Principal
+    pub client_secret: String,
+    /// Databricks workspace hostname ("your-workspace.cloud.databricks.com")
+    pub workspace_host: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for DatabricksM2mAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DatabricksM2mAuth")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("workspace_host", &self.workspace_host)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Authentication using a Databricks Personal Access Token (PAT)
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DatabricksPatAuth {
+    /// Databricks Personal Access Token value ("dapi...")
+    pub personal_access_token: String,
+    /// Databricks workspace hostname ("your-workspace.cloud.databricks.com")
+    pub workspace_host: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for DatabricksPatAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DatabricksPatAuth")
+            .field("personal_access_token", &"<redacted>")
+            .field("workspace_host", &self.workspace_host)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Databricks destination
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DatabricksSink {
+    /// Authentication method and its credentials for Databricks
+    pub auth: DatabricksAuth,
+    /// How to preserve change history
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_mode: Option<MigrationHistoryMode>,
+    /// The `migration_strategy` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_strategy: Option<MigrationStrategy>,
+    /// Name of the Databricks storage credential for direct access to the object store buffer
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_credential: Option<String>,
+    /// Delta table features to enable. If false, the workspace default is respected and Supermetal does not explicitly disable features.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_features: Option<DatabricksTableFeatures>,
+    /// Target catalog name in Databricks Unity Catalog
+    pub target_catalog: String,
+    /// Target schema name within the specified target catalog
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_schema: Option<String>,
+    /// Path to a Unity Catalog managed volume for staging data ("/Volumes/mycatalog/myschema/my_volume")
+    pub volume: String,
+    /// Databricks SQL Warehouse ID to use for SQL execution ("0123456789abcdef")
+    pub warehouse: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Delta table features to enable. If false, the workspace default is respected and Supermetal does not explicitly disable features.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DatabricksTableFeatures {
+    /// Enable deletion vectors. Note that Databricks deletion vectors are not compatible with Delta UniForm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_vectors: Option<bool>,
+    /// Enables Delta UniForm support. This also enables column mapping and upgrades the minimum Databricks protocol to reader version 2 or writer version 5. See <https://docs.delta.io/latest/delta-column-mapping.html>
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta_uniform: Option<bool>,
+    /// Enable Delta Type Widening, which promotes columns to larger integral types
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_widening: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Db2 database connection details
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Db2Connection {
+    /// Database name
+    pub database: String,
+    /// Database server hostname or IP address ("localhost" or "mydb.123456789012.us-east-1.rds.amazonaws.com")
     pub host: String,
-    /// The `port` property.
+    /// Maximum number of connections in the connection pool (0 for default)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pool_size: Option<i32>,
+    /// Database user password
+    pub password: String,
+    /// Database server port (default: 50000)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
-    /// The `user` property.
+    /// Database user name. E.g. db2inst1
     pub user: String,
-    /// Sent in requests; responses carry it scrubbed.
-    pub password: String,
-    /// The `database` property.
-    pub database: String,
-    /// The `ssl_mode` property.
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for Db2Connection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Db2Connection")
+            .field("database", &self.database)
+            .field("host", &self.host)
+            .field("max_pool_size", &self.max_pool_size)
+            .field("password", &"<redacted>")
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Specifies the Db2 replication method
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum Db2ReplicationType {
+    /// Db2 snapshot / backfill-only replication settings
+    #[serde(rename = "snapshot")]
+    Snapshot(Db2Snapshot),
+}
+/// Db2 snapshot / backfill-only replication settings
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Db2Snapshot {
+    /// The maximum size we are allocating for a field in a column holding text. This protects
+    /// against the driver not knowing a sensible upper bound or The schema not being sanitized.
+    ///
+    /// Increase this value, if snapshots fail due to truncated values. Defaults to 10 MiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssl_mode: Option<PostgresSslMode>,
-    /// The `ssl_cert` property.
+    pub max_text_size: Option<i32>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Db2 replication source
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Db2Source {
+    /// The `catalog` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<Catalog>,
+    /// Connection details for Db2 database
+    pub connection: Db2Connection,
+    /// How to replicate tables without a primary key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyless_table_strategy: Option<MigrationKeylessTableStrategy>,
+    /// Choose a replication type
+    pub replication_type: Db2ReplicationType,
+    /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_columns: Option<MigrationSystemColumns>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Encoding for binary columns stored as Apache Doris STRING
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DorisBinaryMode {
+    /// `Base64`
+    Base64,
+    /// `Bytes`
+    Bytes,
+    /// `Hex`
+    Hex,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    DorisBinaryMode(Unknown) { Base64 = "Base64", Bytes = "Bytes", Hex = "Hex" }
+);
+/// Apache Doris connection details
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DorisConnection {
+    /// Frontend HTTP or HTTPS URL such as <http://fe.doris:8030>.
+    pub fe_http_url: String,
+    /// Max MySQL connections per connector for SQL and metadata. 0 uses the default of 32.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fe_mysql_pool_max: Option<i32>,
+    /// MySQL wire protocol port for SQL and metadata. Default 9030 matches Apache Doris and all Apache Doris tiers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fe_mysql_port: Option<i32>,
+    /// Apache Doris password. Leave blank if the cluster has no authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Client SSL certificate (PEM). Required for mTLS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_client_cert_pem: Option<String>,
+    /// Client SSL private key (PEM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_client_key_pem: Option<String>,
+    /// Root CA certificate (PEM). Required when the server uses a private CA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_root_cert: Option<String>,
+    /// Verify the server's TLS certificate on HTTPS endpoints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_verify: Option<bool>,
+    /// Username. Needs CREATE, ALTER, SELECT, INSERT, DELETE, and LOAD on the target database.
+    pub user: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for DorisConnection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DorisConnection")
+            .field("fe_http_url", &self.fe_http_url)
+            .field("fe_mysql_pool_max", &self.fe_mysql_pool_max)
+            .field("fe_mysql_port", &self.fe_mysql_port)
+            .field("password", &"<redacted>")
+            .field("ssl_client_cert_pem", &self.ssl_client_cert_pem)
+            .field("ssl_client_key_pem", &self.ssl_client_key_pem)
+            .field("ssl_root_cert", &self.ssl_root_cert)
+            .field("ssl_verify", &self.ssl_verify)
+            .field("user", &self.user)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Prefix to prepend to target table names
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DorisCustomPrefix {
+    /// The `value` property.
+    pub value: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Suffix to append to target table names
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DorisCustomSuffix {
+    /// The `value` property.
+    pub value: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Apache Doris sink configuration
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DorisSink {
+    /// The `binary_handling_mode` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub ssl_cert: Nullable<String>,
-    /// The `ssl_key` property.
+    pub binary_handling_mode: Nullable<DorisBinaryMode>,
+    /// Apache Doris connection details
+    pub connection: DorisConnection,
+    /// Do not prefix target table names with the source schema. By default, a source table `public.users` lands as `public_users`; with this enabled it lands as `users`. Only safe when source table names are unique across schemas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_schema_prefix: Option<bool>,
+    /// How to preserve change history
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_mode: Option<MigrationHistoryMode>,
+    /// Max concurrent writes per connector. 0 leaves writes unbounded. Lower to 2 or 4 if Apache Doris backends hit memory pressure during large snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_snapshot_concurrency: Option<i32>,
+    /// The `migration_strategy` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_strategy: Option<MigrationStrategy>,
+    /// Carry NOT NULL from source schema. When off, only key columns are NOT NULL and the rest stay nullable to tolerate CDC edge cases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preserve_source_nullability: Option<bool>,
+    /// The `table_model` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub ssl_key: Nullable<String>,
-    /// The `ssl_root_cert` property.
+    pub table_model: Nullable<DorisTableModel>,
+    /// Optional prefix or suffix on target table names
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_name_modifier: Option<DorisTableNameModifier>,
+    /// Target database name. Created if it doesn't exist.
+    pub target_database: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Apache Doris table model (Unique Key, Duplicate Key, or Auto).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DorisTableModel {
+    /// `Auto`
+    Auto,
+    /// `DuplicateKey`
+    DuplicateKey,
+    /// `UniqueKey`
+    UniqueKey,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    DorisTableModel(Unknown) { Auto = "Auto", DuplicateKey = "DuplicateKey", UniqueKey =
+    "UniqueKey" }
+);
+/// Optional prefix or suffix on target table names
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum DorisTableNameModifier {
+    /// Suffix to append to target table names
+    #[serde(rename = "suffix")]
+    Suffix(DorisCustomSuffix),
+    /// Prefix to prepend to target table names
+    #[serde(rename = "prefix")]
+    Prefix(DorisCustomPrefix),
+}
+/// Connection protocol
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum DuckDbConnection {
+    /// Quack binary protocol over HTTP (<https://duckdb.org/quack/>)
+    #[serde(rename = "quack")]
+    Quack(DuckdbQuack),
+    /// PostgreSQL database connection details
+    #[serde(rename = "pg")]
+    Pg(PostgresConnection),
+}
+/// DuckDB sink
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DuckDbSink {
+    /// Connection to the target DuckDB instance
+    pub connection: DuckDbConnection,
+    /// Create primary key constraints on target tables
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_primary_keys: Option<bool>,
+    /// How to preserve change history
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_mode: Option<MigrationHistoryMode>,
+    /// Maximum number of tables to snapshot in parallel. 0 means no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_snapshot_concurrency: Option<i32>,
+    /// The `migration_strategy` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_strategy: Option<MigrationStrategy>,
+    /// Preserve NOT NULL constraints from the source schema
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preserve_source_nullability: Option<bool>,
+    /// Database to write into
+    pub target_database: String,
+    /// Override the target schema for all tables. When unset, each table keeps its source schema.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_schema: Option<String>,
+    /// Wrap CDC batches in a multi table transaction
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_transactions: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Quack binary protocol over HTTP (<https://duckdb.org/quack/>)
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DuckdbQuack {
+    /// Verify the server's SSL certificate
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl: Option<bool>,
+    /// Authentication token
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// URL of the Quack endpoint (e.g. "<http://localhost:9494>")
+    pub url: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for DuckdbQuack {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DuckdbQuack")
+            .field("ssl", &self.ssl)
+            .field("token", &"<redacted>")
+            .field("url", &self.url)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Each file becomes its own table, with filename as table name
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FileAutoTableMapping {
+    /// Prepend to derived table name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Append to derived table name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Delete source file after successful processing
+pub type FileDeleteAfterProcessing = ::serde_json::Map<String, ::serde_json::Value>;
+/// File discovery method
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum FileDiscovery {
+    /// Periodic listing of the source location to discover new and modified files
+    #[serde(rename = "poll")]
+    Poll(FilePoll),
+}
+/// Extract table name from path using regex capture groups
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FileDynamicTableMapping {
+    /// Regex with named capture groups ("exports/(?P\<entity>\[^/\]+)/(?P\<year>\[0-9\]{4})/.*")
+    pub pattern: String,
+    /// Template using capture group names ("{entity}_{year}")
+    pub template: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// File processing error handling
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FileErrorHandling {
+    /// The `on_file_error` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub ssl_root_cert: Nullable<String>,
-    /// 0 for the default.
+    pub on_file_error: Nullable<FileOnFileError>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Move source file to another path after successful processing
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FileMoveAfterProcessing {
+    /// Destination path ("s3://bucket/processed/")
+    pub destination: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Behavior when a file fails to process
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FileOnFileError {
+    /// `Fail`
+    Fail,
+    /// `Skip`
+    Skip,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(FileOnFileError(Unknown) { Fail = "Fail", Skip = "Skip" });
+/// Periodic listing of the source location to discover new and modified files
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FilePoll {
+    /// Seconds between file scans (0 for one-time sync)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_seconds: Option<i64>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Action to take on source files after successful processing
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum FilePostProcessing {
+    /// Delete source file after successful processing
+    #[serde(rename = "delete")]
+    Delete {},
+    /// Move source file to another path after successful processing
+    #[serde(rename = "move")]
+    Move(FileMoveAfterProcessing),
+}
+/// All matched files go to one destination table
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FileSingleTableMapping {
+    /// Destination table name ("raw_events")
+    pub destination: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Ingest files from object stores (S3, GCS, Azure Blob) or filesystems (local, SFTP)
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FileSource {
+    /// File discovery method
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discovery: Option<FileDiscovery>,
+    /// File processing error handling
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_handling: Option<FileErrorHandling>,
+    /// Glob patterns for excluding files (\["**/_temporary/**", "**/.staging/**"\])
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude_patterns: Option<Vec<String>>,
+    /// Format-specific parsing options
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format_details: Option<BufferFormatDetails>,
+    /// Glob patterns for selecting files (\["**/*.csv", "data/*.parquet"\])
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glob_patterns: Option<Vec<String>>,
+    /// Object store backend (S3, GCS, Azure Blob, local filesystem)
+    pub object_store: BufferObjectStore,
+    /// Action to take on source files after successful processing
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_processing: Option<FilePostProcessing>,
+    /// Ignore files with last_modified before this timestamp (unix epoch seconds)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<i64>,
+    /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_columns: Option<MigrationSystemColumns>,
+    /// How files map to destination tables
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_mapping: Option<FileTableMapping>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// How files map to destination tables
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum FileTableMapping {
+    /// All matched files go to one destination table
+    #[serde(rename = "single")]
+    Single(FileSingleTableMapping),
+    /// Each file becomes its own table, with filename as table name
+    #[serde(rename = "auto")]
+    Auto(FileAutoTableMapping),
+    /// Extract table name from path using regex capture groups
+    #[serde(rename = "dynamic")]
+    Dynamic(FileDynamicTableMapping),
+}
+/// Append-only writes without compaction
+pub type IcebergAppend = ::serde_json::Map<String, ::serde_json::Value>;
+/// Azure Storage credentials (Blob Storage and ADLS Gen2)
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergAzureCredentials {
+    /// Account key (for shared key auth)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_key: Option<String>,
+    /// Storage account name
+    pub account_name: String,
+    /// Client ID (for service principal auth)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Client secret (for service principal auth)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    /// Custom endpoint
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// Additional properties
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<IcebergProperty>>,
+    /// Tenant ID (for service principal auth)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for IcebergAzureCredentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IcebergAzureCredentials")
+            .field("account_key", &self.account_key)
+            .field("account_name", &self.account_name)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("endpoint", &self.endpoint)
+            .field("properties", &self.properties)
+            .field("tenant_id", &self.tenant_id)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Basic username/password authentication (for JDBC catalogs)
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergBasicAuth {
+    /// Password
+    pub password: String,
+    /// Username
+    pub username: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for IcebergBasicAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IcebergBasicAuth")
+            .field("password", &"<redacted>")
+            .field("username", &self.username)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Static bearer token authentication
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergBearerAuth {
+    /// Bearer token value
+    pub token: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for IcebergBearerAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IcebergBearerAuth")
+            .field("token", &"<redacted>")
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Distribute rows across N hash buckets
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergBucketTransform {
+    /// Number of hash buckets
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_buckets: Option<i32>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Iceberg catalog type
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum IcebergCatalog {
+    /// REST catalog configuration
+    #[serde(rename = "rest")]
+    Rest(IcebergRestCatalog),
+    /// AWS Glue catalog configuration
+    #[serde(rename = "glue")]
+    Glue(IcebergGlueCatalog),
+    /// Hive Metastore catalog configuration
+    #[serde(rename = "hms")]
+    Hms(IcebergHmsCatalog),
+    /// AWS S3 Tables catalog configuration
+    #[serde(rename = "s3tables")]
+    S3tables(IcebergS3TablesCatalog),
+    /// SQL catalog configuration (SQLite, PostgreSQL, MySQL)
+    #[serde(rename = "sql")]
+    Sql(IcebergSqlCatalog),
+    /// Snowflake Iceberg catalog configuration
+    #[serde(rename = "snowflake")]
+    Snowflake(IcebergSnowflakeCatalog),
+    /// Databricks Unity Catalog configuration
+    #[serde(rename = "unity")]
+    Unity(IcebergUnityCatalog),
+}
+/// Catalog authentication method
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum IcebergCatalogAuth {
+    /// OAuth2 client credentials authentication
+    #[serde(rename = "oauth2")]
+    Oauth2(IcebergOAuth2Auth),
+    /// Static bearer token authentication
+    #[serde(rename = "bearer")]
+    Bearer(IcebergBearerAuth),
+    /// Basic username/password authentication (for JDBC catalogs)
+    #[serde(rename = "basic")]
+    Basic(IcebergBasicAuth),
+    /// AWS SigV4 authentication (for S3 Tables REST catalog)
+    #[serde(rename = "sigv4")]
+    Sigv4(IcebergSigV4Auth),
+}
+/// Custom storage credentials for unsupported backends
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergCustomCredentials {
+    /// Free-form key/value properties forwarded to the storage backend
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<IcebergProperty>>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Day of a date or timestamp
+pub type IcebergDayTransform = ::serde_json::Map<String, ::serde_json::Value>;
+/// How CDC deletes are handled in MergeOnRead mode
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum IcebergDeleteMode {
+    /// `Hard`
+    Hard,
+    /// `Soft`
+    Soft,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(IcebergDeleteMode(Unknown) { Hard = "Hard", Soft = "Soft" });
+/// GCS storage credentials
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergGcsCredentials {
+    /// Service account key JSON (base64-encoded)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials_json: Option<String>,
+    /// GCS project ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// Additional properties
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<IcebergProperty>>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// AWS Glue catalog configuration
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergGlueCatalog {
+    /// AWS access key ID (alternative to profile)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// AWS catalog ID (optional, uses account default)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog_id: Option<String>,
+    /// AWS profile name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_name: Option<String>,
+    /// Additional properties
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<IcebergProperty>>,
+    /// AWS region
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// AWS secret access key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_access_key: Option<String>,
+    /// AWS session token
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_token: Option<String>,
+    /// Glue endpoint URI (optional, uses default AWS endpoint)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    /// Warehouse location
+    pub warehouse: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for IcebergGlueCatalog {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IcebergGlueCatalog")
+            .field("access_key_id", &self.access_key_id)
+            .field("catalog_id", &self.catalog_id)
+            .field("profile_name", &self.profile_name)
+            .field("properties", &self.properties)
+            .field("region", &self.region)
+            .field("secret_access_key", &self.secret_access_key)
+            .field("session_token", &"<redacted>")
+            .field("uri", &self.uri)
+            .field("warehouse", &self.warehouse)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Hive Metastore catalog configuration
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergHmsCatalog {
+    /// Additional properties
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<IcebergProperty>>,
+    /// Thrift transport: "framed" or "buffered" (default: buffered)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thrift_transport: Option<String>,
+    /// Thrift URI (e.g., "thrift://localhost:9083")
+    pub uri: String,
+    /// Warehouse location
+    pub warehouse: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Hour of a timestamp
+pub type IcebergHourTransform = ::serde_json::Map<String, ::serde_json::Value>;
+/// Source value, unchanged
+pub type IcebergIdentityTransform = ::serde_json::Map<String, ::serde_json::Value>;
+/// Row-level deletes using equality delete files
+///
+/// Append-only writes with background compaction for deduplication
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergMergeOnRead {
+    /// The `delete_mode` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub delete_mode: Nullable<IcebergDeleteMode>,
+    /// How to preserve change history
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_mode: Option<MigrationHistoryMode>,
+    /// Emit positional deletes only (default: false). Set true for
+    /// Snowflake/Databricks readers that reject equality deletes. Requires a
+    /// primary key and requires `delete_mode = Hard`, since positional deletes
+    /// reference physical row offsets and cannot tombstone a row in place for
+    /// soft-delete semantics. V2 tables emit positional delete files, V3
+    /// tables emit deletion vectors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_positional_deletes_only: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Iceberg metadata file compression
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum IcebergMetadataCompression {
+    /// `Gzip`
+    Gzip,
+    /// `None`
+    NoneType,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    IcebergMetadataCompression(Unknown) { Gzip = "Gzip", NoneType = "None" }
+);
+/// Month of a date or timestamp
+pub type IcebergMonthTransform = ::serde_json::Map<String, ::serde_json::Value>;
+/// OAuth2 client credentials authentication
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergOAuth2Auth {
+    /// Client ID
+    pub client_id: String,
+    /// Client secret
+    pub client_secret: String,
+    /// OAuth2 scope
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// OAuth2 token endpoint URL
+    pub token_endpoint: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for IcebergOAuth2Auth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IcebergOAuth2Auth")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("scope", &self.scope)
+            .field("token_endpoint", &self.token_endpoint)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Parquet compression codec
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum IcebergParquetCompression {
+    /// `Brotli`
+    Brotli,
+    /// `Gzip`
+    Gzip,
+    /// `Lz4Raw`
+    Lz4Raw,
+    /// `Snappy`
+    Snappy,
+    /// `Uncompressed`
+    Uncompressed,
+    /// `Zstd`
+    Zstd,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    IcebergParquetCompression(Unknown) { Brotli = "Brotli", Gzip = "Gzip", Lz4Raw =
+    "Lz4Raw", Snappy = "Snappy", Uncompressed = "Uncompressed", Zstd = "Zstd" }
+);
+/// Parquet file format version
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum IcebergParquetVersion {
+    /// `V1`
+    V1,
+    /// `V2`
+    V2,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(IcebergParquetVersion(Unknown) { V1 = "V1", V2 = "V2" });
+/// Parquet writer settings
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergParquetWriterSettings {
+    /// The `compression` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub compression: Nullable<IcebergParquetCompression>,
+    /// Compression level (1-22 for Zstd, 0-9 for Gzip/Brotli)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression_level: Option<i32>,
+    /// Target file size in MB
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_file_size_mb: Option<i32>,
+    /// The `version` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub version: Nullable<IcebergParquetVersion>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// A column and the transform applied to it
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergPartitionField {
+    /// Partition column name in Iceberg. Defaults to {source_column}_{transform} (e.g. created_at_day)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Source column name
+    pub source_column: String,
+    /// Transform applied to the source column
+    pub transform: IcebergTransform,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Ordered list of partition fields
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergPartitionSpec {
+    /// Partition fields, applied in order
+    pub fields: Vec<IcebergPartitionField>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Generic key/value property used for escape-hatch configuration
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergProperty {
+    /// Property key
+    pub key: String,
+    /// Property value
+    pub value: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// REST catalog configuration
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergRestCatalog {
+    /// Catalog authentication method
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<IcebergCatalogAuth>,
+    /// Additional properties
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<IcebergProperty>>,
+    /// Catalog endpoint (e.g., "<http://localhost:8181>")
+    pub uri: String,
+    /// Warehouse identifier
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warehouse: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// S3 storage credentials
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergS3Credentials {
+    /// AWS access key ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// Custom S3 endpoint for S3-compatible storage (e.g., MinIO)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// IAM role ARN to assume via STS
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iam_role_arn: Option<String>,
+    /// Use path-style access (for MinIO, etc.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_style_access: Option<bool>,
+    /// AWS profile name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_name: Option<String>,
+    /// Additional properties
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<IcebergProperty>>,
+    /// AWS region
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// AWS secret access key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_access_key: Option<String>,
+    /// AWS session token for temporary credentials
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_token: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for IcebergS3Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IcebergS3Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("endpoint", &self.endpoint)
+            .field("iam_role_arn", &self.iam_role_arn)
+            .field("path_style_access", &self.path_style_access)
+            .field("profile_name", &self.profile_name)
+            .field("properties", &self.properties)
+            .field("region", &self.region)
+            .field("secret_access_key", &self.secret_access_key)
+            .field("session_token", &"<redacted>")
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// AWS S3 Tables catalog configuration
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergS3TablesCatalog {
+    /// AWS access key ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// Custom endpoint
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// AWS profile name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_name: Option<String>,
+    /// Additional properties
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<IcebergProperty>>,
+    /// AWS region
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// AWS secret access key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_access_key: Option<String>,
+    /// AWS session token
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_token: Option<String>,
+    /// S3 table bucket ARN
+    pub table_bucket_arn: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for IcebergS3TablesCatalog {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IcebergS3TablesCatalog")
+            .field("access_key_id", &self.access_key_id)
+            .field("endpoint", &self.endpoint)
+            .field("profile_name", &self.profile_name)
+            .field("properties", &self.properties)
+            .field("region", &self.region)
+            .field("secret_access_key", &self.secret_access_key)
+            .field("session_token", &"<redacted>")
+            .field("table_bucket_arn", &self.table_bucket_arn)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// AWS SigV4 authentication (for S3 Tables REST catalog)
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergSigV4Auth {
+    /// AWS access key ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// AWS profile name (alternative to explicit credentials)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_name: Option<String>,
+    /// AWS region for signing requests
+    pub region: String,
+    /// AWS secret access key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_access_key: Option<String>,
+    /// Service name for signing (e.g., "s3tables")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// AWS session token
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_token: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for IcebergSigV4Auth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IcebergSigV4Auth")
+            .field("access_key_id", &self.access_key_id)
+            .field("profile_name", &self.profile_name)
+            .field("region", &self.region)
+            .field("secret_access_key", &self.secret_access_key)
+            .field("service", &self.service)
+            .field("session_token", &"<redacted>")
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Iceberg destination
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergSink {
+    /// Iceberg catalog connection
+    pub catalog: IcebergCatalog,
+    /// Maximum concurrent catalog operations. 0 means unbounded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_catalog_concurrency: Option<i32>,
+    /// The `metadata_compression` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub metadata_compression: Nullable<IcebergMetadataCompression>,
+    /// The `migration_strategy` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_strategy: Option<MigrationStrategy>,
+    /// Parquet writer settings
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parquet: Option<IcebergParquetWriterSettings>,
+    /// The `spec_version` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub spec_version: Nullable<IcebergSpecVersion>,
+    /// Storage credentials for accessing data files
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_credentials: Option<IcebergStorageCredentials>,
+    /// Target namespace (e.g., \["my_database", "my_schema"\])
+    pub target_namespace: Vec<String>,
+    /// Truncate existing table data before snapshot load to prevent duplicates. Old data remains in previous Iceberg snapshots for time-travel recovery. The truncation snapshot stores `sm.truncated_from_snapshot` in its summary properties, queryable via `SELECT * FROM table$snapshots`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncate_table_if_exists: Option<bool>,
+    /// Opt-in type conversions applied before writing to the target.
+    /// Omit a subfield to keep the target's default behaviour for that type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_conversion: Option<MigrationTypeConversion>,
+    /// Unused, reserved for future vended credentials support
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vended_credentials: Option<bool>,
+    /// Write mode for CDC operations
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_mode: Option<IcebergWriteMode>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for IcebergSink {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IcebergSink")
+            .field("catalog", &self.catalog)
+            .field("max_catalog_concurrency", &self.max_catalog_concurrency)
+            .field("metadata_compression", &self.metadata_compression)
+            .field("migration_strategy", &self.migration_strategy)
+            .field("parquet", &self.parquet)
+            .field("spec_version", &self.spec_version)
+            .field("storage_credentials", &"<redacted>")
+            .field("target_namespace", &self.target_namespace)
+            .field("truncate_table_if_exists", &self.truncate_table_if_exists)
+            .field("type_conversion", &self.type_conversion)
+            .field("vended_credentials", &self.vended_credentials)
+            .field("write_mode", &self.write_mode)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Snowflake Iceberg catalog configuration
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergSnowflakeCatalog {
+    /// Snowflake database
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    /// Snowflake password
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Additional properties
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<IcebergProperty>>,
+    /// Snowflake role
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Snowflake schema
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Snowflake account URL
+    pub uri: String,
+    /// Snowflake username
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Snowflake warehouse
+    pub warehouse: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for IcebergSnowflakeCatalog {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IcebergSnowflakeCatalog")
+            .field("database", &self.database)
+            .field("password", &"<redacted>")
+            .field("properties", &self.properties)
+            .field("role", &self.role)
+            .field("schema", &self.schema)
+            .field("uri", &self.uri)
+            .field("username", &self.username)
+            .field("warehouse", &self.warehouse)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Iceberg table format version
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum IcebergSpecVersion {
+    /// `V1`
+    V1,
+    /// `V2`
+    V2,
+    /// `V3`
+    V3,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(IcebergSpecVersion(Unknown) { V1 = "V1", V2 = "V2", V3 = "V3" });
+/// SQL catalog configuration (SQLite, PostgreSQL, MySQL)
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergSqlCatalog {
+    /// SQL bind style: "DollarNumeric" (Postgres) or "QMark" (SQLite/MySQL)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bind_style: Option<String>,
+    /// Additional properties
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<IcebergProperty>>,
+    /// Database connection URI (e.g., "sqlite://catalog.db", "postgresql://...")
+    pub uri: String,
+    /// Warehouse location
+    pub warehouse: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Storage credentials for accessing data files
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum IcebergStorageCredentials {
+    /// S3 storage credentials
+    #[serde(rename = "s3")]
+    S3(IcebergS3Credentials),
+    /// GCS storage credentials
+    #[serde(rename = "gcs")]
+    Gcs(IcebergGcsCredentials),
+    /// Azure Storage credentials (Blob Storage and ADLS Gen2)
+    #[serde(rename = "azure")]
+    Azure(IcebergAzureCredentials),
+    /// Custom storage credentials for unsupported backends
+    #[serde(rename = "custom")]
+    Custom(IcebergCustomCredentials),
+}
+/// How a source column value becomes a partition value
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum IcebergTransform {
+    /// Source value, unchanged
+    #[serde(rename = "identity")]
+    Identity {},
+    /// Year of a date or timestamp
+    #[serde(rename = "year")]
+    Year {},
+    /// Month of a date or timestamp
+    #[serde(rename = "month")]
+    Month {},
+    /// Day of a date or timestamp
+    #[serde(rename = "day")]
+    Day {},
+    /// Hour of a timestamp
+    #[serde(rename = "hour")]
+    Hour {},
+    /// Distribute rows across N hash buckets
+    #[serde(rename = "bucket")]
+    Bucket(IcebergBucketTransform),
+    /// Truncate values to a fixed width
+    #[serde(rename = "truncate")]
+    Truncate(IcebergTruncateTransform),
+}
+/// Truncate values to a fixed width
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergTruncateTransform {
+    /// Truncation width: characters for strings, bytes for binary, modulus for integers and decimals
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i32>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Databricks Unity Catalog configuration
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IcebergUnityCatalog {
+    /// Catalog name
+    pub catalog_name: String,
+    /// Additional properties
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<IcebergProperty>>,
+    /// Bearer token for authentication
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Unity Catalog endpoint
+    pub uri: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for IcebergUnityCatalog {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IcebergUnityCatalog")
+            .field("catalog_name", &self.catalog_name)
+            .field("properties", &self.properties)
+            .field("token", &"<redacted>")
+            .field("uri", &self.uri)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Write mode for CDC operations
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum IcebergWriteMode {
+    /// Append-only writes without compaction
+    #[serde(rename = "append")]
+    Append {},
+    /// Row-level deletes using equality delete files
+    ///
+    /// Append-only writes with background compaction for deduplication
+    #[serde(rename = "merge_on_read")]
+    MergeOnRead(IcebergMergeOnRead),
+}
+/// Year of a date or timestamp
+pub type IcebergYearTransform = ::serde_json::Map<String, ::serde_json::Value>;
+/// Apply Fivetran naming rules to destination schemas, tables, and columns
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct IdentifierFivetranNaming {
+    /// Prefix prepended to schema names (e.g. "prod" produces "prod_myschema")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_prefix: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Identifier naming strategy for target tables and columns
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum IdentifierNaming {
+    /// Keep original source identifiers unchanged (default)
+    SourceNaming {},
+    /// Apply Fivetran naming rules to destination schemas, tables, and columns
+    FivetranNaming(IdentifierFivetranNaming),
+}
+/// Keep original source identifiers unchanged (default)
+pub type IdentifierSourceNaming = ::serde_json::Map<String, ::serde_json::Value>;
+/// Reliability level for producer acknowledgements
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KafkaAcks {
+    /// `All`
+    All,
+    /// `Leader`
+    Leader,
+    /// `None`
+    NoneType,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    KafkaAcks(Unknown) { All = "All", Leader = "Leader", NoneType = "None" }
+);
+/// Apicurio Schema Registry connection
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaApicurio {
+    /// Password for Schema Registry basic authentication
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// URL of the Schema Registry ("<http://localhost:8081>")
+    pub url: String,
+    /// Username for Schema Registry basic authentication
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for KafkaApicurio {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("KafkaApicurio")
+            .field("password", &"<redacted>")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Authentication settings for connecting to Kafka brokers
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaAuth {
+    /// The `mechanism` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub mechanism: Nullable<KafkaSaslMechanism>,
+    /// Password for SASL authentication
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// The `protocol` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub protocol: Nullable<KafkaSecurityProtocol>,
+    /// Server-side filesystem path to the CA certificate file (must be readable by the Supermetal process)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_ca_location: Option<String>,
+    /// Server-side filesystem path to the client certificate file (must be readable by the Supermetal process)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_certificate_location: Option<String>,
+    /// Server-side filesystem path to the client private key file (must be readable by the Supermetal process)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_key_location: Option<String>,
+    /// Password for the client private key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_key_password: Option<String>,
+    /// Username for SASL authentication
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for KafkaAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("KafkaAuth")
+            .field("mechanism", &self.mechanism)
+            .field("password", &"<redacted>")
+            .field("protocol", &self.protocol)
+            .field("ssl_ca_location", &self.ssl_ca_location)
+            .field("ssl_certificate_location", &self.ssl_certificate_location)
+            .field("ssl_key_location", &self.ssl_key_location)
+            .field("ssl_key_password", &"<redacted>")
+            .field("username", &self.username)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// `KafkaAvro` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaAvro {
+    /// Schema Registry configuration for Avro serialization/deserialization
+    pub schema_registry: KafkaSchemaRegistry,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Debezium `binary.handling.mode`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KafkaBinaryHandlingMode {
+    /// `Base64`
+    Base64,
+    /// `Base64UrlSafe`
+    Base64UrlSafe,
+    /// `Bytes`
+    Bytes,
+    /// `Hex`
+    Hex,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    KafkaBinaryHandlingMode(Unknown) { Base64 = "Base64", Base64UrlSafe =
+    "Base64UrlSafe", Bytes = "Bytes", Hex = "Hex" }
+);
+/// Advanced Kafka client producer configuration
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaClientConfig {
+    /// The `acks` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub acks: Nullable<KafkaAcks>,
+    /// Maximum size of a batch of messages to send in bytes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<i32>,
+    /// Optional Kafka client.id to set on the producer
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The `compression_type` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub compression_type: Nullable<KafkaCompressionType>,
+    /// Enable idempotent producer (enforced/normalized when transactions are enabled)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_idempotence: Option<bool>,
+    /// Additional global/base client properties (key/value)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_properties: Option<Vec<KafkaProperty>>,
+    /// Time in milliseconds to wait for messages to accumulate in the producer batch
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linger_ms: Option<i32>,
+    /// Maximum Kafka protocol message size in bytes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_max_bytes: Option<i32>,
+    /// Maximum number of retries for sending a message if it fails
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_send_max_retries: Option<i32>,
+    /// Per-message timeout (message.timeout.ms)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_timeout_ms: Option<i32>,
+    /// Partitioner name (e.g., "murmur2_random", "consistent_random")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partitioner: Option<String>,
+    /// Maximum number of producers in the snapshot producer pool (0 for default based on CPU cores)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer_pool_size: Option<i32>,
+    /// The `producer_preset` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub producer_preset: Nullable<KafkaProducerPreset>,
+    /// Additional producer-specific properties (key/value)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer_properties: Option<Vec<KafkaProperty>>,
+    /// Producer queue maximum size in kilobytes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_buffering_max_kbytes: Option<i32>,
+    /// Producer queue maximum number of messages
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_buffering_max_messages: Option<i32>,
+    /// Maximum backoff time in milliseconds for retrying failed message sends
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_backoff_max_ms: Option<i32>,
+    /// Time in milliseconds to wait before retrying a failed message send
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_backoff_ms: Option<i32>,
+    /// Flush duration on drop/close (ms)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shutdown_flush_timeout_ms: Option<i64>,
+    /// Kafka client communication timeout in milliseconds
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<i64>,
+    /// Interval in milliseconds for refreshing topic metadata from the broker
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_metadata_refresh_interval_ms: Option<i64>,
+    /// Producer transaction configuration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<KafkaTransactionConfig>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Compression codec for Kafka messages
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KafkaCompressionType {
+    /// `Gzip`
+    Gzip,
+    /// `Lz4`
+    Lz4,
+    /// `None`
+    NoneType,
+    /// `Snappy`
+    Snappy,
+    /// `Zstd`
+    Zstd,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    KafkaCompressionType(Unknown) { Gzip = "Gzip", Lz4 = "Lz4", NoneType = "None", Snappy
+    = "Snappy", Zstd = "Zstd" }
+);
+/// Confluent Schema Registry connection
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaConfluent {
+    /// Password for Schema Registry basic authentication
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// URL of the Schema Registry ("<http://localhost:8081>")
+    pub url: String,
+    /// Username for Schema Registry basic authentication
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for KafkaConfluent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("KafkaConfluent")
+            .field("password", &"<redacted>")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Kafka connection details and client settings
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaConnection {
+    /// Authentication settings for connecting to Kafka brokers
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<KafkaAuth>,
+    /// List of Kafka broker bootstrap server addresses ("host1:port1,host2:port2")
+    pub brokers: Vec<String>,
+    /// Advanced Kafka client producer configuration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<KafkaClientConfig>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Data type handling for Debezium format
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaDataTypeConfig {
+    /// The `binary_handling_mode` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub binary_handling_mode: Nullable<KafkaBinaryHandlingMode>,
+    /// The `decimal_handling_mode` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub decimal_handling_mode: Nullable<KafkaDecimalHandlingMode>,
+    /// The `time_precision_mode` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub time_precision_mode: Nullable<KafkaTimePrecisionMode>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Debezium-compatible message format
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaDebeziumFormat {
+    /// Data type handling for Debezium format
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_types: Option<KafkaDataTypeConfig>,
+    /// Emit Debezium-style transaction metadata control events. Maps to Debezium's `provide.transaction.metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emit_tx_metadata: Option<bool>,
+    /// Base format configuration shared by all formats
+    pub format_config: KafkaFormatConfig,
+    /// Debezium message header settings
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<KafkaDebeziumHeaderConfig>,
+    /// Include "before" field in update/delete payloads
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_before: Option<bool>,
+    /// Comma-separated list of operation types to skip emitting. Valid values: c (create/insert), u (update), d (delete), t (truncate), none (skip nothing). Maps to Debezium's `skipped.operations`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped_operations: Option<String>,
+    /// Whether a delete event is followed by a tombstone event. Maps to Debezium's `tombstones.on.delete`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tombstones_on_delete: Option<bool>,
+    /// Name of the transaction metadata topic (joined with the connector/topic prefix). Maps to Debezium's `topic.transaction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_metadata_topic: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Debezium message header settings
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaDebeziumHeaderConfig {
+    /// Include __debezium.context.* headers
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<bool>,
+    /// Database name header
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db: Option<bool>,
+    /// Header name (default: "db")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_name: Option<String>,
+    /// Operation header (c, r, u, d)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<bool>,
+    /// Header name (default: "op")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op_name: Option<String>,
+    /// Include __debezium.newkey/__debezium.oldkey headers
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pk_update: Option<bool>,
+    /// Prefix for header names
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Schema name header
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<bool>,
+    /// Header name (default: "schema")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_name: Option<String>,
+    /// Header name (default: "source")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_name: Option<String>,
+    /// Templated source header. Variables: {db}, {schema}, {table}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_template: Option<String>,
+    /// Table name header
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tbl: Option<bool>,
+    /// Header name (default: "table")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tbl_name: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Debezium `decimal.handling.mode`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KafkaDecimalHandlingMode {
+    /// `Double`
+    Double,
+    /// `Precise`
+    Precise,
+    /// `String`
+    StringType,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    KafkaDecimalHandlingMode(Unknown) { Double = "Double", Precise = "Precise",
+    StringType = "String" }
+);
+/// Message format for Kafka payloads
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum KafkaFormat {
+    /// Debezium-compatible message format
+    #[serde(rename = "debezium")]
+    Debezium(KafkaDebeziumFormat),
+    /// Supermetal native message format
+    #[serde(rename = "supermetal")]
+    Supermetal(KafkaSupermetalFormat),
+}
+/// Base format configuration shared by Debezium and Supermetal formats
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaFormatConfig {
+    /// Serialization/Deserialization (SerDe) method for message payloads
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_serde: Option<KafkaSerDe>,
+    /// Serialization format for the message payload
+    pub value_serde: KafkaSerDe,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `KafkaJson` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaJson {
+    /// The `options` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<KafkaJsonOptions>,
+    /// Schema registry to use for message serialization
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_registry: Option<KafkaSchemaRegistry>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `KafkaJsonOptions` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaJsonOptions {
+    /// Include schema in message payloads (only applies if no schema registry is configured)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_schema_in_message: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Preset groupings of producer tuning knobs
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KafkaProducerPreset {
+    /// `LowLatency`
+    LowLatency,
+    /// `None`
+    NoneType,
+    /// `Throughput`
+    Throughput,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    KafkaProducerPreset(Unknown) { LowLatency = "LowLatency", NoneType = "None",
+    Throughput = "Throughput" }
+);
+/// Generic key/value property used for escape-hatch configuration
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaProperty {
+    /// Property key
+    pub key: String,
+    /// Property value
+    pub value: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `KafkaProtobuf` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaProtobuf {
+    /// Schema Registry configuration for Protobuf serialization/deserialization
+    pub schema_registry: KafkaSchemaRegistry,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// SASL (Simple Authentication and Security Layer) mechanism for Kafka authentication
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KafkaSaslMechanism {
+    /// `GssApi`
+    GssApi,
+    /// `OauthBearer`
+    OauthBearer,
+    /// `Plain`
+    Plain,
+    /// `ScramSha256`
+    ScramSha256,
+    /// `ScramSha512`
+    ScramSha512,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    KafkaSaslMechanism(Unknown) { GssApi = "GssApi", OauthBearer = "OauthBearer", Plain =
+    "Plain", ScramSha256 = "ScramSha256", ScramSha512 = "ScramSha512" }
+);
+/// Schema registry to use for message serialization
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum KafkaSchemaRegistry {
+    /// Confluent Schema Registry connection
+    #[serde(rename = "confluent")]
+    Confluent(KafkaConfluent),
+    /// Apicurio Schema Registry connection
+    #[serde(rename = "apicurio")]
+    Apicurio(KafkaApicurio),
+}
+/// Security protocol for communication with Kafka brokers
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KafkaSecurityProtocol {
+    /// `Plaintext`
+    Plaintext,
+    /// `SaslPlaintext`
+    SaslPlaintext,
+    /// `SaslSsl`
+    SaslSsl,
+    /// `Ssl`
+    Ssl,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    KafkaSecurityProtocol(Unknown) { Plaintext = "Plaintext", SaslPlaintext =
+    "SaslPlaintext", SaslSsl = "SaslSsl", Ssl = "Ssl" }
+);
+/// Serialization/Deserialization (SerDe) method for message payloads
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum KafkaSerDe {
+    /// JSON message format
+    #[serde(rename = "json")]
+    Json(KafkaJson),
+    /// Avro message format (requires Schema Registry)
+    #[serde(rename = "avro")]
+    Avro(KafkaAvro),
+    /// Protobuf message format (requires Schema Registry)
+    #[serde(rename = "protobuf")]
+    Protobuf(KafkaProtobuf),
+}
+/// Kafka destination
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaSink {
+    /// Connection details for the target Kafka cluster
+    pub connection: KafkaConnection,
+    /// Message format (Debezium, Supermetal) and serialization (JSON, Avro, Protobuf)
+    pub format: KafkaFormat,
+    /// A logical name for this Kafka sink instance (defaults to the connector_id if not set)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Template for generating Kafka topic names, supporting placeholders like {database}, {schema}, {table}, and {database_or_schema} ("prefix.{schema}.{table}" or "single-topic-name" or "prefix.{database}.{table}")
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_name_template: Option<String>,
+    /// Defaults and per-topic configuration for topic creation
+    pub topic_options: KafkaTopicOptions,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Supermetal native message format
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaSupermetalFormat {
+    /// Base format configuration shared by all formats
+    pub format_config: KafkaFormatConfig,
+    /// Whether a delete event is followed by a tombstone event
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tombstones_on_delete: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Debezium `time.precision.mode`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KafkaTimePrecisionMode {
+    /// `Adaptive`
+    Adaptive,
+    /// `AdaptiveTimeMicroseconds`
+    AdaptiveTimeMicroseconds,
+    /// `Connect`
+    Connect,
+    /// `IsoString`
+    IsoString,
+    /// `Microseconds`
+    Microseconds,
+    /// `Nanoseconds`
+    Nanoseconds,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    KafkaTimePrecisionMode(Unknown) { Adaptive = "Adaptive", AdaptiveTimeMicroseconds =
+    "AdaptiveTimeMicroseconds", Connect = "Connect", IsoString = "IsoString",
+    Microseconds = "Microseconds", Nanoseconds = "Nanoseconds" }
+);
+/// Strategy for sanitizing topic names with special/unicode characters
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KafkaTopicNamingMode {
+    /// `Default`
+    Default,
+    /// `Unicode`
+    Unicode,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    KafkaTopicNamingMode(Unknown) { Default = "Default", Unicode = "Unicode" }
+);
+/// Defaults and optional per-topic configuration for topic creation
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaTopicOptions {
+    /// Optional topic-level configuration entries
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<Vec<KafkaProperty>>,
+    /// The `naming_mode` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub naming_mode: Nullable<KafkaTopicNamingMode>,
+    /// Broker-side operation timeout for CreateTopics in milliseconds (0 => use client defaults)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_timeout_ms: Option<i32>,
+    /// Default partition count when creating topics
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partitions: Option<i32>,
+    /// Default replication factor when creating topics
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication_factor: Option<i32>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Producer transaction configuration
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct KafkaTransactionConfig {
+    /// Enable transactions
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Timeout for transaction operations like commit and abort in milliseconds (client-side deadline)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op_timeout_ms: Option<i32>,
+    /// transaction.timeout.ms (broker-side expiration)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<i32>,
+    /// Explicit transactional.id; if empty and enabled, derive from KafkaSink.name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactional_id: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Batching and flush configuration
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Limits {
+    /// Change Data Capture (CDC) batching and flush configuration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cdc: Option<LimitsCdc>,
+    /// Snapshot batching configuration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<LimitsSnapshot>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Change Data Capture (CDC) batching and flush configuration
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct LimitsCdc {
+    /// Determines how frequently batched changes are flushed to the target (<https://docs.supermetal.io/docs/faq/#sync-frequency>)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flush_interval_ms: Option<i64>,
+    /// Number of rows to collect per batch, relevant for poll based CDC replication, defaults to 1024
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_buffer_rows: Option<i64>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Snapshot batching configuration
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct LimitsSnapshot {
+    /// Number of rows to collect per batch, defaults to 1024
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_buffer_rows: Option<i64>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Materialize connection details
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MaterializeConnection {
+    /// Application password for the specified Materialize user
+    pub app_password: String,
+    /// Name of the Materialize cluster to connect to
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// Name of the database to connect to (materialize)
+    pub dbname: String,
+    /// Materialize instance hostname (your-instance.materialize.cloud or localhost)
+    pub host: String,
+    /// Maximum number of connections in the connection pool (0 for default)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pool_size: Option<i64>,
-    /// The `operation_lock_timeout_seconds` property.
+    /// Port number for the Materialize instance
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// Client's SSL certificate for client certificate authentication (mTLS)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_cert: Option<Vec<i32>>,
+    /// Client's private SSL key for client certificate authentication (mTLS)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_key: Option<Vec<i32>>,
+    /// The `ssl_mode` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ssl_mode: Nullable<MaterializeSslMode>,
+    /// SSL root certificate content to verify the server's certificate
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_root_cert: Option<Vec<i32>>,
+    /// Username for Materialize authentication (materialize or user@example.com)
+    pub user: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for MaterializeConnection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MaterializeConnection")
+            .field("app_password", &"<redacted>")
+            .field("cluster", &self.cluster)
+            .field("dbname", &self.dbname)
+            .field("host", &self.host)
+            .field("max_pool_size", &self.max_pool_size)
+            .field("port", &self.port)
+            .field("ssl_cert", &self.ssl_cert)
+            .field("ssl_key", &self.ssl_key)
+            .field("ssl_mode", &self.ssl_mode)
+            .field("ssl_root_cert", &self.ssl_root_cert)
+            .field("user", &self.user)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Configuration for a Materialize data sink
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MaterializeSink {
+    /// Connection details for the target Materialize instance
+    pub connection: MaterializeConnection,
+    /// The `migration_strategy` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_strategy: Option<MigrationStrategy>,
+    /// Target schema name in Materialize where data will be written (public)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_schema: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// SSL connection mode for the Materialize server
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MaterializeSslMode {
+    /// `Disable`
+    Disable,
+    /// `Prefer`
+    Prefer,
+    /// `Require`
+    Require,
+    /// `VerifyCa`
+    VerifyCa,
+    /// `VerifyFull`
+    VerifyFull,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    MaterializeSslMode(Unknown) { Disable = "Disable", Prefer = "Prefer", Require =
+    "Require", VerifyCa = "VerifyCa", VerifyFull = "VerifyFull" }
+);
+/// Write every source event to a separate table that preserves full change history
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MigrationAppendHistory {
+    /// Suffix appended to the source table name to form the history table name, for example `_history` produces `orders_history`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Write every change as a new row; no deduplication
+pub type MigrationAppendOnly = ::serde_json::Map<String, ::serde_json::Value>;
+/// Hash each row to create a surrogate key for deduplication
+pub type MigrationDedupByRowHash = ::serde_json::Map<String, ::serde_json::Value>;
+/// How to preserve change history
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum MigrationHistoryMode {
+    /// Write every source event to a separate table that preserves full change history
+    #[serde(rename = "append")]
+    Append(MigrationAppendHistory),
+}
+/// How to replicate tables without a primary key
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum MigrationKeylessTableStrategy {
+    /// Write every change as a new row; no deduplication
+    #[serde(rename = "append_only")]
+    AppendOnly {},
+    /// Hash each row to create a surrogate key for deduplication
+    #[serde(rename = "dedup_by_row_hash")]
+    DedupByRowHash {},
+}
+/// Track the source database log position for each change (Postgres LSN, Oracle SCN, MySQL binlog position, MongoDB resume token, SQL Server change LSN)
+pub type MigrationLsn = ::serde_json::Map<String, ::serde_json::Value>;
+/// Convert nanosecond-precision timestamps and times for targets that
+/// natively support only microseconds.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MigrationNanosecond {
+    /// The `mode` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub mode: Nullable<MigrationNanosecondMode>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Conversion for nanosecond-precision timestamps and times
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MigrationNanosecondMode {
+    /// `Microseconds`
+    Microseconds,
+    /// `String`
+    StringType,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    MigrationNanosecondMode(Unknown) { Microseconds = "Microseconds", StringType =
+    "String" }
+);
+/// Convert numerics whose precision exceeds the target's native range,
+/// such as Postgres unbounded NUMERIC and Arrow Decimal256.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MigrationNumeric {
+    /// The `mode` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub mode: Nullable<MigrationNumericMode>,
+    /// Target decimal precision, 1-38 (Decimal mode only)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<i32>,
+    /// Target decimal scale, 0 through precision (Decimal mode only)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<i32>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Conversion for numerics beyond the target's native precision
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MigrationNumericMode {
+    /// `Decimal`
+    Decimal,
+    /// `Double`
+    Double,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    MigrationNumericMode(Unknown) { Decimal = "Decimal", Double = "Double" }
+);
+/// Track what operation produced each row (insert, update, delete, or snapshot read)
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MigrationOp {
+    /// The `encoding` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub encoding: Nullable<MigrationOpEncoding>,
+    /// Show snapshot rows as read (r/4/read) instead of insert
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_as_read: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// How to represent the operation type
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MigrationOpEncoding {
+    /// `Char`
+    Char,
+    /// `Int`
+    Int,
+    /// `None`
+    NoneType,
+    /// `String`
+    StringType,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    MigrationOpEncoding(Unknown) { Char = "Char", Int = "Int", NoneType = "None",
+    StringType = "String" }
+);
+/// `MigrationOperation` from the API description.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MigrationOperation {
+    /// `Add`
+    Add,
+    /// `Datatype`
+    Datatype,
+    /// `Drop`
+    Drop,
+    /// `Nullability`
+    Nullability,
+    /// `Order`
+    Order,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    MigrationOperation(Unknown) { Add = "Add", Datatype = "Datatype", Drop = "Drop",
+    Nullability = "Nullability", Order = "Order" }
+);
+/// `MigrationStrategy` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MigrationStrategy {
+    /// The `allowed` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<MigrationOperation>>,
+    /// The `disable_all` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_all: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// When the row was last written to the buffer
+pub type MigrationSyncedAt = ::serde_json::Map<String, ::serde_json::Value>;
+/// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MigrationSystemColumns {
+    /// Track the source database log position for each change (Postgres LSN, Oracle SCN, MySQL binlog position, MongoDB resume token, SQL Server change LSN)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lsn: Option<MigrationLsn>,
+    /// Track what operation produced each row (insert, update, delete, or snapshot read)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<MigrationOp>,
+    /// When the row was last written to the buffer
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synced_at: Option<MigrationSyncedAt>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Opt-in type conversions applied before writing to the target.
+/// Omit a subfield to keep the target's default behaviour for that type.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MigrationTypeConversion {
+    /// Convert nanosecond-precision timestamps and times for targets that
+    /// natively support only microseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nanosecond: Option<MigrationNanosecond>,
+    /// Convert numerics whose precision exceeds the target's native range,
+    /// such as Postgres unbounded NUMERIC and Arrow Decimal256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numeric: Option<MigrationNumeric>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// CDC via MongoDB Change Streams
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MongoChangeStreams {
+    /// How documents are mapped to target schema
+    pub replication_mode: MongoReplicationMode,
+    /// Skip the initial snapshot and start the change stream from the current cluster time
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_snapshot: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// MongoDB connection details
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MongoConnection {
+    /// MongoDB connection string URI ("mongodb://host:27017" or "mongodb+srv://cluster.mongodb.net")
+    pub address: String,
+    /// Database to authenticate against (defaults to admin if not specified)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication_source: Option<String>,
+    /// Name of the database to replicate
+    pub database: String,
+    /// Maximum number of connections in the connection pool (0 for default)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pool_size: Option<i32>,
+    /// Password for authentication (optional for X.509 or unauthenticated clusters)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// SSL connection mode for MongoDB
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_mode: Option<MongoSslMode>,
+    /// Username for authentication (optional for X.509 or unauthenticated clusters)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for MongoConnection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MongoConnection")
+            .field("address", &self.address)
+            .field("authentication_source", &self.authentication_source)
+            .field("database", &self.database)
+            .field("max_pool_size", &self.max_pool_size)
+            .field("password", &"<redacted>")
+            .field("ssl_mode", &self.ssl_mode)
+            .field("user", &self.user)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Disable SSL encryption
+pub type MongoDisable = ::serde_json::Map<String, ::serde_json::Value>;
+/// SSL configuration when encryption is enabled
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MongoEnable {
+    /// PEM-encoded CA certificate content for server verification
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// PEM-encoded client certificate and private key content for mutual TLS
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert_key_file: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// How MongoDB documents are mapped to the target schema
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum MongoReplicationMode {
+    /// Schema mode infers Arrow schemas from document structure, creating typed columns for each field
+    #[serde(rename = "schema_mode")]
+    SchemaMode(MongoSchemaMode),
+    /// Schemaless mode stores documents as-is in a fixed two-column schema (_id, document)
+    #[serde(rename = "schemaless_mode")]
+    SchemalessMode {},
+}
+/// MongoDB replication method
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum MongoReplicationType {
+    /// CDC via MongoDB Change Streams
+    #[serde(rename = "change_streams")]
+    ChangeStreams(MongoChangeStreams),
+    /// Initial snapshot / backfill only (no CDC)
+    #[serde(rename = "snapshot")]
+    Snapshot(MongoSnapshot),
+}
+/// Schema mode infers Arrow schemas from document structure, creating typed columns for each field
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MongoSchemaMode {
+    /// Infer numeric and temporal types from BSON string values (e.g. "123" -> Int64, "2024-01-01" -> Date32)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infer_typed_strings: Option<bool>,
+    /// Use the dominant type per field when it covers at least this fraction of values (e.g. 0.95). Mismatches become null. 0 disables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub majority_type_threshold: Option<f32>,
+    /// Object store configuration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_store: Option<BufferObjectStore>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Schemaless mode stores documents as-is in a fixed two-column schema (_id, document)
+pub type MongoSchemalessMode = ::serde_json::Map<String, ::serde_json::Value>;
+/// Initial snapshot / backfill only (no CDC)
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MongoSnapshot {
+    /// How documents are mapped to target schema
+    pub replication_mode: MongoReplicationMode,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// MongoDB replication source
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MongoSource {
+    /// The `catalog` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<Catalog>,
+    /// Connection details for the MongoDB cluster
+    pub connection: MongoConnection,
+    /// Flatten nested document fields to top-level columns (address.city becomes address__city)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flatten_body: Option<bool>,
+    /// Caps flatten_body at N nested-document layers; deeper subtrees stay as JSON. 0 = unlimited (default). Arrays don't count toward depth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flatten_max_depth: Option<i32>,
+    /// How documents are mapped to the target schema
+    pub replication_type: MongoReplicationType,
+    /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_columns: Option<MigrationSystemColumns>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// SSL connection mode for MongoDB
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum MongoSslMode {
+    /// Disable SSL encryption
+    #[serde(rename = "disable")]
+    Disable {},
+    /// SSL configuration when encryption is enabled
+    #[serde(rename = "enable")]
+    Enable(MongoEnable),
+}
+/// MySQL connection details
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MySqlConnection {
+    /// Name of the database to connect to (if not specified, will discover all accessible databases)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    /// MySQL server hostname or IP address ("mysql.example.com" or "192.168.0.10")
+    pub host: String,
+    /// Maximum number of connections in the connection pool (0 for default)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pool_size: Option<i32>,
+    /// MySQL password for authentication
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Port number for the MySQL server
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// SSL encryption mode for the connection to MySQL
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_mode: Option<MysqlSslMode>,
+    /// Optional network transport. Leave unset for direct TCP; pick a
+    ///
+    /// variant to tunnel the connection. Today only SSH bastion is supported;
+    /// additional transports (e.g. PrivateLink) can be added as new variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tunnel: Option<SshTunnelType>,
+    /// MySQL username for authentication
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for MySqlConnection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MySqlConnection")
+            .field("database", &self.database)
+            .field("host", &self.host)
+            .field("max_pool_size", &self.max_pool_size)
+            .field("password", &"<redacted>")
+            .field("port", &self.port)
+            .field("ssl_mode", &self.ssl_mode)
+            .field("tunnel", &self.tunnel)
+            .field("user", &self.user)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// MySQL replication source
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MySqlSource {
+    /// The `catalog` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<Catalog>,
+    /// Connection details for the source MySQL server
+    pub connection: MySqlConnection,
+    /// Map MySQL `TINYINT(1)` columns to boolean on the target. Disable to keep them as integers when columns can hold values outside `{0, 1}`. `BIT(1)` is always mapped to boolean (MySQL constrains its storage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infer_tinyint1_as_boolean: Option<bool>,
+    /// How to replicate tables without a primary key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyless_table_strategy: Option<MigrationKeylessTableStrategy>,
+    /// Use parallel snapshots for initial data synchronization
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel_snapshots_enabled: Option<bool>,
+    /// Skip the initial snapshot and start CDC from the current binlog position
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_snapshot: Option<bool>,
+    /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_columns: Option<MigrationSystemColumns>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Disable SSL encryption
+pub type MysqlDisable = ::serde_json::Map<String, ::serde_json::Value>;
+/// Require SSL encryption without certificate verification
+pub type MysqlRequire = ::serde_json::Map<String, ::serde_json::Value>;
+/// SSL encryption mode for the connection to MySQL
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum MysqlSslMode {
+    /// Disable SSL encryption
+    #[serde(rename = "disable")]
+    Disable {},
+    /// Require SSL encryption without certificate verification
+    #[serde(rename = "require")]
+    Require {},
+    /// SSL with CA certificate verification
+    #[serde(rename = "verify_ca")]
+    VerifyCa(MysqlVerifyCa),
+    /// SSL with CA certificate and hostname verification
+    #[serde(rename = "verify_identity")]
+    VerifyIdentity(MysqlVerifyIdentity),
+}
+/// SSL with CA certificate verification
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlVerifyCa {
+    /// CA certificate content for verifying the server's SSL certificate
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// SSL with CA certificate and hostname verification
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlVerifyIdentity {
+    /// CA certificate content for verifying the server's SSL certificate and hostname
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Oracle database connection details
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct OracleConnection {
+    /// Oracle connection string ("//localhost:1521/ORCLCDB")
+    pub connect_string: String,
+    /// Maximum number of connections in the connection pool (0 for default)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pool_size: Option<i32>,
+    /// Oracle database password
+    pub password: String,
+    /// Pluggable Database (PDB) name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdb: Option<String>,
+    /// Oracle database username
+    pub user: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for OracleConnection {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OracleConnection")
+            .field("connect_string", &self.connect_string)
+            .field("max_pool_size", &self.max_pool_size)
+            .field("password", &"<redacted>")
+            .field("pdb", &self.pdb)
+            .field("user", &self.user)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Dictionary strategy for LogMiner
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OracleDict {
+    /// `OnlineCatalog`
+    OnlineCatalog,
+    /// `RedoLogs`
+    RedoLogs,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    OracleDict(Unknown) { OnlineCatalog = "OnlineCatalog", RedoLogs = "RedoLogs" }
+);
+/// Oracle LogMiner change data capture settings
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct OracleLogMiner {
+    /// Only capture committed transactions from LogMiner sessions
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub committed_data_only: Option<bool>,
+    /// The `dict` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub dict: Nullable<OracleDict>,
+    /// Max memory per transaction before flushing (bytes)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_buffer_memory_size_per_tx: Option<i64>,
+    /// How often to poll for new changes (seconds)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval_secs: Option<i64>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Oracle replication method
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum OracleReplicationType {
+    /// Oracle LogMiner change data capture settings
+    #[serde(rename = "log_miner")]
+    LogMiner(OracleLogMiner),
+}
+/// Oracle replication source
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct OracleSource {
+    /// The `catalog` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<Catalog>,
+    /// Connection details for the source Oracle database
+    pub connection: OracleConnection,
+    /// How to replicate tables without a primary key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyless_table_strategy: Option<MigrationKeylessTableStrategy>,
+    /// Use parallel snapshots for initial data synchronization
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel_snapshots_enabled: Option<bool>,
+    /// Replication method and its specific settings
+    pub replication_type: OracleReplicationType,
+    /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_columns: Option<MigrationSystemColumns>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// PostgreSQL database connection details
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PostgresConnection {
+    /// Name of the database to connect to
+    pub database: String,
+    /// Database server hostname or IP address ("localhost" or "mydb.123456789012.us-east-1.rds.amazonaws.com")
+    pub host: String,
+    /// Maximum number of connections in the connection pool (0 for default)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pool_size: Option<i64>,
+    /// Enables fail-fast behavior for data operations (COPY, INSERT, MERGE) by setting a `lock_timeout`. This prevents operations from waiting indefinitely when tables are locked by either long running transactions, DDL or Maintenance operations. Disabled by default, operations wait indefinitely. Set to a non-zero value (e.g., '60') to let operations fail-fast. <https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_lock_timeout_seconds: Option<i32>,
-    /// Settings whose structure the agent defines and the vendor has not published.
+    /// Password for database authentication
+    pub password: String,
+    /// Port number for the PostgreSQL server
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tunnel: Option<OpaqueSettings>,
+    pub port: Option<i32>,
+    /// Client's SSL certificate content
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_cert: Option<String>,
+    /// Client's private SSL key content
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_key: Option<String>,
+    /// The `ssl_mode` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ssl_mode: Nullable<PostgresSslMode>,
+    /// SSL root certificate content for server verification
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_root_cert: Option<String>,
+    /// Optional network transport. Leave unset for direct TCP; pick a
+    ///
+    /// variant to tunnel the connection. Today only SSH bastion is supported;
+    /// additional transports (e.g. PrivateLink) can be added as new variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tunnel: Option<SshTunnelType>,
+    /// Username for database authentication
+    pub user: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 impl ::std::fmt::Debug for PostgresConnection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PostgresConnection")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("user", &self.user)
-            .field("password", &"<redacted>")
             .field("database", &self.database)
-            .field("ssl_mode", &self.ssl_mode)
-            .field("ssl_cert", &self.ssl_cert)
-            .field("ssl_key", &"<redacted>")
-            .field("ssl_root_cert", &self.ssl_root_cert)
+            .field("host", &self.host)
             .field("max_pool_size", &self.max_pool_size)
             .field(
                 "operation_lock_timeout_seconds",
                 &self.operation_lock_timeout_seconds,
             )
+            .field("password", &"<redacted>")
+            .field("port", &self.port)
+            .field("ssl_cert", &self.ssl_cert)
+            .field("ssl_key", &"<redacted>")
+            .field("ssl_mode", &self.ssl_mode)
+            .field("ssl_root_cert", &self.ssl_root_cert)
             .field("tunnel", &self.tunnel)
+            .field("user", &self.user)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
             .finish()
     }
 }
-/// `PostgresSslMode` from the API description.
+/// Replicate row deletions by comparing primary keys between sync cycles
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum PostgresDeleteTracking {
+    /// Track deletes by storing primary keys locally
+    #[serde(rename = "enabled")]
+    Enabled(PostgresDeleteTrackingConfig),
+}
+/// `PostgresDeleteTrackingConfig` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PostgresDeleteTrackingConfig {
+    /// Object store configuration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pk_index_store: Option<BufferObjectStore>,
+    /// Seconds between delete detection cycles. Set to 0 to run every sync cycle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval_seconds: Option<i32>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Settings for PostgreSQL logical replication
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PostgresLogicalReplication {
+    /// Existing publication to subscribe to. Superusers can leave this empty to create one automatically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication_name: Option<String>,
+    /// Maximum time window (in seconds) to retry transient connection errors before failing. Defaults to 300 seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_window_seconds: Option<i64>,
+    /// Skip the initial snapshot/backfill and start streaming changes from the replication slot's consistent point. Use when existing data does not need to be replicated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_snapshots: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Query-based replication using the xmin system column
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PostgresQueryBased {
+    /// Replicate row deletions by comparing primary keys between sync cycles
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_tracking: Option<PostgresDeleteTracking>,
+    /// Sync cycles a table may skip while statistics show no change. After this many skips it scans anyway to catch lagging counters. Set to 0 to scan every table on every cycle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_skip_cycles: Option<i32>,
+    /// Seconds between sync cycles for inserts and updates
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval_seconds: Option<i32>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Specifies the PostgreSQL replication method
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum PostgresReplicationType {
+    /// Settings for PostgreSQL logical replication
+    #[serde(rename = "logical_replication")]
+    LogicalReplication(PostgresLogicalReplication),
+    /// Postgres snapshot / backfill-only replication settings
+    #[serde(rename = "snapshot")]
+    Snapshot {},
+    /// Query-based replication using the xmin system column
+    #[serde(rename = "query_based")]
+    QueryBased(PostgresQueryBased),
+}
+/// PostgreSQL destination
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PostgresSink {
+    /// Connection details for the target PostgreSQL database
+    pub connection: PostgresConnection,
+    /// The `migration_strategy` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_strategy: Option<MigrationStrategy>,
+    /// Target schema name within the database
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_schema: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Postgres snapshot / backfill-only replication settings
+pub type PostgresSnapshot = ::serde_json::Map<String, ::serde_json::Value>;
+/// PostgreSQL replication source
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PostgresSource {
+    /// The `catalog` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<Catalog>,
+    /// Connection details for PostgreSQL database
+    pub connection: PostgresConnection,
+    /// How to replicate tables without a primary key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyless_table_strategy: Option<MigrationKeylessTableStrategy>,
+    /// Use parallel snapshots for initial data synchronization
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel_snapshots_enabled: Option<bool>,
+    /// Sync partitioned tables as a single root table instead of one table per partition. Applies to logical replication only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partitions_as_root: Option<bool>,
+    /// Choose a replication type
+    pub replication_type: PostgresReplicationType,
+    /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_columns: Option<MigrationSystemColumns>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// SSL connection mode for the PostgreSQL server
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PostgresSslMode {
     /// `Disable`
@@ -331,568 +3496,32 @@ support::string_enum!(
     PostgresSslMode(Unknown) { Disable = "Disable", Prefer = "Prefer", Require =
     "Require", VerifyCa = "VerifyCa", VerifyFull = "VerifyFull" }
 );
-/// How changes are captured.
+/// `RunStatusConnection` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub enum PostgresReplicationType {
-    /// `logical_replication`
-    #[serde(rename = "logical_replication")]
-    LogicalReplication(PostgresReplicationTypeLogicalReplication),
-    /// `snapshot`
-    #[serde(rename = "snapshot")]
-    Snapshot {},
-    /// `query_based`
-    #[serde(rename = "query_based")]
-    QueryBased(PostgresReplicationTypeQueryBased),
+#[allow(clippy::large_enum_variant)]
+pub enum RunStatusConnection {
+    /// `start`
+    #[serde(rename = "start")]
+    Start {},
+    /// `complete`
+    #[serde(rename = "complete")]
+    Complete {},
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed(StatusFailed),
+    /// `skipped`
+    #[serde(rename = "skipped")]
+    Skipped(StatusSkipped),
+    /// `heartbeat`
+    #[serde(rename = "heartbeat")]
+    Heartbeat {},
+    /// `retry`
+    #[serde(rename = "retry")]
+    Retry(StatusRetry),
 }
-/// `SqlServerSource` from the API description.
+/// `Schedule` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SqlServerSource {
-    /// Connection settings of a database other than Postgres. Only the common fields are published; the rest are kept as sent. `ssl_mode` is a tagged union for MySQL, MongoDB and SQL Server.
-    pub connection: DatabaseConnection,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    pub replication_type: OpaqueSettings,
-    /// Which schemas, tables and columns to replicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub catalog: Option<Catalog>,
-    /// What to do with tables that have no primary key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyless_table_strategy: Option<KeylessTableStrategy>,
-    /// The `parallel_snapshots_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallel_snapshots_enabled: Option<bool>,
-    /// The `snapshot_isolation` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_isolation: Option<bool>,
-    /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_columns: Option<SystemColumns>,
-}
-/// `MySqlSource` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct MySqlSource {
-    /// Connection settings of a database other than Postgres. Only the common fields are published; the rest are kept as sent. `ssl_mode` is a tagged union for MySQL, MongoDB and SQL Server.
-    pub connection: DatabaseConnection,
-    /// Which schemas, tables and columns to replicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub catalog: Option<Catalog>,
-    /// The `infer_tinyint1_as_boolean` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub infer_tinyint1_as_boolean: Option<bool>,
-    /// What to do with tables that have no primary key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyless_table_strategy: Option<KeylessTableStrategy>,
-    /// The `parallel_snapshots_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallel_snapshots_enabled: Option<bool>,
-    /// The `skip_snapshot` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_snapshot: Option<bool>,
-    /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_columns: Option<SystemColumns>,
-}
-/// `MongoSource` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct MongoSource {
-    /// Connection settings of a database other than Postgres. Only the common fields are published; the rest are kept as sent. `ssl_mode` is a tagged union for MySQL, MongoDB and SQL Server.
-    pub connection: DatabaseConnection,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    pub replication_type: OpaqueSettings,
-    /// Which schemas, tables and columns to replicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub catalog: Option<Catalog>,
-    /// The `flatten_body` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flatten_body: Option<bool>,
-    /// The `flatten_max_depth` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flatten_max_depth: Option<i32>,
-    /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_columns: Option<SystemColumns>,
-}
-/// `OracleSource` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct OracleSource {
-    /// Connection settings of a database other than Postgres. Only the common fields are published; the rest are kept as sent. `ssl_mode` is a tagged union for MySQL, MongoDB and SQL Server.
-    pub connection: DatabaseConnection,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    pub replication_type: OpaqueSettings,
-    /// Which schemas, tables and columns to replicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub catalog: Option<Catalog>,
-    /// What to do with tables that have no primary key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyless_table_strategy: Option<KeylessTableStrategy>,
-    /// The `parallel_snapshots_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallel_snapshots_enabled: Option<bool>,
-    /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_columns: Option<SystemColumns>,
-}
-/// `FileSource` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct FileSource {
-    /// Settings whose structure the agent defines and the vendor has not published.
-    pub object_store: OpaqueSettings,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discovery: Option<OpaqueSettings>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_handling: Option<OpaqueSettings>,
-    /// The `exclude_patterns` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude_patterns: Option<Vec<String>>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format_details: Option<OpaqueSettings>,
-    /// The `glob_patterns` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub glob_patterns: Option<Vec<String>>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub post_processing: Option<OpaqueSettings>,
-    /// The `start_date` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
-    /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_columns: Option<SystemColumns>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub table_mapping: Option<OpaqueSettings>,
-}
-/// `Db2Source` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Db2Source {
-    /// Connection settings of a database other than Postgres. Only the common fields are published; the rest are kept as sent. `ssl_mode` is a tagged union for MySQL, MongoDB and SQL Server.
-    pub connection: DatabaseConnection,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    pub replication_type: OpaqueSettings,
-    /// Which schemas, tables and columns to replicate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub catalog: Option<Catalog>,
-    /// What to do with tables that have no primary key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyless_table_strategy: Option<KeylessTableStrategy>,
-    /// Which system columns (e.g. sync timestamps) to add to replicated tables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_columns: Option<SystemColumns>,
-}
-/// Connection settings of a database other than Postgres. Only the common fields are published; the rest are kept as sent. `ssl_mode` is a tagged union for MySQL, MongoDB and SQL Server.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct DatabaseConnection {
-    /// The `host` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// The `port` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<i32>,
-    /// The `user` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    /// The `password` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-    /// The `database` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub database: Option<String>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssl_mode: Option<OpaqueSettings>,
-    /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
-}
-impl ::std::fmt::Debug for DatabaseConnection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DatabaseConnection")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("user", &self.user)
-            .field("password", &"<redacted>")
-            .field("database", &self.database)
-            .field("ssl_mode", &self.ssl_mode)
-            .field("additional_properties", &self.additional_properties)
-            .finish()
-    }
-}
-/// What to do with tables that have no primary key.
-pub type KeylessTableStrategy = String;
-/// Which system columns (e.g. sync timestamps) to add to replicated tables.
-pub type SystemColumns = ::serde_json::Map<String, ::serde_json::Value>;
-/// Settings whose structure the agent defines and the vendor has not published.
-pub type OpaqueSettings = ::serde_json::Map<String, ::serde_json::Value>;
-/// `PostgresSink` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PostgresSink {
-    /// The `connection` property.
-    pub connection: PostgresConnection,
-    /// Which schema changes of the source the sink applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub migration_strategy: Option<MigrationStrategy>,
-    /// The `target_schema` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_schema: Option<String>,
-}
-/// `ClickHouseSink` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ClickHouseSink {
-    /// Connection settings of a database other than Postgres. Only the common fields are published; the rest are kept as sent. `ssl_mode` is a tagged union for MySQL, MongoDB and SQL Server.
-    pub connection: DatabaseConnection,
-    /// The `target_database` property.
-    pub target_database: String,
-    /// The `async_inserts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub async_inserts: Option<bool>,
-    /// The `disable_schema_prefix` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_schema_prefix: Option<bool>,
-    /// The `engine` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine: Option<ClickHouseSinkEngine>,
-    /// The `history_mode` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub history_mode: Option<bool>,
-    /// The `max_snapshot_concurrency` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_snapshot_concurrency: Option<i32>,
-    /// Which schema changes of the source the sink applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub migration_strategy: Option<MigrationStrategy>,
-    /// The `non_nullable_columns` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_nullable_columns: Option<bool>,
-    /// The `preserve_source_nullability` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preserve_source_nullability: Option<bool>,
-    /// The `table_name_modifier` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub table_name_modifier: Option<String>,
-    /// The `ttl_days` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl_days: Option<i32>,
-}
-/// `SnowflakeSink` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SnowflakeSink {
-    /// Connection settings of a database other than Postgres. Only the common fields are published; the rest are kept as sent. `ssl_mode` is a tagged union for MySQL, MongoDB and SQL Server.
-    pub connection: DatabaseConnection,
-    /// The `target_database` property.
-    pub target_database: String,
-    /// The `history_mode` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub history_mode: Option<bool>,
-    /// Which schema changes of the source the sink applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub migration_strategy: Option<MigrationStrategy>,
-    /// The `target_schema` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_schema: Option<String>,
-    /// The `use_transactions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_transactions: Option<bool>,
-}
-/// `MaterializeSink` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct MaterializeSink {
-    /// The `connection` property.
-    pub connection: PostgresConnection,
-    /// Which schema changes of the source the sink applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub migration_strategy: Option<MigrationStrategy>,
-    /// The `target_schema` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_schema: Option<String>,
-}
-/// `KafkaSink` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct KafkaSink {
-    /// Settings whose structure the agent defines and the vendor has not published.
-    pub connection: OpaqueSettings,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    pub format: OpaqueSettings,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    pub topic_options: OpaqueSettings,
-    /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `topic_name_template` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub topic_name_template: Option<String>,
-}
-/// `DatabricksSink` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct DatabricksSink {
-    /// How the agent authenticates to Databricks.
-    pub auth: DatabricksAuth,
-    /// The `target_catalog` property.
-    pub target_catalog: String,
-    /// The `volume` property.
-    pub volume: String,
-    /// The `warehouse` property.
-    pub warehouse: String,
-    /// The `history_mode` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub history_mode: Option<bool>,
-    /// Which schema changes of the source the sink applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub migration_strategy: Option<MigrationStrategy>,
-    /// The `storage_credential` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_credential: Option<String>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub table_features: Option<OpaqueSettings>,
-    /// The `target_schema` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_schema: Option<String>,
-}
-/// How the agent authenticates to Databricks.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub enum DatabricksAuth {
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(rename = "cli")]
-    Cli(OpaqueSettings),
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(rename = "pat")]
-    Pat(OpaqueSettings),
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(rename = "m2m")]
-    M2m(OpaqueSettings),
-}
-/// `WebhookSink` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct WebhookSink {
-    /// The `url` property.
-    pub url: String,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    pub format: OpaqueSettings,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth: Option<OpaqueSettings>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub batch: Option<OpaqueSettings>,
-    /// The `compression` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<String>,
-    /// The `headers` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headers: Option<::std::collections::BTreeMap<String, String>>,
-    /// The `path_template` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_template: Option<String>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_limit: Option<OpaqueSettings>,
-    /// The `request_timeout_ms` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_timeout_ms: Option<i64>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry: Option<OpaqueSettings>,
-}
-/// `IcebergSink` from the API description.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct IcebergSink {
-    /// Settings whose structure the agent defines and the vendor has not published.
-    pub catalog: OpaqueSettings,
-    /// The `target_namespace` property.
-    pub target_namespace: Vec<String>,
-    /// The `max_catalog_concurrency` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_catalog_concurrency: Option<i32>,
-    /// The `metadata_compression` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata_compression: Option<String>,
-    /// Which schema changes of the source the sink applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub migration_strategy: Option<MigrationStrategy>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parquet: Option<OpaqueSettings>,
-    /// The `spec_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec_version: Option<i32>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_credentials: Option<OpaqueSettings>,
-    /// The `truncate_table_if_exists` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub truncate_table_if_exists: Option<bool>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_conversion: Option<OpaqueSettings>,
-    /// The `vended_credentials` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vended_credentials: Option<bool>,
-    /// The `write_mode` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub write_mode: Option<String>,
-}
-impl ::std::fmt::Debug for IcebergSink {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("IcebergSink")
-            .field("catalog", &self.catalog)
-            .field("target_namespace", &self.target_namespace)
-            .field("max_catalog_concurrency", &self.max_catalog_concurrency)
-            .field("metadata_compression", &self.metadata_compression)
-            .field("migration_strategy", &self.migration_strategy)
-            .field("parquet", &self.parquet)
-            .field("spec_version", &self.spec_version)
-            .field("storage_credentials", &"<redacted>")
-            .field("truncate_table_if_exists", &self.truncate_table_if_exists)
-            .field("type_conversion", &self.type_conversion)
-            .field("vended_credentials", &self.vended_credentials)
-            .field("write_mode", &self.write_mode)
-            .finish()
-    }
-}
-/// Apache Doris (fields not published; kept as sent).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct DorisSink {
-    /// Connection settings of a database other than Postgres. Only the common fields are published; the rest are kept as sent. `ssl_mode` is a tagged union for MySQL, MongoDB and SQL Server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<DatabaseConnection>,
-    /// Which schema changes of the source the sink applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub migration_strategy: Option<MigrationStrategy>,
-    /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
-}
-/// DuckDB or MotherDuck (fields not published; kept as sent).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct DuckDbSink {
-    /// Which schema changes of the source the sink applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub migration_strategy: Option<MigrationStrategy>,
-    /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
-}
-/// `BigQuerySink` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct BigQuerySink {
-    /// Settings whose structure the agent defines and the vendor has not published.
-    pub auth: OpaqueSettings,
-    /// The `dataset` property.
-    pub dataset: String,
-    /// The `project_id` property.
-    pub project_id: String,
-    /// The `write_mode` property.
-    pub write_mode: String,
-    /// Which schema changes of the source the sink applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub migration_strategy: Option<MigrationStrategy>,
-}
-/// Which schema changes of the source the sink applies.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct MigrationStrategy {
-    /// The `allowed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed: Option<Vec<MigrationStrategyAllowedItem>>,
-    /// The `disable_all` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_all: Option<bool>,
-}
-/// Which schemas, tables and columns to replicate.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Catalog {
-    /// The `name` property.
-    pub name: String,
-    /// The `schemas` property.
-    pub schemas: Vec<CatalogSchema>,
-    /// The `default_action` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_action: Option<CatalogAction>,
-}
-/// `CatalogSchema` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CatalogSchema {
-    /// The `name` property.
-    pub name: String,
-    /// The `tables` property.
-    pub tables: Vec<CatalogTable>,
-    /// The `action` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<CatalogAction>,
-}
-/// `CatalogTable` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CatalogTable {
-    /// The `name` property.
-    pub name: String,
-    /// The `columns` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub columns: Option<Vec<String>>,
-    /// The `action` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<CatalogAction>,
-    /// Settings whose structure the agent defines and the vendor has not published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iceberg_partition_spec: Option<OpaqueSettings>,
-}
-/// `CatalogAction` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CatalogAction {
-    /// `Include`
-    Include,
-    /// `Exclude`
-    Exclude,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
-    Unknown(String),
-}
-support::string_enum!(
-    CatalogAction(Unknown) { Include = "Include", Exclude = "Exclude" }
-);
-/// Where the agent buffers data between source and sink.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub enum Buffer {
-    /// `object_store`
-    #[serde(rename = "object_store")]
-    ObjectStore(ObjectStoreBuffer),
-}
-/// `ObjectStoreBuffer` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ObjectStoreBuffer {
-    /// e.g. `s3://bucket/prefix`.
-    pub url: String,
-    /// The `allow_http` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_http: Option<bool>,
-    /// The `allow_invalid_certificates` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_invalid_certificates: Option<bool>,
-    /// The `max_concurrent_parts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_concurrent_parts: Option<i32>,
-    /// The `max_concurrent_requests` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_concurrent_requests: Option<i32>,
-    /// The `options` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<ObjectStoreBufferOptionsItem>>,
-    /// The `root_certificate_pem` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub root_certificate_pem: Option<String>,
-}
-/// `Limits` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Limits {
-    /// The `cdc` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cdc: Option<LimitsCdc>,
-    /// The `snapshot` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snapshot: Option<LimitsSnapshot>,
-}
-/// When the connector runs, for connectors that do not stream continuously.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum Schedule {
     /// `rate`
     #[serde(rename = "rate")]
@@ -900,6 +3529,1047 @@ pub enum Schedule {
     /// `cron`
     #[serde(rename = "cron")]
     Cron(ScheduleCron),
+}
+/// `ScheduleCron` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ScheduleCron {
+    /// The `expression` property.
+    pub expression: String,
+    /// The `timezone` property.
+    pub timezone: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ScheduleRate` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ScheduleRate {
+    /// The `unit` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub unit: Nullable<ScheduleTimePeriodUnit>,
+    /// The `value` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i32>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ScheduleTimePeriodUnit` from the API description.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ScheduleTimePeriodUnit {
+    /// `Day`
+    Day,
+    /// `Hour`
+    Hour,
+    /// `Minute`
+    Minute,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    ScheduleTimePeriodUnit(Unknown) { Day = "Day", Hour = "Hour", Minute = "Minute" }
+);
+/// Sink connector types
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum Sink {
+    /// PostgreSQL destination
+    #[serde(rename = "postgres")]
+    Postgres(PostgresSink),
+    /// Configuration for a ClickHouse data sink
+    #[serde(rename = "clickhouse")]
+    Clickhouse(ClickhouseSink),
+    /// Snowflake destination
+    #[serde(rename = "snowflake")]
+    Snowflake(SnowflakeSink),
+    /// Configuration for a Materialize data sink
+    #[serde(rename = "materialize")]
+    Materialize(MaterializeSink),
+    /// Kafka destination
+    #[serde(rename = "kafka")]
+    Kafka(KafkaSink),
+    /// Databricks destination
+    #[serde(rename = "databricks")]
+    Databricks(DatabricksSink),
+    /// Webhook destination
+    #[serde(rename = "webhook")]
+    Webhook(WebhookSink),
+    /// Iceberg destination
+    #[serde(rename = "iceberg")]
+    Iceberg(IcebergSink),
+    /// Apache Doris sink configuration
+    #[serde(rename = "doris")]
+    Doris(DorisSink),
+    /// DuckDB sink
+    #[serde(rename = "duckdb")]
+    Duckdb(DuckDbSink),
+    /// DuckDB sink
+    #[serde(rename = "motherduck")]
+    Motherduck(DuckDbSink),
+    /// BigQuery destination
+    #[serde(rename = "big_query")]
+    BigQuery(BigQuerySink),
+}
+/// `SnapshotStatusResponse` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SnapshotStatusResponse {
+    /// Whether any snapshots are currently running
+    pub active: bool,
+    /// Number of active snapshot tasks
+    pub count: i64,
+    /// Whether snapshot throttling is active due to memory pressure
+    pub throttled: bool,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Authentication method for connecting to Snowflake
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum SnowflakeAuth {
+    /// Password-based authentication credentials
+    #[serde(rename = "password")]
+    Password(SnowflakePassword),
+    /// Key pair authentication credentials
+    #[serde(rename = "key_pair")]
+    KeyPair(SnowflakeKeyPair),
+}
+/// Snowflake connection details
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SnowflakeConnection {
+    /// Snowflake account identifier ("myorg-account123")
+    pub account_identifier: String,
+    /// Authentication method and its credentials
+    pub auth: SnowflakeAuth,
+    /// Snowflake role to use after establishing the connection
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Snowflake username for login
+    pub user: String,
+    /// Name of the Snowflake virtual warehouse to use
+    pub warehouse: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Key pair authentication credentials
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SnowflakeKeyPair {
+    /// Passphrase to decrypt the private key (if it's encrypted)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key_password: Option<String>,
+    /// Private key content in PEM format ("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    pub private_key_pem: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for SnowflakeKeyPair {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SnowflakeKeyPair")
+            .field("private_key_password", &"<redacted>")
+            .field("private_key_pem", &self.private_key_pem)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Password-based authentication credentials
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SnowflakePassword {
+    /// User's password for authentication
+    pub password: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for SnowflakePassword {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SnowflakePassword")
+            .field("password", &"<redacted>")
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Snowflake destination
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SnowflakeSink {
+    /// Connection details for the target Snowflake account
+    pub connection: SnowflakeConnection,
+    /// How to preserve change history
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_mode: Option<MigrationHistoryMode>,
+    /// The `migration_strategy` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration_strategy: Option<MigrationStrategy>,
+    /// Name of the target database within Snowflake where data will be written
+    pub target_database: String,
+    /// Target schema name within the specified target database
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_schema: Option<String>,
+    /// Enable transactional DML (disabled by default)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_transactions: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Source connector types
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum Source {
+    /// PostgreSQL replication source
+    #[serde(rename = "postgres")]
+    Postgres(PostgresSource),
+    /// SQL Server replication source
+    #[serde(rename = "sqlserver")]
+    Sqlserver(SqlServerSource),
+    /// MySQL replication source
+    #[serde(rename = "mysql")]
+    Mysql(MySqlSource),
+    /// MongoDB replication source
+    #[serde(rename = "mongo")]
+    Mongo(MongoSource),
+    /// Oracle replication source
+    #[serde(rename = "oracle")]
+    Oracle(OracleSource),
+    /// Ingest files from object stores (S3, GCS, Azure Blob) or filesystems (local, SFTP)
+    #[serde(rename = "file_source")]
+    FileSource(FileSource),
+    /// Db2 replication source
+    #[serde(rename = "db2")]
+    Db2(Db2Source),
+}
+/// Credentials for Azure Active Directory authentication
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SqlServerAdAuth {
+    /// Azure Active Directory access token
+    pub token: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for SqlServerAdAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SqlServerAdAuth")
+            .field("token", &"<redacted>")
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Authentication method for SQL Server
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum SqlServerAuth {
+    /// Credentials for SQL Server standard authentication
+    #[serde(rename = "standard")]
+    Standard(SqlServerStandardAuth),
+    /// Credentials for Windows authentication
+    #[serde(rename = "windows")]
+    Windows(SqlServerWindowsAuth),
+    /// Credentials for Azure Active Directory authentication
+    #[serde(rename = "activedirectory")]
+    Activedirectory(SqlServerAdAuth),
+}
+/// Change Data Capture (CDC) settings for SQL Server
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SqlServerCaptureTableReplication {
+    /// Maximum number of scan cycles per polling interval for CDC
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cdc_max_scans: Option<i32>,
+    /// Maximum number of transactions to process in a single polling cycle for CDC
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cdc_max_trans: Option<i32>,
+    /// Polling interval in seconds to check for new CDC changes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cdc_poll_interval_secs: Option<i64>,
+    /// Skip the initial snapshot and start CDC from the current max LSN
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_snapshot: Option<bool>,
+    /// Skip syncing tables without CDC capture instances instead of failing
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_tables_without_ct: Option<bool>,
+    /// Enable transactionally consistent CDC processing
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactional_cdc_enabled: Option<bool>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// SQL Server connection details
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SqlServerConnection {
+    /// Authentication method and its credentials
+    pub auth: SqlServerAuth,
+    /// Name of the database to connect to
+    pub database: String,
+    /// SQL Server instance hostname or IP address ("myserver.database.windows.net" or "192.168.0.10")
+    pub host: String,
+    /// Maximum number of connections in the connection pool (0 for default)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pool_size: Option<i32>,
+    /// Port number for the SQL Server instance
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// SSL encryption mode for the connection to SQL Server
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_mode: Option<SqlServerSslMode>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Disable SSL encryption
+pub type SqlServerDisable = ::serde_json::Map<String, ::serde_json::Value>;
+/// Enable SSL encryption
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SqlServerEnable {
+    /// CA certificate content for verifying the server's SSL certificate
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// SQL Server replication method
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum SqlServerReplicationType {
+    /// Change Data Capture (CDC) settings for SQL Server
+    #[serde(rename = "capture_table_replication")]
+    CaptureTableReplication(SqlServerCaptureTableReplication),
+    /// SQL Server snapshot / backfill-only replication settings
+    #[serde(rename = "snapshot")]
+    Snapshot {},
+}
+/// SQL Server snapshot / backfill-only replication settings
+pub type SqlServerSnapshot = ::serde_json::Map<String, ::serde_json::Value>;
+/// Snapshot isolation behavior during snapshot reads
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SqlServerSnapshotIsolationMode {
+    /// `Auto`
+    Auto,
+    /// `Disabled`
+    Disabled,
+    /// `Required`
+    Required,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    SqlServerSnapshotIsolationMode(Unknown) { Auto = "Auto", Disabled = "Disabled",
+    Required = "Required" }
+);
+/// SQL Server replication source
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SqlServerSource {
+    /// The `catalog` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<Catalog>,
+    /// Connection details for the source SQL Server instance
+    pub connection: SqlServerConnection,
+    /// How to replicate tables without a primary key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyless_table_strategy: Option<MigrationKeylessTableStrategy>,
+    /// Use parallel snapshots for initial data synchronization
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel_snapshots_enabled: Option<bool>,
+    /// Replication type: CDC for ongoing replication or Snapshot for one-time load
+    pub replication_type: SqlServerReplicationType,
+    /// The `snapshot_isolation` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub snapshot_isolation: Nullable<SqlServerSnapshotIsolationMode>,
+    /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_columns: Option<MigrationSystemColumns>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// SSL encryption mode for the connection to SQL Server
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum SqlServerSslMode {
+    /// Disable SSL encryption
+    #[serde(rename = "disable")]
+    Disable {},
+    /// Enable SSL encryption
+    #[serde(rename = "enable")]
+    Enable(SqlServerEnable),
+}
+/// Credentials for SQL Server standard authentication
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SqlServerStandardAuth {
+    /// SQL Server login password
+    pub password: String,
+    /// SQL Server login username
+    pub user: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for SqlServerStandardAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SqlServerStandardAuth")
+            .field("password", &"<redacted>")
+            .field("user", &self.user)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Credentials for Windows authentication
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SqlServerWindowsAuth {
+    /// Windows password
+    pub password: String,
+    /// Windows username (DOMAIN\\user or user@fully.qualified.domain)
+    pub user: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for SqlServerWindowsAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SqlServerWindowsAuth")
+            .field("password", &"<redacted>")
+            .field("user", &self.user)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Authentication method
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum SshAuth {
+    /// Supermetal-managed SSH keypair. The private key is kept server-side; copy the public key into your bastion's authorized_keys.
+    #[serde(rename = "generated_key")]
+    GeneratedKey(SshGeneratedKey),
+    /// Customer-supplied SSH private key (reserved; hidden in the current release).
+    #[serde(rename = "bring_your_own_key")]
+    BringYourOwnKey(SshBringYourOwnKey),
+}
+/// Customer-supplied SSH private key (reserved; hidden in the current release).
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SshBringYourOwnKey {
+    /// OpenSSH-encoded private key
+    pub private_key: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for SshBringYourOwnKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SshBringYourOwnKey")
+            .field("private_key", &"<redacted>")
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Supermetal-managed SSH keypair. The private key is kept server-side; copy the public key into your bastion's authorized_keys.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SshGeneratedKey {
+    /// Private key (managed by Supermetal)
+    pub private_key: String,
+    /// Public key — add this line to ~/.ssh/authorized_keys on your bastion
+    pub public_key: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for SshGeneratedKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SshGeneratedKey")
+            .field("private_key", &"<redacted>")
+            .field("public_key", &self.public_key)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// `SshKeyPairResponse` from the API description.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SshKeyPairResponse {
+    /// OpenSSH-encoded private key
+    pub private_key: String,
+    /// OpenSSH-encoded public key, to install in the bastion's authorized_keys
+    pub public_key: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for SshKeyPairResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SshKeyPairResponse")
+            .field("private_key", &"<redacted>")
+            .field("public_key", &self.public_key)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// SSH bastion tunnel configuration
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SshTunnel {
+    /// How to authenticate against the bastion
+    pub auth: SshAuth,
+    /// Fallback bastion hostnames, tried in order if the primary is unreachable
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bastion_alternates: Option<Vec<String>>,
+    /// Hostname or IP of the SSH bastion server
+    pub bastion_host: String,
+    /// SSH port on the bastion server
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bastion_port: Option<i32>,
+    /// SSH username on the bastion server
+    pub user: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Optional network transport. Leave unset for direct TCP; pick a
+///
+/// variant to tunnel the connection. Today only SSH bastion is supported;
+/// additional transports (e.g. PrivateLink) can be added as new variants.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub enum SshTunnelType {
+    /// SSH bastion tunnel configuration
+    #[serde(rename = "ssh")]
+    Ssh(SshTunnel),
+}
+/// `StatusComplete` from the API description.
+pub type StatusComplete = ::serde_json::Map<String, ::serde_json::Value>;
+/// `StatusComponent` from the API description.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StatusComponent {
+    /// `Buffer`
+    Buffer,
+    /// `Connector`
+    Connector,
+    /// `Source`
+    Source,
+    /// `Target`
+    Target,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    StatusComponent(Unknown) { Buffer = "Buffer", Connector = "Connector", Source =
+    "Source", Target = "Target" }
+);
+/// `StatusDisabled` from the API description.
+pub type StatusDisabled = ::serde_json::Map<String, ::serde_json::Value>;
+/// `StatusFailed` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StatusFailed {
+    /// The `reason` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `StatusHeartbeat` from the API description.
+pub type StatusHeartbeat = ::serde_json::Map<String, ::serde_json::Value>;
+/// `StatusInitialize` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StatusInitialize {
+    /// The `commands` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commands: Option<Vec<String>>,
+    /// The `sub_state` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_state: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `StatusRealtime` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StatusRealtime {
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `StatusRetry` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StatusRetry {
+    /// The `attempt` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt: Option<i32>,
+    /// The `reason` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `StatusScheduled` from the API description.
+pub type StatusScheduled = ::serde_json::Map<String, ::serde_json::Value>;
+/// `StatusShutdown` from the API description.
+pub type StatusShutdown = ::serde_json::Map<String, ::serde_json::Value>;
+/// `StatusSkipped` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StatusSkipped {
+    /// The `reason` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `StatusSnapshot` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StatusSnapshot {
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `StatusStart` from the API description.
+pub type StatusStart = ::serde_json::Map<String, ::serde_json::Value>;
+/// `ValidateAuthentication` from the API description.
+pub type ValidateAuthentication = ::serde_json::Map<String, ::serde_json::Value>;
+/// defines parameters for ValidateBuffer.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ValidateBufferRequest {
+    /// Buffer storage backend
+    pub buffer: Buffer,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ValidateConfig` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ValidateConfig {
+    /// The `description` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `suggestions` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestions: Option<Vec<String>>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ValidateConnection` from the API description.
+pub type ValidateConnection = ::serde_json::Map<String, ::serde_json::Value>;
+/// `ValidateEvent` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum ValidateEvent {
+    /// `start`
+    #[serde(rename = "start")]
+    Start {},
+    /// `test`
+    #[serde(rename = "test")]
+    Test(ValidateTest),
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed(ValidateFailed),
+    /// `success`
+    #[serde(rename = "success")]
+    Success {},
+}
+/// `ValidateFailed` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ValidateFailed {
+    /// The `reason` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ValidateInProgress` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ValidateInProgress {
+    /// The `progress_percent` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_percent: Option<i32>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ValidateNetwork` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ValidateNetwork {
+    /// The `subtype` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub subtype: Nullable<ValidateNetworkTestType>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ValidateNetworkTestType` from the API description.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ValidateNetworkTestType {
+    /// `DnsResolution`
+    DnsResolution,
+    /// `Reachability`
+    Reachability,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    ValidateNetworkTestType(Unknown) { DnsResolution = "DnsResolution", Reachability =
+    "Reachability" }
+);
+/// `ValidatePermission` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ValidatePermission {
+    /// The `description` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `suggestions` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestions: Option<Vec<String>>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ValidateServerInfo` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ValidateServerInfo {
+    /// The `version` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// defines parameters for ValidateSink.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ValidateSinkRequest {
+    /// Sink configuration
+    pub sink: Sink,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ValidateSkipped` from the API description.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ValidateSkipped {
+    /// The `reason` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// defines parameters for ValidateSource.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ValidateSourceRequest {
+    /// Source configuration
+    pub source: Source,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ValidateStart` from the API description.
+pub type ValidateStart = ::serde_json::Map<String, ::serde_json::Value>;
+/// `ValidateStatus` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum ValidateStatus {
+    /// `Start`
+    Start {},
+    /// `Success`
+    Success {},
+    /// `Failed`
+    Failed(ValidateFailed),
+    /// `Skipped`
+    Skipped(ValidateSkipped),
+    /// `InProgress`
+    InProgress(ValidateInProgress),
+    /// `Warn`
+    Warn {},
+}
+/// `ValidateSuccess` from the API description.
+pub type ValidateSuccess = ::serde_json::Map<String, ::serde_json::Value>;
+/// `ValidateTest` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ValidateTest {
+    /// The `commands` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commands: Option<Vec<String>>,
+    /// The `id` property.
+    pub id: String,
+    /// The `message` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The `status` property.
+    pub status: ValidateStatus,
+    /// The `test_type` property.
+    pub test_type: ValidateTestType,
+    /// The `timestamp` property.
+    pub timestamp: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// `ValidateTestType` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum ValidateTestType {
+    /// `Network`
+    Network(ValidateNetwork),
+    /// `Connection`
+    Connection {},
+    /// `Authentication`
+    Authentication {},
+    /// `TLS`
+    #[serde(rename = "TLS")]
+    Tls {},
+    /// `ServerInfo`
+    ServerInfo(ValidateServerInfo),
+    /// `Permission`
+    Permission(ValidatePermission),
+    /// `Config`
+    Config(ValidateConfig),
+}
+/// `ValidateTls` from the API description.
+pub type ValidateTls = ::serde_json::Map<String, ::serde_json::Value>;
+/// `ValidateWarn` from the API description.
+pub type ValidateWarn = ::serde_json::Map<String, ::serde_json::Value>;
+/// Authentication method
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum WebhookAuth {
+    /// Bearer token authentication
+    #[serde(rename = "bearer")]
+    Bearer(WebhookBearerAuth),
+    /// HTTP Basic authentication
+    #[serde(rename = "basic")]
+    Basic(WebhookBasicAuth),
+    /// Custom header authentication (e.g., X-API-Key)
+    #[serde(rename = "header")]
+    Header(WebhookHeaderAuth),
+}
+/// HTTP Basic authentication
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookBasicAuth {
+    /// Password
+    pub password: String,
+    /// Username
+    pub username: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for WebhookBasicAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebhookBasicAuth")
+            .field("password", &"<redacted>")
+            .field("username", &self.username)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Batching behavior for outbound requests
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookBatchConfig {
+    /// Maximum messages per request (0 = unlimited)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_batch_size: Option<i32>,
+    /// Maximum payload size in bytes per request
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_payload_bytes: Option<i64>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Bearer token authentication
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookBearerAuth {
+    /// Bearer token value
+    pub token: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for WebhookBearerAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebhookBearerAuth")
+            .field("token", &"<redacted>")
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
+}
+/// Request body compression
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum WebhookCompression {
+    /// `Br`
+    Br,
+    /// `Gzip`
+    Gzip,
+    /// `None`
+    NoneType,
+    /// `Zstd`
+    Zstd,
+    /// A value this version of the API description does not list (kept so newer servers do not break
+    /// decoding).
+    Unknown(String),
+}
+support::string_enum!(
+    WebhookCompression(Unknown) { Br = "Br", Gzip = "Gzip", NoneType = "None", Zstd =
+    "Zstd" }
+);
+/// Custom header authentication (e.g., X-API-Key)
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookHeaderAuth {
+    /// Header name
+    pub name: String,
+    /// Header value (treated as a secret since it carries credentials)
+    pub value: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Header configuration for outbound requests
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookHeadersConfig {
+    /// Include idempotency key header
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<bool>,
+    /// Header name for idempotency key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key_header: Option<String>,
+    /// Include source schema header
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_schema: Option<bool>,
+    /// Header name for source schema
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_schema_header: Option<String>,
+    /// Include source table header
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_table: Option<bool>,
+    /// Header name for source table
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_table_header: Option<String>,
+    /// Additional static headers included in every request
+    #[serde(rename = "static_")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#static: Option<Vec<WebhookHttpHeader>>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Custom HTTP header
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookHttpHeader {
+    /// Header name
+    pub name: String,
+    /// Header value
+    pub value: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Rate limiting for outbound requests
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookRateLimitConfig {
+    /// Maximum bytes per second (0 = unlimited)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bytes_per_second: Option<i64>,
+    /// Maximum requests per second (0 = unlimited)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_requests_per_second: Option<i32>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Retry behavior for failed requests
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookRetryConfig {
+    /// Initial delay between retries in milliseconds
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_backoff_ms: Option<i32>,
+    /// Maximum delay between retries in milliseconds
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_backoff_ms: Option<i32>,
+    /// Number of retry attempts (0 = unlimited)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<i32>,
+    /// Maximum total retry duration in milliseconds (0 = unlimited)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retry_duration_ms: Option<i64>,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+/// Webhook destination
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookSink {
+    /// Authentication method
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<WebhookAuth>,
+    /// Batching behavior for outbound requests
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<WebhookBatchConfig>,
+    /// The `compression` property.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub compression: Nullable<WebhookCompression>,
+    /// Message format (Debezium or Supermetal)
+    pub format: KafkaFormat,
+    /// Header configuration for outbound requests
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<WebhookHeadersConfig>,
+    /// Path template appended to URL. Supports {schema} and {table} placeholders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_template: Option<String>,
+    /// Rate limiting for outbound requests
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<WebhookRateLimitConfig>,
+    /// Request timeout in milliseconds
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_timeout_ms: Option<i32>,
+    /// Retry behavior for failed requests
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<WebhookRetryConfig>,
+    /// Base endpoint URL
+    pub url: String,
+    /// Properties not named in the API description, kept as sent.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 /// Display name
 ///
@@ -957,175 +4627,4 @@ impl ::std::fmt::Display for ConnectorName {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
-}
-/// `ConnectorStateInitialize` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ConnectorStateInitialize {
-    /// The `commands` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commands: Option<Vec<String>>,
-    /// The `sub_state` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_state: Option<String>,
-}
-/// `ConnectorStateSnapshot` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ConnectorStateSnapshot {
-    /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-/// `ConnectorStateRealtime` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ConnectorStateRealtime {
-    /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-/// `RunStatusFailed` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct RunStatusFailed {
-    /// The `reason` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-/// `RunStatusSkipped` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct RunStatusSkipped {
-    /// The `reason` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-/// `RunStatusRetry` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct RunStatusRetry {
-    /// The `attempt` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attempt: Option<i32>,
-    /// The `reason` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-/// `PostgresReplicationTypeLogicalReplication` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PostgresReplicationTypeLogicalReplication {
-    /// The `publication_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publication_name: Option<String>,
-    /// Default: `300`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_window_seconds: Option<i64>,
-    /// The `skip_snapshots` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_snapshots: Option<bool>,
-}
-/// `PostgresReplicationTypeQueryBased` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PostgresReplicationTypeQueryBased {
-    /// The `delete_tracking` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delete_tracking: Option<bool>,
-    /// The `max_skip_cycles` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_skip_cycles: Option<i32>,
-    /// The `poll_interval_seconds` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poll_interval_seconds: Option<i64>,
-}
-/// `ClickHouseSinkEngine` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ClickHouseSinkEngine {
-    /// `Auto`
-    Auto,
-    /// `MergeTree`
-    MergeTree,
-    /// `Null`
-    Null,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
-    Unknown(String),
-}
-support::string_enum!(
-    ClickHouseSinkEngine(Unknown) { Auto = "Auto", MergeTree = "MergeTree", Null = "Null"
-    }
-);
-/// `MigrationStrategyAllowedItem` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MigrationStrategyAllowedItem {
-    /// `Add`
-    Add,
-    /// `Datatype`
-    Datatype,
-    /// `Drop`
-    Drop,
-    /// `Nullability`
-    Nullability,
-    /// `Order`
-    Order,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
-    Unknown(String),
-}
-support::string_enum!(
-    MigrationStrategyAllowedItem(Unknown) { Add = "Add", Datatype = "Datatype", Drop =
-    "Drop", Nullability = "Nullability", Order = "Order" }
-);
-/// `ObjectStoreBufferOptionsItem` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ObjectStoreBufferOptionsItem {
-    /// The `name` property.
-    pub name: String,
-    /// The `value` property.
-    pub value: String,
-}
-/// `LimitsCdc` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct LimitsCdc {
-    /// The `flush_interval_ms` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flush_interval_ms: Option<i64>,
-    /// The `max_buffer_rows` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_buffer_rows: Option<i64>,
-}
-/// `LimitsSnapshot` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct LimitsSnapshot {
-    /// Default: `1024`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_buffer_rows: Option<i64>,
-}
-/// `ScheduleRate` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ScheduleRate {
-    /// The `unit` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<ScheduleRateUnit>,
-    /// The `value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<i32>,
-}
-/// `ScheduleRateUnit` from the API description.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScheduleRateUnit {
-    /// `Minute`
-    Minute,
-    /// `Hour`
-    Hour,
-    /// `Day`
-    Day,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
-    Unknown(String),
-}
-support::string_enum!(
-    ScheduleRateUnit(Unknown) { Minute = "Minute", Hour = "Hour", Day = "Day" }
-);
-/// `ScheduleCron` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ScheduleCron {
-    /// The `expression` property.
-    pub expression: String,
-    /// The `timezone` property.
-    pub timezone: String,
 }

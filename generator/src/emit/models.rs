@@ -61,9 +61,6 @@ pub fn models_plan<'a>(api: &'a Api, layout: ModelsLayout, features: Option<&'a 
             quote! {
                 #doc
                 #![deny(missing_docs)]
-                // Unions hold their variants inline, as the API describes them; boxing large variants would
-                // change the types users construct.
-                #![allow(clippy::large_enum_variant)]
                 // Nesting (`Vec<Vec<…>>`) follows the schemas; the API description decides how deep it goes.
                 #![allow(clippy::type_complexity)]
                 #recursion_limit
@@ -269,8 +266,10 @@ fn redacting_debug(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             quote! { .field(#label, &self.#field) }
         }
     });
-    let additional =
-        s.additional.as_ref().map(|_| quote! { .field("additional_properties", &self.additional_properties) });
+    // An object that holds a secret may hold more under names the document does not know: only their names show.
+    let additional = s.additional.as_ref().map(|_| {
+        quote! { .field("additional_properties", &self.additional_properties.keys().collect::<::std::vec::Vec<_>>()) }
+    });
     quote! {
         impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -348,8 +347,14 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> Tok
             None => quote! { #doc #rename #variant {}, },
         }
     });
+    // Variants are held inline, as the API describes them: boxing the large ones would change the types users
+    // construct. Allowed on the enum rather than the crate, so a models module `include!`d by a build script is as
+    // clean as the crate.
+    let inline_variants = (u.variants.iter().filter(|v| v.payload.is_some()).count() > 1)
+        .then(|| quote! { #[allow(clippy::large_enum_variant)] });
     quote! {
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #inline_variants
         #tagging
         pub enum #name {
             #(#variants)*

@@ -34,6 +34,21 @@ pub fn lower(spec: LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
     (Some(api), diagnostics)
 }
 
+/// Gives every open struct (no `additionalProperties: false`, no map of its own, nothing flattened into it) a map
+/// that keeps the properties the document does not name: see [`crate::Options::keep_unknown_fields`]. A struct with
+/// a property that already takes the map's field name keeps its shape.
+pub fn keep_unknown_fields(api: &mut Api) {
+    for def in &mut api.types {
+        if let TypeKind::Struct(s) = &mut def.kind
+            && !s.deny_unknown_fields
+            && s.additional.is_none()
+            && !s.fields.iter().any(|f| f.flatten || f.name == "additional_properties")
+        {
+            s.additional = Some(TypeRef::Any);
+        }
+    }
+}
+
 /// Lowers a document read from `path`: the API and the diagnostics (not yet placed in the source).
 fn lower_document(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (Api, Vec<Diagnostic>) {
     // Parsed before the type lowerer starts: it borrows from them as it does from the document.

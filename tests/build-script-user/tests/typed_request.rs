@@ -14,13 +14,14 @@ macro_rules! typed_request_tests {
                     user: "string".into(),
                     password: "pa$$word".into(),
                     database: "string".into(),
-                    ssl_mode: None,
-                    ssl_cert: m::Nullable::Absent,
-                    ssl_key: m::Nullable::Absent,
-                    ssl_root_cert: m::Nullable::Absent,
+                    ssl_mode: m::Nullable::Absent,
+                    ssl_cert: None,
+                    ssl_key: None,
+                    ssl_root_cert: None,
                     max_pool_size: None,
                     operation_lock_timeout_seconds: None,
                     tunnel: None,
+                    additional_properties: Default::default(),
                 }
             }
 
@@ -36,17 +37,21 @@ macro_rules! typed_request_tests {
                         parallel_snapshots_enabled: None,
                         partitions_as_root: None,
                         system_columns: None,
+                        additional_properties: Default::default(),
                     }),
                     sink: m::Sink::Postgres(m::PostgresSink {
                         connection: connection(),
                         migration_strategy: None,
                         target_schema: None,
+                        additional_properties: Default::default(),
                     }),
                     buffer: m::Nullable::Absent,
                     limits: m::Nullable::Absent,
                     disabled: None,
                     schedule: m::Nullable::Absent,
                     name: m::Nullable::Absent,
+                    identifier_naming: None,
+                    additional_properties: Default::default(),
                 };
                 let expected: serde_json::Value = serde_json::from_str(include_str!(
                     "../../integration/fixtures/supermetal/seed002_create_request.json"

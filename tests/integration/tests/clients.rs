@@ -278,7 +278,8 @@ mod supermetal {
         let client = Client::new(&server.uri()).unwrap();
         let created = client.create_connector_auto_id(&connector).await.unwrap();
         assert_eq!(created.run_id.as_deref(), Some("string"));
-        let command = models::CommandWrapper { command: models::Command::ForceDelete };
+        let command =
+            models::CommandWrapper { command: models::Command::ForceDelete, additional_properties: Default::default() };
         let Err(Error::Api(error)) = client.send_connector_command("pg-ch", &command).await else {
             panic!("expected a 4XX error")
         };

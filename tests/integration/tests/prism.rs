@@ -125,8 +125,28 @@ async fn supermetal_every_operation() {
     accepted!(client.create_connector("orders", &params, &connector), "createConnector");
     accepted!(client.get_connector("orders"), "getConnector");
     accepted!(client.get_connector_history("orders"), "getConnectorHistory");
-    let command = models::CommandWrapper { command: models::Command::Restart };
+    let command =
+        models::CommandWrapper { command: models::Command::Restart, additional_properties: Default::default() };
     accepted!(client.send_connector_command("orders", &command), "sendConnectorCommand");
+    let patch = serde_json::json!({"disabled": true, "name": null});
+    accepted!(client.patch_connector("orders", patch.as_object().unwrap()), "patchConnector");
+    accepted!(client.debug_connector(&connector), "debugConnector");
+    let vendor_types: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/supermetal/from_vendor_types.json")).unwrap();
+    let buffer: models::ValidateBufferRequest =
+        serde_json::from_value(vendor_types["ValidateBufferRequest"][0].clone()).unwrap();
+    let edit_mode = supermetal_client::ValidateBufferParams { connector_id: Some("orders".into()) };
+    accepted!(client.validate_buffer(&edit_mode, &buffer), "validateBuffer");
+    let sink = models::ValidateSinkRequest { sink: connector.sink.clone(), additional_properties: Default::default() };
+    accepted!(client.validate_sink(&Default::default(), &sink), "validateSink");
+    let source =
+        models::ValidateSourceRequest { source: connector.source.clone(), additional_properties: Default::default() };
+    accepted!(client.validate_source(&Default::default(), &source), "validateSource");
+    let catalog =
+        models::CatalogRequest { source: connector.source.clone(), additional_properties: Default::default() };
+    accepted!(client.get_catalog(&Default::default(), &catalog), "getCatalog");
+    accepted!(client.generate_ssh_keys(), "generateSshKeys");
+    accepted!(client.get_snapshot_status(), "getSnapshotStatus");
     // Optional Basic auth: with credentials as well as without.
     accepted!(client.clone().with_basic_auth("u", "p").list_connectors(), "listConnectors with Basic auth");
 }

@@ -147,25 +147,56 @@ mod supermetal {
     round_trip!(list_response, m::ConnectorWithStatuses, "supermetal/list_response.json");
     round_trip!(command_request, m::CommandWrapper, "supermetal/command_request.json");
 
+    /// Bodies built from the vendor's own Go types (`fixtures/supermetal/vendor/client.gen.go`): every field of
+    /// every type, and each union's variants in turn, fully populated and with only the required fields.
+    #[test]
+    fn every_field_and_variant_of_the_vendors_types() {
+        let bodies: serde_json::Map<String, Value> =
+            serde_json::from_str(include_str!("../fixtures/supermetal/from_vendor_types.json")).unwrap();
+        fn each<T: DeserializeOwned + Serialize>(bodies: &serde_json::Map<String, Value>, name: &str) -> usize {
+            let list = bodies[name].as_array().unwrap_or_else(|| panic!("{name}: no bodies"));
+            for (index, body) in list.iter().enumerate() {
+                assert_round_trip::<T>(&format!("from_vendor_types.json {name}[{index}]"), &body.to_string());
+            }
+            list.len()
+        }
+        let count = each::<m::Connector>(&bodies, "Connector")
+            + each::<m::ConnectorWithStatus>(&bodies, "ConnectorWithStatus")
+            + each::<m::ConnectorHistory>(&bodies, "ConnectorHistory")
+            + each::<m::ValidateEvent>(&bodies, "ValidateEvent")
+            + each::<m::Catalog>(&bodies, "Catalog")
+            + each::<m::CommandWrapper>(&bodies, "CommandWrapper")
+            + each::<m::ValidateBufferRequest>(&bodies, "ValidateBufferRequest")
+            + each::<m::SshKeyPairResponse>(&bodies, "SshKeyPairResponse")
+            + each::<m::SnapshotStatusResponse>(&bodies, "SnapshotStatusResponse");
+        assert_eq!(count, bodies.len() * 24);
+    }
+
     #[test]
     fn unions_are_externally_tagged() {
         let connector: m::Connector =
             serde_json::from_str(include_str!("../fixtures/supermetal/postgres_snapshot_to_clickhouse.json")).unwrap();
         let m::Source::Postgres(source) = &connector.source else { panic!("expected a postgres source") };
         assert_eq!(source.replication_type, m::PostgresReplicationType::Snapshot {});
-        assert_eq!(source.connection.ssl_mode, Some(m::PostgresSslMode::VerifyFull));
+        assert_eq!(source.connection.ssl_mode, m::Nullable::Value(m::PostgresSslMode::VerifyFull));
         let m::Sink::Clickhouse(sink) = &connector.sink else { panic!("expected a clickhouse sink") };
-        assert_eq!(sink.engine, Some(m::ClickHouseSinkEngine::Unknown("ReplacingMergeTree".into())));
+        assert_eq!(sink.engine, m::Nullable::Value(m::ClickhouseEngine::Unknown("ReplacingMergeTree".into())));
+        assert!(matches!(sink.history_mode, Some(m::MigrationHistoryMode::Append(_))));
         let unit = serde_json::to_value(m::PostgresReplicationType::Snapshot {}).unwrap();
         assert_eq!(unit, serde_json::json!({"snapshot": {}}));
     }
 
     #[test]
-    fn unpublished_connection_fields_are_kept() {
-        let connector: m::Connector =
-            serde_json::from_str(include_str!("../fixtures/supermetal/mysql_to_snowflake.json")).unwrap();
-        let m::Sink::Snowflake(sink) = &connector.sink else { panic!("expected a snowflake sink") };
-        assert_eq!(sink.connection.additional_properties.get("account"), Some(&Value::from("xy12345")));
+    fn fields_a_newer_agent_adds_survive_a_read_modify_write() {
+        let fixture = include_str!("../fixtures/supermetal/newer_agent_response.json");
+        let mut read: m::ConnectorWithStatus = assert_round_trip("newer_agent_response.json", fixture);
+        let m::Sink::Clickhouse(sink) = &read.connector.sink else { panic!("expected a clickhouse sink") };
+        assert_eq!(sink.connection.additional_properties.get("compression"), Some(&Value::from("lz4")));
+        read.connector.disabled = Some(true);
+        let written = serde_json::to_value(&read.connector).unwrap();
+        let mut expected: Value = serde_json::from_str(fixture).unwrap();
+        expected["connector"]["disabled"] = Value::Bool(true);
+        assert_eq!(written, expected["connector"]);
     }
 
     #[test]

@@ -239,6 +239,11 @@ mod supermetal {
     use super::*;
     use supermetal_client::*;
 
+    /// A body for `name` built from the vendor's own Go types (`fixtures/supermetal/from_vendor_types.json`).
+    fn from_vendor_types(name: &str, index: usize) -> Value {
+        fixture("supermetal/from_vendor_types.json")[name][index].clone()
+    }
+
     #[tokio::test]
     async fn every_operation_and_status() {
         let server = MockServer::start().await;
@@ -246,7 +251,8 @@ mod supermetal {
         let connector: models::Connector =
             serde_json::from_value(fixture("supermetal/seed002_create_request.json")).unwrap();
         let with_status = Some(fixture("supermetal/seed002_create_response.json"));
-        let command = models::CommandWrapper { command: models::Command::Stop };
+        let command =
+            models::CommandWrapper { command: models::Command::Stop, additional_properties: Default::default() };
         let params = CreateConnectorParams { clone_from: Some("template".into()) };
         let authed =
             |verb: &str, at: &str| Mock::given(method(verb)).and(path(at)).and(header("authorization", "Basic dTpw"));
@@ -257,7 +263,7 @@ mod supermetal {
                 .respond_with(reply(200, Some(fixture("supermetal/list_response.json")))),
             client.list_connectors()
         );
-        expect_reply!(server, 200, Some(fixture("supermetal/list_response.json")), client.list_connectors(), Ok(_));
+        expect_reply!(server, 200, Some(fixture("supermetal/list_response.json")), client.list_connectors(), Ok(ref list) if list.connectors.len() == 2);
         expect_reply!(server, 404, None, client.list_connectors(), Err(Error::Api(ref e)) if e.body == ListConnectorsError::Status4xx);
         expect_reply!(server, 503, None, client.list_connectors(), Err(Error::Api(ref e)) if e.body == ListConnectorsError::Status5xx);
 
@@ -277,10 +283,23 @@ mod supermetal {
             authed("POST", "/api/v1/connectors/pg-ch")
                 .and(wiremock::matchers::query_param("clone_from", "template"))
                 .and(body_json(fixture("supermetal/seed002_create_request.json")))
-                .respond_with(reply(200, with_status.clone())),
+                .respond_with(reply(200, None)),
             client.create_connector("pg-ch", &params, &connector)
         );
-        expect_reply!(server, 200, with_status.clone(), client.create_connector("pg-ch", &params, &connector), Ok(_));
+        expect_reply!(
+            server,
+            200,
+            None,
+            client.create_connector("pg-ch", &params, &connector),
+            Ok(CreateConnectorResponse::Ok)
+        );
+        expect_reply!(
+            server,
+            201,
+            None,
+            client.create_connector("pg-ch", &params, &connector),
+            Ok(CreateConnectorResponse::Created)
+        );
         expect_reply!(server, 409, None, client.create_connector("pg-ch", &params, &connector), Err(Error::Api(ref e)) if e.body == CreateConnectorError::Status4xx);
         expect_reply!(server, 500, None, client.create_connector("pg-ch", &params, &connector), Err(Error::Api(ref e)) if e.body == CreateConnectorError::Status5xx);
 
@@ -293,15 +312,35 @@ mod supermetal {
         expect_reply!(server, 404, None, client.get_connector("pg-ch"), Err(Error::Api(ref e)) if e.body == GetConnectorError::Status4xx);
         expect_reply!(server, 502, None, client.get_connector("pg-ch"), Err(Error::Api(ref e)) if e.body == GetConnectorError::Status5xx);
 
-        let history = Some(
-            json!([{"run_id": "run-1", "status": {"state": {"complete": {}}, "status": {"complete": {}}}, "created_at": "2026-01-01T00:00:00Z", "rows": 12}]),
+        let patch = json!({"disabled": true, "name": null});
+        expect_request!(
+            server,
+            authed("PATCH", "/api/v1/connectors/pg-ch")
+                .and(header("content-type", "application/merge-patch+json"))
+                .and(body_json(patch.clone()))
+                .respond_with(reply(200, with_status.clone())),
+            client.patch_connector("pg-ch", patch.as_object().unwrap())
         );
+        expect_reply!(
+            server,
+            200,
+            with_status.clone(),
+            client.patch_connector("pg-ch", patch.as_object().unwrap()),
+            Ok(_)
+        );
+        expect_reply!(server, 422, None, client.patch_connector("pg-ch", patch.as_object().unwrap()), Err(Error::Api(ref e)) if e.body == PatchConnectorError::Status4xx);
+        expect_reply!(server, 500, None, client.patch_connector("pg-ch", patch.as_object().unwrap()), Err(Error::Api(ref e)) if e.body == PatchConnectorError::Status5xx);
+
+        let history = Some(json!([
+            from_vendor_types("ConnectorHistory", 0),
+            {"connector_id": "pg-ch", "run_id": "run-1", "status": {"state": {"complete": {}}, "status": {"complete": {}}}, "created_at": "2026-01-01T00:00:00Z", "rows": 12}
+        ]));
         expect_request!(
             server,
             authed("GET", "/api/v1/connector/history/pg-ch").respond_with(reply(200, history.clone())),
             client.get_connector_history("pg-ch")
         );
-        expect_reply!(server, 200, history.clone(), client.get_connector_history("pg-ch"), Ok(ref runs) if runs.len() == 1 && runs[0].additional_properties["rows"] == 12);
+        expect_reply!(server, 200, history.clone(), client.get_connector_history("pg-ch"), Ok(ref runs) if runs.len() == 2 && runs[1].additional_properties["rows"] == 12);
         expect_reply!(server, 404, None, client.get_connector_history("pg-ch"), Err(Error::Api(ref e)) if e.body == GetConnectorHistoryError::Status4xx);
         expect_reply!(server, 500, None, client.get_connector_history("pg-ch"), Err(Error::Api(ref e)) if e.body == GetConnectorHistoryError::Status5xx);
 
@@ -312,9 +351,97 @@ mod supermetal {
                 .respond_with(reply(200, None)),
             client.send_connector_command("pg-ch", &command)
         );
-        expect_reply!(server, 200, None, client.send_connector_command("pg-ch", &command), Ok(()));
+        expect_reply!(
+            server,
+            200,
+            None,
+            client.send_connector_command("pg-ch", &command),
+            Ok(SendConnectorCommandResponse::Ok)
+        );
+        expect_reply!(
+            server,
+            202,
+            None,
+            client.send_connector_command("pg-ch", &command),
+            Ok(SendConnectorCommandResponse::Accepted)
+        );
         expect_reply!(server, 404, None, client.send_connector_command("pg-ch", &command), Err(Error::Api(ref e)) if e.body == SendConnectorCommandError::Status4xx);
         expect_reply!(server, 500, None, client.send_connector_command("pg-ch", &command), Err(Error::Api(ref e)) if e.body == SendConnectorCommandError::Status5xx);
+
+        let debugged = Some(from_vendor_types("Connector", 3));
+        expect_request!(
+            server,
+            authed("POST", "/api/v1/debug/connector")
+                .and(body_json(fixture("supermetal/seed002_create_request.json")))
+                .respond_with(reply(200, debugged.clone())),
+            client.debug_connector(&connector)
+        );
+        expect_reply!(server, 200, debugged.clone(), client.debug_connector(&connector), Ok(ref c) if matches!(c.sink, models::Sink::Kafka(_)));
+        expect_reply!(server, 400, None, client.debug_connector(&connector), Err(Error::Api(ref e)) if e.body == DebugConnectorError::Status4xx);
+
+        let events = Some(json!((0..12).map(|i| from_vendor_types("ValidateEvent", i)).collect::<Vec<_>>()));
+        let buffer: models::ValidateBufferRequest =
+            serde_json::from_value(from_vendor_types("ValidateBufferRequest", 0)).unwrap();
+        let sink =
+            models::ValidateSinkRequest { sink: connector.sink.clone(), additional_properties: Default::default() };
+        let source = models::ValidateSourceRequest {
+            source: connector.source.clone(),
+            additional_properties: Default::default(),
+        };
+        let catalog_request =
+            models::CatalogRequest { source: connector.source.clone(), additional_properties: Default::default() };
+        let in_edit_mode = ValidateBufferParams { connector_id: Some("pg-ch".into()) };
+        expect_request!(
+            server,
+            authed("POST", "/api/v1/validate/buffer")
+                .and(wiremock::matchers::query_param("connector_id", "pg-ch"))
+                .and(body_json(from_vendor_types("ValidateBufferRequest", 0)))
+                .respond_with(reply(200, events.clone())),
+            client.validate_buffer(&in_edit_mode, &buffer)
+        );
+        expect_reply!(server, 200, events.clone(), client.validate_buffer(&in_edit_mode, &buffer), Ok(ref list) if list.len() == 12);
+        expect_reply!(server, 400, None, client.validate_buffer(&in_edit_mode, &buffer), Err(Error::Api(ref e)) if e.body == ValidateBufferError::Status4xx);
+        expect_request!(
+            server,
+            authed("POST", "/api/v1/validate/sink").respond_with(reply(200, events.clone())),
+            client.validate_sink(&ValidateSinkParams::default(), &sink)
+        );
+        expect_reply!(server, 200, events.clone(), client.validate_sink(&ValidateSinkParams::default(), &sink), Ok(ref list) if list.len() == 12);
+        expect_reply!(server, 500, None, client.validate_sink(&ValidateSinkParams::default(), &sink), Err(Error::Api(ref e)) if e.body == ValidateSinkError::Status5xx);
+        expect_request!(
+            server,
+            authed("POST", "/api/v1/validate/source").respond_with(reply(200, events.clone())),
+            client.validate_source(&ValidateSourceParams::default(), &source)
+        );
+        expect_reply!(server, 200, events.clone(), client.validate_source(&ValidateSourceParams::default(), &source), Ok(ref list) if list.len() == 12);
+        expect_reply!(server, 500, None, client.validate_source(&ValidateSourceParams::default(), &source), Err(Error::Api(ref e)) if e.body == ValidateSourceError::Status5xx);
+
+        let catalog = Some(from_vendor_types("Catalog", 0));
+        expect_request!(
+            server,
+            authed("POST", "/api/v1/catalog/source").respond_with(reply(200, catalog.clone())),
+            client.get_catalog(&GetCatalogParams::default(), &catalog_request)
+        );
+        expect_reply!(server, 200, catalog.clone(), client.get_catalog(&GetCatalogParams::default(), &catalog_request), Ok(ref c) if !c.schemas.is_empty());
+        expect_reply!(server, 400, None, client.get_catalog(&GetCatalogParams::default(), &catalog_request), Err(Error::Api(ref e)) if e.body == GetCatalogError::Status4xx);
+
+        let keys = Some(from_vendor_types("SshKeyPairResponse", 0));
+        expect_request!(
+            server,
+            authed("POST", "/api/v1/ssh-keys").respond_with(reply(200, keys.clone())),
+            client.generate_ssh_keys()
+        );
+        expect_reply!(server, 200, keys.clone(), client.generate_ssh_keys(), Ok(ref k) if !k.public_key.is_empty());
+        expect_reply!(server, 500, None, client.generate_ssh_keys(), Err(Error::Api(ref e)) if e.body == GenerateSshKeysError::Status5xx);
+
+        let snapshots = Some(from_vendor_types("SnapshotStatusResponse", 0));
+        expect_request!(
+            server,
+            authed("GET", "/snapshots").respond_with(reply(200, snapshots.clone())),
+            client.get_snapshot_status()
+        );
+        expect_reply!(server, 200, snapshots.clone(), client.get_snapshot_status(), Ok(ref s) if s.active && s.count == 3);
+        expect_reply!(server, 500, None, client.get_snapshot_status(), Err(Error::Api(ref e)) if e.body == GetSnapshotStatusError::Status5xx);
     }
 }
 
