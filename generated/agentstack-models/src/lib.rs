@@ -236,10 +236,10 @@ pub struct PaginatedConnectorPresets {
     pub total_count: i64,
     /// Default: `false`.
     pub has_more: bool,
-    /// The `next_page_token` property.
+    /// The `id` of the last item; presets have none, so it is always null.
     ///
     /// Always present on the wire; `None` is sent as `null`.
-    pub next_page_token: Option<String>,
+    pub next_page_token: Option<::uuid::Uuid>,
     /// Properties not named in the API description, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,

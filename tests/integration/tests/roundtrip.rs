@@ -37,6 +37,17 @@ mod aisquared {
     round_trip!(error_parse_400, m::BadRequestError, "aisquared/error_parse_400.json");
     round_trip!(error_missing_connector_422, m::UnprocessableError, "aisquared/error_missing_connector_422.json");
 
+    /// A newer server: an unknown `connector_type`, attributes and members the spec does not name.
+    #[test]
+    fn a_newer_servers_response_survives_a_round_trip() {
+        let fixture = include_str!("../fixtures/aisquared/newer_server_response.json");
+        let envelope: m::ConnectorEnvelope = assert_round_trip("aisquared/newer_server_response.json", fixture);
+        let attributes = &envelope.data.attributes;
+        assert_eq!(attributes.connector_type, m::ConnectorType::Unknown("model".into()));
+        assert_eq!(attributes.additional_properties["connector_sub_category"], "database");
+        assert!(envelope.additional_properties.contains_key("meta"));
+    }
+
     #[test]
     fn bad_request_shapes_decode_to_their_own_variants() {
         let contract: m::BadRequestError =
@@ -79,6 +90,15 @@ mod agentstack {
     round_trip!(error_422, m::HttpValidationError, "agentstack/error_422.json");
     round_trip!(error_detail, m::ErrorDetail, "agentstack/error_detail.json");
     round_trip!(connect_request, m::ConnectorConnectRequest, "agentstack/connect_request.json");
+
+    /// A newer server: an unknown `state` and fields the spec does not name.
+    #[test]
+    fn a_newer_servers_response_survives_a_round_trip() {
+        let fixture = include_str!("../fixtures/agentstack/newer_server_response.json");
+        let connector: m::ConnectorResponse = assert_round_trip("agentstack/newer_server_response.json", fixture);
+        assert_eq!(connector.state, m::ConnectorState::Unknown("auth_expired".into()));
+        assert_eq!(connector.additional_properties["tools"], serde_json::json!(["search", "fetch"]));
+    }
 
     #[test]
     fn auth_request_is_internally_tagged() {
@@ -221,6 +241,22 @@ mod patchworks {
     round_trip!(create_request, m::ConnectorInstancesStoreRequest, "patchworks/create_request.json");
     round_trip!(create_response, m::ConnectorInstancesResponse, "patchworks/create_response.json");
     round_trip!(error_422, m::ErrorResponse, "patchworks/error_422.json");
+
+    /// A newer server: an unknown `rate_limit_unit`, a null foreign key, fields the spec does not name. Laravel
+    /// writes timestamps with microseconds (`.000000Z`); they come back as the same instant in RFC 3339's shortest
+    /// form, which is the one change a round trip makes.
+    #[test]
+    fn a_newer_servers_response_survives_a_round_trip() {
+        let fixture = include_str!("../fixtures/patchworks/newer_server_response.json");
+        let response: m::ConnectorInstancesResponse = serde_json::from_str(fixture).unwrap();
+        let expected: Value = serde_json::from_str(&fixture.replace(".000000Z", "Z")).unwrap();
+        assert_eq!(serde_json::to_value(&response).unwrap(), expected);
+        let instance = response.data.expect("data");
+        assert_eq!(instance.authentication_implementation_template_id, Some(12));
+        assert_eq!(instance.connection_pool_id, m::Nullable::Null);
+        assert_eq!(instance.additional_properties["flow_count"], 3);
+        assert!(response.additional_properties.contains_key("links"));
+    }
 
     #[test]
     fn variable_templates_are_an_array_of_objects() {

@@ -23,19 +23,10 @@ fn spec_agrees_with_the_vendors_client() {
     let spec: Value = serde_norway::from_str(SPEC).expect("specs/supermetal.yaml is YAML");
     let mut check = Check { go: &go, spec: &spec, differences: BTreeMap::new(), seen: HashSet::new() };
     check.operations();
-    let listed = listed_departures(SPEC);
-    let unlisted: Vec<String> = check
-        .differences
-        .iter()
-        .filter(|(at, _)| !listed.contains(*at))
-        .map(|(at, what)| format!("  - `{at}`: {what}"))
-        .collect();
-    let stale: Vec<&String> = listed.iter().filter(|at| !check.differences.contains_key(*at)).collect();
-    assert!(
-        unlisted.is_empty() && stale.is_empty(),
-        "specs/supermetal.yaml and the vendor's client differ where the header does not say why:\n{}\n\
-         listed in the header but no longer a difference: {stale:?}",
-        unlisted.join("\n"),
+    specforge_integration::assert_only_listed_departures(
+        "specs/supermetal.yaml",
+        &check.differences,
+        &specforge_integration::listed_departures(SPEC),
     );
 }
 
@@ -51,17 +42,6 @@ fn the_parser_reads_every_kind_of_declaration() {
     assert_eq!((create.method.as_str(), create.path.as_str()), ("POST", "/api/v1/connectors"));
     assert_eq!(create.request_body.as_deref(), Some("ConnectorConnector"));
     assert_eq!(create.responses["201"], "ConnectorWithStatus");
-}
-
-/// The departures the spec's header lists: "#   - `<where>`: <why>" lines under "Departures from the vendor's code".
-fn listed_departures(spec: &str) -> BTreeSet<String> {
-    spec.lines()
-        .skip_while(|line| !line.starts_with("# Departures from the vendor's code"))
-        .take_while(|line| line.starts_with('#') && line.trim() != "#")
-        .filter_map(|line| line.trim_start_matches('#').trim_start().strip_prefix("- `"))
-        .filter_map(|rest| rest.split_once("`: "))
-        .map(|(at, _)| at.to_string())
-        .collect()
 }
 
 /// The declarations of `client.gen.go` that describe the API.
