@@ -72,13 +72,24 @@ support::string_enum!(
     BigqueryQueryPriority(Unknown) { Batch = "Batch", Interactive = "Interactive" }
 );
 /// Service account JSON key authentication
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BigqueryServiceAccountKey {
     /// Service account JSON key contents (the full JSON document inline)
     pub key_json: String,
     /// Properties not named in the API description, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for BigqueryServiceAccountKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BigqueryServiceAccountKey")
+            .field("key_json", &"<redacted>")
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
 }
 /// Stream changes via the BigQuery Storage Write API. BigQuery applies them in the background.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -355,7 +366,7 @@ impl ::std::fmt::Debug for ClickhouseConnection {
             .field("http_url", &self.http_url)
             .field("password", &"<redacted>")
             .field("ssl_client_cert_pem", &self.ssl_client_cert_pem)
-            .field("ssl_client_key_pem", &self.ssl_client_key_pem)
+            .field("ssl_client_key_pem", &"<redacted>")
             .field("ssl_root_cert", &self.ssl_root_cert)
             .field("ssl_verify", &self.ssl_verify)
             .field("user", &self.user)
@@ -851,7 +862,7 @@ impl ::std::fmt::Debug for DorisConnection {
             .field("fe_mysql_port", &self.fe_mysql_port)
             .field("password", &"<redacted>")
             .field("ssl_client_cert_pem", &self.ssl_client_cert_pem)
-            .field("ssl_client_key_pem", &self.ssl_client_key_pem)
+            .field("ssl_client_key_pem", &"<redacted>")
             .field("ssl_root_cert", &self.ssl_root_cert)
             .field("ssl_verify", &self.ssl_verify)
             .field("user", &self.user)
@@ -1189,7 +1200,7 @@ pub struct IcebergAzureCredentials {
 impl ::std::fmt::Debug for IcebergAzureCredentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergAzureCredentials")
-            .field("account_key", &self.account_key)
+            .field("account_key", &"<redacted>")
             .field("account_name", &self.account_name)
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
@@ -1324,7 +1335,7 @@ pub enum IcebergDeleteMode {
 }
 support::string_enum!(IcebergDeleteMode(Unknown) { Hard = "Hard", Soft = "Soft" });
 /// GCS storage credentials
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergGcsCredentials {
     /// Service account key JSON (base64-encoded)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1338,6 +1349,19 @@ pub struct IcebergGcsCredentials {
     /// Properties not named in the API description, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for IcebergGcsCredentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IcebergGcsCredentials")
+            .field("credentials_json", &"<redacted>")
+            .field("project_id", &self.project_id)
+            .field("properties", &self.properties)
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
 }
 /// AWS Glue catalog configuration
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1380,7 +1404,7 @@ impl ::std::fmt::Debug for IcebergGlueCatalog {
             .field("profile_name", &self.profile_name)
             .field("properties", &self.properties)
             .field("region", &self.region)
-            .field("secret_access_key", &self.secret_access_key)
+            .field("secret_access_key", &"<redacted>")
             .field("session_token", &"<redacted>")
             .field("uri", &self.uri)
             .field("warehouse", &self.warehouse)
@@ -1631,7 +1655,7 @@ impl ::std::fmt::Debug for IcebergS3Credentials {
             .field("profile_name", &self.profile_name)
             .field("properties", &self.properties)
             .field("region", &self.region)
-            .field("secret_access_key", &self.secret_access_key)
+            .field("secret_access_key", &"<redacted>")
             .field("session_token", &"<redacted>")
             .field(
                 "additional_properties",
@@ -1678,7 +1702,7 @@ impl ::std::fmt::Debug for IcebergS3TablesCatalog {
             .field("profile_name", &self.profile_name)
             .field("properties", &self.properties)
             .field("region", &self.region)
-            .field("secret_access_key", &self.secret_access_key)
+            .field("secret_access_key", &"<redacted>")
             .field("session_token", &"<redacted>")
             .field("table_bucket_arn", &self.table_bucket_arn)
             .field(
@@ -1718,7 +1742,7 @@ impl ::std::fmt::Debug for IcebergSigV4Auth {
             .field("access_key_id", &self.access_key_id)
             .field("profile_name", &self.profile_name)
             .field("region", &self.region)
-            .field("secret_access_key", &self.secret_access_key)
+            .field("secret_access_key", &"<redacted>")
             .field("service", &self.service)
             .field("session_token", &"<redacted>")
             .field(
@@ -2695,7 +2719,7 @@ impl ::std::fmt::Debug for MaterializeConnection {
             .field("max_pool_size", &self.max_pool_size)
             .field("port", &self.port)
             .field("ssl_cert", &self.ssl_cert)
-            .field("ssl_key", &self.ssl_key)
+            .field("ssl_key", &"<redacted>")
             .field("ssl_mode", &self.ssl_mode)
             .field("ssl_root_cert", &self.ssl_root_cert)
             .field("user", &self.user)
@@ -2990,7 +3014,7 @@ impl ::std::fmt::Debug for MongoConnection {
 /// Disable SSL encryption
 pub type MongoDisable = ::serde_json::Map<String, ::serde_json::Value>;
 /// SSL configuration when encryption is enabled
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MongoEnable {
     /// PEM-encoded CA certificate content for server verification
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3001,6 +3025,18 @@ pub struct MongoEnable {
     /// Properties not named in the API description, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+impl ::std::fmt::Debug for MongoEnable {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MongoEnable")
+            .field("ca_file", &self.ca_file)
+            .field("cert_key_file", &"<redacted>")
+            .field(
+                "additional_properties",
+                &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),
+            )
+            .finish()
+    }
 }
 /// How MongoDB documents are mapped to the target schema
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3669,7 +3705,7 @@ impl ::std::fmt::Debug for SnowflakeKeyPair {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SnowflakeKeyPair")
             .field("private_key_password", &"<redacted>")
-            .field("private_key_pem", &self.private_key_pem)
+            .field("private_key_pem", &"<redacted>")
             .field(
                 "additional_properties",
                 &self.additional_properties.keys().collect::<::std::vec::Vec<_>>(),

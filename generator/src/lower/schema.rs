@@ -1075,10 +1075,18 @@ fn is_secret(json_name: &str, schema: Option<&Schema>, ty: &TypeRef) -> bool {
             "token",
             "ssl_key",
             "credentials",
+            // Key material by another name: cloud keys, service-account JSON, PEM text or files holding a key.
+            "access_key",
+            "account_key",
+            "key_json",
+            "credentials_json",
+            "key_pem",
+            "key_file",
         ]
         .iter()
         .any(|word| name.strip_suffix(word).is_some_and(|rest| rest.is_empty() || rest.ends_with('_')));
-    is_password_format || (named_secret && matches!(ty, TypeRef::String | TypeRef::Named(_)))
+    // Bytes of a key come as an array of numbers.
+    is_password_format || (named_secret && matches!(ty, TypeRef::String | TypeRef::Named(_) | TypeRef::Array(_)))
 }
 
 /// Rustdoc for a type: title and description.
@@ -1111,4 +1119,22 @@ fn field_doc(schema: &Schema) -> Option<String> {
     let description = schema_doc(schema);
     let parts: Vec<String> = description.into_iter().chain((!notes.is_empty()).then(|| notes.join(" "))).collect();
     (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_named_by_their_last_words() {
+        let string = TypeRef::String;
+        for name in ["password", "client_secret", "secret_access_key", "account_key", "key_json", "private_key_pem"] {
+            assert!(is_secret(name, None, &string), "{name}");
+        }
+        assert!(is_secret("ssl_key", None, &TypeRef::Array(Box::new(TypeRef::I32))));
+        for name in ["access_key_id", "token_endpoint", "ssl_key_location", "next_page_token", "public_key", "key"] {
+            assert!(!is_secret(name, None, &string), "{name}");
+        }
+        assert!(!is_secret("secret", None, &TypeRef::Bool), "a flag saying whether something is secret");
+    }
 }

@@ -192,6 +192,58 @@ mod supermetal {
         assert_eq!(count, bodies.len() * 24);
     }
 
+    /// Every credential of every source, sink and buffer (from the vendor's types, all variants) stays out of
+    /// `Debug`.
+    #[test]
+    fn credentials_never_show_in_debug() {
+        const SECRETS: [&str; 16] = [
+            "password",
+            "token",
+            "session_token",
+            "secret_access_key",
+            "private_key",
+            "client_secret",
+            "ssl_key_password",
+            "private_key_pem",
+            "private_key_password",
+            "personal_access_token",
+            "key_json",
+            "credentials_json",
+            "cert_key_file",
+            "app_password",
+            "account_key",
+            "ssl_client_key_pem",
+        ];
+        fn secrets_in(value: &Value, found: &mut Vec<String>) {
+            match value {
+                Value::Object(map) => {
+                    for (key, value) in map {
+                        match value {
+                            Value::String(text) if SECRETS.contains(&key.as_str()) => found.push(text.clone()),
+                            _ => secrets_in(value, found),
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|item| secrets_in(item, found)),
+                _ => {}
+            }
+        }
+        let bodies: Value =
+            serde_json::from_str(include_str!("../fixtures/supermetal/from_vendor_types.json")).unwrap();
+        let mut checked = 0;
+        for body in bodies["Connector"].as_array().unwrap() {
+            let connector: m::Connector = serde_json::from_value(body.clone()).unwrap();
+            let debug = format!("{connector:?}");
+            let mut secrets = Vec::new();
+            secrets_in(body, &mut secrets);
+            for secret in &secrets {
+                assert!(!debug.contains(secret.as_str()), "{secret} shows in {debug}");
+            }
+            checked += secrets.len();
+        }
+        assert!(checked > 40, "only {checked} secrets checked");
+    }
+
     #[test]
     fn unions_are_externally_tagged() {
         let connector: m::Connector =
