@@ -25,6 +25,18 @@ pub struct Api {
 }
 
 impl Api {
+    /// Whether a success response of some operation is a stream of server-sent events.
+    pub fn has_event_streams(&self) -> bool {
+        self.operations.iter().flat_map(|op| &op.responses).any(|response| {
+            response.status.is_success()
+                && response.status != StatusMatch::Default
+                && response
+                    .body
+                    .as_ref()
+                    .is_some_and(|body| matches!(&body.media, MediaKind::Raw(media) if is_event_stream(media)))
+        })
+    }
+
     /// The type with id `id`.
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
@@ -442,6 +454,8 @@ impl Method {
 pub struct Operation {
     /// Rust method name (`snake_case`).
     pub method_name: String,
+    /// The method that also returns the reply's status and headers (`<method_name>_with_response`, unless taken).
+    pub response_method_name: String,
     /// Names of the operation's own types in the client crate, claimed there like every other name.
     pub type_names: OperationTypeNames,
     /// `operationId`, or the one synthesized from method and path.
@@ -591,6 +605,28 @@ pub enum MediaKind {
     Multipart,
     /// Anything else: sent or read as raw bytes with this media type.
     Raw(String),
+}
+
+/// The essence of a media type (`text/event-stream` of `text/event-stream; charset=utf-8`), lower-cased.
+pub fn media_essence(media: &str) -> String {
+    media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+/// Server-sent events.
+pub fn is_event_stream(media: &str) -> bool {
+    media_essence(media) == "text/event-stream"
+}
+
+/// JSON Lines, under any of its names.
+pub fn is_json_lines(media: &str) -> bool {
+    matches!(
+        media_essence(media).as_str(),
+        "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines"
+            | "application/json-seq"
+    )
 }
 
 impl MediaKind {

@@ -13,6 +13,8 @@ const CLIENT_CARGO: &str = include_str!("../../templates/client/Cargo.toml");
 const CLIENT_README: &str = include_str!("../../templates/client/README.md");
 /// The runtime support copied into every client crate.
 pub const CLIENT_RUNTIME: &str = include_str!("../../templates/client/runtime.rs");
+/// Server-sent events support, copied into a client crate whose API has event streams.
+pub const CLIENT_SSE: &str = include_str!("../../templates/client/sse.rs");
 
 /// The files of one generated crate, by path relative to the crate directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +154,14 @@ pub fn models_crate(api: &Api, name: &str, lib_rs: String, features: Option<&Fea
     CrateFiles { dir_name: crate_name, files }
 }
 
+/// The client's dependencies beyond the fixed ones: the models' (for the types it names) and the event-stream
+/// parser when an operation answers with server-sent events.
+fn client_dependencies(api: &Api) -> String {
+    let types = type_dependencies(api);
+    let events = api.has_event_streams().then_some("eventsource-stream = \"0.2.3\"");
+    [types.as_str()].into_iter().filter(|line| !line.is_empty()).chain(events).collect::<Vec<_>>().join("\n")
+}
+
 /// The client crate's files.
 pub fn client_crate(api: &Api, name: &str, lib_rs: String, features: Option<&FeaturePlan>) -> CrateFiles {
     let crate_name = format!("{name}-client");
@@ -175,7 +185,7 @@ pub fn client_crate(api: &Api, name: &str, lib_rs: String, features: Option<&Fea
         ("title", api.title.as_str()),
         ("api_version", api.version.as_str()),
         ("reqwest_features", &reqwest_features.join(", ")),
-        ("extra_dependencies", &type_dependencies(api)),
+        ("extra_dependencies", &client_dependencies(api)),
         ("features", &features.map(|plan| plan.manifest_section(Some(&models_crate))).unwrap_or_default()),
         // The client's features decide which models compile, so the models' own defaults must not turn all on.
         ("models_options", if features.is_some() { ", default-features = false" } else { "" }),
@@ -185,6 +195,9 @@ pub fn client_crate(api: &Api, name: &str, lib_rs: String, features: Option<&Fea
     files.insert(PathBuf::from("README.md"), fill(CLIENT_README, &values));
     files.insert(PathBuf::from("src/lib.rs"), lib_rs);
     files.insert(PathBuf::from("src/runtime.rs"), CLIENT_RUNTIME.to_string());
+    if api.has_event_streams() {
+        files.insert(PathBuf::from("src/sse.rs"), CLIENT_SSE.to_string());
+    }
     CrateFiles { dir_name: crate_name, files }
 }
 

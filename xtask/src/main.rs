@@ -84,8 +84,18 @@ fn regenerate(check: bool) -> Result<(), String> {
             stale.extend(sync_crate(&out, krate, check)?);
         }
     }
+    // specforge's own streaming test API, whose crates the integration tests call over loopback HTTP.
+    let streaming = root.join("tests/streaming");
+    let options = specforge::Options {
+        name: Some("streaming".into()),
+        ..specforge::Options::new(streaming.join("streaming.yaml"))
+    };
+    let generated = specforge::generate(&options).map_err(|failure| format!("streaming: {failure}"))?;
+    for krate in [&generated.models, &generated.client] {
+        stale.extend(sync_crate(&streaming, krate, check)?);
+    }
     if stale.is_empty() {
-        eprintln!("generated/ is up to date");
+        eprintln!("generated/ and tests/streaming are up to date");
         return Ok(());
     }
     for path in &stale {
@@ -139,6 +149,7 @@ fn test() -> Result<(), String> {
     for krate in files_in(&root.join("generated")) {
         doc_args.extend(["-p".to_string(), krate]);
     }
+    doc_args.extend(["-p", "streaming-models", "-p", "streaming-client"].map(String::from));
     run_with_env(
         "cargo",
         &doc_args.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -156,7 +167,7 @@ fn format_check(root: &Path) -> Result<(), String> {
         args.extend(["-p", package]);
     }
     run("cargo", &args)?;
-    let mut files = vec!["templates/client/runtime.rs".to_string()];
+    let mut files = vec!["templates/client/runtime.rs".to_string(), "templates/client/sse.rs".to_string()];
     let support = "templates/models/support";
     files.extend(files_in(&root.join(support)).into_iter().map(|file| format!("{support}/{file}")));
     for krate in files_in(&root.join("generated")) {

@@ -15,8 +15,8 @@ pub use agentstack_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
 pub use ::reqwest;
 pub use runtime::{
-    ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse,
-    RequestHook, Secret,
+    ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
+    Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
 /// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "http://localhost:8333";
@@ -111,6 +111,22 @@ impl Client {
     pub fn http_client(&self) -> &::reqwest::Client {
         self.transport.http_client()
     }
+    /// This client, giving up on each request after `timeout` (a cheap clone: `client.clone().with_timeout(…)`
+    /// for one call).
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.transport = self.transport.with_timeout(timeout);
+        self
+    }
+    /// This client, sending `name: value` with each request (a cheap clone:
+    /// `client.clone().with_header(…)?` for one call). Fails if the name or value is not valid in HTTP.
+    pub fn with_header(
+        mut self,
+        name: &str,
+        value: &str,
+    ) -> Result<Self, runtime::ConfigError> {
+        self.transport = self.transport.with_header(name, value)?;
+        Ok(self)
+    }
     /// Uses HTTP Basic credentials (security scheme `BasicAuth`) for the operations that accept it.
     ///
     /// Basic authentication header of the form Basic \<encoded-value>, where \<encoded-value> is the base64-encoded string username:password.
@@ -166,15 +182,29 @@ impl Client {
         models::PaginatedConnectorPresets,
         runtime::Error<ListConnectorPresetsError>,
     > {
+        self.list_connector_presets_with_response()
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::list_connector_presets`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn list_connector_presets_with_response(
+        &self,
+    ) -> Result<
+        runtime::ResponseValue<models::PaginatedConnectorPresets>,
+        runtime::Error<ListConnectorPresetsError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "connectors", "presets"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send::<ListConnectorPresetsError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, ListConnectorPresetsError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             401 => {
-                let body = response.json::<_, ListConnectorPresetsError>()?;
+                let body = response.json()?;
                 Err(response.api_error(ListConnectorPresetsError::Unauthorized(body)))
             }
             _ => Err(response.unexpected()),
@@ -194,15 +224,27 @@ impl Client {
     pub async fn list_connectors(
         &self,
     ) -> Result<models::PaginatedConnectors, runtime::Error<ListConnectorsError>> {
+        self.list_connectors_with_response().await.map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn list_connectors_with_response(
+        &self,
+    ) -> Result<
+        runtime::ResponseValue<models::PaginatedConnectors>,
+        runtime::Error<ListConnectorsError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "connectors"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send::<ListConnectorsError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, ListConnectorsError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             401 => {
-                let body = response.json::<_, ListConnectorsError>()?;
+                let body = response.json()?;
                 Err(response.api_error(ListConnectorsError::Unauthorized(body)))
             }
             _ => Err(response.unexpected()),
@@ -223,26 +265,39 @@ impl Client {
         &self,
         body: &models::ConnectorCreateRequest,
     ) -> Result<models::ConnectorResponse, runtime::Error<CreateConnectorError>> {
+        self.create_connector_with_response(body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::create_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn create_connector_with_response(
+        &self,
+        body: &models::ConnectorCreateRequest,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorResponse>,
+        runtime::Error<CreateConnectorError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "connectors"]);
         let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body::<
-            CreateConnectorError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send::<CreateConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            201 => Ok(response.json::<_, CreateConnectorError>()?),
+            201 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             401 => {
-                let body = response.json::<_, CreateConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(CreateConnectorError::Unauthorized(body)))
             }
             403 => {
-                let body = response.json::<_, CreateConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(CreateConnectorError::Forbidden(body)))
             }
             422 => {
-                let body = response.json::<_, CreateConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(CreateConnectorError::UnprocessableEntity(body)))
             }
             _ => Err(response.unexpected()),
@@ -270,25 +325,40 @@ impl Client {
         &self,
         connector_id: &::uuid::Uuid,
     ) -> Result<models::ConnectorResponse, runtime::Error<GetConnectorError>> {
+        self.get_connector_with_response(connector_id)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::get_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn get_connector_with_response(
+        &self,
+        connector_id: &::uuid::Uuid,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorResponse>,
+        runtime::Error<GetConnectorError>,
+    > {
         let url = self
             .transport
             .endpoint(&["api", "v1", "connectors", &connector_id.to_string()]);
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send::<GetConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, GetConnectorError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             401 => {
-                let body = response.json::<_, GetConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(GetConnectorError::Unauthorized(body)))
             }
             404 => {
-                let body = response.json::<_, GetConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(GetConnectorError::NotFound(body)))
             }
             422 => {
-                let body = response.json::<_, GetConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(GetConnectorError::UnprocessableEntity(body)))
             }
             _ => Err(response.unexpected()),
@@ -316,25 +386,37 @@ impl Client {
         &self,
         connector_id: &::uuid::Uuid,
     ) -> Result<(), runtime::Error<DeleteConnectorError>> {
+        self.delete_connector_with_response(connector_id)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::delete_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn delete_connector_with_response(
+        &self,
+        connector_id: &::uuid::Uuid,
+    ) -> Result<runtime::ResponseValue<()>, runtime::Error<DeleteConnectorError>> {
         let url = self
             .transport
             .endpoint(&["api", "v1", "connectors", &connector_id.to_string()]);
         let request = self.transport.request(::reqwest::Method::DELETE, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send::<DeleteConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            204 => Ok(()),
+            204 => {
+                let body = ();
+                Ok(response.value(body))
+            }
             401 => {
-                let body = response.json::<_, DeleteConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(DeleteConnectorError::Unauthorized(body)))
             }
             404 => {
-                let body = response.json::<_, DeleteConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(DeleteConnectorError::NotFound(body)))
             }
             422 => {
-                let body = response.json::<_, DeleteConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(DeleteConnectorError::UnprocessableEntity(body)))
             }
             _ => Err(response.unexpected()),
@@ -365,30 +447,44 @@ impl Client {
         connector_id: &::uuid::Uuid,
         body: &models::ConnectorConnectRequest,
     ) -> Result<models::ConnectorResponse, runtime::Error<ConnectConnectorError>> {
+        self.connect_connector_with_response(connector_id, body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::connect_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn connect_connector_with_response(
+        &self,
+        connector_id: &::uuid::Uuid,
+        body: &models::ConnectorConnectRequest,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorResponse>,
+        runtime::Error<ConnectConnectorError>,
+    > {
         let url = self
             .transport
             .endpoint(
                 &["api", "v1", "connectors", &connector_id.to_string(), "connect"],
             );
         let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body::<
-            ConnectConnectorError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send::<ConnectConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, ConnectConnectorError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             401 => {
-                let body = response.json::<_, ConnectConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(ConnectConnectorError::Unauthorized(body)))
             }
             404 => {
-                let body = response.json::<_, ConnectConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(ConnectConnectorError::NotFound(body)))
             }
             422 => {
-                let body = response.json::<_, ConnectConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(ConnectConnectorError::UnprocessableEntity(body)))
             }
             _ => Err(response.unexpected()),
@@ -416,6 +512,18 @@ impl Client {
         &self,
         connector_id: &::uuid::Uuid,
     ) -> Result<models::ConnectorResponse, runtime::Error<DisconnectConnectorError>> {
+        self.disconnect_connector_with_response(connector_id)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::disconnect_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn disconnect_connector_with_response(
+        &self,
+        connector_id: &::uuid::Uuid,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorResponse>,
+        runtime::Error<DisconnectConnectorError>,
+    > {
         let url = self
             .transport
             .endpoint(
@@ -424,19 +532,22 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send::<DisconnectConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, DisconnectConnectorError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             401 => {
-                let body = response.json::<_, DisconnectConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(DisconnectConnectorError::Unauthorized(body)))
             }
             404 => {
-                let body = response.json::<_, DisconnectConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(DisconnectConnectorError::NotFound(body)))
             }
             422 => {
-                let body = response.json::<_, DisconnectConnectorError>()?;
+                let body = response.json()?;
                 Err(
                     response
                         .api_error(DisconnectConnectorError::UnprocessableEntity(body)),

@@ -15,8 +15,8 @@ pub use aisquared_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
 pub use ::reqwest;
 pub use runtime::{
-    ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse,
-    RequestHook, Secret,
+    ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
+    Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
 /// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "https://api.squared.ai";
@@ -99,6 +99,22 @@ impl Client {
     pub fn http_client(&self) -> &::reqwest::Client {
         self.transport.http_client()
     }
+    /// This client, giving up on each request after `timeout` (a cheap clone: `client.clone().with_timeout(…)`
+    /// for one call).
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.transport = self.transport.with_timeout(timeout);
+        self
+    }
+    /// This client, sending `name: value` with each request (a cheap clone:
+    /// `client.clone().with_header(…)?` for one call). Fails if the name or value is not valid in HTTP.
+    pub fn with_header(
+        mut self,
+        name: &str,
+        value: &str,
+    ) -> Result<Self, runtime::ConfigError> {
+        self.transport = self.transport.with_header(name, value)?;
+        Ok(self)
+    }
     /// Uses a bearer token, sent as `Authorization: Bearer <token>` (security scheme `bearerAuth`) for the operations that accept it.
     pub fn with_bearer_auth(mut self, secret: impl Into<String>) -> Self {
         self.credentials.bearer_auth = Some(runtime::Secret::new(secret));
@@ -138,6 +154,19 @@ impl Client {
         workspace_id: i64,
         params: &ListConnectorsParams,
     ) -> Result<models::ConnectorList, runtime::Error<ListConnectorsError>> {
+        self.list_connectors_with_response(workspace_id, params)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn list_connectors_with_response(
+        &self,
+        workspace_id: i64,
+        params: &ListConnectorsParams,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorList>,
+        runtime::Error<ListConnectorsError>,
+    > {
         let mut url = self.transport.endpoint(&["api", "v1", "connectors"]);
         if let Some(value) = &params.r#type {
             runtime::append_query(&mut url, "type", &value.to_string());
@@ -157,15 +186,18 @@ impl Client {
         let mut request = self.transport.request(::reqwest::Method::GET, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send::<ListConnectorsError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, ListConnectorsError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400 => {
-                let body = response.json::<_, ListConnectorsError>()?;
+                let body = response.json()?;
                 Err(response.api_error(ListConnectorsError::BadRequest(body)))
             }
             401 => {
-                let body = response.json::<_, ListConnectorsError>()?;
+                let body = response.json()?;
                 Err(response.api_error(ListConnectorsError::Unauthorized(body)))
             }
             _ => Err(response.unexpected()),
@@ -230,30 +262,44 @@ impl Client {
         workspace_id: i64,
         body: &models::CreateConnectorRequest,
     ) -> Result<models::ConnectorEnvelope, runtime::Error<CreateConnectorError>> {
+        self.create_connector_with_response(workspace_id, body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::create_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn create_connector_with_response(
+        &self,
+        workspace_id: i64,
+        body: &models::CreateConnectorRequest,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorEnvelope>,
+        runtime::Error<CreateConnectorError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "connectors"]);
         let mut request = self.transport.request(::reqwest::Method::POST, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
-        let request = runtime::json_body::<
-            CreateConnectorError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send::<CreateConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            201 => Ok(response.json::<_, CreateConnectorError>()?),
+            201 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400 => {
-                let body = response.json::<_, CreateConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(CreateConnectorError::BadRequest(body)))
             }
             401 => {
-                let body = response.json::<_, CreateConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(CreateConnectorError::Unauthorized(body)))
             }
             403 => {
-                let body = response.json::<_, CreateConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(CreateConnectorError::Forbidden(body)))
             }
             422 => {
-                let body = response.json::<_, CreateConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(CreateConnectorError::UnprocessableEntity(body)))
             }
             _ => Err(response.unexpected()),
@@ -285,19 +331,35 @@ impl Client {
         id: &str,
         workspace_id: i64,
     ) -> Result<models::ConnectorEnvelope, runtime::Error<GetConnectorError>> {
+        self.get_connector_with_response(id, workspace_id)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::get_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn get_connector_with_response(
+        &self,
+        id: &str,
+        workspace_id: i64,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorEnvelope>,
+        runtime::Error<GetConnectorError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "connectors", id]);
         let mut request = self.transport.request(::reqwest::Method::GET, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send::<GetConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, GetConnectorError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             401 => {
-                let body = response.json::<_, GetConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(GetConnectorError::Unauthorized(body)))
             }
             404 => {
-                let body = response.json::<_, GetConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(GetConnectorError::NotFound(body)))
             }
             _ => Err(response.unexpected()),
@@ -326,34 +388,49 @@ impl Client {
         workspace_id: i64,
         body: &models::UpdateConnectorRequest,
     ) -> Result<models::ConnectorEnvelope, runtime::Error<UpdateConnectorError>> {
+        self.update_connector_with_response(id, workspace_id, body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::update_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn update_connector_with_response(
+        &self,
+        id: &str,
+        workspace_id: i64,
+        body: &models::UpdateConnectorRequest,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorEnvelope>,
+        runtime::Error<UpdateConnectorError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "connectors", id]);
         let mut request = self.transport.request(::reqwest::Method::PUT, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
-        let request = runtime::json_body::<
-            UpdateConnectorError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send::<UpdateConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, UpdateConnectorError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400 => {
-                let body = response.json::<_, UpdateConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(UpdateConnectorError::BadRequest(body)))
             }
             401 => {
-                let body = response.json::<_, UpdateConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(UpdateConnectorError::Unauthorized(body)))
             }
             403 => {
-                let body = response.json::<_, UpdateConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(UpdateConnectorError::Forbidden(body)))
             }
             404 => {
-                let body = response.json::<_, UpdateConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(UpdateConnectorError::NotFound(body)))
             }
             422 => {
-                let body = response.json::<_, UpdateConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(UpdateConnectorError::UnprocessableEntity(body)))
             }
             _ => Err(response.unexpected()),
@@ -387,23 +464,36 @@ impl Client {
         id: &str,
         workspace_id: i64,
     ) -> Result<(), runtime::Error<DeleteConnectorError>> {
+        self.delete_connector_with_response(id, workspace_id)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::delete_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn delete_connector_with_response(
+        &self,
+        id: &str,
+        workspace_id: i64,
+    ) -> Result<runtime::ResponseValue<()>, runtime::Error<DeleteConnectorError>> {
         let url = self.transport.endpoint(&["api", "v1", "connectors", id]);
         let mut request = self.transport.request(::reqwest::Method::DELETE, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send::<DeleteConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            204 => Ok(()),
+            204 => {
+                let body = ();
+                Ok(response.value(body))
+            }
             401 => {
-                let body = response.json::<_, DeleteConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(DeleteConnectorError::Unauthorized(body)))
             }
             403 => {
-                let body = response.json::<_, DeleteConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(DeleteConnectorError::Forbidden(body)))
             }
             404 => {
-                let body = response.json::<_, DeleteConnectorError>()?;
+                let body = response.json()?;
                 Err(response.api_error(DeleteConnectorError::NotFound(body)))
             }
             _ => Err(response.unexpected()),

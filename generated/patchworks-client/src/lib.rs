@@ -13,8 +13,8 @@ pub use patchworks_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
 pub use ::reqwest;
 pub use runtime::{
-    ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse,
-    RequestHook, Secret,
+    ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
+    Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
 /// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "https://core.wearepatchworks.com";
@@ -108,6 +108,22 @@ impl Client {
     pub fn http_client(&self) -> &::reqwest::Client {
         self.transport.http_client()
     }
+    /// This client, giving up on each request after `timeout` (a cheap clone: `client.clone().with_timeout(…)`
+    /// for one call).
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.transport = self.transport.with_timeout(timeout);
+        self
+    }
+    /// This client, sending `name: value` with each request (a cheap clone:
+    /// `client.clone().with_header(…)?` for one call). Fails if the name or value is not valid in HTTP.
+    pub fn with_header(
+        mut self,
+        name: &str,
+        value: &str,
+    ) -> Result<Self, runtime::ConfigError> {
+        self.transport = self.transport.with_header(name, value)?;
+        Ok(self)
+    }
     /// Uses an API key, sent as-is in the `Authorization` header (security scheme `ApiKeyAuth`) for the operations that accept it.
     ///
     /// API key passed in the Authorization header. Format: `<api-key>`
@@ -181,23 +197,33 @@ impl Client {
         models::ConnectorInstancesResponse,
         runtime::Error<CreateConnectorInstanceError>,
     > {
+        self.create_connector_instance_with_response(body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::create_connector_instance`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn create_connector_instance_with_response(
+        &self,
+        body: &models::ConnectorInstancesStoreRequest,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorInstancesResponse>,
+        runtime::Error<CreateConnectorInstanceError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "connector-instances"]);
         let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body::<
-            CreateConnectorInstanceError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self
             .authorize(request, &[&[Scheme::ApiKeyAuth], &[Scheme::BearerAuth]]);
-        let response = self
-            .transport
-            .send::<CreateConnectorInstanceError>(request)
-            .await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, CreateConnectorInstanceError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             401 => Err(response.api_error(CreateConnectorInstanceError::Unauthorized)),
             403 => Err(response.api_error(CreateConnectorInstanceError::Forbidden)),
             422 => {
-                let body = response.json::<_, CreateConnectorInstanceError>()?;
+                let body = response.json()?;
                 Err(
                     response
                         .api_error(

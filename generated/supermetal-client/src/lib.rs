@@ -15,8 +15,8 @@ pub use supermetal_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
 pub use ::reqwest;
 pub use runtime::{
-    ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse,
-    RequestHook, Secret,
+    ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
+    Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
 /// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "https://localhost:3000";
@@ -112,6 +112,22 @@ impl Client {
     pub fn http_client(&self) -> &::reqwest::Client {
         self.transport.http_client()
     }
+    /// This client, giving up on each request after `timeout` (a cheap clone: `client.clone().with_timeout(…)`
+    /// for one call).
+    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.transport = self.transport.with_timeout(timeout);
+        self
+    }
+    /// This client, sending `name: value` with each request (a cheap clone:
+    /// `client.clone().with_header(…)?` for one call). Fails if the name or value is not valid in HTTP.
+    pub fn with_header(
+        mut self,
+        name: &str,
+        value: &str,
+    ) -> Result<Self, runtime::ConfigError> {
+        self.transport = self.transport.with_header(name, value)?;
+        Ok(self)
+    }
     /// Uses HTTP Basic credentials (security scheme `basicAuth`) for the operations that accept it.
     ///
     /// Optional; only when the agent is configured with credentials.
@@ -157,12 +173,24 @@ impl Client {
     pub async fn list_connectors(
         &self,
     ) -> Result<models::ConnectorWithStatuses, runtime::Error<ListConnectorsError>> {
+        self.list_connectors_with_response().await.map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn list_connectors_with_response(
+        &self,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorWithStatuses>,
+        runtime::Error<ListConnectorsError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "connectors"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<ListConnectorsError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, ListConnectorsError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(ListConnectorsError::Status4xx)),
             500..=599 => Err(response.api_error(ListConnectorsError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -190,15 +218,28 @@ impl Client {
         models::ConnectorWithStatus,
         runtime::Error<CreateConnectorAutoIdError>,
     > {
+        self.create_connector_auto_id_with_response(body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::create_connector_auto_id`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn create_connector_auto_id_with_response(
+        &self,
+        body: &models::Connector,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorWithStatus>,
+        runtime::Error<CreateConnectorAutoIdError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "connectors"]);
         let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body::<
-            CreateConnectorAutoIdError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<CreateConnectorAutoIdError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            201 => Ok(response.json::<_, CreateConnectorAutoIdError>()?),
+            201 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(CreateConnectorAutoIdError::Status4xx)),
             500..=599 => Err(response.api_error(CreateConnectorAutoIdError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -226,12 +267,27 @@ impl Client {
         &self,
         connector_id: &str,
     ) -> Result<models::ConnectorWithStatus, runtime::Error<GetConnectorError>> {
+        self.get_connector_with_response(connector_id)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::get_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn get_connector_with_response(
+        &self,
+        connector_id: &str,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorWithStatus>,
+        runtime::Error<GetConnectorError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "connectors", connector_id]);
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<GetConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, GetConnectorError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(GetConnectorError::Status4xx)),
             500..=599 => Err(response.api_error(GetConnectorError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -261,6 +317,20 @@ impl Client {
         params: &CreateConnectorParams,
         body: &models::Connector,
     ) -> Result<CreateConnectorResponse, runtime::Error<CreateConnectorError>> {
+        self.create_connector_with_response(connector_id, params, body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::create_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn create_connector_with_response(
+        &self,
+        connector_id: &str,
+        params: &CreateConnectorParams,
+        body: &models::Connector,
+    ) -> Result<
+        runtime::ResponseValue<CreateConnectorResponse>,
+        runtime::Error<CreateConnectorError>,
+    > {
         let mut url = self
             .transport
             .endpoint(&["api", "v1", "connectors", connector_id]);
@@ -268,14 +338,18 @@ impl Client {
             runtime::append_query(&mut url, "clone_from", value);
         }
         let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body::<
-            CreateConnectorError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<CreateConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(CreateConnectorResponse::Ok),
-            201 => Ok(CreateConnectorResponse::Created),
+            200 => {
+                let body = CreateConnectorResponse::Ok;
+                Ok(response.value(body))
+            }
+            201 => {
+                let body = CreateConnectorResponse::Created;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(CreateConnectorError::Status4xx)),
             500..=599 => Err(response.api_error(CreateConnectorError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -318,15 +392,29 @@ impl Client {
         connector_id: &str,
         body: &::serde_json::Map<String, ::serde_json::Value>,
     ) -> Result<models::ConnectorWithStatus, runtime::Error<PatchConnectorError>> {
+        self.patch_connector_with_response(connector_id, body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::patch_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn patch_connector_with_response(
+        &self,
+        connector_id: &str,
+        body: &::serde_json::Map<String, ::serde_json::Value>,
+    ) -> Result<
+        runtime::ResponseValue<models::ConnectorWithStatus>,
+        runtime::Error<PatchConnectorError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "connectors", connector_id]);
         let request = self.transport.request(::reqwest::Method::PATCH, url);
-        let request = runtime::json_body::<
-            PatchConnectorError,
-        >(request, "application/merge-patch+json", body)?;
+        let request = runtime::json_body(request, "application/merge-patch+json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<PatchConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, PatchConnectorError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(PatchConnectorError::Status4xx)),
             500..=599 => Err(response.api_error(PatchConnectorError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -357,14 +445,29 @@ impl Client {
         Vec<models::ConnectorHistory>,
         runtime::Error<GetConnectorHistoryError>,
     > {
+        self.get_connector_history_with_response(connector_id)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::get_connector_history`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn get_connector_history_with_response(
+        &self,
+        connector_id: &str,
+    ) -> Result<
+        runtime::ResponseValue<Vec<models::ConnectorHistory>>,
+        runtime::Error<GetConnectorHistoryError>,
+    > {
         let url = self
             .transport
             .endpoint(&["api", "v1", "connector", "history", connector_id]);
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<GetConnectorHistoryError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, GetConnectorHistoryError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(GetConnectorHistoryError::Status4xx)),
             500..=599 => Err(response.api_error(GetConnectorHistoryError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -396,18 +499,35 @@ impl Client {
         SendConnectorCommandResponse,
         runtime::Error<SendConnectorCommandError>,
     > {
+        self.send_connector_command_with_response(connector_id, body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::send_connector_command`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn send_connector_command_with_response(
+        &self,
+        connector_id: &str,
+        body: &models::CommandWrapper,
+    ) -> Result<
+        runtime::ResponseValue<SendConnectorCommandResponse>,
+        runtime::Error<SendConnectorCommandError>,
+    > {
         let url = self
             .transport
             .endpoint(&["api", "v1", "connector", "command", connector_id]);
         let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body::<
-            SendConnectorCommandError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<SendConnectorCommandError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(SendConnectorCommandResponse::Ok),
-            202 => Ok(SendConnectorCommandResponse::Accepted),
+            200 => {
+                let body = SendConnectorCommandResponse::Ok;
+                Ok(response.value(body))
+            }
+            202 => {
+                let body = SendConnectorCommandResponse::Accepted;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(SendConnectorCommandError::Status4xx)),
             500..=599 => Err(response.api_error(SendConnectorCommandError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -440,15 +560,28 @@ impl Client {
         &self,
         body: &models::Connector,
     ) -> Result<models::Connector, runtime::Error<DebugConnectorError>> {
+        self.debug_connector_with_response(body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::debug_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn debug_connector_with_response(
+        &self,
+        body: &models::Connector,
+    ) -> Result<
+        runtime::ResponseValue<models::Connector>,
+        runtime::Error<DebugConnectorError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "debug", "connector"]);
         let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body::<
-            DebugConnectorError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<DebugConnectorError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, DebugConnectorError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(DebugConnectorError::Status4xx)),
             500..=599 => Err(response.api_error(DebugConnectorError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -474,18 +607,32 @@ impl Client {
         params: &ValidateBufferParams,
         body: &models::ValidateBufferRequest,
     ) -> Result<Vec<models::ValidateEvent>, runtime::Error<ValidateBufferError>> {
+        self.validate_buffer_with_response(params, body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::validate_buffer`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn validate_buffer_with_response(
+        &self,
+        params: &ValidateBufferParams,
+        body: &models::ValidateBufferRequest,
+    ) -> Result<
+        runtime::ResponseValue<Vec<models::ValidateEvent>>,
+        runtime::Error<ValidateBufferError>,
+    > {
         let mut url = self.transport.endpoint(&["api", "v1", "validate", "buffer"]);
         if let Some(value) = &params.connector_id {
             runtime::append_query(&mut url, "connector_id", value);
         }
         let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body::<
-            ValidateBufferError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<ValidateBufferError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, ValidateBufferError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(ValidateBufferError::Status4xx)),
             500..=599 => Err(response.api_error(ValidateBufferError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -517,18 +664,32 @@ impl Client {
         params: &ValidateSinkParams,
         body: &models::ValidateSinkRequest,
     ) -> Result<Vec<models::ValidateEvent>, runtime::Error<ValidateSinkError>> {
+        self.validate_sink_with_response(params, body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::validate_sink`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn validate_sink_with_response(
+        &self,
+        params: &ValidateSinkParams,
+        body: &models::ValidateSinkRequest,
+    ) -> Result<
+        runtime::ResponseValue<Vec<models::ValidateEvent>>,
+        runtime::Error<ValidateSinkError>,
+    > {
         let mut url = self.transport.endpoint(&["api", "v1", "validate", "sink"]);
         if let Some(value) = &params.connector_id {
             runtime::append_query(&mut url, "connector_id", value);
         }
         let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body::<
-            ValidateSinkError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<ValidateSinkError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, ValidateSinkError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(ValidateSinkError::Status4xx)),
             500..=599 => Err(response.api_error(ValidateSinkError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -560,18 +721,32 @@ impl Client {
         params: &ValidateSourceParams,
         body: &models::ValidateSourceRequest,
     ) -> Result<Vec<models::ValidateEvent>, runtime::Error<ValidateSourceError>> {
+        self.validate_source_with_response(params, body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::validate_source`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn validate_source_with_response(
+        &self,
+        params: &ValidateSourceParams,
+        body: &models::ValidateSourceRequest,
+    ) -> Result<
+        runtime::ResponseValue<Vec<models::ValidateEvent>>,
+        runtime::Error<ValidateSourceError>,
+    > {
         let mut url = self.transport.endpoint(&["api", "v1", "validate", "source"]);
         if let Some(value) = &params.connector_id {
             runtime::append_query(&mut url, "connector_id", value);
         }
         let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body::<
-            ValidateSourceError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<ValidateSourceError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, ValidateSourceError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(ValidateSourceError::Status4xx)),
             500..=599 => Err(response.api_error(ValidateSourceError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -603,18 +778,32 @@ impl Client {
         params: &GetCatalogParams,
         body: &models::CatalogRequest,
     ) -> Result<models::Catalog, runtime::Error<GetCatalogError>> {
+        self.get_catalog_with_response(params, body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::get_catalog`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn get_catalog_with_response(
+        &self,
+        params: &GetCatalogParams,
+        body: &models::CatalogRequest,
+    ) -> Result<
+        runtime::ResponseValue<models::Catalog>,
+        runtime::Error<GetCatalogError>,
+    > {
         let mut url = self.transport.endpoint(&["api", "v1", "catalog", "source"]);
         if let Some(value) = &params.connector_id {
             runtime::append_query(&mut url, "connector_id", value);
         }
         let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body::<
-            GetCatalogError,
-        >(request, "application/json", body)?;
+        let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<GetCatalogError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, GetCatalogError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(GetCatalogError::Status4xx)),
             500..=599 => Err(response.api_error(GetCatalogError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -644,12 +833,26 @@ impl Client {
     pub async fn generate_ssh_keys(
         &self,
     ) -> Result<models::SshKeyPairResponse, runtime::Error<GenerateSshKeysError>> {
+        self.generate_ssh_keys_with_response()
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::generate_ssh_keys`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn generate_ssh_keys_with_response(
+        &self,
+    ) -> Result<
+        runtime::ResponseValue<models::SshKeyPairResponse>,
+        runtime::Error<GenerateSshKeysError>,
+    > {
         let url = self.transport.endpoint(&["api", "v1", "ssh-keys"]);
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<GenerateSshKeysError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, GenerateSshKeysError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(GenerateSshKeysError::Status4xx)),
             500..=599 => Err(response.api_error(GenerateSshKeysError::Status5xx)),
             _ => Err(response.unexpected()),
@@ -673,12 +876,26 @@ impl Client {
     pub async fn get_snapshot_status(
         &self,
     ) -> Result<models::SnapshotStatusResponse, runtime::Error<GetSnapshotStatusError>> {
+        self.get_snapshot_status_with_response()
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::get_snapshot_status`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn get_snapshot_status_with_response(
+        &self,
+    ) -> Result<
+        runtime::ResponseValue<models::SnapshotStatusResponse>,
+        runtime::Error<GetSnapshotStatusError>,
+    > {
         let url = self.transport.endpoint(&["snapshots"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send::<GetSnapshotStatusError>(request).await?;
+        let response = self.transport.send(request).await?;
         match response.code() {
-            200 => Ok(response.json::<_, GetSnapshotStatusError>()?),
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
             400..=499 => Err(response.api_error(GetSnapshotStatusError::Status4xx)),
             500..=599 => Err(response.api_error(GetSnapshotStatusError::Status5xx)),
             _ => Err(response.unexpected()),

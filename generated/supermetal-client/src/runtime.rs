@@ -1,4 +1,5 @@
-//! Runtime support for the generated client: errors, secrets, URL building and response decoding.
+//! Runtime support for the generated client: errors, secrets, URL building, retries, response decoding and
+//! streamed bodies.
 //!
 //! Copied into every generated client crate from specforge's `templates/client/runtime.rs`, so the crate depends on
 //! nothing unpublished. Generated operation methods stay short by calling into this module.
@@ -12,6 +13,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::Stream;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{RequestBuilder, StatusCode, Url};
 use serde::Serialize;
@@ -102,6 +104,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     headers: Vec<(String, String)>,
     hook: Option<RequestHook>,
+    retry: Option<RetryPolicy>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -113,6 +116,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("default_headers", &self.headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
             .field("request_hook", &self.hook.is_some())
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -127,6 +131,7 @@ impl ClientBuilder {
             user_agent: None,
             headers: Vec::new(),
             hook: None,
+            retry: None,
         }
     }
 
@@ -168,6 +173,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Retries failed requests as `policy` says (off unless set): see [`RetryPolicy`].
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     pub(crate) fn into_transport(self) -> Result<Transport, ConfigError> {
         let base_url = parse_base_url(&self.base_url)?;
         let customised = self.timeout.is_some()
@@ -203,16 +214,80 @@ impl ClientBuilder {
                 builder.build().map_err(|e| ConfigError::Http(e.without_url().to_string()))?
             }
         };
-        Ok(Transport { base_url, http, hook: self.hook })
+        Ok(Transport { base_url, http, hook: self.hook, retry: self.retry, timeout: None, headers: HeaderMap::new() })
     }
 }
 
-/// How requests leave the client: base URL, HTTP client and hook. Shared by clones of a client.
+/// When and how often a failed request is sent again, with exponential backoff and jitter between attempts.
+///
+/// Retried: a request that could not connect (whatever its method: it never reached the server); `429 Too Many
+/// Requests` (the server did not act on it); and, for idempotent methods only (`GET`, `HEAD`, `PUT`, `DELETE`,
+/// `OPTIONS`, `TRACE`), `502`, `503`, `504` and timeouts. A `Retry-After` header on `429` or `503` (seconds or an
+/// HTTP date) sets the wait, capped at [`RetryPolicy::max_backoff`]. A request whose body is a stream cannot be
+/// sent twice and is never retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts after the first.
+    pub max_retries: u32,
+    /// The wait before the first retry; doubled for each next one.
+    pub initial_backoff: Duration,
+    /// The longest wait between attempts.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Three retries, waiting about 200 ms, 400 ms and 800 ms (each ±50 %), never more than 30 s.
+    fn default() -> Self {
+        Self { max_retries: 3, initial_backoff: Duration::from_millis(200), max_backoff: Duration::from_secs(30) }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `attempt` (0 for the first): `Retry-After` when the server gave one, else
+    /// exponential backoff with ±50 % jitter; never more than `max_backoff`.
+    fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let wait = retry_after.unwrap_or_else(|| {
+            let backoff = self.initial_backoff.saturating_mul(1u32.checked_shl(attempt).unwrap_or(u32::MAX));
+            backoff.mul_f64(0.5 + jitter())
+        });
+        wait.min(self.max_backoff)
+    }
+}
+
+/// A number in `[0, 1)` that differs between calls and processes (for jitter, not for anything secret).
+fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher
+        .write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// `Retry-After` as a wait: delta-seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+}
+
+fn is_idempotent(method: &reqwest::Method) -> bool {
+    use reqwest::Method;
+    [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE].contains(method)
+}
+
+/// How requests leave the client: base URL, HTTP client, hook, retries, and the per-request timeout and headers
+/// a client clone adds. Shared by clones of a client.
 #[derive(Clone)]
 pub(crate) struct Transport {
     base_url: Url,
     http: reqwest::Client,
     hook: Option<RequestHook>,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+    headers: HeaderMap,
 }
 
 impl Transport {
@@ -222,6 +297,20 @@ impl Transport {
 
     pub(crate) fn http_client(&self) -> &reqwest::Client {
         &self.http
+    }
+
+    /// The same transport, giving up on each request after `timeout` (this client clone only).
+    pub(crate) fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The same transport, sending `name: value` with each request (this client clone only).
+    pub(crate) fn with_header(mut self, name: &str, value: &str) -> Result<Self, ConfigError> {
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| ConfigError::InvalidHeader(name.into()))?;
+        let value = HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidHeader(name.into()))?;
+        self.headers.append(header, value);
+        Ok(self)
     }
 
     /// The base URL with `segments` appended, each percent-encoded as one path segment (a `/` in a value stays
@@ -236,20 +325,53 @@ impl Transport {
 
     /// Starts a request.
     pub(crate) fn request(&self, method: reqwest::Method, url: Url) -> RequestBuilder {
-        self.http.request(method, url)
+        let request = self.http.request(method, url).headers(self.headers.clone());
+        match self.timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        }
     }
 
-    /// Applies the hook, sends the request and reads the whole reply.
-    pub(crate) async fn send<E>(&self, request: RequestBuilder) -> Result<RawResponse, Error<E>> {
+    /// Sends the request and reads the whole reply.
+    pub(crate) async fn send(&self, request: RequestBuilder) -> Result<RawResponse, Problem> {
+        RawResponse::read(self.start(request).await?).await
+    }
+
+    /// Applies the hook and sends the request (again, as the retry policy says), returning the reply with its
+    /// body not yet read.
+    pub(crate) async fn start(&self, request: RequestBuilder) -> Result<reqwest::Response, Problem> {
         let request = match &self.hook {
             Some(hook) => hook(request),
             None => request,
         };
-        let response = request.send().await.map_err(|e| Error::Transport(e.without_url()))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| Error::Transport(e.without_url()))?.to_vec();
-        Ok(RawResponse { status, headers, body })
+        let Some(policy) = self.retry else {
+            return request.send().await.map_err(Problem::transport);
+        };
+        let (client, request) = request.build_split();
+        let request = request.map_err(Problem::transport)?;
+        let idempotent = is_idempotent(request.method());
+        let mut attempt = 0;
+        loop {
+            // The last attempt, or a body that cannot be sent twice: this one is final.
+            let Some(this) = (attempt < policy.max_retries).then(|| request.try_clone()).flatten() else {
+                return client.execute(request).await.map_err(Problem::transport);
+            };
+            let wait = match client.execute(this).await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let retried = status == 429 || (idempotent && matches!(status, 502..=504));
+                    if !retried {
+                        return Ok(response);
+                    }
+                    let hinted = matches!(status, 429 | 503).then(|| retry_after(response.headers())).flatten();
+                    policy.delay(attempt, hinted)
+                }
+                Err(error) if error.is_connect() || (idempotent && error.is_timeout()) => policy.delay(attempt, None),
+                Err(error) => return Err(Problem::transport(error)),
+            };
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
     }
 }
 
@@ -359,18 +481,46 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     }
 }
 
+/// What can go wrong before a reply is matched to a documented status. Not generic, so the runtime's helpers are
+/// compiled once and generated code converts with `?` into the operation's [`Error`].
+#[derive(Debug)]
+pub(crate) enum Problem {
+    Transport(reqwest::Error),
+    Encode(serde_json::Error),
+    ContentType { expected: &'static str, response: Box<RawResponse> },
+    Decode { response: Box<RawResponse>, source: serde_json::Error },
+}
+
+impl Problem {
+    /// A transport error, without the URL (it may carry credentials).
+    fn transport(error: reqwest::Error) -> Self {
+        Problem::Transport(error.without_url())
+    }
+}
+
+impl<E> From<Problem> for Error<E> {
+    fn from(problem: Problem) -> Self {
+        match problem {
+            Problem::Transport(error) => Error::Transport(error),
+            Problem::Encode(error) => Error::Encode(error),
+            Problem::ContentType { expected, response } => Error::UnexpectedContentType { expected, response },
+            Problem::Decode { response, source } => Error::Decode { response, source },
+        }
+    }
+}
+
 /// Appends `name=value` to the query string.
 pub(crate) fn append_query(url: &mut Url, name: &str, value: &str) {
     url.query_pairs_mut().append_pair(name, value);
 }
 
 /// Sets a JSON body with the documented media type.
-pub(crate) fn json_body<E>(
+pub(crate) fn json_body(
     request: RequestBuilder,
     media_type: &'static str,
     body: &impl Serialize,
-) -> Result<RequestBuilder, Error<E>> {
-    let bytes = serde_json::to_vec(body).map_err(Error::Encode)?;
+) -> Result<RequestBuilder, Problem> {
+    let bytes = serde_json::to_vec(body).map_err(Problem::Encode)?;
     Ok(request.header(CONTENT_TYPE, media_type).body(bytes))
 }
 
@@ -386,29 +536,34 @@ pub(crate) fn secret_header(request: RequestBuilder, name: &'static str, value: 
     }
 }
 
+/// The essence of a `Content-Type` (`text/event-stream` of `text/event-stream; charset=utf-8`), lower-cased.
+fn media_essence(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(CONTENT_TYPE)?;
+    Some(String::from_utf8_lossy(value.as_bytes()).split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+}
+
 impl RawResponse {
+    /// Reads the whole body of `response`.
+    pub(crate) async fn read(response: reqwest::Response) -> Result<Self, Problem> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Problem::transport)?.to_vec();
+        Ok(RawResponse { status, headers, body })
+    }
+
     /// The status as a number, for matching.
     pub(crate) fn code(&self) -> u16 {
         self.status.as_u16()
     }
 
     /// Decodes a JSON body. A `Content-Type` that is present and not JSON is an error; an absent one is tolerated.
-    pub(crate) fn json<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
-        if let Some(content_type) = self.headers.get(CONTENT_TYPE) {
-            let essence = String::from_utf8_lossy(content_type.as_bytes())
-                .split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase();
-            if essence != "application/json" && !essence.ends_with("+json") {
-                return Err(Error::UnexpectedContentType {
-                    expected: "application/json",
-                    response: Box::new(self.clone()),
-                });
-            }
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Problem> {
+        let is_json = |essence: String| essence == "application/json" || essence.ends_with("+json");
+        if !media_essence(&self.headers).is_none_or(is_json) {
+            return Err(Problem::ContentType { expected: "application/json", response: Box::new(self.clone()) });
         }
-        serde_json::from_slice(&self.body).map_err(|source| Error::Decode { response: Box::new(self.clone()), source })
+        serde_json::from_slice(&self.body)
+            .map_err(|source| Problem::Decode { response: Box::new(self.clone()), source })
     }
 
     /// The body as text (invalid UTF-8 replaced).
@@ -464,5 +619,253 @@ impl<'a, P, E, C: Clone> Pages<'a, P, E, C> {
             pages.push(page?);
         }
         Ok(pages)
+    }
+}
+
+impl<'a, P: Send + 'a, E: Send + 'a, C: Clone + Send + 'a> Pages<'a, P, E, C> {
+    /// The pages as a [`Stream`]; it ends after the last page or the first error.
+    pub fn into_stream(self) -> impl Stream<Item = Result<P, Error<E>>> + Send + 'a {
+        futures_util::stream::unfold(self, |mut pages| async move { pages.next_page().await.map(|page| (page, pages)) })
+    }
+}
+
+/// A successful reply: the decoded body with the status and headers it came with (the `…_with_response` methods
+/// return it). Dereferences to the body.
+#[derive(Debug, Clone)]
+pub struct ResponseValue<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> ResponseValue<T> {
+    /// HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// A header's value as text, if present and valid text (e.g. `x-ratelimit-remaining`, `etag`, `location`).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The body, without status and headers.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+}
+
+impl<T> std::ops::Deref for ResponseValue<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+impl RawResponse {
+    /// The reply's status and headers with its decoded `body`.
+    pub(crate) fn value<T>(self, body: T) -> ResponseValue<T> {
+        ResponseValue { status: self.status, headers: self.headers, body }
+    }
+}
+
+/// A reply whose body is read as a stream: its status and headers with `stream(response)`, if the `Content-Type`
+/// is `expected` (or absent, or `expected` is `None`); else the body is read and the mismatch reported.
+pub(crate) async fn stream_value<T>(
+    response: reqwest::Response,
+    expected: Option<&'static str>,
+    stream: impl FnOnce(reqwest::Response) -> T,
+) -> Result<ResponseValue<T>, Problem> {
+    if let Some(expected) = expected {
+        if media_essence(response.headers()).is_some_and(|essence| essence != expected) {
+            let response = RawResponse::read(response).await?;
+            return Err(Problem::ContentType { expected, response: Box::new(response) });
+        }
+    }
+    let (status, headers) = (response.status(), response.headers().clone());
+    Ok(ResponseValue { status, headers, body: stream(response) })
+}
+
+/// A body item that could not be read or decoded. A stream goes on after a decoding error (the next line or event
+/// may be fine) and ends after a transport error.
+#[derive(Debug)]
+pub enum StreamError {
+    /// The connection failed while the body was being read.
+    Transport(reqwest::Error),
+    /// A line or event's data is not the documented type.
+    Decode {
+        /// The text that did not decode (for server-sent events: the event's data).
+        data: String,
+        /// What serde reported.
+        source: serde_json::Error,
+    },
+    /// The event stream is not valid UTF-8 or not a valid `text/event-stream`.
+    Event(String),
+}
+
+impl fmt::Display for StreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StreamError::Transport(source) => write!(f, "reading the body failed: {source}"),
+            StreamError::Decode { source, .. } => write!(f, "an item does not match the documented type: {source}"),
+            StreamError::Event(reason) => write!(f, "invalid event stream: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for StreamError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StreamError::Transport(source) => Some(source),
+            StreamError::Decode { source, .. } => Some(source),
+            StreamError::Event(_) => None,
+        }
+    }
+}
+
+type BoxedStream<T> = Pin<Box<dyn Stream<Item = T> + Send>>;
+
+/// A response body as it arrives, chunk by chunk, never held whole (downloads, images, archives). A
+/// [`Stream`] of [`Bytes`](bytes::Bytes); [`ByteStream::next`] needs no trait in scope.
+pub struct ByteStream {
+    chunks: BoxedStream<Result<bytes::Bytes, StreamError>>,
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ByteStream")
+    }
+}
+
+impl ByteStream {
+    pub(crate) fn new(response: reqwest::Response) -> Self {
+        let chunks = futures_util::stream::unfold(Some(response), |response| async move {
+            let mut response = response?;
+            match response.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
+                Ok(None) => None,
+                // The reply is broken: report it once and end.
+                Err(error) => Some((Err(StreamError::Transport(error.without_url())), None)),
+            }
+        });
+        Self { chunks: Box::pin(chunks) }
+    }
+
+    /// The next chunk, or `None` at the end of the body.
+    pub async fn next(&mut self) -> Option<Result<bytes::Bytes, StreamError>> {
+        futures_util::StreamExt::next(&mut self.chunks).await
+    }
+
+    /// The rest of the body in memory.
+    pub async fn collect_bytes(mut self) -> Result<Vec<u8>, StreamError> {
+        let mut body = Vec::new();
+        while let Some(chunk) = self.next().await {
+            body.extend_from_slice(&chunk?);
+        }
+        Ok(body)
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<bytes::Bytes, StreamError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        self.chunks.as_mut().poll_next(cx)
+    }
+}
+
+/// A JSON Lines (NDJSON) body: one `T` per line, decoded as each line arrives. Blank lines are skipped; a line
+/// that does not decode is an error item and the stream goes on.
+pub struct JsonLines<T> {
+    items: BoxedStream<Result<T, StreamError>>,
+}
+
+impl<T> fmt::Debug for JsonLines<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JsonLines")
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> JsonLines<T> {
+    pub(crate) fn new(response: reqwest::Response) -> Self {
+        let lines = Lines { bytes: ByteStream::new(response), buffer: Vec::new(), done: false };
+        let items = futures_util::stream::unfold(lines, |mut lines| async move {
+            let line = lines.next_line().await?;
+            let item = line.and_then(|line| {
+                serde_json::from_slice(&line)
+                    .map_err(|source| StreamError::Decode { data: String::from_utf8_lossy(&line).into_owned(), source })
+            });
+            Some((item, lines))
+        });
+        Self { items: Box::pin(items) }
+    }
+}
+
+impl<T> JsonLines<T> {
+    /// The next item, or `None` at the end of the body.
+    pub async fn next(&mut self) -> Option<Result<T, StreamError>> {
+        futures_util::StreamExt::next(&mut self.items).await
+    }
+}
+
+impl<T> Stream for JsonLines<T> {
+    type Item = Result<T, StreamError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        self.items.as_mut().poll_next(cx)
+    }
+}
+
+/// Splits a byte stream into non-blank lines (`\n` or `\r\n`), however the chunks fall.
+struct Lines {
+    bytes: ByteStream,
+    buffer: Vec<u8>,
+    done: bool,
+}
+
+impl Lines {
+    async fn next_line(&mut self) -> Option<Result<Vec<u8>, StreamError>> {
+        loop {
+            if let Some(end) = self.buffer.iter().position(|b| *b == b'\n') {
+                let mut line: Vec<u8> = self.buffer.drain(..=end).collect();
+                line.pop();
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                return Some(Ok(line));
+            }
+            if self.done {
+                let rest = std::mem::take(&mut self.buffer);
+                return (!rest.iter().all(u8::is_ascii_whitespace)).then_some(Ok(rest));
+            }
+            match self.bytes.next().await {
+                Some(Ok(chunk)) => self.buffer.extend_from_slice(&chunk),
+                Some(Err(error)) => {
+                    self.done = true;
+                    self.buffer.clear();
+                    return Some(Err(error));
+                }
+                None => self.done = true,
+            }
+        }
     }
 }

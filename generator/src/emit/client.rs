@@ -9,7 +9,7 @@ use super::{FilePlan, doc_attrs, inner_doc_attrs, parse_items, prepend_docs};
 use crate::features::FeaturePlan;
 use crate::ir::{
     Api, MediaKind, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Presence, Primitive, Response,
-    SchemeKind, Server, StatusMatch, TypeRef,
+    SchemeKind, Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
 };
 use crate::naming::{bare, ident};
 
@@ -27,6 +27,12 @@ pub fn client_plan<'a>(api: &'a Api, models_crate: &str, features: Option<&'a Fe
     let servers = api.servers.first().map(server_items);
     let credentials = credentials(api);
     let client = client_struct(api);
+    let sse = api.has_event_streams().then(|| {
+        quote! {
+            mod sse;
+            pub use sse::{Event, EventStream};
+        }
+    });
     let header = quote! {
         #doc
         #![deny(missing_docs)]
@@ -37,11 +43,15 @@ pub fn client_plan<'a>(api: &'a Api, models_crate: &str, features: Option<&'a Fe
         #recursion_limit
 
         mod runtime;
+        #sse
 
         pub use #models_crate as models;
         /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
         pub use ::reqwest;
-        pub use runtime::{ApiError, BasicCredentials, ClientBuilder, ConfigError, Error, Pages, RawResponse, RequestHook, Secret};
+        pub use runtime::{
+            ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines, Pages, RawResponse,
+            RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+        };
 
         #servers
         #credentials
@@ -308,6 +318,20 @@ fn client_struct(api: &Api) -> TokenStream {
                 self.transport.http_client()
             }
 
+            /// This client, giving up on each request after `timeout` (a cheap clone: `client.clone().with_timeout(…)`
+            /// for one call).
+            pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.transport = self.transport.with_timeout(timeout);
+                self
+            }
+
+            /// This client, sending `name: value` with each request (a cheap clone:
+            /// `client.clone().with_header(…)?` for one call). Fails if the name or value is not valid in HTTP.
+            pub fn with_header(mut self, name: &str, value: &str) -> Result<Self, runtime::ConfigError> {
+                self.transport = self.transport.with_header(name, value)?;
+                Ok(self)
+            }
+
             #(#setters)*
             #authorize
         }
@@ -347,27 +371,77 @@ fn op_types(scope: TypeScope<'_>, op: &Operation) -> OpTypes {
     OpTypes { success, error }
 }
 
-/// The Rust type of a response's body: the JSON type, text, bytes, or `()`.
-fn body_type(scope: TypeScope<'_>, response: &Response) -> TokenStream {
-    match &response.body {
-        None => quote! { () },
-        Some(body) => match &body.media {
-            MediaKind::Json(_) => scope.tokens(&body.ty),
-            MediaKind::Raw(media) if media.starts_with("text/") => quote! { String },
-            MediaKind::Raw(_) | MediaKind::Form | MediaKind::Multipart => quote! { Vec<u8> },
-        },
+/// How a response's body reaches the caller: decoded whole, or (for a success) as a stream read as it arrives.
+#[derive(Clone, Copy)]
+enum BodyShape<'a> {
+    None,
+    Json(&'a TypeRef),
+    Text,
+    Bytes,
+    ByteStream,
+    /// Server-sent events, with the type of their data if the API gives one.
+    Events(Option<&'a TypeRef>),
+    /// JSON Lines, with the type of a line if the API gives one.
+    JsonLines(Option<&'a TypeRef>),
+}
+
+impl BodyShape<'_> {
+    fn is_streamed(self) -> bool {
+        matches!(self, BodyShape::ByteStream | BodyShape::Events(_) | BodyShape::JsonLines(_))
     }
 }
 
-/// The expression that decodes a response's body from `response`; `error` is the operation's error type.
-fn decode_expr(response: &Response, error: &TokenStream) -> TokenStream {
-    match &response.body {
-        None => quote! { () },
-        Some(body) => match &body.media {
-            MediaKind::Json(_) => quote! { response.json::<_, #error>()? },
-            MediaKind::Raw(media) if media.starts_with("text/") => quote! { response.text() },
-            MediaKind::Raw(_) | MediaKind::Form | MediaKind::Multipart => quote! { response.body.clone() },
-        },
+fn body_shape(response: &Response) -> BodyShape<'_> {
+    let Some(body) = &response.body else { return BodyShape::None };
+    // Errors and `default` stay whole: they are small, and their enums are `Clone` and `PartialEq`.
+    let streams = response.status.is_success() && response.status != StatusMatch::Default;
+    match &body.media {
+        MediaKind::Json(_) => BodyShape::Json(&body.ty),
+        MediaKind::Raw(media) if streams && is_event_stream(media) => BodyShape::Events(body.item.as_ref()),
+        MediaKind::Raw(media) if streams && is_json_lines(media) => BodyShape::JsonLines(body.item.as_ref()),
+        MediaKind::Raw(media) if media.starts_with("text/") => BodyShape::Text,
+        MediaKind::Raw(_) if streams => BodyShape::ByteStream,
+        MediaKind::Raw(_) | MediaKind::Form | MediaKind::Multipart => BodyShape::Bytes,
+    }
+}
+
+/// The Rust type of a response's body.
+fn body_type(scope: TypeScope<'_>, response: &Response) -> TokenStream {
+    match body_shape(response) {
+        BodyShape::None => quote! { () },
+        BodyShape::Json(ty) => scope.tokens(ty),
+        BodyShape::Text => quote! { String },
+        BodyShape::Bytes => quote! { Vec<u8> },
+        BodyShape::ByteStream => quote! { runtime::ByteStream },
+        BodyShape::Events(Some(ty)) => {
+            let ty = scope.tokens(ty);
+            quote! { sse::EventStream<#ty> }
+        }
+        BodyShape::Events(None) => quote! { sse::EventStream },
+        BodyShape::JsonLines(item) => {
+            let ty = item.map(|ty| scope.tokens(ty)).unwrap_or_else(|| quote! { ::serde_json::Value });
+            quote! { runtime::JsonLines<#ty> }
+        }
+    }
+}
+
+/// The expression that decodes a whole response's body from `response`.
+fn decode_expr(response: &Response) -> TokenStream {
+    match body_shape(response) {
+        BodyShape::Json(_) => quote! { response.json()? },
+        BodyShape::Text => quote! { response.text() },
+        BodyShape::Bytes => quote! { response.body.clone() },
+        BodyShape::None | BodyShape::ByteStream | BodyShape::Events(_) | BodyShape::JsonLines(_) => quote! { () },
+    }
+}
+
+/// For a streamed body: the function that wraps the reply, and the media type its `Content-Type` must have.
+fn stream_constructor(response: &Response) -> (TokenStream, Option<&'static str>) {
+    match body_shape(response) {
+        BodyShape::Events(Some(_)) => (quote! { sse::EventStream::json }, Some("text/event-stream")),
+        BodyShape::Events(None) => (quote! { sse::EventStream::text }, Some("text/event-stream")),
+        BodyShape::JsonLines(_) => (quote! { runtime::JsonLines::new }, None),
+        _ => (quote! { runtime::ByteStream::new }, None),
     }
 }
 
@@ -392,9 +466,15 @@ fn operation_types(scope: TypeScope<'_>, op: &Operation) -> TokenStream {
         let name = ident(name);
         let doc = format!(" {what} [`Client::{}`].", bare(&op.method_name));
         let variants = responses.iter().map(|r| variant(r));
+        // A body read as it arrives can be neither cloned nor compared.
+        let derives = if responses.iter().any(|r| body_shape(r).is_streamed()) {
+            quote! { Debug }
+        } else {
+            quote! { Debug, Clone, PartialEq }
+        };
         quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(#derives)]
             pub enum #name { #(#variants)* }
         }
     };
@@ -475,6 +555,17 @@ fn argument_type(scope: TypeScope<'_>, ty: &TypeRef, lifetime: Option<&TokenStre
 
 /// The arguments of an operation's method after `&self`: required parameters, then the optional ones in a
 /// `Params` struct, then the body; references carry `lifetime` when given.
+/// The names of an operation method's arguments, in order (see [`method_args`]).
+fn method_arg_names(op: &Operation) -> Vec<TokenStream> {
+    let required = op.params.iter().filter(|p| p.required).map(|p| {
+        let name = ident(&p.name);
+        quote! { #name }
+    });
+    let params = (!optional_params(op).is_empty()).then(|| quote! { params });
+    let body = op.body.as_ref().map(|_| quote! { body });
+    required.chain(params).chain(body).collect()
+}
+
 fn method_args(scope: TypeScope<'_>, op: &Operation, lifetime: Option<&TokenStream>) -> Vec<TokenStream> {
     let mut args: Vec<TokenStream> = op
         .params
@@ -521,12 +612,16 @@ fn pages_method(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
     let param = &op.params[pagination.param];
     let param_field = ident(&param.name);
     let param_ty = scope.tokens(&param.ty);
-    let call_args = op.params.iter().filter(|p| p.required).map(|p| {
-        let name = ident(&p.name);
-        quote! { #name }
-    });
-    let call_args: Vec<TokenStream> =
-        call_args.chain(Some(quote! { &params })).chain(op.body.as_ref().map(|_| quote! { body })).collect();
+    let call_args: Vec<TokenStream> = method_arg_names(op)
+        .into_iter()
+        .map(|name| {
+            if name.to_string() == "params" {
+                quote! { &params }
+            } else {
+                name
+            }
+        })
+        .collect();
     let next = pagination.next.iter().fold(quote! { Some(page) }, |chain, (field, presence)| {
         let field = ident(field);
         match presence {
@@ -618,7 +713,7 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
     let cookie = cookie_statement(op);
     let body = op.body.as_ref().map(|body| {
         let send = match &body.media {
-            MediaKind::Json(media) => quote! { runtime::json_body::<#error>(request, #media, body)? },
+            MediaKind::Json(media) => quote! { runtime::json_body(request, #media, body)? },
             MediaKind::Form => quote! { request.form(body) },
             MediaKind::Multipart => quote! { request.multipart(body) },
             MediaKind::Raw(media) => quote! { request.header(::reqwest::header::CONTENT_TYPE, #media).body(body) },
@@ -642,7 +737,13 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
         quote! { let request = self.authorize(request, &[#(#alternatives),*]); }
     });
     let http_method = method_tokens(&op.method);
-    let arms = response_arms(op, &error);
+    let send = send_and_match(op);
+    let response_method = ident(&op.response_method_name);
+    let arg_names = method_arg_names(op);
+    let response_doc = format!(
+        " [`Client::{}`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).",
+        bare(&op.method_name)
+    );
     let mut_url = op.params.iter().any(|p| p.location == ParamLocation::Query).then(|| quote! { mut });
     let mut_request = op
         .params
@@ -653,6 +754,13 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
         #deprecated
         #too_many
         pub async fn #method_name(&self, #(#args),*) -> Result<#success, runtime::Error<#error>> {
+            self.#response_method(#(#arg_names),*).await.map(runtime::ResponseValue::into_body)
+        }
+
+        #[doc = #response_doc]
+        #deprecated
+        #too_many
+        pub async fn #response_method(&self, #(#args),*) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error>> {
             let #mut_url url = self.transport.endpoint(&[#(#segments),*]);
             #(#query)*
             let #mut_request request = self.transport.request(#http_method, url);
@@ -660,10 +768,7 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
             #cookie
             #body
             #authorize
-            let response = self.transport.send::<#error>(request).await?;
-            match response.code() {
-                #(#arms)*
-            }
+            #send
         }
     }
 }
@@ -821,24 +926,31 @@ fn cookie_statement(op: &Operation) -> Option<TokenStream> {
 }
 
 /// The `match` arms over the status code: exact codes, then ranges, then `default`, then "unexpected".
-fn response_arms(op: &Operation, error: &TokenStream) -> Vec<TokenStream> {
+/// The match of a whole reply's status: a success gives `Ok` with the reply's status and headers, an error `Err`.
+/// Successes whose body is streamed were matched before the body was read, and are not among its arms.
+fn response_match(op: &Operation) -> TokenStream {
     let successes = success_responses(op);
     let several_successes = successes.len() > 1;
     let arm_body = |response: &Response| -> TokenStream {
-        let decode = decode_expr(response, error);
+        let decode = decode_expr(response);
         let variant = ident(&response.variant);
-        let has_body = response.body.is_some();
+        let has_body = !matches!(body_shape(response), BodyShape::None);
         if response.status.is_success() {
-            if several_successes {
-                let enum_name = ident(&op.type_names.response);
-                if has_body {
-                    quote! { Ok(#enum_name::#variant(#decode)) }
-                } else {
-                    quote! { Ok(#enum_name::#variant) }
+            let value = match (several_successes, has_body) {
+                (true, true) => {
+                    let enum_name = ident(&op.type_names.response);
+                    quote! { #enum_name::#variant(#decode) }
                 }
-            } else {
-                quote! { Ok(#decode) }
-            }
+                (true, false) => {
+                    let enum_name = ident(&op.type_names.response);
+                    quote! { #enum_name::#variant }
+                }
+                (false, _) => decode,
+            };
+            quote! {{
+                let body = #value;
+                Ok(response.value(body))
+            }}
         } else {
             let enum_name = ident(&op.type_names.error);
             if has_body {
@@ -851,29 +963,85 @@ fn response_arms(op: &Operation, error: &TokenStream) -> Vec<TokenStream> {
             }
         }
     };
+    let buffered = |r: &&Response| !(r.status.is_success() && body_shape(r).is_streamed());
     let mut arms = Vec::new();
-    for response in op.responses.iter().filter(|r| matches!(r.status, StatusMatch::Code(_))) {
-        let StatusMatch::Code(code) = response.status else { continue };
-        let code = proc_macro2::Literal::u16_unsuffixed(code);
+    for response in op.responses.iter().filter(buffered) {
         let body = arm_body(response);
-        arms.push(quote! { #code => #body, });
-    }
-    for response in op.responses.iter().filter(|r| matches!(r.status, StatusMatch::Range(_))) {
-        let StatusMatch::Range(hundreds) = response.status else { continue };
-        let low = proc_macro2::Literal::u16_unsuffixed(hundreds * 100);
-        let high = proc_macro2::Literal::u16_unsuffixed(hundreds * 100 + 99);
-        let body = arm_body(response);
-        arms.push(quote! { #low..=#high => #body, });
+        match status_pattern(response.status) {
+            Some(pattern) => arms.push(quote! { #pattern => #body, }),
+            None => continue,
+        }
     }
     if successes.is_empty() {
-        arms.push(quote! { 200..=299 => Ok(()), });
+        arms.push(quote! { 200..=299 => Ok(response.value(())), });
     }
-    match op.responses.iter().find(|r| r.status == StatusMatch::Default) {
-        Some(default) => {
-            let body = arm_body(default);
-            arms.push(quote! { _ => #body, });
+    let otherwise = match op.responses.iter().find(|r| r.status == StatusMatch::Default) {
+        Some(default) => arm_body(default),
+        None => quote! { Err(response.unexpected()) },
+    };
+    if arms.is_empty() {
+        return otherwise;
+    }
+    quote! {
+        match response.code() {
+            #(#arms)*
+            _ => #otherwise,
         }
-        None => arms.push(quote! { _ => Err(response.unexpected()), }),
     }
-    arms
+}
+
+/// The pattern of a status or range (`200`, `400..=499`); `None` for `default`.
+fn status_pattern(status: StatusMatch) -> Option<TokenStream> {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            Some(quote! { #code })
+        }
+        StatusMatch::Range(hundreds) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(hundreds * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(hundreds * 100 + 99);
+            Some(quote! { #low..=#high })
+        }
+        StatusMatch::Default => None,
+    }
+}
+
+/// Sends the request and reads the reply: a success whose body is a stream is returned as soon as its status and
+/// headers arrive; anything else is read whole and matched.
+fn send_and_match(op: &Operation) -> TokenStream {
+    let matched = response_match(op);
+    let several_successes = success_responses(op).len() > 1;
+    let streamed: Vec<TokenStream> = success_responses(op)
+        .into_iter()
+        .filter(|r| body_shape(r).is_streamed())
+        .filter_map(|response| {
+            let pattern = status_pattern(response.status)?;
+            let (constructor, expected) = stream_constructor(response);
+            let expected = match expected {
+                Some(media) => quote! { Some(#media) },
+                None => quote! { None },
+            };
+            let wrap = if several_successes {
+                let (enum_name, variant) = (ident(&op.type_names.response), ident(&response.variant));
+                quote! { |response| #enum_name::#variant(#constructor(response)) }
+            } else {
+                constructor
+            };
+            Some(quote! { #pattern => return Ok(runtime::stream_value(response, #expected, #wrap).await?), })
+        })
+        .collect();
+    if streamed.is_empty() {
+        return quote! {
+            let response = self.transport.send(request).await?;
+            #matched
+        };
+    }
+    quote! {
+        let response = self.transport.start(request).await?;
+        let response = match response.status().as_u16() {
+            #(#streamed)*
+            _ => runtime::RawResponse::read(response).await?,
+        };
+        #matched
+    }
 }

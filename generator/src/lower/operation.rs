@@ -21,8 +21,17 @@ use crate::naming::{Namespace, bare, type_name, value_name};
 const MAX_REF_HOPS: usize = 16;
 
 /// Method names the client itself has, which operations must not take.
-const CLIENT_METHODS: &[&str] =
-    &["new", "builder", "with_client", "base_url", "http_client", "server_url", "authorize"];
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "with_client",
+    "base_url",
+    "http_client",
+    "server_url",
+    "authorize",
+    "with_timeout",
+    "with_header",
+];
 
 /// Type names the client crate itself defines or re-exports, which operations' types must not take.
 const CLIENT_TYPES: &[&str] = &[
@@ -38,6 +47,13 @@ const CLIENT_TYPES: &[&str] = &[
     "RawResponse",
     "RequestHook",
     "Secret",
+    "ResponseValue",
+    "RetryPolicy",
+    "StreamError",
+    "ByteStream",
+    "JsonLines",
+    "Event",
+    "EventStream",
 ];
 
 /// Local variables of the generated method bodies, which parameters must not be called.
@@ -99,6 +115,8 @@ pub fn lower_operations<'a>(
                 continue;
             }
             let method_name = claim_reported(types, &mut methods, &value_name(&operation_id), &op_pointer, "method");
+            let wanted = format!("{}_with_response", bare(&method_name));
+            let response_method_name = claim_reported(types, &mut methods, &wanted, &op_pointer, "method");
             let type_prefix = prefixes.claim(&type_name(&operation_id)).0;
             let mut claim_type = |suffix: &str| {
                 claim_reported(types, &mut client_types, &format!("{type_prefix}{suffix}"), &op_pointer, "type")
@@ -122,6 +140,7 @@ pub fn lower_operations<'a>(
             }
             operations.push(Operation {
                 method_name,
+                response_method_name,
                 type_names,
                 operation_id,
                 method,
@@ -489,16 +508,27 @@ impl<'a> OperationLowerer<'_, 'a> {
         Some(RequestBody { media, ty, required: body.required })
     }
 
-    /// Picks the JSON media type of a `content` map if there is one (else the first) and lowers its schema.
-    /// Picks the JSON media type of a `content` map if there is one (else the first) and lowers its schema; for a
-    /// sequential media type described by 3.2's `itemSchema`, the type of one item as well.
+    /// Picks the JSON media type of a `content` map if there is one (else the first) and lowers its schema. For a
+    /// sequential media type (server-sent events, JSON Lines), the type of one item as well: 3.2's `itemSchema`,
+    /// else the schema given when it describes something other than the text itself. `*/*` with a binary schema
+    /// (or none) is raw bytes; with a structured one it is JSON, as servers that declare `*/*` send it.
     fn content(&mut self, content: &'a Content, at: &str, hint: &str) -> Option<(MediaKind, TypeRef, Option<TypeRef>)> {
-        let (media, media_obj) = content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())?;
+        let is_structured_json = |(media, object): &(&String, &openapiv3::MediaType)| {
+            is_json(media) && !(media.as_str() == "*/*" && object.schema.as_ref().is_none_or(is_binary_schema))
+        };
+        let (media, media_obj) =
+            content.iter().find(|entry| is_structured_json(entry)).or_else(|| content.iter().next())?;
         let schema_pointer = child(&child(at, media), "schema");
-        if !is_json(media) {
-            let item = item_schema(media_obj.schema.as_ref()).map(|items| {
-                self.types.type_ref(SchemaRef::from(items), &child(&schema_pointer, "items"), &format!("{hint}Item")).ty
-            });
+        if !is_structured_json(&(media, media_obj)) {
+            let item = match item_schema(media_obj.schema.as_ref()) {
+                Some(items) => Some((SchemaRef::from(items), child(&schema_pointer, "items"))),
+                None => media_obj
+                    .schema
+                    .as_ref()
+                    .filter(|schema| is_sequential(media) && !is_string_schema(schema))
+                    .map(|schema| (SchemaRef::from(schema), schema_pointer.clone())),
+            };
+            let item = item.map(|(schema, pointer)| self.types.type_ref(schema, &pointer, &format!("{hint}Item")).ty);
             return Some((MediaKind::Raw(media.clone()), TypeRef::String, item));
         }
         let ty = match &media_obj.schema {
@@ -653,8 +683,28 @@ fn location_key(location: ParamLocation) -> &'static str {
 }
 
 /// `application/json`, `application/problem+json`, `application/vnd.x+json; charset=utf-8`, ….
+/// A media type whose body is a sequence of items read as they arrive: server-sent events or JSON Lines.
+fn is_sequential(media: &str) -> bool {
+    crate::ir::is_event_stream(media) || crate::ir::is_json_lines(media)
+}
+
+/// `type: string` (any format), inline.
+fn is_string_schema(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(s) if matches!(s.schema_kind, openapiv3::SchemaKind::Type(openapiv3::Type::String(_))))
+}
+
+/// `type: string, format: binary` (raw bytes), inline.
+fn is_binary_schema(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
+    let ReferenceOr::Item(schema) = schema else { return false };
+    matches!(
+        &schema.schema_kind,
+        openapiv3::SchemaKind::Type(openapiv3::Type::String(s))
+            if s.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+    )
+}
+
 pub fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = crate::ir::media_essence(media);
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
