@@ -25,15 +25,14 @@ pub struct Api {
 }
 
 impl Api {
-    /// Whether a success response of some operation is a stream of server-sent events.
+    /// Whether a success response of some operation is (or is also offered as) a stream of server-sent events.
     pub fn has_event_streams(&self) -> bool {
         self.operations.iter().flat_map(|op| &op.responses).any(|response| {
             response.status.is_success()
                 && response.status != StatusMatch::Default
-                && response
-                    .body
-                    .as_ref()
-                    .is_some_and(|body| matches!(&body.media, MediaKind::Raw(media) if is_event_stream(media)))
+                && response.body.as_ref().is_some_and(|body| {
+                    body.events.is_some() || matches!(&body.media, MediaKind::Raw(media) if is_event_stream(media))
+                })
         })
     }
 
@@ -456,6 +455,8 @@ pub struct Operation {
     pub method_name: String,
     /// The method that also returns the reply's status and headers (`<method_name>_with_response`, unless taken).
     pub response_method_name: String,
+    /// When a success is also offered as server-sent events: the method that asks for them (`<method_name>_stream`).
+    pub stream_method_name: Option<String>,
     /// Names of the operation's own types in the client crate, claimed there like every other name.
     pub type_names: OperationTypeNames,
     /// `operationId`, or the one synthesized from method and path.
@@ -497,7 +498,7 @@ impl Operation {
                 self.responses
                     .iter()
                     .filter_map(|r| r.body.as_ref())
-                    .flat_map(|b| std::iter::once(&b.ty).chain(&b.item)),
+                    .flat_map(|b| std::iter::once(&b.ty).chain(&b.item).chain(b.events.iter().flat_map(|e| &e.item))),
             )
             .chain(&self.callback_payloads)
     }
@@ -520,11 +521,9 @@ impl Operation {
     pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
         let params = self.params.iter_mut().map(|p| &mut p.ty);
         let body = self.body.iter_mut().map(|b| &mut b.ty);
-        let responses = self
-            .responses
-            .iter_mut()
-            .filter_map(|r| r.body.as_mut())
-            .flat_map(|b| std::iter::once(&mut b.ty).chain(&mut b.item));
+        let responses = self.responses.iter_mut().filter_map(|r| r.body.as_mut()).flat_map(|b| {
+            std::iter::once(&mut b.ty).chain(&mut b.item).chain(b.events.iter_mut().flat_map(|e| &mut e.item))
+        });
         params.chain(body).chain(responses).chain(&mut self.callback_payloads).collect()
     }
 }
@@ -695,6 +694,15 @@ pub struct ResponseBody {
     pub ty: TypeRef,
     /// For a sequential media type (server-sent events, JSON Lines, …) whose items OpenAPI 3.2 describes with
     /// `itemSchema`: the type of one item.
+    pub item: Option<TypeRef>,
+    /// When the response is also offered as server-sent events (OpenAI-style `stream: true`): that alternative.
+    pub events: Option<EventsAlternative>,
+}
+
+/// A response's other form, as a stream of server-sent events.
+#[derive(Debug, Clone)]
+pub struct EventsAlternative {
+    /// The type of an event's data, if the API gives one (else the data is text).
     pub item: Option<TypeRef>,
 }
 

@@ -162,6 +162,16 @@ fn client_dependencies(api: &Api) -> String {
     [types.as_str()].into_iter().filter(|line| !line.is_empty()).chain(events).collect::<Vec<_>>().join("\n")
 }
 
+/// The client's `[features]`: the tag features (if any), and `tracing` (a span per request).
+fn client_features(features: Option<&FeaturePlan>, models_crate: &str) -> String {
+    let tags = features.map(|plan| plan.manifest_section(Some(models_crate)));
+    let header = if tags.is_some() { "" } else { "\n[features]\n" };
+    format!(
+        "{}{header}# A `tracing` span per request: method, path template, status, duration.\ntracing = [\"dep:tracing\"]\n",
+        tags.unwrap_or_default()
+    )
+}
+
 /// The client crate's files.
 pub fn client_crate(api: &Api, name: &str, lib_rs: String, features: Option<&FeaturePlan>) -> CrateFiles {
     let crate_name = format!("{name}-client");
@@ -186,7 +196,7 @@ pub fn client_crate(api: &Api, name: &str, lib_rs: String, features: Option<&Fea
         ("api_version", api.version.as_str()),
         ("reqwest_features", &reqwest_features.join(", ")),
         ("extra_dependencies", &client_dependencies(api)),
-        ("features", &features.map(|plan| plan.manifest_section(Some(&models_crate))).unwrap_or_default()),
+        ("features", &client_features(features, &models_crate)),
         // The client's features decide which models compile, so the models' own defaults must not turn all on.
         ("models_options", if features.is_some() { ", default-features = false" } else { "" }),
     ];

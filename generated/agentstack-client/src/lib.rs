@@ -197,7 +197,7 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/connectors/presets").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -237,7 +237,7 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/connectors").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -282,7 +282,7 @@ impl Client {
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/connectors").await?;
         match response.code() {
             201 => {
                 let body = response.json()?;
@@ -343,7 +343,10 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self
+            .transport
+            .send(request, "/api/v1/connectors/{connector_id}")
+            .await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -401,7 +404,10 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::DELETE, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self
+            .transport
+            .send(request, "/api/v1/connectors/{connector_id}")
+            .await?;
         match response.code() {
             204 => {
                 let body = ();
@@ -469,7 +475,10 @@ impl Client {
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self
+            .transport
+            .send(request, "/api/v1/connectors/{connector_id}/connect")
+            .await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -532,7 +541,10 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = self
             .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self
+            .transport
+            .send(request, "/api/v1/connectors/{connector_id}/disconnect")
+            .await?;
         match response.code() {
             200 => {
                 let body = response.json()?;

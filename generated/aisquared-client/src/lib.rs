@@ -186,7 +186,7 @@ impl Client {
         let mut request = self.transport.request(::reqwest::Method::GET, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/connectors").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -280,7 +280,7 @@ impl Client {
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/connectors").await?;
         match response.code() {
             201 => {
                 let body = response.json()?;
@@ -348,7 +348,7 @@ impl Client {
         let mut request = self.transport.request(::reqwest::Method::GET, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/connectors/{id}").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -407,7 +407,7 @@ impl Client {
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/connectors/{id}").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -478,7 +478,7 @@ impl Client {
         let mut request = self.transport.request(::reqwest::Method::DELETE, url);
         request = request.header("Workspace-Id", workspace_id.to_string());
         let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/connectors/{id}").await?;
         match response.code() {
             204 => {
                 let body = ();

@@ -214,7 +214,10 @@ impl Client {
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self
             .authorize(request, &[&[Scheme::ApiKeyAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self
+            .transport
+            .send(request, "/api/v1/connector-instances")
+            .await?;
         match response.code() {
             200 => {
                 let body = response.json()?;

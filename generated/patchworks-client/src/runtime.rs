@@ -332,23 +332,51 @@ impl Transport {
         }
     }
 
-    /// Sends the request and reads the whole reply.
-    pub(crate) async fn send(&self, request: RequestBuilder) -> Result<RawResponse, Problem> {
-        RawResponse::read(self.start(request).await?).await
+    /// Sends the request and reads the whole reply. `path` is the operation's path template, for tracing.
+    pub(crate) async fn send(&self, request: RequestBuilder, path: &'static str) -> Result<RawResponse, Problem> {
+        RawResponse::read(self.start(request, path).await?).await
     }
 
     /// Applies the hook and sends the request (again, as the retry policy says), returning the reply with its
-    /// body not yet read.
-    pub(crate) async fn start(&self, request: RequestBuilder) -> Result<reqwest::Response, Problem> {
+    /// body not yet read. With the `tracing` feature, in a span with the method, the path template, the status
+    /// and the duration (never the URL, which may carry credentials, nor headers).
+    pub(crate) async fn start(&self, request: RequestBuilder, path: &'static str) -> Result<reqwest::Response, Problem> {
         let request = match &self.hook {
             Some(hook) => hook(request),
             None => request,
         };
-        let Some(policy) = self.retry else {
-            return request.send().await.map_err(Problem::transport);
-        };
         let (client, request) = request.build_split();
         let request = request.map_err(Problem::transport)?;
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let span = tracing::info_span!(
+                "request",
+                method = %request.method(),
+                path,
+                status = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            let started = std::time::Instant::now();
+            let result = self.execute(&client, request).instrument(span.clone()).await;
+            if let Ok(response) = &result {
+                span.record("status", response.status().as_u16());
+            }
+            span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+            result
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            let _ = path;
+            self.execute(&client, request).await
+        }
+    }
+
+    /// Sends `request`, and again as the retry policy says.
+    async fn execute(&self, client: &reqwest::Client, request: reqwest::Request) -> Result<reqwest::Response, Problem> {
+        let Some(policy) = self.retry else {
+            return client.execute(request).await.map_err(Problem::transport);
+        };
         let idempotent = is_idempotent(request.method());
         let mut attempt = 0;
         loop {

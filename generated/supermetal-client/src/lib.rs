@@ -185,7 +185,7 @@ impl Client {
         let url = self.transport.endpoint(&["api", "v1", "connectors"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/connectors").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -234,7 +234,7 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/connectors").await?;
         match response.code() {
             201 => {
                 let body = response.json()?;
@@ -282,7 +282,10 @@ impl Client {
         let url = self.transport.endpoint(&["api", "v1", "connectors", connector_id]);
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self
+            .transport
+            .send(request, "/api/v1/connectors/{connector_id}")
+            .await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -340,7 +343,10 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self
+            .transport
+            .send(request, "/api/v1/connectors/{connector_id}")
+            .await?;
         match response.code() {
             200 => {
                 let body = CreateConnectorResponse::Ok;
@@ -409,7 +415,10 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::PATCH, url);
         let request = runtime::json_body(request, "application/merge-patch+json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self
+            .transport
+            .send(request, "/api/v1/connectors/{connector_id}")
+            .await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -462,7 +471,10 @@ impl Client {
             .endpoint(&["api", "v1", "connector", "history", connector_id]);
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self
+            .transport
+            .send(request, "/api/v1/connector/history/{connector_id}")
+            .await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -518,7 +530,10 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self
+            .transport
+            .send(request, "/api/v1/connector/command/{connector_id}")
+            .await?;
         match response.code() {
             200 => {
                 let body = SendConnectorCommandResponse::Ok;
@@ -576,7 +591,7 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/debug/connector").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -627,7 +642,7 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/validate/buffer").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -684,7 +699,7 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/validate/sink").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -741,7 +756,7 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/validate/source").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -798,7 +813,7 @@ impl Client {
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body(request, "application/json", body)?;
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/catalog/source").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -847,7 +862,7 @@ impl Client {
         let url = self.transport.endpoint(&["api", "v1", "ssh-keys"]);
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/api/v1/ssh-keys").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -890,7 +905,7 @@ impl Client {
         let url = self.transport.endpoint(&["snapshots"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
         let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/snapshots").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;

@@ -750,6 +750,16 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
         .iter()
         .any(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie))
         .then(|| quote! { mut });
+    let build_request = quote! {
+        let #mut_url url = self.transport.endpoint(&[#(#segments),*]);
+        #(#query)*
+        let #mut_request request = self.transport.request(#http_method, url);
+        #(#headers)*
+        #cookie
+        #body
+        #authorize
+    };
+    let stream_method = events_method(scope, op, &args, &build_request, &error);
     quote! {
         #deprecated
         #too_many
@@ -761,16 +771,65 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
         #deprecated
         #too_many
         pub async fn #response_method(&self, #(#args),*) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error>> {
-            let #mut_url url = self.transport.endpoint(&[#(#segments),*]);
-            #(#query)*
-            let #mut_request request = self.transport.request(#http_method, url);
-            #(#headers)*
-            #cookie
-            #body
-            #authorize
+            #build_request
             #send
         }
+
+        #stream_method
     }
+}
+
+/// For an operation whose success is also offered as server-sent events: the method that asks for them with
+/// `Accept: text/event-stream` and returns the event stream; other successes are unexpected there.
+fn events_method(
+    scope: TypeScope<'_>,
+    op: &Operation,
+    args: &[TokenStream],
+    build_request: &TokenStream,
+    error: &TokenStream,
+) -> Option<TokenStream> {
+    let name = ident(op.stream_method_name.as_deref()?);
+    let streamed: Vec<(&Response, &crate::ir::EventsAlternative)> =
+        success_responses(op).into_iter().filter_map(|r| Some((r, r.body.as_ref()?.events.as_ref()?))).collect();
+    let (_, first) = streamed.first()?;
+    let (item, constructor) = match &first.item {
+        Some(ty) => {
+            let ty = scope.tokens(ty);
+            (quote! { sse::EventStream<#ty> }, quote! { sse::EventStream::json })
+        }
+        None => (quote! { sse::EventStream }, quote! { sse::EventStream::text }),
+    };
+    let arms = streamed.iter().filter_map(|(response, _)| {
+        let pattern = status_pattern(response.status)?;
+        Some(quote! {
+            #pattern => return Ok(runtime::stream_value(response, Some("text/event-stream"), #constructor).await?.into_body()),
+        })
+    });
+    let errors = response_match(op, false);
+    let doc = format!(
+        " [`Client::{}`], answered as server-sent events (`Accept: text/event-stream`), read as they arrive. Ask for \
+         the stream as the API says (often `\"stream\": true` in the body); end it at a sentinel with \
+         [`EventStream::until_data`].",
+        bare(&op.method_name)
+    );
+    let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let path = &op.path;
+    Some(quote! {
+        #[doc = #doc]
+        #deprecated
+        #too_many
+        pub async fn #name(&self, #(#args),*) -> Result<#item, runtime::Error<#error>> {
+            #build_request
+            let request = request.header(::reqwest::header::ACCEPT, "text/event-stream");
+            let response = self.transport.start(request, #path).await?;
+            let response = match response.status().as_u16() {
+                #(#arms)*
+                _ => runtime::RawResponse::read(response).await?,
+            };
+            #errors
+        }
+    })
 }
 
 /// A description placed in a Markdown list item (`- name: text`): its later lines indented to stay in the item.
@@ -928,7 +987,7 @@ fn cookie_statement(op: &Operation) -> Option<TokenStream> {
 /// The `match` arms over the status code: exact codes, then ranges, then `default`, then "unexpected".
 /// The match of a whole reply's status: a success gives `Ok` with the reply's status and headers, an error `Err`.
 /// Successes whose body is streamed were matched before the body was read, and are not among its arms.
-fn response_match(op: &Operation) -> TokenStream {
+fn response_match(op: &Operation, with_successes: bool) -> TokenStream {
     let successes = success_responses(op);
     let several_successes = successes.len() > 1;
     let arm_body = |response: &Response| -> TokenStream {
@@ -963,7 +1022,7 @@ fn response_match(op: &Operation) -> TokenStream {
             }
         }
     };
-    let buffered = |r: &&Response| !(r.status.is_success() && body_shape(r).is_streamed());
+    let buffered = |r: &&Response| !(r.status.is_success() && (!with_successes || body_shape(r).is_streamed()));
     let mut arms = Vec::new();
     for response in op.responses.iter().filter(buffered) {
         let body = arm_body(response);
@@ -972,7 +1031,7 @@ fn response_match(op: &Operation) -> TokenStream {
             None => continue,
         }
     }
-    if successes.is_empty() {
+    if successes.is_empty() && with_successes {
         arms.push(quote! { 200..=299 => Ok(response.value(())), });
     }
     let otherwise = match op.responses.iter().find(|r| r.status == StatusMatch::Default) {
@@ -1009,7 +1068,8 @@ fn status_pattern(status: StatusMatch) -> Option<TokenStream> {
 /// Sends the request and reads the reply: a success whose body is a stream is returned as soon as its status and
 /// headers arrive; anything else is read whole and matched.
 fn send_and_match(op: &Operation) -> TokenStream {
-    let matched = response_match(op);
+    let path = &op.path;
+    let matched = response_match(op, true);
     let several_successes = success_responses(op).len() > 1;
     let streamed: Vec<TokenStream> = success_responses(op)
         .into_iter()
@@ -1032,12 +1092,12 @@ fn send_and_match(op: &Operation) -> TokenStream {
         .collect();
     if streamed.is_empty() {
         return quote! {
-            let response = self.transport.send(request).await?;
+            let response = self.transport.send(request, #path).await?;
             #matched
         };
     }
     quote! {
-        let response = self.transport.start(request).await?;
+        let response = self.transport.start(request, #path).await?;
         let response = match response.status().as_u16() {
             #(#streamed)*
             _ => runtime::RawResponse::read(response).await?,

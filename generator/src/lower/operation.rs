@@ -12,8 +12,8 @@ use openapiv3::{
 use super::schema::{SchemaRef, TypeLowerer};
 use crate::diagnostic::{Diagnostic, child, pointer};
 use crate::ir::{
-    MediaKind, Method, Operation, OperationTypeNames, PageStyle, Pagination, Param, ParamLocation, PathPiece, Presence,
-    RequestBody, Response, ResponseBody, SecurityScheme, StatusMatch, TypeKind, TypeRef,
+    EventsAlternative, MediaKind, Method, Operation, OperationTypeNames, PageStyle, Pagination, Param, ParamLocation,
+    PathPiece, Presence, RequestBody, Response, ResponseBody, SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
 use crate::naming::{Namespace, bare, type_name, value_name};
 
@@ -131,6 +131,12 @@ pub fn lower_operations<'a>(
             let path_segments = op.path_segments(path, &params);
             let body = spec_op.request_body.as_ref().and_then(|b| op.request_body(b));
             let responses = op.responses(&spec_op.responses.responses, spec_op.responses.default.as_ref());
+            let offers_events =
+                responses.iter().any(|r| r.status.is_success() && r.body.as_ref().is_some_and(|b| b.events.is_some()));
+            let stream_method_name = offers_events.then(|| {
+                let wanted = format!("{}_stream", bare(&method_name));
+                claim_reported(op.types, &mut methods, &wanted, &op_pointer, "method")
+            });
             let security = op.security(spec_op.security.as_ref().or(document.security.as_ref()), schemes);
             let pagination =
                 spec_op.extensions.get("x-pagination").and_then(|spec| op.pagination(spec, &params, &responses));
@@ -141,6 +147,7 @@ pub fn lower_operations<'a>(
             operations.push(Operation {
                 method_name,
                 response_method_name,
+                stream_method_name,
                 type_names,
                 operation_id,
                 method,
@@ -538,6 +545,25 @@ impl<'a> OperationLowerer<'_, 'a> {
         Some((MediaKind::Json(media.clone()), ty, None))
     }
 
+    /// The server-sent events a JSON response is also offered as (a `text/event-stream` entry beside the JSON one).
+    fn events_alternative(&mut self, content: &'a Content, at: &str, hint: &str) -> Option<EventsAlternative> {
+        if !content.keys().any(|media| is_json(media)) {
+            return None;
+        }
+        let (media, object) = content.iter().find(|(media, _)| crate::ir::is_event_stream(media))?;
+        let schema_pointer = child(&child(at, media), "schema");
+        let item = match item_schema(object.schema.as_ref()) {
+            Some(items) => Some((SchemaRef::from(items), child(&schema_pointer, "items"))),
+            None => object
+                .schema
+                .as_ref()
+                .filter(|schema| !is_string_schema(schema))
+                .map(|schema| (SchemaRef::from(schema), schema_pointer.clone())),
+        };
+        let item = item.map(|(schema, pointer)| self.types.type_ref(schema, &pointer, &format!("{hint}Event")).ty);
+        Some(EventsAlternative { item })
+    }
+
     fn responses(
         &mut self,
         responses: &'a IndexMap<StatusCode, ReferenceOr<SpecResponse>>,
@@ -557,9 +583,14 @@ impl<'a> OperationLowerer<'_, 'a> {
             };
             let variant = variants.claim(&status_variant(status)).0;
             let hint = format!("{}{}Body", self.prefix, variant);
-            let body = self
-                .content(&response.content, &child(&response_pointer, "content"), &hint)
-                .map(|(media, ty, item)| ResponseBody { media, ty, item });
+            let content_pointer = child(&response_pointer, "content");
+            let events = self.events_alternative(&response.content, &content_pointer, &hint);
+            let body = self.content(&response.content, &content_pointer, &hint).map(|(media, ty, item)| ResponseBody {
+                media,
+                ty,
+                item,
+                events,
+            });
             let doc = Some(super::markdown::rustdoc_safe(response.description.trim())).filter(|d| !d.is_empty());
             out.push(Response { status, variant, body, doc });
         }

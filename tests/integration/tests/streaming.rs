@@ -103,6 +103,37 @@ async fn a_completion_streams_as_typed_events_until_the_sentinel() {
     assert!(events.next().await.is_none(), "[DONE] ends the stream");
 }
 
+/// OpenAI-style: the same operation answers one JSON reply, or with `stream: true` server-sent events; the
+/// `…_stream` method asks for the events.
+#[tokio::test]
+async fn a_reply_offered_whole_or_as_events_can_be_streamed() {
+    let base = serve_once(
+        "text/event-stream",
+        vec![text("data: {\"id\":\"r1\",\"choices\":[]}\n\n"), text("data: [DONE]\n\n")],
+    )
+    .await;
+    let client = Client::new(&base).unwrap();
+    let events: Vec<_> =
+        client.create_response_stream(&chat_request()).await.expect("a stream").until_data("[DONE]").collect().await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].as_ref().expect("a chunk").data.id, "r1");
+
+    let server = MockServer::start().await;
+    Mock::given(path("/responses"))
+        .and(header("accept", "text/event-stream"))
+        .respond_with(ResponseTemplate::new(429).set_body_raw(r#"{"message":"slow down"}"#, "application/json"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/responses"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"id":"r2","text":"whole"}"#, "application/json"))
+        .mount(&server)
+        .await;
+    let client = Client::new(&server.uri()).unwrap();
+    assert_eq!(client.create_response(&chat_request()).await.unwrap().text, "whole");
+    let limited = client.create_response_stream(&chat_request()).await;
+    assert!(matches!(limited, Err(Error::Api(ref e)) if e.status == 429), "{limited:?}");
+}
+
 #[tokio::test]
 async fn text_events_keep_their_data_as_sent() {
     let base = serve_once(

@@ -112,7 +112,7 @@ impl Client {
         let url = self.transport.endpoint(&["chat", "completions"]);
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body(request, "application/json", body)?;
-        let response = self.transport.start(request).await?;
+        let response = self.transport.start(request, "/chat/completions").await?;
         let response = match response.status().as_u16() {
             200 => {
                 return Ok(
@@ -142,6 +142,86 @@ pub enum CreateChatCompletionError {
     TooManyRequests(models::Problem),
 }
 impl Client {
+    /// A reply, whole or streamed
+    ///
+    /// As OpenAI's APIs do: one JSON reply, or with `stream: true` the same as server-sent events.
+    ///
+    /// `POST /responses`
+    pub async fn create_response(
+        &self,
+        body: &models::ChatRequest,
+    ) -> Result<models::Reply, runtime::Error<CreateResponseError>> {
+        self.create_response_with_response(body)
+            .await
+            .map(runtime::ResponseValue::into_body)
+    }
+    /// [`Client::create_response`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub async fn create_response_with_response(
+        &self,
+        body: &models::ChatRequest,
+    ) -> Result<
+        runtime::ResponseValue<models::Reply>,
+        runtime::Error<CreateResponseError>,
+    > {
+        let url = self.transport.endpoint(&["responses"]);
+        let request = self.transport.request(::reqwest::Method::POST, url);
+        let request = runtime::json_body(request, "application/json", body)?;
+        let response = self.transport.send(request, "/responses").await?;
+        match response.code() {
+            200 => {
+                let body = response.json()?;
+                Ok(response.value(body))
+            }
+            429 => {
+                let body = response.json()?;
+                Err(response.api_error(CreateResponseError::TooManyRequests(body)))
+            }
+            _ => Err(response.unexpected()),
+        }
+    }
+    /// [`Client::create_response`], answered as server-sent events (`Accept: text/event-stream`), read as they arrive. Ask for the stream as the API says (often `"stream": true` in the body); end it at a sentinel with [`EventStream::until_data`].
+    pub async fn create_response_stream(
+        &self,
+        body: &models::ChatRequest,
+    ) -> Result<
+        sse::EventStream<models::ChatChunk>,
+        runtime::Error<CreateResponseError>,
+    > {
+        let url = self.transport.endpoint(&["responses"]);
+        let request = self.transport.request(::reqwest::Method::POST, url);
+        let request = runtime::json_body(request, "application/json", body)?;
+        let request = request.header(::reqwest::header::ACCEPT, "text/event-stream");
+        let response = self.transport.start(request, "/responses").await?;
+        let response = match response.status().as_u16() {
+            200 => {
+                return Ok(
+                    runtime::stream_value(
+                            response,
+                            Some("text/event-stream"),
+                            sse::EventStream::json,
+                        )
+                        .await?
+                        .into_body(),
+                );
+            }
+            _ => runtime::RawResponse::read(response).await?,
+        };
+        match response.code() {
+            429 => {
+                let body = response.json()?;
+                Err(response.api_error(CreateResponseError::TooManyRequests(body)))
+            }
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_response`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateResponseError {
+    /// Status 429: Rate limited.
+    TooManyRequests(models::Problem),
+}
+impl Client {
     /// Watch events as text
     ///
     /// `GET /events`
@@ -159,7 +239,7 @@ impl Client {
     > {
         let url = self.transport.endpoint(&["events"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
-        let response = self.transport.start(request).await?;
+        let response = self.transport.start(request, "/events").await?;
         let response = match response.status().as_u16() {
             200 => {
                 return Ok(
@@ -201,7 +281,7 @@ impl Client {
     > {
         let url = self.transport.endpoint(&["files", file_id, "content"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
-        let response = self.transport.start(request).await?;
+        let response = self.transport.start(request, "/files/{file_id}/content").await?;
         let response = match response.status().as_u16() {
             200 => {
                 return Ok(
@@ -251,7 +331,7 @@ impl Client {
     > {
         let url = self.transport.endpoint(&["images", image_id]);
         let request = self.transport.request(::reqwest::Method::GET, url);
-        let response = self.transport.start(request).await?;
+        let response = self.transport.start(request, "/images/{image_id}").await?;
         let response = match response.status().as_u16() {
             200 => {
                 return Ok(
@@ -282,7 +362,7 @@ impl Client {
     > {
         let url = self.transport.endpoint(&["archive"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
-        let response = self.transport.start(request).await?;
+        let response = self.transport.start(request, "/archive").await?;
         let response = match response.status().as_u16() {
             200 => {
                 return Ok(
@@ -316,7 +396,7 @@ impl Client {
     > {
         let url = self.transport.endpoint(&["records"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
-        let response = self.transport.start(request).await?;
+        let response = self.transport.start(request, "/records").await?;
         let response = match response.status().as_u16() {
             200 => {
                 return Ok(
@@ -349,7 +429,7 @@ impl Client {
     > {
         let url = self.transport.endpoint(&["logs"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
-        let response = self.transport.start(request).await?;
+        let response = self.transport.start(request, "/logs").await?;
         let response = match response.status().as_u16() {
             200 => {
                 return Ok(
@@ -379,7 +459,7 @@ impl Client {
     > {
         let url = self.transport.endpoint(&["report"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/report").await?;
         match response.code() {
             200 => {
                 let body = response.text();
@@ -412,7 +492,7 @@ impl Client {
         let request = request
             .header(::reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .body(body);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/uploads").await?;
         match response.code() {
             201 => {
                 let body = response.json()?;
@@ -440,7 +520,7 @@ impl Client {
     > {
         let url = self.transport.endpoint(&["items"]);
         let request = self.transport.request(::reqwest::Method::GET, url);
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/items").await?;
         match response.code() {
             200 => {
                 let body = response.json()?;
@@ -470,7 +550,7 @@ impl Client {
         let url = self.transport.endpoint(&["items"]);
         let request = self.transport.request(::reqwest::Method::PUT, url);
         let request = runtime::json_body(request, "application/json", body)?;
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/items").await?;
         match response.code() {
             204 => {
                 let body = ();
@@ -498,7 +578,7 @@ impl Client {
         let url = self.transport.endpoint(&["items"]);
         let request = self.transport.request(::reqwest::Method::POST, url);
         let request = runtime::json_body(request, "application/json", body)?;
-        let response = self.transport.send(request).await?;
+        let response = self.transport.send(request, "/items").await?;
         match response.code() {
             201 => {
                 let body = ();
@@ -533,7 +613,7 @@ impl Client {
     > {
         let url = self.transport.endpoint(&["exports", export_id]);
         let request = self.transport.request(::reqwest::Method::GET, url);
-        let response = self.transport.start(request).await?;
+        let response = self.transport.start(request, "/exports/{export_id}").await?;
         let response = match response.status().as_u16() {
             200 => {
                 return Ok(

@@ -36,6 +36,14 @@ pub struct ChatChunk {
     /// The `choices` property.
     pub choices: Vec<ChatChunkChoicesItem>,
 }
+/// `Reply` from the API description.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Reply {
+    /// The `id` property.
+    pub id: String,
+    /// The `text` property.
+    pub text: String,
+}
 /// `Record` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Record {
