@@ -174,6 +174,10 @@ fn format_check(root: &Path) -> Result<(), String> {
         let examples = root.join("generated").join(&krate).join("examples");
         files.extend(files_in(&examples).into_iter().map(|file| format!("generated/{krate}/examples/{file}")));
     }
+    let examples = root.join("tests/streaming/streaming-client/examples");
+    files.extend(
+        files_in(&examples).into_iter().map(|file| format!("tests/streaming/streaming-client/examples/{file}")),
+    );
     let mut args = vec!["--check", "--edition", "2024"];
     args.extend(files.iter().map(String::as_str));
     run("rustfmt", &args)

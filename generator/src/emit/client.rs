@@ -760,8 +760,11 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
         #authorize
     };
     let stream_method = events_method(scope, op, &args, &build_request, &error);
+    // A deprecated operation's plain method calls its deprecated twin; that use is not the caller's.
+    let calls_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
     quote! {
         #deprecated
+        #calls_deprecated
         #too_many
         pub async fn #method_name(&self, #(#args),*) -> Result<#success, runtime::Error<#error>> {
             self.#response_method(#(#arg_names),*).await.map(runtime::ResponseValue::into_body)

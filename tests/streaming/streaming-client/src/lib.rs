@@ -313,6 +313,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `image_id`: path parameter `image_id`
+    #[deprecated]
+    #[allow(deprecated)]
     pub async fn get_image(
         &self,
         image_id: &str,
@@ -322,6 +324,7 @@ impl Client {
             .map(runtime::ResponseValue::into_body)
     }
     /// [`Client::get_image`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    #[deprecated]
     pub async fn get_image_with_response(
         &self,
         image_id: &str,
