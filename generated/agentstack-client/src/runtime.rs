@@ -340,7 +340,11 @@ impl Transport {
     /// Applies the hook and sends the request (again, as the retry policy says), returning the reply with its
     /// body not yet read. With the `tracing` feature, in a span with the method, the path template, the status
     /// and the duration (never the URL, which may carry credentials, nor headers).
-    pub(crate) async fn start(&self, request: RequestBuilder, path: &'static str) -> Result<reqwest::Response, Problem> {
+    pub(crate) async fn start(
+        &self,
+        request: RequestBuilder,
+        path: &'static str,
+    ) -> Result<reqwest::Response, Problem> {
         let request = match &self.hook {
             Some(hook) => hook(request),
             None => request,
