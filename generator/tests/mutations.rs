@@ -44,7 +44,10 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
 fn colliding_spelling(name: &str, salt: u32) -> String {
     match salt % 7 {
         0 => name.to_uppercase(),
-        1 => format!("{}{}", name[..1].to_uppercase(), &name[1..]),
+        1 => {
+            let mut chars = name.chars();
+            chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        }
         2 => name
             .chars()
             .map(|c| if c.is_ascii_uppercase() { format!("-{}", c.to_ascii_lowercase()) } else { c.to_string() })

@@ -18,6 +18,7 @@ pub use runtime::{
     ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
     Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
+
 /// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "http://localhost:8333";
 /// Credentials set on the client, one slot per security scheme.
@@ -26,12 +27,14 @@ struct Credentials {
     basic_auth: Option<runtime::BasicCredentials>,
     bearer_auth: Option<runtime::Secret>,
 }
+
 /// The API's security schemes.
 #[derive(Clone, Copy)]
 enum Scheme {
     BasicAuth,
     BearerAuth,
 }
+
 impl Credentials {
     fn has(&self, scheme: Scheme) -> bool {
         match scheme {
@@ -39,6 +42,7 @@ impl Credentials {
             Scheme::BearerAuth => self.bearer_auth.is_some(),
         }
     }
+
     fn apply(
         &self,
         scheme: Scheme,
@@ -63,12 +67,14 @@ impl Credentials {
         }
     }
 }
+
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
     transport: runtime::Transport,
     credentials: Credentials,
 }
+
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Client")
@@ -77,6 +83,7 @@ impl ::std::fmt::Debug for Client {
             .finish()
     }
 }
+
 impl runtime::ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, runtime::ConfigError> {
@@ -86,11 +93,13 @@ impl runtime::ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// A client for the server at `base_url` (for example `https://api.example.com`) with default settings.
     pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
         Self::builder(base_url).build()
     }
+
     /// A client that sends requests through `http`, so the settings of your own `reqwest::Client` apply.
     pub fn with_client(
         base_url: &str,
@@ -98,25 +107,30 @@ impl Client {
     ) -> Result<Self, runtime::ConfigError> {
         Self::builder(base_url).http_client(http).build()
     }
+
     /// Configures a client for the server at `base_url`: timeouts, user agent, default headers, a request
     /// hook, or your own `reqwest::Client`.
     pub fn builder(base_url: &str) -> runtime::ClientBuilder {
         runtime::ClientBuilder::new(base_url)
     }
+
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &::reqwest::Url {
         self.transport.base_url()
     }
+
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &::reqwest::Client {
         self.transport.http_client()
     }
+
     /// This client, giving up on each request after `timeout` (a cheap clone: `client.clone().with_timeout(…)`
     /// for one call).
     pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.transport = self.transport.with_timeout(timeout);
         self
     }
+
     /// This client, sending `name: value` with each request (a cheap clone:
     /// `client.clone().with_header(…)?` for one call). Fails if the name or value is not valid in HTTP.
     pub fn with_header(
@@ -127,6 +141,7 @@ impl Client {
         self.transport = self.transport.with_header(name, value)?;
         Ok(self)
     }
+
     /// Uses HTTP Basic credentials (security scheme `BasicAuth`) for the operations that accept it.
     ///
     /// Basic authentication header of the form Basic \<encoded-value>, where \<encoded-value> is the base64-encoded string username:password.
@@ -141,6 +156,7 @@ impl Client {
         });
         self
     }
+
     /// Uses a bearer token, sent as `Authorization: Bearer <token>` (security scheme `BearerAuth`) for the operations that accept it.
     ///
     /// An Agent Stack access token (internal JWT or OIDC).
@@ -148,6 +164,7 @@ impl Client {
         self.credentials.bearer_auth = Some(runtime::Secret::new(secret));
         self
     }
+
     /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
     /// alternative is complete, and lets the server answer.
     fn authorize(
@@ -170,6 +187,7 @@ impl Client {
         }
     }
 }
+
 impl Client {
     /// List connector presets
     ///
@@ -186,6 +204,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::list_connector_presets`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn list_connector_presets_with_response(
         &self,
@@ -211,12 +230,14 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connector_presets`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorPresetsError {
     /// Status 401: Not authenticated.
     Unauthorized(models::ErrorDetail),
 }
+
 impl Client {
     /// List Connectors
     ///
@@ -226,6 +247,7 @@ impl Client {
     ) -> Result<models::PaginatedConnectors, runtime::Error<ListConnectorsError>> {
         self.list_connectors_with_response().await.map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn list_connectors_with_response(
         &self,
@@ -251,12 +273,14 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorsError {
     /// Status 401: Not authenticated.
     Unauthorized(models::ErrorDetail),
 }
+
 impl Client {
     /// Create Connector
     ///
@@ -269,6 +293,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::create_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn create_connector_with_response(
         &self,
@@ -304,6 +329,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectorError {
@@ -314,6 +340,7 @@ pub enum CreateConnectorError {
     /// Status 422: Validation Error
     UnprocessableEntity(models::HttpValidationError),
 }
+
 impl Client {
     /// Get Connector
     ///
@@ -329,6 +356,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::get_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn get_connector_with_response(
         &self,
@@ -368,6 +396,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorError {
@@ -378,6 +407,7 @@ pub enum GetConnectorError {
     /// Status 422: Validation Error
     UnprocessableEntity(models::HttpValidationError),
 }
+
 impl Client {
     /// Delete Connector
     ///
@@ -393,6 +423,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::delete_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn delete_connector_with_response(
         &self,
@@ -429,6 +460,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::delete_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteConnectorError {
@@ -439,6 +471,7 @@ pub enum DeleteConnectorError {
     /// Status 422: Validation Error
     UnprocessableEntity(models::HttpValidationError),
 }
+
 impl Client {
     /// Connect Connector
     ///
@@ -457,6 +490,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::connect_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn connect_connector_with_response(
         &self,
@@ -500,6 +534,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::connect_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConnectConnectorError {
@@ -510,6 +545,7 @@ pub enum ConnectConnectorError {
     /// Status 422: Validation Error
     UnprocessableEntity(models::HttpValidationError),
 }
+
 impl Client {
     /// Disconnect Connector
     ///
@@ -525,6 +561,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::disconnect_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn disconnect_connector_with_response(
         &self,
@@ -569,6 +606,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::disconnect_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DisconnectConnectorError {

@@ -13,6 +13,7 @@
 pub mod support;
 pub use self::support::ConstraintViolation;
 pub use self::support::Nullable;
+
 /// `ConnectorCreateRequest` from the API description.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorCreateRequest {
@@ -24,7 +25,7 @@ pub struct ConnectorCreateRequest {
     /// OAuth client secret.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_secret: Nullable<String>,
-    /// The `metadata` property.
+    /// Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<Metadata>,
     /// Fill in missing settings from a matching preset.
@@ -36,6 +37,7 @@ pub struct ConnectorCreateRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for ConnectorCreateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConnectorCreateRequest")
@@ -51,6 +53,7 @@ impl ::std::fmt::Debug for ConnectorCreateRequest {
             .finish()
     }
 }
+
 /// `ConnectorConnectRequest` from the API description.
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorConnectRequest {
@@ -64,6 +67,7 @@ pub struct ConnectorConnectRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for ConnectorConnectRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConnectorConnectRequest")
@@ -76,6 +80,7 @@ impl ::std::fmt::Debug for ConnectorConnectRequest {
             .finish()
     }
 }
+
 /// `ConnectorResponse` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorResponse {
@@ -93,7 +98,7 @@ pub struct ConnectorResponse {
     ///
     /// Always present on the wire; `None` is sent as `null`.
     pub disconnect_reason: Option<String>,
-    /// The `metadata` property.
+    /// Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
     ///
     /// Always present on the wire; `None` is sent as `null`.
     pub metadata: Option<Metadata>,
@@ -110,6 +115,7 @@ pub struct ConnectorResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Where the connector is in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorState {
@@ -129,6 +135,7 @@ support::string_enum!(
     ConnectorState(Unknown) { Created = "created", AuthRequired = "auth_required",
     Connected = "connected", Disconnected = "disconnected" }
 );
+
 /// An action the user must take to authorize the connector.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(tag = "type")]
@@ -137,6 +144,7 @@ pub enum AuthRequest {
     #[serde(rename = "code")]
     Code(AuthorizationCodeRequest),
 }
+
 /// Send the user to `authorization_endpoint` (OAuth authorization code flow).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorizationCodeRequest {
@@ -146,6 +154,7 @@ pub struct AuthorizationCodeRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
 ///
 /// Holds at most 16 entries. Keys must be at most 64 characters long.
@@ -167,15 +176,18 @@ impl Metadata {
         }
         Ok(Self(map))
     }
+
     /// The entries.
     pub fn as_map(&self) -> &::std::collections::BTreeMap<String, MetadataValue> {
         &self.0
     }
+
     /// The entries, by value.
     pub fn into_inner(self) -> ::std::collections::BTreeMap<String, MetadataValue> {
         self.0
     }
 }
+
 impl ::std::convert::TryFrom<::std::collections::BTreeMap<String, MetadataValue>>
 for Metadata {
     type Error = ConstraintViolation;
@@ -185,18 +197,21 @@ for Metadata {
         Self::new(map)
     }
 }
+
 impl ::std::convert::From<Metadata>
 for ::std::collections::BTreeMap<String, MetadataValue> {
     fn from(value: Metadata) -> Self {
         value.0
     }
 }
+
 impl ::std::ops::Deref for Metadata {
     type Target = ::std::collections::BTreeMap<String, MetadataValue>;
     fn deref(&self) -> &Self::Target {
         &self.0
     }
 }
+
 /// One page of connectors.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaginatedConnectors {
@@ -214,12 +229,13 @@ pub struct PaginatedConnectors {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ConnectorPresetResponse` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorPresetResponse {
     /// The `url` property.
     pub url: ::url::Url,
-    /// The `metadata` property.
+    /// Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
     ///
     /// Always present on the wire; `None` is sent as `null`.
     pub metadata: Option<Metadata>,
@@ -227,6 +243,7 @@ pub struct ConnectorPresetResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// One page of presets.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaginatedConnectorPresets {
@@ -244,6 +261,7 @@ pub struct PaginatedConnectorPresets {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// An error raised by the server (FastAPI `HTTPException`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorDetail {
@@ -253,6 +271,7 @@ pub struct ErrorDetail {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// The request did not validate.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HttpValidationError {
@@ -263,6 +282,7 @@ pub struct HttpValidationError {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ValidationError` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidationError {
@@ -276,6 +296,7 @@ pub struct ValidationError {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `MetadataValue` from the API description.
 ///
 /// Must be at most 512 characters long.
@@ -290,49 +311,58 @@ impl MetadataValue {
         support::check_length("MetadataValue", "the value", &value, None, Some(512))?;
         Ok(Self(value))
     }
+
     /// The string.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
     /// The string, by value.
     pub fn into_inner(self) -> String {
         self.0
     }
 }
+
 impl ::std::convert::TryFrom<String> for MetadataValue {
     type Error = ConstraintViolation;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+
 impl ::std::convert::TryFrom<&str> for MetadataValue {
     type Error = ConstraintViolation;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+
 impl ::std::str::FromStr for MetadataValue {
     type Err = ConstraintViolation;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+
 impl ::std::convert::From<MetadataValue> for String {
     fn from(value: MetadataValue) -> Self {
         value.0
     }
 }
+
 impl ::std::ops::Deref for MetadataValue {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl ::std::fmt::Display for MetadataValue {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+
 /// `ValidationErrorLocItem` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]

@@ -18,6 +18,7 @@ pub use runtime::{
     ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
     Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
+
 /// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "https://api.squared.ai";
 /// Credentials set on the client, one slot per security scheme.
@@ -25,17 +26,20 @@ pub const DEFAULT_BASE_URL: &str = "https://api.squared.ai";
 struct Credentials {
     bearer_auth: Option<runtime::Secret>,
 }
+
 /// The API's security schemes.
 #[derive(Clone, Copy)]
 enum Scheme {
     BearerAuth,
 }
+
 impl Credentials {
     fn has(&self, scheme: Scheme) -> bool {
         match scheme {
             Scheme::BearerAuth => self.bearer_auth.is_some(),
         }
     }
+
     fn apply(
         &self,
         scheme: Scheme,
@@ -51,12 +55,14 @@ impl Credentials {
         }
     }
 }
+
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
     transport: runtime::Transport,
     credentials: Credentials,
 }
+
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Client")
@@ -65,6 +71,7 @@ impl ::std::fmt::Debug for Client {
             .finish()
     }
 }
+
 impl runtime::ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, runtime::ConfigError> {
@@ -74,11 +81,13 @@ impl runtime::ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// A client for the server at `base_url` (for example `https://api.example.com`) with default settings.
     pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
         Self::builder(base_url).build()
     }
+
     /// A client that sends requests through `http`, so the settings of your own `reqwest::Client` apply.
     pub fn with_client(
         base_url: &str,
@@ -86,25 +95,30 @@ impl Client {
     ) -> Result<Self, runtime::ConfigError> {
         Self::builder(base_url).http_client(http).build()
     }
+
     /// Configures a client for the server at `base_url`: timeouts, user agent, default headers, a request
     /// hook, or your own `reqwest::Client`.
     pub fn builder(base_url: &str) -> runtime::ClientBuilder {
         runtime::ClientBuilder::new(base_url)
     }
+
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &::reqwest::Url {
         self.transport.base_url()
     }
+
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &::reqwest::Client {
         self.transport.http_client()
     }
+
     /// This client, giving up on each request after `timeout` (a cheap clone: `client.clone().with_timeout(…)`
     /// for one call).
     pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.transport = self.transport.with_timeout(timeout);
         self
     }
+
     /// This client, sending `name: value` with each request (a cheap clone:
     /// `client.clone().with_header(…)?` for one call). Fails if the name or value is not valid in HTTP.
     pub fn with_header(
@@ -115,11 +129,13 @@ impl Client {
         self.transport = self.transport.with_header(name, value)?;
         Ok(self)
     }
+
     /// Uses a bearer token, sent as `Authorization: Bearer <token>` (security scheme `bearerAuth`) for the operations that accept it.
     pub fn with_bearer_auth(mut self, secret: impl Into<String>) -> Self {
         self.credentials.bearer_auth = Some(runtime::Secret::new(secret));
         self
     }
+
     /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
     /// alternative is complete, and lets the server answer.
     fn authorize(
@@ -142,6 +158,7 @@ impl Client {
         }
     }
 }
+
 impl Client {
     /// Lists connectors of the workspace
     ///
@@ -158,6 +175,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn list_connectors_with_response(
         &self,
@@ -203,6 +221,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// Walks every page of [`Client::list_connectors`], from `params.page` (or 1), one request per page, while the response's `links.next` is present.
     pub fn list_connectors_pages<'a>(
         &'a self,
@@ -228,6 +247,7 @@ impl Client {
         )
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorsError {
@@ -236,6 +256,7 @@ pub enum ListConnectorsError {
     /// Status 401: Missing or invalid token.
     Unauthorized(models::ErrorList),
 }
+
 /// Optional parameters of [`Client::list_connectors`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListConnectorsParams {
@@ -250,6 +271,7 @@ pub struct ListConnectorsParams {
     /// Query parameter `per_page`
     pub per_page: Option<i64>,
 }
+
 impl Client {
     /// Creates a connector
     ///
@@ -266,6 +288,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::create_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn create_connector_with_response(
         &self,
@@ -306,6 +329,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectorError {
@@ -318,6 +342,7 @@ pub enum CreateConnectorError {
     /// Status 422: The connector could not be saved, or the `connector` object was missing.
     UnprocessableEntity(models::UnprocessableError),
 }
+
 impl Client {
     /// Retrieves a connector by ID
     ///
@@ -335,6 +360,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::get_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn get_connector_with_response(
         &self,
@@ -366,6 +392,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorError {
@@ -374,6 +401,7 @@ pub enum GetConnectorError {
     /// Status 404: No such connector in this workspace.
     NotFound(models::ErrorList),
 }
+
 impl Client {
     /// Updates a specific connector by ID
     ///
@@ -392,6 +420,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::update_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn update_connector_with_response(
         &self,
@@ -437,6 +466,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::update_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateConnectorError {
@@ -451,6 +481,7 @@ pub enum UpdateConnectorError {
     /// Status 422: The connector could not be saved, or the `connector` object was missing.
     UnprocessableEntity(models::UnprocessableError),
 }
+
 impl Client {
     /// Deletes a connector by ID
     ///
@@ -468,6 +499,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::delete_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn delete_connector_with_response(
         &self,
@@ -500,6 +532,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::delete_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteConnectorError {

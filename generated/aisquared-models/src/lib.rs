@@ -12,6 +12,7 @@
 #[doc(hidden)]
 pub mod support;
 pub use self::support::Nullable;
+
 /// `ConnectorType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorType {
@@ -26,6 +27,7 @@ pub enum ConnectorType {
 support::string_enum!(
     ConnectorType(Unknown) { Source = "source", Destination = "destination" }
 );
+
 /// `CreateConnectorRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateConnectorRequest {
@@ -35,6 +37,7 @@ pub struct CreateConnectorRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ConnectorCreate` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorCreate {
@@ -53,6 +56,7 @@ pub struct ConnectorCreate {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `UpdateConnectorRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateConnectorRequest {
@@ -62,6 +66,7 @@ pub struct UpdateConnectorRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// The fields to change; the others keep their values.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorUpdate {
@@ -84,6 +89,7 @@ pub struct ConnectorUpdate {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// One connector, JSON:API style.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorEnvelope {
@@ -93,6 +99,7 @@ pub struct ConnectorEnvelope {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// A page of connectors, JSON:API style.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorList {
@@ -105,6 +112,7 @@ pub struct ConnectorList {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Links to other pages; `prev` and `next` are null at the ends.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PageLinks {
@@ -133,6 +141,7 @@ pub struct PageLinks {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// A connector resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Connector {
@@ -146,6 +155,7 @@ pub struct Connector {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ConnectorAttributes` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorAttributes {
@@ -174,6 +184,7 @@ pub struct ConnectorAttributes {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ErrorList` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorList {
@@ -183,6 +194,7 @@ pub struct ErrorList {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ErrorObject` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorObject {
@@ -201,6 +213,7 @@ pub struct ErrorObject {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `BadRequestError` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BadRequestError {
@@ -210,6 +223,7 @@ pub struct BadRequestError {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// A list of error objects (parse errors) or messages by field (contract failures).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -220,10 +234,13 @@ pub enum BadRequestErrors {
     /// Messages by field; create and update nest them under `connector`.
     FieldErrors(FieldErrors),
 }
+
 /// `ErrorObjects` from the API description.
 pub type ErrorObjects = Vec<ErrorObject>;
+
 /// Messages by field; create and update nest them under `connector`.
 pub type FieldErrors = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// An error list, or a single message when the `connector` object is missing.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -234,6 +251,7 @@ pub enum UnprocessableError {
     /// The `SingleError` form.
     SingleError(SingleError),
 }
+
 /// `SingleError` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SingleError {

@@ -16,6 +16,7 @@ pub use runtime::{
     ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
     Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
+
 /// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "https://core.wearepatchworks.com";
 /// Credentials set on the client, one slot per security scheme.
@@ -24,12 +25,14 @@ struct Credentials {
     api_key_auth: Option<runtime::Secret>,
     bearer_auth: Option<runtime::Secret>,
 }
+
 /// The API's security schemes.
 #[derive(Clone, Copy)]
 enum Scheme {
     ApiKeyAuth,
     BearerAuth,
 }
+
 impl Credentials {
     fn has(&self, scheme: Scheme) -> bool {
         match scheme {
@@ -37,6 +40,7 @@ impl Credentials {
             Scheme::BearerAuth => self.bearer_auth.is_some(),
         }
     }
+
     fn apply(
         &self,
         scheme: Scheme,
@@ -60,12 +64,14 @@ impl Credentials {
         }
     }
 }
+
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
     transport: runtime::Transport,
     credentials: Credentials,
 }
+
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Client")
@@ -74,6 +80,7 @@ impl ::std::fmt::Debug for Client {
             .finish()
     }
 }
+
 impl runtime::ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, runtime::ConfigError> {
@@ -83,11 +90,13 @@ impl runtime::ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// A client for the server at `base_url` (for example `https://api.example.com`) with default settings.
     pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
         Self::builder(base_url).build()
     }
+
     /// A client that sends requests through `http`, so the settings of your own `reqwest::Client` apply.
     pub fn with_client(
         base_url: &str,
@@ -95,25 +104,30 @@ impl Client {
     ) -> Result<Self, runtime::ConfigError> {
         Self::builder(base_url).http_client(http).build()
     }
+
     /// Configures a client for the server at `base_url`: timeouts, user agent, default headers, a request
     /// hook, or your own `reqwest::Client`.
     pub fn builder(base_url: &str) -> runtime::ClientBuilder {
         runtime::ClientBuilder::new(base_url)
     }
+
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &::reqwest::Url {
         self.transport.base_url()
     }
+
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &::reqwest::Client {
         self.transport.http_client()
     }
+
     /// This client, giving up on each request after `timeout` (a cheap clone: `client.clone().with_timeout(…)`
     /// for one call).
     pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.transport = self.transport.with_timeout(timeout);
         self
     }
+
     /// This client, sending `name: value` with each request (a cheap clone:
     /// `client.clone().with_header(…)?` for one call). Fails if the name or value is not valid in HTTP.
     pub fn with_header(
@@ -124,6 +138,7 @@ impl Client {
         self.transport = self.transport.with_header(name, value)?;
         Ok(self)
     }
+
     /// Uses an API key, sent as-is in the `Authorization` header (security scheme `ApiKeyAuth`) for the operations that accept it.
     ///
     /// API key passed in the Authorization header. Format: `<api-key>`
@@ -131,6 +146,7 @@ impl Client {
         self.credentials.api_key_auth = Some(runtime::Secret::new(secret));
         self
     }
+
     /// Uses a bearer token, sent as `Authorization: Bearer <token>` (security scheme `BearerAuth`) for the operations that accept it.
     ///
     /// OAuth 2 Bearer token obtained from POST /fabric/api/login
@@ -138,6 +154,7 @@ impl Client {
         self.credentials.bearer_auth = Some(runtime::Secret::new(secret));
         self
     }
+
     /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
     /// alternative is complete, and lets the server answer.
     fn authorize(
@@ -160,6 +177,7 @@ impl Client {
         }
     }
 }
+
 impl Client {
     /// Create Connector Instance
     ///
@@ -201,6 +219,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::create_connector_instance`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn create_connector_instance_with_response(
         &self,
@@ -238,6 +257,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector_instance`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectorInstanceError {

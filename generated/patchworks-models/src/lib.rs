@@ -10,6 +10,7 @@
 #[doc(hidden)]
 pub mod support;
 pub use self::support::Nullable;
+
 /// `ConnectorInstancesResponse` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorInstancesResponse {
@@ -20,6 +21,7 @@ pub struct ConnectorInstancesResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ConnectorInstances` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorInstances {
@@ -60,6 +62,7 @@ pub struct ConnectorInstances {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ErrorResponse` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorResponse {
@@ -73,6 +76,7 @@ pub struct ErrorResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ConnectorInstancesStoreRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorInstancesStoreRequest {
@@ -98,6 +102,7 @@ pub struct ConnectorInstancesStoreRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// One variable of a connector instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VariableTemplate {
@@ -121,6 +126,7 @@ pub struct VariableTemplate {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// How the variable is presented when the instance is configured.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VariableTemplatePivot {
@@ -140,6 +146,7 @@ pub struct VariableTemplatePivot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ConnectorInstancesRateLimitUnit` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorInstancesRateLimitUnit {
@@ -159,6 +166,7 @@ support::string_enum!(
     ConnectorInstancesRateLimitUnit(Unknown) { Second = "second", Minute = "minute", Hour
     = "hour", Day = "day" }
 );
+
 /// `ConnectorInstancesStoreRequestRateLimitUnit` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorInstancesStoreRequestRateLimitUnit {

@@ -18,6 +18,7 @@ pub use runtime::{
     ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
     Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
+
 /// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "https://localhost:3000";
 /// The URL of the server `{protocol}://{agent}` with its variables filled in:
@@ -30,22 +31,26 @@ pub fn server_url(protocol: &str, agent: &str) -> String {
         .replace("{protocol}", protocol)
         .replace("{agent}", agent)
 }
+
 /// Credentials set on the client, one slot per security scheme.
 #[derive(Clone, Debug, Default)]
 struct Credentials {
     basic_auth: Option<runtime::BasicCredentials>,
 }
+
 /// The API's security schemes.
 #[derive(Clone, Copy)]
 enum Scheme {
     BasicAuth,
 }
+
 impl Credentials {
     fn has(&self, scheme: Scheme) -> bool {
         match scheme {
             Scheme::BasicAuth => self.basic_auth.is_some(),
         }
     }
+
     fn apply(
         &self,
         scheme: Scheme,
@@ -64,12 +69,14 @@ impl Credentials {
         }
     }
 }
+
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
     transport: runtime::Transport,
     credentials: Credentials,
 }
+
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Client")
@@ -78,6 +85,7 @@ impl ::std::fmt::Debug for Client {
             .finish()
     }
 }
+
 impl runtime::ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, runtime::ConfigError> {
@@ -87,11 +95,13 @@ impl runtime::ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// A client for the server at `base_url` (for example `https://api.example.com`) with default settings.
     pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
         Self::builder(base_url).build()
     }
+
     /// A client that sends requests through `http`, so the settings of your own `reqwest::Client` apply.
     pub fn with_client(
         base_url: &str,
@@ -99,25 +109,30 @@ impl Client {
     ) -> Result<Self, runtime::ConfigError> {
         Self::builder(base_url).http_client(http).build()
     }
+
     /// Configures a client for the server at `base_url`: timeouts, user agent, default headers, a request
     /// hook, or your own `reqwest::Client`.
     pub fn builder(base_url: &str) -> runtime::ClientBuilder {
         runtime::ClientBuilder::new(base_url)
     }
+
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &::reqwest::Url {
         self.transport.base_url()
     }
+
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &::reqwest::Client {
         self.transport.http_client()
     }
+
     /// This client, giving up on each request after `timeout` (a cheap clone: `client.clone().with_timeout(…)`
     /// for one call).
     pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.transport = self.transport.with_timeout(timeout);
         self
     }
+
     /// This client, sending `name: value` with each request (a cheap clone:
     /// `client.clone().with_header(…)?` for one call). Fails if the name or value is not valid in HTTP.
     pub fn with_header(
@@ -128,6 +143,7 @@ impl Client {
         self.transport = self.transport.with_header(name, value)?;
         Ok(self)
     }
+
     /// Uses HTTP Basic credentials (security scheme `basicAuth`) for the operations that accept it.
     ///
     /// Optional; only when the agent is configured with credentials.
@@ -142,6 +158,7 @@ impl Client {
         });
         self
     }
+
     /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
     /// alternative is complete, and lets the server answer.
     fn authorize(
@@ -164,6 +181,7 @@ impl Client {
         }
     }
 }
+
 impl Client {
     /// List all connectors
     ///
@@ -175,6 +193,7 @@ impl Client {
     ) -> Result<models::ConnectorWithStatuses, runtime::Error<ListConnectorsError>> {
         self.list_connectors_with_response().await.map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn list_connectors_with_response(
         &self,
@@ -197,6 +216,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorsError {
@@ -205,6 +225,7 @@ pub enum ListConnectorsError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 impl Client {
     /// Create a new connector
     ///
@@ -222,6 +243,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::create_connector_auto_id`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn create_connector_auto_id_with_response(
         &self,
@@ -246,6 +268,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector_auto_id`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectorAutoIdError {
@@ -254,6 +277,7 @@ pub enum CreateConnectorAutoIdError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 impl Client {
     /// Get connector by ID
     ///
@@ -271,6 +295,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::get_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn get_connector_with_response(
         &self,
@@ -297,6 +322,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorError {
@@ -305,6 +331,7 @@ pub enum GetConnectorError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 impl Client {
     /// Create or update a connector with a specified ID
     ///
@@ -324,6 +351,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::create_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn create_connector_with_response(
         &self,
@@ -362,6 +390,7 @@ impl Client {
         }
     }
 }
+
 /// The successful responses of [`Client::create_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectorResponse {
@@ -370,6 +399,7 @@ pub enum CreateConnectorResponse {
     /// Status 201: The connector was created.
     Created,
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectorError {
@@ -378,12 +408,14 @@ pub enum CreateConnectorError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 /// Optional parameters of [`Client::create_connector`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateConnectorParams {
     /// Query parameter `clone_from`
     pub clone_from: Option<String>,
 }
+
 impl Client {
     /// Update an existing connector (JSON Merge Patch)
     ///
@@ -402,6 +434,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::patch_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn patch_connector_with_response(
         &self,
@@ -430,6 +463,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::patch_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchConnectorError {
@@ -438,6 +472,7 @@ pub enum PatchConnectorError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 impl Client {
     /// Get connector history
     ///
@@ -458,6 +493,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::get_connector_history`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn get_connector_history_with_response(
         &self,
@@ -486,6 +522,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector_history`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorHistoryError {
@@ -494,6 +531,7 @@ pub enum GetConnectorHistoryError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 impl Client {
     /// Send command to connector
     ///
@@ -515,6 +553,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::send_connector_command`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn send_connector_command_with_response(
         &self,
@@ -549,6 +588,7 @@ impl Client {
         }
     }
 }
+
 /// The successful responses of [`Client::send_connector_command`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum SendConnectorCommandResponse {
@@ -557,6 +597,7 @@ pub enum SendConnectorCommandResponse {
     /// Status 202: The command was accepted.
     Accepted,
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::send_connector_command`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum SendConnectorCommandError {
@@ -565,6 +606,7 @@ pub enum SendConnectorCommandError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 impl Client {
     /// Debug connector configuration
     ///
@@ -579,6 +621,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::debug_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn debug_connector_with_response(
         &self,
@@ -603,6 +646,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::debug_connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DebugConnectorError {
@@ -611,6 +655,7 @@ pub enum DebugConnectorError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 impl Client {
     /// Validate buffer configuration
     ///
@@ -626,6 +671,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::validate_buffer`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn validate_buffer_with_response(
         &self,
@@ -654,6 +700,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_buffer`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValidateBufferError {
@@ -662,12 +709,14 @@ pub enum ValidateBufferError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 /// Optional parameters of [`Client::validate_buffer`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ValidateBufferParams {
     /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
     pub connector_id: Option<String>,
 }
+
 impl Client {
     /// Validate sink connector configuration
     ///
@@ -683,6 +732,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::validate_sink`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn validate_sink_with_response(
         &self,
@@ -711,6 +761,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_sink`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValidateSinkError {
@@ -719,12 +770,14 @@ pub enum ValidateSinkError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 /// Optional parameters of [`Client::validate_sink`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ValidateSinkParams {
     /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
     pub connector_id: Option<String>,
 }
+
 impl Client {
     /// Validate source connector configuration
     ///
@@ -740,6 +793,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::validate_source`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn validate_source_with_response(
         &self,
@@ -768,6 +822,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_source`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValidateSourceError {
@@ -776,12 +831,14 @@ pub enum ValidateSourceError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 /// Optional parameters of [`Client::validate_source`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ValidateSourceParams {
     /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
     pub connector_id: Option<String>,
 }
+
 impl Client {
     /// Get source catalog
     ///
@@ -797,6 +854,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::get_catalog`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn get_catalog_with_response(
         &self,
@@ -825,6 +883,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_catalog`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCatalogError {
@@ -833,12 +892,14 @@ pub enum GetCatalogError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 /// Optional parameters of [`Client::get_catalog`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetCatalogParams {
     /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
     pub connector_id: Option<String>,
 }
+
 impl Client {
     /// Generate an Ed25519 SSH keypair for an SSH tunnel
     ///
@@ -852,6 +913,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::generate_ssh_keys`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn generate_ssh_keys_with_response(
         &self,
@@ -874,6 +936,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::generate_ssh_keys`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GenerateSshKeysError {
@@ -882,6 +945,7 @@ pub enum GenerateSshKeysError {
     /// Any 5xx status: The agent failed (no body is documented).
     Status5xx,
 }
+
 impl Client {
     /// Get snapshot status
     ///
@@ -895,6 +959,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::get_snapshot_status`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn get_snapshot_status_with_response(
         &self,
@@ -917,6 +982,7 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_snapshot_status`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSnapshotStatusError {

@@ -13,6 +13,7 @@
 pub mod support;
 pub use self::support::ConstraintViolation;
 pub use self::support::Nullable;
+
 /// BigQuery destination
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BigQuerySink {
@@ -31,7 +32,7 @@ pub struct BigQuerySink {
     pub migration_strategy: Option<MigrationStrategy>,
     /// GCP project identifier containing the target dataset, for example "my-project-123"
     pub project_id: String,
-    /// The `query_priority` property.
+    /// Priority for BigQuery query jobs such as DDL, MERGE, and scripts. Load jobs are unaffected.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub query_priority: Nullable<BigqueryQueryPriority>,
     /// How the target writes data into BigQuery
@@ -40,6 +41,7 @@ pub struct BigQuerySink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Authentication method for connecting to BigQuery
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum BigqueryAuth {
@@ -47,6 +49,7 @@ pub enum BigqueryAuth {
     #[serde(rename = "service_account_key")]
     ServiceAccountKey(BigqueryServiceAccountKey),
 }
+
 /// Load Parquet into a staging table, then MERGE into the target
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BigqueryMerge {
@@ -57,6 +60,7 @@ pub struct BigqueryMerge {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Priority for BigQuery query jobs such as DDL, MERGE, and scripts. Load jobs are unaffected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BigqueryQueryPriority {
@@ -71,6 +75,7 @@ pub enum BigqueryQueryPriority {
 support::string_enum!(
     BigqueryQueryPriority(Unknown) { Batch = "Batch", Interactive = "Interactive" }
 );
+
 /// Service account JSON key authentication
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BigqueryServiceAccountKey {
@@ -80,6 +85,7 @@ pub struct BigqueryServiceAccountKey {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for BigqueryServiceAccountKey {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("BigqueryServiceAccountKey")
@@ -91,6 +97,7 @@ impl ::std::fmt::Debug for BigqueryServiceAccountKey {
             .finish()
     }
 }
+
 /// Stream changes via the BigQuery Storage Write API. BigQuery applies them in the background.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BigqueryStorageWriteApi {
@@ -101,6 +108,7 @@ pub struct BigqueryStorageWriteApi {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// How the target writes data into BigQuery
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -112,6 +120,7 @@ pub enum BigqueryWriteMode {
     #[serde(rename = "storage_write_api")]
     StorageWriteApi(BigqueryStorageWriteApi),
 }
+
 /// Buffer storage backend
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum Buffer {
@@ -119,6 +128,7 @@ pub enum Buffer {
     #[serde(rename = "object_store")]
     ObjectStore(BufferObjectStore),
 }
+
 /// CSV parsing options (inferred from file content if unspecified)
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BufferCsvFormat {
@@ -156,6 +166,7 @@ pub struct BufferCsvFormat {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Format-specific parsing options
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -170,6 +181,7 @@ pub enum BufferFormatDetails {
     #[serde(rename = "parquet")]
     Parquet(BufferParquetFormat),
 }
+
 /// JSON parsing options
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BufferJsonFormat {
@@ -186,6 +198,7 @@ pub struct BufferJsonFormat {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Object store configuration
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BufferObjectStore {
@@ -219,6 +232,7 @@ pub struct BufferObjectStore {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Key-value configuration option
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BufferOption {
@@ -230,6 +244,7 @@ pub struct BufferOption {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Parquet parsing options
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BufferParquetFormat {
@@ -240,10 +255,11 @@ pub struct BufferParquetFormat {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `Catalog` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Catalog {
-    /// The `default_action` property.
+    /// Whether to sync or skip a resource
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub default_action: Nullable<CatalogAction>,
     /// The `name` property.
@@ -254,6 +270,7 @@ pub struct Catalog {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Whether to sync or skip a resource
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CatalogAction {
@@ -268,10 +285,11 @@ pub enum CatalogAction {
 support::string_enum!(
     CatalogAction(Unknown) { Exclude = "Exclude", Include = "Include" }
 );
+
 /// `CatalogColumn` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CatalogColumn {
-    /// The `action` property.
+    /// Whether to sync or skip a resource
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub action: Nullable<CatalogAction>,
     /// The `data_type` property.
@@ -292,6 +310,7 @@ pub struct CatalogColumn {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// defines parameters for GetCatalog.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CatalogRequest {
@@ -301,10 +320,11 @@ pub struct CatalogRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `CatalogSchema` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CatalogSchema {
-    /// The `action` property.
+    /// Whether to sync or skip a resource
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub action: Nullable<CatalogAction>,
     /// The `name` property.
@@ -315,10 +335,11 @@ pub struct CatalogSchema {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `CatalogTable` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CatalogTable {
-    /// The `action` property.
+    /// Whether to sync or skip a resource
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub action: Nullable<CatalogAction>,
     /// The `columns` property.
@@ -333,6 +354,7 @@ pub struct CatalogTable {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// ClickHouse server connection details
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClickhouseConnection {
@@ -360,6 +382,7 @@ pub struct ClickhouseConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for ClickhouseConnection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ClickhouseConnection")
@@ -377,6 +400,7 @@ impl ::std::fmt::Debug for ClickhouseConnection {
             .finish()
     }
 }
+
 /// Prepend a custom string before the table name
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClickhouseCustomPrefix {
@@ -386,6 +410,7 @@ pub struct ClickhouseCustomPrefix {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Append a custom string after the table name
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClickhouseCustomSuffix {
@@ -395,6 +420,7 @@ pub struct ClickhouseCustomSuffix {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// ClickHouse table engine
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClickhouseEngine {
@@ -411,6 +437,7 @@ pub enum ClickhouseEngine {
 support::string_enum!(
     ClickhouseEngine(Unknown) { Auto = "Auto", MergeTree = "MergeTree", Null = "Null" }
 );
+
 /// Configuration for a ClickHouse data sink
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClickhouseSink {
@@ -422,7 +449,7 @@ pub struct ClickhouseSink {
     /// Do not prefix target table names with the source schema. By default, a source table `public.users` lands as `public_users`; with this enabled it lands as `users`. Only safe when source table names are unique across schemas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_schema_prefix: Option<bool>,
-    /// The `engine` property.
+    /// ClickHouse table engine
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub engine: Nullable<ClickhouseEngine>,
     /// How to preserve change history
@@ -453,6 +480,7 @@ pub struct ClickhouseSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Modifier for target table names.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -464,6 +492,7 @@ pub enum ClickhouseTableNameModifier {
     #[serde(rename = "prefix")]
     Prefix(ClickhouseCustomPrefix),
 }
+
 /// `Command` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Command {
@@ -487,6 +516,7 @@ support::string_enum!(
     Command(Unknown) { Delete = "Delete", ForceDelete = "ForceDelete", ReIntialize =
     "ReIntialize", Restart = "Restart", Start = "Start", Stop = "Stop" }
 );
+
 /// `CommandWrapper` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CommandWrapper {
@@ -496,10 +526,11 @@ pub struct CommandWrapper {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Connector configuration
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Connector {
-    /// The `buffer` property.
+    /// Buffer storage backend
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub buffer: Nullable<Buffer>,
     /// Whether this connector is disabled
@@ -512,7 +543,7 @@ pub struct Connector {
     /// Identifier naming strategy for target tables and columns
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_naming: Option<IdentifierNaming>,
-    /// The `limits` property.
+    /// Batching and flush configuration
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<Limits>,
     /// Display name
@@ -529,6 +560,7 @@ pub struct Connector {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ConnectorHistory` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorHistory {
@@ -551,6 +583,7 @@ pub struct ConnectorHistory {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ConnectorState` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -580,6 +613,7 @@ pub enum ConnectorState {
     #[serde(rename = "shutdown")]
     Shutdown {},
 }
+
 /// `ConnectorStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorStatus {
@@ -591,6 +625,7 @@ pub struct ConnectorStatus {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ConnectorWithStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorWithStatus {
@@ -609,6 +644,7 @@ pub struct ConnectorWithStatus {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ConnectorWithStatuses` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorWithStatuses {
@@ -618,6 +654,7 @@ pub struct ConnectorWithStatuses {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Authentication method for connecting to Databricks
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -632,8 +669,10 @@ pub enum DatabricksAuth {
     #[serde(rename = "m2m")]
     M2m(DatabricksM2mAuth),
 }
+
 /// Authenticate using the Databricks CLI's discovery flow (intended for testing/evaluation)
 pub type DatabricksCliAuth = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Authentication using OAuth machine-to-machine (M2M) with a Service Principal
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DatabricksM2mAuth {
@@ -647,6 +686,7 @@ pub struct DatabricksM2mAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for DatabricksM2mAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DatabricksM2mAuth")
@@ -660,6 +700,7 @@ impl ::std::fmt::Debug for DatabricksM2mAuth {
             .finish()
     }
 }
+
 /// Authentication using a Databricks Personal Access Token (PAT)
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DatabricksPatAuth {
@@ -671,6 +712,7 @@ pub struct DatabricksPatAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for DatabricksPatAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DatabricksPatAuth")
@@ -683,6 +725,7 @@ impl ::std::fmt::Debug for DatabricksPatAuth {
             .finish()
     }
 }
+
 /// Databricks destination
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DatabricksSink {
@@ -713,6 +756,7 @@ pub struct DatabricksSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Delta table features to enable. If false, the workspace default is respected and Supermetal does not explicitly disable features.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DatabricksTableFeatures {
@@ -729,6 +773,7 @@ pub struct DatabricksTableFeatures {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Db2 database connection details
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Db2Connection {
@@ -750,6 +795,7 @@ pub struct Db2Connection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for Db2Connection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Db2Connection")
@@ -766,6 +812,7 @@ impl ::std::fmt::Debug for Db2Connection {
             .finish()
     }
 }
+
 /// Specifies the Db2 replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum Db2ReplicationType {
@@ -773,6 +820,7 @@ pub enum Db2ReplicationType {
     #[serde(rename = "snapshot")]
     Snapshot(Db2Snapshot),
 }
+
 /// Db2 snapshot / backfill-only replication settings
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Db2Snapshot {
@@ -786,6 +834,7 @@ pub struct Db2Snapshot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Db2 replication source
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Db2Source {
@@ -806,6 +855,7 @@ pub struct Db2Source {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Encoding for binary columns stored as Apache Doris STRING
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DorisBinaryMode {
@@ -822,6 +872,7 @@ pub enum DorisBinaryMode {
 support::string_enum!(
     DorisBinaryMode(Unknown) { Base64 = "Base64", Bytes = "Bytes", Hex = "Hex" }
 );
+
 /// Apache Doris connection details
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DorisConnection {
@@ -854,6 +905,7 @@ pub struct DorisConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for DorisConnection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DorisConnection")
@@ -873,6 +925,7 @@ impl ::std::fmt::Debug for DorisConnection {
             .finish()
     }
 }
+
 /// Prefix to prepend to target table names
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DorisCustomPrefix {
@@ -882,6 +935,7 @@ pub struct DorisCustomPrefix {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Suffix to append to target table names
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DorisCustomSuffix {
@@ -891,10 +945,11 @@ pub struct DorisCustomSuffix {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Apache Doris sink configuration
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DorisSink {
-    /// The `binary_handling_mode` property.
+    /// Encoding for binary columns stored as Apache Doris STRING
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub binary_handling_mode: Nullable<DorisBinaryMode>,
     /// Apache Doris connection details
@@ -914,7 +969,7 @@ pub struct DorisSink {
     /// Carry NOT NULL from source schema. When off, only key columns are NOT NULL and the rest stay nullable to tolerate CDC edge cases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preserve_source_nullability: Option<bool>,
-    /// The `table_model` property.
+    /// Apache Doris table model (Unique Key, Duplicate Key, or Auto).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub table_model: Nullable<DorisTableModel>,
     /// Optional prefix or suffix on target table names
@@ -926,6 +981,7 @@ pub struct DorisSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Apache Doris table model (Unique Key, Duplicate Key, or Auto).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DorisTableModel {
@@ -943,6 +999,7 @@ support::string_enum!(
     DorisTableModel(Unknown) { Auto = "Auto", DuplicateKey = "DuplicateKey", UniqueKey =
     "UniqueKey" }
 );
+
 /// Optional prefix or suffix on target table names
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -954,6 +1011,7 @@ pub enum DorisTableNameModifier {
     #[serde(rename = "prefix")]
     Prefix(DorisCustomPrefix),
 }
+
 /// Connection protocol
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -965,6 +1023,7 @@ pub enum DuckDbConnection {
     #[serde(rename = "pg")]
     Pg(PostgresConnection),
 }
+
 /// DuckDB sink
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DuckDbSink {
@@ -997,6 +1056,7 @@ pub struct DuckDbSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Quack binary protocol over HTTP (<https://duckdb.org/quack/>)
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DuckdbQuack {
@@ -1012,6 +1072,7 @@ pub struct DuckdbQuack {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for DuckdbQuack {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DuckdbQuack")
@@ -1025,6 +1086,7 @@ impl ::std::fmt::Debug for DuckdbQuack {
             .finish()
     }
 }
+
 /// Each file becomes its own table, with filename as table name
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileAutoTableMapping {
@@ -1038,8 +1100,10 @@ pub struct FileAutoTableMapping {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Delete source file after successful processing
 pub type FileDeleteAfterProcessing = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// File discovery method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum FileDiscovery {
@@ -1047,6 +1111,7 @@ pub enum FileDiscovery {
     #[serde(rename = "poll")]
     Poll(FilePoll),
 }
+
 /// Extract table name from path using regex capture groups
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileDynamicTableMapping {
@@ -1058,16 +1123,18 @@ pub struct FileDynamicTableMapping {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// File processing error handling
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileErrorHandling {
-    /// The `on_file_error` property.
+    /// Behavior when a file fails to process
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub on_file_error: Nullable<FileOnFileError>,
     /// Properties not named in the API description, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Move source file to another path after successful processing
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileMoveAfterProcessing {
@@ -1077,6 +1144,7 @@ pub struct FileMoveAfterProcessing {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Behavior when a file fails to process
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileOnFileError {
@@ -1089,6 +1157,7 @@ pub enum FileOnFileError {
     Unknown(String),
 }
 support::string_enum!(FileOnFileError(Unknown) { Fail = "Fail", Skip = "Skip" });
+
 /// Periodic listing of the source location to discover new and modified files
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FilePoll {
@@ -1099,6 +1168,7 @@ pub struct FilePoll {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Action to take on source files after successful processing
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum FilePostProcessing {
@@ -1109,6 +1179,7 @@ pub enum FilePostProcessing {
     #[serde(rename = "move")]
     Move(FileMoveAfterProcessing),
 }
+
 /// All matched files go to one destination table
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileSingleTableMapping {
@@ -1118,6 +1189,7 @@ pub struct FileSingleTableMapping {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Ingest files from object stores (S3, GCS, Azure Blob) or filesystems (local, SFTP)
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileSource {
@@ -1154,6 +1226,7 @@ pub struct FileSource {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// How files map to destination tables
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -1168,8 +1241,10 @@ pub enum FileTableMapping {
     #[serde(rename = "dynamic")]
     Dynamic(FileDynamicTableMapping),
 }
+
 /// Append-only writes without compaction
 pub type IcebergAppend = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Azure Storage credentials (Blob Storage and ADLS Gen2)
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergAzureCredentials {
@@ -1197,6 +1272,7 @@ pub struct IcebergAzureCredentials {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for IcebergAzureCredentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergAzureCredentials")
@@ -1214,6 +1290,7 @@ impl ::std::fmt::Debug for IcebergAzureCredentials {
             .finish()
     }
 }
+
 /// Basic username/password authentication (for JDBC catalogs)
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergBasicAuth {
@@ -1225,6 +1302,7 @@ pub struct IcebergBasicAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for IcebergBasicAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergBasicAuth")
@@ -1237,6 +1315,7 @@ impl ::std::fmt::Debug for IcebergBasicAuth {
             .finish()
     }
 }
+
 /// Static bearer token authentication
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergBearerAuth {
@@ -1246,6 +1325,7 @@ pub struct IcebergBearerAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for IcebergBearerAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergBearerAuth")
@@ -1257,6 +1337,7 @@ impl ::std::fmt::Debug for IcebergBearerAuth {
             .finish()
     }
 }
+
 /// Distribute rows across N hash buckets
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergBucketTransform {
@@ -1267,6 +1348,7 @@ pub struct IcebergBucketTransform {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Iceberg catalog type
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -1293,6 +1375,7 @@ pub enum IcebergCatalog {
     #[serde(rename = "unity")]
     Unity(IcebergUnityCatalog),
 }
+
 /// Catalog authentication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -1310,6 +1393,7 @@ pub enum IcebergCatalogAuth {
     #[serde(rename = "sigv4")]
     Sigv4(IcebergSigV4Auth),
 }
+
 /// Custom storage credentials for unsupported backends
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergCustomCredentials {
@@ -1320,8 +1404,10 @@ pub struct IcebergCustomCredentials {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Day of a date or timestamp
 pub type IcebergDayTransform = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// How CDC deletes are handled in MergeOnRead mode
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IcebergDeleteMode {
@@ -1334,6 +1420,7 @@ pub enum IcebergDeleteMode {
     Unknown(String),
 }
 support::string_enum!(IcebergDeleteMode(Unknown) { Hard = "Hard", Soft = "Soft" });
+
 /// GCS storage credentials
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergGcsCredentials {
@@ -1350,6 +1437,7 @@ pub struct IcebergGcsCredentials {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for IcebergGcsCredentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergGcsCredentials")
@@ -1363,6 +1451,7 @@ impl ::std::fmt::Debug for IcebergGcsCredentials {
             .finish()
     }
 }
+
 /// AWS Glue catalog configuration
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergGlueCatalog {
@@ -1396,6 +1485,7 @@ pub struct IcebergGlueCatalog {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for IcebergGlueCatalog {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergGlueCatalog")
@@ -1415,6 +1505,7 @@ impl ::std::fmt::Debug for IcebergGlueCatalog {
             .finish()
     }
 }
+
 /// Hive Metastore catalog configuration
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergHmsCatalog {
@@ -1432,16 +1523,19 @@ pub struct IcebergHmsCatalog {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Hour of a timestamp
 pub type IcebergHourTransform = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Source value, unchanged
 pub type IcebergIdentityTransform = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Row-level deletes using equality delete files
 ///
 /// Append-only writes with background compaction for deduplication
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergMergeOnRead {
-    /// The `delete_mode` property.
+    /// How CDC deletes are handled in MergeOnRead mode
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub delete_mode: Nullable<IcebergDeleteMode>,
     /// How to preserve change history
@@ -1459,6 +1553,7 @@ pub struct IcebergMergeOnRead {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Iceberg metadata file compression
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IcebergMetadataCompression {
@@ -1473,8 +1568,10 @@ pub enum IcebergMetadataCompression {
 support::string_enum!(
     IcebergMetadataCompression(Unknown) { Gzip = "Gzip", NoneType = "None" }
 );
+
 /// Month of a date or timestamp
 pub type IcebergMonthTransform = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// OAuth2 client credentials authentication
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergOAuth2Auth {
@@ -1491,6 +1588,7 @@ pub struct IcebergOAuth2Auth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for IcebergOAuth2Auth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergOAuth2Auth")
@@ -1505,6 +1603,7 @@ impl ::std::fmt::Debug for IcebergOAuth2Auth {
             .finish()
     }
 }
+
 /// Parquet compression codec
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IcebergParquetCompression {
@@ -1528,6 +1627,7 @@ support::string_enum!(
     IcebergParquetCompression(Unknown) { Brotli = "Brotli", Gzip = "Gzip", Lz4Raw =
     "Lz4Raw", Snappy = "Snappy", Uncompressed = "Uncompressed", Zstd = "Zstd" }
 );
+
 /// Parquet file format version
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IcebergParquetVersion {
@@ -1540,10 +1640,11 @@ pub enum IcebergParquetVersion {
     Unknown(String),
 }
 support::string_enum!(IcebergParquetVersion(Unknown) { V1 = "V1", V2 = "V2" });
+
 /// Parquet writer settings
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergParquetWriterSettings {
-    /// The `compression` property.
+    /// Parquet compression codec
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub compression: Nullable<IcebergParquetCompression>,
     /// Compression level (1-22 for Zstd, 0-9 for Gzip/Brotli)
@@ -1552,13 +1653,14 @@ pub struct IcebergParquetWriterSettings {
     /// Target file size in MB
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_file_size_mb: Option<i32>,
-    /// The `version` property.
+    /// Parquet file format version
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub version: Nullable<IcebergParquetVersion>,
     /// Properties not named in the API description, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// A column and the transform applied to it
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergPartitionField {
@@ -1573,6 +1675,7 @@ pub struct IcebergPartitionField {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Ordered list of partition fields
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergPartitionSpec {
@@ -1582,6 +1685,7 @@ pub struct IcebergPartitionSpec {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Generic key/value property used for escape-hatch configuration
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergProperty {
@@ -1593,6 +1697,7 @@ pub struct IcebergProperty {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// REST catalog configuration
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergRestCatalog {
@@ -1611,6 +1716,7 @@ pub struct IcebergRestCatalog {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// S3 storage credentials
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergS3Credentials {
@@ -1645,6 +1751,7 @@ pub struct IcebergS3Credentials {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for IcebergS3Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergS3Credentials")
@@ -1664,6 +1771,7 @@ impl ::std::fmt::Debug for IcebergS3Credentials {
             .finish()
     }
 }
+
 /// AWS S3 Tables catalog configuration
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergS3TablesCatalog {
@@ -1694,6 +1802,7 @@ pub struct IcebergS3TablesCatalog {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for IcebergS3TablesCatalog {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergS3TablesCatalog")
@@ -1712,6 +1821,7 @@ impl ::std::fmt::Debug for IcebergS3TablesCatalog {
             .finish()
     }
 }
+
 /// AWS SigV4 authentication (for S3 Tables REST catalog)
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergSigV4Auth {
@@ -1736,6 +1846,7 @@ pub struct IcebergSigV4Auth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for IcebergSigV4Auth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergSigV4Auth")
@@ -1752,6 +1863,7 @@ impl ::std::fmt::Debug for IcebergSigV4Auth {
             .finish()
     }
 }
+
 /// Iceberg destination
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergSink {
@@ -1760,7 +1872,7 @@ pub struct IcebergSink {
     /// Maximum concurrent catalog operations. 0 means unbounded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_catalog_concurrency: Option<i32>,
-    /// The `metadata_compression` property.
+    /// Iceberg metadata file compression
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub metadata_compression: Nullable<IcebergMetadataCompression>,
     /// The `migration_strategy` property.
@@ -1769,7 +1881,7 @@ pub struct IcebergSink {
     /// Parquet writer settings
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parquet: Option<IcebergParquetWriterSettings>,
-    /// The `spec_version` property.
+    /// Iceberg table format version
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub spec_version: Nullable<IcebergSpecVersion>,
     /// Storage credentials for accessing data files
@@ -1794,6 +1906,7 @@ pub struct IcebergSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for IcebergSink {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergSink")
@@ -1816,6 +1929,7 @@ impl ::std::fmt::Debug for IcebergSink {
             .finish()
     }
 }
+
 /// Snowflake Iceberg catalog configuration
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergSnowflakeCatalog {
@@ -1845,6 +1959,7 @@ pub struct IcebergSnowflakeCatalog {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for IcebergSnowflakeCatalog {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergSnowflakeCatalog")
@@ -1863,6 +1978,7 @@ impl ::std::fmt::Debug for IcebergSnowflakeCatalog {
             .finish()
     }
 }
+
 /// Iceberg table format version
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IcebergSpecVersion {
@@ -1877,6 +1993,7 @@ pub enum IcebergSpecVersion {
     Unknown(String),
 }
 support::string_enum!(IcebergSpecVersion(Unknown) { V1 = "V1", V2 = "V2", V3 = "V3" });
+
 /// SQL catalog configuration (SQLite, PostgreSQL, MySQL)
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergSqlCatalog {
@@ -1894,6 +2011,7 @@ pub struct IcebergSqlCatalog {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Storage credentials for accessing data files
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -1911,6 +2029,7 @@ pub enum IcebergStorageCredentials {
     #[serde(rename = "custom")]
     Custom(IcebergCustomCredentials),
 }
+
 /// How a source column value becomes a partition value
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -1937,6 +2056,7 @@ pub enum IcebergTransform {
     #[serde(rename = "truncate")]
     Truncate(IcebergTruncateTransform),
 }
+
 /// Truncate values to a fixed width
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergTruncateTransform {
@@ -1947,6 +2067,7 @@ pub struct IcebergTruncateTransform {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Databricks Unity Catalog configuration
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IcebergUnityCatalog {
@@ -1964,6 +2085,7 @@ pub struct IcebergUnityCatalog {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for IcebergUnityCatalog {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IcebergUnityCatalog")
@@ -1978,6 +2100,7 @@ impl ::std::fmt::Debug for IcebergUnityCatalog {
             .finish()
     }
 }
+
 /// Write mode for CDC operations
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum IcebergWriteMode {
@@ -1990,8 +2113,10 @@ pub enum IcebergWriteMode {
     #[serde(rename = "merge_on_read")]
     MergeOnRead(IcebergMergeOnRead),
 }
+
 /// Year of a date or timestamp
 pub type IcebergYearTransform = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Apply Fivetran naming rules to destination schemas, tables, and columns
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IdentifierFivetranNaming {
@@ -2002,6 +2127,7 @@ pub struct IdentifierFivetranNaming {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Identifier naming strategy for target tables and columns
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum IdentifierNaming {
@@ -2010,8 +2136,10 @@ pub enum IdentifierNaming {
     /// Apply Fivetran naming rules to destination schemas, tables, and columns
     FivetranNaming(IdentifierFivetranNaming),
 }
+
 /// Keep original source identifiers unchanged (default)
 pub type IdentifierSourceNaming = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Reliability level for producer acknowledgements
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaAcks {
@@ -2028,6 +2156,7 @@ pub enum KafkaAcks {
 support::string_enum!(
     KafkaAcks(Unknown) { All = "All", Leader = "Leader", NoneType = "None" }
 );
+
 /// Apicurio Schema Registry connection
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaApicurio {
@@ -2043,6 +2172,7 @@ pub struct KafkaApicurio {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for KafkaApicurio {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("KafkaApicurio")
@@ -2056,16 +2186,17 @@ impl ::std::fmt::Debug for KafkaApicurio {
             .finish()
     }
 }
+
 /// Authentication settings for connecting to Kafka brokers
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaAuth {
-    /// The `mechanism` property.
+    /// SASL (Simple Authentication and Security Layer) mechanism for Kafka authentication
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mechanism: Nullable<KafkaSaslMechanism>,
     /// Password for SASL authentication
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// The `protocol` property.
+    /// Security protocol for communication with Kafka brokers
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub protocol: Nullable<KafkaSecurityProtocol>,
     /// Server-side filesystem path to the CA certificate file (must be readable by the Supermetal process)
@@ -2087,6 +2218,7 @@ pub struct KafkaAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for KafkaAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("KafkaAuth")
@@ -2105,6 +2237,7 @@ impl ::std::fmt::Debug for KafkaAuth {
             .finish()
     }
 }
+
 /// `KafkaAvro` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaAvro {
@@ -2114,6 +2247,7 @@ pub struct KafkaAvro {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Debezium `binary.handling.mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaBinaryHandlingMode {
@@ -2133,10 +2267,11 @@ support::string_enum!(
     KafkaBinaryHandlingMode(Unknown) { Base64 = "Base64", Base64UrlSafe =
     "Base64UrlSafe", Bytes = "Bytes", Hex = "Hex" }
 );
+
 /// Advanced Kafka client producer configuration
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaClientConfig {
-    /// The `acks` property.
+    /// Reliability level for producer acknowledgements
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub acks: Nullable<KafkaAcks>,
     /// Maximum size of a batch of messages to send in bytes
@@ -2145,7 +2280,7 @@ pub struct KafkaClientConfig {
     /// Optional Kafka client.id to set on the producer
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// The `compression_type` property.
+    /// Compression codec for Kafka messages
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub compression_type: Nullable<KafkaCompressionType>,
     /// Enable idempotent producer (enforced/normalized when transactions are enabled)
@@ -2172,7 +2307,7 @@ pub struct KafkaClientConfig {
     /// Maximum number of producers in the snapshot producer pool (0 for default based on CPU cores)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producer_pool_size: Option<i32>,
-    /// The `producer_preset` property.
+    /// Preset groupings of producer tuning knobs
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub producer_preset: Nullable<KafkaProducerPreset>,
     /// Additional producer-specific properties (key/value)
@@ -2206,6 +2341,7 @@ pub struct KafkaClientConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Compression codec for Kafka messages
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaCompressionType {
@@ -2227,6 +2363,7 @@ support::string_enum!(
     KafkaCompressionType(Unknown) { Gzip = "Gzip", Lz4 = "Lz4", NoneType = "None", Snappy
     = "Snappy", Zstd = "Zstd" }
 );
+
 /// Confluent Schema Registry connection
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaConfluent {
@@ -2242,6 +2379,7 @@ pub struct KafkaConfluent {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for KafkaConfluent {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("KafkaConfluent")
@@ -2255,6 +2393,7 @@ impl ::std::fmt::Debug for KafkaConfluent {
             .finish()
     }
 }
+
 /// Kafka connection details and client settings
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaConnection {
@@ -2270,22 +2409,24 @@ pub struct KafkaConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Data type handling for Debezium format
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaDataTypeConfig {
-    /// The `binary_handling_mode` property.
+    /// Debezium `binary.handling.mode`
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub binary_handling_mode: Nullable<KafkaBinaryHandlingMode>,
-    /// The `decimal_handling_mode` property.
+    /// Debezium `decimal.handling.mode`
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub decimal_handling_mode: Nullable<KafkaDecimalHandlingMode>,
-    /// The `time_precision_mode` property.
+    /// Debezium `time.precision.mode`
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub time_precision_mode: Nullable<KafkaTimePrecisionMode>,
     /// Properties not named in the API description, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Debezium-compatible message format
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaDebeziumFormat {
@@ -2316,6 +2457,7 @@ pub struct KafkaDebeziumFormat {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Debezium message header settings
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaDebeziumHeaderConfig {
@@ -2362,6 +2504,7 @@ pub struct KafkaDebeziumHeaderConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Debezium `decimal.handling.mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaDecimalHandlingMode {
@@ -2379,6 +2522,7 @@ support::string_enum!(
     KafkaDecimalHandlingMode(Unknown) { Double = "Double", Precise = "Precise",
     StringType = "String" }
 );
+
 /// Message format for Kafka payloads
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -2390,6 +2534,7 @@ pub enum KafkaFormat {
     #[serde(rename = "supermetal")]
     Supermetal(KafkaSupermetalFormat),
 }
+
 /// Base format configuration shared by Debezium and Supermetal formats
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaFormatConfig {
@@ -2402,6 +2547,7 @@ pub struct KafkaFormatConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `KafkaJson` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaJson {
@@ -2415,6 +2561,7 @@ pub struct KafkaJson {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `KafkaJsonOptions` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaJsonOptions {
@@ -2425,6 +2572,7 @@ pub struct KafkaJsonOptions {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Preset groupings of producer tuning knobs
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaProducerPreset {
@@ -2442,6 +2590,7 @@ support::string_enum!(
     KafkaProducerPreset(Unknown) { LowLatency = "LowLatency", NoneType = "None",
     Throughput = "Throughput" }
 );
+
 /// Generic key/value property used for escape-hatch configuration
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaProperty {
@@ -2453,6 +2602,7 @@ pub struct KafkaProperty {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `KafkaProtobuf` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaProtobuf {
@@ -2462,6 +2612,7 @@ pub struct KafkaProtobuf {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// SASL (Simple Authentication and Security Layer) mechanism for Kafka authentication
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaSaslMechanism {
@@ -2483,6 +2634,7 @@ support::string_enum!(
     KafkaSaslMechanism(Unknown) { GssApi = "GssApi", OauthBearer = "OauthBearer", Plain =
     "Plain", ScramSha256 = "ScramSha256", ScramSha512 = "ScramSha512" }
 );
+
 /// Schema registry to use for message serialization
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -2494,6 +2646,7 @@ pub enum KafkaSchemaRegistry {
     #[serde(rename = "apicurio")]
     Apicurio(KafkaApicurio),
 }
+
 /// Security protocol for communication with Kafka brokers
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaSecurityProtocol {
@@ -2513,6 +2666,7 @@ support::string_enum!(
     KafkaSecurityProtocol(Unknown) { Plaintext = "Plaintext", SaslPlaintext =
     "SaslPlaintext", SaslSsl = "SaslSsl", Ssl = "Ssl" }
 );
+
 /// Serialization/Deserialization (SerDe) method for message payloads
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -2527,6 +2681,7 @@ pub enum KafkaSerDe {
     #[serde(rename = "protobuf")]
     Protobuf(KafkaProtobuf),
 }
+
 /// Kafka destination
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaSink {
@@ -2546,6 +2701,7 @@ pub struct KafkaSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Supermetal native message format
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaSupermetalFormat {
@@ -2558,6 +2714,7 @@ pub struct KafkaSupermetalFormat {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Debezium `time.precision.mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaTimePrecisionMode {
@@ -2582,6 +2739,7 @@ support::string_enum!(
     "AdaptiveTimeMicroseconds", Connect = "Connect", IsoString = "IsoString",
     Microseconds = "Microseconds", Nanoseconds = "Nanoseconds" }
 );
+
 /// Strategy for sanitizing topic names with special/unicode characters
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaTopicNamingMode {
@@ -2596,13 +2754,14 @@ pub enum KafkaTopicNamingMode {
 support::string_enum!(
     KafkaTopicNamingMode(Unknown) { Default = "Default", Unicode = "Unicode" }
 );
+
 /// Defaults and optional per-topic configuration for topic creation
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaTopicOptions {
     /// Optional topic-level configuration entries
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<Vec<KafkaProperty>>,
-    /// The `naming_mode` property.
+    /// Strategy for sanitizing topic names with special/unicode characters
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub naming_mode: Nullable<KafkaTopicNamingMode>,
     /// Broker-side operation timeout for CreateTopics in milliseconds (0 => use client defaults)
@@ -2618,6 +2777,7 @@ pub struct KafkaTopicOptions {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Producer transaction configuration
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaTransactionConfig {
@@ -2637,6 +2797,7 @@ pub struct KafkaTransactionConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Batching and flush configuration
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Limits {
@@ -2650,6 +2811,7 @@ pub struct Limits {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Change Data Capture (CDC) batching and flush configuration
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LimitsCdc {
@@ -2663,6 +2825,7 @@ pub struct LimitsCdc {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Snapshot batching configuration
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LimitsSnapshot {
@@ -2673,6 +2836,7 @@ pub struct LimitsSnapshot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Materialize connection details
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MaterializeConnection {
@@ -2697,7 +2861,7 @@ pub struct MaterializeConnection {
     /// Client's private SSL key for client certificate authentication (mTLS)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_key: Option<Vec<i32>>,
-    /// The `ssl_mode` property.
+    /// SSL connection mode for the Materialize server
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ssl_mode: Nullable<MaterializeSslMode>,
     /// SSL root certificate content to verify the server's certificate
@@ -2709,6 +2873,7 @@ pub struct MaterializeConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for MaterializeConnection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MaterializeConnection")
@@ -2730,6 +2895,7 @@ impl ::std::fmt::Debug for MaterializeConnection {
             .finish()
     }
 }
+
 /// Configuration for a Materialize data sink
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MaterializeSink {
@@ -2745,6 +2911,7 @@ pub struct MaterializeSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// SSL connection mode for the Materialize server
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MaterializeSslMode {
@@ -2766,6 +2933,7 @@ support::string_enum!(
     MaterializeSslMode(Unknown) { Disable = "Disable", Prefer = "Prefer", Require =
     "Require", VerifyCa = "VerifyCa", VerifyFull = "VerifyFull" }
 );
+
 /// Write every source event to a separate table that preserves full change history
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MigrationAppendHistory {
@@ -2776,10 +2944,13 @@ pub struct MigrationAppendHistory {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Write every change as a new row; no deduplication
 pub type MigrationAppendOnly = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Hash each row to create a surrogate key for deduplication
 pub type MigrationDedupByRowHash = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// How to preserve change history
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum MigrationHistoryMode {
@@ -2787,6 +2958,7 @@ pub enum MigrationHistoryMode {
     #[serde(rename = "append")]
     Append(MigrationAppendHistory),
 }
+
 /// How to replicate tables without a primary key
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum MigrationKeylessTableStrategy {
@@ -2797,19 +2969,22 @@ pub enum MigrationKeylessTableStrategy {
     #[serde(rename = "dedup_by_row_hash")]
     DedupByRowHash {},
 }
+
 /// Track the source database log position for each change (Postgres LSN, Oracle SCN, MySQL binlog position, MongoDB resume token, SQL Server change LSN)
 pub type MigrationLsn = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Convert nanosecond-precision timestamps and times for targets that
 /// natively support only microseconds.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MigrationNanosecond {
-    /// The `mode` property.
+    /// Conversion for nanosecond-precision timestamps and times
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mode: Nullable<MigrationNanosecondMode>,
     /// Properties not named in the API description, kept as sent.
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Conversion for nanosecond-precision timestamps and times
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigrationNanosecondMode {
@@ -2825,11 +3000,12 @@ support::string_enum!(
     MigrationNanosecondMode(Unknown) { Microseconds = "Microseconds", StringType =
     "String" }
 );
+
 /// Convert numerics whose precision exceeds the target's native range,
 /// such as Postgres unbounded NUMERIC and Arrow Decimal256.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MigrationNumeric {
-    /// The `mode` property.
+    /// Conversion for numerics beyond the target's native precision
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mode: Nullable<MigrationNumericMode>,
     /// Target decimal precision, 1-38 (Decimal mode only)
@@ -2842,6 +3018,7 @@ pub struct MigrationNumeric {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Conversion for numerics beyond the target's native precision
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigrationNumericMode {
@@ -2856,10 +3033,11 @@ pub enum MigrationNumericMode {
 support::string_enum!(
     MigrationNumericMode(Unknown) { Decimal = "Decimal", Double = "Double" }
 );
+
 /// Track what operation produced each row (insert, update, delete, or snapshot read)
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MigrationOp {
-    /// The `encoding` property.
+    /// How to represent the operation type
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub encoding: Nullable<MigrationOpEncoding>,
     /// Show snapshot rows as read (r/4/read) instead of insert
@@ -2869,6 +3047,7 @@ pub struct MigrationOp {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// How to represent the operation type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigrationOpEncoding {
@@ -2888,6 +3067,7 @@ support::string_enum!(
     MigrationOpEncoding(Unknown) { Char = "Char", Int = "Int", NoneType = "None",
     StringType = "String" }
 );
+
 /// `MigrationOperation` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigrationOperation {
@@ -2909,6 +3089,7 @@ support::string_enum!(
     MigrationOperation(Unknown) { Add = "Add", Datatype = "Datatype", Drop = "Drop",
     Nullability = "Nullability", Order = "Order" }
 );
+
 /// `MigrationStrategy` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MigrationStrategy {
@@ -2922,8 +3103,10 @@ pub struct MigrationStrategy {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// When the row was last written to the buffer
 pub type MigrationSyncedAt = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MigrationSystemColumns {
@@ -2940,6 +3123,7 @@ pub struct MigrationSystemColumns {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Opt-in type conversions applied before writing to the target.
 /// Omit a subfield to keep the target's default behaviour for that type.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2956,6 +3140,7 @@ pub struct MigrationTypeConversion {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// CDC via MongoDB Change Streams
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MongoChangeStreams {
@@ -2968,6 +3153,7 @@ pub struct MongoChangeStreams {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// MongoDB connection details
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MongoConnection {
@@ -2994,6 +3180,7 @@ pub struct MongoConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for MongoConnection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MongoConnection")
@@ -3011,8 +3198,10 @@ impl ::std::fmt::Debug for MongoConnection {
             .finish()
     }
 }
+
 /// Disable SSL encryption
 pub type MongoDisable = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// SSL configuration when encryption is enabled
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MongoEnable {
@@ -3026,6 +3215,7 @@ pub struct MongoEnable {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for MongoEnable {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MongoEnable")
@@ -3038,6 +3228,7 @@ impl ::std::fmt::Debug for MongoEnable {
             .finish()
     }
 }
+
 /// How MongoDB documents are mapped to the target schema
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum MongoReplicationMode {
@@ -3048,6 +3239,7 @@ pub enum MongoReplicationMode {
     #[serde(rename = "schemaless_mode")]
     SchemalessMode {},
 }
+
 /// MongoDB replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -3059,6 +3251,7 @@ pub enum MongoReplicationType {
     #[serde(rename = "snapshot")]
     Snapshot(MongoSnapshot),
 }
+
 /// Schema mode infers Arrow schemas from document structure, creating typed columns for each field
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MongoSchemaMode {
@@ -3075,8 +3268,10 @@ pub struct MongoSchemaMode {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Schemaless mode stores documents as-is in a fixed two-column schema (_id, document)
 pub type MongoSchemalessMode = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Initial snapshot / backfill only (no CDC)
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MongoSnapshot {
@@ -3086,6 +3281,7 @@ pub struct MongoSnapshot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// MongoDB replication source
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MongoSource {
@@ -3109,6 +3305,7 @@ pub struct MongoSource {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// SSL connection mode for MongoDB
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum MongoSslMode {
@@ -3119,6 +3316,7 @@ pub enum MongoSslMode {
     #[serde(rename = "enable")]
     Enable(MongoEnable),
 }
+
 /// MySQL connection details
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MySqlConnection {
@@ -3152,6 +3350,7 @@ pub struct MySqlConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for MySqlConnection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MySqlConnection")
@@ -3170,6 +3369,7 @@ impl ::std::fmt::Debug for MySqlConnection {
             .finish()
     }
 }
+
 /// MySQL replication source
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MySqlSource {
@@ -3197,10 +3397,13 @@ pub struct MySqlSource {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Disable SSL encryption
 pub type MysqlDisable = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Require SSL encryption without certificate verification
 pub type MysqlRequire = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// SSL encryption mode for the connection to MySQL
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -3218,6 +3421,7 @@ pub enum MysqlSslMode {
     #[serde(rename = "verify_identity")]
     VerifyIdentity(MysqlVerifyIdentity),
 }
+
 /// SSL with CA certificate verification
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MysqlVerifyCa {
@@ -3228,6 +3432,7 @@ pub struct MysqlVerifyCa {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// SSL with CA certificate and hostname verification
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MysqlVerifyIdentity {
@@ -3238,6 +3443,7 @@ pub struct MysqlVerifyIdentity {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Oracle database connection details
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OracleConnection {
@@ -3257,6 +3463,7 @@ pub struct OracleConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for OracleConnection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("OracleConnection")
@@ -3272,6 +3479,7 @@ impl ::std::fmt::Debug for OracleConnection {
             .finish()
     }
 }
+
 /// Dictionary strategy for LogMiner
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OracleDict {
@@ -3286,13 +3494,14 @@ pub enum OracleDict {
 support::string_enum!(
     OracleDict(Unknown) { OnlineCatalog = "OnlineCatalog", RedoLogs = "RedoLogs" }
 );
+
 /// Oracle LogMiner change data capture settings
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OracleLogMiner {
     /// Only capture committed transactions from LogMiner sessions
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub committed_data_only: Option<bool>,
-    /// The `dict` property.
+    /// Dictionary strategy for LogMiner
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub dict: Nullable<OracleDict>,
     /// Max memory per transaction before flushing (bytes)
@@ -3305,6 +3514,7 @@ pub struct OracleLogMiner {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Oracle replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum OracleReplicationType {
@@ -3312,6 +3522,7 @@ pub enum OracleReplicationType {
     #[serde(rename = "log_miner")]
     LogMiner(OracleLogMiner),
 }
+
 /// Oracle replication source
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OracleSource {
@@ -3335,6 +3546,7 @@ pub struct OracleSource {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// PostgreSQL database connection details
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostgresConnection {
@@ -3359,7 +3571,7 @@ pub struct PostgresConnection {
     /// Client's private SSL key content
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_key: Option<String>,
-    /// The `ssl_mode` property.
+    /// SSL connection mode for the PostgreSQL server
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ssl_mode: Nullable<PostgresSslMode>,
     /// SSL root certificate content for server verification
@@ -3377,6 +3589,7 @@ pub struct PostgresConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for PostgresConnection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PostgresConnection")
@@ -3402,6 +3615,7 @@ impl ::std::fmt::Debug for PostgresConnection {
             .finish()
     }
 }
+
 /// Replicate row deletions by comparing primary keys between sync cycles
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum PostgresDeleteTracking {
@@ -3409,6 +3623,7 @@ pub enum PostgresDeleteTracking {
     #[serde(rename = "enabled")]
     Enabled(PostgresDeleteTrackingConfig),
 }
+
 /// `PostgresDeleteTrackingConfig` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostgresDeleteTrackingConfig {
@@ -3422,6 +3637,7 @@ pub struct PostgresDeleteTrackingConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Settings for PostgreSQL logical replication
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostgresLogicalReplication {
@@ -3438,6 +3654,7 @@ pub struct PostgresLogicalReplication {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Query-based replication using the xmin system column
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostgresQueryBased {
@@ -3454,6 +3671,7 @@ pub struct PostgresQueryBased {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Specifies the PostgreSQL replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -3468,6 +3686,7 @@ pub enum PostgresReplicationType {
     #[serde(rename = "query_based")]
     QueryBased(PostgresQueryBased),
 }
+
 /// PostgreSQL destination
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostgresSink {
@@ -3483,8 +3702,10 @@ pub struct PostgresSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Postgres snapshot / backfill-only replication settings
 pub type PostgresSnapshot = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// PostgreSQL replication source
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostgresSource {
@@ -3511,6 +3732,7 @@ pub struct PostgresSource {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// SSL connection mode for the PostgreSQL server
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PostgresSslMode {
@@ -3532,6 +3754,7 @@ support::string_enum!(
     PostgresSslMode(Unknown) { Disable = "Disable", Prefer = "Prefer", Require =
     "Require", VerifyCa = "VerifyCa", VerifyFull = "VerifyFull" }
 );
+
 /// `RunStatusConnection` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -3555,6 +3778,7 @@ pub enum RunStatusConnection {
     #[serde(rename = "retry")]
     Retry(StatusRetry),
 }
+
 /// `Schedule` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -3566,6 +3790,7 @@ pub enum Schedule {
     #[serde(rename = "cron")]
     Cron(ScheduleCron),
 }
+
 /// `ScheduleCron` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ScheduleCron {
@@ -3577,6 +3802,7 @@ pub struct ScheduleCron {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ScheduleRate` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ScheduleRate {
@@ -3590,6 +3816,7 @@ pub struct ScheduleRate {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ScheduleTimePeriodUnit` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ScheduleTimePeriodUnit {
@@ -3606,6 +3833,7 @@ pub enum ScheduleTimePeriodUnit {
 support::string_enum!(
     ScheduleTimePeriodUnit(Unknown) { Day = "Day", Hour = "Hour", Minute = "Minute" }
 );
+
 /// Sink connector types
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -3647,6 +3875,7 @@ pub enum Sink {
     #[serde(rename = "big_query")]
     BigQuery(BigQuerySink),
 }
+
 /// `SnapshotStatusResponse` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SnapshotStatusResponse {
@@ -3660,6 +3889,7 @@ pub struct SnapshotStatusResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Authentication method for connecting to Snowflake
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -3671,6 +3901,7 @@ pub enum SnowflakeAuth {
     #[serde(rename = "key_pair")]
     KeyPair(SnowflakeKeyPair),
 }
+
 /// Snowflake connection details
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SnowflakeConnection {
@@ -3689,6 +3920,7 @@ pub struct SnowflakeConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Key pair authentication credentials
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SnowflakeKeyPair {
@@ -3701,6 +3933,7 @@ pub struct SnowflakeKeyPair {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for SnowflakeKeyPair {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SnowflakeKeyPair")
@@ -3713,6 +3946,7 @@ impl ::std::fmt::Debug for SnowflakeKeyPair {
             .finish()
     }
 }
+
 /// Password-based authentication credentials
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SnowflakePassword {
@@ -3722,6 +3956,7 @@ pub struct SnowflakePassword {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for SnowflakePassword {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SnowflakePassword")
@@ -3733,6 +3968,7 @@ impl ::std::fmt::Debug for SnowflakePassword {
             .finish()
     }
 }
+
 /// Snowflake destination
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SnowflakeSink {
@@ -3756,6 +3992,7 @@ pub struct SnowflakeSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Source connector types
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -3782,6 +4019,7 @@ pub enum Source {
     #[serde(rename = "db2")]
     Db2(Db2Source),
 }
+
 /// Credentials for Azure Active Directory authentication
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SqlServerAdAuth {
@@ -3791,6 +4029,7 @@ pub struct SqlServerAdAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for SqlServerAdAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SqlServerAdAuth")
@@ -3802,6 +4041,7 @@ impl ::std::fmt::Debug for SqlServerAdAuth {
             .finish()
     }
 }
+
 /// Authentication method for SQL Server
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -3816,6 +4056,7 @@ pub enum SqlServerAuth {
     #[serde(rename = "activedirectory")]
     Activedirectory(SqlServerAdAuth),
 }
+
 /// Change Data Capture (CDC) settings for SQL Server
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SqlServerCaptureTableReplication {
@@ -3841,6 +4082,7 @@ pub struct SqlServerCaptureTableReplication {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// SQL Server connection details
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SqlServerConnection {
@@ -3863,8 +4105,10 @@ pub struct SqlServerConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Disable SSL encryption
 pub type SqlServerDisable = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Enable SSL encryption
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SqlServerEnable {
@@ -3875,6 +4119,7 @@ pub struct SqlServerEnable {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// SQL Server replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum SqlServerReplicationType {
@@ -3885,8 +4130,10 @@ pub enum SqlServerReplicationType {
     #[serde(rename = "snapshot")]
     Snapshot {},
 }
+
 /// SQL Server snapshot / backfill-only replication settings
 pub type SqlServerSnapshot = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Snapshot isolation behavior during snapshot reads
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SqlServerSnapshotIsolationMode {
@@ -3904,6 +4151,7 @@ support::string_enum!(
     SqlServerSnapshotIsolationMode(Unknown) { Auto = "Auto", Disabled = "Disabled",
     Required = "Required" }
 );
+
 /// SQL Server replication source
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SqlServerSource {
@@ -3920,7 +4168,7 @@ pub struct SqlServerSource {
     pub parallel_snapshots_enabled: Option<bool>,
     /// Replication type: CDC for ongoing replication or Snapshot for one-time load
     pub replication_type: SqlServerReplicationType,
-    /// The `snapshot_isolation` property.
+    /// Snapshot isolation behavior during snapshot reads
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub snapshot_isolation: Nullable<SqlServerSnapshotIsolationMode>,
     /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
@@ -3930,6 +4178,7 @@ pub struct SqlServerSource {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// SSL encryption mode for the connection to SQL Server
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub enum SqlServerSslMode {
@@ -3940,6 +4189,7 @@ pub enum SqlServerSslMode {
     #[serde(rename = "enable")]
     Enable(SqlServerEnable),
 }
+
 /// Credentials for SQL Server standard authentication
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SqlServerStandardAuth {
@@ -3951,6 +4201,7 @@ pub struct SqlServerStandardAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for SqlServerStandardAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SqlServerStandardAuth")
@@ -3963,6 +4214,7 @@ impl ::std::fmt::Debug for SqlServerStandardAuth {
             .finish()
     }
 }
+
 /// Credentials for Windows authentication
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SqlServerWindowsAuth {
@@ -3974,6 +4226,7 @@ pub struct SqlServerWindowsAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for SqlServerWindowsAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SqlServerWindowsAuth")
@@ -3986,6 +4239,7 @@ impl ::std::fmt::Debug for SqlServerWindowsAuth {
             .finish()
     }
 }
+
 /// Authentication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -3997,6 +4251,7 @@ pub enum SshAuth {
     #[serde(rename = "bring_your_own_key")]
     BringYourOwnKey(SshBringYourOwnKey),
 }
+
 /// Customer-supplied SSH private key (reserved; hidden in the current release).
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SshBringYourOwnKey {
@@ -4006,6 +4261,7 @@ pub struct SshBringYourOwnKey {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for SshBringYourOwnKey {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SshBringYourOwnKey")
@@ -4017,6 +4273,7 @@ impl ::std::fmt::Debug for SshBringYourOwnKey {
             .finish()
     }
 }
+
 /// Supermetal-managed SSH keypair. The private key is kept server-side; copy the public key into your bastion's authorized_keys.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SshGeneratedKey {
@@ -4028,6 +4285,7 @@ pub struct SshGeneratedKey {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for SshGeneratedKey {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SshGeneratedKey")
@@ -4040,6 +4298,7 @@ impl ::std::fmt::Debug for SshGeneratedKey {
             .finish()
     }
 }
+
 /// `SshKeyPairResponse` from the API description.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SshKeyPairResponse {
@@ -4051,6 +4310,7 @@ pub struct SshKeyPairResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for SshKeyPairResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SshKeyPairResponse")
@@ -4063,6 +4323,7 @@ impl ::std::fmt::Debug for SshKeyPairResponse {
             .finish()
     }
 }
+
 /// SSH bastion tunnel configuration
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SshTunnel {
@@ -4082,6 +4343,7 @@ pub struct SshTunnel {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Optional network transport. Leave unset for direct TCP; pick a
 ///
 /// variant to tunnel the connection. Today only SSH bastion is supported;
@@ -4092,8 +4354,10 @@ pub enum SshTunnelType {
     #[serde(rename = "ssh")]
     Ssh(SshTunnel),
 }
+
 /// `StatusComplete` from the API description.
 pub type StatusComplete = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// `StatusComponent` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StatusComponent {
@@ -4113,8 +4377,10 @@ support::string_enum!(
     StatusComponent(Unknown) { Buffer = "Buffer", Connector = "Connector", Source =
     "Source", Target = "Target" }
 );
+
 /// `StatusDisabled` from the API description.
 pub type StatusDisabled = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// `StatusFailed` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatusFailed {
@@ -4125,8 +4391,10 @@ pub struct StatusFailed {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `StatusHeartbeat` from the API description.
 pub type StatusHeartbeat = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// `StatusInitialize` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatusInitialize {
@@ -4140,6 +4408,7 @@ pub struct StatusInitialize {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `StatusRealtime` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatusRealtime {
@@ -4150,6 +4419,7 @@ pub struct StatusRealtime {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `StatusRetry` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatusRetry {
@@ -4163,10 +4433,13 @@ pub struct StatusRetry {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `StatusScheduled` from the API description.
 pub type StatusScheduled = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// `StatusShutdown` from the API description.
 pub type StatusShutdown = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// `StatusSkipped` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatusSkipped {
@@ -4177,6 +4450,7 @@ pub struct StatusSkipped {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `StatusSnapshot` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatusSnapshot {
@@ -4187,10 +4461,13 @@ pub struct StatusSnapshot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `StatusStart` from the API description.
 pub type StatusStart = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// `ValidateAuthentication` from the API description.
 pub type ValidateAuthentication = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// defines parameters for ValidateBuffer.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateBufferRequest {
@@ -4200,6 +4477,7 @@ pub struct ValidateBufferRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ValidateConfig` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateConfig {
@@ -4216,8 +4494,10 @@ pub struct ValidateConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ValidateConnection` from the API description.
 pub type ValidateConnection = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// `ValidateEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -4235,6 +4515,7 @@ pub enum ValidateEvent {
     #[serde(rename = "success")]
     Success {},
 }
+
 /// `ValidateFailed` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateFailed {
@@ -4245,6 +4526,7 @@ pub struct ValidateFailed {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ValidateInProgress` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateInProgress {
@@ -4255,6 +4537,7 @@ pub struct ValidateInProgress {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ValidateNetwork` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateNetwork {
@@ -4265,6 +4548,7 @@ pub struct ValidateNetwork {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ValidateNetworkTestType` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValidateNetworkTestType {
@@ -4280,6 +4564,7 @@ support::string_enum!(
     ValidateNetworkTestType(Unknown) { DnsResolution = "DnsResolution", Reachability =
     "Reachability" }
 );
+
 /// `ValidatePermission` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidatePermission {
@@ -4296,6 +4581,7 @@ pub struct ValidatePermission {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ValidateServerInfo` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateServerInfo {
@@ -4306,6 +4592,7 @@ pub struct ValidateServerInfo {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// defines parameters for ValidateSink.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateSinkRequest {
@@ -4315,6 +4602,7 @@ pub struct ValidateSinkRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ValidateSkipped` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateSkipped {
@@ -4325,6 +4613,7 @@ pub struct ValidateSkipped {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// defines parameters for ValidateSource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateSourceRequest {
@@ -4334,8 +4623,10 @@ pub struct ValidateSourceRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ValidateStart` from the API description.
 pub type ValidateStart = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// `ValidateStatus` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -4353,8 +4644,10 @@ pub enum ValidateStatus {
     /// `Warn`
     Warn {},
 }
+
 /// `ValidateSuccess` from the API description.
 pub type ValidateSuccess = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// `ValidateTest` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateTest {
@@ -4376,6 +4669,7 @@ pub struct ValidateTest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// `ValidateTestType` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -4396,10 +4690,13 @@ pub enum ValidateTestType {
     /// `Config`
     Config(ValidateConfig),
 }
+
 /// `ValidateTls` from the API description.
 pub type ValidateTls = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// `ValidateWarn` from the API description.
 pub type ValidateWarn = ::serde_json::Map<String, ::serde_json::Value>;
+
 /// Authentication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
@@ -4414,6 +4711,7 @@ pub enum WebhookAuth {
     #[serde(rename = "header")]
     Header(WebhookHeaderAuth),
 }
+
 /// HTTP Basic authentication
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookBasicAuth {
@@ -4425,6 +4723,7 @@ pub struct WebhookBasicAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for WebhookBasicAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("WebhookBasicAuth")
@@ -4437,6 +4736,7 @@ impl ::std::fmt::Debug for WebhookBasicAuth {
             .finish()
     }
 }
+
 /// Batching behavior for outbound requests
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookBatchConfig {
@@ -4450,6 +4750,7 @@ pub struct WebhookBatchConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Bearer token authentication
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookBearerAuth {
@@ -4459,6 +4760,7 @@ pub struct WebhookBearerAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 impl ::std::fmt::Debug for WebhookBearerAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("WebhookBearerAuth")
@@ -4470,6 +4772,7 @@ impl ::std::fmt::Debug for WebhookBearerAuth {
             .finish()
     }
 }
+
 /// Request body compression
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookCompression {
@@ -4489,6 +4792,7 @@ support::string_enum!(
     WebhookCompression(Unknown) { Br = "Br", Gzip = "Gzip", NoneType = "None", Zstd =
     "Zstd" }
 );
+
 /// Custom header authentication (e.g., X-API-Key)
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookHeaderAuth {
@@ -4500,6 +4804,7 @@ pub struct WebhookHeaderAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Header configuration for outbound requests
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookHeadersConfig {
@@ -4529,6 +4834,7 @@ pub struct WebhookHeadersConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Custom HTTP header
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookHttpHeader {
@@ -4540,6 +4846,7 @@ pub struct WebhookHttpHeader {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Rate limiting for outbound requests
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookRateLimitConfig {
@@ -4553,6 +4860,7 @@ pub struct WebhookRateLimitConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Retry behavior for failed requests
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookRetryConfig {
@@ -4572,6 +4880,7 @@ pub struct WebhookRetryConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Webhook destination
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookSink {
@@ -4581,7 +4890,7 @@ pub struct WebhookSink {
     /// Batching behavior for outbound requests
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<WebhookBatchConfig>,
-    /// The `compression` property.
+    /// Request body compression
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub compression: Nullable<WebhookCompression>,
     /// Message format (Debezium or Supermetal)
@@ -4607,9 +4916,10 @@ pub struct WebhookSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
 /// Display name
 ///
-/// Must be at least 1 characters long.
+/// Must be at least 1 character long.
 /// Checked by [`Self::new`] and when deserializing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -4621,44 +4931,52 @@ impl ConnectorName {
         support::check_length("ConnectorName", "the value", &value, Some(1), None)?;
         Ok(Self(value))
     }
+
     /// The string.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
     /// The string, by value.
     pub fn into_inner(self) -> String {
         self.0
     }
 }
+
 impl ::std::convert::TryFrom<String> for ConnectorName {
     type Error = ConstraintViolation;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+
 impl ::std::convert::TryFrom<&str> for ConnectorName {
     type Error = ConstraintViolation;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+
 impl ::std::str::FromStr for ConnectorName {
     type Err = ConstraintViolation;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+
 impl ::std::convert::From<ConnectorName> for String {
     fn from(value: ConnectorName) -> Self {
         value.0
     }
 }
+
 impl ::std::ops::Deref for ConnectorName {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl ::std::fmt::Display for ConnectorName {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)

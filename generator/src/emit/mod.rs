@@ -15,7 +15,45 @@ use quote::quote;
 
 /// Renders a token stream that forms a whole file. Fails only if an emitter produced invalid Rust (a bug).
 fn render(tokens: TokenStream) -> Result<String, syn::Error> {
-    Ok(prettyplease::unparse(&syn::parse2::<syn::File>(tokens)?))
+    Ok(space_items(&prettyplease::unparse(&syn::parse2::<syn::File>(tokens)?)))
+}
+
+/// How an item (or an item of an `impl`) starts, once indented.
+const ITEM_STARTS: &[&str] = &[
+    "///",
+    "#[",
+    "pub ",
+    "impl",
+    "fn ",
+    "async fn ",
+    "const ",
+    "type ",
+    "mod ",
+    "enum ",
+    "struct ",
+    "use ",
+    "macro_rules!",
+];
+
+/// prettyplease's output with a blank line between items (and between the items of an `impl`), as rustfmt'd code
+/// has them: after a line that closes an item (`}` or `};`), before a line at the same indentation that starts one.
+fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(previous) = previous {
+            let indent = line.len() - line.trim_start().len();
+            let closes =
+                matches!(previous.trim_start(), "}" | "};") && previous.len() - previous.trim_start().len() == indent;
+            if closes && ITEM_STARTS.iter().any(|start| line[indent..].starts_with(start)) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }
 
 /// Parses the tokens of a run of items. Fails only if an emitter produced invalid Rust (a bug).
@@ -39,7 +77,9 @@ fn render_gated(mut items: Vec<syn::Item>, features: &[&str]) -> Result<String, 
             }
         }
     }
-    Ok(prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items }))
+    let text = prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items });
+    // Parts are printed apart and joined: each starts after a blank line.
+    Ok(format!("\n{}", space_items(&text)))
 }
 
 /// The attributes of the kinds of items the emitters produce.

@@ -172,7 +172,7 @@ fn field_type(scope: TypeScope<'_>, field: &Field) -> syn::Type {
 /// A field, built as syntax (a large API has tens of thousands; building them as tokens only for syn to parse
 /// them back was most of the cost of printing its models).
 fn field_item(scope: TypeScope<'_>, field: &Field) -> syn::Field {
-    let mut attrs = doc_attributes(field_doc(field).as_deref());
+    let mut attrs = doc_attributes(field_doc(scope, field).as_deref());
     if field.flatten {
         attrs.push(list_attribute("serde", quote! { flatten }));
     } else {
@@ -201,13 +201,22 @@ fn field_item(scope: TypeScope<'_>, field: &Field) -> syn::Field {
     }
 }
 
-/// A field's description. An `Option` field is left out of the JSON when `None` (the crate docs say so); the
-/// exception, a required field that may be `null`, says so here.
-fn field_doc(field: &Field) -> Option<String> {
+/// A field's description: its own, else the first paragraph of its type's, else its name. An `Option` field is
+/// left out of the JSON when `None` (the crate docs say so); the exception, a required field that may be `null`,
+/// says so here.
+fn field_doc(scope: TypeScope<'_>, field: &Field) -> Option<String> {
     if field.flatten {
         return field.doc.clone();
     }
-    let text = field.doc.clone().unwrap_or_else(|| format!("The `{}` property.", field.json_name));
+    let type_doc = || match &field.ty {
+        TypeRef::Named(id) => scope.api.type_def(*id).doc.as_deref().and_then(|doc| doc.split("\n\n").next()),
+        _ => None,
+    };
+    let text = field
+        .doc
+        .clone()
+        .or_else(|| type_doc().map(str::to_string))
+        .unwrap_or_else(|| format!("The `{}` property.", field.json_name));
     Some(match field.presence {
         Presence::RequiredNullable => format!("{text}\n\nAlways present on the wire; `None` is sent as `null`."),
         Presence::Required | Presence::Optional | Presence::OptionalNullable => text,
@@ -375,8 +384,8 @@ fn limit(value: Option<u64>) -> TokenStream {
 fn constraints_doc(what: &str, c: &StringConstraints) -> String {
     match (c.min_length, c.max_length) {
         (Some(min), Some(max)) => format!("{what} {min} to {max} characters long."),
-        (Some(min), None) => format!("{what} at least {min} characters long."),
-        (None, Some(max)) => format!("{what} at most {max} characters long."),
+        (Some(min), None) => format!("{what} at least {min} character{} long.", if min == 1 { "" } else { "s" }),
+        (None, Some(max)) => format!("{what} at most {max} character{} long.", if max == 1 { "" } else { "s" }),
         (None, None) => String::new(),
     }
 }

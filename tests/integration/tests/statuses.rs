@@ -376,7 +376,7 @@ mod supermetal {
                 .respond_with(reply(200, debugged.clone())),
             client.debug_connector(&connector)
         );
-        expect_reply!(server, 200, debugged.clone(), client.debug_connector(&connector), Ok(ref c) if matches!(c.sink, models::Sink::Kafka(_)));
+        expect_reply!(server, 200, debugged.clone(), client.debug_connector(&connector), Ok(ref c) if matches!(c.sink, models::Sink::Materialize(_)));
         expect_reply!(server, 400, None, client.debug_connector(&connector), Err(Error::Api(ref e)) if e.body == DebugConnectorError::Status4xx);
 
         let events = Some(json!((0..12).map(|i| from_vendor_types("ValidateEvent", i)).collect::<Vec<_>>()));

@@ -20,6 +20,7 @@ pub use runtime::{
     ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
     Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
+
 /// The first server the API description lists (with its variables at their defaults).
 pub const DEFAULT_BASE_URL: &str = "http://localhost:8080";
 /// The API client. Cheap to clone: clones share one connection pool.
@@ -27,6 +28,7 @@ pub const DEFAULT_BASE_URL: &str = "http://localhost:8080";
 pub struct Client {
     transport: runtime::Transport,
 }
+
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Client")
@@ -34,6 +36,7 @@ impl ::std::fmt::Debug for Client {
             .finish()
     }
 }
+
 impl runtime::ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, runtime::ConfigError> {
@@ -42,11 +45,13 @@ impl runtime::ClientBuilder {
         })
     }
 }
+
 impl Client {
     /// A client for the server at `base_url` (for example `https://api.example.com`) with default settings.
     pub fn new(base_url: &str) -> Result<Self, runtime::ConfigError> {
         Self::builder(base_url).build()
     }
+
     /// A client that sends requests through `http`, so the settings of your own `reqwest::Client` apply.
     pub fn with_client(
         base_url: &str,
@@ -54,25 +59,30 @@ impl Client {
     ) -> Result<Self, runtime::ConfigError> {
         Self::builder(base_url).http_client(http).build()
     }
+
     /// Configures a client for the server at `base_url`: timeouts, user agent, default headers, a request
     /// hook, or your own `reqwest::Client`.
     pub fn builder(base_url: &str) -> runtime::ClientBuilder {
         runtime::ClientBuilder::new(base_url)
     }
+
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &::reqwest::Url {
         self.transport.base_url()
     }
+
     /// The underlying HTTP client.
     pub fn http_client(&self) -> &::reqwest::Client {
         self.transport.http_client()
     }
+
     /// This client, giving up on each request after `timeout` (a cheap clone: `client.clone().with_timeout(…)`
     /// for one call).
     pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.transport = self.transport.with_timeout(timeout);
         self
     }
+
     /// This client, sending `name: value` with each request (a cheap clone:
     /// `client.clone().with_header(…)?` for one call). Fails if the name or value is not valid in HTTP.
     pub fn with_header(
@@ -84,6 +94,7 @@ impl Client {
         Ok(self)
     }
 }
+
 impl Client {
     /// Stream a chat completion
     ///
@@ -101,6 +112,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::create_chat_completion`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn create_chat_completion_with_response(
         &self,
@@ -135,12 +147,14 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_chat_completion`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateChatCompletionError {
     /// Status 429: Rate limited.
     TooManyRequests(models::Problem),
 }
+
 impl Client {
     /// A reply, whole or streamed
     ///
@@ -155,6 +169,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::create_response`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn create_response_with_response(
         &self,
@@ -179,6 +194,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
+
     /// [`Client::create_response`], answered as server-sent events (`Accept: text/event-stream`), read as they arrive. Ask for the stream as the API says (often `"stream": true` in the body); end it at a sentinel with [`EventStream::until_data`].
     pub async fn create_response_stream(
         &self,
@@ -215,12 +231,14 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_response`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateResponseError {
     /// Status 429: Rate limited.
     TooManyRequests(models::Problem),
 }
+
 impl Client {
     /// Watch events as text
     ///
@@ -230,6 +248,7 @@ impl Client {
     ) -> Result<sse::EventStream, runtime::Error<::std::convert::Infallible>> {
         self.watch_events_with_response().await.map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::watch_events`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn watch_events_with_response(
         &self,
@@ -256,6 +275,7 @@ impl Client {
         Err(response.unexpected())
     }
 }
+
 impl Client {
     /// Download a file
     ///
@@ -271,6 +291,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::download_file`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn download_file_with_response(
         &self,
@@ -300,12 +321,14 @@ impl Client {
         }
     }
 }
+
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::download_file`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DownloadFileError {
     /// Status 404: No such file.
     NotFound(models::Problem),
 }
+
 impl Client {
     /// An image
     ///
@@ -323,6 +346,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::get_image`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     #[deprecated]
     pub async fn get_image_with_response(
@@ -347,6 +371,7 @@ impl Client {
         Err(response.unexpected())
     }
 }
+
 impl Client {
     /// Any bytes
     ///
@@ -356,6 +381,7 @@ impl Client {
     ) -> Result<runtime::ByteStream, runtime::Error<::std::convert::Infallible>> {
         self.get_archive_with_response().await.map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::get_archive`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn get_archive_with_response(
         &self,
@@ -378,6 +404,7 @@ impl Client {
         Err(response.unexpected())
     }
 }
+
 impl Client {
     /// Export records as JSON Lines
     ///
@@ -390,6 +417,7 @@ impl Client {
     > {
         self.export_records_with_response().await.map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::export_records`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn export_records_with_response(
         &self,
@@ -411,6 +439,7 @@ impl Client {
         Err(response.unexpected())
     }
 }
+
 impl Client {
     /// Log lines of any shape
     ///
@@ -423,6 +452,7 @@ impl Client {
     > {
         self.tail_logs_with_response().await.map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::tail_logs`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn tail_logs_with_response(
         &self,
@@ -444,6 +474,7 @@ impl Client {
         Err(response.unexpected())
     }
 }
+
 impl Client {
     /// A CSV report
     ///
@@ -453,6 +484,7 @@ impl Client {
     ) -> Result<String, runtime::Error<::std::convert::Infallible>> {
         self.get_report_with_response().await.map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::get_report`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn get_report_with_response(
         &self,
@@ -472,6 +504,7 @@ impl Client {
         }
     }
 }
+
 impl Client {
     /// Upload bytes
     ///
@@ -482,6 +515,7 @@ impl Client {
     ) -> Result<models::Record, runtime::Error<::std::convert::Infallible>> {
         self.upload_file_with_response(body).await.map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::upload_file`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn upload_file_with_response(
         &self,
@@ -505,6 +539,7 @@ impl Client {
         }
     }
 }
+
 impl Client {
     /// A JSON list with rate-limit headers
     ///
@@ -514,6 +549,7 @@ impl Client {
     ) -> Result<Vec<models::Record>, runtime::Error<::std::convert::Infallible>> {
         self.list_items_with_response().await.map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::list_items`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn list_items_with_response(
         &self,
@@ -533,6 +569,7 @@ impl Client {
         }
     }
 }
+
 impl Client {
     /// Replace the items (idempotent)
     ///
@@ -545,6 +582,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::replace_items`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn replace_items_with_response(
         &self,
@@ -563,6 +601,7 @@ impl Client {
         }
     }
 }
+
 impl Client {
     /// Add an item (not idempotent)
     ///
@@ -573,6 +612,7 @@ impl Client {
     ) -> Result<(), runtime::Error<::std::convert::Infallible>> {
         self.add_item_with_response(body).await.map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::add_item`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn add_item_with_response(
         &self,
@@ -591,6 +631,7 @@ impl Client {
         }
     }
 }
+
 impl Client {
     /// An export, ready or not
     ///
@@ -606,6 +647,7 @@ impl Client {
             .await
             .map(runtime::ResponseValue::into_body)
     }
+
     /// [`Client::get_export`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub async fn get_export_with_response(
         &self,
@@ -641,6 +683,7 @@ impl Client {
         }
     }
 }
+
 /// The successful responses of [`Client::get_export`].
 #[derive(Debug)]
 pub enum GetExportResponse {

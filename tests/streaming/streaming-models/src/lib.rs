@@ -9,6 +9,7 @@
 #![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
+
 /// `ChatRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatRequest {
@@ -20,6 +21,7 @@ pub struct ChatRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
 }
+
 /// `Message` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Message {
@@ -28,6 +30,7 @@ pub struct Message {
     /// The `content` property.
     pub content: String,
 }
+
 /// `ChatChunk` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatChunk {
@@ -36,6 +39,7 @@ pub struct ChatChunk {
     /// The `choices` property.
     pub choices: Vec<ChatChunkChoicesItem>,
 }
+
 /// `Reply` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Reply {
@@ -44,6 +48,7 @@ pub struct Reply {
     /// The `text` property.
     pub text: String,
 }
+
 /// `Record` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Record {
@@ -53,6 +58,7 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// `Problem` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Problem {
@@ -60,6 +66,7 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+
 /// `MessageRole` from the API description.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageRole {
@@ -76,6 +83,7 @@ pub enum MessageRole {
 support::string_enum!(
     MessageRole(Unknown) { System = "system", User = "user", Assistant = "assistant" }
 );
+
 /// `ChatChunkChoicesItem` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatChunkChoicesItem {
@@ -84,6 +92,7 @@ pub struct ChatChunkChoicesItem {
     /// The `delta` property.
     pub delta: ChatChunkChoicesItemDelta,
 }
+
 /// `ChatChunkChoicesItemDelta` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatChunkChoicesItemDelta {
