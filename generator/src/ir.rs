@@ -488,6 +488,17 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The headers its successes document, each once (by name), in document order.
+    pub fn success_headers(&self) -> Vec<&ResponseHeader> {
+        let mut seen = std::collections::HashSet::new();
+        self.responses
+            .iter()
+            .filter(|r| r.status.is_success())
+            .flat_map(|r| &r.headers)
+            .filter(|h| seen.insert(h.name.as_str()))
+            .collect()
+    }
+
     /// Every type use of the operation: parameters, request body and response bodies.
     pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
         self.params
@@ -500,6 +511,7 @@ impl Operation {
                     .filter_map(|r| r.body.as_ref())
                     .flat_map(|b| std::iter::once(&b.ty).chain(&b.item).chain(b.events.iter().flat_map(|e| &e.item))),
             )
+            .chain(self.responses.iter().flat_map(|r| &r.headers).map(|h| &h.ty))
             .chain(&self.callback_payloads)
     }
 }
@@ -514,6 +526,8 @@ pub struct OperationTypeNames {
     pub error: String,
     /// The struct of its optional parameters.
     pub params: String,
+    /// The struct of the headers its successes document, when they document any.
+    pub headers: Option<String>,
 }
 
 impl Operation {
@@ -521,8 +535,11 @@ impl Operation {
     pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
         let params = self.params.iter_mut().map(|p| &mut p.ty);
         let body = self.body.iter_mut().map(|b| &mut b.ty);
-        let responses = self.responses.iter_mut().filter_map(|r| r.body.as_mut()).flat_map(|b| {
-            std::iter::once(&mut b.ty).chain(&mut b.item).chain(b.events.iter_mut().flat_map(|e| &mut e.item))
+        let responses = self.responses.iter_mut().flat_map(|r| {
+            let body = r.body.iter_mut().flat_map(|b| {
+                std::iter::once(&mut b.ty).chain(&mut b.item).chain(b.events.iter_mut().flat_map(|e| &mut e.item))
+            });
+            body.chain(r.headers.iter_mut().map(|h| &mut h.ty))
         });
         params.chain(body).chain(responses).chain(&mut self.callback_payloads).collect()
     }
@@ -682,6 +699,21 @@ pub struct Response {
     /// The body, if the response has one we decode.
     pub body: Option<ResponseBody>,
     /// Rustdoc text (the response's description).
+    pub doc: Option<String>,
+    /// The headers it documents (`Content-Type` aside), in document order.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A header a response documents.
+#[derive(Debug, Clone)]
+pub struct ResponseHeader {
+    /// Its name on the wire, lower-cased.
+    pub name: String,
+    /// The Rust field it is read into.
+    pub field: String,
+    /// Its type (text when the schema gives nothing a header can be parsed into).
+    pub ty: TypeRef,
+    /// Rustdoc text (the header's description).
     pub doc: Option<String>,
 }
 

@@ -489,6 +489,7 @@ fn operation_types(scope: TypeScope<'_>, op: &Operation) -> TokenStream {
             &errors,
         )
     });
+    let headers_struct = headers_struct(scope, op);
     let params = optional_params(op);
     let params_struct = (!params.is_empty()).then(|| {
         let name = ident(&op.type_names.params);
@@ -511,7 +512,43 @@ fn operation_types(scope: TypeScope<'_>, op: &Operation) -> TokenStream {
             pub struct #name { #(#fields)* }
         }
     });
-    quote! { #success_enum #error_enum #params_struct }
+    quote! { #success_enum #error_enum #params_struct #headers_struct }
+}
+
+/// The struct of the headers an operation's successes document, read from a reply's headers by `from_headers`.
+fn headers_struct(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
+    let name = ident(op.type_names.headers.as_deref()?);
+    let headers = op.success_headers();
+    let fields = headers.iter().map(|header| {
+        let field = ident(&header.field);
+        let ty = scope.tokens(&header.ty);
+        let text = format!("`{}`{}", header.name, header.doc.as_ref().map(|d| format!(": {d}")).unwrap_or_default());
+        let doc = doc_attrs(Some(&text));
+        quote! { #doc pub #field: Option<#ty>, }
+    });
+    let reads = headers.iter().map(|header| {
+        let (field, wire) = (ident(&header.field), &header.name);
+        quote! { #field: runtime::header_value(headers, #wire), }
+    });
+    let method = bare(&op.response_method_name);
+    let doc = format!(
+        " The headers the replies of [`Client::{}`] document: `{}::from_headers(reply.headers())` on what \
+         [`Client::{method}`] returns.",
+        bare(&op.method_name),
+        op.type_names.headers.as_deref().unwrap_or_default()
+    );
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name { #(#fields)* }
+
+        impl #name {
+            /// The documented headers of `headers`; one that is absent or does not parse is `None`.
+            pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+                Self { #(#reads)* }
+            }
+        }
+    })
 }
 
 fn location_word(location: ParamLocation) -> &'static str {

@@ -13,7 +13,8 @@ use super::schema::{SchemaRef, TypeLowerer};
 use crate::diagnostic::{Diagnostic, child, pointer};
 use crate::ir::{
     EventsAlternative, MediaKind, Method, Operation, OperationTypeNames, PageStyle, Pagination, Param, ParamLocation,
-    PathPiece, Presence, RequestBody, Response, ResponseBody, SecurityScheme, StatusMatch, TypeKind, TypeRef,
+    PathPiece, Presence, RequestBody, Response, ResponseBody, ResponseHeader, SecurityScheme, StatusMatch, TypeKind,
+    TypeRef,
 };
 use crate::naming::{Namespace, bare, type_name, value_name};
 
@@ -125,6 +126,7 @@ pub fn lower_operations<'a>(
                 response: claim_type("Response"),
                 error: claim_type("Error"),
                 params: claim_type("Params"),
+                headers: None,
             };
             let mut op = OperationLowerer { types, document, pointer: op_pointer.clone(), prefix: type_prefix };
             let params = op.params(&item.parameters, &spec_op.parameters, path);
@@ -133,6 +135,10 @@ pub fn lower_operations<'a>(
             let responses = op.responses(&spec_op.responses.responses, spec_op.responses.default.as_ref());
             let offers_events =
                 responses.iter().any(|r| r.status.is_success() && r.body.as_ref().is_some_and(|b| b.events.is_some()));
+            let documents_headers = responses.iter().any(|r| r.status.is_success() && !r.headers.is_empty());
+            let headers_type = documents_headers.then(|| {
+                claim_reported(op.types, &mut client_types, &format!("{}Headers", op.prefix), &op_pointer, "type")
+            });
             let stream_method_name = offers_events.then(|| {
                 let wanted = format!("{}_stream", bare(&method_name));
                 claim_reported(op.types, &mut methods, &wanted, &op_pointer, "method")
@@ -144,6 +150,8 @@ pub fn lower_operations<'a>(
             if pagination.is_some() {
                 paged.push((operations.len(), op_pointer));
             }
+            let mut type_names = type_names;
+            type_names.headers = headers_type;
             operations.push(Operation {
                 method_name,
                 response_method_name,
@@ -545,6 +553,46 @@ impl<'a> OperationLowerer<'_, 'a> {
         Some((MediaKind::Json(media.clone()), ty, None))
     }
 
+    /// The headers a response documents, typed when their schema is one a header can be parsed into (a string,
+    /// number, boolean, string enum or string format), else text. `Content-Type` is left out, as OpenAPI says.
+    fn response_headers(
+        &mut self,
+        headers: &'a IndexMap<String, ReferenceOr<openapiv3::Header>>,
+        at: &str,
+    ) -> Vec<ResponseHeader> {
+        let mut fields = Namespace::default();
+        let mut out = Vec::new();
+        for (name, header) in headers {
+            let pointer = child(at, name);
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let Some(header) = self.resolve(header, &pointer, "headers", |c| &c.headers) else { continue };
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let hint = format!("{}{}Header", self.prefix, type_name(name));
+                    self.types.type_ref(SchemaRef::from(schema), &child(&pointer, "schema"), &hint).ty
+                }
+                ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            };
+            let parses = match &ty {
+                TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => true,
+                TypeRef::Primitive(_) => true,
+                TypeRef::Named(id) => matches!(self.types.kind_of(*id), Some(TypeKind::Enum(_))),
+                _ => false,
+            };
+            let doc = header
+                .description
+                .as_deref()
+                .map(|d| super::markdown::rustdoc_safe(d.trim()))
+                .filter(|d| !d.is_empty());
+            let field = fields.claim(&value_name(name)).0;
+            let ty = if parses { ty } else { TypeRef::String };
+            out.push(ResponseHeader { name: name.to_ascii_lowercase(), field, ty, doc });
+        }
+        out
+    }
+
     /// The server-sent events a JSON response is also offered as (a `text/event-stream` entry beside the JSON one).
     fn events_alternative(&mut self, content: &'a Content, at: &str, hint: &str) -> Option<EventsAlternative> {
         if !content.keys().any(|media| is_json(media)) {
@@ -592,7 +640,8 @@ impl<'a> OperationLowerer<'_, 'a> {
                 events,
             });
             let doc = Some(super::markdown::rustdoc_safe(response.description.trim())).filter(|d| !d.is_empty());
-            out.push(Response { status, variant, body, doc });
+            let headers = self.response_headers(&response.headers, &child(&response_pointer, "headers"));
+            out.push(Response { status, variant, body, doc, headers });
         }
         out
     }

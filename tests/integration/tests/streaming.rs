@@ -261,9 +261,13 @@ async fn status_and_headers_come_with_the_body() {
     let items = client.list_items_with_response().await.unwrap();
     assert_eq!(items.status(), 200);
     assert_eq!(items.header("x-ratelimit-remaining"), Some("42"));
+    let documented = streaming_client::ListItemsHeaders::from_headers(items.headers());
+    assert_eq!(documented.x_rate_limit_remaining, Some(42), "a documented header, typed");
     assert_eq!(items[0].id, 1, "dereferences to the body");
     let uploaded = client.upload_file_with_response(vec![0xde, 0xad]).await.unwrap();
     assert_eq!((uploaded.status().as_u16(), uploaded.header("location")), (201, Some("/files/9")));
+    let location = streaming_client::UploadFileHeaders::from_headers(uploaded.headers()).location;
+    assert_eq!(location.as_deref(), Some("/files/9"));
     assert_eq!(uploaded.into_body().id, 9);
     assert_eq!(client.list_items().await.unwrap().len(), 1, "the plain call returns the body alone");
 }

@@ -8,7 +8,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use streaming_client::{Client, RetryPolicy};
+use streaming_client::{Client, ListItemsHeaders, RetryPolicy};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -26,7 +26,8 @@ async fn main() -> ExitCode {
     match client.clone().with_timeout(Duration::from_secs(5)).list_items_with_response().await {
         Ok(reply) => {
             println!("{} items (status {})", reply.len(), reply.status());
-            match reply.header("x-ratelimit-remaining") {
+            // The headers the API documents for this reply, typed: `x-ratelimit-remaining` is an integer.
+            match ListItemsHeaders::from_headers(reply.headers()).x_rate_limit_remaining {
                 Some(remaining) => println!("{remaining} requests left in this window"),
                 None => println!("the server sent no rate-limit header"),
             }

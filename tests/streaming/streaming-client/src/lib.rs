@@ -329,6 +329,22 @@ pub enum DownloadFileError {
     NotFound(models::Problem),
 }
 
+/// The headers the replies of [`Client::download_file`] document: `DownloadFileHeaders::from_headers(reply.headers())` on what [`Client::download_file_with_response`] returns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DownloadFileHeaders {
+    /// `content-length`
+    pub content_length: Option<i64>,
+}
+
+impl DownloadFileHeaders {
+    /// The documented headers of `headers`; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+        Self {
+            content_length: runtime::header_value(headers, "content-length"),
+        }
+    }
+}
+
 impl Client {
     /// An image
     ///
@@ -540,6 +556,22 @@ impl Client {
     }
 }
 
+/// The headers the replies of [`Client::upload_file`] document: `UploadFileHeaders::from_headers(reply.headers())` on what [`Client::upload_file_with_response`] returns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UploadFileHeaders {
+    /// `location`: Where the upload can be read.
+    pub location: Option<String>,
+}
+
+impl UploadFileHeaders {
+    /// The documented headers of `headers`; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+        Self {
+            location: runtime::header_value(headers, "location"),
+        }
+    }
+}
+
 impl Client {
     /// A JSON list with rate-limit headers
     ///
@@ -566,6 +598,25 @@ impl Client {
                 Ok(response.value(body))
             }
             _ => Err(response.unexpected()),
+        }
+    }
+}
+
+/// The headers the replies of [`Client::list_items`] document: `ListItemsHeaders::from_headers(reply.headers())` on what [`Client::list_items_with_response`] returns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListItemsHeaders {
+    /// `x-ratelimit-remaining`: Requests left in the window.
+    pub x_rate_limit_remaining: Option<i64>,
+}
+
+impl ListItemsHeaders {
+    /// The documented headers of `headers`; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+        Self {
+            x_rate_limit_remaining: runtime::header_value(
+                headers,
+                "x-ratelimit-remaining",
+            ),
         }
     }
 }

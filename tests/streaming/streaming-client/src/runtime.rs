@@ -541,6 +541,11 @@ impl<E> From<Problem> for Error<E> {
     }
 }
 
+/// A header parsed as `T`: `None` if it is absent, not text, or not a `T`.
+pub(crate) fn header_value<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
 /// Appends `name=value` to the query string.
 pub(crate) fn append_query(url: &mut Url, name: &str, value: &str) {
     url.query_pairs_mut().append_pair(name, value);
