@@ -59,14 +59,14 @@ fn bench(c: &mut Criterion) {
         let text = std::fs::read_to_string(&path).expect("spec is readable");
         group.bench_function("parse_json", |b| b.iter(|| serde_norway_or_json(&path, &text)));
         group.bench_function("load", |b| {
-            b.iter(|| specforge::load::load(&path, &overlays, &[]).map_err(|_| ()).expect("loads"))
+            b.iter(|| specforge::internals::load(&path, &overlays, &[]).map_err(|_| ()).expect("loads"))
         });
-        let spec = specforge::load::load(&path, &overlays, &[]).map_err(|_| ()).expect("loads");
+        let spec = specforge::internals::load(&path, &overlays, &[]).map_err(|_| ()).expect("loads");
         // Lowering consumes the loaded spec (it drops the document early); each run gets a copy, made untimed.
         group.bench_function("lower", |b| {
-            b.iter_batched(|| spec.clone(), specforge::lower::lower, BatchSize::LargeInput)
+            b.iter_batched(|| spec.clone(), specforge::internals::lower, BatchSize::LargeInput)
         });
-        let api = specforge::lower::lower(spec).0.expect("lowers");
+        let api = specforge::internals::lower(spec).0.expect("lowers");
         group.bench_function("emit", |b| {
             b.iter(|| specforge::emit_crates(&api, &name, specforge::TagFeatures::Auto).expect("emits"))
         });

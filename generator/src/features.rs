@@ -48,11 +48,11 @@ pub const ANY_TAG: &str = "any-tag";
 #[derive(Debug, Clone)]
 pub struct FeaturePlan {
     /// Every feature, tags first in order of first use, then `untagged` and `unreferenced-schemas` when needed, and
-    /// last [`ANY_TAG`] when there are several tags.
+    /// last `ANY_TAG` when there are several tags.
     pub features: Vec<Feature>,
     /// How many of `features` (the first ones) are tags.
     tags: usize,
-    /// The index of [`ANY_TAG`] in `features`, when there is one.
+    /// The index of `ANY_TAG` in `features`, when there is one.
     any_tag: Option<usize>,
     /// Per type (by index): the features that compile it, or empty when it is always compiled.
     types: Vec<Vec<usize>>,
@@ -158,7 +158,7 @@ impl FeaturePlan {
     }
 
     /// The `[features]` table of a generated crate's manifest: the models' (`forward_to` is `None`), where each tag
-    /// turns on [`ANY_TAG`], or the client's, where each feature turns on the same feature of `forward_to` (the
+    /// turns on `ANY_TAG`, or the client's, where each feature turns on the same feature of `forward_to` (the
     /// models crate).
     pub fn manifest_section(&self, forward_to: Option<&str>) -> String {
         let quoted: Vec<String> = self.selectable().map(|f| format!("\"{}\"", f.name)).collect();
@@ -175,7 +175,7 @@ impl FeaturePlan {
         toml
     }
 
-    /// The features a user chooses from: all but [`ANY_TAG`].
+    /// The features a user chooses from: all but `ANY_TAG`.
     fn selectable(&self) -> impl Iterator<Item = &Feature> {
         self.features.iter().enumerate().filter(|&(index, _)| Some(index) != self.any_tag).map(|(_, feature)| feature)
     }

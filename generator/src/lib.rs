@@ -1,9 +1,11 @@
 //! specforge: OpenAPI 3.0, 3.1 and 3.2 → Rust. For each API it emits a **models crate** (serde types only) and a **client
 //! crate** (an async reqwest client over those models).
 //!
-//! The pipeline is `load` (parse YAML/JSON, apply overlays, check the version) → `lower` (spec → [`ir::Api`], the
-//! only stage that reports input problems) → `emit` (IR → tokens) → render (prettyplease). Three front ends share
-//! this library: the `specforge` CLI, `cargo xtask regenerate`, and [`build::generate_models`] for `build.rs`.
+//! The pipeline is `load` (parse YAML/JSON, apply overlays, check the version) → `lower` (spec → IR, the only stage
+//! that reports input problems) → `emit` (IR → tokens) → render (prettyplease). Three front ends share this
+//! library: the `specforge` CLI, `cargo xtask regenerate`, and [`build::generate_models`] for `build.rs`. The public
+//! surface is [`generate`], [`check`], [`Options`], the diagnostics and their [`report`] rendering, and [`build`];
+//! the stages are private, so they can change without a semver break.
 //!
 //! ```no_run
 //! let generated = specforge::generate(&specforge::Options::new("specs/supermetal.yaml")).unwrap();
@@ -13,13 +15,24 @@
 pub mod build;
 pub mod diagnostic;
 mod emit;
-pub mod features;
-pub mod ir;
-pub mod load;
-pub mod lower;
-pub mod naming;
+mod features;
+mod ir;
+mod load;
+mod lower;
+mod naming;
 mod output;
+mod pipeline;
 pub mod report;
+
+/// The stages, one at a time, for specforge's own benchmarks and tests. Not part of the public API: anything here
+/// may change in any release.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::features::{AUTO_MIN_OPERATIONS, FeaturePlan};
+    pub use crate::ir::Api;
+    pub use crate::load::load;
+    pub use crate::lower::lower;
+}
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -150,10 +163,6 @@ impl Generated {
     }
 }
 
-/// Stack for loading and lowering. Parsers cap nesting at 128 levels, but `openapiv3`'s deserializers (built on
-/// `#[serde(flatten)]`) take tens of kilobytes of stack per level, more than a test thread's 2 MiB.
-pub(crate) const PIPELINE_STACK_BYTES: usize = 256 << 20;
-
 /// Loads and lowers a spec: the API and all diagnostics (or the diagnostics that stopped it), with the time each
 /// phase took. Runs on its own thread with a large stack; should a bug still panic there, the caller gets an
 /// internal-error diagnostic, not a crash.
@@ -161,12 +170,12 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timing
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("specforge".into())
-            .stack_size(PIPELINE_STACK_BYTES)
+            .stack_size(pipeline::STACK_BYTES)
             .spawn_scoped(scope, || {
                 let started = Instant::now();
                 let spec = load::load(&options.spec, &options.overlays, &options.ref_map)
                     .map_err(|diagnostics| Failure { diagnostics })?;
-                release_freed_memory();
+                pipeline::release_freed_memory();
                 let loaded = Instant::now();
                 let (mut api, diagnostics) = lower::lower(spec);
                 if options.keep_unknown_fields
@@ -183,17 +192,6 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timing
             .map_err(|e| Failure::internal(&options.spec, format!("cannot start a worker thread ({e})")))?;
         worker.join().map_err(|_| Failure::internal(&options.spec, "specforge panicked while reading the spec"))?
     })
-}
-
-/// Hands memory freed so far back to the system, between phases. With mimalloc (the `mimalloc` feature), freed
-/// memory is otherwise kept for reuse by the thread that had it, and the next phase's threads would add their peak
-/// on top of the last one's: for a large spec, the parsing garbage and then the whole document.
-pub(crate) fn release_freed_memory() {
-    #[cfg(feature = "mimalloc")]
-    // SAFETY: `mi_collect` has no preconditions; it only walks mimalloc's own heaps (a no-op if nothing used them).
-    unsafe {
-        libmimalloc_sys::mi_collect(true);
-    }
 }
 
 /// Every problem in a spec, errors and warnings, without generating anything.

@@ -4,18 +4,19 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use specforge::features::{FeaturePlan, TagFeatures};
+use specforge::TagFeatures;
+use specforge::internals::FeaturePlan;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-fn lowered(spec: &Path) -> specforge::ir::Api {
-    let loaded = specforge::load::load(spec, &[], &[]).unwrap_or_else(|d| panic!("{}: {d:?}", spec.display()));
-    specforge::lower::lower(loaded).0.expect("lowers")
+fn lowered(spec: &Path) -> specforge::internals::Api {
+    let loaded = specforge::internals::load(spec, &[], &[]).unwrap_or_else(|d| panic!("{}: {d:?}", spec.display()));
+    specforge::internals::lower(loaded).0.expect("lowers")
 }
 
-fn type_index(api: &specforge::ir::Api, name: &str) -> usize {
+fn type_index(api: &specforge::internals::Api, name: &str) -> usize {
     api.types.iter().position(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}"))
 }
 
@@ -46,7 +47,7 @@ fn auto_gates_only_large_apis_and_never_gates_nothing() {
     assert!(FeaturePlan::new(&small, TagFeatures::Auto).is_none(), "4 operations are not a large API");
     assert!(FeaturePlan::new(&small, TagFeatures::Never).is_none());
     let corpus = lowered(&fixture("corpus/petstore-expanded.json"));
-    assert!(corpus.operations.len() < specforge::features::AUTO_MIN_OPERATIONS);
+    assert!(corpus.operations.len() < specforge::internals::AUTO_MIN_OPERATIONS);
     assert!(FeaturePlan::new(&corpus, TagFeatures::Auto).is_none());
 }
 

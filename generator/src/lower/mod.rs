@@ -26,7 +26,7 @@ pub fn lower(spec: LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
     let (api, mut diagnostics) = lower_document(&document, &path);
     diagnostics.splice(0..0, warnings);
     drop(document);
-    crate::release_freed_memory();
+    crate::pipeline::release_freed_memory();
     let diagnostics = crate::load::place_in_file(&path, diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
