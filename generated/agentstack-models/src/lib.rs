@@ -159,58 +159,12 @@ pub struct AuthorizationCodeRequest {
 ///
 /// Holds at most 16 entries. Keys must be at most 64 characters long.
 /// Checked by [`Self::new`] and when deserializing.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(
-    try_from = "::std::collections::BTreeMap<String,MetadataValue>",
-    into = "::std::collections::BTreeMap<String,MetadataValue>"
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Metadata(::std::collections::BTreeMap<String, MetadataValue>);
-impl Metadata {
-    /// Validates `map` against the API's limits.
-    pub fn new(
-        map: ::std::collections::BTreeMap<String, MetadataValue>,
-    ) -> Result<Self, ConstraintViolation> {
-        support::check_count("Metadata", map.len(), None, Some(16))?;
-        for key in map.keys() {
-            support::check_length("Metadata", "a key", key, None, Some(64))?;
-        }
-        Ok(Self(map))
-    }
-
-    /// The entries.
-    pub fn as_map(&self) -> &::std::collections::BTreeMap<String, MetadataValue> {
-        &self.0
-    }
-
-    /// The entries, by value.
-    pub fn into_inner(self) -> ::std::collections::BTreeMap<String, MetadataValue> {
-        self.0
-    }
-}
-
-impl ::std::convert::TryFrom<::std::collections::BTreeMap<String, MetadataValue>>
-for Metadata {
-    type Error = ConstraintViolation;
-    fn try_from(
-        map: ::std::collections::BTreeMap<String, MetadataValue>,
-    ) -> Result<Self, Self::Error> {
-        Self::new(map)
-    }
-}
-
-impl ::std::convert::From<Metadata>
-for ::std::collections::BTreeMap<String, MetadataValue> {
-    fn from(value: Metadata) -> Self {
-        value.0
-    }
-}
-
-impl ::std::ops::Deref for Metadata {
-    type Target = ::std::collections::BTreeMap<String, MetadataValue>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
+support::bounded_map!(
+    Metadata(::std::collections::BTreeMap < String, MetadataValue >), None, Some(16),
+    None, Some(64)
+);
 
 /// One page of connectors.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -301,67 +255,9 @@ pub struct ValidationError {
 ///
 /// Must be at most 512 characters long.
 /// Checked by [`Self::new`] and when deserializing.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MetadataValue(String);
-impl MetadataValue {
-    /// Validates `value` against the API's limits.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintViolation> {
-        let value = value.into();
-        support::check_length("MetadataValue", "the value", &value, None, Some(512))?;
-        Ok(Self(value))
-    }
-
-    /// The string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The string, by value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl ::std::convert::TryFrom<String> for MetadataValue {
-    type Error = ConstraintViolation;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl ::std::convert::TryFrom<&str> for MetadataValue {
-    type Error = ConstraintViolation;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl ::std::str::FromStr for MetadataValue {
-    type Err = ConstraintViolation;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl ::std::convert::From<MetadataValue> for String {
-    fn from(value: MetadataValue) -> Self {
-        value.0
-    }
-}
-
-impl ::std::ops::Deref for MetadataValue {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl ::std::fmt::Display for MetadataValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+support::constrained_string!(MetadataValue, None, Some(512));
 
 /// `ValidationErrorLocItem` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -4921,64 +4921,6 @@ pub struct WebhookSink {
 ///
 /// Must be at least 1 character long.
 /// Checked by [`Self::new`] and when deserializing.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ConnectorName(String);
-impl ConnectorName {
-    /// Validates `value` against the API's limits.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintViolation> {
-        let value = value.into();
-        support::check_length("ConnectorName", "the value", &value, Some(1), None)?;
-        Ok(Self(value))
-    }
-
-    /// The string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The string, by value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl ::std::convert::TryFrom<String> for ConnectorName {
-    type Error = ConstraintViolation;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl ::std::convert::TryFrom<&str> for ConnectorName {
-    type Error = ConstraintViolation;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl ::std::str::FromStr for ConnectorName {
-    type Err = ConstraintViolation;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl ::std::convert::From<ConnectorName> for String {
-    fn from(value: ConnectorName) -> Self {
-        value.0
-    }
-}
-
-impl ::std::ops::Deref for ConnectorName {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl ::std::fmt::Display for ConnectorName {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+support::constrained_string!(ConnectorName, Some(1), None);

@@ -14,6 +14,10 @@ use crate::naming::{bare, ident};
 
 /// Validation for constrained strings and bounded maps (hand-written).
 const CONSTRAINTS_SUPPORT: &str = include_str!("../../../templates/models/support/constraints.rs");
+/// The `constrained_string!` macro: the API and wire form of length-limited strings (hand-written).
+const CONSTRAINED_STRING_SUPPORT: &str = include_str!("../../../templates/models/support/constrained_string.rs");
+/// The `bounded_map!` macro: the API and wire form of maps with size or key limits (hand-written).
+const BOUNDED_MAP_SUPPORT: &str = include_str!("../../../templates/models/support/bounded_map.rs");
 /// The `string_enum!` macro that implements string enums' wire form (hand-written).
 const STRING_ENUM_SUPPORT: &str = include_str!("../../../templates/models/support/string_enum.rs");
 /// The `integer_enum!` macro that implements integer enums' wire form (hand-written).
@@ -25,6 +29,8 @@ pub fn support_source(api: &Api) -> Option<String> {
     let uses = |wanted: fn(&TypeKind) -> bool| api.types.iter().any(|def| wanted(&def.kind));
     let sections = [
         (api.has_constrained_types(), CONSTRAINTS_SUPPORT),
+        (uses(|kind| matches!(kind, TypeKind::ConstrainedString(_))), CONSTRAINED_STRING_SUPPORT),
+        (uses(|kind| matches!(kind, TypeKind::BoundedMap(_))), BOUNDED_MAP_SUPPORT),
         (uses(|kind| matches!(kind, TypeKind::Enum(Enum { repr: EnumRepr::String, .. }))), STRING_ENUM_SUPPORT),
         (uses(|kind| matches!(kind, TypeKind::Enum(Enum { repr: EnumRepr::Integer, .. }))), INTEGER_ENUM_SUPPORT),
         (api.has_nullable_fields(), NULLABLE_SUPPORT),
@@ -391,86 +397,21 @@ fn constraints_doc(what: &str, c: &StringConstraints) -> String {
 }
 
 fn constrained_string_item(name: &proc_macro2::Ident, c: &StringConstraints) -> TokenStream {
-    let type_name = name.to_string();
     let (min, max) = (limit(c.min_length), limit(c.max_length));
     let rule = format!(" {}", constraints_doc("Must be", c));
     quote! {
         #[doc = ""]
         #[doc = #rule]
         /// Checked by [`Self::new`] and when deserializing.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(try_from = "String", into = "String")]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub struct #name(String);
 
-        impl #name {
-            /// Validates `value` against the API's limits.
-            pub fn new(value: impl Into<String>) -> Result<Self, ConstraintViolation> {
-                let value = value.into();
-                support::check_length(#type_name, "the value", &value, #min, #max)?;
-                Ok(Self(value))
-            }
-
-            /// The string.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-
-            /// The string, by value.
-            pub fn into_inner(self) -> String {
-                self.0
-            }
-        }
-
-        impl ::std::convert::TryFrom<String> for #name {
-            type Error = ConstraintViolation;
-
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-
-        impl ::std::convert::TryFrom<&str> for #name {
-            type Error = ConstraintViolation;
-
-            fn try_from(value: &str) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = ConstraintViolation;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Self::new(value)
-            }
-        }
-
-        impl ::std::convert::From<#name> for String {
-            fn from(value: #name) -> Self {
-                value.0
-            }
-        }
-
-        impl ::std::ops::Deref for #name {
-            type Target = str;
-
-            fn deref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
+        support::constrained_string!(#name, #min, #max);
     }
 }
 
 fn bounded_map_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, m: &BoundedMap) -> TokenStream {
-    let type_name = name.to_string();
     let map = scope.tokens(&TypeRef::Map(Box::new(m.value.clone())));
-    let map_str = map.to_string().replace(' ', "");
     let (min, max) = (limit(m.min_properties), limit(m.max_properties));
     let (key_min, key_max) = (limit(m.key.min_length), limit(m.key.max_length));
     let mut rules = Vec::new();
@@ -490,51 +431,9 @@ fn bounded_map_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, m: &Bounded
         #[doc = ""]
         #[doc = #rule]
         /// Checked by [`Self::new`] and when deserializing.
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(try_from = #map_str, into = #map_str)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name(#map);
 
-        impl #name {
-            /// Validates `map` against the API's limits.
-            pub fn new(map: #map) -> Result<Self, ConstraintViolation> {
-                support::check_count(#type_name, map.len(), #min, #max)?;
-                for key in map.keys() {
-                    support::check_length(#type_name, "a key", key, #key_min, #key_max)?;
-                }
-                Ok(Self(map))
-            }
-
-            /// The entries.
-            pub fn as_map(&self) -> &#map {
-                &self.0
-            }
-
-            /// The entries, by value.
-            pub fn into_inner(self) -> #map {
-                self.0
-            }
-        }
-
-        impl ::std::convert::TryFrom<#map> for #name {
-            type Error = ConstraintViolation;
-
-            fn try_from(map: #map) -> Result<Self, Self::Error> {
-                Self::new(map)
-            }
-        }
-
-        impl ::std::convert::From<#name> for #map {
-            fn from(value: #name) -> Self {
-                value.0
-            }
-        }
-
-        impl ::std::ops::Deref for #name {
-            type Target = #map;
-
-            fn deref(&self) -> &Self::Target {
-                &self.0
-            }
-        }
+        support::bounded_map!(#name(#map), #min, #max, #key_min, #key_max);
     }
 }
