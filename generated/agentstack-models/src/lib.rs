@@ -81,7 +81,7 @@ impl ::std::fmt::Debug for ConnectorConnectRequest {
     }
 }
 
-/// `ConnectorResponse` from the API description.
+/// One of the `items` of [`PaginatedConnectors`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorResponse {
     /// The `id` property.
@@ -184,7 +184,7 @@ pub struct PaginatedConnectors {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ConnectorPresetResponse` from the API description.
+/// One of the `items` of [`PaginatedConnectorPresets`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorPresetResponse {
     /// The `url` property.
@@ -237,7 +237,7 @@ pub struct HttpValidationError {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ValidationError` from the API description.
+/// One of the `detail` of [`HttpValidationError`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidationError {
     /// Where the error is, e.g. `["body", "url"]`.
@@ -259,7 +259,7 @@ pub struct ValidationError {
 pub struct MetadataValue(String);
 support::constrained_string!(MetadataValue, None, Some(512));
 
-/// `ValidationErrorLocItem` from the API description.
+/// One of the `loc` of [`ValidationError`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]

@@ -13,7 +13,7 @@
 pub mod support;
 pub use self::support::Nullable;
 
-/// `ConnectorType` from the API description.
+/// The `connector_type` of [`ConnectorCreate`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorType {
     /// `source`
@@ -38,7 +38,7 @@ pub struct CreateConnectorRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ConnectorCreate` from the API description.
+/// The `connector` of [`CreateConnectorRequest`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorCreate {
     /// The `name` property.
@@ -156,7 +156,7 @@ pub struct Connector {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ConnectorAttributes` from the API description.
+/// The `attributes` of [`Connector`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorAttributes {
     /// The `name` property.
@@ -185,7 +185,7 @@ pub struct ConnectorAttributes {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ErrorList` from the API description.
+/// The [`UnprocessableError::ErrorList`] variant's content.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorList {
     /// The `errors` property.
@@ -195,7 +195,7 @@ pub struct ErrorList {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ErrorObject` from the API description.
+/// One of the `errors` of [`ErrorList`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorObject {
     /// The `status` property.
@@ -235,7 +235,7 @@ pub enum BadRequestErrors {
     FieldErrors(FieldErrors),
 }
 
-/// `ErrorObjects` from the API description.
+/// The [`BadRequestErrors::ErrorObjects`] variant's content.
 pub type ErrorObjects = Vec<ErrorObject>;
 
 /// Messages by field; create and update nest them under `connector`.
@@ -252,7 +252,7 @@ pub enum UnprocessableError {
     SingleError(SingleError),
 }
 
-/// `SingleError` from the API description.
+/// The [`UnprocessableError::SingleError`] variant's content.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SingleError {
     /// The `error` property.

@@ -22,7 +22,7 @@ pub struct ConnectorInstancesResponse {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ConnectorInstances` from the API description.
+/// The `data` of [`ConnectorInstancesResponse`].
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorInstances {
     /// Unique identifier
@@ -147,7 +147,7 @@ pub struct VariableTemplatePivot {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ConnectorInstancesRateLimitUnit` from the API description.
+/// The `rate_limit_unit` of [`ConnectorInstances`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorInstancesRateLimitUnit {
     /// `second`
@@ -167,7 +167,7 @@ support::string_enum!(
     = "hour", Day = "day" }
 );
 
-/// `ConnectorInstancesStoreRequestRateLimitUnit` from the API description.
+/// The `rate_limit_unit` of [`ConnectorInstancesStoreRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectorInstancesStoreRequestRateLimitUnit {
     /// `second`

@@ -256,7 +256,7 @@ pub struct BufferParquetFormat {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `Catalog` from the API description.
+/// The `catalog` of [`Db2Source`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Catalog {
     /// Whether to sync or skip a resource
@@ -286,7 +286,7 @@ support::string_enum!(
     CatalogAction(Unknown) { Exclude = "Exclude", Include = "Include" }
 );
 
-/// `CatalogColumn` from the API description.
+/// One of the `columns` of [`CatalogTable`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CatalogColumn {
     /// Whether to sync or skip a resource
@@ -321,7 +321,7 @@ pub struct CatalogRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `CatalogSchema` from the API description.
+/// One of the `schemas` of [`Catalog`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CatalogSchema {
     /// Whether to sync or skip a resource
@@ -336,7 +336,7 @@ pub struct CatalogSchema {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `CatalogTable` from the API description.
+/// One of the `tables` of [`CatalogSchema`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CatalogTable {
     /// Whether to sync or skip a resource
@@ -493,7 +493,7 @@ pub enum ClickhouseTableNameModifier {
     Prefix(ClickhouseCustomPrefix),
 }
 
-/// `Command` from the API description.
+/// The `command` of [`CommandWrapper`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Command {
     /// `Delete`
@@ -584,7 +584,7 @@ pub struct ConnectorHistory {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ConnectorState` from the API description.
+/// The `state` of [`ConnectorStatus`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum ConnectorState {
@@ -614,7 +614,7 @@ pub enum ConnectorState {
     Shutdown {},
 }
 
-/// `ConnectorStatus` from the API description.
+/// The `status` of [`ConnectorHistory`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorStatus {
     /// The `state` property.
@@ -626,7 +626,7 @@ pub struct ConnectorStatus {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ConnectorWithStatus` from the API description.
+/// One of the `connectors` of [`ConnectorWithStatuses`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorWithStatus {
     /// Connector configuration
@@ -2238,7 +2238,7 @@ impl ::std::fmt::Debug for KafkaAuth {
     }
 }
 
-/// `KafkaAvro` from the API description.
+/// The [`KafkaSerDe::Avro`] variant's content.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaAvro {
     /// Schema Registry configuration for Avro serialization/deserialization
@@ -2548,7 +2548,7 @@ pub struct KafkaFormatConfig {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `KafkaJson` from the API description.
+/// The [`KafkaSerDe::Json`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaJson {
     /// The `options` property.
@@ -2562,7 +2562,7 @@ pub struct KafkaJson {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `KafkaJsonOptions` from the API description.
+/// The `options` of [`KafkaJson`].
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaJsonOptions {
     /// Include schema in message payloads (only applies if no schema registry is configured)
@@ -2603,7 +2603,7 @@ pub struct KafkaProperty {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `KafkaProtobuf` from the API description.
+/// The [`KafkaSerDe::Protobuf`] variant's content.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KafkaProtobuf {
     /// Schema Registry configuration for Protobuf serialization/deserialization
@@ -3068,7 +3068,7 @@ support::string_enum!(
     StringType = "String" }
 );
 
-/// `MigrationOperation` from the API description.
+/// One of the `allowed` of [`MigrationStrategy`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigrationOperation {
     /// `Add`
@@ -3090,7 +3090,7 @@ support::string_enum!(
     Nullability = "Nullability", Order = "Order" }
 );
 
-/// `MigrationStrategy` from the API description.
+/// The `migration_strategy` of [`BigQuerySink`].
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MigrationStrategy {
     /// The `allowed` property.
@@ -3624,7 +3624,7 @@ pub enum PostgresDeleteTracking {
     Enabled(PostgresDeleteTrackingConfig),
 }
 
-/// `PostgresDeleteTrackingConfig` from the API description.
+/// The [`PostgresDeleteTracking::Enabled`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PostgresDeleteTrackingConfig {
     /// Object store configuration
@@ -3755,7 +3755,7 @@ support::string_enum!(
     "Require", VerifyCa = "VerifyCa", VerifyFull = "VerifyFull" }
 );
 
-/// `RunStatusConnection` from the API description.
+/// The `status` of [`ConnectorStatus`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum RunStatusConnection {
@@ -3779,7 +3779,7 @@ pub enum RunStatusConnection {
     Retry(StatusRetry),
 }
 
-/// `Schedule` from the API description.
+/// The `schedule` of [`Connector`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum Schedule {
@@ -3791,7 +3791,7 @@ pub enum Schedule {
     Cron(ScheduleCron),
 }
 
-/// `ScheduleCron` from the API description.
+/// The [`Schedule::Cron`] variant's content.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ScheduleCron {
     /// The `expression` property.
@@ -3803,7 +3803,7 @@ pub struct ScheduleCron {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ScheduleRate` from the API description.
+/// The [`Schedule::Rate`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ScheduleRate {
     /// The `unit` property.
@@ -3817,7 +3817,7 @@ pub struct ScheduleRate {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ScheduleTimePeriodUnit` from the API description.
+/// The `unit` of [`ScheduleRate`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ScheduleTimePeriodUnit {
     /// `Day`
@@ -4358,7 +4358,7 @@ pub enum SshTunnelType {
 /// `StatusComplete` from the API description.
 pub type StatusComplete = ::serde_json::Map<String, ::serde_json::Value>;
 
-/// `StatusComponent` from the API description.
+/// The `component` of [`ConnectorHistory`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StatusComponent {
     /// `Buffer`
@@ -4381,7 +4381,7 @@ support::string_enum!(
 /// `StatusDisabled` from the API description.
 pub type StatusDisabled = ::serde_json::Map<String, ::serde_json::Value>;
 
-/// `StatusFailed` from the API description.
+/// The [`RunStatusConnection::Failed`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatusFailed {
     /// The `reason` property.
@@ -4395,7 +4395,7 @@ pub struct StatusFailed {
 /// `StatusHeartbeat` from the API description.
 pub type StatusHeartbeat = ::serde_json::Map<String, ::serde_json::Value>;
 
-/// `StatusInitialize` from the API description.
+/// The [`ConnectorState::Initialize`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatusInitialize {
     /// The `commands` property.
@@ -4409,7 +4409,7 @@ pub struct StatusInitialize {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `StatusRealtime` from the API description.
+/// The [`ConnectorState::Realtime`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatusRealtime {
     /// The `name` property.
@@ -4420,7 +4420,7 @@ pub struct StatusRealtime {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `StatusRetry` from the API description.
+/// The [`RunStatusConnection::Retry`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatusRetry {
     /// The `attempt` property.
@@ -4440,7 +4440,7 @@ pub type StatusScheduled = ::serde_json::Map<String, ::serde_json::Value>;
 /// `StatusShutdown` from the API description.
 pub type StatusShutdown = ::serde_json::Map<String, ::serde_json::Value>;
 
-/// `StatusSkipped` from the API description.
+/// The [`RunStatusConnection::Skipped`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatusSkipped {
     /// The `reason` property.
@@ -4451,7 +4451,7 @@ pub struct StatusSkipped {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `StatusSnapshot` from the API description.
+/// The [`ConnectorState::Snapshot`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatusSnapshot {
     /// The `name` property.
@@ -4478,7 +4478,7 @@ pub struct ValidateBufferRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ValidateConfig` from the API description.
+/// The [`ValidateTestType::Config`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateConfig {
     /// The `description` property.
@@ -4516,7 +4516,7 @@ pub enum ValidateEvent {
     Success {},
 }
 
-/// `ValidateFailed` from the API description.
+/// The [`ValidateEvent::Failed`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateFailed {
     /// The `reason` property.
@@ -4527,7 +4527,7 @@ pub struct ValidateFailed {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ValidateInProgress` from the API description.
+/// The [`ValidateStatus::InProgress`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateInProgress {
     /// The `progress_percent` property.
@@ -4538,7 +4538,7 @@ pub struct ValidateInProgress {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ValidateNetwork` from the API description.
+/// The [`ValidateTestType::Network`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateNetwork {
     /// The `subtype` property.
@@ -4549,7 +4549,7 @@ pub struct ValidateNetwork {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ValidateNetworkTestType` from the API description.
+/// The `subtype` of [`ValidateNetwork`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValidateNetworkTestType {
     /// `DnsResolution`
@@ -4565,7 +4565,7 @@ support::string_enum!(
     "Reachability" }
 );
 
-/// `ValidatePermission` from the API description.
+/// The [`ValidateTestType::Permission`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidatePermission {
     /// The `description` property.
@@ -4582,7 +4582,7 @@ pub struct ValidatePermission {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ValidateServerInfo` from the API description.
+/// The [`ValidateTestType::ServerInfo`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateServerInfo {
     /// The `version` property.
@@ -4603,7 +4603,7 @@ pub struct ValidateSinkRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ValidateSkipped` from the API description.
+/// The [`ValidateStatus::Skipped`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateSkipped {
     /// The `reason` property.
@@ -4627,7 +4627,7 @@ pub struct ValidateSourceRequest {
 /// `ValidateStart` from the API description.
 pub type ValidateStart = ::serde_json::Map<String, ::serde_json::Value>;
 
-/// `ValidateStatus` from the API description.
+/// The `status` of [`ValidateTest`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidateStatus {
@@ -4648,7 +4648,7 @@ pub enum ValidateStatus {
 /// `ValidateSuccess` from the API description.
 pub type ValidateSuccess = ::serde_json::Map<String, ::serde_json::Value>;
 
-/// `ValidateTest` from the API description.
+/// The [`ValidateEvent::Test`] variant's content.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateTest {
     /// The `commands` property.
@@ -4670,7 +4670,7 @@ pub struct ValidateTest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-/// `ValidateTestType` from the API description.
+/// The `test_type` of [`ValidateTest`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidateTestType {

@@ -80,7 +80,9 @@ pub fn models_plan<'a>(api: &'a Api, layout: ModelsLayout, features: Option<&'a 
             #support
         },
         parts: api.types.len(),
-        part: Box::new(move |index| type_item(TypeScope { api, via_models: false }, &api.types[index])),
+        part: Box::new(move |index| {
+            type_item(TypeScope { api, via_models: false }, &api.types[index], || usage_doc(api, index))
+        }),
         gate: Box::new(move |index| features.map(|plan| plan.type_features(index)).unwrap_or_default()),
     }
 }
@@ -143,8 +145,35 @@ fn support_module(layout: ModelsLayout, source: &str, api: &Api) -> TokenStream 
     }
 }
 
-/// The items of one named type, its description first among the first item's attributes.
-fn type_item(scope: TypeScope<'_>, def: &TypeDef) -> syn::Result<Vec<syn::Item>> {
+/// For a type the API does not describe: where it is used, first (`The `columns` of [`CatalogTable`].`), else its
+/// name in the API description.
+fn usage_doc(api: &Api, index: usize) -> String {
+    let target = TypeRef::Named(crate::ir::TypeId(index));
+    let is_target = |ty: &TypeRef| *ty == target;
+    let is_items = |ty: &TypeRef| matches!(ty, TypeRef::Array(item) | TypeRef::Option(item) if **item == target);
+    for def in &api.types {
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                if let Some(field) = s.fields.iter().find(|f| !f.flatten && is_target(&f.ty)) {
+                    return format!("The `{}` of [`{}`].", field.json_name, def.name);
+                }
+                if let Some(field) = s.fields.iter().find(|f| !f.flatten && is_items(&f.ty)) {
+                    return format!("One of the `{}` of [`{}`].", field.json_name, def.name);
+                }
+            }
+            TypeKind::Union(u) => {
+                if let Some(variant) = u.variants.iter().find(|v| v.payload.as_ref().is_some_and(is_target)) {
+                    return format!("The [`{}::{}`] variant's content.", def.name, variant.name);
+                }
+            }
+            _ => {}
+        }
+    }
+    format!("`{}` from the API description.", api.types[index].spec_name)
+}
+
+/// The items of one named type, its description (else `fallback`) first among the first item's attributes.
+fn type_item(scope: TypeScope<'_>, def: &TypeDef, fallback: impl FnOnce() -> String) -> syn::Result<Vec<syn::Item>> {
     let name = ident(&def.name);
     let mut items = match &def.kind {
         TypeKind::Struct(s) => struct_item(scope, &name, s)?,
@@ -157,9 +186,11 @@ fn type_item(scope: TypeScope<'_>, def: &TypeDef) -> syn::Result<Vec<syn::Item>>
             parse_items(quote! { pub type #name = #ty; })?
         }
     };
-    let fallback = format!("`{}` from the API description.", def.spec_name);
     if let Some(attrs) = items.first_mut().and_then(super::item_attrs) {
-        prepend_docs(attrs, Some(def.doc.as_deref().unwrap_or(&fallback)));
+        match &def.doc {
+            Some(doc) => prepend_docs(attrs, Some(doc)),
+            None => prepend_docs(attrs, Some(&fallback())),
+        }
     }
     Ok(items)
 }

@@ -22,7 +22,7 @@ pub struct ChatRequest {
     pub stream: Option<bool>,
 }
 
-/// `Message` from the API description.
+/// One of the `messages` of [`ChatRequest`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Message {
     /// The `role` property.
@@ -67,7 +67,7 @@ pub struct Problem {
     pub message: Option<String>,
 }
 
-/// `MessageRole` from the API description.
+/// The `role` of [`Message`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageRole {
     /// `system`
@@ -84,7 +84,7 @@ support::string_enum!(
     MessageRole(Unknown) { System = "system", User = "user", Assistant = "assistant" }
 );
 
-/// `ChatChunkChoicesItem` from the API description.
+/// One of the `choices` of [`ChatChunk`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatChunkChoicesItem {
     /// The `index` property.
@@ -93,7 +93,7 @@ pub struct ChatChunkChoicesItem {
     pub delta: ChatChunkChoicesItemDelta,
 }
 
-/// `ChatChunkChoicesItemDelta` from the API description.
+/// The `delta` of [`ChatChunkChoicesItem`].
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatChunkChoicesItemDelta {
     /// The `content` property.
