@@ -74,6 +74,7 @@ pub fn models_plan<'a>(api: &'a Api, layout: ModelsLayout, features: Option<&'a 
         }
         ModelsLayout::Module => TokenStream::new(),
     };
+    let usage = usage_docs(api);
     FilePlan {
         header: quote! {
             #header
@@ -81,7 +82,11 @@ pub fn models_plan<'a>(api: &'a Api, layout: ModelsLayout, features: Option<&'a 
         },
         parts: api.types.len(),
         part: Box::new(move |index| {
-            type_item(TypeScope { api, via_models: false }, &api.types[index], || usage_doc(api, index))
+            let fallback = || match &usage[index] {
+                Some(usage) => usage.clone(),
+                None => format!("`{}` from the API description.", api.types[index].spec_name),
+            };
+            type_item(TypeScope { api, via_models: false }, &api.types[index], fallback)
         }),
         gate: Box::new(move |index| features.map(|plan| plan.type_features(index)).unwrap_or_default()),
     }
@@ -145,31 +150,41 @@ fn support_module(layout: ModelsLayout, source: &str, api: &Api) -> TokenStream 
     }
 }
 
-/// For a type the API does not describe: where it is used, first (`The `columns` of [`CatalogTable`].`), else its
-/// name in the API description.
-fn usage_doc(api: &Api, index: usize) -> String {
-    let target = TypeRef::Named(crate::ir::TypeId(index));
-    let is_target = |ty: &TypeRef| *ty == target;
-    let is_items = |ty: &TypeRef| matches!(ty, TypeRef::Array(item) | TypeRef::Option(item) if **item == target);
+/// For each type, where it is first used (`The `columns` of [`CatalogTable`].`): the doc of a type the API does
+/// not describe. One pass over every field and variant.
+fn usage_docs(api: &Api) -> Vec<Option<String>> {
+    let mut docs: Vec<Option<String>> = vec![None; api.types.len()];
+    let mut note = |ty: &TypeRef, doc: &dyn Fn() -> String| {
+        if let TypeRef::Named(id) = ty
+            && docs[id.0].is_none()
+        {
+            docs[id.0] = Some(doc());
+        }
+    };
     for def in &api.types {
         match &def.kind {
             TypeKind::Struct(s) => {
-                if let Some(field) = s.fields.iter().find(|f| !f.flatten && is_target(&f.ty)) {
-                    return format!("The `{}` of [`{}`].", field.json_name, def.name);
+                let fields = s.fields.iter().filter(|f| !f.flatten);
+                for field in fields.clone() {
+                    note(&field.ty, &|| format!("The `{}` of [`{}`].", field.json_name, def.name));
                 }
-                if let Some(field) = s.fields.iter().find(|f| !f.flatten && is_items(&f.ty)) {
-                    return format!("One of the `{}` of [`{}`].", field.json_name, def.name);
+                for field in fields {
+                    if let TypeRef::Array(item) | TypeRef::Option(item) = &field.ty {
+                        note(item, &|| format!("One of the `{}` of [`{}`].", field.json_name, def.name));
+                    }
                 }
             }
             TypeKind::Union(u) => {
-                if let Some(variant) = u.variants.iter().find(|v| v.payload.as_ref().is_some_and(is_target)) {
-                    return format!("The [`{}::{}`] variant's content.", def.name, variant.name);
+                for variant in &u.variants {
+                    if let Some(payload) = &variant.payload {
+                        note(payload, &|| format!("The [`{}::{}`] variant's content.", def.name, variant.name));
+                    }
                 }
             }
             _ => {}
         }
     }
-    format!("`{}` from the API description.", api.types[index].spec_name)
+    docs
 }
 
 /// The items of one named type, its description (else `fallback`) first among the first item's attributes.
