@@ -31,7 +31,7 @@ impl Api {
             response.status.is_success()
                 && response.status != StatusMatch::Default
                 && response.body.as_ref().is_some_and(|body| {
-                    body.events.is_some() || matches!(&body.media, MediaKind::Raw(media) if is_event_stream(media))
+                    body.events.is_some() || matches!(&body.media, ResponseMedia::Raw(media) if is_event_stream(media))
                 })
         })
     }
@@ -48,8 +48,8 @@ impl Api {
     }
 
     /// Whether any operation sends a body of this kind.
-    pub fn sends(&self, kind: fn(&MediaKind) -> bool) -> bool {
-        self.operations.iter().filter_map(|op| op.body.as_ref()).any(|body| kind(&body.media))
+    pub fn sends(&self, kind: fn(&RequestBodyKind) -> bool) -> bool {
+        self.operations.iter().filter_map(|op| op.body.as_ref()).any(|body| kind(&body.kind))
     }
 
     /// An upper bound on how deep the compiler's drop check may search through the types. It follows every
@@ -504,7 +504,7 @@ impl Operation {
         self.params
             .iter()
             .map(|p| &p.ty)
-            .chain(self.body.as_ref().map(|b| &b.ty))
+            .chain(self.body.as_ref().and_then(RequestBody::ty))
             .chain(
                 self.responses
                     .iter()
@@ -534,7 +534,7 @@ impl Operation {
     /// Every type use of the operation, to change in place (the same ones [`Operation::type_refs`] gives).
     pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
         let params = self.params.iter_mut().map(|p| &mut p.ty);
-        let body = self.body.iter_mut().map(|b| &mut b.ty);
+        let body = self.body.iter_mut().filter_map(RequestBody::ty_mut);
         let responses = self.responses.iter_mut().flat_map(|r| {
             let body = r.body.iter_mut().flat_map(|b| {
                 std::iter::once(&mut b.ty).chain(&mut b.item).chain(b.events.iter_mut().flat_map(|e| &mut e.item))
@@ -610,16 +610,12 @@ pub struct Param {
     pub doc: Option<String>,
 }
 
-/// How a body is encoded.
+/// How a response body is encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MediaKind {
-    /// `application/json` or `*+json`; the exact media type is kept.
+pub enum ResponseMedia {
+    /// `application/json` or `*+json` (or `*/*` with a structured schema); the exact media type is kept.
     Json(String),
-    /// `application/x-www-form-urlencoded` (request bodies): the typed body, form-encoded.
-    Form,
-    /// `multipart/form-data` (request bodies): a `reqwest::multipart::Form` the caller builds.
-    Multipart,
-    /// Anything else: sent or read as raw bytes with this media type.
+    /// Anything else, with this media type: text, bytes, or a sequence of items read as they arrive.
     Raw(String),
 }
 
@@ -645,26 +641,43 @@ pub fn is_json_lines(media: &str) -> bool {
     )
 }
 
-impl MediaKind {
-    /// The media type sent in `Content-Type`.
-    pub fn media_type(&self) -> &str {
-        match self {
-            MediaKind::Json(media) | MediaKind::Raw(media) => media,
-            MediaKind::Form => "application/x-www-form-urlencoded",
-            MediaKind::Multipart => "multipart/form-data",
-        }
-    }
-}
-
-/// A request body.
+/// A request body: how it is encoded, and whether it must be sent.
 #[derive(Debug, Clone)]
 pub struct RequestBody {
-    /// Encoding.
-    pub media: MediaKind,
-    /// Type (for JSON).
-    pub ty: TypeRef,
+    /// Encoding, with the type where the encoding has one.
+    pub kind: RequestBodyKind,
     /// Whether the body must be sent.
     pub required: bool,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone)]
+pub enum RequestBodyKind {
+    /// JSON with this media type (`application/json`, `application/merge-patch+json`, …), of this type.
+    Json { media: String, ty: TypeRef },
+    /// `application/x-www-form-urlencoded`, of this type.
+    Form(TypeRef),
+    /// `multipart/form-data`: a `reqwest::multipart::Form` the caller builds.
+    Multipart,
+    /// Raw bytes sent with this media type.
+    Raw { media: String },
+}
+
+impl RequestBody {
+    /// The typed body's type, for JSON and form bodies.
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match &self.kind {
+            RequestBodyKind::Json { ty, .. } | RequestBodyKind::Form(ty) => Some(ty),
+            RequestBodyKind::Multipart | RequestBodyKind::Raw { .. } => None,
+        }
+    }
+
+    fn ty_mut(&mut self) -> Option<&mut TypeRef> {
+        match &mut self.kind {
+            RequestBodyKind::Json { ty, .. } | RequestBodyKind::Form(ty) => Some(ty),
+            RequestBodyKind::Multipart | RequestBodyKind::Raw { .. } => None,
+        }
+    }
 }
 
 /// Which statuses a response covers.
@@ -721,7 +734,7 @@ pub struct ResponseHeader {
 #[derive(Debug, Clone)]
 pub struct ResponseBody {
     /// Encoding.
-    pub media: MediaKind,
+    pub media: ResponseMedia,
     /// Type (for JSON).
     pub ty: TypeRef,
     /// For a sequential media type (server-sent events, JSON Lines, …) whose items OpenAPI 3.2 describes with

@@ -5,7 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::features::FeaturePlan;
-use crate::ir::{Api, MediaKind, Primitive, SchemeKind};
+use crate::ir::{Api, Primitive, RequestBodyKind, SchemeKind};
 
 const MODELS_CARGO: &str = include_str!("../../templates/models/Cargo.toml");
 const MODELS_README: &str = include_str!("../../templates/models/README.md");
@@ -181,10 +181,10 @@ pub fn client_crate(api: &Api, name: &str, lib_rs: String, features: Option<&Fea
     if api.security_schemes.iter().any(|s| matches!(s.kind, SchemeKind::ApiKeyQuery(_))) {
         reqwest_features.push("\"query\"");
     }
-    if api.sends(|media| matches!(media, MediaKind::Form)) {
+    if api.sends(|kind| matches!(kind, RequestBodyKind::Form(_))) {
         reqwest_features.push("\"form\"");
     }
-    if api.sends(|media| matches!(media, MediaKind::Multipart)) {
+    if api.sends(|kind| matches!(kind, RequestBodyKind::Multipart)) {
         reqwest_features.push("\"multipart\"");
     }
     let values = [

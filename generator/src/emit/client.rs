@@ -8,8 +8,8 @@ use super::types::TypeScope;
 use super::{FilePlan, doc_attrs, inner_doc_attrs, parse_items, prepend_docs};
 use crate::features::FeaturePlan;
 use crate::ir::{
-    Api, MediaKind, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Presence, Primitive, Response,
-    SchemeKind, Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
+    Api, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Presence, Primitive, RequestBodyKind, Response,
+    ResponseMedia, SchemeKind, Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
 };
 use crate::naming::{bare, ident};
 
@@ -363,12 +363,12 @@ fn body_shape(response: &Response) -> BodyShape<'_> {
     // Errors and `default` stay whole: they are small, and their enums are `Clone` and `PartialEq`.
     let streams = response.status.is_success() && response.status != StatusMatch::Default;
     match &body.media {
-        MediaKind::Json(_) => BodyShape::Json(&body.ty),
-        MediaKind::Raw(media) if streams && is_event_stream(media) => BodyShape::Events(body.item.as_ref()),
-        MediaKind::Raw(media) if streams && is_json_lines(media) => BodyShape::JsonLines(body.item.as_ref()),
-        MediaKind::Raw(media) if media.starts_with("text/") => BodyShape::Text,
-        MediaKind::Raw(_) if streams => BodyShape::ByteStream,
-        MediaKind::Raw(_) | MediaKind::Form | MediaKind::Multipart => BodyShape::Bytes,
+        ResponseMedia::Json(_) => BodyShape::Json(&body.ty),
+        ResponseMedia::Raw(media) if streams && is_event_stream(media) => BodyShape::Events(body.item.as_ref()),
+        ResponseMedia::Raw(media) if streams && is_json_lines(media) => BodyShape::JsonLines(body.item.as_ref()),
+        ResponseMedia::Raw(media) if media.starts_with("text/") => BodyShape::Text,
+        ResponseMedia::Raw(_) if streams => BodyShape::ByteStream,
+        ResponseMedia::Raw(_) => BodyShape::Bytes,
     }
 }
 
@@ -587,13 +587,13 @@ fn method_args(scope: TypeScope<'_>, op: &Operation, lifetime: Option<&TokenStre
         args.push(quote! { params: &#params_type });
     }
     if let Some(body) = &op.body {
-        let ty = match &body.media {
-            MediaKind::Json(_) | MediaKind::Form => {
-                let ty = scope.tokens(&body.ty);
+        let ty = match &body.kind {
+            RequestBodyKind::Json { ty, .. } | RequestBodyKind::Form(ty) => {
+                let ty = scope.tokens(ty);
                 quote! { &#lifetime #ty }
             }
-            MediaKind::Multipart => quote! { ::reqwest::multipart::Form },
-            MediaKind::Raw(_) => quote! { Vec<u8> },
+            RequestBodyKind::Multipart => quote! { ::reqwest::multipart::Form },
+            RequestBodyKind::Raw { .. } => quote! { Vec<u8> },
         };
         let ty = if body.required {
             ty
@@ -716,11 +716,13 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(header_statement);
     let cookie = cookie_statement(op);
     let body = op.body.as_ref().map(|body| {
-        let send = match &body.media {
-            MediaKind::Json(media) => quote! { runtime::json_body(request, #media, body)? },
-            MediaKind::Form => quote! { request.form(body) },
-            MediaKind::Multipart => quote! { request.multipart(body) },
-            MediaKind::Raw(media) => quote! { request.header(::reqwest::header::CONTENT_TYPE, #media).body(body) },
+        let send = match &body.kind {
+            RequestBodyKind::Json { media, .. } => quote! { runtime::json_body(request, #media, body)? },
+            RequestBodyKind::Form(_) => quote! { request.form(body) },
+            RequestBodyKind::Multipart => quote! { request.multipart(body) },
+            RequestBodyKind::Raw { media } => {
+                quote! { request.header(::reqwest::header::CONTENT_TYPE, #media).body(body) }
+            }
         };
         if body.required {
             quote! { let request = #send; }

@@ -12,9 +12,9 @@ use openapiv3::{
 use super::schema::{SchemaRef, TypeLowerer};
 use crate::diagnostic::{Diagnostic, child, pointer};
 use crate::ir::{
-    EventsAlternative, MediaKind, Method, Operation, OperationTypeNames, PageStyle, Pagination, Param, ParamLocation,
-    PathPiece, Presence, RequestBody, Response, ResponseBody, ResponseHeader, SecurityScheme, StatusMatch, TypeKind,
-    TypeRef,
+    EventsAlternative, Method, Operation, OperationTypeNames, PageStyle, Pagination, Param, ParamLocation, PathPiece,
+    Presence, RequestBody, RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia, SecurityScheme,
+    StatusMatch, TypeKind, TypeRef,
 };
 use crate::naming::{Namespace, bare, type_name, value_name};
 
@@ -504,11 +504,11 @@ impl<'a> OperationLowerer<'_, 'a> {
             Some(schema) => types.type_ref(SchemaRef::from(schema), &schema_at, &hint).ty,
             None => TypeRef::Any,
         };
-        let (media, ty) = match rank(media_name) {
-            0 => (MediaKind::Json(media_name.clone()), lower_schema(self.types)),
-            1 => (MediaKind::Form, lower_schema(self.types)),
-            2 => (MediaKind::Multipart, TypeRef::Any),
-            _ => (MediaKind::Raw(media_name.clone()), TypeRef::String),
+        let kind = match rank(media_name) {
+            0 => RequestBodyKind::Json { media: media_name.clone(), ty: lower_schema(self.types) },
+            1 => RequestBodyKind::Form(lower_schema(self.types)),
+            2 => RequestBodyKind::Multipart,
+            _ => RequestBodyKind::Raw { media: media_name.clone() },
         };
         if body.content.len() > 1 {
             let others: Vec<&str> = body.content.keys().map(String::as_str).filter(|m| *m != media_name).collect();
@@ -520,14 +520,19 @@ impl<'a> OperationLowerer<'_, 'a> {
                 ),
             );
         }
-        Some(RequestBody { media, ty, required: body.required })
+        Some(RequestBody { kind, required: body.required })
     }
 
     /// Picks the JSON media type of a `content` map if there is one (else the first) and lowers its schema. For a
     /// sequential media type (server-sent events, JSON Lines), the type of one item as well: 3.2's `itemSchema`,
     /// else the schema given when it describes something other than the text itself. `*/*` with a binary schema
     /// (or none) is raw bytes; with a structured one it is JSON, as servers that declare `*/*` send it.
-    fn content(&mut self, content: &'a Content, at: &str, hint: &str) -> Option<(MediaKind, TypeRef, Option<TypeRef>)> {
+    fn content(
+        &mut self,
+        content: &'a Content,
+        at: &str,
+        hint: &str,
+    ) -> Option<(ResponseMedia, TypeRef, Option<TypeRef>)> {
         let is_structured_json = |(media, object): &(&String, &openapiv3::MediaType)| {
             is_json(media) && !(media.as_str() == "*/*" && object.schema.as_ref().is_none_or(is_binary_schema))
         };
@@ -544,13 +549,13 @@ impl<'a> OperationLowerer<'_, 'a> {
                     .map(|schema| (SchemaRef::from(schema), schema_pointer.clone())),
             };
             let item = item.map(|(schema, pointer)| self.types.type_ref(schema, &pointer, &format!("{hint}Item")).ty);
-            return Some((MediaKind::Raw(media.clone()), TypeRef::String, item));
+            return Some((ResponseMedia::Raw(media.clone()), TypeRef::String, item));
         }
         let ty = match &media_obj.schema {
             Some(schema) => self.types.type_ref(SchemaRef::from(schema), &schema_pointer, hint).ty,
             None => TypeRef::Any,
         };
-        Some((MediaKind::Json(media.clone()), ty, None))
+        Some((ResponseMedia::Json(media.clone()), ty, None))
     }
 
     /// The headers a response documents, typed when their schema is one a header can be parsed into (a string,
@@ -719,7 +724,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                     let at = child(&child(&item_pointer, key), "requestBody");
                     let Some(body) = self.resolve(body, &at, "requestBodies", |c| &c.request_bodies) else { continue };
                     let hint = format!("{}{}Payload", self.prefix, type_name(name));
-                    if let Some((MediaKind::Json(_), ty, _)) =
+                    if let Some((ResponseMedia::Json(_), ty, _)) =
                         self.content(&body.content, &child(&at, "content"), &hint)
                     {
                         payloads.push(ty);
