@@ -325,8 +325,7 @@ impl<'a> OperationLowerer<'_, 'a> {
         op_level: &'a [ReferenceOr<Parameter>],
         path: &str,
     ) -> Vec<Param> {
-        let mut merged: IndexMap<(String, &'static str), (&'a ParameterData, ParamLocation, bool, String)> =
-            IndexMap::new();
+        let mut merged: IndexMap<(String, &'static str), DeclaredParam<'a>> = IndexMap::new();
         let sources = [
             (path_level, child(&pointer(["paths", path]), "parameters")),
             (op_level, child(&self.pointer, "parameters")),
@@ -346,7 +345,9 @@ impl<'a> OperationLowerer<'_, 'a> {
                     Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false),
                     Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, false),
                 };
-                merged.insert((data.name.clone(), location_key(location)), (data, location, explode, param_pointer));
+                let declared = DeclaredParam { data, location, explode, pointer: param_pointer };
+                // An operation's parameter replaces the path item's of the same name and location.
+                merged.insert((data.name.clone(), location.as_str()), declared);
             }
         }
         // Required parameters are the method's arguments, beside its body's locals; optional ones are fields of the
@@ -357,7 +358,7 @@ impl<'a> OperationLowerer<'_, 'a> {
         }
         let mut params: Vec<Param> = merged
             .into_values()
-            .map(|(data, location, explode, param_pointer)| {
+            .map(|DeclaredParam { data, location, explode, pointer: param_pointer }| {
                 let hint = format!("{}{}", self.prefix, type_name(&data.name));
                 let ty = self.param_type(data, &param_pointer, &hint);
                 let required = data.required || location == ParamLocation::Path;
@@ -758,16 +759,16 @@ impl<'a> OperationLowerer<'_, 'a> {
     }
 }
 
-fn location_key(location: ParamLocation) -> &'static str {
-    match location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
-    }
+/// A parameter as declared (on the path item or the operation), before it is lowered.
+struct DeclaredParam<'a> {
+    data: &'a ParameterData,
+    location: ParamLocation,
+    /// `explode`, with OpenAPI's default for the style.
+    explode: bool,
+    /// Where it is declared.
+    pointer: String,
 }
 
-/// `application/json`, `application/problem+json`, `application/vnd.x+json; charset=utf-8`, ….
 /// A media type whose body is a sequence of items read as they arrive: server-sent events or JSON Lines.
 fn is_sequential(media: &str) -> bool {
     crate::ir::is_event_stream(media) || crate::ir::is_json_lines(media)
@@ -788,6 +789,7 @@ fn is_binary_schema(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
     )
 }
 
+/// `application/json`, `application/problem+json`, `application/vnd.x+json; charset=utf-8`, ….
 pub fn is_json(media: &str) -> bool {
     let essence = crate::ir::media_essence(media);
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"

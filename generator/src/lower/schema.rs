@@ -11,7 +11,7 @@ use std::path::Path;
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 
-use super::shape::{ObjectShape, Shape, shape_of};
+use super::shape::{AllOfShape, BesideUnion, ObjectShape, Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child};
 use crate::ir::{
     BoundedMap, Enum, EnumRepr, EnumVariant, Field, Presence, Primitive, StringConstraints, Struct, Tagging, TypeDef,
@@ -309,8 +309,8 @@ impl<'a> TypeLowerer<'a> {
                 }
                 self.new_named(hint, hint, schema, pointer)
             }
-            Shape::AllOf(members, None, None) if members.len() == 1 => {
-                self.type_ref((&members[0]).into(), &child(&child(pointer, "allOf"), "0"), hint).ty
+            Shape::AllOf(AllOfShape { members: [only], properties: None, union: None }) => {
+                self.type_ref(only.into(), &child(&child(pointer, "allOf"), "0"), hint).ty
             }
             Shape::AllOf(..) => self.new_named(hint, hint, schema, pointer),
             Shape::Any => TypeRef::Any,
@@ -426,7 +426,7 @@ impl<'a> TypeLowerer<'a> {
                 let key = if matches!(shape, Shape::OneOf(_)) { "oneOf" } else { "anyOf" };
                 TypeKind::Union(self.lower_union(schema, variants, &child(pointer, key), name))
             }
-            Shape::AllOf(members, extra, beside) => self.lower_all_of(schema, members, extra, beside, pointer, name),
+            Shape::AllOf(all_of) => self.lower_all_of(schema, all_of, pointer, name),
             Shape::Integer { values, .. } if !values.is_empty() => {
                 let values: Vec<String> = values.iter().map(i64::to_string).collect();
                 TypeKind::Enum(enum_type(EnumRepr::Integer, &values, schema))
@@ -564,15 +564,8 @@ impl<'a> TypeLowerer<'a> {
         Struct { fields, deny_unknown_fields, additional }
     }
 
-    fn lower_all_of(
-        &mut self,
-        schema: &'a Schema,
-        members: &'a [ReferenceOr<Schema>],
-        extra: Option<ObjectShape<'a>>,
-        beside: Option<(&'a [ReferenceOr<Schema>], &'static str)>,
-        pointer: &str,
-        name: &str,
-    ) -> TypeKind {
+    fn lower_all_of(&mut self, schema: &'a Schema, all_of: AllOfShape<'a>, pointer: &str, name: &str) -> TypeKind {
+        let AllOfShape { members, properties: extra, union: beside } = all_of;
         let all_of_pointer = child(pointer, "allOf");
         if members.len() == 1 && extra.is_none() && beside.is_none() {
             return TypeKind::Alias(self.type_ref((&members[0]).into(), &child(&all_of_pointer, "0"), name).ty);
@@ -585,7 +578,7 @@ impl<'a> TypeLowerer<'a> {
         if let Some(extra) = extra {
             parts.objects.push((extra, pointer.to_string()));
         }
-        if let Some((variants, key)) = beside {
+        if let Some(BesideUnion { variants, key }) = beside {
             let spec_name = format!("{name}Variant");
             let id = self.reserve(&type_name(&spec_name), &spec_name, pointer);
             let union_name = self.name_of(id);
@@ -617,7 +610,7 @@ impl<'a> TypeLowerer<'a> {
         };
         match shape_of(schema).0 {
             Shape::Object(object) => parts.objects.push((object, member_pointer)),
-            Shape::AllOf(members, extra, beside) => {
+            Shape::AllOf(AllOfShape { members, properties: extra, union: beside }) => {
                 for (index, nested) in members.iter().enumerate() {
                     let nested_pointer = child(&child(&member_pointer, "allOf"), &index.to_string());
                     self.collect_parts(nested.into(), &nested_pointer, name, parts, depth + 1);
@@ -754,11 +747,13 @@ impl<'a> TypeLowerer<'a> {
         };
         match shape_of(schema).0 {
             Shape::Object(object) => in_object(&object),
-            Shape::AllOf(members, extra, _) if depth < MAX_DEPTH => extra.as_ref().and_then(in_object).or_else(|| {
-                members
-                    .iter()
-                    .find_map(|member| self.single_value(self.deref_schema(member.into())?, property, depth + 1))
-            }),
+            Shape::AllOf(AllOfShape { members, properties: extra, .. }) if depth < MAX_DEPTH => {
+                extra.as_ref().and_then(in_object).or_else(|| {
+                    members
+                        .iter()
+                        .find_map(|member| self.single_value(self.deref_schema(member.into())?, property, depth + 1))
+                })
+            }
             _ => None,
         }
     }

@@ -54,10 +54,29 @@ pub enum Shape<'a> {
     OneOf(&'a [ReferenceOr<Schema>]),
     /// `anyOf`.
     AnyOf(&'a [ReferenceOr<Schema>]),
-    /// `allOf`, plus any properties written beside it, plus a `oneOf`/`anyOf` written beside it (with its key).
-    AllOf(&'a [ReferenceOr<Schema>], Option<ObjectShape<'a>>, Option<(&'a [ReferenceOr<Schema>], &'static str)>),
+    /// `allOf`, with what is written beside it.
+    AllOf(AllOfShape<'a>),
     /// `{}` or something only expressible as "any value".
     Any,
+}
+
+/// An `allOf` and what is written beside it.
+pub struct AllOfShape<'a> {
+    /// The members.
+    pub members: &'a [ReferenceOr<Schema>],
+    /// Properties written beside `allOf`.
+    pub properties: Option<ObjectShape<'a>>,
+    /// A `oneOf`/`anyOf` written beside `allOf`.
+    pub union: Option<BesideUnion<'a>>,
+}
+
+/// A `oneOf` or `anyOf` written beside an `allOf`.
+#[derive(Clone, Copy)]
+pub struct BesideUnion<'a> {
+    /// Its alternatives.
+    pub variants: &'a [ReferenceOr<Schema>],
+    /// `oneOf` or `anyOf`.
+    pub key: &'static str,
 }
 
 /// The shape of `schema`, and a reason when the schema contradicts itself and a shape had to be picked.
@@ -100,7 +119,9 @@ pub fn shape_of(schema: &Schema) -> (Shape<'_>, Option<String>) {
         SchemaKind::Type(Type::Array(a)) => (Shape::Array(a.items.as_ref()), None),
         SchemaKind::OneOf { one_of } => (Shape::OneOf(one_of), None),
         SchemaKind::AnyOf { any_of } => (Shape::AnyOf(any_of), None),
-        SchemaKind::AllOf { all_of } => (Shape::AllOf(all_of, None, None), None),
+        SchemaKind::AllOf { all_of } => {
+            (Shape::AllOf(AllOfShape { members: all_of, properties: None, union: None }), None)
+        }
         SchemaKind::Not { .. } => (Shape::Any, Some("`not` cannot be expressed as a Rust type".into())),
         SchemaKind::Any(any) => shape_of_mixture(any),
     }
@@ -117,14 +138,15 @@ fn shape_of_mixture(any: &openapiv3::AnySchema) -> (Shape<'_>, Option<String>) {
     let has_object_keywords = !any.properties.is_empty() || any.additional_properties.is_some();
     let typ = any.typ.as_deref();
     if !any.all_of.is_empty() {
-        let beside = if !any.one_of.is_empty() {
-            Some((any.one_of.as_slice(), "oneOf"))
+        let union = if !any.one_of.is_empty() {
+            Some(BesideUnion { variants: any.one_of.as_slice(), key: "oneOf" })
         } else if !any.any_of.is_empty() {
-            Some((any.any_of.as_slice(), "anyOf"))
+            Some(BesideUnion { variants: any.any_of.as_slice(), key: "anyOf" })
         } else {
             None
         };
-        return (Shape::AllOf(&any.all_of, has_object_keywords.then_some(object), beside), None);
+        let properties = has_object_keywords.then_some(object);
+        return (Shape::AllOf(AllOfShape { members: &any.all_of, properties, union }), None);
     }
     if !any.one_of.is_empty() {
         let note = has_object_keywords.then(|| "properties beside `oneOf` are ignored".to_string());
