@@ -258,8 +258,27 @@ pub enum EnumRepr {
 pub struct EnumVariant {
     /// Rust name.
     pub name: String,
-    /// The value on the wire, as written in the spec (`"active"` is `active`; `3` is `3`).
-    pub value: String,
+    /// The value on the wire.
+    pub value: EnumValue,
+}
+
+/// An enum value on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EnumValue {
+    /// A string value (`"active"`).
+    Str(String),
+    /// An integer value (`3`).
+    Int(i64),
+}
+
+impl std::fmt::Display for EnumValue {
+    /// The value as the spec writes it, without quotes: `active`, `3`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EnumValue::Str(value) => f.write_str(value),
+            EnumValue::Int(value) => write!(f, "{value}"),
+        }
+    }
 }
 
 /// How a union is told apart on the wire.

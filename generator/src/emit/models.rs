@@ -7,8 +7,8 @@ use super::types::{TypeScope, generic};
 use super::{FilePlan, doc_attributes, doc_attrs, inner_doc_attrs, list_attribute, parse_items, prepend_docs};
 use crate::features::FeaturePlan;
 use crate::ir::{
-    Api, BoundedMap, Enum, EnumRepr, Field, Presence, StringConstraints, Struct, Tagging, TypeDef, TypeKind, TypeRef,
-    Union,
+    Api, BoundedMap, Enum, EnumRepr, EnumValue, Field, Presence, StringConstraints, Struct, Tagging, TypeDef, TypeKind,
+    TypeRef, Union,
 };
 use crate::naming::{bare, ident};
 
@@ -348,15 +348,24 @@ fn enum_item(name: &proc_macro2::Ident, e: &Enum) -> syn::Result<Vec<syn::Item>>
     let variant_names: Vec<proc_macro2::Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let (derives, payload, values, wire_form) = match e.repr {
         EnumRepr::String => {
-            let values: Vec<proc_macro2::Literal> =
-                e.variants.iter().map(|v| proc_macro2::Literal::string(&v.value)).collect();
+            let values: Vec<proc_macro2::Literal> = e
+                .variants
+                .iter()
+                .map(|v| match &v.value {
+                    EnumValue::Str(value) => proc_macro2::Literal::string(value),
+                    EnumValue::Int(value) => proc_macro2::Literal::string(&value.to_string()),
+                })
+                .collect();
             (quote! { Debug, Clone, PartialEq, Eq, Hash }, quote! { String }, values, quote! { string_enum })
         }
         EnumRepr::Integer => {
             let values = e
                 .variants
                 .iter()
-                .map(|v| proc_macro2::Literal::i64_unsuffixed(v.value.parse().unwrap_or_default()))
+                .map(|v| match &v.value {
+                    EnumValue::Int(value) => proc_macro2::Literal::i64_unsuffixed(*value),
+                    EnumValue::Str(value) => proc_macro2::Literal::string(value),
+                })
                 .collect();
             (quote! { Debug, Clone, Copy, PartialEq, Eq, Hash }, quote! { i64 }, values, quote! { integer_enum })
         }

@@ -14,8 +14,8 @@ use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use super::shape::{AllOfShape, BesideUnion, ObjectShape, Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child};
 use crate::ir::{
-    BoundedMap, Enum, EnumRepr, EnumVariant, Field, Presence, Primitive, StringConstraints, Struct, Tagging, TypeDef,
-    TypeId, TypeKind, TypeRef, Union, UnionVariant,
+    BoundedMap, Enum, EnumRepr, EnumValue, EnumVariant, Field, Presence, Primitive, StringConstraints, Struct, Tagging,
+    TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::naming::{NameCache, Namespace, type_name, value_name};
 
@@ -402,6 +402,7 @@ impl<'a> TypeLowerer<'a> {
         match shape {
             Shape::String { format, values, min_length, max_length } => {
                 if !values.is_empty() {
+                    let values: Vec<EnumValue> = values.iter().map(|v| EnumValue::Str(v.clone())).collect();
                     return TypeKind::Enum(enum_type(EnumRepr::String, &values, schema));
                 }
                 if (min_length.is_some() || max_length.is_some()) && !is_typed_format(format) {
@@ -428,7 +429,7 @@ impl<'a> TypeLowerer<'a> {
             }
             Shape::AllOf(all_of) => self.lower_all_of(schema, all_of, pointer, name),
             Shape::Integer { values, .. } if !values.is_empty() => {
-                let values: Vec<String> = values.iter().map(i64::to_string).collect();
+                let values: Vec<EnumValue> = values.iter().map(|v| EnumValue::Int(*v)).collect();
                 TypeKind::Enum(enum_type(EnumRepr::Integer, &values, schema))
             }
             other => TypeKind::Alias(self.inline_type_of_shape(schema, other, pointer, name)),
@@ -979,7 +980,7 @@ fn box_cycles(types: &mut [TypeDef]) {
 /// An enum of `values` (duplicates dropped). Variant names come from the values, or from the `x-enum-varnames`
 /// (openapi-generator) or `x-enumNames` (NSwag) extension when it names every value; integers without names become
 /// `Value3` and `ValueMinus1`.
-fn enum_type(repr: EnumRepr, values: &[String], schema: &Schema) -> Enum {
+fn enum_type(repr: EnumRepr, values: &[EnumValue], schema: &Schema) -> Enum {
     let extension = ["x-enum-varnames", "x-enumNames"].iter().find_map(|key| schema.schema_data.extensions.get(*key));
     let given: Option<Vec<&str>> = extension
         .and_then(|names| names.as_array())
@@ -990,12 +991,12 @@ fn enum_type(repr: EnumRepr, values: &[String], schema: &Schema) -> Enum {
     let variants = values
         .iter()
         .enumerate()
-        .filter(|(_, value)| seen.insert(value.as_str()))
+        .filter(|(_, value)| seen.insert(*value))
         .map(|(index, value)| {
-            let wanted = match (&given, repr) {
+            let wanted = match (&given, value) {
                 (Some(given), _) => type_name(given[index]),
-                (None, EnumRepr::String) => type_name(value),
-                (None, EnumRepr::Integer) => format!("Value{}", value.replace('-', "Minus")),
+                (None, EnumValue::Str(value)) => type_name(value),
+                (None, EnumValue::Int(value)) => format!("Value{}", value.to_string().replace('-', "Minus")),
             };
             EnumVariant { name: names.claim(&wanted).0, value: value.clone() }
         })
