@@ -573,9 +573,18 @@ pub struct Pagination {
     pub style: PageStyle,
     /// The optional query parameter that selects the page, by index into [`Operation::params`].
     pub param: usize,
-    /// The path of fields (Rust names, and how each is present) from the response to the value that says there is a
-    /// next page (page style) or holds the next cursor (cursor style).
-    pub next: Vec<(String, Presence)>,
+    /// The path of fields from the response to the value that says there is a next page (page style) or holds the
+    /// next cursor (cursor style).
+    pub next: Vec<FieldStep>,
+}
+
+/// One field along a path through a response.
+#[derive(Debug, Clone)]
+pub struct FieldStep {
+    /// The field's Rust name.
+    pub field: String,
+    /// How it is present (so the walk knows whether to unwrap an `Option`).
+    pub presence: Presence,
 }
 
 /// How pages are selected.

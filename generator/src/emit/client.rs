@@ -8,8 +8,8 @@ use super::types::TypeScope;
 use super::{FilePlan, doc_attrs, inner_doc_attrs, parse_items, prepend_docs};
 use crate::features::FeaturePlan;
 use crate::ir::{
-    Api, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Presence, Primitive, RequestBodyKind, Response,
-    ResponseMedia, SchemeKind, Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
+    Api, FieldStep, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Presence, Primitive,
+    RequestBodyKind, Response, ResponseMedia, SchemeKind, Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
 };
 use crate::naming::{bare, ident};
 
@@ -626,7 +626,7 @@ fn pages_method(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
             }
         })
         .collect();
-    let next = pagination.next.iter().fold(quote! { Some(page) }, |chain, (field, presence)| {
+    let next = pagination.next.iter().fold(quote! { Some(page) }, |chain, FieldStep { field, presence }| {
         let field = ident(field);
         match presence {
             Presence::Required => quote! { #chain.map(|v| &v.#field) },
@@ -634,7 +634,7 @@ fn pages_method(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
             Presence::OptionalNullable => quote! { #chain.and_then(|v| v.#field.value()) },
         }
     });
-    let path: Vec<&str> = pagination.next.iter().map(|(field, _)| bare(field)).collect();
+    let path: Vec<&str> = pagination.next.iter().map(|step| bare(&step.field)).collect();
     let (cursor_ty, start, set, advance, doc) = match pagination.style {
         PageStyle::PageNumber => (
             param_ty.clone(),

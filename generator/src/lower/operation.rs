@@ -12,9 +12,9 @@ use openapiv3::{
 use super::schema::{SchemaRef, TypeLowerer};
 use crate::diagnostic::{Diagnostic, child, pointer};
 use crate::ir::{
-    EventsAlternative, Method, Operation, OperationTypeNames, PageStyle, Pagination, Param, ParamLocation, PathPiece,
-    Presence, RequestBody, RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia, SecurityScheme,
-    StatusMatch, TypeKind, TypeRef,
+    EventsAlternative, FieldStep, Method, Operation, OperationTypeNames, PageStyle, Pagination, Param, ParamLocation,
+    PathPiece, Presence, RequestBody, RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia,
+    SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
 use crate::naming::{Namespace, bare, type_name, value_name};
 
@@ -696,7 +696,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 );
                 return None;
             };
-            next.push((name, presence));
+            next.push(FieldStep { field: name, presence });
             ty = field_ty;
         }
         let param_ty = &params[param].ty;
