@@ -48,6 +48,10 @@ pub enum BigqueryAuth {
     /// Service account JSON key authentication
     #[serde(rename = "service_account_key")]
     ServiceAccountKey(BigqueryServiceAccountKey),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Load Parquet into a staging table, then MERGE into the target
@@ -119,6 +123,10 @@ pub enum BigqueryWriteMode {
     /// Stream changes via the BigQuery Storage Write API. BigQuery applies them in the background.
     #[serde(rename = "storage_write_api")]
     StorageWriteApi(BigqueryStorageWriteApi),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Buffer storage backend
@@ -127,6 +135,10 @@ pub enum Buffer {
     /// Object store configuration
     #[serde(rename = "object_store")]
     ObjectStore(BufferObjectStore),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// CSV parsing options (inferred from file content if unspecified)
@@ -180,6 +192,10 @@ pub enum BufferFormatDetails {
     /// Parquet parsing options
     #[serde(rename = "parquet")]
     Parquet(BufferParquetFormat),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// JSON parsing options
@@ -491,6 +507,10 @@ pub enum ClickhouseTableNameModifier {
     /// Prepend a custom string before the table name
     #[serde(rename = "prefix")]
     Prefix(ClickhouseCustomPrefix),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// The `command` of [`CommandWrapper`].
@@ -612,6 +632,10 @@ pub enum ConnectorState {
     /// `shutdown`
     #[serde(rename = "shutdown")]
     Shutdown {},
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// The `status` of [`ConnectorHistory`].
@@ -668,6 +692,10 @@ pub enum DatabricksAuth {
     /// Authentication using OAuth machine-to-machine (M2M) with a Service Principal
     #[serde(rename = "m2m")]
     M2m(DatabricksM2mAuth),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Authenticate using the Databricks CLI's discovery flow (intended for testing/evaluation)
@@ -819,6 +847,10 @@ pub enum Db2ReplicationType {
     /// Db2 snapshot / backfill-only replication settings
     #[serde(rename = "snapshot")]
     Snapshot(Db2Snapshot),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Db2 snapshot / backfill-only replication settings
@@ -1010,6 +1042,10 @@ pub enum DorisTableNameModifier {
     /// Prefix to prepend to target table names
     #[serde(rename = "prefix")]
     Prefix(DorisCustomPrefix),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Connection protocol
@@ -1022,6 +1058,10 @@ pub enum DuckDbConnection {
     /// PostgreSQL database connection details
     #[serde(rename = "pg")]
     Pg(PostgresConnection),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// DuckDB sink
@@ -1110,6 +1150,10 @@ pub enum FileDiscovery {
     /// Periodic listing of the source location to discover new and modified files
     #[serde(rename = "poll")]
     Poll(FilePoll),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Extract table name from path using regex capture groups
@@ -1178,6 +1222,10 @@ pub enum FilePostProcessing {
     /// Move source file to another path after successful processing
     #[serde(rename = "move")]
     Move(FileMoveAfterProcessing),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// All matched files go to one destination table
@@ -1240,6 +1288,10 @@ pub enum FileTableMapping {
     /// Extract table name from path using regex capture groups
     #[serde(rename = "dynamic")]
     Dynamic(FileDynamicTableMapping),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Append-only writes without compaction
@@ -1374,6 +1426,10 @@ pub enum IcebergCatalog {
     /// Databricks Unity Catalog configuration
     #[serde(rename = "unity")]
     Unity(IcebergUnityCatalog),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Catalog authentication method
@@ -1392,6 +1448,10 @@ pub enum IcebergCatalogAuth {
     /// AWS SigV4 authentication (for S3 Tables REST catalog)
     #[serde(rename = "sigv4")]
     Sigv4(IcebergSigV4Auth),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Custom storage credentials for unsupported backends
@@ -2028,6 +2088,10 @@ pub enum IcebergStorageCredentials {
     /// Custom storage credentials for unsupported backends
     #[serde(rename = "custom")]
     Custom(IcebergCustomCredentials),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// How a source column value becomes a partition value
@@ -2055,6 +2119,10 @@ pub enum IcebergTransform {
     /// Truncate values to a fixed width
     #[serde(rename = "truncate")]
     Truncate(IcebergTruncateTransform),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Truncate values to a fixed width
@@ -2112,6 +2180,10 @@ pub enum IcebergWriteMode {
     /// Append-only writes with background compaction for deduplication
     #[serde(rename = "merge_on_read")]
     MergeOnRead(IcebergMergeOnRead),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Year of a date or timestamp
@@ -2135,6 +2207,10 @@ pub enum IdentifierNaming {
     SourceNaming {},
     /// Apply Fivetran naming rules to destination schemas, tables, and columns
     FivetranNaming(IdentifierFivetranNaming),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Keep original source identifiers unchanged (default)
@@ -2533,6 +2609,10 @@ pub enum KafkaFormat {
     /// Supermetal native message format
     #[serde(rename = "supermetal")]
     Supermetal(KafkaSupermetalFormat),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Base format configuration shared by Debezium and Supermetal formats
@@ -2645,6 +2725,10 @@ pub enum KafkaSchemaRegistry {
     /// Apicurio Schema Registry connection
     #[serde(rename = "apicurio")]
     Apicurio(KafkaApicurio),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Security protocol for communication with Kafka brokers
@@ -2680,6 +2764,10 @@ pub enum KafkaSerDe {
     /// Protobuf message format (requires Schema Registry)
     #[serde(rename = "protobuf")]
     Protobuf(KafkaProtobuf),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Kafka destination
@@ -2957,6 +3045,10 @@ pub enum MigrationHistoryMode {
     /// Write every source event to a separate table that preserves full change history
     #[serde(rename = "append")]
     Append(MigrationAppendHistory),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// How to replicate tables without a primary key
@@ -2968,6 +3060,10 @@ pub enum MigrationKeylessTableStrategy {
     /// Hash each row to create a surrogate key for deduplication
     #[serde(rename = "dedup_by_row_hash")]
     DedupByRowHash {},
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Track the source database log position for each change (Postgres LSN, Oracle SCN, MySQL binlog position, MongoDB resume token, SQL Server change LSN)
@@ -3238,6 +3334,10 @@ pub enum MongoReplicationMode {
     /// Schemaless mode stores documents as-is in a fixed two-column schema (_id, document)
     #[serde(rename = "schemaless_mode")]
     SchemalessMode {},
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// MongoDB replication method
@@ -3250,6 +3350,10 @@ pub enum MongoReplicationType {
     /// Initial snapshot / backfill only (no CDC)
     #[serde(rename = "snapshot")]
     Snapshot(MongoSnapshot),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Schema mode infers Arrow schemas from document structure, creating typed columns for each field
@@ -3315,6 +3419,10 @@ pub enum MongoSslMode {
     /// SSL configuration when encryption is enabled
     #[serde(rename = "enable")]
     Enable(MongoEnable),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// MySQL connection details
@@ -3420,6 +3528,10 @@ pub enum MysqlSslMode {
     /// SSL with CA certificate and hostname verification
     #[serde(rename = "verify_identity")]
     VerifyIdentity(MysqlVerifyIdentity),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// SSL with CA certificate verification
@@ -3521,6 +3633,10 @@ pub enum OracleReplicationType {
     /// Oracle LogMiner change data capture settings
     #[serde(rename = "log_miner")]
     LogMiner(OracleLogMiner),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Oracle replication source
@@ -3622,6 +3738,10 @@ pub enum PostgresDeleteTracking {
     /// Track deletes by storing primary keys locally
     #[serde(rename = "enabled")]
     Enabled(PostgresDeleteTrackingConfig),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// The [`PostgresDeleteTracking::Enabled`] variant's content.
@@ -3685,6 +3805,10 @@ pub enum PostgresReplicationType {
     /// Query-based replication using the xmin system column
     #[serde(rename = "query_based")]
     QueryBased(PostgresQueryBased),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// PostgreSQL destination
@@ -3777,6 +3901,10 @@ pub enum RunStatusConnection {
     /// `retry`
     #[serde(rename = "retry")]
     Retry(StatusRetry),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// The `schedule` of [`Connector`].
@@ -3789,6 +3917,10 @@ pub enum Schedule {
     /// `cron`
     #[serde(rename = "cron")]
     Cron(ScheduleCron),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// The [`Schedule::Cron`] variant's content.
@@ -3874,6 +4006,10 @@ pub enum Sink {
     /// BigQuery destination
     #[serde(rename = "big_query")]
     BigQuery(BigQuerySink),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// `SnapshotStatusResponse` from the API description.
@@ -3900,6 +4036,10 @@ pub enum SnowflakeAuth {
     /// Key pair authentication credentials
     #[serde(rename = "key_pair")]
     KeyPair(SnowflakeKeyPair),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Snowflake connection details
@@ -4018,6 +4158,10 @@ pub enum Source {
     /// Db2 replication source
     #[serde(rename = "db2")]
     Db2(Db2Source),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Credentials for Azure Active Directory authentication
@@ -4055,6 +4199,10 @@ pub enum SqlServerAuth {
     /// Credentials for Azure Active Directory authentication
     #[serde(rename = "activedirectory")]
     Activedirectory(SqlServerAdAuth),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Change Data Capture (CDC) settings for SQL Server
@@ -4129,6 +4277,10 @@ pub enum SqlServerReplicationType {
     /// SQL Server snapshot / backfill-only replication settings
     #[serde(rename = "snapshot")]
     Snapshot {},
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// SQL Server snapshot / backfill-only replication settings
@@ -4188,6 +4340,10 @@ pub enum SqlServerSslMode {
     /// Enable SSL encryption
     #[serde(rename = "enable")]
     Enable(SqlServerEnable),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Credentials for SQL Server standard authentication
@@ -4250,6 +4406,10 @@ pub enum SshAuth {
     /// Customer-supplied SSH private key (reserved; hidden in the current release).
     #[serde(rename = "bring_your_own_key")]
     BringYourOwnKey(SshBringYourOwnKey),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// Customer-supplied SSH private key (reserved; hidden in the current release).
@@ -4353,6 +4513,10 @@ pub enum SshTunnelType {
     /// SSH bastion tunnel configuration
     #[serde(rename = "ssh")]
     Ssh(SshTunnel),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// `StatusComplete` from the API description.
@@ -4514,6 +4678,10 @@ pub enum ValidateEvent {
     /// `success`
     #[serde(rename = "success")]
     Success {},
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// The [`ValidateEvent::Failed`] variant's content.
@@ -4643,6 +4811,10 @@ pub enum ValidateStatus {
     InProgress(ValidateInProgress),
     /// `Warn`
     Warn {},
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// `ValidateSuccess` from the API description.
@@ -4689,6 +4861,10 @@ pub enum ValidateTestType {
     Permission(ValidatePermission),
     /// `Config`
     Config(ValidateConfig),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// `ValidateTls` from the API description.
@@ -4710,6 +4886,10 @@ pub enum WebhookAuth {
     /// Custom header authentication (e.g., X-API-Key)
     #[serde(rename = "header")]
     Header(WebhookHeaderAuth),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 
 /// HTTP Basic authentication

@@ -422,12 +422,23 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> Tok
     // clean as the crate.
     let inline_variants = (u.variants.iter().filter(|v| v.payload.is_some()).count() > 1)
         .then(|| quote! { #[allow(clippy::large_enum_variant)] });
+    // Tried after every listed variant: serde's untagged variant of a tagged enum.
+    let unknown = u.unknown_variant.as_ref().map(|unknown| {
+        let unknown = ident(unknown);
+        quote! {
+            /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+            /// is written back unchanged. A listed variant whose content does not decode also lands here.
+            #[serde(untagged)]
+            #unknown(::serde_json::Value),
+        }
+    });
     quote! {
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #inline_variants
         #tagging
         pub enum #name {
             #(#variants)*
+            #unknown
         }
     }
 }

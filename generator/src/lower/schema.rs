@@ -583,7 +583,9 @@ impl<'a> TypeLowerer<'a> {
             let spec_name = format!("{name}Variant");
             let id = self.reserve(&type_name(&spec_name), &spec_name, pointer);
             let union_name = self.name_of(id);
-            let union = self.lower_union(schema, variants, &child(pointer, key), &union_name);
+            let mut union = self.lower_union(schema, variants, &child(pointer, key), &union_name);
+            // Flattened beside other properties, a catch-all variant would take them all.
+            union.unknown_variant = None;
             let def = self.def_mut(id);
             def.kind = TypeKind::Union(union);
             def.doc = Some(format!("The `{key}` alternatives of [`{name}`], whose properties sit beside its own."));
@@ -673,7 +675,7 @@ impl<'a> TypeLowerer<'a> {
                 }
             })
             .collect();
-        Union { tagging: Tagging::Untagged, variants }
+        Union { tagging: Tagging::Untagged, variants, unknown_variant: None }
     }
 
     fn internally_tagged(
@@ -705,7 +707,7 @@ impl<'a> TypeLowerer<'a> {
             }
             out.push(UnionVariant { name: variant_name, tag, doc: None, payload: Some(lowered.ty), boxed: false });
         }
-        Union { tagging: Tagging::Internal(discriminator.property_name.clone()), variants: out }
+        Union { tagging: Tagging::Internal(discriminator.property_name.clone()), variants: out, unknown_variant: None }
     }
 
     /// The tag of one variant of a discriminated union: the mapping's, else the one value the variant allows for
@@ -809,7 +811,8 @@ impl<'a> TypeLowerer<'a> {
             let doc = payload_schema.and_then(schema_doc).or_else(|| schema_doc(schema));
             out.push(UnionVariant { name: variant_name, tag: key.clone(), payload, boxed: false, doc });
         }
-        Union { tagging: Tagging::External, variants: out }
+        let unknown_variant = Some(variant_names.claim("Unknown").0);
+        Union { tagging: Tagging::External, variants: out, unknown_variant }
     }
 
     fn variant_name_for(&self, variant: &'a ReferenceOr<Schema>, index: usize) -> String {

@@ -173,10 +173,17 @@ mod supermetal {
     fn every_field_and_variant_of_the_vendors_types() {
         let bodies: serde_json::Map<String, Value> =
             serde_json::from_str(include_str!("../fixtures/supermetal/from_vendor_types.json")).unwrap();
-        fn each<T: DeserializeOwned + Serialize>(bodies: &serde_json::Map<String, Value>, name: &str) -> usize {
+        fn each<T: DeserializeOwned + Serialize + std::fmt::Debug>(
+            bodies: &serde_json::Map<String, Value>,
+            name: &str,
+        ) -> usize {
             let list = bodies[name].as_array().unwrap_or_else(|| panic!("{name}: no bodies"));
             for (index, body) in list.iter().enumerate() {
-                assert_round_trip::<T>(&format!("from_vendor_types.json {name}[{index}]"), &body.to_string());
+                let typed =
+                    assert_round_trip::<T>(&format!("from_vendor_types.json {name}[{index}]"), &body.to_string());
+                // Every value is one the vendor's types list: none may fall back to a catch-all variant.
+                let debug = format!("{typed:?}");
+                assert!(!debug.contains("Unknown("), "{name}[{index}] decoded only partly: {debug}");
             }
             list.len()
         }
@@ -242,6 +249,25 @@ mod supermetal {
             checked += secrets.len();
         }
         assert!(checked > 40, "only {checked} secrets checked");
+    }
+
+    /// A newer agent's new sink (or source, or SSL mode) decodes, keeps its content and is written back as sent,
+    /// so listing connectors does not fail because one of them uses it.
+    #[test]
+    fn a_new_variant_from_a_newer_agent_is_kept() {
+        let body = serde_json::json!({
+            "connectors": [{
+                "connector": {
+                    "id": "pg-lake",
+                    "source": {"postgres": {"connection": {"host": "pg", "user": "u", "password": "**REDACTED**", "database": "d"}, "replication_type": {"snapshot": {}}}},
+                    "sink": {"lakehouse": {"uri": "s3://lake", "format": "delta"}}
+                }
+            }]
+        });
+        let list: m::ConnectorWithStatuses = assert_round_trip("a newer agent's sink", &body.to_string());
+        let sink = &list.connectors[0].connector.sink;
+        assert_eq!(*sink, m::Sink::Unknown(serde_json::json!({"lakehouse": {"uri": "s3://lake", "format": "delta"}})));
+        assert!(matches!(list.connectors[0].connector.source, m::Source::Postgres(_)), "listed variants stay typed");
     }
 
     #[test]
