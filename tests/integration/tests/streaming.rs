@@ -344,54 +344,6 @@ async fn a_timeout_and_headers_for_one_call() {
     assert!(client.clone().with_header("bad header", "x").is_err());
 }
 
-/// Records the fields of every span, as `name=value` text.
-#[derive(Default, Clone)]
-struct SpanRecorder(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
-
-impl tracing::field::Visit for SpanRecorder {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.lock().unwrap().push(format!("{}={value:?}", field.name()));
-    }
-}
-
-impl tracing::Subscriber for SpanRecorder {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        self.0.lock().unwrap().push(format!("span {}", span.metadata().name()));
-        span.record(&mut self.clone());
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        values.record(&mut self.clone());
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, _: &tracing::Event<'_>) {}
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-/// With the `tracing` feature, each request is a span with its method, path template, status and duration, and
-/// nothing from the URL or headers.
-#[tokio::test]
-async fn each_request_is_a_span_without_credentials() {
-    let server = MockServer::start().await;
-    Mock::given(path("/files/secret-id/content"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![1u8], "application/octet-stream"))
-        .mount(&server)
-        .await;
-    let recorder = SpanRecorder::default();
-    let _guard = tracing::subscriber::set_default(recorder.clone());
-    let client = Client::new(&server.uri()).unwrap().with_header("authorization", "Bearer hunter2").unwrap();
-    client.download_file("secret-id").await.unwrap().collect_bytes().await.unwrap();
-    let fields = recorder.0.lock().unwrap().join(" ");
-    assert!(fields.contains("span request"), "{fields}");
-    assert!(fields.contains("method=GET") && fields.contains("path=\"/files/{file_id}/content\""), "{fields}");
-    assert!(fields.contains("status=200") && fields.contains("duration_ms="), "{fields}");
-    assert!(!fields.contains("hunter2") && !fields.contains("secret-id"), "{fields}");
-}
-
 /// Runs `cargo run --example <example> -p streaming-client -- <args>` with `STREAMING_BASE_URL=base`.
 async fn run_example(example: &'static str, base: String, args: Vec<String>) -> std::process::Output {
     tokio::task::spawn_blocking(move || {
