@@ -68,7 +68,7 @@ fn bench(c: &mut Criterion) {
         });
         let api = specforge::internals::lower(spec).0.expect("lowers");
         group.bench_function("emit", |b| {
-            b.iter(|| specforge::emit_crates(&api, &name, specforge::TagFeatures::Auto).expect("emits"))
+            b.iter(|| specforge::emit_crates(&api, &name, &specforge::Options::new(&path)).expect("emits"))
         });
         let options = specforge::Options {
             overlays: overlays.clone(),

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 
 use heck::ToKebabCase;
 
+use crate::graph::TypeGraph;
 use crate::ir::Api;
 
 /// Whether to gate the generated crates by tag.
@@ -62,7 +63,7 @@ pub struct FeaturePlan {
 
 impl FeaturePlan {
     /// The plan for `api` under `choice`, or `None` when the crates are not gated.
-    pub fn new(api: &Api, choice: TagFeatures) -> Option<FeaturePlan> {
+    pub fn new(api: &Api, graph: &TypeGraph, choice: TagFeatures) -> Option<FeaturePlan> {
         let mut features: Vec<Feature> = Vec::new();
         let mut tag_features: Vec<(String, usize)> = Vec::new();
         let mut operations = Vec::with_capacity(api.operations.len());
@@ -102,13 +103,12 @@ impl FeaturePlan {
             operations.iter_mut().filter(|own| own.is_empty()).for_each(|own| own.push(untagged));
         }
 
-        let edges: Vec<Vec<usize>> = api.types.iter().map(|def| api.contained(def)).collect();
         let mut reached: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); api.types.len()];
         for (op, own) in api.operations.iter().zip(&operations) {
             let mut roots = Vec::new();
             op.type_refs().for_each(|ty| ty.visit_named(&mut |id| roots.push(id.0)));
             for &feature in own {
-                mark(&edges, &mut reached, roots.clone(), feature);
+                graph.mark_reachable(&mut reached, roots.clone(), feature);
             }
         }
         let unreferenced: Vec<usize> = (0..api.types.len()).filter(|&index| reached[index].is_empty()).collect();
@@ -117,7 +117,7 @@ impl FeaturePlan {
                 name: "unreferenced-schemas".into(),
                 doc: "Schemas that no operation uses, and the types they use.".into(),
             });
-            mark(&edges, &mut reached, unreferenced, features.len() - 1);
+            graph.mark_reachable(&mut reached, unreferenced, features.len() - 1);
         }
         let every = features.len();
         let tags = tag_features.len();
@@ -175,6 +175,56 @@ impl FeaturePlan {
         toml
     }
 
+    /// The `[features]` table of one part of split models holding the types `members`: the features that gate any
+    /// of them (no defaults: the facade turns them on), each tag turning on `ANY_TAG` when the part has types gated
+    /// on it. Empty when none of its types is gated.
+    pub fn part_manifest_section(&self, members: &[usize]) -> String {
+        let used = self.part_features(members);
+        if used.is_empty() {
+            return String::new();
+        }
+        let mut toml = String::from("\n[features]\n");
+        for &index in &used {
+            let enables = match self.any_tag {
+                Some(any_tag) if index < self.tags && used.contains(&any_tag) => format!("\"{ANY_TAG}\""),
+                _ => String::new(),
+            };
+            toml.push_str(&format!("{} = [{enables}]\n", self.features[index].name));
+        }
+        toml
+    }
+
+    /// The `[features]` table of the facade of split models, whose parts (crate name, types) are `parts`: each
+    /// selectable feature, on by default, turns on the same feature of every part that declares it.
+    pub fn facade_manifest_section(&self, parts: &[(String, &[usize])]) -> String {
+        let declared: Vec<BTreeSet<usize>> = parts.iter().map(|(_, members)| self.part_features(members)).collect();
+        let quoted: Vec<String> = self.selectable().map(|f| format!("\"{}\"", f.name)).collect();
+        let mut toml = format!("\n[features]\ndefault = [{}]\n", quoted.join(", "));
+        for (index, feature) in self.features.iter().enumerate() {
+            if Some(index) == self.any_tag {
+                continue; // turned on inside each part by its tags
+            }
+            let enables: Vec<String> = parts
+                .iter()
+                .zip(&declared)
+                .filter(|(_, used)| used.contains(&index))
+                .map(|((krate, _), _)| format!("\"{krate}/{}\"", feature.name))
+                .collect();
+            toml.push_str(&format!("# {}\n{} = [{}]\n", feature.doc, feature.name, enables.join(", ")));
+        }
+        toml
+    }
+
+    /// The features a part holding `members` declares: those that gate any of its types, and every tag when one
+    /// of its types is gated on `ANY_TAG` (which the tags turn on).
+    fn part_features(&self, members: &[usize]) -> BTreeSet<usize> {
+        let mut used: BTreeSet<usize> = members.iter().flat_map(|&member| self.types[member].iter().copied()).collect();
+        if self.any_tag.is_some_and(|any_tag| used.contains(&any_tag)) {
+            used.extend(0..self.tags);
+        }
+        used
+    }
+
     /// The features a user chooses from: all but `ANY_TAG`.
     fn selectable(&self) -> impl Iterator<Item = &Feature> {
         self.features.iter().enumerate().filter(|&(index, _)| Some(index) != self.any_tag).map(|(_, feature)| feature)
@@ -206,13 +256,4 @@ fn unique_name(features: &[Feature], wanted: &str) -> String {
         return wanted.to_string();
     }
     (2..).map(|n| format!("{wanted}-{n}")).find(|name| !taken(name)).unwrap_or_default()
-}
-
-/// Adds `feature` to every type reachable from `roots`.
-fn mark(edges: &[Vec<usize>], reached: &mut [BTreeSet<usize>], mut stack: Vec<usize>, feature: usize) {
-    while let Some(index) = stack.pop() {
-        if reached[index].insert(feature) {
-            stack.extend(&edges[index]);
-        }
-    }
 }

@@ -52,34 +52,6 @@ impl Api {
         self.operations.iter().filter_map(|op| op.body.as_ref()).any(|body| kind(&body.kind))
     }
 
-    /// An upper bound on how deep the compiler's drop check may search through the types. It follows every
-    /// containment (by value, `Vec`, map and `Box` all drop their contents) and stops at a type it is already
-    /// checking, so its depth is at most the longest path through the strongly connected components of the
-    /// containment graph, each counted at its size.
-    pub fn drop_check_depth(&self) -> usize {
-        let edges: Vec<Vec<usize>> = self.types.iter().map(|def| self.contained(def)).collect();
-        let components = strongly_connected_components(&edges);
-        let mut component_of = vec![0; self.types.len()];
-        for (index, members) in components.iter().enumerate() {
-            for &member in members {
-                component_of[member] = index;
-            }
-        }
-        // Tarjan's algorithm lists components after every component they reach, so one pass in order suffices.
-        let mut longest = vec![0usize; components.len()];
-        for (index, members) in components.iter().enumerate() {
-            let below = members
-                .iter()
-                .flat_map(|&member| edges[member].iter().map(|&target| component_of[target]))
-                .filter(|&target| target != index)
-                .map(|target| longest[target])
-                .max()
-                .unwrap_or(0);
-            longest[index] = members.len() + below;
-        }
-        longest.into_iter().max().unwrap_or(0)
-    }
-
     /// The named types `def` holds, in any way.
     pub fn contained(&self, def: &TypeDef) -> Vec<usize> {
         let mut out = Vec::new();
@@ -87,14 +59,6 @@ impl Api {
             ty.visit_named(&mut |id| out.push(id.0));
         }
         out
-    }
-
-    /// A `recursion_limit` for the generated crates when the drop check may search deeper than the compiler's
-    /// default of 128 allows. Each type costs it several steps (the type, its `Option`, and serde's visitor and
-    /// `Result` types around it), so the limit is generous: it only bounds the compiler's search.
-    pub fn recursion_limit(&self) -> Option<usize> {
-        let depth = self.drop_check_depth();
-        (depth > 16).then(|| (depth * 8 + 128).next_power_of_two())
     }
 
     /// Whether any field keeps absent and `null` apart (and so needs the support module's `Nullable`).
@@ -822,52 +786,4 @@ pub enum SchemeKind {
     ApiKeyQuery(String),
     /// An API key in a cookie.
     ApiKeyCookie(String),
-}
-
-/// Tarjan's strongly connected components of a graph given as adjacency lists, iteratively (no recursion, so any
-/// size of graph is fine). Components come out in reverse topological order: each after every one it reaches.
-fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    let count = edges.len();
-    let (mut index, mut lowlink, mut on_stack) = (vec![usize::MAX; count], vec![0; count], vec![false; count]);
-    let (mut next_index, mut stack, mut components) = (0, Vec::new(), Vec::new());
-    for root in 0..count {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut work = vec![(root, 0usize)];
-        while let Some(&mut (node, ref mut next_edge)) = work.last_mut() {
-            if *next_edge == 0 && index[node] == usize::MAX {
-                index[node] = next_index;
-                lowlink[node] = next_index;
-                next_index += 1;
-                stack.push(node);
-                on_stack[node] = true;
-            }
-            if let Some(&target) = edges[node].get(*next_edge) {
-                *next_edge += 1;
-                if index[target] == usize::MAX {
-                    work.push((target, 0));
-                } else if on_stack[target] {
-                    lowlink[node] = lowlink[node].min(index[target]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                lowlink[parent] = lowlink[parent].min(lowlink[node]);
-            }
-            if lowlink[node] == index[node] {
-                let mut component = Vec::new();
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    component.push(member);
-                    if member == node {
-                        break;
-                    }
-                }
-                components.push(component);
-            }
-        }
-    }
-    components
 }

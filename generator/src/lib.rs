@@ -16,6 +16,7 @@ pub mod build;
 pub mod diagnostic;
 mod emit;
 mod features;
+mod graph;
 mod ir;
 mod load;
 mod lower;
@@ -23,15 +24,18 @@ mod naming;
 mod output;
 mod pipeline;
 pub mod report;
+mod split;
 
 /// The stages, one at a time, for specforge's own benchmarks and tests. Not part of the public API: anything here
 /// may change in any release.
 #[doc(hidden)]
 pub mod internals {
     pub use crate::features::{AUTO_MIN_OPERATIONS, FeaturePlan};
+    pub use crate::graph::TypeGraph;
     pub use crate::ir::Api;
     pub use crate::load::load;
     pub use crate::lower::lower;
+    pub use crate::split::{ModelsSplit, PART_WEIGHT};
 }
 
 use std::fmt;
@@ -43,6 +47,7 @@ use heck::ToKebabCase;
 pub use diagnostic::{Diagnostic, Severity};
 pub use features::TagFeatures;
 pub use output::CrateFiles;
+pub use split::SplitModels;
 
 /// What to generate from.
 #[derive(Debug, Clone)]
@@ -55,6 +60,9 @@ pub struct Options {
     pub name: Option<String>,
     /// Whether the crates get one Cargo feature per tag (by default only for large APIs).
     pub tag_features: TagFeatures,
+    /// Whether the models are split into several crates that compile in parallel behind one facade (by default
+    /// only for large APIs).
+    pub split_models: SplitModels,
     /// Local copies of remote documents that `$ref`s name: (URL of the document, file). specforge never fetches
     /// anything over the network.
     pub ref_map: Vec<(String, PathBuf)>,
@@ -72,6 +80,7 @@ impl Options {
             overlays: Vec::new(),
             name: None,
             tag_features: TagFeatures::Auto,
+            split_models: SplitModels::Auto,
             ref_map: Vec::new(),
             keep_unknown_fields: false,
         }
@@ -237,23 +246,62 @@ pub fn generate(options: &Options) -> Result<Generated, Failure> {
         None => default_name(&api.title),
     };
     let started = Instant::now();
-    let (models, client) = emit_crates(&api, &name, options.tag_features)
+    let (models, client) = emit_crates(&api, &name, options)
         .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
     timings.emit = started.elapsed();
     Ok(Generated { models, client, name, warnings, timings })
 }
 
 /// The emit phase on its own: the models and client crates of a lowered API, named `<name>-models` and
-/// `<name>-client`, with tag features as `tag_features` says. Fails only on a bug (invalid Rust emitted).
-pub fn emit_crates(api: &ir::Api, name: &str, tag_features: TagFeatures) -> Result<(CrateFiles, CrateFiles), String> {
-    let features = features::FeaturePlan::new(api, tag_features);
-    let models_crate_ident = format!("{name}-models").replace('-', "_");
-    let models = emit::models_plan(api, emit::ModelsLayout::Crate, features.as_ref());
-    let client = emit::client_plan(api, &models_crate_ident, features.as_ref());
-    let [models_lib, client_lib]: [String; 2] =
-        emit::render_files(&[&models, &client])?.try_into().map_err(|_| "expected two printed files".to_string())?;
+/// `<name>-client`, with tag features and the split of the models as `options` says. Fails only on a bug (invalid
+/// Rust emitted).
+pub fn emit_crates(api: &ir::Api, name: &str, options: &Options) -> Result<(CrateFiles, CrateFiles), String> {
+    let graph = graph::TypeGraph::new(api);
+    let features = features::FeaturePlan::new(api, &graph, options.tag_features);
+    let split = split::ModelsSplit::new(api, &graph, options.split_models);
+    let models_name = format!("{name}-models");
+    let models_crate_ident = models_name.replace('-', "_");
+    let client = emit::client_plan(api, &graph, &models_crate_ident, features.as_ref());
+    let Some(split) = &split else {
+        let models = emit::models_plan(api, &graph, emit::ModelsLayout::Crate, features.as_ref());
+        let [models_lib, client_lib]: [String; 2] = emit::render_files(&[&models, &client])?
+            .try_into()
+            .map_err(|_| "expected two printed files".to_string())?;
+        return Ok((
+            output::models_crate(api, name, models_lib, features.as_ref(), &[]),
+            output::client_crate(api, name, client_lib, features.as_ref()),
+        ));
+    };
+    let crates = emit::SplitCrates {
+        support: emit::support_source(api).map(|_| format!("{models_crate_ident}_support")),
+        parts: split
+            .parts
+            .iter()
+            .map(|part| format!("{models_crate_ident}_{}", part.label.replace('-', "_")))
+            .collect(),
+    };
+    let facade = emit::facade_plan(api, &crates, features.as_ref());
+    let parts: Vec<emit::FilePlan<'_>> = (0..split.parts.len())
+        .map(|part| emit::part_plan(api, &graph, split, part, &crates, &models_crate_ident, features.as_ref()))
+        .collect();
+    let plans: Vec<&emit::FilePlan<'_>> = [&facade, &client].into_iter().chain(&parts).collect();
+    let mut printed = emit::render_files(&plans)?.into_iter();
+    let (Some(facade_lib), Some(client_lib)) = (printed.next(), printed.next()) else {
+        return Err("expected the facade and the client to be printed".into());
+    };
+    let part_files: Vec<output::PartFiles<'_>> = split
+        .parts
+        .iter()
+        .zip(printed)
+        .map(|(part, lib_rs)| output::PartFiles {
+            label: part.label.clone(),
+            lib_rs,
+            dependencies: part.dependencies.iter().map(|&d| split.parts[d].label.clone()).collect(),
+            members: &part.members,
+        })
+        .collect();
     Ok((
-        output::models_crate(api, name, models_lib, features.as_ref()),
+        output::models_crate(api, name, facade_lib, features.as_ref(), &part_files),
         output::client_crate(api, name, client_lib, features.as_ref()),
     ))
 }
@@ -262,7 +310,8 @@ pub fn emit_crates(api: &ir::Api, name: &str, tag_features: TagFeatures) -> Resu
 /// writes).
 pub fn generate_models_module(options: &Options) -> Result<(String, Vec<Diagnostic>), Failure> {
     let (api, warnings, _) = load_and_lower(options)?;
-    let source = emit::models_plan(&api, emit::ModelsLayout::Module, None)
+    let graph = graph::TypeGraph::new(&api);
+    let source = emit::models_plan(&api, &graph, emit::ModelsLayout::Module, None)
         .render()
         .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
     Ok((source, warnings))

@@ -40,8 +40,12 @@ enum Command {
         overlays: Vec<PathBuf>,
         /// One Cargo feature per tag, so users compile only the operations they call: `auto` does it for large
         /// APIs (100+ operations under 2+ tags).
-        #[arg(long, value_enum, default_value_t = TagFeaturesArg::Auto)]
-        tag_features: TagFeaturesArg,
+        #[arg(long, value_enum, default_value_t = Choice::Auto)]
+        tag_features: Choice,
+        /// Split the models into several crates that compile in parallel, behind one models crate that re-exports
+        /// them: `auto` does it for large APIs (thousands of fields).
+        #[arg(long, value_enum, default_value_t = Choice::Auto)]
+        split_models: Choice,
         /// A local copy of a remote document that `$ref`s name, as `URL=FILE` (repeatable); nothing is fetched.
         #[arg(long = "ref-map", value_name = "URL=FILE", value_parser = parse_ref_map)]
         ref_map: Vec<(String, PathBuf)>,
@@ -82,9 +86,9 @@ fn parse_ref_map(text: &str) -> Result<(String, PathBuf), String> {
     }
 }
 
-/// `--tag-features`: [`specforge::TagFeatures`] on the command line.
+/// `--tag-features` and `--split-models` on the command line.
 #[derive(Clone, Copy, ValueEnum)]
-enum TagFeaturesArg {
+enum Choice {
     /// Only for large APIs.
     Auto,
     /// Always.
@@ -93,12 +97,22 @@ enum TagFeaturesArg {
     Never,
 }
 
-impl From<TagFeaturesArg> for specforge::TagFeatures {
-    fn from(arg: TagFeaturesArg) -> Self {
-        match arg {
-            TagFeaturesArg::Auto => specforge::TagFeatures::Auto,
-            TagFeaturesArg::Always => specforge::TagFeatures::Always,
-            TagFeaturesArg::Never => specforge::TagFeatures::Never,
+impl From<Choice> for specforge::TagFeatures {
+    fn from(choice: Choice) -> Self {
+        match choice {
+            Choice::Auto => specforge::TagFeatures::Auto,
+            Choice::Always => specforge::TagFeatures::Always,
+            Choice::Never => specforge::TagFeatures::Never,
+        }
+    }
+}
+
+impl From<Choice> for specforge::SplitModels {
+    fn from(choice: Choice) -> Self {
+        match choice {
+            Choice::Auto => specforge::SplitModels::Auto,
+            Choice::Always => specforge::SplitModels::Always,
+            Choice::Never => specforge::SplitModels::Never,
         }
     }
 }
@@ -138,11 +152,22 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Generate { spec, out, name, overlays, tag_features, ref_map, keep_unknown_fields, timings } => {
+        Command::Generate {
+            spec,
+            out,
+            name,
+            overlays,
+            tag_features,
+            split_models,
+            ref_map,
+            keep_unknown_fields,
+            timings,
+        } => {
             let options = Options {
                 overlays,
                 name,
                 tag_features: tag_features.into(),
+                split_models: split_models.into(),
                 ref_map,
                 keep_unknown_fields,
                 ..Options::new(spec)

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use specforge::TagFeatures;
-use specforge::internals::FeaturePlan;
+use specforge::internals::{FeaturePlan, ModelsSplit, TypeGraph};
+use specforge::{SplitModels, TagFeatures};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
@@ -23,7 +23,7 @@ fn type_index(api: &specforge::internals::Api, name: &str) -> usize {
 #[test]
 fn types_compile_under_every_feature_that_reaches_them() {
     let api = lowered(&fixture("tagged.yaml"));
-    let plan = FeaturePlan::new(&api, TagFeatures::Always).expect("a plan");
+    let plan = FeaturePlan::new(&api, &TypeGraph::new(&api), TagFeatures::Always).expect("a plan");
     let names: Vec<&str> = plan.features.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["tag-pets", "tag-pet-admin", "tag-stores", "untagged", "unreferenced-schemas", "any-tag"]);
 
@@ -44,11 +44,14 @@ fn types_compile_under_every_feature_that_reaches_them() {
 #[test]
 fn auto_gates_only_large_apis_and_never_gates_nothing() {
     let small = lowered(&fixture("tagged.yaml"));
-    assert!(FeaturePlan::new(&small, TagFeatures::Auto).is_none(), "4 operations are not a large API");
-    assert!(FeaturePlan::new(&small, TagFeatures::Never).is_none());
+    assert!(
+        FeaturePlan::new(&small, &TypeGraph::new(&small), TagFeatures::Auto).is_none(),
+        "4 operations are not a large API"
+    );
+    assert!(FeaturePlan::new(&small, &TypeGraph::new(&small), TagFeatures::Never).is_none());
     let corpus = lowered(&fixture("corpus/petstore-expanded.json"));
     assert!(corpus.operations.len() < specforge::internals::AUTO_MIN_OPERATIONS);
-    assert!(FeaturePlan::new(&corpus, TagFeatures::Auto).is_none());
+    assert!(FeaturePlan::new(&corpus, &TypeGraph::new(&corpus), TagFeatures::Auto).is_none());
 }
 
 #[test]
@@ -112,12 +115,13 @@ fn user_builds(workspace: &Path, features: &[&str], call: &str) -> Result<(), St
     if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) }
 }
 
-#[test]
-fn one_tag_compiles_that_tags_operations_and_not_the_others() {
+/// `tagged.yaml` generated with tag features (and the models split or not) into a new workspace with a user crate.
+fn tagged_workspace(split_models: SplitModels) -> tempfile::TempDir {
     let out = tempfile::tempdir().expect("temporary directory");
     let options = specforge::Options {
         name: Some("tagged".into()),
         tag_features: TagFeatures::Always,
+        split_models,
         ..specforge::Options::new(fixture("tagged.yaml"))
     };
     specforge::generate(&options).expect("generates").write_into(out.path()).expect("writes");
@@ -128,7 +132,12 @@ fn one_tag_compiles_that_tags_operations_and_not_the_others() {
     .expect("workspace manifest");
     std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), out.path().join("Cargo.lock"))
         .expect("Cargo.lock");
+    out
+}
 
+#[test]
+fn one_tag_compiles_that_tags_operations_and_not_the_others() {
+    let out = tagged_workspace(SplitModels::Never);
     user_builds(out.path(), &["tag-pets"], "client.list_pets().await").expect("list_pets with tag-pets");
     user_builds(out.path(), &["tag-pet-admin"], "client.pet_report().await")
         .expect("pet_report with only its second tag");
@@ -144,4 +153,48 @@ fn one_tag_compiles_that_tags_operations_and_not_the_others() {
     let error = user_builds(out.path(), &["tag-pets"], "std::mem::size_of::<tagged_client::models::Store>()")
         .expect_err("Store is not compiled with only tag-pets");
     assert!(error.contains("Store"), "the error names the missing type:\n{error}");
+}
+
+#[test]
+fn split_models_keep_the_paths_and_the_tag_features() {
+    let out = tagged_workspace(SplitModels::Always);
+    let parts = std::fs::read_dir(out.path().join("tagged-models/parts")).expect("parts").count();
+    assert!(parts >= 3, "the models are split into parts (and the support crate): {parts}");
+    user_builds(
+        out.path(),
+        &["tag-pets"],
+        "(client.list_pets().await, std::mem::size_of::<tagged_client::models::Pet>())",
+    )
+    .expect("list_pets and Pet, through the facade, with tag-pets");
+    let error = user_builds(out.path(), &["tag-pets"], "std::mem::size_of::<tagged_client::models::Store>()")
+        .expect_err("Store is not compiled with only tag-pets");
+    assert!(error.contains("Store"), "the error names the missing type:\n{error}");
+    user_builds(out.path(), &["tag-stores", "tag-pets"], "std::mem::size_of::<tagged_client::models::Store>()")
+        .expect("Store with tag-stores");
+}
+
+#[test]
+fn split_parts_hold_every_type_once_and_depend_only_on_earlier_parts() {
+    let specs = [fixture("tagged.yaml"), Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/supermetal.yaml")];
+    for spec in specs {
+        let api = lowered(&spec);
+        let graph = TypeGraph::new(&api);
+        let split = ModelsSplit::new(&api, &graph, SplitModels::Always).expect("a split");
+        assert!(ModelsSplit::new(&api, &graph, SplitModels::Never).is_none());
+        assert!(ModelsSplit::new(&api, &graph, SplitModels::Auto).is_none(), "{} is small", spec.display());
+        let mut seen = vec![0; api.types.len()];
+        for (index, part) in split.parts.iter().enumerate() {
+            for &member in &part.members {
+                seen[member] += 1;
+                assert_eq!(split.part_of[member], index);
+                for &held in &graph.edges[member] {
+                    let owner = split.part_of[held];
+                    assert!(owner == index || part.dependencies.contains(&owner), "{}: a held type's part", part.label);
+                }
+            }
+            assert!(part.dependencies.iter().all(|&dependency| dependency < index), "{}: acyclic", part.label);
+        }
+        assert!(seen.iter().all(|&count| count == 1), "{}: every type in one part", spec.display());
+        assert!(split.parts.len() >= 2);
+    }
 }

@@ -27,6 +27,9 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
         (fixtures.join("multi_file/api.yaml"), "multi-file".to_string()),
         (fixtures.join("deep_chain.json"), "deep-chain".to_string()),
         (fixtures.join("tagged.yaml"), "tagged".to_string()),
+        // The same specs with their models split into several crates.
+        (fixtures.join("tricky_names.yaml"), "tricky-split".to_string()),
+        (fixtures.join("openapi31/kitchen_sink.yaml"), "kitchen-sink-split".to_string()),
     ];
     for entry in std::fs::read_dir(fixtures.join("corpus")).expect("fixtures/corpus").flatten() {
         let path = entry.path();
@@ -36,7 +39,11 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
         }
     }
     for (spec, name) in &specs {
-        let extra: &[&str] = if name == "tagged" { &["--tag-features", "always"] } else { &[] };
+        let extra: &[&str] = match name.as_str() {
+            "tagged" => &["--tag-features", "always"],
+            "tricky-split" | "kitchen-sink-split" => &["--split-models", "always", "--tag-features", "always"],
+            _ => &[],
+        };
         generate(spec, name, out.path(), extra);
     }
     workspace_of(out.path(), &specs.iter().map(|(_, name)| name.clone()).collect::<Vec<_>>());

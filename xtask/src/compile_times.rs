@@ -53,9 +53,41 @@ impl Profile {
     }
 }
 
+/// What to measure: which commands, and which APIs (all when `api` is `None`).
+pub struct Selection {
+    commands: Commands,
+    api: Option<String>,
+    split_models: specforge::SplitModels,
+}
+
+impl Selection {
+    /// `[--check-only | --release-only] [--api NAME] [--split-models auto|never]`.
+    pub fn parse(args: &[&str]) -> Result<Selection, String> {
+        let mut selection =
+            Selection { commands: Commands::Both, api: None, split_models: specforge::SplitModels::Auto };
+        let mut args = args.iter();
+        while let Some(&arg) = args.next() {
+            match arg {
+                "--check-only" => selection.commands = Commands::CheckOnly,
+                "--release-only" => selection.commands = Commands::ReleaseOnly,
+                "--api" => selection.api = Some(args.next().ok_or("--api takes github or synthetic")?.to_string()),
+                "--split-models" => {
+                    selection.split_models = match args.next() {
+                        Some(&"auto") => specforge::SplitModels::Auto,
+                        Some(&"never") => specforge::SplitModels::Never,
+                        _ => return Err("--split-models takes auto or never".into()),
+                    }
+                }
+                other => return Err(format!("compile-times does not take {other:?}")),
+            }
+        }
+        Ok(selection)
+    }
+}
+
 /// Which Cargo commands to measure.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Commands {
+enum Commands {
     /// `cargo check` and `cargo build --release`.
     Both,
     /// `cargo check` only.
@@ -64,7 +96,7 @@ pub enum Commands {
     ReleaseOnly,
 }
 
-pub fn run(root: &Path, commands: Commands) -> Result<(), String> {
+pub fn run(root: &Path, selection: Selection) -> Result<(), String> {
     let modules = crate::corpus::install(root)?;
     let bench = root.join("target/bench");
     let dir = bench.join("compile");
@@ -80,14 +112,28 @@ pub fn run(root: &Path, commands: Commands) -> Result<(), String> {
         },
         Subject { name: "synthetic", spec: synthetic_spec, one_tag: "tag0" },
     ];
+    let subjects: Vec<Subject> =
+        subjects.into_iter().filter(|s| selection.api.as_deref().is_none_or(|api| api == s.name)).collect();
+    if subjects.is_empty() {
+        return Err("--api takes github or synthetic".into());
+    }
 
     let mut libs = Vec::new();
     for subject in &subjects {
-        let options = specforge::Options { name: Some(subject.name.into()), ..specforge::Options::new(&subject.spec) };
+        let options = specforge::Options {
+            name: Some(subject.name.into()),
+            split_models: selection.split_models,
+            ..specforge::Options::new(&subject.spec)
+        };
         let generated = specforge::generate(&options).map_err(|f| format!("{}: {f}", subject.spec.display()))?;
         generated.write_into(&dir).map_err(|e| e.to_string())?;
+        // Every crate's `lib.rs`: the client's, the models' and, when the models are split, each part's.
         for krate in [&generated.models, &generated.client] {
-            libs.push((dir.join(&krate.dir_name).join("src/lib.rs"), krate.files[Path::new("src/lib.rs")].clone()));
+            for (relative, text) in &krate.files {
+                if relative.ends_with("src/lib.rs") {
+                    libs.push((dir.join(&krate.dir_name).join(relative), text.clone()));
+                }
+            }
         }
     }
     let members: Vec<String> =
@@ -99,13 +145,14 @@ pub fn run(root: &Path, commands: Commands) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
 
-    let profiles: &[Profile] = match commands {
+    let profiles: &[Profile] = match selection.commands {
         Commands::Both => &[Profile::Check, Profile::Release],
         Commands::CheckOnly => &[Profile::Check],
         Commands::ReleaseOnly => &[Profile::Release],
     };
     let mut report = String::from(
-        "| API | command | features | models + client | client alone | models alone |\n| --- | --- | --- | ---: | ---: | ---: |\n",
+        "| API | command | features | models + client | client alone | models alone | peak rustc memory |\n\
+         | --- | --- | --- | ---: | ---: | ---: | ---: |\n",
     );
     for &profile in profiles {
         let runs: Vec<(&Subject, String, Vec<String>)> = subjects
@@ -124,15 +171,18 @@ pub fn run(root: &Path, commands: Commands) -> Result<(), String> {
             std::fs::write(path, text).map_err(|e| e.to_string())?;
         }
         for (subject, label, flags) in &runs {
-            touch(&libs, &dir.join(format!("{}-models/src/lib.rs", subject.name)))?;
+            touch(&libs, &dir.join(format!("{}-models", subject.name)))?;
             let both = timed_cargo(&dir, profile, subject, flags)?;
-            touch(&libs, &dir.join(format!("{}-client/src/lib.rs", subject.name)))?;
+            touch(&libs, &dir.join(format!("{}-client", subject.name)))?;
             let client = timed_cargo(&dir, profile, subject, flags)?;
             let line = format!(
-                "| {} | {} | {label} | {both:.1} s | {client:.1} s | {:.1} s |\n",
+                "| {} | {} | {label} | {:.1} s | {:.1} s | {:.1} s | {} |\n",
                 subject.name,
                 profile.label(),
-                both - client
+                both.seconds,
+                client.seconds,
+                both.seconds - client.seconds,
+                mib(both.peak_mib.max(client.peak_mib)),
             );
             eprint!("{line}");
             report.push_str(&line);
@@ -157,16 +207,38 @@ fn selections(dir: &Path, subject: &Subject) -> Vec<(String, Vec<String>)> {
     selections
 }
 
-/// Rewrites a crate's `lib.rs` so Cargo rebuilds it.
-fn touch(libs: &[(PathBuf, String)], path: &Path) -> Result<(), String> {
-    let (_, text) =
-        libs.iter().find(|(p, _)| p == path).ok_or_else(|| format!("no generated source at {}", path.display()))?;
-    std::fs::write(path, text).map_err(|e| e.to_string())
+/// Rewrites the `lib.rs` of every crate under `crate_dir` (a split models crate's parts too) so Cargo rebuilds them.
+fn touch(libs: &[(PathBuf, String)], crate_dir: &Path) -> Result<(), String> {
+    let mut touched = 0;
+    for (path, text) in libs.iter().filter(|(path, _)| path.starts_with(crate_dir)) {
+        std::fs::write(path, text).map_err(|e| e.to_string())?;
+        touched += 1;
+    }
+    if touched == 0 {
+        return Err(format!("no generated source under {}", crate_dir.display()));
+    }
+    Ok(())
+}
+
+/// GNU time, which reports a command's peak memory (Debian's `time` package).
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// What one Cargo run took.
+#[derive(Clone, Copy)]
+struct Measured {
+    seconds: f64,
+    /// The peak resident memory of the largest process (rustc), when GNU time is there to tell.
+    peak_mib: Option<u64>,
+}
+
+/// A peak in MiB for the report, or `–` when unknown.
+fn mib(peak: Option<u64>) -> String {
+    peak.map_or_else(|| "–".to_string(), |mib| format!("{mib} MiB"))
 }
 
 /// Seconds one Cargo run on a subject's client crate (and so its models crate) takes. Every run selects the same
 /// package, so dependencies keep one feature set and are never rebuilt between runs.
-fn timed_cargo(dir: &Path, profile: Profile, subject: &Subject, flags: &[String]) -> Result<f64, String> {
+fn timed_cargo(dir: &Path, profile: Profile, subject: &Subject, flags: &[String]) -> Result<Measured, String> {
     let krate = format!("{}-client", subject.name);
     let mut extra = vec!["-p", krate.as_str()];
     extra.extend(flags.iter().map(String::as_str));
@@ -175,18 +247,29 @@ fn timed_cargo(dir: &Path, profile: Profile, subject: &Subject, flags: &[String]
     if incremental.exists() {
         std::fs::remove_dir_all(&incremental).map_err(|e| format!("{}: {e}", incremental.display()))?;
     }
+    let peak_file = dir.join("peak-rss.txt");
+    let _ = std::fs::remove_file(&peak_file);
     let started = Instant::now();
-    let status = cargo(dir, profile.args(), &extra).status().map_err(|e| e.to_string())?;
+    let status = cargo(dir, profile.args(), &extra, &peak_file).status().map_err(|e| e.to_string())?;
     let seconds = started.elapsed().as_secs_f64();
+    let peak_kib = std::fs::read_to_string(&peak_file).ok().and_then(|text| text.trim().parse::<u64>().ok());
     if status.success() {
-        Ok(seconds)
+        Ok(Measured { seconds, peak_mib: peak_kib.map(|kib| kib / 1024) })
     } else {
         Err(format!("{} {} failed ({status})", profile.label(), extra.join(" ")))
     }
 }
 
-fn cargo(dir: &Path, command: &[&str], extra: &[&str]) -> Command {
-    let mut cargo = Command::new(env!("CARGO"));
+/// `cargo <command> <extra>` in `dir`, under GNU time when the machine has it: it writes the peak resident memory
+/// of the largest process cargo ran (the biggest rustc) to `peak_file`, in KiB.
+fn cargo(dir: &Path, command: &[&str], extra: &[&str], peak_file: &Path) -> Command {
+    let mut cargo = if Path::new(GNU_TIME).exists() {
+        let mut time = Command::new(GNU_TIME);
+        time.args(["-f", "%M", "-o"]).arg(peak_file).arg(env!("CARGO"));
+        time
+    } else {
+        Command::new(env!("CARGO"))
+    };
     cargo
         .args(command)
         .args(["--quiet", "--offline"])

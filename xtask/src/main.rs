@@ -5,9 +5,10 @@
 //! - `cargo xtask test`: the whole test suite (what `.ci/run` runs).
 //! - `cargo xtask bench`: the generator's benchmarks (criterion) on the vendor specs, the synthetic specs and
 //!   GitHub's, with a report of phase times, the ratio to plain JSON parsing and peak memory.
-//! - `cargo xtask compile-times [--check-only | --release-only]`: how long the generated crates of GitHub's API and
-//!   the synthetic spec take to `cargo check` and `cargo build --release` (dependencies prebuilt), with all tags and
-//!   with one.
+//! - `cargo xtask compile-times [--check-only | --release-only] [--api github|synthetic] [--split-models
+//!   auto|never]`: how long the generated crates of GitHub's API and the synthetic spec take to `cargo check` and
+//!   `cargo build --release` (dependencies prebuilt), with all tags and with one, and the peak memory of the largest
+//!   rustc; `--split-models never` measures the models as one crate.
 //! - `cargo xtask synthetic --scale N --out FILE`: writes the deterministic synthetic spec used by the benchmarks.
 //! - `cargo xtask corpus`: generates and `cargo check`s every spec of a corpus of real published specs (npm
 //!   packages pinned in `tests/corpus/`), and reports how many generate, how many compile, and why the rest do not.
@@ -33,15 +34,13 @@ fn main() -> ExitCode {
         ["test"] => test(),
         ["corpus"] => corpus::run(&project_root()),
         ["bench"] => bench::run(&project_root()),
-        ["compile-times"] => compile_times::run(&project_root(), compile_times::Commands::Both),
-        ["compile-times", "--check-only"] => compile_times::run(&project_root(), compile_times::Commands::CheckOnly),
-        ["compile-times", "--release-only"] => {
-            compile_times::run(&project_root(), compile_times::Commands::ReleaseOnly)
+        ["compile-times", rest @ ..] => {
+            compile_times::Selection::parse(rest).and_then(|selection| compile_times::run(&project_root(), selection))
         }
         ["synthetic", "--scale", scale, "--out", out] => write_synthetic(scale, Path::new(out)),
         _ => {
             eprintln!(
-                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] | cargo xtask synthetic --scale N --out FILE"
+                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] [--api github|synthetic] [--split-models auto|never] | cargo xtask synthetic --scale N --out FILE"
             );
             return ExitCode::from(2);
         }

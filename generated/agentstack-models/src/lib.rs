@@ -15,7 +15,7 @@ pub use self::support::ConstraintViolation;
 pub use self::support::Nullable;
 
 /// `ConnectorCreateRequest` from the API description.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct ConnectorCreateRequest {
     /// Address of the remote MCP server.
     pub url: ::url::Url,
@@ -53,9 +53,14 @@ impl ::std::fmt::Debug for ConnectorCreateRequest {
             .finish()
     }
 }
+support::object!(
+    ConnectorCreateRequest { 0 url = "url" required, 1 client_id = "client_id" optional,
+    2 client_secret = "client_secret" optional, 3 metadata = "metadata" optional, 4
+    match_preset = "match_preset" optional } keep
+);
 
 /// `ConnectorConnectRequest` from the API description.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ConnectorConnectRequest {
     /// Where to send the user after the OAuth flow.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -80,9 +85,13 @@ impl ::std::fmt::Debug for ConnectorConnectRequest {
             .finish()
     }
 }
+support::object!(
+    ConnectorConnectRequest { 0 redirect_url = "redirect_url" optional, 1 auth_token =
+    "auth_token" optional } keep
+);
 
 /// One of the `items` of [`PaginatedConnectors`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConnectorResponse {
     /// The `id` property.
     pub id: ::uuid::Uuid,
@@ -115,6 +124,13 @@ pub struct ConnectorResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ConnectorResponse { 0 id = "id" required, 1 url = "url" required, 2 state = "state"
+    required, 3 auth_request = "auth_request" required, 4 disconnect_reason =
+    "disconnect_reason" required, 5 metadata = "metadata" required, 6 created_at =
+    "created_at" optional, 7 updated_at = "updated_at" optional, 8 created_by =
+    "created_by" optional } keep
+);
 
 /// Where the connector is in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -146,7 +162,7 @@ pub enum AuthRequest {
 }
 
 /// Send the user to `authorization_endpoint` (OAuth authorization code flow).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AuthorizationCodeRequest {
     /// The `authorization_endpoint` property.
     pub authorization_endpoint: ::url::Url,
@@ -154,6 +170,10 @@ pub struct AuthorizationCodeRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    AuthorizationCodeRequest { 0 authorization_endpoint = "authorization_endpoint"
+    required } keep
+);
 
 /// Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
 ///
@@ -167,7 +187,7 @@ support::bounded_map!(
 );
 
 /// One page of connectors.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PaginatedConnectors {
     /// The `items` property.
     pub items: Vec<ConnectorResponse>,
@@ -183,9 +203,14 @@ pub struct PaginatedConnectors {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    PaginatedConnectors { 0 items = "items" required, 1 total_count = "total_count"
+    required, 2 has_more = "has_more" required, 3 next_page_token = "next_page_token"
+    required } keep
+);
 
 /// One of the `items` of [`PaginatedConnectorPresets`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConnectorPresetResponse {
     /// The `url` property.
     pub url: ::url::Url,
@@ -197,9 +222,13 @@ pub struct ConnectorPresetResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ConnectorPresetResponse { 0 url = "url" required, 1 metadata = "metadata" required }
+    keep
+);
 
 /// One page of presets.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PaginatedConnectorPresets {
     /// The `items` property.
     pub items: Vec<ConnectorPresetResponse>,
@@ -215,9 +244,14 @@ pub struct PaginatedConnectorPresets {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    PaginatedConnectorPresets { 0 items = "items" required, 1 total_count = "total_count"
+    required, 2 has_more = "has_more" required, 3 next_page_token = "next_page_token"
+    required } keep
+);
 
 /// An error raised by the server (FastAPI `HTTPException`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ErrorDetail {
     /// The `detail` property.
     pub detail: String,
@@ -225,9 +259,10 @@ pub struct ErrorDetail {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ErrorDetail { 0 detail = "detail" required } keep);
 
 /// The request did not validate.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct HttpValidationError {
     /// The `detail` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -236,9 +271,10 @@ pub struct HttpValidationError {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(HttpValidationError { 0 detail = "detail" optional } keep);
 
 /// One of the `detail` of [`HttpValidationError`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValidationError {
     /// Where the error is, e.g. `["body", "url"]`.
     pub loc: Vec<ValidationErrorLocItem>,
@@ -250,6 +286,10 @@ pub struct ValidationError {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ValidationError { 0 loc = "loc" required, 1 msg = "msg" required, 2 r#type = "type"
+    required } keep
+);
 
 /// `MetadataValue` from the API description.
 ///

@@ -29,7 +29,7 @@ support::string_enum!(
 );
 
 /// `CreateConnectorRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateConnectorRequest {
     /// The `connector` property.
     pub connector: ConnectorCreate,
@@ -37,9 +37,10 @@ pub struct CreateConnectorRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(CreateConnectorRequest { 0 connector = "connector" required } keep);
 
 /// The `connector` of [`CreateConnectorRequest`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConnectorCreate {
     /// The `name` property.
     pub name: String,
@@ -56,9 +57,14 @@ pub struct ConnectorCreate {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ConnectorCreate { 0 name = "name" required, 1 description = "description" optional, 2
+    connector_type = "connector_type" required, 3 connector_name = "connector_name"
+    required, 4 configuration = "configuration" required } keep
+);
 
 /// `UpdateConnectorRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateConnectorRequest {
     /// The fields to change; the others keep their values.
     pub connector: ConnectorUpdate,
@@ -66,9 +72,10 @@ pub struct UpdateConnectorRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(UpdateConnectorRequest { 0 connector = "connector" required } keep);
 
 /// The fields to change; the others keep their values.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ConnectorUpdate {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,9 +96,14 @@ pub struct ConnectorUpdate {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ConnectorUpdate { 0 name = "name" optional, 1 description = "description" optional, 2
+    connector_type = "connector_type" optional, 3 connector_name = "connector_name"
+    optional, 4 configuration = "configuration" optional } keep
+);
 
 /// One connector, JSON:API style.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConnectorEnvelope {
     /// A connector resource.
     pub data: Connector,
@@ -99,9 +111,10 @@ pub struct ConnectorEnvelope {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ConnectorEnvelope { 0 data = "data" required } keep);
 
 /// A page of connectors, JSON:API style.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConnectorList {
     /// The `data` property.
     pub data: Vec<Connector>,
@@ -112,9 +125,12 @@ pub struct ConnectorList {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ConnectorList { 0 data = "data" required, 1 links = "links" optional } keep
+);
 
 /// Links to other pages; `prev` and `next` are null at the ends.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PageLinks {
     /// The `self` property.
     ///
@@ -141,9 +157,13 @@ pub struct PageLinks {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    PageLinks { 0 self_ = "self" required, 1 first = "first" required, 2 prev = "prev"
+    required, 3 next = "next" required, 4 last = "last" required } keep
+);
 
 /// A connector resource.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Connector {
     /// The connector's id (a number, as a string).
     pub id: String,
@@ -155,9 +175,13 @@ pub struct Connector {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    Connector { 0 id = "id" required, 1 r#type = "type" required, 2 attributes =
+    "attributes" required } keep
+);
 
 /// The `attributes` of [`Connector`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConnectorAttributes {
     /// The `name` property.
     pub name: String,
@@ -184,9 +208,16 @@ pub struct ConnectorAttributes {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ConnectorAttributes { 0 name = "name" required, 1 description = "description"
+    required, 2 connector_type = "connector_type" required, 3 workspace_id =
+    "workspace_id" required, 4 created_at = "created_at" required, 5 updated_at =
+    "updated_at" required, 6 configuration = "configuration" required, 7 connector_name =
+    "connector_name" required, 8 icon = "icon" optional } keep
+);
 
 /// The [`UnprocessableError::ErrorList`] variant's content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ErrorList {
     /// The `errors` property.
     pub errors: Vec<ErrorObject>,
@@ -194,9 +225,10 @@ pub struct ErrorList {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ErrorList { 0 errors = "errors" required } keep);
 
 /// One of the `errors` of [`ErrorList`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ErrorObject {
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,9 +245,13 @@ pub struct ErrorObject {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ErrorObject { 0 status = "status" optional, 1 title = "title" optional, 2 detail =
+    "detail" required, 3 source = "source" optional } keep
+);
 
 /// `BadRequestError` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BadRequestError {
     /// A list of error objects (parse errors) or messages by field (contract failures).
     pub errors: BadRequestErrors,
@@ -223,6 +259,7 @@ pub struct BadRequestError {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(BadRequestError { 0 errors = "errors" required } keep);
 
 /// A list of error objects (parse errors) or messages by field (contract failures).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -253,7 +290,7 @@ pub enum UnprocessableError {
 }
 
 /// The [`UnprocessableError::SingleError`] variant's content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SingleError {
     /// The `error` property.
     pub error: String,
@@ -261,3 +298,4 @@ pub struct SingleError {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(SingleError { 0 error = "error" required } keep);

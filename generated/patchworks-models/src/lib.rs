@@ -12,7 +12,7 @@ pub mod support;
 pub use self::support::Nullable;
 
 /// `ConnectorInstancesResponse` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ConnectorInstancesResponse {
     /// The `data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21,9 +21,10 @@ pub struct ConnectorInstancesResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ConnectorInstancesResponse { 0 data = "data" optional } keep);
 
 /// The `data` of [`ConnectorInstancesResponse`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ConnectorInstances {
     /// Unique identifier
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,9 +63,19 @@ pub struct ConnectorInstances {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ConnectorInstances { 0 id = "id" optional, 1
+    authentication_implementation_template_id =
+    "authentication_implementation_template_id" optional, 2 timezone = "timezone"
+    optional, 3 date_format = "date_format" optional, 4 rate_limit_unit =
+    "rate_limit_unit" optional, 5 rate_limit_duration = "rate_limit_duration" optional, 6
+    connection_pool_id = "connection_pool_id" optional, 7 created_at = "created_at"
+    optional, 8 updated_at = "updated_at" optional, 9 name = "name" optional, 10
+    variable_templates = "variable_templates" optional } keep
+);
 
 /// `ErrorResponse` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ErrorResponse {
     /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,9 +87,12 @@ pub struct ErrorResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ErrorResponse { 0 message = "message" optional, 1 errors = "errors" optional } keep
+);
 
 /// `ConnectorInstancesStoreRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConnectorInstancesStoreRequest {
     /// Id of the authentication implementation template the instance uses.
     pub authentication_implementation_template_id: i64,
@@ -102,9 +116,17 @@ pub struct ConnectorInstancesStoreRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ConnectorInstancesStoreRequest { 0 authentication_implementation_template_id =
+    "authentication_implementation_template_id" required, 1 timezone = "timezone"
+    required, 2 date_format = "date_format" required, 3 rate_limit_unit =
+    "rate_limit_unit" required, 4 rate_limit_duration = "rate_limit_duration" required, 5
+    connection_pool_id = "connection_pool_id" optional, 6 name = "name" required, 7
+    variable_templates = "variable_templates" optional } keep
+);
 
 /// One variable of a connector instance.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VariableTemplate {
     /// The `key` property.
     pub key: String,
@@ -126,9 +148,14 @@ pub struct VariableTemplate {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    VariableTemplate { 0 key = "key" required, 1 value = "value" optional, 2 label =
+    "label" required, 3 secret = "secret" optional, 4 locked = "locked" optional, 5 pivot
+    = "pivot" optional } keep
+);
 
 /// How the variable is presented when the instance is configured.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct VariableTemplatePivot {
     /// The `alias` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -146,6 +173,10 @@ pub struct VariableTemplatePivot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    VariableTemplatePivot { 0 alias = "alias" optional, 1 configurable = "configurable"
+    optional, 2 required = "required" optional, 3 advanced = "advanced" optional } keep
+);
 
 /// The `rate_limit_unit` of [`ConnectorInstances`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -15,7 +15,7 @@ pub use self::support::ConstraintViolation;
 pub use self::support::Nullable;
 
 /// BigQuery destination
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BigQuerySink {
     /// Authentication method and its credentials
     pub auth: BigqueryAuth,
@@ -41,6 +41,13 @@ pub struct BigQuerySink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    BigQuerySink { 0 auth = "auth" required, 1 dataset = "dataset" required, 2
+    disable_schema_prefix = "disable_schema_prefix" optional, 3 history_mode =
+    "history_mode" optional, 4 migration_strategy = "migration_strategy" optional, 5
+    project_id = "project_id" required, 6 query_priority = "query_priority" optional, 7
+    write_mode = "write_mode" required } keep
+);
 
 /// Authentication method for connecting to BigQuery
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -55,7 +62,7 @@ pub enum BigqueryAuth {
 }
 
 /// Load Parquet into a staging table, then MERGE into the target
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct BigqueryMerge {
     /// Wrap DML across multiple tables in a BigQuery script transaction for atomicity
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,6 +71,9 @@ pub struct BigqueryMerge {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    BigqueryMerge { 0 use_transactions = "use_transactions" optional } keep
+);
 
 /// Priority for BigQuery query jobs such as DDL, MERGE, and scripts. Load jobs are unaffected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -81,7 +91,7 @@ support::string_enum!(
 );
 
 /// Service account JSON key authentication
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct BigqueryServiceAccountKey {
     /// Service account JSON key contents (the full JSON document inline)
     pub key_json: String,
@@ -101,9 +111,10 @@ impl ::std::fmt::Debug for BigqueryServiceAccountKey {
             .finish()
     }
 }
+support::object!(BigqueryServiceAccountKey { 0 key_json = "key_json" required } keep);
 
 /// Stream changes via the BigQuery Storage Write API. BigQuery applies them in the background.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct BigqueryStorageWriteApi {
     /// Maximum time readers may see stale data, in minutes. Sets BigQuery's background apply window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,6 +123,10 @@ pub struct BigqueryStorageWriteApi {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    BigqueryStorageWriteApi { 0 max_staleness_minutes = "max_staleness_minutes" optional
+    } keep
+);
 
 /// How the target writes data into BigQuery
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -142,7 +157,7 @@ pub enum Buffer {
 }
 
 /// CSV parsing options (inferred from file content if unspecified)
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct BufferCsvFormat {
     /// Allow rows with fewer columns than expected, fill missing with NULL
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -178,6 +193,13 @@ pub struct BufferCsvFormat {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    BufferCsvFormat { 0 allow_jagged_rows = "allow_jagged_rows" optional, 1 comment =
+    "comment" optional, 2 delimiter = "delimiter" optional, 3 encoding = "encoding"
+    optional, 4 escape = "escape" optional, 5 has_header = "has_header" optional, 6
+    null_values = "null_values" optional, 7 quote = "quote" optional, 8 skip_rows =
+    "skip_rows" optional, 9 terminator = "terminator" optional } keep
+);
 
 /// Format-specific parsing options
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -199,7 +221,7 @@ pub enum BufferFormatDetails {
 }
 
 /// JSON parsing options
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct BufferJsonFormat {
     /// The `flatten` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -214,9 +236,13 @@ pub struct BufferJsonFormat {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    BufferJsonFormat { 0 flatten = "flatten" optional, 1 multi_line = "multi_line"
+    optional, 2 strip_outer_array = "strip_outer_array" optional } keep
+);
 
 /// Object store configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BufferObjectStore {
     /// Allow HTTP connections (default: false, HTTPS only)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -248,9 +274,16 @@ pub struct BufferObjectStore {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    BufferObjectStore { 0 allow_http = "allow_http" optional, 1
+    allow_invalid_certificates = "allow_invalid_certificates" optional, 2
+    max_concurrent_parts = "max_concurrent_parts" optional, 3 max_concurrent_requests =
+    "max_concurrent_requests" optional, 4 options = "options" optional, 5
+    root_certificate_pem = "root_certificate_pem" optional, 6 url = "url" required } keep
+);
 
 /// Key-value configuration option
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BufferOption {
     /// Option name
     pub name: String,
@@ -260,9 +293,12 @@ pub struct BufferOption {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    BufferOption { 0 name = "name" required, 1 value = "value" required } keep
+);
 
 /// Parquet parsing options
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct BufferParquetFormat {
     /// Interpret binary columns as text
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -271,9 +307,12 @@ pub struct BufferParquetFormat {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    BufferParquetFormat { 0 binary_as_text = "binary_as_text" optional } keep
+);
 
 /// The `catalog` of [`Db2Source`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Catalog {
     /// Whether to sync or skip a resource
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -286,6 +325,10 @@ pub struct Catalog {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    Catalog { 0 default_action = "default_action" optional, 1 name = "name" required, 2
+    schemas = "schemas" required } keep
+);
 
 /// Whether to sync or skip a resource
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -303,7 +346,7 @@ support::string_enum!(
 );
 
 /// One of the `columns` of [`CatalogTable`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CatalogColumn {
     /// Whether to sync or skip a resource
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -326,9 +369,14 @@ pub struct CatalogColumn {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    CatalogColumn { 0 action = "action" optional, 1 data_type = "data_type" optional, 2
+    name = "name" required, 3 nullable = "nullable" optional, 4 primary_key =
+    "primary_key" optional, 5 supported = "supported" optional } keep
+);
 
 /// defines parameters for GetCatalog.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CatalogRequest {
     /// Source configuration
     pub source: Source,
@@ -336,9 +384,10 @@ pub struct CatalogRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(CatalogRequest { 0 source = "source" required } keep);
 
 /// One of the `schemas` of [`Catalog`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CatalogSchema {
     /// Whether to sync or skip a resource
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -351,9 +400,13 @@ pub struct CatalogSchema {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    CatalogSchema { 0 action = "action" optional, 1 name = "name" required, 2 tables =
+    "tables" required } keep
+);
 
 /// One of the `tables` of [`CatalogSchema`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CatalogTable {
     /// Whether to sync or skip a resource
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -370,9 +423,14 @@ pub struct CatalogTable {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    CatalogTable { 0 action = "action" optional, 1 columns = "columns" optional, 2
+    iceberg_partition_spec = "iceberg_partition_spec" optional, 3 name = "name" required
+    } keep
+);
 
 /// ClickHouse server connection details
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct ClickhouseConnection {
     /// HTTP(S) URL of the ClickHouse server ("<http://localhost:8123>" or "<https://>\<instance_id>.\<region>.aws.clickhouse.cloud:8443")
     pub http_url: String,
@@ -416,9 +474,15 @@ impl ::std::fmt::Debug for ClickhouseConnection {
             .finish()
     }
 }
+support::object!(
+    ClickhouseConnection { 0 http_url = "http_url" required, 1 password = "password"
+    optional, 2 ssl_client_cert_pem = "ssl_client_cert_pem" optional, 3
+    ssl_client_key_pem = "ssl_client_key_pem" optional, 4 ssl_root_cert = "ssl_root_cert"
+    optional, 5 ssl_verify = "ssl_verify" optional, 6 user = "user" optional } keep
+);
 
 /// Prepend a custom string before the table name
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ClickhouseCustomPrefix {
     /// The `value` property.
     pub value: String,
@@ -426,9 +490,10 @@ pub struct ClickhouseCustomPrefix {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ClickhouseCustomPrefix { 0 value = "value" required } keep);
 
 /// Append a custom string after the table name
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ClickhouseCustomSuffix {
     /// The `value` property.
     pub value: String,
@@ -436,6 +501,7 @@ pub struct ClickhouseCustomSuffix {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ClickhouseCustomSuffix { 0 value = "value" required } keep);
 
 /// ClickHouse table engine
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -455,7 +521,7 @@ support::string_enum!(
 );
 
 /// Configuration for a ClickHouse data sink
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ClickhouseSink {
     /// Enable asynchronous inserts for higher throughput
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -496,6 +562,16 @@ pub struct ClickhouseSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ClickhouseSink { 0 async_inserts = "async_inserts" optional, 1 connection =
+    "connection" required, 2 disable_schema_prefix = "disable_schema_prefix" optional, 3
+    engine = "engine" optional, 4 history_mode = "history_mode" optional, 5
+    max_snapshot_concurrency = "max_snapshot_concurrency" optional, 6 migration_strategy
+    = "migration_strategy" optional, 7 non_nullable_columns = "non_nullable_columns"
+    optional, 8 preserve_source_nullability = "preserve_source_nullability" optional, 9
+    table_name_modifier = "table_name_modifier" optional, 10 target_database =
+    "target_database" required, 11 ttl_days = "ttl_days" optional } keep
+);
 
 /// Modifier for target table names.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -538,7 +614,7 @@ support::string_enum!(
 );
 
 /// `CommandWrapper` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CommandWrapper {
     /// The `command` property.
     pub command: Command,
@@ -546,9 +622,10 @@ pub struct CommandWrapper {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(CommandWrapper { 0 command = "command" required } keep);
 
 /// Connector configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Connector {
     /// Buffer storage backend
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -580,9 +657,15 @@ pub struct Connector {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    Connector { 0 buffer = "buffer" optional, 1 disabled = "disabled" optional, 2 id =
+    "id" required, 3 identifier_naming = "identifier_naming" optional, 4 limits =
+    "limits" optional, 5 name = "name" optional, 6 schedule = "schedule" optional, 7 sink
+    = "sink" required, 8 source = "source" required } keep
+);
 
 /// `ConnectorHistory` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConnectorHistory {
     /// The `component` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -603,6 +686,11 @@ pub struct ConnectorHistory {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ConnectorHistory { 0 component = "component" optional, 1 connector_id =
+    "connector_id" required, 2 created_at = "created_at" optional, 3 id = "id" optional,
+    4 run_id = "run_id" required, 5 status = "status" required } keep
+);
 
 /// The `state` of [`ConnectorStatus`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -639,7 +727,7 @@ pub enum ConnectorState {
 }
 
 /// The `status` of [`ConnectorHistory`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConnectorStatus {
     /// The `state` property.
     pub state: ConnectorState,
@@ -649,9 +737,12 @@ pub struct ConnectorStatus {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ConnectorStatus { 0 state = "state" required, 1 status = "status" required } keep
+);
 
 /// One of the `connectors` of [`ConnectorWithStatuses`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConnectorWithStatus {
     /// Connector configuration
     pub connector: Connector,
@@ -668,9 +759,13 @@ pub struct ConnectorWithStatus {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ConnectorWithStatus { 0 connector = "connector" required, 1 created_at = "created_at"
+    optional, 2 run_id = "run_id" optional, 3 status = "status" optional } keep
+);
 
 /// `ConnectorWithStatuses` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConnectorWithStatuses {
     /// The `connectors` property.
     pub connectors: Vec<ConnectorWithStatus>,
@@ -678,6 +773,7 @@ pub struct ConnectorWithStatuses {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ConnectorWithStatuses { 0 connectors = "connectors" required } keep);
 
 /// Authentication method for connecting to Databricks
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -702,7 +798,7 @@ pub enum DatabricksAuth {
 pub type DatabricksCliAuth = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Authentication using OAuth machine-to-machine (M2M) with a Service Principal
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct DatabricksM2mAuth {
     /// Client ID of the Service Principal
     pub client_id: String,
@@ -728,9 +824,13 @@ impl ::std::fmt::Debug for DatabricksM2mAuth {
             .finish()
     }
 }
+support::object!(
+    DatabricksM2mAuth { 0 client_id = "client_id" required, 1 client_secret =
+    "client_secret" required, 2 workspace_host = "workspace_host" required } keep
+);
 
 /// Authentication using a Databricks Personal Access Token (PAT)
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct DatabricksPatAuth {
     /// Databricks Personal Access Token value ("dapi...")
     pub personal_access_token: String,
@@ -753,9 +853,13 @@ impl ::std::fmt::Debug for DatabricksPatAuth {
             .finish()
     }
 }
+support::object!(
+    DatabricksPatAuth { 0 personal_access_token = "personal_access_token" required, 1
+    workspace_host = "workspace_host" required } keep
+);
 
 /// Databricks destination
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatabricksSink {
     /// Authentication method and its credentials for Databricks
     pub auth: DatabricksAuth,
@@ -784,9 +888,16 @@ pub struct DatabricksSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    DatabricksSink { 0 auth = "auth" required, 1 history_mode = "history_mode" optional,
+    2 migration_strategy = "migration_strategy" optional, 3 storage_credential =
+    "storage_credential" optional, 4 table_features = "table_features" optional, 5
+    target_catalog = "target_catalog" required, 6 target_schema = "target_schema"
+    optional, 7 volume = "volume" required, 8 warehouse = "warehouse" required } keep
+);
 
 /// Delta table features to enable. If false, the workspace default is respected and Supermetal does not explicitly disable features.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DatabricksTableFeatures {
     /// Enable deletion vectors. Note that Databricks deletion vectors are not compatible with Delta UniForm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -801,9 +912,14 @@ pub struct DatabricksTableFeatures {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    DatabricksTableFeatures { 0 deletion_vectors = "deletion_vectors" optional, 1
+    delta_uniform = "delta_uniform" optional, 2 type_widening = "type_widening" optional
+    } keep
+);
 
 /// Db2 database connection details
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct Db2Connection {
     /// Database name
     pub database: String,
@@ -840,6 +956,11 @@ impl ::std::fmt::Debug for Db2Connection {
             .finish()
     }
 }
+support::object!(
+    Db2Connection { 0 database = "database" required, 1 host = "host" required, 2
+    max_pool_size = "max_pool_size" optional, 3 password = "password" required, 4 port =
+    "port" optional, 5 user = "user" required } keep
+);
 
 /// Specifies the Db2 replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -854,7 +975,7 @@ pub enum Db2ReplicationType {
 }
 
 /// Db2 snapshot / backfill-only replication settings
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Db2Snapshot {
     /// The maximum size we are allocating for a field in a column holding text. This protects
     /// against the driver not knowing a sensible upper bound or The schema not being sanitized.
@@ -866,9 +987,10 @@ pub struct Db2Snapshot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(Db2Snapshot { 0 max_text_size = "max_text_size" optional } keep);
 
 /// Db2 replication source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Db2Source {
     /// The `catalog` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -887,6 +1009,11 @@ pub struct Db2Source {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    Db2Source { 0 catalog = "catalog" optional, 1 connection = "connection" required, 2
+    keyless_table_strategy = "keyless_table_strategy" optional, 3 replication_type =
+    "replication_type" required, 4 system_columns = "system_columns" optional } keep
+);
 
 /// Encoding for binary columns stored as Apache Doris STRING
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -906,7 +1033,7 @@ support::string_enum!(
 );
 
 /// Apache Doris connection details
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct DorisConnection {
     /// Frontend HTTP or HTTPS URL such as <http://fe.doris:8030>.
     pub fe_http_url: String,
@@ -957,9 +1084,16 @@ impl ::std::fmt::Debug for DorisConnection {
             .finish()
     }
 }
+support::object!(
+    DorisConnection { 0 fe_http_url = "fe_http_url" required, 1 fe_mysql_pool_max =
+    "fe_mysql_pool_max" optional, 2 fe_mysql_port = "fe_mysql_port" optional, 3 password
+    = "password" optional, 4 ssl_client_cert_pem = "ssl_client_cert_pem" optional, 5
+    ssl_client_key_pem = "ssl_client_key_pem" optional, 6 ssl_root_cert = "ssl_root_cert"
+    optional, 7 ssl_verify = "ssl_verify" optional, 8 user = "user" required } keep
+);
 
 /// Prefix to prepend to target table names
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DorisCustomPrefix {
     /// The `value` property.
     pub value: String,
@@ -967,9 +1101,10 @@ pub struct DorisCustomPrefix {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(DorisCustomPrefix { 0 value = "value" required } keep);
 
 /// Suffix to append to target table names
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DorisCustomSuffix {
     /// The `value` property.
     pub value: String,
@@ -977,9 +1112,10 @@ pub struct DorisCustomSuffix {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(DorisCustomSuffix { 0 value = "value" required } keep);
 
 /// Apache Doris sink configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DorisSink {
     /// Encoding for binary columns stored as Apache Doris STRING
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1013,6 +1149,15 @@ pub struct DorisSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    DorisSink { 0 binary_handling_mode = "binary_handling_mode" optional, 1 connection =
+    "connection" required, 2 disable_schema_prefix = "disable_schema_prefix" optional, 3
+    history_mode = "history_mode" optional, 4 max_snapshot_concurrency =
+    "max_snapshot_concurrency" optional, 5 migration_strategy = "migration_strategy"
+    optional, 6 preserve_source_nullability = "preserve_source_nullability" optional, 7
+    table_model = "table_model" optional, 8 table_name_modifier = "table_name_modifier"
+    optional, 9 target_database = "target_database" required } keep
+);
 
 /// Apache Doris table model (Unique Key, Duplicate Key, or Auto).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1065,7 +1210,7 @@ pub enum DuckDbConnection {
 }
 
 /// DuckDB sink
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DuckDbSink {
     /// Connection to the target DuckDB instance
     pub connection: DuckDbConnection,
@@ -1096,9 +1241,18 @@ pub struct DuckDbSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    DuckDbSink { 0 connection = "connection" required, 1 enable_primary_keys =
+    "enable_primary_keys" optional, 2 history_mode = "history_mode" optional, 3
+    max_snapshot_concurrency = "max_snapshot_concurrency" optional, 4 migration_strategy
+    = "migration_strategy" optional, 5 preserve_source_nullability =
+    "preserve_source_nullability" optional, 6 target_database = "target_database"
+    required, 7 target_schema = "target_schema" optional, 8 use_transactions =
+    "use_transactions" optional } keep
+);
 
 /// Quack binary protocol over HTTP (<https://duckdb.org/quack/>)
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct DuckdbQuack {
     /// Verify the server's SSL certificate
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1126,9 +1280,13 @@ impl ::std::fmt::Debug for DuckdbQuack {
             .finish()
     }
 }
+support::object!(
+    DuckdbQuack { 0 ssl = "ssl" optional, 1 token = "token" optional, 2 url = "url"
+    required } keep
+);
 
 /// Each file becomes its own table, with filename as table name
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct FileAutoTableMapping {
     /// Prepend to derived table name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1140,6 +1298,10 @@ pub struct FileAutoTableMapping {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    FileAutoTableMapping { 0 prefix = "prefix" optional, 1 suffix = "suffix" optional }
+    keep
+);
 
 /// Delete source file after successful processing
 pub type FileDeleteAfterProcessing = ::serde_json::Map<String, ::serde_json::Value>;
@@ -1157,7 +1319,7 @@ pub enum FileDiscovery {
 }
 
 /// Extract table name from path using regex capture groups
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FileDynamicTableMapping {
     /// Regex with named capture groups ("exports/(?P\<entity>\[^/\]+)/(?P\<year>\[0-9\]{4})/.*")
     pub pattern: String,
@@ -1167,9 +1329,13 @@ pub struct FileDynamicTableMapping {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    FileDynamicTableMapping { 0 pattern = "pattern" required, 1 template = "template"
+    required } keep
+);
 
 /// File processing error handling
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct FileErrorHandling {
     /// Behavior when a file fails to process
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1178,9 +1344,10 @@ pub struct FileErrorHandling {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(FileErrorHandling { 0 on_file_error = "on_file_error" optional } keep);
 
 /// Move source file to another path after successful processing
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FileMoveAfterProcessing {
     /// Destination path ("s3://bucket/processed/")
     pub destination: String,
@@ -1188,6 +1355,9 @@ pub struct FileMoveAfterProcessing {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    FileMoveAfterProcessing { 0 destination = "destination" required } keep
+);
 
 /// Behavior when a file fails to process
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1203,7 +1373,7 @@ pub enum FileOnFileError {
 support::string_enum!(FileOnFileError(Unknown) { Fail = "Fail", Skip = "Skip" });
 
 /// Periodic listing of the source location to discover new and modified files
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct FilePoll {
     /// Seconds between file scans (0 for one-time sync)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1212,6 +1382,7 @@ pub struct FilePoll {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(FilePoll { 0 interval_seconds = "interval_seconds" optional } keep);
 
 /// Action to take on source files after successful processing
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1229,7 +1400,7 @@ pub enum FilePostProcessing {
 }
 
 /// All matched files go to one destination table
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FileSingleTableMapping {
     /// Destination table name ("raw_events")
     pub destination: String,
@@ -1237,9 +1408,10 @@ pub struct FileSingleTableMapping {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(FileSingleTableMapping { 0 destination = "destination" required } keep);
 
 /// Ingest files from object stores (S3, GCS, Azure Blob) or filesystems (local, SFTP)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FileSource {
     /// File discovery method
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1274,6 +1446,14 @@ pub struct FileSource {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    FileSource { 0 discovery = "discovery" optional, 1 error_handling = "error_handling"
+    optional, 2 exclude_patterns = "exclude_patterns" optional, 3 format_details =
+    "format_details" optional, 4 glob_patterns = "glob_patterns" optional, 5 object_store
+    = "object_store" required, 6 post_processing = "post_processing" optional, 7
+    start_date = "start_date" optional, 8 system_columns = "system_columns" optional, 9
+    table_mapping = "table_mapping" optional } keep
+);
 
 /// How files map to destination tables
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1298,7 +1478,7 @@ pub enum FileTableMapping {
 pub type IcebergAppend = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Azure Storage credentials (Blob Storage and ADLS Gen2)
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergAzureCredentials {
     /// Account key (for shared key auth)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1342,9 +1522,15 @@ impl ::std::fmt::Debug for IcebergAzureCredentials {
             .finish()
     }
 }
+support::object!(
+    IcebergAzureCredentials { 0 account_key = "account_key" optional, 1 account_name =
+    "account_name" required, 2 client_id = "client_id" optional, 3 client_secret =
+    "client_secret" optional, 4 endpoint = "endpoint" optional, 5 properties =
+    "properties" optional, 6 tenant_id = "tenant_id" optional } keep
+);
 
 /// Basic username/password authentication (for JDBC catalogs)
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergBasicAuth {
     /// Password
     pub password: String,
@@ -1367,9 +1553,13 @@ impl ::std::fmt::Debug for IcebergBasicAuth {
             .finish()
     }
 }
+support::object!(
+    IcebergBasicAuth { 0 password = "password" required, 1 username = "username" required
+    } keep
+);
 
 /// Static bearer token authentication
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergBearerAuth {
     /// Bearer token value
     pub token: String,
@@ -1389,9 +1579,10 @@ impl ::std::fmt::Debug for IcebergBearerAuth {
             .finish()
     }
 }
+support::object!(IcebergBearerAuth { 0 token = "token" required } keep);
 
 /// Distribute rows across N hash buckets
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct IcebergBucketTransform {
     /// Number of hash buckets
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1400,6 +1591,7 @@ pub struct IcebergBucketTransform {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(IcebergBucketTransform { 0 num_buckets = "num_buckets" optional } keep);
 
 /// Iceberg catalog type
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1455,7 +1647,7 @@ pub enum IcebergCatalogAuth {
 }
 
 /// Custom storage credentials for unsupported backends
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct IcebergCustomCredentials {
     /// Free-form key/value properties forwarded to the storage backend
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1464,6 +1656,7 @@ pub struct IcebergCustomCredentials {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(IcebergCustomCredentials { 0 properties = "properties" optional } keep);
 
 /// Day of a date or timestamp
 pub type IcebergDayTransform = ::serde_json::Map<String, ::serde_json::Value>;
@@ -1482,7 +1675,7 @@ pub enum IcebergDeleteMode {
 support::string_enum!(IcebergDeleteMode(Unknown) { Hard = "Hard", Soft = "Soft" });
 
 /// GCS storage credentials
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct IcebergGcsCredentials {
     /// Service account key JSON (base64-encoded)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1511,9 +1704,13 @@ impl ::std::fmt::Debug for IcebergGcsCredentials {
             .finish()
     }
 }
+support::object!(
+    IcebergGcsCredentials { 0 credentials_json = "credentials_json" optional, 1
+    project_id = "project_id" optional, 2 properties = "properties" optional } keep
+);
 
 /// AWS Glue catalog configuration
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergGlueCatalog {
     /// AWS access key ID (alternative to profile)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1565,9 +1762,16 @@ impl ::std::fmt::Debug for IcebergGlueCatalog {
             .finish()
     }
 }
+support::object!(
+    IcebergGlueCatalog { 0 access_key_id = "access_key_id" optional, 1 catalog_id =
+    "catalog_id" optional, 2 profile_name = "profile_name" optional, 3 properties =
+    "properties" optional, 4 region = "region" optional, 5 secret_access_key =
+    "secret_access_key" optional, 6 session_token = "session_token" optional, 7 uri =
+    "uri" optional, 8 warehouse = "warehouse" required } keep
+);
 
 /// Hive Metastore catalog configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergHmsCatalog {
     /// Additional properties
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1583,6 +1787,11 @@ pub struct IcebergHmsCatalog {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    IcebergHmsCatalog { 0 properties = "properties" optional, 1 thrift_transport =
+    "thrift_transport" optional, 2 uri = "uri" required, 3 warehouse = "warehouse"
+    required } keep
+);
 
 /// Hour of a timestamp
 pub type IcebergHourTransform = ::serde_json::Map<String, ::serde_json::Value>;
@@ -1593,7 +1802,7 @@ pub type IcebergIdentityTransform = ::serde_json::Map<String, ::serde_json::Valu
 /// Row-level deletes using equality delete files
 ///
 /// Append-only writes with background compaction for deduplication
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct IcebergMergeOnRead {
     /// How CDC deletes are handled in MergeOnRead mode
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1613,6 +1822,11 @@ pub struct IcebergMergeOnRead {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    IcebergMergeOnRead { 0 delete_mode = "delete_mode" optional, 1 history_mode =
+    "history_mode" optional, 2 use_positional_deletes_only =
+    "use_positional_deletes_only" optional } keep
+);
 
 /// Iceberg metadata file compression
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1633,7 +1847,7 @@ support::string_enum!(
 pub type IcebergMonthTransform = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// OAuth2 client credentials authentication
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergOAuth2Auth {
     /// Client ID
     pub client_id: String,
@@ -1663,6 +1877,11 @@ impl ::std::fmt::Debug for IcebergOAuth2Auth {
             .finish()
     }
 }
+support::object!(
+    IcebergOAuth2Auth { 0 client_id = "client_id" required, 1 client_secret =
+    "client_secret" required, 2 scope = "scope" optional, 3 token_endpoint =
+    "token_endpoint" required } keep
+);
 
 /// Parquet compression codec
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1702,7 +1921,7 @@ pub enum IcebergParquetVersion {
 support::string_enum!(IcebergParquetVersion(Unknown) { V1 = "V1", V2 = "V2" });
 
 /// Parquet writer settings
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct IcebergParquetWriterSettings {
     /// Parquet compression codec
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -1720,9 +1939,14 @@ pub struct IcebergParquetWriterSettings {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    IcebergParquetWriterSettings { 0 compression = "compression" optional, 1
+    compression_level = "compression_level" optional, 2 target_file_size_mb =
+    "target_file_size_mb" optional, 3 version = "version" optional } keep
+);
 
 /// A column and the transform applied to it
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergPartitionField {
     /// Partition column name in Iceberg. Defaults to {source_column}_{transform} (e.g. created_at_day)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1735,9 +1959,13 @@ pub struct IcebergPartitionField {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    IcebergPartitionField { 0 name = "name" optional, 1 source_column = "source_column"
+    required, 2 transform = "transform" required } keep
+);
 
 /// Ordered list of partition fields
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergPartitionSpec {
     /// Partition fields, applied in order
     pub fields: Vec<IcebergPartitionField>,
@@ -1745,9 +1973,10 @@ pub struct IcebergPartitionSpec {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(IcebergPartitionSpec { 0 fields = "fields" required } keep);
 
 /// Generic key/value property used for escape-hatch configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergProperty {
     /// Property key
     pub key: String,
@@ -1757,9 +1986,12 @@ pub struct IcebergProperty {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    IcebergProperty { 0 key = "key" required, 1 value = "value" required } keep
+);
 
 /// REST catalog configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergRestCatalog {
     /// Catalog authentication method
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1776,9 +2008,13 @@ pub struct IcebergRestCatalog {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    IcebergRestCatalog { 0 auth = "auth" optional, 1 properties = "properties" optional,
+    2 uri = "uri" required, 3 warehouse = "warehouse" optional } keep
+);
 
 /// S3 storage credentials
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct IcebergS3Credentials {
     /// AWS access key ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1831,9 +2067,16 @@ impl ::std::fmt::Debug for IcebergS3Credentials {
             .finish()
     }
 }
+support::object!(
+    IcebergS3Credentials { 0 access_key_id = "access_key_id" optional, 1 endpoint =
+    "endpoint" optional, 2 iam_role_arn = "iam_role_arn" optional, 3 path_style_access =
+    "path_style_access" optional, 4 profile_name = "profile_name" optional, 5 properties
+    = "properties" optional, 6 region = "region" optional, 7 secret_access_key =
+    "secret_access_key" optional, 8 session_token = "session_token" optional } keep
+);
 
 /// AWS S3 Tables catalog configuration
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergS3TablesCatalog {
     /// AWS access key ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1881,9 +2124,16 @@ impl ::std::fmt::Debug for IcebergS3TablesCatalog {
             .finish()
     }
 }
+support::object!(
+    IcebergS3TablesCatalog { 0 access_key_id = "access_key_id" optional, 1 endpoint =
+    "endpoint" optional, 2 profile_name = "profile_name" optional, 3 properties =
+    "properties" optional, 4 region = "region" optional, 5 secret_access_key =
+    "secret_access_key" optional, 6 session_token = "session_token" optional, 7
+    table_bucket_arn = "table_bucket_arn" required } keep
+);
 
 /// AWS SigV4 authentication (for S3 Tables REST catalog)
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergSigV4Auth {
     /// AWS access key ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1923,9 +2173,15 @@ impl ::std::fmt::Debug for IcebergSigV4Auth {
             .finish()
     }
 }
+support::object!(
+    IcebergSigV4Auth { 0 access_key_id = "access_key_id" optional, 1 profile_name =
+    "profile_name" optional, 2 region = "region" required, 3 secret_access_key =
+    "secret_access_key" optional, 4 service = "service" optional, 5 session_token =
+    "session_token" optional } keep
+);
 
 /// Iceberg destination
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergSink {
     /// Iceberg catalog connection
     pub catalog: IcebergCatalog,
@@ -1989,9 +2245,19 @@ impl ::std::fmt::Debug for IcebergSink {
             .finish()
     }
 }
+support::object!(
+    IcebergSink { 0 catalog = "catalog" required, 1 max_catalog_concurrency =
+    "max_catalog_concurrency" optional, 2 metadata_compression = "metadata_compression"
+    optional, 3 migration_strategy = "migration_strategy" optional, 4 parquet = "parquet"
+    optional, 5 spec_version = "spec_version" optional, 6 storage_credentials =
+    "storage_credentials" optional, 7 target_namespace = "target_namespace" required, 8
+    truncate_table_if_exists = "truncate_table_if_exists" optional, 9 type_conversion =
+    "type_conversion" optional, 10 vended_credentials = "vended_credentials" optional, 11
+    write_mode = "write_mode" optional } keep
+);
 
 /// Snowflake Iceberg catalog configuration
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergSnowflakeCatalog {
     /// Snowflake database
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2038,6 +2304,12 @@ impl ::std::fmt::Debug for IcebergSnowflakeCatalog {
             .finish()
     }
 }
+support::object!(
+    IcebergSnowflakeCatalog { 0 database = "database" optional, 1 password = "password"
+    optional, 2 properties = "properties" optional, 3 role = "role" optional, 4 schema =
+    "schema" optional, 5 uri = "uri" required, 6 username = "username" optional, 7
+    warehouse = "warehouse" required } keep
+);
 
 /// Iceberg table format version
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2055,7 +2327,7 @@ pub enum IcebergSpecVersion {
 support::string_enum!(IcebergSpecVersion(Unknown) { V1 = "V1", V2 = "V2", V3 = "V3" });
 
 /// SQL catalog configuration (SQLite, PostgreSQL, MySQL)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergSqlCatalog {
     /// SQL bind style: "DollarNumeric" (Postgres) or "QMark" (SQLite/MySQL)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2071,6 +2343,10 @@ pub struct IcebergSqlCatalog {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    IcebergSqlCatalog { 0 bind_style = "bind_style" optional, 1 properties = "properties"
+    optional, 2 uri = "uri" required, 3 warehouse = "warehouse" required } keep
+);
 
 /// Storage credentials for accessing data files
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2126,7 +2402,7 @@ pub enum IcebergTransform {
 }
 
 /// Truncate values to a fixed width
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct IcebergTruncateTransform {
     /// Truncation width: characters for strings, bytes for binary, modulus for integers and decimals
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2135,9 +2411,10 @@ pub struct IcebergTruncateTransform {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(IcebergTruncateTransform { 0 width = "width" optional } keep);
 
 /// Databricks Unity Catalog configuration
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct IcebergUnityCatalog {
     /// Catalog name
     pub catalog_name: String,
@@ -2168,6 +2445,10 @@ impl ::std::fmt::Debug for IcebergUnityCatalog {
             .finish()
     }
 }
+support::object!(
+    IcebergUnityCatalog { 0 catalog_name = "catalog_name" required, 1 properties =
+    "properties" optional, 2 token = "token" optional, 3 uri = "uri" required } keep
+);
 
 /// Write mode for CDC operations
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2190,7 +2471,7 @@ pub enum IcebergWriteMode {
 pub type IcebergYearTransform = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Apply Fivetran naming rules to destination schemas, tables, and columns
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct IdentifierFivetranNaming {
     /// Prefix prepended to schema names (e.g. "prod" produces "prod_myschema")
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2199,6 +2480,9 @@ pub struct IdentifierFivetranNaming {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    IdentifierFivetranNaming { 0 schema_prefix = "schema_prefix" optional } keep
+);
 
 /// Identifier naming strategy for target tables and columns
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2234,7 +2518,7 @@ support::string_enum!(
 );
 
 /// Apicurio Schema Registry connection
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct KafkaApicurio {
     /// Password for Schema Registry basic authentication
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2262,9 +2546,13 @@ impl ::std::fmt::Debug for KafkaApicurio {
             .finish()
     }
 }
+support::object!(
+    KafkaApicurio { 0 password = "password" optional, 1 url = "url" required, 2 username
+    = "username" optional } keep
+);
 
 /// Authentication settings for connecting to Kafka brokers
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct KafkaAuth {
     /// SASL (Simple Authentication and Security Layer) mechanism for Kafka authentication
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -2313,9 +2601,16 @@ impl ::std::fmt::Debug for KafkaAuth {
             .finish()
     }
 }
+support::object!(
+    KafkaAuth { 0 mechanism = "mechanism" optional, 1 password = "password" optional, 2
+    protocol = "protocol" optional, 3 ssl_ca_location = "ssl_ca_location" optional, 4
+    ssl_certificate_location = "ssl_certificate_location" optional, 5 ssl_key_location =
+    "ssl_key_location" optional, 6 ssl_key_password = "ssl_key_password" optional, 7
+    username = "username" optional } keep
+);
 
 /// The [`KafkaSerDe::Avro`] variant's content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct KafkaAvro {
     /// Schema Registry configuration for Avro serialization/deserialization
     pub schema_registry: KafkaSchemaRegistry,
@@ -2323,6 +2618,7 @@ pub struct KafkaAvro {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(KafkaAvro { 0 schema_registry = "schema_registry" required } keep);
 
 /// Debezium `binary.handling.mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2345,7 +2641,7 @@ support::string_enum!(
 );
 
 /// Advanced Kafka client producer configuration
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct KafkaClientConfig {
     /// Reliability level for producer acknowledgements
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -2417,6 +2713,24 @@ pub struct KafkaClientConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaClientConfig { 0 acks = "acks" optional, 1 batch_size = "batch_size" optional, 2
+    client_id = "client_id" optional, 3 compression_type = "compression_type" optional, 4
+    enable_idempotence = "enable_idempotence" optional, 5 global_properties =
+    "global_properties" optional, 6 linger_ms = "linger_ms" optional, 7 message_max_bytes
+    = "message_max_bytes" optional, 8 message_send_max_retries =
+    "message_send_max_retries" optional, 9 message_timeout_ms = "message_timeout_ms"
+    optional, 10 partitioner = "partitioner" optional, 11 producer_pool_size =
+    "producer_pool_size" optional, 12 producer_preset = "producer_preset" optional, 13
+    producer_properties = "producer_properties" optional, 14 queue_buffering_max_kbytes =
+    "queue_buffering_max_kbytes" optional, 15 queue_buffering_max_messages =
+    "queue_buffering_max_messages" optional, 16 retry_backoff_max_ms =
+    "retry_backoff_max_ms" optional, 17 retry_backoff_ms = "retry_backoff_ms" optional,
+    18 shutdown_flush_timeout_ms = "shutdown_flush_timeout_ms" optional, 19 timeout_ms =
+    "timeout_ms" optional, 20 topic_metadata_refresh_interval_ms =
+    "topic_metadata_refresh_interval_ms" optional, 21 transactions = "transactions"
+    optional } keep
+);
 
 /// Compression codec for Kafka messages
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2441,7 +2755,7 @@ support::string_enum!(
 );
 
 /// Confluent Schema Registry connection
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct KafkaConfluent {
     /// Password for Schema Registry basic authentication
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2469,9 +2783,13 @@ impl ::std::fmt::Debug for KafkaConfluent {
             .finish()
     }
 }
+support::object!(
+    KafkaConfluent { 0 password = "password" optional, 1 url = "url" required, 2 username
+    = "username" optional } keep
+);
 
 /// Kafka connection details and client settings
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct KafkaConnection {
     /// Authentication settings for connecting to Kafka brokers
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2485,9 +2803,13 @@ pub struct KafkaConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaConnection { 0 auth = "auth" optional, 1 brokers = "brokers" required, 2 config
+    = "config" optional } keep
+);
 
 /// Data type handling for Debezium format
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct KafkaDataTypeConfig {
     /// Debezium `binary.handling.mode`
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -2502,9 +2824,14 @@ pub struct KafkaDataTypeConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaDataTypeConfig { 0 binary_handling_mode = "binary_handling_mode" optional, 1
+    decimal_handling_mode = "decimal_handling_mode" optional, 2 time_precision_mode =
+    "time_precision_mode" optional } keep
+);
 
 /// Debezium-compatible message format
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct KafkaDebeziumFormat {
     /// Data type handling for Debezium format
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2533,9 +2860,17 @@ pub struct KafkaDebeziumFormat {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaDebeziumFormat { 0 data_types = "data_types" optional, 1 emit_tx_metadata =
+    "emit_tx_metadata" optional, 2 format_config = "format_config" required, 3 headers =
+    "headers" optional, 4 include_before = "include_before" optional, 5
+    skipped_operations = "skipped_operations" optional, 6 tombstones_on_delete =
+    "tombstones_on_delete" optional, 7 tx_metadata_topic = "tx_metadata_topic" optional }
+    keep
+);
 
 /// Debezium message header settings
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct KafkaDebeziumHeaderConfig {
     /// Include __debezium.context.* headers
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2580,6 +2915,14 @@ pub struct KafkaDebeziumHeaderConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaDebeziumHeaderConfig { 0 context = "context" optional, 1 db = "db" optional, 2
+    db_name = "db_name" optional, 3 op = "op" optional, 4 op_name = "op_name" optional, 5
+    pk_update = "pk_update" optional, 6 prefix = "prefix" optional, 7 schema = "schema"
+    optional, 8 schema_name = "schema_name" optional, 9 source_name = "source_name"
+    optional, 10 source_template = "source_template" optional, 11 tbl = "tbl" optional,
+    12 tbl_name = "tbl_name" optional } keep
+);
 
 /// Debezium `decimal.handling.mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2616,7 +2959,7 @@ pub enum KafkaFormat {
 }
 
 /// Base format configuration shared by Debezium and Supermetal formats
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct KafkaFormatConfig {
     /// Serialization/Deserialization (SerDe) method for message payloads
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2627,9 +2970,13 @@ pub struct KafkaFormatConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaFormatConfig { 0 key_serde = "key_serde" optional, 1 value_serde = "value_serde"
+    required } keep
+);
 
 /// The [`KafkaSerDe::Json`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct KafkaJson {
     /// The `options` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2641,9 +2988,13 @@ pub struct KafkaJson {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaJson { 0 options = "options" optional, 1 schema_registry = "schema_registry"
+    optional } keep
+);
 
 /// The `options` of [`KafkaJson`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct KafkaJsonOptions {
     /// Include schema in message payloads (only applies if no schema registry is configured)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2652,6 +3003,10 @@ pub struct KafkaJsonOptions {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaJsonOptions { 0 embed_schema_in_message = "embed_schema_in_message" optional }
+    keep
+);
 
 /// Preset groupings of producer tuning knobs
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2672,7 +3027,7 @@ support::string_enum!(
 );
 
 /// Generic key/value property used for escape-hatch configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct KafkaProperty {
     /// Property key
     pub key: String,
@@ -2682,9 +3037,12 @@ pub struct KafkaProperty {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaProperty { 0 key = "key" required, 1 value = "value" required } keep
+);
 
 /// The [`KafkaSerDe::Protobuf`] variant's content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct KafkaProtobuf {
     /// Schema Registry configuration for Protobuf serialization/deserialization
     pub schema_registry: KafkaSchemaRegistry,
@@ -2692,6 +3050,7 @@ pub struct KafkaProtobuf {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(KafkaProtobuf { 0 schema_registry = "schema_registry" required } keep);
 
 /// SASL (Simple Authentication and Security Layer) mechanism for Kafka authentication
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2771,7 +3130,7 @@ pub enum KafkaSerDe {
 }
 
 /// Kafka destination
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct KafkaSink {
     /// Connection details for the target Kafka cluster
     pub connection: KafkaConnection,
@@ -2789,9 +3148,14 @@ pub struct KafkaSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaSink { 0 connection = "connection" required, 1 format = "format" required, 2
+    name = "name" optional, 3 topic_name_template = "topic_name_template" optional, 4
+    topic_options = "topic_options" required } keep
+);
 
 /// Supermetal native message format
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct KafkaSupermetalFormat {
     /// Base format configuration shared by all formats
     pub format_config: KafkaFormatConfig,
@@ -2802,6 +3166,10 @@ pub struct KafkaSupermetalFormat {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaSupermetalFormat { 0 format_config = "format_config" required, 1
+    tombstones_on_delete = "tombstones_on_delete" optional } keep
+);
 
 /// Debezium `time.precision.mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2844,7 +3212,7 @@ support::string_enum!(
 );
 
 /// Defaults and optional per-topic configuration for topic creation
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct KafkaTopicOptions {
     /// Optional topic-level configuration entries
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2865,9 +3233,14 @@ pub struct KafkaTopicOptions {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaTopicOptions { 0 config = "config" optional, 1 naming_mode = "naming_mode"
+    optional, 2 operation_timeout_ms = "operation_timeout_ms" optional, 3 partitions =
+    "partitions" optional, 4 replication_factor = "replication_factor" optional } keep
+);
 
 /// Producer transaction configuration
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct KafkaTransactionConfig {
     /// Enable transactions
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2885,9 +3258,14 @@ pub struct KafkaTransactionConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    KafkaTransactionConfig { 0 enabled = "enabled" optional, 1 op_timeout_ms =
+    "op_timeout_ms" optional, 2 timeout_ms = "timeout_ms" optional, 3 transactional_id =
+    "transactional_id" optional } keep
+);
 
 /// Batching and flush configuration
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Limits {
     /// Change Data Capture (CDC) batching and flush configuration
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2899,9 +3277,12 @@ pub struct Limits {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    Limits { 0 cdc = "cdc" optional, 1 snapshot = "snapshot" optional } keep
+);
 
 /// Change Data Capture (CDC) batching and flush configuration
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct LimitsCdc {
     /// Determines how frequently batched changes are flushed to the target (<https://docs.supermetal.io/docs/faq/#sync-frequency>)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2913,9 +3294,13 @@ pub struct LimitsCdc {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    LimitsCdc { 0 flush_interval_ms = "flush_interval_ms" optional, 1 max_buffer_rows =
+    "max_buffer_rows" optional } keep
+);
 
 /// Snapshot batching configuration
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct LimitsSnapshot {
     /// Number of rows to collect per batch, defaults to 1024
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2924,9 +3309,10 @@ pub struct LimitsSnapshot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(LimitsSnapshot { 0 max_buffer_rows = "max_buffer_rows" optional } keep);
 
 /// Materialize connection details
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct MaterializeConnection {
     /// Application password for the specified Materialize user
     pub app_password: String,
@@ -2983,9 +3369,17 @@ impl ::std::fmt::Debug for MaterializeConnection {
             .finish()
     }
 }
+support::object!(
+    MaterializeConnection { 0 app_password = "app_password" required, 1 cluster =
+    "cluster" optional, 2 dbname = "dbname" required, 3 host = "host" required, 4
+    max_pool_size = "max_pool_size" optional, 5 port = "port" optional, 6 ssl_cert =
+    "ssl_cert" optional, 7 ssl_key = "ssl_key" optional, 8 ssl_mode = "ssl_mode"
+    optional, 9 ssl_root_cert = "ssl_root_cert" optional, 10 user = "user" required }
+    keep
+);
 
 /// Configuration for a Materialize data sink
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MaterializeSink {
     /// Connection details for the target Materialize instance
     pub connection: MaterializeConnection,
@@ -2999,6 +3393,10 @@ pub struct MaterializeSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    MaterializeSink { 0 connection = "connection" required, 1 migration_strategy =
+    "migration_strategy" optional, 2 target_schema = "target_schema" optional } keep
+);
 
 /// SSL connection mode for the Materialize server
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3023,7 +3421,7 @@ support::string_enum!(
 );
 
 /// Write every source event to a separate table that preserves full change history
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MigrationAppendHistory {
     /// Suffix appended to the source table name to form the history table name, for example `_history` produces `orders_history`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3032,6 +3430,7 @@ pub struct MigrationAppendHistory {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(MigrationAppendHistory { 0 suffix = "suffix" optional } keep);
 
 /// Write every change as a new row; no deduplication
 pub type MigrationAppendOnly = ::serde_json::Map<String, ::serde_json::Value>;
@@ -3071,7 +3470,7 @@ pub type MigrationLsn = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Convert nanosecond-precision timestamps and times for targets that
 /// natively support only microseconds.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MigrationNanosecond {
     /// Conversion for nanosecond-precision timestamps and times
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -3080,6 +3479,7 @@ pub struct MigrationNanosecond {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(MigrationNanosecond { 0 mode = "mode" optional } keep);
 
 /// Conversion for nanosecond-precision timestamps and times
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3099,7 +3499,7 @@ support::string_enum!(
 
 /// Convert numerics whose precision exceeds the target's native range,
 /// such as Postgres unbounded NUMERIC and Arrow Decimal256.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MigrationNumeric {
     /// Conversion for numerics beyond the target's native precision
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -3114,6 +3514,10 @@ pub struct MigrationNumeric {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    MigrationNumeric { 0 mode = "mode" optional, 1 precision = "precision" optional, 2
+    scale = "scale" optional } keep
+);
 
 /// Conversion for numerics beyond the target's native precision
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3131,7 +3535,7 @@ support::string_enum!(
 );
 
 /// Track what operation produced each row (insert, update, delete, or snapshot read)
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MigrationOp {
     /// How to represent the operation type
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -3143,6 +3547,10 @@ pub struct MigrationOp {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    MigrationOp { 0 encoding = "encoding" optional, 1 snapshot_as_read =
+    "snapshot_as_read" optional } keep
+);
 
 /// How to represent the operation type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3187,7 +3595,7 @@ support::string_enum!(
 );
 
 /// The `migration_strategy` of [`BigQuerySink`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MigrationStrategy {
     /// The `allowed` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3199,12 +3607,16 @@ pub struct MigrationStrategy {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    MigrationStrategy { 0 allowed = "allowed" optional, 1 disable_all = "disable_all"
+    optional } keep
+);
 
 /// When the row was last written to the buffer
 pub type MigrationSyncedAt = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MigrationSystemColumns {
     /// Track the source database log position for each change (Postgres LSN, Oracle SCN, MySQL binlog position, MongoDB resume token, SQL Server change LSN)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3219,10 +3631,14 @@ pub struct MigrationSystemColumns {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    MigrationSystemColumns { 0 lsn = "lsn" optional, 1 op = "op" optional, 2 synced_at =
+    "synced_at" optional } keep
+);
 
 /// Opt-in type conversions applied before writing to the target.
 /// Omit a subfield to keep the target's default behaviour for that type.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MigrationTypeConversion {
     /// Convert nanosecond-precision timestamps and times for targets that
     /// natively support only microseconds.
@@ -3236,9 +3652,13 @@ pub struct MigrationTypeConversion {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    MigrationTypeConversion { 0 nanosecond = "nanosecond" optional, 1 numeric = "numeric"
+    optional } keep
+);
 
 /// CDC via MongoDB Change Streams
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MongoChangeStreams {
     /// How documents are mapped to target schema
     pub replication_mode: MongoReplicationMode,
@@ -3249,9 +3669,13 @@ pub struct MongoChangeStreams {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    MongoChangeStreams { 0 replication_mode = "replication_mode" required, 1
+    skip_snapshot = "skip_snapshot" optional } keep
+);
 
 /// MongoDB connection details
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct MongoConnection {
     /// MongoDB connection string URI ("mongodb://host:27017" or "mongodb+srv://cluster.mongodb.net")
     pub address: String,
@@ -3294,12 +3718,18 @@ impl ::std::fmt::Debug for MongoConnection {
             .finish()
     }
 }
+support::object!(
+    MongoConnection { 0 address = "address" required, 1 authentication_source =
+    "authentication_source" optional, 2 database = "database" required, 3 max_pool_size =
+    "max_pool_size" optional, 4 password = "password" optional, 5 ssl_mode = "ssl_mode"
+    optional, 6 user = "user" optional } keep
+);
 
 /// Disable SSL encryption
 pub type MongoDisable = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// SSL configuration when encryption is enabled
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MongoEnable {
     /// PEM-encoded CA certificate content for server verification
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3324,6 +3754,10 @@ impl ::std::fmt::Debug for MongoEnable {
             .finish()
     }
 }
+support::object!(
+    MongoEnable { 0 ca_file = "ca_file" optional, 1 cert_key_file = "cert_key_file"
+    optional } keep
+);
 
 /// How MongoDB documents are mapped to the target schema
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3357,7 +3791,7 @@ pub enum MongoReplicationType {
 }
 
 /// Schema mode infers Arrow schemas from document structure, creating typed columns for each field
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MongoSchemaMode {
     /// Infer numeric and temporal types from BSON string values (e.g. "123" -> Int64, "2024-01-01" -> Date32)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3372,12 +3806,17 @@ pub struct MongoSchemaMode {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    MongoSchemaMode { 0 infer_typed_strings = "infer_typed_strings" optional, 1
+    majority_type_threshold = "majority_type_threshold" optional, 2 object_store =
+    "object_store" optional } keep
+);
 
 /// Schemaless mode stores documents as-is in a fixed two-column schema (_id, document)
 pub type MongoSchemalessMode = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Initial snapshot / backfill only (no CDC)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MongoSnapshot {
     /// How documents are mapped to target schema
     pub replication_mode: MongoReplicationMode,
@@ -3385,9 +3824,12 @@ pub struct MongoSnapshot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    MongoSnapshot { 0 replication_mode = "replication_mode" required } keep
+);
 
 /// MongoDB replication source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MongoSource {
     /// The `catalog` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3409,6 +3851,12 @@ pub struct MongoSource {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    MongoSource { 0 catalog = "catalog" optional, 1 connection = "connection" required, 2
+    flatten_body = "flatten_body" optional, 3 flatten_max_depth = "flatten_max_depth"
+    optional, 4 replication_type = "replication_type" required, 5 system_columns =
+    "system_columns" optional } keep
+);
 
 /// SSL connection mode for MongoDB
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3426,7 +3874,7 @@ pub enum MongoSslMode {
 }
 
 /// MySQL connection details
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct MySqlConnection {
     /// Name of the database to connect to (if not specified, will discover all accessible databases)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3477,9 +3925,15 @@ impl ::std::fmt::Debug for MySqlConnection {
             .finish()
     }
 }
+support::object!(
+    MySqlConnection { 0 database = "database" optional, 1 host = "host" required, 2
+    max_pool_size = "max_pool_size" optional, 3 password = "password" optional, 4 port =
+    "port" optional, 5 ssl_mode = "ssl_mode" optional, 6 tunnel = "tunnel" optional, 7
+    user = "user" optional } keep
+);
 
 /// MySQL replication source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MySqlSource {
     /// The `catalog` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3505,6 +3959,13 @@ pub struct MySqlSource {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    MySqlSource { 0 catalog = "catalog" optional, 1 connection = "connection" required, 2
+    infer_tinyint1_as_boolean = "infer_tinyint1_as_boolean" optional, 3
+    keyless_table_strategy = "keyless_table_strategy" optional, 4
+    parallel_snapshots_enabled = "parallel_snapshots_enabled" optional, 5 skip_snapshot =
+    "skip_snapshot" optional, 6 system_columns = "system_columns" optional } keep
+);
 
 /// Disable SSL encryption
 pub type MysqlDisable = ::serde_json::Map<String, ::serde_json::Value>;
@@ -3535,7 +3996,7 @@ pub enum MysqlSslMode {
 }
 
 /// SSL with CA certificate verification
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MysqlVerifyCa {
     /// CA certificate content for verifying the server's SSL certificate
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3544,9 +4005,10 @@ pub struct MysqlVerifyCa {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(MysqlVerifyCa { 0 ca_file = "ca_file" optional } keep);
 
 /// SSL with CA certificate and hostname verification
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MysqlVerifyIdentity {
     /// CA certificate content for verifying the server's SSL certificate and hostname
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3555,9 +4017,10 @@ pub struct MysqlVerifyIdentity {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(MysqlVerifyIdentity { 0 ca_file = "ca_file" optional } keep);
 
 /// Oracle database connection details
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct OracleConnection {
     /// Oracle connection string ("//localhost:1521/ORCLCDB")
     pub connect_string: String,
@@ -3591,6 +4054,11 @@ impl ::std::fmt::Debug for OracleConnection {
             .finish()
     }
 }
+support::object!(
+    OracleConnection { 0 connect_string = "connect_string" required, 1 max_pool_size =
+    "max_pool_size" optional, 2 password = "password" required, 3 pdb = "pdb" optional, 4
+    user = "user" required } keep
+);
 
 /// Dictionary strategy for LogMiner
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3608,7 +4076,7 @@ support::string_enum!(
 );
 
 /// Oracle LogMiner change data capture settings
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct OracleLogMiner {
     /// Only capture committed transactions from LogMiner sessions
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3626,6 +4094,11 @@ pub struct OracleLogMiner {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    OracleLogMiner { 0 committed_data_only = "committed_data_only" optional, 1 dict =
+    "dict" optional, 2 max_buffer_memory_size_per_tx = "max_buffer_memory_size_per_tx"
+    optional, 3 poll_interval_secs = "poll_interval_secs" optional } keep
+);
 
 /// Oracle replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3640,7 +4113,7 @@ pub enum OracleReplicationType {
 }
 
 /// Oracle replication source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OracleSource {
     /// The `catalog` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3662,9 +4135,16 @@ pub struct OracleSource {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    OracleSource { 0 catalog = "catalog" optional, 1 connection = "connection" required,
+    2 keyless_table_strategy = "keyless_table_strategy" optional, 3
+    parallel_snapshots_enabled = "parallel_snapshots_enabled" optional, 4
+    replication_type = "replication_type" required, 5 system_columns = "system_columns"
+    optional } keep
+);
 
 /// PostgreSQL database connection details
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct PostgresConnection {
     /// Name of the database to connect to
     pub database: String,
@@ -3731,6 +4211,14 @@ impl ::std::fmt::Debug for PostgresConnection {
             .finish()
     }
 }
+support::object!(
+    PostgresConnection { 0 database = "database" required, 1 host = "host" required, 2
+    max_pool_size = "max_pool_size" optional, 3 operation_lock_timeout_seconds =
+    "operation_lock_timeout_seconds" optional, 4 password = "password" required, 5 port =
+    "port" optional, 6 ssl_cert = "ssl_cert" optional, 7 ssl_key = "ssl_key" optional, 8
+    ssl_mode = "ssl_mode" optional, 9 ssl_root_cert = "ssl_root_cert" optional, 10 tunnel
+    = "tunnel" optional, 11 user = "user" required } keep
+);
 
 /// Replicate row deletions by comparing primary keys between sync cycles
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3745,7 +4233,7 @@ pub enum PostgresDeleteTracking {
 }
 
 /// The [`PostgresDeleteTracking::Enabled`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostgresDeleteTrackingConfig {
     /// Object store configuration
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3757,9 +4245,13 @@ pub struct PostgresDeleteTrackingConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    PostgresDeleteTrackingConfig { 0 pk_index_store = "pk_index_store" optional, 1
+    poll_interval_seconds = "poll_interval_seconds" optional } keep
+);
 
 /// Settings for PostgreSQL logical replication
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostgresLogicalReplication {
     /// Existing publication to subscribe to. Superusers can leave this empty to create one automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3774,9 +4266,14 @@ pub struct PostgresLogicalReplication {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    PostgresLogicalReplication { 0 publication_name = "publication_name" optional, 1
+    retry_window_seconds = "retry_window_seconds" optional, 2 skip_snapshots =
+    "skip_snapshots" optional } keep
+);
 
 /// Query-based replication using the xmin system column
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PostgresQueryBased {
     /// Replicate row deletions by comparing primary keys between sync cycles
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3791,6 +4288,11 @@ pub struct PostgresQueryBased {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    PostgresQueryBased { 0 delete_tracking = "delete_tracking" optional, 1
+    max_skip_cycles = "max_skip_cycles" optional, 2 poll_interval_seconds =
+    "poll_interval_seconds" optional } keep
+);
 
 /// Specifies the PostgreSQL replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3812,7 +4314,7 @@ pub enum PostgresReplicationType {
 }
 
 /// PostgreSQL destination
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostgresSink {
     /// Connection details for the target PostgreSQL database
     pub connection: PostgresConnection,
@@ -3826,12 +4328,16 @@ pub struct PostgresSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    PostgresSink { 0 connection = "connection" required, 1 migration_strategy =
+    "migration_strategy" optional, 2 target_schema = "target_schema" optional } keep
+);
 
 /// Postgres snapshot / backfill-only replication settings
 pub type PostgresSnapshot = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// PostgreSQL replication source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostgresSource {
     /// The `catalog` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3856,6 +4362,13 @@ pub struct PostgresSource {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    PostgresSource { 0 catalog = "catalog" optional, 1 connection = "connection"
+    required, 2 keyless_table_strategy = "keyless_table_strategy" optional, 3
+    parallel_snapshots_enabled = "parallel_snapshots_enabled" optional, 4
+    partitions_as_root = "partitions_as_root" optional, 5 replication_type =
+    "replication_type" required, 6 system_columns = "system_columns" optional } keep
+);
 
 /// SSL connection mode for the PostgreSQL server
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3924,7 +4437,7 @@ pub enum Schedule {
 }
 
 /// The [`Schedule::Cron`] variant's content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ScheduleCron {
     /// The `expression` property.
     pub expression: String,
@@ -3934,9 +4447,13 @@ pub struct ScheduleCron {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ScheduleCron { 0 expression = "expression" required, 1 timezone = "timezone" required
+    } keep
+);
 
 /// The [`Schedule::Rate`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ScheduleRate {
     /// The `unit` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -3948,6 +4465,9 @@ pub struct ScheduleRate {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ScheduleRate { 0 unit = "unit" optional, 1 value = "value" optional } keep
+);
 
 /// The `unit` of [`ScheduleRate`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4013,7 +4533,7 @@ pub enum Sink {
 }
 
 /// `SnapshotStatusResponse` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SnapshotStatusResponse {
     /// Whether any snapshots are currently running
     pub active: bool,
@@ -4025,6 +4545,10 @@ pub struct SnapshotStatusResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    SnapshotStatusResponse { 0 active = "active" required, 1 count = "count" required, 2
+    throttled = "throttled" required } keep
+);
 
 /// Authentication method for connecting to Snowflake
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4043,7 +4567,7 @@ pub enum SnowflakeAuth {
 }
 
 /// Snowflake connection details
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SnowflakeConnection {
     /// Snowflake account identifier ("myorg-account123")
     pub account_identifier: String,
@@ -4060,9 +4584,14 @@ pub struct SnowflakeConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    SnowflakeConnection { 0 account_identifier = "account_identifier" required, 1 auth =
+    "auth" required, 2 role = "role" optional, 3 user = "user" required, 4 warehouse =
+    "warehouse" required } keep
+);
 
 /// Key pair authentication credentials
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct SnowflakeKeyPair {
     /// Passphrase to decrypt the private key (if it's encrypted)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4086,9 +4615,13 @@ impl ::std::fmt::Debug for SnowflakeKeyPair {
             .finish()
     }
 }
+support::object!(
+    SnowflakeKeyPair { 0 private_key_password = "private_key_password" optional, 1
+    private_key_pem = "private_key_pem" required } keep
+);
 
 /// Password-based authentication credentials
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct SnowflakePassword {
     /// User's password for authentication
     pub password: String,
@@ -4108,9 +4641,10 @@ impl ::std::fmt::Debug for SnowflakePassword {
             .finish()
     }
 }
+support::object!(SnowflakePassword { 0 password = "password" required } keep);
 
 /// Snowflake destination
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SnowflakeSink {
     /// Connection details for the target Snowflake account
     pub connection: SnowflakeConnection,
@@ -4132,6 +4666,12 @@ pub struct SnowflakeSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    SnowflakeSink { 0 connection = "connection" required, 1 history_mode = "history_mode"
+    optional, 2 migration_strategy = "migration_strategy" optional, 3 target_database =
+    "target_database" required, 4 target_schema = "target_schema" optional, 5
+    use_transactions = "use_transactions" optional } keep
+);
 
 /// Source connector types
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4165,7 +4705,7 @@ pub enum Source {
 }
 
 /// Credentials for Azure Active Directory authentication
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct SqlServerAdAuth {
     /// Azure Active Directory access token
     pub token: String,
@@ -4185,6 +4725,7 @@ impl ::std::fmt::Debug for SqlServerAdAuth {
             .finish()
     }
 }
+support::object!(SqlServerAdAuth { 0 token = "token" required } keep);
 
 /// Authentication method for SQL Server
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4206,7 +4747,7 @@ pub enum SqlServerAuth {
 }
 
 /// Change Data Capture (CDC) settings for SQL Server
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SqlServerCaptureTableReplication {
     /// Maximum number of scan cycles per polling interval for CDC
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4230,9 +4771,16 @@ pub struct SqlServerCaptureTableReplication {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    SqlServerCaptureTableReplication { 0 cdc_max_scans = "cdc_max_scans" optional, 1
+    cdc_max_trans = "cdc_max_trans" optional, 2 cdc_poll_interval_secs =
+    "cdc_poll_interval_secs" optional, 3 skip_snapshot = "skip_snapshot" optional, 4
+    skip_tables_without_ct = "skip_tables_without_ct" optional, 5
+    transactional_cdc_enabled = "transactional_cdc_enabled" optional } keep
+);
 
 /// SQL Server connection details
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SqlServerConnection {
     /// Authentication method and its credentials
     pub auth: SqlServerAuth,
@@ -4253,12 +4801,17 @@ pub struct SqlServerConnection {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    SqlServerConnection { 0 auth = "auth" required, 1 database = "database" required, 2
+    host = "host" required, 3 max_pool_size = "max_pool_size" optional, 4 port = "port"
+    optional, 5 ssl_mode = "ssl_mode" optional } keep
+);
 
 /// Disable SSL encryption
 pub type SqlServerDisable = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Enable SSL encryption
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SqlServerEnable {
     /// CA certificate content for verifying the server's SSL certificate
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4267,6 +4820,7 @@ pub struct SqlServerEnable {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(SqlServerEnable { 0 ca_file = "ca_file" optional } keep);
 
 /// SQL Server replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4305,7 +4859,7 @@ support::string_enum!(
 );
 
 /// SQL Server replication source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SqlServerSource {
     /// The `catalog` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4330,6 +4884,13 @@ pub struct SqlServerSource {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    SqlServerSource { 0 catalog = "catalog" optional, 1 connection = "connection"
+    required, 2 keyless_table_strategy = "keyless_table_strategy" optional, 3
+    parallel_snapshots_enabled = "parallel_snapshots_enabled" optional, 4
+    replication_type = "replication_type" required, 5 snapshot_isolation =
+    "snapshot_isolation" optional, 6 system_columns = "system_columns" optional } keep
+);
 
 /// SSL encryption mode for the connection to SQL Server
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4347,7 +4908,7 @@ pub enum SqlServerSslMode {
 }
 
 /// Credentials for SQL Server standard authentication
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct SqlServerStandardAuth {
     /// SQL Server login password
     pub password: String,
@@ -4370,9 +4931,13 @@ impl ::std::fmt::Debug for SqlServerStandardAuth {
             .finish()
     }
 }
+support::object!(
+    SqlServerStandardAuth { 0 password = "password" required, 1 user = "user" required }
+    keep
+);
 
 /// Credentials for Windows authentication
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct SqlServerWindowsAuth {
     /// Windows password
     pub password: String,
@@ -4395,6 +4960,10 @@ impl ::std::fmt::Debug for SqlServerWindowsAuth {
             .finish()
     }
 }
+support::object!(
+    SqlServerWindowsAuth { 0 password = "password" required, 1 user = "user" required }
+    keep
+);
 
 /// Authentication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4413,7 +4982,7 @@ pub enum SshAuth {
 }
 
 /// Customer-supplied SSH private key (reserved; hidden in the current release).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct SshBringYourOwnKey {
     /// OpenSSH-encoded private key
     pub private_key: String,
@@ -4433,9 +5002,10 @@ impl ::std::fmt::Debug for SshBringYourOwnKey {
             .finish()
     }
 }
+support::object!(SshBringYourOwnKey { 0 private_key = "private_key" required } keep);
 
 /// Supermetal-managed SSH keypair. The private key is kept server-side; copy the public key into your bastion's authorized_keys.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct SshGeneratedKey {
     /// Private key (managed by Supermetal)
     pub private_key: String,
@@ -4458,9 +5028,13 @@ impl ::std::fmt::Debug for SshGeneratedKey {
             .finish()
     }
 }
+support::object!(
+    SshGeneratedKey { 0 private_key = "private_key" required, 1 public_key = "public_key"
+    required } keep
+);
 
 /// `SshKeyPairResponse` from the API description.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct SshKeyPairResponse {
     /// OpenSSH-encoded private key
     pub private_key: String,
@@ -4483,9 +5057,13 @@ impl ::std::fmt::Debug for SshKeyPairResponse {
             .finish()
     }
 }
+support::object!(
+    SshKeyPairResponse { 0 private_key = "private_key" required, 1 public_key =
+    "public_key" required } keep
+);
 
 /// SSH bastion tunnel configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SshTunnel {
     /// How to authenticate against the bastion
     pub auth: SshAuth,
@@ -4503,6 +5081,11 @@ pub struct SshTunnel {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    SshTunnel { 0 auth = "auth" required, 1 bastion_alternates = "bastion_alternates"
+    optional, 2 bastion_host = "bastion_host" required, 3 bastion_port = "bastion_port"
+    optional, 4 user = "user" required } keep
+);
 
 /// Optional network transport. Leave unset for direct TCP; pick a
 ///
@@ -4546,7 +5129,7 @@ support::string_enum!(
 pub type StatusDisabled = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The [`RunStatusConnection::Failed`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct StatusFailed {
     /// The `reason` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4555,12 +5138,13 @@ pub struct StatusFailed {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(StatusFailed { 0 reason = "reason" optional } keep);
 
 /// `StatusHeartbeat` from the API description.
 pub type StatusHeartbeat = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The [`ConnectorState::Initialize`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct StatusInitialize {
     /// The `commands` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4572,9 +5156,13 @@ pub struct StatusInitialize {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    StatusInitialize { 0 commands = "commands" optional, 1 sub_state = "sub_state"
+    optional } keep
+);
 
 /// The [`ConnectorState::Realtime`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct StatusRealtime {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4583,9 +5171,10 @@ pub struct StatusRealtime {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(StatusRealtime { 0 name = "name" optional } keep);
 
 /// The [`RunStatusConnection::Retry`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct StatusRetry {
     /// The `attempt` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4597,6 +5186,9 @@ pub struct StatusRetry {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    StatusRetry { 0 attempt = "attempt" optional, 1 reason = "reason" optional } keep
+);
 
 /// `StatusScheduled` from the API description.
 pub type StatusScheduled = ::serde_json::Map<String, ::serde_json::Value>;
@@ -4605,7 +5197,7 @@ pub type StatusScheduled = ::serde_json::Map<String, ::serde_json::Value>;
 pub type StatusShutdown = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The [`RunStatusConnection::Skipped`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct StatusSkipped {
     /// The `reason` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4614,9 +5206,10 @@ pub struct StatusSkipped {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(StatusSkipped { 0 reason = "reason" optional } keep);
 
 /// The [`ConnectorState::Snapshot`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct StatusSnapshot {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4625,6 +5218,7 @@ pub struct StatusSnapshot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(StatusSnapshot { 0 name = "name" optional } keep);
 
 /// `StatusStart` from the API description.
 pub type StatusStart = ::serde_json::Map<String, ::serde_json::Value>;
@@ -4633,7 +5227,7 @@ pub type StatusStart = ::serde_json::Map<String, ::serde_json::Value>;
 pub type ValidateAuthentication = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// defines parameters for ValidateBuffer.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValidateBufferRequest {
     /// Buffer storage backend
     pub buffer: Buffer,
@@ -4641,9 +5235,10 @@ pub struct ValidateBufferRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ValidateBufferRequest { 0 buffer = "buffer" required } keep);
 
 /// The [`ValidateTestType::Config`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ValidateConfig {
     /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4658,6 +5253,10 @@ pub struct ValidateConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ValidateConfig { 0 description = "description" optional, 1 name = "name" optional, 2
+    suggestions = "suggestions" optional } keep
+);
 
 /// `ValidateConnection` from the API description.
 pub type ValidateConnection = ::serde_json::Map<String, ::serde_json::Value>;
@@ -4685,7 +5284,7 @@ pub enum ValidateEvent {
 }
 
 /// The [`ValidateEvent::Failed`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ValidateFailed {
     /// The `reason` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4694,9 +5293,10 @@ pub struct ValidateFailed {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ValidateFailed { 0 reason = "reason" optional } keep);
 
 /// The [`ValidateStatus::InProgress`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ValidateInProgress {
     /// The `progress_percent` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4705,9 +5305,12 @@ pub struct ValidateInProgress {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ValidateInProgress { 0 progress_percent = "progress_percent" optional } keep
+);
 
 /// The [`ValidateTestType::Network`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ValidateNetwork {
     /// The `subtype` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -4716,6 +5319,7 @@ pub struct ValidateNetwork {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ValidateNetwork { 0 subtype = "subtype" optional } keep);
 
 /// The `subtype` of [`ValidateNetwork`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4734,7 +5338,7 @@ support::string_enum!(
 );
 
 /// The [`ValidateTestType::Permission`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ValidatePermission {
     /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4749,9 +5353,13 @@ pub struct ValidatePermission {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ValidatePermission { 0 description = "description" optional, 1 name = "name"
+    optional, 2 suggestions = "suggestions" optional } keep
+);
 
 /// The [`ValidateTestType::ServerInfo`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ValidateServerInfo {
     /// The `version` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4760,9 +5368,10 @@ pub struct ValidateServerInfo {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ValidateServerInfo { 0 version = "version" optional } keep);
 
 /// defines parameters for ValidateSink.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValidateSinkRequest {
     /// Sink configuration
     pub sink: Sink,
@@ -4770,9 +5379,10 @@ pub struct ValidateSinkRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ValidateSinkRequest { 0 sink = "sink" required } keep);
 
 /// The [`ValidateStatus::Skipped`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ValidateSkipped {
     /// The `reason` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4781,9 +5391,10 @@ pub struct ValidateSkipped {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ValidateSkipped { 0 reason = "reason" optional } keep);
 
 /// defines parameters for ValidateSource.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValidateSourceRequest {
     /// Source configuration
     pub source: Source,
@@ -4791,6 +5402,7 @@ pub struct ValidateSourceRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(ValidateSourceRequest { 0 source = "source" required } keep);
 
 /// `ValidateStart` from the API description.
 pub type ValidateStart = ::serde_json::Map<String, ::serde_json::Value>;
@@ -4821,7 +5433,7 @@ pub enum ValidateStatus {
 pub type ValidateSuccess = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The [`ValidateEvent::Test`] variant's content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValidateTest {
     /// The `commands` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4841,6 +5453,11 @@ pub struct ValidateTest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    ValidateTest { 0 commands = "commands" optional, 1 id = "id" required, 2 message =
+    "message" optional, 3 status = "status" required, 4 test_type = "test_type" required,
+    5 timestamp = "timestamp" required } keep
+);
 
 /// The `test_type` of [`ValidateTest`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4893,7 +5510,7 @@ pub enum WebhookAuth {
 }
 
 /// HTTP Basic authentication
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookBasicAuth {
     /// Password
     pub password: String,
@@ -4916,9 +5533,13 @@ impl ::std::fmt::Debug for WebhookBasicAuth {
             .finish()
     }
 }
+support::object!(
+    WebhookBasicAuth { 0 password = "password" required, 1 username = "username" required
+    } keep
+);
 
 /// Batching behavior for outbound requests
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct WebhookBatchConfig {
     /// Maximum messages per request (0 = unlimited)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4930,9 +5551,13 @@ pub struct WebhookBatchConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    WebhookBatchConfig { 0 max_batch_size = "max_batch_size" optional, 1
+    max_payload_bytes = "max_payload_bytes" optional } keep
+);
 
 /// Bearer token authentication
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookBearerAuth {
     /// Bearer token value
     pub token: String,
@@ -4952,6 +5577,7 @@ impl ::std::fmt::Debug for WebhookBearerAuth {
             .finish()
     }
 }
+support::object!(WebhookBearerAuth { 0 token = "token" required } keep);
 
 /// Request body compression
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4974,7 +5600,7 @@ support::string_enum!(
 );
 
 /// Custom header authentication (e.g., X-API-Key)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookHeaderAuth {
     /// Header name
     pub name: String,
@@ -4984,9 +5610,12 @@ pub struct WebhookHeaderAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    WebhookHeaderAuth { 0 name = "name" required, 1 value = "value" required } keep
+);
 
 /// Header configuration for outbound requests
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct WebhookHeadersConfig {
     /// Include idempotency key header
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5014,9 +5643,16 @@ pub struct WebhookHeadersConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    WebhookHeadersConfig { 0 idempotency_key = "idempotency_key" optional, 1
+    idempotency_key_header = "idempotency_key_header" optional, 2 source_schema =
+    "source_schema" optional, 3 source_schema_header = "source_schema_header" optional, 4
+    source_table = "source_table" optional, 5 source_table_header = "source_table_header"
+    optional, 6 r#static = "static_" optional } keep
+);
 
 /// Custom HTTP header
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookHttpHeader {
     /// Header name
     pub name: String,
@@ -5026,9 +5662,12 @@ pub struct WebhookHttpHeader {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    WebhookHttpHeader { 0 name = "name" required, 1 value = "value" required } keep
+);
 
 /// Rate limiting for outbound requests
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct WebhookRateLimitConfig {
     /// Maximum bytes per second (0 = unlimited)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5040,9 +5679,13 @@ pub struct WebhookRateLimitConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    WebhookRateLimitConfig { 0 max_bytes_per_second = "max_bytes_per_second" optional, 1
+    max_requests_per_second = "max_requests_per_second" optional } keep
+);
 
 /// Retry behavior for failed requests
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct WebhookRetryConfig {
     /// Initial delay between retries in milliseconds
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5060,9 +5703,14 @@ pub struct WebhookRetryConfig {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    WebhookRetryConfig { 0 initial_backoff_ms = "initial_backoff_ms" optional, 1
+    max_backoff_ms = "max_backoff_ms" optional, 2 max_retries = "max_retries" optional, 3
+    max_retry_duration_ms = "max_retry_duration_ms" optional } keep
+);
 
 /// Webhook destination
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookSink {
     /// Authentication method
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5096,6 +5744,13 @@ pub struct WebhookSink {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+support::object!(
+    WebhookSink { 0 auth = "auth" optional, 1 batch = "batch" optional, 2 compression =
+    "compression" optional, 3 format = "format" required, 4 headers = "headers" optional,
+    5 path_template = "path_template" optional, 6 rate_limit = "rate_limit" optional, 7
+    request_timeout_ms = "request_timeout_ms" optional, 8 retry = "retry" optional, 9 url
+    = "url" required } keep
+);
 
 /// Display name
 ///

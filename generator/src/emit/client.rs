@@ -5,8 +5,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::types::TypeScope;
-use super::{FilePlan, doc_attrs, inner_doc_attrs, parse_items, prepend_docs};
+use super::{FilePlan, doc_attrs, inner_doc_attrs, parse_items, prepend_docs, recursion_limit};
 use crate::features::FeaturePlan;
+use crate::graph::TypeGraph;
 use crate::ir::{
     Api, FieldStep, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Presence, Primitive,
     RequestBodyKind, Response, ResponseMedia, SchemeKind, Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
@@ -16,13 +17,15 @@ use crate::naming::{bare, ident};
 /// The client's `lib.rs` for `api`, whose models crate is the Rust crate `models_crate`: the header (client,
 /// credentials, servers), then one part per operation (its method in an `impl Client` block, and its types).
 /// With `features`, each operation compiles only when one of its tags' features is on.
-pub fn client_plan<'a>(api: &'a Api, models_crate: &str, features: Option<&'a FeaturePlan>) -> FilePlan<'a> {
+pub fn client_plan<'a>(
+    api: &'a Api,
+    graph: &TypeGraph,
+    models_crate: &str,
+    features: Option<&'a FeaturePlan>,
+) -> FilePlan<'a> {
     let models_crate = ident(models_crate);
     // Types nest as deep in the client (through response enums) as in the models.
-    let recursion_limit = api.recursion_limit().map(|limit| {
-        let limit = limit.to_string();
-        quote! { #![recursion_limit = #limit] }
-    });
+    let recursion_limit = recursion_limit(graph);
     let doc = inner_doc_attrs(&crate_doc(api, features));
     let servers = api.servers.first().map(server_items);
     let credentials = credentials(api);

@@ -8,10 +8,12 @@ mod models;
 mod types;
 
 pub use client::client_plan;
-pub use models::{ModelsLayout, models_plan, support_source};
+pub use models::{ModelsLayout, SplitCrates, facade_plan, models_plan, part_plan, support_source};
 
 use proc_macro2::TokenStream;
 use quote::quote;
+
+use crate::graph::TypeGraph;
 
 /// Renders a token stream that forms a whole file. Fails only if an emitter produced invalid Rust (a bug).
 fn render(tokens: TokenStream) -> Result<String, syn::Error> {
@@ -54,6 +56,19 @@ fn space_items(text: &str) -> String {
         previous = Some(line);
     }
     out
+}
+
+/// `#![recursion_limit = …]` for a generated crate when the compiler's drop check may search deeper than its
+/// default of 128 allows. The drop check follows every containment (by value, `Vec`, map and `Box` all drop their
+/// contents) and stops at a type it is already checking, so its depth is at most the longest path through the
+/// recursive groups of types, each counted at its size. Each type costs several steps (the type, its `Option`, and
+/// serde's visitor and `Result` types around it), so the limit is generous: it only bounds the compiler's search.
+fn recursion_limit(graph: &TypeGraph) -> Option<TokenStream> {
+    let depth = graph.longest_paths(|component| graph.components[component].len()).into_iter().max().unwrap_or(0);
+    (depth > 16).then(|| {
+        let limit = (depth * 8 + 128).next_power_of_two().to_string();
+        quote! { #![recursion_limit = #limit] }
+    })
 }
 
 /// Parses the tokens of a run of items. Fails only if an emitter produced invalid Rust (a bug).

@@ -107,3 +107,29 @@ fn webhook_and_callback_payloads_decode() {
         serde_json::from_value(json!({"shape_id": "s1"})).expect("a callback body decodes");
     assert_eq!(done.shape_id, "s1");
 }
+
+#[test]
+fn objects_decode_as_serde_derive_would() {
+    let decode = |value: serde_json::Value| serde_json::from_value::<Pet>(value).map_err(|e| e.to_string());
+    let mut pet = pet_json();
+    pet.as_object_mut().expect("an object").remove("id");
+    assert_eq!(decode(pet).expect_err("id is required"), "missing field `id`");
+
+    let mut pet = pet_json();
+    pet.as_object_mut().expect("an object").remove("nickname");
+    let decoded = decode(pet).expect("a required nullable property left out decodes as null, as with serde's derive");
+    assert_eq!(decoded.nickname, None);
+
+    let mut pet = pet_json();
+    pet["surprise"] = json!({"from": "a newer server"});
+    assert!(decode(pet).is_ok(), "an unknown property of an open object is skipped");
+
+    let twice = r#"{"id": 1, "id": 2, "name": "Rex", "nickname": null, "kind": "pet"}"#;
+    let error = serde_json::from_str::<Pet>(twice).expect_err("a property given twice");
+    assert!(error.to_string().starts_with("duplicate field `id`"), "{error}");
+
+    let error = serde_json::from_value::<Owner>(json!({"name": "A", "extra": 1})).expect_err("a closed object");
+    assert!(error.to_string().starts_with("unknown field `extra`, expected `name`"), "{error}");
+    assert!(serde_json::from_value::<Owner>(json!(["A"])).is_err(), "an object is not read from an array");
+    assert!(decode(json!("Rex")).expect_err("not an object").contains("expected struct Pet"));
+}

@@ -11,7 +11,7 @@
 pub mod support;
 
 /// `ChatRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ChatRequest {
     /// The `model` property.
     pub model: String,
@@ -21,36 +21,47 @@ pub struct ChatRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
 }
+support::object!(
+    ChatRequest { 0 model = "model" required, 1 messages = "messages" required, 2 stream
+    = "stream" optional } ignore
+);
 
 /// One of the `messages` of [`ChatRequest`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Message {
     /// The `role` property.
     pub role: MessageRole,
     /// The `content` property.
     pub content: String,
 }
+support::object!(
+    Message { 0 role = "role" required, 1 content = "content" required } ignore
+);
 
 /// `ChatChunk` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ChatChunk {
     /// The `id` property.
     pub id: String,
     /// The `choices` property.
     pub choices: Vec<ChatChunkChoicesItem>,
 }
+support::object!(
+    ChatChunk { 0 id = "id" required, 1 choices = "choices" required } ignore
+);
 
 /// `Reply` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Reply {
     /// The `id` property.
     pub id: String,
     /// The `text` property.
     pub text: String,
 }
+support::object!(Reply { 0 id = "id" required, 1 text = "text" required } ignore);
 
 /// `Record` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Record {
     /// The `id` property.
     pub id: i64,
@@ -58,14 +69,16 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+support::object!(Record { 0 id = "id" required, 1 name = "name" optional } ignore);
 
 /// `Problem` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Problem {
     /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+support::object!(Problem { 0 message = "message" optional } ignore);
 
 /// The `role` of [`Message`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -85,18 +98,23 @@ support::string_enum!(
 );
 
 /// One of the `choices` of [`ChatChunk`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ChatChunkChoicesItem {
     /// The `index` property.
     pub index: i64,
     /// The `delta` property.
     pub delta: ChatChunkChoicesItemDelta,
 }
+support::object!(
+    ChatChunkChoicesItem { 0 index = "index" required, 1 delta = "delta" required }
+    ignore
+);
 
 /// The `delta` of [`ChatChunkChoicesItem`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ChatChunkChoicesItemDelta {
     /// The `content` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
+support::object!(ChatChunkChoicesItemDelta { 0 content = "content" optional } ignore);
