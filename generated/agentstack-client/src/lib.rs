@@ -147,15 +147,15 @@ impl Client {
     /// Well-known MCP servers that a connector can be created from.
     ///
     /// `GET /api/v1/connectors/presets`
-    pub async fn list_connector_presets(
-        &self,
-    ) -> Result<
-        models::PaginatedConnectorPresets,
-        runtime::Error<ListConnectorPresetsError>,
-    > {
-        self.list_connector_presets_with_response()
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn list_connector_presets<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            models::PaginatedConnectorPresets,
+            runtime::Error<ListConnectorPresetsError>,
+        >,
+    > + 'a {
+        runtime::body_of(self.list_connector_presets_with_response())
     }
 
     /// [`Client::list_connector_presets`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -195,10 +195,12 @@ impl Client {
     /// List Connectors
     ///
     /// `GET /api/v1/connectors`
-    pub async fn list_connectors(
-        &self,
-    ) -> Result<models::PaginatedConnectors, runtime::Error<ListConnectorsError>> {
-        self.list_connectors_with_response().await.map(runtime::ResponseValue::into_body)
+    pub fn list_connectors<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::PaginatedConnectors, runtime::Error<ListConnectorsError>>,
+    > + 'a {
+        runtime::body_of(self.list_connectors_with_response())
     }
 
     /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -238,13 +240,13 @@ impl Client {
     /// Create Connector
     ///
     /// `POST /api/v1/connectors`
-    pub async fn create_connector(
-        &self,
-        body: &models::ConnectorCreateRequest,
-    ) -> Result<models::ConnectorResponse, runtime::Error<CreateConnectorError>> {
-        self.create_connector_with_response(body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn create_connector<'a>(
+        &'a self,
+        body: &'a models::ConnectorCreateRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::ConnectorResponse, runtime::Error<CreateConnectorError>>,
+    > + 'a {
+        runtime::body_of(self.create_connector_with_response(body))
     }
 
     /// [`Client::create_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -301,13 +303,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `connector_id`: path parameter `connector_id`
-    pub async fn get_connector(
-        &self,
-        connector_id: &::uuid::Uuid,
-    ) -> Result<models::ConnectorResponse, runtime::Error<GetConnectorError>> {
-        self.get_connector_with_response(connector_id)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn get_connector<'a>(
+        &'a self,
+        connector_id: &'a ::uuid::Uuid,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::ConnectorResponse, runtime::Error<GetConnectorError>>,
+    > + 'a {
+        runtime::body_of(self.get_connector_with_response(connector_id))
     }
 
     /// [`Client::get_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -368,13 +370,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `connector_id`: path parameter `connector_id`
-    pub async fn delete_connector(
-        &self,
-        connector_id: &::uuid::Uuid,
-    ) -> Result<(), runtime::Error<DeleteConnectorError>> {
-        self.delete_connector_with_response(connector_id)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn delete_connector<'a>(
+        &'a self,
+        connector_id: &'a ::uuid::Uuid,
+    ) -> impl ::std::future::Future<
+        Output = Result<(), runtime::Error<DeleteConnectorError>>,
+    > + 'a {
+        runtime::body_of(self.delete_connector_with_response(connector_id))
     }
 
     /// [`Client::delete_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -434,14 +436,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `connector_id`: path parameter `connector_id`
-    pub async fn connect_connector(
-        &self,
-        connector_id: &::uuid::Uuid,
-        body: &models::ConnectorConnectRequest,
-    ) -> Result<models::ConnectorResponse, runtime::Error<ConnectConnectorError>> {
-        self.connect_connector_with_response(connector_id, body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn connect_connector<'a>(
+        &'a self,
+        connector_id: &'a ::uuid::Uuid,
+        body: &'a models::ConnectorConnectRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::ConnectorResponse, runtime::Error<ConnectConnectorError>>,
+    > + 'a {
+        runtime::body_of(self.connect_connector_with_response(connector_id, body))
     }
 
     /// [`Client::connect_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -506,13 +508,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `connector_id`: path parameter `connector_id`
-    pub async fn disconnect_connector(
-        &self,
-        connector_id: &::uuid::Uuid,
-    ) -> Result<models::ConnectorResponse, runtime::Error<DisconnectConnectorError>> {
-        self.disconnect_connector_with_response(connector_id)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn disconnect_connector<'a>(
+        &'a self,
+        connector_id: &'a ::uuid::Uuid,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            models::ConnectorResponse,
+            runtime::Error<DisconnectConnectorError>,
+        >,
+    > + 'a {
+        runtime::body_of(self.disconnect_connector_with_response(connector_id))
     }
 
     /// [`Client::disconnect_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).

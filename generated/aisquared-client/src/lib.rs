@@ -119,14 +119,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `workspace_id`: header `Workspace-Id`. The workspace the request acts in. The server rejects requests without it.
-    pub async fn list_connectors(
-        &self,
+    pub fn list_connectors<'a>(
+        &'a self,
         workspace_id: i64,
-        params: &ListConnectorsParams,
-    ) -> Result<models::ConnectorList, runtime::Error<ListConnectorsError>> {
-        self.list_connectors_with_response(workspace_id, params)
-            .await
-            .map(runtime::ResponseValue::into_body)
+        params: &'a ListConnectorsParams,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::ConnectorList, runtime::Error<ListConnectorsError>>,
+    > + 'a {
+        runtime::body_of(self.list_connectors_with_response(workspace_id, params))
     }
 
     /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -232,14 +232,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `workspace_id`: header `Workspace-Id`. The workspace the request acts in. The server rejects requests without it.
-    pub async fn create_connector(
-        &self,
+    pub fn create_connector<'a>(
+        &'a self,
         workspace_id: i64,
-        body: &models::CreateConnectorRequest,
-    ) -> Result<models::ConnectorEnvelope, runtime::Error<CreateConnectorError>> {
-        self.create_connector_with_response(workspace_id, body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+        body: &'a models::CreateConnectorRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::ConnectorEnvelope, runtime::Error<CreateConnectorError>>,
+    > + 'a {
+        runtime::body_of(self.create_connector_with_response(workspace_id, body))
     }
 
     /// [`Client::create_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -304,14 +304,14 @@ impl Client {
     /// Arguments:
     /// - `id`: path parameter `id`. Unique ID of the connector
     /// - `workspace_id`: header `Workspace-Id`. The workspace the request acts in. The server rejects requests without it.
-    pub async fn get_connector(
-        &self,
-        id: &str,
+    pub fn get_connector<'a>(
+        &'a self,
+        id: &'a str,
         workspace_id: i64,
-    ) -> Result<models::ConnectorEnvelope, runtime::Error<GetConnectorError>> {
-        self.get_connector_with_response(id, workspace_id)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    ) -> impl ::std::future::Future<
+        Output = Result<models::ConnectorEnvelope, runtime::Error<GetConnectorError>>,
+    > + 'a {
+        runtime::body_of(self.get_connector_with_response(id, workspace_id))
     }
 
     /// [`Client::get_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -363,15 +363,15 @@ impl Client {
     /// Arguments:
     /// - `id`: path parameter `id`. Unique ID of the connector
     /// - `workspace_id`: header `Workspace-Id`. The workspace the request acts in. The server rejects requests without it.
-    pub async fn update_connector(
-        &self,
-        id: &str,
+    pub fn update_connector<'a>(
+        &'a self,
+        id: &'a str,
         workspace_id: i64,
-        body: &models::UpdateConnectorRequest,
-    ) -> Result<models::ConnectorEnvelope, runtime::Error<UpdateConnectorError>> {
-        self.update_connector_with_response(id, workspace_id, body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+        body: &'a models::UpdateConnectorRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::ConnectorEnvelope, runtime::Error<UpdateConnectorError>>,
+    > + 'a {
+        runtime::body_of(self.update_connector_with_response(id, workspace_id, body))
     }
 
     /// [`Client::update_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -443,14 +443,14 @@ impl Client {
     /// Arguments:
     /// - `id`: path parameter `id`. Unique ID of the connector
     /// - `workspace_id`: header `Workspace-Id`. The workspace the request acts in. The server rejects requests without it.
-    pub async fn delete_connector(
-        &self,
-        id: &str,
+    pub fn delete_connector<'a>(
+        &'a self,
+        id: &'a str,
         workspace_id: i64,
-    ) -> Result<(), runtime::Error<DeleteConnectorError>> {
-        self.delete_connector_with_response(id, workspace_id)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    ) -> impl ::std::future::Future<
+        Output = Result<(), runtime::Error<DeleteConnectorError>>,
+    > + 'a {
+        runtime::body_of(self.delete_connector_with_response(id, workspace_id))
     }
 
     /// [`Client::delete_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).

@@ -161,16 +161,16 @@ impl Client {
     /// | variable_templates.*.pivot.advanced | | |
     ///
     /// `POST /api/v1/connector-instances`
-    pub async fn create_connector_instance(
-        &self,
-        body: &models::ConnectorInstancesStoreRequest,
-    ) -> Result<
-        models::ConnectorInstancesResponse,
-        runtime::Error<CreateConnectorInstanceError>,
-    > {
-        self.create_connector_instance_with_response(body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn create_connector_instance<'a>(
+        &'a self,
+        body: &'a models::ConnectorInstancesStoreRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            models::ConnectorInstancesResponse,
+            runtime::Error<CreateConnectorInstanceError>,
+        >,
+    > + 'a {
+        runtime::body_of(self.create_connector_instance_with_response(body))
     }
 
     /// [`Client::create_connector_instance`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).

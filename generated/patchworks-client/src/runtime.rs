@@ -750,6 +750,14 @@ impl<T> ResponseValue<T> {
     }
 }
 
+/// What an operation's plain method returns: its `_with_response` twin's reply without status and headers. One
+/// generic function, so a plain method adds no state machine of its own to the crate.
+pub(crate) async fn body_of<T, E>(
+    with_response: impl std::future::Future<Output = Result<ResponseValue<T>, Error<E>>>,
+) -> Result<T, Error<E>> {
+    with_response.await.map(ResponseValue::into_body)
+}
+
 impl<T> std::ops::Deref for ResponseValue<T> {
     type Target = T;
 

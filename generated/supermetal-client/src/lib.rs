@@ -141,10 +141,15 @@ impl Client {
     /// Retrieve a list of all connectors with their status.
     ///
     /// `GET /api/v1/connectors`
-    pub async fn list_connectors(
-        &self,
-    ) -> Result<models::ConnectorWithStatuses, runtime::Error<ListConnectorsError>> {
-        self.list_connectors_with_response().await.map(runtime::ResponseValue::into_body)
+    pub fn list_connectors<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            models::ConnectorWithStatuses,
+            runtime::Error<ListConnectorsError>,
+        >,
+    > + 'a {
+        runtime::body_of(self.list_connectors_with_response())
     }
 
     /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -185,16 +190,16 @@ impl Client {
     /// Create a new connector. The server generates a unique identifier, ignoring any id in the request body. Note: the id field is still required in the request body for schema validation; use a placeholder value like an empty string.
     ///
     /// `POST /api/v1/connectors`
-    pub async fn create_connector_auto_id(
-        &self,
-        body: &models::Connector,
-    ) -> Result<
-        models::ConnectorWithStatus,
-        runtime::Error<CreateConnectorAutoIdError>,
-    > {
-        self.create_connector_auto_id_with_response(body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn create_connector_auto_id<'a>(
+        &'a self,
+        body: &'a models::Connector,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            models::ConnectorWithStatus,
+            runtime::Error<CreateConnectorAutoIdError>,
+        >,
+    > + 'a {
+        runtime::body_of(self.create_connector_auto_id_with_response(body))
     }
 
     /// [`Client::create_connector_auto_id`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -240,13 +245,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `connector_id`: path parameter `connector_id`
-    pub async fn get_connector(
-        &self,
-        connector_id: &str,
-    ) -> Result<models::ConnectorWithStatus, runtime::Error<GetConnectorError>> {
-        self.get_connector_with_response(connector_id)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn get_connector<'a>(
+        &'a self,
+        connector_id: &'a str,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::ConnectorWithStatus, runtime::Error<GetConnectorError>>,
+    > + 'a {
+        runtime::body_of(self.get_connector_with_response(connector_id))
     }
 
     /// [`Client::get_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -294,15 +299,15 @@ impl Client {
     ///
     /// Arguments:
     /// - `connector_id`: path parameter `connector_id`
-    pub async fn create_connector(
-        &self,
-        connector_id: &str,
-        params: &CreateConnectorParams,
-        body: &models::Connector,
-    ) -> Result<CreateConnectorResponse, runtime::Error<CreateConnectorError>> {
-        self.create_connector_with_response(connector_id, params, body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn create_connector<'a>(
+        &'a self,
+        connector_id: &'a str,
+        params: &'a CreateConnectorParams,
+        body: &'a models::Connector,
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateConnectorResponse, runtime::Error<CreateConnectorError>>,
+    > + 'a {
+        runtime::body_of(self.create_connector_with_response(connector_id, params, body))
     }
 
     /// [`Client::create_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -378,14 +383,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `connector_id`: path parameter `connector_id`
-    pub async fn patch_connector(
-        &self,
-        connector_id: &str,
-        body: &::serde_json::Map<String, ::serde_json::Value>,
-    ) -> Result<models::ConnectorWithStatus, runtime::Error<PatchConnectorError>> {
-        self.patch_connector_with_response(connector_id, body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn patch_connector<'a>(
+        &'a self,
+        connector_id: &'a str,
+        body: &'a ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::ConnectorWithStatus, runtime::Error<PatchConnectorError>>,
+    > + 'a {
+        runtime::body_of(self.patch_connector_with_response(connector_id, body))
     }
 
     /// [`Client::patch_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -435,16 +440,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `connector_id`: path parameter `connector_id`
-    pub async fn get_connector_history(
-        &self,
-        connector_id: &str,
-    ) -> Result<
-        Vec<models::ConnectorHistory>,
-        runtime::Error<GetConnectorHistoryError>,
-    > {
-        self.get_connector_history_with_response(connector_id)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn get_connector_history<'a>(
+        &'a self,
+        connector_id: &'a str,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            Vec<models::ConnectorHistory>,
+            runtime::Error<GetConnectorHistoryError>,
+        >,
+    > + 'a {
+        runtime::body_of(self.get_connector_history_with_response(connector_id))
     }
 
     /// [`Client::get_connector_history`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -494,17 +499,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `connector_id`: path parameter `connector_id`
-    pub async fn send_connector_command(
-        &self,
-        connector_id: &str,
-        body: &models::CommandWrapper,
-    ) -> Result<
-        SendConnectorCommandResponse,
-        runtime::Error<SendConnectorCommandError>,
-    > {
-        self.send_connector_command_with_response(connector_id, body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn send_connector_command<'a>(
+        &'a self,
+        connector_id: &'a str,
+        body: &'a models::CommandWrapper,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            SendConnectorCommandResponse,
+            runtime::Error<SendConnectorCommandError>,
+        >,
+    > + 'a {
+        runtime::body_of(self.send_connector_command_with_response(connector_id, body))
     }
 
     /// [`Client::send_connector_command`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -566,13 +571,13 @@ impl Client {
     /// Validate and debug a connector configuration without storing it.
     ///
     /// `POST /api/v1/debug/connector`
-    pub async fn debug_connector(
-        &self,
-        body: &models::Connector,
-    ) -> Result<models::Connector, runtime::Error<DebugConnectorError>> {
-        self.debug_connector_with_response(body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn debug_connector<'a>(
+        &'a self,
+        body: &'a models::Connector,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::Connector, runtime::Error<DebugConnectorError>>,
+    > + 'a {
+        runtime::body_of(self.debug_connector_with_response(body))
     }
 
     /// [`Client::debug_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -615,14 +620,14 @@ impl Client {
     /// Tests connection and permissions for a buffer configuration.
     ///
     /// `POST /api/v1/validate/buffer`
-    pub async fn validate_buffer(
-        &self,
-        params: &ValidateBufferParams,
-        body: &models::ValidateBufferRequest,
-    ) -> Result<Vec<models::ValidateEvent>, runtime::Error<ValidateBufferError>> {
-        self.validate_buffer_with_response(params, body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn validate_buffer<'a>(
+        &'a self,
+        params: &'a ValidateBufferParams,
+        body: &'a models::ValidateBufferRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<Vec<models::ValidateEvent>, runtime::Error<ValidateBufferError>>,
+    > + 'a {
+        runtime::body_of(self.validate_buffer_with_response(params, body))
     }
 
     /// [`Client::validate_buffer`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -676,14 +681,14 @@ impl Client {
     /// Tests connection, authentication, permissions, and configuration for target.
     ///
     /// `POST /api/v1/validate/sink`
-    pub async fn validate_sink(
-        &self,
-        params: &ValidateSinkParams,
-        body: &models::ValidateSinkRequest,
-    ) -> Result<Vec<models::ValidateEvent>, runtime::Error<ValidateSinkError>> {
-        self.validate_sink_with_response(params, body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn validate_sink<'a>(
+        &'a self,
+        params: &'a ValidateSinkParams,
+        body: &'a models::ValidateSinkRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<Vec<models::ValidateEvent>, runtime::Error<ValidateSinkError>>,
+    > + 'a {
+        runtime::body_of(self.validate_sink_with_response(params, body))
     }
 
     /// [`Client::validate_sink`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -737,14 +742,14 @@ impl Client {
     /// Tests connection, authentication, permissions, and configuration for source.
     ///
     /// `POST /api/v1/validate/source`
-    pub async fn validate_source(
-        &self,
-        params: &ValidateSourceParams,
-        body: &models::ValidateSourceRequest,
-    ) -> Result<Vec<models::ValidateEvent>, runtime::Error<ValidateSourceError>> {
-        self.validate_source_with_response(params, body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn validate_source<'a>(
+        &'a self,
+        params: &'a ValidateSourceParams,
+        body: &'a models::ValidateSourceRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<Vec<models::ValidateEvent>, runtime::Error<ValidateSourceError>>,
+    > + 'a {
+        runtime::body_of(self.validate_source_with_response(params, body))
     }
 
     /// [`Client::validate_source`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -798,14 +803,14 @@ impl Client {
     /// Retrieves the schema catalog (schemas, tables, columns) from a source database connection.
     ///
     /// `POST /api/v1/catalog/source`
-    pub async fn get_catalog(
-        &self,
-        params: &GetCatalogParams,
-        body: &models::CatalogRequest,
-    ) -> Result<models::Catalog, runtime::Error<GetCatalogError>> {
-        self.get_catalog_with_response(params, body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn get_catalog<'a>(
+        &'a self,
+        params: &'a GetCatalogParams,
+        body: &'a models::CatalogRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::Catalog, runtime::Error<GetCatalogError>>,
+    > + 'a {
+        runtime::body_of(self.get_catalog_with_response(params, body))
     }
 
     /// [`Client::get_catalog`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -859,12 +864,12 @@ impl Client {
     /// Stateless. Returns a fresh keypair; nothing is persisted server-side. The wizard caches the response and includes both fields in the eventual connector create call.
     ///
     /// `POST /api/v1/ssh-keys`
-    pub async fn generate_ssh_keys(
-        &self,
-    ) -> Result<models::SshKeyPairResponse, runtime::Error<GenerateSshKeysError>> {
-        self.generate_ssh_keys_with_response()
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn generate_ssh_keys<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::SshKeyPairResponse, runtime::Error<GenerateSshKeysError>>,
+    > + 'a {
+        runtime::body_of(self.generate_ssh_keys_with_response())
     }
 
     /// [`Client::generate_ssh_keys`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -905,12 +910,15 @@ impl Client {
     /// Returns snapshot status for graceful shutdown coordination. Use with Kubernetes preStop hooks.
     ///
     /// `GET /snapshots`
-    pub async fn get_snapshot_status(
-        &self,
-    ) -> Result<models::SnapshotStatusResponse, runtime::Error<GetSnapshotStatusError>> {
-        self.get_snapshot_status_with_response()
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn get_snapshot_status<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            models::SnapshotStatusResponse,
+            runtime::Error<GetSnapshotStatusError>,
+        >,
+    > + 'a {
+        runtime::body_of(self.get_snapshot_status_with_response())
     }
 
     /// [`Client::get_snapshot_status`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).

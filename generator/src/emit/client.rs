@@ -560,8 +560,6 @@ fn argument_type(scope: TypeScope<'_>, ty: &TypeRef, lifetime: Option<&TokenStre
     }
 }
 
-/// The arguments of an operation's method after `&self`: required parameters, then the optional ones in a
-/// `Params` struct, then the body; references carry `lifetime` when given.
 /// The names of an operation method's arguments, in order (see [`method_args`]).
 fn method_arg_names(op: &Operation) -> Vec<TokenStream> {
     let required = op.params.iter().filter(|p| p.required).map(|p| {
@@ -573,7 +571,14 @@ fn method_arg_names(op: &Operation) -> Vec<TokenStream> {
     required.chain(params).chain(body).collect()
 }
 
-fn method_args(scope: TypeScope<'_>, op: &Operation, lifetime: Option<&TokenStream>) -> Vec<TokenStream> {
+/// The arguments of an operation's method after `&self`: required parameters, then the optional ones in a
+/// `Params` struct, then the body; references carry `lifetime` when given, the `Params` one `params_lifetime`.
+fn method_args(
+    scope: TypeScope<'_>,
+    op: &Operation,
+    lifetime: Option<&TokenStream>,
+    params_lifetime: Option<&TokenStream>,
+) -> Vec<TokenStream> {
     let mut args: Vec<TokenStream> = op
         .params
         .iter()
@@ -585,9 +590,8 @@ fn method_args(scope: TypeScope<'_>, op: &Operation, lifetime: Option<&TokenStre
         })
         .collect();
     if !optional_params(op).is_empty() {
-        // Never borrowed beyond the call: the pages helper clones them.
         let params_type = ident(&op.type_names.params);
-        args.push(quote! { params: &#params_type });
+        args.push(quote! { params: &#params_lifetime #params_type });
     }
     if let Some(body) = &op.body {
         let ty = match &body.kind {
@@ -613,7 +617,8 @@ fn pages_method(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
     let OpTypes { success, error } = op_types(scope, op);
     let lifetime = quote! { 'a };
-    let args = method_args(scope, op, Some(&lifetime));
+    // `Params` is never borrowed beyond the call: the pages helper clones it.
+    let args = method_args(scope, op, Some(&lifetime), None);
     let method = ident(&op.method_name);
     let pages = ident(&pagination.method_name);
     let param = &op.params[pagination.param];
@@ -710,7 +715,9 @@ fn method_tokens(method: &Method) -> TokenStream {
 fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStream {
     let method_name = ident(&op.method_name);
     let OpTypes { success, error } = op_types(scope, op);
-    let args = method_args(scope, op, None);
+    let args = method_args(scope, op, None, None);
+    let lifetime = quote! { 'a };
+    let borrowed_args = method_args(scope, op, Some(&lifetime), Some(&lifetime));
     let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
 
@@ -775,8 +782,11 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
         #deprecated
         #calls_deprecated
         #too_many
-        pub async fn #method_name(&self, #(#args),*) -> Result<#success, runtime::Error<#error>> {
-            self.#response_method(#(#arg_names),*).await.map(runtime::ResponseValue::into_body)
+        pub fn #method_name<'a>(
+            &'a self,
+            #(#borrowed_args),*
+        ) -> impl ::std::future::Future<Output = Result<#success, runtime::Error<#error>>> + 'a {
+            runtime::body_of(self.#response_method(#(#arg_names),*))
         }
 
         #[doc = #response_doc]

@@ -52,16 +52,16 @@ impl Client {
     /// OpenAI-style: with `stream: true` the reply is a stream of chunks, ended by `data: [DONE]`.
     ///
     /// `POST /chat/completions`
-    pub async fn create_chat_completion(
-        &self,
-        body: &models::ChatRequest,
-    ) -> Result<
-        sse::EventStream<models::ChatChunk>,
-        runtime::Error<CreateChatCompletionError>,
-    > {
-        self.create_chat_completion_with_response(body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn create_chat_completion<'a>(
+        &'a self,
+        body: &'a models::ChatRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            sse::EventStream<models::ChatChunk>,
+            runtime::Error<CreateChatCompletionError>,
+        >,
+    > + 'a {
+        runtime::body_of(self.create_chat_completion_with_response(body))
     }
 
     /// [`Client::create_chat_completion`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -112,13 +112,13 @@ impl Client {
     /// As OpenAI's APIs do: one JSON reply, or with `stream: true` the same as server-sent events.
     ///
     /// `POST /responses`
-    pub async fn create_response(
-        &self,
-        body: &models::ChatRequest,
-    ) -> Result<models::Reply, runtime::Error<CreateResponseError>> {
-        self.create_response_with_response(body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn create_response<'a>(
+        &'a self,
+        body: &'a models::ChatRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<models::Reply, runtime::Error<CreateResponseError>>,
+    > + 'a {
+        runtime::body_of(self.create_response_with_response(body))
     }
 
     /// [`Client::create_response`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -194,10 +194,12 @@ impl Client {
     /// Watch events as text
     ///
     /// `GET /events`
-    pub async fn watch_events(
-        &self,
-    ) -> Result<sse::EventStream, runtime::Error<::std::convert::Infallible>> {
-        self.watch_events_with_response().await.map(runtime::ResponseValue::into_body)
+    pub fn watch_events<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<sse::EventStream, runtime::Error<::std::convert::Infallible>>,
+    > + 'a {
+        runtime::body_of(self.watch_events_with_response())
     }
 
     /// [`Client::watch_events`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -234,13 +236,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `file_id`: path parameter `file_id`
-    pub async fn download_file(
-        &self,
-        file_id: &str,
-    ) -> Result<runtime::ByteStream, runtime::Error<DownloadFileError>> {
-        self.download_file_with_response(file_id)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn download_file<'a>(
+        &'a self,
+        file_id: &'a str,
+    ) -> impl ::std::future::Future<
+        Output = Result<runtime::ByteStream, runtime::Error<DownloadFileError>>,
+    > + 'a {
+        runtime::body_of(self.download_file_with_response(file_id))
     }
 
     /// [`Client::download_file`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -305,13 +307,13 @@ impl Client {
     /// - `image_id`: path parameter `image_id`
     #[deprecated]
     #[allow(deprecated)]
-    pub async fn get_image(
-        &self,
-        image_id: &str,
-    ) -> Result<runtime::ByteStream, runtime::Error<::std::convert::Infallible>> {
-        self.get_image_with_response(image_id)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn get_image<'a>(
+        &'a self,
+        image_id: &'a str,
+    ) -> impl ::std::future::Future<
+        Output = Result<runtime::ByteStream, runtime::Error<::std::convert::Infallible>>,
+    > + 'a {
+        runtime::body_of(self.get_image_with_response(image_id))
     }
 
     /// [`Client::get_image`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -343,10 +345,12 @@ impl Client {
     /// Any bytes
     ///
     /// `GET /archive`
-    pub async fn get_archive(
-        &self,
-    ) -> Result<runtime::ByteStream, runtime::Error<::std::convert::Infallible>> {
-        self.get_archive_with_response().await.map(runtime::ResponseValue::into_body)
+    pub fn get_archive<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<runtime::ByteStream, runtime::Error<::std::convert::Infallible>>,
+    > + 'a {
+        runtime::body_of(self.get_archive_with_response())
     }
 
     /// [`Client::get_archive`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -376,13 +380,15 @@ impl Client {
     /// Export records as JSON Lines
     ///
     /// `GET /records`
-    pub async fn export_records(
-        &self,
-    ) -> Result<
-        runtime::JsonLines<models::Record>,
-        runtime::Error<::std::convert::Infallible>,
-    > {
-        self.export_records_with_response().await.map(runtime::ResponseValue::into_body)
+    pub fn export_records<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::JsonLines<models::Record>,
+            runtime::Error<::std::convert::Infallible>,
+        >,
+    > + 'a {
+        runtime::body_of(self.export_records_with_response())
     }
 
     /// [`Client::export_records`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -411,13 +417,15 @@ impl Client {
     /// Log lines of any shape
     ///
     /// `GET /logs`
-    pub async fn tail_logs(
-        &self,
-    ) -> Result<
-        runtime::JsonLines<::serde_json::Value>,
-        runtime::Error<::std::convert::Infallible>,
-    > {
-        self.tail_logs_with_response().await.map(runtime::ResponseValue::into_body)
+    pub fn tail_logs<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::JsonLines<::serde_json::Value>,
+            runtime::Error<::std::convert::Infallible>,
+        >,
+    > + 'a {
+        runtime::body_of(self.tail_logs_with_response())
     }
 
     /// [`Client::tail_logs`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -446,10 +454,12 @@ impl Client {
     /// A CSV report
     ///
     /// `GET /report`
-    pub async fn get_report(
-        &self,
-    ) -> Result<String, runtime::Error<::std::convert::Infallible>> {
-        self.get_report_with_response().await.map(runtime::ResponseValue::into_body)
+    pub fn get_report<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<String, runtime::Error<::std::convert::Infallible>>,
+    > + 'a {
+        runtime::body_of(self.get_report_with_response())
     }
 
     /// [`Client::get_report`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -476,11 +486,13 @@ impl Client {
     /// Upload bytes
     ///
     /// `POST /uploads`
-    pub async fn upload_file(
-        &self,
+    pub fn upload_file<'a>(
+        &'a self,
         body: Vec<u8>,
-    ) -> Result<models::Record, runtime::Error<::std::convert::Infallible>> {
-        self.upload_file_with_response(body).await.map(runtime::ResponseValue::into_body)
+    ) -> impl ::std::future::Future<
+        Output = Result<models::Record, runtime::Error<::std::convert::Infallible>>,
+    > + 'a {
+        runtime::body_of(self.upload_file_with_response(body))
     }
 
     /// [`Client::upload_file`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -527,10 +539,12 @@ impl Client {
     /// A JSON list with rate-limit headers
     ///
     /// `GET /items`
-    pub async fn list_items(
-        &self,
-    ) -> Result<Vec<models::Record>, runtime::Error<::std::convert::Infallible>> {
-        self.list_items_with_response().await.map(runtime::ResponseValue::into_body)
+    pub fn list_items<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<Vec<models::Record>, runtime::Error<::std::convert::Infallible>>,
+    > + 'a {
+        runtime::body_of(self.list_items_with_response())
     }
 
     /// [`Client::list_items`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -576,13 +590,13 @@ impl Client {
     /// Replace the items (idempotent)
     ///
     /// `PUT /items`
-    pub async fn replace_items(
-        &self,
-        body: &Vec<models::Record>,
-    ) -> Result<(), runtime::Error<::std::convert::Infallible>> {
-        self.replace_items_with_response(body)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn replace_items<'a>(
+        &'a self,
+        body: &'a Vec<models::Record>,
+    ) -> impl ::std::future::Future<
+        Output = Result<(), runtime::Error<::std::convert::Infallible>>,
+    > + 'a {
+        runtime::body_of(self.replace_items_with_response(body))
     }
 
     /// [`Client::replace_items`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -608,11 +622,13 @@ impl Client {
     /// Add an item (not idempotent)
     ///
     /// `POST /items`
-    pub async fn add_item(
-        &self,
-        body: &models::Record,
-    ) -> Result<(), runtime::Error<::std::convert::Infallible>> {
-        self.add_item_with_response(body).await.map(runtime::ResponseValue::into_body)
+    pub fn add_item<'a>(
+        &'a self,
+        body: &'a models::Record,
+    ) -> impl ::std::future::Future<
+        Output = Result<(), runtime::Error<::std::convert::Infallible>>,
+    > + 'a {
+        runtime::body_of(self.add_item_with_response(body))
     }
 
     /// [`Client::add_item`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
@@ -641,13 +657,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `export_id`: path parameter `export_id`
-    pub async fn get_export(
-        &self,
-        export_id: &str,
-    ) -> Result<GetExportResponse, runtime::Error<::std::convert::Infallible>> {
-        self.get_export_with_response(export_id)
-            .await
-            .map(runtime::ResponseValue::into_body)
+    pub fn get_export<'a>(
+        &'a self,
+        export_id: &'a str,
+    ) -> impl ::std::future::Future<
+        Output = Result<GetExportResponse, runtime::Error<::std::convert::Infallible>>,
+    > + 'a {
+        runtime::body_of(self.get_export_with_response(export_id))
     }
 
     /// [`Client::get_export`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
