@@ -27,10 +27,10 @@ pub enum SplitModels {
 }
 
 /// How much code, roughly, makes one part: a unit is about one field or variant (a few lines of derived code).
-pub const PART_WEIGHT: usize = 3_000;
+pub const PART_WEIGHT: usize = 2_000;
 
 /// How much code makes the models large enough to split under [`SplitModels::Auto`].
-pub const AUTO_MIN_WEIGHT: usize = 4 * PART_WEIGHT;
+pub const AUTO_MIN_WEIGHT: usize = 12_000;
 
 /// One crate of a split models crate.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,9 @@
 //!
 //! Copied from specforge's `templates/models/support/`.
 
+// With some tag features off, no type may use one of the macros.
+#![allow(unused_macros, unused_imports)]
+
 // Validation for constrained types (strings with length limits, maps with size limits).
 
 use std::fmt;

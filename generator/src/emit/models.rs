@@ -46,7 +46,8 @@ pub fn support_source(api: &Api) -> Option<String> {
     (!used.is_empty()).then(|| {
         format!(
             "//! Support code for the models: validation, the wire form of enums, absent-or-null fields.\n//!\n//! Copied from specforge's \
-             `templates/models/support/`.\n\n{}",
+             `templates/models/support/`.\n\n// With some tag features off, no type may use one of the macros.\n\
+             #![allow(unused_macros, unused_imports)]\n\n{}",
             used.join("\n")
         )
     })
@@ -233,9 +234,9 @@ fn unlink(text: &str, out_of_scope: impl Fn(&str) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("[`") {
-        out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let Some(end) = after.find("`]") else { break };
+        out.push_str(&rest[..start]);
         let inner = &after[..end];
         let is_link = !after[end + 2..].starts_with('(');
         let name = inner.split("::").next().unwrap_or(inner);
@@ -703,5 +704,24 @@ fn bounded_map_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, m: &Bounded
         pub struct #name(#map);
 
         support::bounded_map!(#name(#map), #min, #max, #key_min, #key_max);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_to_types_out_of_scope_become_code() {
+        let out_of_scope = |name: &str| name == "Parent";
+        assert_eq!(
+            unlink("The `x` of [`Parent`]; see [`Sibling`] and [`Parent::Variant`].", out_of_scope),
+            "The `x` of `Parent`; see [`Sibling`] and `Parent::Variant`."
+        );
+        assert_eq!(
+            unlink("[`Parent`](https://example.com) stays a link", out_of_scope),
+            "[`Parent`](https://example.com) stays a link"
+        );
+        assert_eq!(unlink("an unclosed [`Parent", out_of_scope), "an unclosed [`Parent");
     }
 }

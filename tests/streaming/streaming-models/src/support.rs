@@ -2,6 +2,9 @@
 //!
 //! Copied from specforge's `templates/models/support/`.
 
+// With some tag features off, no type may use one of the macros.
+#![allow(unused_macros, unused_imports)]
+
 /// Implements the wire form of a string enum: `as_str`, `Display`, `FromStr`, and serde through them. Each listed
 /// value maps to its variant; any other value is kept in the catch-all variant, so a newer server does not break
 /// decoding. (A derive would buffer every input to try the catch-all variant, and compile to far more code.)
