@@ -380,6 +380,18 @@ impl Transport {
         RawResponse::read(self.start(request, path).await?).await
     }
 
+    /// One call of an operation whose reply is read whole: builds the request, sends it, reads the reply and
+    /// matches it with `decode`. Every such operation goes through this one generic function.
+    pub(crate) async fn call<T, E>(
+        &self,
+        build: impl FnOnce() -> Result<RequestBuilder, Problem>,
+        path: &'static str,
+        decode: impl FnOnce(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        let response = self.send(build()?, path).await?;
+        decode(response)
+    }
+
     /// Applies the hook and sends the request (again, as the retry policy says), returning the reply with its
     /// body not yet read. With the `tracing` feature, in a span with the method, the path template, the status
     /// and the duration (never the URL, which may carry credentials, nor headers).

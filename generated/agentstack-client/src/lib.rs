@@ -159,28 +159,44 @@ impl Client {
     }
 
     /// [`Client::list_connector_presets`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn list_connector_presets_with_response(
-        &self,
-    ) -> Result<
-        runtime::ResponseValue<models::PaginatedConnectorPresets>,
-        runtime::Error<ListConnectorPresetsError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "connectors", "presets"]);
-        let request = self.transport.request(::reqwest::Method::GET, url);
-        let request = self
-            .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send(request, "/api/v1/connectors/presets").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            401 => {
-                let body = response.json()?;
-                Err(response.api_error(ListConnectorPresetsError::Unauthorized(body)))
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn list_connector_presets_with_response<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::PaginatedConnectorPresets>,
+            runtime::Error<ListConnectorPresetsError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self
+                        .transport
+                        .endpoint(&["api", "v1", "connectors", "presets"]);
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    let request = self
+                        .authorize(
+                            request,
+                            &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
+                        );
+                    Ok(request)
+                },
+                "/api/v1/connectors/presets",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    401 => {
+                        let body = response.json()?;
+                        Err(
+                            response
+                                .api_error(ListConnectorPresetsError::Unauthorized(body)),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -204,28 +220,39 @@ impl Client {
     }
 
     /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn list_connectors_with_response(
-        &self,
-    ) -> Result<
-        runtime::ResponseValue<models::PaginatedConnectors>,
-        runtime::Error<ListConnectorsError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "connectors"]);
-        let request = self.transport.request(::reqwest::Method::GET, url);
-        let request = self
-            .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send(request, "/api/v1/connectors").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            401 => {
-                let body = response.json()?;
-                Err(response.api_error(ListConnectorsError::Unauthorized(body)))
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn list_connectors_with_response<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::PaginatedConnectors>,
+            runtime::Error<ListConnectorsError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["api", "v1", "connectors"]);
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    let request = self
+                        .authorize(
+                            request,
+                            &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
+                        );
+                    Ok(request)
+                },
+                "/api/v1/connectors",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    401 => {
+                        let body = response.json()?;
+                        Err(response.api_error(ListConnectorsError::Unauthorized(body)))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -250,38 +277,52 @@ impl Client {
     }
 
     /// [`Client::create_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn create_connector_with_response(
-        &self,
-        body: &models::ConnectorCreateRequest,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorResponse>,
-        runtime::Error<CreateConnectorError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "connectors"]);
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self
-            .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self.transport.send(request, "/api/v1/connectors").await?;
-        match response.code() {
-            201 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            401 => {
-                let body = response.json()?;
-                Err(response.api_error(CreateConnectorError::Unauthorized(body)))
-            }
-            403 => {
-                let body = response.json()?;
-                Err(response.api_error(CreateConnectorError::Forbidden(body)))
-            }
-            422 => {
-                let body = response.json()?;
-                Err(response.api_error(CreateConnectorError::UnprocessableEntity(body)))
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn create_connector_with_response<'a>(
+        &'a self,
+        body: &'a models::ConnectorCreateRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorResponse>,
+            runtime::Error<CreateConnectorError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["api", "v1", "connectors"]);
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self
+                        .authorize(
+                            request,
+                            &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
+                        );
+                    Ok(request)
+                },
+                "/api/v1/connectors",
+                |response| match response.code() {
+                    201 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    401 => {
+                        let body = response.json()?;
+                        Err(response.api_error(CreateConnectorError::Unauthorized(body)))
+                    }
+                    403 => {
+                        let body = response.json()?;
+                        Err(response.api_error(CreateConnectorError::Forbidden(body)))
+                    }
+                    422 => {
+                        let body = response.json()?;
+                        Err(
+                            response
+                                .api_error(CreateConnectorError::UnprocessableEntity(body)),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -313,42 +354,55 @@ impl Client {
     }
 
     /// [`Client::get_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn get_connector_with_response(
-        &self,
-        connector_id: &::uuid::Uuid,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorResponse>,
-        runtime::Error<GetConnectorError>,
-    > {
-        let url = self
-            .transport
-            .endpoint(&["api", "v1", "connectors", &connector_id.to_string()]);
-        let request = self.transport.request(::reqwest::Method::GET, url);
-        let request = self
-            .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self
-            .transport
-            .send(request, "/api/v1/connectors/{connector_id}")
-            .await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            401 => {
-                let body = response.json()?;
-                Err(response.api_error(GetConnectorError::Unauthorized(body)))
-            }
-            404 => {
-                let body = response.json()?;
-                Err(response.api_error(GetConnectorError::NotFound(body)))
-            }
-            422 => {
-                let body = response.json()?;
-                Err(response.api_error(GetConnectorError::UnprocessableEntity(body)))
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn get_connector_with_response<'a>(
+        &'a self,
+        connector_id: &'a ::uuid::Uuid,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorResponse>,
+            runtime::Error<GetConnectorError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self
+                        .transport
+                        .endpoint(
+                            &["api", "v1", "connectors", &connector_id.to_string()],
+                        );
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    let request = self
+                        .authorize(
+                            request,
+                            &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
+                        );
+                    Ok(request)
+                },
+                "/api/v1/connectors/{connector_id}",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    401 => {
+                        let body = response.json()?;
+                        Err(response.api_error(GetConnectorError::Unauthorized(body)))
+                    }
+                    404 => {
+                        let body = response.json()?;
+                        Err(response.api_error(GetConnectorError::NotFound(body)))
+                    }
+                    422 => {
+                        let body = response.json()?;
+                        Err(
+                            response
+                                .api_error(GetConnectorError::UnprocessableEntity(body)),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -380,39 +434,52 @@ impl Client {
     }
 
     /// [`Client::delete_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn delete_connector_with_response(
-        &self,
-        connector_id: &::uuid::Uuid,
-    ) -> Result<runtime::ResponseValue<()>, runtime::Error<DeleteConnectorError>> {
-        let url = self
-            .transport
-            .endpoint(&["api", "v1", "connectors", &connector_id.to_string()]);
-        let request = self.transport.request(::reqwest::Method::DELETE, url);
-        let request = self
-            .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self
-            .transport
-            .send(request, "/api/v1/connectors/{connector_id}")
-            .await?;
-        match response.code() {
-            204 => {
-                let body = ();
-                Ok(response.value(body))
-            }
-            401 => {
-                let body = response.json()?;
-                Err(response.api_error(DeleteConnectorError::Unauthorized(body)))
-            }
-            404 => {
-                let body = response.json()?;
-                Err(response.api_error(DeleteConnectorError::NotFound(body)))
-            }
-            422 => {
-                let body = response.json()?;
-                Err(response.api_error(DeleteConnectorError::UnprocessableEntity(body)))
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn delete_connector_with_response<'a>(
+        &'a self,
+        connector_id: &'a ::uuid::Uuid,
+    ) -> impl ::std::future::Future<
+        Output = Result<runtime::ResponseValue<()>, runtime::Error<DeleteConnectorError>>,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self
+                        .transport
+                        .endpoint(
+                            &["api", "v1", "connectors", &connector_id.to_string()],
+                        );
+                    let request = self.transport.request(::reqwest::Method::DELETE, url);
+                    let request = self
+                        .authorize(
+                            request,
+                            &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
+                        );
+                    Ok(request)
+                },
+                "/api/v1/connectors/{connector_id}",
+                |response| match response.code() {
+                    204 => {
+                        let body = ();
+                        Ok(response.value(body))
+                    }
+                    401 => {
+                        let body = response.json()?;
+                        Err(response.api_error(DeleteConnectorError::Unauthorized(body)))
+                    }
+                    404 => {
+                        let body = response.json()?;
+                        Err(response.api_error(DeleteConnectorError::NotFound(body)))
+                    }
+                    422 => {
+                        let body = response.json()?;
+                        Err(
+                            response
+                                .api_error(DeleteConnectorError::UnprocessableEntity(body)),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -447,46 +514,65 @@ impl Client {
     }
 
     /// [`Client::connect_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn connect_connector_with_response(
-        &self,
-        connector_id: &::uuid::Uuid,
-        body: &models::ConnectorConnectRequest,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorResponse>,
-        runtime::Error<ConnectConnectorError>,
-    > {
-        let url = self
-            .transport
-            .endpoint(
-                &["api", "v1", "connectors", &connector_id.to_string(), "connect"],
-            );
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self
-            .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self
-            .transport
-            .send(request, "/api/v1/connectors/{connector_id}/connect")
-            .await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            401 => {
-                let body = response.json()?;
-                Err(response.api_error(ConnectConnectorError::Unauthorized(body)))
-            }
-            404 => {
-                let body = response.json()?;
-                Err(response.api_error(ConnectConnectorError::NotFound(body)))
-            }
-            422 => {
-                let body = response.json()?;
-                Err(response.api_error(ConnectConnectorError::UnprocessableEntity(body)))
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn connect_connector_with_response<'a>(
+        &'a self,
+        connector_id: &'a ::uuid::Uuid,
+        body: &'a models::ConnectorConnectRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorResponse>,
+            runtime::Error<ConnectConnectorError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self
+                        .transport
+                        .endpoint(
+                            &[
+                                "api",
+                                "v1",
+                                "connectors",
+                                &connector_id.to_string(),
+                                "connect",
+                            ],
+                        );
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self
+                        .authorize(
+                            request,
+                            &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
+                        );
+                    Ok(request)
+                },
+                "/api/v1/connectors/{connector_id}/connect",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    401 => {
+                        let body = response.json()?;
+                        Err(
+                            response.api_error(ConnectConnectorError::Unauthorized(body)),
+                        )
+                    }
+                    404 => {
+                        let body = response.json()?;
+                        Err(response.api_error(ConnectConnectorError::NotFound(body)))
+                    }
+                    422 => {
+                        let body = response.json()?;
+                        Err(
+                            response
+                                .api_error(ConnectConnectorError::UnprocessableEntity(body)),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -521,47 +607,66 @@ impl Client {
     }
 
     /// [`Client::disconnect_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn disconnect_connector_with_response(
-        &self,
-        connector_id: &::uuid::Uuid,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorResponse>,
-        runtime::Error<DisconnectConnectorError>,
-    > {
-        let url = self
-            .transport
-            .endpoint(
-                &["api", "v1", "connectors", &connector_id.to_string(), "disconnect"],
-            );
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = self
-            .authorize(request, &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]]);
-        let response = self
-            .transport
-            .send(request, "/api/v1/connectors/{connector_id}/disconnect")
-            .await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            401 => {
-                let body = response.json()?;
-                Err(response.api_error(DisconnectConnectorError::Unauthorized(body)))
-            }
-            404 => {
-                let body = response.json()?;
-                Err(response.api_error(DisconnectConnectorError::NotFound(body)))
-            }
-            422 => {
-                let body = response.json()?;
-                Err(
-                    response
-                        .api_error(DisconnectConnectorError::UnprocessableEntity(body)),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn disconnect_connector_with_response<'a>(
+        &'a self,
+        connector_id: &'a ::uuid::Uuid,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorResponse>,
+            runtime::Error<DisconnectConnectorError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self
+                        .transport
+                        .endpoint(
+                            &[
+                                "api",
+                                "v1",
+                                "connectors",
+                                &connector_id.to_string(),
+                                "disconnect",
+                            ],
+                        );
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = self
+                        .authorize(
+                            request,
+                            &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
+                        );
+                    Ok(request)
+                },
+                "/api/v1/connectors/{connector_id}/disconnect",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    401 => {
+                        let body = response.json()?;
+                        Err(
+                            response
+                                .api_error(DisconnectConnectorError::Unauthorized(body)),
+                        )
+                    }
+                    404 => {
+                        let body = response.json()?;
+                        Err(response.api_error(DisconnectConnectorError::NotFound(body)))
+                    }
+                    422 => {
+                        let body = response.json()?;
+                        Err(
+                            response
+                                .api_error(
+                                    DisconnectConnectorError::UnprocessableEntity(body),
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 

@@ -130,49 +130,59 @@ impl Client {
     }
 
     /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn list_connectors_with_response(
-        &self,
+    pub fn list_connectors_with_response<'a>(
+        &'a self,
         workspace_id: i64,
-        params: &ListConnectorsParams,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorList>,
-        runtime::Error<ListConnectorsError>,
-    > {
-        let mut url = self.transport.endpoint(&["api", "v1", "connectors"]);
-        if let Some(value) = &params.r#type {
-            runtime::append_query(&mut url, "type", &value.to_string());
-        }
-        if let Some(value) = &params.category {
-            runtime::append_query(&mut url, "category", value);
-        }
-        if let Some(value) = &params.sub_category {
-            runtime::append_query(&mut url, "sub_category", value);
-        }
-        if let Some(value) = &params.page {
-            runtime::append_query(&mut url, "page", &value.to_string());
-        }
-        if let Some(value) = &params.per_page {
-            runtime::append_query(&mut url, "per_page", &value.to_string());
-        }
-        let mut request = self.transport.request(::reqwest::Method::GET, url);
-        request = request.header("Workspace-Id", workspace_id.to_string());
-        let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send(request, "/api/v1/connectors").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400 => {
-                let body = response.json()?;
-                Err(response.api_error(ListConnectorsError::BadRequest(body)))
-            }
-            401 => {
-                let body = response.json()?;
-                Err(response.api_error(ListConnectorsError::Unauthorized(body)))
-            }
-            _ => Err(response.unexpected()),
-        }
+        params: &'a ListConnectorsParams,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorList>,
+            runtime::Error<ListConnectorsError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let mut url = self.transport.endpoint(&["api", "v1", "connectors"]);
+                    if let Some(value) = &params.r#type {
+                        runtime::append_query(&mut url, "type", &value.to_string());
+                    }
+                    if let Some(value) = &params.category {
+                        runtime::append_query(&mut url, "category", value);
+                    }
+                    if let Some(value) = &params.sub_category {
+                        runtime::append_query(&mut url, "sub_category", value);
+                    }
+                    if let Some(value) = &params.page {
+                        runtime::append_query(&mut url, "page", &value.to_string());
+                    }
+                    if let Some(value) = &params.per_page {
+                        runtime::append_query(&mut url, "per_page", &value.to_string());
+                    }
+                    let mut request = self
+                        .transport
+                        .request(::reqwest::Method::GET, url);
+                    request = request.header("Workspace-Id", workspace_id.to_string());
+                    let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/connectors",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400 => {
+                        let body = response.json()?;
+                        Err(response.api_error(ListConnectorsError::BadRequest(body)))
+                    }
+                    401 => {
+                        let body = response.json()?;
+                        Err(response.api_error(ListConnectorsError::Unauthorized(body)))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// Walks every page of [`Client::list_connectors`], from `params.page` (or 1), one request per page, while the response's `links.next` is present.
@@ -243,43 +253,56 @@ impl Client {
     }
 
     /// [`Client::create_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn create_connector_with_response(
-        &self,
+    pub fn create_connector_with_response<'a>(
+        &'a self,
         workspace_id: i64,
-        body: &models::CreateConnectorRequest,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorEnvelope>,
-        runtime::Error<CreateConnectorError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "connectors"]);
-        let mut request = self.transport.request(::reqwest::Method::POST, url);
-        request = request.header("Workspace-Id", workspace_id.to_string());
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send(request, "/api/v1/connectors").await?;
-        match response.code() {
-            201 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400 => {
-                let body = response.json()?;
-                Err(response.api_error(CreateConnectorError::BadRequest(body)))
-            }
-            401 => {
-                let body = response.json()?;
-                Err(response.api_error(CreateConnectorError::Unauthorized(body)))
-            }
-            403 => {
-                let body = response.json()?;
-                Err(response.api_error(CreateConnectorError::Forbidden(body)))
-            }
-            422 => {
-                let body = response.json()?;
-                Err(response.api_error(CreateConnectorError::UnprocessableEntity(body)))
-            }
-            _ => Err(response.unexpected()),
-        }
+        body: &'a models::CreateConnectorRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorEnvelope>,
+            runtime::Error<CreateConnectorError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["api", "v1", "connectors"]);
+                    let mut request = self
+                        .transport
+                        .request(::reqwest::Method::POST, url);
+                    request = request.header("Workspace-Id", workspace_id.to_string());
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/connectors",
+                |response| match response.code() {
+                    201 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400 => {
+                        let body = response.json()?;
+                        Err(response.api_error(CreateConnectorError::BadRequest(body)))
+                    }
+                    401 => {
+                        let body = response.json()?;
+                        Err(response.api_error(CreateConnectorError::Unauthorized(body)))
+                    }
+                    403 => {
+                        let body = response.json()?;
+                        Err(response.api_error(CreateConnectorError::Forbidden(body)))
+                    }
+                    422 => {
+                        let body = response.json()?;
+                        Err(
+                            response
+                                .api_error(CreateConnectorError::UnprocessableEntity(body)),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -315,34 +338,44 @@ impl Client {
     }
 
     /// [`Client::get_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn get_connector_with_response(
-        &self,
-        id: &str,
+    pub fn get_connector_with_response<'a>(
+        &'a self,
+        id: &'a str,
         workspace_id: i64,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorEnvelope>,
-        runtime::Error<GetConnectorError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "connectors", id]);
-        let mut request = self.transport.request(::reqwest::Method::GET, url);
-        request = request.header("Workspace-Id", workspace_id.to_string());
-        let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send(request, "/api/v1/connectors/{id}").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            401 => {
-                let body = response.json()?;
-                Err(response.api_error(GetConnectorError::Unauthorized(body)))
-            }
-            404 => {
-                let body = response.json()?;
-                Err(response.api_error(GetConnectorError::NotFound(body)))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorEnvelope>,
+            runtime::Error<GetConnectorError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["api", "v1", "connectors", id]);
+                    let mut request = self
+                        .transport
+                        .request(::reqwest::Method::GET, url);
+                    request = request.header("Workspace-Id", workspace_id.to_string());
+                    let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/connectors/{id}",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    401 => {
+                        let body = response.json()?;
+                        Err(response.api_error(GetConnectorError::Unauthorized(body)))
+                    }
+                    404 => {
+                        let body = response.json()?;
+                        Err(response.api_error(GetConnectorError::NotFound(body)))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -375,48 +408,61 @@ impl Client {
     }
 
     /// [`Client::update_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn update_connector_with_response(
-        &self,
-        id: &str,
+    pub fn update_connector_with_response<'a>(
+        &'a self,
+        id: &'a str,
         workspace_id: i64,
-        body: &models::UpdateConnectorRequest,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorEnvelope>,
-        runtime::Error<UpdateConnectorError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "connectors", id]);
-        let mut request = self.transport.request(::reqwest::Method::PUT, url);
-        request = request.header("Workspace-Id", workspace_id.to_string());
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send(request, "/api/v1/connectors/{id}").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400 => {
-                let body = response.json()?;
-                Err(response.api_error(UpdateConnectorError::BadRequest(body)))
-            }
-            401 => {
-                let body = response.json()?;
-                Err(response.api_error(UpdateConnectorError::Unauthorized(body)))
-            }
-            403 => {
-                let body = response.json()?;
-                Err(response.api_error(UpdateConnectorError::Forbidden(body)))
-            }
-            404 => {
-                let body = response.json()?;
-                Err(response.api_error(UpdateConnectorError::NotFound(body)))
-            }
-            422 => {
-                let body = response.json()?;
-                Err(response.api_error(UpdateConnectorError::UnprocessableEntity(body)))
-            }
-            _ => Err(response.unexpected()),
-        }
+        body: &'a models::UpdateConnectorRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorEnvelope>,
+            runtime::Error<UpdateConnectorError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["api", "v1", "connectors", id]);
+                    let mut request = self
+                        .transport
+                        .request(::reqwest::Method::PUT, url);
+                    request = request.header("Workspace-Id", workspace_id.to_string());
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/connectors/{id}",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400 => {
+                        let body = response.json()?;
+                        Err(response.api_error(UpdateConnectorError::BadRequest(body)))
+                    }
+                    401 => {
+                        let body = response.json()?;
+                        Err(response.api_error(UpdateConnectorError::Unauthorized(body)))
+                    }
+                    403 => {
+                        let body = response.json()?;
+                        Err(response.api_error(UpdateConnectorError::Forbidden(body)))
+                    }
+                    404 => {
+                        let body = response.json()?;
+                        Err(response.api_error(UpdateConnectorError::NotFound(body)))
+                    }
+                    422 => {
+                        let body = response.json()?;
+                        Err(
+                            response
+                                .api_error(UpdateConnectorError::UnprocessableEntity(body)),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -454,35 +500,45 @@ impl Client {
     }
 
     /// [`Client::delete_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn delete_connector_with_response(
-        &self,
-        id: &str,
+    pub fn delete_connector_with_response<'a>(
+        &'a self,
+        id: &'a str,
         workspace_id: i64,
-    ) -> Result<runtime::ResponseValue<()>, runtime::Error<DeleteConnectorError>> {
-        let url = self.transport.endpoint(&["api", "v1", "connectors", id]);
-        let mut request = self.transport.request(::reqwest::Method::DELETE, url);
-        request = request.header("Workspace-Id", workspace_id.to_string());
-        let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
-        let response = self.transport.send(request, "/api/v1/connectors/{id}").await?;
-        match response.code() {
-            204 => {
-                let body = ();
-                Ok(response.value(body))
-            }
-            401 => {
-                let body = response.json()?;
-                Err(response.api_error(DeleteConnectorError::Unauthorized(body)))
-            }
-            403 => {
-                let body = response.json()?;
-                Err(response.api_error(DeleteConnectorError::Forbidden(body)))
-            }
-            404 => {
-                let body = response.json()?;
-                Err(response.api_error(DeleteConnectorError::NotFound(body)))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<runtime::ResponseValue<()>, runtime::Error<DeleteConnectorError>>,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["api", "v1", "connectors", id]);
+                    let mut request = self
+                        .transport
+                        .request(::reqwest::Method::DELETE, url);
+                    request = request.header("Workspace-Id", workspace_id.to_string());
+                    let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/connectors/{id}",
+                |response| match response.code() {
+                    204 => {
+                        let body = ();
+                        Ok(response.value(body))
+                    }
+                    401 => {
+                        let body = response.json()?;
+                        Err(response.api_error(DeleteConnectorError::Unauthorized(body)))
+                    }
+                    403 => {
+                        let body = response.json()?;
+                        Err(response.api_error(DeleteConnectorError::Forbidden(body)))
+                    }
+                    404 => {
+                        let body = response.json()?;
+                        Err(response.api_error(DeleteConnectorError::NotFound(body)))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 

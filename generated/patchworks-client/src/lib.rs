@@ -174,40 +174,57 @@ impl Client {
     }
 
     /// [`Client::create_connector_instance`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn create_connector_instance_with_response(
-        &self,
-        body: &models::ConnectorInstancesStoreRequest,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorInstancesResponse>,
-        runtime::Error<CreateConnectorInstanceError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "connector-instances"]);
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self
-            .authorize(request, &[&[Scheme::ApiKeyAuth], &[Scheme::BearerAuth]]);
-        let response = self
-            .transport
-            .send(request, "/api/v1/connector-instances")
-            .await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            401 => Err(response.api_error(CreateConnectorInstanceError::Unauthorized)),
-            403 => Err(response.api_error(CreateConnectorInstanceError::Forbidden)),
-            422 => {
-                let body = response.json()?;
-                Err(
-                    response
-                        .api_error(
-                            CreateConnectorInstanceError::UnprocessableEntity(body),
-                        ),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn create_connector_instance_with_response<'a>(
+        &'a self,
+        body: &'a models::ConnectorInstancesStoreRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorInstancesResponse>,
+            runtime::Error<CreateConnectorInstanceError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self
+                        .transport
+                        .endpoint(&["api", "v1", "connector-instances"]);
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self
+                        .authorize(
+                            request,
+                            &[&[Scheme::ApiKeyAuth], &[Scheme::BearerAuth]],
+                        );
+                    Ok(request)
+                },
+                "/api/v1/connector-instances",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    401 => {
+                        Err(
+                            response
+                                .api_error(CreateConnectorInstanceError::Unauthorized),
+                        )
+                    }
+                    403 => {
+                        Err(response.api_error(CreateConnectorInstanceError::Forbidden))
+                    }
+                    422 => {
+                        let body = response.json()?;
+                        Err(
+                            response
+                                .api_error(
+                                    CreateConnectorInstanceError::UnprocessableEntity(body),
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 

@@ -153,25 +153,33 @@ impl Client {
     }
 
     /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn list_connectors_with_response(
-        &self,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorWithStatuses>,
-        runtime::Error<ListConnectorsError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "connectors"]);
-        let request = self.transport.request(::reqwest::Method::GET, url);
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request, "/api/v1/connectors").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(ListConnectorsError::Status4xx)),
-            500..=599 => Err(response.api_error(ListConnectorsError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn list_connectors_with_response<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorWithStatuses>,
+            runtime::Error<ListConnectorsError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["api", "v1", "connectors"]);
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/connectors",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => Err(response.api_error(ListConnectorsError::Status4xx)),
+                    500..=599 => Err(response.api_error(ListConnectorsError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -203,27 +211,39 @@ impl Client {
     }
 
     /// [`Client::create_connector_auto_id`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn create_connector_auto_id_with_response(
-        &self,
-        body: &models::Connector,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorWithStatus>,
-        runtime::Error<CreateConnectorAutoIdError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "connectors"]);
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request, "/api/v1/connectors").await?;
-        match response.code() {
-            201 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(CreateConnectorAutoIdError::Status4xx)),
-            500..=599 => Err(response.api_error(CreateConnectorAutoIdError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn create_connector_auto_id_with_response<'a>(
+        &'a self,
+        body: &'a models::Connector,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorWithStatus>,
+            runtime::Error<CreateConnectorAutoIdError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["api", "v1", "connectors"]);
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/connectors",
+                |response| match response.code() {
+                    201 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => {
+                        Err(response.api_error(CreateConnectorAutoIdError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.api_error(CreateConnectorAutoIdError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -255,29 +275,36 @@ impl Client {
     }
 
     /// [`Client::get_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn get_connector_with_response(
-        &self,
-        connector_id: &str,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorWithStatus>,
-        runtime::Error<GetConnectorError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "connectors", connector_id]);
-        let request = self.transport.request(::reqwest::Method::GET, url);
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self
-            .transport
-            .send(request, "/api/v1/connectors/{connector_id}")
-            .await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(GetConnectorError::Status4xx)),
-            500..=599 => Err(response.api_error(GetConnectorError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn get_connector_with_response<'a>(
+        &'a self,
+        connector_id: &'a str,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorWithStatus>,
+            runtime::Error<GetConnectorError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self
+                        .transport
+                        .endpoint(&["api", "v1", "connectors", connector_id]);
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/connectors/{connector_id}",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => Err(response.api_error(GetConnectorError::Status4xx)),
+                    500..=599 => Err(response.api_error(GetConnectorError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -311,41 +338,46 @@ impl Client {
     }
 
     /// [`Client::create_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn create_connector_with_response(
-        &self,
-        connector_id: &str,
-        params: &CreateConnectorParams,
-        body: &models::Connector,
-    ) -> Result<
-        runtime::ResponseValue<CreateConnectorResponse>,
-        runtime::Error<CreateConnectorError>,
-    > {
-        let mut url = self
-            .transport
-            .endpoint(&["api", "v1", "connectors", connector_id]);
-        if let Some(value) = &params.clone_from {
-            runtime::append_query(&mut url, "clone_from", value);
-        }
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self
-            .transport
-            .send(request, "/api/v1/connectors/{connector_id}")
-            .await?;
-        match response.code() {
-            200 => {
-                let body = CreateConnectorResponse::Ok;
-                Ok(response.value(body))
-            }
-            201 => {
-                let body = CreateConnectorResponse::Created;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(CreateConnectorError::Status4xx)),
-            500..=599 => Err(response.api_error(CreateConnectorError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn create_connector_with_response<'a>(
+        &'a self,
+        connector_id: &'a str,
+        params: &'a CreateConnectorParams,
+        body: &'a models::Connector,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<CreateConnectorResponse>,
+            runtime::Error<CreateConnectorError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let mut url = self
+                        .transport
+                        .endpoint(&["api", "v1", "connectors", connector_id]);
+                    if let Some(value) = &params.clone_from {
+                        runtime::append_query(&mut url, "clone_from", value);
+                    }
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/connectors/{connector_id}",
+                |response| match response.code() {
+                    200 => {
+                        let body = CreateConnectorResponse::Ok;
+                        Ok(response.value(body))
+                    }
+                    201 => {
+                        let body = CreateConnectorResponse::Created;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => Err(response.api_error(CreateConnectorError::Status4xx)),
+                    500..=599 => Err(response.api_error(CreateConnectorError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -394,31 +426,42 @@ impl Client {
     }
 
     /// [`Client::patch_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn patch_connector_with_response(
-        &self,
-        connector_id: &str,
-        body: &::serde_json::Map<String, ::serde_json::Value>,
-    ) -> Result<
-        runtime::ResponseValue<models::ConnectorWithStatus>,
-        runtime::Error<PatchConnectorError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "connectors", connector_id]);
-        let request = self.transport.request(::reqwest::Method::PATCH, url);
-        let request = runtime::json_body(request, "application/merge-patch+json", body)?;
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self
-            .transport
-            .send(request, "/api/v1/connectors/{connector_id}")
-            .await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(PatchConnectorError::Status4xx)),
-            500..=599 => Err(response.api_error(PatchConnectorError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn patch_connector_with_response<'a>(
+        &'a self,
+        connector_id: &'a str,
+        body: &'a ::serde_json::Map<String, ::serde_json::Value>,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::ConnectorWithStatus>,
+            runtime::Error<PatchConnectorError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self
+                        .transport
+                        .endpoint(&["api", "v1", "connectors", connector_id]);
+                    let request = self.transport.request(::reqwest::Method::PATCH, url);
+                    let request = runtime::json_body(
+                        request,
+                        "application/merge-patch+json",
+                        body,
+                    )?;
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/connectors/{connector_id}",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => Err(response.api_error(PatchConnectorError::Status4xx)),
+                    500..=599 => Err(response.api_error(PatchConnectorError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -453,31 +496,40 @@ impl Client {
     }
 
     /// [`Client::get_connector_history`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn get_connector_history_with_response(
-        &self,
-        connector_id: &str,
-    ) -> Result<
-        runtime::ResponseValue<Vec<models::ConnectorHistory>>,
-        runtime::Error<GetConnectorHistoryError>,
-    > {
-        let url = self
-            .transport
-            .endpoint(&["api", "v1", "connector", "history", connector_id]);
-        let request = self.transport.request(::reqwest::Method::GET, url);
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self
-            .transport
-            .send(request, "/api/v1/connector/history/{connector_id}")
-            .await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(GetConnectorHistoryError::Status4xx)),
-            500..=599 => Err(response.api_error(GetConnectorHistoryError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn get_connector_history_with_response<'a>(
+        &'a self,
+        connector_id: &'a str,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<Vec<models::ConnectorHistory>>,
+            runtime::Error<GetConnectorHistoryError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self
+                        .transport
+                        .endpoint(&["api", "v1", "connector", "history", connector_id]);
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/connector/history/{connector_id}",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => {
+                        Err(response.api_error(GetConnectorHistoryError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.api_error(GetConnectorHistoryError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -513,37 +565,46 @@ impl Client {
     }
 
     /// [`Client::send_connector_command`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn send_connector_command_with_response(
-        &self,
-        connector_id: &str,
-        body: &models::CommandWrapper,
-    ) -> Result<
-        runtime::ResponseValue<SendConnectorCommandResponse>,
-        runtime::Error<SendConnectorCommandError>,
-    > {
-        let url = self
-            .transport
-            .endpoint(&["api", "v1", "connector", "command", connector_id]);
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self
-            .transport
-            .send(request, "/api/v1/connector/command/{connector_id}")
-            .await?;
-        match response.code() {
-            200 => {
-                let body = SendConnectorCommandResponse::Ok;
-                Ok(response.value(body))
-            }
-            202 => {
-                let body = SendConnectorCommandResponse::Accepted;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(SendConnectorCommandError::Status4xx)),
-            500..=599 => Err(response.api_error(SendConnectorCommandError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn send_connector_command_with_response<'a>(
+        &'a self,
+        connector_id: &'a str,
+        body: &'a models::CommandWrapper,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<SendConnectorCommandResponse>,
+            runtime::Error<SendConnectorCommandError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self
+                        .transport
+                        .endpoint(&["api", "v1", "connector", "command", connector_id]);
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/connector/command/{connector_id}",
+                |response| match response.code() {
+                    200 => {
+                        let body = SendConnectorCommandResponse::Ok;
+                        Ok(response.value(body))
+                    }
+                    202 => {
+                        let body = SendConnectorCommandResponse::Accepted;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => {
+                        Err(response.api_error(SendConnectorCommandError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.api_error(SendConnectorCommandError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -581,27 +642,37 @@ impl Client {
     }
 
     /// [`Client::debug_connector`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn debug_connector_with_response(
-        &self,
-        body: &models::Connector,
-    ) -> Result<
-        runtime::ResponseValue<models::Connector>,
-        runtime::Error<DebugConnectorError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "debug", "connector"]);
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request, "/api/v1/debug/connector").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(DebugConnectorError::Status4xx)),
-            500..=599 => Err(response.api_error(DebugConnectorError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn debug_connector_with_response<'a>(
+        &'a self,
+        body: &'a models::Connector,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::Connector>,
+            runtime::Error<DebugConnectorError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self
+                        .transport
+                        .endpoint(&["api", "v1", "debug", "connector"]);
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/debug/connector",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => Err(response.api_error(DebugConnectorError::Status4xx)),
+                    500..=599 => Err(response.api_error(DebugConnectorError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -631,31 +702,41 @@ impl Client {
     }
 
     /// [`Client::validate_buffer`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn validate_buffer_with_response(
-        &self,
-        params: &ValidateBufferParams,
-        body: &models::ValidateBufferRequest,
-    ) -> Result<
-        runtime::ResponseValue<Vec<models::ValidateEvent>>,
-        runtime::Error<ValidateBufferError>,
-    > {
-        let mut url = self.transport.endpoint(&["api", "v1", "validate", "buffer"]);
-        if let Some(value) = &params.connector_id {
-            runtime::append_query(&mut url, "connector_id", value);
-        }
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request, "/api/v1/validate/buffer").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(ValidateBufferError::Status4xx)),
-            500..=599 => Err(response.api_error(ValidateBufferError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn validate_buffer_with_response<'a>(
+        &'a self,
+        params: &'a ValidateBufferParams,
+        body: &'a models::ValidateBufferRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<Vec<models::ValidateEvent>>,
+            runtime::Error<ValidateBufferError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let mut url = self
+                        .transport
+                        .endpoint(&["api", "v1", "validate", "buffer"]);
+                    if let Some(value) = &params.connector_id {
+                        runtime::append_query(&mut url, "connector_id", value);
+                    }
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/validate/buffer",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => Err(response.api_error(ValidateBufferError::Status4xx)),
+                    500..=599 => Err(response.api_error(ValidateBufferError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -692,31 +773,41 @@ impl Client {
     }
 
     /// [`Client::validate_sink`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn validate_sink_with_response(
-        &self,
-        params: &ValidateSinkParams,
-        body: &models::ValidateSinkRequest,
-    ) -> Result<
-        runtime::ResponseValue<Vec<models::ValidateEvent>>,
-        runtime::Error<ValidateSinkError>,
-    > {
-        let mut url = self.transport.endpoint(&["api", "v1", "validate", "sink"]);
-        if let Some(value) = &params.connector_id {
-            runtime::append_query(&mut url, "connector_id", value);
-        }
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request, "/api/v1/validate/sink").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(ValidateSinkError::Status4xx)),
-            500..=599 => Err(response.api_error(ValidateSinkError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn validate_sink_with_response<'a>(
+        &'a self,
+        params: &'a ValidateSinkParams,
+        body: &'a models::ValidateSinkRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<Vec<models::ValidateEvent>>,
+            runtime::Error<ValidateSinkError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let mut url = self
+                        .transport
+                        .endpoint(&["api", "v1", "validate", "sink"]);
+                    if let Some(value) = &params.connector_id {
+                        runtime::append_query(&mut url, "connector_id", value);
+                    }
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/validate/sink",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => Err(response.api_error(ValidateSinkError::Status4xx)),
+                    500..=599 => Err(response.api_error(ValidateSinkError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -753,31 +844,41 @@ impl Client {
     }
 
     /// [`Client::validate_source`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn validate_source_with_response(
-        &self,
-        params: &ValidateSourceParams,
-        body: &models::ValidateSourceRequest,
-    ) -> Result<
-        runtime::ResponseValue<Vec<models::ValidateEvent>>,
-        runtime::Error<ValidateSourceError>,
-    > {
-        let mut url = self.transport.endpoint(&["api", "v1", "validate", "source"]);
-        if let Some(value) = &params.connector_id {
-            runtime::append_query(&mut url, "connector_id", value);
-        }
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request, "/api/v1/validate/source").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(ValidateSourceError::Status4xx)),
-            500..=599 => Err(response.api_error(ValidateSourceError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn validate_source_with_response<'a>(
+        &'a self,
+        params: &'a ValidateSourceParams,
+        body: &'a models::ValidateSourceRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<Vec<models::ValidateEvent>>,
+            runtime::Error<ValidateSourceError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let mut url = self
+                        .transport
+                        .endpoint(&["api", "v1", "validate", "source"]);
+                    if let Some(value) = &params.connector_id {
+                        runtime::append_query(&mut url, "connector_id", value);
+                    }
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/validate/source",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => Err(response.api_error(ValidateSourceError::Status4xx)),
+                    500..=599 => Err(response.api_error(ValidateSourceError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -814,31 +915,41 @@ impl Client {
     }
 
     /// [`Client::get_catalog`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn get_catalog_with_response(
-        &self,
-        params: &GetCatalogParams,
-        body: &models::CatalogRequest,
-    ) -> Result<
-        runtime::ResponseValue<models::Catalog>,
-        runtime::Error<GetCatalogError>,
-    > {
-        let mut url = self.transport.endpoint(&["api", "v1", "catalog", "source"]);
-        if let Some(value) = &params.connector_id {
-            runtime::append_query(&mut url, "connector_id", value);
-        }
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request, "/api/v1/catalog/source").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(GetCatalogError::Status4xx)),
-            500..=599 => Err(response.api_error(GetCatalogError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn get_catalog_with_response<'a>(
+        &'a self,
+        params: &'a GetCatalogParams,
+        body: &'a models::CatalogRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::Catalog>,
+            runtime::Error<GetCatalogError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let mut url = self
+                        .transport
+                        .endpoint(&["api", "v1", "catalog", "source"]);
+                    if let Some(value) = &params.connector_id {
+                        runtime::append_query(&mut url, "connector_id", value);
+                    }
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/catalog/source",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => Err(response.api_error(GetCatalogError::Status4xx)),
+                    500..=599 => Err(response.api_error(GetCatalogError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -873,25 +984,33 @@ impl Client {
     }
 
     /// [`Client::generate_ssh_keys`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn generate_ssh_keys_with_response(
-        &self,
-    ) -> Result<
-        runtime::ResponseValue<models::SshKeyPairResponse>,
-        runtime::Error<GenerateSshKeysError>,
-    > {
-        let url = self.transport.endpoint(&["api", "v1", "ssh-keys"]);
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request, "/api/v1/ssh-keys").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(GenerateSshKeysError::Status4xx)),
-            500..=599 => Err(response.api_error(GenerateSshKeysError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn generate_ssh_keys_with_response<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::SshKeyPairResponse>,
+            runtime::Error<GenerateSshKeysError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["api", "v1", "ssh-keys"]);
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/api/v1/ssh-keys",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => Err(response.api_error(GenerateSshKeysError::Status4xx)),
+                    500..=599 => Err(response.api_error(GenerateSshKeysError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -922,25 +1041,37 @@ impl Client {
     }
 
     /// [`Client::get_snapshot_status`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn get_snapshot_status_with_response(
-        &self,
-    ) -> Result<
-        runtime::ResponseValue<models::SnapshotStatusResponse>,
-        runtime::Error<GetSnapshotStatusError>,
-    > {
-        let url = self.transport.endpoint(&["snapshots"]);
-        let request = self.transport.request(::reqwest::Method::GET, url);
-        let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
-        let response = self.transport.send(request, "/snapshots").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            400..=499 => Err(response.api_error(GetSnapshotStatusError::Status4xx)),
-            500..=599 => Err(response.api_error(GetSnapshotStatusError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+    pub fn get_snapshot_status_with_response<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::SnapshotStatusResponse>,
+            runtime::Error<GetSnapshotStatusError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["snapshots"]);
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    Ok(request)
+                },
+                "/snapshots",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    400..=499 => {
+                        Err(response.api_error(GetSnapshotStatusError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.api_error(GetSnapshotStatusError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 

@@ -753,7 +753,6 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
         quote! { let request = self.authorize(request, &[#(#alternatives),*]); }
     });
     let http_method = method_tokens(&op.method);
-    let send = send_and_match(op);
     let response_method = ident(&op.response_method_name);
     let arg_names = method_arg_names(op);
     let response_doc = format!(
@@ -776,6 +775,35 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
         #authorize
     };
     let stream_method = events_method(scope, op, &args, &build_request, &error);
+    let path = &op.path;
+    let with_response = if streams_a_success(op) {
+        let send = start_and_match(op);
+        quote! {
+            pub async fn #response_method(&self, #(#args),*) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error>> {
+                #build_request
+                #send
+            }
+        }
+    } else {
+        // Building the request and matching the reply are plain closures: the sending is one generic `async fn` of
+        // the runtime, so an operation adds no state machine of its own.
+        let matched = response_match(op, true);
+        quote! {
+            pub fn #response_method<'a>(
+                &'a self,
+                #(#borrowed_args),*
+            ) -> impl ::std::future::Future<Output = Result<runtime::ResponseValue<#success>, runtime::Error<#error>>> + 'a {
+                self.transport.call(
+                    move || {
+                        #build_request
+                        Ok(request)
+                    },
+                    #path,
+                    |response| #matched,
+                )
+            }
+        }
+    };
     // A deprecated operation's plain method calls its deprecated twin; that use is not the caller's.
     let calls_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
     quote! {
@@ -792,10 +820,7 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
         #[doc = #response_doc]
         #deprecated
         #too_many
-        pub async fn #response_method(&self, #(#args),*) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error>> {
-            #build_request
-            #send
-        }
+        #with_response
 
         #stream_method
     }
@@ -1087,9 +1112,14 @@ fn status_pattern(status: StatusMatch) -> Option<TokenStream> {
     }
 }
 
-/// Sends the request and reads the reply: a success whose body is a stream is returned as soon as its status and
-/// headers arrive; anything else is read whole and matched.
-fn send_and_match(op: &Operation) -> TokenStream {
+/// Whether a success of `op` is a stream (bytes, events, lines), returned before its body is read.
+fn streams_a_success(op: &Operation) -> bool {
+    success_responses(op).into_iter().any(|r| body_shape(r).is_streamed())
+}
+
+/// Sends the request of an operation with a streamed success (see [`streams_a_success`]) and reads the reply: a
+/// streamed success is returned as soon as its status and headers arrive; anything else is read whole and matched.
+fn start_and_match(op: &Operation) -> TokenStream {
     let path = &op.path;
     let matched = response_match(op, true);
     let several_successes = success_responses(op).len() > 1;
@@ -1112,12 +1142,6 @@ fn send_and_match(op: &Operation) -> TokenStream {
             Some(quote! { #pattern => return Ok(runtime::stream_value(response, #expected, #wrap).await?), })
         })
         .collect();
-    if streamed.is_empty() {
-        return quote! {
-            let response = self.transport.send(request, #path).await?;
-            #matched
-        };
-    }
     quote! {
         let response = self.transport.start(request, #path).await?;
         let response = match response.status().as_u16() {

@@ -122,28 +122,39 @@ impl Client {
     }
 
     /// [`Client::create_response`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn create_response_with_response(
-        &self,
-        body: &models::ChatRequest,
-    ) -> Result<
-        runtime::ResponseValue<models::Reply>,
-        runtime::Error<CreateResponseError>,
-    > {
-        let url = self.transport.endpoint(&["responses"]);
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let response = self.transport.send(request, "/responses").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            429 => {
-                let body = response.json()?;
-                Err(response.api_error(CreateResponseError::TooManyRequests(body)))
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn create_response_with_response<'a>(
+        &'a self,
+        body: &'a models::ChatRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::Reply>,
+            runtime::Error<CreateResponseError>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["responses"]);
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    Ok(request)
+                },
+                "/responses",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    429 => {
+                        let body = response.json()?;
+                        Err(
+                            response
+                                .api_error(CreateResponseError::TooManyRequests(body)),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 
     /// [`Client::create_response`], answered as server-sent events (`Accept: text/event-stream`), read as they arrive. Ask for the stream as the API says (often `"stream": true` in the body); end it at a sentinel with [`EventStream::until_data`].
@@ -463,22 +474,30 @@ impl Client {
     }
 
     /// [`Client::get_report`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn get_report_with_response(
-        &self,
-    ) -> Result<
-        runtime::ResponseValue<String>,
-        runtime::Error<::std::convert::Infallible>,
-    > {
-        let url = self.transport.endpoint(&["report"]);
-        let request = self.transport.request(::reqwest::Method::GET, url);
-        let response = self.transport.send(request, "/report").await?;
-        match response.code() {
-            200 => {
-                let body = response.text();
-                Ok(response.value(body))
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn get_report_with_response<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<String>,
+            runtime::Error<::std::convert::Infallible>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["report"]);
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    Ok(request)
+                },
+                "/report",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.text();
+                        Ok(response.value(body))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -496,26 +515,37 @@ impl Client {
     }
 
     /// [`Client::upload_file`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn upload_file_with_response(
-        &self,
+    pub fn upload_file_with_response<'a>(
+        &'a self,
         body: Vec<u8>,
-    ) -> Result<
-        runtime::ResponseValue<models::Record>,
-        runtime::Error<::std::convert::Infallible>,
-    > {
-        let url = self.transport.endpoint(&["uploads"]);
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = request
-            .header(::reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(body);
-        let response = self.transport.send(request, "/uploads").await?;
-        match response.code() {
-            201 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            _ => Err(response.unexpected()),
-        }
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<models::Record>,
+            runtime::Error<::std::convert::Infallible>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["uploads"]);
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = request
+                        .header(
+                            ::reqwest::header::CONTENT_TYPE,
+                            "application/octet-stream",
+                        )
+                        .body(body);
+                    Ok(request)
+                },
+                "/uploads",
+                |response| match response.code() {
+                    201 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -548,22 +578,30 @@ impl Client {
     }
 
     /// [`Client::list_items`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn list_items_with_response(
-        &self,
-    ) -> Result<
-        runtime::ResponseValue<Vec<models::Record>>,
-        runtime::Error<::std::convert::Infallible>,
-    > {
-        let url = self.transport.endpoint(&["items"]);
-        let request = self.transport.request(::reqwest::Method::GET, url);
-        let response = self.transport.send(request, "/items").await?;
-        match response.code() {
-            200 => {
-                let body = response.json()?;
-                Ok(response.value(body))
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn list_items_with_response<'a>(
+        &'a self,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<Vec<models::Record>>,
+            runtime::Error<::std::convert::Infallible>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["items"]);
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    Ok(request)
+                },
+                "/items",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -600,21 +638,32 @@ impl Client {
     }
 
     /// [`Client::replace_items`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn replace_items_with_response(
-        &self,
-        body: &Vec<models::Record>,
-    ) -> Result<runtime::ResponseValue<()>, runtime::Error<::std::convert::Infallible>> {
-        let url = self.transport.endpoint(&["items"]);
-        let request = self.transport.request(::reqwest::Method::PUT, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let response = self.transport.send(request, "/items").await?;
-        match response.code() {
-            204 => {
-                let body = ();
-                Ok(response.value(body))
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn replace_items_with_response<'a>(
+        &'a self,
+        body: &'a Vec<models::Record>,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<()>,
+            runtime::Error<::std::convert::Infallible>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["items"]);
+                    let request = self.transport.request(::reqwest::Method::PUT, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    Ok(request)
+                },
+                "/items",
+                |response| match response.code() {
+                    204 => {
+                        let body = ();
+                        Ok(response.value(body))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
@@ -632,21 +681,32 @@ impl Client {
     }
 
     /// [`Client::add_item`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
-    pub async fn add_item_with_response(
-        &self,
-        body: &models::Record,
-    ) -> Result<runtime::ResponseValue<()>, runtime::Error<::std::convert::Infallible>> {
-        let url = self.transport.endpoint(&["items"]);
-        let request = self.transport.request(::reqwest::Method::POST, url);
-        let request = runtime::json_body(request, "application/json", body)?;
-        let response = self.transport.send(request, "/items").await?;
-        match response.code() {
-            201 => {
-                let body = ();
-                Ok(response.value(body))
-            }
-            _ => Err(response.unexpected()),
-        }
+    pub fn add_item_with_response<'a>(
+        &'a self,
+        body: &'a models::Record,
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            runtime::ResponseValue<()>,
+            runtime::Error<::std::convert::Infallible>,
+        >,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["items"]);
+                    let request = self.transport.request(::reqwest::Method::POST, url);
+                    let request = runtime::json_body(request, "application/json", body)?;
+                    Ok(request)
+                },
+                "/items",
+                |response| match response.code() {
+                    201 => {
+                        let body = ();
+                        Ok(response.value(body))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 
