@@ -273,6 +273,7 @@ pub fn emit_crates(api: &ir::Api, name: &str, options: &Options) -> Result<(Crat
         ));
     };
     let crates = emit::SplitCrates {
+        facade: models_crate_ident.clone(),
         support: emit::support_source(api).map(|_| format!("{models_crate_ident}_support")),
         parts: split
             .parts
@@ -281,8 +282,12 @@ pub fn emit_crates(api: &ir::Api, name: &str, options: &Options) -> Result<(Crat
             .collect(),
     };
     let facade = emit::facade_plan(api, &crates, features.as_ref());
+    let docs = emit::TypeDocs::new(api);
     let parts: Vec<emit::FilePlan<'_>> = (0..split.parts.len())
-        .map(|part| emit::part_plan(api, &graph, split, part, &crates, &models_crate_ident, features.as_ref()))
+        .map(|part| {
+            let docs = docs.clone();
+            emit::part_plan(api, &graph, split, part, &crates, features.as_ref(), docs)
+        })
         .collect();
     let plans: Vec<&emit::FilePlan<'_>> = [&facade, &client].into_iter().chain(&parts).collect();
     let mut printed = emit::render_files(&plans)?.into_iter();

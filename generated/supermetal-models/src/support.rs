@@ -346,7 +346,7 @@ macro_rules! object {
 
 pub(crate) use object;
 
-/// A property name read by [`object!`]: the index of a listed one, or another (its name kept only when asked).
+/// A property name read by `object!`: the index of a listed one, or another (its name kept only when asked).
 pub enum Property {
     /// The listed property at this index.
     Listed(usize),

@@ -8,7 +8,7 @@ mod models;
 mod types;
 
 pub use client::client_plan;
-pub use models::{ModelsLayout, SplitCrates, facade_plan, models_plan, part_plan, support_source};
+pub use models::{ModelsLayout, SplitCrates, TypeDocs, facade_plan, models_plan, part_plan, support_source};
 
 use proc_macro2::TokenStream;
 use quote::quote;
