@@ -54,9 +54,8 @@ impl ::std::fmt::Debug for ConnectorCreateRequest {
     }
 }
 support::object!(
-    ConnectorCreateRequest { 0 url = "url" required, 1 client_id = "client_id" optional,
-    2 client_secret = "client_secret" optional, 3 metadata = "metadata" optional, 4
-    match_preset = "match_preset" optional } keep
+    ConnectorCreateRequest { 0 url required, 1 client_id optional, 2 client_secret
+    optional, 3 metadata optional, 4 match_preset optional } keep
 );
 
 /// `ConnectorConnectRequest` from the API description.
@@ -86,8 +85,7 @@ impl ::std::fmt::Debug for ConnectorConnectRequest {
     }
 }
 support::object!(
-    ConnectorConnectRequest { 0 redirect_url = "redirect_url" optional, 1 auth_token =
-    "auth_token" optional } keep
+    ConnectorConnectRequest { 0 redirect_url optional, 1 auth_token optional } keep
 );
 
 /// One of the `items` of [`PaginatedConnectors`].
@@ -125,11 +123,9 @@ pub struct ConnectorResponse {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ConnectorResponse { 0 id = "id" required, 1 url = "url" required, 2 state = "state"
-    required, 3 auth_request = "auth_request" required, 4 disconnect_reason =
-    "disconnect_reason" required, 5 metadata = "metadata" required, 6 created_at =
-    "created_at" optional, 7 updated_at = "updated_at" optional, 8 created_by =
-    "created_by" optional } keep
+    ConnectorResponse { 0 id required, 1 url required, 2 state required, 3 auth_request
+    required, 4 disconnect_reason required, 5 metadata required, 6 created_at optional, 7
+    updated_at optional, 8 created_by optional } keep
 );
 
 /// Where the connector is in its lifecycle.
@@ -170,10 +166,7 @@ pub struct AuthorizationCodeRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    AuthorizationCodeRequest { 0 authorization_endpoint = "authorization_endpoint"
-    required } keep
-);
+support::object!(AuthorizationCodeRequest { 0 authorization_endpoint required } keep);
 
 /// Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
 ///
@@ -204,9 +197,8 @@ pub struct PaginatedConnectors {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    PaginatedConnectors { 0 items = "items" required, 1 total_count = "total_count"
-    required, 2 has_more = "has_more" required, 3 next_page_token = "next_page_token"
-    required } keep
+    PaginatedConnectors { 0 items required, 1 total_count required, 2 has_more required,
+    3 next_page_token required } keep
 );
 
 /// One of the `items` of [`PaginatedConnectorPresets`].
@@ -222,10 +214,7 @@ pub struct ConnectorPresetResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ConnectorPresetResponse { 0 url = "url" required, 1 metadata = "metadata" required }
-    keep
-);
+support::object!(ConnectorPresetResponse { 0 url required, 1 metadata required } keep);
 
 /// One page of presets.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -245,9 +234,8 @@ pub struct PaginatedConnectorPresets {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    PaginatedConnectorPresets { 0 items = "items" required, 1 total_count = "total_count"
-    required, 2 has_more = "has_more" required, 3 next_page_token = "next_page_token"
-    required } keep
+    PaginatedConnectorPresets { 0 items required, 1 total_count required, 2 has_more
+    required, 3 next_page_token required } keep
 );
 
 /// An error raised by the server (FastAPI `HTTPException`).
@@ -259,7 +247,7 @@ pub struct ErrorDetail {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ErrorDetail { 0 detail = "detail" required } keep);
+support::object!(ErrorDetail { 0 detail required } keep);
 
 /// The request did not validate.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -271,7 +259,7 @@ pub struct HttpValidationError {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(HttpValidationError { 0 detail = "detail" optional } keep);
+support::object!(HttpValidationError { 0 detail optional } keep);
 
 /// One of the `detail` of [`HttpValidationError`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -287,8 +275,7 @@ pub struct ValidationError {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ValidationError { 0 loc = "loc" required, 1 msg = "msg" required, 2 r#type = "type"
-    required } keep
+    ValidationError { 0 loc required, 1 msg required, 2 r#type = "type" required } keep
 );
 
 /// `MetadataValue` from the API description.

@@ -37,7 +37,7 @@ pub struct CreateConnectorRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(CreateConnectorRequest { 0 connector = "connector" required } keep);
+support::object!(CreateConnectorRequest { 0 connector required } keep);
 
 /// The `connector` of [`CreateConnectorRequest`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -58,9 +58,8 @@ pub struct ConnectorCreate {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ConnectorCreate { 0 name = "name" required, 1 description = "description" optional, 2
-    connector_type = "connector_type" required, 3 connector_name = "connector_name"
-    required, 4 configuration = "configuration" required } keep
+    ConnectorCreate { 0 name required, 1 description optional, 2 connector_type required,
+    3 connector_name required, 4 configuration required } keep
 );
 
 /// `UpdateConnectorRequest` from the API description.
@@ -72,7 +71,7 @@ pub struct UpdateConnectorRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(UpdateConnectorRequest { 0 connector = "connector" required } keep);
+support::object!(UpdateConnectorRequest { 0 connector required } keep);
 
 /// The fields to change; the others keep their values.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -97,9 +96,8 @@ pub struct ConnectorUpdate {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ConnectorUpdate { 0 name = "name" optional, 1 description = "description" optional, 2
-    connector_type = "connector_type" optional, 3 connector_name = "connector_name"
-    optional, 4 configuration = "configuration" optional } keep
+    ConnectorUpdate { 0 name optional, 1 description optional, 2 connector_type optional,
+    3 connector_name optional, 4 configuration optional } keep
 );
 
 /// One connector, JSON:API style.
@@ -111,7 +109,7 @@ pub struct ConnectorEnvelope {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ConnectorEnvelope { 0 data = "data" required } keep);
+support::object!(ConnectorEnvelope { 0 data required } keep);
 
 /// A page of connectors, JSON:API style.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -125,9 +123,7 @@ pub struct ConnectorList {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ConnectorList { 0 data = "data" required, 1 links = "links" optional } keep
-);
+support::object!(ConnectorList { 0 data required, 1 links optional } keep);
 
 /// Links to other pages; `prev` and `next` are null at the ends.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -158,8 +154,8 @@ pub struct PageLinks {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    PageLinks { 0 self_ = "self" required, 1 first = "first" required, 2 prev = "prev"
-    required, 3 next = "next" required, 4 last = "last" required } keep
+    PageLinks { 0 self_ = "self" required, 1 first required, 2 prev required, 3 next
+    required, 4 last required } keep
 );
 
 /// A connector resource.
@@ -176,8 +172,7 @@ pub struct Connector {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    Connector { 0 id = "id" required, 1 r#type = "type" required, 2 attributes =
-    "attributes" required } keep
+    Connector { 0 id required, 1 r#type = "type" required, 2 attributes required } keep
 );
 
 /// The `attributes` of [`Connector`].
@@ -209,11 +204,9 @@ pub struct ConnectorAttributes {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ConnectorAttributes { 0 name = "name" required, 1 description = "description"
-    required, 2 connector_type = "connector_type" required, 3 workspace_id =
-    "workspace_id" required, 4 created_at = "created_at" required, 5 updated_at =
-    "updated_at" required, 6 configuration = "configuration" required, 7 connector_name =
-    "connector_name" required, 8 icon = "icon" optional } keep
+    ConnectorAttributes { 0 name required, 1 description required, 2 connector_type
+    required, 3 workspace_id required, 4 created_at required, 5 updated_at required, 6
+    configuration required, 7 connector_name required, 8 icon optional } keep
 );
 
 /// The [`UnprocessableError::ErrorList`] variant's content.
@@ -225,7 +218,7 @@ pub struct ErrorList {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ErrorList { 0 errors = "errors" required } keep);
+support::object!(ErrorList { 0 errors required } keep);
 
 /// One of the `errors` of [`ErrorList`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -246,8 +239,8 @@ pub struct ErrorObject {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ErrorObject { 0 status = "status" optional, 1 title = "title" optional, 2 detail =
-    "detail" required, 3 source = "source" optional } keep
+    ErrorObject { 0 status optional, 1 title optional, 2 detail required, 3 source
+    optional } keep
 );
 
 /// `BadRequestError` from the API description.
@@ -259,7 +252,7 @@ pub struct BadRequestError {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(BadRequestError { 0 errors = "errors" required } keep);
+support::object!(BadRequestError { 0 errors required } keep);
 
 /// A list of error objects (parse errors) or messages by field (contract failures).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -298,4 +291,4 @@ pub struct SingleError {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(SingleError { 0 error = "error" required } keep);
+support::object!(SingleError { 0 error required } keep);

@@ -21,7 +21,7 @@ pub struct ConnectorInstancesResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ConnectorInstancesResponse { 0 data = "data" optional } keep);
+support::object!(ConnectorInstancesResponse { 0 data optional } keep);
 
 /// The `data` of [`ConnectorInstancesResponse`].
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -64,14 +64,10 @@ pub struct ConnectorInstances {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ConnectorInstances { 0 id = "id" optional, 1
-    authentication_implementation_template_id =
-    "authentication_implementation_template_id" optional, 2 timezone = "timezone"
-    optional, 3 date_format = "date_format" optional, 4 rate_limit_unit =
-    "rate_limit_unit" optional, 5 rate_limit_duration = "rate_limit_duration" optional, 6
-    connection_pool_id = "connection_pool_id" optional, 7 created_at = "created_at"
-    optional, 8 updated_at = "updated_at" optional, 9 name = "name" optional, 10
-    variable_templates = "variable_templates" optional } keep
+    ConnectorInstances { 0 id optional, 1 authentication_implementation_template_id
+    optional, 2 timezone optional, 3 date_format optional, 4 rate_limit_unit optional, 5
+    rate_limit_duration optional, 6 connection_pool_id optional, 7 created_at optional, 8
+    updated_at optional, 9 name optional, 10 variable_templates optional } keep
 );
 
 /// `ErrorResponse` from the API description.
@@ -87,9 +83,7 @@ pub struct ErrorResponse {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ErrorResponse { 0 message = "message" optional, 1 errors = "errors" optional } keep
-);
+support::object!(ErrorResponse { 0 message optional, 1 errors optional } keep);
 
 /// `ConnectorInstancesStoreRequest` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -117,12 +111,10 @@ pub struct ConnectorInstancesStoreRequest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ConnectorInstancesStoreRequest { 0 authentication_implementation_template_id =
-    "authentication_implementation_template_id" required, 1 timezone = "timezone"
-    required, 2 date_format = "date_format" required, 3 rate_limit_unit =
-    "rate_limit_unit" required, 4 rate_limit_duration = "rate_limit_duration" required, 5
-    connection_pool_id = "connection_pool_id" optional, 6 name = "name" required, 7
-    variable_templates = "variable_templates" optional } keep
+    ConnectorInstancesStoreRequest { 0 authentication_implementation_template_id
+    required, 1 timezone required, 2 date_format required, 3 rate_limit_unit required, 4
+    rate_limit_duration required, 5 connection_pool_id optional, 6 name required, 7
+    variable_templates optional } keep
 );
 
 /// One variable of a connector instance.
@@ -149,9 +141,8 @@ pub struct VariableTemplate {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    VariableTemplate { 0 key = "key" required, 1 value = "value" optional, 2 label =
-    "label" required, 3 secret = "secret" optional, 4 locked = "locked" optional, 5 pivot
-    = "pivot" optional } keep
+    VariableTemplate { 0 key required, 1 value optional, 2 label required, 3 secret
+    optional, 4 locked optional, 5 pivot optional } keep
 );
 
 /// How the variable is presented when the instance is configured.
@@ -174,8 +165,8 @@ pub struct VariableTemplatePivot {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    VariableTemplatePivot { 0 alias = "alias" optional, 1 configurable = "configurable"
-    optional, 2 required = "required" optional, 3 advanced = "advanced" optional } keep
+    VariableTemplatePivot { 0 alias optional, 1 configurable optional, 2 required
+    optional, 3 advanced optional } keep
 );
 
 /// The `rate_limit_unit` of [`ConnectorInstances`].

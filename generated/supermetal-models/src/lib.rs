@@ -42,11 +42,9 @@ pub struct BigQuerySink {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    BigQuerySink { 0 auth = "auth" required, 1 dataset = "dataset" required, 2
-    disable_schema_prefix = "disable_schema_prefix" optional, 3 history_mode =
-    "history_mode" optional, 4 migration_strategy = "migration_strategy" optional, 5
-    project_id = "project_id" required, 6 query_priority = "query_priority" optional, 7
-    write_mode = "write_mode" required } keep
+    BigQuerySink { 0 auth required, 1 dataset required, 2 disable_schema_prefix optional,
+    3 history_mode optional, 4 migration_strategy optional, 5 project_id required, 6
+    query_priority optional, 7 write_mode required } keep
 );
 
 /// Authentication method for connecting to BigQuery
@@ -71,9 +69,7 @@ pub struct BigqueryMerge {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    BigqueryMerge { 0 use_transactions = "use_transactions" optional } keep
-);
+support::object!(BigqueryMerge { 0 use_transactions optional } keep);
 
 /// Priority for BigQuery query jobs such as DDL, MERGE, and scripts. Load jobs are unaffected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -111,7 +107,7 @@ impl ::std::fmt::Debug for BigqueryServiceAccountKey {
             .finish()
     }
 }
-support::object!(BigqueryServiceAccountKey { 0 key_json = "key_json" required } keep);
+support::object!(BigqueryServiceAccountKey { 0 key_json required } keep);
 
 /// Stream changes via the BigQuery Storage Write API. BigQuery applies them in the background.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -123,10 +119,7 @@ pub struct BigqueryStorageWriteApi {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    BigqueryStorageWriteApi { 0 max_staleness_minutes = "max_staleness_minutes" optional
-    } keep
-);
+support::object!(BigqueryStorageWriteApi { 0 max_staleness_minutes optional } keep);
 
 /// How the target writes data into BigQuery
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -194,11 +187,10 @@ pub struct BufferCsvFormat {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    BufferCsvFormat { 0 allow_jagged_rows = "allow_jagged_rows" optional, 1 comment =
-    "comment" optional, 2 delimiter = "delimiter" optional, 3 encoding = "encoding"
-    optional, 4 escape = "escape" optional, 5 has_header = "has_header" optional, 6
-    null_values = "null_values" optional, 7 quote = "quote" optional, 8 skip_rows =
-    "skip_rows" optional, 9 terminator = "terminator" optional } keep
+    BufferCsvFormat { 0 allow_jagged_rows optional, 1 comment optional, 2 delimiter
+    optional, 3 encoding optional, 4 escape optional, 5 has_header optional, 6
+    null_values optional, 7 quote optional, 8 skip_rows optional, 9 terminator optional }
+    keep
 );
 
 /// Format-specific parsing options
@@ -237,8 +229,8 @@ pub struct BufferJsonFormat {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    BufferJsonFormat { 0 flatten = "flatten" optional, 1 multi_line = "multi_line"
-    optional, 2 strip_outer_array = "strip_outer_array" optional } keep
+    BufferJsonFormat { 0 flatten optional, 1 multi_line optional, 2 strip_outer_array
+    optional } keep
 );
 
 /// Object store configuration
@@ -275,11 +267,9 @@ pub struct BufferObjectStore {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    BufferObjectStore { 0 allow_http = "allow_http" optional, 1
-    allow_invalid_certificates = "allow_invalid_certificates" optional, 2
-    max_concurrent_parts = "max_concurrent_parts" optional, 3 max_concurrent_requests =
-    "max_concurrent_requests" optional, 4 options = "options" optional, 5
-    root_certificate_pem = "root_certificate_pem" optional, 6 url = "url" required } keep
+    BufferObjectStore { 0 allow_http optional, 1 allow_invalid_certificates optional, 2
+    max_concurrent_parts optional, 3 max_concurrent_requests optional, 4 options
+    optional, 5 root_certificate_pem optional, 6 url required } keep
 );
 
 /// Key-value configuration option
@@ -293,9 +283,7 @@ pub struct BufferOption {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    BufferOption { 0 name = "name" required, 1 value = "value" required } keep
-);
+support::object!(BufferOption { 0 name required, 1 value required } keep);
 
 /// Parquet parsing options
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -307,9 +295,7 @@ pub struct BufferParquetFormat {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    BufferParquetFormat { 0 binary_as_text = "binary_as_text" optional } keep
-);
+support::object!(BufferParquetFormat { 0 binary_as_text optional } keep);
 
 /// The `catalog` of [`Db2Source`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -326,8 +312,7 @@ pub struct Catalog {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    Catalog { 0 default_action = "default_action" optional, 1 name = "name" required, 2
-    schemas = "schemas" required } keep
+    Catalog { 0 default_action optional, 1 name required, 2 schemas required } keep
 );
 
 /// Whether to sync or skip a resource
@@ -370,9 +355,8 @@ pub struct CatalogColumn {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    CatalogColumn { 0 action = "action" optional, 1 data_type = "data_type" optional, 2
-    name = "name" required, 3 nullable = "nullable" optional, 4 primary_key =
-    "primary_key" optional, 5 supported = "supported" optional } keep
+    CatalogColumn { 0 action optional, 1 data_type optional, 2 name required, 3 nullable
+    optional, 4 primary_key optional, 5 supported optional } keep
 );
 
 /// defines parameters for GetCatalog.
@@ -384,7 +368,7 @@ pub struct CatalogRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(CatalogRequest { 0 source = "source" required } keep);
+support::object!(CatalogRequest { 0 source required } keep);
 
 /// One of the `schemas` of [`Catalog`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -401,8 +385,7 @@ pub struct CatalogSchema {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    CatalogSchema { 0 action = "action" optional, 1 name = "name" required, 2 tables =
-    "tables" required } keep
+    CatalogSchema { 0 action optional, 1 name required, 2 tables required } keep
 );
 
 /// One of the `tables` of [`CatalogSchema`].
@@ -424,9 +407,8 @@ pub struct CatalogTable {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    CatalogTable { 0 action = "action" optional, 1 columns = "columns" optional, 2
-    iceberg_partition_spec = "iceberg_partition_spec" optional, 3 name = "name" required
-    } keep
+    CatalogTable { 0 action optional, 1 columns optional, 2 iceberg_partition_spec
+    optional, 3 name required } keep
 );
 
 /// ClickHouse server connection details
@@ -475,10 +457,9 @@ impl ::std::fmt::Debug for ClickhouseConnection {
     }
 }
 support::object!(
-    ClickhouseConnection { 0 http_url = "http_url" required, 1 password = "password"
-    optional, 2 ssl_client_cert_pem = "ssl_client_cert_pem" optional, 3
-    ssl_client_key_pem = "ssl_client_key_pem" optional, 4 ssl_root_cert = "ssl_root_cert"
-    optional, 5 ssl_verify = "ssl_verify" optional, 6 user = "user" optional } keep
+    ClickhouseConnection { 0 http_url required, 1 password optional, 2
+    ssl_client_cert_pem optional, 3 ssl_client_key_pem optional, 4 ssl_root_cert
+    optional, 5 ssl_verify optional, 6 user optional } keep
 );
 
 /// Prepend a custom string before the table name
@@ -490,7 +471,7 @@ pub struct ClickhouseCustomPrefix {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ClickhouseCustomPrefix { 0 value = "value" required } keep);
+support::object!(ClickhouseCustomPrefix { 0 value required } keep);
 
 /// Append a custom string after the table name
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -501,7 +482,7 @@ pub struct ClickhouseCustomSuffix {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ClickhouseCustomSuffix { 0 value = "value" required } keep);
+support::object!(ClickhouseCustomSuffix { 0 value required } keep);
 
 /// ClickHouse table engine
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -563,14 +544,12 @@ pub struct ClickhouseSink {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ClickhouseSink { 0 async_inserts = "async_inserts" optional, 1 connection =
-    "connection" required, 2 disable_schema_prefix = "disable_schema_prefix" optional, 3
-    engine = "engine" optional, 4 history_mode = "history_mode" optional, 5
-    max_snapshot_concurrency = "max_snapshot_concurrency" optional, 6 migration_strategy
-    = "migration_strategy" optional, 7 non_nullable_columns = "non_nullable_columns"
-    optional, 8 preserve_source_nullability = "preserve_source_nullability" optional, 9
-    table_name_modifier = "table_name_modifier" optional, 10 target_database =
-    "target_database" required, 11 ttl_days = "ttl_days" optional } keep
+    ClickhouseSink { 0 async_inserts optional, 1 connection required, 2
+    disable_schema_prefix optional, 3 engine optional, 4 history_mode optional, 5
+    max_snapshot_concurrency optional, 6 migration_strategy optional, 7
+    non_nullable_columns optional, 8 preserve_source_nullability optional, 9
+    table_name_modifier optional, 10 target_database required, 11 ttl_days optional }
+    keep
 );
 
 /// Modifier for target table names.
@@ -622,7 +601,7 @@ pub struct CommandWrapper {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(CommandWrapper { 0 command = "command" required } keep);
+support::object!(CommandWrapper { 0 command required } keep);
 
 /// Connector configuration
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -658,10 +637,9 @@ pub struct Connector {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    Connector { 0 buffer = "buffer" optional, 1 disabled = "disabled" optional, 2 id =
-    "id" required, 3 identifier_naming = "identifier_naming" optional, 4 limits =
-    "limits" optional, 5 name = "name" optional, 6 schedule = "schedule" optional, 7 sink
-    = "sink" required, 8 source = "source" required } keep
+    Connector { 0 buffer optional, 1 disabled optional, 2 id required, 3
+    identifier_naming optional, 4 limits optional, 5 name optional, 6 schedule optional,
+    7 sink required, 8 source required } keep
 );
 
 /// `ConnectorHistory` from the API description.
@@ -687,9 +665,8 @@ pub struct ConnectorHistory {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ConnectorHistory { 0 component = "component" optional, 1 connector_id =
-    "connector_id" required, 2 created_at = "created_at" optional, 3 id = "id" optional,
-    4 run_id = "run_id" required, 5 status = "status" required } keep
+    ConnectorHistory { 0 component optional, 1 connector_id required, 2 created_at
+    optional, 3 id optional, 4 run_id required, 5 status required } keep
 );
 
 /// The `state` of [`ConnectorStatus`].
@@ -737,9 +714,7 @@ pub struct ConnectorStatus {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ConnectorStatus { 0 state = "state" required, 1 status = "status" required } keep
-);
+support::object!(ConnectorStatus { 0 state required, 1 status required } keep);
 
 /// One of the `connectors` of [`ConnectorWithStatuses`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -760,8 +735,8 @@ pub struct ConnectorWithStatus {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ConnectorWithStatus { 0 connector = "connector" required, 1 created_at = "created_at"
-    optional, 2 run_id = "run_id" optional, 3 status = "status" optional } keep
+    ConnectorWithStatus { 0 connector required, 1 created_at optional, 2 run_id optional,
+    3 status optional } keep
 );
 
 /// `ConnectorWithStatuses` from the API description.
@@ -773,7 +748,7 @@ pub struct ConnectorWithStatuses {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ConnectorWithStatuses { 0 connectors = "connectors" required } keep);
+support::object!(ConnectorWithStatuses { 0 connectors required } keep);
 
 /// Authentication method for connecting to Databricks
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -825,8 +800,8 @@ impl ::std::fmt::Debug for DatabricksM2mAuth {
     }
 }
 support::object!(
-    DatabricksM2mAuth { 0 client_id = "client_id" required, 1 client_secret =
-    "client_secret" required, 2 workspace_host = "workspace_host" required } keep
+    DatabricksM2mAuth { 0 client_id required, 1 client_secret required, 2 workspace_host
+    required } keep
 );
 
 /// Authentication using a Databricks Personal Access Token (PAT)
@@ -854,8 +829,8 @@ impl ::std::fmt::Debug for DatabricksPatAuth {
     }
 }
 support::object!(
-    DatabricksPatAuth { 0 personal_access_token = "personal_access_token" required, 1
-    workspace_host = "workspace_host" required } keep
+    DatabricksPatAuth { 0 personal_access_token required, 1 workspace_host required }
+    keep
 );
 
 /// Databricks destination
@@ -889,11 +864,9 @@ pub struct DatabricksSink {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    DatabricksSink { 0 auth = "auth" required, 1 history_mode = "history_mode" optional,
-    2 migration_strategy = "migration_strategy" optional, 3 storage_credential =
-    "storage_credential" optional, 4 table_features = "table_features" optional, 5
-    target_catalog = "target_catalog" required, 6 target_schema = "target_schema"
-    optional, 7 volume = "volume" required, 8 warehouse = "warehouse" required } keep
+    DatabricksSink { 0 auth required, 1 history_mode optional, 2 migration_strategy
+    optional, 3 storage_credential optional, 4 table_features optional, 5 target_catalog
+    required, 6 target_schema optional, 7 volume required, 8 warehouse required } keep
 );
 
 /// Delta table features to enable. If false, the workspace default is respected and Supermetal does not explicitly disable features.
@@ -913,9 +886,8 @@ pub struct DatabricksTableFeatures {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    DatabricksTableFeatures { 0 deletion_vectors = "deletion_vectors" optional, 1
-    delta_uniform = "delta_uniform" optional, 2 type_widening = "type_widening" optional
-    } keep
+    DatabricksTableFeatures { 0 deletion_vectors optional, 1 delta_uniform optional, 2
+    type_widening optional } keep
 );
 
 /// Db2 database connection details
@@ -957,9 +929,8 @@ impl ::std::fmt::Debug for Db2Connection {
     }
 }
 support::object!(
-    Db2Connection { 0 database = "database" required, 1 host = "host" required, 2
-    max_pool_size = "max_pool_size" optional, 3 password = "password" required, 4 port =
-    "port" optional, 5 user = "user" required } keep
+    Db2Connection { 0 database required, 1 host required, 2 max_pool_size optional, 3
+    password required, 4 port optional, 5 user required } keep
 );
 
 /// Specifies the Db2 replication method
@@ -987,7 +958,7 @@ pub struct Db2Snapshot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(Db2Snapshot { 0 max_text_size = "max_text_size" optional } keep);
+support::object!(Db2Snapshot { 0 max_text_size optional } keep);
 
 /// Db2 replication source
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -1010,9 +981,8 @@ pub struct Db2Source {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    Db2Source { 0 catalog = "catalog" optional, 1 connection = "connection" required, 2
-    keyless_table_strategy = "keyless_table_strategy" optional, 3 replication_type =
-    "replication_type" required, 4 system_columns = "system_columns" optional } keep
+    Db2Source { 0 catalog optional, 1 connection required, 2 keyless_table_strategy
+    optional, 3 replication_type required, 4 system_columns optional } keep
 );
 
 /// Encoding for binary columns stored as Apache Doris STRING
@@ -1085,11 +1055,10 @@ impl ::std::fmt::Debug for DorisConnection {
     }
 }
 support::object!(
-    DorisConnection { 0 fe_http_url = "fe_http_url" required, 1 fe_mysql_pool_max =
-    "fe_mysql_pool_max" optional, 2 fe_mysql_port = "fe_mysql_port" optional, 3 password
-    = "password" optional, 4 ssl_client_cert_pem = "ssl_client_cert_pem" optional, 5
-    ssl_client_key_pem = "ssl_client_key_pem" optional, 6 ssl_root_cert = "ssl_root_cert"
-    optional, 7 ssl_verify = "ssl_verify" optional, 8 user = "user" required } keep
+    DorisConnection { 0 fe_http_url required, 1 fe_mysql_pool_max optional, 2
+    fe_mysql_port optional, 3 password optional, 4 ssl_client_cert_pem optional, 5
+    ssl_client_key_pem optional, 6 ssl_root_cert optional, 7 ssl_verify optional, 8 user
+    required } keep
 );
 
 /// Prefix to prepend to target table names
@@ -1101,7 +1070,7 @@ pub struct DorisCustomPrefix {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(DorisCustomPrefix { 0 value = "value" required } keep);
+support::object!(DorisCustomPrefix { 0 value required } keep);
 
 /// Suffix to append to target table names
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -1112,7 +1081,7 @@ pub struct DorisCustomSuffix {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(DorisCustomSuffix { 0 value = "value" required } keep);
+support::object!(DorisCustomSuffix { 0 value required } keep);
 
 /// Apache Doris sink configuration
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -1150,13 +1119,11 @@ pub struct DorisSink {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    DorisSink { 0 binary_handling_mode = "binary_handling_mode" optional, 1 connection =
-    "connection" required, 2 disable_schema_prefix = "disable_schema_prefix" optional, 3
-    history_mode = "history_mode" optional, 4 max_snapshot_concurrency =
-    "max_snapshot_concurrency" optional, 5 migration_strategy = "migration_strategy"
-    optional, 6 preserve_source_nullability = "preserve_source_nullability" optional, 7
-    table_model = "table_model" optional, 8 table_name_modifier = "table_name_modifier"
-    optional, 9 target_database = "target_database" required } keep
+    DorisSink { 0 binary_handling_mode optional, 1 connection required, 2
+    disable_schema_prefix optional, 3 history_mode optional, 4 max_snapshot_concurrency
+    optional, 5 migration_strategy optional, 6 preserve_source_nullability optional, 7
+    table_model optional, 8 table_name_modifier optional, 9 target_database required }
+    keep
 );
 
 /// Apache Doris table model (Unique Key, Duplicate Key, or Auto).
@@ -1242,13 +1209,10 @@ pub struct DuckDbSink {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    DuckDbSink { 0 connection = "connection" required, 1 enable_primary_keys =
-    "enable_primary_keys" optional, 2 history_mode = "history_mode" optional, 3
-    max_snapshot_concurrency = "max_snapshot_concurrency" optional, 4 migration_strategy
-    = "migration_strategy" optional, 5 preserve_source_nullability =
-    "preserve_source_nullability" optional, 6 target_database = "target_database"
-    required, 7 target_schema = "target_schema" optional, 8 use_transactions =
-    "use_transactions" optional } keep
+    DuckDbSink { 0 connection required, 1 enable_primary_keys optional, 2 history_mode
+    optional, 3 max_snapshot_concurrency optional, 4 migration_strategy optional, 5
+    preserve_source_nullability optional, 6 target_database required, 7 target_schema
+    optional, 8 use_transactions optional } keep
 );
 
 /// Quack binary protocol over HTTP (<https://duckdb.org/quack/>)
@@ -1280,10 +1244,7 @@ impl ::std::fmt::Debug for DuckdbQuack {
             .finish()
     }
 }
-support::object!(
-    DuckdbQuack { 0 ssl = "ssl" optional, 1 token = "token" optional, 2 url = "url"
-    required } keep
-);
+support::object!(DuckdbQuack { 0 ssl optional, 1 token optional, 2 url required } keep);
 
 /// Each file becomes its own table, with filename as table name
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -1298,10 +1259,7 @@ pub struct FileAutoTableMapping {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    FileAutoTableMapping { 0 prefix = "prefix" optional, 1 suffix = "suffix" optional }
-    keep
-);
+support::object!(FileAutoTableMapping { 0 prefix optional, 1 suffix optional } keep);
 
 /// Delete source file after successful processing
 pub type FileDeleteAfterProcessing = ::serde_json::Map<String, ::serde_json::Value>;
@@ -1330,8 +1288,7 @@ pub struct FileDynamicTableMapping {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    FileDynamicTableMapping { 0 pattern = "pattern" required, 1 template = "template"
-    required } keep
+    FileDynamicTableMapping { 0 pattern required, 1 template required } keep
 );
 
 /// File processing error handling
@@ -1344,7 +1301,7 @@ pub struct FileErrorHandling {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(FileErrorHandling { 0 on_file_error = "on_file_error" optional } keep);
+support::object!(FileErrorHandling { 0 on_file_error optional } keep);
 
 /// Move source file to another path after successful processing
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -1355,9 +1312,7 @@ pub struct FileMoveAfterProcessing {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    FileMoveAfterProcessing { 0 destination = "destination" required } keep
-);
+support::object!(FileMoveAfterProcessing { 0 destination required } keep);
 
 /// Behavior when a file fails to process
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1382,7 +1337,7 @@ pub struct FilePoll {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(FilePoll { 0 interval_seconds = "interval_seconds" optional } keep);
+support::object!(FilePoll { 0 interval_seconds optional } keep);
 
 /// Action to take on source files after successful processing
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1408,7 +1363,7 @@ pub struct FileSingleTableMapping {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(FileSingleTableMapping { 0 destination = "destination" required } keep);
+support::object!(FileSingleTableMapping { 0 destination required } keep);
 
 /// Ingest files from object stores (S3, GCS, Azure Blob) or filesystems (local, SFTP)
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -1447,12 +1402,10 @@ pub struct FileSource {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    FileSource { 0 discovery = "discovery" optional, 1 error_handling = "error_handling"
-    optional, 2 exclude_patterns = "exclude_patterns" optional, 3 format_details =
-    "format_details" optional, 4 glob_patterns = "glob_patterns" optional, 5 object_store
-    = "object_store" required, 6 post_processing = "post_processing" optional, 7
-    start_date = "start_date" optional, 8 system_columns = "system_columns" optional, 9
-    table_mapping = "table_mapping" optional } keep
+    FileSource { 0 discovery optional, 1 error_handling optional, 2 exclude_patterns
+    optional, 3 format_details optional, 4 glob_patterns optional, 5 object_store
+    required, 6 post_processing optional, 7 start_date optional, 8 system_columns
+    optional, 9 table_mapping optional } keep
 );
 
 /// How files map to destination tables
@@ -1523,10 +1476,9 @@ impl ::std::fmt::Debug for IcebergAzureCredentials {
     }
 }
 support::object!(
-    IcebergAzureCredentials { 0 account_key = "account_key" optional, 1 account_name =
-    "account_name" required, 2 client_id = "client_id" optional, 3 client_secret =
-    "client_secret" optional, 4 endpoint = "endpoint" optional, 5 properties =
-    "properties" optional, 6 tenant_id = "tenant_id" optional } keep
+    IcebergAzureCredentials { 0 account_key optional, 1 account_name required, 2
+    client_id optional, 3 client_secret optional, 4 endpoint optional, 5 properties
+    optional, 6 tenant_id optional } keep
 );
 
 /// Basic username/password authentication (for JDBC catalogs)
@@ -1553,10 +1505,7 @@ impl ::std::fmt::Debug for IcebergBasicAuth {
             .finish()
     }
 }
-support::object!(
-    IcebergBasicAuth { 0 password = "password" required, 1 username = "username" required
-    } keep
-);
+support::object!(IcebergBasicAuth { 0 password required, 1 username required } keep);
 
 /// Static bearer token authentication
 #[derive(Clone, PartialEq, ::serde::Serialize)]
@@ -1579,7 +1528,7 @@ impl ::std::fmt::Debug for IcebergBearerAuth {
             .finish()
     }
 }
-support::object!(IcebergBearerAuth { 0 token = "token" required } keep);
+support::object!(IcebergBearerAuth { 0 token required } keep);
 
 /// Distribute rows across N hash buckets
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -1591,7 +1540,7 @@ pub struct IcebergBucketTransform {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(IcebergBucketTransform { 0 num_buckets = "num_buckets" optional } keep);
+support::object!(IcebergBucketTransform { 0 num_buckets optional } keep);
 
 /// Iceberg catalog type
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1656,7 +1605,7 @@ pub struct IcebergCustomCredentials {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(IcebergCustomCredentials { 0 properties = "properties" optional } keep);
+support::object!(IcebergCustomCredentials { 0 properties optional } keep);
 
 /// Day of a date or timestamp
 pub type IcebergDayTransform = ::serde_json::Map<String, ::serde_json::Value>;
@@ -1705,8 +1654,8 @@ impl ::std::fmt::Debug for IcebergGcsCredentials {
     }
 }
 support::object!(
-    IcebergGcsCredentials { 0 credentials_json = "credentials_json" optional, 1
-    project_id = "project_id" optional, 2 properties = "properties" optional } keep
+    IcebergGcsCredentials { 0 credentials_json optional, 1 project_id optional, 2
+    properties optional } keep
 );
 
 /// AWS Glue catalog configuration
@@ -1763,11 +1712,9 @@ impl ::std::fmt::Debug for IcebergGlueCatalog {
     }
 }
 support::object!(
-    IcebergGlueCatalog { 0 access_key_id = "access_key_id" optional, 1 catalog_id =
-    "catalog_id" optional, 2 profile_name = "profile_name" optional, 3 properties =
-    "properties" optional, 4 region = "region" optional, 5 secret_access_key =
-    "secret_access_key" optional, 6 session_token = "session_token" optional, 7 uri =
-    "uri" optional, 8 warehouse = "warehouse" required } keep
+    IcebergGlueCatalog { 0 access_key_id optional, 1 catalog_id optional, 2 profile_name
+    optional, 3 properties optional, 4 region optional, 5 secret_access_key optional, 6
+    session_token optional, 7 uri optional, 8 warehouse required } keep
 );
 
 /// Hive Metastore catalog configuration
@@ -1788,9 +1735,8 @@ pub struct IcebergHmsCatalog {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    IcebergHmsCatalog { 0 properties = "properties" optional, 1 thrift_transport =
-    "thrift_transport" optional, 2 uri = "uri" required, 3 warehouse = "warehouse"
-    required } keep
+    IcebergHmsCatalog { 0 properties optional, 1 thrift_transport optional, 2 uri
+    required, 3 warehouse required } keep
 );
 
 /// Hour of a timestamp
@@ -1823,9 +1769,8 @@ pub struct IcebergMergeOnRead {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    IcebergMergeOnRead { 0 delete_mode = "delete_mode" optional, 1 history_mode =
-    "history_mode" optional, 2 use_positional_deletes_only =
-    "use_positional_deletes_only" optional } keep
+    IcebergMergeOnRead { 0 delete_mode optional, 1 history_mode optional, 2
+    use_positional_deletes_only optional } keep
 );
 
 /// Iceberg metadata file compression
@@ -1878,9 +1823,8 @@ impl ::std::fmt::Debug for IcebergOAuth2Auth {
     }
 }
 support::object!(
-    IcebergOAuth2Auth { 0 client_id = "client_id" required, 1 client_secret =
-    "client_secret" required, 2 scope = "scope" optional, 3 token_endpoint =
-    "token_endpoint" required } keep
+    IcebergOAuth2Auth { 0 client_id required, 1 client_secret required, 2 scope optional,
+    3 token_endpoint required } keep
 );
 
 /// Parquet compression codec
@@ -1940,9 +1884,8 @@ pub struct IcebergParquetWriterSettings {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    IcebergParquetWriterSettings { 0 compression = "compression" optional, 1
-    compression_level = "compression_level" optional, 2 target_file_size_mb =
-    "target_file_size_mb" optional, 3 version = "version" optional } keep
+    IcebergParquetWriterSettings { 0 compression optional, 1 compression_level optional,
+    2 target_file_size_mb optional, 3 version optional } keep
 );
 
 /// A column and the transform applied to it
@@ -1960,8 +1903,8 @@ pub struct IcebergPartitionField {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    IcebergPartitionField { 0 name = "name" optional, 1 source_column = "source_column"
-    required, 2 transform = "transform" required } keep
+    IcebergPartitionField { 0 name optional, 1 source_column required, 2 transform
+    required } keep
 );
 
 /// Ordered list of partition fields
@@ -1973,7 +1916,7 @@ pub struct IcebergPartitionSpec {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(IcebergPartitionSpec { 0 fields = "fields" required } keep);
+support::object!(IcebergPartitionSpec { 0 fields required } keep);
 
 /// Generic key/value property used for escape-hatch configuration
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -1986,9 +1929,7 @@ pub struct IcebergProperty {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    IcebergProperty { 0 key = "key" required, 1 value = "value" required } keep
-);
+support::object!(IcebergProperty { 0 key required, 1 value required } keep);
 
 /// REST catalog configuration
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -2009,8 +1950,8 @@ pub struct IcebergRestCatalog {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    IcebergRestCatalog { 0 auth = "auth" optional, 1 properties = "properties" optional,
-    2 uri = "uri" required, 3 warehouse = "warehouse" optional } keep
+    IcebergRestCatalog { 0 auth optional, 1 properties optional, 2 uri required, 3
+    warehouse optional } keep
 );
 
 /// S3 storage credentials
@@ -2068,11 +2009,10 @@ impl ::std::fmt::Debug for IcebergS3Credentials {
     }
 }
 support::object!(
-    IcebergS3Credentials { 0 access_key_id = "access_key_id" optional, 1 endpoint =
-    "endpoint" optional, 2 iam_role_arn = "iam_role_arn" optional, 3 path_style_access =
-    "path_style_access" optional, 4 profile_name = "profile_name" optional, 5 properties
-    = "properties" optional, 6 region = "region" optional, 7 secret_access_key =
-    "secret_access_key" optional, 8 session_token = "session_token" optional } keep
+    IcebergS3Credentials { 0 access_key_id optional, 1 endpoint optional, 2 iam_role_arn
+    optional, 3 path_style_access optional, 4 profile_name optional, 5 properties
+    optional, 6 region optional, 7 secret_access_key optional, 8 session_token optional }
+    keep
 );
 
 /// AWS S3 Tables catalog configuration
@@ -2125,11 +2065,9 @@ impl ::std::fmt::Debug for IcebergS3TablesCatalog {
     }
 }
 support::object!(
-    IcebergS3TablesCatalog { 0 access_key_id = "access_key_id" optional, 1 endpoint =
-    "endpoint" optional, 2 profile_name = "profile_name" optional, 3 properties =
-    "properties" optional, 4 region = "region" optional, 5 secret_access_key =
-    "secret_access_key" optional, 6 session_token = "session_token" optional, 7
-    table_bucket_arn = "table_bucket_arn" required } keep
+    IcebergS3TablesCatalog { 0 access_key_id optional, 1 endpoint optional, 2
+    profile_name optional, 3 properties optional, 4 region optional, 5 secret_access_key
+    optional, 6 session_token optional, 7 table_bucket_arn required } keep
 );
 
 /// AWS SigV4 authentication (for S3 Tables REST catalog)
@@ -2174,10 +2112,9 @@ impl ::std::fmt::Debug for IcebergSigV4Auth {
     }
 }
 support::object!(
-    IcebergSigV4Auth { 0 access_key_id = "access_key_id" optional, 1 profile_name =
-    "profile_name" optional, 2 region = "region" required, 3 secret_access_key =
-    "secret_access_key" optional, 4 service = "service" optional, 5 session_token =
-    "session_token" optional } keep
+    IcebergSigV4Auth { 0 access_key_id optional, 1 profile_name optional, 2 region
+    required, 3 secret_access_key optional, 4 service optional, 5 session_token optional
+    } keep
 );
 
 /// Iceberg destination
@@ -2246,14 +2183,11 @@ impl ::std::fmt::Debug for IcebergSink {
     }
 }
 support::object!(
-    IcebergSink { 0 catalog = "catalog" required, 1 max_catalog_concurrency =
-    "max_catalog_concurrency" optional, 2 metadata_compression = "metadata_compression"
-    optional, 3 migration_strategy = "migration_strategy" optional, 4 parquet = "parquet"
-    optional, 5 spec_version = "spec_version" optional, 6 storage_credentials =
-    "storage_credentials" optional, 7 target_namespace = "target_namespace" required, 8
-    truncate_table_if_exists = "truncate_table_if_exists" optional, 9 type_conversion =
-    "type_conversion" optional, 10 vended_credentials = "vended_credentials" optional, 11
-    write_mode = "write_mode" optional } keep
+    IcebergSink { 0 catalog required, 1 max_catalog_concurrency optional, 2
+    metadata_compression optional, 3 migration_strategy optional, 4 parquet optional, 5
+    spec_version optional, 6 storage_credentials optional, 7 target_namespace required, 8
+    truncate_table_if_exists optional, 9 type_conversion optional, 10 vended_credentials
+    optional, 11 write_mode optional } keep
 );
 
 /// Snowflake Iceberg catalog configuration
@@ -2305,10 +2239,9 @@ impl ::std::fmt::Debug for IcebergSnowflakeCatalog {
     }
 }
 support::object!(
-    IcebergSnowflakeCatalog { 0 database = "database" optional, 1 password = "password"
-    optional, 2 properties = "properties" optional, 3 role = "role" optional, 4 schema =
-    "schema" optional, 5 uri = "uri" required, 6 username = "username" optional, 7
-    warehouse = "warehouse" required } keep
+    IcebergSnowflakeCatalog { 0 database optional, 1 password optional, 2 properties
+    optional, 3 role optional, 4 schema optional, 5 uri required, 6 username optional, 7
+    warehouse required } keep
 );
 
 /// Iceberg table format version
@@ -2344,8 +2277,8 @@ pub struct IcebergSqlCatalog {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    IcebergSqlCatalog { 0 bind_style = "bind_style" optional, 1 properties = "properties"
-    optional, 2 uri = "uri" required, 3 warehouse = "warehouse" required } keep
+    IcebergSqlCatalog { 0 bind_style optional, 1 properties optional, 2 uri required, 3
+    warehouse required } keep
 );
 
 /// Storage credentials for accessing data files
@@ -2411,7 +2344,7 @@ pub struct IcebergTruncateTransform {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(IcebergTruncateTransform { 0 width = "width" optional } keep);
+support::object!(IcebergTruncateTransform { 0 width optional } keep);
 
 /// Databricks Unity Catalog configuration
 #[derive(Clone, PartialEq, ::serde::Serialize)]
@@ -2446,8 +2379,8 @@ impl ::std::fmt::Debug for IcebergUnityCatalog {
     }
 }
 support::object!(
-    IcebergUnityCatalog { 0 catalog_name = "catalog_name" required, 1 properties =
-    "properties" optional, 2 token = "token" optional, 3 uri = "uri" required } keep
+    IcebergUnityCatalog { 0 catalog_name required, 1 properties optional, 2 token
+    optional, 3 uri required } keep
 );
 
 /// Write mode for CDC operations
@@ -2480,9 +2413,7 @@ pub struct IdentifierFivetranNaming {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    IdentifierFivetranNaming { 0 schema_prefix = "schema_prefix" optional } keep
-);
+support::object!(IdentifierFivetranNaming { 0 schema_prefix optional } keep);
 
 /// Identifier naming strategy for target tables and columns
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2547,8 +2478,7 @@ impl ::std::fmt::Debug for KafkaApicurio {
     }
 }
 support::object!(
-    KafkaApicurio { 0 password = "password" optional, 1 url = "url" required, 2 username
-    = "username" optional } keep
+    KafkaApicurio { 0 password optional, 1 url required, 2 username optional } keep
 );
 
 /// Authentication settings for connecting to Kafka brokers
@@ -2602,11 +2532,9 @@ impl ::std::fmt::Debug for KafkaAuth {
     }
 }
 support::object!(
-    KafkaAuth { 0 mechanism = "mechanism" optional, 1 password = "password" optional, 2
-    protocol = "protocol" optional, 3 ssl_ca_location = "ssl_ca_location" optional, 4
-    ssl_certificate_location = "ssl_certificate_location" optional, 5 ssl_key_location =
-    "ssl_key_location" optional, 6 ssl_key_password = "ssl_key_password" optional, 7
-    username = "username" optional } keep
+    KafkaAuth { 0 mechanism optional, 1 password optional, 2 protocol optional, 3
+    ssl_ca_location optional, 4 ssl_certificate_location optional, 5 ssl_key_location
+    optional, 6 ssl_key_password optional, 7 username optional } keep
 );
 
 /// The [`KafkaSerDe::Avro`] variant's content.
@@ -2618,7 +2546,7 @@ pub struct KafkaAvro {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(KafkaAvro { 0 schema_registry = "schema_registry" required } keep);
+support::object!(KafkaAvro { 0 schema_registry required } keep);
 
 /// Debezium `binary.handling.mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2714,22 +2642,16 @@ pub struct KafkaClientConfig {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaClientConfig { 0 acks = "acks" optional, 1 batch_size = "batch_size" optional, 2
-    client_id = "client_id" optional, 3 compression_type = "compression_type" optional, 4
-    enable_idempotence = "enable_idempotence" optional, 5 global_properties =
-    "global_properties" optional, 6 linger_ms = "linger_ms" optional, 7 message_max_bytes
-    = "message_max_bytes" optional, 8 message_send_max_retries =
-    "message_send_max_retries" optional, 9 message_timeout_ms = "message_timeout_ms"
-    optional, 10 partitioner = "partitioner" optional, 11 producer_pool_size =
-    "producer_pool_size" optional, 12 producer_preset = "producer_preset" optional, 13
-    producer_properties = "producer_properties" optional, 14 queue_buffering_max_kbytes =
-    "queue_buffering_max_kbytes" optional, 15 queue_buffering_max_messages =
-    "queue_buffering_max_messages" optional, 16 retry_backoff_max_ms =
-    "retry_backoff_max_ms" optional, 17 retry_backoff_ms = "retry_backoff_ms" optional,
-    18 shutdown_flush_timeout_ms = "shutdown_flush_timeout_ms" optional, 19 timeout_ms =
-    "timeout_ms" optional, 20 topic_metadata_refresh_interval_ms =
-    "topic_metadata_refresh_interval_ms" optional, 21 transactions = "transactions"
-    optional } keep
+    KafkaClientConfig { 0 acks optional, 1 batch_size optional, 2 client_id optional, 3
+    compression_type optional, 4 enable_idempotence optional, 5 global_properties
+    optional, 6 linger_ms optional, 7 message_max_bytes optional, 8
+    message_send_max_retries optional, 9 message_timeout_ms optional, 10 partitioner
+    optional, 11 producer_pool_size optional, 12 producer_preset optional, 13
+    producer_properties optional, 14 queue_buffering_max_kbytes optional, 15
+    queue_buffering_max_messages optional, 16 retry_backoff_max_ms optional, 17
+    retry_backoff_ms optional, 18 shutdown_flush_timeout_ms optional, 19 timeout_ms
+    optional, 20 topic_metadata_refresh_interval_ms optional, 21 transactions optional }
+    keep
 );
 
 /// Compression codec for Kafka messages
@@ -2784,8 +2706,7 @@ impl ::std::fmt::Debug for KafkaConfluent {
     }
 }
 support::object!(
-    KafkaConfluent { 0 password = "password" optional, 1 url = "url" required, 2 username
-    = "username" optional } keep
+    KafkaConfluent { 0 password optional, 1 url required, 2 username optional } keep
 );
 
 /// Kafka connection details and client settings
@@ -2804,8 +2725,7 @@ pub struct KafkaConnection {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaConnection { 0 auth = "auth" optional, 1 brokers = "brokers" required, 2 config
-    = "config" optional } keep
+    KafkaConnection { 0 auth optional, 1 brokers required, 2 config optional } keep
 );
 
 /// Data type handling for Debezium format
@@ -2825,9 +2745,8 @@ pub struct KafkaDataTypeConfig {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaDataTypeConfig { 0 binary_handling_mode = "binary_handling_mode" optional, 1
-    decimal_handling_mode = "decimal_handling_mode" optional, 2 time_precision_mode =
-    "time_precision_mode" optional } keep
+    KafkaDataTypeConfig { 0 binary_handling_mode optional, 1 decimal_handling_mode
+    optional, 2 time_precision_mode optional } keep
 );
 
 /// Debezium-compatible message format
@@ -2861,12 +2780,10 @@ pub struct KafkaDebeziumFormat {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaDebeziumFormat { 0 data_types = "data_types" optional, 1 emit_tx_metadata =
-    "emit_tx_metadata" optional, 2 format_config = "format_config" required, 3 headers =
-    "headers" optional, 4 include_before = "include_before" optional, 5
-    skipped_operations = "skipped_operations" optional, 6 tombstones_on_delete =
-    "tombstones_on_delete" optional, 7 tx_metadata_topic = "tx_metadata_topic" optional }
-    keep
+    KafkaDebeziumFormat { 0 data_types optional, 1 emit_tx_metadata optional, 2
+    format_config required, 3 headers optional, 4 include_before optional, 5
+    skipped_operations optional, 6 tombstones_on_delete optional, 7 tx_metadata_topic
+    optional } keep
 );
 
 /// Debezium message header settings
@@ -2916,12 +2833,10 @@ pub struct KafkaDebeziumHeaderConfig {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaDebeziumHeaderConfig { 0 context = "context" optional, 1 db = "db" optional, 2
-    db_name = "db_name" optional, 3 op = "op" optional, 4 op_name = "op_name" optional, 5
-    pk_update = "pk_update" optional, 6 prefix = "prefix" optional, 7 schema = "schema"
-    optional, 8 schema_name = "schema_name" optional, 9 source_name = "source_name"
-    optional, 10 source_template = "source_template" optional, 11 tbl = "tbl" optional,
-    12 tbl_name = "tbl_name" optional } keep
+    KafkaDebeziumHeaderConfig { 0 context optional, 1 db optional, 2 db_name optional, 3
+    op optional, 4 op_name optional, 5 pk_update optional, 6 prefix optional, 7 schema
+    optional, 8 schema_name optional, 9 source_name optional, 10 source_template
+    optional, 11 tbl optional, 12 tbl_name optional } keep
 );
 
 /// Debezium `decimal.handling.mode`
@@ -2971,8 +2886,7 @@ pub struct KafkaFormatConfig {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaFormatConfig { 0 key_serde = "key_serde" optional, 1 value_serde = "value_serde"
-    required } keep
+    KafkaFormatConfig { 0 key_serde optional, 1 value_serde required } keep
 );
 
 /// The [`KafkaSerDe::Json`] variant's content.
@@ -2988,10 +2902,7 @@ pub struct KafkaJson {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaJson { 0 options = "options" optional, 1 schema_registry = "schema_registry"
-    optional } keep
-);
+support::object!(KafkaJson { 0 options optional, 1 schema_registry optional } keep);
 
 /// The `options` of [`KafkaJson`].
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -3003,10 +2914,7 @@ pub struct KafkaJsonOptions {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaJsonOptions { 0 embed_schema_in_message = "embed_schema_in_message" optional }
-    keep
-);
+support::object!(KafkaJsonOptions { 0 embed_schema_in_message optional } keep);
 
 /// Preset groupings of producer tuning knobs
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3037,9 +2945,7 @@ pub struct KafkaProperty {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaProperty { 0 key = "key" required, 1 value = "value" required } keep
-);
+support::object!(KafkaProperty { 0 key required, 1 value required } keep);
 
 /// The [`KafkaSerDe::Protobuf`] variant's content.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -3050,7 +2956,7 @@ pub struct KafkaProtobuf {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(KafkaProtobuf { 0 schema_registry = "schema_registry" required } keep);
+support::object!(KafkaProtobuf { 0 schema_registry required } keep);
 
 /// SASL (Simple Authentication and Security Layer) mechanism for Kafka authentication
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3149,9 +3055,8 @@ pub struct KafkaSink {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaSink { 0 connection = "connection" required, 1 format = "format" required, 2
-    name = "name" optional, 3 topic_name_template = "topic_name_template" optional, 4
-    topic_options = "topic_options" required } keep
+    KafkaSink { 0 connection required, 1 format required, 2 name optional, 3
+    topic_name_template optional, 4 topic_options required } keep
 );
 
 /// Supermetal native message format
@@ -3167,8 +3072,8 @@ pub struct KafkaSupermetalFormat {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaSupermetalFormat { 0 format_config = "format_config" required, 1
-    tombstones_on_delete = "tombstones_on_delete" optional } keep
+    KafkaSupermetalFormat { 0 format_config required, 1 tombstones_on_delete optional }
+    keep
 );
 
 /// Debezium `time.precision.mode`
@@ -3234,9 +3139,8 @@ pub struct KafkaTopicOptions {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaTopicOptions { 0 config = "config" optional, 1 naming_mode = "naming_mode"
-    optional, 2 operation_timeout_ms = "operation_timeout_ms" optional, 3 partitions =
-    "partitions" optional, 4 replication_factor = "replication_factor" optional } keep
+    KafkaTopicOptions { 0 config optional, 1 naming_mode optional, 2 operation_timeout_ms
+    optional, 3 partitions optional, 4 replication_factor optional } keep
 );
 
 /// Producer transaction configuration
@@ -3259,9 +3163,8 @@ pub struct KafkaTransactionConfig {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaTransactionConfig { 0 enabled = "enabled" optional, 1 op_timeout_ms =
-    "op_timeout_ms" optional, 2 timeout_ms = "timeout_ms" optional, 3 transactional_id =
-    "transactional_id" optional } keep
+    KafkaTransactionConfig { 0 enabled optional, 1 op_timeout_ms optional, 2 timeout_ms
+    optional, 3 transactional_id optional } keep
 );
 
 /// Batching and flush configuration
@@ -3277,9 +3180,7 @@ pub struct Limits {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    Limits { 0 cdc = "cdc" optional, 1 snapshot = "snapshot" optional } keep
-);
+support::object!(Limits { 0 cdc optional, 1 snapshot optional } keep);
 
 /// Change Data Capture (CDC) batching and flush configuration
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -3295,8 +3196,7 @@ pub struct LimitsCdc {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    LimitsCdc { 0 flush_interval_ms = "flush_interval_ms" optional, 1 max_buffer_rows =
-    "max_buffer_rows" optional } keep
+    LimitsCdc { 0 flush_interval_ms optional, 1 max_buffer_rows optional } keep
 );
 
 /// Snapshot batching configuration
@@ -3309,7 +3209,7 @@ pub struct LimitsSnapshot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(LimitsSnapshot { 0 max_buffer_rows = "max_buffer_rows" optional } keep);
+support::object!(LimitsSnapshot { 0 max_buffer_rows optional } keep);
 
 /// Materialize connection details
 #[derive(Clone, PartialEq, ::serde::Serialize)]
@@ -3370,12 +3270,10 @@ impl ::std::fmt::Debug for MaterializeConnection {
     }
 }
 support::object!(
-    MaterializeConnection { 0 app_password = "app_password" required, 1 cluster =
-    "cluster" optional, 2 dbname = "dbname" required, 3 host = "host" required, 4
-    max_pool_size = "max_pool_size" optional, 5 port = "port" optional, 6 ssl_cert =
-    "ssl_cert" optional, 7 ssl_key = "ssl_key" optional, 8 ssl_mode = "ssl_mode"
-    optional, 9 ssl_root_cert = "ssl_root_cert" optional, 10 user = "user" required }
-    keep
+    MaterializeConnection { 0 app_password required, 1 cluster optional, 2 dbname
+    required, 3 host required, 4 max_pool_size optional, 5 port optional, 6 ssl_cert
+    optional, 7 ssl_key optional, 8 ssl_mode optional, 9 ssl_root_cert optional, 10 user
+    required } keep
 );
 
 /// Configuration for a Materialize data sink
@@ -3394,8 +3292,8 @@ pub struct MaterializeSink {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    MaterializeSink { 0 connection = "connection" required, 1 migration_strategy =
-    "migration_strategy" optional, 2 target_schema = "target_schema" optional } keep
+    MaterializeSink { 0 connection required, 1 migration_strategy optional, 2
+    target_schema optional } keep
 );
 
 /// SSL connection mode for the Materialize server
@@ -3430,7 +3328,7 @@ pub struct MigrationAppendHistory {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(MigrationAppendHistory { 0 suffix = "suffix" optional } keep);
+support::object!(MigrationAppendHistory { 0 suffix optional } keep);
 
 /// Write every change as a new row; no deduplication
 pub type MigrationAppendOnly = ::serde_json::Map<String, ::serde_json::Value>;
@@ -3479,7 +3377,7 @@ pub struct MigrationNanosecond {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(MigrationNanosecond { 0 mode = "mode" optional } keep);
+support::object!(MigrationNanosecond { 0 mode optional } keep);
 
 /// Conversion for nanosecond-precision timestamps and times
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3515,8 +3413,7 @@ pub struct MigrationNumeric {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    MigrationNumeric { 0 mode = "mode" optional, 1 precision = "precision" optional, 2
-    scale = "scale" optional } keep
+    MigrationNumeric { 0 mode optional, 1 precision optional, 2 scale optional } keep
 );
 
 /// Conversion for numerics beyond the target's native precision
@@ -3547,10 +3444,7 @@ pub struct MigrationOp {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    MigrationOp { 0 encoding = "encoding" optional, 1 snapshot_as_read =
-    "snapshot_as_read" optional } keep
-);
+support::object!(MigrationOp { 0 encoding optional, 1 snapshot_as_read optional } keep);
 
 /// How to represent the operation type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3607,10 +3501,7 @@ pub struct MigrationStrategy {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    MigrationStrategy { 0 allowed = "allowed" optional, 1 disable_all = "disable_all"
-    optional } keep
-);
+support::object!(MigrationStrategy { 0 allowed optional, 1 disable_all optional } keep);
 
 /// When the row was last written to the buffer
 pub type MigrationSyncedAt = ::serde_json::Map<String, ::serde_json::Value>;
@@ -3632,8 +3523,7 @@ pub struct MigrationSystemColumns {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    MigrationSystemColumns { 0 lsn = "lsn" optional, 1 op = "op" optional, 2 synced_at =
-    "synced_at" optional } keep
+    MigrationSystemColumns { 0 lsn optional, 1 op optional, 2 synced_at optional } keep
 );
 
 /// Opt-in type conversions applied before writing to the target.
@@ -3653,8 +3543,7 @@ pub struct MigrationTypeConversion {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    MigrationTypeConversion { 0 nanosecond = "nanosecond" optional, 1 numeric = "numeric"
-    optional } keep
+    MigrationTypeConversion { 0 nanosecond optional, 1 numeric optional } keep
 );
 
 /// CDC via MongoDB Change Streams
@@ -3670,8 +3559,7 @@ pub struct MongoChangeStreams {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    MongoChangeStreams { 0 replication_mode = "replication_mode" required, 1
-    skip_snapshot = "skip_snapshot" optional } keep
+    MongoChangeStreams { 0 replication_mode required, 1 skip_snapshot optional } keep
 );
 
 /// MongoDB connection details
@@ -3719,10 +3607,9 @@ impl ::std::fmt::Debug for MongoConnection {
     }
 }
 support::object!(
-    MongoConnection { 0 address = "address" required, 1 authentication_source =
-    "authentication_source" optional, 2 database = "database" required, 3 max_pool_size =
-    "max_pool_size" optional, 4 password = "password" optional, 5 ssl_mode = "ssl_mode"
-    optional, 6 user = "user" optional } keep
+    MongoConnection { 0 address required, 1 authentication_source optional, 2 database
+    required, 3 max_pool_size optional, 4 password optional, 5 ssl_mode optional, 6 user
+    optional } keep
 );
 
 /// Disable SSL encryption
@@ -3754,10 +3641,7 @@ impl ::std::fmt::Debug for MongoEnable {
             .finish()
     }
 }
-support::object!(
-    MongoEnable { 0 ca_file = "ca_file" optional, 1 cert_key_file = "cert_key_file"
-    optional } keep
-);
+support::object!(MongoEnable { 0 ca_file optional, 1 cert_key_file optional } keep);
 
 /// How MongoDB documents are mapped to the target schema
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3807,9 +3691,8 @@ pub struct MongoSchemaMode {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    MongoSchemaMode { 0 infer_typed_strings = "infer_typed_strings" optional, 1
-    majority_type_threshold = "majority_type_threshold" optional, 2 object_store =
-    "object_store" optional } keep
+    MongoSchemaMode { 0 infer_typed_strings optional, 1 majority_type_threshold optional,
+    2 object_store optional } keep
 );
 
 /// Schemaless mode stores documents as-is in a fixed two-column schema (_id, document)
@@ -3824,9 +3707,7 @@ pub struct MongoSnapshot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    MongoSnapshot { 0 replication_mode = "replication_mode" required } keep
-);
+support::object!(MongoSnapshot { 0 replication_mode required } keep);
 
 /// MongoDB replication source
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -3852,10 +3733,9 @@ pub struct MongoSource {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    MongoSource { 0 catalog = "catalog" optional, 1 connection = "connection" required, 2
-    flatten_body = "flatten_body" optional, 3 flatten_max_depth = "flatten_max_depth"
-    optional, 4 replication_type = "replication_type" required, 5 system_columns =
-    "system_columns" optional } keep
+    MongoSource { 0 catalog optional, 1 connection required, 2 flatten_body optional, 3
+    flatten_max_depth optional, 4 replication_type required, 5 system_columns optional }
+    keep
 );
 
 /// SSL connection mode for MongoDB
@@ -3926,10 +3806,9 @@ impl ::std::fmt::Debug for MySqlConnection {
     }
 }
 support::object!(
-    MySqlConnection { 0 database = "database" optional, 1 host = "host" required, 2
-    max_pool_size = "max_pool_size" optional, 3 password = "password" optional, 4 port =
-    "port" optional, 5 ssl_mode = "ssl_mode" optional, 6 tunnel = "tunnel" optional, 7
-    user = "user" optional } keep
+    MySqlConnection { 0 database optional, 1 host required, 2 max_pool_size optional, 3
+    password optional, 4 port optional, 5 ssl_mode optional, 6 tunnel optional, 7 user
+    optional } keep
 );
 
 /// MySQL replication source
@@ -3960,11 +3839,9 @@ pub struct MySqlSource {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    MySqlSource { 0 catalog = "catalog" optional, 1 connection = "connection" required, 2
-    infer_tinyint1_as_boolean = "infer_tinyint1_as_boolean" optional, 3
-    keyless_table_strategy = "keyless_table_strategy" optional, 4
-    parallel_snapshots_enabled = "parallel_snapshots_enabled" optional, 5 skip_snapshot =
-    "skip_snapshot" optional, 6 system_columns = "system_columns" optional } keep
+    MySqlSource { 0 catalog optional, 1 connection required, 2 infer_tinyint1_as_boolean
+    optional, 3 keyless_table_strategy optional, 4 parallel_snapshots_enabled optional, 5
+    skip_snapshot optional, 6 system_columns optional } keep
 );
 
 /// Disable SSL encryption
@@ -4005,7 +3882,7 @@ pub struct MysqlVerifyCa {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(MysqlVerifyCa { 0 ca_file = "ca_file" optional } keep);
+support::object!(MysqlVerifyCa { 0 ca_file optional } keep);
 
 /// SSL with CA certificate and hostname verification
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -4017,7 +3894,7 @@ pub struct MysqlVerifyIdentity {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(MysqlVerifyIdentity { 0 ca_file = "ca_file" optional } keep);
+support::object!(MysqlVerifyIdentity { 0 ca_file optional } keep);
 
 /// Oracle database connection details
 #[derive(Clone, PartialEq, ::serde::Serialize)]
@@ -4055,9 +3932,8 @@ impl ::std::fmt::Debug for OracleConnection {
     }
 }
 support::object!(
-    OracleConnection { 0 connect_string = "connect_string" required, 1 max_pool_size =
-    "max_pool_size" optional, 2 password = "password" required, 3 pdb = "pdb" optional, 4
-    user = "user" required } keep
+    OracleConnection { 0 connect_string required, 1 max_pool_size optional, 2 password
+    required, 3 pdb optional, 4 user required } keep
 );
 
 /// Dictionary strategy for LogMiner
@@ -4095,9 +3971,8 @@ pub struct OracleLogMiner {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    OracleLogMiner { 0 committed_data_only = "committed_data_only" optional, 1 dict =
-    "dict" optional, 2 max_buffer_memory_size_per_tx = "max_buffer_memory_size_per_tx"
-    optional, 3 poll_interval_secs = "poll_interval_secs" optional } keep
+    OracleLogMiner { 0 committed_data_only optional, 1 dict optional, 2
+    max_buffer_memory_size_per_tx optional, 3 poll_interval_secs optional } keep
 );
 
 /// Oracle replication method
@@ -4136,11 +4011,9 @@ pub struct OracleSource {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    OracleSource { 0 catalog = "catalog" optional, 1 connection = "connection" required,
-    2 keyless_table_strategy = "keyless_table_strategy" optional, 3
-    parallel_snapshots_enabled = "parallel_snapshots_enabled" optional, 4
-    replication_type = "replication_type" required, 5 system_columns = "system_columns"
-    optional } keep
+    OracleSource { 0 catalog optional, 1 connection required, 2 keyless_table_strategy
+    optional, 3 parallel_snapshots_enabled optional, 4 replication_type required, 5
+    system_columns optional } keep
 );
 
 /// PostgreSQL database connection details
@@ -4212,12 +4085,10 @@ impl ::std::fmt::Debug for PostgresConnection {
     }
 }
 support::object!(
-    PostgresConnection { 0 database = "database" required, 1 host = "host" required, 2
-    max_pool_size = "max_pool_size" optional, 3 operation_lock_timeout_seconds =
-    "operation_lock_timeout_seconds" optional, 4 password = "password" required, 5 port =
-    "port" optional, 6 ssl_cert = "ssl_cert" optional, 7 ssl_key = "ssl_key" optional, 8
-    ssl_mode = "ssl_mode" optional, 9 ssl_root_cert = "ssl_root_cert" optional, 10 tunnel
-    = "tunnel" optional, 11 user = "user" required } keep
+    PostgresConnection { 0 database required, 1 host required, 2 max_pool_size optional,
+    3 operation_lock_timeout_seconds optional, 4 password required, 5 port optional, 6
+    ssl_cert optional, 7 ssl_key optional, 8 ssl_mode optional, 9 ssl_root_cert optional,
+    10 tunnel optional, 11 user required } keep
 );
 
 /// Replicate row deletions by comparing primary keys between sync cycles
@@ -4246,8 +4117,8 @@ pub struct PostgresDeleteTrackingConfig {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    PostgresDeleteTrackingConfig { 0 pk_index_store = "pk_index_store" optional, 1
-    poll_interval_seconds = "poll_interval_seconds" optional } keep
+    PostgresDeleteTrackingConfig { 0 pk_index_store optional, 1 poll_interval_seconds
+    optional } keep
 );
 
 /// Settings for PostgreSQL logical replication
@@ -4267,9 +4138,8 @@ pub struct PostgresLogicalReplication {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    PostgresLogicalReplication { 0 publication_name = "publication_name" optional, 1
-    retry_window_seconds = "retry_window_seconds" optional, 2 skip_snapshots =
-    "skip_snapshots" optional } keep
+    PostgresLogicalReplication { 0 publication_name optional, 1 retry_window_seconds
+    optional, 2 skip_snapshots optional } keep
 );
 
 /// Query-based replication using the xmin system column
@@ -4289,9 +4159,8 @@ pub struct PostgresQueryBased {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    PostgresQueryBased { 0 delete_tracking = "delete_tracking" optional, 1
-    max_skip_cycles = "max_skip_cycles" optional, 2 poll_interval_seconds =
-    "poll_interval_seconds" optional } keep
+    PostgresQueryBased { 0 delete_tracking optional, 1 max_skip_cycles optional, 2
+    poll_interval_seconds optional } keep
 );
 
 /// Specifies the PostgreSQL replication method
@@ -4329,8 +4198,8 @@ pub struct PostgresSink {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    PostgresSink { 0 connection = "connection" required, 1 migration_strategy =
-    "migration_strategy" optional, 2 target_schema = "target_schema" optional } keep
+    PostgresSink { 0 connection required, 1 migration_strategy optional, 2 target_schema
+    optional } keep
 );
 
 /// Postgres snapshot / backfill-only replication settings
@@ -4363,11 +4232,9 @@ pub struct PostgresSource {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    PostgresSource { 0 catalog = "catalog" optional, 1 connection = "connection"
-    required, 2 keyless_table_strategy = "keyless_table_strategy" optional, 3
-    parallel_snapshots_enabled = "parallel_snapshots_enabled" optional, 4
-    partitions_as_root = "partitions_as_root" optional, 5 replication_type =
-    "replication_type" required, 6 system_columns = "system_columns" optional } keep
+    PostgresSource { 0 catalog optional, 1 connection required, 2 keyless_table_strategy
+    optional, 3 parallel_snapshots_enabled optional, 4 partitions_as_root optional, 5
+    replication_type required, 6 system_columns optional } keep
 );
 
 /// SSL connection mode for the PostgreSQL server
@@ -4447,10 +4314,7 @@ pub struct ScheduleCron {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ScheduleCron { 0 expression = "expression" required, 1 timezone = "timezone" required
-    } keep
-);
+support::object!(ScheduleCron { 0 expression required, 1 timezone required } keep);
 
 /// The [`Schedule::Rate`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -4465,9 +4329,7 @@ pub struct ScheduleRate {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ScheduleRate { 0 unit = "unit" optional, 1 value = "value" optional } keep
-);
+support::object!(ScheduleRate { 0 unit optional, 1 value optional } keep);
 
 /// The `unit` of [`ScheduleRate`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4546,8 +4408,8 @@ pub struct SnapshotStatusResponse {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    SnapshotStatusResponse { 0 active = "active" required, 1 count = "count" required, 2
-    throttled = "throttled" required } keep
+    SnapshotStatusResponse { 0 active required, 1 count required, 2 throttled required }
+    keep
 );
 
 /// Authentication method for connecting to Snowflake
@@ -4585,9 +4447,8 @@ pub struct SnowflakeConnection {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    SnowflakeConnection { 0 account_identifier = "account_identifier" required, 1 auth =
-    "auth" required, 2 role = "role" optional, 3 user = "user" required, 4 warehouse =
-    "warehouse" required } keep
+    SnowflakeConnection { 0 account_identifier required, 1 auth required, 2 role
+    optional, 3 user required, 4 warehouse required } keep
 );
 
 /// Key pair authentication credentials
@@ -4616,8 +4477,7 @@ impl ::std::fmt::Debug for SnowflakeKeyPair {
     }
 }
 support::object!(
-    SnowflakeKeyPair { 0 private_key_password = "private_key_password" optional, 1
-    private_key_pem = "private_key_pem" required } keep
+    SnowflakeKeyPair { 0 private_key_password optional, 1 private_key_pem required } keep
 );
 
 /// Password-based authentication credentials
@@ -4641,7 +4501,7 @@ impl ::std::fmt::Debug for SnowflakePassword {
             .finish()
     }
 }
-support::object!(SnowflakePassword { 0 password = "password" required } keep);
+support::object!(SnowflakePassword { 0 password required } keep);
 
 /// Snowflake destination
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -4667,10 +4527,9 @@ pub struct SnowflakeSink {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    SnowflakeSink { 0 connection = "connection" required, 1 history_mode = "history_mode"
-    optional, 2 migration_strategy = "migration_strategy" optional, 3 target_database =
-    "target_database" required, 4 target_schema = "target_schema" optional, 5
-    use_transactions = "use_transactions" optional } keep
+    SnowflakeSink { 0 connection required, 1 history_mode optional, 2 migration_strategy
+    optional, 3 target_database required, 4 target_schema optional, 5 use_transactions
+    optional } keep
 );
 
 /// Source connector types
@@ -4725,7 +4584,7 @@ impl ::std::fmt::Debug for SqlServerAdAuth {
             .finish()
     }
 }
-support::object!(SqlServerAdAuth { 0 token = "token" required } keep);
+support::object!(SqlServerAdAuth { 0 token required } keep);
 
 /// Authentication method for SQL Server
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4772,11 +4631,9 @@ pub struct SqlServerCaptureTableReplication {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    SqlServerCaptureTableReplication { 0 cdc_max_scans = "cdc_max_scans" optional, 1
-    cdc_max_trans = "cdc_max_trans" optional, 2 cdc_poll_interval_secs =
-    "cdc_poll_interval_secs" optional, 3 skip_snapshot = "skip_snapshot" optional, 4
-    skip_tables_without_ct = "skip_tables_without_ct" optional, 5
-    transactional_cdc_enabled = "transactional_cdc_enabled" optional } keep
+    SqlServerCaptureTableReplication { 0 cdc_max_scans optional, 1 cdc_max_trans
+    optional, 2 cdc_poll_interval_secs optional, 3 skip_snapshot optional, 4
+    skip_tables_without_ct optional, 5 transactional_cdc_enabled optional } keep
 );
 
 /// SQL Server connection details
@@ -4802,9 +4659,8 @@ pub struct SqlServerConnection {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    SqlServerConnection { 0 auth = "auth" required, 1 database = "database" required, 2
-    host = "host" required, 3 max_pool_size = "max_pool_size" optional, 4 port = "port"
-    optional, 5 ssl_mode = "ssl_mode" optional } keep
+    SqlServerConnection { 0 auth required, 1 database required, 2 host required, 3
+    max_pool_size optional, 4 port optional, 5 ssl_mode optional } keep
 );
 
 /// Disable SSL encryption
@@ -4820,7 +4676,7 @@ pub struct SqlServerEnable {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(SqlServerEnable { 0 ca_file = "ca_file" optional } keep);
+support::object!(SqlServerEnable { 0 ca_file optional } keep);
 
 /// SQL Server replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4885,11 +4741,9 @@ pub struct SqlServerSource {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    SqlServerSource { 0 catalog = "catalog" optional, 1 connection = "connection"
-    required, 2 keyless_table_strategy = "keyless_table_strategy" optional, 3
-    parallel_snapshots_enabled = "parallel_snapshots_enabled" optional, 4
-    replication_type = "replication_type" required, 5 snapshot_isolation =
-    "snapshot_isolation" optional, 6 system_columns = "system_columns" optional } keep
+    SqlServerSource { 0 catalog optional, 1 connection required, 2 keyless_table_strategy
+    optional, 3 parallel_snapshots_enabled optional, 4 replication_type required, 5
+    snapshot_isolation optional, 6 system_columns optional } keep
 );
 
 /// SSL encryption mode for the connection to SQL Server
@@ -4931,10 +4785,7 @@ impl ::std::fmt::Debug for SqlServerStandardAuth {
             .finish()
     }
 }
-support::object!(
-    SqlServerStandardAuth { 0 password = "password" required, 1 user = "user" required }
-    keep
-);
+support::object!(SqlServerStandardAuth { 0 password required, 1 user required } keep);
 
 /// Credentials for Windows authentication
 #[derive(Clone, PartialEq, ::serde::Serialize)]
@@ -4960,10 +4811,7 @@ impl ::std::fmt::Debug for SqlServerWindowsAuth {
             .finish()
     }
 }
-support::object!(
-    SqlServerWindowsAuth { 0 password = "password" required, 1 user = "user" required }
-    keep
-);
+support::object!(SqlServerWindowsAuth { 0 password required, 1 user required } keep);
 
 /// Authentication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5002,7 +4850,7 @@ impl ::std::fmt::Debug for SshBringYourOwnKey {
             .finish()
     }
 }
-support::object!(SshBringYourOwnKey { 0 private_key = "private_key" required } keep);
+support::object!(SshBringYourOwnKey { 0 private_key required } keep);
 
 /// Supermetal-managed SSH keypair. The private key is kept server-side; copy the public key into your bastion's authorized_keys.
 #[derive(Clone, PartialEq, ::serde::Serialize)]
@@ -5028,10 +4876,7 @@ impl ::std::fmt::Debug for SshGeneratedKey {
             .finish()
     }
 }
-support::object!(
-    SshGeneratedKey { 0 private_key = "private_key" required, 1 public_key = "public_key"
-    required } keep
-);
+support::object!(SshGeneratedKey { 0 private_key required, 1 public_key required } keep);
 
 /// `SshKeyPairResponse` from the API description.
 #[derive(Clone, PartialEq, ::serde::Serialize)]
@@ -5058,8 +4903,7 @@ impl ::std::fmt::Debug for SshKeyPairResponse {
     }
 }
 support::object!(
-    SshKeyPairResponse { 0 private_key = "private_key" required, 1 public_key =
-    "public_key" required } keep
+    SshKeyPairResponse { 0 private_key required, 1 public_key required } keep
 );
 
 /// SSH bastion tunnel configuration
@@ -5082,9 +4926,8 @@ pub struct SshTunnel {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    SshTunnel { 0 auth = "auth" required, 1 bastion_alternates = "bastion_alternates"
-    optional, 2 bastion_host = "bastion_host" required, 3 bastion_port = "bastion_port"
-    optional, 4 user = "user" required } keep
+    SshTunnel { 0 auth required, 1 bastion_alternates optional, 2 bastion_host required,
+    3 bastion_port optional, 4 user required } keep
 );
 
 /// Optional network transport. Leave unset for direct TCP; pick a
@@ -5138,7 +4981,7 @@ pub struct StatusFailed {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(StatusFailed { 0 reason = "reason" optional } keep);
+support::object!(StatusFailed { 0 reason optional } keep);
 
 /// `StatusHeartbeat` from the API description.
 pub type StatusHeartbeat = ::serde_json::Map<String, ::serde_json::Value>;
@@ -5156,10 +4999,7 @@ pub struct StatusInitialize {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    StatusInitialize { 0 commands = "commands" optional, 1 sub_state = "sub_state"
-    optional } keep
-);
+support::object!(StatusInitialize { 0 commands optional, 1 sub_state optional } keep);
 
 /// The [`ConnectorState::Realtime`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5171,7 +5011,7 @@ pub struct StatusRealtime {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(StatusRealtime { 0 name = "name" optional } keep);
+support::object!(StatusRealtime { 0 name optional } keep);
 
 /// The [`RunStatusConnection::Retry`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5186,9 +5026,7 @@ pub struct StatusRetry {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    StatusRetry { 0 attempt = "attempt" optional, 1 reason = "reason" optional } keep
-);
+support::object!(StatusRetry { 0 attempt optional, 1 reason optional } keep);
 
 /// `StatusScheduled` from the API description.
 pub type StatusScheduled = ::serde_json::Map<String, ::serde_json::Value>;
@@ -5206,7 +5044,7 @@ pub struct StatusSkipped {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(StatusSkipped { 0 reason = "reason" optional } keep);
+support::object!(StatusSkipped { 0 reason optional } keep);
 
 /// The [`ConnectorState::Snapshot`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5218,7 +5056,7 @@ pub struct StatusSnapshot {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(StatusSnapshot { 0 name = "name" optional } keep);
+support::object!(StatusSnapshot { 0 name optional } keep);
 
 /// `StatusStart` from the API description.
 pub type StatusStart = ::serde_json::Map<String, ::serde_json::Value>;
@@ -5235,7 +5073,7 @@ pub struct ValidateBufferRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ValidateBufferRequest { 0 buffer = "buffer" required } keep);
+support::object!(ValidateBufferRequest { 0 buffer required } keep);
 
 /// The [`ValidateTestType::Config`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5254,8 +5092,8 @@ pub struct ValidateConfig {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ValidateConfig { 0 description = "description" optional, 1 name = "name" optional, 2
-    suggestions = "suggestions" optional } keep
+    ValidateConfig { 0 description optional, 1 name optional, 2 suggestions optional }
+    keep
 );
 
 /// `ValidateConnection` from the API description.
@@ -5293,7 +5131,7 @@ pub struct ValidateFailed {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ValidateFailed { 0 reason = "reason" optional } keep);
+support::object!(ValidateFailed { 0 reason optional } keep);
 
 /// The [`ValidateStatus::InProgress`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5305,9 +5143,7 @@ pub struct ValidateInProgress {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ValidateInProgress { 0 progress_percent = "progress_percent" optional } keep
-);
+support::object!(ValidateInProgress { 0 progress_percent optional } keep);
 
 /// The [`ValidateTestType::Network`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5319,7 +5155,7 @@ pub struct ValidateNetwork {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ValidateNetwork { 0 subtype = "subtype" optional } keep);
+support::object!(ValidateNetwork { 0 subtype optional } keep);
 
 /// The `subtype` of [`ValidateNetwork`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5354,8 +5190,8 @@ pub struct ValidatePermission {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ValidatePermission { 0 description = "description" optional, 1 name = "name"
-    optional, 2 suggestions = "suggestions" optional } keep
+    ValidatePermission { 0 description optional, 1 name optional, 2 suggestions optional
+    } keep
 );
 
 /// The [`ValidateTestType::ServerInfo`] variant's content.
@@ -5368,7 +5204,7 @@ pub struct ValidateServerInfo {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ValidateServerInfo { 0 version = "version" optional } keep);
+support::object!(ValidateServerInfo { 0 version optional } keep);
 
 /// defines parameters for ValidateSink.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -5379,7 +5215,7 @@ pub struct ValidateSinkRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ValidateSinkRequest { 0 sink = "sink" required } keep);
+support::object!(ValidateSinkRequest { 0 sink required } keep);
 
 /// The [`ValidateStatus::Skipped`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5391,7 +5227,7 @@ pub struct ValidateSkipped {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ValidateSkipped { 0 reason = "reason" optional } keep);
+support::object!(ValidateSkipped { 0 reason optional } keep);
 
 /// defines parameters for ValidateSource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -5402,7 +5238,7 @@ pub struct ValidateSourceRequest {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ValidateSourceRequest { 0 source = "source" required } keep);
+support::object!(ValidateSourceRequest { 0 source required } keep);
 
 /// `ValidateStart` from the API description.
 pub type ValidateStart = ::serde_json::Map<String, ::serde_json::Value>;
@@ -5454,9 +5290,8 @@ pub struct ValidateTest {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ValidateTest { 0 commands = "commands" optional, 1 id = "id" required, 2 message =
-    "message" optional, 3 status = "status" required, 4 test_type = "test_type" required,
-    5 timestamp = "timestamp" required } keep
+    ValidateTest { 0 commands optional, 1 id required, 2 message optional, 3 status
+    required, 4 test_type required, 5 timestamp required } keep
 );
 
 /// The `test_type` of [`ValidateTest`].
@@ -5533,10 +5368,7 @@ impl ::std::fmt::Debug for WebhookBasicAuth {
             .finish()
     }
 }
-support::object!(
-    WebhookBasicAuth { 0 password = "password" required, 1 username = "username" required
-    } keep
-);
+support::object!(WebhookBasicAuth { 0 password required, 1 username required } keep);
 
 /// Batching behavior for outbound requests
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5552,8 +5384,7 @@ pub struct WebhookBatchConfig {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    WebhookBatchConfig { 0 max_batch_size = "max_batch_size" optional, 1
-    max_payload_bytes = "max_payload_bytes" optional } keep
+    WebhookBatchConfig { 0 max_batch_size optional, 1 max_payload_bytes optional } keep
 );
 
 /// Bearer token authentication
@@ -5577,7 +5408,7 @@ impl ::std::fmt::Debug for WebhookBearerAuth {
             .finish()
     }
 }
-support::object!(WebhookBearerAuth { 0 token = "token" required } keep);
+support::object!(WebhookBearerAuth { 0 token required } keep);
 
 /// Request body compression
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5610,9 +5441,7 @@ pub struct WebhookHeaderAuth {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    WebhookHeaderAuth { 0 name = "name" required, 1 value = "value" required } keep
-);
+support::object!(WebhookHeaderAuth { 0 name required, 1 value required } keep);
 
 /// Header configuration for outbound requests
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5644,11 +5473,9 @@ pub struct WebhookHeadersConfig {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    WebhookHeadersConfig { 0 idempotency_key = "idempotency_key" optional, 1
-    idempotency_key_header = "idempotency_key_header" optional, 2 source_schema =
-    "source_schema" optional, 3 source_schema_header = "source_schema_header" optional, 4
-    source_table = "source_table" optional, 5 source_table_header = "source_table_header"
-    optional, 6 r#static = "static_" optional } keep
+    WebhookHeadersConfig { 0 idempotency_key optional, 1 idempotency_key_header optional,
+    2 source_schema optional, 3 source_schema_header optional, 4 source_table optional, 5
+    source_table_header optional, 6 r#static = "static_" optional } keep
 );
 
 /// Custom HTTP header
@@ -5662,9 +5489,7 @@ pub struct WebhookHttpHeader {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    WebhookHttpHeader { 0 name = "name" required, 1 value = "value" required } keep
-);
+support::object!(WebhookHttpHeader { 0 name required, 1 value required } keep);
 
 /// Rate limiting for outbound requests
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5680,8 +5505,8 @@ pub struct WebhookRateLimitConfig {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    WebhookRateLimitConfig { 0 max_bytes_per_second = "max_bytes_per_second" optional, 1
-    max_requests_per_second = "max_requests_per_second" optional } keep
+    WebhookRateLimitConfig { 0 max_bytes_per_second optional, 1 max_requests_per_second
+    optional } keep
 );
 
 /// Retry behavior for failed requests
@@ -5704,9 +5529,8 @@ pub struct WebhookRetryConfig {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    WebhookRetryConfig { 0 initial_backoff_ms = "initial_backoff_ms" optional, 1
-    max_backoff_ms = "max_backoff_ms" optional, 2 max_retries = "max_retries" optional, 3
-    max_retry_duration_ms = "max_retry_duration_ms" optional } keep
+    WebhookRetryConfig { 0 initial_backoff_ms optional, 1 max_backoff_ms optional, 2
+    max_retries optional, 3 max_retry_duration_ms optional } keep
 );
 
 /// Webhook destination
@@ -5745,11 +5569,9 @@ pub struct WebhookSink {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    WebhookSink { 0 auth = "auth" optional, 1 batch = "batch" optional, 2 compression =
-    "compression" optional, 3 format = "format" required, 4 headers = "headers" optional,
-    5 path_template = "path_template" optional, 6 rate_limit = "rate_limit" optional, 7
-    request_timeout_ms = "request_timeout_ms" optional, 8 retry = "retry" optional, 9 url
-    = "url" required } keep
+    WebhookSink { 0 auth optional, 1 batch optional, 2 compression optional, 3 format
+    required, 4 headers optional, 5 path_template optional, 6 rate_limit optional, 7
+    request_timeout_ms optional, 8 retry optional, 9 url required } keep
 );
 
 /// Display name

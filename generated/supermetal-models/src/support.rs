@@ -273,34 +273,37 @@ impl<'de, T: ::serde::Deserialize<'de>> ::serde::Deserialize<'de> for Nullable<T
     }
 }
 
-/// Implements `Deserialize` for a struct read from a JSON object. Each listed property fills its field: a
+/// Implements `Deserialize` for a struct read from a JSON object: `index field [= "json name"] required|optional`
+/// per property (the JSON name only where it is not the field's). Each listed property fills its field: a
 /// `required` one is an error when missing (unless its type accepts absence, as `Option` does), an `optional` one
 /// takes its type's default. Other properties are ignored (`ignore`), refused (`deny`) or kept in the
 /// `additional_properties` map (`keep`); a property given twice is an error. The same behaviour as serde's derive
 /// with `#[serde(default)]`, `deny_unknown_fields` and a flattened map, in a fraction of the code (the derive also
 /// reads structs from arrays and field names from bytes and integers, which JSON never needs).
 macro_rules! object {
-    ($name:ident { $($index:tt $field:ident = $json:literal $kind:ident),* $(,)? } ignore) => {
-        support::object!(@impl $name { $($index $field = $json $kind),* } false, map, _key => {
+    ($name:ident { $($index:tt $field:ident $(= $json:literal)? $kind:ident),* $(,)? } ignore) => {
+        support::object!(@impl $name { $($index $field [$($json)?] $kind),* } false, map, _key => {
             map.next_value::<::serde::de::IgnoredAny>()?;
         });
     };
-    ($name:ident { $($index:tt $field:ident = $json:literal $kind:ident),* $(,)? } deny) => {
-        support::object!(@impl $name { $($index $field = $json $kind),* } true, map, key => {
+    ($name:ident { $($index:tt $field:ident $(= $json:literal)? $kind:ident),* $(,)? } deny) => {
+        support::object!(@impl $name { $($index $field [$($json)?] $kind),* } true, map, key => {
             return Err(<SpecforgeMap::Error as ::serde::de::Error>::unknown_field(&key, FIELDS));
         });
     };
-    ($name:ident { $($index:tt $field:ident = $json:literal $kind:ident),* $(,)? } keep) => {
-        support::object!(@impl $name { $($index $field = $json $kind),* } true, map, key => {
+    ($name:ident { $($index:tt $field:ident $(= $json:literal)? $kind:ident),* $(,)? } keep) => {
+        support::object!(@impl $name { $($index $field [$($json)?] $kind),* } true, map, key => {
             additional_properties.insert(key, map.next_value()?);
         } additional_properties);
     };
-    (@impl $name:ident { $($index:tt $field:ident = $json:literal $kind:ident),* }
+    (@impl $name:ident { $($index:tt $field:ident [$($json:literal)?] $kind:ident),* }
         $keep:literal, $map:ident, $key:ident => $unknown:block $($additional:ident)?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<SpecforgeDeserializer: ::serde::Deserializer<'de>>(
                 deserializer: SpecforgeDeserializer,
             ) -> Result<Self, SpecforgeDeserializer::Error> {
+                // Each listed property's name: the one given, else the field's.
+                const FIELDS: &[&str] = &[$(support::object!(@name $field $($json)?)),*];
                 // Names no API type takes, as the API's type names are in scope here.
                 struct SpecforgeVisitor;
 
@@ -315,16 +318,15 @@ macro_rules! object {
                         self,
                         mut $map: SpecforgeMap,
                     ) -> Result<$name, SpecforgeMap::Error> {
-                        const FIELDS: &[&str] = &[$($json),*];
                         // One slot per listed property, by index (field names as local names could shadow or be
                         // linted).
                         #[allow(unused_mut, unused_variables)] // a struct without listed properties has no slots
-                        let mut slots = ($(support::none($json),)*);
+                        let mut slots = ($(support::none(FIELDS[$index]),)*);
                         $(let mut $additional = ::std::collections::BTreeMap::new();)?
                         let names = support::PropertyName { names: FIELDS, keep: $keep };
                         while let Some(property) = $map.next_key_seed(names)? {
                             match property {
-                                $(support::Property::Listed($index) => support::next_once(&mut $map, &mut slots.$index, $json)?,)*
+                                $(support::Property::Listed($index) => support::next_once(&mut $map, &mut slots.$index, FIELDS[$index])?,)*
                                 support::Property::Listed(_) => {
                                     $map.next_value::<::serde::de::IgnoredAny>()?;
                                 }
@@ -332,15 +334,21 @@ macro_rules! object {
                             }
                         }
                         Ok($name {
-                            $($field: support::$kind::<SpecforgeMap::Error, _>(slots.$index, $json)?,)*
+                            $($field: support::$kind::<SpecforgeMap::Error, _>(slots.$index, FIELDS[$index])?,)*
                             $($additional,)?
                         })
                     }
                 }
 
-                deserializer.deserialize_struct(stringify!($name), &[$($json),*], SpecforgeVisitor)
+                deserializer.deserialize_struct(stringify!($name), FIELDS, SpecforgeVisitor)
             }
         }
+    };
+    (@name $field:ident $json:literal) => {
+        $json
+    };
+    (@name $field:ident) => {
+        stringify!($field)
     };
 }
 

@@ -519,7 +519,8 @@ fn reads_as_object(s: &Struct) -> bool {
     !s.fields.iter().any(|f| f.flatten)
 }
 
-/// `support::object!(Name { 0 field = "json" required, … } ignore|deny|keep);`: the struct's `Deserialize`.
+/// `support::object!(Name { 0 field required, 1 other = "json" optional, … } ignore|deny|keep);`: the struct's
+/// `Deserialize`.
 fn object_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().enumerate().map(|(index, field)| {
         let index = proc_macro2::Literal::usize_unsuffixed(index);
@@ -529,7 +530,11 @@ fn object_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             Presence::Optional | Presence::OptionalNullable => quote! { optional },
             Presence::Required | Presence::RequiredNullable => quote! { required },
         };
-        quote! { #index #rust = #json #kind }
+        if field.name == field.json_name {
+            quote! { #index #rust #kind } // the JSON name is the field's (and not a raw identifier)
+        } else {
+            quote! { #index #rust = #json #kind }
+        }
     });
     let unknown = match (&s.additional, s.deny_unknown_fields) {
         (Some(_), _) => quote! { keep },

@@ -22,8 +22,7 @@ pub struct ChatRequest {
     pub stream: Option<bool>,
 }
 support::object!(
-    ChatRequest { 0 model = "model" required, 1 messages = "messages" required, 2 stream
-    = "stream" optional } ignore
+    ChatRequest { 0 model required, 1 messages required, 2 stream optional } ignore
 );
 
 /// One of the `messages` of [`ChatRequest`].
@@ -34,9 +33,7 @@ pub struct Message {
     /// The `content` property.
     pub content: String,
 }
-support::object!(
-    Message { 0 role = "role" required, 1 content = "content" required } ignore
-);
+support::object!(Message { 0 role required, 1 content required } ignore);
 
 /// `ChatChunk` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -46,9 +43,7 @@ pub struct ChatChunk {
     /// The `choices` property.
     pub choices: Vec<ChatChunkChoicesItem>,
 }
-support::object!(
-    ChatChunk { 0 id = "id" required, 1 choices = "choices" required } ignore
-);
+support::object!(ChatChunk { 0 id required, 1 choices required } ignore);
 
 /// `Reply` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -58,7 +53,7 @@ pub struct Reply {
     /// The `text` property.
     pub text: String,
 }
-support::object!(Reply { 0 id = "id" required, 1 text = "text" required } ignore);
+support::object!(Reply { 0 id required, 1 text required } ignore);
 
 /// `Record` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -69,7 +64,7 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-support::object!(Record { 0 id = "id" required, 1 name = "name" optional } ignore);
+support::object!(Record { 0 id required, 1 name optional } ignore);
 
 /// `Problem` from the API description.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -78,7 +73,7 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
-support::object!(Problem { 0 message = "message" optional } ignore);
+support::object!(Problem { 0 message optional } ignore);
 
 /// The `role` of [`Message`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -105,10 +100,7 @@ pub struct ChatChunkChoicesItem {
     /// The `delta` property.
     pub delta: ChatChunkChoicesItemDelta,
 }
-support::object!(
-    ChatChunkChoicesItem { 0 index = "index" required, 1 delta = "delta" required }
-    ignore
-);
+support::object!(ChatChunkChoicesItem { 0 index required, 1 delta required } ignore);
 
 /// The `delta` of [`ChatChunkChoicesItem`].
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -117,4 +109,4 @@ pub struct ChatChunkChoicesItemDelta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
-support::object!(ChatChunkChoicesItemDelta { 0 content = "content" optional } ignore);
+support::object!(ChatChunkChoicesItemDelta { 0 content optional } ignore);
