@@ -35,7 +35,7 @@ pub mod internals {
     pub use crate::ir::Api;
     pub use crate::load::load;
     pub use crate::lower::lower;
-    pub use crate::split::{ModelsSplit, PART_WEIGHT};
+    pub use crate::split::ModelsSplit;
 }
 
 use std::fmt;
@@ -262,19 +262,20 @@ pub fn emit_crates(api: &ir::Api, name: &str, options: &Options) -> Result<(Crat
     let models_name = format!("{name}-models");
     let models_crate_ident = models_name.replace('-', "_");
     let client = emit::client_plan(api, &graph, &models_crate_ident, features.as_ref());
+    let support = emit::support_source(api);
     let Some(split) = &split else {
         let models = emit::models_plan(api, &graph, emit::ModelsLayout::Crate, features.as_ref());
         let [models_lib, client_lib]: [String; 2] = emit::render_files(&[&models, &client])?
             .try_into()
             .map_err(|_| "expected two printed files".to_string())?;
         return Ok((
-            output::models_crate(api, name, models_lib, features.as_ref(), &[]),
+            output::models_crate(api, name, models_lib, features.as_ref(), support, Vec::new()),
             output::client_crate(api, name, client_lib, features.as_ref()),
         ));
     };
     let crates = emit::SplitCrates {
         facade: models_crate_ident.clone(),
-        support: emit::support_source(api).map(|_| format!("{models_crate_ident}_support")),
+        support: support.as_ref().map(|_| format!("{models_crate_ident}_support")),
         parts: split
             .parts
             .iter()
@@ -306,7 +307,7 @@ pub fn emit_crates(api: &ir::Api, name: &str, options: &Options) -> Result<(Crat
         })
         .collect();
     Ok((
-        output::models_crate(api, name, facade_lib, features.as_ref(), &part_files),
+        output::models_crate(api, name, facade_lib, features.as_ref(), support, part_files),
         output::client_crate(api, name, client_lib, features.as_ref()),
     ))
 }
