@@ -15,26 +15,21 @@ pub use self::support::ConstraintViolation;
 pub use self::support::Nullable;
 
 /// `ConnectorCreateRequest` from the API description.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct ConnectorCreateRequest {
     /// Address of the remote MCP server.
     pub url: ::url::Url,
     /// OAuth client id, when the MCP server needs a pre-registered client.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_id: Nullable<String>,
     /// OAuth client secret.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_secret: Nullable<String>,
     /// Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<Metadata>,
     /// Fill in missing settings from a matching preset.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_preset: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -54,21 +49,18 @@ impl ::std::fmt::Debug for ConnectorCreateRequest {
     }
 }
 support::object!(
-    ConnectorCreateRequest { 0 url required, 1 client_id optional, 2 client_secret
-    optional, 3 metadata optional, 4 match_preset optional } keep
+    ConnectorCreateRequest { 0 url required, 1 client_id nullable, 2 client_secret
+    nullable, 3 metadata nullable, 4 match_preset optional } keep
 );
 
 /// `ConnectorConnectRequest` from the API description.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ConnectorConnectRequest {
     /// Where to send the user after the OAuth flow.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub redirect_url: Nullable<::url::Url>,
     /// A token to use instead of an OAuth flow (newer servers).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub auth_token: Nullable<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -85,11 +77,11 @@ impl ::std::fmt::Debug for ConnectorConnectRequest {
     }
 }
 support::object!(
-    ConnectorConnectRequest { 0 redirect_url optional, 1 auth_token optional } keep
+    ConnectorConnectRequest { 0 redirect_url nullable, 1 auth_token nullable } keep
 );
 
 /// One of the `items` of [`PaginatedConnectors`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorResponse {
     /// The `id` property.
     pub id: ::uuid::Uuid,
@@ -110,16 +102,12 @@ pub struct ConnectorResponse {
     /// Always present on the wire; `None` is sent as `null`.
     pub metadata: Option<Metadata>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `created_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<::uuid::Uuid>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -158,12 +146,11 @@ pub enum AuthRequest {
 }
 
 /// Send the user to `authorization_endpoint` (OAuth authorization code flow).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthorizationCodeRequest {
     /// The `authorization_endpoint` property.
     pub authorization_endpoint: ::url::Url,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(AuthorizationCodeRequest { 0 authorization_endpoint required } keep);
@@ -180,7 +167,7 @@ support::bounded_map!(
 );
 
 /// One page of connectors.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaginatedConnectors {
     /// The `items` property.
     pub items: Vec<ConnectorResponse>,
@@ -193,7 +180,6 @@ pub struct PaginatedConnectors {
     /// Always present on the wire; `None` is sent as `null`.
     pub next_page_token: Option<::uuid::Uuid>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -202,7 +188,7 @@ support::object!(
 );
 
 /// One of the `items` of [`PaginatedConnectorPresets`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorPresetResponse {
     /// The `url` property.
     pub url: ::url::Url,
@@ -211,13 +197,12 @@ pub struct ConnectorPresetResponse {
     /// Always present on the wire; `None` is sent as `null`.
     pub metadata: Option<Metadata>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ConnectorPresetResponse { 0 url required, 1 metadata required } keep);
 
 /// One page of presets.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaginatedConnectorPresets {
     /// The `items` property.
     pub items: Vec<ConnectorPresetResponse>,
@@ -230,7 +215,6 @@ pub struct PaginatedConnectorPresets {
     /// Always present on the wire; `None` is sent as `null`.
     pub next_page_token: Option<::uuid::Uuid>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -239,30 +223,27 @@ support::object!(
 );
 
 /// An error raised by the server (FastAPI `HTTPException`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorDetail {
     /// The `detail` property.
     pub detail: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ErrorDetail { 0 detail required } keep);
 
 /// The request did not validate.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpValidationError {
     /// The `detail` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(HttpValidationError { 0 detail optional } keep);
 
 /// One of the `detail` of [`HttpValidationError`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationError {
     /// Where the error is, e.g. `["body", "url"]`.
     pub loc: Vec<ValidationErrorLocItem>,
@@ -271,7 +252,6 @@ pub struct ValidationError {
     /// The `type` property.
     pub r#type: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(

@@ -336,25 +336,30 @@ impl<'de, T: ::serde::Deserialize<'de>> ::serde::Deserialize<'de> for Nullable<T
     }
 }
 
-/// Implements `Deserialize` for a struct read from a JSON object: `index field [= "json name"] required|optional`
-/// per property (the JSON name only where it is not the field's). Each listed property fills its field: a
-/// `required` one is an error when missing (unless its type accepts absence, as `Option` does), an `optional` one
-/// takes its type's default. Other properties are ignored (`ignore`), refused (`deny`) or kept in the
-/// `additional_properties` map (`keep`); a property given twice is an error. The same behaviour as serde's derive
-/// with `#[serde(default)]`, `deny_unknown_fields` and a flattened map, in a fraction of the code (the derive also
-/// reads structs from arrays and field names from bytes and integers, which JSON never needs).
+/// Implements `Serialize` and `Deserialize` for a struct that is a JSON object: `index field [= "json name"]
+/// required|optional|nullable` per property (the JSON name only where it is not the field's). Each listed property
+/// is its field: a `required` one is always written and an error when missing (unless its type accepts absence, as
+/// `Option` does); an `optional` one (`Option`) is left out when `None` and a `nullable` one (`Nullable`) when
+/// `Absent`, and both take their type's default when missing. Other properties are ignored (`ignore`), refused
+/// (`deny`) or kept in the `additional_properties` map and written back (`keep`); a property given twice is an
+/// error. The same behaviour as serde's derives with `skip_serializing_if`, `#[serde(default)]`,
+/// `deny_unknown_fields` and a flattened map, in a fraction of the code (the derive also reads structs from arrays
+/// and field names from bytes and integers, which JSON never needs).
 macro_rules! object {
     ($name:ident { $($index:tt $field:ident $(= $json:literal)? $kind:ident),* $(,)? } ignore) => {
+        support::object!(@serialize $name { $($index $field [$($json)?] $kind),* });
         support::object!(@impl $name { $($index $field [$($json)?] $kind),* } false, map, _key => {
             map.next_value::<::serde::de::IgnoredAny>()?;
         });
     };
     ($name:ident { $($index:tt $field:ident $(= $json:literal)? $kind:ident),* $(,)? } deny) => {
+        support::object!(@serialize $name { $($index $field [$($json)?] $kind),* });
         support::object!(@impl $name { $($index $field [$($json)?] $kind),* } true, map, key => {
             return Err(<SpecforgeMap::Error as ::serde::de::Error>::unknown_field(&key, FIELDS));
         });
     };
     ($name:ident { $($index:tt $field:ident $(= $json:literal)? $kind:ident),* $(,)? } keep) => {
+        support::object!(@serialize $name { $($index $field [$($json)?] $kind),* } additional_properties);
         support::object!(@impl $name { $($index $field [$($json)?] $kind),* } true, map, key => {
             additional_properties.insert(key, map.next_value()?);
         } additional_properties);
@@ -406,6 +411,37 @@ macro_rules! object {
                 deserializer.deserialize_struct(stringify!($name), FIELDS, SpecforgeVisitor)
             }
         }
+    };
+    (@serialize $name:ident { $($index:tt $field:ident [$($json:literal)?] $kind:ident),* } $($additional:ident)?) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<SpecforgeSerializer: ::serde::Serializer>(
+                &self,
+                serializer: SpecforgeSerializer,
+            ) -> Result<SpecforgeSerializer::Ok, SpecforgeSerializer::Error> {
+                use ::serde::ser::SerializeMap as _;
+                // Whether each listed property is written: an optional one is left out when absent.
+                let written: &[bool] = &[$(support::object!(@written $kind &self.$field)),*];
+                let len = written.iter().filter(|written| **written).count() $(+ self.$additional.len())?;
+                #[allow(unused_mut)] // a struct without properties writes none
+                let mut object = serializer.serialize_map(Some(len))?;
+                $(if written[$index] {
+                    object.serialize_entry(support::object!(@name $field $($json)?), &self.$field)?;
+                })*
+                $(for (key, value) in &self.$additional {
+                    object.serialize_entry(key, value)?;
+                })?
+                object.end()
+            }
+        }
+    };
+    (@written required $value:expr) => {
+        true
+    };
+    (@written optional $value:expr) => {
+        ::std::option::Option::is_some($value)
+    };
+    (@written nullable $value:expr) => {
+        !support::Nullable::is_absent($value)
     };
     (@name $field:ident $json:literal) => {
         $json
@@ -491,6 +527,11 @@ pub fn required<'de, E: ::serde::de::Error, T: ::serde::Deserialize<'de>>(
 /// An optional property's value: its type's default when it was missing.
 pub fn optional<E, T: Default>(slot: Option<T>, _name: &'static str) -> Result<T, E> {
     Ok(slot.unwrap_or_default())
+}
+
+/// A property that may be absent or `null` (a `Nullable`): `Absent` when it was missing.
+pub fn nullable<E, T: Default>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    optional(slot, name)
 }
 
 /// A deserializer for a property that is not there: `None` to an `Option`, an error to anything else.

@@ -29,23 +29,21 @@ support::string_enum!(
 );
 
 /// `CreateConnectorRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateConnectorRequest {
     /// The `connector` property.
     pub connector: ConnectorCreate,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(CreateConnectorRequest { 0 connector required } keep);
 
 /// The `connector` of [`CreateConnectorRequest`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorCreate {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The `connector_type` property.
     pub connector_type: ConnectorType,
@@ -54,84 +52,72 @@ pub struct ConnectorCreate {
     /// Configuration details for the connector. Structure depends on the connector definition.
     pub configuration: ::serde_json::Map<String, ::serde_json::Value>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ConnectorCreate { 0 name required, 1 description optional, 2 connector_type required,
+    ConnectorCreate { 0 name required, 1 description nullable, 2 connector_type required,
     3 connector_name required, 4 configuration required } keep
 );
 
 /// `UpdateConnectorRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateConnectorRequest {
     /// The fields to change; the others keep their values.
     pub connector: ConnectorUpdate,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(UpdateConnectorRequest { 0 connector required } keep);
 
 /// The fields to change; the others keep their values.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorUpdate {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The `connector_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_type: Option<ConnectorType>,
     /// The `connector_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_name: Option<String>,
     /// Generic configuration structure. Specifics depend on the connector type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ConnectorUpdate { 0 name optional, 1 description optional, 2 connector_type optional,
+    ConnectorUpdate { 0 name optional, 1 description nullable, 2 connector_type optional,
     3 connector_name optional, 4 configuration optional } keep
 );
 
 /// One connector, JSON:API style.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorEnvelope {
     /// A connector resource.
     pub data: Connector,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ConnectorEnvelope { 0 data required } keep);
 
 /// A page of connectors, JSON:API style.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorList {
     /// The `data` property.
     pub data: Vec<Connector>,
     /// Links to other pages; `prev` and `next` are null at the ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<PageLinks>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ConnectorList { 0 data required, 1 links optional } keep);
 
 /// Links to other pages; `prev` and `next` are null at the ends.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageLinks {
     /// The `self` property.
     ///
     /// Always present on the wire; `None` is sent as `null`.
-    #[serde(rename = "self")]
     pub self_: Option<String>,
     /// The `first` property.
     ///
@@ -150,7 +136,6 @@ pub struct PageLinks {
     /// Always present on the wire; `None` is sent as `null`.
     pub last: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -159,7 +144,7 @@ support::object!(
 );
 
 /// A connector resource.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Connector {
     /// The connector's id (a number, as a string).
     pub id: String,
@@ -168,7 +153,6 @@ pub struct Connector {
     /// The `attributes` property.
     pub attributes: ConnectorAttributes,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -176,7 +160,7 @@ support::object!(
 );
 
 /// The `attributes` of [`Connector`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorAttributes {
     /// The `name` property.
     pub name: String,
@@ -197,45 +181,38 @@ pub struct ConnectorAttributes {
     /// The `connector_name` property.
     pub connector_name: String,
     /// The `icon` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub icon: Nullable<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
     ConnectorAttributes { 0 name required, 1 description required, 2 connector_type
     required, 3 workspace_id required, 4 created_at required, 5 updated_at required, 6
-    configuration required, 7 connector_name required, 8 icon optional } keep
+    configuration required, 7 connector_name required, 8 icon nullable } keep
 );
 
 /// The [`UnprocessableError::ErrorList`] variant's content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorList {
     /// The `errors` property.
     pub errors: Vec<ErrorObject>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ErrorList { 0 errors required } keep);
 
 /// One of the `errors` of [`ErrorList`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorObject {
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// The `title` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `detail` property.
     pub detail: String,
     /// Where the error is, e.g. `{"pointer": "/request/payload"}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<::std::collections::BTreeMap<String, String>>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -244,12 +221,11 @@ support::object!(
 );
 
 /// `BadRequestError` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BadRequestError {
     /// A list of error objects (parse errors) or messages by field (contract failures).
     pub errors: BadRequestErrors,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(BadRequestError { 0 errors required } keep);
@@ -283,12 +259,11 @@ pub enum UnprocessableError {
 }
 
 /// The [`UnprocessableError::SingleError`] variant's content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SingleError {
     /// The `error` property.
     pub error: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(SingleError { 0 error required } keep);

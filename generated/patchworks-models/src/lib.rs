@@ -12,81 +12,64 @@ pub mod support;
 pub use self::support::Nullable;
 
 /// `ConnectorInstancesResponse` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorInstancesResponse {
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<ConnectorInstances>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ConnectorInstancesResponse { 0 data optional } keep);
 
 /// The `data` of [`ConnectorInstancesResponse`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorInstances {
     /// Unique identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Id of the authentication implementation template the instance uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_implementation_template_id: Option<i64>,
     /// The `timezone` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// The `date_format` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_format: Option<String>,
     /// The `rate_limit_unit` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_unit: Option<ConnectorInstancesRateLimitUnit>,
     /// The `rate_limit_duration` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_duration: Option<i64>,
     /// The `connection_pool_id` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub connection_pool_id: Nullable<i64>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Display name of the connector instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `variable_templates` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub variable_templates: Nullable<Vec<VariableTemplate>>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
     ConnectorInstances { 0 id optional, 1 authentication_implementation_template_id
     optional, 2 timezone optional, 3 date_format optional, 4 rate_limit_unit optional, 5
-    rate_limit_duration optional, 6 connection_pool_id optional, 7 created_at optional, 8
-    updated_at optional, 9 name optional, 10 variable_templates optional } keep
+    rate_limit_duration optional, 6 connection_pool_id nullable, 7 created_at optional, 8
+    updated_at optional, 9 name optional, 10 variable_templates nullable } keep
 );
 
 /// `ErrorResponse` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The `errors` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ErrorResponse { 0 message optional, 1 errors optional } keep);
 
 /// `ConnectorInstancesStoreRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorInstancesStoreRequest {
     /// Id of the authentication implementation template the instance uses.
     pub authentication_implementation_template_id: i64,
@@ -99,74 +82,61 @@ pub struct ConnectorInstancesStoreRequest {
     /// The `rate_limit_duration` property.
     pub rate_limit_duration: i64,
     /// The `connection_pool_id` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub connection_pool_id: Nullable<i64>,
     /// The `name` property.
     pub name: String,
     /// Variables of the connector instance (credentials, endpoints, options).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub variable_templates: Nullable<Vec<VariableTemplate>>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
     ConnectorInstancesStoreRequest { 0 authentication_implementation_template_id
     required, 1 timezone required, 2 date_format required, 3 rate_limit_unit required, 4
-    rate_limit_duration required, 5 connection_pool_id optional, 6 name required, 7
-    variable_templates optional } keep
+    rate_limit_duration required, 5 connection_pool_id nullable, 6 name required, 7
+    variable_templates nullable } keep
 );
 
 /// One variable of a connector instance.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VariableTemplate {
     /// The `key` property.
     pub key: String,
     /// The `value` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub value: Nullable<String>,
     /// The `label` property.
     pub label: String,
     /// Whether `value` is a secret (masked in the dashboard).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub secret: Nullable<bool>,
     /// The `locked` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub locked: Nullable<bool>,
     /// How the variable is presented when the instance is configured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pivot: Option<VariableTemplatePivot>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    VariableTemplate { 0 key required, 1 value optional, 2 label required, 3 secret
-    optional, 4 locked optional, 5 pivot optional } keep
+    VariableTemplate { 0 key required, 1 value nullable, 2 label required, 3 secret
+    nullable, 4 locked nullable, 5 pivot optional } keep
 );
 
 /// How the variable is presented when the instance is configured.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VariableTemplatePivot {
     /// The `alias` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub alias: Nullable<String>,
     /// The `configurable` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub configurable: Nullable<bool>,
     /// The `required` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub required: Nullable<bool>,
     /// The `advanced` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub advanced: Nullable<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    VariableTemplatePivot { 0 alias optional, 1 configurable optional, 2 required
-    optional, 3 advanced optional } keep
+    VariableTemplatePivot { 0 alias nullable, 1 configurable nullable, 2 required
+    nullable, 3 advanced nullable } keep
 );
 
 /// The `rate_limit_unit` of [`ConnectorInstances`].

@@ -15,36 +15,31 @@ pub use self::support::ConstraintViolation;
 pub use self::support::Nullable;
 
 /// BigQuery destination
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BigQuerySink {
     /// Authentication method and its credentials
     pub auth: BigqueryAuth,
     /// Target dataset. The `<dataset>` part of `<project>.<dataset>.<table>`.
     pub dataset: String,
     /// Do not prefix target table names with the source schema. By default, a source table `public.users` lands as `public_users`; with this enabled it lands as `users`. Only safe when source table names are unique across schemas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_schema_prefix: Option<bool>,
     /// How to preserve change history
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_mode: Option<MigrationHistoryMode>,
     /// The `migration_strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// GCP project identifier containing the target dataset, for example "my-project-123"
     pub project_id: String,
     /// Priority for BigQuery query jobs such as DDL, MERGE, and scripts. Load jobs are unaffected.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub query_priority: Nullable<BigqueryQueryPriority>,
     /// How the target writes data into BigQuery
     pub write_mode: BigqueryWriteMode,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
     BigQuerySink { 0 auth required, 1 dataset required, 2 disable_schema_prefix optional,
     3 history_mode optional, 4 migration_strategy optional, 5 project_id required, 6
-    query_priority optional, 7 write_mode required } keep
+    query_priority nullable, 7 write_mode required } keep
 );
 
 /// Authentication method for connecting to BigQuery
@@ -60,13 +55,11 @@ pub enum BigqueryAuth {
 }
 
 /// Load Parquet into a staging table, then MERGE into the target
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BigqueryMerge {
     /// Wrap DML across multiple tables in a BigQuery script transaction for atomicity
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_transactions: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(BigqueryMerge { 0 use_transactions optional } keep);
@@ -87,12 +80,11 @@ support::string_enum!(
 );
 
 /// Service account JSON key authentication
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct BigqueryServiceAccountKey {
     /// Service account JSON key contents (the full JSON document inline)
     pub key_json: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -110,13 +102,11 @@ impl ::std::fmt::Debug for BigqueryServiceAccountKey {
 support::object!(BigqueryServiceAccountKey { 0 key_json required } keep);
 
 /// Stream changes via the BigQuery Storage Write API. BigQuery applies them in the background.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BigqueryStorageWriteApi {
     /// Maximum time readers may see stale data, in minutes. Sets BigQuery's background apply window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_staleness_minutes: Option<i32>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(BigqueryStorageWriteApi { 0 max_staleness_minutes optional } keep);
@@ -150,40 +140,29 @@ pub enum Buffer {
 }
 
 /// CSV parsing options (inferred from file content if unspecified)
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BufferCsvFormat {
     /// Allow rows with fewer columns than expected, fill missing with NULL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_jagged_rows: Option<bool>,
     /// Lines starting with this character are skipped
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Field separator (e.g., "," or "\t" or "|")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// Character encoding (e.g., "UTF8", "ISO-8859-1")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
     /// Character used to escape special characters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escape: Option<String>,
     /// First row contains column names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_header: Option<bool>,
     /// Strings treated as NULL (e.g., \["NULL", "\\N", ""\])
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub null_values: Option<Vec<String>>,
     /// Character used to quote field values (e.g., "\"")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
     /// Number of header rows to skip before data
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_rows: Option<i32>,
     /// Line ending (e.g., "\n" or "\r\n")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminator: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -213,19 +192,15 @@ pub enum BufferFormatDetails {
 }
 
 /// JSON parsing options
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BufferJsonFormat {
     /// The `flatten` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flatten: Option<bool>,
     /// Each line contains a separate JSON object (NDJSON/JSONLines format)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_line: Option<bool>,
     /// Remove outer array wrapper when parsing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strip_outer_array: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -234,19 +209,15 @@ support::object!(
 );
 
 /// Object store configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BufferObjectStore {
     /// Allow HTTP connections (default: false, HTTPS only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_http: Option<bool>,
     /// Allow invalid/self-signed certificates (default: false)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_invalid_certificates: Option<bool>,
     /// Max concurrent part uploads per file. Set to 1 for cross-region or to prevent part upload failures and timeouts due to limited bandwidth.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_concurrent_parts: Option<i32>,
     /// Max concurrent requests to the object store. 0 means no limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_concurrent_requests: Option<i32>,
     /// Configuration options (key-value pairs)
     ///
@@ -255,15 +226,12 @@ pub struct BufferObjectStore {
     /// Azure: \[{"name": "account_name", "value": "myaccount"}, {"name": "access_key", "value": "..."} or {"name": "sas_token", "value": "sp=..."}\]
     ///
     /// GCS: \[{"name": "service_account_key", "value": "{...JSON...}"}\]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<BufferOption>>,
     /// PEM-encoded root certificate(s) for TLS verification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_certificate_pem: Option<String>,
     /// URL: "s3://mybucket", "azure://mycontainer", "gs://mybucket", "file:///absolute/path"
     pub url: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -273,46 +241,41 @@ support::object!(
 );
 
 /// Key-value configuration option
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BufferOption {
     /// Option name
     pub name: String,
     /// Option value
     pub value: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(BufferOption { 0 name required, 1 value required } keep);
 
 /// Parquet parsing options
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BufferParquetFormat {
     /// Interpret binary columns as text
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binary_as_text: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(BufferParquetFormat { 0 binary_as_text optional } keep);
 
 /// The `catalog` of [`Db2Source`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Catalog {
     /// Whether to sync or skip a resource
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub default_action: Nullable<CatalogAction>,
     /// The `name` property.
     pub name: String,
     /// The `schemas` property.
     pub schemas: Vec<CatalogSchema>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    Catalog { 0 default_action optional, 1 name required, 2 schemas required } keep
+    Catalog { 0 default_action nullable, 1 name required, 2 schemas required } keep
 );
 
 /// Whether to sync or skip a resource
@@ -331,111 +294,91 @@ support::string_enum!(
 );
 
 /// One of the `columns` of [`CatalogTable`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CatalogColumn {
     /// Whether to sync or skip a resource
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub action: Nullable<CatalogAction>,
     /// The `data_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<String>,
     /// The `name` property.
     pub name: String,
     /// The `nullable` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
     /// The `primary_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_key: Option<bool>,
     /// The `supported` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    CatalogColumn { 0 action optional, 1 data_type optional, 2 name required, 3 nullable
+    CatalogColumn { 0 action nullable, 1 data_type optional, 2 name required, 3 nullable
     optional, 4 primary_key optional, 5 supported optional } keep
 );
 
 /// defines parameters for GetCatalog.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CatalogRequest {
     /// Source configuration
     pub source: Source,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(CatalogRequest { 0 source required } keep);
 
 /// One of the `schemas` of [`Catalog`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CatalogSchema {
     /// Whether to sync or skip a resource
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub action: Nullable<CatalogAction>,
     /// The `name` property.
     pub name: String,
     /// The `tables` property.
     pub tables: Vec<CatalogTable>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    CatalogSchema { 0 action optional, 1 name required, 2 tables required } keep
+    CatalogSchema { 0 action nullable, 1 name required, 2 tables required } keep
 );
 
 /// One of the `tables` of [`CatalogSchema`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CatalogTable {
     /// Whether to sync or skip a resource
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub action: Nullable<CatalogAction>,
     /// The `columns` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<CatalogColumn>>,
     /// Ordered list of partition fields
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iceberg_partition_spec: Option<IcebergPartitionSpec>,
     /// The `name` property.
     pub name: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    CatalogTable { 0 action optional, 1 columns optional, 2 iceberg_partition_spec
+    CatalogTable { 0 action nullable, 1 columns optional, 2 iceberg_partition_spec
     optional, 3 name required } keep
 );
 
 /// ClickHouse server connection details
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct ClickhouseConnection {
     /// HTTP(S) URL of the ClickHouse server ("<http://localhost:8123>" or "<https://>\<instance_id>.\<region>.aws.clickhouse.cloud:8443")
     pub http_url: String,
     /// Password for ClickHouse authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Client's SSL certificate content in PEM format, if client certificate authentication is required
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_client_cert_pem: Option<String>,
     /// Client's SSL private key content in PEM format (if separate from certificate)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_client_key_pem: Option<String>,
     /// SSL root certificate content to verify the server's certificate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_root_cert: Option<String>,
     /// Verify the server's SSL certificate when using an HTTPS connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
     /// Username for ClickHouse authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -463,23 +406,21 @@ support::object!(
 );
 
 /// Prepend a custom string before the table name
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClickhouseCustomPrefix {
     /// The `value` property.
     pub value: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ClickhouseCustomPrefix { 0 value required } keep);
 
 /// Append a custom string after the table name
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClickhouseCustomSuffix {
     /// The `value` property.
     pub value: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ClickhouseCustomSuffix { 0 value required } keep);
@@ -502,50 +443,39 @@ support::string_enum!(
 );
 
 /// Configuration for a ClickHouse data sink
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClickhouseSink {
     /// Enable asynchronous inserts for higher throughput
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub async_inserts: Option<bool>,
     /// Connection details for the target ClickHouse server
     pub connection: ClickhouseConnection,
     /// Do not prefix target table names with the source schema. By default, a source table `public.users` lands as `public_users`; with this enabled it lands as `users`. Only safe when source table names are unique across schemas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_schema_prefix: Option<bool>,
     /// ClickHouse table engine
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub engine: Nullable<ClickhouseEngine>,
     /// How to preserve change history
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_mode: Option<MigrationHistoryMode>,
     /// Max concurrent snapshot loads to ClickHouse (0 = no limit). Lower this if ClickHouse runs out of memory during large snapshots.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_snapshot_concurrency: Option<i32>,
     /// The `migration_strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// Create all columns as non-Nullable. NULLs from the source land as type defaults (0, '', epoch). Customize via `ALTER TABLE ... MODIFY COLUMN ... DEFAULT ...`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_nullable_columns: Option<bool>,
     /// Preserve NOT NULL constraints from source schema.
     /// Default off, all non-PK columns are nullable to handle CDC edge cases with large object types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preserve_source_nullability: Option<bool>,
     /// Modifier for target table names.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_name_modifier: Option<ClickhouseTableNameModifier>,
     /// Name of the database in ClickHouse where data will be written
     pub target_database: String,
     /// Data retention in days based on sync time (0 = retain indefinitely)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl_days: Option<i32>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
     ClickhouseSink { 0 async_inserts optional, 1 connection required, 2
-    disable_schema_prefix optional, 3 engine optional, 4 history_mode optional, 5
+    disable_schema_prefix optional, 3 engine nullable, 4 history_mode optional, 5
     max_snapshot_concurrency optional, 6 migration_strategy optional, 7
     non_nullable_columns optional, 8 preserve_source_nullability optional, 9
     table_name_modifier optional, 10 target_database required, 11 ttl_days optional }
@@ -593,79 +523,67 @@ support::string_enum!(
 );
 
 /// `CommandWrapper` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommandWrapper {
     /// The `command` property.
     pub command: Command,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(CommandWrapper { 0 command required } keep);
 
 /// Connector configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Connector {
     /// Buffer storage backend
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub buffer: Nullable<Buffer>,
     /// Whether this connector is disabled
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// Unique identifier for this connector. Server-generated when using POST /connectors; when using POST /connectors/{id} the URL path ID takes precedence over this field.
     pub id: String,
     /// Identifier naming strategy for target tables and columns
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_naming: Option<IdentifierNaming>,
     /// Batching and flush configuration
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub limits: Nullable<Limits>,
     /// Display name
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<ConnectorName>,
     /// The `schedule` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub schedule: Nullable<Schedule>,
     /// Sink configuration
     pub sink: Sink,
     /// Source configuration
     pub source: Source,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    Connector { 0 buffer optional, 1 disabled optional, 2 id required, 3
-    identifier_naming optional, 4 limits optional, 5 name optional, 6 schedule optional,
+    Connector { 0 buffer nullable, 1 disabled optional, 2 id required, 3
+    identifier_naming optional, 4 limits nullable, 5 name nullable, 6 schedule nullable,
     7 sink required, 8 source required } keep
 );
 
 /// `ConnectorHistory` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorHistory {
     /// The `component` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub component: Nullable<StatusComponent>,
     /// The `connector_id` property.
     pub connector_id: String,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `run_id` property.
     pub run_id: String,
     /// The `status` property.
     pub status: ConnectorStatus,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    ConnectorHistory { 0 component optional, 1 connector_id required, 2 created_at
+    ConnectorHistory { 0 component nullable, 1 connector_id required, 2 created_at
     optional, 3 id optional, 4 run_id required, 5 status required } keep
 );
 
@@ -704,34 +622,29 @@ pub enum ConnectorState {
 }
 
 /// The `status` of [`ConnectorHistory`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorStatus {
     /// The `state` property.
     pub state: ConnectorState,
     /// The `status` property.
     pub status: RunStatusConnection,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ConnectorStatus { 0 state required, 1 status required } keep);
 
 /// One of the `connectors` of [`ConnectorWithStatuses`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorWithStatus {
     /// Connector configuration
     pub connector: Connector,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The `run_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectorStatus>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -740,12 +653,11 @@ support::object!(
 );
 
 /// `ConnectorWithStatuses` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorWithStatuses {
     /// The `connectors` property.
     pub connectors: Vec<ConnectorWithStatus>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ConnectorWithStatuses { 0 connectors required } keep);
@@ -773,7 +685,7 @@ pub enum DatabricksAuth {
 pub type DatabricksCliAuth = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Authentication using OAuth machine-to-machine (M2M) with a Service Principal
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct DatabricksM2mAuth {
     /// Client ID of the Service Principal
     pub client_id: String,
@@ -782,7 +694,6 @@ pub struct DatabricksM2mAuth {
     /// Databricks workspace hostname ("your-workspace.cloud.databricks.com")
     pub workspace_host: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -805,14 +716,13 @@ support::object!(
 );
 
 /// Authentication using a Databricks Personal Access Token (PAT)
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct DatabricksPatAuth {
     /// Databricks Personal Access Token value ("dapi...")
     pub personal_access_token: String,
     /// Databricks workspace hostname ("your-workspace.cloud.databricks.com")
     pub workspace_host: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -834,33 +744,27 @@ support::object!(
 );
 
 /// Databricks destination
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatabricksSink {
     /// Authentication method and its credentials for Databricks
     pub auth: DatabricksAuth,
     /// How to preserve change history
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_mode: Option<MigrationHistoryMode>,
     /// The `migration_strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// Name of the Databricks storage credential for direct access to the object store buffer
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_credential: Option<String>,
     /// Delta table features to enable. If false, the workspace default is respected and Supermetal does not explicitly disable features.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_features: Option<DatabricksTableFeatures>,
     /// Target catalog name in Databricks Unity Catalog
     pub target_catalog: String,
     /// Target schema name within the specified target catalog
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_schema: Option<String>,
     /// Path to a Unity Catalog managed volume for staging data ("/Volumes/mycatalog/myschema/my_volume")
     pub volume: String,
     /// Databricks SQL Warehouse ID to use for SQL execution ("0123456789abcdef")
     pub warehouse: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -870,19 +774,15 @@ support::object!(
 );
 
 /// Delta table features to enable. If false, the workspace default is respected and Supermetal does not explicitly disable features.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabricksTableFeatures {
     /// Enable deletion vectors. Note that Databricks deletion vectors are not compatible with Delta UniForm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_vectors: Option<bool>,
     /// Enables Delta UniForm support. This also enables column mapping and upgrades the minimum Databricks protocol to reader version 2 or writer version 5. See <https://docs.delta.io/latest/delta-column-mapping.html>
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delta_uniform: Option<bool>,
     /// Enable Delta Type Widening, which promotes columns to larger integral types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_widening: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -891,24 +791,21 @@ support::object!(
 );
 
 /// Db2 database connection details
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct Db2Connection {
     /// Database name
     pub database: String,
     /// Database server hostname or IP address ("localhost" or "mydb.123456789012.us-east-1.rds.amazonaws.com")
     pub host: String,
     /// Maximum number of connections in the connection pool (0 for default)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pool_size: Option<i32>,
     /// Database user password
     pub password: String,
     /// Database server port (default: 50000)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// Database user name. E.g. db2inst1
     pub user: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -946,38 +843,32 @@ pub enum Db2ReplicationType {
 }
 
 /// Db2 snapshot / backfill-only replication settings
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Db2Snapshot {
     /// The maximum size we are allocating for a field in a column holding text. This protects
     /// against the driver not knowing a sensible upper bound or The schema not being sanitized.
     ///
     /// Increase this value, if snapshots fail due to truncated values. Defaults to 10 MiB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_text_size: Option<i32>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(Db2Snapshot { 0 max_text_size optional } keep);
 
 /// Db2 replication source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Db2Source {
     /// The `catalog` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     /// Connection details for Db2 database
     pub connection: Db2Connection,
     /// How to replicate tables without a primary key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyless_table_strategy: Option<MigrationKeylessTableStrategy>,
     /// Choose a replication type
     pub replication_type: Db2ReplicationType,
     /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<MigrationSystemColumns>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -1003,35 +894,27 @@ support::string_enum!(
 );
 
 /// Apache Doris connection details
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct DorisConnection {
     /// Frontend HTTP or HTTPS URL such as <http://fe.doris:8030>.
     pub fe_http_url: String,
     /// Max MySQL connections per connector for SQL and metadata. 0 uses the default of 32.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fe_mysql_pool_max: Option<i32>,
     /// MySQL wire protocol port for SQL and metadata. Default 9030 matches Apache Doris and all Apache Doris tiers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fe_mysql_port: Option<i32>,
     /// Apache Doris password. Leave blank if the cluster has no authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Client SSL certificate (PEM). Required for mTLS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_client_cert_pem: Option<String>,
     /// Client SSL private key (PEM).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_client_key_pem: Option<String>,
     /// Root CA certificate (PEM). Required when the server uses a private CA.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_root_cert: Option<String>,
     /// Verify the server's TLS certificate on HTTPS endpoints.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
     /// Username. Needs CREATE, ALTER, SELECT, INSERT, DELETE, and LOAD on the target database.
     pub user: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1062,67 +945,56 @@ support::object!(
 );
 
 /// Prefix to prepend to target table names
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DorisCustomPrefix {
     /// The `value` property.
     pub value: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(DorisCustomPrefix { 0 value required } keep);
 
 /// Suffix to append to target table names
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DorisCustomSuffix {
     /// The `value` property.
     pub value: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(DorisCustomSuffix { 0 value required } keep);
 
 /// Apache Doris sink configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DorisSink {
     /// Encoding for binary columns stored as Apache Doris STRING
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub binary_handling_mode: Nullable<DorisBinaryMode>,
     /// Apache Doris connection details
     pub connection: DorisConnection,
     /// Do not prefix target table names with the source schema. By default, a source table `public.users` lands as `public_users`; with this enabled it lands as `users`. Only safe when source table names are unique across schemas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_schema_prefix: Option<bool>,
     /// How to preserve change history
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_mode: Option<MigrationHistoryMode>,
     /// Max concurrent writes per connector. 0 leaves writes unbounded. Lower to 2 or 4 if Apache Doris backends hit memory pressure during large snapshots.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_snapshot_concurrency: Option<i32>,
     /// The `migration_strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// Carry NOT NULL from source schema. When off, only key columns are NOT NULL and the rest stay nullable to tolerate CDC edge cases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preserve_source_nullability: Option<bool>,
     /// Apache Doris table model (Unique Key, Duplicate Key, or Auto).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub table_model: Nullable<DorisTableModel>,
     /// Optional prefix or suffix on target table names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_name_modifier: Option<DorisTableNameModifier>,
     /// Target database name. Created if it doesn't exist.
     pub target_database: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    DorisSink { 0 binary_handling_mode optional, 1 connection required, 2
+    DorisSink { 0 binary_handling_mode nullable, 1 connection required, 2
     disable_schema_prefix optional, 3 history_mode optional, 4 max_snapshot_concurrency
     optional, 5 migration_strategy optional, 6 preserve_source_nullability optional, 7
-    table_model optional, 8 table_name_modifier optional, 9 target_database required }
+    table_model nullable, 8 table_name_modifier optional, 9 target_database required }
     keep
 );
 
@@ -1177,35 +1049,27 @@ pub enum DuckDbConnection {
 }
 
 /// DuckDB sink
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DuckDbSink {
     /// Connection to the target DuckDB instance
     pub connection: DuckDbConnection,
     /// Create primary key constraints on target tables
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_primary_keys: Option<bool>,
     /// How to preserve change history
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_mode: Option<MigrationHistoryMode>,
     /// Maximum number of tables to snapshot in parallel. 0 means no limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_snapshot_concurrency: Option<i32>,
     /// The `migration_strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// Preserve NOT NULL constraints from the source schema
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preserve_source_nullability: Option<bool>,
     /// Database to write into
     pub target_database: String,
     /// Override the target schema for all tables. When unset, each table keeps its source schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_schema: Option<String>,
     /// Wrap CDC batches in a multi table transaction
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_transactions: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -1216,18 +1080,15 @@ support::object!(
 );
 
 /// Quack binary protocol over HTTP (<https://duckdb.org/quack/>)
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct DuckdbQuack {
     /// Verify the server's SSL certificate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl: Option<bool>,
     /// Authentication token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// URL of the Quack endpoint (e.g. "<http://localhost:9494>")
     pub url: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1247,16 +1108,13 @@ impl ::std::fmt::Debug for DuckdbQuack {
 support::object!(DuckdbQuack { 0 ssl optional, 1 token optional, 2 url required } keep);
 
 /// Each file becomes its own table, with filename as table name
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileAutoTableMapping {
     /// Prepend to derived table name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Append to derived table name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(FileAutoTableMapping { 0 prefix optional, 1 suffix optional } keep);
@@ -1277,14 +1135,13 @@ pub enum FileDiscovery {
 }
 
 /// Extract table name from path using regex capture groups
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileDynamicTableMapping {
     /// Regex with named capture groups ("exports/(?P\<entity>\[^/\]+)/(?P\<year>\[0-9\]{4})/.*")
     pub pattern: String,
     /// Template using capture group names ("{entity}_{year}")
     pub template: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -1292,24 +1149,21 @@ support::object!(
 );
 
 /// File processing error handling
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileErrorHandling {
     /// Behavior when a file fails to process
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub on_file_error: Nullable<FileOnFileError>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(FileErrorHandling { 0 on_file_error optional } keep);
+support::object!(FileErrorHandling { 0 on_file_error nullable } keep);
 
 /// Move source file to another path after successful processing
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileMoveAfterProcessing {
     /// Destination path ("s3://bucket/processed/")
     pub destination: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(FileMoveAfterProcessing { 0 destination required } keep);
@@ -1328,13 +1182,11 @@ pub enum FileOnFileError {
 support::string_enum!(FileOnFileError(Unknown) { Fail = "Fail", Skip = "Skip" });
 
 /// Periodic listing of the source location to discover new and modified files
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePoll {
     /// Seconds between file scans (0 for one-time sync)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval_seconds: Option<i64>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(FilePoll { 0 interval_seconds optional } keep);
@@ -1355,50 +1207,39 @@ pub enum FilePostProcessing {
 }
 
 /// All matched files go to one destination table
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileSingleTableMapping {
     /// Destination table name ("raw_events")
     pub destination: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(FileSingleTableMapping { 0 destination required } keep);
 
 /// Ingest files from object stores (S3, GCS, Azure Blob) or filesystems (local, SFTP)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileSource {
     /// File discovery method
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery: Option<FileDiscovery>,
     /// File processing error handling
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_handling: Option<FileErrorHandling>,
     /// Glob patterns for excluding files (\["**/_temporary/**", "**/.staging/**"\])
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_patterns: Option<Vec<String>>,
     /// Format-specific parsing options
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format_details: Option<BufferFormatDetails>,
     /// Glob patterns for selecting files (\["**/*.csv", "data/*.parquet"\])
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub glob_patterns: Option<Vec<String>>,
     /// Object store backend (S3, GCS, Azure Blob, local filesystem)
     pub object_store: BufferObjectStore,
     /// Action to take on source files after successful processing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_processing: Option<FilePostProcessing>,
     /// Ignore files with last_modified before this timestamp (unix epoch seconds)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<i64>,
     /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<MigrationSystemColumns>,
     /// How files map to destination tables
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_mapping: Option<FileTableMapping>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -1431,30 +1272,23 @@ pub enum FileTableMapping {
 pub type IcebergAppend = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Azure Storage credentials (Blob Storage and ADLS Gen2)
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct IcebergAzureCredentials {
     /// Account key (for shared key auth)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
     /// Storage account name
     pub account_name: String,
     /// Client ID (for service principal auth)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Client secret (for service principal auth)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// Custom endpoint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// Additional properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<IcebergProperty>>,
     /// Tenant ID (for service principal auth)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1482,14 +1316,13 @@ support::object!(
 );
 
 /// Basic username/password authentication (for JDBC catalogs)
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct IcebergBasicAuth {
     /// Password
     pub password: String,
     /// Username
     pub username: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1508,12 +1341,11 @@ impl ::std::fmt::Debug for IcebergBasicAuth {
 support::object!(IcebergBasicAuth { 0 password required, 1 username required } keep);
 
 /// Static bearer token authentication
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct IcebergBearerAuth {
     /// Bearer token value
     pub token: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1531,13 +1363,11 @@ impl ::std::fmt::Debug for IcebergBearerAuth {
 support::object!(IcebergBearerAuth { 0 token required } keep);
 
 /// Distribute rows across N hash buckets
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IcebergBucketTransform {
     /// Number of hash buckets
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_buckets: Option<i32>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(IcebergBucketTransform { 0 num_buckets optional } keep);
@@ -1596,13 +1426,11 @@ pub enum IcebergCatalogAuth {
 }
 
 /// Custom storage credentials for unsupported backends
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IcebergCustomCredentials {
     /// Free-form key/value properties forwarded to the storage backend
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<IcebergProperty>>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(IcebergCustomCredentials { 0 properties optional } keep);
@@ -1624,19 +1452,15 @@ pub enum IcebergDeleteMode {
 support::string_enum!(IcebergDeleteMode(Unknown) { Hard = "Hard", Soft = "Soft" });
 
 /// GCS storage credentials
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct IcebergGcsCredentials {
     /// Service account key JSON (base64-encoded)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials_json: Option<String>,
     /// GCS project ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// Additional properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<IcebergProperty>>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1659,36 +1483,27 @@ support::object!(
 );
 
 /// AWS Glue catalog configuration
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct IcebergGlueCatalog {
     /// AWS access key ID (alternative to profile)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
     /// AWS catalog ID (optional, uses account default)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<String>,
     /// AWS profile name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_name: Option<String>,
     /// Additional properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<IcebergProperty>>,
     /// AWS region
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// AWS secret access key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_access_key: Option<String>,
     /// AWS session token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_token: Option<String>,
     /// Glue endpoint URI (optional, uses default AWS endpoint)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     /// Warehouse location
     pub warehouse: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1718,20 +1533,17 @@ support::object!(
 );
 
 /// Hive Metastore catalog configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IcebergHmsCatalog {
     /// Additional properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<IcebergProperty>>,
     /// Thrift transport: "framed" or "buffered" (default: buffered)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thrift_transport: Option<String>,
     /// Thrift URI (e.g., "thrift://localhost:9083")
     pub uri: String,
     /// Warehouse location
     pub warehouse: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -1748,13 +1560,11 @@ pub type IcebergIdentityTransform = ::serde_json::Map<String, ::serde_json::Valu
 /// Row-level deletes using equality delete files
 ///
 /// Append-only writes with background compaction for deduplication
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IcebergMergeOnRead {
     /// How CDC deletes are handled in MergeOnRead mode
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub delete_mode: Nullable<IcebergDeleteMode>,
     /// How to preserve change history
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_mode: Option<MigrationHistoryMode>,
     /// Emit positional deletes only (default: false). Set true for
     /// Snowflake/Databricks readers that reject equality deletes. Requires a
@@ -1762,14 +1572,12 @@ pub struct IcebergMergeOnRead {
     /// reference physical row offsets and cannot tombstone a row in place for
     /// soft-delete semantics. V2 tables emit positional delete files, V3
     /// tables emit deletion vectors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_positional_deletes_only: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    IcebergMergeOnRead { 0 delete_mode optional, 1 history_mode optional, 2
+    IcebergMergeOnRead { 0 delete_mode nullable, 1 history_mode optional, 2
     use_positional_deletes_only optional } keep
 );
 
@@ -1792,19 +1600,17 @@ support::string_enum!(
 pub type IcebergMonthTransform = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// OAuth2 client credentials authentication
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct IcebergOAuth2Auth {
     /// Client ID
     pub client_id: String,
     /// Client secret
     pub client_secret: String,
     /// OAuth2 scope
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// OAuth2 token endpoint URL
     pub token_endpoint: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1865,41 +1671,34 @@ pub enum IcebergParquetVersion {
 support::string_enum!(IcebergParquetVersion(Unknown) { V1 = "V1", V2 = "V2" });
 
 /// Parquet writer settings
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IcebergParquetWriterSettings {
     /// Parquet compression codec
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub compression: Nullable<IcebergParquetCompression>,
     /// Compression level (1-22 for Zstd, 0-9 for Gzip/Brotli)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression_level: Option<i32>,
     /// Target file size in MB
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_file_size_mb: Option<i32>,
     /// Parquet file format version
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub version: Nullable<IcebergParquetVersion>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    IcebergParquetWriterSettings { 0 compression optional, 1 compression_level optional,
-    2 target_file_size_mb optional, 3 version optional } keep
+    IcebergParquetWriterSettings { 0 compression nullable, 1 compression_level optional,
+    2 target_file_size_mb optional, 3 version nullable } keep
 );
 
 /// A column and the transform applied to it
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IcebergPartitionField {
     /// Partition column name in Iceberg. Defaults to {source_column}_{transform} (e.g. created_at_day)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Source column name
     pub source_column: String,
     /// Transform applied to the source column
     pub transform: IcebergTransform,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -1908,45 +1707,39 @@ support::object!(
 );
 
 /// Ordered list of partition fields
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IcebergPartitionSpec {
     /// Partition fields, applied in order
     pub fields: Vec<IcebergPartitionField>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(IcebergPartitionSpec { 0 fields required } keep);
 
 /// Generic key/value property used for escape-hatch configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IcebergProperty {
     /// Property key
     pub key: String,
     /// Property value
     pub value: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(IcebergProperty { 0 key required, 1 value required } keep);
 
 /// REST catalog configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IcebergRestCatalog {
     /// Catalog authentication method
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<IcebergCatalogAuth>,
     /// Additional properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<IcebergProperty>>,
     /// Catalog endpoint (e.g., "<http://localhost:8181>")
     pub uri: String,
     /// Warehouse identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warehouse: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -1955,37 +1748,27 @@ support::object!(
 );
 
 /// S3 storage credentials
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct IcebergS3Credentials {
     /// AWS access key ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
     /// Custom S3 endpoint for S3-compatible storage (e.g., MinIO)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// IAM role ARN to assume via STS
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iam_role_arn: Option<String>,
     /// Use path-style access (for MinIO, etc.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_style_access: Option<bool>,
     /// AWS profile name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_name: Option<String>,
     /// Additional properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<IcebergProperty>>,
     /// AWS region
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// AWS secret access key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_access_key: Option<String>,
     /// AWS session token for temporary credentials
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_token: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2016,33 +1799,25 @@ support::object!(
 );
 
 /// AWS S3 Tables catalog configuration
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct IcebergS3TablesCatalog {
     /// AWS access key ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
     /// Custom endpoint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// AWS profile name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_name: Option<String>,
     /// Additional properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<IcebergProperty>>,
     /// AWS region
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// AWS secret access key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_access_key: Option<String>,
     /// AWS session token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_token: Option<String>,
     /// S3 table bucket ARN
     pub table_bucket_arn: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2071,27 +1846,21 @@ support::object!(
 );
 
 /// AWS SigV4 authentication (for S3 Tables REST catalog)
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct IcebergSigV4Auth {
     /// AWS access key ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
     /// AWS profile name (alternative to explicit credentials)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_name: Option<String>,
     /// AWS region for signing requests
     pub region: String,
     /// AWS secret access key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_access_key: Option<String>,
     /// Service name for signing (e.g., "s3tables")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// AWS session token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_token: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2118,45 +1887,34 @@ support::object!(
 );
 
 /// Iceberg destination
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct IcebergSink {
     /// Iceberg catalog connection
     pub catalog: IcebergCatalog,
     /// Maximum concurrent catalog operations. 0 means unbounded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_catalog_concurrency: Option<i32>,
     /// Iceberg metadata file compression
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub metadata_compression: Nullable<IcebergMetadataCompression>,
     /// The `migration_strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// Parquet writer settings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parquet: Option<IcebergParquetWriterSettings>,
     /// Iceberg table format version
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub spec_version: Nullable<IcebergSpecVersion>,
     /// Storage credentials for accessing data files
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_credentials: Option<IcebergStorageCredentials>,
     /// Target namespace (e.g., \["my_database", "my_schema"\])
     pub target_namespace: Vec<String>,
     /// Truncate existing table data before snapshot load to prevent duplicates. Old data remains in previous Iceberg snapshots for time-travel recovery. The truncation snapshot stores `sm.truncated_from_snapshot` in its summary properties, queryable via `SELECT * FROM table$snapshots`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncate_table_if_exists: Option<bool>,
     /// Opt-in type conversions applied before writing to the target.
     /// Omit a subfield to keep the target's default behaviour for that type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_conversion: Option<MigrationTypeConversion>,
     /// Unused, reserved for future vended credentials support
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vended_credentials: Option<bool>,
     /// Write mode for CDC operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_mode: Option<IcebergWriteMode>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2184,39 +1942,32 @@ impl ::std::fmt::Debug for IcebergSink {
 }
 support::object!(
     IcebergSink { 0 catalog required, 1 max_catalog_concurrency optional, 2
-    metadata_compression optional, 3 migration_strategy optional, 4 parquet optional, 5
-    spec_version optional, 6 storage_credentials optional, 7 target_namespace required, 8
+    metadata_compression nullable, 3 migration_strategy optional, 4 parquet optional, 5
+    spec_version nullable, 6 storage_credentials optional, 7 target_namespace required, 8
     truncate_table_if_exists optional, 9 type_conversion optional, 10 vended_credentials
     optional, 11 write_mode optional } keep
 );
 
 /// Snowflake Iceberg catalog configuration
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct IcebergSnowflakeCatalog {
     /// Snowflake database
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
     /// Snowflake password
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Additional properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<IcebergProperty>>,
     /// Snowflake role
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Snowflake schema
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Snowflake account URL
     pub uri: String,
     /// Snowflake username
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Snowflake warehouse
     pub warehouse: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2260,20 +2011,17 @@ pub enum IcebergSpecVersion {
 support::string_enum!(IcebergSpecVersion(Unknown) { V1 = "V1", V2 = "V2", V3 = "V3" });
 
 /// SQL catalog configuration (SQLite, PostgreSQL, MySQL)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IcebergSqlCatalog {
     /// SQL bind style: "DollarNumeric" (Postgres) or "QMark" (SQLite/MySQL)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bind_style: Option<String>,
     /// Additional properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<IcebergProperty>>,
     /// Database connection URI (e.g., "sqlite://catalog.db", "postgresql://...")
     pub uri: String,
     /// Warehouse location
     pub warehouse: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -2335,32 +2083,27 @@ pub enum IcebergTransform {
 }
 
 /// Truncate values to a fixed width
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IcebergTruncateTransform {
     /// Truncation width: characters for strings, bytes for binary, modulus for integers and decimals
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i32>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(IcebergTruncateTransform { 0 width optional } keep);
 
 /// Databricks Unity Catalog configuration
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct IcebergUnityCatalog {
     /// Catalog name
     pub catalog_name: String,
     /// Additional properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<IcebergProperty>>,
     /// Bearer token for authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Unity Catalog endpoint
     pub uri: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2404,13 +2147,11 @@ pub enum IcebergWriteMode {
 pub type IcebergYearTransform = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Apply Fivetran naming rules to destination schemas, tables, and columns
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentifierFivetranNaming {
     /// Prefix prepended to schema names (e.g. "prod" produces "prod_myschema")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_prefix: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(IdentifierFivetranNaming { 0 schema_prefix optional } keep);
@@ -2449,18 +2190,15 @@ support::string_enum!(
 );
 
 /// Apicurio Schema Registry connection
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct KafkaApicurio {
     /// Password for Schema Registry basic authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// URL of the Schema Registry ("<http://localhost:8081>")
     pub url: String,
     /// Username for Schema Registry basic authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2482,34 +2220,25 @@ support::object!(
 );
 
 /// Authentication settings for connecting to Kafka brokers
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct KafkaAuth {
     /// SASL (Simple Authentication and Security Layer) mechanism for Kafka authentication
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mechanism: Nullable<KafkaSaslMechanism>,
     /// Password for SASL authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Security protocol for communication with Kafka brokers
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub protocol: Nullable<KafkaSecurityProtocol>,
     /// Server-side filesystem path to the CA certificate file (must be readable by the Supermetal process)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_ca_location: Option<String>,
     /// Server-side filesystem path to the client certificate file (must be readable by the Supermetal process)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate_location: Option<String>,
     /// Server-side filesystem path to the client private key file (must be readable by the Supermetal process)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_key_location: Option<String>,
     /// Password for the client private key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_key_password: Option<String>,
     /// Username for SASL authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2532,18 +2261,17 @@ impl ::std::fmt::Debug for KafkaAuth {
     }
 }
 support::object!(
-    KafkaAuth { 0 mechanism optional, 1 password optional, 2 protocol optional, 3
+    KafkaAuth { 0 mechanism nullable, 1 password optional, 2 protocol nullable, 3
     ssl_ca_location optional, 4 ssl_certificate_location optional, 5 ssl_key_location
     optional, 6 ssl_key_password optional, 7 username optional } keep
 );
 
 /// The [`KafkaSerDe::Avro`] variant's content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KafkaAvro {
     /// Schema Registry configuration for Avro serialization/deserialization
     pub schema_registry: KafkaSchemaRegistry,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(KafkaAvro { 0 schema_registry required } keep);
@@ -2569,84 +2297,61 @@ support::string_enum!(
 );
 
 /// Advanced Kafka client producer configuration
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KafkaClientConfig {
     /// Reliability level for producer acknowledgements
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub acks: Nullable<KafkaAcks>,
     /// Maximum size of a batch of messages to send in bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<i32>,
     /// Optional Kafka client.id to set on the producer
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Compression codec for Kafka messages
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub compression_type: Nullable<KafkaCompressionType>,
     /// Enable idempotent producer (enforced/normalized when transactions are enabled)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_idempotence: Option<bool>,
     /// Additional global/base client properties (key/value)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_properties: Option<Vec<KafkaProperty>>,
     /// Time in milliseconds to wait for messages to accumulate in the producer batch
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linger_ms: Option<i32>,
     /// Maximum Kafka protocol message size in bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_max_bytes: Option<i32>,
     /// Maximum number of retries for sending a message if it fails
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_send_max_retries: Option<i32>,
     /// Per-message timeout (message.timeout.ms)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_timeout_ms: Option<i32>,
     /// Partitioner name (e.g., "murmur2_random", "consistent_random")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitioner: Option<String>,
     /// Maximum number of producers in the snapshot producer pool (0 for default based on CPU cores)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producer_pool_size: Option<i32>,
     /// Preset groupings of producer tuning knobs
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub producer_preset: Nullable<KafkaProducerPreset>,
     /// Additional producer-specific properties (key/value)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producer_properties: Option<Vec<KafkaProperty>>,
     /// Producer queue maximum size in kilobytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_buffering_max_kbytes: Option<i32>,
     /// Producer queue maximum number of messages
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_buffering_max_messages: Option<i32>,
     /// Maximum backoff time in milliseconds for retrying failed message sends
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_backoff_max_ms: Option<i32>,
     /// Time in milliseconds to wait before retrying a failed message send
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_backoff_ms: Option<i32>,
     /// Flush duration on drop/close (ms)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shutdown_flush_timeout_ms: Option<i64>,
     /// Kafka client communication timeout in milliseconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<i64>,
     /// Interval in milliseconds for refreshing topic metadata from the broker
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_metadata_refresh_interval_ms: Option<i64>,
     /// Producer transaction configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactions: Option<KafkaTransactionConfig>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaClientConfig { 0 acks optional, 1 batch_size optional, 2 client_id optional, 3
-    compression_type optional, 4 enable_idempotence optional, 5 global_properties
+    KafkaClientConfig { 0 acks nullable, 1 batch_size optional, 2 client_id optional, 3
+    compression_type nullable, 4 enable_idempotence optional, 5 global_properties
     optional, 6 linger_ms optional, 7 message_max_bytes optional, 8
     message_send_max_retries optional, 9 message_timeout_ms optional, 10 partitioner
-    optional, 11 producer_pool_size optional, 12 producer_preset optional, 13
+    optional, 11 producer_pool_size optional, 12 producer_preset nullable, 13
     producer_properties optional, 14 queue_buffering_max_kbytes optional, 15
     queue_buffering_max_messages optional, 16 retry_backoff_max_ms optional, 17
     retry_backoff_ms optional, 18 shutdown_flush_timeout_ms optional, 19 timeout_ms
@@ -2677,18 +2382,15 @@ support::string_enum!(
 );
 
 /// Confluent Schema Registry connection
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct KafkaConfluent {
     /// Password for Schema Registry basic authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// URL of the Schema Registry ("<http://localhost:8081>")
     pub url: String,
     /// Username for Schema Registry basic authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2710,18 +2412,15 @@ support::object!(
 );
 
 /// Kafka connection details and client settings
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KafkaConnection {
     /// Authentication settings for connecting to Kafka brokers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<KafkaAuth>,
     /// List of Kafka broker bootstrap server addresses ("host1:port1,host2:port2")
     pub brokers: Vec<String>,
     /// Advanced Kafka client producer configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<KafkaClientConfig>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -2729,54 +2428,42 @@ support::object!(
 );
 
 /// Data type handling for Debezium format
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KafkaDataTypeConfig {
     /// Debezium `binary.handling.mode`
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub binary_handling_mode: Nullable<KafkaBinaryHandlingMode>,
     /// Debezium `decimal.handling.mode`
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub decimal_handling_mode: Nullable<KafkaDecimalHandlingMode>,
     /// Debezium `time.precision.mode`
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub time_precision_mode: Nullable<KafkaTimePrecisionMode>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaDataTypeConfig { 0 binary_handling_mode optional, 1 decimal_handling_mode
-    optional, 2 time_precision_mode optional } keep
+    KafkaDataTypeConfig { 0 binary_handling_mode nullable, 1 decimal_handling_mode
+    nullable, 2 time_precision_mode nullable } keep
 );
 
 /// Debezium-compatible message format
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KafkaDebeziumFormat {
     /// Data type handling for Debezium format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_types: Option<KafkaDataTypeConfig>,
     /// Emit Debezium-style transaction metadata control events. Maps to Debezium's `provide.transaction.metadata`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emit_tx_metadata: Option<bool>,
     /// Base format configuration shared by all formats
     pub format_config: KafkaFormatConfig,
     /// Debezium message header settings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<KafkaDebeziumHeaderConfig>,
     /// Include "before" field in update/delete payloads
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_before: Option<bool>,
     /// Comma-separated list of operation types to skip emitting. Valid values: c (create/insert), u (update), d (delete), t (truncate), none (skip nothing). Maps to Debezium's `skipped.operations`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped_operations: Option<String>,
     /// Whether a delete event is followed by a tombstone event. Maps to Debezium's `tombstones.on.delete`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tombstones_on_delete: Option<bool>,
     /// Name of the transaction metadata topic (joined with the connector/topic prefix). Maps to Debezium's `topic.transaction`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tx_metadata_topic: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -2787,49 +2474,35 @@ support::object!(
 );
 
 /// Debezium message header settings
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KafkaDebeziumHeaderConfig {
     /// Include __debezium.context.* headers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<bool>,
     /// Database name header
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db: Option<bool>,
     /// Header name (default: "db")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_name: Option<String>,
     /// Operation header (c, r, u, d)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<bool>,
     /// Header name (default: "op")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op_name: Option<String>,
     /// Include __debezium.newkey/__debezium.oldkey headers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pk_update: Option<bool>,
     /// Prefix for header names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Schema name header
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<bool>,
     /// Header name (default: "schema")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_name: Option<String>,
     /// Header name (default: "source")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_name: Option<String>,
     /// Templated source header. Variables: {db}, {schema}, {table}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_template: Option<String>,
     /// Table name header
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tbl: Option<bool>,
     /// Header name (default: "table")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tbl_name: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -2874,15 +2547,13 @@ pub enum KafkaFormat {
 }
 
 /// Base format configuration shared by Debezium and Supermetal formats
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KafkaFormatConfig {
     /// Serialization/Deserialization (SerDe) method for message payloads
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_serde: Option<KafkaSerDe>,
     /// Serialization format for the message payload
     pub value_serde: KafkaSerDe,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -2890,28 +2561,23 @@ support::object!(
 );
 
 /// The [`KafkaSerDe::Json`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KafkaJson {
     /// The `options` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<KafkaJsonOptions>,
     /// Schema registry to use for message serialization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_registry: Option<KafkaSchemaRegistry>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(KafkaJson { 0 options optional, 1 schema_registry optional } keep);
 
 /// The `options` of [`KafkaJson`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KafkaJsonOptions {
     /// Include schema in message payloads (only applies if no schema registry is configured)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed_schema_in_message: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(KafkaJsonOptions { 0 embed_schema_in_message optional } keep);
@@ -2935,25 +2601,23 @@ support::string_enum!(
 );
 
 /// Generic key/value property used for escape-hatch configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KafkaProperty {
     /// Property key
     pub key: String,
     /// Property value
     pub value: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(KafkaProperty { 0 key required, 1 value required } keep);
 
 /// The [`KafkaSerDe::Protobuf`] variant's content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KafkaProtobuf {
     /// Schema Registry configuration for Protobuf serialization/deserialization
     pub schema_registry: KafkaSchemaRegistry,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(KafkaProtobuf { 0 schema_registry required } keep);
@@ -3036,22 +2700,19 @@ pub enum KafkaSerDe {
 }
 
 /// Kafka destination
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KafkaSink {
     /// Connection details for the target Kafka cluster
     pub connection: KafkaConnection,
     /// Message format (Debezium, Supermetal) and serialization (JSON, Avro, Protobuf)
     pub format: KafkaFormat,
     /// A logical name for this Kafka sink instance (defaults to the connector_id if not set)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Template for generating Kafka topic names, supporting placeholders like {database}, {schema}, {table}, and {database_or_schema} ("prefix.{schema}.{table}" or "single-topic-name" or "prefix.{database}.{table}")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_name_template: Option<String>,
     /// Defaults and per-topic configuration for topic creation
     pub topic_options: KafkaTopicOptions,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -3060,15 +2721,13 @@ support::object!(
 );
 
 /// Supermetal native message format
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KafkaSupermetalFormat {
     /// Base format configuration shared by all formats
     pub format_config: KafkaFormatConfig,
     /// Whether a delete event is followed by a tombstone event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tombstones_on_delete: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -3117,49 +2776,38 @@ support::string_enum!(
 );
 
 /// Defaults and optional per-topic configuration for topic creation
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KafkaTopicOptions {
     /// Optional topic-level configuration entries
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<Vec<KafkaProperty>>,
     /// Strategy for sanitizing topic names with special/unicode characters
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub naming_mode: Nullable<KafkaTopicNamingMode>,
     /// Broker-side operation timeout for CreateTopics in milliseconds (0 => use client defaults)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_timeout_ms: Option<i32>,
     /// Default partition count when creating topics
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<i32>,
     /// Default replication factor when creating topics
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_factor: Option<i32>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    KafkaTopicOptions { 0 config optional, 1 naming_mode optional, 2 operation_timeout_ms
+    KafkaTopicOptions { 0 config optional, 1 naming_mode nullable, 2 operation_timeout_ms
     optional, 3 partitions optional, 4 replication_factor optional } keep
 );
 
 /// Producer transaction configuration
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KafkaTransactionConfig {
     /// Enable transactions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Timeout for transaction operations like commit and abort in milliseconds (client-side deadline)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op_timeout_ms: Option<i32>,
     /// transaction.timeout.ms (broker-side expiration)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<i32>,
     /// Explicit transactional.id; if empty and enabled, derive from KafkaSink.name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactional_id: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -3168,31 +2816,25 @@ support::object!(
 );
 
 /// Batching and flush configuration
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Limits {
     /// Change Data Capture (CDC) batching and flush configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdc: Option<LimitsCdc>,
     /// Snapshot batching configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<LimitsSnapshot>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(Limits { 0 cdc optional, 1 snapshot optional } keep);
 
 /// Change Data Capture (CDC) batching and flush configuration
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LimitsCdc {
     /// Determines how frequently batched changes are flushed to the target (<https://docs.supermetal.io/docs/faq/#sync-frequency>)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flush_interval_ms: Option<i64>,
     /// Number of rows to collect per batch, relevant for poll based CDC replication, defaults to 1024
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_buffer_rows: Option<i64>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -3200,51 +2842,41 @@ support::object!(
 );
 
 /// Snapshot batching configuration
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LimitsSnapshot {
     /// Number of rows to collect per batch, defaults to 1024
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_buffer_rows: Option<i64>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(LimitsSnapshot { 0 max_buffer_rows optional } keep);
 
 /// Materialize connection details
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct MaterializeConnection {
     /// Application password for the specified Materialize user
     pub app_password: String,
     /// Name of the Materialize cluster to connect to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Name of the database to connect to (materialize)
     pub dbname: String,
     /// Materialize instance hostname (your-instance.materialize.cloud or localhost)
     pub host: String,
     /// Maximum number of connections in the connection pool (0 for default)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pool_size: Option<i64>,
     /// Port number for the Materialize instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// Client's SSL certificate for client certificate authentication (mTLS)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_cert: Option<Vec<i32>>,
     /// Client's private SSL key for client certificate authentication (mTLS)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_key: Option<Vec<i32>>,
     /// SSL connection mode for the Materialize server
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ssl_mode: Nullable<MaterializeSslMode>,
     /// SSL root certificate content to verify the server's certificate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_root_cert: Option<Vec<i32>>,
     /// Username for Materialize authentication (materialize or user@example.com)
     pub user: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3272,23 +2904,20 @@ impl ::std::fmt::Debug for MaterializeConnection {
 support::object!(
     MaterializeConnection { 0 app_password required, 1 cluster optional, 2 dbname
     required, 3 host required, 4 max_pool_size optional, 5 port optional, 6 ssl_cert
-    optional, 7 ssl_key optional, 8 ssl_mode optional, 9 ssl_root_cert optional, 10 user
+    optional, 7 ssl_key optional, 8 ssl_mode nullable, 9 ssl_root_cert optional, 10 user
     required } keep
 );
 
 /// Configuration for a Materialize data sink
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MaterializeSink {
     /// Connection details for the target Materialize instance
     pub connection: MaterializeConnection,
     /// The `migration_strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// Target schema name in Materialize where data will be written (public)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_schema: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -3319,13 +2948,11 @@ support::string_enum!(
 );
 
 /// Write every source event to a separate table that preserves full change history
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MigrationAppendHistory {
     /// Suffix appended to the source table name to form the history table name, for example `_history` produces `orders_history`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(MigrationAppendHistory { 0 suffix optional } keep);
@@ -3368,16 +2995,14 @@ pub type MigrationLsn = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Convert nanosecond-precision timestamps and times for targets that
 /// natively support only microseconds.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MigrationNanosecond {
     /// Conversion for nanosecond-precision timestamps and times
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mode: Nullable<MigrationNanosecondMode>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(MigrationNanosecond { 0 mode optional } keep);
+support::object!(MigrationNanosecond { 0 mode nullable } keep);
 
 /// Conversion for nanosecond-precision timestamps and times
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3397,23 +3022,19 @@ support::string_enum!(
 
 /// Convert numerics whose precision exceeds the target's native range,
 /// such as Postgres unbounded NUMERIC and Arrow Decimal256.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MigrationNumeric {
     /// Conversion for numerics beyond the target's native precision
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mode: Nullable<MigrationNumericMode>,
     /// Target decimal precision, 1-38 (Decimal mode only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<i32>,
     /// Target decimal scale, 0 through precision (Decimal mode only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<i32>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    MigrationNumeric { 0 mode optional, 1 precision optional, 2 scale optional } keep
+    MigrationNumeric { 0 mode nullable, 1 precision optional, 2 scale optional } keep
 );
 
 /// Conversion for numerics beyond the target's native precision
@@ -3432,19 +3053,16 @@ support::string_enum!(
 );
 
 /// Track what operation produced each row (insert, update, delete, or snapshot read)
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MigrationOp {
     /// How to represent the operation type
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub encoding: Nullable<MigrationOpEncoding>,
     /// Show snapshot rows as read (r/4/read) instead of insert
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_as_read: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(MigrationOp { 0 encoding optional, 1 snapshot_as_read optional } keep);
+support::object!(MigrationOp { 0 encoding nullable, 1 snapshot_as_read optional } keep);
 
 /// How to represent the operation type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3489,16 +3107,13 @@ support::string_enum!(
 );
 
 /// The `migration_strategy` of [`BigQuerySink`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MigrationStrategy {
     /// The `allowed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<MigrationOperation>>,
     /// The `disable_all` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_all: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(MigrationStrategy { 0 allowed optional, 1 disable_all optional } keep);
@@ -3507,19 +3122,15 @@ support::object!(MigrationStrategy { 0 allowed optional, 1 disable_all optional 
 pub type MigrationSyncedAt = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MigrationSystemColumns {
     /// Track the source database log position for each change (Postgres LSN, Oracle SCN, MySQL binlog position, MongoDB resume token, SQL Server change LSN)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lsn: Option<MigrationLsn>,
     /// Track what operation produced each row (insert, update, delete, or snapshot read)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<MigrationOp>,
     /// When the row was last written to the buffer
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synced_at: Option<MigrationSyncedAt>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -3528,18 +3139,15 @@ support::object!(
 
 /// Opt-in type conversions applied before writing to the target.
 /// Omit a subfield to keep the target's default behaviour for that type.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MigrationTypeConversion {
     /// Convert nanosecond-precision timestamps and times for targets that
     /// natively support only microseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nanosecond: Option<MigrationNanosecond>,
     /// Convert numerics whose precision exceeds the target's native range,
     /// such as Postgres unbounded NUMERIC and Arrow Decimal256.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numeric: Option<MigrationNumeric>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -3547,15 +3155,13 @@ support::object!(
 );
 
 /// CDC via MongoDB Change Streams
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MongoChangeStreams {
     /// How documents are mapped to target schema
     pub replication_mode: MongoReplicationMode,
     /// Skip the initial snapshot and start the change stream from the current cluster time
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_snapshot: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -3563,29 +3169,23 @@ support::object!(
 );
 
 /// MongoDB connection details
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct MongoConnection {
     /// MongoDB connection string URI ("mongodb://host:27017" or "mongodb+srv://cluster.mongodb.net")
     pub address: String,
     /// Database to authenticate against (defaults to admin if not specified)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_source: Option<String>,
     /// Name of the database to replicate
     pub database: String,
     /// Maximum number of connections in the connection pool (0 for default)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pool_size: Option<i32>,
     /// Password for authentication (optional for X.509 or unauthenticated clusters)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// SSL connection mode for MongoDB
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_mode: Option<MongoSslMode>,
     /// Username for authentication (optional for X.509 or unauthenticated clusters)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3616,16 +3216,13 @@ support::object!(
 pub type MongoDisable = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// SSL configuration when encryption is enabled
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct MongoEnable {
     /// PEM-encoded CA certificate content for server verification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<String>,
     /// PEM-encoded client certificate and private key content for mutual TLS
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_key_file: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3675,19 +3272,15 @@ pub enum MongoReplicationType {
 }
 
 /// Schema mode infers Arrow schemas from document structure, creating typed columns for each field
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MongoSchemaMode {
     /// Infer numeric and temporal types from BSON string values (e.g. "123" -> Int64, "2024-01-01" -> Date32)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infer_typed_strings: Option<bool>,
     /// Use the dominant type per field when it covers at least this fraction of values (e.g. 0.95). Mismatches become null. 0 disables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub majority_type_threshold: Option<f32>,
     /// Object store configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_store: Option<BufferObjectStore>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -3699,37 +3292,31 @@ support::object!(
 pub type MongoSchemalessMode = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Initial snapshot / backfill only (no CDC)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MongoSnapshot {
     /// How documents are mapped to target schema
     pub replication_mode: MongoReplicationMode,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(MongoSnapshot { 0 replication_mode required } keep);
 
 /// MongoDB replication source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MongoSource {
     /// The `catalog` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     /// Connection details for the MongoDB cluster
     pub connection: MongoConnection,
     /// Flatten nested document fields to top-level columns (address.city becomes address__city)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flatten_body: Option<bool>,
     /// Caps flatten_body at N nested-document layers; deeper subtrees stay as JSON. 0 = unlimited (default). Arrays don't count toward depth.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flatten_max_depth: Option<i32>,
     /// How documents are mapped to the target schema
     pub replication_type: MongoReplicationType,
     /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<MigrationSystemColumns>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -3754,36 +3341,28 @@ pub enum MongoSslMode {
 }
 
 /// MySQL connection details
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct MySqlConnection {
     /// Name of the database to connect to (if not specified, will discover all accessible databases)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
     /// MySQL server hostname or IP address ("mysql.example.com" or "192.168.0.10")
     pub host: String,
     /// Maximum number of connections in the connection pool (0 for default)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pool_size: Option<i32>,
     /// MySQL password for authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Port number for the MySQL server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// SSL encryption mode for the connection to MySQL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_mode: Option<MysqlSslMode>,
     /// Optional network transport. Leave unset for direct TCP; pick a
     ///
     /// variant to tunnel the connection. Today only SSH bastion is supported;
     /// additional transports (e.g. PrivateLink) can be added as new variants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnel: Option<SshTunnelType>,
     /// MySQL username for authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3812,30 +3391,23 @@ support::object!(
 );
 
 /// MySQL replication source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MySqlSource {
     /// The `catalog` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     /// Connection details for the source MySQL server
     pub connection: MySqlConnection,
     /// Map MySQL `TINYINT(1)` columns to boolean on the target. Disable to keep them as integers when columns can hold values outside `{0, 1}`. `BIT(1)` is always mapped to boolean (MySQL constrains its storage).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infer_tinyint1_as_boolean: Option<bool>,
     /// How to replicate tables without a primary key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyless_table_strategy: Option<MigrationKeylessTableStrategy>,
     /// Use parallel snapshots for initial data synchronization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_snapshots_enabled: Option<bool>,
     /// Skip the initial snapshot and start CDC from the current binlog position
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_snapshot: Option<bool>,
     /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<MigrationSystemColumns>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -3873,46 +3445,39 @@ pub enum MysqlSslMode {
 }
 
 /// SSL with CA certificate verification
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MysqlVerifyCa {
     /// CA certificate content for verifying the server's SSL certificate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(MysqlVerifyCa { 0 ca_file optional } keep);
 
 /// SSL with CA certificate and hostname verification
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MysqlVerifyIdentity {
     /// CA certificate content for verifying the server's SSL certificate and hostname
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(MysqlVerifyIdentity { 0 ca_file optional } keep);
 
 /// Oracle database connection details
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct OracleConnection {
     /// Oracle connection string ("//localhost:1521/ORCLCDB")
     pub connect_string: String,
     /// Maximum number of connections in the connection pool (0 for default)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pool_size: Option<i32>,
     /// Oracle database password
     pub password: String,
     /// Pluggable Database (PDB) name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pdb: Option<String>,
     /// Oracle database username
     pub user: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3952,26 +3517,21 @@ support::string_enum!(
 );
 
 /// Oracle LogMiner change data capture settings
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OracleLogMiner {
     /// Only capture committed transactions from LogMiner sessions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub committed_data_only: Option<bool>,
     /// Dictionary strategy for LogMiner
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub dict: Nullable<OracleDict>,
     /// Max memory per transaction before flushing (bytes)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_buffer_memory_size_per_tx: Option<i64>,
     /// How often to poll for new changes (seconds)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poll_interval_secs: Option<i64>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    OracleLogMiner { 0 committed_data_only optional, 1 dict optional, 2
+    OracleLogMiner { 0 committed_data_only optional, 1 dict nullable, 2
     max_buffer_memory_size_per_tx optional, 3 poll_interval_secs optional } keep
 );
 
@@ -3988,26 +3548,21 @@ pub enum OracleReplicationType {
 }
 
 /// Oracle replication source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OracleSource {
     /// The `catalog` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     /// Connection details for the source Oracle database
     pub connection: OracleConnection,
     /// How to replicate tables without a primary key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyless_table_strategy: Option<MigrationKeylessTableStrategy>,
     /// Use parallel snapshots for initial data synchronization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_snapshots_enabled: Option<bool>,
     /// Replication method and its specific settings
     pub replication_type: OracleReplicationType,
     /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<MigrationSystemColumns>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -4017,45 +3572,36 @@ support::object!(
 );
 
 /// PostgreSQL database connection details
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct PostgresConnection {
     /// Name of the database to connect to
     pub database: String,
     /// Database server hostname or IP address ("localhost" or "mydb.123456789012.us-east-1.rds.amazonaws.com")
     pub host: String,
     /// Maximum number of connections in the connection pool (0 for default)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pool_size: Option<i64>,
     /// Enables fail-fast behavior for data operations (COPY, INSERT, MERGE) by setting a `lock_timeout`. This prevents operations from waiting indefinitely when tables are locked by either long running transactions, DDL or Maintenance operations. Disabled by default, operations wait indefinitely. Set to a non-zero value (e.g., '60') to let operations fail-fast. <https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT>
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_lock_timeout_seconds: Option<i32>,
     /// Password for database authentication
     pub password: String,
     /// Port number for the PostgreSQL server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// Client's SSL certificate content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_cert: Option<String>,
     /// Client's private SSL key content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_key: Option<String>,
     /// SSL connection mode for the PostgreSQL server
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ssl_mode: Nullable<PostgresSslMode>,
     /// SSL root certificate content for server verification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_root_cert: Option<String>,
     /// Optional network transport. Leave unset for direct TCP; pick a
     ///
     /// variant to tunnel the connection. Today only SSH bastion is supported;
     /// additional transports (e.g. PrivateLink) can be added as new variants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnel: Option<SshTunnelType>,
     /// Username for database authentication
     pub user: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4087,7 +3633,7 @@ impl ::std::fmt::Debug for PostgresConnection {
 support::object!(
     PostgresConnection { 0 database required, 1 host required, 2 max_pool_size optional,
     3 operation_lock_timeout_seconds optional, 4 password required, 5 port optional, 6
-    ssl_cert optional, 7 ssl_key optional, 8 ssl_mode optional, 9 ssl_root_cert optional,
+    ssl_cert optional, 7 ssl_key optional, 8 ssl_mode nullable, 9 ssl_root_cert optional,
     10 tunnel optional, 11 user required } keep
 );
 
@@ -4104,16 +3650,13 @@ pub enum PostgresDeleteTracking {
 }
 
 /// The [`PostgresDeleteTracking::Enabled`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostgresDeleteTrackingConfig {
     /// Object store configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pk_index_store: Option<BufferObjectStore>,
     /// Seconds between delete detection cycles. Set to 0 to run every sync cycle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poll_interval_seconds: Option<i32>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -4122,19 +3665,15 @@ support::object!(
 );
 
 /// Settings for PostgreSQL logical replication
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostgresLogicalReplication {
     /// Existing publication to subscribe to. Superusers can leave this empty to create one automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publication_name: Option<String>,
     /// Maximum time window (in seconds) to retry transient connection errors before failing. Defaults to 300 seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_window_seconds: Option<i64>,
     /// Skip the initial snapshot/backfill and start streaming changes from the replication slot's consistent point. Use when existing data does not need to be replicated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_snapshots: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -4143,19 +3682,15 @@ support::object!(
 );
 
 /// Query-based replication using the xmin system column
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostgresQueryBased {
     /// Replicate row deletions by comparing primary keys between sync cycles
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_tracking: Option<PostgresDeleteTracking>,
     /// Sync cycles a table may skip while statistics show no change. After this many skips it scans anyway to catch lagging counters. Set to 0 to scan every table on every cycle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_skip_cycles: Option<i32>,
     /// Seconds between sync cycles for inserts and updates
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poll_interval_seconds: Option<i32>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -4183,18 +3718,15 @@ pub enum PostgresReplicationType {
 }
 
 /// PostgreSQL destination
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostgresSink {
     /// Connection details for the target PostgreSQL database
     pub connection: PostgresConnection,
     /// The `migration_strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// Target schema name within the database
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_schema: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -4206,29 +3738,23 @@ support::object!(
 pub type PostgresSnapshot = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// PostgreSQL replication source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostgresSource {
     /// The `catalog` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     /// Connection details for PostgreSQL database
     pub connection: PostgresConnection,
     /// How to replicate tables without a primary key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyless_table_strategy: Option<MigrationKeylessTableStrategy>,
     /// Use parallel snapshots for initial data synchronization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_snapshots_enabled: Option<bool>,
     /// Sync partitioned tables as a single root table instead of one table per partition. Applies to logical replication only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions_as_root: Option<bool>,
     /// Choose a replication type
     pub replication_type: PostgresReplicationType,
     /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<MigrationSystemColumns>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -4304,32 +3830,28 @@ pub enum Schedule {
 }
 
 /// The [`Schedule::Cron`] variant's content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScheduleCron {
     /// The `expression` property.
     pub expression: String,
     /// The `timezone` property.
     pub timezone: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ScheduleCron { 0 expression required, 1 timezone required } keep);
 
 /// The [`Schedule::Rate`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScheduleRate {
     /// The `unit` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unit: Nullable<ScheduleTimePeriodUnit>,
     /// The `value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i32>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ScheduleRate { 0 unit optional, 1 value optional } keep);
+support::object!(ScheduleRate { 0 unit nullable, 1 value optional } keep);
 
 /// The `unit` of [`ScheduleRate`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4395,7 +3917,7 @@ pub enum Sink {
 }
 
 /// `SnapshotStatusResponse` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SnapshotStatusResponse {
     /// Whether any snapshots are currently running
     pub active: bool,
@@ -4404,7 +3926,6 @@ pub struct SnapshotStatusResponse {
     /// Whether snapshot throttling is active due to memory pressure
     pub throttled: bool,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -4429,21 +3950,19 @@ pub enum SnowflakeAuth {
 }
 
 /// Snowflake connection details
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SnowflakeConnection {
     /// Snowflake account identifier ("myorg-account123")
     pub account_identifier: String,
     /// Authentication method and its credentials
     pub auth: SnowflakeAuth,
     /// Snowflake role to use after establishing the connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Snowflake username for login
     pub user: String,
     /// Name of the Snowflake virtual warehouse to use
     pub warehouse: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -4452,15 +3971,13 @@ support::object!(
 );
 
 /// Key pair authentication credentials
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct SnowflakeKeyPair {
     /// Passphrase to decrypt the private key (if it's encrypted)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key_password: Option<String>,
     /// Private key content in PEM format ("-----BEGIN ENCRYPTED PRIVATE KEY-----")
     pub private_key_pem: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4481,12 +3998,11 @@ support::object!(
 );
 
 /// Password-based authentication credentials
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct SnowflakePassword {
     /// User's password for authentication
     pub password: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4504,26 +4020,21 @@ impl ::std::fmt::Debug for SnowflakePassword {
 support::object!(SnowflakePassword { 0 password required } keep);
 
 /// Snowflake destination
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SnowflakeSink {
     /// Connection details for the target Snowflake account
     pub connection: SnowflakeConnection,
     /// How to preserve change history
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_mode: Option<MigrationHistoryMode>,
     /// The `migration_strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_strategy: Option<MigrationStrategy>,
     /// Name of the target database within Snowflake where data will be written
     pub target_database: String,
     /// Target schema name within the specified target database
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_schema: Option<String>,
     /// Enable transactional DML (disabled by default)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_transactions: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -4564,12 +4075,11 @@ pub enum Source {
 }
 
 /// Credentials for Azure Active Directory authentication
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct SqlServerAdAuth {
     /// Azure Active Directory access token
     pub token: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4606,28 +4116,21 @@ pub enum SqlServerAuth {
 }
 
 /// Change Data Capture (CDC) settings for SQL Server
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SqlServerCaptureTableReplication {
     /// Maximum number of scan cycles per polling interval for CDC
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdc_max_scans: Option<i32>,
     /// Maximum number of transactions to process in a single polling cycle for CDC
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdc_max_trans: Option<i32>,
     /// Polling interval in seconds to check for new CDC changes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdc_poll_interval_secs: Option<i64>,
     /// Skip the initial snapshot and start CDC from the current max LSN
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_snapshot: Option<bool>,
     /// Skip syncing tables without CDC capture instances instead of failing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_tables_without_ct: Option<bool>,
     /// Enable transactionally consistent CDC processing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactional_cdc_enabled: Option<bool>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -4637,7 +4140,7 @@ support::object!(
 );
 
 /// SQL Server connection details
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SqlServerConnection {
     /// Authentication method and its credentials
     pub auth: SqlServerAuth,
@@ -4646,16 +4149,12 @@ pub struct SqlServerConnection {
     /// SQL Server instance hostname or IP address ("myserver.database.windows.net" or "192.168.0.10")
     pub host: String,
     /// Maximum number of connections in the connection pool (0 for default)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pool_size: Option<i32>,
     /// Port number for the SQL Server instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// SSL encryption mode for the connection to SQL Server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_mode: Option<SqlServerSslMode>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -4667,13 +4166,11 @@ support::object!(
 pub type SqlServerDisable = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Enable SSL encryption
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SqlServerEnable {
     /// CA certificate content for verifying the server's SSL certificate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(SqlServerEnable { 0 ca_file optional } keep);
@@ -4715,35 +4212,29 @@ support::string_enum!(
 );
 
 /// SQL Server replication source
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SqlServerSource {
     /// The `catalog` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     /// Connection details for the source SQL Server instance
     pub connection: SqlServerConnection,
     /// How to replicate tables without a primary key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyless_table_strategy: Option<MigrationKeylessTableStrategy>,
     /// Use parallel snapshots for initial data synchronization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel_snapshots_enabled: Option<bool>,
     /// Replication type: CDC for ongoing replication or Snapshot for one-time load
     pub replication_type: SqlServerReplicationType,
     /// Snapshot isolation behavior during snapshot reads
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub snapshot_isolation: Nullable<SqlServerSnapshotIsolationMode>,
     /// Optional metadata columns to append to every row (e.g. `_sm_synced_at`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_columns: Option<MigrationSystemColumns>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
     SqlServerSource { 0 catalog optional, 1 connection required, 2 keyless_table_strategy
     optional, 3 parallel_snapshots_enabled optional, 4 replication_type required, 5
-    snapshot_isolation optional, 6 system_columns optional } keep
+    snapshot_isolation nullable, 6 system_columns optional } keep
 );
 
 /// SSL encryption mode for the connection to SQL Server
@@ -4762,14 +4253,13 @@ pub enum SqlServerSslMode {
 }
 
 /// Credentials for SQL Server standard authentication
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct SqlServerStandardAuth {
     /// SQL Server login password
     pub password: String,
     /// SQL Server login username
     pub user: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4788,14 +4278,13 @@ impl ::std::fmt::Debug for SqlServerStandardAuth {
 support::object!(SqlServerStandardAuth { 0 password required, 1 user required } keep);
 
 /// Credentials for Windows authentication
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct SqlServerWindowsAuth {
     /// Windows password
     pub password: String,
     /// Windows username (DOMAIN\\user or user@fully.qualified.domain)
     pub user: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4830,12 +4319,11 @@ pub enum SshAuth {
 }
 
 /// Customer-supplied SSH private key (reserved; hidden in the current release).
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct SshBringYourOwnKey {
     /// OpenSSH-encoded private key
     pub private_key: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4853,14 +4341,13 @@ impl ::std::fmt::Debug for SshBringYourOwnKey {
 support::object!(SshBringYourOwnKey { 0 private_key required } keep);
 
 /// Supermetal-managed SSH keypair. The private key is kept server-side; copy the public key into your bastion's authorized_keys.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct SshGeneratedKey {
     /// Private key (managed by Supermetal)
     pub private_key: String,
     /// Public key — add this line to ~/.ssh/authorized_keys on your bastion
     pub public_key: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4879,14 +4366,13 @@ impl ::std::fmt::Debug for SshGeneratedKey {
 support::object!(SshGeneratedKey { 0 private_key required, 1 public_key required } keep);
 
 /// `SshKeyPairResponse` from the API description.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct SshKeyPairResponse {
     /// OpenSSH-encoded private key
     pub private_key: String,
     /// OpenSSH-encoded public key, to install in the bastion's authorized_keys
     pub public_key: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4907,22 +4393,19 @@ support::object!(
 );
 
 /// SSH bastion tunnel configuration
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SshTunnel {
     /// How to authenticate against the bastion
     pub auth: SshAuth,
     /// Fallback bastion hostnames, tried in order if the primary is unreachable
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bastion_alternates: Option<Vec<String>>,
     /// Hostname or IP of the SSH bastion server
     pub bastion_host: String,
     /// SSH port on the bastion server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bastion_port: Option<i32>,
     /// SSH username on the bastion server
     pub user: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -4972,13 +4455,11 @@ support::string_enum!(
 pub type StatusDisabled = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The [`RunStatusConnection::Failed`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusFailed {
     /// The `reason` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(StatusFailed { 0 reason optional } keep);
@@ -4987,43 +4468,35 @@ support::object!(StatusFailed { 0 reason optional } keep);
 pub type StatusHeartbeat = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The [`ConnectorState::Initialize`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusInitialize {
     /// The `commands` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commands: Option<Vec<String>>,
     /// The `sub_state` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_state: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(StatusInitialize { 0 commands optional, 1 sub_state optional } keep);
 
 /// The [`ConnectorState::Realtime`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusRealtime {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(StatusRealtime { 0 name optional } keep);
 
 /// The [`RunStatusConnection::Retry`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusRetry {
     /// The `attempt` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<i32>,
     /// The `reason` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(StatusRetry { 0 attempt optional, 1 reason optional } keep);
@@ -5035,25 +4508,21 @@ pub type StatusScheduled = ::serde_json::Map<String, ::serde_json::Value>;
 pub type StatusShutdown = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The [`RunStatusConnection::Skipped`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusSkipped {
     /// The `reason` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(StatusSkipped { 0 reason optional } keep);
 
 /// The [`ConnectorState::Snapshot`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusSnapshot {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(StatusSnapshot { 0 name optional } keep);
@@ -5065,30 +4534,25 @@ pub type StatusStart = ::serde_json::Map<String, ::serde_json::Value>;
 pub type ValidateAuthentication = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// defines parameters for ValidateBuffer.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidateBufferRequest {
     /// Buffer storage backend
     pub buffer: Buffer,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ValidateBufferRequest { 0 buffer required } keep);
 
 /// The [`ValidateTestType::Config`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateConfig {
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `suggestions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<String>>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -5122,40 +4586,34 @@ pub enum ValidateEvent {
 }
 
 /// The [`ValidateEvent::Failed`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateFailed {
     /// The `reason` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ValidateFailed { 0 reason optional } keep);
 
 /// The [`ValidateStatus::InProgress`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateInProgress {
     /// The `progress_percent` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress_percent: Option<i32>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ValidateInProgress { 0 progress_percent optional } keep);
 
 /// The [`ValidateTestType::Network`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateNetwork {
     /// The `subtype` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub subtype: Nullable<ValidateNetworkTestType>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(ValidateNetwork { 0 subtype optional } keep);
+support::object!(ValidateNetwork { 0 subtype nullable } keep);
 
 /// The `subtype` of [`ValidateNetwork`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5174,19 +4632,15 @@ support::string_enum!(
 );
 
 /// The [`ValidateTestType::Permission`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidatePermission {
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `suggestions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<String>>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -5195,47 +4649,41 @@ support::object!(
 );
 
 /// The [`ValidateTestType::ServerInfo`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateServerInfo {
     /// The `version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ValidateServerInfo { 0 version optional } keep);
 
 /// defines parameters for ValidateSink.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidateSinkRequest {
     /// Sink configuration
     pub sink: Sink,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ValidateSinkRequest { 0 sink required } keep);
 
 /// The [`ValidateStatus::Skipped`] variant's content.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateSkipped {
     /// The `reason` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ValidateSkipped { 0 reason optional } keep);
 
 /// defines parameters for ValidateSource.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidateSourceRequest {
     /// Source configuration
     pub source: Source,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ValidateSourceRequest { 0 source required } keep);
@@ -5269,15 +4717,13 @@ pub enum ValidateStatus {
 pub type ValidateSuccess = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The [`ValidateEvent::Test`] variant's content.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidateTest {
     /// The `commands` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commands: Option<Vec<String>>,
     /// The `id` property.
     pub id: String,
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The `status` property.
     pub status: ValidateStatus,
@@ -5286,7 +4732,6 @@ pub struct ValidateTest {
     /// The `timestamp` property.
     pub timestamp: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -5345,14 +4790,13 @@ pub enum WebhookAuth {
 }
 
 /// HTTP Basic authentication
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct WebhookBasicAuth {
     /// Password
     pub password: String,
     /// Username
     pub username: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -5371,16 +4815,13 @@ impl ::std::fmt::Debug for WebhookBasicAuth {
 support::object!(WebhookBasicAuth { 0 password required, 1 username required } keep);
 
 /// Batching behavior for outbound requests
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookBatchConfig {
     /// Maximum messages per request (0 = unlimited)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_batch_size: Option<i32>,
     /// Maximum payload size in bytes per request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_payload_bytes: Option<i64>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -5388,12 +4829,11 @@ support::object!(
 );
 
 /// Bearer token authentication
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq)]
 pub struct WebhookBearerAuth {
     /// Bearer token value
     pub token: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -5431,45 +4871,35 @@ support::string_enum!(
 );
 
 /// Custom header authentication (e.g., X-API-Key)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookHeaderAuth {
     /// Header name
     pub name: String,
     /// Header value (treated as a secret since it carries credentials)
     pub value: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(WebhookHeaderAuth { 0 name required, 1 value required } keep);
 
 /// Header configuration for outbound requests
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookHeadersConfig {
     /// Include idempotency key header
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<bool>,
     /// Header name for idempotency key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key_header: Option<String>,
     /// Include source schema header
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_schema: Option<bool>,
     /// Header name for source schema
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_schema_header: Option<String>,
     /// Include source table header
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_table: Option<bool>,
     /// Header name for source table
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_table_header: Option<String>,
     /// Additional static headers included in every request
-    #[serde(rename = "static_")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#static: Option<Vec<WebhookHttpHeader>>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -5479,29 +4909,25 @@ support::object!(
 );
 
 /// Custom HTTP header
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookHttpHeader {
     /// Header name
     pub name: String,
     /// Header value
     pub value: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(WebhookHttpHeader { 0 name required, 1 value required } keep);
 
 /// Rate limiting for outbound requests
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookRateLimitConfig {
     /// Maximum bytes per second (0 = unlimited)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_bytes_per_second: Option<i64>,
     /// Maximum requests per second (0 = unlimited)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_requests_per_second: Option<i32>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -5510,22 +4936,17 @@ support::object!(
 );
 
 /// Retry behavior for failed requests
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookRetryConfig {
     /// Initial delay between retries in milliseconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_backoff_ms: Option<i32>,
     /// Maximum delay between retries in milliseconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_backoff_ms: Option<i32>,
     /// Number of retry attempts (0 = unlimited)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i32>,
     /// Maximum total retry duration in milliseconds (0 = unlimited)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_retry_duration_ms: Option<i64>,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
@@ -5534,42 +4955,33 @@ support::object!(
 );
 
 /// Webhook destination
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookSink {
     /// Authentication method
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<WebhookAuth>,
     /// Batching behavior for outbound requests
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<WebhookBatchConfig>,
     /// Request body compression
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub compression: Nullable<WebhookCompression>,
     /// Message format (Debezium or Supermetal)
     pub format: KafkaFormat,
     /// Header configuration for outbound requests
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<WebhookHeadersConfig>,
     /// Path template appended to URL. Supports {schema} and {table} placeholders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_template: Option<String>,
     /// Rate limiting for outbound requests
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<WebhookRateLimitConfig>,
     /// Request timeout in milliseconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_timeout_ms: Option<i32>,
     /// Retry behavior for failed requests
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<WebhookRetryConfig>,
     /// Base endpoint URL
     pub url: String,
     /// Properties not named in the API description, kept as sent.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(
-    WebhookSink { 0 auth optional, 1 batch optional, 2 compression optional, 3 format
+    WebhookSink { 0 auth optional, 1 batch optional, 2 compression nullable, 3 format
     required, 4 headers optional, 5 path_template optional, 6 rate_limit optional, 7
     request_timeout_ms optional, 8 retry optional, 9 url required } keep
 );

@@ -30,7 +30,7 @@ const STRING_ENUM_SUPPORT: &str = include_str!("../../../templates/models/suppor
 /// The `integer_enum!` macro that implements integer enums' wire form (hand-written).
 const INTEGER_ENUM_SUPPORT: &str = include_str!("../../../templates/models/support/integer_enum.rs");
 const NULLABLE_SUPPORT: &str = include_str!("../../../templates/models/support/nullable.rs");
-/// The `object!` macro that implements structs' `Deserialize` (hand-written).
+/// The `object!` macro that implements structs' `Serialize` and `Deserialize` (hand-written).
 const OBJECT_SUPPORT: &str = include_str!("../../../templates/models/support/object.rs");
 
 /// The `support` module of `api`'s models: the hand-written pieces its types use (none: no module).
@@ -410,25 +410,12 @@ fn field_type(scope: TypeScope<'_>, field: &Field) -> syn::Type {
 }
 
 /// A field, built as syntax (a large API has tens of thousands; building them as tokens only for syn to parse
-/// them back was most of the cost of printing its models).
-fn field_item(scope: TypeScope<'_>, field: &Field, links: &dyn Fn(&str) -> String) -> syn::Field {
+/// them back was most of the cost of printing its models). `derived` says whether serde's derives implement the
+/// struct's wire form, which then need the field's serde attributes (`object!` needs none).
+fn field_item(scope: TypeScope<'_>, field: &Field, derived: bool, links: &dyn Fn(&str) -> String) -> syn::Field {
     let mut attrs = doc_attributes(field_doc(scope, field).map(|doc| links(&doc)).as_deref());
-    if field.flatten {
-        attrs.push(list_attribute("serde", quote! { flatten }));
-    } else {
-        if bare(&field.name) != field.json_name {
-            let json_name = &field.json_name;
-            attrs.push(list_attribute("serde", quote! { rename = #json_name }));
-        }
-        match field.presence {
-            Presence::Optional => {
-                attrs.push(list_attribute("serde", quote! { default, skip_serializing_if = "Option::is_none" }));
-            }
-            Presence::OptionalNullable => {
-                attrs.push(list_attribute("serde", quote! { default, skip_serializing_if = "Nullable::is_absent" }));
-            }
-            Presence::Required | Presence::RequiredNullable => {}
-        }
+    if derived {
+        attrs.extend(serde_field_attributes(field));
     }
     syn::Field {
         attrs,
@@ -439,6 +426,28 @@ fn field_item(scope: TypeScope<'_>, field: &Field, links: &dyn Fn(&str) -> Strin
         ty: field_type(scope, field),
         default: None,
     }
+}
+
+/// The attributes serde's derives need for a field: flattening, its JSON name, and when it is left out.
+fn serde_field_attributes(field: &Field) -> Vec<syn::Attribute> {
+    if field.flatten {
+        return vec![list_attribute("serde", quote! { flatten })];
+    }
+    let mut attrs = Vec::new();
+    if bare(&field.name) != field.json_name {
+        let json_name = &field.json_name;
+        attrs.push(list_attribute("serde", quote! { rename = #json_name }));
+    }
+    match field.presence {
+        Presence::Optional => {
+            attrs.push(list_attribute("serde", quote! { default, skip_serializing_if = "Option::is_none" }));
+        }
+        Presence::OptionalNullable => {
+            attrs.push(list_attribute("serde", quote! { default, skip_serializing_if = "Nullable::is_absent" }));
+        }
+        Presence::Required | Presence::RequiredNullable => {}
+    }
+    attrs
 }
 
 /// A field's description: its own, else the first paragraph of its type's, else its name. An `Option` field is
@@ -470,11 +479,13 @@ fn struct_item(
     s: &Struct,
     links: &dyn Fn(&str) -> String,
 ) -> syn::Result<Vec<syn::Item>> {
+    let as_object = reads_as_object(s);
     let additional = s.additional.as_ref().map(|ty| {
         let ty = scope.tokens(&TypeRef::Map(Box::new(ty.clone())));
+        let flatten = (!as_object).then(|| quote! { #[serde(flatten)] });
         quote! {
             /// Properties not named in the API description, kept as sent.
-            #[serde(flatten)]
+            #flatten
             pub additional_properties: #ty,
         }
     });
@@ -487,10 +498,10 @@ fn struct_item(
     if all_optional {
         derives.push(quote! { Default });
     }
-    derives.push(quote! { ::serde::Serialize });
-    let (deny, deserialize) = if reads_as_object(s) {
-        (None, Some(object_deserialize(name, s)))
+    let (deny, wire_form) = if as_object {
+        (None, Some(object_invocation(name, s)))
     } else {
+        derives.push(quote! { ::serde::Serialize });
         derives.push(quote! { ::serde::Deserialize });
         (s.deny_unknown_fields.then(|| quote! { #[serde(deny_unknown_fields)] }), None)
     };
@@ -502,32 +513,33 @@ fn struct_item(
             #additional
         }
         #debug_impl
-        #deserialize
+        #wire_form
     })?;
     if let Some(syn::Item::Struct(item)) = items.first_mut()
         && let syn::Fields::Named(named) = &mut item.fields
     {
         let additional = std::mem::take(&mut named.named);
-        named.named = s.fields.iter().map(|f| field_item(scope, f, links)).chain(additional).collect();
+        named.named = s.fields.iter().map(|f| field_item(scope, f, !as_object, links)).chain(additional).collect();
     }
     Ok(items)
 }
 
-/// Whether a struct's `Deserialize` comes from the support module's `object!` (less code than serde's derive): all
-/// but structs that flatten another type into theirs, which need the derive's buffering.
+/// Whether a struct's `Serialize` and `Deserialize` come from the support module's `object!` (less code than serde's
+/// derives): all but structs that flatten another type into theirs, which need the derive's buffering.
 fn reads_as_object(s: &Struct) -> bool {
     !s.fields.iter().any(|f| f.flatten)
 }
 
 /// `support::object!(Name { 0 field required, 1 other = "json" optional, … } ignore|deny|keep);`: the struct's
-/// `Deserialize`.
-fn object_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+/// `Serialize` and `Deserialize`.
+fn object_invocation(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().enumerate().map(|(index, field)| {
         let index = proc_macro2::Literal::usize_unsuffixed(index);
         let rust = ident(&field.name);
         let json = &field.json_name;
         let kind = match field.presence {
-            Presence::Optional | Presence::OptionalNullable => quote! { optional },
+            Presence::Optional => quote! { optional },
+            Presence::OptionalNullable => quote! { nullable },
             Presence::Required | Presence::RequiredNullable => quote! { required },
         };
         if field.name == field.json_name {

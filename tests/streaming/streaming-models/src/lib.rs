@@ -11,14 +11,13 @@
 pub mod support;
 
 /// `ChatRequest` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChatRequest {
     /// The `model` property.
     pub model: String,
     /// The `messages` property.
     pub messages: Vec<Message>,
     /// The `stream` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
 }
 support::object!(
@@ -26,7 +25,7 @@ support::object!(
 );
 
 /// One of the `messages` of [`ChatRequest`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// The `role` property.
     pub role: MessageRole,
@@ -36,7 +35,7 @@ pub struct Message {
 support::object!(Message { 0 role required, 1 content required } ignore);
 
 /// `ChatChunk` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChatChunk {
     /// The `id` property.
     pub id: String,
@@ -46,7 +45,7 @@ pub struct ChatChunk {
 support::object!(ChatChunk { 0 id required, 1 choices required } ignore);
 
 /// `Reply` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     /// The `id` property.
     pub id: String,
@@ -56,21 +55,19 @@ pub struct Reply {
 support::object!(Reply { 0 id required, 1 text required } ignore);
 
 /// `Record` from the API description.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// The `id` property.
     pub id: i64,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 support::object!(Record { 0 id required, 1 name optional } ignore);
 
 /// `Problem` from the API description.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problem {
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 support::object!(Problem { 0 message optional } ignore);
@@ -93,7 +90,7 @@ support::string_enum!(
 );
 
 /// One of the `choices` of [`ChatChunk`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChatChunkChoicesItem {
     /// The `index` property.
     pub index: i64,
@@ -103,10 +100,9 @@ pub struct ChatChunkChoicesItem {
 support::object!(ChatChunkChoicesItem { 0 index required, 1 delta required } ignore);
 
 /// The `delta` of [`ChatChunkChoicesItem`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatChunkChoicesItemDelta {
     /// The `content` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 support::object!(ChatChunkChoicesItemDelta { 0 content optional } ignore);
