@@ -215,6 +215,51 @@ impl FeaturePlan {
         toml
     }
 
+    /// The `[features]` table of an operations crate of a split client holding the operations `members`: their
+    /// features (no defaults: the client turns them on), each turning on the same feature of the models crate
+    /// `models`. Empty when none of them is gated.
+    pub fn ops_manifest_section(&self, members: &[usize], models: &str) -> String {
+        let used = self.ops_features(members);
+        if used.is_empty() {
+            return String::new();
+        }
+        let mut toml = String::from("\n[features]\n");
+        for index in used {
+            let name = &self.features[index].name;
+            toml.push_str(&format!("{name} = [\"{models}/{name}\"]\n"));
+        }
+        toml
+    }
+
+    /// The `[features]` table of a split client: each selectable feature, on by default, turns on the same feature
+    /// of the models crate `models` and of every operations crate (name, operations) of `ops` that declares it.
+    pub fn split_client_manifest_section(&self, models: &str, ops: &[(String, &[usize])]) -> String {
+        let declared: Vec<BTreeSet<usize>> = ops.iter().map(|(_, members)| self.ops_features(members)).collect();
+        let quoted: Vec<String> = self.selectable().map(|f| format!("\"{}\"", f.name)).collect();
+        let mut toml = format!("\n[features]\ndefault = [{}]\n", quoted.join(", "));
+        for (index, feature) in self.features.iter().enumerate() {
+            if Some(index) == self.any_tag {
+                continue; // turned on in the models by its tags
+            }
+            let enables: Vec<String> = std::iter::once(models)
+                .chain(
+                    ops.iter()
+                        .zip(&declared)
+                        .filter(|(_, used)| used.contains(&index))
+                        .map(|((krate, _), _)| krate.as_str()),
+                )
+                .map(|krate| format!("\"{krate}/{}\"", feature.name))
+                .collect();
+            toml.push_str(&format!("# {}\n{} = [{}]\n", feature.doc, feature.name, enables.join(", ")));
+        }
+        toml
+    }
+
+    /// The features that gate any of the operations `members`.
+    fn ops_features(&self, members: &[usize]) -> BTreeSet<usize> {
+        members.iter().flat_map(|&member| self.operations[member].iter().copied()).collect()
+    }
+
     /// The features a part holding `members` declares: those that gate any of its types, and every tag when one
     /// of its types is gated on `ANY_TAG` (which the tags turn on).
     fn part_features(&self, members: &[usize]) -> BTreeSet<usize> {

@@ -35,7 +35,7 @@ pub mod internals {
     pub use crate::ir::Api;
     pub use crate::load::load;
     pub use crate::lower::lower;
-    pub use crate::split::ModelsSplit;
+    pub use crate::split::{ModelsSplit, operation_crates};
 }
 
 use std::fmt;
@@ -60,8 +60,8 @@ pub struct Options {
     pub name: Option<String>,
     /// Whether the crates get one Cargo feature per tag (by default only for large APIs).
     pub tag_features: TagFeatures,
-    /// Whether the models are split into several crates that compile in parallel behind one facade (by default
-    /// only for large APIs).
+    /// Whether the models and the client are each split into several crates that compile in parallel behind the
+    /// crates users depend on (by default only for large APIs).
     pub split_models: SplitModels,
     /// Local copies of remote documents that `$ref`s name: (URL of the document, file). specforge never fetches
     /// anything over the network.
@@ -253,62 +253,84 @@ pub fn generate(options: &Options) -> Result<Generated, Failure> {
 }
 
 /// The emit phase on its own: the models and client crates of a lowered API, named `<name>-models` and
-/// `<name>-client`, with tag features and the split of the models as `options` says. Fails only on a bug (invalid
-/// Rust emitted).
+/// `<name>-client`, with tag features and the split of large crates as `options` says. Fails only on a bug
+/// (invalid Rust emitted).
 pub fn emit_crates(api: &ir::Api, name: &str, options: &Options) -> Result<(CrateFiles, CrateFiles), String> {
     let graph = graph::TypeGraph::new(api);
     let features = features::FeaturePlan::new(api, &graph, options.tag_features);
-    let split = split::ModelsSplit::new(api, &graph, options.split_models);
-    let models_name = format!("{name}-models");
-    let models_crate_ident = models_name.replace('-', "_");
-    let client = emit::client_plan(api, &graph, &models_crate_ident, features.as_ref());
+    let models_split = split::ModelsSplit::new(api, &graph, options.split_models);
+    let op_crates = split::operation_crates(api, options.split_models);
+    let models_ident = format!("{name}_models").replace('-', "_");
+    let client_ident = format!("{name}_client").replace('-', "_");
     let support = emit::support_source(api);
-    let Some(split) = &split else {
-        let models = emit::models_plan(api, &graph, emit::ModelsLayout::Crate, features.as_ref());
-        let [models_lib, client_lib]: [String; 2] = emit::render_files(&[&models, &client])?
-            .try_into()
-            .map_err(|_| "expected two printed files".to_string())?;
-        return Ok((
-            output::models_crate(api, name, models_lib, features.as_ref(), support, Vec::new()),
-            output::client_crate(api, name, client_lib, features.as_ref()),
-        ));
-    };
-    let crates = emit::SplitCrates {
-        facade: models_crate_ident.clone(),
-        support: support.as_ref().map(|_| format!("{models_crate_ident}_support")),
-        parts: split
-            .parts
+    let models_crates = models_split.as_ref().map(|split| emit::SplitCrates {
+        facade: models_ident.clone(),
+        support: support.as_ref().map(|_| format!("{models_ident}_support")),
+        parts: split.parts.iter().map(|part| format!("{models_ident}_{}", part.label.replace('-', "_"))).collect(),
+    });
+    let client_crates = op_crates.as_ref().map(|op_crates| emit::SplitClient {
+        client: client_ident.clone(),
+        models: models_ident.clone(),
+        core: format!("{client_ident}_core"),
+        ops: op_crates
             .iter()
-            .map(|part| format!("{models_crate_ident}_{}", part.label.replace('-', "_")))
+            .map(|(number, members)| (format!("{client_ident}_ops_{number}"), members.clone()))
             .collect(),
+    });
+
+    // Every file is printed in one go, so the printing threads share out all of them: the models (one crate, or the
+    // facade and its parts), then the client (one crate, or the client, its core and its operations crates).
+    let mut plans: Vec<emit::FilePlan<'_>> = Vec::new();
+    match (&models_split, &models_crates) {
+        (Some(split), Some(crates)) => {
+            plans.push(emit::facade_plan(api, crates, features.as_ref()));
+            let docs = emit::TypeDocs::new(api);
+            for part in 0..split.parts.len() {
+                plans.push(emit::part_plan(api, &graph, split, part, crates, features.as_ref(), docs.clone()));
+            }
+        }
+        _ => plans.push(emit::models_plan(api, &graph, emit::ModelsLayout::Crate, features.as_ref())),
+    }
+    match &client_crates {
+        Some(crates) => {
+            plans.push(emit::client_facade_plan(api, &graph, crates, features.as_ref()));
+            plans.push(emit::client_core_plan(api, crates));
+            for chunk in 0..crates.ops.len() {
+                plans.push(emit::client_ops_plan(api, &graph, crates, chunk, features.as_ref()));
+            }
+        }
+        None => plans.push(emit::client_plan(api, &graph, &models_ident, features.as_ref())),
+    }
+    let mut printed = emit::render_files(&plans.iter().collect::<Vec<_>>())?.into_iter();
+    let mut next = || printed.next().ok_or_else(|| "a planned file was not printed".to_string());
+
+    let models_lib = next()?;
+    let mut part_files = Vec::new();
+    if let Some(split) = &models_split {
+        for part in &split.parts {
+            part_files.push(output::PartFiles {
+                label: part.label.clone(),
+                lib_rs: next()?,
+                dependencies: part.dependencies.iter().map(|&d| split.parts[d].label.clone()).collect(),
+                members: &part.members,
+            });
+        }
+    }
+    let client_lib = next()?;
+    let client_split = match &op_crates {
+        Some(op_crates) => {
+            let core_lib = next()?;
+            let mut ops_files = Vec::new();
+            for (number, members) in op_crates {
+                ops_files.push(output::OpsFiles { label: format!("ops-{number}"), lib_rs: next()?, members });
+            }
+            Some((core_lib, ops_files))
+        }
+        None => None,
     };
-    let facade = emit::facade_plan(api, &crates, features.as_ref());
-    let docs = emit::TypeDocs::new(api);
-    let parts: Vec<emit::FilePlan<'_>> = (0..split.parts.len())
-        .map(|part| {
-            let docs = docs.clone();
-            emit::part_plan(api, &graph, split, part, &crates, features.as_ref(), docs)
-        })
-        .collect();
-    let plans: Vec<&emit::FilePlan<'_>> = [&facade, &client].into_iter().chain(&parts).collect();
-    let mut printed = emit::render_files(&plans)?.into_iter();
-    let (Some(facade_lib), Some(client_lib)) = (printed.next(), printed.next()) else {
-        return Err("expected the facade and the client to be printed".into());
-    };
-    let part_files: Vec<output::PartFiles<'_>> = split
-        .parts
-        .iter()
-        .zip(printed)
-        .map(|(part, lib_rs)| output::PartFiles {
-            label: part.label.clone(),
-            lib_rs,
-            dependencies: part.dependencies.iter().map(|&d| split.parts[d].label.clone()).collect(),
-            members: &part.members,
-        })
-        .collect();
     Ok((
-        output::models_crate(api, name, facade_lib, features.as_ref(), support, part_files),
-        output::client_crate(api, name, client_lib, features.as_ref()),
+        output::models_crate(api, name, models_lib, features.as_ref(), support, part_files),
+        output::client_crate(api, name, client_lib, features.as_ref(), client_split),
     ))
 }
 

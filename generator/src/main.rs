@@ -42,8 +42,8 @@ enum Command {
         /// APIs (100+ operations under 2+ tags).
         #[arg(long, value_enum, default_value_t = Choice::Auto)]
         tag_features: Choice,
-        /// Split the models into several crates that compile in parallel, behind one models crate that re-exports
-        /// them: `auto` does it for large APIs (thousands of fields).
+        /// Split the models and the client into several crates each that compile in parallel, behind the models and
+        /// client crates that re-export them: `auto` does it for large APIs (thousands of fields; 300+ operations).
         #[arg(long, value_enum, default_value_t = Choice::Auto)]
         split_models: Choice,
         /// A local copy of a remote document that `$ref`s name, as `URL=FILE` (repeatable); nothing is fetched.

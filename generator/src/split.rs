@@ -138,6 +138,33 @@ impl ModelsSplit {
     }
 }
 
+/// How many operations, roughly, make one crate of a split client.
+pub const OPERATIONS_PER_CRATE: usize = 150;
+
+/// How many operations make the client large enough to split under [`SplitModels::Auto`].
+pub const SPLIT_MIN_OPERATIONS: usize = 2 * OPERATIONS_PER_CRATE;
+
+/// The operations crates of a split client, or `None` for one client crate (`choice` decides, as for the models):
+/// about [`OPERATIONS_PER_CRATE`] operations each, and at least two crates. An operation's crate follows from a
+/// hash of its method name, so adding one moves no other unless the crate count changes. Each crate is its number
+/// and its operations, by index, in order; crates the hash left empty are left out.
+pub fn operation_crates(api: &Api, choice: SplitModels) -> Option<Vec<(usize, Vec<usize>)>> {
+    let wanted = match choice {
+        SplitModels::Never => false,
+        SplitModels::Always => !api.operations.is_empty(),
+        SplitModels::Auto => api.operations.len() >= SPLIT_MIN_OPERATIONS,
+    };
+    if !wanted {
+        return None;
+    }
+    let count = api.operations.len().div_ceil(OPERATIONS_PER_CRATE).max(2);
+    let mut crates: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (index, op) in api.operations.iter().enumerate() {
+        crates[(fnv1a(&op.method_name) % count as u64) as usize].push(index);
+    }
+    Some(crates.into_iter().enumerate().filter(|(_, members)| !members.is_empty()).collect())
+}
+
 /// Roughly how much code a type compiles to, in fields and variants.
 fn weight(kind: &TypeKind) -> usize {
     match kind {

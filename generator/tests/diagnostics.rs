@@ -132,7 +132,7 @@ fn refs_to_other_files_and_deep_pointers_are_bundled() {
         assert!(models.contains(expected), "missing {expected:?} in:\n{models}");
     }
     let client = &generated.client.files[Path::new("src/lib.rs")];
-    assert!(client.contains("Result<Vec<models::Owner>"), "{client}");
+    assert!(client.contains("Call<Vec<models::Owner>,"), "{client}");
 }
 
 #[test]

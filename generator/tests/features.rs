@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use specforge::internals::{FeaturePlan, ModelsSplit, TypeGraph};
+use specforge::internals::{FeaturePlan, ModelsSplit, TypeGraph, operation_crates};
 use specforge::{SplitModels, TagFeatures};
 
 fn fixture(name: &str) -> PathBuf {
@@ -171,6 +171,42 @@ fn split_models_keep_the_paths_and_the_tag_features() {
     assert!(error.contains("Store"), "the error names the missing type:\n{error}");
     user_builds(out.path(), &["tag-stores", "tag-pets"], "std::mem::size_of::<tagged_client::models::Store>()")
         .expect("Store with tag-stores");
+
+    // The client is split too, behind the same `Client`, methods, types and features.
+    let client_parts: Vec<String> = std::fs::read_dir(out.path().join("tagged-client/parts"))
+        .expect("client parts")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(client_parts.contains(&"core".to_string()), "{client_parts:?}");
+    assert!(client_parts.iter().any(|part| part.starts_with("ops-")), "{client_parts:?}");
+    user_builds(
+        out.path(),
+        &["tag-stores"],
+        "client.get_store_with_response(\"s1\").await.map(|reply| reply.status()).map_err(|error: tagged_client::Error<tagged_client::GetStoreError>| error)",
+    )
+    .expect("a twin and an operation's error type at the client's root");
+    let error = user_builds(out.path(), &["tag-pets"], "client.get_store(\"s1\").await")
+        .expect_err("get_store is not compiled with only tag-pets");
+    assert!(error.contains("get_store"), "the error names the missing method:\n{error}");
+}
+
+#[test]
+fn split_clients_hold_every_operation_once() {
+    let api = lowered(&fixture("tagged.yaml"));
+    assert!(operation_crates(&api, SplitModels::Never).is_none());
+    assert!(operation_crates(&api, SplitModels::Auto).is_none(), "a small client stays one crate");
+    let crates = operation_crates(&api, SplitModels::Always).expect("a split client");
+    let mut seen = vec![0; api.operations.len()];
+    for (_, members) in &crates {
+        assert!(!members.is_empty(), "no empty crate");
+        assert!(members.windows(2).all(|pair| pair[0] < pair[1]), "operations in order");
+        for &member in members {
+            seen[member] += 1;
+        }
+    }
+    assert!(seen.iter().all(|&count| count == 1), "every operation in one crate: {seen:?}");
+    assert_eq!(operation_crates(&api, SplitModels::Always), Some(crates), "the same crates every time");
 }
 
 #[test]

@@ -45,7 +45,7 @@ fn without_events_there_is_no_event_support() {
 #[test]
 fn binary_bodies_stream_and_star_json_stays_json() {
     let binary = generate(&spec_with_response("            '*/*': {schema: {type: string, format: binary}}"));
-    assert!(binary.client.files[Path::new("src/lib.rs")].contains("Result<runtime::ByteStream,"));
+    assert!(binary.client.files[Path::new("src/lib.rs")].contains("Call<runtime::ByteStream,"));
     let json = generate(&spec_with_response("            '*/*': {schema: {$ref: '#/components/schemas/Thing'}}"));
-    assert!(json.client.files[Path::new("src/lib.rs")].contains("Result<models::Thing,"));
+    assert!(json.client.files[Path::new("src/lib.rs")].contains("Call<models::Thing,"));
 }

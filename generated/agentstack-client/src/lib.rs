@@ -11,12 +11,14 @@
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 mod runtime;
+mod client;
 pub use agentstack_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
 pub use ::reqwest;
+#[doc(inline)]
 pub use runtime::{
-    ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
-    Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+    ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages,
+    RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
 
 /// The first server the API description lists (with its variables at their defaults).
@@ -66,6 +68,24 @@ impl Credentials {
             }
         }
     }
+
+    /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
+    /// alternative is complete, and lets the server answer.
+    fn authorize(
+        &self,
+        request: ::reqwest::RequestBuilder,
+        alternatives: &[&[Scheme]],
+    ) -> ::reqwest::RequestBuilder {
+        let chosen = alternatives
+            .iter()
+            .find(|all| !all.is_empty() && all.iter().all(|s| self.has(*s)));
+        match chosen {
+            Some(all) => {
+                all.iter().fold(request, |request, scheme| self.apply(*scheme, request))
+            }
+            None => request,
+        }
+    }
 }
 
 /// The API client. Cheap to clone: clones share one connection pool.
@@ -84,13 +104,16 @@ impl ::std::fmt::Debug for Client {
     }
 }
 
-impl runtime::ClientBuilder {
-    /// Builds the client.
-    pub fn build(self) -> Result<Client, runtime::ConfigError> {
-        Ok(Client {
-            transport: self.into_transport()?,
+/// Configures a [`Client`]: timeouts, user agent, default headers, retries, a request hook, or your own
+/// `reqwest::Client`. Finish with `build()`.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+impl runtime::FromTransport for Client {
+    fn from_transport(transport: runtime::Transport) -> Self {
+        Client {
+            transport,
             credentials: Credentials::default(),
-        })
+        }
     }
 }
 
@@ -117,28 +140,6 @@ impl Client {
         self.credentials.bearer_auth = Some(runtime::Secret::new(secret));
         self
     }
-
-    /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
-    /// alternative is complete, and lets the server answer.
-    fn authorize(
-        &self,
-        request: ::reqwest::RequestBuilder,
-        alternatives: &[&[Scheme]],
-    ) -> ::reqwest::RequestBuilder {
-        let chosen = alternatives
-            .iter()
-            .find(|all| !all.is_empty() && all.iter().all(|s| self.credentials.has(*s)));
-        match chosen {
-            Some(all) => {
-                all.iter()
-                    .fold(
-                        request,
-                        |request, scheme| self.credentials.apply(*scheme, request),
-                    )
-            }
-            None => request,
-        }
-    }
 }
 
 impl Client {
@@ -149,11 +150,9 @@ impl Client {
     /// `GET /api/v1/connectors/presets`
     pub fn list_connector_presets<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            models::PaginatedConnectorPresets,
-            runtime::Error<ListConnectorPresetsError>,
-        >,
+    ) -> impl runtime::Call<
+        models::PaginatedConnectorPresets,
+        ListConnectorPresetsError,
     > + 'a {
         runtime::body_of(self.list_connector_presets_with_response())
     }
@@ -161,11 +160,9 @@ impl Client {
     /// [`Client::list_connector_presets`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub fn list_connector_presets_with_response<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::PaginatedConnectorPresets>,
-            runtime::Error<ListConnectorPresetsError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::PaginatedConnectorPresets>,
+        ListConnectorPresetsError,
     > + 'a {
         self.transport
             .call(
@@ -175,6 +172,7 @@ impl Client {
                         .endpoint(&["api", "v1", "connectors", "presets"]);
                     let request = self.transport.request(::reqwest::Method::GET, url);
                     let request = self
+                        .credentials
                         .authorize(
                             request,
                             &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
@@ -213,20 +211,16 @@ impl Client {
     /// `GET /api/v1/connectors`
     pub fn list_connectors<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::PaginatedConnectors, runtime::Error<ListConnectorsError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::PaginatedConnectors, ListConnectorsError> + 'a {
         runtime::body_of(self.list_connectors_with_response())
     }
 
     /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub fn list_connectors_with_response<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::PaginatedConnectors>,
-            runtime::Error<ListConnectorsError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::PaginatedConnectors>,
+        ListConnectorsError,
     > + 'a {
         self.transport
             .call(
@@ -234,6 +228,7 @@ impl Client {
                     let url = self.transport.endpoint(&["api", "v1", "connectors"]);
                     let request = self.transport.request(::reqwest::Method::GET, url);
                     let request = self
+                        .credentials
                         .authorize(
                             request,
                             &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
@@ -270,9 +265,7 @@ impl Client {
     pub fn create_connector<'a>(
         &'a self,
         body: &'a models::ConnectorCreateRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::ConnectorResponse, runtime::Error<CreateConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::ConnectorResponse, CreateConnectorError> + 'a {
         runtime::body_of(self.create_connector_with_response(body))
     }
 
@@ -280,11 +273,9 @@ impl Client {
     pub fn create_connector_with_response<'a>(
         &'a self,
         body: &'a models::ConnectorCreateRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorResponse>,
-            runtime::Error<CreateConnectorError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorResponse>,
+        CreateConnectorError,
     > + 'a {
         self.transport
             .call(
@@ -293,6 +284,7 @@ impl Client {
                     let request = self.transport.request(::reqwest::Method::POST, url);
                     let request = runtime::json_body(request, "application/json", body)?;
                     let request = self
+                        .credentials
                         .authorize(
                             request,
                             &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
@@ -347,9 +339,7 @@ impl Client {
     pub fn get_connector<'a>(
         &'a self,
         connector_id: &'a ::uuid::Uuid,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::ConnectorResponse, runtime::Error<GetConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::ConnectorResponse, GetConnectorError> + 'a {
         runtime::body_of(self.get_connector_with_response(connector_id))
     }
 
@@ -357,11 +347,9 @@ impl Client {
     pub fn get_connector_with_response<'a>(
         &'a self,
         connector_id: &'a ::uuid::Uuid,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorResponse>,
-            runtime::Error<GetConnectorError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorResponse>,
+        GetConnectorError,
     > + 'a {
         self.transport
             .call(
@@ -373,6 +361,7 @@ impl Client {
                         );
                     let request = self.transport.request(::reqwest::Method::GET, url);
                     let request = self
+                        .credentials
                         .authorize(
                             request,
                             &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
@@ -427,9 +416,7 @@ impl Client {
     pub fn delete_connector<'a>(
         &'a self,
         connector_id: &'a ::uuid::Uuid,
-    ) -> impl ::std::future::Future<
-        Output = Result<(), runtime::Error<DeleteConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<(), DeleteConnectorError> + 'a {
         runtime::body_of(self.delete_connector_with_response(connector_id))
     }
 
@@ -437,9 +424,7 @@ impl Client {
     pub fn delete_connector_with_response<'a>(
         &'a self,
         connector_id: &'a ::uuid::Uuid,
-    ) -> impl ::std::future::Future<
-        Output = Result<runtime::ResponseValue<()>, runtime::Error<DeleteConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<runtime::ResponseValue<()>, DeleteConnectorError> + 'a {
         self.transport
             .call(
                 move || {
@@ -450,6 +435,7 @@ impl Client {
                         );
                     let request = self.transport.request(::reqwest::Method::DELETE, url);
                     let request = self
+                        .credentials
                         .authorize(
                             request,
                             &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
@@ -507,9 +493,7 @@ impl Client {
         &'a self,
         connector_id: &'a ::uuid::Uuid,
         body: &'a models::ConnectorConnectRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::ConnectorResponse, runtime::Error<ConnectConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::ConnectorResponse, ConnectConnectorError> + 'a {
         runtime::body_of(self.connect_connector_with_response(connector_id, body))
     }
 
@@ -518,11 +502,9 @@ impl Client {
         &'a self,
         connector_id: &'a ::uuid::Uuid,
         body: &'a models::ConnectorConnectRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorResponse>,
-            runtime::Error<ConnectConnectorError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorResponse>,
+        ConnectConnectorError,
     > + 'a {
         self.transport
             .call(
@@ -541,6 +523,7 @@ impl Client {
                     let request = self.transport.request(::reqwest::Method::POST, url);
                     let request = runtime::json_body(request, "application/json", body)?;
                     let request = self
+                        .credentials
                         .authorize(
                             request,
                             &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],
@@ -597,12 +580,7 @@ impl Client {
     pub fn disconnect_connector<'a>(
         &'a self,
         connector_id: &'a ::uuid::Uuid,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            models::ConnectorResponse,
-            runtime::Error<DisconnectConnectorError>,
-        >,
-    > + 'a {
+    ) -> impl runtime::Call<models::ConnectorResponse, DisconnectConnectorError> + 'a {
         runtime::body_of(self.disconnect_connector_with_response(connector_id))
     }
 
@@ -610,11 +588,9 @@ impl Client {
     pub fn disconnect_connector_with_response<'a>(
         &'a self,
         connector_id: &'a ::uuid::Uuid,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorResponse>,
-            runtime::Error<DisconnectConnectorError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorResponse>,
+        DisconnectConnectorError,
     > + 'a {
         self.transport
             .call(
@@ -632,6 +608,7 @@ impl Client {
                         );
                     let request = self.transport.request(::reqwest::Method::POST, url);
                     let request = self
+                        .credentials
                         .authorize(
                             request,
                             &[&[Scheme::BasicAuth], &[Scheme::BearerAuth]],

@@ -11,12 +11,14 @@
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 mod runtime;
+mod client;
 pub use aisquared_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
 pub use ::reqwest;
+#[doc(inline)]
 pub use runtime::{
-    ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
-    Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+    ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages,
+    RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
 
 /// The first server the API description lists (with its variables at their defaults).
@@ -54,6 +56,24 @@ impl Credentials {
             }
         }
     }
+
+    /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
+    /// alternative is complete, and lets the server answer.
+    fn authorize(
+        &self,
+        request: ::reqwest::RequestBuilder,
+        alternatives: &[&[Scheme]],
+    ) -> ::reqwest::RequestBuilder {
+        let chosen = alternatives
+            .iter()
+            .find(|all| !all.is_empty() && all.iter().all(|s| self.has(*s)));
+        match chosen {
+            Some(all) => {
+                all.iter().fold(request, |request, scheme| self.apply(*scheme, request))
+            }
+            None => request,
+        }
+    }
 }
 
 /// The API client. Cheap to clone: clones share one connection pool.
@@ -72,13 +92,16 @@ impl ::std::fmt::Debug for Client {
     }
 }
 
-impl runtime::ClientBuilder {
-    /// Builds the client.
-    pub fn build(self) -> Result<Client, runtime::ConfigError> {
-        Ok(Client {
-            transport: self.into_transport()?,
+/// Configures a [`Client`]: timeouts, user agent, default headers, retries, a request hook, or your own
+/// `reqwest::Client`. Finish with `build()`.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+impl runtime::FromTransport for Client {
+    fn from_transport(transport: runtime::Transport) -> Self {
+        Client {
+            transport,
             credentials: Credentials::default(),
-        })
+        }
     }
 }
 
@@ -87,28 +110,6 @@ impl Client {
     pub fn with_bearer_auth(mut self, secret: impl Into<String>) -> Self {
         self.credentials.bearer_auth = Some(runtime::Secret::new(secret));
         self
-    }
-
-    /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
-    /// alternative is complete, and lets the server answer.
-    fn authorize(
-        &self,
-        request: ::reqwest::RequestBuilder,
-        alternatives: &[&[Scheme]],
-    ) -> ::reqwest::RequestBuilder {
-        let chosen = alternatives
-            .iter()
-            .find(|all| !all.is_empty() && all.iter().all(|s| self.credentials.has(*s)));
-        match chosen {
-            Some(all) => {
-                all.iter()
-                    .fold(
-                        request,
-                        |request, scheme| self.credentials.apply(*scheme, request),
-                    )
-            }
-            None => request,
-        }
     }
 }
 
@@ -123,9 +124,7 @@ impl Client {
         &'a self,
         workspace_id: i64,
         params: &'a ListConnectorsParams,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::ConnectorList, runtime::Error<ListConnectorsError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::ConnectorList, ListConnectorsError> + 'a {
         runtime::body_of(self.list_connectors_with_response(workspace_id, params))
     }
 
@@ -134,11 +133,9 @@ impl Client {
         &'a self,
         workspace_id: i64,
         params: &'a ListConnectorsParams,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorList>,
-            runtime::Error<ListConnectorsError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorList>,
+        ListConnectorsError,
     > + 'a {
         self.transport
             .call(
@@ -163,7 +160,9 @@ impl Client {
                         .transport
                         .request(::reqwest::Method::GET, url);
                     request = request.header("Workspace-Id", workspace_id.to_string());
-                    let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[Scheme::BearerAuth]]);
                     Ok(request)
                 },
                 "/api/v1/connectors",
@@ -198,7 +197,10 @@ impl Client {
                 let mut params = params.clone();
                 params.page = Some(cursor);
                 Box::pin(async move {
-                    self.list_connectors(workspace_id, &params).await
+                    runtime::body_of(
+                            self.list_connectors_with_response(workspace_id, &params),
+                        )
+                        .await
                 })
             },
             |page, cursor| {
@@ -246,9 +248,7 @@ impl Client {
         &'a self,
         workspace_id: i64,
         body: &'a models::CreateConnectorRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::ConnectorEnvelope, runtime::Error<CreateConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::ConnectorEnvelope, CreateConnectorError> + 'a {
         runtime::body_of(self.create_connector_with_response(workspace_id, body))
     }
 
@@ -257,11 +257,9 @@ impl Client {
         &'a self,
         workspace_id: i64,
         body: &'a models::CreateConnectorRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorEnvelope>,
-            runtime::Error<CreateConnectorError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorEnvelope>,
+        CreateConnectorError,
     > + 'a {
         self.transport
             .call(
@@ -272,7 +270,9 @@ impl Client {
                         .request(::reqwest::Method::POST, url);
                     request = request.header("Workspace-Id", workspace_id.to_string());
                     let request = runtime::json_body(request, "application/json", body)?;
-                    let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[Scheme::BearerAuth]]);
                     Ok(request)
                 },
                 "/api/v1/connectors",
@@ -331,9 +331,7 @@ impl Client {
         &'a self,
         id: &'a str,
         workspace_id: i64,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::ConnectorEnvelope, runtime::Error<GetConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::ConnectorEnvelope, GetConnectorError> + 'a {
         runtime::body_of(self.get_connector_with_response(id, workspace_id))
     }
 
@@ -342,11 +340,9 @@ impl Client {
         &'a self,
         id: &'a str,
         workspace_id: i64,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorEnvelope>,
-            runtime::Error<GetConnectorError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorEnvelope>,
+        GetConnectorError,
     > + 'a {
         self.transport
             .call(
@@ -356,7 +352,9 @@ impl Client {
                         .transport
                         .request(::reqwest::Method::GET, url);
                     request = request.header("Workspace-Id", workspace_id.to_string());
-                    let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[Scheme::BearerAuth]]);
                     Ok(request)
                 },
                 "/api/v1/connectors/{id}",
@@ -401,9 +399,7 @@ impl Client {
         id: &'a str,
         workspace_id: i64,
         body: &'a models::UpdateConnectorRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::ConnectorEnvelope, runtime::Error<UpdateConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::ConnectorEnvelope, UpdateConnectorError> + 'a {
         runtime::body_of(self.update_connector_with_response(id, workspace_id, body))
     }
 
@@ -413,11 +409,9 @@ impl Client {
         id: &'a str,
         workspace_id: i64,
         body: &'a models::UpdateConnectorRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorEnvelope>,
-            runtime::Error<UpdateConnectorError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorEnvelope>,
+        UpdateConnectorError,
     > + 'a {
         self.transport
             .call(
@@ -428,7 +422,9 @@ impl Client {
                         .request(::reqwest::Method::PUT, url);
                     request = request.header("Workspace-Id", workspace_id.to_string());
                     let request = runtime::json_body(request, "application/json", body)?;
-                    let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[Scheme::BearerAuth]]);
                     Ok(request)
                 },
                 "/api/v1/connectors/{id}",
@@ -493,9 +489,7 @@ impl Client {
         &'a self,
         id: &'a str,
         workspace_id: i64,
-    ) -> impl ::std::future::Future<
-        Output = Result<(), runtime::Error<DeleteConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<(), DeleteConnectorError> + 'a {
         runtime::body_of(self.delete_connector_with_response(id, workspace_id))
     }
 
@@ -504,9 +498,7 @@ impl Client {
         &'a self,
         id: &'a str,
         workspace_id: i64,
-    ) -> impl ::std::future::Future<
-        Output = Result<runtime::ResponseValue<()>, runtime::Error<DeleteConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<runtime::ResponseValue<()>, DeleteConnectorError> + 'a {
         self.transport
             .call(
                 move || {
@@ -515,7 +507,9 @@ impl Client {
                         .transport
                         .request(::reqwest::Method::DELETE, url);
                     request = request.header("Workspace-Id", workspace_id.to_string());
-                    let request = self.authorize(request, &[&[Scheme::BearerAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[Scheme::BearerAuth]]);
                     Ok(request)
                 },
                 "/api/v1/connectors/{id}",

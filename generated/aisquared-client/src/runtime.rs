@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,7 +30,8 @@ impl Secret {
         Self(value.into())
     }
 
-    pub(crate) fn expose(&self) -> &str {
+    #[doc(hidden)] // for the generated code, not for users
+    pub fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -90,56 +92,12 @@ fn parse_base_url(url: &str) -> Result<Url, ConfigError> {
     Ok(parsed)
 }
 
-/// The parts of the generated `Client` that are the same for every API.
-impl crate::Client {
-    /// A client for the server at `base_url` (for example `https://api.example.com`) with default settings.
-    pub fn new(base_url: &str) -> Result<Self, ConfigError> {
-        Self::builder(base_url).build()
-    }
-
-    /// A client that sends requests through `http`, so the settings of your own `reqwest::Client` apply.
-    pub fn with_client(base_url: &str, http: reqwest::Client) -> Result<Self, ConfigError> {
-        Self::builder(base_url).http_client(http).build()
-    }
-
-    /// Configures a client for the server at `base_url`: timeouts, user agent, default headers, retries, a request
-    /// hook, or your own `reqwest::Client`.
-    pub fn builder(base_url: &str) -> ClientBuilder {
-        ClientBuilder::new(base_url)
-    }
-
-    /// The base URL requests are sent to.
-    pub fn base_url(&self) -> &Url {
-        self.transport.base_url()
-    }
-
-    /// The underlying HTTP client.
-    pub fn http_client(&self) -> &reqwest::Client {
-        self.transport.http_client()
-    }
-
-    /// This client, giving up on each request after `timeout` (a cheap clone: `client.clone().with_timeout(…)` for
-    /// one call).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.transport = self.transport.with_timeout(timeout);
-        self
-    }
-
-    /// This client, sending `name: value` with each request (a cheap clone: `client.clone().with_header(…)?` for
-    /// one call). Fails if the name or value is not valid in HTTP.
-    pub fn with_header(mut self, name: &str, value: &str) -> Result<Self, ConfigError> {
-        self.transport = self.transport.with_header(name, value)?;
-        Ok(self)
-    }
-}
-
 /// A function every request passes through just before it is sent (to add headers, tracing, signing, …).
 pub type RequestHook = Arc<dyn Fn(RequestBuilder) -> RequestBuilder + Send + Sync>;
 
 /// Configures a client: base URL, timeouts, user agent, default headers, a request hook, or your own
 /// `reqwest::Client`. Finish with `build()`.
-#[derive(Clone)]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C> {
     base_url: String,
     http: Option<reqwest::Client>,
     timeout: Option<Duration>,
@@ -148,9 +106,26 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     hook: Option<RequestHook>,
     retry: Option<RetryPolicy>,
+    client: PhantomData<fn() -> C>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        Self {
+            base_url: self.base_url.clone(),
+            http: self.http.clone(),
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            user_agent: self.user_agent.clone(),
+            headers: self.headers.clone(),
+            hook: self.hook.clone(),
+            retry: self.retry,
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
@@ -164,8 +139,22 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
-    pub(crate) fn new(base_url: &str) -> Self {
+/// A client made from a configured transport: the generated `Client`, which [`ClientBuilder::build`] returns.
+pub trait FromTransport {
+    /// The client sending through `transport`, without credentials.
+    fn from_transport(transport: Transport) -> Self;
+}
+
+impl<C: FromTransport> ClientBuilder<C> {
+    /// Builds the client. Fails when the base URL or a default header is invalid, or when settings conflict.
+    pub fn build(self) -> Result<C, ConfigError> {
+        Ok(C::from_transport(self.into_transport()?))
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// Starts configuring a client for the server at `base_url` (`Client::builder` does the same).
+    pub fn new(base_url: &str) -> Self {
         Self {
             base_url: base_url.to_string(),
             http: None,
@@ -175,6 +164,7 @@ impl ClientBuilder {
             headers: Vec::new(),
             hook: None,
             retry: None,
+            client: PhantomData,
         }
     }
 
@@ -222,7 +212,7 @@ impl ClientBuilder {
         self
     }
 
-    pub(crate) fn into_transport(self) -> Result<Transport, ConfigError> {
+    fn into_transport(self) -> Result<Transport, ConfigError> {
         let base_url = parse_base_url(&self.base_url)?;
         let customised = self.timeout.is_some()
             || self.connect_timeout.is_some()
@@ -324,7 +314,7 @@ fn is_idempotent(method: &reqwest::Method) -> bool {
 /// How requests leave the client: base URL, HTTP client, hook, retries, and the per-request timeout and headers
 /// a client clone adds. Shared by clones of a client.
 #[derive(Clone)]
-pub(crate) struct Transport {
+pub struct Transport {
     base_url: Url,
     http: reqwest::Client,
     hook: Option<RequestHook>,
@@ -334,22 +324,22 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    pub(crate) fn base_url(&self) -> &Url {
+    pub fn base_url(&self) -> &Url {
         &self.base_url
     }
 
-    pub(crate) fn http_client(&self) -> &reqwest::Client {
+    pub fn http_client(&self) -> &reqwest::Client {
         &self.http
     }
 
     /// The same transport, giving up on each request after `timeout` (this client clone only).
-    pub(crate) fn with_timeout(mut self, timeout: Duration) -> Self {
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// The same transport, sending `name: value` with each request (this client clone only).
-    pub(crate) fn with_header(mut self, name: &str, value: &str) -> Result<Self, ConfigError> {
+    pub fn with_header(mut self, name: &str, value: &str) -> Result<Self, ConfigError> {
         let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| ConfigError::InvalidHeader(name.into()))?;
         let value = HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidHeader(name.into()))?;
         self.headers.append(header, value);
@@ -358,7 +348,7 @@ impl Transport {
 
     /// The base URL with `segments` appended, each percent-encoded as one path segment (a `/` in a value stays
     /// inside its segment).
-    pub(crate) fn endpoint(&self, segments: &[&str]) -> Url {
+    pub fn endpoint(&self, segments: &[&str]) -> Url {
         let mut url = self.base_url.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);
@@ -367,7 +357,7 @@ impl Transport {
     }
 
     /// Starts a request.
-    pub(crate) fn request(&self, method: reqwest::Method, url: Url) -> RequestBuilder {
+    pub fn request(&self, method: reqwest::Method, url: Url) -> RequestBuilder {
         let request = self.http.request(method, url).headers(self.headers.clone());
         match self.timeout {
             Some(timeout) => request.timeout(timeout),
@@ -376,13 +366,13 @@ impl Transport {
     }
 
     /// Sends the request and reads the whole reply. `path` is the operation's path template, for tracing.
-    pub(crate) async fn send(&self, request: RequestBuilder, path: &'static str) -> Result<RawResponse, Problem> {
+    pub async fn send(&self, request: RequestBuilder, path: &'static str) -> Result<RawResponse, Problem> {
         RawResponse::read(self.start(request, path).await?).await
     }
 
     /// One call of an operation whose reply is read whole: builds the request, sends it, reads the reply and
     /// matches it with `decode`. Every such operation goes through this one generic function.
-    pub(crate) async fn call<T, E>(
+    pub async fn call<T, E>(
         &self,
         build: impl FnOnce() -> Result<RequestBuilder, Problem>,
         path: &'static str,
@@ -395,11 +385,7 @@ impl Transport {
     /// Applies the hook and sends the request (again, as the retry policy says), returning the reply with its
     /// body not yet read. With the `tracing` feature, in a span with the method, the path template, the status
     /// and the duration (never the URL, which may carry credentials, nor headers).
-    pub(crate) async fn start(
-        &self,
-        request: RequestBuilder,
-        path: &'static str,
-    ) -> Result<reqwest::Response, Problem> {
+    pub async fn start(&self, request: RequestBuilder, path: &'static str) -> Result<reqwest::Response, Problem> {
         let request = match &self.hook {
             Some(hook) => hook(request),
             None => request,
@@ -571,7 +557,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 /// What can go wrong before a reply is matched to a documented status. Not generic, so the runtime's helpers are
 /// compiled once and generated code converts with `?` into the operation's [`Error`].
 #[derive(Debug)]
-pub(crate) enum Problem {
+pub enum Problem {
     Transport(reqwest::Error),
     Encode(serde_json::Error),
     ContentType { expected: &'static str, response: Box<RawResponse> },
@@ -597,17 +583,17 @@ impl<E> From<Problem> for Error<E> {
 }
 
 /// A header parsed as `T`: `None` if it is absent, not text, or not a `T`.
-pub(crate) fn header_value<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
+pub fn header_value<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
 /// Appends `name=value` to the query string.
-pub(crate) fn append_query(url: &mut Url, name: &str, value: &str) {
+pub fn append_query(url: &mut Url, name: &str, value: &str) {
     url.query_pairs_mut().append_pair(name, value);
 }
 
 /// Sets a JSON body with the documented media type.
-pub(crate) fn json_body(
+pub fn json_body(
     request: RequestBuilder,
     media_type: &'static str,
     body: &impl Serialize,
@@ -617,7 +603,7 @@ pub(crate) fn json_body(
 }
 
 /// Sets a header whose value is a credential (marked sensitive, so it is never logged by the HTTP stack).
-pub(crate) fn secret_header(request: RequestBuilder, name: &'static str, value: &str) -> RequestBuilder {
+pub fn secret_header(request: RequestBuilder, name: &'static str, value: &str) -> RequestBuilder {
     match HeaderValue::from_str(value) {
         Ok(mut value) => {
             value.set_sensitive(true);
@@ -636,7 +622,8 @@ fn media_essence(headers: &HeaderMap) -> Option<String> {
 
 impl RawResponse {
     /// Reads the whole body of `response`.
-    pub(crate) async fn read(response: reqwest::Response) -> Result<Self, Problem> {
+    #[doc(hidden)] // for the generated code, not for users
+    pub async fn read(response: reqwest::Response) -> Result<Self, Problem> {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(Problem::transport)?.to_vec();
@@ -644,12 +631,14 @@ impl RawResponse {
     }
 
     /// The status as a number, for matching.
-    pub(crate) fn code(&self) -> u16 {
+    #[doc(hidden)] // for the generated code, not for users
+    pub fn code(&self) -> u16 {
         self.status.as_u16()
     }
 
     /// Decodes a JSON body. A `Content-Type` that is present and not JSON is an error; an absent one is tolerated.
-    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Problem> {
+    #[doc(hidden)] // for the generated code, not for users
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Problem> {
         let is_json = |essence: String| essence == "application/json" || essence.ends_with("+json");
         if !media_essence(&self.headers).is_none_or(is_json) {
             return Err(Problem::ContentType { expected: "application/json", response: Box::new(self.clone()) });
@@ -659,17 +648,20 @@ impl RawResponse {
     }
 
     /// The body as text (invalid UTF-8 replaced).
-    pub(crate) fn text(&self) -> String {
+    #[doc(hidden)] // for the generated code, not for users
+    pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
     /// A documented error status with its decoded body.
-    pub(crate) fn api_error<E>(self, body: E) -> Error<E> {
+    #[doc(hidden)] // for the generated code, not for users
+    pub fn api_error<E>(self, body: E) -> Error<E> {
         Error::Api(Box::new(ApiError { status: self.status, headers: self.headers, body, raw_body: self.body }))
     }
 
     /// An undocumented status.
-    pub(crate) fn unexpected<E>(self) -> Error<E> {
+    #[doc(hidden)] // for the generated code, not for users
+    pub fn unexpected<E>(self) -> Error<E> {
         Error::UnexpectedStatus(Box::new(self))
     }
 }
@@ -686,7 +678,8 @@ pub struct Pages<'a, P, E, C> {
 }
 
 impl<'a, P, E, C: Clone> Pages<'a, P, E, C> {
-    pub(crate) fn new(
+    #[doc(hidden)] // for the generated code, not for users
+    pub fn new(
         start: C,
         fetch: impl FnMut(C) -> PageFuture<'a, P, E> + Send + 'a,
         advance: fn(&P, &C) -> Option<C>,
@@ -762,11 +755,15 @@ impl<T> ResponseValue<T> {
     }
 }
 
+/// A call of an operation, as its methods return it: a future of its result `T` (the reply's body, or a
+/// [`ResponseValue`] with status and headers), or of an [`Error`] whose documented responses are `E`. `.await` it.
+pub trait Call<T, E>: Future<Output = Result<T, Error<E>>> {}
+
+impl<F: Future<Output = Result<T, Error<E>>>, T, E> Call<T, E> for F {}
+
 /// What an operation's plain method returns: its `_with_response` twin's reply without status and headers. One
 /// generic function, so a plain method adds no state machine of its own to the crate.
-pub(crate) async fn body_of<T, E>(
-    with_response: impl std::future::Future<Output = Result<ResponseValue<T>, Error<E>>>,
-) -> Result<T, Error<E>> {
+pub async fn body_of<T, E>(with_response: impl Call<ResponseValue<T>, E>) -> Result<T, Error<E>> {
     with_response.await.map(ResponseValue::into_body)
 }
 
@@ -780,14 +777,15 @@ impl<T> std::ops::Deref for ResponseValue<T> {
 
 impl RawResponse {
     /// The reply's status and headers with its decoded `body`.
-    pub(crate) fn value<T>(self, body: T) -> ResponseValue<T> {
+    #[doc(hidden)] // for the generated code, not for users
+    pub fn value<T>(self, body: T) -> ResponseValue<T> {
         ResponseValue { status: self.status, headers: self.headers, body }
     }
 }
 
 /// A reply whose body is read as a stream: its status and headers with `stream(response)`, if the `Content-Type`
 /// is `expected` (or absent, or `expected` is `None`); else the body is read and the mismatch reported.
-pub(crate) async fn stream_value<T>(
+pub async fn stream_value<T>(
     response: reqwest::Response,
     expected: Option<&'static str>,
     stream: impl FnOnce(reqwest::Response) -> T,
@@ -854,7 +852,8 @@ impl fmt::Debug for ByteStream {
 }
 
 impl ByteStream {
-    pub(crate) fn new(response: reqwest::Response) -> Self {
+    #[doc(hidden)] // for the generated code, not for users
+    pub fn new(response: reqwest::Response) -> Self {
         let chunks = futures_util::stream::unfold(Some(response), |response| async move {
             let mut response = response?;
             match response.chunk().await {
@@ -903,7 +902,8 @@ impl<T> fmt::Debug for JsonLines<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> JsonLines<T> {
-    pub(crate) fn new(response: reqwest::Response) -> Self {
+    #[doc(hidden)] // for the generated code, not for users
+    pub fn new(response: reqwest::Response) -> Self {
         let lines = Lines { bytes: ByteStream::new(response), buffer: Vec::new(), done: false };
         let items = futures_util::stream::unfold(lines, |mut lines| async move {
             let line = lines.next_line().await?;

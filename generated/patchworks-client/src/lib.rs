@@ -9,12 +9,14 @@
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 mod runtime;
+mod client;
 pub use patchworks_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
 pub use ::reqwest;
+#[doc(inline)]
 pub use runtime::{
-    ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
-    Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+    ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages,
+    RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
 
 /// The first server the API description lists (with its variables at their defaults).
@@ -63,6 +65,24 @@ impl Credentials {
             }
         }
     }
+
+    /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
+    /// alternative is complete, and lets the server answer.
+    fn authorize(
+        &self,
+        request: ::reqwest::RequestBuilder,
+        alternatives: &[&[Scheme]],
+    ) -> ::reqwest::RequestBuilder {
+        let chosen = alternatives
+            .iter()
+            .find(|all| !all.is_empty() && all.iter().all(|s| self.has(*s)));
+        match chosen {
+            Some(all) => {
+                all.iter().fold(request, |request, scheme| self.apply(*scheme, request))
+            }
+            None => request,
+        }
+    }
 }
 
 /// The API client. Cheap to clone: clones share one connection pool.
@@ -81,13 +101,16 @@ impl ::std::fmt::Debug for Client {
     }
 }
 
-impl runtime::ClientBuilder {
-    /// Builds the client.
-    pub fn build(self) -> Result<Client, runtime::ConfigError> {
-        Ok(Client {
-            transport: self.into_transport()?,
+/// Configures a [`Client`]: timeouts, user agent, default headers, retries, a request hook, or your own
+/// `reqwest::Client`. Finish with `build()`.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+impl runtime::FromTransport for Client {
+    fn from_transport(transport: runtime::Transport) -> Self {
+        Client {
+            transport,
             credentials: Credentials::default(),
-        })
+        }
     }
 }
 
@@ -106,28 +129,6 @@ impl Client {
     pub fn with_bearer_auth(mut self, secret: impl Into<String>) -> Self {
         self.credentials.bearer_auth = Some(runtime::Secret::new(secret));
         self
-    }
-
-    /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
-    /// alternative is complete, and lets the server answer.
-    fn authorize(
-        &self,
-        request: ::reqwest::RequestBuilder,
-        alternatives: &[&[Scheme]],
-    ) -> ::reqwest::RequestBuilder {
-        let chosen = alternatives
-            .iter()
-            .find(|all| !all.is_empty() && all.iter().all(|s| self.credentials.has(*s)));
-        match chosen {
-            Some(all) => {
-                all.iter()
-                    .fold(
-                        request,
-                        |request, scheme| self.credentials.apply(*scheme, request),
-                    )
-            }
-            None => request,
-        }
     }
 }
 
@@ -164,11 +165,9 @@ impl Client {
     pub fn create_connector_instance<'a>(
         &'a self,
         body: &'a models::ConnectorInstancesStoreRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            models::ConnectorInstancesResponse,
-            runtime::Error<CreateConnectorInstanceError>,
-        >,
+    ) -> impl runtime::Call<
+        models::ConnectorInstancesResponse,
+        CreateConnectorInstanceError,
     > + 'a {
         runtime::body_of(self.create_connector_instance_with_response(body))
     }
@@ -177,11 +176,9 @@ impl Client {
     pub fn create_connector_instance_with_response<'a>(
         &'a self,
         body: &'a models::ConnectorInstancesStoreRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorInstancesResponse>,
-            runtime::Error<CreateConnectorInstanceError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorInstancesResponse>,
+        CreateConnectorInstanceError,
     > + 'a {
         self.transport
             .call(
@@ -192,6 +189,7 @@ impl Client {
                     let request = self.transport.request(::reqwest::Method::POST, url);
                     let request = runtime::json_body(request, "application/json", body)?;
                     let request = self
+                        .credentials
                         .authorize(
                             request,
                             &[&[Scheme::ApiKeyAuth], &[Scheme::BearerAuth]],

@@ -11,12 +11,14 @@
 #![allow(clippy::large_enum_variant)]
 #![allow(clippy::type_complexity)]
 mod runtime;
+mod client;
 pub use supermetal_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
 pub use ::reqwest;
+#[doc(inline)]
 pub use runtime::{
-    ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
-    Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+    ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages,
+    RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
 
 /// The first server the API description lists (with its variables at their defaults).
@@ -68,6 +70,24 @@ impl Credentials {
             }
         }
     }
+
+    /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
+    /// alternative is complete, and lets the server answer.
+    fn authorize(
+        &self,
+        request: ::reqwest::RequestBuilder,
+        alternatives: &[&[Scheme]],
+    ) -> ::reqwest::RequestBuilder {
+        let chosen = alternatives
+            .iter()
+            .find(|all| !all.is_empty() && all.iter().all(|s| self.has(*s)));
+        match chosen {
+            Some(all) => {
+                all.iter().fold(request, |request, scheme| self.apply(*scheme, request))
+            }
+            None => request,
+        }
+    }
 }
 
 /// The API client. Cheap to clone: clones share one connection pool.
@@ -86,13 +106,16 @@ impl ::std::fmt::Debug for Client {
     }
 }
 
-impl runtime::ClientBuilder {
-    /// Builds the client.
-    pub fn build(self) -> Result<Client, runtime::ConfigError> {
-        Ok(Client {
-            transport: self.into_transport()?,
+/// Configures a [`Client`]: timeouts, user agent, default headers, retries, a request hook, or your own
+/// `reqwest::Client`. Finish with `build()`.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+impl runtime::FromTransport for Client {
+    fn from_transport(transport: runtime::Transport) -> Self {
+        Client {
+            transport,
             credentials: Credentials::default(),
-        })
+        }
     }
 }
 
@@ -111,28 +134,6 @@ impl Client {
         });
         self
     }
-
-    /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
-    /// alternative is complete, and lets the server answer.
-    fn authorize(
-        &self,
-        request: ::reqwest::RequestBuilder,
-        alternatives: &[&[Scheme]],
-    ) -> ::reqwest::RequestBuilder {
-        let chosen = alternatives
-            .iter()
-            .find(|all| !all.is_empty() && all.iter().all(|s| self.credentials.has(*s)));
-        match chosen {
-            Some(all) => {
-                all.iter()
-                    .fold(
-                        request,
-                        |request, scheme| self.credentials.apply(*scheme, request),
-                    )
-            }
-            None => request,
-        }
-    }
 }
 
 impl Client {
@@ -143,30 +144,25 @@ impl Client {
     /// `GET /api/v1/connectors`
     pub fn list_connectors<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            models::ConnectorWithStatuses,
-            runtime::Error<ListConnectorsError>,
-        >,
-    > + 'a {
+    ) -> impl runtime::Call<models::ConnectorWithStatuses, ListConnectorsError> + 'a {
         runtime::body_of(self.list_connectors_with_response())
     }
 
     /// [`Client::list_connectors`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub fn list_connectors_with_response<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorWithStatuses>,
-            runtime::Error<ListConnectorsError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorWithStatuses>,
+        ListConnectorsError,
     > + 'a {
         self.transport
             .call(
                 move || {
                     let url = self.transport.endpoint(&["api", "v1", "connectors"]);
                     let request = self.transport.request(::reqwest::Method::GET, url);
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/connectors",
@@ -201,11 +197,9 @@ impl Client {
     pub fn create_connector_auto_id<'a>(
         &'a self,
         body: &'a models::Connector,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            models::ConnectorWithStatus,
-            runtime::Error<CreateConnectorAutoIdError>,
-        >,
+    ) -> impl runtime::Call<
+        models::ConnectorWithStatus,
+        CreateConnectorAutoIdError,
     > + 'a {
         runtime::body_of(self.create_connector_auto_id_with_response(body))
     }
@@ -214,11 +208,9 @@ impl Client {
     pub fn create_connector_auto_id_with_response<'a>(
         &'a self,
         body: &'a models::Connector,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorWithStatus>,
-            runtime::Error<CreateConnectorAutoIdError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorWithStatus>,
+        CreateConnectorAutoIdError,
     > + 'a {
         self.transport
             .call(
@@ -226,7 +218,9 @@ impl Client {
                     let url = self.transport.endpoint(&["api", "v1", "connectors"]);
                     let request = self.transport.request(::reqwest::Method::POST, url);
                     let request = runtime::json_body(request, "application/json", body)?;
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/connectors",
@@ -268,9 +262,7 @@ impl Client {
     pub fn get_connector<'a>(
         &'a self,
         connector_id: &'a str,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::ConnectorWithStatus, runtime::Error<GetConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::ConnectorWithStatus, GetConnectorError> + 'a {
         runtime::body_of(self.get_connector_with_response(connector_id))
     }
 
@@ -278,11 +270,9 @@ impl Client {
     pub fn get_connector_with_response<'a>(
         &'a self,
         connector_id: &'a str,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorWithStatus>,
-            runtime::Error<GetConnectorError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorWithStatus>,
+        GetConnectorError,
     > + 'a {
         self.transport
             .call(
@@ -291,7 +281,9 @@ impl Client {
                         .transport
                         .endpoint(&["api", "v1", "connectors", connector_id]);
                     let request = self.transport.request(::reqwest::Method::GET, url);
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/connectors/{connector_id}",
@@ -331,9 +323,7 @@ impl Client {
         connector_id: &'a str,
         params: &'a CreateConnectorParams,
         body: &'a models::Connector,
-    ) -> impl ::std::future::Future<
-        Output = Result<CreateConnectorResponse, runtime::Error<CreateConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<CreateConnectorResponse, CreateConnectorError> + 'a {
         runtime::body_of(self.create_connector_with_response(connector_id, params, body))
     }
 
@@ -343,11 +333,9 @@ impl Client {
         connector_id: &'a str,
         params: &'a CreateConnectorParams,
         body: &'a models::Connector,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<CreateConnectorResponse>,
-            runtime::Error<CreateConnectorError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<CreateConnectorResponse>,
+        CreateConnectorError,
     > + 'a {
         self.transport
             .call(
@@ -360,7 +348,9 @@ impl Client {
                     }
                     let request = self.transport.request(::reqwest::Method::POST, url);
                     let request = runtime::json_body(request, "application/json", body)?;
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/connectors/{connector_id}",
@@ -419,9 +409,7 @@ impl Client {
         &'a self,
         connector_id: &'a str,
         body: &'a ::serde_json::Map<String, ::serde_json::Value>,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::ConnectorWithStatus, runtime::Error<PatchConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::ConnectorWithStatus, PatchConnectorError> + 'a {
         runtime::body_of(self.patch_connector_with_response(connector_id, body))
     }
 
@@ -430,11 +418,9 @@ impl Client {
         &'a self,
         connector_id: &'a str,
         body: &'a ::serde_json::Map<String, ::serde_json::Value>,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::ConnectorWithStatus>,
-            runtime::Error<PatchConnectorError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ConnectorWithStatus>,
+        PatchConnectorError,
     > + 'a {
         self.transport
             .call(
@@ -448,7 +434,9 @@ impl Client {
                         "application/merge-patch+json",
                         body,
                     )?;
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/connectors/{connector_id}",
@@ -486,11 +474,9 @@ impl Client {
     pub fn get_connector_history<'a>(
         &'a self,
         connector_id: &'a str,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            Vec<models::ConnectorHistory>,
-            runtime::Error<GetConnectorHistoryError>,
-        >,
+    ) -> impl runtime::Call<
+        Vec<models::ConnectorHistory>,
+        GetConnectorHistoryError,
     > + 'a {
         runtime::body_of(self.get_connector_history_with_response(connector_id))
     }
@@ -499,11 +485,9 @@ impl Client {
     pub fn get_connector_history_with_response<'a>(
         &'a self,
         connector_id: &'a str,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<Vec<models::ConnectorHistory>>,
-            runtime::Error<GetConnectorHistoryError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<Vec<models::ConnectorHistory>>,
+        GetConnectorHistoryError,
     > + 'a {
         self.transport
             .call(
@@ -512,7 +496,9 @@ impl Client {
                         .transport
                         .endpoint(&["api", "v1", "connector", "history", connector_id]);
                     let request = self.transport.request(::reqwest::Method::GET, url);
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/connector/history/{connector_id}",
@@ -555,11 +541,9 @@ impl Client {
         &'a self,
         connector_id: &'a str,
         body: &'a models::CommandWrapper,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            SendConnectorCommandResponse,
-            runtime::Error<SendConnectorCommandError>,
-        >,
+    ) -> impl runtime::Call<
+        SendConnectorCommandResponse,
+        SendConnectorCommandError,
     > + 'a {
         runtime::body_of(self.send_connector_command_with_response(connector_id, body))
     }
@@ -569,11 +553,9 @@ impl Client {
         &'a self,
         connector_id: &'a str,
         body: &'a models::CommandWrapper,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<SendConnectorCommandResponse>,
-            runtime::Error<SendConnectorCommandError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<SendConnectorCommandResponse>,
+        SendConnectorCommandError,
     > + 'a {
         self.transport
             .call(
@@ -583,7 +565,9 @@ impl Client {
                         .endpoint(&["api", "v1", "connector", "command", connector_id]);
                     let request = self.transport.request(::reqwest::Method::POST, url);
                     let request = runtime::json_body(request, "application/json", body)?;
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/connector/command/{connector_id}",
@@ -635,9 +619,7 @@ impl Client {
     pub fn debug_connector<'a>(
         &'a self,
         body: &'a models::Connector,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::Connector, runtime::Error<DebugConnectorError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::Connector, DebugConnectorError> + 'a {
         runtime::body_of(self.debug_connector_with_response(body))
     }
 
@@ -645,11 +627,9 @@ impl Client {
     pub fn debug_connector_with_response<'a>(
         &'a self,
         body: &'a models::Connector,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::Connector>,
-            runtime::Error<DebugConnectorError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::Connector>,
+        DebugConnectorError,
     > + 'a {
         self.transport
             .call(
@@ -659,7 +639,9 @@ impl Client {
                         .endpoint(&["api", "v1", "debug", "connector"]);
                     let request = self.transport.request(::reqwest::Method::POST, url);
                     let request = runtime::json_body(request, "application/json", body)?;
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/debug/connector",
@@ -695,9 +677,7 @@ impl Client {
         &'a self,
         params: &'a ValidateBufferParams,
         body: &'a models::ValidateBufferRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<Vec<models::ValidateEvent>, runtime::Error<ValidateBufferError>>,
-    > + 'a {
+    ) -> impl runtime::Call<Vec<models::ValidateEvent>, ValidateBufferError> + 'a {
         runtime::body_of(self.validate_buffer_with_response(params, body))
     }
 
@@ -706,11 +686,9 @@ impl Client {
         &'a self,
         params: &'a ValidateBufferParams,
         body: &'a models::ValidateBufferRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<Vec<models::ValidateEvent>>,
-            runtime::Error<ValidateBufferError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<Vec<models::ValidateEvent>>,
+        ValidateBufferError,
     > + 'a {
         self.transport
             .call(
@@ -723,7 +701,9 @@ impl Client {
                     }
                     let request = self.transport.request(::reqwest::Method::POST, url);
                     let request = runtime::json_body(request, "application/json", body)?;
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/validate/buffer",
@@ -766,9 +746,7 @@ impl Client {
         &'a self,
         params: &'a ValidateSinkParams,
         body: &'a models::ValidateSinkRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<Vec<models::ValidateEvent>, runtime::Error<ValidateSinkError>>,
-    > + 'a {
+    ) -> impl runtime::Call<Vec<models::ValidateEvent>, ValidateSinkError> + 'a {
         runtime::body_of(self.validate_sink_with_response(params, body))
     }
 
@@ -777,11 +755,9 @@ impl Client {
         &'a self,
         params: &'a ValidateSinkParams,
         body: &'a models::ValidateSinkRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<Vec<models::ValidateEvent>>,
-            runtime::Error<ValidateSinkError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<Vec<models::ValidateEvent>>,
+        ValidateSinkError,
     > + 'a {
         self.transport
             .call(
@@ -794,7 +770,9 @@ impl Client {
                     }
                     let request = self.transport.request(::reqwest::Method::POST, url);
                     let request = runtime::json_body(request, "application/json", body)?;
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/validate/sink",
@@ -837,9 +815,7 @@ impl Client {
         &'a self,
         params: &'a ValidateSourceParams,
         body: &'a models::ValidateSourceRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<Vec<models::ValidateEvent>, runtime::Error<ValidateSourceError>>,
-    > + 'a {
+    ) -> impl runtime::Call<Vec<models::ValidateEvent>, ValidateSourceError> + 'a {
         runtime::body_of(self.validate_source_with_response(params, body))
     }
 
@@ -848,11 +824,9 @@ impl Client {
         &'a self,
         params: &'a ValidateSourceParams,
         body: &'a models::ValidateSourceRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<Vec<models::ValidateEvent>>,
-            runtime::Error<ValidateSourceError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<Vec<models::ValidateEvent>>,
+        ValidateSourceError,
     > + 'a {
         self.transport
             .call(
@@ -865,7 +839,9 @@ impl Client {
                     }
                     let request = self.transport.request(::reqwest::Method::POST, url);
                     let request = runtime::json_body(request, "application/json", body)?;
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/validate/source",
@@ -908,9 +884,7 @@ impl Client {
         &'a self,
         params: &'a GetCatalogParams,
         body: &'a models::CatalogRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::Catalog, runtime::Error<GetCatalogError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::Catalog, GetCatalogError> + 'a {
         runtime::body_of(self.get_catalog_with_response(params, body))
     }
 
@@ -919,11 +893,9 @@ impl Client {
         &'a self,
         params: &'a GetCatalogParams,
         body: &'a models::CatalogRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::Catalog>,
-            runtime::Error<GetCatalogError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::Catalog>,
+        GetCatalogError,
     > + 'a {
         self.transport
             .call(
@@ -936,7 +908,9 @@ impl Client {
                     }
                     let request = self.transport.request(::reqwest::Method::POST, url);
                     let request = runtime::json_body(request, "application/json", body)?;
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/catalog/source",
@@ -977,27 +951,25 @@ impl Client {
     /// `POST /api/v1/ssh-keys`
     pub fn generate_ssh_keys<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::SshKeyPairResponse, runtime::Error<GenerateSshKeysError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::SshKeyPairResponse, GenerateSshKeysError> + 'a {
         runtime::body_of(self.generate_ssh_keys_with_response())
     }
 
     /// [`Client::generate_ssh_keys`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub fn generate_ssh_keys_with_response<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::SshKeyPairResponse>,
-            runtime::Error<GenerateSshKeysError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::SshKeyPairResponse>,
+        GenerateSshKeysError,
     > + 'a {
         self.transport
             .call(
                 move || {
                     let url = self.transport.endpoint(&["api", "v1", "ssh-keys"]);
                     let request = self.transport.request(::reqwest::Method::POST, url);
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/api/v1/ssh-keys",
@@ -1031,11 +1003,9 @@ impl Client {
     /// `GET /snapshots`
     pub fn get_snapshot_status<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            models::SnapshotStatusResponse,
-            runtime::Error<GetSnapshotStatusError>,
-        >,
+    ) -> impl runtime::Call<
+        models::SnapshotStatusResponse,
+        GetSnapshotStatusError,
     > + 'a {
         runtime::body_of(self.get_snapshot_status_with_response())
     }
@@ -1043,18 +1013,18 @@ impl Client {
     /// [`Client::get_snapshot_status`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub fn get_snapshot_status_with_response<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::SnapshotStatusResponse>,
-            runtime::Error<GetSnapshotStatusError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::SnapshotStatusResponse>,
+        GetSnapshotStatusError,
     > + 'a {
         self.transport
             .call(
                 move || {
                     let url = self.transport.endpoint(&["snapshots"]);
                     let request = self.transport.request(::reqwest::Method::GET, url);
-                    let request = self.authorize(request, &[&[], &[Scheme::BasicAuth]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[], &[Scheme::BasicAuth]]);
                     Ok(request)
                 },
                 "/snapshots",

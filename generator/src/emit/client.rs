@@ -14,8 +14,93 @@ use crate::ir::{
 };
 use crate::naming::{bare, ident};
 
+/// Where an operation's code is printed: as methods of `Client` (one client crate), as functions of an operations
+/// crate of a split client (taking the client's transport and credentials), or as methods of the split client's
+/// facade that call those functions in crate `krate`.
+#[derive(Clone, Copy)]
+enum Receiver<'k> {
+    /// `impl Client { pub fn op(&self, …) }` with the operation's code.
+    Method,
+    /// `pub fn op(transport: &Transport, credentials: &Credentials, …)` with the operation's code.
+    Function {
+        /// Whether the API has credentials to pass.
+        credentials: bool,
+    },
+    /// `impl Client { pub fn op(&self, …) }` calling the function of the same name in `krate`.
+    Forward {
+        /// The operations crate.
+        krate: &'k proc_macro2::Ident,
+        /// Whether the API has credentials to pass.
+        credentials: bool,
+    },
+}
+
+impl Receiver<'_> {
+    /// The leading parameters: `&'a self`, or the transport and credentials.
+    fn params(self, lifetime: Option<&TokenStream>) -> TokenStream {
+        match self {
+            Receiver::Method | Receiver::Forward { .. } => quote! { &#lifetime self, },
+            Receiver::Function { credentials } => {
+                let credentials = credentials.then(|| quote! { credentials: &#lifetime Credentials, });
+                quote! { transport: &#lifetime runtime::Transport, #credentials }
+            }
+        }
+    }
+
+    /// The client's transport.
+    fn transport(self) -> TokenStream {
+        match self {
+            Receiver::Method | Receiver::Forward { .. } => quote! { self.transport },
+            Receiver::Function { .. } => quote! { transport },
+        }
+    }
+
+    /// The client's credentials.
+    fn credentials(self) -> TokenStream {
+        match self {
+            Receiver::Method | Receiver::Forward { .. } => quote! { self.credentials },
+            Receiver::Function { .. } => quote! { credentials },
+        }
+    }
+
+    /// A call of the operation's function `name` with `args`, from the same receiver.
+    fn call(self, name: &proc_macro2::Ident, args: &[TokenStream]) -> TokenStream {
+        match self {
+            Receiver::Method => quote! { self.#name(#(#args),*) },
+            Receiver::Function { credentials } => {
+                let credentials = credentials.then(|| quote! { credentials, });
+                quote! { #name(transport, #credentials #(#args),*) }
+            }
+            Receiver::Forward { krate, credentials } => {
+                let credentials = credentials.then(|| quote! { &self.credentials, });
+                quote! { #krate::#name(&self.transport, #credentials #(#args),*) }
+            }
+        }
+    }
+
+    /// A function's leading attributes: its docs (and deprecation) where users see it; an operations crate's
+    /// functions are hidden, as the client's methods carry the docs.
+    fn attributes(self, doc: &str, deprecated: bool) -> TokenStream {
+        match self {
+            Receiver::Function { .. } => quote! { #[doc(hidden)] },
+            Receiver::Method | Receiver::Forward { .. } => {
+                let deprecated = deprecated.then(|| quote! { #[deprecated] });
+                quote! { #[doc = #doc] #deprecated }
+            }
+        }
+    }
+
+    /// The body of function `name`: `code`, or, forwarding, the call of the operations crate's function.
+    fn body(self, name: &proc_macro2::Ident, args: &[TokenStream], code: impl FnOnce() -> TokenStream) -> TokenStream {
+        match self {
+            Receiver::Forward { .. } => self.call(name, args),
+            Receiver::Method | Receiver::Function { .. } => code(),
+        }
+    }
+}
+
 /// The client's `lib.rs` for `api`, whose models crate is the Rust crate `models_crate`: the header (client,
-/// credentials, servers), then one part per operation (its method in an `impl Client` block, and its types).
+/// credentials, servers), then one part per operation (its methods in an `impl Client` block, and its types).
 /// With `features`, each operation compiles only when one of its tags' features is on.
 pub fn client_plan<'a>(
     api: &'a Api,
@@ -23,20 +108,194 @@ pub fn client_plan<'a>(
     models_crate: &str,
     features: Option<&'a FeaturePlan>,
 ) -> FilePlan<'a> {
-    let models_crate = ident(models_crate);
+    let header = client_header(api, graph, &ident(models_crate), features, None);
+    FilePlan {
+        header,
+        parts: api.operations.len(),
+        part: Box::new(move |index| {
+            let scope = TypeScope { api, via_models: true };
+            let op = &api.operations[index];
+            let methods = operation_methods(scope, api, op, Receiver::Method);
+            let types = operation_types(scope, op, Links::Linked);
+            let mut items = parse_items(quote! {
+                impl Client {
+                    #methods
+                }
+                #types
+            })?;
+            document_method(&mut items, op);
+            Ok(items)
+        }),
+        gate: Box::new(move |index| features.map(|plan| plan.operation_features(index)).unwrap_or_default()),
+    }
+}
+
+/// The Rust names of the crates of a split client: a large API's operations are spread over several crates that
+/// compile in parallel, behind the client crate, whose `Client` calls them.
+pub struct SplitClient {
+    /// The client crate, which users depend on.
+    pub client: String,
+    /// The models crate the client uses.
+    pub models: String,
+    /// The runtime and credentials, shared by the other crates.
+    pub core: String,
+    /// Per crate of operations: its Rust name and its operations, by index.
+    pub ops: Vec<(String, Vec<usize>)>,
+}
+
+/// `lib.rs` of the core crate of a split client: the runtime and the sse modules (hidden: the client crate
+/// re-exports what users need) and the credentials.
+pub fn client_core_plan<'a>(api: &'a Api, crates: &SplitClient) -> FilePlan<'a> {
+    let doc = inner_doc_attrs(&format!(
+        "Runtime of the client of {}, generated by specforge: use `{}`.",
+        super::models::api_title(api),
+        crates.client
+    ));
+    let sse = api.has_event_streams().then(|| quote! { #[doc(hidden)] pub mod sse; });
+    let credentials = credentials(api, true);
+    FilePlan {
+        header: quote! {
+            #doc
+            #[doc(hidden)]
+            pub mod runtime;
+            #sse
+            #credentials
+        },
+        parts: 0,
+        part: Box::new(|_| Ok(Vec::new())),
+        gate: Box::new(|_| Vec::new()),
+    }
+}
+
+/// `lib.rs` of crate `chunk` of operations of a split client: each operation's types, and its code as functions
+/// (hidden from the docs) that take the client's transport and credentials.
+pub fn client_ops_plan<'a>(
+    api: &'a Api,
+    graph: &TypeGraph,
+    crates: &'a SplitClient,
+    chunk: usize,
+    features: Option<&'a FeaturePlan>,
+) -> FilePlan<'a> {
+    let (name, members) = &crates.ops[chunk];
+    let doc = inner_doc_attrs(&format!(
+        "Operations of the client of {} (part `{}`), generated by specforge: use `{}`, whose `Client` calls them.",
+        super::models::api_title(api),
+        name,
+        crates.client
+    ));
+    let (core, models) = (ident(&crates.core), ident(&crates.models));
+    let recursion_limit = recursion_limit(graph);
+    let credentials = (!api.security_schemes.is_empty()).then(|| quote! { Credentials, Scheme, });
+    let sse = api.has_event_streams().then(|| quote! { sse, });
+    let header = quote! {
+        #doc
+        // Response enums hold each status's body inline; boxing would only add indirection for callers.
+        #![allow(clippy::large_enum_variant)]
+        // Nesting (`Vec<Vec<…>>`) follows the schemas; the API description decides how deep it goes.
+        #![allow(clippy::type_complexity)]
+        #recursion_limit
+
+        // With some tag features off, no operation here may use one of these.
+        #[allow(unused_imports)]
+        use ::#core::{runtime, #credentials #sse};
+        #[allow(unused_imports)]
+        use ::#models as models;
+    };
+    let credentials = !api.security_schemes.is_empty();
+    FilePlan {
+        header,
+        parts: members.len(),
+        part: Box::new(move |position| {
+            let scope = TypeScope { api, via_models: true };
+            let op = &api.operations[members[position]];
+            let functions = operation_methods(scope, api, op, Receiver::Function { credentials });
+            let types = operation_types(scope, op, Links::Plain);
+            parse_items(quote! { #functions #types })
+        }),
+        gate: Box::new(move |position| {
+            features.map(|plan| plan.operation_features(members[position])).unwrap_or_default()
+        }),
+    }
+}
+
+/// `lib.rs` of a split client: the header as for one crate, re-exporting the operations crates' types, then one
+/// `impl Client` block per operation whose methods call the operation's functions.
+pub fn client_facade_plan<'a>(
+    api: &'a Api,
+    graph: &TypeGraph,
+    crates: &'a SplitClient,
+    features: Option<&'a FeaturePlan>,
+) -> FilePlan<'a> {
+    let header = client_header(api, graph, &ident(&crates.models), features, Some(crates));
+    let mut chunk_of = vec![0; api.operations.len()];
+    for (chunk, (_, members)) in crates.ops.iter().enumerate() {
+        for &member in members {
+            chunk_of[member] = chunk;
+        }
+    }
+    let credentials = !api.security_schemes.is_empty();
+    FilePlan {
+        header,
+        parts: api.operations.len(),
+        part: Box::new(move |index| {
+            let scope = TypeScope { api, via_models: true };
+            let op = &api.operations[index];
+            let krate = ident(&crates.ops[chunk_of[index]].0);
+            let methods = operation_methods(scope, api, op, Receiver::Forward { krate: &krate, credentials });
+            let mut items = parse_items(quote! {
+                impl Client {
+                    #methods
+                }
+            })?;
+            document_method(&mut items, op);
+            Ok(items)
+        }),
+        gate: Box::new(move |index| features.map(|plan| plan.operation_features(index)).unwrap_or_default()),
+    }
+}
+
+/// Puts the operation's description on its first method, that of `items`' leading `impl Client` block.
+fn document_method(items: &mut [syn::Item], op: &Operation) {
+    if let Some(syn::Item::Impl(block)) = items.first_mut()
+        && let Some(syn::ImplItem::Fn(method)) = block.items.first_mut()
+    {
+        prepend_docs(&mut method.attrs, Some(&method_doc(op)));
+    }
+}
+
+/// The client crate's inner attributes and leading items: docs, the runtime (its module, or the core crate's of a
+/// `split` client, whose operations crates' types it re-exports), re-exports, servers, credentials and `Client`.
+fn client_header(
+    api: &Api,
+    graph: &TypeGraph,
+    models_crate: &proc_macro2::Ident,
+    features: Option<&FeaturePlan>,
+    split: Option<&SplitClient>,
+) -> TokenStream {
     // Types nest as deep in the client (through response enums) as in the models.
     let recursion_limit = recursion_limit(graph);
     let doc = inner_doc_attrs(&crate_doc(api, features));
     let servers = api.servers.first().map(server_items);
-    let credentials = credentials(api);
     let client = client_struct(api);
-    let sse = api.has_event_streams().then(|| {
-        quote! {
-            mod sse;
-            pub use sse::{Event, EventStream};
+    let events = api.has_event_streams();
+    let (runtime, credentials, ops) = match split {
+        None => {
+            let sse = events.then(|| quote! { mod sse; });
+            (quote! { mod runtime; #sse }, credentials(api, false), TokenStream::new())
         }
-    });
-    let header = quote! {
+        Some(crates) => {
+            let core = ident(&crates.core);
+            let sse = events.then(|| quote! { use ::#core::sse; });
+            let credentials = (!api.security_schemes.is_empty()).then(|| quote! { use ::#core::Credentials; });
+            let ops = crates.ops.iter().map(|(name, _)| {
+                let krate = ident(name);
+                quote! { #[doc(inline)] pub use ::#krate::*; }
+            });
+            (quote! { use ::#core::runtime; #sse }, quote! { #credentials }, quote! { #(#ops)* })
+        }
+    };
+    let sse = events.then(|| quote! { pub use sse::{Event, EventStream}; });
+    quote! {
         #doc
         #![deny(missing_docs)]
         // Response enums hold each status's body inline; boxing would only add indirection for callers.
@@ -45,45 +304,23 @@ pub fn client_plan<'a>(
         #![allow(clippy::type_complexity)]
         #recursion_limit
 
-        mod runtime;
+        #runtime
+        mod client;
         #sse
 
         pub use #models_crate as models;
         /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
         pub use ::reqwest;
+        #[doc(inline)]
         pub use runtime::{
-            ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines, Pages, RawResponse,
+            ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages, RawResponse,
             RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
         };
+        #ops
 
         #servers
         #credentials
         #client
-    };
-    FilePlan {
-        header,
-        parts: api.operations.len(),
-        part: Box::new(move |index| {
-            let scope = TypeScope { api, via_models: true };
-            let op = &api.operations[index];
-            let method = operation_method(scope, api, op);
-            let pages = pages_method(scope, op);
-            let types = operation_types(scope, op);
-            let mut items = parse_items(quote! {
-                impl Client {
-                    #method
-                    #pages
-                }
-                #types
-            })?;
-            if let Some(syn::Item::Impl(block)) = items.first_mut()
-                && let Some(syn::ImplItem::Fn(method)) = block.items.first_mut()
-            {
-                prepend_docs(&mut method.attrs, Some(&method_doc(op)));
-            }
-            Ok(items)
-        }),
-        gate: Box::new(move |index| features.map(|plan| plan.operation_features(index)).unwrap_or_default()),
     }
 }
 
@@ -115,17 +352,19 @@ fn crate_doc(api: &Api, features: Option<&FeaturePlan>) -> String {
 }
 
 /// The `Credentials` struct and the `Scheme` enum (one per security scheme), or nothing when the API has none.
-fn credentials(api: &Api) -> TokenStream {
+/// `shared` makes them public (hidden from the docs) for the crates of a split client.
+fn credentials(api: &Api, shared: bool) -> TokenStream {
     if api.security_schemes.is_empty() {
         return TokenStream::new();
     }
+    let (hidden, vis) = if shared { (quote! { #[doc(hidden)] }, quote! { pub }) } else { (quote! {}, quote! {}) };
     let fields = api.security_schemes.iter().map(|s| {
         let name = ident(&s.name);
         let ty = match s.kind {
             SchemeKind::Basic => quote! { runtime::BasicCredentials },
             _ => quote! { runtime::Secret },
         };
-        quote! { #name: Option<#ty>, }
+        quote! { #vis #name: Option<#ty>, }
     });
     let variants = api.security_schemes.iter().map(|s| ident(&s.variant));
     let has_arms = api.security_schemes.iter().map(|s| {
@@ -153,14 +392,16 @@ fn credentials(api: &Api) -> TokenStream {
     });
     quote! {
         /// Credentials set on the client, one slot per security scheme.
+        #hidden
         #[derive(Clone, Debug, Default)]
-        struct Credentials {
+        #vis struct Credentials {
             #(#fields)*
         }
 
         /// The API's security schemes.
+        #hidden
         #[derive(Clone, Copy)]
-        enum Scheme {
+        #vis enum Scheme {
             #(#variants,)*
         }
 
@@ -174,6 +415,16 @@ fn credentials(api: &Api) -> TokenStream {
             fn apply(&self, scheme: Scheme, request: ::reqwest::RequestBuilder) -> ::reqwest::RequestBuilder {
                 match scheme {
                     #(#apply_arms)*
+                }
+            }
+
+            /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
+            /// alternative is complete, and lets the server answer.
+            #vis fn authorize(&self, request: ::reqwest::RequestBuilder, alternatives: &[&[Scheme]]) -> ::reqwest::RequestBuilder {
+                let chosen = alternatives.iter().find(|all| !all.is_empty() && all.iter().all(|s| self.has(*s)));
+                match chosen {
+                    Some(all) => all.iter().fold(request, |request, scheme| self.apply(*scheme, request)),
+                    None => request,
                 }
             }
         }
@@ -260,26 +511,12 @@ fn client_struct(api: &Api) -> TokenStream {
             },
         }
     });
-    let authorize = has_schemes.then(|| {
-        quote! {
-            /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
-            /// alternative is complete, and lets the server answer.
-            fn authorize(&self, request: ::reqwest::RequestBuilder, alternatives: &[&[Scheme]]) -> ::reqwest::RequestBuilder {
-                let chosen = alternatives.iter().find(|all| !all.is_empty() && all.iter().all(|s| self.credentials.has(*s)));
-                match chosen {
-                    Some(all) => all.iter().fold(request, |request, scheme| self.credentials.apply(*scheme, request)),
-                    None => request,
-                }
-            }
-        }
-    });
     // `new`, `builder`, `base_url`, `with_timeout` and the rest, the same for every API, are in `runtime.rs`; only
     // the credential setters are the API's own.
     let scheme_methods = has_schemes.then(|| {
         quote! {
             impl Client {
                 #(#setters)*
-                #authorize
             }
         }
     });
@@ -297,10 +534,13 @@ fn client_struct(api: &Api) -> TokenStream {
             }
         }
 
-        impl runtime::ClientBuilder {
-            /// Builds the client.
-            pub fn build(self) -> Result<Client, runtime::ConfigError> {
-                Ok(Client { transport: self.into_transport()?, #credentials_init })
+        /// Configures a [`Client`]: timeouts, user agent, default headers, retries, a request hook, or your own
+        /// `reqwest::Client`. Finish with `build()`.
+        pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+        impl runtime::FromTransport for Client {
+            fn from_transport(transport: runtime::Transport) -> Self {
+                Client { transport, #credentials_init }
             }
         }
 
@@ -416,7 +656,25 @@ fn stream_constructor(response: &Response) -> (TokenStream, Option<&'static str>
 }
 
 /// The per-operation success and error enums (when an operation has several successes or any errors).
-fn operation_types(scope: TypeScope<'_>, op: &Operation) -> TokenStream {
+/// How the docs of an operation's types name the client's items: as links, or, in an operations crate of a split
+/// client (which cannot see the client crate), as code.
+#[derive(Clone, Copy)]
+enum Links {
+    Linked,
+    Plain,
+}
+
+impl Links {
+    /// ``[`path`]`` or `` `path` ``.
+    fn to(self, path: &str) -> String {
+        match self {
+            Links::Linked => format!("[`{path}`]"),
+            Links::Plain => format!("`{path}`"),
+        }
+    }
+}
+
+fn operation_types(scope: TypeScope<'_>, op: &Operation, links: Links) -> TokenStream {
     let variant = |response: &Response| {
         let name = ident(&response.variant);
         let status = status_text(response.status);
@@ -434,7 +692,7 @@ fn operation_types(scope: TypeScope<'_>, op: &Operation) -> TokenStream {
     };
     let status_enum = |name: &str, what: &str, responses: &[&Response]| {
         let name = ident(name);
-        let doc = format!(" {what} [`Client::{}`].", bare(&op.method_name));
+        let doc = format!(" {what} {}.", links.to(&format!("Client::{}", bare(&op.method_name))));
         let variants = responses.iter().map(|r| variant(r));
         // A body read as it arrives can be neither cloned nor compared.
         let derives = if responses.iter().any(|r| body_shape(r).is_streamed()) {
@@ -455,15 +713,15 @@ fn operation_types(scope: TypeScope<'_>, op: &Operation) -> TokenStream {
     let error_enum = (!errors.is_empty()).then(|| {
         status_enum(
             &op.type_names.error,
-            "The documented error responses (see [`ApiError`] for status and headers) of",
+            &format!("The documented error responses (see {} for status and headers) of", links.to("ApiError")),
             &errors,
         )
     });
-    let headers_struct = headers_struct(scope, op);
+    let headers_struct = headers_struct(scope, op, links);
     let params = optional_params(op);
     let params_struct = (!params.is_empty()).then(|| {
         let name = ident(&op.type_names.params);
-        let doc = format!(" Optional parameters of [`Client::{}`].", bare(&op.method_name));
+        let doc = format!(" Optional parameters of {}.", links.to(&format!("Client::{}", bare(&op.method_name))));
         let fields = params.iter().map(|p| {
             let field = ident(&p.name);
             let ty = scope.tokens(&p.ty);
@@ -486,7 +744,7 @@ fn operation_types(scope: TypeScope<'_>, op: &Operation) -> TokenStream {
 }
 
 /// The struct of the headers an operation's successes document, read from a reply's headers by `from_headers`.
-fn headers_struct(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
+fn headers_struct(scope: TypeScope<'_>, op: &Operation, links: Links) -> Option<TokenStream> {
     let name = ident(op.type_names.headers.as_deref()?);
     let headers = op.success_headers();
     let fields = headers.iter().map(|header| {
@@ -502,10 +760,10 @@ fn headers_struct(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
     });
     let method = bare(&op.response_method_name);
     let doc = format!(
-        " The headers the replies of [`Client::{}`] document: `{}::from_headers(reply.headers())` on what \
-         [`Client::{method}`] returns.",
-        bare(&op.method_name),
-        op.type_names.headers.as_deref().unwrap_or_default()
+        " The headers the replies of {} document: `{}::from_headers(reply.headers())` on what {} returns.",
+        links.to(&format!("Client::{}", bare(&op.method_name))),
+        op.type_names.headers.as_deref().unwrap_or_default(),
+        links.to(&format!("Client::{method}")),
     );
     Some(quote! {
         #[doc = #doc]
@@ -613,13 +871,12 @@ fn method_args(
 }
 
 /// `{op}_pages`: walks every page of an operation with `x-pagination`.
-fn pages_method(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
+fn pages_method(scope: TypeScope<'_>, op: &Operation, receiver: Receiver<'_>) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
     let OpTypes { success, error } = op_types(scope, op);
     let lifetime = quote! { 'a };
     // `Params` is never borrowed beyond the call: the pages helper clones it.
     let args = method_args(scope, op, Some(&lifetime), None);
-    let method = ident(&op.method_name);
     let pages = ident(&pagination.method_name);
     let param = &op.params[pagination.param];
     let param_field = ident(&param.name);
@@ -669,19 +926,27 @@ fn pages_method(scope: TypeScope<'_>, op: &Operation) -> Option<TokenStream> {
             ),
         ),
     };
-    Some(quote! {
-        #[doc = #doc]
-        pub fn #pages<'a>(&'a self, #(#args),*) -> runtime::Pages<'a, #success, #error, #cursor_ty> {
+    let body = receiver.body(&pages, &method_arg_names(op), || {
+        let call = receiver.call(&ident(&op.response_method_name), &call_args);
+        quote! {
             let params = params.clone();
             runtime::Pages::new(
                 #start,
                 move |cursor| {
                     let mut params = params.clone();
                     #set
-                    Box::pin(async move { self.#method(#(#call_args),*).await })
+                    Box::pin(async move { runtime::body_of(#call).await })
                 },
                 #advance,
             )
+        }
+    });
+    let self_params = receiver.params(Some(&lifetime));
+    let attributes = receiver.attributes(&doc, false);
+    Some(quote! {
+        #attributes
+        pub fn #pages<'a>(#self_params #(#args),*) -> runtime::Pages<'a, #success, #error, #cursor_ty> {
+            #body
         }
     })
 }
@@ -712,7 +977,9 @@ fn method_tokens(method: &Method) -> TokenStream {
     }
 }
 
-fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStream {
+/// An operation's methods: the plain one, its `_with_response` twin, and the `_stream` and `_pages` ones when it
+/// has them.
+fn operation_methods(scope: TypeScope<'_>, api: &Api, op: &Operation, receiver: Receiver<'_>) -> TokenStream {
     let method_name = ident(&op.method_name);
     let OpTypes { success, error } = op_types(scope, op);
     let args = method_args(scope, op, None, None);
@@ -721,6 +988,98 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
     let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
 
+    let response_method = ident(&op.response_method_name);
+    let arg_names = method_arg_names(op);
+    let response_doc = format!(
+        " [`Client::{}`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).",
+        bare(&op.method_name)
+    );
+    let response_attributes = receiver.attributes(&response_doc, op.deprecated);
+    let transport = receiver.transport();
+    let build_request = || request_statements(api, op, receiver);
+    let stream_method = events_method(scope, op, &args, &build_request, &error, receiver);
+    let pages = pages_method(scope, op, receiver);
+    let path = &op.path;
+    let self_params = receiver.params(None);
+    let borrowed_self_params = receiver.params(Some(&lifetime));
+    let with_response = if streams_a_success(op) {
+        let body = receiver.body(&response_method, &arg_names, || {
+            let build_request = build_request();
+            let send = start_and_match(op, receiver);
+            quote! {
+                #build_request
+                #send
+            }
+        });
+        let body = match receiver {
+            Receiver::Forward { .. } => quote! { #body.await },
+            Receiver::Method | Receiver::Function { .. } => body,
+        };
+        quote! {
+            pub async fn #response_method(#self_params #(#args),*) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error>> {
+                #body
+            }
+        }
+    } else {
+        // Building the request and matching the reply are plain closures: the sending is one generic `async fn` of
+        // the runtime, so an operation adds no state machine of its own.
+        let body = receiver.body(&response_method, &arg_names, || {
+            let build_request = build_request();
+            let matched = response_match(op, true);
+            quote! {
+                #transport.call(
+                    move || {
+                        #build_request
+                        Ok(request)
+                    },
+                    #path,
+                    |response| #matched,
+                )
+            }
+        });
+        quote! {
+            pub fn #response_method<'a>(
+                #borrowed_self_params
+                #(#borrowed_args),*
+            ) -> impl runtime::Call<runtime::ResponseValue<#success>, #error> + 'a {
+                #body
+            }
+        }
+    };
+    // A deprecated operation's plain method calls its deprecated twin; that use is not the caller's.
+    let calls_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
+    // The plain method is its twin's body; an operations crate has only the twin, which the client calls.
+    let twin = receiver.call(&response_method, &arg_names);
+    let plain_method = match receiver {
+        Receiver::Function { .. } => None,
+        Receiver::Method | Receiver::Forward { .. } => Some(quote! {
+            #deprecated
+            #calls_deprecated
+            #too_many
+            pub fn #method_name<'a>(
+                #borrowed_self_params
+                #(#borrowed_args),*
+            ) -> impl runtime::Call<#success, #error> + 'a {
+                runtime::body_of(#twin)
+            }
+        }),
+    };
+    quote! {
+        #plain_method
+
+        #response_attributes
+        #too_many
+        #with_response
+
+        #stream_method
+
+        #pages
+    }
+}
+
+/// The statements that build an operation's request from its arguments, ending with `request` in scope: URL, query,
+/// headers, cookies, body and credentials.
+fn request_statements(api: &Api, op: &Operation, receiver: Receiver<'_>) -> TokenStream {
     let segments = op.path_segments.iter().map(|pieces| segment_expr(op, pieces));
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(query_statement);
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(header_statement);
@@ -750,79 +1109,25 @@ fn operation_method(scope: TypeScope<'_>, api: &Api, op: &Operation) -> TokenStr
             let schemes = all.iter().map(|index| ident(&api.security_schemes[*index].variant));
             quote! { &[#(Scheme::#schemes),*] }
         });
-        quote! { let request = self.authorize(request, &[#(#alternatives),*]); }
+        let credentials = receiver.credentials();
+        quote! { let request = #credentials.authorize(request, &[#(#alternatives),*]); }
     });
     let http_method = method_tokens(&op.method);
-    let response_method = ident(&op.response_method_name);
-    let arg_names = method_arg_names(op);
-    let response_doc = format!(
-        " [`Client::{}`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).",
-        bare(&op.method_name)
-    );
     let mut_url = op.params.iter().any(|p| p.location == ParamLocation::Query).then(|| quote! { mut });
     let mut_request = op
         .params
         .iter()
         .any(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie))
         .then(|| quote! { mut });
-    let build_request = quote! {
-        let #mut_url url = self.transport.endpoint(&[#(#segments),*]);
+    let transport = receiver.transport();
+    quote! {
+        let #mut_url url = #transport.endpoint(&[#(#segments),*]);
         #(#query)*
-        let #mut_request request = self.transport.request(#http_method, url);
+        let #mut_request request = #transport.request(#http_method, url);
         #(#headers)*
         #cookie
         #body
         #authorize
-    };
-    let stream_method = events_method(scope, op, &args, &build_request, &error);
-    let path = &op.path;
-    let with_response = if streams_a_success(op) {
-        let send = start_and_match(op);
-        quote! {
-            pub async fn #response_method(&self, #(#args),*) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error>> {
-                #build_request
-                #send
-            }
-        }
-    } else {
-        // Building the request and matching the reply are plain closures: the sending is one generic `async fn` of
-        // the runtime, so an operation adds no state machine of its own.
-        let matched = response_match(op, true);
-        quote! {
-            pub fn #response_method<'a>(
-                &'a self,
-                #(#borrowed_args),*
-            ) -> impl ::std::future::Future<Output = Result<runtime::ResponseValue<#success>, runtime::Error<#error>>> + 'a {
-                self.transport.call(
-                    move || {
-                        #build_request
-                        Ok(request)
-                    },
-                    #path,
-                    |response| #matched,
-                )
-            }
-        }
-    };
-    // A deprecated operation's plain method calls its deprecated twin; that use is not the caller's.
-    let calls_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
-    quote! {
-        #deprecated
-        #calls_deprecated
-        #too_many
-        pub fn #method_name<'a>(
-            &'a self,
-            #(#borrowed_args),*
-        ) -> impl ::std::future::Future<Output = Result<#success, runtime::Error<#error>>> + 'a {
-            runtime::body_of(self.#response_method(#(#arg_names),*))
-        }
-
-        #[doc = #response_doc]
-        #deprecated
-        #too_many
-        #with_response
-
-        #stream_method
     }
 }
 
@@ -832,8 +1137,9 @@ fn events_method(
     scope: TypeScope<'_>,
     op: &Operation,
     args: &[TokenStream],
-    build_request: &TokenStream,
+    build_request: &dyn Fn() -> TokenStream,
     error: &TokenStream,
+    receiver: Receiver<'_>,
 ) -> Option<TokenStream> {
     let name = ident(op.stream_method_name.as_deref()?);
     let streamed: Vec<(&Response, &crate::ir::EventsAlternative)> =
@@ -860,21 +1166,32 @@ fn events_method(
         bare(&op.method_name)
     );
     let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
-    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let path = &op.path;
-    Some(quote! {
-        #[doc = #doc]
-        #deprecated
-        #too_many
-        pub async fn #name(&self, #(#args),*) -> Result<#item, runtime::Error<#error>> {
+    let transport = receiver.transport();
+    let body = receiver.body(&name, &method_arg_names(op), || {
+        let build_request = build_request();
+        quote! {
             #build_request
             let request = request.header(::reqwest::header::ACCEPT, "text/event-stream");
-            let response = self.transport.start(request, #path).await?;
+            let response = #transport.start(request, #path).await?;
             let response = match response.status().as_u16() {
                 #(#arms)*
                 _ => runtime::RawResponse::read(response).await?,
             };
             #errors
+        }
+    });
+    let body = match receiver {
+        Receiver::Forward { .. } => quote! { #body.await },
+        Receiver::Method | Receiver::Function { .. } => body,
+    };
+    let self_params = receiver.params(None);
+    let attributes = receiver.attributes(&doc, op.deprecated);
+    Some(quote! {
+        #attributes
+        #too_many
+        pub async fn #name(#self_params #(#args),*) -> Result<#item, runtime::Error<#error>> {
+            #body
         }
     })
 }
@@ -1119,7 +1436,7 @@ fn streams_a_success(op: &Operation) -> bool {
 
 /// Sends the request of an operation with a streamed success (see [`streams_a_success`]) and reads the reply: a
 /// streamed success is returned as soon as its status and headers arrive; anything else is read whole and matched.
-fn start_and_match(op: &Operation) -> TokenStream {
+fn start_and_match(op: &Operation, receiver: Receiver<'_>) -> TokenStream {
     let path = &op.path;
     let matched = response_match(op, true);
     let several_successes = success_responses(op).len() > 1;
@@ -1142,8 +1459,9 @@ fn start_and_match(op: &Operation) -> TokenStream {
             Some(quote! { #pattern => return Ok(runtime::stream_value(response, #expected, #wrap).await?), })
         })
         .collect();
+    let transport = receiver.transport();
     quote! {
-        let response = self.transport.start(request, #path).await?;
+        let response = #transport.start(request, #path).await?;
         let response = match response.status().as_u16() {
             #(#streamed)*
             _ => runtime::RawResponse::read(response).await?,

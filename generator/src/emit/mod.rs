@@ -7,7 +7,7 @@ mod client;
 mod models;
 mod types;
 
-pub use client::client_plan;
+pub use client::{SplitClient, client_core_plan, client_facade_plan, client_ops_plan, client_plan};
 pub use models::{ModelsLayout, SplitCrates, TypeDocs, facade_plan, models_plan, part_plan, support_source};
 
 use proc_macro2::TokenStream;
@@ -38,16 +38,22 @@ const ITEM_STARTS: &[&str] = &[
 ];
 
 /// prettyplease's output with a blank line between items (and between the items of an `impl`), as rustfmt'd code
-/// has them: after a line that closes an item (`}` or `};`), before a line at the same indentation that starts one.
+/// has them: after a line that closes an item (`}`, `};` or a one-line type alias), before a line at the same
+/// indentation that starts one.
 fn space_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;
     for line in text.lines() {
-        if let Some(previous) = previous {
-            let indent = line.len() - line.trim_start().len();
-            let closes =
-                matches!(previous.trim_start(), "}" | "};") && previous.len() - previous.trim_start().len() == indent;
-            if closes && ITEM_STARTS.iter().any(|start| line[indent..].starts_with(start)) {
+        if let Some(previous) = previous.filter(|previous| previous.ends_with('}') || previous.ends_with(';')) {
+            let closing = previous.trim_start();
+            let indent = previous.len() - closing.len();
+            let starts = line
+                .get(indent..)
+                .filter(|rest| !rest.starts_with(' ') && line.as_bytes()[..indent].iter().all(|&byte| byte == b' '));
+            let alias = (closing.starts_with("pub type ") || closing.starts_with("type ")) && closing.ends_with(';');
+            if (matches!(closing, "}" | "};") || alias)
+                && starts.is_some_and(|rest| ITEM_STARTS.iter().any(|start| rest.starts_with(start)))
+            {
                 out.push('\n');
             }
         }
@@ -250,7 +256,7 @@ fn outer_attribute(meta: syn::Meta) -> syn::Attribute {
 fn doc_literal(line: &str, span: proc_macro2::Span) -> syn::Lit {
     if !line.contains('\r') {
         let mut hashes = String::new();
-        while line.contains(&format!("\"{hashes}")) {
+        while line.contains('"') && line.contains(&format!("\"{hashes}")) {
             hashes.push('#');
         }
         if let Ok(literal) = format!("r{hashes}\"{line}\"{hashes}").parse::<proc_macro2::Literal>() {

@@ -12,13 +12,15 @@
 #![allow(clippy::type_complexity)]
 mod runtime;
 mod sse;
+mod client;
 pub use sse::{Event, EventStream};
 pub use streaming_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
 pub use ::reqwest;
+#[doc(inline)]
 pub use runtime::{
-    ApiError, BasicCredentials, ByteStream, ClientBuilder, ConfigError, Error, JsonLines,
-    Pages, RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+    ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages,
+    RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
 };
 
 /// The first server the API description lists (with its variables at their defaults).
@@ -37,12 +39,13 @@ impl ::std::fmt::Debug for Client {
     }
 }
 
-impl runtime::ClientBuilder {
-    /// Builds the client.
-    pub fn build(self) -> Result<Client, runtime::ConfigError> {
-        Ok(Client {
-            transport: self.into_transport()?,
-        })
+/// Configures a [`Client`]: timeouts, user agent, default headers, retries, a request hook, or your own
+/// `reqwest::Client`. Finish with `build()`.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+impl runtime::FromTransport for Client {
+    fn from_transport(transport: runtime::Transport) -> Self {
+        Client { transport }
     }
 }
 
@@ -55,11 +58,9 @@ impl Client {
     pub fn create_chat_completion<'a>(
         &'a self,
         body: &'a models::ChatRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            sse::EventStream<models::ChatChunk>,
-            runtime::Error<CreateChatCompletionError>,
-        >,
+    ) -> impl runtime::Call<
+        sse::EventStream<models::ChatChunk>,
+        CreateChatCompletionError,
     > + 'a {
         runtime::body_of(self.create_chat_completion_with_response(body))
     }
@@ -115,9 +116,7 @@ impl Client {
     pub fn create_response<'a>(
         &'a self,
         body: &'a models::ChatRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::Reply, runtime::Error<CreateResponseError>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::Reply, CreateResponseError> + 'a {
         runtime::body_of(self.create_response_with_response(body))
     }
 
@@ -125,11 +124,9 @@ impl Client {
     pub fn create_response_with_response<'a>(
         &'a self,
         body: &'a models::ChatRequest,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::Reply>,
-            runtime::Error<CreateResponseError>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::Reply>,
+        CreateResponseError,
     > + 'a {
         self.transport
             .call(
@@ -207,9 +204,7 @@ impl Client {
     /// `GET /events`
     pub fn watch_events<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<sse::EventStream, runtime::Error<::std::convert::Infallible>>,
-    > + 'a {
+    ) -> impl runtime::Call<sse::EventStream, ::std::convert::Infallible> + 'a {
         runtime::body_of(self.watch_events_with_response())
     }
 
@@ -250,9 +245,7 @@ impl Client {
     pub fn download_file<'a>(
         &'a self,
         file_id: &'a str,
-    ) -> impl ::std::future::Future<
-        Output = Result<runtime::ByteStream, runtime::Error<DownloadFileError>>,
-    > + 'a {
+    ) -> impl runtime::Call<runtime::ByteStream, DownloadFileError> + 'a {
         runtime::body_of(self.download_file_with_response(file_id))
     }
 
@@ -321,9 +314,7 @@ impl Client {
     pub fn get_image<'a>(
         &'a self,
         image_id: &'a str,
-    ) -> impl ::std::future::Future<
-        Output = Result<runtime::ByteStream, runtime::Error<::std::convert::Infallible>>,
-    > + 'a {
+    ) -> impl runtime::Call<runtime::ByteStream, ::std::convert::Infallible> + 'a {
         runtime::body_of(self.get_image_with_response(image_id))
     }
 
@@ -358,9 +349,7 @@ impl Client {
     /// `GET /archive`
     pub fn get_archive<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<runtime::ByteStream, runtime::Error<::std::convert::Infallible>>,
-    > + 'a {
+    ) -> impl runtime::Call<runtime::ByteStream, ::std::convert::Infallible> + 'a {
         runtime::body_of(self.get_archive_with_response())
     }
 
@@ -393,11 +382,9 @@ impl Client {
     /// `GET /records`
     pub fn export_records<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::JsonLines<models::Record>,
-            runtime::Error<::std::convert::Infallible>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::JsonLines<models::Record>,
+        ::std::convert::Infallible,
     > + 'a {
         runtime::body_of(self.export_records_with_response())
     }
@@ -430,11 +417,9 @@ impl Client {
     /// `GET /logs`
     pub fn tail_logs<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::JsonLines<::serde_json::Value>,
-            runtime::Error<::std::convert::Infallible>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::JsonLines<::serde_json::Value>,
+        ::std::convert::Infallible,
     > + 'a {
         runtime::body_of(self.tail_logs_with_response())
     }
@@ -467,20 +452,16 @@ impl Client {
     /// `GET /report`
     pub fn get_report<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<String, runtime::Error<::std::convert::Infallible>>,
-    > + 'a {
+    ) -> impl runtime::Call<String, ::std::convert::Infallible> + 'a {
         runtime::body_of(self.get_report_with_response())
     }
 
     /// [`Client::get_report`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub fn get_report_with_response<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<String>,
-            runtime::Error<::std::convert::Infallible>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<String>,
+        ::std::convert::Infallible,
     > + 'a {
         self.transport
             .call(
@@ -508,9 +489,7 @@ impl Client {
     pub fn upload_file<'a>(
         &'a self,
         body: Vec<u8>,
-    ) -> impl ::std::future::Future<
-        Output = Result<models::Record, runtime::Error<::std::convert::Infallible>>,
-    > + 'a {
+    ) -> impl runtime::Call<models::Record, ::std::convert::Infallible> + 'a {
         runtime::body_of(self.upload_file_with_response(body))
     }
 
@@ -518,11 +497,9 @@ impl Client {
     pub fn upload_file_with_response<'a>(
         &'a self,
         body: Vec<u8>,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<models::Record>,
-            runtime::Error<::std::convert::Infallible>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::Record>,
+        ::std::convert::Infallible,
     > + 'a {
         self.transport
             .call(
@@ -571,20 +548,16 @@ impl Client {
     /// `GET /items`
     pub fn list_items<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<Vec<models::Record>, runtime::Error<::std::convert::Infallible>>,
-    > + 'a {
+    ) -> impl runtime::Call<Vec<models::Record>, ::std::convert::Infallible> + 'a {
         runtime::body_of(self.list_items_with_response())
     }
 
     /// [`Client::list_items`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub fn list_items_with_response<'a>(
         &'a self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<Vec<models::Record>>,
-            runtime::Error<::std::convert::Infallible>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<Vec<models::Record>>,
+        ::std::convert::Infallible,
     > + 'a {
         self.transport
             .call(
@@ -631,9 +604,7 @@ impl Client {
     pub fn replace_items<'a>(
         &'a self,
         body: &'a Vec<models::Record>,
-    ) -> impl ::std::future::Future<
-        Output = Result<(), runtime::Error<::std::convert::Infallible>>,
-    > + 'a {
+    ) -> impl runtime::Call<(), ::std::convert::Infallible> + 'a {
         runtime::body_of(self.replace_items_with_response(body))
     }
 
@@ -641,11 +612,9 @@ impl Client {
     pub fn replace_items_with_response<'a>(
         &'a self,
         body: &'a Vec<models::Record>,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<()>,
-            runtime::Error<::std::convert::Infallible>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<()>,
+        ::std::convert::Infallible,
     > + 'a {
         self.transport
             .call(
@@ -674,9 +643,7 @@ impl Client {
     pub fn add_item<'a>(
         &'a self,
         body: &'a models::Record,
-    ) -> impl ::std::future::Future<
-        Output = Result<(), runtime::Error<::std::convert::Infallible>>,
-    > + 'a {
+    ) -> impl runtime::Call<(), ::std::convert::Infallible> + 'a {
         runtime::body_of(self.add_item_with_response(body))
     }
 
@@ -684,11 +651,9 @@ impl Client {
     pub fn add_item_with_response<'a>(
         &'a self,
         body: &'a models::Record,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            runtime::ResponseValue<()>,
-            runtime::Error<::std::convert::Infallible>,
-        >,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<()>,
+        ::std::convert::Infallible,
     > + 'a {
         self.transport
             .call(
@@ -720,9 +685,7 @@ impl Client {
     pub fn get_export<'a>(
         &'a self,
         export_id: &'a str,
-    ) -> impl ::std::future::Future<
-        Output = Result<GetExportResponse, runtime::Error<::std::convert::Infallible>>,
-    > + 'a {
+    ) -> impl runtime::Call<GetExportResponse, ::std::convert::Infallible> + 'a {
         runtime::body_of(self.get_export_with_response(export_id))
     }
 
