@@ -224,6 +224,8 @@ pub struct EnumVariant {
     pub name: String,
     /// The value on the wire.
     pub value: EnumValue,
+    /// What the value means, from the description extensions (`x-enumDescriptions`, `x-enum-descriptions`).
+    pub doc: Option<String>,
 }
 
 /// An enum value on the wire.

@@ -624,10 +624,25 @@ fn enum_item(name: &proc_macro2::Ident, e: &Enum) -> syn::Result<Vec<syn::Item>>
     })?;
     if let Some(syn::Item::Enum(item)) = items.first_mut() {
         for (variant, ir) in item.variants.iter_mut().zip(&e.variants) {
-            prepend_docs(&mut variant.attrs, Some(&format!("`{}`", ir.value)));
+            let value = value_code(&ir.value);
+            let doc = match &ir.doc {
+                Some(doc) => format!("{value}: {doc}"),
+                None => value,
+            };
+            prepend_docs(&mut variant.attrs, Some(&doc));
         }
     }
     Ok(items)
+}
+
+/// An enum value as inline code for its variant's doc: `` `active` ``, `` `""` `` for the empty string, and
+/// double backticks around a value that holds one.
+fn value_code(value: &EnumValue) -> String {
+    match value {
+        EnumValue::Str(text) if text.is_empty() => "`\"\"`".to_string(),
+        EnumValue::Str(text) if text.contains('`') => format!("`` {text} ``"),
+        other => format!("`{other}`"),
+    }
 }
 
 fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> TokenStream {

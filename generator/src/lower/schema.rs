@@ -982,8 +982,20 @@ fn box_cycles(types: &mut [TypeDef]) {
 
 /// An enum of `values` (duplicates dropped). Variant names come from the values, or from the `x-enum-varnames`
 /// (openapi-generator) or `x-enumNames` (NSwag) extension when it names every value; integers without names become
-/// `Value3` and `ValueMinus1`.
+/// `Value3` and `ValueMinus1`. Variant docs come from `x-enumDescriptions` or `x-enum-descriptions`: a list in the
+/// order of the values, or a map from value to description (both forms are in use).
 fn enum_type(repr: EnumRepr, values: &[EnumValue], schema: &Schema) -> Enum {
+    let descriptions =
+        ["x-enumDescriptions", "x-enum-descriptions"].iter().find_map(|key| schema.schema_data.extensions.get(*key));
+    let description = |index: usize, value: &EnumValue| {
+        let text = match descriptions? {
+            serde_json::Value::Array(list) if list.len() == values.len() => list[index].as_str(),
+            serde_json::Value::Object(map) => map.get(&value.to_string()).and_then(|text| text.as_str()),
+            _ => None,
+        }?;
+        let text = text.trim();
+        (!text.is_empty()).then(|| super::markdown::rustdoc_safe(text))
+    };
     let extension = ["x-enum-varnames", "x-enumNames"].iter().find_map(|key| schema.schema_data.extensions.get(*key));
     let given: Option<Vec<&str>> = extension
         .and_then(|names| names.as_array())
@@ -1001,7 +1013,7 @@ fn enum_type(repr: EnumRepr, values: &[EnumValue], schema: &Schema) -> Enum {
                 (None, EnumValue::Str(value)) => type_name(value),
                 (None, EnumValue::Int(value)) => format!("Value{}", value.to_string().replace('-', "Minus")),
             };
-            EnumVariant { name: names.claim(&wanted).0, value: value.clone() }
+            EnumVariant { name: names.claim(&wanted).0, value: value.clone(), doc: description(index, value) }
         })
         .collect();
     Enum { repr, variants, unknown_variant: names.claim("Unknown").0 }
