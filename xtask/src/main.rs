@@ -166,7 +166,12 @@ fn format_check(root: &Path) -> Result<(), String> {
         args.extend(["-p", package]);
     }
     run("cargo", &args)?;
-    let mut files = vec!["templates/client/runtime.rs".to_string(), "templates/client/sse.rs".to_string()];
+    let client = "templates/client";
+    let mut files: Vec<String> = files_in(&root.join(client))
+        .into_iter()
+        .filter(|file| file.ends_with(".rs"))
+        .map(|file| format!("{client}/{file}"))
+        .collect();
     let support = "templates/models/support";
     files.extend(files_in(&root.join(support)).into_iter().map(|file| format!("{support}/{file}")));
     for krate in files_in(&root.join("generated")) {

@@ -196,16 +196,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connector_presets`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListConnectorPresetsError {
-    /// Status 401: Not authenticated.
-    Unauthorized(models::ErrorDetail),
-}
-
-impl Client {
     /// List Connectors
     ///
     /// `GET /api/v1/connectors`
@@ -249,16 +240,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListConnectorsError {
-    /// Status 401: Not authenticated.
-    Unauthorized(models::ErrorDetail),
-}
-
-impl Client {
     /// Create Connector
     ///
     /// `POST /api/v1/connectors`
@@ -316,20 +298,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateConnectorError {
-    /// Status 401: Not authenticated.
-    Unauthorized(models::ErrorDetail),
-    /// Status 403: Insufficient permissions.
-    Forbidden(models::ErrorDetail),
-    /// Status 422: Validation Error
-    UnprocessableEntity(models::HttpValidationError),
-}
-
-impl Client {
     /// Get Connector
     ///
     /// `GET /api/v1/connectors/{connector_id}`
@@ -393,20 +362,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorError {
-    /// Status 401: Not authenticated.
-    Unauthorized(models::ErrorDetail),
-    /// Status 404: No such connector.
-    NotFound(models::ErrorDetail),
-    /// Status 422: Validation Error
-    UnprocessableEntity(models::HttpValidationError),
-}
-
-impl Client {
     /// Delete Connector
     ///
     /// `DELETE /api/v1/connectors/{connector_id}`
@@ -467,20 +423,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::delete_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeleteConnectorError {
-    /// Status 401: Not authenticated.
-    Unauthorized(models::ErrorDetail),
-    /// Status 404: No such connector.
-    NotFound(models::ErrorDetail),
-    /// Status 422: Validation Error
-    UnprocessableEntity(models::HttpValidationError),
-}
-
-impl Client {
     /// Connect Connector
     ///
     /// Starts connecting to the MCP server. When the server needs OAuth, the response's `auth_request` says where to send the user.
@@ -557,20 +500,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::connect_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ConnectConnectorError {
-    /// Status 401: Not authenticated.
-    Unauthorized(models::ErrorDetail),
-    /// Status 404: No such connector.
-    NotFound(models::ErrorDetail),
-    /// Status 422: Validation Error
-    UnprocessableEntity(models::HttpValidationError),
-}
-
-impl Client {
     /// Disconnect Connector
     ///
     /// `POST /api/v1/connectors/{connector_id}/disconnect`
@@ -645,6 +575,64 @@ impl Client {
                 },
             )
     }
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connector_presets`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListConnectorPresetsError {
+    /// Status 401: Not authenticated.
+    Unauthorized(models::ErrorDetail),
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListConnectorsError {
+    /// Status 401: Not authenticated.
+    Unauthorized(models::ErrorDetail),
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateConnectorError {
+    /// Status 401: Not authenticated.
+    Unauthorized(models::ErrorDetail),
+    /// Status 403: Insufficient permissions.
+    Forbidden(models::ErrorDetail),
+    /// Status 422: Validation Error
+    UnprocessableEntity(models::HttpValidationError),
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetConnectorError {
+    /// Status 401: Not authenticated.
+    Unauthorized(models::ErrorDetail),
+    /// Status 404: No such connector.
+    NotFound(models::ErrorDetail),
+    /// Status 422: Validation Error
+    UnprocessableEntity(models::HttpValidationError),
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::delete_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteConnectorError {
+    /// Status 401: Not authenticated.
+    Unauthorized(models::ErrorDetail),
+    /// Status 404: No such connector.
+    NotFound(models::ErrorDetail),
+    /// Status 422: Validation Error
+    UnprocessableEntity(models::HttpValidationError),
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::connect_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectConnectorError {
+    /// Status 401: Not authenticated.
+    Unauthorized(models::ErrorDetail),
+    /// Status 404: No such connector.
+    NotFound(models::ErrorDetail),
+    /// Status 422: Validation Error
+    UnprocessableEntity(models::HttpValidationError),
 }
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::disconnect_connector`].

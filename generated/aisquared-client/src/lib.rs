@@ -211,33 +211,7 @@ impl Client {
             },
         )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListConnectorsError {
-    /// Status 400: The request was malformed or failed the contract.
-    BadRequest(models::BadRequestError),
-    /// Status 401: Missing or invalid token.
-    Unauthorized(models::ErrorList),
-}
-
-/// Optional parameters of [`Client::list_connectors`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListConnectorsParams {
-    /// Query parameter `type`: Only sources or only destinations.
-    pub r#type: Option<models::ConnectorType>,
-    /// Query parameter `category`: Connector category, e.g. `data` or `ai_ml`.
-    pub category: Option<String>,
-    /// Query parameter `sub_category`
-    pub sub_category: Option<String>,
-    /// Query parameter `page`: 1-based page number.
-    pub page: Option<i64>,
-    /// Query parameter `per_page`
-    pub per_page: Option<i64>,
-}
-
-impl Client {
     /// Creates a connector
     ///
     /// `POST /api/v1/connectors`
@@ -304,22 +278,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateConnectorError {
-    /// Status 400: The request was malformed or failed the contract.
-    BadRequest(models::BadRequestError),
-    /// Status 401: Missing or invalid token.
-    Unauthorized(models::ErrorList),
-    /// Status 403: The user may not do this in this workspace.
-    Forbidden(models::ErrorList),
-    /// Status 422: The connector could not be saved, or the `connector` object was missing.
-    UnprocessableEntity(models::UnprocessableError),
-}
-
-impl Client {
     /// Retrieves a connector by ID
     ///
     /// `GET /api/v1/connectors/{id}`
@@ -375,18 +334,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorError {
-    /// Status 401: Missing or invalid token.
-    Unauthorized(models::ErrorList),
-    /// Status 404: No such connector in this workspace.
-    NotFound(models::ErrorList),
-}
-
-impl Client {
     /// Updates a specific connector by ID
     ///
     /// `PUT /api/v1/connectors/{id}`
@@ -460,24 +408,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::update_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum UpdateConnectorError {
-    /// Status 400: The request was malformed or failed the contract.
-    BadRequest(models::BadRequestError),
-    /// Status 401: Missing or invalid token.
-    Unauthorized(models::ErrorList),
-    /// Status 403: The user may not do this in this workspace.
-    Forbidden(models::ErrorList),
-    /// Status 404: No such connector in this workspace.
-    NotFound(models::ErrorList),
-    /// Status 422: The connector could not be saved, or the `connector` object was missing.
-    UnprocessableEntity(models::UnprocessableError),
-}
-
-impl Client {
     /// Deletes a connector by ID
     ///
     /// `DELETE /api/v1/connectors/{id}`
@@ -534,6 +465,67 @@ impl Client {
                 },
             )
     }
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListConnectorsError {
+    /// Status 400: The request was malformed or failed the contract.
+    BadRequest(models::BadRequestError),
+    /// Status 401: Missing or invalid token.
+    Unauthorized(models::ErrorList),
+}
+
+/// Optional parameters of [`Client::list_connectors`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListConnectorsParams {
+    /// Query parameter `type`: Only sources or only destinations.
+    pub r#type: Option<models::ConnectorType>,
+    /// Query parameter `category`: Connector category, e.g. `data` or `ai_ml`.
+    pub category: Option<String>,
+    /// Query parameter `sub_category`
+    pub sub_category: Option<String>,
+    /// Query parameter `page`: 1-based page number.
+    pub page: Option<i64>,
+    /// Query parameter `per_page`
+    pub per_page: Option<i64>,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateConnectorError {
+    /// Status 400: The request was malformed or failed the contract.
+    BadRequest(models::BadRequestError),
+    /// Status 401: Missing or invalid token.
+    Unauthorized(models::ErrorList),
+    /// Status 403: The user may not do this in this workspace.
+    Forbidden(models::ErrorList),
+    /// Status 422: The connector could not be saved, or the `connector` object was missing.
+    UnprocessableEntity(models::UnprocessableError),
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetConnectorError {
+    /// Status 401: Missing or invalid token.
+    Unauthorized(models::ErrorList),
+    /// Status 404: No such connector in this workspace.
+    NotFound(models::ErrorList),
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::update_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateConnectorError {
+    /// Status 400: The request was malformed or failed the contract.
+    BadRequest(models::BadRequestError),
+    /// Status 401: Missing or invalid token.
+    Unauthorized(models::ErrorList),
+    /// Status 403: The user may not do this in this workspace.
+    Forbidden(models::ErrorList),
+    /// Status 404: No such connector in this workspace.
+    NotFound(models::ErrorList),
+    /// Status 422: The connector could not be saved, or the `connector` object was missing.
+    UnprocessableEntity(models::UnprocessableError),
 }
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::delete_connector`].

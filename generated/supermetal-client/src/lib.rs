@@ -177,18 +177,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListConnectorsError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-impl Client {
     /// Create a new connector
     ///
     /// Create a new connector. The server generates a unique identifier, ignoring any id in the request body. Note: the id field is still required in the request body for schema validation; use a placeholder value like an empty string.
@@ -239,18 +228,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector_auto_id`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateConnectorAutoIdError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-impl Client {
     /// Get connector by ID
     ///
     /// Retrieve a specific connector by its ID with status information.
@@ -298,18 +276,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-impl Client {
     /// Create or update a connector with a specified ID
     ///
     /// Create or update a connector. The connector_id in the URL path is authoritative and overrides any id in the request body. If a connector with this ID already exists, it will be replaced. When clone_from is provided, secret fields (passwords, certificates) are copied from the source connector.
@@ -369,34 +336,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The successful responses of [`Client::create_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateConnectorResponse {
-    /// Status 200: The connector was replaced.
-    Ok,
-    /// Status 201: The connector was created.
-    Created,
-}
-
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateConnectorError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-/// Optional parameters of [`Client::create_connector`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CreateConnectorParams {
-    /// Query parameter `clone_from`
-    pub clone_from: Option<String>,
-}
-
-impl Client {
     /// Update an existing connector (JSON Merge Patch)
     ///
     /// Updates an existing connector following JSON Merge Patch (RFC 7396). Only fields present in the request body are updated. Fields absent are unchanged. Optional fields set to null are cleared. Source/sink type and immutable fields (host, port, database, http_url) cannot be modified.
@@ -451,18 +391,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::patch_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum PatchConnectorError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-impl Client {
     /// Get connector history
     ///
     /// Retrieve the configuration history for a specific connector.
@@ -517,18 +446,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector_history`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorHistoryError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-impl Client {
     /// Send command to connector
     ///
     /// Send a control command (start, stop, pause, resume) to a specific connector
@@ -590,27 +508,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The successful responses of [`Client::send_connector_command`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum SendConnectorCommandResponse {
-    /// Status 200: The command was carried out.
-    Ok,
-    /// Status 202: The command was accepted.
-    Accepted,
-}
-
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::send_connector_command`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum SendConnectorCommandError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-impl Client {
     /// Debug connector configuration
     ///
     /// Validate and debug a connector configuration without storing it.
@@ -656,18 +554,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::debug_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum DebugConnectorError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-impl Client {
     /// Validate buffer configuration
     ///
     /// Tests connection and permissions for a buffer configuration.
@@ -718,25 +605,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_buffer`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ValidateBufferError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-/// Optional parameters of [`Client::validate_buffer`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ValidateBufferParams {
-    /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
-    pub connector_id: Option<String>,
-}
-
-impl Client {
     /// Validate sink connector configuration
     ///
     /// Tests connection, authentication, permissions, and configuration for target.
@@ -787,25 +656,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_sink`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ValidateSinkError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-/// Optional parameters of [`Client::validate_sink`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ValidateSinkParams {
-    /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
-    pub connector_id: Option<String>,
-}
-
-impl Client {
     /// Validate source connector configuration
     ///
     /// Tests connection, authentication, permissions, and configuration for source.
@@ -856,25 +707,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_source`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ValidateSourceError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-/// Optional parameters of [`Client::validate_source`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ValidateSourceParams {
-    /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
-    pub connector_id: Option<String>,
-}
-
-impl Client {
     /// Get source catalog
     ///
     /// Retrieves the schema catalog (schemas, tables, columns) from a source database connection.
@@ -925,25 +758,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_catalog`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetCatalogError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-/// Optional parameters of [`Client::get_catalog`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetCatalogParams {
-    /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
-    pub connector_id: Option<String>,
-}
-
-impl Client {
     /// Generate an Ed25519 SSH keypair for an SSH tunnel
     ///
     /// Stateless. Returns a fresh keypair; nothing is persisted server-side. The wizard caches the response and includes both fields in the eventual connector create call.
@@ -984,18 +799,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::generate_ssh_keys`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GenerateSshKeysError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
-
-impl Client {
     /// Get snapshot status
     ///
     /// Returns snapshot status for graceful shutdown coordination. Use with Kubernetes preStop hooks.
@@ -1043,6 +847,176 @@ impl Client {
                 },
             )
     }
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListConnectorsError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector_auto_id`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateConnectorAutoIdError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetConnectorError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+
+/// The successful responses of [`Client::create_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateConnectorResponse {
+    /// Status 200: The connector was replaced.
+    Ok,
+    /// Status 201: The connector was created.
+    Created,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateConnectorError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+
+/// Optional parameters of [`Client::create_connector`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateConnectorParams {
+    /// Query parameter `clone_from`
+    pub clone_from: Option<String>,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::patch_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum PatchConnectorError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector_history`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetConnectorHistoryError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+
+/// The successful responses of [`Client::send_connector_command`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendConnectorCommandResponse {
+    /// Status 200: The command was carried out.
+    Ok,
+    /// Status 202: The command was accepted.
+    Accepted,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::send_connector_command`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendConnectorCommandError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::debug_connector`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum DebugConnectorError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_buffer`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValidateBufferError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+
+/// Optional parameters of [`Client::validate_buffer`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValidateBufferParams {
+    /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
+    pub connector_id: Option<String>,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_sink`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValidateSinkError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+
+/// Optional parameters of [`Client::validate_sink`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValidateSinkParams {
+    /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
+    pub connector_id: Option<String>,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_source`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValidateSourceError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+
+/// Optional parameters of [`Client::validate_source`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValidateSourceParams {
+    /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
+    pub connector_id: Option<String>,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_catalog`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetCatalogError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
+}
+
+/// Optional parameters of [`Client::get_catalog`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetCatalogParams {
+    /// Query parameter `connector_id`: When set, fills missing secret fields from the stored connector before running validation. Used in edit mode where the frontend never has the original secret values.
+    pub connector_id: Option<String>,
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::generate_ssh_keys`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenerateSshKeysError {
+    /// Any 4xx status: The request was rejected (no body is documented).
+    Status4xx,
+    /// Any 5xx status: The agent failed (no body is documented).
+    Status5xx,
 }
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_snapshot_status`].

@@ -100,8 +100,8 @@ impl Receiver<'_> {
 }
 
 /// The client's `lib.rs` for `api`, whose models crate is the Rust crate `models_crate`: the header (client,
-/// credentials, servers), then one part per operation (its methods in an `impl Client` block, and its types).
-/// With `features`, each operation compiles only when one of its tags' features is on.
+/// credentials, servers), then one part per group of operations compiled under the same features (all of them
+/// without tag features): one `impl Client` block with their methods, then their types.
 pub fn client_plan<'a>(
     api: &'a Api,
     graph: &TypeGraph,
@@ -109,24 +109,56 @@ pub fn client_plan<'a>(
     features: Option<&'a FeaturePlan>,
 ) -> FilePlan<'a> {
     let header = client_header(api, graph, &ident(models_crate), features, None);
+    methods_plan(header, api, features, |scope, _, op| {
+        let methods = operation_methods(scope, api, op, Receiver::Method);
+        let types = operation_types(scope, op, Links::Linked);
+        (methods, types)
+    })
+}
+
+/// A client file of `header` then one part per group of operations compiled under the same features, in order of
+/// their first operation: one `impl Client` block with the group's methods (each operation's description on its
+/// first method), then the group's other items. `build` gives an operation's (by index) methods and other items.
+fn methods_plan<'a>(
+    header: TokenStream,
+    api: &'a Api,
+    features: Option<&'a FeaturePlan>,
+    build: impl Fn(TypeScope<'_>, usize, &Operation) -> (TokenStream, TokenStream) + Sync + 'a,
+) -> FilePlan<'a> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: std::collections::HashMap<Vec<&str>, usize> = std::collections::HashMap::new();
+    for index in 0..api.operations.len() {
+        let gate = features.map(|plan| plan.operation_features(index)).unwrap_or_default();
+        let group = *group_of.entry(gate).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[group].push(index);
+    }
+    let groups = std::sync::Arc::new(groups);
+    let gates = groups.clone();
     FilePlan {
         header,
-        parts: api.operations.len(),
-        part: Box::new(move |index| {
+        parts: groups.len(),
+        part: Box::new(move |group| {
             let scope = TypeScope { api, via_models: true };
-            let op = &api.operations[index];
-            let methods = operation_methods(scope, api, op, Receiver::Method);
-            let types = operation_types(scope, op, Links::Linked);
-            let mut items = parse_items(quote! {
-                impl Client {
-                    #methods
+            let mut methods: Vec<syn::ImplItem> = Vec::new();
+            let mut others: Vec<syn::Item> = Vec::new();
+            for &index in &groups[group] {
+                let op = &api.operations[index];
+                let (op_methods, op_others) = build(scope, index, op);
+                let mut block: syn::ItemImpl = syn::parse2(quote! { impl Client { #op_methods } })?;
+                if let Some(syn::ImplItem::Fn(first)) = block.items.first_mut() {
+                    prepend_docs(&mut first.attrs, Some(&method_doc(op)));
                 }
-                #types
-            })?;
-            document_method(&mut items, op);
-            Ok(items)
+                methods.append(&mut block.items);
+                others.extend(parse_items(op_others)?);
+            }
+            let mut block: syn::ItemImpl = syn::parse_quote! { impl Client {} };
+            block.items = methods;
+            Ok(std::iter::once(syn::Item::Impl(block)).chain(others).collect())
         }),
-        gate: Box::new(move |index| features.map(|plan| plan.operation_features(index)).unwrap_or_default()),
+        gate: Box::new(move |group| features.map(|plan| plan.operation_features(gates[group][0])).unwrap_or_default()),
     }
 }
 
@@ -219,7 +251,8 @@ pub fn client_ops_plan<'a>(
 }
 
 /// `lib.rs` of a split client: the header as for one crate, re-exporting the operations crates' types, then one
-/// `impl Client` block per operation whose methods call the operation's functions.
+/// `impl Client` block per group of operations compiled under the same features, whose methods call the
+/// operations' functions.
 pub fn client_facade_plan<'a>(
     api: &'a Api,
     graph: &TypeGraph,
@@ -234,33 +267,10 @@ pub fn client_facade_plan<'a>(
         }
     }
     let credentials = !api.security_schemes.is_empty();
-    FilePlan {
-        header,
-        parts: api.operations.len(),
-        part: Box::new(move |index| {
-            let scope = TypeScope { api, via_models: true };
-            let op = &api.operations[index];
-            let krate = ident(&crates.ops[chunk_of[index]].0);
-            let methods = operation_methods(scope, api, op, Receiver::Forward { krate: &krate, credentials });
-            let mut items = parse_items(quote! {
-                impl Client {
-                    #methods
-                }
-            })?;
-            document_method(&mut items, op);
-            Ok(items)
-        }),
-        gate: Box::new(move |index| features.map(|plan| plan.operation_features(index)).unwrap_or_default()),
-    }
-}
-
-/// Puts the operation's description on its first method, that of `items`' leading `impl Client` block.
-fn document_method(items: &mut [syn::Item], op: &Operation) {
-    if let Some(syn::Item::Impl(block)) = items.first_mut()
-        && let Some(syn::ImplItem::Fn(method)) = block.items.first_mut()
-    {
-        prepend_docs(&mut method.attrs, Some(&method_doc(op)));
-    }
+    methods_plan(header, api, features, move |scope, index, op| {
+        let krate = ident(&crates.ops[chunk_of[index]].0);
+        (operation_methods(scope, api, op, Receiver::Forward { krate: &krate, credentials }), TokenStream::new())
+    })
 }
 
 /// The client crate's inner attributes and leading items: docs, the runtime (its module, or the core crate's of a

@@ -98,16 +98,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_chat_completion`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateChatCompletionError {
-    /// Status 429: Rate limited.
-    TooManyRequests(models::Problem),
-}
-
-impl Client {
     /// A reply, whole or streamed
     ///
     /// As OpenAI's APIs do: one JSON reply, or with `stream: true` the same as server-sent events.
@@ -189,16 +180,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_response`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateResponseError {
-    /// Status 429: Rate limited.
-    TooManyRequests(models::Problem),
-}
-
-impl Client {
     /// Watch events as text
     ///
     /// `GET /events`
@@ -233,9 +215,7 @@ impl Client {
         };
         Err(response.unexpected())
     }
-}
 
-impl Client {
     /// Download a file
     ///
     /// `GET /files/{file_id}/content`
@@ -277,32 +257,7 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
-}
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::download_file`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum DownloadFileError {
-    /// Status 404: No such file.
-    NotFound(models::Problem),
-}
-
-/// The headers the replies of [`Client::download_file`] document: `DownloadFileHeaders::from_headers(reply.headers())` on what [`Client::download_file_with_response`] returns.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DownloadFileHeaders {
-    /// `content-length`
-    pub content_length: Option<i64>,
-}
-
-impl DownloadFileHeaders {
-    /// The documented headers of `headers`; one that is absent or does not parse is `None`.
-    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
-        Self {
-            content_length: runtime::header_value(headers, "content-length"),
-        }
-    }
-}
-
-impl Client {
     /// An image
     ///
     /// `GET /images/{image_id}`
@@ -341,9 +296,7 @@ impl Client {
         };
         Err(response.unexpected())
     }
-}
 
-impl Client {
     /// Any bytes
     ///
     /// `GET /archive`
@@ -374,9 +327,7 @@ impl Client {
         };
         Err(response.unexpected())
     }
-}
 
-impl Client {
     /// Export records as JSON Lines
     ///
     /// `GET /records`
@@ -409,9 +360,7 @@ impl Client {
         };
         Err(response.unexpected())
     }
-}
 
-impl Client {
     /// Log lines of any shape
     ///
     /// `GET /logs`
@@ -444,9 +393,7 @@ impl Client {
         };
         Err(response.unexpected())
     }
-}
 
-impl Client {
     /// A CSV report
     ///
     /// `GET /report`
@@ -480,9 +427,7 @@ impl Client {
                 },
             )
     }
-}
 
-impl Client {
     /// Upload bytes
     ///
     /// `POST /uploads`
@@ -524,25 +469,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The headers the replies of [`Client::upload_file`] document: `UploadFileHeaders::from_headers(reply.headers())` on what [`Client::upload_file_with_response`] returns.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct UploadFileHeaders {
-    /// `location`: Where the upload can be read.
-    pub location: Option<String>,
-}
-
-impl UploadFileHeaders {
-    /// The documented headers of `headers`; one that is absent or does not parse is `None`.
-    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
-        Self {
-            location: runtime::header_value(headers, "location"),
-        }
-    }
-}
-
-impl Client {
     /// A JSON list with rate-limit headers
     ///
     /// `GET /items`
@@ -576,28 +503,7 @@ impl Client {
                 },
             )
     }
-}
 
-/// The headers the replies of [`Client::list_items`] document: `ListItemsHeaders::from_headers(reply.headers())` on what [`Client::list_items_with_response`] returns.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListItemsHeaders {
-    /// `x-ratelimit-remaining`: Requests left in the window.
-    pub x_rate_limit_remaining: Option<i64>,
-}
-
-impl ListItemsHeaders {
-    /// The documented headers of `headers`; one that is absent or does not parse is `None`.
-    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
-        Self {
-            x_rate_limit_remaining: runtime::header_value(
-                headers,
-                "x-ratelimit-remaining",
-            ),
-        }
-    }
-}
-
-impl Client {
     /// Replace the items (idempotent)
     ///
     /// `PUT /items`
@@ -634,9 +540,7 @@ impl Client {
                 },
             )
     }
-}
 
-impl Client {
     /// Add an item (not idempotent)
     ///
     /// `POST /items`
@@ -673,9 +577,7 @@ impl Client {
                 },
             )
     }
-}
 
-impl Client {
     /// An export, ready or not
     ///
     /// `GET /exports/{export_id}`
@@ -721,6 +623,78 @@ impl Client {
                 Ok(response.value(body))
             }
             _ => Err(response.unexpected()),
+        }
+    }
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_chat_completion`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateChatCompletionError {
+    /// Status 429: Rate limited.
+    TooManyRequests(models::Problem),
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_response`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateResponseError {
+    /// Status 429: Rate limited.
+    TooManyRequests(models::Problem),
+}
+
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::download_file`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum DownloadFileError {
+    /// Status 404: No such file.
+    NotFound(models::Problem),
+}
+
+/// The headers the replies of [`Client::download_file`] document: `DownloadFileHeaders::from_headers(reply.headers())` on what [`Client::download_file_with_response`] returns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DownloadFileHeaders {
+    /// `content-length`
+    pub content_length: Option<i64>,
+}
+
+impl DownloadFileHeaders {
+    /// The documented headers of `headers`; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+        Self {
+            content_length: runtime::header_value(headers, "content-length"),
+        }
+    }
+}
+
+/// The headers the replies of [`Client::upload_file`] document: `UploadFileHeaders::from_headers(reply.headers())` on what [`Client::upload_file_with_response`] returns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UploadFileHeaders {
+    /// `location`: Where the upload can be read.
+    pub location: Option<String>,
+}
+
+impl UploadFileHeaders {
+    /// The documented headers of `headers`; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+        Self {
+            location: runtime::header_value(headers, "location"),
+        }
+    }
+}
+
+/// The headers the replies of [`Client::list_items`] document: `ListItemsHeaders::from_headers(reply.headers())` on what [`Client::list_items_with_response`] returns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListItemsHeaders {
+    /// `x-ratelimit-remaining`: Requests left in the window.
+    pub x_rate_limit_remaining: Option<i64>,
+}
+
+impl ListItemsHeaders {
+    /// The documented headers of `headers`; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+        Self {
+            x_rate_limit_remaining: runtime::header_value(
+                headers,
+                "x-ratelimit-remaining",
+            ),
         }
     }
 }
