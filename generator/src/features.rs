@@ -197,22 +197,9 @@ impl FeaturePlan {
     /// The `[features]` table of the facade of split models, whose parts (crate name, types) are `parts`: each
     /// selectable feature, on by default, turns on the same feature of every part that declares it.
     pub fn facade_manifest_section(&self, parts: &[(String, &[usize])]) -> String {
-        let declared: Vec<BTreeSet<usize>> = parts.iter().map(|(_, members)| self.part_features(members)).collect();
-        let quoted: Vec<String> = self.selectable().map(|f| format!("\"{}\"", f.name)).collect();
-        let mut toml = format!("\n[features]\ndefault = [{}]\n", quoted.join(", "));
-        for (index, feature) in self.features.iter().enumerate() {
-            if Some(index) == self.any_tag {
-                continue; // turned on inside each part by its tags
-            }
-            let enables: Vec<String> = parts
-                .iter()
-                .zip(&declared)
-                .filter(|(_, used)| used.contains(&index))
-                .map(|((krate, _), _)| format!("\"{krate}/{}\"", feature.name))
-                .collect();
-            toml.push_str(&format!("# {}\n{} = [{}]\n", feature.doc, feature.name, enables.join(", ")));
-        }
-        toml
+        let declared: Vec<(&str, BTreeSet<usize>)> =
+            parts.iter().map(|(krate, members)| (krate.as_str(), self.part_features(members))).collect();
+        self.forwarding_section(None, &declared)
     }
 
     /// The `[features]` table of an operations crate of a split client holding the operations `members`: their
@@ -234,22 +221,24 @@ impl FeaturePlan {
     /// The `[features]` table of a split client: each selectable feature, on by default, turns on the same feature
     /// of the models crate `models` and of every operations crate (name, operations) of `ops` that declares it.
     pub fn split_client_manifest_section(&self, models: &str, ops: &[(String, &[usize])]) -> String {
-        let declared: Vec<BTreeSet<usize>> = ops.iter().map(|(_, members)| self.ops_features(members)).collect();
+        let declared: Vec<(&str, BTreeSet<usize>)> =
+            ops.iter().map(|(krate, members)| (krate.as_str(), self.ops_features(members))).collect();
+        self.forwarding_section(Some(models), &declared)
+    }
+
+    /// The `[features]` table of a crate that passes its features on: each selectable feature, on by default, turns
+    /// on the same feature of `every` crate (when given) and of each crate of `declared` (name, its features) that
+    /// declares it. `ANY_TAG` is left out: the tags turn it on where it is declared.
+    fn forwarding_section(&self, every: Option<&str>, declared: &[(&str, BTreeSet<usize>)]) -> String {
         let quoted: Vec<String> = self.selectable().map(|f| format!("\"{}\"", f.name)).collect();
         let mut toml = format!("\n[features]\ndefault = [{}]\n", quoted.join(", "));
         for (index, feature) in self.features.iter().enumerate() {
             if Some(index) == self.any_tag {
-                continue; // turned on in the models by its tags
+                continue;
             }
-            let enables: Vec<String> = std::iter::once(models)
-                .chain(
-                    ops.iter()
-                        .zip(&declared)
-                        .filter(|(_, used)| used.contains(&index))
-                        .map(|((krate, _), _)| krate.as_str()),
-                )
-                .map(|krate| format!("\"{krate}/{}\"", feature.name))
-                .collect();
+            let declaring = declared.iter().filter(|(_, used)| used.contains(&index)).map(|(krate, _)| *krate);
+            let enables: Vec<String> =
+                every.into_iter().chain(declaring).map(|krate| format!("\"{krate}/{}\"", feature.name)).collect();
             toml.push_str(&format!("# {}\n{} = [{}]\n", feature.doc, feature.name, enables.join(", ")));
         }
         toml

@@ -30,8 +30,7 @@ impl Secret {
         Self(value.into())
     }
 
-    #[doc(hidden)] // for the generated code, not for users
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -366,7 +365,7 @@ impl Transport {
     }
 
     /// Sends the request and reads the whole reply. `path` is the operation's path template, for tracing.
-    pub async fn send(&self, request: RequestBuilder, path: &'static str) -> Result<RawResponse, Problem> {
+    pub(crate) async fn send(&self, request: RequestBuilder, path: &'static str) -> Result<RawResponse, Problem> {
         RawResponse::read(self.start(request, path).await?).await
     }
 
@@ -603,7 +602,7 @@ pub fn json_body(
 }
 
 /// Sets a header whose value is a credential (marked sensitive, so it is never logged by the HTTP stack).
-pub fn secret_header(request: RequestBuilder, name: &'static str, value: &str) -> RequestBuilder {
+pub(crate) fn secret_header(request: RequestBuilder, name: &'static str, value: &str) -> RequestBuilder {
     match HeaderValue::from_str(value) {
         Ok(mut value) => {
             value.set_sensitive(true);

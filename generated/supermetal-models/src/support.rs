@@ -285,23 +285,23 @@ impl<'de, T: ::serde::Deserialize<'de>> ::serde::Deserialize<'de> for Nullable<T
 macro_rules! object {
     ($name:ident { $($index:tt $field:ident $(= $json:literal)? $kind:ident),* $(,)? } ignore) => {
         support::object!(@serialize $name { $($index $field [$($json)?] $kind),* });
-        support::object!(@impl $name { $($index $field [$($json)?] $kind),* } false, map, _key => {
+        support::object!(@deserialize $name { $($index $field [$($json)?] $kind),* } false, map, _key => {
             map.next_value::<::serde::de::IgnoredAny>()?;
         });
     };
     ($name:ident { $($index:tt $field:ident $(= $json:literal)? $kind:ident),* $(,)? } deny) => {
         support::object!(@serialize $name { $($index $field [$($json)?] $kind),* });
-        support::object!(@impl $name { $($index $field [$($json)?] $kind),* } true, map, key => {
+        support::object!(@deserialize $name { $($index $field [$($json)?] $kind),* } true, map, key => {
             return Err(<SpecforgeMap::Error as ::serde::de::Error>::unknown_field(&key, FIELDS));
         });
     };
     ($name:ident { $($index:tt $field:ident $(= $json:literal)? $kind:ident),* $(,)? } keep) => {
         support::object!(@serialize $name { $($index $field [$($json)?] $kind),* } additional_properties);
-        support::object!(@impl $name { $($index $field [$($json)?] $kind),* } true, map, key => {
+        support::object!(@deserialize $name { $($index $field [$($json)?] $kind),* } true, map, key => {
             additional_properties.insert(key, map.next_value()?);
         } additional_properties);
     };
-    (@impl $name:ident { $($index:tt $field:ident [$($json:literal)?] $kind:ident),* }
+    (@deserialize $name:ident { $($index:tt $field:ident [$($json:literal)?] $kind:ident),* }
         $keep:literal, $map:ident, $key:ident => $unknown:block $($additional:ident)?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<SpecforgeDeserializer: ::serde::Deserializer<'de>>(

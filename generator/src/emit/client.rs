@@ -97,6 +97,22 @@ impl Receiver<'_> {
             Receiver::Method | Receiver::Function { .. } => code(),
         }
     }
+
+    /// The body of `async fn` `name`: as [`Receiver::body`], the forwarding call awaited.
+    fn async_body(
+        self,
+        name: &proc_macro2::Ident,
+        args: &[TokenStream],
+        code: impl FnOnce() -> TokenStream,
+    ) -> TokenStream {
+        match self {
+            Receiver::Forward { .. } => {
+                let call = self.call(name, args);
+                quote! { #call.await }
+            }
+            Receiver::Method | Receiver::Function { .. } => code(),
+        }
+    }
 }
 
 /// The client's `lib.rs` for `api`, whose models crate is the Rust crate `models_crate`: the header (client,
@@ -216,16 +232,12 @@ pub fn client_ops_plan<'a>(
         crates.client
     ));
     let (core, models) = (ident(&crates.core), ident(&crates.models));
-    let recursion_limit = recursion_limit(graph);
     let credentials = (!api.security_schemes.is_empty()).then(|| quote! { Credentials, Scheme, });
     let sse = api.has_event_streams().then(|| quote! { sse, });
+    let lints = crate_lints(graph);
     let header = quote! {
         #doc
-        // Response enums hold each status's body inline; boxing would only add indirection for callers.
-        #![allow(clippy::large_enum_variant)]
-        // Nesting (`Vec<Vec<…>>`) follows the schemas; the API description decides how deep it goes.
-        #![allow(clippy::type_complexity)]
-        #recursion_limit
+        #lints
 
         // With some tag features off, no operation here may use one of these.
         #[allow(unused_imports)]
@@ -273,6 +285,19 @@ pub fn client_facade_plan<'a>(
     })
 }
 
+/// The inner attributes of every crate of a client: the lints its operations' types need allowed, and the recursion
+/// limit, as types nest as deep in the client (through response enums) as in the models.
+fn crate_lints(graph: &TypeGraph) -> TokenStream {
+    let recursion_limit = recursion_limit(graph);
+    quote! {
+        // Response enums hold each status's body inline; boxing would only add indirection for callers.
+        #![allow(clippy::large_enum_variant)]
+        // Nesting (`Vec<Vec<…>>`) follows the schemas; the API description decides how deep it goes.
+        #![allow(clippy::type_complexity)]
+        #recursion_limit
+    }
+}
+
 /// The client crate's inner attributes and leading items: docs, the runtime (its module, or the core crate's of a
 /// `split` client, whose operations crates' types it re-exports), re-exports, servers, credentials and `Client`.
 fn client_header(
@@ -282,8 +307,7 @@ fn client_header(
     features: Option<&FeaturePlan>,
     split: Option<&SplitClient>,
 ) -> TokenStream {
-    // Types nest as deep in the client (through response enums) as in the models.
-    let recursion_limit = recursion_limit(graph);
+    let lints = crate_lints(graph);
     let doc = inner_doc_attrs(&crate_doc(api, features));
     let servers = api.servers.first().map(server_items);
     let client = client_struct(api);
@@ -308,11 +332,7 @@ fn client_header(
     quote! {
         #doc
         #![deny(missing_docs)]
-        // Response enums hold each status's body inline; boxing would only add indirection for callers.
-        #![allow(clippy::large_enum_variant)]
-        // Nesting (`Vec<Vec<…>>`) follows the schemas; the API description decides how deep it goes.
-        #![allow(clippy::type_complexity)]
-        #recursion_limit
+        #lints
 
         #runtime
         mod client;
@@ -1013,7 +1033,7 @@ fn operation_methods(scope: TypeScope<'_>, api: &Api, op: &Operation, receiver: 
     let self_params = receiver.params(None);
     let borrowed_self_params = receiver.params(Some(&lifetime));
     let with_response = if streams_a_success(op) {
-        let body = receiver.body(&response_method, &arg_names, || {
+        let body = receiver.async_body(&response_method, &arg_names, || {
             let build_request = build_request();
             let send = start_and_match(op, receiver);
             quote! {
@@ -1021,10 +1041,6 @@ fn operation_methods(scope: TypeScope<'_>, api: &Api, op: &Operation, receiver: 
                 #send
             }
         });
-        let body = match receiver {
-            Receiver::Forward { .. } => quote! { #body.await },
-            Receiver::Method | Receiver::Function { .. } => body,
-        };
         quote! {
             pub async fn #response_method(#self_params #(#args),*) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error>> {
                 #body
@@ -1178,7 +1194,7 @@ fn events_method(
     let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     let path = &op.path;
     let transport = receiver.transport();
-    let body = receiver.body(&name, &method_arg_names(op), || {
+    let body = receiver.async_body(&name, &method_arg_names(op), || {
         let build_request = build_request();
         quote! {
             #build_request
@@ -1191,10 +1207,6 @@ fn events_method(
             #errors
         }
     });
-    let body = match receiver {
-        Receiver::Forward { .. } => quote! { #body.await },
-        Receiver::Method | Receiver::Function { .. } => body,
-    };
     let self_params = receiver.params(None);
     let attributes = receiver.attributes(&doc, op.deprecated);
     Some(quote! {

@@ -43,7 +43,7 @@ pub fn support_source(api: &Api) -> Option<String> {
         (uses(|kind| matches!(kind, TypeKind::Enum(Enum { repr: EnumRepr::String, .. }))), STRING_ENUM_SUPPORT),
         (uses(|kind| matches!(kind, TypeKind::Enum(Enum { repr: EnumRepr::Integer, .. }))), INTEGER_ENUM_SUPPORT),
         (api.has_nullable_fields(), NULLABLE_SUPPORT),
-        (uses(|kind| matches!(kind, TypeKind::Struct(s) if reads_as_object(s))), OBJECT_SUPPORT),
+        (uses(|kind| matches!(kind, TypeKind::Struct(s) if uses_object_macro(s))), OBJECT_SUPPORT),
     ];
     let used: Vec<&str> = sections.iter().filter(|(used, _)| *used).map(|(_, text)| *text).collect();
     (!used.is_empty()).then(|| {
@@ -479,7 +479,7 @@ fn struct_item(
     s: &Struct,
     links: &dyn Fn(&str) -> String,
 ) -> syn::Result<Vec<syn::Item>> {
-    let as_object = reads_as_object(s);
+    let as_object = uses_object_macro(s);
     let additional = s.additional.as_ref().map(|ty| {
         let ty = scope.tokens(&TypeRef::Map(Box::new(ty.clone())));
         let flatten = (!as_object).then(|| quote! { #[serde(flatten)] });
@@ -526,7 +526,7 @@ fn struct_item(
 
 /// Whether a struct's `Serialize` and `Deserialize` come from the support module's `object!` (less code than serde's
 /// derives): all but structs that flatten another type into theirs, which need the derive's buffering.
-fn reads_as_object(s: &Struct) -> bool {
+fn uses_object_macro(s: &Struct) -> bool {
     !s.fields.iter().any(|f| f.flatten)
 }
 
