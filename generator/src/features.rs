@@ -106,7 +106,7 @@ impl FeaturePlan {
         let mut reached: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); api.types.len()];
         for (op, own) in api.operations.iter().zip(&operations) {
             let mut roots = Vec::new();
-            op.type_refs().for_each(|ty| ty.visit_named(&mut |id| roots.push(id.0)));
+            op.visit_uses(&mut |ty| ty.visit_named(&mut |id| roots.push(id.0)));
             for &feature in own {
                 graph.mark_reachable(&mut reached, roots.clone(), feature);
             }

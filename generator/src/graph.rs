@@ -1,8 +1,8 @@
 //! The type graph: which named types each type holds, its strongly connected components (the recursive groups)
-//! and their heights. One graph serves the drop-check bound, the tag features and the split of large models into
-//! several crates.
+//! and their heights, which serve the drop-check bound, the tag features and the split of large models into several
+//! crates; and the cycles of types held by value, whose closing fields are boxed.
 
-use crate::ir::Api;
+use crate::ir::{TypeDef, TypeId, TypeKind, TypeRef};
 
 /// Named types as nodes (by index into `Api::types`), an edge from a type to each type it holds in any way.
 pub struct TypeGraph {
@@ -15,9 +15,16 @@ pub struct TypeGraph {
 }
 
 impl TypeGraph {
-    /// The graph of `api`'s types.
-    pub fn new(api: &Api) -> TypeGraph {
-        let edges: Vec<Vec<usize>> = api.types.iter().map(|def| api.contained(def)).collect();
+    /// The graph of `types`.
+    pub fn new(types: &[TypeDef]) -> TypeGraph {
+        let edges: Vec<Vec<usize>> = types
+            .iter()
+            .map(|def| {
+                let mut held = Vec::new();
+                def.visit_uses(&mut |ty| ty.visit_named(&mut |id| held.push(id.0)));
+                held
+            })
+            .collect();
         let components = strongly_connected_components(&edges);
         let mut component_of = vec![0; edges.len()];
         for (index, members) in components.iter().enumerate() {
@@ -59,6 +66,78 @@ impl TypeGraph {
                 roots.extend(&self.edges[index]);
             }
         }
+    }
+}
+
+/// The fields and variants (type, index of the field or variant) to box so that no type holds itself by value: the
+/// back edges of a depth-first walk, from each type in order, over what struct fields and union variants hold by
+/// value (seen through aliases, `Option` and tuples; a `Vec` or map already holds its items on the heap).
+pub fn cycle_closing_slots(types: &[TypeDef]) -> Vec<(TypeId, usize)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnStack,
+        Done,
+    }
+    let slots = |id: usize| -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (slot, ty) in held_by_value(&types[id]) {
+            inline_named(types, ty, &mut |target| out.push((slot, target)), types.len());
+        }
+        out
+    };
+    let mut marks = vec![Mark::New; types.len()];
+    let mut to_box = Vec::new();
+    for start in 0..types.len() {
+        if marks[start] != Mark::New {
+            continue;
+        }
+        marks[start] = Mark::OnStack;
+        let mut stack = vec![(start, slots(start), 0usize)];
+        while let Some((node, node_slots, next)) = stack.last_mut() {
+            if let Some(&(slot, target)) = node_slots.get(*next) {
+                *next += 1;
+                let node = *node;
+                match marks[target] {
+                    Mark::OnStack => to_box.push((TypeId(node), slot)),
+                    Mark::New => {
+                        marks[target] = Mark::OnStack;
+                        stack.push((target, slots(target), 0));
+                    }
+                    Mark::Done => {}
+                }
+            } else {
+                marks[*node] = Mark::Done;
+                stack.pop();
+            }
+        }
+    }
+    to_box
+}
+
+/// Each struct field's and union variant's type, with the index of the field or variant.
+fn held_by_value(def: &TypeDef) -> Vec<(usize, &TypeRef)> {
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().map(|field| &field.ty).enumerate().collect(),
+        TypeKind::Union(u) => {
+            u.variants.iter().enumerate().filter_map(|(i, v)| Some((i, v.payload.as_ref()?))).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Calls `f` with every named type `ty` holds by value, seeing through `Option`, tuples and aliases (at most
+/// `depth` aliases deep, so a circle of aliases ends).
+fn inline_named(types: &[TypeDef], ty: &TypeRef, f: &mut impl FnMut(usize), depth: usize) {
+    match ty {
+        TypeRef::Named(id) => match &types[id.0].kind {
+            TypeKind::Alias(target) if depth > 0 => inline_named(types, target, f, depth - 1),
+            TypeKind::Alias(_) => {}
+            _ => f(id.0),
+        },
+        TypeRef::Option(inner) => inline_named(types, inner, f, depth),
+        TypeRef::Tuple(items) => items.iter().for_each(|item| inline_named(types, item, f, depth)),
+        _ => {}
     }
 }
 
@@ -113,6 +192,36 @@ fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A struct `name` with one required field per type use.
+    fn structure(name: &str, fields: Vec<TypeRef>) -> TypeDef {
+        let fields = fields
+            .into_iter()
+            .enumerate()
+            .map(|(index, ty)| crate::ir::Field {
+                name: format!("f{index}"),
+                json_name: format!("f{index}"),
+                doc: None,
+                ty,
+                presence: crate::ir::Presence::Required,
+                boxed: false,
+                secret: false,
+                flatten: false,
+            })
+            .collect();
+        let kind = TypeKind::Struct(crate::ir::Struct { fields, deny_unknown_fields: false, additional: None });
+        TypeDef { name: name.into(), spec_name: name.into(), doc: None, kind }
+    }
+
+    #[test]
+    fn a_type_held_by_value_in_a_tuple_or_an_option_closes_a_cycle_and_one_in_a_vec_does_not() {
+        let a = TypeRef::Named(TypeId(0));
+        let types = [
+            structure("A", vec![TypeRef::Array(Box::new(a.clone())), TypeRef::Named(TypeId(1))]),
+            structure("B", vec![TypeRef::Tuple(vec![TypeRef::String, TypeRef::Option(Box::new(a))])]),
+        ];
+        assert_eq!(cycle_closing_slots(&types), [(TypeId(1), 0)]);
+    }
 
     #[test]
     fn components_come_after_what_they_reach_and_cycles_are_one_component() {

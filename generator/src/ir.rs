@@ -43,22 +43,16 @@ impl Api {
 
     /// Whether any type or operation (or anything they contain) uses `primitive`.
     pub fn uses(&self, primitive: Primitive) -> bool {
-        self.operations.iter().flat_map(Operation::type_refs).any(|ty| ty.mentions(primitive))
-            || self.types.iter().any(|def| def.type_refs().iter().any(|ty| ty.mentions(primitive)))
+        let mut found = false;
+        let mut check = |ty: &TypeRef| found |= ty.mentions(primitive);
+        self.operations.iter().for_each(|op| op.visit_uses(&mut check));
+        self.types.iter().for_each(|def| def.visit_uses(&mut check));
+        found
     }
 
     /// Whether any operation sends a body of this kind.
     pub fn sends(&self, kind: fn(&RequestBodyKind) -> bool) -> bool {
         self.operations.iter().filter_map(|op| op.body.as_ref()).any(|body| kind(&body.kind))
-    }
-
-    /// The named types `def` holds, in any way.
-    pub fn contained(&self, def: &TypeDef) -> Vec<usize> {
-        let mut out = Vec::new();
-        for ty in def.type_refs() {
-            ty.visit_named(&mut |id| out.push(id.0));
-        }
-        out
     }
 
     /// Whether any field keeps absent and `null` apart (and so needs the support module's `Nullable`).
@@ -136,19 +130,6 @@ pub enum TypeKind {
     BoundedMap(BoundedMap),
     /// A named schema that is just another type (`type Tags = Vec<String>`).
     Alias(TypeRef),
-}
-
-impl TypeDef {
-    /// Every type use inside this definition (fields, variants, alias target, map values).
-    pub fn type_refs(&self) -> Vec<&TypeRef> {
-        match &self.kind {
-            TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(s.additional.as_ref()).collect(),
-            TypeKind::Union(u) => u.variants.iter().filter_map(|v| v.payload.as_ref()).collect(),
-            TypeKind::Alias(ty) => vec![ty],
-            TypeKind::BoundedMap(m) => vec![&m.value],
-            TypeKind::Enum(_) | TypeKind::ConstrainedString(_) => Vec::new(),
-        }
-    }
 }
 
 /// An object type.
@@ -356,32 +337,18 @@ pub enum TypeRef {
 impl TypeRef {
     /// Whether `primitive` occurs anywhere in this type.
     pub fn mentions(&self, primitive: Primitive) -> bool {
-        match self {
-            TypeRef::Primitive(p) => *p == primitive,
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => inner.mentions(primitive),
-            TypeRef::Tuple(items) => items.iter().any(|item| item.mentions(primitive)),
-            _ => false,
-        }
-    }
-
-    /// Calls `f` on every named type id in this type use.
-    pub fn for_each_named(&mut self, f: &mut impl FnMut(&mut TypeId)) {
-        match self {
-            TypeRef::Named(id) => f(id),
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => inner.for_each_named(f),
-            TypeRef::Tuple(items) => items.iter_mut().for_each(|item| item.for_each_named(f)),
-            _ => {}
-        }
+        let mut found = false;
+        self.visit(&mut |ty| found |= *ty == TypeRef::Primitive(primitive));
+        found
     }
 
     /// Calls `f` with every named type id in this type use.
     pub fn visit_named(&self, f: &mut impl FnMut(TypeId)) {
-        match self {
-            TypeRef::Named(id) => f(*id),
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => inner.visit_named(f),
-            TypeRef::Tuple(items) => items.iter().for_each(|item| item.visit_named(f)),
-            _ => {}
-        }
+        self.visit(&mut |ty| {
+            if let TypeRef::Named(id) = ty {
+                f(*id)
+            }
+        });
     }
 
     /// The named type this refers to directly (not through a `Vec` or map), if any.
@@ -486,22 +453,6 @@ impl Operation {
             .filter(|h| seen.insert(h.name.as_str()))
             .collect()
     }
-
-    /// Every type use of the operation: parameters, request body and response bodies.
-    pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
-        self.params
-            .iter()
-            .map(|p| &p.ty)
-            .chain(self.body.as_ref().and_then(RequestBody::ty))
-            .chain(
-                self.responses
-                    .iter()
-                    .filter_map(|r| r.body.as_ref())
-                    .flat_map(|b| std::iter::once(&b.ty).chain(&b.item).chain(b.events.iter().flat_map(|e| &e.item))),
-            )
-            .chain(self.responses.iter().flat_map(|r| &r.headers).map(|h| &h.ty))
-            .chain(&self.callback_payloads)
-    }
 }
 
 /// The names of an operation's own types (`CreateConnectorResponse`, …), each used only when the operation needs
@@ -516,21 +467,6 @@ pub struct OperationTypeNames {
     pub params: String,
     /// The struct of the headers its successes document, when they document any.
     pub headers: Option<String>,
-}
-
-impl Operation {
-    /// Every type use of the operation, to change in place (the same ones [`Operation::type_refs`] gives).
-    pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
-        let params = self.params.iter_mut().map(|p| &mut p.ty);
-        let body = self.body.iter_mut().filter_map(RequestBody::ty_mut);
-        let responses = self.responses.iter_mut().flat_map(|r| {
-            let body = r.body.iter_mut().flat_map(|b| {
-                std::iter::once(&mut b.ty).chain(&mut b.item).chain(b.events.iter_mut().flat_map(|e| &mut e.item))
-            });
-            body.chain(r.headers.iter_mut().map(|h| &mut h.ty))
-        });
-        params.chain(body).chain(responses).chain(&mut self.callback_payloads).collect()
-    }
 }
 
 /// How an operation's results are paged, from the `x-pagination` extension.
@@ -681,7 +617,8 @@ impl RequestBody {
         }
     }
 
-    fn ty_mut(&mut self) -> Option<&mut TypeRef> {
+    /// The typed body's type, to change in place.
+    pub fn ty_mut(&mut self) -> Option<&mut TypeRef> {
         match &mut self.kind {
             RequestBodyKind::Json { ty, .. } | RequestBodyKind::Form(ty) => Some(ty),
             RequestBodyKind::Multipart | RequestBodyKind::Raw { .. } => None,
@@ -789,3 +726,57 @@ pub enum SchemeKind {
     /// An API key in a cookie.
     ApiKeyCookie(String),
 }
+
+/// Defines the walks over type uses of [`TypeRef`], [`TypeDef`] and [`Operation`] once for shared and once for
+/// mutable references, from one body, so the two always visit the same uses.
+macro_rules! type_use_walks {
+    ($visit:ident, $visit_uses:ident, $iter:ident, $as_ref:ident, $body_ty:ident $(, $mut:tt)?) => {
+        impl TypeRef {
+            /// Calls `f` on this type use, then on every one inside it (items, values, tuple members).
+            pub fn $visit(&$($mut)? self, f: &mut impl FnMut(&$($mut)? TypeRef)) {
+                f(self);
+                match self {
+                    TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => inner.$visit(f),
+                    TypeRef::Tuple(items) => items.$iter().for_each(|item| item.$visit(f)),
+                    _ => {}
+                }
+            }
+        }
+
+        impl TypeDef {
+            /// Calls `f` on each type use of this definition: fields, the type of kept unknown properties,
+            /// variants' payloads, an alias's target, a map's values.
+            pub fn $visit_uses(&$($mut)? self, f: &mut impl FnMut(&$($mut)? TypeRef)) {
+                match &$($mut)? self.kind {
+                    TypeKind::Struct(s) => {
+                        s.fields.$iter().for_each(|field| f(&$($mut)? field.ty));
+                        s.additional.$iter().for_each(|ty| f(ty));
+                    }
+                    TypeKind::Union(u) => u.variants.$iter().filter_map(|v| v.payload.$as_ref()).for_each(|ty| f(ty)),
+                    TypeKind::Alias(ty) => f(ty),
+                    TypeKind::BoundedMap(m) => f(&$($mut)? m.value),
+                    TypeKind::Enum(_) | TypeKind::ConstrainedString(_) => {}
+                }
+            }
+        }
+
+        impl Operation {
+            /// Calls `f` on each type use of the operation: parameters, request body, response bodies (with
+            /// their items and events), response headers and callback payloads.
+            pub fn $visit_uses(&$($mut)? self, f: &mut impl FnMut(&$($mut)? TypeRef)) {
+                self.params.$iter().for_each(|param| f(&$($mut)? param.ty));
+                self.body.$iter().filter_map(RequestBody::$body_ty).for_each(|ty| f(ty));
+                for body in self.responses.$iter().filter_map(|response| response.body.$as_ref()) {
+                    f(&$($mut)? body.ty);
+                    body.item.$iter().for_each(|ty| f(ty));
+                    body.events.$iter().filter_map(|events| events.item.$as_ref()).for_each(|ty| f(ty));
+                }
+                self.responses.$iter().flat_map(|response| response.headers.$iter()).for_each(|header| f(&$($mut)? header.ty));
+                self.callback_payloads.$iter().for_each(|ty| f(ty));
+            }
+        }
+    };
+}
+
+type_use_walks!(visit, visit_uses, iter, as_ref, ty);
+type_use_walks!(visit_mut, visit_uses_mut, iter_mut, as_mut, ty_mut, mut);

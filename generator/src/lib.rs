@@ -256,7 +256,7 @@ pub fn generate(options: &Options) -> Result<Generated, Failure> {
 /// `<name>-client`, with tag features and the split of large crates as `options` says. Fails only on a bug
 /// (invalid Rust emitted).
 pub fn emit_crates(api: &ir::Api, name: &str, options: &Options) -> Result<(CrateFiles, CrateFiles), String> {
-    let graph = graph::TypeGraph::new(api);
+    let graph = graph::TypeGraph::new(&api.types);
     let features = features::FeaturePlan::new(api, &graph, options.tag_features);
     let models_split = split::ModelsSplit::new(api, &graph, options.split_models);
     let op_crates = split::operation_crates(api, options.split_models);
@@ -338,7 +338,7 @@ pub fn emit_crates(api: &ir::Api, name: &str, options: &Options) -> Result<(Crat
 /// writes).
 pub fn generate_models_module(options: &Options) -> Result<(String, Vec<Diagnostic>), Failure> {
     let (api, warnings, _) = load_and_lower(options)?;
-    let graph = graph::TypeGraph::new(&api);
+    let graph = graph::TypeGraph::new(&api.types);
     let source = emit::models_plan(&api, &graph, emit::ModelsLayout::Module, None)
         .render()
         .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;

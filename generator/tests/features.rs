@@ -23,7 +23,7 @@ fn type_index(api: &specforge::internals::Api, name: &str) -> usize {
 #[test]
 fn types_compile_under_every_feature_that_reaches_them() {
     let api = lowered(&fixture("tagged.yaml"));
-    let plan = FeaturePlan::new(&api, &TypeGraph::new(&api), TagFeatures::Always).expect("a plan");
+    let plan = FeaturePlan::new(&api, &TypeGraph::new(&api.types), TagFeatures::Always).expect("a plan");
     let names: Vec<&str> = plan.features.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["tag-pets", "tag-pet-admin", "tag-stores", "untagged", "unreferenced-schemas", "any-tag"]);
 
@@ -45,13 +45,13 @@ fn types_compile_under_every_feature_that_reaches_them() {
 fn auto_gates_only_large_apis_and_never_gates_nothing() {
     let small = lowered(&fixture("tagged.yaml"));
     assert!(
-        FeaturePlan::new(&small, &TypeGraph::new(&small), TagFeatures::Auto).is_none(),
+        FeaturePlan::new(&small, &TypeGraph::new(&small.types), TagFeatures::Auto).is_none(),
         "4 operations are not a large API"
     );
-    assert!(FeaturePlan::new(&small, &TypeGraph::new(&small), TagFeatures::Never).is_none());
+    assert!(FeaturePlan::new(&small, &TypeGraph::new(&small.types), TagFeatures::Never).is_none());
     let corpus = lowered(&fixture("corpus/petstore-expanded.json"));
     assert!(corpus.operations.len() < specforge::internals::AUTO_MIN_OPERATIONS);
-    assert!(FeaturePlan::new(&corpus, &TypeGraph::new(&corpus), TagFeatures::Auto).is_none());
+    assert!(FeaturePlan::new(&corpus, &TypeGraph::new(&corpus.types), TagFeatures::Auto).is_none());
 }
 
 #[test]
@@ -214,7 +214,7 @@ fn split_parts_hold_every_type_once_and_depend_only_on_earlier_parts() {
     let specs = [fixture("tagged.yaml"), Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/supermetal.yaml")];
     for spec in specs {
         let api = lowered(&spec);
-        let graph = TypeGraph::new(&api);
+        let graph = TypeGraph::new(&api.types);
         let split = ModelsSplit::new(&api, &graph, SplitModels::Always).expect("a split");
         assert!(ModelsSplit::new(&api, &graph, SplitModels::Never).is_none());
         assert!(ModelsSplit::new(&api, &graph, SplitModels::Auto).is_none(), "{} is small", spec.display());

@@ -126,8 +126,9 @@ pub fn client_plan<'a>(
 ) -> FilePlan<'a> {
     let header = client_header(api, graph, &ident(models_crate), features, None);
     methods_plan(header, api, features, |scope, _, op| {
-        let methods = operation_methods(scope, api, op, Receiver::Method);
-        let types = operation_types(scope, op, Links::Linked);
+        let signature = Signature::new(scope, op);
+        let methods = operation_methods(api, &signature, Receiver::Method);
+        let types = operation_types(scope, &signature, Links::Linked);
         (methods, types)
     })
 }
@@ -252,8 +253,9 @@ pub fn client_ops_plan<'a>(
         part: Box::new(move |position| {
             let scope = TypeScope { api, via_models: true };
             let op = &api.operations[members[position]];
-            let functions = operation_methods(scope, api, op, Receiver::Function { credentials });
-            let types = operation_types(scope, op, Links::Plain);
+            let signature = Signature::new(scope, op);
+            let functions = operation_methods(api, &signature, Receiver::Function { credentials });
+            let types = operation_types(scope, &signature, Links::Plain);
             parse_items(quote! { #functions #types })
         }),
         gate: Box::new(move |position| {
@@ -281,7 +283,8 @@ pub fn client_facade_plan<'a>(
     let credentials = !api.security_schemes.is_empty();
     methods_plan(header, api, features, move |scope, index, op| {
         let krate = ident(&crates.ops[chunk_of[index]].0);
-        (operation_methods(scope, api, op, Receiver::Forward { krate: &krate, credentials }), TokenStream::new())
+        let signature = Signature::new(scope, op);
+        (operation_methods(api, &signature, Receiver::Forward { krate: &krate, credentials }), TokenStream::new())
     })
 }
 
@@ -578,37 +581,66 @@ fn client_struct(api: &Api) -> TokenStream {
     }
 }
 
-/// The type names of an operation's success result and error.
-struct OpTypes {
+/// What an operation's methods take and give, worked out once per operation; its methods and types print from it.
+struct Signature<'o> {
+    /// The operation.
+    op: &'o Operation,
+    /// Its successes, in document order.
+    successes: Vec<&'o Response>,
+    /// Its documented errors (`default` included), in document order.
+    errors: Vec<&'o Response>,
+    /// The success type: `()`, the one success's body type, or the operation's response enum.
     success: TokenStream,
+    /// The error type: the operation's error enum, or `Infallible` when it documents no error.
     error: TokenStream,
+    /// The arguments after the receiver, borrowed for the call only (the `async fn` methods).
+    args: Vec<TokenStream>,
+    /// The same arguments borrowed for `'a` (the methods that return `impl Call<…> + 'a`).
+    borrowed_args: Vec<TokenStream>,
+    /// The arguments' names, in order.
+    arg_names: Vec<TokenStream>,
+    /// `#[allow(clippy::too_many_arguments)]` when the methods take more arguments than clippy allows.
+    too_many: Option<TokenStream>,
 }
 
-fn success_responses(op: &Operation) -> Vec<&Response> {
-    op.responses.iter().filter(|r| r.status.is_success()).collect()
-}
-
-fn error_responses(op: &Operation) -> Vec<&Response> {
-    op.responses.iter().filter(|r| !r.status.is_success()).collect()
-}
-
-fn op_types(scope: TypeScope<'_>, op: &Operation) -> OpTypes {
-    let successes = success_responses(op);
-    let success = match successes.as_slice() {
-        [] => quote! { () },
-        [only] => body_type(scope, only),
-        _ => {
-            let name = ident(&op.type_names.response);
+impl<'o> Signature<'o> {
+    fn new(scope: TypeScope<'_>, op: &'o Operation) -> Signature<'o> {
+        let (successes, errors): (Vec<&Response>, Vec<&Response>) =
+            op.responses.iter().partition(|r| r.status.is_success());
+        let success = match successes.as_slice() {
+            [] => quote! { () },
+            [only] => body_type(scope, only),
+            _ => {
+                let name = ident(&op.type_names.response);
+                quote! { #name }
+            }
+        };
+        let error = if errors.is_empty() {
+            quote! { ::std::convert::Infallible }
+        } else {
+            let name = ident(&op.type_names.error);
             quote! { #name }
+        };
+        let lifetime = quote! { 'a };
+        let args = method_args(scope, op, None, None);
+        let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+        Signature {
+            op,
+            successes,
+            errors,
+            success,
+            error,
+            borrowed_args: method_args(scope, op, Some(&lifetime), Some(&lifetime)),
+            args,
+            arg_names: method_arg_names(op),
+            too_many,
         }
-    };
-    let error = if error_responses(op).is_empty() {
-        quote! { ::std::convert::Infallible }
-    } else {
-        let name = ident(&op.type_names.error);
-        quote! { #name }
-    };
-    OpTypes { success, error }
+    }
+
+    /// Whether a success is a stream (bytes, events, lines), returned before its body is read.
+    fn streams_a_success(&self) -> bool {
+        self.successes.iter().any(|r| body_shape(r).is_streamed())
+    }
 }
 
 /// How a response's body reaches the caller: decoded whole, or (for a success) as a stream read as it arrives.
@@ -704,7 +736,8 @@ impl Links {
     }
 }
 
-fn operation_types(scope: TypeScope<'_>, op: &Operation, links: Links) -> TokenStream {
+fn operation_types(scope: TypeScope<'_>, signature: &Signature<'_>, links: Links) -> TokenStream {
+    let op = signature.op;
     let variant = |response: &Response| {
         let name = ident(&response.variant);
         let status = status_text(response.status);
@@ -736,15 +769,14 @@ fn operation_types(scope: TypeScope<'_>, op: &Operation, links: Links) -> TokenS
             pub enum #name { #(#variants)* }
         }
     };
-    let successes = success_responses(op);
+    let (successes, errors) = (&signature.successes, &signature.errors);
     let success_enum =
-        (successes.len() > 1).then(|| status_enum(&op.type_names.response, "The successful responses of", &successes));
-    let errors = error_responses(op);
+        (successes.len() > 1).then(|| status_enum(&op.type_names.response, "The successful responses of", successes));
     let error_enum = (!errors.is_empty()).then(|| {
         status_enum(
             &op.type_names.error,
             &format!("The documented error responses (see {} for status and headers) of", links.to("ApiError")),
-            &errors,
+            errors,
         )
     });
     let headers_struct = headers_struct(scope, op, links);
@@ -901,9 +933,10 @@ fn method_args(
 }
 
 /// `{op}_pages`: walks every page of an operation with `x-pagination`.
-fn pages_method(scope: TypeScope<'_>, op: &Operation, receiver: Receiver<'_>) -> Option<TokenStream> {
+fn pages_method(scope: TypeScope<'_>, signature: &Signature<'_>, receiver: Receiver<'_>) -> Option<TokenStream> {
+    let op = signature.op;
     let pagination = op.pagination.as_ref()?;
-    let OpTypes { success, error } = op_types(scope, op);
+    let (success, error) = (&signature.success, &signature.error);
     let lifetime = quote! { 'a };
     // `Params` is never borrowed beyond the call: the pages helper clones it.
     let args = method_args(scope, op, Some(&lifetime), None);
@@ -911,13 +944,14 @@ fn pages_method(scope: TypeScope<'_>, op: &Operation, receiver: Receiver<'_>) ->
     let param = &op.params[pagination.param];
     let param_field = ident(&param.name);
     let param_ty = scope.tokens(&param.ty);
-    let call_args: Vec<TokenStream> = method_arg_names(op)
-        .into_iter()
+    let call_args: Vec<TokenStream> = signature
+        .arg_names
+        .iter()
         .map(|name| {
             if name.to_string() == "params" {
                 quote! { &params }
             } else {
-                name
+                name.clone()
             }
         })
         .collect();
@@ -956,7 +990,7 @@ fn pages_method(scope: TypeScope<'_>, op: &Operation, receiver: Receiver<'_>) ->
             ),
         ),
     };
-    let body = receiver.body(&pages, &method_arg_names(op), || {
+    let body = receiver.body(&pages, &signature.arg_names, || {
         let call = receiver.call(&ident(&op.response_method_name), &call_args);
         quote! {
             let params = params.clone();
@@ -1009,17 +1043,15 @@ fn method_tokens(method: &Method) -> TokenStream {
 
 /// An operation's methods: the plain one, its `_with_response` twin, and the `_stream` and `_pages` ones when it
 /// has them.
-fn operation_methods(scope: TypeScope<'_>, api: &Api, op: &Operation, receiver: Receiver<'_>) -> TokenStream {
+fn operation_methods(api: &Api, signature: &Signature<'_>, receiver: Receiver<'_>) -> TokenStream {
+    let scope = TypeScope { api, via_models: true };
+    let op = signature.op;
     let method_name = ident(&op.method_name);
-    let OpTypes { success, error } = op_types(scope, op);
-    let args = method_args(scope, op, None, None);
+    let Signature { success, error, args, borrowed_args, arg_names, too_many, .. } = signature;
     let lifetime = quote! { 'a };
-    let borrowed_args = method_args(scope, op, Some(&lifetime), Some(&lifetime));
-    let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
 
     let response_method = ident(&op.response_method_name);
-    let arg_names = method_arg_names(op);
     let response_doc = format!(
         " [`Client::{}`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).",
         bare(&op.method_name)
@@ -1027,15 +1059,15 @@ fn operation_methods(scope: TypeScope<'_>, api: &Api, op: &Operation, receiver: 
     let response_attributes = receiver.attributes(&response_doc, op.deprecated);
     let transport = receiver.transport();
     let build_request = || request_statements(api, op, receiver);
-    let stream_method = events_method(scope, op, &args, &build_request, &error, receiver);
-    let pages = pages_method(scope, op, receiver);
+    let stream_method = events_method(scope, signature, &build_request, receiver);
+    let pages = pages_method(scope, signature, receiver);
     let path = &op.path;
     let self_params = receiver.params(None);
     let borrowed_self_params = receiver.params(Some(&lifetime));
-    let with_response = if streams_a_success(op) {
-        let body = receiver.async_body(&response_method, &arg_names, || {
+    let with_response = if signature.streams_a_success() {
+        let body = receiver.async_body(&response_method, arg_names, || {
             let build_request = build_request();
-            let send = start_and_match(op, receiver);
+            let send = start_and_match(signature, receiver);
             quote! {
                 #build_request
                 #send
@@ -1049,9 +1081,9 @@ fn operation_methods(scope: TypeScope<'_>, api: &Api, op: &Operation, receiver: 
     } else {
         // Building the request and matching the reply are plain closures: the sending is one generic `async fn` of
         // the runtime, so an operation adds no state machine of its own.
-        let body = receiver.body(&response_method, &arg_names, || {
+        let body = receiver.body(&response_method, arg_names, || {
             let build_request = build_request();
-            let matched = response_match(op, true);
+            let matched = response_match(signature, true);
             quote! {
                 #transport.call(
                     move || {
@@ -1075,7 +1107,7 @@ fn operation_methods(scope: TypeScope<'_>, api: &Api, op: &Operation, receiver: 
     // A deprecated operation's plain method calls its deprecated twin; that use is not the caller's.
     let calls_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
     // The plain method is its twin's body; an operations crate has only the twin, which the client calls.
-    let twin = receiver.call(&response_method, &arg_names);
+    let twin = receiver.call(&response_method, arg_names);
     let plain_method = match receiver {
         Receiver::Function { .. } => None,
         Receiver::Method | Receiver::Forward { .. } => Some(quote! {
@@ -1161,15 +1193,14 @@ fn request_statements(api: &Api, op: &Operation, receiver: Receiver<'_>) -> Toke
 /// `Accept: text/event-stream` and returns the event stream; other successes are unexpected there.
 fn events_method(
     scope: TypeScope<'_>,
-    op: &Operation,
-    args: &[TokenStream],
+    signature: &Signature<'_>,
     build_request: &dyn Fn() -> TokenStream,
-    error: &TokenStream,
     receiver: Receiver<'_>,
 ) -> Option<TokenStream> {
+    let Signature { op, args, error, too_many, .. } = signature;
     let name = ident(op.stream_method_name.as_deref()?);
     let streamed: Vec<(&Response, &crate::ir::EventsAlternative)> =
-        success_responses(op).into_iter().filter_map(|r| Some((r, r.body.as_ref()?.events.as_ref()?))).collect();
+        signature.successes.iter().filter_map(|r| Some((*r, r.body.as_ref()?.events.as_ref()?))).collect();
     let (_, first) = streamed.first()?;
     let (item, constructor) = match &first.item {
         Some(ty) => {
@@ -1184,17 +1215,16 @@ fn events_method(
             #pattern => return Ok(runtime::stream_value(response, Some("text/event-stream"), #constructor).await?.into_body()),
         })
     });
-    let errors = response_match(op, false);
+    let errors = response_match(signature, false);
     let doc = format!(
         " [`Client::{}`], answered as server-sent events (`Accept: text/event-stream`), read as they arrive. Ask for \
          the stream as the API says (often `\"stream\": true` in the body); end it at a sentinel with \
          [`EventStream::until_data`].",
         bare(&op.method_name)
     );
-    let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     let path = &op.path;
     let transport = receiver.transport();
-    let body = receiver.async_body(&name, &method_arg_names(op), || {
+    let body = receiver.async_body(&name, &signature.arg_names, || {
         let build_request = build_request();
         quote! {
             #build_request
@@ -1373,9 +1403,9 @@ fn cookie_statement(op: &Operation) -> Option<TokenStream> {
 /// The `match` arms over the status code: exact codes, then ranges, then `default`, then "unexpected".
 /// The match of a whole reply's status: a success gives `Ok` with the reply's status and headers, an error `Err`.
 /// Successes whose body is streamed were matched before the body was read, and are not among its arms.
-fn response_match(op: &Operation, with_successes: bool) -> TokenStream {
-    let successes = success_responses(op);
-    let several_successes = successes.len() > 1;
+fn response_match(signature: &Signature<'_>, with_successes: bool) -> TokenStream {
+    let op = signature.op;
+    let several_successes = signature.successes.len() > 1;
     let arm_body = |response: &Response| -> TokenStream {
         let decode = decode_expr(response);
         let variant = ident(&response.variant);
@@ -1417,7 +1447,7 @@ fn response_match(op: &Operation, with_successes: bool) -> TokenStream {
             None => continue,
         }
     }
-    if successes.is_empty() && with_successes {
+    if signature.successes.is_empty() && with_successes {
         arms.push(quote! { 200..=299 => Ok(response.value(())), });
     }
     let otherwise = match op.responses.iter().find(|r| r.status == StatusMatch::Default) {
@@ -1451,19 +1481,17 @@ fn status_pattern(status: StatusMatch) -> Option<TokenStream> {
     }
 }
 
-/// Whether a success of `op` is a stream (bytes, events, lines), returned before its body is read.
-fn streams_a_success(op: &Operation) -> bool {
-    success_responses(op).into_iter().any(|r| body_shape(r).is_streamed())
-}
-
-/// Sends the request of an operation with a streamed success (see [`streams_a_success`]) and reads the reply: a
-/// streamed success is returned as soon as its status and headers arrive; anything else is read whole and matched.
-fn start_and_match(op: &Operation, receiver: Receiver<'_>) -> TokenStream {
+/// Sends the request of an operation with a streamed success (see [`Signature::streams_a_success`]) and reads the
+/// reply: a streamed success is returned as soon as its status and headers arrive; anything else is read whole and
+/// matched.
+fn start_and_match(signature: &Signature<'_>, receiver: Receiver<'_>) -> TokenStream {
+    let op = signature.op;
     let path = &op.path;
-    let matched = response_match(op, true);
-    let several_successes = success_responses(op).len() > 1;
-    let streamed: Vec<TokenStream> = success_responses(op)
-        .into_iter()
+    let matched = response_match(signature, true);
+    let several_successes = signature.successes.len() > 1;
+    let streamed: Vec<TokenStream> = signature
+        .successes
+        .iter()
         .filter(|r| body_shape(r).is_streamed())
         .filter_map(|response| {
             let pattern = status_pattern(response.status)?;

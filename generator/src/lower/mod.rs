@@ -92,22 +92,15 @@ fn remove_types(types: &mut Vec<TypeDef>, operations: &mut [Operation], removed:
         index += 1;
         !removed.contains(&TypeId(index - 1))
     });
-    let remap = |ty: &mut TypeRef| ty.for_each_named(&mut |id| *id = new_ids[id.0]);
-    for def in types.iter_mut() {
-        match &mut def.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter_mut().for_each(|f| remap(&mut f.ty));
-                s.additional.iter_mut().for_each(remap);
+    let mut remap = |ty: &mut TypeRef| {
+        ty.visit_mut(&mut |ty| {
+            if let TypeRef::Named(id) = ty {
+                *id = new_ids[id.0];
             }
-            TypeKind::Union(u) => u.variants.iter_mut().filter_map(|v| v.payload.as_mut()).for_each(remap),
-            TypeKind::Alias(ty) => remap(ty),
-            TypeKind::BoundedMap(m) => remap(&mut m.value),
-            TypeKind::Enum(_) | TypeKind::ConstrainedString(_) => {}
-        }
-    }
-    for op in operations {
-        op.type_refs_mut().into_iter().for_each(remap);
-    }
+        })
+    };
+    types.iter_mut().for_each(|def| def.visit_uses_mut(&mut remap));
+    operations.iter_mut().for_each(|op| op.visit_uses_mut(&mut remap));
 }
 
 /// A server with its variables, each given a Rust parameter name.
@@ -368,5 +361,36 @@ components:
                 .any(|d| d.message.contains("share a value") && d.pointer == "#/components/schemas/Message/oneOf"),
             "{diagnostics:?}"
         );
+    }
+
+    #[test]
+    fn only_the_field_that_closes_a_cycle_of_values_is_boxed() {
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Tree:
+      type: object
+      properties:
+        parent: {{$ref: '#/components/schemas/Parent'}}
+        children: {{type: array, items: {{$ref: '#/components/schemas/Tree'}}}}
+        label: {{$ref: '#/components/schemas/Label'}}
+    Parent: {{$ref: '#/components/schemas/Tree'}}
+    Label:
+      type: object
+      properties:
+        tree: {{$ref: '#/components/schemas/Tree'}}
+"
+        ));
+        let boxed = |name: &str| -> Vec<&str> {
+            match &api.types.iter().find(|t| t.name == name).expect(name).kind {
+                TypeKind::Struct(s) => s.fields.iter().filter(|f| f.boxed).map(|f| f.name.as_str()).collect(),
+                _ => panic!("{name} is a struct"),
+            }
+        };
+        // `parent` holds a `Tree` through an alias; `children` is a `Vec` (already on the heap); `Label` closes
+        // the cycle `Tree` → `Label` → `Tree` at its field, as `Tree` is walked first.
+        assert_eq!(boxed("Tree"), ["parent"]);
+        assert_eq!(boxed("Label"), ["tree"]);
     }
 }

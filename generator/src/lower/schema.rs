@@ -13,6 +13,7 @@ use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 
 use super::shape::{AllOfShape, BesideUnion, ObjectShape, Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child};
+use crate::graph::cycle_closing_slots;
 use crate::ir::{
     BoundedMap, Enum, EnumRepr, EnumValue, EnumVariant, Field, Presence, Primitive, StringConstraints, Struct, Tagging,
     TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant,
@@ -912,66 +913,10 @@ fn demote_untaggable_unions(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnos
     }
 }
 
-/// Boxes exactly the fields and variants that close a cycle of directly contained types (found as back edges of a
-/// depth-first walk in type order), so recursive types have finite size and nothing else is boxed.
+/// Boxes exactly the fields and variants that close a cycle of types held by value (see
+/// [`cycle_closing_slots`]), so recursive types have finite size and nothing else is boxed.
 fn box_cycles(types: &mut [TypeDef]) {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        New,
-        OnStack,
-        Done,
-    }
-    fn resolve_alias(types: &[TypeDef], ty: &TypeRef) -> Option<TypeId> {
-        let mut id = ty.direct_named()?;
-        for _ in 0..types.len() {
-            match &types[id.0].kind {
-                TypeKind::Alias(inner) => id = inner.direct_named()?,
-                _ => return Some(id),
-            }
-        }
-        None
-    }
-    fn edges(types: &[TypeDef], id: TypeId) -> Vec<(usize, TypeId)> {
-        match &types[id.0].kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter().enumerate().filter_map(|(i, f)| Some((i, resolve_alias(types, &f.ty)?))).collect()
-            }
-            TypeKind::Union(u) => u
-                .variants
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| Some((i, resolve_alias(types, v.payload.as_ref()?)?)))
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-    let mut marks = vec![Mark::New; types.len()];
-    let mut to_box = Vec::new();
-    for start in 0..types.len() {
-        if marks[start] != Mark::New {
-            continue;
-        }
-        let mut stack = vec![(TypeId(start), edges(types, TypeId(start)), 0usize)];
-        marks[start] = Mark::OnStack;
-        while let Some((node, node_edges, next)) = stack.last_mut() {
-            if let Some(&(slot, target)) = node_edges.get(*next) {
-                *next += 1;
-                let node = *node;
-                match marks[target.0] {
-                    Mark::OnStack => to_box.push((node, slot)),
-                    Mark::New => {
-                        marks[target.0] = Mark::OnStack;
-                        stack.push((target, edges(types, target), 0));
-                    }
-                    Mark::Done => {}
-                }
-            } else {
-                marks[node.0] = Mark::Done;
-                stack.pop();
-            }
-        }
-    }
-    for (id, slot) in to_box {
+    for (id, slot) in cycle_closing_slots(types) {
         match &mut types[id.0].kind {
             TypeKind::Struct(s) => s.fields[slot].boxed = true,
             TypeKind::Union(u) => u.variants[slot].boxed = true,
