@@ -7,14 +7,11 @@
 //! A property that may be both left out and `null` is a [`Nullable`]: `Absent` is left out, `Null` is sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.
 //!
 //! Connectors to remote MCP servers in BeeAI Agent Stack.
-#![deny(missing_docs)]
-#![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
 pub use self::support::ConstraintViolation;
 pub use self::support::Nullable;
 
-/// `ConnectorCreateRequest` from the API description.
 #[derive(Clone, PartialEq)]
 pub struct ConnectorCreateRequest {
     /// Address of the remote MCP server.
@@ -53,7 +50,6 @@ support::object!(
     nullable, 3 metadata nullable, 4 match_preset optional } keep
 );
 
-/// `ConnectorConnectRequest` from the API description.
 #[derive(Clone, PartialEq, Default)]
 pub struct ConnectorConnectRequest {
     /// Where to send the user after the OAuth flow.
@@ -83,9 +79,7 @@ support::object!(
 /// One of the `items` of [`PaginatedConnectors`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorResponse {
-    /// The `id` property.
     pub id: ::uuid::Uuid,
-    /// The `url` property.
     pub url: ::url::Url,
     /// Where the connector is in its lifecycle.
     pub state: ConnectorState,
@@ -101,11 +95,8 @@ pub struct ConnectorResponse {
     ///
     /// Always present on the wire; `None` is sent as `null`.
     pub metadata: Option<Metadata>,
-    /// The `created_at` property.
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `updated_at` property.
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `created_by` property.
     pub created_by: Option<::uuid::Uuid>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -148,7 +139,6 @@ pub enum AuthRequest {
 /// Send the user to `authorization_endpoint` (OAuth authorization code flow).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthorizationCodeRequest {
-    /// The `authorization_endpoint` property.
     pub authorization_endpoint: ::url::Url,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -169,9 +159,7 @@ support::bounded_map!(
 /// One page of connectors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaginatedConnectors {
-    /// The `items` property.
     pub items: Vec<ConnectorResponse>,
-    /// The `total_count` property.
     pub total_count: i64,
     /// Default: `false`.
     pub has_more: bool,
@@ -190,7 +178,6 @@ support::object!(
 /// One of the `items` of [`PaginatedConnectorPresets`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorPresetResponse {
-    /// The `url` property.
     pub url: ::url::Url,
     /// Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
     ///
@@ -204,9 +191,7 @@ support::object!(ConnectorPresetResponse { 0 url required, 1 metadata required }
 /// One page of presets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaginatedConnectorPresets {
-    /// The `items` property.
     pub items: Vec<ConnectorPresetResponse>,
-    /// The `total_count` property.
     pub total_count: i64,
     /// Default: `false`.
     pub has_more: bool,
@@ -225,7 +210,6 @@ support::object!(
 /// An error raised by the server (FastAPI `HTTPException`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorDetail {
-    /// The `detail` property.
     pub detail: String,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -235,7 +219,6 @@ support::object!(ErrorDetail { 0 detail required } keep);
 /// The request did not validate.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpValidationError {
-    /// The `detail` property.
     pub detail: Option<Vec<ValidationError>>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -247,9 +230,7 @@ support::object!(HttpValidationError { 0 detail optional } keep);
 pub struct ValidationError {
     /// Where the error is, e.g. `["body", "url"]`.
     pub loc: Vec<ValidationErrorLocItem>,
-    /// The `msg` property.
     pub msg: String,
-    /// The `type` property.
     pub r#type: String,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -258,8 +239,6 @@ support::object!(
     ValidationError { 0 loc required, 1 msg required, 2 r#type = "type" required } keep
 );
 
-/// `MetadataValue` from the API description.
-///
 /// Must be at most 512 characters long.
 /// Checked by [`Self::new`] and when deserializing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -271,8 +250,6 @@ support::constrained_string!(MetadataValue, None, Some(512));
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {
-    /// The `String` form.
     String(String),
-    /// The `Integer` form.
     Integer(i64),
 }

@@ -8,8 +8,8 @@
 //!
 //! Connectors (sources and destinations) of an AI Squared / Multiwoven workspace.
 #![deny(missing_docs)]
+// Response enums hold each status's body inline; boxing would only add indirection for callers.
 #![allow(clippy::large_enum_variant)]
-#![allow(clippy::type_complexity)]
 mod runtime;
 mod client;
 pub use aisquared_models as models;

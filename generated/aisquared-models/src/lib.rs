@@ -7,8 +7,6 @@
 //! A property that may be both left out and `null` is a [`Nullable`]: `Absent` is left out, `Null` is sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.
 //!
 //! Connectors (sources and destinations) of an AI Squared / Multiwoven workspace.
-#![deny(missing_docs)]
-#![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
 pub use self::support::Nullable;
@@ -28,10 +26,8 @@ support::string_enum!(
     ConnectorType(Unknown) { Source = "source", Destination = "destination" }
 );
 
-/// `CreateConnectorRequest` from the API description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConnectorRequest {
-    /// The `connector` property.
     pub connector: ConnectorCreate,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -41,11 +37,8 @@ support::object!(CreateConnectorRequest { 0 connector required } keep);
 /// The `connector` of [`CreateConnectorRequest`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorCreate {
-    /// The `name` property.
     pub name: String,
-    /// The `description` property.
     pub description: Nullable<String>,
-    /// The `connector_type` property.
     pub connector_type: ConnectorType,
     /// The connector definition, e.g. `Snowflake`.
     pub connector_name: String,
@@ -59,7 +52,6 @@ support::object!(
     3 connector_name required, 4 configuration required } keep
 );
 
-/// `UpdateConnectorRequest` from the API description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateConnectorRequest {
     /// The fields to change; the others keep their values.
@@ -72,13 +64,9 @@ support::object!(UpdateConnectorRequest { 0 connector required } keep);
 /// The fields to change; the others keep their values.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorUpdate {
-    /// The `name` property.
     pub name: Option<String>,
-    /// The `description` property.
     pub description: Nullable<String>,
-    /// The `connector_type` property.
     pub connector_type: Option<ConnectorType>,
-    /// The `connector_name` property.
     pub connector_name: Option<String>,
     /// Generic configuration structure. Specifics depend on the connector type.
     pub configuration: Option<::serde_json::Map<String, ::serde_json::Value>>,
@@ -103,7 +91,6 @@ support::object!(ConnectorEnvelope { 0 data required } keep);
 /// A page of connectors, JSON:API style.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorList {
-    /// The `data` property.
     pub data: Vec<Connector>,
     /// Links to other pages; `prev` and `next` are null at the ends.
     pub links: Option<PageLinks>,
@@ -115,24 +102,16 @@ support::object!(ConnectorList { 0 data required, 1 links optional } keep);
 /// Links to other pages; `prev` and `next` are null at the ends.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageLinks {
-    /// The `self` property.
+    /// `self` on the wire.
     ///
     /// Always present on the wire; `None` is sent as `null`.
     pub self_: Option<String>,
-    /// The `first` property.
-    ///
     /// Always present on the wire; `None` is sent as `null`.
     pub first: Option<String>,
-    /// The `prev` property.
-    ///
     /// Always present on the wire; `None` is sent as `null`.
     pub prev: Option<String>,
-    /// The `next` property.
-    ///
     /// Always present on the wire; `None` is sent as `null`.
     pub next: Option<String>,
-    /// The `last` property.
-    ///
     /// Always present on the wire; `None` is sent as `null`.
     pub last: Option<String>,
     /// Properties not named in the API description, kept as sent.
@@ -150,7 +129,6 @@ pub struct Connector {
     pub id: String,
     /// Always `connectors`.
     pub r#type: String,
-    /// The `attributes` property.
     pub attributes: ConnectorAttributes,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -162,25 +140,16 @@ support::object!(
 /// The `attributes` of [`Connector`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorAttributes {
-    /// The `name` property.
     pub name: String,
-    /// The `description` property.
-    ///
     /// Always present on the wire; `None` is sent as `null`.
     pub description: Option<String>,
-    /// The `connector_type` property.
     pub connector_type: ConnectorType,
-    /// The `workspace_id` property.
     pub workspace_id: i64,
-    /// The `created_at` property.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
-    /// The `updated_at` property.
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     /// Specific configuration of the connector (secrets masked).
     pub configuration: ::serde_json::Map<String, ::serde_json::Value>,
-    /// The `connector_name` property.
     pub connector_name: String,
-    /// The `icon` property.
     pub icon: Nullable<String>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -194,7 +163,6 @@ support::object!(
 /// The [`UnprocessableError::ErrorList`] variant's content.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorList {
-    /// The `errors` property.
     pub errors: Vec<ErrorObject>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -204,11 +172,8 @@ support::object!(ErrorList { 0 errors required } keep);
 /// One of the `errors` of [`ErrorList`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorObject {
-    /// The `status` property.
     pub status: Option<i64>,
-    /// The `title` property.
     pub title: Option<String>,
-    /// The `detail` property.
     pub detail: String,
     /// Where the error is, e.g. `{"pointer": "/request/payload"}`.
     pub source: Option<::std::collections::BTreeMap<String, String>>,
@@ -220,7 +185,6 @@ support::object!(
     optional } keep
 );
 
-/// `BadRequestError` from the API description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BadRequestError {
     /// A list of error objects (parse errors) or messages by field (contract failures).
@@ -235,7 +199,6 @@ support::object!(BadRequestError { 0 errors required } keep);
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum BadRequestErrors {
-    /// The `ErrorObjects` form.
     ErrorObjects(ErrorObjects),
     /// Messages by field; create and update nest them under `connector`.
     FieldErrors(FieldErrors),
@@ -252,16 +215,13 @@ pub type FieldErrors = ::serde_json::Map<String, ::serde_json::Value>;
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum UnprocessableError {
-    /// The `ErrorList` form.
     ErrorList(ErrorList),
-    /// The `SingleError` form.
     SingleError(SingleError),
 }
 
 /// The [`UnprocessableError::SingleError`] variant's content.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SingleError {
-    /// The `error` property.
     pub error: String,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,

@@ -5,16 +5,12 @@
 //! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
 //!
 //! A property that may be both left out and `null` is a [`Nullable`]: `Absent` is left out, `Null` is sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.
-#![deny(missing_docs)]
-#![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
 pub use self::support::Nullable;
 
-/// `ConnectorInstancesResponse` from the API description.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorInstancesResponse {
-    /// The `data` property.
     pub data: Option<ConnectorInstances>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -28,23 +24,15 @@ pub struct ConnectorInstances {
     pub id: Option<i64>,
     /// Id of the authentication implementation template the instance uses.
     pub authentication_implementation_template_id: Option<i64>,
-    /// The `timezone` property.
     pub timezone: Option<String>,
-    /// The `date_format` property.
     pub date_format: Option<String>,
-    /// The `rate_limit_unit` property.
     pub rate_limit_unit: Option<ConnectorInstancesRateLimitUnit>,
-    /// The `rate_limit_duration` property.
     pub rate_limit_duration: Option<i64>,
-    /// The `connection_pool_id` property.
     pub connection_pool_id: Nullable<i64>,
-    /// The `created_at` property.
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `updated_at` property.
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Display name of the connector instance.
     pub name: Option<String>,
-    /// The `variable_templates` property.
     pub variable_templates: Nullable<Vec<VariableTemplate>>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -56,34 +44,24 @@ support::object!(
     updated_at optional, 9 name optional, 10 variable_templates nullable } keep
 );
 
-/// `ErrorResponse` from the API description.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
-    /// The `message` property.
     pub message: Option<String>,
-    /// The `errors` property.
     pub errors: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(ErrorResponse { 0 message optional, 1 errors optional } keep);
 
-/// `ConnectorInstancesStoreRequest` from the API description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorInstancesStoreRequest {
     /// Id of the authentication implementation template the instance uses.
     pub authentication_implementation_template_id: i64,
-    /// The `timezone` property.
     pub timezone: String,
-    /// The `date_format` property.
     pub date_format: String,
-    /// The `rate_limit_unit` property.
     pub rate_limit_unit: ConnectorInstancesStoreRequestRateLimitUnit,
-    /// The `rate_limit_duration` property.
     pub rate_limit_duration: i64,
-    /// The `connection_pool_id` property.
     pub connection_pool_id: Nullable<i64>,
-    /// The `name` property.
     pub name: String,
     /// Variables of the connector instance (credentials, endpoints, options).
     pub variable_templates: Nullable<Vec<VariableTemplate>>,
@@ -100,15 +78,11 @@ support::object!(
 /// One variable of a connector instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VariableTemplate {
-    /// The `key` property.
     pub key: String,
-    /// The `value` property.
     pub value: Nullable<String>,
-    /// The `label` property.
     pub label: String,
     /// Whether `value` is a secret (masked in the dashboard).
     pub secret: Nullable<bool>,
-    /// The `locked` property.
     pub locked: Nullable<bool>,
     /// How the variable is presented when the instance is configured.
     pub pivot: Option<VariableTemplatePivot>,
@@ -123,13 +97,9 @@ support::object!(
 /// How the variable is presented when the instance is configured.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VariableTemplatePivot {
-    /// The `alias` property.
     pub alias: Nullable<String>,
-    /// The `configurable` property.
     pub configurable: Nullable<bool>,
-    /// The `required` property.
     pub required: Nullable<bool>,
-    /// The `advanced` property.
     pub advanced: Nullable<bool>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,

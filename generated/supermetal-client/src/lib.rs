@@ -8,8 +8,8 @@
 //!
 //! Manage the CDC connectors of a Supermetal agent.
 #![deny(missing_docs)]
+// Response enums hold each status's body inline; boxing would only add indirection for callers.
 #![allow(clippy::large_enum_variant)]
-#![allow(clippy::type_complexity)]
 mod runtime;
 mod client;
 pub use supermetal_models as models;

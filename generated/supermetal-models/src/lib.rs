@@ -7,8 +7,6 @@
 //! A property that may be both left out and `null` is a [`Nullable`]: `Absent` is left out, `Null` is sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.
 //!
 //! Manage the CDC connectors of a Supermetal agent.
-#![deny(missing_docs)]
-#![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
 pub use self::support::ConstraintViolation;
@@ -25,7 +23,6 @@ pub struct BigQuerySink {
     pub disable_schema_prefix: Option<bool>,
     /// How to preserve change history
     pub history_mode: Option<MigrationHistoryMode>,
-    /// The `migration_strategy` property.
     pub migration_strategy: Option<MigrationStrategy>,
     /// GCP project identifier containing the target dataset, for example "my-project-123"
     pub project_id: String,
@@ -67,9 +64,7 @@ support::object!(BigqueryMerge { 0 use_transactions optional } keep);
 /// Priority for BigQuery query jobs such as DDL, MERGE, and scripts. Load jobs are unaffected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BigqueryQueryPriority {
-    /// `Batch`
     Batch,
-    /// `Interactive`
     Interactive,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -194,7 +189,6 @@ pub enum BufferFormatDetails {
 /// JSON parsing options
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BufferJsonFormat {
-    /// The `flatten` property.
     pub flatten: Option<bool>,
     /// Each line contains a separate JSON object (NDJSON/JSONLines format)
     pub multi_line: Option<bool>,
@@ -267,9 +261,7 @@ support::object!(BufferParquetFormat { 0 binary_as_text optional } keep);
 pub struct Catalog {
     /// Whether to sync or skip a resource
     pub default_action: Nullable<CatalogAction>,
-    /// The `name` property.
     pub name: String,
-    /// The `schemas` property.
     pub schemas: Vec<CatalogSchema>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -281,9 +273,7 @@ support::object!(
 /// Whether to sync or skip a resource
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CatalogAction {
-    /// `Exclude`
     Exclude,
-    /// `Include`
     Include,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -298,15 +288,10 @@ support::string_enum!(
 pub struct CatalogColumn {
     /// Whether to sync or skip a resource
     pub action: Nullable<CatalogAction>,
-    /// The `data_type` property.
     pub data_type: Option<String>,
-    /// The `name` property.
     pub name: String,
-    /// The `nullable` property.
     pub nullable: Option<bool>,
-    /// The `primary_key` property.
     pub primary_key: Option<bool>,
-    /// The `supported` property.
     pub supported: Option<bool>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -331,9 +316,7 @@ support::object!(CatalogRequest { 0 source required } keep);
 pub struct CatalogSchema {
     /// Whether to sync or skip a resource
     pub action: Nullable<CatalogAction>,
-    /// The `name` property.
     pub name: String,
-    /// The `tables` property.
     pub tables: Vec<CatalogTable>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -347,11 +330,9 @@ support::object!(
 pub struct CatalogTable {
     /// Whether to sync or skip a resource
     pub action: Nullable<CatalogAction>,
-    /// The `columns` property.
     pub columns: Option<Vec<CatalogColumn>>,
     /// Ordered list of partition fields
     pub iceberg_partition_spec: Option<IcebergPartitionSpec>,
-    /// The `name` property.
     pub name: String,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -408,7 +389,6 @@ support::object!(
 /// Prepend a custom string before the table name
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClickhouseCustomPrefix {
-    /// The `value` property.
     pub value: String,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -418,7 +398,6 @@ support::object!(ClickhouseCustomPrefix { 0 value required } keep);
 /// Append a custom string after the table name
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClickhouseCustomSuffix {
-    /// The `value` property.
     pub value: String,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -428,11 +407,8 @@ support::object!(ClickhouseCustomSuffix { 0 value required } keep);
 /// ClickHouse table engine
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClickhouseEngine {
-    /// `Auto`
     Auto,
-    /// `MergeTree`
     MergeTree,
-    /// `Null`
     Null,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -457,7 +433,6 @@ pub struct ClickhouseSink {
     pub history_mode: Option<MigrationHistoryMode>,
     /// Max concurrent snapshot loads to ClickHouse (0 = no limit). Lower this if ClickHouse runs out of memory during large snapshots.
     pub max_snapshot_concurrency: Option<i32>,
-    /// The `migration_strategy` property.
     pub migration_strategy: Option<MigrationStrategy>,
     /// Create all columns as non-Nullable. NULLs from the source land as type defaults (0, '', epoch). Customize via `ALTER TABLE ... MODIFY COLUMN ... DEFAULT ...`.
     pub non_nullable_columns: Option<bool>,
@@ -501,17 +476,11 @@ pub enum ClickhouseTableNameModifier {
 /// The `command` of [`CommandWrapper`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Command {
-    /// `Delete`
     Delete,
-    /// `ForceDelete`
     ForceDelete,
-    /// `ReIntialize`
     ReIntialize,
-    /// `Restart`
     Restart,
-    /// `Start`
     Start,
-    /// `Stop`
     Stop,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -522,10 +491,8 @@ support::string_enum!(
     "ReIntialize", Restart = "Restart", Start = "Start", Stop = "Stop" }
 );
 
-/// `CommandWrapper` from the API description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommandWrapper {
-    /// The `command` property.
     pub command: Command,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -549,7 +516,6 @@ pub struct Connector {
     pub limits: Nullable<Limits>,
     /// Display name
     pub name: Nullable<ConnectorName>,
-    /// The `schedule` property.
     pub schedule: Nullable<Schedule>,
     /// Sink configuration
     pub sink: Sink,
@@ -564,20 +530,13 @@ support::object!(
     7 sink required, 8 source required } keep
 );
 
-/// `ConnectorHistory` from the API description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorHistory {
-    /// The `component` property.
     pub component: Nullable<StatusComponent>,
-    /// The `connector_id` property.
     pub connector_id: String,
-    /// The `created_at` property.
     pub created_at: Option<String>,
-    /// The `id` property.
     pub id: Option<String>,
-    /// The `run_id` property.
     pub run_id: String,
-    /// The `status` property.
     pub status: ConnectorStatus,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -624,9 +583,7 @@ pub enum ConnectorState {
 /// The `status` of [`ConnectorHistory`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorStatus {
-    /// The `state` property.
     pub state: ConnectorState,
-    /// The `status` property.
     pub status: RunStatusConnection,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -638,11 +595,8 @@ support::object!(ConnectorStatus { 0 state required, 1 status required } keep);
 pub struct ConnectorWithStatus {
     /// Connector configuration
     pub connector: Connector,
-    /// The `created_at` property.
     pub created_at: Option<String>,
-    /// The `run_id` property.
     pub run_id: Option<String>,
-    /// The `status` property.
     pub status: Option<ConnectorStatus>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -652,10 +606,8 @@ support::object!(
     3 status optional } keep
 );
 
-/// `ConnectorWithStatuses` from the API description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorWithStatuses {
-    /// The `connectors` property.
     pub connectors: Vec<ConnectorWithStatus>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -750,7 +702,6 @@ pub struct DatabricksSink {
     pub auth: DatabricksAuth,
     /// How to preserve change history
     pub history_mode: Option<MigrationHistoryMode>,
-    /// The `migration_strategy` property.
     pub migration_strategy: Option<MigrationStrategy>,
     /// Name of the Databricks storage credential for direct access to the object store buffer
     pub storage_credential: Option<String>,
@@ -858,7 +809,6 @@ support::object!(Db2Snapshot { 0 max_text_size optional } keep);
 /// Db2 replication source
 #[derive(Debug, Clone, PartialEq)]
 pub struct Db2Source {
-    /// The `catalog` property.
     pub catalog: Option<Catalog>,
     /// Connection details for Db2 database
     pub connection: Db2Connection,
@@ -879,11 +829,8 @@ support::object!(
 /// Encoding for binary columns stored as Apache Doris STRING
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DorisBinaryMode {
-    /// `Base64`
     Base64,
-    /// `Bytes`
     Bytes,
-    /// `Hex`
     Hex,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -947,7 +894,6 @@ support::object!(
 /// Prefix to prepend to target table names
 #[derive(Debug, Clone, PartialEq)]
 pub struct DorisCustomPrefix {
-    /// The `value` property.
     pub value: String,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -957,7 +903,6 @@ support::object!(DorisCustomPrefix { 0 value required } keep);
 /// Suffix to append to target table names
 #[derive(Debug, Clone, PartialEq)]
 pub struct DorisCustomSuffix {
-    /// The `value` property.
     pub value: String,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -977,7 +922,6 @@ pub struct DorisSink {
     pub history_mode: Option<MigrationHistoryMode>,
     /// Max concurrent writes per connector. 0 leaves writes unbounded. Lower to 2 or 4 if Apache Doris backends hit memory pressure during large snapshots.
     pub max_snapshot_concurrency: Option<i32>,
-    /// The `migration_strategy` property.
     pub migration_strategy: Option<MigrationStrategy>,
     /// Carry NOT NULL from source schema. When off, only key columns are NOT NULL and the rest stay nullable to tolerate CDC edge cases.
     pub preserve_source_nullability: Option<bool>,
@@ -1001,11 +945,8 @@ support::object!(
 /// Apache Doris table model (Unique Key, Duplicate Key, or Auto).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DorisTableModel {
-    /// `Auto`
     Auto,
-    /// `DuplicateKey`
     DuplicateKey,
-    /// `UniqueKey`
     UniqueKey,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -1059,7 +1000,6 @@ pub struct DuckDbSink {
     pub history_mode: Option<MigrationHistoryMode>,
     /// Maximum number of tables to snapshot in parallel. 0 means no limit.
     pub max_snapshot_concurrency: Option<i32>,
-    /// The `migration_strategy` property.
     pub migration_strategy: Option<MigrationStrategy>,
     /// Preserve NOT NULL constraints from the source schema
     pub preserve_source_nullability: Option<bool>,
@@ -1171,9 +1111,7 @@ support::object!(FileMoveAfterProcessing { 0 destination required } keep);
 /// Behavior when a file fails to process
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileOnFileError {
-    /// `Fail`
     Fail,
-    /// `Skip`
     Skip,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -1441,9 +1379,7 @@ pub type IcebergDayTransform = ::serde_json::Map<String, ::serde_json::Value>;
 /// How CDC deletes are handled in MergeOnRead mode
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IcebergDeleteMode {
-    /// `Hard`
     Hard,
-    /// `Soft`
     Soft,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -1584,7 +1520,6 @@ support::object!(
 /// Iceberg metadata file compression
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IcebergMetadataCompression {
-    /// `Gzip`
     Gzip,
     /// `None`
     NoneType,
@@ -1636,17 +1571,11 @@ support::object!(
 /// Parquet compression codec
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IcebergParquetCompression {
-    /// `Brotli`
     Brotli,
-    /// `Gzip`
     Gzip,
-    /// `Lz4Raw`
     Lz4Raw,
-    /// `Snappy`
     Snappy,
-    /// `Uncompressed`
     Uncompressed,
-    /// `Zstd`
     Zstd,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -1660,9 +1589,7 @@ support::string_enum!(
 /// Parquet file format version
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IcebergParquetVersion {
-    /// `V1`
     V1,
-    /// `V2`
     V2,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -1895,7 +1822,6 @@ pub struct IcebergSink {
     pub max_catalog_concurrency: Option<i32>,
     /// Iceberg metadata file compression
     pub metadata_compression: Nullable<IcebergMetadataCompression>,
-    /// The `migration_strategy` property.
     pub migration_strategy: Option<MigrationStrategy>,
     /// Parquet writer settings
     pub parquet: Option<IcebergParquetWriterSettings>,
@@ -1998,11 +1924,8 @@ support::object!(
 /// Iceberg table format version
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IcebergSpecVersion {
-    /// `V1`
     V1,
-    /// `V2`
     V2,
-    /// `V3`
     V3,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -2175,9 +2098,7 @@ pub type IdentifierSourceNaming = ::serde_json::Map<String, ::serde_json::Value>
 /// Reliability level for producer acknowledgements
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaAcks {
-    /// `All`
     All,
-    /// `Leader`
     Leader,
     /// `None`
     NoneType,
@@ -2279,13 +2200,9 @@ support::object!(KafkaAvro { 0 schema_registry required } keep);
 /// Debezium `binary.handling.mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaBinaryHandlingMode {
-    /// `Base64`
     Base64,
-    /// `Base64UrlSafe`
     Base64UrlSafe,
-    /// `Bytes`
     Bytes,
-    /// `Hex`
     Hex,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -2362,15 +2279,11 @@ support::object!(
 /// Compression codec for Kafka messages
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaCompressionType {
-    /// `Gzip`
     Gzip,
-    /// `Lz4`
     Lz4,
     /// `None`
     NoneType,
-    /// `Snappy`
     Snappy,
-    /// `Zstd`
     Zstd,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -2515,9 +2428,7 @@ support::object!(
 /// Debezium `decimal.handling.mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaDecimalHandlingMode {
-    /// `Double`
     Double,
-    /// `Precise`
     Precise,
     /// `String`
     StringType,
@@ -2563,7 +2474,6 @@ support::object!(
 /// The [`KafkaSerDe::Json`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KafkaJson {
-    /// The `options` property.
     pub options: Option<KafkaJsonOptions>,
     /// Schema registry to use for message serialization
     pub schema_registry: Option<KafkaSchemaRegistry>,
@@ -2585,11 +2495,9 @@ support::object!(KafkaJsonOptions { 0 embed_schema_in_message optional } keep);
 /// Preset groupings of producer tuning knobs
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaProducerPreset {
-    /// `LowLatency`
     LowLatency,
     /// `None`
     NoneType,
-    /// `Throughput`
     Throughput,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -2625,15 +2533,10 @@ support::object!(KafkaProtobuf { 0 schema_registry required } keep);
 /// SASL (Simple Authentication and Security Layer) mechanism for Kafka authentication
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaSaslMechanism {
-    /// `GssApi`
     GssApi,
-    /// `OauthBearer`
     OauthBearer,
-    /// `Plain`
     Plain,
-    /// `ScramSha256`
     ScramSha256,
-    /// `ScramSha512`
     ScramSha512,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -2663,13 +2566,9 @@ pub enum KafkaSchemaRegistry {
 /// Security protocol for communication with Kafka brokers
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaSecurityProtocol {
-    /// `Plaintext`
     Plaintext,
-    /// `SaslPlaintext`
     SaslPlaintext,
-    /// `SaslSsl`
     SaslSsl,
-    /// `Ssl`
     Ssl,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -2738,17 +2637,11 @@ support::object!(
 /// Debezium `time.precision.mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaTimePrecisionMode {
-    /// `Adaptive`
     Adaptive,
-    /// `AdaptiveTimeMicroseconds`
     AdaptiveTimeMicroseconds,
-    /// `Connect`
     Connect,
-    /// `IsoString`
     IsoString,
-    /// `Microseconds`
     Microseconds,
-    /// `Nanoseconds`
     Nanoseconds,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -2763,9 +2656,7 @@ support::string_enum!(
 /// Strategy for sanitizing topic names with special/unicode characters
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KafkaTopicNamingMode {
-    /// `Default`
     Default,
-    /// `Unicode`
     Unicode,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -2913,7 +2804,6 @@ support::object!(
 pub struct MaterializeSink {
     /// Connection details for the target Materialize instance
     pub connection: MaterializeConnection,
-    /// The `migration_strategy` property.
     pub migration_strategy: Option<MigrationStrategy>,
     /// Target schema name in Materialize where data will be written (public)
     pub target_schema: Option<String>,
@@ -2928,15 +2818,10 @@ support::object!(
 /// SSL connection mode for the Materialize server
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MaterializeSslMode {
-    /// `Disable`
     Disable,
-    /// `Prefer`
     Prefer,
-    /// `Require`
     Require,
-    /// `VerifyCa`
     VerifyCa,
-    /// `VerifyFull`
     VerifyFull,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -3007,7 +2892,6 @@ support::object!(MigrationNanosecond { 0 mode nullable } keep);
 /// Conversion for nanosecond-precision timestamps and times
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigrationNanosecondMode {
-    /// `Microseconds`
     Microseconds,
     /// `String`
     StringType,
@@ -3040,9 +2924,7 @@ support::object!(
 /// Conversion for numerics beyond the target's native precision
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigrationNumericMode {
-    /// `Decimal`
     Decimal,
-    /// `Double`
     Double,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -3067,9 +2949,7 @@ support::object!(MigrationOp { 0 encoding nullable, 1 snapshot_as_read optional 
 /// How to represent the operation type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigrationOpEncoding {
-    /// `Char`
     Char,
-    /// `Int`
     Int,
     /// `None`
     NoneType,
@@ -3087,15 +2967,10 @@ support::string_enum!(
 /// One of the `allowed` of [`MigrationStrategy`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MigrationOperation {
-    /// `Add`
     Add,
-    /// `Datatype`
     Datatype,
-    /// `Drop`
     Drop,
-    /// `Nullability`
     Nullability,
-    /// `Order`
     Order,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -3109,9 +2984,7 @@ support::string_enum!(
 /// The `migration_strategy` of [`BigQuerySink`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MigrationStrategy {
-    /// The `allowed` property.
     pub allowed: Option<Vec<MigrationOperation>>,
-    /// The `disable_all` property.
     pub disable_all: Option<bool>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -3304,7 +3177,6 @@ support::object!(MongoSnapshot { 0 replication_mode required } keep);
 /// MongoDB replication source
 #[derive(Debug, Clone, PartialEq)]
 pub struct MongoSource {
-    /// The `catalog` property.
     pub catalog: Option<Catalog>,
     /// Connection details for the MongoDB cluster
     pub connection: MongoConnection,
@@ -3393,7 +3265,6 @@ support::object!(
 /// MySQL replication source
 #[derive(Debug, Clone, PartialEq)]
 pub struct MySqlSource {
-    /// The `catalog` property.
     pub catalog: Option<Catalog>,
     /// Connection details for the source MySQL server
     pub connection: MySqlConnection,
@@ -3504,9 +3375,7 @@ support::object!(
 /// Dictionary strategy for LogMiner
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OracleDict {
-    /// `OnlineCatalog`
     OnlineCatalog,
-    /// `RedoLogs`
     RedoLogs,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -3550,7 +3419,6 @@ pub enum OracleReplicationType {
 /// Oracle replication source
 #[derive(Debug, Clone, PartialEq)]
 pub struct OracleSource {
-    /// The `catalog` property.
     pub catalog: Option<Catalog>,
     /// Connection details for the source Oracle database
     pub connection: OracleConnection,
@@ -3722,7 +3590,6 @@ pub enum PostgresReplicationType {
 pub struct PostgresSink {
     /// Connection details for the target PostgreSQL database
     pub connection: PostgresConnection,
-    /// The `migration_strategy` property.
     pub migration_strategy: Option<MigrationStrategy>,
     /// Target schema name within the database
     pub target_schema: Option<String>,
@@ -3740,7 +3607,6 @@ pub type PostgresSnapshot = ::serde_json::Map<String, ::serde_json::Value>;
 /// PostgreSQL replication source
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostgresSource {
-    /// The `catalog` property.
     pub catalog: Option<Catalog>,
     /// Connection details for PostgreSQL database
     pub connection: PostgresConnection,
@@ -3766,15 +3632,10 @@ support::object!(
 /// SSL connection mode for the PostgreSQL server
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PostgresSslMode {
-    /// `Disable`
     Disable,
-    /// `Prefer`
     Prefer,
-    /// `Require`
     Require,
-    /// `VerifyCa`
     VerifyCa,
-    /// `VerifyFull`
     VerifyFull,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -3832,9 +3693,7 @@ pub enum Schedule {
 /// The [`Schedule::Cron`] variant's content.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScheduleCron {
-    /// The `expression` property.
     pub expression: String,
-    /// The `timezone` property.
     pub timezone: String,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -3844,9 +3703,7 @@ support::object!(ScheduleCron { 0 expression required, 1 timezone required } kee
 /// The [`Schedule::Rate`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScheduleRate {
-    /// The `unit` property.
     pub unit: Nullable<ScheduleTimePeriodUnit>,
-    /// The `value` property.
     pub value: Option<i32>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -3856,11 +3713,8 @@ support::object!(ScheduleRate { 0 unit nullable, 1 value optional } keep);
 /// The `unit` of [`ScheduleRate`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ScheduleTimePeriodUnit {
-    /// `Day`
     Day,
-    /// `Hour`
     Hour,
-    /// `Minute`
     Minute,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -3916,7 +3770,6 @@ pub enum Sink {
     Unknown(::serde_json::Value),
 }
 
-/// `SnapshotStatusResponse` from the API description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SnapshotStatusResponse {
     /// Whether any snapshots are currently running
@@ -4026,7 +3879,6 @@ pub struct SnowflakeSink {
     pub connection: SnowflakeConnection,
     /// How to preserve change history
     pub history_mode: Option<MigrationHistoryMode>,
-    /// The `migration_strategy` property.
     pub migration_strategy: Option<MigrationStrategy>,
     /// Name of the target database within Snowflake where data will be written
     pub target_database: String,
@@ -4196,11 +4048,8 @@ pub type SqlServerSnapshot = ::serde_json::Map<String, ::serde_json::Value>;
 /// Snapshot isolation behavior during snapshot reads
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SqlServerSnapshotIsolationMode {
-    /// `Auto`
     Auto,
-    /// `Disabled`
     Disabled,
-    /// `Required`
     Required,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -4214,7 +4063,6 @@ support::string_enum!(
 /// SQL Server replication source
 #[derive(Debug, Clone, PartialEq)]
 pub struct SqlServerSource {
-    /// The `catalog` property.
     pub catalog: Option<Catalog>,
     /// Connection details for the source SQL Server instance
     pub connection: SqlServerConnection,
@@ -4365,7 +4213,6 @@ impl ::std::fmt::Debug for SshGeneratedKey {
 }
 support::object!(SshGeneratedKey { 0 private_key required, 1 public_key required } keep);
 
-/// `SshKeyPairResponse` from the API description.
 #[derive(Clone, PartialEq)]
 pub struct SshKeyPairResponse {
     /// OpenSSH-encoded private key
@@ -4428,19 +4275,14 @@ pub enum SshTunnelType {
     Unknown(::serde_json::Value),
 }
 
-/// `StatusComplete` from the API description.
 pub type StatusComplete = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The `component` of [`ConnectorHistory`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StatusComponent {
-    /// `Buffer`
     Buffer,
-    /// `Connector`
     Connector,
-    /// `Source`
     Source,
-    /// `Target`
     Target,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -4451,28 +4293,23 @@ support::string_enum!(
     "Source", Target = "Target" }
 );
 
-/// `StatusDisabled` from the API description.
 pub type StatusDisabled = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The [`RunStatusConnection::Failed`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusFailed {
-    /// The `reason` property.
     pub reason: Option<String>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(StatusFailed { 0 reason optional } keep);
 
-/// `StatusHeartbeat` from the API description.
 pub type StatusHeartbeat = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The [`ConnectorState::Initialize`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusInitialize {
-    /// The `commands` property.
     pub commands: Option<Vec<String>>,
-    /// The `sub_state` property.
     pub sub_state: Option<String>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -4482,7 +4319,6 @@ support::object!(StatusInitialize { 0 commands optional, 1 sub_state optional } 
 /// The [`ConnectorState::Realtime`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusRealtime {
-    /// The `name` property.
     pub name: Option<String>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -4492,25 +4328,20 @@ support::object!(StatusRealtime { 0 name optional } keep);
 /// The [`RunStatusConnection::Retry`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusRetry {
-    /// The `attempt` property.
     pub attempt: Option<i32>,
-    /// The `reason` property.
     pub reason: Option<String>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(StatusRetry { 0 attempt optional, 1 reason optional } keep);
 
-/// `StatusScheduled` from the API description.
 pub type StatusScheduled = ::serde_json::Map<String, ::serde_json::Value>;
 
-/// `StatusShutdown` from the API description.
 pub type StatusShutdown = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The [`RunStatusConnection::Skipped`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusSkipped {
-    /// The `reason` property.
     pub reason: Option<String>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -4520,17 +4351,14 @@ support::object!(StatusSkipped { 0 reason optional } keep);
 /// The [`ConnectorState::Snapshot`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatusSnapshot {
-    /// The `name` property.
     pub name: Option<String>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 support::object!(StatusSnapshot { 0 name optional } keep);
 
-/// `StatusStart` from the API description.
 pub type StatusStart = ::serde_json::Map<String, ::serde_json::Value>;
 
-/// `ValidateAuthentication` from the API description.
 pub type ValidateAuthentication = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// defines parameters for ValidateBuffer.
@@ -4546,11 +4374,8 @@ support::object!(ValidateBufferRequest { 0 buffer required } keep);
 /// The [`ValidateTestType::Config`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateConfig {
-    /// The `description` property.
     pub description: Option<String>,
-    /// The `name` property.
     pub name: Option<String>,
-    /// The `suggestions` property.
     pub suggestions: Option<Vec<String>>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -4560,10 +4385,8 @@ support::object!(
     keep
 );
 
-/// `ValidateConnection` from the API description.
 pub type ValidateConnection = ::serde_json::Map<String, ::serde_json::Value>;
 
-/// `ValidateEvent` from the API description.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidateEvent {
@@ -4588,7 +4411,6 @@ pub enum ValidateEvent {
 /// The [`ValidateEvent::Failed`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateFailed {
-    /// The `reason` property.
     pub reason: Option<String>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -4598,7 +4420,6 @@ support::object!(ValidateFailed { 0 reason optional } keep);
 /// The [`ValidateStatus::InProgress`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateInProgress {
-    /// The `progress_percent` property.
     pub progress_percent: Option<i32>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -4608,7 +4429,6 @@ support::object!(ValidateInProgress { 0 progress_percent optional } keep);
 /// The [`ValidateTestType::Network`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateNetwork {
-    /// The `subtype` property.
     pub subtype: Nullable<ValidateNetworkTestType>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -4618,9 +4438,7 @@ support::object!(ValidateNetwork { 0 subtype nullable } keep);
 /// The `subtype` of [`ValidateNetwork`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValidateNetworkTestType {
-    /// `DnsResolution`
     DnsResolution,
-    /// `Reachability`
     Reachability,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).
@@ -4634,11 +4452,8 @@ support::string_enum!(
 /// The [`ValidateTestType::Permission`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidatePermission {
-    /// The `description` property.
     pub description: Option<String>,
-    /// The `name` property.
     pub name: Option<String>,
-    /// The `suggestions` property.
     pub suggestions: Option<Vec<String>>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -4651,7 +4466,6 @@ support::object!(
 /// The [`ValidateTestType::ServerInfo`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateServerInfo {
-    /// The `version` property.
     pub version: Option<String>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -4671,7 +4485,6 @@ support::object!(ValidateSinkRequest { 0 sink required } keep);
 /// The [`ValidateStatus::Skipped`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateSkipped {
-    /// The `reason` property.
     pub reason: Option<String>,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -4688,24 +4501,17 @@ pub struct ValidateSourceRequest {
 }
 support::object!(ValidateSourceRequest { 0 source required } keep);
 
-/// `ValidateStart` from the API description.
 pub type ValidateStart = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The `status` of [`ValidateTest`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidateStatus {
-    /// `Start`
     Start {},
-    /// `Success`
     Success {},
-    /// `Failed`
     Failed(ValidateFailed),
-    /// `Skipped`
     Skipped(ValidateSkipped),
-    /// `InProgress`
     InProgress(ValidateInProgress),
-    /// `Warn`
     Warn {},
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
     /// is written back unchanged. A listed variant whose content does not decode also lands here.
@@ -4713,23 +4519,16 @@ pub enum ValidateStatus {
     Unknown(::serde_json::Value),
 }
 
-/// `ValidateSuccess` from the API description.
 pub type ValidateSuccess = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The [`ValidateEvent::Test`] variant's content.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidateTest {
-    /// The `commands` property.
     pub commands: Option<Vec<String>>,
-    /// The `id` property.
     pub id: String,
-    /// The `message` property.
     pub message: Option<String>,
-    /// The `status` property.
     pub status: ValidateStatus,
-    /// The `test_type` property.
     pub test_type: ValidateTestType,
-    /// The `timestamp` property.
     pub timestamp: String,
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -4743,20 +4542,14 @@ support::object!(
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidateTestType {
-    /// `Network`
     Network(ValidateNetwork),
-    /// `Connection`
     Connection {},
-    /// `Authentication`
     Authentication {},
     /// `TLS`
     #[serde(rename = "TLS")]
     Tls {},
-    /// `ServerInfo`
     ServerInfo(ValidateServerInfo),
-    /// `Permission`
     Permission(ValidatePermission),
-    /// `Config`
     Config(ValidateConfig),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
     /// is written back unchanged. A listed variant whose content does not decode also lands here.
@@ -4764,10 +4557,8 @@ pub enum ValidateTestType {
     Unknown(::serde_json::Value),
 }
 
-/// `ValidateTls` from the API description.
 pub type ValidateTls = ::serde_json::Map<String, ::serde_json::Value>;
 
-/// `ValidateWarn` from the API description.
 pub type ValidateWarn = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Authentication method
@@ -4853,13 +4644,10 @@ support::object!(WebhookBearerAuth { 0 token required } keep);
 /// Request body compression
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookCompression {
-    /// `Br`
     Br,
-    /// `Gzip`
     Gzip,
     /// `None`
     NoneType,
-    /// `Zstd`
     Zstd,
     /// A value this version of the API description does not list (kept so newer servers do not break
     /// decoding).

@@ -77,6 +77,57 @@ fn recursion_limit(graph: &TypeGraph) -> Option<TokenStream> {
     })
 }
 
+/// The lints a generated crate may allow throughout, each with why, which is printed as a comment above its
+/// `#![allow]` (a comment cannot travel in tokens, so [`explain_allows`] adds it to the printed header).
+const CRATE_ALLOWS: &[(&str, &str)] = &[
+    (
+        "clippy::type_complexity",
+        "Nesting (`Vec<Vec<…>>`) follows the schemas; the API description decides how deep it goes.",
+    ),
+    (
+        "clippy::large_enum_variant",
+        "Response enums hold each status's body inline; boxing would only add indirection for callers.",
+    ),
+    ("unused_imports", "Other crates' items are imported whole; with some tag features off, some go unused."),
+];
+
+/// The inner attributes a generated crate starts with: its docs, `missing_docs` denied when `all_documented` (a
+/// client's items all carry docs of specforge's; a model without a description in the API description has none),
+/// the lints `allows` names (from [`CRATE_ALLOWS`]) allowed, and the recursion limit the types of `graph` call for,
+/// if any.
+pub fn crate_header(doc: &str, all_documented: bool, allows: &[&str], graph: Option<&TypeGraph>) -> TokenStream {
+    let doc = inner_doc_attrs(doc);
+    let allows = allows.iter().map(|lint| {
+        debug_assert!(CRATE_ALLOWS.iter().any(|(known, _)| known == lint), "{lint} has no reason");
+        let lint: syn::Path = syn::parse_str(lint).expect("a lint path");
+        quote! { #![allow(#lint)] }
+    });
+    let recursion_limit = graph.and_then(recursion_limit);
+    let deny = all_documented.then(|| quote! { #![deny(missing_docs)] });
+    quote! {
+        #doc
+        #deny
+        #(#allows)*
+        #recursion_limit
+    }
+}
+
+/// A printed crate header with the reason for each `#![allow]` of [`CRATE_ALLOWS`] as a comment above it.
+fn explain_allows(header: String) -> String {
+    let mut out = String::with_capacity(header.len() + 256);
+    for line in header.lines() {
+        let lint = line.strip_prefix("#![allow(").and_then(|rest| rest.strip_suffix(")]"));
+        if let Some((_, why)) = CRATE_ALLOWS.iter().find(|(known, _)| Some(*known) == lint) {
+            out.push_str("// ");
+            out.push_str(why);
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 /// Parses the tokens of a run of items. Fails only if an emitter produced invalid Rust (a bug).
 pub fn parse_items(tokens: TokenStream) -> syn::Result<Vec<syn::Item>> {
     syn::parse2::<syn::File>(tokens).map(|file| file.items)
@@ -196,7 +247,7 @@ pub fn render_files(plans: &[&FilePlan<'_>]) -> Result<Vec<String>, String> {
     by_batch.sort_unstable_by_key(|(taken, _)| *taken);
     let mut files = plans
         .iter()
-        .map(|plan| render(plan.header.clone()).map_err(|e| e.to_string()))
+        .map(|plan| render(plan.header.clone()).map(explain_allows).map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
     for (index, file) in files.iter_mut().enumerate() {
         file.reserve(by_batch.iter().filter(|(taken, _)| batches[*taken].0 == index).map(|(_, text)| text.len()).sum());
@@ -217,18 +268,17 @@ pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
 /// most of a large API's text, and building them as tokens only for syn to parse them back doubled their cost.
 pub fn doc_attributes(doc: Option<&str>) -> Vec<syn::Attribute> {
     let Some(doc) = doc else { return Vec::new() };
+    rustdoc_lines(doc).iter().map(|line| doc_line(line)).collect()
+}
+
+/// `#[doc = "line"]`.
+fn doc_line(line: &str) -> syn::Attribute {
     let span = proc_macro2::Span::call_site();
-    let path = syn::Path::from(syn::Ident::new("doc", span));
-    rustdoc_lines(doc)
-        .into_iter()
-        .map(|line| {
-            outer_attribute(syn::Meta::NameValue(syn::MetaNameValue {
-                path: path.clone(),
-                eq_token: Default::default(),
-                value: syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: doc_literal(&line, span) }),
-            }))
-        })
-        .collect()
+    outer_attribute(syn::Meta::NameValue(syn::MetaNameValue {
+        path: syn::Path::from(syn::Ident::new("doc", span)),
+        eq_token: Default::default(),
+        value: syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: doc_literal(line, span) }),
+    }))
 }
 
 /// `#[name(tokens)]`, built as syntax.
@@ -266,13 +316,19 @@ fn doc_literal(line: &str, span: proc_macro2::Span) -> syn::Lit {
     syn::Lit::Str(syn::LitStr::new(line, span))
 }
 
-/// Puts the doc attributes for `doc` before `attrs`.
+/// Puts the doc attributes for `doc` before `attrs`, a paragraph of its own when `attrs` start with docs.
 pub fn prepend_docs(attrs: &mut Vec<syn::Attribute>, doc: Option<&str>) {
-    attrs.splice(0..0, doc_attributes(doc));
+    let mut docs = doc_attributes(doc);
+    let starts_with_docs =
+        attrs.first().is_some_and(|attr| matches!(&attr.meta, syn::Meta::NameValue(doc) if doc.path.is_ident("doc")));
+    if !docs.is_empty() && starts_with_docs {
+        docs.push(doc_line(""));
+    }
+    attrs.splice(0..0, docs);
 }
 
 /// Inner `#![doc = "…"]` attributes for a crate-level doc text.
-pub fn inner_doc_attrs(doc: &str) -> TokenStream {
+fn inner_doc_attrs(doc: &str) -> TokenStream {
     let lines = rustdoc_lines(doc).into_iter().map(|line| quote! { #![doc = #line] });
     quote! { #(#lines)* }
 }
@@ -344,5 +400,16 @@ mod tests {
             };
             assert_eq!(literal.value(), line);
         }
+    }
+
+    #[test]
+    fn a_crate_wide_allow_is_printed_with_why() {
+        let header = crate_header("Docs.", true, &["unused_imports"], None);
+        let printed = explain_allows(render(header).expect("valid header"));
+        assert_eq!(
+            printed,
+            "//! Docs.\n#![deny(missing_docs)]\n// Other crates' items are imported whole; with some tag features off, \
+             some go unused.\n#![allow(unused_imports)]\n"
+        );
     }
 }

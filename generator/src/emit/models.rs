@@ -6,10 +6,8 @@ use std::sync::Arc;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::{TypeScope, generic};
-use super::{
-    FilePlan, doc_attributes, doc_attrs, inner_doc_attrs, list_attribute, parse_items, prepend_docs, recursion_limit,
-};
+use super::types::{DEEP, TypeScope, generic, nesting};
+use super::{FilePlan, crate_header, doc_attributes, doc_attrs, list_attribute, parse_items, prepend_docs};
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
@@ -73,18 +71,8 @@ pub fn models_plan<'a>(
     features: Option<&'a FeaturePlan>,
 ) -> FilePlan<'a> {
     let support = support_source(api).map(|source| support_module(layout, &source, api));
-    let recursion_limit = recursion_limit(graph);
     let header = match layout {
-        ModelsLayout::Crate => {
-            let doc = inner_doc_attrs(&crate_doc(api, features));
-            quote! {
-                #doc
-                #![deny(missing_docs)]
-                // Nesting (`Vec<Vec<…>>`) follows the schemas; the API description decides how deep it goes.
-                #![allow(clippy::type_complexity)]
-                #recursion_limit
-            }
-        }
+        ModelsLayout::Crate => crate_header(&crate_doc(api, features), false, &[], Some(graph)),
         ModelsLayout::Module => TokenStream::new(),
     };
     types_plan(
@@ -127,8 +115,6 @@ pub fn part_plan<'a>(
         api_title(api),
         crates.facade
     );
-    let doc = inner_doc_attrs(&doc);
-    let recursion_limit = recursion_limit(graph);
     let support = crates.support.as_ref().map(|support| {
         let support = ident(support);
         let violation = api.has_constrained_types().then(|| quote! { ConstraintViolation, });
@@ -139,16 +125,9 @@ pub fn part_plan<'a>(
         let krate = ident(&crates.parts[dependency]);
         quote! { use ::#krate::*; }
     });
+    let header = crate_header(&doc, false, &["unused_imports"], Some(graph));
     let header = quote! {
-        #doc
-        #![deny(missing_docs)]
-        // Nesting (`Vec<Vec<…>>`) follows the schemas; the API description decides how deep it goes.
-        #![allow(clippy::type_complexity)]
-        // The other parts' types and the support code are imported whole; with some tag features off, a part may
-        // use none of one of them.
-        #![allow(unused_imports)]
-        #recursion_limit
-
+        #header
         #support
         #(#dependencies)*
     };
@@ -161,11 +140,12 @@ pub fn part_plan<'a>(
 
 /// `lib.rs` of the facade of split models: the crate docs, and every part and the support types re-exported.
 pub fn facade_plan<'a>(api: &'a Api, crates: &SplitCrates, features: Option<&'a FeaturePlan>) -> FilePlan<'a> {
-    let doc = inner_doc_attrs(&format!(
+    let doc = format!(
         "{}\n\nThe types are compiled in {} crates that build in parallel; this crate re-exports them all.",
         crate_doc(api, features),
         crates.parts.len()
-    ));
+    );
+    let header = crate_header(&doc, false, &["unused_imports"], None);
     let support = crates.support.as_ref().map(|support| {
         let support = ident(support);
         let violation = api.has_constrained_types().then(|| quote! { pub use ::#support::ConstraintViolation; });
@@ -186,10 +166,7 @@ pub fn facade_plan<'a>(api: &'a Api, crates: &SplitCrates, features: Option<&'a 
     });
     FilePlan {
         header: quote! {
-            #doc
-            #![deny(missing_docs)]
-            // With some tag features off, a part may have no type compiled.
-            #![allow(unused_imports)]
+            #header
             #support
             #(#parts)*
         },
@@ -219,10 +196,10 @@ fn types_plan<'a>(
         parts,
         part: Box::new(move |position| {
             let index = members[position];
-            let fallback = || match &docs.usage[index] {
-                Some(usage) => usage.clone(),
-                None => format!("`{}` from the API description.", api.types[index].spec_name),
-            };
+            let def = &api.types[index];
+            // Else its name in the API description, where the Rust name does not say it.
+            let named = || (def.spec_name != def.name).then(|| format!("`{}` in the API description.", def.spec_name));
+            let fallback = || docs.usage[index].clone().or_else(named);
             let links = |text: &str| match &in_scope {
                 Some(in_scope) => unlink(text, |name| docs.names.get(name).is_some_and(|&index| !in_scope(index))),
                 None => text.to_string(),
@@ -369,13 +346,13 @@ fn usage_docs(api: &Api) -> Vec<Option<String>> {
     docs
 }
 
-/// The items of one named type, its description (else `fallback`) first among the first item's attributes, with
-/// `links` applied to the docs.
+/// The items of one named type, its description (else `fallback`'s, if any) first among the first item's
+/// attributes, with `links` applied to the docs.
 fn type_item(
     scope: TypeScope<'_>,
     def: &TypeDef,
     links: &dyn Fn(&str) -> String,
-    fallback: impl FnOnce() -> String,
+    fallback: impl FnOnce() -> Option<String>,
 ) -> syn::Result<Vec<syn::Item>> {
     let name = ident(&def.name);
     let mut items = match &def.kind {
@@ -390,12 +367,31 @@ fn type_item(
         }
     };
     if let Some(attrs) = items.first_mut().and_then(super::item_attrs) {
-        match &def.doc {
-            Some(doc) => prepend_docs(attrs, Some(&links(doc))),
-            None => prepend_docs(attrs, Some(&links(&fallback()))),
+        if is_complex(def) {
+            attrs.push(list_attribute("allow", quote! { clippy::type_complexity }));
         }
+        prepend_docs(attrs, def.doc.clone().or_else(fallback).map(|doc| links(&doc)).as_deref());
     }
     Ok(items)
+}
+
+/// Whether a type holds a type nested [`DEEP`] (a field with its `Option` and `Box`, a variant's payload, an alias's
+/// target or a map's values), where clippy's `type_complexity` may fire: such a type allows it (the type is the
+/// API's, not a choice to factor).
+fn is_complex(def: &TypeDef) -> bool {
+    let deep = |ty: &TypeRef, wrappers: usize| nesting(ty) + wrappers >= DEEP;
+    match &def.kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter().any(|f| deep(&f.ty, usize::from(f.presence != Presence::Required) + usize::from(f.boxed)))
+                || s.additional.as_ref().is_some_and(|ty| deep(ty, 1))
+        }
+        TypeKind::Union(u) => {
+            u.variants.iter().any(|v| v.payload.as_ref().is_some_and(|ty| deep(ty, usize::from(v.boxed))))
+        }
+        TypeKind::Alias(ty) => deep(ty, 0),
+        TypeKind::BoundedMap(m) => deep(&m.value, 1),
+        TypeKind::Enum(_) | TypeKind::ConstrainedString(_) => false,
+    }
 }
 
 /// The field's full Rust type: `Option` from presence, `Box` from boxing.
@@ -450,9 +446,9 @@ fn serde_field_attributes(field: &Field) -> Vec<syn::Attribute> {
     attrs
 }
 
-/// A field's description: its own, else the first paragraph of its type's, else its name. An `Option` field is
-/// left out of the JSON when `None` (the crate docs say so); the exception, a required field that may be `null`,
-/// says so here.
+/// A field's description: its own, else the first paragraph of its type's, else its name on the wire where the
+/// Rust name does not say it, else none (rather than words that only repeat its name). An `Option` field is left out of the JSON when `None` (the crate docs say so); the exception,
+/// a required field that may be `null`, says so here.
 fn field_doc(scope: TypeScope<'_>, field: &Field) -> Option<String> {
     if field.flatten {
         return field.doc.clone();
@@ -461,15 +457,14 @@ fn field_doc(scope: TypeScope<'_>, field: &Field) -> Option<String> {
         TypeRef::Named(id) => scope.api.type_def(*id).doc.as_deref().and_then(|doc| doc.split("\n\n").next()),
         _ => None,
     };
-    let text = field
-        .doc
-        .clone()
-        .or_else(|| type_doc().map(str::to_string))
-        .unwrap_or_else(|| format!("The `{}` property.", field.json_name));
-    Some(match field.presence {
-        Presence::RequiredNullable => format!("{text}\n\nAlways present on the wire; `None` is sent as `null`."),
-        Presence::Required | Presence::Optional | Presence::OptionalNullable => text,
-    })
+    let wire_name = || (field.json_name != bare(&field.name)).then(|| format!("`{}` on the wire.", field.json_name));
+    let text = field.doc.clone().or_else(|| type_doc().map(str::to_string)).or_else(wire_name);
+    const NULL_SENT: &str = "Always present on the wire; `None` is sent as `null`.";
+    match (field.presence, text) {
+        (Presence::RequiredNullable, Some(text)) => Some(format!("{text}\n\n{NULL_SENT}")),
+        (Presence::RequiredNullable, None) => Some(NULL_SENT.to_string()),
+        (Presence::Required | Presence::Optional | Presence::OptionalNullable, text) => text,
+    }
 }
 
 /// A struct (and its redacting `Debug`, when a field is secret).
@@ -624,12 +619,15 @@ fn enum_item(name: &proc_macro2::Ident, e: &Enum) -> syn::Result<Vec<syn::Item>>
     })?;
     if let Some(syn::Item::Enum(item)) = items.first_mut() {
         for (variant, ir) in item.variants.iter_mut().zip(&e.variants) {
-            let value = value_code(&ir.value);
-            let doc = match &ir.doc {
-                Some(doc) => format!("{value}: {doc}"),
-                None => value,
+            // The value on the wire is worth saying only where the variant's name does not already.
+            let named = matches!(&ir.value, EnumValue::Str(value) if value == bare(&ir.name));
+            let value = (!named).then(|| value_code(&ir.value));
+            let doc = match (value, &ir.doc) {
+                (Some(value), Some(doc)) => Some(format!("{value}: {doc}")),
+                (Some(value), None) => Some(value),
+                (None, doc) => doc.clone(),
             };
-            prepend_docs(&mut variant.attrs, Some(&doc));
+            prepend_docs(&mut variant.attrs, doc.as_deref());
         }
     }
     Ok(items)
@@ -653,9 +651,9 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> Tok
     };
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let fallback =
-            if u.tagging == Tagging::Untagged { format!("The `{}` form.", v.name) } else { format!("`{}`", v.tag) };
-        let doc = doc_attrs(Some(v.doc.as_deref().unwrap_or(&fallback)));
+        // A tag is worth saying only where the variant's name does not already.
+        let tag = (u.tagging != Tagging::Untagged && v.tag != v.name).then(|| format!("`{}`", v.tag));
+        let doc = doc_attrs(v.doc.as_deref().or(tag.as_deref()));
         let rename = (u.tagging != Tagging::Untagged && v.tag != v.name).then(|| {
             let tag = &v.tag;
             quote! { #[serde(rename = #tag)] }
@@ -718,13 +716,16 @@ fn constraints_doc(what: &str, c: &StringConstraints) -> String {
     }
 }
 
+/// The docs of a validated type's `rule`, a paragraph after the type's description.
+fn checked_rule(rule: &str) -> TokenStream {
+    doc_attrs(Some(&format!("{rule}\nChecked by [`Self::new`] and when deserializing.")))
+}
+
 fn constrained_string_item(name: &proc_macro2::Ident, c: &StringConstraints) -> TokenStream {
     let (min, max) = (limit(c.min_length), limit(c.max_length));
-    let rule = format!(" {}", constraints_doc("Must be", c));
+    let rule = checked_rule(&constraints_doc("Must be", c));
     quote! {
-        #[doc = ""]
-        #[doc = #rule]
-        /// Checked by [`Self::new`] and when deserializing.
+        #rule
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub struct #name(String);
 
@@ -747,12 +748,10 @@ fn bounded_map_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, m: &Bounded
     if !key_rule.is_empty() {
         rules.push(key_rule);
     }
-    let rule = format!(" {}", rules.join(" "));
+    let rule = checked_rule(&rules.join(" "));
     let default = m.min_properties.is_none_or(|n| n == 0).then(|| quote! { Default, });
     quote! {
-        #[doc = ""]
-        #[doc = #rule]
-        /// Checked by [`Self::new`] and when deserializing.
+        #rule
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name(#map);
 
@@ -776,5 +775,41 @@ mod tests {
             "[`Parent`](https://example.com) stays a link"
         );
         assert_eq!(unlink("an unclosed [`Parent", out_of_scope), "an unclosed [`Parent");
+    }
+
+    /// An enum of `values` (no descriptions), printed.
+    fn printed_enum(values: &[(&str, EnumValue)]) -> String {
+        let variants = values
+            .iter()
+            .map(|(name, value)| crate::ir::EnumVariant { name: name.to_string(), value: value.clone(), doc: None })
+            .collect();
+        let e = Enum { repr: EnumRepr::String, variants, unknown_variant: "Unknown".into() };
+        let items = enum_item(&ident("Mode"), &e).expect("valid items");
+        let file: syn::File = syn::parse_quote! { #(#items)* };
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn an_enum_variant_says_its_value_only_where_its_name_does_not() {
+        let text = printed_enum(&[
+            ("Batch", EnumValue::Str("Batch".into())),
+            ("ServiceAccount", EnumValue::Str("service-account".into())),
+        ]);
+        assert!(text.contains("    Batch,"), "{text}");
+        assert!(!text.contains("/// `Batch`"), "{text}");
+        assert!(text.contains("/// `service-account`\n    ServiceAccount,"), "{text}");
+    }
+
+    #[test]
+    fn only_a_type_nested_deep_enough_for_clippy_allows_type_complexity() {
+        let map = |ty: TypeRef| TypeRef::Map(Box::new(ty));
+        let alias =
+            |ty: TypeRef| TypeDef { name: "A".into(), spec_name: "A".into(), doc: None, kind: TypeKind::Alias(ty) };
+        // Four levels of maps score at most 190 of clippy's 250; five score 290.
+        assert!(!is_complex(&alias(map(map(map(TypeRef::String))))));
+        assert!(is_complex(&alias(map(map(map(map(TypeRef::String)))))));
+        // A pair of numbers is light (scores 50); a tuple weighs what its items do together.
+        assert!(!is_complex(&alias(TypeRef::Tuple(vec![TypeRef::F64, TypeRef::F64]))));
+        assert!(is_complex(&alias(TypeRef::Tuple(vec![map(map(map(TypeRef::I64))), map(TypeRef::I64)]))));
     }
 }

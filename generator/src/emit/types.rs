@@ -7,6 +7,21 @@ use quote::ToTokens;
 use crate::ir::{Api, Primitive, TypeRef};
 use crate::naming::ident;
 
+/// How many Rust type paths deep a type use nests (`Vec<BTreeMap<String, Foo>>` is 3), which is what clippy's
+/// `type_complexity` score grows with (each path scores ten times its depth). A tuple counts as deep as its items
+/// one after another, a bound on what all of its items add to the score.
+pub fn nesting(ty: &TypeRef) -> usize {
+    match ty {
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => 1 + nesting(inner),
+        TypeRef::Tuple(items) => 1 + items.iter().map(nesting).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+/// A nesting at which a type may pass clippy's `type_complexity` threshold (250) wherever it is written: five
+/// levels of maps (`BTreeMap<String, …>`, the key adding its own score) score 290, four at most 190.
+pub const DEEP: usize = 5;
+
 /// Where type names are resolved: in the models crate itself, or through the client's `models::` re-export.
 #[derive(Clone, Copy)]
 pub struct TypeScope<'a> {

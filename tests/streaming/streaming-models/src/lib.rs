@@ -5,19 +5,13 @@
 //! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
 //!
 //! Server-sent events, JSON Lines, downloads, uploads and response headers.
-#![deny(missing_docs)]
-#![allow(clippy::type_complexity)]
 #[doc(hidden)]
 pub mod support;
 
-/// `ChatRequest` from the API description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatRequest {
-    /// The `model` property.
     pub model: String,
-    /// The `messages` property.
     pub messages: Vec<Message>,
-    /// The `stream` property.
     pub stream: Option<bool>,
 }
 support::object!(
@@ -27,47 +21,34 @@ support::object!(
 /// One of the `messages` of [`ChatRequest`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
-    /// The `role` property.
     pub role: MessageRole,
-    /// The `content` property.
     pub content: String,
 }
 support::object!(Message { 0 role required, 1 content required } ignore);
 
-/// `ChatChunk` from the API description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatChunk {
-    /// The `id` property.
     pub id: String,
-    /// The `choices` property.
     pub choices: Vec<ChatChunkChoicesItem>,
 }
 support::object!(ChatChunk { 0 id required, 1 choices required } ignore);
 
-/// `Reply` from the API description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
-    /// The `id` property.
     pub id: String,
-    /// The `text` property.
     pub text: String,
 }
 support::object!(Reply { 0 id required, 1 text required } ignore);
 
-/// `Record` from the API description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
-    /// The `id` property.
     pub id: i64,
-    /// The `name` property.
     pub name: Option<String>,
 }
 support::object!(Record { 0 id required, 1 name optional } ignore);
 
-/// `Problem` from the API description.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problem {
-    /// The `message` property.
     pub message: Option<String>,
 }
 support::object!(Problem { 0 message optional } ignore);
@@ -92,9 +73,7 @@ support::string_enum!(
 /// One of the `choices` of [`ChatChunk`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatChunkChoicesItem {
-    /// The `index` property.
     pub index: i64,
-    /// The `delta` property.
     pub delta: ChatChunkChoicesItemDelta,
 }
 support::object!(ChatChunkChoicesItem { 0 index required, 1 delta required } ignore);
@@ -102,7 +81,6 @@ support::object!(ChatChunkChoicesItem { 0 index required, 1 delta required } ign
 /// The `delta` of [`ChatChunkChoicesItem`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatChunkChoicesItemDelta {
-    /// The `content` property.
     pub content: Option<String>,
 }
 support::object!(ChatChunkChoicesItemDelta { 0 content optional } ignore);
