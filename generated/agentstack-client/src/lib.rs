@@ -8,8 +8,6 @@
 //!
 //! Connectors to remote MCP servers in BeeAI Agent Stack.
 #![deny(missing_docs)]
-// Response enums hold each status's body inline; boxing would only add indirection for callers.
-#![allow(clippy::large_enum_variant)]
 mod runtime;
 mod client;
 pub use agentstack_models as models;
@@ -593,6 +591,7 @@ pub enum ListConnectorsError {
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateConnectorError {
     /// Status 401: Not authenticated.
     Unauthorized(models::ErrorDetail),
@@ -604,6 +603,7 @@ pub enum CreateConnectorError {
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetConnectorError {
     /// Status 401: Not authenticated.
     Unauthorized(models::ErrorDetail),
@@ -615,6 +615,7 @@ pub enum GetConnectorError {
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::delete_connector`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum DeleteConnectorError {
     /// Status 401: Not authenticated.
     Unauthorized(models::ErrorDetail),
@@ -626,6 +627,7 @@ pub enum DeleteConnectorError {
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::connect_connector`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ConnectConnectorError {
     /// Status 401: Not authenticated.
     Unauthorized(models::ErrorDetail),
@@ -637,6 +639,7 @@ pub enum ConnectConnectorError {
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::disconnect_connector`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum DisconnectConnectorError {
     /// Status 401: Not authenticated.
     Unauthorized(models::ErrorDetail),

@@ -8,8 +8,6 @@
 //!
 //! Connectors (sources and destinations) of an AI Squared / Multiwoven workspace.
 #![deny(missing_docs)]
-// Response enums hold each status's body inline; boxing would only add indirection for callers.
-#![allow(clippy::large_enum_variant)]
 mod runtime;
 mod client;
 pub use aisquared_models as models;
@@ -469,6 +467,7 @@ impl Client {
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListConnectorsError {
     /// Status 400: The request was malformed or failed the contract.
     BadRequest(models::BadRequestError),
@@ -493,6 +492,7 @@ pub struct ListConnectorsParams {
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateConnectorError {
     /// Status 400: The request was malformed or failed the contract.
     BadRequest(models::BadRequestError),
@@ -506,6 +506,7 @@ pub enum CreateConnectorError {
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetConnectorError {
     /// Status 401: Missing or invalid token.
     Unauthorized(models::ErrorList),
@@ -515,6 +516,7 @@ pub enum GetConnectorError {
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::update_connector`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateConnectorError {
     /// Status 400: The request was malformed or failed the contract.
     BadRequest(models::BadRequestError),
@@ -530,6 +532,7 @@ pub enum UpdateConnectorError {
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::delete_connector`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum DeleteConnectorError {
     /// Status 401: Missing or invalid token.
     Unauthorized(models::ErrorList),

@@ -6,8 +6,6 @@
 //!
 //! - `https://core.wearepatchworks.com`
 #![deny(missing_docs)]
-// Response enums hold each status's body inline; boxing would only add indirection for callers.
-#![allow(clippy::large_enum_variant)]
 mod runtime;
 mod client;
 pub use patchworks_models as models;
@@ -228,6 +226,7 @@ impl Client {
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector_instance`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateConnectorInstanceError {
     /// Status 401: Unauthenticated
     Unauthorized,

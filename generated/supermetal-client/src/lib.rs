@@ -8,8 +8,6 @@
 //!
 //! Manage the CDC connectors of a Supermetal agent.
 #![deny(missing_docs)]
-// Response enums hold each status's body inline; boxing would only add indirection for callers.
-#![allow(clippy::large_enum_variant)]
 mod runtime;
 mod client;
 pub use supermetal_models as models;

@@ -41,6 +41,7 @@ support::object!(
 
 /// Authentication method for connecting to BigQuery
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum BigqueryAuth {
     /// Service account JSON key authentication
     #[serde(rename = "service_account_key")]
@@ -124,6 +125,7 @@ pub enum BigqueryWriteMode {
 
 /// Buffer storage backend
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum Buffer {
     /// Object store configuration
     #[serde(rename = "object_store")]
@@ -783,6 +785,7 @@ support::object!(
 
 /// Specifies the Db2 replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum Db2ReplicationType {
     /// Db2 snapshot / backfill-only replication settings
     #[serde(rename = "snapshot")]
@@ -1064,6 +1067,7 @@ pub type FileDeleteAfterProcessing = ::serde_json::Map<String, ::serde_json::Val
 
 /// File discovery method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum FileDiscovery {
     /// Periodic listing of the source location to discover new and modified files
     #[serde(rename = "poll")]
@@ -1131,6 +1135,7 @@ support::object!(FilePoll { 0 interval_seconds optional } keep);
 
 /// Action to take on source files after successful processing
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum FilePostProcessing {
     /// Delete source file after successful processing
     #[serde(rename = "delete")]
@@ -2051,6 +2056,7 @@ support::object!(
 
 /// Write mode for CDC operations
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum IcebergWriteMode {
     /// Append-only writes without compaction
     #[serde(rename = "append")]
@@ -2081,6 +2087,7 @@ support::object!(IdentifierFivetranNaming { 0 schema_prefix optional } keep);
 
 /// Identifier naming strategy for target tables and columns
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum IdentifierNaming {
     /// Keep original source identifiers unchanged (default)
     SourceNaming {},
@@ -2850,6 +2857,7 @@ pub type MigrationDedupByRowHash = ::serde_json::Map<String, ::serde_json::Value
 
 /// How to preserve change history
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum MigrationHistoryMode {
     /// Write every source event to a separate table that preserves full change history
     #[serde(rename = "append")]
@@ -2862,6 +2870,7 @@ pub enum MigrationHistoryMode {
 
 /// How to replicate tables without a primary key
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum MigrationKeylessTableStrategy {
     /// Write every change as a new row; no deduplication
     #[serde(rename = "append_only")]
@@ -3115,6 +3124,7 @@ support::object!(MongoEnable { 0 ca_file optional, 1 cert_key_file optional } ke
 
 /// How MongoDB documents are mapped to the target schema
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum MongoReplicationMode {
     /// Schema mode infers Arrow schemas from document structure, creating typed columns for each field
     #[serde(rename = "schema_mode")]
@@ -3199,6 +3209,7 @@ support::object!(
 
 /// SSL connection mode for MongoDB
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum MongoSslMode {
     /// Disable SSL encryption
     #[serde(rename = "disable")]
@@ -3406,6 +3417,7 @@ support::object!(
 
 /// Oracle replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum OracleReplicationType {
     /// Oracle LogMiner change data capture settings
     #[serde(rename = "log_miner")]
@@ -3507,6 +3519,7 @@ support::object!(
 
 /// Replicate row deletions by comparing primary keys between sync cycles
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum PostgresDeleteTracking {
     /// Track deletes by storing primary keys locally
     #[serde(rename = "enabled")]
@@ -4029,6 +4042,7 @@ support::object!(SqlServerEnable { 0 ca_file optional } keep);
 
 /// SQL Server replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum SqlServerReplicationType {
     /// Change Data Capture (CDC) settings for SQL Server
     #[serde(rename = "capture_table_replication")]
@@ -4087,6 +4101,7 @@ support::object!(
 
 /// SSL encryption mode for the connection to SQL Server
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum SqlServerSslMode {
     /// Disable SSL encryption
     #[serde(rename = "disable")]
@@ -4265,6 +4280,7 @@ support::object!(
 /// variant to tunnel the connection. Today only SSH bastion is supported;
 /// additional transports (e.g. PrivateLink) can be added as new variants.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum SshTunnelType {
     /// SSH bastion tunnel configuration
     #[serde(rename = "ssh")]

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::types::{DEEP, TypeScope, nesting};
-use super::{FilePlan, crate_header, doc_attrs, parse_items, prepend_docs};
+use super::{FilePlan, crate_header, doc_attrs, inline_variants, parse_items, prepend_docs};
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
@@ -295,8 +295,7 @@ pub fn client_facade_plan<'a>(
 fn client_crate_header(doc: &str, api: &Api, graph: &TypeGraph) -> TokenStream {
     let mut deep = false;
     api.operations.iter().for_each(|op| op.visit_uses(&mut |ty| deep |= nesting(ty) + 2 >= DEEP));
-    let allows: &[&str] =
-        if deep { &["clippy::large_enum_variant", "clippy::type_complexity"] } else { &["clippy::large_enum_variant"] };
+    let allows: &[&str] = if deep { &["clippy::type_complexity"] } else { &[] };
     crate_header(doc, true, allows, Some(graph))
 }
 
@@ -757,9 +756,11 @@ fn operation_types(scope: TypeScope<'_>, signature: &Signature<'_>, links: Links
         } else {
             quote! { Debug, Clone, PartialEq }
         };
+        let inline_variants = inline_variants(responses.len(), responses.iter().filter(|r| r.body.is_some()).count());
         quote! {
             #doc
             #[derive(#derives)]
+            #inline_variants
             pub enum #name { #(#variants)* }
         }
     };

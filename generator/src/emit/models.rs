@@ -7,7 +7,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::{DEEP, TypeScope, generic, nesting};
-use super::{FilePlan, crate_header, doc_attributes, doc_attrs, list_attribute, parse_items, prepend_docs};
+use super::{
+    FilePlan, crate_header, doc_attributes, doc_attrs, inline_variants, list_attribute, parse_items, prepend_docs,
+};
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
@@ -671,11 +673,9 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> Tok
             None => quote! { #doc #rename #variant {}, },
         }
     });
-    // Variants are held inline, as the API describes them: boxing the large ones would change the types users
-    // construct. Allowed on the enum rather than the crate, so a models module `include!`d by a build script is as
-    // clean as the crate.
-    let inline_variants = (u.variants.iter().filter(|v| v.payload.is_some()).count() > 1)
-        .then(|| quote! { #[allow(clippy::large_enum_variant)] });
+    let unknown_count = usize::from(u.unknown_variant.is_some());
+    let with_payload = u.variants.iter().filter(|v| v.payload.is_some()).count() + unknown_count;
+    let inline_variants = inline_variants(u.variants.len() + unknown_count, with_payload);
     // Tried after every listed variant: serde's untagged variant of a tagged enum.
     let unknown = u.unknown_variant.as_ref().map(|unknown| {
         let unknown = ident(unknown);
