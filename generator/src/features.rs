@@ -9,7 +9,7 @@
 //!
 //! When there are several tags, the models crate also has `any-tag`, which every tag feature turns on: a type that
 //! every tag reaches is gated on it instead of on a list of all the tags (in APIs whose schemas reach each other,
-//! that is most types, and the list was most of the printed models).
+//! that is most types, and such lists would be most of the printed models).
 
 use std::collections::BTreeSet;
 

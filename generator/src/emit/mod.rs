@@ -269,7 +269,7 @@ pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
 }
 
 /// `#[doc = "…"]` attributes for a doc text, one per line, or nothing, built as syntax directly: descriptions are
-/// most of a large API's text, and building them as tokens only for syn to parse them back doubled their cost.
+/// most of a large API's text, which as tokens syn would only parse back.
 pub fn doc_attributes(doc: Option<&str>) -> Vec<syn::Attribute> {
     let Some(doc) = doc else { return Vec::new() };
     rustdoc_lines(doc).iter().map(|line| doc_line(line)).collect()
@@ -304,9 +304,9 @@ fn outer_attribute(meta: syn::Meta) -> syn::Attribute {
     }
 }
 
-/// A string literal holding `line`, raw (`r"…"`, as `///` comments become) unless it holds a carriage return.
-/// Escaping every character of every description, only for the printer to unescape it again, was a large part of
-/// printing a big API; a raw literal is copied as it is both ways.
+/// A string literal holding `line`, raw (`r"…"`, as `///` comments become) unless it holds a carriage return: a
+/// raw literal is copied as it is both into the literal and out by the printer, where an escaped one would be
+/// escaped and unescaped character by character, on every line of every description.
 fn doc_literal(line: &str, span: proc_macro2::Span) -> syn::Lit {
     if !line.contains('\r') {
         let mut hashes = String::new();

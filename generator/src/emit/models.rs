@@ -407,8 +407,8 @@ fn field_type(scope: TypeScope<'_>, field: &Field) -> syn::Type {
     }
 }
 
-/// A field, built as syntax (a large API has tens of thousands; building them as tokens only for syn to parse
-/// them back was most of the cost of printing its models). `derived` says whether serde's derives implement the
+/// A field, built as syntax (a large API has tens of thousands, which as tokens syn would only parse back).
+/// `derived` says whether serde's derives implement the
 /// struct's wire form, which then need the field's serde attributes (`object!` needs none).
 fn field_item(scope: TypeScope<'_>, field: &Field, derived: bool, links: &dyn Fn(&str) -> String) -> syn::Field {
     let mut attrs = doc_attributes(field_doc(scope, field).map(|doc| links(&doc)).as_deref());
