@@ -4,7 +4,7 @@
 //! types are therefore laid out by their height in the type graph (a type that holds no other named type has
 //! height 0; any other is one above the highest type it holds), each recursive group of types counted as one.
 //! Types of the same height never hold one another, so each height is cut into chunks of about [`PART_WEIGHT`]
-//! that compile side by side once the heights below them are built. The highest heights, too light to be worth a
+//! (an even number of them, see [`side_by_side`]) that compile side by side once the heights below them are built. The highest heights, too light to be worth a
 //! crate each, share one part. A type's chunk follows from a hash of its name, so adding a type moves no other
 //! type unless its height's chunk count changes.
 
@@ -93,7 +93,7 @@ impl ModelsSplit {
         let chunks: Vec<usize> = band_weight
             .iter()
             .enumerate()
-            .map(|(b, &w)| if b == top { 1 } else { w.div_ceil(part_weight).max(1) })
+            .map(|(b, &w)| if b == top { 1 } else { side_by_side(w.div_ceil(part_weight)) })
             .collect();
         if chunks.iter().sum::<usize>() < 2 {
             return None;
@@ -157,12 +157,18 @@ pub fn operation_crates(api: &Api, choice: SplitModels) -> Option<Vec<(usize, Ve
     if !wanted {
         return None;
     }
-    let count = api.operations.len().div_ceil(OPERATIONS_PER_CRATE).max(2);
+    let count = side_by_side(api.operations.len().div_ceil(OPERATIONS_PER_CRATE).max(2));
     let mut crates: Vec<Vec<usize>> = vec![Vec::new(); count];
     for (index, op) in api.operations.iter().enumerate() {
         crates[(fnv1a(&op.method_name) % count as u64) as usize].push(index);
     }
     Some(crates.into_iter().enumerate().filter(|(_, members)| !members.is_empty()).collect())
+}
+
+/// How many crates to cut `count` crates' worth of code into when they build side by side: an even number (above
+/// one), so that on an even number of cores the last of them does not build alone while the other cores wait.
+fn side_by_side(count: usize) -> usize {
+    if count > 1 { count.next_multiple_of(2) } else { count.max(1) }
 }
 
 /// Roughly how much code a type compiles to, in fields and variants.
@@ -187,5 +193,11 @@ mod tests {
     fn fnv1a_matches_the_reference_values() {
         assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn crates_that_build_side_by_side_come_in_even_numbers() {
+        let counts: Vec<usize> = (0..=5).map(side_by_side).collect();
+        assert_eq!(counts, [1, 1, 2, 4, 4, 6]);
     }
 }
