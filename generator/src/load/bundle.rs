@@ -159,12 +159,11 @@ impl Bundler {
 
     fn load(&mut self, file: &Path) -> Result<&Value, String> {
         if !self.files.contains_key(file) {
-            let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", self.shown(file)))?;
-            let value: Value = if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
-                serde_json::from_str(&text).map_err(|e| format!("invalid JSON in {}: {e}", self.shown(file)))?
-            } else {
-                serde_norway::from_str(&text).map_err(|e| format!("invalid YAML in {}: {e}", self.shown(file)))?
-            };
+            let (value, _) = super::read_value(file).map_err(|error| match error {
+                super::ReadError::Io(e) => format!("cannot read {}: {e}", self.shown(file)),
+                super::ReadError::Json(e) => format!("invalid JSON in {}: {e}", self.shown(file)),
+                super::ReadError::Yaml(e) => format!("invalid YAML in {}: {e}", self.shown(file)),
+            })?;
             self.files.insert(file.to_path_buf(), value);
         }
         self.files.get(file).ok_or_else(|| format!("cannot read {}", self.shown(file)))

@@ -55,7 +55,7 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
 /// `components`. It is parsed from slices of its text, never becoming a `Value` tree (less time, far less memory).
 /// `None` when the spec needs the general path (it is an overlay, or has references to bundle).
 fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
-    let text = read_text(path).map_err(|d| vec![d])?;
+    let text = std::fs::read_to_string(path).map_err(|e| vec![ReadError::Io(e).diagnostic(path)])?;
     if bundle::json_text_needs_bundling(&text) {
         return Ok(None);
     }
@@ -85,10 +85,6 @@ fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
 
 fn is_json(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
-}
-
-fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    std::fs::read_to_string(path).map_err(|e| Diagnostic::error(path, "", format!("cannot read the file: {e}")))
 }
 
 fn invalid_json(path: &Path, error: &serde_json::Error) -> Diagnostic {
@@ -124,26 +120,52 @@ fn merged(path: &Path, overlays: &[PathBuf]) -> Result<(Value, PathBuf, Locator)
     Ok((value, spec_path, locator))
 }
 
-/// Reads a YAML or JSON file into a JSON value. `.json` files are parsed as JSON (better errors); anything else as
-/// YAML, which also accepts JSON.
+/// Reads the spec or an overlay: a YAML or JSON file whose top level is an object, with a locator over its text.
 fn read_document(path: &Path) -> Result<(Value, Locator), Diagnostic> {
-    let text = read_text(path)?;
-    let is_json = is_json(path);
-    let value = if is_json {
-        serde_json::from_str::<Value>(&text).map_err(|e| invalid_json(path, &e))?
-    } else {
-        serde_norway::from_str::<Value>(&text).map_err(|e| {
-            let diagnostic = Diagnostic::error(path, "", format!("invalid YAML: {e}"));
-            match e.location() {
-                Some(location) => diagnostic.at_line(location.line(), location.column()),
-                None => diagnostic,
-            }
-        })?
-    };
+    let (value, text) = read_value(path).map_err(|error| error.diagnostic(path))?;
     if !value.is_object() {
         return Err(Diagnostic::error(path, "", "the document is not an object (a mapping at the top level)"));
     }
-    Ok((value, Locator::new(text, is_json)))
+    Ok((value, Locator::new(text, is_json(path))))
+}
+
+/// Why a document file could not be read.
+enum ReadError {
+    /// The file could not be read.
+    Io(std::io::Error),
+    /// A `.json` file is not JSON.
+    Json(serde_json::Error),
+    /// Another file is not YAML.
+    Yaml(serde_norway::Error),
+}
+
+impl ReadError {
+    /// The error as a diagnostic of the file at `path`, at the line where the parser stopped.
+    fn diagnostic(self, path: &Path) -> Diagnostic {
+        match self {
+            ReadError::Io(e) => Diagnostic::error(path, "", format!("cannot read the file: {e}")),
+            ReadError::Json(e) => invalid_json(path, &e),
+            ReadError::Yaml(e) => {
+                let diagnostic = Diagnostic::error(path, "", format!("invalid YAML: {e}"));
+                match e.location() {
+                    Some(location) => diagnostic.at_line(location.line(), location.column()),
+                    None => diagnostic,
+                }
+            }
+        }
+    }
+}
+
+/// Reads any document file (the spec, an overlay, a file a `$ref` names) into a JSON value, with its text. `.json`
+/// files are parsed as JSON (better errors); anything else as YAML, which also accepts JSON.
+fn read_value(path: &Path) -> Result<(Value, String), ReadError> {
+    let text = std::fs::read_to_string(path).map_err(ReadError::Io)?;
+    let value = if is_json(path) {
+        serde_json::from_str::<Value>(&text).map_err(ReadError::Json)?
+    } else {
+        serde_norway::from_str::<Value>(&text).map_err(ReadError::Yaml)?
+    };
+    Ok((value, text))
 }
 
 /// The OpenAPI versions specforge reads.
