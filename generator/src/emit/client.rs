@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::types::{DEEP, TypeScope, nesting};
-use super::{FilePlan, crate_header, doc_attrs, inline_variants, parse_items, prepend_docs};
+use super::{FilePlan, crate_header, doc_attrs, inline_variants, parse_items, prepend_docs, with_api_docs};
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
@@ -369,14 +369,7 @@ fn crate_doc(api: &Api, features: Option<&FeaturePlan>) -> String {
             doc.push_str(&format!("\n- `{}`{description}", server.url));
         }
     }
-    if let Some(features) = features {
-        doc.push_str(&features.doc_section());
-    }
-    if let Some(description) = &api.description {
-        doc.push_str("\n\n");
-        doc.push_str(description);
-    }
-    doc
+    with_api_docs(doc, api, features)
 }
 
 /// The `Credentials` struct and the `Scheme` enum (one per security scheme), or nothing when the API has none.

@@ -13,7 +13,9 @@ pub use models::{ModelsLayout, SplitCrates, TypeDocs, facade_plan, models_plan, 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
+use crate::ir::Api;
 
 /// Renders a token stream that forms a whole file. Fails only if an emitter produced invalid Rust (a bug).
 fn render(tokens: TokenStream) -> Result<String, syn::Error> {
@@ -93,6 +95,18 @@ const CRATE_ALLOWS: &[(&str, &str)] = &[
 /// models module `include!`d by a build script is as clean as the crate.
 pub fn inline_variants(variants: usize, with_payload: usize) -> Option<TokenStream> {
     (variants > 1 && with_payload > 0).then(|| quote! { #[allow(clippy::large_enum_variant)] })
+}
+
+/// A crate's docs: `opening`, then the tag features' section (with tag features), then the API's description.
+pub fn with_api_docs(mut doc: String, api: &Api, features: Option<&FeaturePlan>) -> String {
+    if let Some(features) = features {
+        doc.push_str(&features.doc_section());
+    }
+    if let Some(description) = &api.description {
+        doc.push_str("\n\n");
+        doc.push_str(description);
+    }
+    doc
 }
 
 /// The inner attributes a generated crate starts with: its docs, `missing_docs` denied when `all_documented` (a

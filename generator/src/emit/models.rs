@@ -9,6 +9,7 @@ use quote::quote;
 use super::types::{DEEP, TypeScope, generic, nesting};
 use super::{
     FilePlan, crate_header, doc_attributes, doc_attrs, inline_variants, list_attribute, parse_items, prepend_docs,
+    with_api_docs,
 };
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
@@ -263,14 +264,7 @@ fn crate_doc(api: &Api, features: Option<&FeaturePlan>) -> String {
              sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.",
         );
     }
-    if let Some(features) = features {
-        doc.push_str(&features.doc_section());
-    }
-    if let Some(description) = &api.description {
-        doc.push_str("\n\n");
-        doc.push_str(description);
-    }
-    doc
+    with_api_docs(doc, api, features)
 }
 
 /// The API's title as a noun phrase: `Patchworks Core API`, or `the Foo API` when the title does not say "API".

@@ -122,12 +122,7 @@ pub fn lower_operations<'a>(
             let mut claim_type = |suffix: &str| {
                 claim_reported(types, &mut client_types, &format!("{type_prefix}{suffix}"), &op_pointer, "type")
             };
-            let type_names = OperationTypeNames {
-                response: claim_type("Response"),
-                error: claim_type("Error"),
-                params: claim_type("Params"),
-                headers: None,
-            };
+            let (response, error, params_type) = (claim_type("Response"), claim_type("Error"), claim_type("Params"));
             let mut op = OperationLowerer { types, document, pointer: op_pointer.clone(), prefix: type_prefix };
             let params = op.params(&item.parameters, &spec_op.parameters, path);
             let path_segments = op.path_segments(path, &params);
@@ -136,7 +131,7 @@ pub fn lower_operations<'a>(
             let offers_events =
                 responses.iter().any(|r| r.status.is_success() && r.body.as_ref().is_some_and(|b| b.events.is_some()));
             let documents_headers = responses.iter().any(|r| r.status.is_success() && !r.headers.is_empty());
-            let headers_type = documents_headers.then(|| {
+            let headers = documents_headers.then(|| {
                 claim_reported(op.types, &mut client_types, &format!("{}Headers", op.prefix), &op_pointer, "type")
             });
             let stream_method_name = offers_events.then(|| {
@@ -150,13 +145,11 @@ pub fn lower_operations<'a>(
             if pagination.is_some() {
                 paged.push((operations.len(), op_pointer));
             }
-            let mut type_names = type_names;
-            type_names.headers = headers_type;
             operations.push(Operation {
                 method_name,
                 response_method_name,
                 stream_method_name,
-                type_names,
+                type_names: OperationTypeNames { response, error, params: params_type, headers },
                 operation_id,
                 method,
                 path: path.clone(),

@@ -32,20 +32,12 @@ pub enum SchemaRef<'a> {
     Inline(&'a Schema),
 }
 
-impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
-    fn from(value: &'a ReferenceOr<Schema>) -> Self {
+/// From a schema box of openapiv3, which holds a schema by value or boxed.
+impl<'a, S: std::borrow::Borrow<Schema>> From<&'a ReferenceOr<S>> for SchemaRef<'a> {
+    fn from(value: &'a ReferenceOr<S>) -> Self {
         match value {
             ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
-            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
-        }
-    }
-}
-
-impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
-    fn from(value: &'a ReferenceOr<Box<Schema>>) -> Self {
-        match value {
-            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
-            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema.borrow()),
         }
     }
 }
@@ -275,20 +267,10 @@ impl<'a> TypeLowerer<'a> {
                 self.string_type(format, pointer)
             }
             Shape::Integer { values, .. } if !values.is_empty() => self.new_named(hint, hint, schema, pointer),
-            Shape::Integer { int32, .. } => {
-                if int32 {
-                    TypeRef::I32
-                } else {
-                    TypeRef::I64
-                }
-            }
-            Shape::Number { float } => {
-                if float {
-                    TypeRef::F32
-                } else {
-                    TypeRef::F64
-                }
-            }
+            Shape::Integer { int32: true, .. } => TypeRef::I32,
+            Shape::Integer { .. } => TypeRef::I64,
+            Shape::Number { float: true } => TypeRef::F32,
+            Shape::Number { float: false } => TypeRef::F64,
             Shape::Boolean => TypeRef::Bool,
             Shape::Array(items) => match tuple_members(schema, items) {
                 Some(members) => self.tuple_type(members, pointer, hint),
