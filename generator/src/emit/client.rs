@@ -1510,3 +1510,115 @@ fn start_and_match(signature: &Signature<'_>, receiver: Receiver<'_>) -> TokenSt
         #matched
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::test_support::{HEAD, lower_yaml};
+
+    /// The operations of a test document whose `paths` are `paths`, as the client sees them.
+    fn api_with(paths: &str) -> Api {
+        let (api, diagnostics) = lower_yaml(&format!("{HEAD}paths:\n{paths}"));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        api
+    }
+
+    /// `tokens` printed as Rust is spaced by `proc_macro2` (`& str`, `models :: Item`), without the spaces.
+    fn text(tokens: &TokenStream) -> String {
+        tokens.to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn a_method_returns_nothing_its_one_body_or_an_enum_of_its_successes() {
+        let api = api_with(
+            "  /none: {get: {operationId: none, responses: {'204': {description: x}}}}
+  /one:
+    get:
+      operationId: one
+      responses:
+        '200': {description: x, content: {application/json: {schema: {type: string}}}}
+        '404': {description: x}
+  /two:
+    get:
+      operationId: two
+      responses: {'200': {description: x}, '202': {description: x}}
+",
+        );
+        let scope = TypeScope { api: &api, via_models: true };
+        let types: Vec<(String, String)> = api
+            .operations
+            .iter()
+            .map(|op| {
+                let signature = Signature::new(scope, op);
+                (text(&signature.success), text(&signature.error))
+            })
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ("()".into(), "::std::convert::Infallible".into()),
+                ("String".into(), "OneError".into()),
+                ("TwoResponse".into(), "::std::convert::Infallible".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn required_parameters_are_arguments_then_the_optional_ones_in_a_struct_then_the_body() {
+        let api = api_with(
+            "  /items/{id}:
+    put:
+      operationId: put_item
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: count, in: query, required: true, schema: {type: integer}}
+        - {name: ids, in: query, required: true, schema: {type: array, items: {type: integer}}}
+        - {name: dry_run, in: query, schema: {type: boolean}}
+      requestBody: {content: {application/json: {schema: {type: object, properties: {n: {type: string}}}}}}
+      responses: {'204': {description: x}}
+",
+        );
+        let scope = TypeScope { api: &api, via_models: true };
+        let signature = Signature::new(scope, &api.operations[0]);
+        let args: Vec<String> = signature.args.iter().map(text).collect();
+        assert_eq!(
+            args,
+            ["id:&str", "count:i64", "ids:&[i64]", "params:&PutItemParams", "body:Option<&models::PutItemRequest>"],
+            "strings as `&str`, numbers by value, lists as slices; an optional body is an `Option`"
+        );
+        assert!(signature.too_many.is_none());
+    }
+
+    #[test]
+    fn more_than_six_arguments_allow_clippy_too_many_arguments() {
+        let params: Vec<String> = (0..7)
+            .map(|n| format!("        - {{name: p{n}, in: query, required: true, schema: {{type: string}}}}\n"))
+            .collect();
+        let api = api_with(&format!(
+            "  /a:\n    get:\n      operationId: many\n      parameters:\n{}      responses: {{'204': {{description: x}}}}\n",
+            params.concat()
+        ));
+        let signature = Signature::new(TypeScope { api: &api, via_models: true }, &api.operations[0]);
+        assert_eq!(signature.args.len(), 7);
+        assert_eq!(signature.too_many.as_ref().map(text).as_deref(), Some("#[allow(clippy::too_many_arguments)]"));
+    }
+
+    #[test]
+    fn only_a_success_streams_its_body_errors_are_read_whole() {
+        let api = api_with(
+            "  /events:
+    get:
+      operationId: events
+      responses:
+        '200': {description: x, content: {text/event-stream: {schema: {type: string}}}}
+        '500': {description: x, content: {text/event-stream: {schema: {type: string}}}}
+        default: {description: x, content: {application/octet-stream: {}}}
+",
+        );
+        let shapes: Vec<bool> = api.operations[0].responses.iter().map(|r| body_shape(r).is_streamed()).collect();
+        assert_eq!(shapes, [true, false, false]);
+        let scope = TypeScope { api: &api, via_models: true };
+        let types: Vec<String> = api.operations[0].responses.iter().map(|r| text(&body_type(scope, r))).collect();
+        assert_eq!(types, ["sse::EventStream", "String", "Vec<u8>"]);
+    }
+}

@@ -115,3 +115,30 @@ fn path_type(leading_colon: bool, modules: &[&str], name: syn::Ident, args: Vec<
     let leading_colon = leading_colon.then(Default::default);
     syn::Type::Path(syn::TypePath { attrs: Vec::new(), qself: None, path: syn::Path { leading_colon, segments } })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_counts_paths_and_a_tuple_adds_up_its_items() {
+        let map_of_lists = TypeRef::Map(Box::new(TypeRef::Array(Box::new(TypeRef::I32))));
+        assert_eq!(nesting(&TypeRef::String), 1);
+        assert_eq!(nesting(&map_of_lists), 3);
+        assert_eq!(nesting(&TypeRef::Tuple(vec![map_of_lists, TypeRef::Bool])), 5);
+    }
+
+    #[test]
+    fn type_uses_print_with_global_paths_and_one_element_tuples_keep_their_comma() {
+        let (api, _) =
+            crate::lower::test_support::lower_yaml(&format!("{}paths: {{}}", crate::lower::test_support::HEAD));
+        let scope = TypeScope { api: &api, via_models: false };
+        let printed = |ty: TypeRef| scope.tokens(&ty).to_string().replace(' ', "");
+        assert_eq!(
+            printed(TypeRef::Map(Box::new(TypeRef::Option(Box::new(TypeRef::Primitive(Primitive::DateTime)))))),
+            "::std::collections::BTreeMap<String,Option<::chrono::DateTime<::chrono::Utc>>>"
+        );
+        assert_eq!(printed(TypeRef::Tuple(vec![TypeRef::F64])), "(f64,)");
+        assert_eq!(printed(TypeRef::Object), "::serde_json::Map<String,::serde_json::Value>");
+    }
+}

@@ -179,218 +179,27 @@ fn security_schemes(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (V
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod test_support {
+    //! Lowering of small documents written inline, for the unit tests of the lowering rules.
+
     use super::*;
-    use crate::ir::Presence;
+
+    /// The start of a test document: the version and the `info` it must have.
+    pub const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
 
     /// Lowers an OpenAPI 3.0 document written as YAML.
-    fn lower_yaml(text: &str) -> (Api, Vec<Diagnostic>) {
+    pub fn lower_yaml(text: &str) -> (Api, Vec<Diagnostic>) {
         let document: openapiv3::OpenAPI = serde_norway::from_str(text).expect("a valid test document");
         lower_document(&document, std::path::Path::new("test.yaml"))
     }
 
-    fn warnings(diagnostics: &[Diagnostic]) -> Vec<&str> {
+    /// The messages of `diagnostics`.
+    pub fn warnings(diagnostics: &[Diagnostic]) -> Vec<&str> {
         diagnostics.iter().map(|d| d.message.as_str()).collect()
     }
 
-    const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
-
-    #[test]
-    fn a_pages_helper_gives_way_to_an_operation_of_the_same_name() {
-        let (api, diagnostics) = lower_yaml(&format!(
-            "{HEAD}paths:
-  /items:
-    get:
-      operationId: listItems
-      x-pagination: {{page-param: page, next: next}}
-      parameters: [{{name: page, in: query, schema: {{type: integer}}}}]
-      responses:
-        '200': {{description: ok, content: {{application/json: {{schema: {{type: object, properties: {{next: {{type: string}}}}}}}}}}}}
-  /pages:
-    get:
-      operationId: listItemsPages
-      responses: {{'204': {{description: none}}}}
-"
-        ));
-        let names: Vec<&str> = api.operations.iter().map(|op| op.method_name.as_str()).collect();
-        assert_eq!(names, ["list_items", "list_items_pages"]);
-        let pages = api.operations[0].pagination.as_ref().expect("paged");
-        assert_eq!(pages.method_name, "list_items_pages_2");
-        assert!(
-            warnings(&diagnostics).iter().any(|w| w.contains("`list_items_pages` is already taken")),
-            "{diagnostics:?}"
-        );
-    }
-
-    #[test]
-    fn operations_and_schemes_whose_names_meet_in_rust_get_distinct_names() {
-        let (api, diagnostics) = lower_yaml(&format!(
-            "{HEAD}paths:
-  /a: {{get: {{operationId: getPet, responses: {{'204': {{description: x}}}}}}}}
-  /b: {{get: {{operationId: GetPet, responses: {{'204': {{description: x}}}}}}}}
-  /c: {{get: {{operationId: authorize, responses: {{'204': {{description: x}}}}}}}}
-  /d: {{get: {{operationId: client, responses: {{'204': {{description: x}}}}}}}}
-components:
-  securitySchemes:
-    a_1: {{type: http, scheme: bearer}}
-    a1: {{type: http, scheme: bearer}}
-"
-        ));
-        let names: Vec<&str> = api.operations.iter().map(|op| op.method_name.as_str()).collect();
-        assert_eq!(names, ["get_pet", "get_pet_2", "authorize_2", "client"]);
-        let variants: Vec<&str> = api.security_schemes.iter().map(|s| s.variant.as_str()).collect();
-        assert_eq!(variants, ["A1", "A1_2"]);
-        let types = &api.operations[0].type_names;
-        let other = &api.operations[1].type_names;
-        assert_eq!(
-            (types.response.as_str(), types.error.as_str(), types.params.as_str()),
-            ("GetPetResponse", "GetPetError", "GetPetParams")
-        );
-        assert_ne!(types.params, other.params);
-        assert!(warnings(&diagnostics).iter().any(|w| w.contains("`get_pet` is already taken")), "{diagnostics:?}");
-    }
-
-    #[test]
-    fn parameters_do_not_take_the_names_of_the_method_bodys_locals() {
-        let (api, _) = lower_yaml(&format!(
-            "{HEAD}paths:
-  /a:
-    get:
-      parameters:
-        - {{name: url, in: query, required: true, schema: {{type: string}}}}
-        - {{name: request, in: header, schema: {{type: string}}}}
-      responses: {{'204': {{description: x}}}}
-"
-        ));
-        let names: Vec<&str> = api.operations[0].params.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, ["url_2", "request"], "an optional parameter is a field of `Params`, which meets no local");
-    }
-
-    #[test]
-    fn an_all_of_member_that_refines_a_property_keeps_its_name_and_place() {
-        let (api, diagnostics) = lower_yaml(&format!(
-            "{HEAD}paths: {{}}
-components:
-  schemas:
-    Base: {{type: object, required: [id], properties: {{id: {{type: string, description: The id.}}, name: {{type: string}}}}}}
-    Child:
-      allOf:
-        - $ref: '#/components/schemas/Base'
-        - type: object
-          properties: {{id: {{type: string, format: uuid}}}}
-"
-        ));
-        let child = api.types.iter().find(|t| t.name == "Child").expect("Child");
-        let TypeKind::Struct(s) = &child.kind else { panic!("a struct") };
-        let fields: Vec<(&str, Presence)> = s.fields.iter().map(|f| (f.name.as_str(), f.presence)).collect();
-        assert_eq!(fields, [("id", Presence::Required), ("name", Presence::Optional)]);
-        assert_eq!(s.fields[0].ty, TypeRef::Primitive(crate::ir::Primitive::Uuid));
-        assert_eq!(s.fields[0].doc.as_deref(), Some("The id."));
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    }
-
-    #[test]
-    fn number_and_boolean_enums_are_not_reported_as_mistyped() {
-        let (_, diagnostics) = lower_yaml(&format!(
-            "{HEAD}paths: {{}}
-components:
-  schemas:
-    Ratio: {{type: number, enum: [1.5, 2]}}
-    Flag: {{type: boolean, enum: [true]}}
-    Mixed: {{type: number, enum: [1.5, nope]}}
-"
-        ));
-        let messages = warnings(&diagnostics);
-        assert_eq!(messages, ["`enum` values that are not numbers are ignored"], "{diagnostics:?}");
-        assert_eq!(diagnostics[0].pointer, "#/components/schemas/Mixed");
-    }
-
-    #[test]
-    fn a_note_on_a_named_component_is_reported_once() {
-        let (_, diagnostics) = lower_yaml(&format!(
-            "{HEAD}paths: {{}}
-components:
-  schemas:
-    Odd: {{type: boolean, properties: {{a: {{type: string}}}}}}
-    Never: {{not: {{type: string}}}}
-"
-        ));
-        let messages = warnings(&diagnostics);
-        assert_eq!(messages.len(), 2, "{messages:?}");
-        assert!(messages[0].contains("`type: boolean` with `properties`"));
-        assert!(messages[1].contains("`not`"));
-    }
-
-    #[test]
-    fn discriminated_variants_are_tagged_by_the_value_they_allow() {
-        let (api, diagnostics) = lower_yaml(&format!(
-            "{HEAD}paths: {{}}
-components:
-  schemas:
-    Event:
-      oneOf:
-        - $ref: '#/components/schemas/Created'
-        - allOf:
-            - $ref: '#/components/schemas/Deleted'
-            - {{type: object, properties: {{lane: {{type: string}}}}}}
-      discriminator: {{propertyName: type}}
-    Created: {{type: object, required: [type], properties: {{type: {{type: string, enum: [item.created]}}}}}}
-    Deleted: {{type: object, required: [type], properties: {{type: {{type: string, enum: [item.deleted]}}}}}}
-    Message:
-      oneOf:
-        - $ref: '#/components/schemas/Input'
-        - $ref: '#/components/schemas/Output'
-      discriminator: {{propertyName: type}}
-    Input: {{type: object, properties: {{type: {{type: string, enum: [message]}}, text: {{type: string}}}}}}
-    Output: {{type: object, properties: {{type: {{type: string, enum: [message]}}, id: {{type: string}}}}}}
-"
-        ));
-        let union = |name: &str| match &api.types.iter().find(|t| t.name == name).expect(name).kind {
-            TypeKind::Union(union) => union.clone(),
-            other => panic!("{name} is {other:?}"),
-        };
-        let event = union("Event");
-        let tags: Vec<&str> = event.variants.iter().map(|v| v.tag.as_str()).collect();
-        assert_eq!(tags, ["item.created", "item.deleted"], "the enum value, not the schema name or the position");
-        assert_eq!(event.tagging, crate::ir::Tagging::Internal("type".into()));
-        let message = union("Message");
-        assert_eq!(message.tagging, crate::ir::Tagging::Untagged, "two variants share the tag `message`");
-        assert!(
-            diagnostics
-                .iter()
-                .any(|d| d.message.contains("share a value") && d.pointer == "#/components/schemas/Message/oneOf"),
-            "{diagnostics:?}"
-        );
-    }
-
-    #[test]
-    fn only_the_field_that_closes_a_cycle_of_values_is_boxed() {
-        let (api, _) = lower_yaml(&format!(
-            "{HEAD}paths: {{}}
-components:
-  schemas:
-    Tree:
-      type: object
-      properties:
-        parent: {{$ref: '#/components/schemas/Parent'}}
-        children: {{type: array, items: {{$ref: '#/components/schemas/Tree'}}}}
-        label: {{$ref: '#/components/schemas/Label'}}
-    Parent: {{$ref: '#/components/schemas/Tree'}}
-    Label:
-      type: object
-      properties:
-        tree: {{$ref: '#/components/schemas/Tree'}}
-"
-        ));
-        let boxed = |name: &str| -> Vec<&str> {
-            match &api.types.iter().find(|t| t.name == name).expect(name).kind {
-                TypeKind::Struct(s) => s.fields.iter().filter(|f| f.boxed).map(|f| f.name.as_str()).collect(),
-                _ => panic!("{name} is a struct"),
-            }
-        };
-        // `parent` holds a `Tree` through an alias; `children` is a `Vec` (already on the heap); `Label` closes
-        // the cycle `Tree` → `Label` → `Tree` at its field, as `Tree` is walked first.
-        assert_eq!(boxed("Tree"), ["parent"]);
-        assert_eq!(boxed("Label"), ["tree"]);
+    /// The type of `api` named `name`.
+    pub fn type_named<'a>(api: &'a Api, name: &str) -> &'a crate::ir::TypeDef {
+        api.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}"))
     }
 }

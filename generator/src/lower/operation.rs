@@ -873,3 +873,180 @@ impl TypeLowerer<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::test_support::{HEAD, lower_yaml, warnings};
+
+    #[test]
+    fn a_pages_helper_gives_way_to_an_operation_of_the_same_name() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /items:
+    get:
+      operationId: listItems
+      x-pagination: {{page-param: page, next: next}}
+      parameters: [{{name: page, in: query, schema: {{type: integer}}}}]
+      responses:
+        '200': {{description: ok, content: {{application/json: {{schema: {{type: object, properties: {{next: {{type: string}}}}}}}}}}}}
+  /pages:
+    get:
+      operationId: listItemsPages
+      responses: {{'204': {{description: none}}}}
+"
+        ));
+        let names: Vec<&str> = api.operations.iter().map(|op| op.method_name.as_str()).collect();
+        assert_eq!(names, ["list_items", "list_items_pages"]);
+        let pages = api.operations[0].pagination.as_ref().expect("paged");
+        assert_eq!(pages.method_name, "list_items_pages_2");
+        assert!(
+            warnings(&diagnostics).iter().any(|w| w.contains("`list_items_pages` is already taken")),
+            "{diagnostics:?}"
+        );
+    }
+
+    #[test]
+    fn operations_and_schemes_whose_names_meet_in_rust_get_distinct_names() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /a: {{get: {{operationId: getPet, responses: {{'204': {{description: x}}}}}}}}
+  /b: {{get: {{operationId: GetPet, responses: {{'204': {{description: x}}}}}}}}
+  /c: {{get: {{operationId: authorize, responses: {{'204': {{description: x}}}}}}}}
+  /d: {{get: {{operationId: client, responses: {{'204': {{description: x}}}}}}}}
+components:
+  securitySchemes:
+    a_1: {{type: http, scheme: bearer}}
+    a1: {{type: http, scheme: bearer}}
+"
+        ));
+        let names: Vec<&str> = api.operations.iter().map(|op| op.method_name.as_str()).collect();
+        assert_eq!(names, ["get_pet", "get_pet_2", "authorize_2", "client"]);
+        let variants: Vec<&str> = api.security_schemes.iter().map(|s| s.variant.as_str()).collect();
+        assert_eq!(variants, ["A1", "A1_2"]);
+        let types = &api.operations[0].type_names;
+        let other = &api.operations[1].type_names;
+        assert_eq!(
+            (types.response.as_str(), types.error.as_str(), types.params.as_str()),
+            ("GetPetResponse", "GetPetError", "GetPetParams")
+        );
+        assert_ne!(types.params, other.params);
+        assert!(warnings(&diagnostics).iter().any(|w| w.contains("`get_pet` is already taken")), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn parameters_do_not_take_the_names_of_the_method_bodys_locals() {
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /a:
+    get:
+      parameters:
+        - {{name: url, in: query, required: true, schema: {{type: string}}}}
+        - {{name: request, in: header, schema: {{type: string}}}}
+      responses: {{'204': {{description: x}}}}
+"
+        ));
+        let names: Vec<&str> = api.operations[0].params.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["url_2", "request"], "an optional parameter is a field of `Params`, which meets no local");
+    }
+
+    #[test]
+    fn an_operation_without_an_operation_id_is_named_from_its_method_and_path() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /api/v1/connectors/{{id}}:
+    get:
+      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]
+      responses: {{'204': {{description: x}}}}
+"
+        ));
+        assert_eq!(api.operations.len(), 1, "kept, not dropped");
+        assert_eq!(api.operations[0].operation_id, "get_api_v1_connectors_by_id");
+        assert_eq!(api.operations[0].method_name, "get_api_v1_connectors_by_id");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn a_second_use_of_an_operation_id_is_an_error_and_the_operation_is_skipped() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /a: {{get: {{operationId: list, responses: {{'204': {{description: x}}}}}}}}
+  /b: {{get: {{operationId: list, responses: {{'204': {{description: x}}}}}}}}
+"
+        ));
+        let paths: Vec<&str> = api.operations.iter().map(|op| op.path.as_str()).collect();
+        assert_eq!(paths, ["/a"]);
+        let error = diagnostics.iter().find(|d| d.message.contains("duplicate operationId")).expect("an error");
+        assert_eq!(error.severity, crate::diagnostic::Severity::Error);
+        assert_eq!(error.pointer, "#/paths/~1b/get/operationId");
+        assert!(error.message.contains("#/paths/~1a/get"), "names the first use: {}", error.message);
+    }
+
+    #[test]
+    fn operation_parameters_override_path_item_ones_and_path_parameters_come_in_path_order() {
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /items/{{b}}/{{a}}:
+    parameters:
+      - {{name: a, in: path, required: true, schema: {{type: string}}}}
+      - {{name: limit, in: query, schema: {{type: string}}}}
+      - {{name: b, in: path, required: true, schema: {{type: string}}}}
+    get:
+      operationId: get
+      parameters: [{{name: limit, in: query, schema: {{type: integer, format: int32}}}}]
+      responses: {{'204': {{description: x}}}}
+"
+        ));
+        let params: Vec<(&str, ParamLocation, &TypeRef)> =
+            api.operations[0].params.iter().map(|p| (p.name.as_str(), p.location, &p.ty)).collect();
+        assert_eq!(
+            params,
+            [
+                ("b", ParamLocation::Path, &TypeRef::String),
+                ("a", ParamLocation::Path, &TypeRef::String),
+                ("limit", ParamLocation::Query, &TypeRef::I32),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_request_body_is_sent_as_json_before_a_form_before_multipart_before_raw_bytes() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /a:
+    post:
+      operationId: both
+      requestBody:
+        content:
+          multipart/form-data: {{schema: {{type: object}}}}
+          application/x-www-form-urlencoded: {{schema: {{type: object, properties: {{n: {{type: string}}}}}}}}
+      responses: {{'204': {{description: x}}}}
+  /b:
+    post:
+      operationId: upload
+      requestBody: {{required: true, content: {{application/octet-stream: {{}}}}}}
+      responses: {{'204': {{description: x}}}}
+"
+        ));
+        let kinds: Vec<(&RequestBodyKind, bool)> =
+            api.operations.iter().map(|op| op.body.as_ref().map(|b| (&b.kind, b.required)).expect("a body")).collect();
+        assert!(matches!(kinds[0], (RequestBodyKind::Form(TypeRef::Named(_)), false)), "{kinds:?}");
+        assert!(
+            matches!(kinds[1], (RequestBodyKind::Raw { media }, true) if media == "application/octet-stream"),
+            "{kinds:?}"
+        );
+        assert!(
+            warnings(&diagnostics).iter().any(|w| w.contains("not offered: multipart/form-data")),
+            "the media type left out is named: {diagnostics:?}"
+        );
+    }
+
+    #[test]
+    fn statuses_are_named_by_their_reason_phrase_else_by_number() {
+        let variant = |status| status_variant(status);
+        assert_eq!(variant(StatusMatch::Code(201)), "Created");
+        assert_eq!(variant(StatusMatch::Code(418)), "Status418");
+        assert_eq!(variant(StatusMatch::Range(5)), "Status5xx");
+        assert_eq!(variant(StatusMatch::Default), "Default");
+    }
+}

@@ -1062,6 +1062,7 @@ fn field_doc(schema: &Schema) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lower::test_support::{HEAD, lower_yaml, type_named, warnings};
 
     #[test]
     fn secrets_are_named_by_their_last_words() {
@@ -1074,5 +1075,196 @@ mod tests {
             assert!(!is_secret(name, None, &string), "{name}");
         }
         assert!(!is_secret("secret", None, &TypeRef::Bool), "a flag saying whether something is secret");
+    }
+
+    #[test]
+    fn an_all_of_member_that_refines_a_property_keeps_its_name_and_place() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Base: {{type: object, required: [id], properties: {{id: {{type: string, description: The id.}}, name: {{type: string}}}}}}
+    Child:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - type: object
+          properties: {{id: {{type: string, format: uuid}}}}
+"
+        ));
+        let child = api.types.iter().find(|t| t.name == "Child").expect("Child");
+        let TypeKind::Struct(s) = &child.kind else { panic!("a struct") };
+        let fields: Vec<(&str, Presence)> = s.fields.iter().map(|f| (f.name.as_str(), f.presence)).collect();
+        assert_eq!(fields, [("id", Presence::Required), ("name", Presence::Optional)]);
+        assert_eq!(s.fields[0].ty, TypeRef::Primitive(crate::ir::Primitive::Uuid));
+        assert_eq!(s.fields[0].doc.as_deref(), Some("The id."));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn number_and_boolean_enums_are_not_reported_as_mistyped() {
+        let (_, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Ratio: {{type: number, enum: [1.5, 2]}}
+    Flag: {{type: boolean, enum: [true]}}
+    Mixed: {{type: number, enum: [1.5, nope]}}
+"
+        ));
+        let messages = warnings(&diagnostics);
+        assert_eq!(messages, ["`enum` values that are not numbers are ignored"], "{diagnostics:?}");
+        assert_eq!(diagnostics[0].pointer, "#/components/schemas/Mixed");
+    }
+
+    #[test]
+    fn a_note_on_a_named_component_is_reported_once() {
+        let (_, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Odd: {{type: boolean, properties: {{a: {{type: string}}}}}}
+    Never: {{not: {{type: string}}}}
+"
+        ));
+        let messages = warnings(&diagnostics);
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].contains("`type: boolean` with `properties`"));
+        assert!(messages[1].contains("`not`"));
+    }
+
+    #[test]
+    fn discriminated_variants_are_tagged_by_the_value_they_allow() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Event:
+      oneOf:
+        - $ref: '#/components/schemas/Created'
+        - allOf:
+            - $ref: '#/components/schemas/Deleted'
+            - {{type: object, properties: {{lane: {{type: string}}}}}}
+      discriminator: {{propertyName: type}}
+    Created: {{type: object, required: [type], properties: {{type: {{type: string, enum: [item.created]}}}}}}
+    Deleted: {{type: object, required: [type], properties: {{type: {{type: string, enum: [item.deleted]}}}}}}
+    Message:
+      oneOf:
+        - $ref: '#/components/schemas/Input'
+        - $ref: '#/components/schemas/Output'
+      discriminator: {{propertyName: type}}
+    Input: {{type: object, properties: {{type: {{type: string, enum: [message]}}, text: {{type: string}}}}}}
+    Output: {{type: object, properties: {{type: {{type: string, enum: [message]}}, id: {{type: string}}}}}}
+"
+        ));
+        let union = |name: &str| match &api.types.iter().find(|t| t.name == name).expect(name).kind {
+            TypeKind::Union(union) => union.clone(),
+            other => panic!("{name} is {other:?}"),
+        };
+        let event = union("Event");
+        let tags: Vec<&str> = event.variants.iter().map(|v| v.tag.as_str()).collect();
+        assert_eq!(tags, ["item.created", "item.deleted"], "the enum value, not the schema name or the position");
+        assert_eq!(event.tagging, crate::ir::Tagging::Internal("type".into()));
+        let message = union("Message");
+        assert_eq!(message.tagging, crate::ir::Tagging::Untagged, "two variants share the tag `message`");
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.message.contains("share a value") && d.pointer == "#/components/schemas/Message/oneOf"),
+            "{diagnostics:?}"
+        );
+    }
+
+    #[test]
+    fn only_the_field_that_closes_a_cycle_of_values_is_boxed() {
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Tree:
+      type: object
+      properties:
+        parent: {{$ref: '#/components/schemas/Parent'}}
+        children: {{type: array, items: {{$ref: '#/components/schemas/Tree'}}}}
+        label: {{$ref: '#/components/schemas/Label'}}
+    Parent: {{$ref: '#/components/schemas/Tree'}}
+    Label:
+      type: object
+      properties:
+        tree: {{$ref: '#/components/schemas/Tree'}}
+"
+        ));
+        let boxed = |name: &str| -> Vec<&str> {
+            match &api.types.iter().find(|t| t.name == name).expect(name).kind {
+                TypeKind::Struct(s) => s.fields.iter().filter(|f| f.boxed).map(|f| f.name.as_str()).collect(),
+                _ => panic!("{name} is a struct"),
+            }
+        };
+        // `parent` holds a `Tree` through an alias; `children` is a `Vec` (already on the heap); `Label` closes
+        // the cycle `Tree` → `Label` → `Tree` at its field, as `Tree` is walked first.
+        assert_eq!(boxed("Tree"), ["parent"]);
+        assert_eq!(boxed("Label"), ["tree"]);
+    }
+
+    #[test]
+    fn required_optional_and_nullable_are_kept_apart() {
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Item:
+      type: object
+      required: [id, parent, etag]
+      properties:
+        id: {{type: string}}
+        parent: {{type: string, nullable: true}}
+        note: {{type: string}}
+        cleared: {{type: string, nullable: true}}
+        etag: {{type: string, readOnly: true}}
+"
+        ));
+        let TypeKind::Struct(item) = &type_named(&api, "Item").kind else { panic!("a struct") };
+        let presence: Vec<(&str, Presence)> = item.fields.iter().map(|f| (f.name.as_str(), f.presence)).collect();
+        assert_eq!(
+            presence,
+            [
+                ("id", Presence::Required),
+                ("parent", Presence::RequiredNullable),
+                ("note", Presence::Optional),
+                ("cleared", Presence::OptionalNullable),
+                ("etag", Presence::Optional),
+            ],
+            "a required readOnly property is left out of requests, so one type for both ways makes it optional"
+        );
+    }
+
+    #[test]
+    fn inline_schemas_that_need_a_type_are_named_from_where_they_are() {
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Connector:
+      type: object
+      properties:
+        source: {{type: object, properties: {{url: {{type: string, format: uri}}}}}}
+        mode: {{type: string, enum: [read, write]}}
+        tags: {{type: array, items: {{type: object, properties: {{k: {{type: string}}}}}}}}
+        labels: {{type: object, additionalProperties: {{type: string}}}}
+"
+        ));
+        let TypeKind::Struct(connector) = &type_named(&api, "Connector").kind else { panic!("a struct") };
+        let names: Vec<String> = connector
+            .fields
+            .iter()
+            .map(|f| match &f.ty {
+                TypeRef::Named(id) => api.type_def(*id).name.clone(),
+                TypeRef::Array(item) => match item.as_ref() {
+                    TypeRef::Named(id) => format!("Vec<{}>", api.type_def(*id).name),
+                    other => format!("{other:?}"),
+                },
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(names, ["ConnectorSource", "ConnectorMode", "Vec<ConnectorTagsItem>", "Map(String)"]);
     }
 }
