@@ -1016,6 +1016,15 @@ fn wire_string(ty: &TypeRef, value: TokenStream) -> TokenStream {
     }
 }
 
+/// An argument of `format!` that prints the text sent on the wire for `value`: the value itself where its
+/// `Display` is its wire form (a `to_string()` there is what clippy's `to_string_in_format_args` rejects).
+fn wire_display(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Primitive(Primitive::DateTime) | TypeRef::Array(_) => wire_owned(ty, value),
+        _ => value,
+    }
+}
+
 /// The `reqwest::Method` for `method`: a constant for the standard ones, else parsed from its name (checked to be
 /// a valid token when the spec was lowered, so the parse cannot fail).
 fn method_tokens(method: &Method) -> TokenStream {
@@ -1275,13 +1284,7 @@ fn segment_expr(op: &Operation, pieces: &[PathPiece]) -> TokenStream {
         [PathPiece::Param(index)] => {
             let param = &op.params[*index];
             let name = ident(&param.name);
-            match param.ty {
-                TypeRef::String => quote! { #name },
-                _ => {
-                    let value = wire_string(&param.ty, quote! { #name });
-                    quote! { &#value }
-                }
-            }
+            wire_str(&param.ty, quote! { #name })
         }
         many => {
             let mut format = String::new();
@@ -1293,7 +1296,7 @@ fn segment_expr(op: &Operation, pieces: &[PathPiece]) -> TokenStream {
                         let param = &op.params[*index];
                         let name = ident(&param.name);
                         format.push_str("{}");
-                        args.push(wire_string(&param.ty, quote! { #name }));
+                        args.push(wire_display(&param.ty, quote! { #name }));
                     }
                 }
             }
@@ -1302,10 +1305,11 @@ fn segment_expr(op: &Operation, pieces: &[PathPiece]) -> TokenStream {
     }
 }
 
-/// An expression usable where a `&str` is expected.
+/// An expression usable where a `&str` is expected (borrowed where the value holds its text).
 fn wire_str(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => value,
+        TypeRef::Primitive(Primitive::Url) => quote! { #value.as_str() },
         _ => {
             let owned = wire_string(ty, value);
             quote! { &#owned }
@@ -1378,7 +1382,7 @@ fn cookie_statement(op: &Operation) -> Option<TokenStream> {
     let pushes = cookies.iter().map(|param| {
         let prefix = format!("{}=", param.api_name);
         with_param_value(param, |value| {
-            let string = wire_string(&param.ty, value);
+            let string = wire_display(&param.ty, value);
             quote! { cookies.push(format!("{}{}", #prefix, #string)); }
         })
     });

@@ -352,16 +352,22 @@ fn inner_doc_attrs(doc: &str) -> TokenStream {
 }
 
 /// Spec text made safe for rustdoc: code fences become ```` ```text ```` and indentation is dropped, so no
-/// description turns into a doctest that `cargo test` would try to compile.
+/// description turns into a doctest that `cargo test` would try to compile; a line that continues a list item or a
+/// quote lazily (without the item's indentation or the `>`) gets them, which renders the same and is what clippy's
+/// `doc_lazy_continuation` asks for.
 fn rustdoc_lines(doc: &str) -> Vec<String> {
     let mut in_fence = false;
     let mut after_blank = true;
+    // The column where the text of the list item or quote open at the previous line starts, if one is.
+    let mut open_item: Option<usize> = None;
+    let mut open_quote = false;
     doc.trim()
         .lines()
         .map(|line| {
             let trimmed = line.trim();
             if trimmed.starts_with("```") {
                 in_fence = !in_fence;
+                (open_item, open_quote) = (None, false);
                 return if in_fence { " ```text".to_string() } else { " ```".to_string() };
             }
             if in_fence {
@@ -371,11 +377,61 @@ fn rustdoc_lines(doc: &str) -> Vec<String> {
             // one); after a blank line it is cut to three spaces, as four would start an indented code block (a
             // doctest).
             let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-            let indent = if after_blank { indent.min(3) } else { indent };
+            let mut indent = if after_blank { indent.min(3) } else { indent };
+            let mut quote = "";
+            if trimmed.is_empty() {
+                open_quote = false;
+            } else if starts_block(trimmed) {
+                (open_item, open_quote) = (None, false);
+            } else if let Some(width) = list_marker_width(trimmed) {
+                (open_item, open_quote) = (Some(indent + width), false);
+            } else if let Some(quoted) = trimmed.strip_prefix('>') {
+                (open_item, open_quote) = (None, !quoted.trim().is_empty());
+            } else if after_blank {
+                // A paragraph after a blank line is inside the list item only if indented to its text.
+                open_item = open_item.filter(|column| indent >= *column);
+            } else if open_quote {
+                quote = "> ";
+            } else if let Some(column) = open_item {
+                indent = indent.max(column);
+            }
             after_blank = trimmed.is_empty();
-            format!(" {}{trimmed}", " ".repeat(indent))
+            format!(" {quote}{}{trimmed}", " ".repeat(indent))
         })
         .collect()
+}
+
+/// The width of the list item marker that starts `line` (`- `, `* `, `+ `, `1. `, `2) `) with the spaces after
+/// it, up to where the item's text starts; `None` when `line` does not start a list item.
+fn list_marker_width(line: &str) -> Option<usize> {
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let marker = match line.as_bytes().get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        _ => return None,
+    };
+    let rest = &line[marker..];
+    let spaces = rest.len() - rest.trim_start_matches(' ').len();
+    match spaces {
+        0 if rest.is_empty() => Some(marker + 1),
+        0 => None,
+        // Five spaces or more after the marker start an indented code block inside the item.
+        1..=4 if spaces < rest.len() => Some(marker + spaces),
+        _ => Some(marker + 1),
+    }
+}
+
+/// Whether `line` (trimmed) is not to be made part of the paragraph before it: an ATX heading, a thematic break
+/// (`* * *`), or a line of `=` or `-` alone, which indented under a paragraph would underline it as a heading.
+fn starts_block(line: &str) -> bool {
+    let heading = line.trim_start_matches('#');
+    let hashes = line.len() - heading.len();
+    if (1..=6).contains(&hashes) && (heading.is_empty() || heading.starts_with(' ')) {
+        return true;
+    }
+    let Some(first) = line.chars().next().filter(|c| matches!(c, '-' | '*' | '_' | '=')) else { return false };
+    let rule = line.chars().filter(|c| *c != ' ');
+    rule.clone().all(|c| c == first) && (matches!(first, '-' | '=') || rule.count() >= 3)
 }
 
 #[cfg(test)]
@@ -399,6 +455,46 @@ mod tests {
                 " ```"
             ]
         );
+    }
+
+    #[test]
+    fn lazy_continuations_of_list_items_and_quotes_get_their_indentation_and_marker() {
+        let doc = "Options:\n * `secret` - hidden\n   from others.\nDefault: `secret`\n**For a child:**\n1.  `closed`\nvisible\n\nAfter the list.\n> Unofficial\nReturns 430\n\n- item\n---\n- item\n## Heading\n+ item\n\n  more of it\nlazy again";
+        assert_eq!(
+            rustdoc_lines(doc),
+            [
+                " Options:",
+                "  * `secret` - hidden",
+                "    from others.",
+                "    Default: `secret`",
+                "    **For a child:**",
+                " 1.  `closed`",
+                "     visible",
+                " ",
+                " After the list.",
+                " > Unofficial",
+                " > Returns 430",
+                " ",
+                " - item",
+                " ---",
+                " - item",
+                " ## Heading",
+                " + item",
+                " ",
+                "   more of it",
+                "   lazy again",
+            ]
+        );
+    }
+
+    #[test]
+    fn list_markers_are_told_from_text() {
+        let widths: Vec<Option<usize>> =
+            ["- a", "* a", "12. a", "3) a", "-", "-a", "1.5 s", "1234567890. a", "-      code", "**bold**"]
+                .into_iter()
+                .map(list_marker_width)
+                .collect();
+        assert_eq!(widths, [Some(2), Some(2), Some(4), Some(3), Some(2), None, None, None, Some(2), None]);
     }
 
     #[test]
