@@ -371,7 +371,7 @@ fn rustdoc_lines(doc: &str) -> Vec<String> {
                 return if in_fence { " ```text".to_string() } else { " ```".to_string() };
             }
             if in_fence {
-                return format!(" {}", line.trim_end());
+                return format!(" {}", untab(line.trim_end()));
             }
             // Indentation is kept where it continues a list item or a paragraph (a code block cannot interrupt
             // one); after a blank line it is cut to three spaces, as four would start an indented code block (a
@@ -396,9 +396,15 @@ fn rustdoc_lines(doc: &str) -> Vec<String> {
                 indent = indent.max(column);
             }
             after_blank = trimmed.is_empty();
-            format!(" {quote}{}{trimmed}", " ".repeat(indent))
+            format!(" {quote}{}{}", " ".repeat(indent), untab(trimmed))
         })
         .collect()
+}
+
+/// `text` with each tab as four spaces, as clippy's `tabs_in_doc_comments` asks (a tab lines up differently in
+/// every editor and renderer).
+fn untab(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\t') { text.replace('\t', "    ").into() } else { text.into() }
 }
 
 /// The width of the list item marker that starts `line` (`- `, `* `, `+ `, `1. `, `2) `) with the spaces after
@@ -458,13 +464,13 @@ mod tests {
     }
 
     #[test]
-    fn lazy_continuations_of_list_items_and_quotes_get_their_indentation_and_marker() {
-        let doc = "Options:\n * `secret` - hidden\n   from others.\nDefault: `secret`\n**For a child:**\n1.  `closed`\nvisible\n\nAfter the list.\n> Unofficial\nReturns 430\n\n- item\n---\n- item\n## Heading\n+ item\n\n  more of it\nlazy again";
+    fn lazy_continuations_get_their_indentation_and_marker_and_tabs_become_spaces() {
+        let doc = "Options:\n * `secret` -\thidden\n   from others.\nDefault: `secret`\n**For a child:**\n1.  `closed`\nvisible\n\nAfter the list.\n> Unofficial\nReturns 430\n\n- item\n---\n- item\n## Heading\n+ item\n\n  more of it\nlazy again";
         assert_eq!(
             rustdoc_lines(doc),
             [
                 " Options:",
-                "  * `secret` - hidden",
+                "  * `secret` -    hidden",
                 "    from others.",
                 "    Default: `secret`",
                 "    **For a child:**",

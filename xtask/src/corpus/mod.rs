@@ -1,8 +1,9 @@
 //! `cargo xtask corpus`: specforge on real published specs.
 //!
 //! Installs the corpus (`tests/corpus/package.json`, pinned and locked), generates every OpenAPI 3.0 and 3.1
-//! document in it into `target/corpus/`, and checks all generated crates in one Cargo workspace (`--keep-going`, so
-//! one failure does not hide the others; shared dependencies are built once). Swagger 2.0 documents must be rejected
+//! document in it into `target/corpus/`, and runs clippy with warnings denied (as generated code must pass it) on
+//! all generated crates in one Cargo workspace (`--keep-going`, so one failure does not hide the others; shared
+//! dependencies are built once). Swagger 2.0 documents must be rejected
 //! with a diagnostic. Prints a report and writes it to `target/corpus/report.md`.
 //!
 //! Every generated document is also rewritten the ways published documents come ([`variants`]): minified to one
@@ -19,7 +20,7 @@ mod variants;
 
 /// What happened to one spec.
 enum Outcome {
-    /// Generated; `None` until checked, then whether it compiled.
+    /// Generated; `None` until checked, then whether it compiled without a clippy warning.
     Generated { warnings: usize, compiled: Option<bool> },
     /// Rejected with a diagnostic, as expected for its version.
     RejectedAsExpected(String),
@@ -106,8 +107,8 @@ fn specs(modules: &Path) -> Result<Vec<(String, PathBuf, bool)>, String> {
     Ok(specs)
 }
 
-/// Checks every generated crate in one workspace; returns the crates (by spec name) that failed, with the first
-/// error of each.
+/// Runs clippy (`-D warnings`) on every generated crate in one workspace; returns the specs whose crates failed,
+/// with the first error of each.
 fn check_all(
     root: &Path,
     out: &Path,
@@ -122,28 +123,37 @@ fn check_all(
     std::fs::write(out.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let output = Command::new(env!("CARGO"))
-        .args(["check", "--workspace", "--keep-going", "--message-format=short", "--quiet"])
+        .args(["clippy", "--workspace", "--keep-going", "--message-format=short", "--quiet", "--", "-D", "warnings"])
         .current_dir(out)
         .env("CARGO_TARGET_DIR", out.join("target"))
         .output()
-        .map_err(|e| format!("cargo check: {e}"))?;
+        .map_err(|e| format!("cargo clippy: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     let mut failures = BTreeMap::new();
     for line in stderr.lines() {
-        // `--message-format=short`: `<crate dir>/src/lib.rs:L:C: error[E…]: message`
+        // `--message-format=short`: `<crate dir>/…/lib.rs:L:C: error[E…]: message`
         if let Some((location, message)) = line.split_once(": error") {
             let krate = location.split('/').next().unwrap_or_default();
-            let name = krate.trim_end_matches("-models").trim_end_matches("-client").to_string();
-            failures.entry(name).or_insert_with(|| format!("error{}", message.chars().take(160).collect::<String>()));
+            if let Some(name) = spec_of(krate, outcomes) {
+                let message = format!("error{}", message.chars().take(160).collect::<String>());
+                failures.entry(name.clone()).or_insert(message);
+            }
         }
     }
     for line in stderr.lines().filter(|l| l.contains("could not compile")) {
-        if let Some(krate) = line.split('`').nth(1) {
-            let name = krate.trim_end_matches("-models").trim_end_matches("-client").to_string();
-            failures.entry(name).or_insert_with(|| line.to_string());
+        if let Some(name) = line.split('`').nth(1).and_then(|krate| spec_of(krate, outcomes)) {
+            failures.entry(name.clone()).or_insert_with(|| line.to_string());
         }
     }
     Ok(failures)
+}
+
+/// The spec whose generated crates include `krate` (`<spec>-models`, `<spec>-client` or one of their parts).
+fn spec_of<'o>(krate: &str, outcomes: &'o BTreeMap<String, Outcome>) -> Option<&'o String> {
+    let is_of = |name: &String| {
+        ["-models", "-client"].iter().any(|side| krate.strip_prefix(name.as_str()).is_some_and(|r| r.starts_with(side)))
+    };
+    outcomes.keys().filter(|name| is_of(name)).max_by_key(|name| name.len())
 }
 
 fn report(outcomes: &BTreeMap<String, Outcome>, failures: &BTreeMap<String, String>) -> String {
@@ -153,14 +163,16 @@ fn report(outcomes: &BTreeMap<String, Outcome>, failures: &BTreeMap<String, Stri
     let rejected = count(&|o| matches!(o, Outcome::RejectedAsExpected(_)));
     let failed = count(&|o| matches!(o, Outcome::Failed(_)));
     let mut text = format!(
-        "# specforge corpus report\n\n{} documents: {generated} generated, {compiled} of them compile; {rejected} Swagger 2.0 documents rejected as expected; {failed} failed to generate (or a variant of them failed: minified JSON, YAML flow style, `$ref`-shaped example data).\n\n| spec | result |\n| --- | --- |\n",
+        "# specforge corpus report\n\n{} documents: {generated} generated, {compiled} of them compile clippy-clean; {rejected} Swagger 2.0 documents rejected as expected; {failed} failed to generate (or a variant of them failed: minified JSON, YAML flow style, `$ref`-shaped example data).\n\n| spec | result |\n| --- | --- |\n",
         outcomes.len()
     );
     for (name, outcome) in outcomes {
         let result = match outcome {
-            Outcome::Generated { warnings, compiled: Some(true) } => format!("compiles ({warnings} warnings)"),
+            Outcome::Generated { warnings, compiled: Some(true) } => {
+                format!("compiles clippy-clean ({warnings} specforge warnings)")
+            }
             Outcome::Generated { warnings, .. } => format!(
-                "generated ({warnings} warnings), does not compile: {}",
+                "generated ({warnings} specforge warnings), fails to compile or clippy: {}",
                 failures.get(name).map_or("", String::as_str)
             ),
             Outcome::RejectedAsExpected(message) => format!("rejected as expected: {message}"),
