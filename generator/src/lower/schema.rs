@@ -1091,7 +1091,7 @@ components:
           properties: {{id: {{type: string, format: uuid}}}}
 "
         ));
-        let child = api.types.iter().find(|t| t.name == "Child").expect("Child");
+        let child = type_named(&api, "Child");
         let TypeKind::Struct(s) = &child.kind else { panic!("a struct") };
         let fields: Vec<(&str, Presence)> = s.fields.iter().map(|f| (f.name.as_str(), f.presence)).collect();
         assert_eq!(fields, [("id", Presence::Required), ("name", Presence::Optional)]);
@@ -1156,7 +1156,7 @@ components:
     Output: {{type: object, properties: {{type: {{type: string, enum: [message]}}, id: {{type: string}}}}}}
 "
         ));
-        let union = |name: &str| match &api.types.iter().find(|t| t.name == name).expect(name).kind {
+        let union = |name: &str| match &type_named(&api, name).kind {
             TypeKind::Union(union) => union.clone(),
             other => panic!("{name} is {other:?}"),
         };
@@ -1194,7 +1194,7 @@ components:
 "
         ));
         let boxed = |name: &str| -> Vec<&str> {
-            match &api.types.iter().find(|t| t.name == name).expect(name).kind {
+            match &type_named(&api, name).kind {
                 TypeKind::Struct(s) => s.fields.iter().filter(|f| f.boxed).map(|f| f.name.as_str()).collect(),
                 _ => panic!("{name} is a struct"),
             }
