@@ -117,6 +117,14 @@ impl From<Choice> for specforge::SplitModels {
     }
 }
 
+/// Writes a line to stderr. A closed pipe (`specforge check api.yaml 2>&1 | head -3`) ends the output quietly, as
+/// for other Unix tools, instead of panicking like `eprintln!`.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Prints diagnostics like rustc: colored on a terminal, plain when piped.
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
     let mut stderr = std::io::stderr().lock();
@@ -132,7 +140,7 @@ fn print_timings(timings: &specforge::Timings, write: std::time::Duration, total
     let peak_kib = std::fs::read_to_string("/proc/self/status").ok().and_then(|status| {
         status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
     });
-    eprintln!(
+    note!(
         "timings: load {:.1} ms, lower {:.1} ms, emit {:.1} ms, write {:.1} ms, total {:.1} ms; peak memory {}",
         ms(timings.load),
         ms(timings.lower),
@@ -185,13 +193,13 @@ fn main() -> ExitCode {
                     drop((models, client));
                     print_diagnostics(&warnings);
                     if let Err(error) = write_result {
-                        eprintln!("error: cannot write into {}: {error}", out.display());
+                        note!("error: cannot write into {}: {error}", out.display());
                         return ExitCode::from(1);
                     }
                     if timings {
                         print_timings(&phase_timings, write_time, started.elapsed());
                     }
-                    eprintln!("wrote {} and {} into {}", dir_names[0], dir_names[1], out.display());
+                    note!("wrote {} and {} into {}", dir_names[0], dir_names[1], out.display());
                     ExitCode::SUCCESS
                 }
                 Err(failure) => {
@@ -205,13 +213,13 @@ fn main() -> ExitCode {
             print_diagnostics(&diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             let warnings = diagnostics.len() - errors;
-            eprintln!("{errors} error(s), {warnings} warning(s)");
+            note!("{errors} error(s), {warnings} warning(s)");
             if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
         }
         Command::Merge { spec, overlays } => {
             match specforge::merged_document(&Options { overlays, ..Options::new(spec) }) {
                 Ok(json) => {
-                    println!("{json}");
+                    let _ = writeln!(std::io::stdout(), "{json}");
                     ExitCode::SUCCESS
                 }
                 Err(failure) => {

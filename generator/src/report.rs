@@ -71,7 +71,7 @@ impl Renderer {
             .files
             .entry(file.to_path_buf())
             .or_insert_with(|| {
-                let text = std::fs::read_to_string(file).ok()?;
+                let text = crate::load::read_text(file).ok()?;
                 let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
                 Some(SourceFile { text, line_starts })
             })

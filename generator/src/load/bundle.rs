@@ -74,6 +74,8 @@ impl Bundler {
     /// components and returns the new local reference.
     fn hoist(&mut self, document: &mut Value, site: &str, reference: &str) -> Result<String, String> {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        // A JSON pointer in a URI fragment is percent-encoded (RFC 6901 §6): `~1v2~1keys~1%7Bid%7D`.
+        let fragment = &percent_decode(fragment);
         let root = self.root_path.canonicalize().unwrap_or_else(|_| self.root_path.clone());
         let target_file = if file_part.is_empty() { root.clone() } else { self.file_of(&root, file_part)? };
         let is_root_document = target_file == root;
@@ -335,8 +337,39 @@ pub fn json_text_needs_bundling(text: &str) -> bool {
     false
 }
 
+/// Whether a reference names a component as lowering reads it: `#/components/<section>/<name>`, with no
+/// percent-encoding left to decode.
 fn is_component_ref(reference: &str) -> bool {
-    reference.strip_prefix("#/components/").is_some_and(|rest| rest.split('/').count() == 2)
+    reference.strip_prefix("#/components/").is_some_and(|rest| rest.split('/').count() == 2 && !has_escape(rest))
+}
+
+/// Whether `text` holds a percent-encoded byte (`%` and two hex digits).
+fn has_escape(text: &str) -> bool {
+    text.as_bytes().windows(3).any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+}
+
+/// Decodes the percent-encoded bytes of a URI fragment (`%7B` → `{`); a `%` not followed by two hex digits stays.
+fn percent_decode(text: &str) -> String {
+    if !has_escape(text) {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[at], bytes.get(at + 1).copied().and_then(hex), bytes.get(at + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                at += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Makes every `$ref` inside a part copied from `file` absolute (`/abs/file.yaml#/pointer`), since it was written
@@ -461,6 +494,22 @@ mod tests {
         bundle(&mut doc, Path::new("spec.json"), &[("https://example.com/common.yaml".into(), local)]).unwrap();
         assert_eq!(doc.pointer("/components/schemas/A/properties/b/$ref"), Some(&json!("#/components/schemas/B")));
         assert_eq!(doc.pointer("/components/schemas/B/properties/n/type"), Some(&json!("integer")));
+    }
+
+    #[test]
+    fn percent_encoded_pointers_are_decoded() {
+        // DigitalOcean's description: a pointer in a URI fragment is percent-encoded (RFC 6901 §6).
+        let mut doc = json!({
+            "paths": {"/v2/keys/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]}},
+                      "/v2/other/{id}": {"get": {"parameters": [{"$ref": "#/paths/~1v2~1keys~1%7Bid%7D/get/parameters/0"}]}}},
+            "components": {"schemas": {"A B": {"type": "string"}, "C": {"$ref": "#/components/schemas/A%20B"}}}
+        });
+        bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
+        let hoisted = doc.pointer("/paths/~1v2~1other~1{id}/get/parameters/0/$ref").and_then(Value::as_str).unwrap();
+        assert_eq!(doc.pointer(&format!("{}/name", &hoisted[1..])), Some(&json!("id")), "{hoisted}");
+        assert_eq!(doc.pointer("/components/schemas/C/$ref"), Some(&json!("#/components/schemas/A B")));
+        assert_eq!(percent_decode("a%2Fb%zz%"), "a/b%zz%");
+        assert!(json_text_needs_bundling(r##"{"$ref": "#/components/schemas/A%20B"}"##));
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub fn place_in_file(path: &Path, diagnostics: Vec<Diagnostic>) -> Vec<Diagnosti
     if !diagnostics.iter().any(needs_placing) {
         return diagnostics;
     }
-    match std::fs::read_to_string(path) {
+    match super::read_text(path) {
         Ok(text) => Locator::new(text, super::is_json(path)).place_all(diagnostics),
         Err(_) => diagnostics,
     }

@@ -6,6 +6,7 @@ mod locate;
 mod normalize;
 mod overlay;
 mod parse;
+mod yaml;
 
 use std::path::{Path, PathBuf};
 
@@ -55,7 +56,7 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
 /// `components`. It is parsed from slices of its text, never becoming a `Value` tree (less time, far less memory).
 /// `None` when the spec needs the general path (it is an overlay, or has references to bundle).
 fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(path).map_err(|e| vec![ReadError::Io(e).diagnostic(path)])?;
+    let text = read_text(path).map_err(|e| vec![ReadError::Io(e).diagnostic(path)])?;
     if bundle::json_text_needs_bundling(&text) {
         return Ok(None);
     }
@@ -159,13 +160,22 @@ impl ReadError {
 /// Reads any document file (the spec, an overlay, a file a `$ref` names) into a JSON value, with its text. `.json`
 /// files are parsed as JSON (better errors); anything else as YAML, which also accepts JSON.
 fn read_value(path: &Path) -> Result<(Value, String), ReadError> {
-    let text = std::fs::read_to_string(path).map_err(ReadError::Io)?;
+    let text = read_text(path).map_err(ReadError::Io)?;
     let value = if is_json(path) {
         serde_json::from_str::<Value>(&text).map_err(ReadError::Json)?
     } else {
-        serde_norway::from_str::<Value>(&text).map_err(ReadError::Yaml)?
+        yaml::from_str(&text).map_err(ReadError::Yaml)?
     };
     Ok((value, text))
+}
+
+/// The text of a document file, without the UTF-8 byte-order mark some Windows tools write at its start.
+pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
+    let mut text = std::fs::read_to_string(path)?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// The OpenAPI versions specforge reads.
