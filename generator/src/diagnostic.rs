@@ -52,6 +52,12 @@ impl Diagnostic {
         self
     }
 
+    /// The same problem as an error (what `--deny-warnings` makes of every warning).
+    pub fn denied(mut self) -> Self {
+        self.severity = Severity::Error;
+        self
+    }
+
     /// Whether this diagnostic stops generation.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

@@ -70,6 +70,9 @@ pub struct Options {
     /// document does not name in an `additional_properties` map, so a value read from a newer server serializes
     /// back unchanged (read-modify-write without loss). Off by default: the map costs a flattened field per struct.
     pub keep_unknown_fields: bool,
+    /// Whether any warning fails generation, as an error would (for CI that wants a spec without defects). Off by
+    /// default: a defect in one schema or operation degrades it, with a warning, and the rest is generated.
+    pub deny_warnings: bool,
 }
 
 impl Options {
@@ -83,6 +86,7 @@ impl Options {
             split_models: SplitModels::Auto,
             ref_map: Vec::new(),
             keep_unknown_fields: false,
+            deny_warnings: false,
         }
     }
 }
@@ -194,6 +198,9 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timing
                 }
                 let timings = Timings { load: loaded - started, lower: loaded.elapsed(), ..Timings::default() };
                 match api {
+                    Some(_) if options.deny_warnings && !diagnostics.is_empty() => {
+                        Err(Failure { diagnostics: diagnostics.into_iter().map(Diagnostic::denied).collect() })
+                    }
                     Some(api) => Ok((api, diagnostics, timings)),
                     None => Err(Failure { diagnostics }),
                 }

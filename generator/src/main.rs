@@ -53,6 +53,9 @@ enum Command {
         /// values from a newer server serialize back unchanged (read-modify-write without loss).
         #[arg(long)]
         keep_unknown_fields: bool,
+        /// Fail on any warning, as on an error (for CI that wants a spec without defects).
+        #[arg(long)]
+        deny_warnings: bool,
         /// Print how long each phase took and the peak memory used.
         #[arg(long)]
         timings: bool,
@@ -67,6 +70,9 @@ enum Command {
         /// A local copy of a remote document that `$ref`s name, as `URL=FILE` (repeatable); nothing is fetched.
         #[arg(long = "ref-map", value_name = "URL=FILE", value_parser = parse_ref_map)]
         ref_map: Vec<(String, PathBuf)>,
+        /// Fail on any warning, as on an error.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Print the spec with its overlays applied, as JSON (for validators and mock servers).
     Merge {
@@ -169,6 +175,7 @@ fn main() -> ExitCode {
             split_models,
             ref_map,
             keep_unknown_fields,
+            deny_warnings,
             timings,
         } => {
             let options = Options {
@@ -178,6 +185,7 @@ fn main() -> ExitCode {
                 split_models: split_models.into(),
                 ref_map,
                 keep_unknown_fields,
+                deny_warnings,
                 ..Options::new(spec)
             };
             let started = std::time::Instant::now();
@@ -208,8 +216,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { spec, overlays, ref_map } => {
-            let diagnostics = specforge::check(&Options { overlays, ref_map, ..Options::new(spec) });
+        Command::Check { spec, overlays, ref_map, deny_warnings } => {
+            let diagnostics = specforge::check(&Options { overlays, ref_map, deny_warnings, ..Options::new(spec) });
             print_diagnostics(&diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             let warnings = diagnostics.len() - errors;

@@ -27,6 +27,7 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
         (fixtures.join("multi_file/api.yaml"), "multi-file".to_string()),
         (fixtures.join("deep_chain.json"), "deep-chain".to_string()),
         (fixtures.join("tagged.yaml"), "tagged".to_string()),
+        (fixtures.join("local_defects.yaml"), "local-defects".to_string()),
         // The same specs with their models split into several crates.
         (fixtures.join("tricky_names.yaml"), "tricky-split".to_string()),
         (fixtures.join("openapi31/kitchen_sink.yaml"), "kitchen-sink-split".to_string()),

@@ -25,7 +25,15 @@ const MAX_LOOKUP_HOPS: usize = 32;
 
 /// Rewrites the references of `document` (read from `path`) as described in the module docs. `ref_map` lists local
 /// copies of remote documents (`https://…` → file): remote references are never fetched.
-pub fn bundle(document: &mut Value, path: &Path, ref_map: &[(String, PathBuf)]) -> Result<(), Vec<Diagnostic>> {
+///
+/// A reference that cannot be followed is dropped with a warning (the node that held it reads as an empty one: a
+/// schema of any value, or a parameter or response that repair then leaves out). Only a runaway document is an
+/// error.
+pub fn bundle(
+    document: &mut Value,
+    path: &Path,
+    ref_map: &[(String, PathBuf)],
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let mut bundler = Bundler {
         root_path: path.to_path_buf(),
         files: HashMap::new(),
@@ -38,19 +46,23 @@ pub fn bundle(document: &mut Value, path: &Path, ref_map: &[(String, PathBuf)]) 
     loop {
         let found = foreign_refs(document);
         if found.is_empty() {
-            return if errors.is_empty() { Ok(()) } else { Err(errors) };
+            return Ok(errors);
         }
         for (site, reference) in found {
             hoisted += 1;
             if hoisted > MAX_HOISTED {
                 errors.push(Diagnostic::error(path, "", format!("more than {MAX_HOISTED} references to bundle")));
-                return Err(errors);
+                return Err(errors.into_iter().map(Diagnostic::denied).collect());
             }
             match bundler.hoist(document, &site, &reference) {
                 Ok(new_ref) => set_ref(document, &site, new_ref),
                 Err(message) => {
-                    errors.push(Diagnostic::error(path, site.clone(), format!("`$ref: {reference}` {message}")));
-                    // Drop the broken reference so the walk moves on; the errors stop generation anyway.
+                    errors.push(Diagnostic::warning(
+                        path,
+                        site.clone(),
+                        format!("`$ref: {reference}` {message}; the reference is dropped"),
+                    ));
+                    // Drop the broken reference so the walk moves on.
                     if let Some(Value::Object(map)) = document.pointer_mut(site.trim_start_matches('#')) {
                         map.remove("$ref");
                     }
@@ -475,14 +487,14 @@ mod tests {
     #[test]
     fn a_property_named_like_a_data_keyword_is_still_walked() {
         let mut doc = json!({"components": {"schemas": {"A": {"properties": {"default": {"$ref": "#/nowhere"}}}}}});
-        let errors = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap_err();
+        let errors = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
         assert_eq!(errors[0].pointer, "#/components/schemas/A/properties/default");
     }
 
     #[test]
     fn a_remote_reference_says_it_is_not_fetched_and_how_to_map_it() {
         let mut doc = json!({"components": {"schemas": {"A": {"properties": {"b": {"$ref": "https://example.com/common.yaml#/B"}}}}}});
-        let errors = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap_err();
+        let errors = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
         assert!(errors[0].message.contains("does not fetch"), "{}", errors[0].message);
         assert!(errors[0].message.contains("--ref-map https://example.com/common.yaml=FILE"), "{}", errors[0].message);
         assert!(!errors[0].message.contains("spec.json"), "no made-up local path: {}", errors[0].message);
@@ -521,9 +533,9 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_target_is_an_error_at_the_ref() {
+    fn a_missing_target_is_a_warning_at_the_ref() {
         let mut doc = json!({"components": {"schemas": {"A": {"properties": {"b": {"$ref": "#/nowhere"}}}}}});
-        let errors = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap_err();
+        let errors = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
         assert_eq!(errors[0].pointer, "#/components/schemas/A/properties/b");
     }
 }

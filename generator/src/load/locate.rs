@@ -117,11 +117,11 @@ impl Locator {
         let (parent, token) = pointer.rsplit_once('/')?;
         let start = if parent == "#" || parent.is_empty() { Some(0) } else { self.yaml_offset(parent) };
         let key = crate::diagnostic::unescape_pointer_token(token);
+        // A child is looked for after its parent's key, so `items` under `items` is not the parent again.
+        let start = start.map(|at| if at == 0 { 0 } else { at + 1 });
         let found = start.and_then(|start| {
-            if key.parse::<usize>().is_ok() && !self.text[start..].contains(&format!("{key}:")) {
-                return Some(start); // an array index: no key to look for; point at the array
-            }
-            find_key(&self.text[start..], &key).map(|at| at + start)
+            // A number that is no key here is an array index: there is no key to look for; point at the array.
+            find_key(&self.text[start..], &key).map(|at| at + start).or(key.parse::<usize>().is_ok().then_some(start))
         });
         self.yaml_found.borrow_mut().insert(pointer.to_string(), found);
         found
@@ -307,6 +307,14 @@ mod tests {
         let locator = Locator::new(text.to_string(), false);
         assert_eq!(locator.line_of("#/paths/~1b/get"), Some((5, 5)));
         assert_eq!(locator.line_of("#/paths/~1a/get"), Some((3, 5)));
+    }
+
+    #[test]
+    fn a_yaml_key_under_a_key_of_the_same_name_is_the_inner_one() {
+        let text = "S:\n  items:\n    type: array\n    items: x\n";
+        assert_eq!(Locator::new(text.to_string(), false).line_of("#/S/items/items"), Some((4, 5)));
+        let text = "r:\n  responses:\n    '200': {$ref: a}\n    '404': {$ref: b}\n";
+        assert_eq!(Locator::new(text.to_string(), false).line_of("#/r/responses/404"), Some((4, 5)));
     }
 
     #[test]

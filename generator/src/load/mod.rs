@@ -6,6 +6,7 @@ mod locate;
 mod normalize;
 mod overlay;
 mod parse;
+mod repair;
 mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -46,10 +47,14 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
     if version != Version::V3_0 {
         normalize::resolve_anchor_refs(&mut value);
     }
-    bundle::bundle(&mut value, &spec_path, ref_map).map_err(|diagnostics| locator.place_all(diagnostics))?;
-    let warnings = if version == Version::V3_0 { Vec::new() } else { normalize::normalize(&mut value, &spec_path) };
-    let document = parse::parse_split(parse::split_value(value), &spec_path).map_err(|d| vec![locator.place(d)])?;
-    Ok(LoadedSpec { document, path: spec_path, warnings })
+    let mut warnings =
+        bundle::bundle(&mut value, &spec_path, ref_map).map_err(|diagnostics| locator.place_all(diagnostics))?;
+    if version != Version::V3_0 {
+        warnings.extend(normalize::normalize(&mut value, &spec_path));
+    }
+    let parsed = parse::parse_split(parse::split_value(value), &spec_path).map_err(|d| vec![locator.place(d)])?;
+    warnings.extend(parsed.warnings);
+    Ok(LoadedSpec { document: parsed.document, path: spec_path, warnings })
 }
 
 /// The fast path for the common large case: a JSON spec, no overlays, every `$ref` already pointing into
@@ -78,7 +83,9 @@ fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
         parse::parse_split(parse::split_raw(top, path)?, path).map(Some)
     })();
     match parsed {
-        Ok(Some(document)) => Ok(Some(LoadedSpec { document, path: path.to_path_buf(), warnings: Vec::new() })),
+        Ok(Some(parse::Parsed { document, warnings })) => {
+            Ok(Some(LoadedSpec { document, path: path.to_path_buf(), warnings }))
+        }
         Ok(None) => Ok(None),
         Err(diagnostic) => Err(vec![Locator::new(text, true).place(diagnostic)]),
     }
@@ -233,7 +240,7 @@ mod tests {
             let spec = fixtures.join(name);
             let fast = load_plain_json(&spec).unwrap_or_else(|d| panic!("{name}: {d:?}")).expect("takes the fast path");
             let (value, _, _) = merged(&spec, &[]).expect("reads");
-            let general = parse::parse_split(parse::split_value(value), &spec).expect("parses");
+            let general = parse::parse_split(parse::split_value(value), &spec).expect("parses").document;
             assert_eq!(fast.document, general, "{name}");
         }
     }

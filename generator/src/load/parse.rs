@@ -17,27 +17,32 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use openapiv3::ReferenceOr;
+
+use super::repair::{At, Repair};
 use crate::diagnostic::{Diagnostic, child};
 
-/// A document node that `openapiv3` types can be parsed from.
+/// A document node that `openapiv3` types can be parsed from, once it is a `Value` and repaired.
 pub trait Source: Sized + Send {
-    /// Parses the node at `pointer` of the document read from `path`, reporting the pointer of the first node
-    /// below it that does not fit.
-    fn parse<T: DeserializeOwned>(self, pointer: &str, path: &Path) -> Result<T, Diagnostic>;
+    /// The node at `pointer` of the document read from `path`, as a `Value`.
+    fn into_value(self, pointer: &str, path: &Path) -> Result<Value, Diagnostic>;
 }
 
 impl Source for Value {
-    fn parse<T: DeserializeOwned>(self, pointer: &str, path: &Path) -> Result<T, Diagnostic> {
-        serde_path_to_error::deserialize::<_, T>(self).map_err(|e| type_error(pointer, path, e.path(), e.inner()))
+    fn into_value(self, _pointer: &str, _path: &Path) -> Result<Value, Diagnostic> {
+        Ok(self)
     }
 }
 
 impl Source for &RawValue {
-    fn parse<T: DeserializeOwned>(self, pointer: &str, path: &Path) -> Result<T, Diagnostic> {
-        let mut deserializer = serde_json::Deserializer::from_str(self.get());
-        serde_path_to_error::deserialize::<_, T>(&mut deserializer)
-            .map_err(|e| type_error(pointer, path, e.path(), e.inner()))
+    fn into_value(self, pointer: &str, path: &Path) -> Result<Value, Diagnostic> {
+        serde_json::from_str(self.get()).map_err(|e| Diagnostic::error(path, pointer, format!("invalid JSON: {e}")))
     }
+}
+
+/// Parses a repaired node at `pointer`, reporting the pointer of the first node below it that does not fit.
+fn parse<T: DeserializeOwned>(value: Value, pointer: &str, path: &Path) -> Result<T, Diagnostic> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| type_error(pointer, path, e.path(), e.inner()))
 }
 
 fn type_error(
@@ -109,7 +114,7 @@ pub fn split_raw<'t>(top: IndexMap<String, &'t RawValue>, path: &Path) -> Result
             .map(|m| m.into_iter().collect())
             .map_err(|_| node)
     };
-    let value = |node: &RawValue, pointer: &str| node.parse::<Value>(pointer, path);
+    let value = |node: &RawValue, pointer: &str| node.into_value(pointer, path);
     let (mut rest, mut paths, mut schemas) = (Map::new(), None, None);
     for (key, node) in top {
         match key.as_str() {
@@ -147,9 +152,17 @@ pub fn split_raw<'t>(top: IndexMap<String, &'t RawValue>, path: &Path) -> Result
     Ok(Split { rest: Value::Object(rest), paths, schemas })
 }
 
-/// Parses a split document: the path items on a second thread, the rest and the schemas on this one.
-pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<openapiv3::OpenAPI, Diagnostic> {
-    let Split { rest, paths, schemas } = split;
+/// A parsed document and what repairing it changed.
+pub struct Parsed {
+    /// The document.
+    pub document: openapiv3::OpenAPI,
+    /// What was repaired or left out, at the keyword that was wrong.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Repairs and parses a split document: the path items on a second thread, the rest and the schemas on this one.
+pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Diagnostic> {
+    let Split { mut rest, paths, schemas } = split;
     std::thread::scope(|scope| {
         let paths = match paths {
             Some(paths) => Some(
@@ -162,42 +175,94 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<openapiv3:
             ),
             None => None,
         };
-        let mut document = rest.parse::<openapiv3::OpenAPI>("#", path)?;
+        let mut repair = Repair::new(path);
+        repair.rest(&mut rest);
+        let mut document = parse::<openapiv3::OpenAPI>(rest, "#", path)?;
         if let Some(schemas) = schemas {
             let pointer = "#/components/schemas";
-            let schemas = match schemas {
-                Ok(members) => members
-                    .into_iter()
-                    .map(|(name, schema)| Ok((name.clone(), schema.parse(&child(pointer, &name), path)?)))
-                    .collect::<Result<_, Diagnostic>>()?,
-                Err(node) => node.parse(pointer, path)?,
-            };
-            document.components.get_or_insert_with(Default::default).schemas = schemas;
+            match schemas {
+                Ok(members) => {
+                    let mut parsed = IndexMap::with_capacity(members.len());
+                    for (name, schema) in members {
+                        let pointer = child(pointer, &name);
+                        let mut value = schema.into_value(&pointer, path)?;
+                        repair.schema(&mut value, At::root(&pointer));
+                        let schema = parse(value, &pointer, path).unwrap_or_else(|unread: Diagnostic| {
+                            repair.warnings.push(unreadable(unread, "this schema is read as any JSON value"));
+                            ReferenceOr::Item(any_schema())
+                        });
+                        parsed.insert(name, schema);
+                    }
+                    document.components.get_or_insert_with(Default::default).schemas = parsed;
+                }
+                Err(_) => repair
+                    .warnings
+                    .push(Diagnostic::warning(path, pointer, "`components.schemas` must be a map; it is ignored")),
+            }
         }
+        let mut warnings = repair.warnings;
         if let Some(paths) = paths {
-            document.paths = paths.join().map_err(|_| {
+            let (parsed, path_warnings) = paths.join().map_err(|_| {
                 Diagnostic::error(path, "#/paths", "internal error: specforge panicked while reading the paths")
-            })??;
+            })?;
+            document.paths = parsed;
+            warnings.extend(path_warnings);
         }
-        Ok(document)
+        Ok(Parsed { document, warnings })
     })
 }
 
-/// Parses `paths` one path item at a time (keys starting with `/`; `x-` keys are extensions, others are ignored, as
-/// `openapiv3` does).
-fn parse_paths<N: Source>(paths: Members<N>, path: &Path) -> Result<openapiv3::Paths, Diagnostic> {
+/// A schema of any value (`{}`).
+fn any_schema() -> openapiv3::Schema {
+    openapiv3::Schema {
+        schema_data: Default::default(),
+        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+    }
+}
+
+/// A part that repair let through and `openapiv3` still could not read (a gap in repair, which the fuzzer looks
+/// for): a warning saying what was done instead.
+fn unreadable(error: Diagnostic, instead: &str) -> Diagnostic {
+    Diagnostic::warning(&error.file, error.pointer, format!("{}; {instead}", error.message))
+}
+
+/// Repairs and parses `paths` one path item at a time (keys starting with `/`; `x-` keys are extensions, others
+/// are ignored, as `openapiv3` does). A path item that cannot be read is skipped with a warning.
+fn parse_paths<N: Source>(paths: Members<N>, path: &Path) -> (openapiv3::Paths, Vec<Diagnostic>) {
+    let mut repair = Repair::new(path);
+    let mut parsed = openapiv3::Paths::default();
     let entries = match paths {
         Ok(entries) => entries,
-        Err(node) => return node.parse("#/paths", path),
+        Err(_) => {
+            repair.warnings.push(Diagnostic::warning(path, "#/paths", "`paths` must be a map; it is ignored"));
+            return (parsed, repair.warnings);
+        }
     };
-    let mut parsed = openapiv3::Paths::default();
     for (key, item) in entries {
+        let pointer = child("#/paths", &key);
         if key.starts_with('/') {
-            let item = item.parse(&child("#/paths", &key), path)?;
-            parsed.paths.insert(key, item);
-        } else if key.starts_with("x-") {
-            parsed.extensions.insert(key.clone(), item.parse(&child("#/paths", &key), path)?);
+            let mut value = match item.into_value(&pointer, path) {
+                Ok(value) => value,
+                Err(error) => {
+                    repair.warnings.push(unreadable(error, "the path is skipped"));
+                    continue;
+                }
+            };
+            if !repair.path_item(&mut value, At::root(&pointer)) {
+                repair.warnings.push(Diagnostic::warning(path, pointer, "a path item must be an object; the path is skipped"));
+                continue;
+            }
+            match parse(value, &pointer, path) {
+                Ok(item) => {
+                    parsed.paths.insert(key, item);
+                }
+                Err(error) => repair.warnings.push(unreadable(error, "the path and its operations are skipped")),
+            }
+        } else if key.starts_with("x-")
+            && let Ok(value) = item.into_value(&pointer, path)
+        {
+            parsed.extensions.insert(key, value);
         }
     }
-    Ok(parsed)
+    (parsed, repair.warnings)
 }

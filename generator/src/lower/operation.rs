@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    Components, Content, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
+    Components, Content, Header, MediaType, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
     ReferenceOr, RequestBody as SpecRequestBody, Response as SpecResponse, SecurityRequirement, StatusCode,
 };
 
@@ -108,13 +108,21 @@ pub fn lower_operations<'a>(
                 Some(id) => id.clone(),
                 None => synthesized_operation_id(&method, path),
             };
-            if let Some(first) = seen_ids.insert(operation_id.clone(), op_pointer.clone()) {
-                types.error(
-                    &child(&op_pointer, "operationId"),
-                    format!("duplicate operationId {operation_id:?}: also used at {first}"),
-                );
-                continue;
-            }
+            let operation_id = match seen_ids.get(&operation_id) {
+                None => operation_id,
+                Some(first) => {
+                    let synthesized = synthesized_operation_id(&method, path);
+                    types.warn(
+                        &child(&op_pointer, "operationId"),
+                        format!(
+                            "duplicate operationId {operation_id:?}: also used at {first}; this operation is named \
+                             {synthesized:?} from its method and path"
+                        ),
+                    );
+                    synthesized
+                }
+            };
+            seen_ids.insert(operation_id.clone(), op_pointer.clone());
             let method_name = claim_reported(types, &mut methods, &value_name(&operation_id), &op_pointer, "method");
             let wanted = format!("{}_with_response", bare(&method_name));
             let response_method_name = claim_reported(types, &mut methods, &wanted, &op_pointer, "method");
@@ -270,13 +278,30 @@ pub fn extra_operations(document: &OpenAPI, file: &std::path::Path) -> (Vec<Extr
             };
             match serde_json::from_value::<openapiv3::Operation>(operation.clone()) {
                 Ok(operation) => found.push(ExtraOperation { path: path.clone(), method, key: key.clone(), operation }),
-                Err(error) => {
-                    diagnostics.push(Diagnostic::error(file, pointer, format!("not a valid operation: {error}")))
-                }
+                Err(error) => diagnostics.push(Diagnostic::warning(
+                    file,
+                    pointer,
+                    format!("not a valid operation ({error}); the operation is skipped"),
+                )),
             }
         }
     }
     (found, diagnostics)
+}
+
+/// The names a path template holds in braces (`/pets/{id}` → `id`), each once, in order.
+fn template_names(path: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else { break };
+        let name = &rest[open + 1..close];
+        if !names.contains(&name) {
+            names.push(name);
+        }
+        rest = &rest[close + 1..];
+    }
+    names
 }
 
 /// A character allowed in an HTTP method name (a `tchar` of RFC 9110).
@@ -369,6 +394,24 @@ impl<'a> OperationLowerer<'_, 'a> {
                 }
             })
             .collect();
+        for name in template_names(path) {
+            if params.iter().any(|p| p.location == ParamLocation::Path && p.api_name == name) {
+                continue;
+            }
+            self.types.warn(
+                &self.pointer,
+                format!("the path names {{{name}}} but no path parameter {name:?} is declared; it is taken as a string"),
+            );
+            params.push(Param {
+                name: names.claim_unless_taken_in(&value_name(name), &locals),
+                api_name: name.to_string(),
+                location: ParamLocation::Path,
+                required: true,
+                explode: false,
+                doc: None,
+                ty: TypeRef::String,
+            });
+        }
         let position = |p: &Param| path.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX);
         params.sort_by_key(|p| if p.location == ParamLocation::Path { (0, position(p)) } else { (1, 0) });
         for declared in params.iter().filter(|p| p.location == ParamLocation::Path && position(p) == usize::MAX) {
@@ -402,9 +445,12 @@ impl<'a> OperationLowerer<'_, 'a> {
                     match target {
                         Some(target) => current = target,
                         None => {
-                            self.types.error(
+                            self.types.warn(
                                 at,
-                                format!("`$ref: {reference}` points to nothing under #/components/{section}"),
+                                format!(
+                                    "`$ref: {reference}` points to nothing under #/components/{section}; it is left \
+                                     out"
+                                ),
                             );
                             return None;
                         }
@@ -412,7 +458,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 }
             }
         }
-        self.types.error(at, format!("`$ref`s under #/components/{section} form a cycle"));
+        self.types.warn(at, format!("`$ref`s under #/components/{section} form a cycle; it is left out"));
         None
     }
 
@@ -461,13 +507,8 @@ impl<'a> OperationLowerer<'_, 'a> {
                 let name = &rest[open + 1..close];
                 match params.iter().position(|p| p.location == ParamLocation::Path && p.api_name == name) {
                     Some(index) => pieces.push(PathPiece::Param(index)),
-                    None => {
-                        self.types.error(
-                            &self.pointer,
-                            format!("the path names {{{name}}} but no path parameter {name:?} is declared"),
-                        );
-                        pieces.push(PathPiece::Literal(rest[open..=close].to_string()));
-                    }
+                    // `params` declares every name the path has (undeclared ones as strings).
+                    None => pieces.push(PathPiece::Literal(rest[open..=close].to_string())),
                 }
                 rest = &rest[close + 1..];
             }
@@ -625,24 +666,51 @@ impl<'a> OperationLowerer<'_, 'a> {
             .chain(default.map(|r| (StatusMatch::Default, "default".to_string(), r)));
         for (status, key, response) in all {
             let response_pointer = child(&at, &key);
-            let Some(response) = self.resolve(response, &response_pointer, "responses", |c| &c.responses) else {
+            let Some((content, description, headers)) = self.response_parts(response, &response_pointer) else {
                 continue;
             };
             let variant = variants.claim(&status_variant(status)).0;
             let hint = format!("{}{}Body", self.prefix, variant);
             let content_pointer = child(&response_pointer, "content");
-            let events = self.events_alternative(&response.content, &content_pointer, &hint);
-            let body = self.content(&response.content, &content_pointer, &hint).map(|(media, ty, item)| ResponseBody {
+            let events = self.events_alternative(content, &content_pointer, &hint);
+            let body = self.content(content, &content_pointer, &hint).map(|(media, ty, item)| ResponseBody {
                 media,
                 ty,
                 item,
                 events,
             });
-            let doc = Some(super::markdown::rustdoc_safe(response.description.trim())).filter(|d| !d.is_empty());
-            let headers = self.response_headers(&response.headers, &child(&response_pointer, "headers"));
+            let doc = Some(super::markdown::rustdoc_safe(description.trim())).filter(|d| !d.is_empty());
+            let headers = match headers {
+                Some(headers) => self.response_headers(headers, &child(&response_pointer, "headers")),
+                None => Vec::new(),
+            };
             out.push(Response { status, variant, body, doc, headers });
         }
         out
+    }
+
+    /// What a response holds: its content, description and headers. A `$ref` to a request body (PagerDuty's
+    /// description has them) is used for what it holds: its content and description, without headers.
+    #[allow(clippy::type_complexity)]
+    fn response_parts(
+        &mut self,
+        response: &'a ReferenceOr<SpecResponse>,
+        at: &str,
+    ) -> Option<(&'a IndexMap<String, MediaType>, &'a str, Option<&'a IndexMap<String, ReferenceOr<Header>>>)> {
+        if let ReferenceOr::Reference { reference } = response
+            && let Some(name) = reference.strip_prefix("#/components/requestBodies/")
+        {
+            let name = crate::diagnostic::unescape_pointer_token(name);
+            let body = self.document.components.as_ref().and_then(|c| c.request_bodies.get(&name));
+            let Some(body) = body.and_then(|body| self.resolve(body, at, "requestBodies", |c| &c.request_bodies)) else {
+                self.types.warn(at, format!("`$ref: {reference}` points to nothing; the response is left out"));
+                return None;
+            };
+            self.types.warn(at, format!("a response `$ref` names a request body ({reference}); its content is used"));
+            return Some((&body.content, body.description.as_deref().unwrap_or_default(), None));
+        }
+        let response = self.resolve(response, at, "responses", |c| &c.responses)?;
+        Some((&response.content, &response.description, Some(&response.headers)))
     }
 
     /// Reads specforge's `x-pagination` extension:
@@ -967,19 +1035,34 @@ components:
     }
 
     #[test]
-    fn a_second_use_of_an_operation_id_is_an_error_and_the_operation_is_skipped() {
+    fn a_second_use_of_an_operation_id_is_a_warning_and_the_operation_is_named_from_its_path() {
         let (api, diagnostics) = lower_yaml(&format!(
             "{HEAD}paths:
   /a: {{get: {{operationId: list, responses: {{'204': {{description: x}}}}}}}}
   /b: {{get: {{operationId: list, responses: {{'204': {{description: x}}}}}}}}
 "
         ));
-        let paths: Vec<&str> = api.operations.iter().map(|op| op.path.as_str()).collect();
-        assert_eq!(paths, ["/a"]);
-        let error = diagnostics.iter().find(|d| d.message.contains("duplicate operationId")).expect("an error");
-        assert_eq!(error.severity, crate::diagnostic::Severity::Error);
-        assert_eq!(error.pointer, "#/paths/~1b/get/operationId");
-        assert!(error.message.contains("#/paths/~1a/get"), "names the first use: {}", error.message);
+        let ids: Vec<(&str, &str)> = api.operations.iter().map(|op| (op.path.as_str(), op.operation_id.as_str())).collect();
+        assert_eq!(ids, [("/a", "list"), ("/b", "get_b")]);
+        let warning = diagnostics.iter().find(|d| d.message.contains("duplicate operationId")).expect("a warning");
+        assert_eq!(warning.severity, crate::diagnostic::Severity::Warning);
+        assert_eq!(warning.pointer, "#/paths/~1b/get/operationId");
+        assert!(warning.message.contains("#/paths/~1a/get"), "names the first use: {}", warning.message);
+    }
+
+    #[test]
+    fn a_path_name_without_a_declared_parameter_becomes_a_string_argument() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /items/{{id}}/parts?since={{since}}:
+    get: {{operationId: parts, responses: {{'204': {{description: x}}}}}}
+"
+        ));
+        let params: Vec<(&str, &TypeRef, bool)> =
+            api.operations[0].params.iter().map(|p| (p.api_name.as_str(), &p.ty, p.required)).collect();
+        assert_eq!(params, [("id", &TypeRef::String, true), ("since", &TypeRef::String, true)]);
+        let warned: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(warned.iter().all(|m| m.contains("is taken as a string")) && warned.len() == 2, "{warned:?}");
     }
 
     #[test]

@@ -144,11 +144,6 @@ impl<'a> TypeLowerer<'a> {
         self.diagnostics.push(Diagnostic::warning(self.file, pointer, message));
     }
 
-    /// Records an error.
-    pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(self.file, pointer, message));
-    }
-
     /// Names a new type slot, reporting a clash with an earlier name.
     fn reserve(&mut self, candidate: &str, spec_name: &str, pointer: &str) -> TypeId {
         let (name, clashed) = self.names.claim(candidate);
@@ -219,7 +214,10 @@ impl<'a> TypeLowerer<'a> {
     fn resolve_ref(&mut self, reference: &str, pointer: &str) -> Lowered {
         let Some((name, target)) = self.component_schema(reference) else {
             if reference.starts_with("#/") {
-                self.error(pointer, format!("`$ref: {reference}` points to no schema in this document"));
+                self.warn(
+                    pointer,
+                    format!("`$ref: {reference}` points to no schema in this document; using `serde_json::Value`"),
+                );
             } else {
                 self.warn(pointer, format!("`$ref: {reference}` points outside this document, which is not supported yet; using `serde_json::Value`"));
             }
@@ -235,7 +233,10 @@ impl<'a> TypeLowerer<'a> {
             SchemaRef::Ref(reference) => self.resolve_ref(reference, pointer),
             SchemaRef::Inline(schema) => {
                 if self.depth >= MAX_DEPTH {
-                    self.error(pointer, format!("schemas nest deeper than {MAX_DEPTH} levels"));
+                    self.warn(
+                        pointer,
+                        format!("schemas nest deeper than {MAX_DEPTH} levels; the deeper part is `serde_json::Value`"),
+                    );
                     return Lowered { ty: TypeRef::Any, nullable: false };
                 }
                 self.depth += 1;
@@ -581,7 +582,7 @@ impl<'a> TypeLowerer<'a> {
     /// are flattened beside them.
     fn collect_parts(&mut self, member: SchemaRef<'a>, pointer: &str, name: &str, parts: &mut Parts<'a>, depth: usize) {
         if depth > MAX_DEPTH {
-            self.error(pointer, "`allOf` nests too deeply (a cycle of `$ref`s?)");
+            self.warn(pointer, "`allOf` nests too deeply (a cycle of `$ref`s?); the deeper members are left out");
             return;
         }
         let member_pointer = match member {
@@ -590,7 +591,7 @@ impl<'a> TypeLowerer<'a> {
         };
         let Some(schema) = self.deref_schema(member) else {
             if let SchemaRef::Ref(reference) = member {
-                self.error(pointer, format!("`$ref: {reference}` points to no schema in this document"));
+                self.warn(pointer, format!("`$ref: {reference}` points to no schema in this document; left out"));
             }
             return;
         };
@@ -821,7 +822,25 @@ impl<'a> TypeLowerer<'a> {
         let mut types = std::mem::take(&mut self.types);
         let components: BTreeSet<TypeId> = self.components.values().copied().collect();
         let mut orphans = BTreeSet::new();
+        // Unions that cannot be internally tagged are demoted first: their variants keep the tag property, so a
+        // closed variant still reads `{"kind": "circle", …}` and writes the tag back.
+        demote_untaggable_unions(&mut types, &mut self.diagnostics, self.file);
+        let still_tagged: BTreeSet<(TypeId, &str)> = types
+            .iter()
+            .filter_map(|def| match &def.kind {
+                TypeKind::Union(Union { tagging: Tagging::Internal(tag), variants, .. }) => Some((tag, variants)),
+                _ => None,
+            })
+            .flat_map(|(tag, variants)| {
+                variants.iter().filter_map(|v| v.payload.as_ref()?.direct_named()).map(move |id| (id, tag.as_str()))
+            })
+            .collect();
+        let still_tagged: BTreeSet<(TypeId, String)> =
+            still_tagged.into_iter().map(|(id, tag)| (id, tag.to_string())).collect();
         for (id, tag) in std::mem::take(&mut self.tagged_variants) {
+            if !still_tagged.contains(&(id, tag.clone())) {
+                continue;
+            }
             if let TypeKind::Struct(s) = &mut types[id.0].kind {
                 // An inline schema is used only where it is written, so its type goes with the property.
                 let stripped = s.fields.iter().filter(|f| f.json_name == tag).filter_map(|f| f.ty.direct_named());
@@ -829,16 +848,15 @@ impl<'a> TypeLowerer<'a> {
                 s.fields.retain(|f| f.json_name != tag);
             }
         }
-        report_alias_cycles(&types, &mut self.diagnostics, self.file);
-        demote_untaggable_unions(&mut types, &mut self.diagnostics, self.file);
+        report_alias_cycles(&mut types, &mut self.diagnostics, self.file);
         box_cycles(&mut types);
         (types, orphans, self.diagnostics)
     }
 }
 
 /// Schemas that are only `$ref`s to each other in a circle describe no type at all; each is reported once, at the
-/// schema where the circle is first entered.
-fn report_alias_cycles(types: &[TypeDef], diagnostics: &mut Vec<Diagnostic>, file: &Path) {
+/// schema where the circle is first entered, which is read as any JSON value (breaking the circle).
+fn report_alias_cycles(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnostic>, file: &Path) {
     let mut reported = BTreeSet::new();
     for start in 0..types.len() {
         if reported.contains(&start) {
@@ -851,18 +869,20 @@ fn report_alias_cycles(types: &[TypeDef], diagnostics: &mut Vec<Diagnostic>, fil
                 let cycle: Vec<&str> = seen.iter().map(|i| types[*i].spec_name.as_str()).collect();
                 if next.0 == start {
                     reported.extend(seen.iter().copied());
-                    diagnostics.push(Diagnostic::error(
+                    diagnostics.push(Diagnostic::warning(
                         file,
                         format!(
                             "#/components/schemas/{}",
                             crate::diagnostic::escape_pointer_token(&types[start].spec_name)
                         ),
                         format!(
-                            "cyclic `$ref`: {} → {} refer only to each other",
+                            "cyclic `$ref`: {} → {} refer only to each other; `{}` is read as any JSON value",
                             cycle.join(" → "),
+                            types[start].spec_name,
                             types[start].spec_name
                         ),
                     ));
+                    types[start].kind = TypeKind::Alias(TypeRef::Any);
                 }
                 break;
             }
