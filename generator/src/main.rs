@@ -56,6 +56,9 @@ enum Command {
         /// Fail on any warning, as on an error (for CI that wants a spec without defects).
         #[arg(long)]
         deny_warnings: bool,
+        /// List every warning, not only the first few of each kind.
+        #[arg(long)]
+        verbose: bool,
         /// Print how long each phase took and the peak memory used.
         #[arg(long)]
         timings: bool,
@@ -73,6 +76,9 @@ enum Command {
         /// Fail on any warning, as on an error.
         #[arg(long)]
         deny_warnings: bool,
+        /// List every warning, not only the first few of each kind.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Print the spec with its overlays applied, as JSON (for validators and mock servers).
     Merge {
@@ -131,13 +137,28 @@ macro_rules! note {
     }};
 }
 
-/// Prints diagnostics like rustc: colored on a terminal, plain when piped.
-fn print_diagnostics(diagnostics: &[Diagnostic]) {
+/// Prints diagnostics like rustc (colored on a terminal, plain when piped): what changes the API most first, and
+/// of each kind of warning only the first few unless `verbose`, then a count of the rest. Returns how many
+/// operations or paths were skipped.
+fn print_diagnostics(diagnostics: &[Diagnostic], verbose: bool) -> usize {
+    let arranged = specforge::report::arrange(diagnostics, verbose);
     let mut stderr = std::io::stderr().lock();
     let mut renderer = specforge::report::Renderer::new(stderr.is_terminal());
-    for diagnostic in diagnostics {
+    for diagnostic in &arranged.shown {
         let _ = write!(stderr, "{}", renderer.render(diagnostic));
     }
+    for (kind, count) in &arranged.hidden {
+        let _ = writeln!(stderr, "note: {count} more like \"{kind}\" (`--verbose` lists every one)");
+    }
+    arranged.skipped
+}
+
+/// The closing line of a run: counts of errors, warnings and skipped operations.
+fn summary(diagnostics: &[Diagnostic], skipped: usize) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let skipped = if skipped > 0 { format!(", {skipped} operation(s) or path(s) skipped") } else { String::new() };
+    format!("{errors} error(s), {warnings} warning(s){skipped}")
 }
 
 /// Prints phase timings and peak memory (`VmHWM` on Linux) for `generate --timings`.
@@ -176,6 +197,7 @@ fn main() -> ExitCode {
             ref_map,
             keep_unknown_fields,
             deny_warnings,
+            verbose,
             timings,
         } => {
             let options = Options {
@@ -199,7 +221,10 @@ fn main() -> ExitCode {
                     let specforge::Generated { models, client, warnings, timings: phase_timings, .. } = generated;
                     let dir_names = [models.dir_name.clone(), client.dir_name.clone()];
                     drop((models, client));
-                    print_diagnostics(&warnings);
+                    let skipped = print_diagnostics(&warnings, verbose);
+                    if !warnings.is_empty() {
+                        note!("{}", summary(&warnings, skipped));
+                    }
                     if let Err(error) = write_result {
                         note!("error: cannot write into {}: {error}", out.display());
                         return ExitCode::from(1);
@@ -211,18 +236,17 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(failure) => {
-                    print_diagnostics(&failure.diagnostics);
+                    let skipped = print_diagnostics(&failure.diagnostics, verbose);
+                    note!("{}", summary(&failure.diagnostics, skipped));
                     ExitCode::from(1)
                 }
             }
         }
-        Command::Check { spec, overlays, ref_map, deny_warnings } => {
+        Command::Check { spec, overlays, ref_map, deny_warnings, verbose } => {
             let diagnostics = specforge::check(&Options { overlays, ref_map, deny_warnings, ..Options::new(spec) });
-            print_diagnostics(&diagnostics);
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            let warnings = diagnostics.len() - errors;
-            note!("{errors} error(s), {warnings} warning(s)");
-            if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            let skipped = print_diagnostics(&diagnostics, verbose);
+            note!("{}", summary(&diagnostics, skipped));
+            if diagnostics.iter().any(Diagnostic::is_error) { ExitCode::from(1) } else { ExitCode::SUCCESS }
         }
         Command::Merge { spec, overlays } => {
             match specforge::merged_document(&Options { overlays, ..Options::new(spec) }) {
@@ -231,7 +255,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(failure) => {
-                    print_diagnostics(&failure.diagnostics);
+                    print_diagnostics(&failure.diagnostics, true);
                     ExitCode::from(1)
                 }
             }

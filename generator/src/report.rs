@@ -23,6 +23,38 @@ pub struct Renderer {
 struct SourceFile {
     text: String,
     line_starts: Vec<usize>,
+    /// Character positions of the lines shown so far (a minified spec's one line is shown many times).
+    lines: HashMap<usize, CharIndex>,
+}
+
+/// Characters per checkpoint of a [`CharIndex`].
+const CHECKPOINT: usize = 256;
+
+/// Where the characters of one line are: the byte offset of every [`CHECKPOINT`]-th character and the count, so a
+/// character's byte offset is found without scanning the line from its start.
+struct CharIndex {
+    checkpoints: Vec<usize>,
+    chars: usize,
+}
+
+impl CharIndex {
+    fn new(line: &str) -> Self {
+        let mut checkpoints = Vec::new();
+        let mut chars = 0;
+        for (index, (at, _)) in line.char_indices().enumerate() {
+            if index % CHECKPOINT == 0 {
+                checkpoints.push(at);
+            }
+            chars = index + 1;
+        }
+        Self { checkpoints, chars }
+    }
+
+    /// The byte offset of character `index` in `line` (the line's length past its end).
+    fn byte(&self, line: &str, index: usize) -> usize {
+        let Some(&from) = self.checkpoints.get(index / CHECKPOINT) else { return line.len() };
+        line[from..].char_indices().nth(index % CHECKPOINT).map_or(line.len(), |(at, _)| from + at)
+    }
 }
 
 impl Renderer {
@@ -73,13 +105,14 @@ impl Renderer {
             .or_insert_with(|| {
                 let text = crate::load::read_text(file).ok()?;
                 let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
-                Some(SourceFile { text, line_starts })
+                Some(SourceFile { text, line_starts, lines: HashMap::new() })
             })
-            .as_ref()?;
+            .as_mut()?;
         let start = *source.line_starts.get(line.checked_sub(1)?)?;
         let end = source.line_starts.get(line).map_or(source.text.len(), |next| next - 1);
         let whole = source.text.get(start..end)?.trim_end_matches('\r');
-        let (text, from) = window(whole, column.saturating_sub(1));
+        let index = source.lines.entry(line).or_insert_with(|| CharIndex::new(whole));
+        let (text, from) = window(whole, index, column.saturating_sub(1));
         let key_length =
             text[from..].find(':').map_or(text.len() - from, |colon| text[from..from + colon].trim_end().len()).max(1);
         let label = SourceSpan::from((
@@ -96,6 +129,110 @@ impl Renderer {
     }
 }
 
+/// How much a diagnostic changes the generated API. Reports show the most first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Impact {
+    /// Nothing is generated.
+    Error,
+    /// An operation (or a whole path) is not generated.
+    Skipped,
+    /// Something is generated with less than the document says: a type read as any JSON value, a parameter or
+    /// response left out, a keyword ignored.
+    Degraded,
+    /// A name differs from the one the document gives.
+    Renamed,
+    /// Anything else.
+    Note,
+}
+
+impl Impact {
+    /// The impact of `diagnostic`, from its severity and the words its message uses for each outcome.
+    pub fn of(diagnostic: &Diagnostic) -> Self {
+        let message = diagnostic.message.as_str();
+        let says = |words: &[&str]| words.iter().any(|word| message.contains(word));
+        if diagnostic.is_error() {
+            Impact::Error
+        } else if says(&["is skipped", "are skipped"]) {
+            Impact::Skipped
+        } else if says(&[
+            "serde_json::Value",
+            "any JSON value",
+            "any value",
+            "left out",
+            "ignored",
+            "dropped",
+            "untagged",
+        ]) {
+            Impact::Degraded
+        } else if says(&[" becomes ", " is named "]) {
+            Impact::Renamed
+        } else {
+            Impact::Note
+        }
+    }
+}
+
+/// How many diagnostics of one kind a report shows before it only counts the rest.
+pub const SHOWN_PER_KIND: usize = 3;
+
+/// Diagnostics arranged for a report: most impact first (in document order within each impact), and of each kind
+/// of message (the same words, whatever names it quotes) only the first [`SHOWN_PER_KIND`] unless `verbose`.
+#[derive(Debug)]
+pub struct Arranged<'d> {
+    /// What to render, in order.
+    pub shown: Vec<&'d Diagnostic>,
+    /// Kinds with diagnostics not shown: the message with its quoted names left out, and how many were not shown.
+    pub hidden: Vec<(String, usize)>,
+    /// How many diagnostics say an operation or path is skipped.
+    pub skipped: usize,
+}
+
+/// Arranges `diagnostics` for a report (see [`Arranged`]).
+pub fn arrange(diagnostics: &[Diagnostic], verbose: bool) -> Arranged<'_> {
+    let mut ordered: Vec<(Impact, &Diagnostic)> = diagnostics.iter().map(|d| (Impact::of(d), d)).collect();
+    ordered.sort_by_key(|(impact, _)| *impact);
+    let skipped = ordered.iter().filter(|(impact, _)| *impact == Impact::Skipped).count();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut hidden: Vec<(String, usize)> = Vec::new();
+    let mut shown = Vec::new();
+    for (impact, diagnostic) in ordered {
+        let kind = message_kind(&diagnostic.message);
+        let count = seen.entry(kind.clone()).or_insert(0);
+        *count += 1;
+        if verbose || impact == Impact::Error || *count <= SHOWN_PER_KIND {
+            shown.push(diagnostic);
+        } else if let Some(entry) = hidden.iter_mut().find(|(k, _)| *k == kind) {
+            entry.1 += 1;
+        } else {
+            hidden.push((kind, 1));
+        }
+    }
+    Arranged { shown, hidden, skipped }
+}
+
+/// A message with what it quotes (in backticks or double quotes) replaced by `…`: the same kind of problem at
+/// different names gives the same text.
+fn message_kind(message: &str) -> String {
+    let mut kind = String::with_capacity(message.len());
+    let mut quote: Option<char> = None;
+    for c in message.chars() {
+        match quote {
+            Some(open) if c == open => {
+                kind.push('…');
+                kind.push(c);
+                quote = None;
+            }
+            Some(_) => {}
+            None if c == '`' || c == '"' => {
+                kind.push(c);
+                quote = Some(c);
+            }
+            None => kind.push(c),
+        }
+    }
+    kind
+}
+
 /// Characters of a source line shown before the spot when the line is too long to show whole.
 const WINDOW_BEFORE: usize = 40;
 /// Characters shown from the spot on.
@@ -103,16 +240,15 @@ const WINDOW_AFTER: usize = 80;
 
 /// The part of `line` to show for the spot at character `column`, and the byte offset of the spot in it. Short
 /// lines are shown whole; a longer one is cut to a window around the spot, with `…` where it was cut.
-fn window(line: &str, column: usize) -> (String, usize) {
-    let chars = line.chars().count();
+fn window(line: &str, index: &CharIndex, column: usize) -> (String, usize) {
+    let chars = index.chars;
     let column = column.min(chars);
+    let byte = |at: usize| index.byte(line, at);
     if chars <= WINDOW_BEFORE + WINDOW_AFTER {
-        let from = line.char_indices().nth(column).map_or(line.len(), |(at, _)| at);
-        return (line.to_string(), from);
+        return (line.to_string(), byte(column));
     }
     let first = column.saturating_sub(WINDOW_BEFORE);
     let last = (column + WINDOW_AFTER).min(chars);
-    let byte = |index: usize| line.char_indices().nth(index).map_or(line.len(), |(at, _)| at);
     let mut text = String::new();
     if first > 0 {
         text.push('…');
@@ -198,12 +334,36 @@ mod tests {
 
     #[test]
     fn windows_keep_short_lines_whole_and_cut_long_ones_on_char_boundaries() {
+        let window = |line: &str, column: usize| window(line, &CharIndex::new(line), column);
         assert_eq!(window("  get: 1", 2), ("  get: 1".to_string(), 2));
-        let long = "é".repeat(500);
-        let (text, from) = window(&long, 250);
+        let long = "é".repeat(1000);
+        let (text, from) = window(&long, 700);
         assert!(text.starts_with('…') && text.ends_with('…'));
         assert_eq!(&text[from..from + 'é'.len_utf8()], "é");
         assert_eq!(text.chars().count(), WINDOW_BEFORE + WINDOW_AFTER + 2);
+    }
+
+    #[test]
+    fn reports_put_what_changes_the_api_first_and_count_repeated_kinds() {
+        let file = Path::new("api.yaml");
+        let mut diagnostics = Vec::new();
+        for n in 0..10 {
+            diagnostics.push(Diagnostic::warning(
+                file,
+                format!("#/{n}"),
+                format!("the type name `T{n}` is already taken; `T{n}` becomes `T{n}2`"),
+            ));
+        }
+        diagnostics.push(Diagnostic::warning(file, "#/a", "an odd note"));
+        diagnostics.push(Diagnostic::warning(file, "#/b", "this GET operation cannot be read; it is skipped"));
+        diagnostics.push(Diagnostic::warning(file, "#/c", "`$ref: x` points to no schema; using `serde_json::Value`"));
+        diagnostics.push(Diagnostic::error(file, "#/d", "invalid JSON"));
+        let arranged = arrange(&diagnostics, false);
+        let order: Vec<&str> = arranged.shown.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(order, ["#/d", "#/b", "#/c", "#/0", "#/1", "#/2", "#/a"]);
+        assert_eq!(arranged.hidden, [("the type name `…` is already taken; `…` becomes `…`".to_string(), 7)]);
+        assert_eq!(arranged.skipped, 1);
+        assert_eq!(arrange(&diagnostics, true).shown.len(), diagnostics.len());
     }
 
     #[test]

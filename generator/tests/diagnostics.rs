@@ -108,7 +108,10 @@ fn a_field_of_the_wrong_type_is_reported_at_the_keyword_and_repaired() {
 fn a_schema_field_of_the_wrong_type_is_reported_at_the_keyword_and_dropped() {
     let warning = only_warning("wrong_schema_field_type.yaml");
     assert_eq!(warning.pointer, "#/components/schemas/Broken/properties/name/maxLength");
-    assert!(warning.message.contains("`maxLength` must be a count, not the string \"ten\"; it is ignored"), "{warning}");
+    assert!(
+        warning.message.contains("`maxLength` must be a count, not the string \"ten\"; it is ignored"),
+        "{warning}"
+    );
     assert_eq!(warning.line_col, Some((13, 11)), "{warning}");
 }
 
@@ -256,7 +259,13 @@ fn generate_writes_both_crates_and_nothing_on_error() {
     }
 
     let failed = specforge()
-        .args(["generate", fixture("duplicate_operation_id.yaml").to_str().unwrap(), "--deny-warnings", "--name", "dup"])
+        .args([
+            "generate",
+            fixture("duplicate_operation_id.yaml").to_str().unwrap(),
+            "--deny-warnings",
+            "--name",
+            "dup",
+        ])
         .arg("--out")
         .arg(out.path())
         .output()

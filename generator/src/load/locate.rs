@@ -94,17 +94,25 @@ impl Locator {
         offsets.sort_unstable();
         let bytes = self.text.as_bytes();
         let (mut line, mut line_start, mut counted) = (1, 0, 0);
+        // Columns count characters from the line's start; on one long line (minified JSON) they are counted on from
+        // the previous offset, so placing many diagnostics there stays linear.
+        let (mut column_at, mut column) = (0, 0);
         offsets
             .into_iter()
             .map(|offset| {
-                let span = &bytes[counted..offset.min(bytes.len())];
+                let offset = offset.min(bytes.len());
+                let span = &bytes[counted..offset];
                 line += memchr::memchr_iter(b'\n', span).count();
                 if let Some(last) = memchr::memrchr(b'\n', span) {
                     line_start = counted + last + 1;
                 }
-                counted += span.len();
-                let column = self.text.get(line_start..offset).map_or(0, |s| s.chars().count()) + 1;
-                (offset, (line, column))
+                counted = offset;
+                if column_at < line_start {
+                    (column_at, column) = (line_start, 0);
+                }
+                column += self.text.get(column_at..offset).map_or(0, |s| s.chars().count());
+                column_at = offset;
+                (offset, (line, column + 1))
             })
             .collect()
     }

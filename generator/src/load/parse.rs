@@ -195,9 +195,11 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Di
                     }
                     document.components.get_or_insert_with(Default::default).schemas = parsed;
                 }
-                Err(_) => repair
-                    .warnings
-                    .push(Diagnostic::warning(path, pointer, "`components.schemas` must be a map; it is ignored")),
+                Err(_) => repair.warnings.push(Diagnostic::warning(
+                    path,
+                    pointer,
+                    "`components.schemas` must be a map; it is ignored",
+                )),
             }
         }
         let mut warnings = repair.warnings;
@@ -214,10 +216,7 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Di
 
 /// A schema of any value (`{}`).
 fn any_schema() -> openapiv3::Schema {
-    openapiv3::Schema {
-        schema_data: Default::default(),
-        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
-    }
+    openapiv3::Schema { schema_data: Default::default(), schema_kind: openapiv3::SchemaKind::Any(Default::default()) }
 }
 
 /// A part that repair let through and `openapiv3` still could not read (a gap in repair, which the fuzzer looks
@@ -249,7 +248,11 @@ fn parse_paths<N: Source>(paths: Members<N>, path: &Path) -> (openapiv3::Paths, 
                 }
             };
             if !repair.path_item(&mut value, At::root(&pointer)) {
-                repair.warnings.push(Diagnostic::warning(path, pointer, "a path item must be an object; the path is skipped"));
+                repair.warnings.push(Diagnostic::warning(
+                    path,
+                    pointer,
+                    "a path item must be an object; the path is skipped",
+                ));
                 continue;
             }
             match parse(value, &pointer, path) {

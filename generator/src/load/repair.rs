@@ -243,7 +243,13 @@ impl<'f> Repair<'f> {
             self.keep_if(map, key, at, |v| v.is_number() || v.is_null(), "a number");
         }
         for key in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"] {
-            self.keep_if(map, key, at, |v| v.as_u64().is_some_and(|n| usize::try_from(n).is_ok()) || v.is_null(), "a count");
+            self.keep_if(
+                map,
+                key,
+                at,
+                |v| v.as_u64().is_some_and(|n| usize::try_from(n).is_ok()) || v.is_null(),
+                "a count",
+            );
         }
         if map.get("type").and_then(Value::as_str) == Some("integer") {
             self.integer_bounds(map, at);
@@ -262,7 +268,13 @@ impl<'f> Repair<'f> {
                     self.schema(inner, at.key("additionalProperties"));
                 }
             }
-            _ => self.keep_if(map, "additionalProperties", at, |v| v.is_boolean() || v.is_null(), "a schema or a boolean"),
+            _ => self.keep_if(
+                map,
+                "additionalProperties",
+                at,
+                |v| v.is_boolean() || v.is_null(),
+                "a schema or a boolean",
+            ),
         }
         for key in ["items", "not"] {
             match map.get_mut(key) {
@@ -305,7 +317,10 @@ impl<'f> Repair<'f> {
                 }
                 None => {
                     let number = number.to_string();
-                    self.warn(at.key(key), format!("`{key}: {number}` does not fit a 64-bit integer; the bound is dropped"));
+                    self.warn(
+                        at.key(key),
+                        format!("`{key}: {number}` does not fit a 64-bit integer; the bound is dropped"),
+                    );
                     map.remove(key);
                 }
             }
@@ -331,7 +346,9 @@ impl<'f> Repair<'f> {
             at.key(keyword),
             format!("`{keyword}` cannot be {found}; this schema is read as any JSON value (`serde_json::Value`)"),
         );
-        map.retain(|key, _| SCHEMA_DOCS.contains(&key.as_str()) || (key.starts_with("x-") && !key.starts_with("x-specforge-")));
+        map.retain(|key, _| {
+            SCHEMA_DOCS.contains(&key.as_str()) || (key.starts_with("x-") && !key.starts_with("x-specforge-"))
+        });
     }
 
     /// A schema's `externalDocs`, `url` required. False: it cannot be read.
@@ -384,7 +401,10 @@ impl<'f> Repair<'f> {
                 None | Some(Value::Null) => {}
                 Some(operation) => {
                     if !self.operation(operation, at.key(method)) {
-                        self.warn(at.key(method), format!("this {} operation cannot be read; it is skipped", method.to_uppercase()));
+                        self.warn(
+                            at.key(method),
+                            format!("this {} operation cannot be read; it is skipped", method.to_uppercase()),
+                        );
                         map.remove(method);
                     }
                 }
@@ -459,7 +479,10 @@ impl<'f> Repair<'f> {
             }
             let at = at.key(status);
             if status != "default" && !is_status_code(status) {
-                self.warn(at, format!("{status:?} is not a status code (`200`, `4XX` or `default`); this response is ignored"));
+                self.warn(
+                    at,
+                    format!("{status:?} is not a status code (`200`, `4XX` or `default`); this response is ignored"),
+                );
                 dropped.push(status.clone());
             } else if !self.response(response, at) {
                 self.warn(at, "this response cannot be read; it is left out");
@@ -495,7 +518,10 @@ impl<'f> Repair<'f> {
             && !style.as_str().is_some_and(|style| styles.contains(&style))
         {
             let found = describe(style);
-            self.warn(at.key("style"), format!("`style` must be one of {} here, not {found}; it is ignored", styles.join(", ")));
+            self.warn(
+                at.key("style"),
+                format!("`style` must be one of {} here, not {found}; it is ignored", styles.join(", ")),
+            );
             map.remove("style");
         }
         self.text(map, "description", at);
@@ -593,9 +619,17 @@ impl<'f> Repair<'f> {
                 let Value::Object(encoding) = node else { return false };
                 repair.text(encoding, "contentType", at);
                 repair.entries(encoding, "headers", at, "header", Self::header);
-                repair.keep_if(encoding, "style", at, |v| {
-                    v.is_null() || v.as_str().is_some_and(|s| ["form", "spaceDelimited", "pipeDelimited", "deepObject"].contains(&s))
-                }, "a query style");
+                repair.keep_if(
+                    encoding,
+                    "style",
+                    at,
+                    |v| {
+                        v.is_null()
+                            || v.as_str()
+                                .is_some_and(|s| ["form", "spaceDelimited", "pipeDelimited", "deepObject"].contains(&s))
+                    },
+                    "a query style",
+                );
                 repair.flag(encoding, "explode", at);
                 repair.flag(encoding, "allowReserved", at);
                 true
@@ -685,16 +719,33 @@ impl<'f> Repair<'f> {
             self.required_text(info, "version", at, Some(""));
             self.text(info, "description", at);
             self.text(info, "termsOfService", at);
-            self.keep_if(info, "contact", at, |v| {
-                v.is_null()
-                    || v.as_object().is_some_and(|c| ["name", "url", "email"].iter().all(|k| c.get(*k).is_none_or(|v| v.is_string() || v.is_null())))
-            }, "a contact object");
-            self.keep_if(info, "license", at, |v| {
-                v.is_null()
-                    || v.as_object().is_some_and(|l| {
-                        l.get("name").is_some_and(Value::is_string) && l.get("url").is_none_or(|v| v.is_string() || v.is_null())
-                    })
-            }, "a license object with a `name`");
+            self.keep_if(
+                info,
+                "contact",
+                at,
+                |v| {
+                    v.is_null()
+                        || v.as_object().is_some_and(|c| {
+                            ["name", "url", "email"]
+                                .iter()
+                                .all(|k| c.get(*k).is_none_or(|v| v.is_string() || v.is_null()))
+                        })
+                },
+                "a contact object",
+            );
+            self.keep_if(
+                info,
+                "license",
+                at,
+                |v| {
+                    v.is_null()
+                        || v.as_object().is_some_and(|l| {
+                            l.get("name").is_some_and(Value::is_string)
+                                && l.get("url").is_none_or(|v| v.is_string() || v.is_null())
+                        })
+                },
+                "a license object with a `name`",
+            );
         }
         if !map.get("paths").is_some_and(Value::is_object) {
             map.insert("paths".to_string(), Value::Object(Map::new()));
@@ -737,7 +788,9 @@ impl<'f> Repair<'f> {
         self.text(map, "description", at);
         match map.get("type").and_then(Value::as_str) {
             Some("apiKey") => {
-                map.get("in").and_then(Value::as_str).is_some_and(|place| ["query", "header", "cookie"].contains(&place))
+                map.get("in")
+                    .and_then(Value::as_str)
+                    .is_some_and(|place| ["query", "header", "cookie"].contains(&place))
                     && self.required_text(map, "name", at, None)
             }
             Some("http") => {
@@ -764,14 +817,26 @@ impl<'f> Repair<'f> {
                             if details.get("scopes").is_none_or(Value::is_null) {
                                 details.insert("scopes".to_string(), Value::Object(Map::new()));
                             }
-                            self.keep_if(details, "scopes", at.key(flow), |v| v.as_object().is_some_and(|s| s.values().all(Value::is_string)), "a map of scope descriptions");
+                            self.keep_if(
+                                details,
+                                "scopes",
+                                at.key(flow),
+                                |v| v.as_object().is_some_and(|s| s.values().all(Value::is_string)),
+                                "a map of scope descriptions",
+                            );
                             details.entry("scopes").or_insert_with(|| Value::Object(Map::new()));
                             urls.iter().all(|url| details.get(*url).is_some_and(Value::is_string))
                         }
                         _ => false,
                     };
                     if !readable {
-                        self.warn(at.key(flow), format!("the `{flow}` flow cannot be read (it needs {}); it is left out", urls.join(" and ")));
+                        self.warn(
+                            at.key(flow),
+                            format!(
+                                "the `{flow}` flow cannot be read (it needs {}); it is left out",
+                                urls.join(" and ")
+                            ),
+                        );
                         flows.remove(flow);
                     }
                 }
@@ -788,9 +853,7 @@ fn is_status_code(key: &str) -> bool {
     let bytes = key.as_bytes();
     match bytes {
         [first, b'X' | b'x', b'X' | b'x'] => first.is_ascii_digit(),
-        [first, second, third] => {
-            (b'1'..=b'9').contains(first) && second.is_ascii_digit() && third.is_ascii_digit()
-        }
+        [first, second, third] => (b'1'..=b'9').contains(first) && second.is_ascii_digit() && third.is_ascii_digit(),
         _ => false,
     }
 }

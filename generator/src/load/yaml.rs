@@ -160,7 +160,8 @@ mod tests {
 
     #[test]
     fn integers_beyond_64_bits_are_read_as_floats_like_json_reads_them() {
-        let yaml = "minimum: -9223372036854776000\nmaximum: 18446744073709552000\nsmall: -3\nbig: 18446744073709551615\n";
+        let yaml =
+            "minimum: -9223372036854776000\nmaximum: 18446744073709552000\nsmall: -3\nbig: 18446744073709551615\n";
         let json = r#"{"minimum": -9223372036854776000, "maximum": 18446744073709552000, "small": -3, "big": 18446744073709551615}"#;
         assert_eq!(from_str(yaml).unwrap(), serde_json::from_str::<Value>(json).unwrap());
     }

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    Components, Content, Header, MediaType, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
-    ReferenceOr, RequestBody as SpecRequestBody, Response as SpecResponse, SecurityRequirement, StatusCode,
+    Components, Content, Header, MediaType, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
+    QueryStyle, ReferenceOr, RequestBody as SpecRequestBody, Response as SpecResponse, SecurityRequirement, StatusCode,
 };
 
 use super::schema::{SchemaRef, TypeLowerer};
@@ -400,7 +400,9 @@ impl<'a> OperationLowerer<'_, 'a> {
             }
             self.types.warn(
                 &self.pointer,
-                format!("the path names {{{name}}} but no path parameter {name:?} is declared; it is taken as a string"),
+                format!(
+                    "the path names {{{name}}} but no path parameter {name:?} is declared; it is taken as a string"
+                ),
             );
             params.push(Param {
                 name: names.claim_unless_taken_in(&value_name(name), &locals),
@@ -702,7 +704,8 @@ impl<'a> OperationLowerer<'_, 'a> {
         {
             let name = crate::diagnostic::unescape_pointer_token(name);
             let body = self.document.components.as_ref().and_then(|c| c.request_bodies.get(&name));
-            let Some(body) = body.and_then(|body| self.resolve(body, at, "requestBodies", |c| &c.request_bodies)) else {
+            let Some(body) = body.and_then(|body| self.resolve(body, at, "requestBodies", |c| &c.request_bodies))
+            else {
                 self.types.warn(at, format!("`$ref: {reference}` points to nothing; the response is left out"));
                 return None;
             };
@@ -1042,7 +1045,8 @@ components:
   /b: {{get: {{operationId: list, responses: {{'204': {{description: x}}}}}}}}
 "
         ));
-        let ids: Vec<(&str, &str)> = api.operations.iter().map(|op| (op.path.as_str(), op.operation_id.as_str())).collect();
+        let ids: Vec<(&str, &str)> =
+            api.operations.iter().map(|op| (op.path.as_str(), op.operation_id.as_str())).collect();
         assert_eq!(ids, [("/a", "list"), ("/b", "get_b")]);
         let warning = diagnostics.iter().find(|d| d.message.contains("duplicate operationId")).expect("a warning");
         assert_eq!(warning.severity, crate::diagnostic::Severity::Warning);
