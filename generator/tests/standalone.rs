@@ -28,6 +28,11 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
         (fixtures.join("deep_chain.json"), "deep-chain".to_string()),
         (fixtures.join("tagged.yaml"), "tagged".to_string()),
         (fixtures.join("local_defects.yaml"), "local-defects".to_string()),
+        // Every kind of operation in every layout: one crate or split, tag features on or off.
+        (fixtures.join("every_operation.yaml"), "every-one".to_string()),
+        (fixtures.join("every_operation.yaml"), "every-one-tags".to_string()),
+        (fixtures.join("every_operation.yaml"), "every-split".to_string()),
+        (fixtures.join("every_operation.yaml"), "every-split-tags".to_string()),
         // The same specs with their models split into several crates.
         (fixtures.join("tricky_names.yaml"), "tricky-split".to_string()),
         (fixtures.join("openapi31/kitchen_sink.yaml"), "kitchen-sink-split".to_string()),
@@ -42,7 +47,12 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
     for (spec, name) in &specs {
         let extra: &[&str] = match name.as_str() {
             "tagged" => &["--tag-features", "always"],
-            "tricky-split" | "kitchen-sink-split" => &["--split-models", "always", "--tag-features", "always"],
+            "tricky-split" | "kitchen-sink-split" | "every-split-tags" => {
+                &["--split-models", "always", "--tag-features", "always"]
+            }
+            "every-one" => &["--split-models", "never", "--tag-features", "never"],
+            "every-one-tags" => &["--split-models", "never", "--tag-features", "always"],
+            "every-split" => &["--split-models", "always", "--tag-features", "never"],
             _ => &[],
         };
         generate(spec, name, out.path(), extra);

@@ -246,7 +246,6 @@ pub fn client_ops_plan<'a>(
         #[allow(unused_imports)]
         use ::#models as models;
     };
-    let credentials = !api.security_schemes.is_empty();
     FilePlan {
         header,
         parts: members.len(),
@@ -254,6 +253,7 @@ pub fn client_ops_plan<'a>(
             let scope = TypeScope { api, via_models: true };
             let op = &api.operations[members[position]];
             let signature = Signature::new(scope, op);
+            let credentials = uses_credentials(api, op);
             let functions = operation_methods(api, &signature, Receiver::Function { credentials });
             let types = operation_types(scope, &signature, Links::Plain);
             parse_items(quote! { #functions #types })
@@ -280,12 +280,18 @@ pub fn client_facade_plan<'a>(
             chunk_of[member] = chunk;
         }
     }
-    let credentials = !api.security_schemes.is_empty();
     methods_plan(header, api, features, move |scope, index, op| {
         let krate = ident(&crates.ops[chunk_of[index]].0);
         let signature = Signature::new(scope, op);
+        let credentials = uses_credentials(api, op);
         (operation_methods(api, &signature, Receiver::Forward { krate: &krate, credentials }), TokenStream::new())
     })
+}
+
+/// Whether an operation's code authorizes its request with the client's credentials (it names a security
+/// requirement, and the API has schemes): only then does an operations crate's function take them.
+fn uses_credentials(api: &Api, op: &Operation) -> bool {
+    !op.security.is_empty() && !api.security_schemes.is_empty()
 }
 
 /// The inner attributes of a crate of a client holding operations' types: `doc`, the lints those types need
@@ -1162,7 +1168,7 @@ fn request_statements(api: &Api, op: &Operation, receiver: Receiver<'_>) -> Toke
             }
         }
     });
-    let authorize = (!op.security.is_empty() && !api.security_schemes.is_empty()).then(|| {
+    let authorize = uses_credentials(api, op).then(|| {
         let alternatives = op.security.iter().map(|all| {
             let schemes = all.iter().map(|index| ident(&api.security_schemes[*index].variant));
             quote! { &[#(Scheme::#schemes),*] }

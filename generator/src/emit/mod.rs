@@ -351,12 +351,12 @@ fn inner_doc_attrs(doc: &str) -> TokenStream {
     quote! { #(#lines)* }
 }
 
-/// Spec text made safe for rustdoc: code fences become ```` ```text ```` and indentation is dropped, so no
+/// Spec text made safe for rustdoc: code fences (```` ``` ```` or `~~~`) become `text` blocks and indentation is dropped, so no
 /// description turns into a doctest that `cargo test` would try to compile; a line that continues a list item or a
 /// quote lazily (without the item's indentation or the `>`) gets them, which renders the same and is what clippy's
 /// `doc_lazy_continuation` asks for.
 fn rustdoc_lines(doc: &str) -> Vec<String> {
-    let mut in_fence = false;
+    let mut fence: Option<&str> = None;
     let mut after_blank = true;
     // The column where the text of the list item or quote open at the previous line starts, if one is.
     let mut open_item: Option<usize> = None;
@@ -365,12 +365,15 @@ fn rustdoc_lines(doc: &str) -> Vec<String> {
         .lines()
         .map(|line| {
             let trimmed = line.trim();
-            if trimmed.starts_with("```") {
-                in_fence = !in_fence;
+            // A fence is closed by the same marker it was opened with (``` or ~~~, both CommonMark).
+            if let Some(marker) = ["```", "~~~"].into_iter().find(|marker| trimmed.starts_with(marker))
+                && fence.is_none_or(|open| open == marker)
+            {
+                fence = if fence.is_some() { None } else { Some(marker) };
                 (open_item, open_quote) = (None, false);
-                return if in_fence { " ```text".to_string() } else { " ```".to_string() };
+                return if fence.is_some() { format!(" {marker}text") } else { format!(" {marker}") };
             }
-            if in_fence {
+            if fence.is_some() {
                 return format!(" {}", untab(line.trim_end()));
             }
             // Indentation is kept where it continues a list item or a paragraph (a code block cannot interrupt
@@ -461,6 +464,12 @@ mod tests {
                 " ```"
             ]
         );
+    }
+
+    #[test]
+    fn tilde_fences_are_text_blocks_too_and_each_kind_closes_its_own() {
+        let lines = rustdoc_lines("Run:\n~~~\nfn main() {}\n```\n~~~\nthen:\n```json\n{}\n```");
+        assert_eq!(lines, [" Run:", " ~~~text", " fn main() {}", " ```", " ~~~", " then:", " ```text", " {}", " ```"]);
     }
 
     #[test]

@@ -57,8 +57,11 @@ const CLIENT_TYPES: &[&str] = &[
     "EventStream",
 ];
 
-/// Local variables of the generated method bodies, which parameters must not be called.
-const METHOD_LOCALS: &[&str] = &["body", "params", "url", "request", "response", "cookies"];
+/// Local variables of the generated method bodies, and the leading parameters of a split client's operation
+/// functions (`transport`, `credentials`) and the names its pages helpers' closures use (`cursor`, `page`), which
+/// required parameters must not be called.
+const METHOD_LOCALS: &[&str] =
+    &["body", "params", "url", "request", "response", "cookies", "transport", "credentials", "cursor", "page"];
 
 /// Lowers every operation of `document`. Every name the client prints for an operation (its method, its types,
 /// its pages helper) is claimed here, in the same namespaces as the client's own items, so a clash is resolved and
@@ -662,10 +665,17 @@ impl<'a> OperationLowerer<'_, 'a> {
         let at = child(&self.pointer, "responses");
         let mut variants = Namespace::default();
         let mut out = Vec::new();
-        let all = responses
+        let mut all: Vec<_> = responses
             .iter()
             .map(|(code, r)| (status_match(code), code.to_string(), r))
-            .chain(default.map(|r| (StatusMatch::Default, "default".to_string(), r)));
+            .chain(default.map(|r| (StatusMatch::Default, "default".to_string(), r)))
+            .collect();
+        // Matched in this order whatever the document's: a `404` listed after `4XX` is still its own response.
+        all.sort_by_key(|(status, _, _)| match status {
+            StatusMatch::Code(_) => 0,
+            StatusMatch::Range(_) => 1,
+            StatusMatch::Default => 2,
+        });
         for (status, key, response) in all {
             let response_pointer = child(&at, &key);
             let Some((content, description, headers)) = self.response_parts(response, &response_pointer) else {

@@ -50,14 +50,16 @@ impl<T> fmt::Debug for EventStream<T> {
 
 impl EventStream {
     /// The events of `response`, with their data as text.
-    pub(crate) fn text(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn text(response: reqwest::Response) -> Self {
         Self::with_decoder(response, Ok)
     }
 }
 
 impl<T: DeserializeOwned> EventStream<T> {
     /// The events of `response`, with their data decoded from JSON.
-    pub(crate) fn json(response: reqwest::Response) -> Self {
+    #[doc(hidden)]
+    pub fn json(response: reqwest::Response) -> Self {
         Self::with_decoder(response, |event| {
             let data = serde_json::from_str(&event.data)
                 .map_err(|source| StreamError::Decode { data: event.data.clone(), source })?;
