@@ -379,6 +379,11 @@ fn a_byte_order_mark_and_yaml_numbers_beyond_64_bits_are_read() {
         let diagnostics = specforge::check(&Options::new(&spec));
         assert!(diagnostics.is_empty(), "{name}: {diagnostics:?}");
     }
+    // YAML reads an unquoted `openapi: 3.1` (and `version: 1.0`) as numbers.
+    let spec = dir.path().join("numbers.yaml");
+    std::fs::write(&spec, "openapi: 3.1\ninfo: {title: t, version: 1.0}\npaths: {}\n").unwrap();
+    let diagnostics = specforge::check(&Options::new(&spec));
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
 }
 
 #[test]

@@ -10,6 +10,8 @@
 //!   `cargo build --release` (dependencies prebuilt), with all tags and with one, and the peak memory of the largest
 //!   rustc; `--split-models never` measures the models as one crate.
 //! - `cargo xtask synthetic --scale N --out FILE`: writes the deterministic synthetic spec used by the benchmarks.
+//! - `cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]`: mutates the repository's specs and runs the
+//!   pipeline on each case; fails on a panic, an internal error, invalid Rust, a gap in repair or a slow case.
 //! - `cargo xtask corpus`: generates and `cargo check`s every spec of a corpus of real published specs (npm
 //!   packages pinned in `tests/corpus/`), and reports how many generate, how many compile, and why the rest do not.
 //!
@@ -19,6 +21,7 @@
 mod bench;
 mod compile_times;
 mod corpus;
+mod fuzz;
 mod synthetic;
 
 use std::path::{Path, PathBuf};
@@ -38,9 +41,10 @@ fn main() -> ExitCode {
             compile_times::Selection::parse(rest).and_then(|selection| compile_times::run(&project_root(), selection))
         }
         ["synthetic", "--scale", scale, "--out", out] => write_synthetic(scale, Path::new(out)),
+        ["fuzz", rest @ ..] => fuzz::Settings::parse(rest).and_then(|settings| fuzz::run(&project_root(), &settings)),
         _ => {
             eprintln!(
-                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] [--api github|synthetic] [--split-models auto|never] | cargo xtask synthetic --scale N --out FILE"
+                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] [--api github|synthetic] [--split-models auto|never] | cargo xtask synthetic --scale N --out FILE | cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]"
             );
             return ExitCode::from(2);
         }
@@ -134,14 +138,16 @@ pub(crate) fn run_with_env(program: &str, args: &[&str], env: &[(&str, &str)]) -
     if status.success() { Ok(()) } else { Err(format!("`{program} {}` failed ({status})", args.join(" "))) }
 }
 
-/// The whole suite: tools, freshness of `generated/`, every test, clippy with warnings denied, and the generated
-/// crates' docs with warnings denied.
+/// The whole suite: tools, freshness of `generated/`, every test, a short fuzz run, clippy with warnings denied,
+/// and the generated crates' docs with warnings denied.
 fn test() -> Result<(), String> {
     let root = project_root();
     run("bash", &[&root.join("tests/setup.sh").to_string_lossy()])?;
     format_check(&root)?;
     regenerate(true)?;
     run("cargo", &["test", "--workspace", "--locked"])?;
+    // A short run of the mutation fuzzer, always the same cases (the long runs are reported in the notes).
+    fuzz::run(&root, &fuzz::Settings::parse(&["--cases", "2000", "--seed", "22"])?)?;
     run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
     // The generated crates document cleanly, as docs.rs would build them.
     let mut doc_args = vec!["doc".to_string(), "--no-deps".into(), "--locked".into()];

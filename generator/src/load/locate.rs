@@ -126,7 +126,8 @@ impl Locator {
         let start = if parent == "#" || parent.is_empty() { Some(0) } else { self.yaml_offset(parent) };
         let key = crate::diagnostic::unescape_pointer_token(token);
         // A child is looked for after its parent's key, so `items` under `items` is not the parent again.
-        let start = start.map(|at| if at == 0 { 0 } else { at + 1 });
+        let start =
+            start.map(|at| if at == 0 { 0 } else { at + self.text[at..].chars().next().map_or(1, char::len_utf8) });
         let found = start.and_then(|start| {
             // A number that is no key here is an array index: there is no key to look for; point at the array.
             find_key(&self.text[start..], &key).map(|at| at + start).or(key.parse::<usize>().is_ok().then_some(start))

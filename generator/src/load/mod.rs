@@ -213,9 +213,13 @@ fn check_version(value: &Value, path: &Path) -> Result<Version, Diagnostic> {
     let Some(version) = value.get("openapi") else {
         return Err(Diagnostic::error(path, "", "missing the `openapi` field: this is not an OpenAPI document"));
     };
-    let Some(version) = version.as_str() else {
-        return Err(Diagnostic::error(path, "#/openapi", "`openapi` must be a string such as \"3.1.0\""));
+    // YAML reads `openapi: 3.1` as a number; it can only mean the version it spells.
+    let version = match version {
+        Value::Number(number) => number.to_string(),
+        Value::String(text) => text.clone(),
+        _ => return Err(Diagnostic::error(path, "#/openapi", "`openapi` must be a string such as \"3.1.0\"")),
     };
+    let version = version.as_str();
     let mut parts = version.split('.');
     match (parts.next(), parts.next()) {
         (Some("3"), Some("0")) => Ok(Version::V3_0),

@@ -100,8 +100,14 @@ impl<'f> Repair<'f> {
         self.warnings.push(Diagnostic::warning(self.file, at.pointer(), message));
     }
 
-    /// Removes `key` from `map` when its value is not what `fits` accepts, saying what was expected.
+    /// Removes `key` from `map` when its value is not what `fits` accepts, saying what was expected. A null is
+    /// removed quietly: for the OpenAPI types it means the same as leaving the member out, which is also the only
+    /// form some of them (lists and flags with defaults) accept.
     fn keep_if(&mut self, map: &mut Map<String, Value>, key: &str, at: At<'_>, fits: fn(&Value) -> bool, what: &str) {
+        if map.get(key).is_some_and(Value::is_null) {
+            map.remove(key);
+            return;
+        }
         if let Some(value) = map.get(key)
             && !fits(value)
         {
@@ -449,6 +455,16 @@ impl<'f> Repair<'f> {
             }
         }
         self.responses(map, at);
+        // An operation's callbacks are read as written: `openapiv3` takes no `$ref` for one here.
+        if let Some(Value::Object(callbacks)) = map.get_mut("callbacks") {
+            for (name, callback) in callbacks.iter_mut() {
+                if let Value::Object(callback) = callback
+                    && callback.remove("$ref").is_some()
+                {
+                    self.warn(at.key("callbacks").key(name), "a callback `$ref` is not read here; it is left out");
+                }
+            }
+        }
         self.entries(map, "callbacks", at, "callback", Self::callback);
         self.flag(map, "deprecated", at);
         self.security(map, at);
@@ -709,6 +725,8 @@ impl<'f> Repair<'f> {
     pub fn rest(&mut self, document: &mut Value) {
         let at = At::root("#");
         let Value::Object(map) = document else { return };
+        // Checked before (a document without a version is refused); YAML may have read it as a number.
+        self.required_text(map, "openapi", at, Some(""));
         if !map.get("info").is_some_and(Value::is_object) {
             self.warn(at.key("info"), "the document has no `info` object; its title and version are left empty");
             map.insert("info".to_string(), Value::Object(Map::new()));

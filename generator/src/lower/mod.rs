@@ -15,7 +15,7 @@ use crate::ir::{
     Api, Operation, SchemeKind, SecurityScheme, Server, ServerVariable, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::load::LoadedSpec;
-use crate::naming::{Namespace, bare, type_name, value_name};
+use crate::naming::{Namespace, type_name, value_name};
 use schema::TypeLowerer;
 
 /// Lowers `spec`. Returns the API (unless an error was found) and all diagnostics, located in the source. The
@@ -165,7 +165,7 @@ fn security_schemes(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (V
                 (SchemeKind::Bearer, description)
             }
         };
-        let name = names.claim(bare(&value_name(spec_name))).0;
+        let name = names.claim(&value_name(spec_name)).0;
         let variant = variants.claim(&type_name(spec_name)).0;
         schemes.push(SecurityScheme {
             spec_name: spec_name.clone(),
