@@ -343,6 +343,10 @@ fn local_defects_degrade_what_they_are_in_with_a_warning_at_the_keyword() {
     let models = &generated.models.files[Path::new("src/lib.rs")];
     assert!(models.contains("pub nested: Option<Vec<Vec<::serde_json::Value>>>"), "{models}");
     assert!(models.contains("pub size: Option<i64>"), "{models}");
+    assert!(
+        models.contains("pub struct Droplet {\n    pub id: Option<i64>,\n    pub name: Option<String>,"),
+        "{models}"
+    );
 }
 
 /// A document whose `items` nest `depth` deep and end in a value that is not a schema.

@@ -69,6 +69,12 @@ enum Outcome {
 pub fn run(root: &Path, settings: &Settings) -> Result<(), String> {
     let out = root.join("target/fuzz");
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    // Failing cases of an earlier run would be taken for this run's.
+    for entry in std::fs::read_dir(&out).map_err(|e| e.to_string())?.flatten() {
+        if entry.path().is_file() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
     let seeds = seeds(root, &out)?;
     let cases: Vec<u64> = match settings.only {
         Some(case) => vec![case],

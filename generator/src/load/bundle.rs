@@ -41,6 +41,39 @@ pub fn bundle(
         ref_map: ref_map.to_vec(),
     };
     let mut errors = Vec::new();
+    for (site, reference) in property_map_refs(document) {
+        let root = bundler.root_path.canonicalize().unwrap_or_else(|_| bundler.root_path.clone());
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
+        let target_file = if file_part.is_empty() { Ok(root.clone()) } else { bundler.file_of(&root, file_part) };
+        let found = target_file
+            .and_then(|file| bundler.lookup(document, &root, &file, &percent_decode(fragment)))
+            .and_then(|(file, mut target)| match target.is_object() {
+                true => {
+                    if file != root {
+                        qualify_refs(&mut target, &file, Members::Names);
+                    }
+                    Ok(target)
+                }
+                false => Err("does not point to a map of properties".to_string()),
+            });
+        let message = match found {
+            Ok(target) => {
+                if let Some(node) = document.pointer_mut(site.trim_start_matches('#')) {
+                    *node = target;
+                }
+                continue;
+            }
+            Err(message) => message,
+        };
+        errors.push(Diagnostic::warning(
+            path,
+            site.clone(),
+            format!("`$ref: {reference}` {message}; no properties are read"),
+        ));
+        if let Some(node) = document.pointer_mut(site.trim_start_matches('#')) {
+            *node = Value::Object(Map::new());
+        }
+    }
     let mut hoisted = 0;
     // Each pass rewrites every foreign reference found; copied parts may bring new ones, handled by the next pass.
     loop {
@@ -331,6 +364,40 @@ fn foreign_refs(document: &Value) -> Vec<(String, String)> {
     found
 }
 
+/// Every `properties` map that is only a `$ref` (DigitalOcean's description keeps whole property maps in other
+/// files): the pointer of the map and the reference. Bundling puts the map it names in its place.
+fn property_map_refs(document: &Value) -> Vec<(String, String)> {
+    fn walk(value: &Value, members: Members, at: &str, found: &mut Vec<(String, String)>) {
+        match value {
+            Value::Object(map) => {
+                for (key, item) in map {
+                    let Some(inner) = members.of_child(key, item) else { continue };
+                    let item_at = child(at, key);
+                    if members == Members::Keywords
+                        && key == "properties"
+                        && let Value::Object(properties) = item
+                        && properties.len() == 1
+                        && let Some(Value::String(reference)) = properties.get("$ref")
+                    {
+                        found.push((item_at, reference.clone()));
+                        continue;
+                    }
+                    walk(item, inner, &item_at, found);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    walk(item, Members::Keywords, &child(at, &index.to_string()), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(document, Members::Keywords, "#", &mut found);
+    found
+}
+
 /// Whether the JSON `text` may hold a `$ref` that [`bundle`] would rewrite. Conservative: a `"$ref"` key whose value
 /// is not a plain string (no escapes) pointing into components counts.
 pub fn json_text_needs_bundling(text: &str) -> bool {
@@ -343,6 +410,16 @@ pub fn json_text_needs_bundling(text: &str) -> bool {
         let Some(end) = body.find('"') else { return true };
         let reference = &body[..end];
         if reference.contains('\\') || !is_component_ref(reference) {
+            return true;
+        }
+        // `"properties": {"$ref": …}`: a whole map by reference, which bundling inlines.
+        let before = &text[..text.len() - rest.len() - "\"$ref\"".len()];
+        let opens_properties = before
+            .trim_end()
+            .strip_suffix('{')
+            .and_then(|b| b.trim_end().strip_suffix(':'))
+            .is_some_and(|b| b.trim_end().ends_with("\"properties\""));
+        if opens_properties {
             return true;
         }
     }
@@ -522,6 +599,26 @@ mod tests {
         assert_eq!(doc.pointer("/components/schemas/C/$ref"), Some(&json!("#/components/schemas/A B")));
         assert_eq!(percent_decode("a%2Fb%zz%"), "a/b%zz%");
         assert!(json_text_needs_bundling(r##"{"$ref": "#/components/schemas/A%20B"}"##));
+    }
+
+    #[test]
+    fn a_ref_standing_for_a_whole_properties_map_is_inlined() {
+        let mut doc = json!({"components": {
+            "schemas": {"Droplet": {"type": "object", "properties": {"$ref": "#/components/x-maps/droplet"}},
+                        "Named": {"type": "object", "properties": {"$ref": {"type": "string"}}}},
+            "x-maps": {"droplet": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+        }});
+        let warnings = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(doc.pointer("/components/schemas/Droplet/properties/id/type"), Some(&json!("integer")));
+        assert_eq!(
+            doc.pointer("/components/schemas/Named/properties/$ref/type"),
+            Some(&json!("string")),
+            "a property called $ref stays"
+        );
+        assert!(json_text_needs_bundling(
+            &serde_json::to_string(&json!({"properties": {"$ref": "#/components/schemas/A"}})).unwrap()
+        ));
     }
 
     #[test]

@@ -888,3 +888,134 @@ fn describe(value: &Value) -> String {
         Value::Object(_) => "an object".to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Repairs `node` as a schema at `#/S`: the repaired node and the warnings' (pointer, message).
+    fn schema(mut node: Value) -> (Value, Vec<(String, String)>) {
+        let mut repair = Repair::new(Path::new("api.yaml"));
+        repair.schema(&mut node, At::root("#/S"));
+        (node, repair.warnings.into_iter().map(|w| (w.pointer, w.message)).collect())
+    }
+
+    /// Repairs `node` as a path item at `#/paths/~1p`.
+    fn path_item(mut node: Value) -> (Value, Vec<(String, String)>) {
+        let mut repair = Repair::new(Path::new("api.yaml"));
+        assert!(repair.path_item(&mut node, At::root("#/paths/~1p")));
+        (node, repair.warnings.into_iter().map(|w| (w.pointer, w.message)).collect())
+    }
+
+    #[test]
+    fn a_valid_schema_is_left_as_it_is_and_nulls_go_quietly() {
+        let valid = json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "array", "items": {"$ref": "#/x"}}},
+                           "additionalProperties": {"type": "integer", "minimum": 1}});
+        let (repaired, warnings) = schema(valid.clone());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(repaired, valid);
+        let (repaired, warnings) = schema(json!({"type": "string", "description": null, "readOnly": null}));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(repaired, json!({"type": "string"}));
+    }
+
+    #[test]
+    fn a_wrong_type_defining_keyword_makes_the_schema_any_value_keeping_its_docs() {
+        let (repaired, warnings) = schema(
+            json!({"type": ["string", "null"], "description": "d", "maxLength": 3, "x-a": 1, "x-specforge-tuple": true}),
+        );
+        assert_eq!(repaired, json!({"description": "d", "x-a": 1}));
+        assert_eq!(warnings[0].0, "#/S/type");
+        assert!(warnings[0].1.contains("read as any JSON value"), "{}", warnings[0].1);
+    }
+
+    #[test]
+    fn a_wrong_constraint_is_dropped_at_its_keyword_and_names_are_escaped() {
+        let (repaired, warnings) = schema(
+            json!({"type": "object", "properties": {"a/b": {"type": "string", "maxLength": -1, "nullable": null}}}),
+        );
+        assert_eq!(repaired, json!({"type": "object", "properties": {"a/b": {"type": "string"}}}));
+        assert_eq!(
+            warnings,
+            [(
+                "#/S/properties/a~1b/maxLength".to_string(),
+                "`maxLength` must be a count, not the number -1; it is ignored".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn integer_bounds_are_read_as_integers_or_dropped() {
+        let (repaired, warnings) =
+            schema(json!({"type": "integer", "minimum": 1.0, "maximum": 1.8446744073709552e19, "multipleOf": 0.5}));
+        assert_eq!(repaired, json!({"type": "integer", "minimum": 1}));
+        let pointers: Vec<&str> = warnings.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(pointers, ["#/S/maximum", "#/S/multipleOf"]);
+    }
+
+    #[test]
+    fn unreadable_parts_of_an_operation_are_left_out_and_named() {
+        let (repaired, warnings) = path_item(json!({
+            "parameters": [{"name": "a", "in": "body"}, {"name": "b", "in": "query"}, {"in": "header"}],
+            "get": {"tags": null, "responses": {"200": {"content": {"application/json": {"schema": "x"}}, "links": {"l": {}}},
+                                                "2X0": {"description": "?"}}},
+            "put": "not an operation",
+            "post": {"callbacks": {"c": {"$ref": "#/components/callbacks/c"}}}
+        }));
+        assert_eq!(repaired["parameters"], json!([{"name": "b", "in": "query", "schema": {}}]));
+        assert_eq!(
+            repaired["get"],
+            json!({"responses": {"200": {"content": {"application/json": {"schema": {}}}, "description": ""}}})
+        );
+        assert!(repaired.get("put").is_none());
+        assert_eq!(repaired["post"]["responses"], json!({}));
+        let pointers: Vec<&str> = warnings.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "#/paths/~1p/parameters/0/in",
+                "#/paths/~1p/parameters/0",
+                "#/paths/~1p/parameters/1",
+                "#/paths/~1p/parameters/2",
+                "#/paths/~1p/parameters/2",
+                "#/paths/~1p/get/responses/200/content/application~1json/schema",
+                "#/paths/~1p/get/responses/2X0",
+                "#/paths/~1p/put",
+                "#/paths/~1p/post",
+                "#/paths/~1p/post/callbacks/c",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_rest_gets_an_info_and_paths_and_loses_unreadable_schemes_and_flows() {
+        let mut document = json!({"openapi": 3.1, "tags": [{"name": "t", "description": {"$ref": "#/x"}}, {"description": "no name"}],
+            "components": {"securitySchemes": {
+                "mtls": {"type": "mutualTLS"},
+                "oauth": {"type": "oauth2", "flows": {"implicit": {"scopes": {}}, "clientCredentials": {"tokenUrl": "/t"}}}
+            }, "links": {"l": {}}}});
+        let mut repair = Repair::new(Path::new("api.yaml"));
+        repair.rest(&mut document);
+        assert_eq!(document["openapi"], json!("3.1"));
+        assert_eq!(document["info"], json!({"title": "", "version": ""}));
+        assert_eq!(document["paths"], json!({}));
+        assert_eq!(document["tags"], json!([{"name": "t"}]));
+        assert_eq!(
+            document["components"],
+            json!({"securitySchemes": {"oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/t", "scopes": {}}}}}})
+        );
+        let pointers: Vec<String> = repair.warnings.into_iter().map(|w| w.pointer).collect();
+        assert_eq!(
+            pointers,
+            [
+                "#/info",
+                "#/tags/0/description",
+                "#/tags/1",
+                "#/components/securitySchemes/oauth/flows/implicit",
+                "#/components/securitySchemes/mtls"
+            ]
+        );
+    }
+}
