@@ -60,10 +60,40 @@ fn duplicate_operation_id_names_both_places() {
 }
 
 #[test]
-fn swagger_2_is_rejected_with_a_message_that_says_so() {
-    let error = &errors("swagger2.json")[0];
-    assert_eq!(error.pointer, "#/swagger");
-    assert!(error.message.contains("Swagger 2.0") && error.message.contains("Convert it first"), "{error}");
+fn swagger_2_is_read_and_its_diagnostics_point_into_the_2_0_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("old.yaml");
+    let text = "swagger: '2.0'
+info: {title: Old, version: '1'}
+paths:
+  /a:
+    post:
+      parameters:
+        - name: body
+          in: body
+          schema:
+            type: object
+            properties:
+              n: {type: integer, maxLength: ten}
+      responses:
+        200: {description: ok, schema: {$ref: '#/definitions/Missing'}}
+definitions:
+  Thing: {type: object, properties: {tags: {type: array, items: x}}}
+";
+    std::fs::write(&spec, text).unwrap();
+    let diagnostics = specforge::check(&Options::new(&spec));
+    let placed: Vec<(&str, Option<usize>)> =
+        diagnostics.iter().map(|d| (d.pointer.as_str(), d.line_col.map(|(line, _)| line))).collect();
+    assert_eq!(
+        placed,
+        [
+            ("#/definitions/Thing/properties/tags/items", Some(16)),
+            ("#/paths/~1a/post/parameters/0/schema/properties/n/maxLength", Some(12)),
+            ("#/paths/~1a/post/responses/200/schema", Some(14)),
+        ],
+        "{diagnostics:?}"
+    );
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
 }
 
 #[test]

@@ -72,6 +72,18 @@ fn generation_is_deterministic() {
 }
 
 #[test]
+fn the_same_api_in_swagger_2_0_and_openapi_3_0_generates_the_same_rust() {
+    let generate = |file: &str| {
+        let options = specforge::Options { name: Some("pets".into()), ..specforge::Options::new(fixture(file)) };
+        specforge::generate(&options).unwrap_or_else(|failure| panic!("{file}: {failure}"))
+    };
+    let (v20, v30) = (generate("swagger2/petstore.yaml"), generate("swagger2/petstore_30.yaml"));
+    assert_eq!(v20.models, v30.models);
+    assert_eq!(v20.client, v30.client);
+    assert!(v20.warnings.is_empty(), "{:?}", v20.warnings);
+}
+
+#[test]
 fn the_same_api_in_openapi_3_0_and_3_1_generates_the_same_rust() {
     let generate = |file: &str| {
         let options = specforge::Options { name: Some("pets".into()), ..specforge::Options::new(fixture(file)) };

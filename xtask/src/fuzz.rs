@@ -144,7 +144,8 @@ pub fn run(root: &Path, settings: &Settings) -> Result<(), String> {
 fn seeds(root: &Path, out: &Path) -> Result<Vec<Seed>, String> {
     let fixtures = root.join("generator/tests/fixtures");
     let mut files: Vec<PathBuf> = Vec::new();
-    for dir in [root.join("specs"), fixtures.clone(), fixtures.join("corpus"), fixtures.join("openapi31")] {
+    let dirs = ["corpus", "openapi31", "swagger2"].map(|dir| fixtures.join(dir));
+    for dir in [root.join("specs"), fixtures.clone()].into_iter().chain(dirs) {
         let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
             .map_err(|e| format!("{}: {e}", dir.display()))?
             .flatten()

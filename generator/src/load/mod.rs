@@ -7,6 +7,7 @@ mod normalize;
 mod overlay;
 mod parse;
 mod repair;
+mod swagger2;
 mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use serde_json::Value;
 use crate::diagnostic::Diagnostic;
 pub use locate::{Locator, place_in_file};
 pub use normalize::{EXTRA_OPERATIONS, ITEM_SCHEMA, TUPLE};
+pub use swagger2::Relocations;
 
 /// A parsed spec and the file it came from. The source text is not kept: diagnostics found later are placed with
 /// [`place_in_file`], which reads it again.
@@ -27,6 +29,19 @@ pub struct LoadedSpec {
     pub path: PathBuf,
     /// What loading dropped or could not use (OpenAPI 3.1 keywords no Rust type expresses, …), not yet placed.
     pub warnings: Vec<Diagnostic>,
+    /// Where the nodes of an upgraded Swagger 2.0 document came from (empty for OpenAPI 3.x).
+    pub relocations: Relocations,
+}
+
+impl LoadedSpec {
+    /// Places diagnostics (pointers into the document as parsed) in the source file: pointers into an upgraded
+    /// Swagger 2.0 document are first turned back into pointers into the 2.0 source.
+    pub fn place(path: &Path, relocations: &Relocations, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        for diagnostic in &mut diagnostics {
+            diagnostic.pointer = relocations.source_pointer(&diagnostic.pointer);
+        }
+        place_in_file(path, diagnostics)
+    }
 }
 
 /// Reads and parses `path`, applies `overlays` in order, and parses the result as OpenAPI 3.0.
@@ -44,17 +59,30 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
     }
     let (mut value, spec_path, locator) = merged(path, overlays)?;
     let version = check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
-    if version != Version::V3_0 {
-        normalize::resolve_anchor_refs(&mut value);
+    let (mut warnings, relocations) = match version {
+        Version::V2_0 => swagger2::upgrade(&mut value, &spec_path),
+        Version::V3_0 => Default::default(),
+        Version::V3_1 | Version::V3_2 => {
+            normalize::resolve_anchor_refs(&mut value);
+            Default::default()
+        }
+    };
+    let relocate = |diagnostics: Vec<Diagnostic>| {
+        let relocated = diagnostics.into_iter().map(|mut d| {
+            d.pointer = relocations.source_pointer(&d.pointer);
+            d
+        });
+        locator.place_all(relocated.collect())
+    };
+    warnings.extend(bundle::bundle(&mut value, &spec_path, ref_map).map_err(relocate)?);
+    match version {
+        Version::V2_0 => swagger2::upgrade_schemas(&mut value),
+        Version::V3_0 => {}
+        Version::V3_1 | Version::V3_2 => warnings.extend(normalize::normalize(&mut value, &spec_path)),
     }
-    let mut warnings =
-        bundle::bundle(&mut value, &spec_path, ref_map).map_err(|diagnostics| locator.place_all(diagnostics))?;
-    if version != Version::V3_0 {
-        warnings.extend(normalize::normalize(&mut value, &spec_path));
-    }
-    let parsed = parse::parse_split(parse::split_value(value), &spec_path).map_err(|d| vec![locator.place(d)])?;
+    let parsed = parse::parse_split(parse::split_value(value), &spec_path).map_err(|d| relocate(vec![d]))?;
     warnings.extend(parsed.warnings);
-    Ok(LoadedSpec { document: parsed.document, path: spec_path, warnings })
+    Ok(LoadedSpec { document: parsed.document, path: spec_path, warnings, relocations })
 }
 
 /// The fast path for the common large case: a JSON spec, no overlays, every `$ref` already pointing into
@@ -84,7 +112,7 @@ fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
     })();
     match parsed {
         Ok(Some(parse::Parsed { document, warnings })) => {
-            Ok(Some(LoadedSpec { document, path: path.to_path_buf(), warnings }))
+            Ok(Some(LoadedSpec { document, path: path.to_path_buf(), warnings, relocations: Relocations::default() }))
         }
         Ok(None) => Ok(None),
         Err(diagnostic) => Err(vec![Locator::new(text, true).place(diagnostic)]),
@@ -188,6 +216,8 @@ pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
 /// The OpenAPI versions specforge reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Version {
+    /// Swagger 2.0: upgraded to 3.0 first.
+    V2_0,
     /// 3.0.x: read as it is.
     V3_0,
     /// 3.1.x: JSON Schema 2020-12, normalized first.
@@ -200,15 +230,20 @@ enum Version {
 /// is.
 fn check_version(value: &Value, path: &Path) -> Result<Version, Diagnostic> {
     if let Some(swagger) = value.get("swagger") {
-        return Err(Diagnostic::error(
-            path,
-            "#/swagger",
-            format!(
-                "this is a Swagger {} document; specforge reads OpenAPI 3.0, 3.1 and 3.2. Convert it first (for \
-                 example with swagger2openapi or the Swagger Editor's \"Convert to OpenAPI 3\")",
-                swagger.as_str().unwrap_or("2.0")
-            ),
-        ));
+        let swagger = match swagger {
+            Value::Number(number) => number.to_string(),
+            other => other.as_str().unwrap_or_default().to_string(),
+        };
+        return match swagger.as_str() {
+            "2.0" | "2" => Ok(Version::V2_0),
+            _ => Err(Diagnostic::error(
+                path,
+                "#/swagger",
+                format!(
+                    "unsupported Swagger version {swagger:?}; specforge reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2"
+                ),
+            )),
+        };
     }
     let Some(version) = value.get("openapi") else {
         return Err(Diagnostic::error(path, "", "missing the `openapi` field: this is not an OpenAPI document"));

@@ -676,8 +676,9 @@ impl<'f> Repair<'f> {
             return true;
         }
         let mut dropped = Vec::new();
+        // Every member is read as a path item, `x-` ones too (`openapiv3` has no extensions here).
         for (expression, item) in map.iter_mut() {
-            if !expression.starts_with("x-") && !self.path_item(item, at.key(expression)) {
+            if !self.path_item(item, at.key(expression)) {
                 dropped.push(expression.clone());
             }
         }

@@ -22,12 +22,12 @@ use schema::TypeLowerer;
 /// document is dropped before the source text is read again to place the diagnostics, so the two (a large spec's
 /// biggest allocations) are never held together with the API.
 pub fn lower(spec: LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
-    let LoadedSpec { document, path, warnings } = spec;
+    let LoadedSpec { document, path, warnings, relocations } = spec;
     let (api, mut diagnostics) = lower_document(&document, &path);
     diagnostics.splice(0..0, warnings);
     drop(document);
     crate::pipeline::release_freed_memory();
-    let diagnostics = crate::load::place_in_file(&path, diagnostics);
+    let diagnostics = LoadedSpec::place(&path, &relocations, diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
     }

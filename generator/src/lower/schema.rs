@@ -100,6 +100,9 @@ pub struct TypeLowerer<'a> {
     /// Variants of discriminated unions and the tag property to strip from them.
     tagged_variants: Vec<(TypeId, String)>,
     depth: usize,
+    /// The inline schemas being lowered (by address in the document): one met again inside itself (through an
+    /// `allOf` of a component that holds it) would be inlined anew at every level.
+    inline_in_progress: HashSet<usize>,
     /// Property and enum value names converted so far.
     name_cache: NameCache,
     /// String formats already reported as unknown (each is reported once, where it is first met).
@@ -123,6 +126,7 @@ impl<'a> TypeLowerer<'a> {
             components: IndexMap::new(),
             tagged_variants: Vec::new(),
             depth: 0,
+            inline_in_progress: HashSet::new(),
             name_cache: NameCache::default(),
             unknown_formats: HashSet::new(),
             diagnostics: Vec::new(),
@@ -239,9 +243,19 @@ impl<'a> TypeLowerer<'a> {
                     );
                     return Lowered { ty: TypeRef::Any, nullable: false };
                 }
+                let address = std::ptr::from_ref(schema) as usize;
+                if !self.inline_in_progress.insert(address) {
+                    self.warn(
+                        pointer,
+                        "this inline schema contains itself (through an `allOf` of a schema that holds it); inside \
+                         itself it is `serde_json::Value`",
+                    );
+                    return Lowered { ty: TypeRef::Any, nullable: false };
+                }
                 self.depth += 1;
                 let ty = self.inline_type(schema, pointer, hint);
                 self.depth -= 1;
+                self.inline_in_progress.remove(&address);
                 Lowered { ty, nullable: schema.schema_data.nullable }
             }
         }
@@ -1286,5 +1300,34 @@ components:
             })
             .collect();
         assert_eq!(names, ["ConnectorSource", "ConnectorMode", "Vec<ConnectorTagsItem>", "Map(String)"]);
+    }
+}
+
+#[cfg(test)]
+mod inline_cycles {
+    use crate::lower::test_support::{HEAD, lower_yaml, type_named, warnings};
+
+    #[test]
+    fn an_inline_schema_met_again_inside_itself_is_any_value_there_not_inlined_anew() {
+        // Each property inlines `Dog` again, whose parts hold the same inline properties: before the guard this
+        // took time exponential in the nesting limit (found by the fuzzer).
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Pet: {{type: object, properties: {{name: {{type: string}}}}}}
+    Dog:
+      allOf:
+        - $ref: '#/components/schemas/Pet'
+        - type: object
+          properties:
+            a: {{allOf: [{{$ref: '#/components/schemas/Dog'}}, {{properties: {{x: {{type: string}}}}}}]}}
+            b: {{allOf: [{{$ref: '#/components/schemas/Dog'}}, {{properties: {{y: {{type: string}}}}}}]}}
+"
+        ));
+        assert!(matches!(type_named(&api, "Dog").kind, crate::ir::TypeKind::Struct(_)));
+        assert!(api.types.len() < 20, "{} types", api.types.len());
+        let cycles = warnings(&diagnostics).into_iter().filter(|w| w.contains("contains itself")).count();
+        assert!(cycles > 0, "{diagnostics:?}");
     }
 }

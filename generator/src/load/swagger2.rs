@@ -1,0 +1,683 @@
+//! Swagger 2.0 documents, upgraded on the JSON tree into the OpenAPI 3.0 form lowering reads, as 3.1 documents are
+//! normalized: one set of lowering rules serves every version.
+//!
+//! [`upgrade`] runs before bundling: it moves `definitions`, `parameters`, `responses` and `securityDefinitions`
+//! into `components`, rewrites the document's own `$ref`s to them, makes the base URL from `host`, `basePath` and
+//! `schemes`, and turns each operation's `body` and `formData` parameters into its request body and each response's
+//! `schema` into content, by the operation's (or the document's) `consumes` and `produces`. [`upgrade_schemas`]
+//! runs after bundling, over the schemas of every file: `x-nullable`, a `discriminator` that is a property name and
+//! `type: file`. Every node that moved is recorded in [`Relocations`], so diagnostics found later point into the
+//! 2.0 source the user wrote.
+
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use super::bundle::Members;
+use crate::diagnostic::{Diagnostic, child};
+
+/// Where the nodes of an upgraded document came from: pairs of (pointer in the upgraded document, pointer in the
+/// 2.0 source), matched by the longest prefix.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Relocations(Vec<(String, String)>);
+
+impl Relocations {
+    fn record(&mut self, upgraded: String, source: String) {
+        if upgraded != source {
+            self.0.push((upgraded, source));
+        }
+    }
+
+    /// The pointer in the source of a pointer into the upgraded document.
+    pub fn source_pointer(&self, pointer: &str) -> String {
+        let found = self
+            .0
+            .iter()
+            .filter(|(upgraded, _)| {
+                pointer.strip_prefix(upgraded.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+            .max_by_key(|(upgraded, _)| upgraded.len());
+        match found {
+            Some((upgraded, source)) => format!("{source}{}", &pointer[upgraded.len()..]),
+            None => pointer.to_string(),
+        }
+    }
+}
+
+/// The sections of a 2.0 document that become components: (2.0 key, components section).
+const SECTIONS: [(&str, &str); 4] = [
+    ("definitions", "schemas"),
+    ("parameters", "parameters"),
+    ("responses", "responses"),
+    ("securityDefinitions", "securitySchemes"),
+];
+
+/// The HTTP methods of a path item.
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Keywords a 2.0 parameter, header or items object shares with a schema.
+const SCHEMA_KEYWORDS: [&str; 16] = [
+    "type",
+    "format",
+    "items",
+    "default",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "enum",
+    "multipleOf",
+];
+
+/// Upgrades a Swagger 2.0 document (read from `path`) in place, before bundling. Returns warnings for what 3.0
+/// cannot say, and where the moved nodes came from.
+pub fn upgrade(document: &mut Value, path: &Path) -> (Vec<Diagnostic>, Relocations) {
+    let mut upgrader = Upgrader { path, warnings: Vec::new(), relocations: Relocations::default() };
+    if let Value::Object(top) = document {
+        upgrader.document(top);
+    }
+    (upgrader.warnings, upgrader.relocations)
+}
+
+struct Upgrader<'p> {
+    path: &'p Path,
+    warnings: Vec<Diagnostic>,
+    relocations: Relocations,
+}
+
+/// Media types as a list of strings, if `value` is one.
+fn media_list(value: Option<&Value>) -> Option<Vec<String>> {
+    let list: Vec<String> = value?.as_array()?.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+    (!list.is_empty()).then_some(list)
+}
+
+impl Upgrader<'_> {
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::warning(self.path, pointer, message));
+    }
+
+    fn document(&mut self, top: &mut Map<String, Value>) {
+        top.remove("swagger");
+        top.insert("openapi".to_string(), json!("3.0.3"));
+        if let Some(server) = server_url(top) {
+            top.insert("servers".to_string(), json!([{"url": server}]));
+        }
+        let consumes = media_list(top.remove("consumes").as_ref()).unwrap_or_else(|| vec!["application/json".into()]);
+        let produces = media_list(top.remove("produces").as_ref()).unwrap_or_else(|| vec!["application/json".into()]);
+        // The document's parameters, as written: operations look up the body and form parameters they reference.
+        let shared_parameters = top.get("parameters").and_then(Value::as_object).cloned().unwrap_or_default();
+
+        let mut components = Map::new();
+        for (old, section) in SECTIONS {
+            let Some(Value::Object(entries)) = top.remove(old) else { continue };
+            self.relocations.record(format!("#/components/{section}"), format!("#/{old}"));
+            components.insert(section.to_string(), Value::Object(entries));
+        }
+        if let Some(Value::Object(parameters)) = components.get_mut("parameters") {
+            let mut bodies = Map::new();
+            for (name, parameter) in std::mem::take(parameters) {
+                let at = child("#/parameters", &name);
+                match parameter.get("in").and_then(Value::as_str) {
+                    Some("body") => {
+                        self.relocations.record(child("#/components/requestBodies", &name), at.clone());
+                        let (body, schema_at) = body_request(&parameter, &consumes);
+                        self.record_body_schema(&child("#/components/requestBodies", &name), &consumes, &at, schema_at);
+                        bodies.insert(name, body);
+                    }
+                    // Inlined into each operation's form body.
+                    Some("formData") => {}
+                    _ => {
+                        let upgraded = self.parameter(parameter, &at);
+                        parameters.insert(name, upgraded);
+                    }
+                }
+            }
+            if !bodies.is_empty() {
+                components.insert("requestBodies".to_string(), Value::Object(bodies));
+            }
+        }
+        if let Some(Value::Object(responses)) = components.get_mut("responses") {
+            for (name, response) in responses.iter_mut() {
+                let at = child("#/responses", &name);
+                *response =
+                    self.response(std::mem::take(response), &produces, &child("#/components/responses", name), &at);
+            }
+        }
+        if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
+            for scheme in schemes.values_mut() {
+                *scheme = security_scheme(std::mem::take(scheme));
+            }
+        }
+        if !components.is_empty() {
+            top.insert("components".to_string(), Value::Object(components));
+        }
+
+        rewrite_refs(top, Members::Keywords);
+        let Some(Value::Object(paths)) = top.get_mut("paths") else { return };
+        for (path, item) in paths.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            if !path.starts_with('/') {
+                continue;
+            }
+            let at = child("#/paths", path);
+            self.path_item(item, &at, &shared_parameters, &consumes, &produces);
+        }
+    }
+
+    /// Upgrades the operations of one path item; its own parameters apply to each of them.
+    fn path_item(
+        &mut self,
+        item: &mut Map<String, Value>,
+        at: &str,
+        shared: &Map<String, Value>,
+        consumes: &[String],
+        produces: &[String],
+    ) {
+        let path_parameters: Vec<Value> = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+        // Body and form parameters of the path item move into each operation; the others stay.
+        let (moved, kept): (Vec<(usize, Value)>, Vec<(usize, Value)>) =
+            path_parameters.into_iter().enumerate().partition(|(_, p)| is_body_or_form(p, shared));
+        if !moved.is_empty() || !kept.is_empty() {
+            let mut upgraded = Vec::new();
+            for (index, parameter) in kept {
+                let source = child(&child(at, "parameters"), &index.to_string());
+                self.relocations.record(child(&child(at, "parameters"), &upgraded.len().to_string()), source.clone());
+                upgraded.push(self.parameter(parameter, &source));
+            }
+            item.insert("parameters".to_string(), Value::Array(upgraded));
+        }
+        for method in METHODS {
+            let Some(Value::Object(operation)) = item.get_mut(method) else { continue };
+            let op_at = child(at, method);
+            let consumes = media_list(operation.remove("consumes").as_ref()).unwrap_or_else(|| consumes.to_vec());
+            let produces = media_list(operation.remove("produces").as_ref()).unwrap_or_else(|| produces.to_vec());
+            operation.remove("schemes");
+            let own: Vec<Value> = operation.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+            let inherited = moved.iter().map(|(i, p)| (child(&child(at, "parameters"), &i.to_string()), p.clone()));
+            let listed =
+                own.into_iter().enumerate().map(|(i, p)| (child(&child(&op_at, "parameters"), &i.to_string()), p));
+            let mut parameters = Vec::new();
+            let mut form = FormBody::default();
+            for (source, parameter) in inherited.chain(listed) {
+                let resolved = resolve_shared(&parameter, shared);
+                match resolved.get("in").and_then(Value::as_str) {
+                    Some("body") => {
+                        let upgraded_at = child(&op_at, "requestBody");
+                        let body = match parameter.get("$ref").and_then(Value::as_str) {
+                            Some(reference) => {
+                                json!({"$ref": reference.replace("#/components/parameters/", "#/components/requestBodies/")})
+                            }
+                            None => {
+                                let (body, schema_at) = body_request(&parameter, &consumes);
+                                self.record_body_schema(&upgraded_at, &consumes, &source, schema_at);
+                                body
+                            }
+                        };
+                        self.relocations.record(upgraded_at, source);
+                        operation.insert("requestBody".to_string(), body);
+                    }
+                    Some("formData") => form.add(&resolved, &source),
+                    _ => {
+                        let index = parameters.len();
+                        self.relocations
+                            .record(child(&child(&op_at, "parameters"), &index.to_string()), source.clone());
+                        parameters.push(self.parameter(parameter, &source));
+                    }
+                }
+            }
+            if let Some(first) = form.sources.first() {
+                self.relocations.record(child(&op_at, "requestBody"), first.clone());
+            }
+            if let Some(body) = form.body(&consumes) {
+                operation.insert("requestBody".to_string(), body);
+            }
+            if parameters.is_empty() {
+                operation.remove("parameters");
+            } else {
+                operation.insert("parameters".to_string(), Value::Array(parameters));
+            }
+            if let Some(Value::Object(responses)) = operation.get_mut("responses") {
+                for (status, response) in responses.iter_mut() {
+                    if status.starts_with("x-") {
+                        continue;
+                    }
+                    let response_at = child(&child(&op_at, "responses"), status);
+                    *response = self.response(std::mem::take(response), &produces, &response_at, &response_at);
+                }
+            }
+        }
+    }
+
+    /// Records where the schema of a request body made from a body parameter came from.
+    fn record_body_schema(&mut self, body_at: &str, consumes: &[String], source: &str, schema_at: &str) {
+        for media in consumes {
+            let upgraded = child(&child(&child(body_at, "content"), media), "schema");
+            self.relocations.record(upgraded, child(source, schema_at));
+        }
+    }
+
+    /// A query, header, path or cookie parameter: its type keywords move into a `schema`, `collectionFormat` becomes
+    /// a style.
+    fn parameter(&mut self, parameter: Value, at: &str) -> Value {
+        let Value::Object(mut parameter) = parameter else { return parameter };
+        if parameter.contains_key("$ref") || parameter.contains_key("schema") {
+            return Value::Object(parameter);
+        }
+        let location = parameter.get("in").and_then(Value::as_str).unwrap_or_default().to_string();
+        let format = parameter.remove("collectionFormat");
+        let schema = schema_of(&mut parameter);
+        self.relocations.record(child(at, "schema"), at.to_string());
+        let is_array = schema.get("type").and_then(Value::as_str) == Some("array");
+        parameter.insert("schema".to_string(), schema);
+        if is_array {
+            let (style, explode) = match (format.as_ref().and_then(Value::as_str).unwrap_or("csv"), location.as_str()) {
+                ("multi", _) => ("form", true),
+                ("csv", "query" | "cookie") => ("form", false),
+                ("csv", _) => ("simple", false),
+                ("ssv", _) => ("spaceDelimited", false),
+                ("pipes", _) => ("pipeDelimited", false),
+                (other, _) => {
+                    self.warn(
+                        &child(at, "collectionFormat"),
+                        format!(
+                            "`collectionFormat: {other}` has no OpenAPI 3 style; the values are sent comma-separated"
+                        ),
+                    );
+                    ("form", false)
+                }
+            };
+            if location == "query" || style != "form" {
+                parameter.insert("style".to_string(), json!(style));
+                parameter.insert("explode".to_string(), json!(explode));
+            }
+        }
+        Value::Object(parameter)
+    }
+
+    /// A response: its `schema` becomes content of each produced media type, its headers' type keywords schemas,
+    /// its `examples` (by media type) those media types' examples.
+    fn response(&mut self, response: Value, produces: &[String], upgraded_at: &str, source: &str) -> Value {
+        let Value::Object(mut response) = response else { return response };
+        if response.contains_key("$ref") {
+            return Value::Object(response);
+        }
+        response.entry("description").or_insert_with(|| json!(""));
+        if let Some(Value::Object(headers)) = response.get_mut("headers") {
+            for (name, header) in headers.iter_mut() {
+                if let Value::Object(header) = header {
+                    header.remove("collectionFormat");
+                    let schema = schema_of(header);
+                    header.insert("schema".to_string(), schema);
+                    let header_at = child(&child(upgraded_at, "headers"), name);
+                    self.relocations.record(child(&header_at, "schema"), child(&child(source, "headers"), name));
+                }
+            }
+        }
+        let examples = response.remove("examples");
+        if let Some(schema) = response.remove("schema") {
+            let is_file = schema.get("type").and_then(Value::as_str) == Some("file");
+            let json_only = produces.iter().all(|media| is_json(media));
+            let media_types: Vec<String> =
+                if is_file && json_only { vec!["application/octet-stream".to_string()] } else { produces.to_vec() };
+            let mut content = Map::new();
+            for media in media_types {
+                let mut object = Map::new();
+                object.insert("schema".to_string(), schema.clone());
+                if let Some(example) = examples.as_ref().and_then(|e| e.get(&media)) {
+                    object.insert("example".to_string(), example.clone());
+                }
+                let schema_at = child(&child(&child(upgraded_at, "content"), &media), "schema");
+                self.relocations.record(schema_at, child(source, "schema"));
+                content.insert(media, Value::Object(object));
+            }
+            response.insert("content".to_string(), Value::Object(content));
+        }
+        Value::Object(response)
+    }
+}
+
+/// The base URL from `host`, `basePath` and `schemes` (the first scheme, or `https`); with no host, the base path
+/// alone (relative: the user passes the URL).
+fn server_url(top: &mut Map<String, Value>) -> Option<String> {
+    let host = top.remove("host").and_then(|h| h.as_str().map(str::to_string));
+    let base = top.remove("basePath").and_then(|b| b.as_str().map(str::to_string)).unwrap_or_default();
+    let schemes = top.remove("schemes");
+    let scheme = schemes
+        .as_ref()
+        .and_then(Value::as_array)
+        .and_then(|s| s.iter().filter_map(Value::as_str).find(|s| *s == "https").or_else(|| s.first()?.as_str()))
+        .unwrap_or("https")
+        .to_string();
+    match host {
+        Some(host) => Some(format!("{scheme}://{host}{}", base.trim_end_matches('/'))),
+        None if !base.is_empty() && base != "/" => Some(base.trim_end_matches('/').to_string()),
+        None => None,
+    }
+}
+
+/// Whether a media type carries JSON.
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// A parameter's own object, or the document parameter its `$ref` names.
+fn resolve_shared<'v>(parameter: &'v Value, shared: &'v Map<String, Value>) -> &'v Value {
+    let target = parameter
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/parameters/").or_else(|| r.strip_prefix("#/parameters/")))
+        .map(crate::diagnostic::unescape_pointer_token)
+        .and_then(|name| shared.get(&name));
+    target.unwrap_or(parameter)
+}
+
+fn is_body_or_form(parameter: &Value, shared: &Map<String, Value>) -> bool {
+    matches!(resolve_shared(parameter, shared).get("in").and_then(Value::as_str), Some("body" | "formData"))
+}
+
+/// The request body made from a body parameter, and where its schema was in the parameter.
+fn body_request(parameter: &Value, consumes: &[String]) -> (Value, &'static str) {
+    let schema = parameter.get("schema").cloned().unwrap_or_else(|| json!({}));
+    let content: Map<String, Value> =
+        consumes.iter().map(|media| (media.clone(), json!({"schema": schema.clone()}))).collect();
+    let mut body = Map::new();
+    if let Some(description) = parameter.get("description") {
+        body.insert("description".to_string(), description.clone());
+    }
+    if let Some(required) = parameter.get("required") {
+        body.insert("required".to_string(), required.clone());
+    }
+    body.insert("content".to_string(), Value::Object(content));
+    (Value::Object(body), "schema")
+}
+
+/// The `formData` parameters of an operation, gathered into one object schema.
+#[derive(Default)]
+struct FormBody {
+    properties: Map<String, Value>,
+    required: Vec<Value>,
+    has_file: bool,
+    sources: Vec<String>,
+}
+
+impl FormBody {
+    fn add(&mut self, parameter: &Value, source: &str) {
+        let Value::Object(parameter) = parameter else { return };
+        let Some(name) = parameter.get("name").and_then(Value::as_str) else { return };
+        let mut fields = parameter.clone();
+        fields.remove("collectionFormat");
+        let mut schema = schema_of(&mut fields);
+        if schema.get("type").and_then(Value::as_str) == Some("file") {
+            self.has_file = true;
+            schema = json!({"type": "string", "format": "binary"});
+        }
+        if let (Some(description), Value::Object(schema)) = (parameter.get("description"), &mut schema) {
+            schema.insert("description".to_string(), description.clone());
+        }
+        if parameter.get("required") == Some(&Value::Bool(true)) {
+            self.required.push(json!(name));
+        }
+        self.properties.insert(name.to_string(), schema);
+        self.sources.push(source.to_string());
+    }
+
+    /// The request body: multipart when a part is a file or `consumes` asks for it, else a URL-encoded form.
+    fn body(self, consumes: &[String]) -> Option<Value> {
+        if self.properties.is_empty() {
+            return None;
+        }
+        let multipart = self.has_file || consumes.iter().any(|m| m.starts_with("multipart/form-data"));
+        let media = if multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
+        let mut schema = json!({"type": "object", "properties": self.properties});
+        if !self.required.is_empty() {
+            schema["required"] = Value::Array(self.required.clone());
+        }
+        let required = !self.required.is_empty();
+        Some(json!({"required": required, "content": {media: {"schema": schema}}}))
+    }
+}
+
+/// Takes the schema keywords out of a 2.0 parameter, header or items object into a schema (items recursively).
+fn schema_of(fields: &mut Map<String, Value>) -> Value {
+    let mut schema = Map::new();
+    for key in SCHEMA_KEYWORDS {
+        if let Some(value) = fields.remove(key) {
+            schema.insert(key.to_string(), value);
+        }
+    }
+    if let Some(Value::Object(items)) = schema.get_mut("items") {
+        items.remove("collectionFormat");
+        let inner = schema_of(items);
+        schema.insert("items".to_string(), inner);
+    }
+    for key in ["x-nullable", "x-isnullable"] {
+        if let Some(value) = fields.remove(key) {
+            schema.insert(key.to_string(), value);
+        }
+    }
+    Value::Object(schema)
+}
+
+/// A 2.0 security definition as a 3.0 security scheme.
+fn security_scheme(scheme: Value) -> Value {
+    let Value::Object(mut scheme) = scheme else { return scheme };
+    match scheme.get("type").and_then(Value::as_str) {
+        Some("basic") => {
+            scheme.insert("type".to_string(), json!("http"));
+            scheme.insert("scheme".to_string(), json!("basic"));
+        }
+        Some("oauth2") => {
+            let flow = scheme.remove("flow");
+            let authorization = scheme.remove("authorizationUrl");
+            let token = scheme.remove("tokenUrl");
+            let scopes = scheme.remove("scopes").unwrap_or_else(|| json!({}));
+            let (name, details) = match flow.as_ref().and_then(Value::as_str) {
+                Some("implicit") => ("implicit", json!({"authorizationUrl": authorization, "scopes": scopes})),
+                Some("password") => ("password", json!({"tokenUrl": token, "scopes": scopes})),
+                Some("application") => ("clientCredentials", json!({"tokenUrl": token, "scopes": scopes})),
+                _ => (
+                    "authorizationCode",
+                    json!({"authorizationUrl": authorization, "tokenUrl": token, "scopes": scopes}),
+                ),
+            };
+            scheme.insert("flows".to_string(), json!({name: details}));
+        }
+        _ => {}
+    }
+    Value::Object(scheme)
+}
+
+/// Rewrites the document's own references into the sections that moved: `#/definitions/X` →
+/// `#/components/schemas/X`, and likewise for parameters and responses. References into other files are left to
+/// bundling, which reads those files as they are written.
+fn rewrite_refs(map: &mut Map<String, Value>, members: Members) {
+    if members == Members::Keywords
+        && let Some(Value::String(reference)) = map.get_mut("$ref")
+        && let Some(rest) = reference.strip_prefix("#/")
+    {
+        for (old, section) in SECTIONS {
+            if let Some(name) = rest.strip_prefix(old).and_then(|r| r.strip_prefix('/')) {
+                *reference = format!("#/components/{section}/{name}");
+                break;
+            }
+        }
+    }
+    for (key, value) in map.iter_mut() {
+        let Some(inner) = members.of_child(key, value) else { continue };
+        rewrite_value(value, inner);
+    }
+}
+
+fn rewrite_value(value: &mut Value, members: Members) {
+    match value {
+        Value::Object(map) => rewrite_refs(map, members),
+        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_value(item, Members::Keywords)),
+        _ => {}
+    }
+}
+
+/// Upgrades the 2.0 schema keywords of every schema (after bundling, so schemas copied from other files too):
+/// `x-nullable`/`x-isnullable` become `nullable`, a `discriminator` that names a property becomes a Discriminator
+/// object, `type: file` a binary string. Also upgrades parameters and responses copied from other 2.0 files.
+pub fn upgrade_schemas(document: &mut Value) {
+    walk_schemas(document, Members::Keywords);
+}
+
+fn walk_schemas(value: &mut Value, members: Members) {
+    match value {
+        Value::Object(map) => {
+            if members == Members::Keywords {
+                for key in ["x-nullable", "x-isnullable"] {
+                    if let Some(Value::Bool(nullable)) = map.remove(key) {
+                        map.insert("nullable".to_string(), json!(nullable));
+                    }
+                }
+                if let Some(Value::String(property)) = map.get("discriminator") {
+                    let property = property.clone();
+                    map.insert("discriminator".to_string(), json!({"propertyName": property}));
+                }
+                if map.get("type").and_then(Value::as_str) == Some("file") {
+                    map.insert("type".to_string(), json!("string"));
+                    map.insert("format".to_string(), json!("binary"));
+                }
+            }
+            for (key, item) in map.iter_mut() {
+                if let Some(inner) = members.of_child(key, item) {
+                    walk_schemas(item, inner);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| walk_schemas(item, Members::Keywords)),
+        _ => {}
+    }
+}
+
+/// The pointer of a component in the upgraded document (for tests and messages).
+#[cfg(test)]
+fn component(section: &str, name: &str) -> String {
+    format!("#/components/{section}/{}", crate::diagnostic::escape_pointer_token(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upgraded(document: Value) -> (Value, Relocations) {
+        let mut document = document;
+        let (_, relocations) = upgrade(&mut document, Path::new("api.json"));
+        upgrade_schemas(&mut document);
+        (document, relocations)
+    }
+
+    #[test]
+    fn body_form_and_typed_parameters_become_3_0_shapes() {
+        let (document, relocations) = upgraded(json!({
+            "swagger": "2.0", "host": "api.example.com", "basePath": "/v1/", "schemes": ["http", "https"],
+            "consumes": ["application/json"], "produces": ["application/json"],
+            "paths": {"/pets/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": true, "type": "string"}],
+                "put": {"parameters": [
+                    {"name": "tags", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"},
+                    {"name": "pet", "in": "body", "required": true, "schema": {"$ref": "#/definitions/Pet"}}],
+                    "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Pet"}}}},
+                "post": {"consumes": ["multipart/form-data"], "parameters": [
+                    {"name": "file", "in": "formData", "type": "file", "required": true},
+                    {"name": "note", "in": "formData", "type": "string"}],
+                    "responses": {"default": {"description": "d", "schema": {"type": "file"}}}}
+            }},
+            "definitions": {"Pet": {"type": "object", "x-nullable": true, "discriminator": "kind",
+                                    "properties": {"kind": {"type": "string"}}}}
+        }));
+        assert_eq!(document["openapi"], json!("3.0.3"));
+        assert_eq!(document["servers"], json!([{"url": "https://api.example.com/v1"}]));
+        let item = &document["paths"]["/pets/{id}"];
+        assert_eq!(
+            item["parameters"],
+            json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}])
+        );
+        assert_eq!(
+            item["put"]["parameters"],
+            json!([{"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true}])
+        );
+        assert_eq!(
+            item["put"]["requestBody"],
+            json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}})
+        );
+        assert_eq!(
+            item["put"]["responses"]["200"],
+            json!({"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}})
+        );
+        assert_eq!(
+            item["post"]["requestBody"],
+            json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}, "note": {"type": "string"}}}}}})
+        );
+        assert_eq!(
+            item["post"]["responses"]["default"]["content"],
+            json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})
+        );
+        let pet = &document["components"]["schemas"]["Pet"];
+        assert_eq!(pet["nullable"], json!(true));
+        assert_eq!(pet["discriminator"], json!({"propertyName": "kind"}));
+        assert_eq!(relocations.source_pointer(&component("schemas", "Pet")), "#/definitions/Pet");
+        assert_eq!(
+            relocations.source_pointer("#/paths/~1pets~1{id}/put/requestBody/content/application~1json/schema"),
+            "#/paths/~1pets~1{id}/put/parameters/1/schema"
+        );
+        assert_eq!(
+            relocations.source_pointer("#/paths/~1pets~1{id}/put/parameters/0/schema/items"),
+            "#/paths/~1pets~1{id}/put/parameters/0/items"
+        );
+        assert_eq!(
+            relocations.source_pointer("#/paths/~1pets~1{id}/put/responses/200/content/application~1json/schema/x"),
+            "#/paths/~1pets~1{id}/put/responses/200/schema/x"
+        );
+    }
+
+    #[test]
+    fn shared_parameters_responses_and_security_definitions_become_components() {
+        let (document, _) = upgraded(json!({
+            "swagger": "2.0",
+            "paths": {"/a": {"get": {"parameters": [{"$ref": "#/parameters/Limit"}, {"$ref": "#/parameters/Body"}],
+                                     "responses": {"404": {"$ref": "#/responses/NotFound"}}}}},
+            "parameters": {"Limit": {"name": "limit", "in": "query", "type": "integer"},
+                           "Body": {"name": "b", "in": "body", "schema": {"type": "object"}}},
+            "responses": {"NotFound": {"description": "missing", "schema": {"type": "string"}}},
+            "securityDefinitions": {
+                "basic": {"type": "basic"},
+                "key": {"type": "apiKey", "in": "header", "name": "X-Key"},
+                "oauth": {"type": "oauth2", "flow": "application", "tokenUrl": "https://t", "scopes": {"r": "read"}}
+            }
+        }));
+        assert!(document.get("servers").is_none(), "no host: a relative base the user passes");
+        let components = &document["components"];
+        assert_eq!(
+            components["parameters"]["Limit"],
+            json!({"name": "limit", "in": "query", "schema": {"type": "integer"}})
+        );
+        assert_eq!(
+            components["requestBodies"]["Body"],
+            json!({"content": {"application/json": {"schema": {"type": "object"}}}})
+        );
+        assert_eq!(
+            components["responses"]["NotFound"]["content"],
+            json!({"application/json": {"schema": {"type": "string"}}})
+        );
+        assert_eq!(components["securitySchemes"]["basic"], json!({"type": "http", "scheme": "basic"}));
+        assert_eq!(
+            components["securitySchemes"]["oauth"]["flows"],
+            json!({"clientCredentials": {"tokenUrl": "https://t", "scopes": {"r": "read"}}})
+        );
+        let get = &document["paths"]["/a"]["get"];
+        assert_eq!(get["parameters"], json!([{"$ref": "#/components/parameters/Limit"}]));
+        assert_eq!(get["requestBody"], json!({"$ref": "#/components/requestBodies/Body"}));
+        assert_eq!(get["responses"]["404"], json!({"$ref": "#/components/responses/NotFound"}));
+    }
+}
