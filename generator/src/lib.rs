@@ -1,4 +1,4 @@
-//! specforge: OpenAPI 3.0, 3.1 and 3.2 → Rust. For each API it emits a **models crate** (serde types only) and a **client
+//! specforge: Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2 → Rust. For each API it emits a **models crate** (serde types only) and a **client
 //! crate** (an async reqwest client over those models).
 //!
 //! The pipeline is `load` (parse YAML/JSON, apply overlays, check the version) → `lower` (spec → IR, the only stage

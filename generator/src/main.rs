@@ -15,7 +15,7 @@ use specforge::{Diagnostic, Options};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// OpenAPI 3.0, 3.1 and 3.2 → Rust: a serde models crate and an async reqwest client crate.
+/// Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2 → Rust: a serde models crate and an async reqwest client crate.
 #[derive(Parser)]
 #[command(name = "specforge", version, about)]
 struct Cli {
@@ -27,7 +27,7 @@ struct Cli {
 enum Command {
     /// Generate `<OUT>/<NAME>-models` and `<OUT>/<NAME>-client` from a spec.
     Generate {
-        /// The OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON).
+        /// The Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON).
         spec: PathBuf,
         /// Directory to write the two crates into.
         #[arg(long)]
@@ -65,7 +65,7 @@ enum Command {
     },
     /// Report every problem in a spec without writing anything.
     Check {
-        /// The OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON).
+        /// The Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON).
         spec: PathBuf,
         /// OpenAPI Overlay 1.0 documents to apply first, in order.
         #[arg(long = "overlay")]

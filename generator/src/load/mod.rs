@@ -1,5 +1,7 @@
-//! Load: read a spec file (YAML or JSON), apply overlays, check the OpenAPI version and parse it into
-//! [`openapiv3::OpenAPI`]. Every failure is a [`Diagnostic`] with the file, JSON pointer and line where known.
+//! Load: read a spec file (YAML or JSON), apply overlays, check the version, bring a Swagger 2.0 or OpenAPI 3.1/3.2
+//! document to the 3.0 form, bundle `$ref`s, repair what does not fit the grammar, and parse it into
+//! [`openapiv3::OpenAPI`]. A document that cannot be read at all is a [`Diagnostic`] error with the file, JSON
+//! pointer and line where known; a local defect is a warning.
 
 mod bundle;
 mod locate;
@@ -44,7 +46,8 @@ impl LoadedSpec {
     }
 }
 
-/// Reads and parses `path`, applies `overlays` in order, and parses the result as OpenAPI 3.0.
+/// Reads and parses `path`, applies `overlays` in order, and parses the result as OpenAPI 3.0 (upgrading Swagger 2.0
+/// and normalizing 3.1 and 3.2 first).
 ///
 /// `path` may itself be an Overlay document whose `extends` names the spec (relative to the overlay); the spec is
 /// then loaded and that overlay applied first.

@@ -45,6 +45,14 @@ fn parse<T: DeserializeOwned>(value: Value, pointer: &str, path: &Path) -> Resul
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| type_error(pointer, path, e.path(), e.inner()))
 }
 
+/// Parses a repaired schema or path item at `pointer`. Repair leaves nothing for the OpenAPI types to refuse, so
+/// the path of a failure is not tracked (it costs a tenth of the parse); should one still fail, the message says
+/// what was expected and the pointer names the part.
+fn parse_part<T: DeserializeOwned>(value: Value, pointer: &str, path: &Path) -> Result<T, Diagnostic> {
+    T::deserialize(value)
+        .map_err(|e| Diagnostic::error(path, pointer, format!("not a valid OpenAPI 3.0 document here: {e}")))
+}
+
 fn type_error(
     pointer: &str,
     path: &Path,
@@ -187,7 +195,7 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Di
                         let pointer = child(pointer, &name);
                         let mut value = schema.into_value(&pointer, path)?;
                         repair.schema(&mut value, At::root(&pointer));
-                        let schema = parse(value, &pointer, path).unwrap_or_else(|unread: Diagnostic| {
+                        let schema = parse_part(value, &pointer, path).unwrap_or_else(|unread: Diagnostic| {
                             repair.warnings.push(unreadable(unread, "this schema is read as any JSON value"));
                             ReferenceOr::Item(any_schema())
                         });
@@ -255,7 +263,7 @@ fn parse_paths<N: Source>(paths: Members<N>, path: &Path) -> (openapiv3::Paths, 
                 ));
                 continue;
             }
-            match parse(value, &pointer, path) {
+            match parse_part(value, &pointer, path) {
                 Ok(item) => {
                     parsed.paths.insert(key, item);
                 }

@@ -236,6 +236,30 @@ impl<'f> Repair<'f> {
             }
             self.keep_if(map, "$ref", at, Value::is_string, "a string");
         }
+        if schema_fits(map) {
+            // Nearly every schema: one pass over its members found nothing to mend; only its subschemas remain.
+            for (key, value) in map.iter_mut() {
+                match (key.as_str(), value) {
+                    ("properties", Value::Object(properties)) => {
+                        let at = at.key("properties");
+                        for (name, property) in properties.iter_mut() {
+                            self.schema(property, at.key(name));
+                        }
+                    }
+                    ("allOf" | "oneOf" | "anyOf", Value::Array(members)) => {
+                        let at = at.key(key);
+                        for (index, member) in members.iter_mut().enumerate() {
+                            self.schema(member, at.index(index));
+                        }
+                    }
+                    ("items" | "not" | "additionalProperties", value @ Value::Object(_)) => {
+                        self.schema(value, at.key(key));
+                    }
+                    _ => {}
+                }
+            }
+            return;
+        }
         for key in ["title", "description", "pattern", "format"] {
             self.text(map, key, at);
         }
@@ -864,6 +888,41 @@ impl<'f> Repair<'f> {
             _ => false,
         }
     }
+}
+
+/// Whether every keyword of a schema has the kind `openapiv3` reads (so [`Repair::schema`] has nothing to mend
+/// but in its subschemas): one pass over its members, no lookups.
+fn schema_fits(map: &Map<String, Value>) -> bool {
+    let mut integer = false;
+    let mut whole_bounds = true;
+    let fits = map.iter().all(|(key, value)| match key.as_str() {
+        "title" | "description" | "pattern" | "format" | "type" => {
+            integer |= key == "type" && value == "integer";
+            value.is_string()
+        }
+        "nullable" | "readOnly" | "writeOnly" | "deprecated" | "exclusiveMinimum" | "exclusiveMaximum"
+        | "uniqueItems" => value.is_boolean(),
+        "multipleOf" | "minimum" | "maximum" => {
+            whole_bounds &= value.is_i64();
+            value.is_number()
+        }
+        "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
+            value.as_u64().is_some_and(|n| usize::try_from(n).is_ok())
+        }
+        "enum" | "allOf" | "oneOf" | "anyOf" => value.is_array(),
+        "required" => value.as_array().is_some_and(|items| items.iter().all(Value::is_string)),
+        "properties" | "items" | "not" => value.is_object(),
+        "additionalProperties" => value.is_object() || value.is_boolean(),
+        "externalDocs" => value.as_object().is_some_and(|docs| {
+            docs.get("url").is_some_and(Value::is_string) && docs.get("description").is_none_or(Value::is_string)
+        }),
+        "discriminator" => value.as_object().is_some_and(|d| {
+            d.get("propertyName").is_some_and(Value::is_string)
+                && d.get("mapping").is_none_or(|m| m.as_object().is_some_and(|m| m.values().all(Value::is_string)))
+        }),
+        _ => true,
+    });
+    fits && (!integer || whole_bounds)
 }
 
 /// Whether a `responses` key is a status code as `openapiv3` reads it: three digits from 100 to 999, or a digit
