@@ -91,6 +91,9 @@ struct Upgrader<'p> {
     relocations: Relocations,
 }
 
+/// Parameters with their index in the list they were written in.
+type Numbered = Vec<(usize, Value)>;
+
 /// Media types as a list of strings, if `value` is one.
 fn media_list(value: Option<&Value>) -> Option<Vec<String>> {
     let list: Vec<String> = value?.as_array()?.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
@@ -144,7 +147,7 @@ impl Upgrader<'_> {
         }
         if let Some(Value::Object(responses)) = components.get_mut("responses") {
             for (name, response) in responses.iter_mut() {
-                let at = child("#/responses", &name);
+                let at = child("#/responses", name);
                 *response =
                     self.response(std::mem::take(response), &produces, &child("#/components/responses", name), &at);
             }
@@ -181,7 +184,7 @@ impl Upgrader<'_> {
     ) {
         let path_parameters: Vec<Value> = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
         // Body and form parameters of the path item move into each operation; the others stay.
-        let (moved, kept): (Vec<(usize, Value)>, Vec<(usize, Value)>) =
+        let (moved, kept): (Numbered, Numbered) =
             path_parameters.into_iter().enumerate().partition(|(_, p)| is_body_or_form(p, shared));
         if !moved.is_empty() || !kept.is_empty() {
             let mut upgraded = Vec::new();
@@ -222,7 +225,7 @@ impl Upgrader<'_> {
                         self.relocations.record(upgraded_at, source);
                         operation.insert("requestBody".to_string(), body);
                     }
-                    Some("formData") => form.add(&resolved, &source),
+                    Some("formData") => form.add(resolved, &source),
                     _ => {
                         let index = parameters.len();
                         self.relocations
@@ -547,6 +550,7 @@ fn walk_schemas(value: &mut Value, members: Members) {
                     map.insert("type".to_string(), json!("string"));
                     map.insert("format".to_string(), json!("binary"));
                 }
+                ms_enum(map);
             }
             for (key, item) in map.iter_mut() {
                 if let Some(inner) = members.of_child(key, item) {
@@ -556,6 +560,35 @@ fn walk_schemas(value: &mut Value, members: Members) {
         }
         Value::Array(items) => items.iter_mut().for_each(|item| walk_schemas(item, Members::Keywords)),
         _ => {}
+    }
+}
+
+/// Azure's `x-ms-enum` (`values: [{value, name, description}]`): the names become `x-enum-varnames` when every value
+/// of the `enum` has one, the descriptions `x-enum-descriptions` by value (both read by lowering for any version).
+fn ms_enum(map: &mut Map<String, Value>) {
+    let Some(values) = map.get("x-ms-enum").and_then(|e| e.get("values")).and_then(Value::as_array) else { return };
+    let text = |value: &Value| match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    let descriptions: Map<String, Value> = values
+        .iter()
+        .filter_map(|entry| Some((text(entry.get("value")?), entry.get("description")?.clone())))
+        .filter(|(_, description)| description.is_string())
+        .collect();
+    let names: Option<Vec<Value>> = map.get("enum").and_then(Value::as_array).and_then(|listed| {
+        listed
+            .iter()
+            .map(|value| values.iter().find(|entry| entry.get("value") == Some(value))?.get("name").cloned())
+            .collect()
+    });
+    if !descriptions.is_empty() && !map.contains_key("x-enum-descriptions") {
+        map.insert("x-enum-descriptions".to_string(), Value::Object(descriptions));
+    }
+    if let Some(names) = names.filter(|names| names.iter().all(Value::is_string))
+        && !map.contains_key("x-enum-varnames")
+    {
+        map.insert("x-enum-varnames".to_string(), Value::Array(names));
     }
 }
 
@@ -639,6 +672,19 @@ mod tests {
             relocations.source_pointer("#/paths/~1pets~1{id}/put/responses/200/content/application~1json/schema/x"),
             "#/paths/~1pets~1{id}/put/responses/200/schema/x"
         );
+    }
+
+    #[test]
+    fn azure_enum_names_and_descriptions_are_read() {
+        let (document, _) = upgraded(json!({"swagger": "2.0", "definitions": {"State": {
+            "type": "string", "enum": ["on", "off"],
+            "x-ms-enum": {"name": "State", "modelAsString": true, "values": [
+                {"value": "off", "name": "Disabled", "description": "Turned off."},
+                {"value": "on", "name": "Enabled"}]}
+        }}}));
+        let state = &document["components"]["schemas"]["State"];
+        assert_eq!(state["x-enum-varnames"], json!(["Enabled", "Disabled"]));
+        assert_eq!(state["x-enum-descriptions"], json!({"off": "Turned off."}));
     }
 
     #[test]

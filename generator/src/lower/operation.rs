@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    Components, Content, Header, MediaType, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem,
-    QueryStyle, ReferenceOr, RequestBody as SpecRequestBody, Response as SpecResponse, SecurityRequirement, StatusCode,
+    Components, Content, Header, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
+    ReferenceOr, RequestBody as SpecRequestBody, Response as SpecResponse, SecurityRequirement, StatusCode,
 };
 
 use super::schema::{SchemaRef, TypeLowerer};
@@ -329,6 +329,9 @@ fn doc_of(summary: Option<&str>, description: Option<&str>) -> Option<String> {
         [summary, description].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
     (!parts.is_empty()).then(|| super::markdown::rustdoc_safe(&parts.join("\n\n")))
 }
+
+/// What a response holds: its content, its description and its headers (none for a request body used as one).
+type ResponseParts<'a> = (&'a Content, &'a str, Option<&'a IndexMap<String, ReferenceOr<Header>>>);
 
 struct OperationLowerer<'l, 'a> {
     types: &'l mut TypeLowerer<'a>,
@@ -703,12 +706,7 @@ impl<'a> OperationLowerer<'_, 'a> {
 
     /// What a response holds: its content, description and headers. A `$ref` to a request body (PagerDuty's
     /// description has them) is used for what it holds: its content and description, without headers.
-    #[allow(clippy::type_complexity)]
-    fn response_parts(
-        &mut self,
-        response: &'a ReferenceOr<SpecResponse>,
-        at: &str,
-    ) -> Option<(&'a IndexMap<String, MediaType>, &'a str, Option<&'a IndexMap<String, ReferenceOr<Header>>>)> {
+    fn response_parts(&mut self, response: &'a ReferenceOr<SpecResponse>, at: &str) -> Option<ResponseParts<'a>> {
         if let ReferenceOr::Reference { reference } = response
             && let Some(name) = reference.strip_prefix("#/components/requestBodies/")
         {
