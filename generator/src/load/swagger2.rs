@@ -162,6 +162,9 @@ impl Upgrader<'_> {
         }
 
         rewrite_refs(top, Members::Keywords);
+        if let Some(Value::Object(schemas)) = top.get_mut("components").and_then(|c| c.get_mut("schemas")) {
+            self.polymorphism(schemas);
+        }
         let Some(Value::Object(paths)) = top.get_mut("paths") else { return };
         for (path, item) in paths.iter_mut() {
             let Value::Object(item) = item else { continue };
@@ -170,6 +173,74 @@ impl Upgrader<'_> {
             }
             let at = child("#/paths", path);
             self.path_item(item, &at, &shared_parameters, &consumes, &produces);
+        }
+    }
+
+    /// 2.0's polymorphism: a definition with a `discriminator` (a property name) stands for itself and every
+    /// definition that `allOf`s it, each tagged by its `x-discriminator-value` (or Azure's
+    /// `x-ms-discriminator-value`) or its name. In 3.0 terms the base becomes a `oneOf` of those definitions with a
+    /// discriminator mapping, and its own properties move to `<Base>Base`, which the variants (and the base's own
+    /// value, tagged by its name) use.
+    fn polymorphism(&mut self, schemas: &mut Map<String, Value>) {
+        let bases: Vec<(String, String)> = schemas
+            .iter()
+            .filter_map(|(name, schema)| Some((name.clone(), schema.get("discriminator")?.as_str()?.to_string())))
+            .collect();
+        for (base, property) in bases {
+            let base_ref = format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(&base));
+            let children: Vec<String> = schemas
+                .iter()
+                .filter(|(name, schema)| {
+                    **name != base
+                        && schema.get("allOf").and_then(Value::as_array).is_some_and(|members| {
+                            members.iter().any(|m| m.get("$ref").and_then(Value::as_str) == Some(base_ref.as_str()))
+                        })
+                })
+                .map(|(name, _)| name.clone())
+                .collect();
+            if children.is_empty() {
+                continue;
+            }
+            let mut own = format!("{base}Base");
+            while schemas.contains_key(&own) {
+                own.push('_');
+            }
+            let own_ref = format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(&own));
+            let Some(Value::Object(mut base_schema)) = schemas.get(&base).cloned() else { continue };
+            base_schema.remove("discriminator");
+            let tag_of = |schema: &Value, name: &str| {
+                ["x-discriminator-value", "x-ms-discriminator-value"]
+                    .iter()
+                    .find_map(|key| schema.get(*key)?.as_str().map(str::to_string))
+                    .unwrap_or_else(|| name.to_string())
+            };
+            let mut variants = vec![json!({"$ref": own_ref})];
+            let mut mapping = Map::new();
+            mapping.insert(tag_of(&Value::Object(base_schema.clone()), &base), json!(own_ref));
+            for child_name in &children {
+                let Some(Value::Object(child)) = schemas.get_mut(child_name) else { continue };
+                if let Some(Value::Array(members)) = child.get_mut("allOf") {
+                    for member in members.iter_mut() {
+                        if member.get("$ref").and_then(Value::as_str) == Some(base_ref.as_str()) {
+                            *member = json!({"$ref": own_ref});
+                        }
+                    }
+                }
+                let child_ref = format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(child_name));
+                mapping.insert(tag_of(&Value::Object(child.clone()), child_name), json!(child_ref));
+                variants.push(json!({"$ref": child_ref}));
+            }
+            let mut union = Map::new();
+            if let Some(description) = base_schema.get("description") {
+                union.insert("description".to_string(), description.clone());
+            }
+            union.insert("oneOf".to_string(), Value::Array(variants));
+            union.insert("discriminator".to_string(), json!({"propertyName": property, "mapping": mapping}));
+            self.relocations.record(child("#/components/schemas", &own), child("#/definitions", &base));
+            // The base's own properties come right after it, where a translation by hand would put them.
+            let at = schemas.keys().position(|name| *name == base).map_or(schemas.len(), |index| index + 1);
+            schemas.shift_insert(at, own, Value::Object(base_schema));
+            schemas.insert(base, Value::Object(union));
         }
     }
 
@@ -671,6 +742,31 @@ mod tests {
         assert_eq!(
             relocations.source_pointer("#/paths/~1pets~1{id}/put/responses/200/content/application~1json/schema/x"),
             "#/paths/~1pets~1{id}/put/responses/200/schema/x"
+        );
+    }
+
+    #[test]
+    fn a_discriminated_base_stands_for_itself_and_the_definitions_that_extend_it() {
+        let (document, relocations) = upgraded(json!({"swagger": "2.0", "definitions": {
+            "Pet": {"type": "object", "discriminator": "kind", "required": ["kind"], "properties": {"kind": {"type": "string"}}},
+            "Cat": {"allOf": [{"$ref": "#/definitions/Pet"}, {"properties": {"lives": {"type": "integer"}}}]},
+            "Dog": {"x-ms-discriminator-value": "dog", "allOf": [{"$ref": "#/definitions/Pet"}]}
+        }}));
+        let schemas = &document["components"]["schemas"];
+        assert_eq!(
+            schemas["Pet"],
+            json!({"oneOf": [{"$ref": "#/components/schemas/PetBase"}, {"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                   "discriminator": {"propertyName": "kind", "mapping": {"Pet": "#/components/schemas/PetBase",
+                       "Cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"}}})
+        );
+        assert_eq!(
+            schemas["PetBase"],
+            json!({"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}})
+        );
+        assert_eq!(schemas["Cat"]["allOf"][0], json!({"$ref": "#/components/schemas/PetBase"}));
+        assert_eq!(
+            relocations.source_pointer("#/components/schemas/PetBase/properties"),
+            "#/definitions/Pet/properties"
         );
     }
 
