@@ -8,6 +8,7 @@ fn main() {
         (Options { keep_unknown_fields: true, ..Options::new("../../specs/supermetal.yaml") }, "supermetal_models.rs"),
         (Options::new("specs/compositions.yaml"), "compositions_models.rs"),
         (Options::new("../../generator/tests/fixtures/openapi31/kitchen_sink.yaml"), "openapi31_models.rs"),
+        (Options::new("../../generator/tests/fixtures/swagger2/petstore.yaml"), "swagger2_models.rs"),
     ] {
         if let Err(failure) = specforge::build::generate_models_with(&options, file) {
             // Diagnostics name the spec file and location; Cargo shows them.

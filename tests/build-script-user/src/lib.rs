@@ -15,3 +15,9 @@ pub mod compositions {
 pub mod openapi31 {
     include!(concat!(env!("OUT_DIR"), "/openapi31_models.rs"));
 }
+
+/// A Swagger 2.0 document (`generator/tests/fixtures/swagger2/petstore.yaml`: a polymorphic definition, `x-nullable`),
+/// generated into `OUT_DIR` by `build.rs`.
+pub mod swagger2 {
+    include!(concat!(env!("OUT_DIR"), "/swagger2_models.rs"));
+}
