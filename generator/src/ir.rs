@@ -548,9 +548,12 @@ pub struct Param {
     pub ty: TypeRef,
     /// Whether it must be given.
     pub required: bool,
-    /// For arrays in the query: one `name=value` pair per item (`explode: true`, the default) or one
-    /// comma-separated value.
+    /// For arrays in the query: one `name=value` pair per item (`explode: true`, the default) or one value of
+    /// the items joined by [`Param::separator`].
     pub explode: bool,
+    /// What joins the items of an array sent as one query value: `,` (`form`), ` ` (`spaceDelimited`), `|`
+    /// (`pipeDelimited`), or a tab (Swagger 2.0's `collectionFormat: tsv`).
+    pub separator: char,
     /// Rustdoc text.
     pub doc: Option<String>,
 }

@@ -1361,6 +1361,12 @@ fn query_statement(param: &Param) -> TokenStream {
                 }
             }
         }
+        TypeRef::Array(item) if param.separator != ',' => {
+            let item = wire_owned(item, quote! { item });
+            let separator = param.separator.to_string();
+            let joined = quote! { #value.iter().map(|item| #item).collect::<Vec<String>>().join(#separator) };
+            quote! { runtime::append_query(&mut url, #api_name, &#joined); }
+        }
         TypeRef::Array(_) => {
             let joined = wire_owned(&param.ty, value);
             quote! { runtime::append_query(&mut url, #api_name, &#joined); }

@@ -44,6 +44,16 @@ impl Relocations {
     }
 }
 
+/// Extension on a query parameter written by the upgrade: the character that joins an array's items, where no
+/// 3.0 style says it (`collectionFormat: tsv`).
+pub const SEPARATOR: &str = "x-specforge-separator";
+
+/// The separator of a `form` query parameter's array items: `,`, or what [`SEPARATOR`] says.
+pub fn separator_of(data: &openapiv3::ParameterData) -> char {
+    let given = data.extensions.get(SEPARATOR).and_then(serde_json::Value::as_str);
+    given.and_then(|text| text.chars().next()).unwrap_or(',')
+}
+
 /// The sections of a 2.0 document that become components: (2.0 key, components section).
 const SECTIONS: [(&str, &str); 4] = [
     ("definitions", "schemas"),
@@ -356,12 +366,15 @@ impl Upgrader<'_> {
                 ("csv", _) => ("simple", false),
                 ("ssv", _) => ("spaceDelimited", false),
                 ("pipes", _) => ("pipeDelimited", false),
+                // 3.0 has no style for tab-separated values: an extension says it (read by lowering).
+                ("tsv", _) => {
+                    parameter.insert(SEPARATOR.to_string(), json!("\t"));
+                    ("form", false)
+                }
                 (other, _) => {
                     self.warn(
                         &child(at, "collectionFormat"),
-                        format!(
-                            "`collectionFormat: {other}` has no OpenAPI 3 style; the values are sent comma-separated"
-                        ),
+                        format!("`collectionFormat: {other}` is not one of 2.0's formats; the values are sent comma-separated"),
                     );
                     ("form", false)
                 }
@@ -689,6 +702,7 @@ mod tests {
                 "parameters": [{"name": "id", "in": "path", "required": true, "type": "string"}],
                 "put": {"parameters": [
                     {"name": "tags", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"},
+                    {"name": "cols", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "tsv"},
                     {"name": "pet", "in": "body", "required": true, "schema": {"$ref": "#/definitions/Pet"}}],
                     "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Pet"}}}},
                 "post": {"consumes": ["multipart/form-data"], "parameters": [
@@ -708,7 +722,8 @@ mod tests {
         );
         assert_eq!(
             item["put"]["parameters"],
-            json!([{"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true}])
+            json!([{"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
+                   {"name": "cols", "in": "query", "x-specforge-separator": "\t", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": false}])
         );
         assert_eq!(
             item["put"]["requestBody"],
@@ -733,7 +748,7 @@ mod tests {
         assert_eq!(relocations.source_pointer(&component("schemas", "Pet")), "#/definitions/Pet");
         assert_eq!(
             relocations.source_pointer("#/paths/~1pets~1{id}/put/requestBody/content/application~1json/schema"),
-            "#/paths/~1pets~1{id}/put/parameters/1/schema"
+            "#/paths/~1pets~1{id}/put/parameters/2/schema"
         );
         assert_eq!(
             relocations.source_pointer("#/paths/~1pets~1{id}/put/parameters/0/schema/items"),

@@ -360,16 +360,21 @@ impl<'a> OperationLowerer<'_, 'a> {
                 let Some(param) = self.resolve(param, &param_pointer, "parameters", |c| &c.parameters) else {
                     continue;
                 };
-                let (data, location, explode) = match param {
-                    Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
+                let (data, location, explode, separator) = match param {
+                    Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false, ','),
                     Parameter::Query { parameter_data, style, .. } => {
                         let explode = parameter_data.explode.unwrap_or(matches!(style, QueryStyle::Form));
-                        (parameter_data, ParamLocation::Query, explode)
+                        let separator = match style {
+                            QueryStyle::SpaceDelimited => ' ',
+                            QueryStyle::PipeDelimited => '|',
+                            QueryStyle::Form | QueryStyle::DeepObject => crate::load::separator_of(parameter_data),
+                        };
+                        (parameter_data, ParamLocation::Query, explode, separator)
                     }
-                    Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false),
-                    Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, false),
+                    Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false, ','),
+                    Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, false, ','),
                 };
-                let declared = DeclaredParam { data, location, explode, pointer: param_pointer };
+                let declared = DeclaredParam { data, location, explode, separator, pointer: param_pointer };
                 // An operation's parameter replaces the path item's of the same name and location.
                 merged.insert((data.name.clone(), location.as_str()), declared);
             }
@@ -382,7 +387,7 @@ impl<'a> OperationLowerer<'_, 'a> {
         }
         let mut params: Vec<Param> = merged
             .into_values()
-            .map(|DeclaredParam { data, location, explode, pointer: param_pointer }| {
+            .map(|DeclaredParam { data, location, explode, separator, pointer: param_pointer }| {
                 let hint = format!("{}{}", self.prefix, type_name(&data.name));
                 let ty = self.param_type(data, &param_pointer, &hint);
                 let required = data.required || location == ParamLocation::Path;
@@ -395,6 +400,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                     location,
                     required,
                     explode,
+                    separator,
                     doc: data.description.as_deref().map(super::markdown::rustdoc_safe),
                     ty,
                 }
@@ -416,6 +422,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 location: ParamLocation::Path,
                 required: true,
                 explode: false,
+                separator: ',',
                 doc: None,
                 ty: TypeRef::String,
             });
@@ -837,6 +844,8 @@ struct DeclaredParam<'a> {
     location: ParamLocation,
     /// `explode`, with OpenAPI's default for the style.
     explode: bool,
+    /// What joins an array's items in one value.
+    separator: char,
     /// Where it is declared.
     pointer: String,
 }
@@ -1060,6 +1069,30 @@ components:
         assert_eq!(warning.severity, crate::diagnostic::Severity::Warning);
         assert_eq!(warning.pointer, "#/paths/~1b/get/operationId");
         assert!(warning.message.contains("#/paths/~1a/get"), "names the first use: {}", warning.message);
+    }
+
+    #[test]
+    fn delimited_query_styles_join_array_items_with_their_separator() {
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /items:
+    get:
+      operationId: items
+      parameters:
+        - {{name: a, in: query, schema: {{type: array, items: {{type: string}}}}}}
+        - {{name: b, in: query, explode: false, schema: {{type: array, items: {{type: string}}}}}}
+        - {{name: c, in: query, style: spaceDelimited, schema: {{type: array, items: {{type: string}}}}}}
+        - {{name: d, in: query, style: pipeDelimited, schema: {{type: array, items: {{type: string}}}}}}
+        - {{name: e, in: query, explode: false, x-specforge-separator: \"\\t\", schema: {{type: array, items: {{type: string}}}}}}
+      responses: {{'204': {{description: x}}}}
+"
+        ));
+        let styles: Vec<(&str, bool, char)> =
+            api.operations[0].params.iter().map(|p| (p.api_name.as_str(), p.explode, p.separator)).collect();
+        assert_eq!(
+            styles,
+            [("a", true, ','), ("b", false, ','), ("c", false, ' '), ("d", false, '|'), ("e", false, '\t')]
+        );
     }
 
     #[test]
