@@ -626,6 +626,12 @@ fn walk_schemas(value: &mut Value, members: Members) {
                         map.insert("nullable".to_string(), json!(nullable));
                     }
                 }
+                // Beside a `$ref` nothing is read, so a nullable reference becomes a nullable `allOf` of it.
+                if map.get("nullable") == Some(&Value::Bool(true))
+                    && let Some(reference) = map.remove("$ref")
+                {
+                    map.insert("allOf".to_string(), json!([{"$ref": reference}]));
+                }
                 if let Some(Value::String(property)) = map.get("discriminator") {
                     let property = property.clone();
                     map.insert("discriminator".to_string(), json!({"propertyName": property}));
@@ -711,7 +717,8 @@ mod tests {
                     "responses": {"default": {"description": "d", "schema": {"type": "file"}}}}
             }},
             "definitions": {"Pet": {"type": "object", "x-nullable": true, "discriminator": "kind",
-                                    "properties": {"kind": {"type": "string"}}}}
+                                    "properties": {"kind": {"type": "string"},
+                                                   "parent": {"$ref": "#/definitions/Pet", "x-nullable": true}}}}
         }));
         assert_eq!(document["openapi"], json!("3.0.3"));
         assert_eq!(document["servers"], json!([{"url": "https://api.example.com/v1"}]));
@@ -744,6 +751,10 @@ mod tests {
         );
         let pet = &document["components"]["schemas"]["Pet"];
         assert_eq!(pet["nullable"], json!(true));
+        assert_eq!(
+            pet["properties"]["parent"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Pet"}], "nullable": true})
+        );
         assert_eq!(pet["discriminator"], json!({"propertyName": "kind"}));
         assert_eq!(relocations.source_pointer(&component("schemas", "Pet")), "#/definitions/Pet");
         assert_eq!(
