@@ -422,6 +422,9 @@ pub struct Operation {
     pub path: String,
     /// The path split into literal text and parameters, segment by segment.
     pub path_segments: Vec<Vec<PathPiece>>,
+    /// Query pairs the path key itself carries (`/items?op=list`, Azure's `x-ms-paths`), sent before the
+    /// parameters.
+    pub fixed_query: Vec<(String, String)>,
     /// Rustdoc text (summary and description).
     pub doc: Option<String>,
     /// Parameters, path ones first in path order, then the rest in document order.

@@ -1145,6 +1145,7 @@ fn operation_methods(api: &Api, signature: &Signature<'_>, receiver: Receiver<'_
 /// headers, cookies, body and credentials.
 fn request_statements(api: &Api, op: &Operation, receiver: Receiver<'_>) -> TokenStream {
     let segments = op.path_segments.iter().map(|pieces| segment_expr(op, pieces));
+    let fixed = op.fixed_query.iter().map(|(key, value)| quote! { runtime::append_query(&mut url, #key, #value); });
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(query_statement);
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(header_statement);
     let cookie = cookie_statement(op);
@@ -1177,7 +1178,8 @@ fn request_statements(api: &Api, op: &Operation, receiver: Receiver<'_>) -> Toke
         quote! { let request = #credentials.authorize(request, &[#(#alternatives),*]); }
     });
     let http_method = method_tokens(&op.method);
-    let mut_url = op.params.iter().any(|p| p.location == ParamLocation::Query).then(|| quote! { mut });
+    let mut_url = (!op.fixed_query.is_empty() || op.params.iter().any(|p| p.location == ParamLocation::Query))
+        .then(|| quote! { mut });
     let mut_request = op
         .params
         .iter()
@@ -1186,6 +1188,7 @@ fn request_statements(api: &Api, op: &Operation, receiver: Receiver<'_>) -> Toke
     let transport = receiver.transport();
     quote! {
         let #mut_url url = #transport.endpoint(&[#(#segments),*]);
+        #(#fixed)*
         #(#query)*
         let #mut_request request = #transport.request(#http_method, url);
         #(#headers)*

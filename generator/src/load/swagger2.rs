@@ -171,6 +171,17 @@ impl Upgrader<'_> {
             top.insert("components".to_string(), Value::Object(components));
         }
 
+        // Azure's `x-ms-paths`: path items whose keys carry a query string (`/x?op=y`), for operations that share a
+        // path; lowering sends that query string.
+        if let Some(Value::Object(extra)) = top.remove("x-ms-paths") {
+            let paths = top.entry("paths").or_insert_with(|| json!({}));
+            if let Value::Object(paths) = paths {
+                for (key, item) in extra {
+                    self.relocations.record(child("#/paths", &key), child("#/x-ms-paths", &key));
+                    paths.entry(key).or_insert(item);
+                }
+            }
+        }
         rewrite_refs(top, Members::Keywords);
         if let Some(Value::Object(schemas)) = top.get_mut("components").and_then(|c| c.get_mut("schemas")) {
             self.polymorphism(schemas);
@@ -794,6 +805,16 @@ mod tests {
             relocations.source_pointer("#/components/schemas/PetBase/properties"),
             "#/definitions/Pet/properties"
         );
+    }
+
+    #[test]
+    fn azure_paths_with_query_strings_join_the_paths() {
+        let (document, relocations) = upgraded(json!({"swagger": "2.0",
+            "paths": {"/jobs": {"get": {"responses": {}}}},
+            "x-ms-paths": {"/jobs?op=cancel": {"post": {"responses": {}}}}}));
+        assert!(document.get("x-ms-paths").is_none());
+        assert_eq!(document["paths"]["/jobs?op=cancel"], json!({"post": {"responses": {}}}));
+        assert_eq!(relocations.source_pointer("#/paths/~1jobs?op=cancel/post"), "#/x-ms-paths/~1jobs?op=cancel/post");
     }
 
     #[test]

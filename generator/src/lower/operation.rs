@@ -135,8 +135,10 @@ pub fn lower_operations<'a>(
             };
             let (response, error, params_type) = (claim_type("Response"), claim_type("Error"), claim_type("Params"));
             let mut op = OperationLowerer { types, document, pointer: op_pointer.clone(), prefix: type_prefix };
-            let params = op.params(&item.parameters, &spec_op.parameters, path);
-            let path_segments = op.path_segments(path, &params);
+            let (route, query) = split_path_key(path);
+            let params = op.params(&item.parameters, &spec_op.parameters, path, &query);
+            let path_segments = op.path_segments(route, &params);
+            let fixed_query = query.into_iter().filter(|(_, value)| !is_template(value)).map(to_owned_pair).collect();
             let body = spec_op.request_body.as_ref().and_then(|b| op.request_body(b));
             let responses = op.responses(&spec_op.responses.responses, spec_op.responses.default.as_ref());
             let offers_events =
@@ -165,6 +167,7 @@ pub fn lower_operations<'a>(
                 method,
                 path: path.clone(),
                 path_segments,
+                fixed_query,
                 doc: doc_of(spec_op.summary.as_deref(), spec_op.description.as_deref()),
                 params,
                 body,
@@ -292,6 +295,26 @@ pub fn extra_operations(document: &OpenAPI, file: &std::path::Path) -> (Vec<Extr
     (found, diagnostics)
 }
 
+/// A path key split at its query string: the path, and the query's `key=value` pairs (`/items?op=list&id={id}`).
+fn split_path_key(key: &str) -> (&str, Vec<(&str, &str)>) {
+    match key.split_once('?') {
+        None => (key, Vec::new()),
+        Some((path, query)) => {
+            let pairs = query.split('&').filter(|pair| !pair.is_empty());
+            (path, pairs.map(|pair| pair.split_once('=').unwrap_or((pair, ""))).collect())
+        }
+    }
+}
+
+/// Whether a query value is a template (`{name}`), standing for a parameter.
+fn is_template(value: &str) -> bool {
+    value.len() > 2 && value.starts_with('{') && value.ends_with('}')
+}
+
+fn to_owned_pair((key, value): (&str, &str)) -> (String, String) {
+    (key.to_string(), value.to_string())
+}
+
 /// The names a path template holds in braces (`/pets/{id}` → `id`), each once, in order.
 fn template_names(path: &str) -> Vec<&str> {
     let mut names = Vec::new();
@@ -342,12 +365,14 @@ struct OperationLowerer<'l, 'a> {
 
 impl<'a> OperationLowerer<'_, 'a> {
     /// Path-level parameters overridden by operation-level ones with the same name and location; path
-    /// parameters first, in the order the path names them.
+    /// parameters first, in the order the path names them. A name of the path (or `{name}` value of the path key's
+    /// query string) that no parameter declares becomes a required string parameter, with a warning.
     fn params(
         &mut self,
         path_level: &'a [ReferenceOr<Parameter>],
         op_level: &'a [ReferenceOr<Parameter>],
         path: &str,
+        query: &[(&str, &str)],
     ) -> Vec<Param> {
         let mut merged: IndexMap<(String, &'static str), DeclaredParam<'a>> = IndexMap::new();
         let sources = [
@@ -406,7 +431,29 @@ impl<'a> OperationLowerer<'_, 'a> {
                 }
             })
             .collect();
-        for name in template_names(path) {
+        // A path key's query pair whose value is `{name}` stands for a query parameter of that key.
+        for (key, value) in query.iter().filter(|(_, value)| is_template(value)) {
+            if params.iter().any(|p| p.location == ParamLocation::Query && p.api_name == *key) {
+                continue;
+            }
+            let name = &value[1..value.len() - 1];
+            self.types.warn(
+                &self.pointer,
+                format!("the path key's query names {{{name}}} for {key:?}, which is not declared; it is taken as a required string"),
+            );
+            params.push(Param {
+                name: names.claim_unless_taken_in(&value_name(name), &locals),
+                api_name: key.to_string(),
+                location: ParamLocation::Query,
+                required: true,
+                explode: false,
+                separator: ',',
+                doc: None,
+                ty: TypeRef::String,
+            });
+        }
+        let route = split_path_key(path).0;
+        for name in template_names(route) {
             if params.iter().any(|p| p.location == ParamLocation::Path && p.api_name == name) {
                 continue;
             }
@@ -427,7 +474,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 ty: TypeRef::String,
             });
         }
-        let position = |p: &Param| path.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX);
+        let position = |p: &Param| route.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX);
         params.sort_by_key(|p| if p.location == ParamLocation::Path { (0, position(p)) } else { (1, 0) });
         for declared in params.iter().filter(|p| p.location == ParamLocation::Path && position(p) == usize::MAX) {
             self.types.warn(
@@ -1099,15 +1146,39 @@ components:
     fn a_path_name_without_a_declared_parameter_becomes_a_string_argument() {
         let (api, diagnostics) = lower_yaml(&format!(
             "{HEAD}paths:
-  /items/{{id}}/parts?since={{since}}:
+  /items/{{id}}/parts:
     get: {{operationId: parts, responses: {{'204': {{description: x}}}}}}
 "
         ));
         let params: Vec<(&str, &TypeRef, bool)> =
             api.operations[0].params.iter().map(|p| (p.api_name.as_str(), &p.ty, p.required)).collect();
-        assert_eq!(params, [("id", &TypeRef::String, true), ("since", &TypeRef::String, true)]);
-        let warned: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
-        assert!(warned.iter().all(|m| m.contains("is taken as a string")) && warned.len() == 2, "{warned:?}");
+        assert_eq!(params, [("id", &TypeRef::String, true)]);
+        assert_eq!(
+            warnings(&diagnostics),
+            ["the path names {id} but no path parameter \"id\" is declared; it is taken as a string"]
+        );
+    }
+
+    #[test]
+    fn a_query_string_in_a_path_key_is_sent_as_query_pairs_and_parameters() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /items/{{id}}?op=list&since={{since}}&flag:
+    get:
+      operationId: items
+      parameters: [{{name: id, in: path, required: true, schema: {{type: integer}}}}]
+      responses: {{'204': {{description: x}}}}
+"
+        ));
+        let op = &api.operations[0];
+        assert_eq!(op.path_segments.len(), 2, "the query string is not part of the path: {:?}", op.path_segments);
+        let fixed: Vec<(&str, &str)> = op.fixed_query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(fixed, [("op", "list"), ("flag", "")]);
+        let params: Vec<(&str, ParamLocation, bool)> =
+            op.params.iter().map(|p| (p.api_name.as_str(), p.location, p.required)).collect();
+        assert_eq!(params, [("id", ParamLocation::Path, true), ("since", ParamLocation::Query, true)]);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(diagnostics[0].message.contains("{since}"), "{}", diagnostics[0].message);
     }
 
     #[test]
