@@ -1331,3 +1331,42 @@ components:
         assert!(cycles > 0, "{diagnostics:?}");
     }
 }
+
+#[cfg(test)]
+mod demoted_unions {
+    use crate::ir::{Tagging, TypeKind};
+    use crate::lower::test_support::{HEAD, lower_yaml, type_named};
+
+    #[test]
+    fn a_discriminated_union_decoded_untagged_keeps_the_tag_property_in_its_variants() {
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Shape:
+      oneOf: [{{$ref: '#/components/schemas/Circle'}}, {{type: string}}]
+      discriminator: {{propertyName: kind}}
+    Square:
+      oneOf: [{{$ref: '#/components/schemas/Side'}}]
+      discriminator: {{propertyName: kind}}
+    Circle:
+      type: object
+      additionalProperties: false
+      required: [kind, r]
+      properties: {{kind: {{type: string}}, r: {{type: number}}}}
+    Side:
+      type: object
+      required: [kind, a]
+      properties: {{kind: {{type: string}}, a: {{type: number}}}}
+"
+        ));
+        let TypeKind::Union(shape) = &type_named(&api, "Shape").kind else { panic!("Shape is a union") };
+        assert!(matches!(shape.tagging, Tagging::Untagged));
+        let TypeKind::Struct(circle) = &type_named(&api, "Circle").kind else { panic!("Circle is a struct") };
+        let fields: Vec<&str> = circle.fields.iter().map(|f| f.json_name.as_str()).collect();
+        assert_eq!(fields, ["kind", "r"], "closed and decoded untagged, Circle must still read and write its tag");
+        let TypeKind::Struct(side) = &type_named(&api, "Side").kind else { panic!("Side is a struct") };
+        let fields: Vec<&str> = side.fields.iter().map(|f| f.json_name.as_str()).collect();
+        assert_eq!(fields, ["a"], "internally tagged: serde writes the tag, so the variant does not hold it");
+    }
+}
