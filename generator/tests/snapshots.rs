@@ -84,6 +84,19 @@ fn the_same_api_in_swagger_2_0_and_openapi_3_0_generates_the_same_rust() {
 }
 
 #[test]
+fn a_swagger_2_0_api_split_over_files_reads_what_the_other_file_holds() {
+    let options = specforge::Options::new(fixture("swagger2/multi_file/api.yaml"));
+    let generated = specforge::generate(&options).unwrap_or_else(|failure| panic!("{failure}"));
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    let client = &generated.client.files[Path::new("src/lib.rs")];
+    assert!(client.contains("limit: i32,"), "a typed 2.0 parameter from the other file: {client}");
+    assert!(client.contains(".join(\"|\")"), "its collectionFormat: pipes: {client}");
+    assert!(client.contains("NotFound(models::Error)"), "a 2.0 response from the other file: {client}");
+    let models = &generated.models.files[Path::new("src/lib.rs")];
+    assert!(models.contains("pub note: Option<String>,"), "x-nullable in the other file: {models}");
+}
+
+#[test]
 fn the_same_api_in_openapi_3_0_and_3_1_generates_the_same_rust() {
     let generate = |file: &str| {
         let options = specforge::Options { name: Some("pets".into()), ..specforge::Options::new(fixture(file)) };

@@ -31,6 +31,7 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
         (fixtures.join("swagger2/petstore.yaml"), "swagger2-petstore".to_string()),
         // What springfox writes: `Page«User»` definitions, `*/*` responses, a file upload, a nullable `$ref`.
         (fixtures.join("swagger2/springfox.json"), "swagger2-springfox".to_string()),
+        (fixtures.join("swagger2/multi_file/api.yaml"), "swagger2-multi-file".to_string()),
         // Every kind of operation in every layout: one crate or split, tag features on or off.
         (fixtures.join("every_operation.yaml"), "every-one".to_string()),
         (fixtures.join("every_operation.yaml"), "every-one-tags".to_string()),

@@ -79,7 +79,7 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
     };
     warnings.extend(bundle::bundle(&mut value, &spec_path, ref_map).map_err(relocate)?);
     match version {
-        Version::V2_0 => swagger2::upgrade_schemas(&mut value),
+        Version::V2_0 => warnings.extend(swagger2::upgrade_schemas(&mut value, &spec_path)),
         Version::V3_0 => {}
         Version::V3_1 | Version::V3_2 => warnings.extend(normalize::normalize(&mut value, &spec_path)),
     }

@@ -621,11 +621,36 @@ fn rewrite_value(value: &mut Value, members: Members) {
     }
 }
 
-/// Upgrades the 2.0 schema keywords of every schema (after bundling, so schemas copied from other files too):
-/// `x-nullable`/`x-isnullable` become `nullable`, a `discriminator` that names a property becomes a Discriminator
-/// object, `type: file` a binary string. Also upgrades parameters and responses copied from other 2.0 files.
-pub fn upgrade_schemas(document: &mut Value) {
+/// After bundling: upgrades the parameters and responses that bundling copied from other 2.0 files as they were
+/// written (a query, header or path parameter's type into a schema; a response's `schema` into JSON content), then
+/// the 2.0 schema keywords of every schema, copied or not: `x-nullable`/`x-isnullable` become `nullable`, a
+/// `discriminator` that names a property becomes a Discriminator object, `type: file` a binary string.
+pub fn upgrade_schemas(document: &mut Value, path: &Path) -> Vec<Diagnostic> {
+    let mut upgrader = Upgrader { path, warnings: Vec::new(), relocations: Relocations::default() };
+    if let Some(Value::Object(components)) = document.get_mut("components") {
+        if let Some(Value::Object(parameters)) = components.get_mut("parameters") {
+            for (name, parameter) in parameters.iter_mut() {
+                let typed = parameter.get("in").and_then(Value::as_str).is_some_and(|place| place != "body")
+                    && parameter.get("schema").is_none()
+                    && parameter.get("content").is_none();
+                if typed {
+                    let at = child("#/components/parameters", name);
+                    *parameter = upgrader.parameter(std::mem::take(parameter), &at);
+                }
+            }
+        }
+        if let Some(Value::Object(responses)) = components.get_mut("responses") {
+            let json = ["application/json".to_string()];
+            for (name, response) in responses.iter_mut() {
+                if response.get("schema").is_some() {
+                    let at = child("#/components/responses", name);
+                    *response = upgrader.response(std::mem::take(response), &json, &at, &at);
+                }
+            }
+        }
+    }
     walk_schemas(document, Members::Keywords);
+    upgrader.warnings
 }
 
 fn walk_schemas(value: &mut Value, members: Members) {
@@ -706,7 +731,7 @@ mod tests {
     fn upgraded(document: Value) -> (Value, Relocations) {
         let mut document = document;
         let (_, relocations) = upgrade(&mut document, Path::new("api.json"));
-        upgrade_schemas(&mut document);
+        upgrade_schemas(&mut document, Path::new("api.json"));
         (document, relocations)
     }
 
