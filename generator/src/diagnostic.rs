@@ -96,7 +96,7 @@ pub fn unescape_pointer_token(token: &str) -> String {
 
 /// Appends `/` and one escaped token to `out`. Pointers are built for every node lowered, so this avoids
 /// formatting and copies the token as it is when it needs no escape (nearly always).
-fn push_token(out: &mut String, token: &str) {
+pub(crate) fn push_token(out: &mut String, token: &str) {
     out.push('/');
     if token.contains(['~', '/']) {
         out.push_str(&escape_pointer_token(token));

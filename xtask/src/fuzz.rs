@@ -17,6 +17,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use specforge::diagnostic::{escape_pointer_token, unescape_pointer_token};
 
 /// What the command line asked for.
 pub struct Settings {
@@ -386,7 +387,7 @@ fn collect_pointers(value: &Value, at: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (key, item) in map {
-                collect_pointers(item, format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
+                collect_pointers(item, format!("{at}/{}", escape_pointer_token(key)), out);
             }
         }
         Value::Array(items) => {
@@ -412,7 +413,7 @@ fn set(document: &mut Value, place: &str, value: Value) {
 /// The parent of `place` and the last token, unescaped.
 fn parent_and_key(place: &str) -> Option<(&str, String)> {
     let (parent, key) = place.rsplit_once('/')?;
-    Some((parent, key.replace("~1", "/").replace("~0", "~")))
+    Some((parent, unescape_pointer_token(key)))
 }
 
 fn remove(document: &mut Value, place: &str) {

@@ -367,34 +367,39 @@ fn foreign_refs(document: &Value) -> Vec<(String, String)> {
 /// Every `properties` map that is only a `$ref` (DigitalOcean's description keeps whole property maps in other
 /// files): the pointer of the map and the reference. Bundling puts the map it names in its place.
 fn property_map_refs(document: &Value) -> Vec<(String, String)> {
-    fn walk(value: &Value, members: Members, at: &str, found: &mut Vec<(String, String)>) {
+    /// `at` is the pointer of `value`: each child's token is appended for its walk and cut off after it.
+    fn walk(value: &Value, members: Members, at: &mut String, found: &mut Vec<(String, String)>) {
+        let length = at.len();
         match value {
             Value::Object(map) => {
                 for (key, item) in map {
                     let Some(inner) = members.of_child(key, item) else { continue };
-                    let item_at = child(at, key);
+                    crate::diagnostic::push_token(at, key);
                     if members == Members::Keywords
                         && key == "properties"
                         && let Value::Object(properties) = item
                         && properties.len() == 1
                         && let Some(Value::String(reference)) = properties.get("$ref")
                     {
-                        found.push((item_at, reference.clone()));
-                        continue;
+                        found.push((at.clone(), reference.clone()));
+                    } else {
+                        walk(item, inner, at, found);
                     }
-                    walk(item, inner, &item_at, found);
+                    at.truncate(length);
                 }
             }
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
-                    walk(item, Members::Keywords, &child(at, &index.to_string()), found);
+                    crate::diagnostic::push_token(at, &index.to_string());
+                    walk(item, Members::Keywords, at, found);
+                    at.truncate(length);
                 }
             }
             _ => {}
         }
     }
     let mut found = Vec::new();
-    walk(document, Members::Keywords, "#", &mut found);
+    walk(document, Members::Keywords, &mut String::from("#"), &mut found);
     found
 }
 

@@ -38,11 +38,8 @@ pub struct LoadedSpec {
 impl LoadedSpec {
     /// Places diagnostics (pointers into the document as parsed) in the source file: pointers into an upgraded
     /// Swagger 2.0 document are first turned back into pointers into the 2.0 source.
-    pub fn place(path: &Path, relocations: &Relocations, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        for diagnostic in &mut diagnostics {
-            diagnostic.pointer = relocations.source_pointer(&diagnostic.pointer);
-        }
-        place_in_file(path, diagnostics)
+    pub fn place(path: &Path, relocations: &Relocations, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        place_in_file(path, relocations.to_source(diagnostics))
     }
 }
 
@@ -70,13 +67,7 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
             Default::default()
         }
     };
-    let relocate = |diagnostics: Vec<Diagnostic>| {
-        let relocated = diagnostics.into_iter().map(|mut d| {
-            d.pointer = relocations.source_pointer(&d.pointer);
-            d
-        });
-        locator.place_all(relocated.collect())
-    };
+    let relocate = |diagnostics: Vec<Diagnostic>| locator.place_all(relocations.to_source(diagnostics));
     warnings.extend(bundle::bundle(&mut value, &spec_path, ref_map).map_err(relocate)?);
     match version {
         Version::V2_0 => warnings.extend(swagger2::upgrade_schemas(&mut value, &spec_path)),

@@ -236,30 +236,41 @@ impl<'f> Repair<'f> {
             }
             self.keep_if(map, "$ref", at, Value::is_string, "a string");
         }
-        if schema_fits(map) {
-            // Nearly every schema: one pass over its members found nothing to mend; only its subschemas remain.
-            for (key, value) in map.iter_mut() {
-                match (key.as_str(), value) {
-                    ("properties", Value::Object(properties)) => {
-                        let at = at.key("properties");
-                        for (name, property) in properties.iter_mut() {
-                            self.schema(property, at.key(name));
-                        }
-                    }
-                    ("allOf" | "oneOf" | "anyOf", Value::Array(members)) => {
-                        let at = at.key(key);
-                        for (index, member) in members.iter_mut().enumerate() {
-                            self.schema(member, at.index(index));
-                        }
-                    }
-                    ("items" | "not" | "additionalProperties", value @ Value::Object(_)) => {
-                        self.schema(value, at.key(key));
-                    }
-                    _ => {}
-                }
-            }
+        // Nearly every schema fits as it is (one pass over its members); only the others are mended first.
+        if !schema_fits(map) && !self.mend_schema(map, at) {
             return;
         }
+        self.subschemas(map, at);
+    }
+
+    /// Repairs each subschema of a schema whose own keywords fit: `properties`, `allOf`/`oneOf`/`anyOf`, `items`,
+    /// `not` and a schema `additionalProperties`.
+    fn subschemas(&mut self, map: &mut Map<String, Value>, at: At<'_>) {
+        for (key, value) in map.iter_mut() {
+            match (key.as_str(), value) {
+                ("properties", Value::Object(properties)) => {
+                    let at = at.key("properties");
+                    for (name, property) in properties.iter_mut() {
+                        self.schema(property, at.key(name));
+                    }
+                }
+                ("allOf" | "oneOf" | "anyOf", Value::Array(members)) => {
+                    let at = at.key(key);
+                    for (index, member) in members.iter_mut().enumerate() {
+                        self.schema(member, at.index(index));
+                    }
+                }
+                ("items" | "not" | "additionalProperties", value @ Value::Object(_)) => {
+                    self.schema(value, at.key(key));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Mends a schema's own keywords (not its subschemas) with a warning each. False when a type-defining keyword
+    /// is wrong: the schema is then read as any value and has no subschemas left.
+    fn mend_schema(&mut self, map: &mut Map<String, Value>, at: At<'_>) -> bool {
         for key in ["title", "description", "pattern", "format"] {
             self.text(map, key, at);
         }
@@ -292,43 +303,20 @@ impl<'f> Repair<'f> {
         if map.contains_key("discriminator") && !self.discriminator(map, at) {
             map.remove("discriminator");
         }
-        match map.get("additionalProperties") {
-            Some(Value::Object(_)) => {
-                if let Some(inner) = map.get_mut("additionalProperties") {
-                    self.schema(inner, at.key("additionalProperties"));
-                }
-            }
-            _ => self.keep_if(
-                map,
-                "additionalProperties",
-                at,
-                |v| v.is_boolean() || v.is_null(),
-                "a schema or a boolean",
-            ),
-        }
+        let schema_or_flag = |v: &Value| v.is_object() || v.is_boolean() || v.is_null();
+        self.keep_if(map, "additionalProperties", at, schema_or_flag, "a schema or a boolean");
         for key in ["items", "not"] {
-            match map.get_mut(key) {
-                None | Some(Value::Null) => {}
-                Some(inner) => self.schema(inner, at.key(key)),
+            // A subschema that is not an object becomes one (of any value); objects are repaired with the others.
+            if let Some(inner) = map.get_mut(key).filter(|inner| !inner.is_object() && !inner.is_null()) {
+                self.schema(inner, at.key(key));
             }
         }
-        if let Some(keyword) = self.type_defining_defect(map) {
-            self.read_as_any(map, at, keyword);
-            return;
-        }
-        if let Some(Value::Object(properties)) = map.get_mut("properties") {
-            let at = at.key("properties");
-            for (name, property) in properties.iter_mut() {
-                self.schema(property, at.key(name));
+        match self.type_defining_defect(map) {
+            Some(keyword) => {
+                self.read_as_any(map, at, keyword);
+                false
             }
-        }
-        for key in ["allOf", "oneOf", "anyOf"] {
-            if let Some(Value::Array(members)) = map.get_mut(key) {
-                let at = at.key(key);
-                for (index, member) in members.iter_mut().enumerate() {
-                    self.schema(member, at.index(index));
-                }
-            }
+            None => true,
         }
     }
 

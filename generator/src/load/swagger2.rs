@@ -28,6 +28,16 @@ impl Relocations {
         }
     }
 
+    /// The diagnostics with their pointers turned into pointers into the source.
+    pub fn to_source(&self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        if !self.0.is_empty() {
+            for diagnostic in &mut diagnostics {
+                diagnostic.pointer = self.source_pointer(&diagnostic.pointer);
+            }
+        }
+        diagnostics
+    }
+
     /// The pointer in the source of a pointer into the upgraded document.
     pub fn source_pointer(&self, pointer: &str) -> String {
         let found = self
@@ -139,8 +149,8 @@ impl Upgrader<'_> {
                 match parameter.get("in").and_then(Value::as_str) {
                     Some("body") => {
                         self.relocations.record(child("#/components/requestBodies", &name), at.clone());
-                        let (body, schema_at) = body_request(&parameter, &consumes);
-                        self.record_body_schema(&child("#/components/requestBodies", &name), &consumes, &at, schema_at);
+                        let body = body_request(&parameter, &consumes);
+                        self.record_body_schema(&child("#/components/requestBodies", &name), &consumes, &at);
                         bodies.insert(name, body);
                     }
                     // Inlined into each operation's form body.
@@ -309,8 +319,8 @@ impl Upgrader<'_> {
                                 json!({"$ref": reference.replace("#/components/parameters/", "#/components/requestBodies/")})
                             }
                             None => {
-                                let (body, schema_at) = body_request(&parameter, &consumes);
-                                self.record_body_schema(&upgraded_at, &consumes, &source, schema_at);
+                                let body = body_request(&parameter, &consumes);
+                                self.record_body_schema(&upgraded_at, &consumes, &source);
                                 body
                             }
                         };
@@ -350,10 +360,10 @@ impl Upgrader<'_> {
     }
 
     /// Records where the schema of a request body made from a body parameter came from.
-    fn record_body_schema(&mut self, body_at: &str, consumes: &[String], source: &str, schema_at: &str) {
+    fn record_body_schema(&mut self, body_at: &str, consumes: &[String], source: &str) {
         for media in consumes {
             let upgraded = child(&child(&child(body_at, "content"), media), "schema");
-            self.relocations.record(upgraded, child(source, schema_at));
+            self.relocations.record(upgraded, child(source, "schema"));
         }
     }
 
@@ -480,8 +490,8 @@ fn is_body_or_form(parameter: &Value, shared: &Map<String, Value>) -> bool {
     matches!(resolve_shared(parameter, shared).get("in").and_then(Value::as_str), Some("body" | "formData"))
 }
 
-/// The request body made from a body parameter, and where its schema was in the parameter.
-fn body_request(parameter: &Value, consumes: &[String]) -> (Value, &'static str) {
+/// The request body made from a body parameter (its `schema` in each consumed media type).
+fn body_request(parameter: &Value, consumes: &[String]) -> Value {
     let schema = parameter.get("schema").cloned().unwrap_or_else(|| json!({}));
     let content: Map<String, Value> =
         consumes.iter().map(|media| (media.clone(), json!({"schema": schema.clone()}))).collect();
@@ -493,7 +503,7 @@ fn body_request(parameter: &Value, consumes: &[String]) -> (Value, &'static str)
         body.insert("required".to_string(), required.clone());
     }
     body.insert("content".to_string(), Value::Object(content));
-    (Value::Object(body), "schema")
+    Value::Object(body)
 }
 
 /// The `formData` parameters of an operation, gathered into one object schema.
