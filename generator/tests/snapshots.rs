@@ -40,6 +40,7 @@ fn fixtures() {
         ("collisions.yaml", "collisions"),
         ("openapi31/kitchen_sink.yaml", "kitchen_sink"),
         ("openapi31/openapi32.yaml", "openapi32"),
+        ("swagger2/azure.json", "swagger2_azure"),
     ] {
         let options = specforge::Options { name: Some(name.into()), ..specforge::Options::new(fixture(file)) };
         let generated = specforge::generate(&options).unwrap_or_else(|failure| panic!("{file}: {failure}"));

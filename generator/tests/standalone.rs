@@ -32,6 +32,8 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
         // What springfox writes: `Page«User»` definitions, `*/*` responses, a file upload, a nullable `$ref`.
         (fixtures.join("swagger2/springfox.json"), "swagger2-springfox".to_string()),
         (fixtures.join("swagger2/multi_file/api.yaml"), "swagger2-multi-file".to_string()),
+        // As Azure writes them: x-ms-* names and enums, a three-level polymorphic hierarchy, x-ms-paths.
+        (fixtures.join("swagger2/azure.json"), "swagger2-azure".to_string()),
         // Every kind of operation in every layout: one crate or split, tag features on or off.
         (fixtures.join("every_operation.yaml"), "every-one".to_string()),
         (fixtures.join("every_operation.yaml"), "every-one-tags".to_string()),

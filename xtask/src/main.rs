@@ -69,7 +69,10 @@ fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// Regenerates every vendor's crates, or with `check` only reports what is stale.
+/// specforge's own test APIs: `tests/<name>/<spec>`, generated into `tests/<name>/<name>-{models,client}`.
+const TEST_APIS: [(&str, &str); 2] = [("streaming", "streaming.yaml"), ("swagger2", "files.yaml")];
+
+/// Regenerates every vendor's crates and the test APIs', or with `check` only reports what is stale.
 fn regenerate(check: bool) -> Result<(), String> {
     let root = project_root();
     let out = root.join("generated");
@@ -87,18 +90,17 @@ fn regenerate(check: bool) -> Result<(), String> {
             stale.extend(sync_crate(&out, krate, check)?);
         }
     }
-    // specforge's own streaming test API, whose crates the integration tests call over loopback HTTP.
-    let streaming = root.join("tests/streaming");
-    let options = specforge::Options {
-        name: Some("streaming".into()),
-        ..specforge::Options::new(streaming.join("streaming.yaml"))
-    };
-    let generated = specforge::generate(&options).map_err(|failure| format!("streaming: {failure}"))?;
-    for krate in [&generated.models, &generated.client] {
-        stale.extend(sync_crate(&streaming, krate, check)?);
+    // specforge's own test APIs, whose crates the integration tests call over loopback HTTP.
+    for (name, spec) in TEST_APIS {
+        let dir = root.join("tests").join(name);
+        let options = specforge::Options { name: Some(name.to_string()), ..specforge::Options::new(dir.join(spec)) };
+        let generated = specforge::generate(&options).map_err(|failure| format!("{name}: {failure}"))?;
+        for krate in [&generated.models, &generated.client] {
+            stale.extend(sync_crate(&dir, krate, check)?);
+        }
     }
     if stale.is_empty() {
-        eprintln!("generated/ and tests/streaming are up to date");
+        eprintln!("generated/ and the test APIs' crates are up to date");
         return Ok(());
     }
     for path in &stale {
@@ -154,7 +156,9 @@ fn test() -> Result<(), String> {
     for krate in files_in(&root.join("generated")) {
         doc_args.extend(["-p".to_string(), krate]);
     }
-    doc_args.extend(["-p", "streaming-models", "-p", "streaming-client"].map(String::from));
+    for (name, _) in TEST_APIS {
+        doc_args.extend(["-p".to_string(), format!("{name}-models"), "-p".to_string(), format!("{name}-client")]);
+    }
     run_with_env(
         "cargo",
         &doc_args.iter().map(String::as_str).collect::<Vec<_>>(),

@@ -477,7 +477,7 @@ fn complete_operation(operation: &mut Value) {
 
 /// `type: [T, "null"]` is a nullable `T`; several types become alternatives (`anyOf`), each with the keywords that
 /// apply to it; `type: ["null"]` is `type: "null"`.
-fn type_array(schema: &mut Map<String, Value>) {
+pub(super) fn type_array(schema: &mut Map<String, Value>) {
     let Some(Value::Array(types)) = schema.get("type") else { return };
     let names: Vec<String> = types.iter().filter_map(|t| t.as_str().map(String::from)).collect();
     let nullable = names.iter().any(|t| t == "null");

@@ -9,6 +9,7 @@
 //! `type: file`. Every node that moved is recorded in [`Relocations`], so diagnostics found later point into the
 //! 2.0 source the user wrote.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
@@ -57,6 +58,10 @@ impl Relocations {
 /// Extension on a query parameter written by the upgrade: the character that joins an array's items, where no
 /// 3.0 style says it (`collectionFormat: tsv`).
 pub const SEPARATOR: &str = "x-specforge-separator";
+
+/// Extension on an object schema written by the upgrade: the Rust names its properties asked for (Azure's
+/// `x-ms-client-name`, which may stand beside a `$ref` where nothing else is read), by JSON name.
+pub const FIELD_NAMES: &str = "x-specforge-field-names";
 
 /// The separator of a `form` query parameter's array items: `,`, or what [`SEPARATOR`] says.
 pub fn separator_of(data: &openapiv3::ParameterData) -> char {
@@ -217,18 +222,12 @@ impl Upgrader<'_> {
             .iter()
             .filter_map(|(name, schema)| Some((name.clone(), schema.get("discriminator")?.as_str()?.to_string())))
             .collect();
+        let extending = extensions_of(schemas);
+        let position: HashMap<String, usize> = schemas.keys().cloned().enumerate().map(|(i, name)| (name, i)).collect();
         for (base, property) in bases {
             let base_ref = format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(&base));
-            let children: Vec<String> = schemas
-                .iter()
-                .filter(|(name, schema)| {
-                    **name != base
-                        && schema.get("allOf").and_then(Value::as_array).is_some_and(|members| {
-                            members.iter().any(|m| m.get("$ref").and_then(Value::as_str) == Some(base_ref.as_str()))
-                        })
-                })
-                .map(|(name, _)| name.clone())
-                .collect();
+            let mut children = descendants(&extending, &base);
+            children.sort_by_key(|name| position.get(name).copied());
             if children.is_empty() {
                 continue;
             }
@@ -452,6 +451,36 @@ impl Upgrader<'_> {
 
 /// The base URL from `host`, `basePath` and `schemes` (the first scheme, or `https`); with no host, the base path
 /// alone (relative: the user passes the URL).
+/// The definitions that extend another through `allOf`, by the extended one's reference, in the document's order.
+fn extensions_of(schemas: &Map<String, Value>) -> HashMap<String, Vec<String>> {
+    let mut extending: HashMap<String, Vec<String>> = HashMap::new();
+    for (name, schema) in schemas {
+        let members = schema.get("allOf").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        for reference in members.iter().filter_map(|m| m.get("$ref")?.as_str()) {
+            extending.entry(reference.to_string()).or_default().push(name.clone());
+        }
+    }
+    extending
+}
+
+/// The definitions that extend `base`, directly or through another that does (a grandchild is a value of its
+/// grandparent too), each once.
+fn descendants<'n>(extending: &'n HashMap<String, Vec<String>>, base: &'n str) -> Vec<String> {
+    let reference = |name: &str| format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(name));
+    let mut found: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::from([base]);
+    let mut pending = vec![reference(base)];
+    while let Some(parent) = pending.pop() {
+        for name in extending.get(&parent).into_iter().flatten() {
+            if seen.insert(name) {
+                found.push(name.clone());
+                pending.push(reference(name));
+            }
+        }
+    }
+    found
+}
+
 fn server_url(top: &mut Map<String, Value>) -> Option<String> {
     let host = top.remove("host").and_then(|h| h.as_str().map(str::to_string));
     let base = top.remove("basePath").and_then(|b| b.as_str().map(str::to_string)).unwrap_or_default();
@@ -660,7 +689,92 @@ pub fn upgrade_schemas(document: &mut Value, path: &Path) -> Vec<Diagnostic> {
         }
     }
     walk_schemas(document, Members::Keywords);
+    name_enums(document);
     upgrader.warnings
+}
+
+/// Keywords that describe one use of a schema rather than its values: they stay where the schema was written when
+/// the schema moves into a component.
+const USE_KEYWORDS: &[&str] =
+    &["description", "title", "readOnly", "writeOnly", "default", "example", "nullable", "externalDocs"];
+
+/// Azure's `x-ms-enum` `name` names the enum type: an enum written inline under a name becomes the component of
+/// that name (the first one written; later ones with the same values refer to it), so a named enum is one Rust
+/// type wherever it is used. An enum whose name a definition already has, or that another enum of that name with
+/// other values took first, stays where it is.
+fn name_enums(document: &mut Value) {
+    let Some(Value::Object(components)) = document.get_mut("components") else { return };
+    let Some(Value::Object(mut definitions)) = components.remove("schemas") else { return };
+    let mut named = NamedEnums { taken: definitions.keys().cloned().collect(), found: Map::new() };
+    named.walk(document, Members::Keywords);
+    for definition in definitions.values_mut() {
+        if let Value::Object(keywords) = definition {
+            for (key, item) in keywords.iter_mut() {
+                if let Some(inner) = Members::Keywords.of_child(key, item) {
+                    named.walk(item, inner);
+                }
+            }
+        }
+    }
+    definitions.extend(named.found);
+    if let Some(Value::Object(components)) = document.get_mut("components") {
+        components.insert("schemas".to_string(), Value::Object(definitions));
+    }
+}
+
+/// The enums [`name_enums`] has moved into components, and the names it may not use.
+struct NamedEnums {
+    taken: HashSet<String>,
+    found: Map<String, Value>,
+}
+
+impl NamedEnums {
+    fn walk(&mut self, value: &mut Value, members: Members) {
+        match value {
+            Value::Object(map) => {
+                if members == Members::Keywords {
+                    self.name(map);
+                }
+                for (key, item) in map.iter_mut() {
+                    if let Some(inner) = members.of_child(key, item) {
+                        self.walk(item, inner);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| self.walk(item, Members::Keywords)),
+            _ => {}
+        }
+    }
+
+    fn name(&mut self, schema: &mut Map<String, Value>) {
+        let name = schema.get("x-ms-enum").and_then(|e| e.get("name")).and_then(Value::as_str);
+        let Some(name) = name.filter(|name| !name.is_empty() && !self.taken.contains(*name)) else { return };
+        if !schema.contains_key("enum") {
+            return;
+        }
+        let name = name.to_string();
+        let values: Map<String, Value> = schema
+            .iter()
+            .filter(|(key, _)| !USE_KEYWORDS.contains(&key.as_str()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        match self.found.get(&name) {
+            // Another enum took the name: this one stays as it was written.
+            Some(first) if first.as_object() != Some(&values) => return,
+            Some(_) => {}
+            None => {
+                self.found.insert(name.clone(), Value::Object(values));
+            }
+        }
+        schema.retain(|key, _| USE_KEYWORDS.contains(&key.as_str()));
+        let reference =
+            json!({"$ref": format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(&name))});
+        if schema.is_empty() {
+            schema.insert("$ref".to_string(), reference["$ref"].clone());
+        } else {
+            schema.insert("allOf".to_string(), json!([reference]));
+        }
+    }
 }
 
 fn walk_schemas(value: &mut Value, members: Members) {
@@ -687,6 +801,8 @@ fn walk_schemas(value: &mut Value, members: Members) {
                     map.insert("format".to_string(), json!("binary"));
                 }
                 ms_enum(map);
+                super::normalize::type_array(map);
+                client_names(map);
             }
             for (key, item) in map.iter_mut() {
                 if let Some(inner) = members.of_child(key, item) {
@@ -696,6 +812,21 @@ fn walk_schemas(value: &mut Value, members: Members) {
         }
         Value::Array(items) => items.iter_mut().for_each(|item| walk_schemas(item, Members::Keywords)),
         _ => {}
+    }
+}
+
+/// Azure's `x-ms-client-name` on properties, gathered into the object's [`FIELD_NAMES`] (lowering reads it).
+fn client_names(map: &mut Map<String, Value>) {
+    let Some(Value::Object(properties)) = map.get_mut("properties") else { return };
+    let names: Map<String, Value> = properties
+        .iter_mut()
+        .filter_map(|(json_name, property)| {
+            let name = property.as_object_mut()?.remove("x-ms-client-name")?;
+            name.is_string().then(|| (json_name.clone(), name))
+        })
+        .collect();
+    if !names.is_empty() {
+        map.insert(FIELD_NAMES.to_string(), Value::Object(names));
     }
 }
 
@@ -712,10 +843,19 @@ fn ms_enum(map: &mut Map<String, Value>) {
         .filter_map(|entry| Some((text(entry.get("value")?), entry.get("description")?.clone())))
         .filter(|(_, description)| description.is_string())
         .collect();
-    let names: Option<Vec<Value>> = map.get("enum").and_then(Value::as_array).and_then(|listed| {
+    // A value without a `name` is named by itself.
+    let named = values.iter().any(|entry| entry.get("name").is_some_and(Value::is_string));
+    let names: Option<Vec<Value>> = map.get("enum").and_then(Value::as_array).filter(|_| named).map(|listed| {
         listed
             .iter()
-            .map(|value| values.iter().find(|entry| entry.get("value") == Some(value))?.get("name").cloned())
+            .map(|value| {
+                let entry = values.iter().find(|entry| entry.get("value") == Some(value));
+                entry
+                    .and_then(|entry| entry.get("name"))
+                    .filter(|name| name.is_string())
+                    .cloned()
+                    .unwrap_or_else(|| Value::String(text(value)))
+            })
             .collect()
     });
     if !descriptions.is_empty() && !map.contains_key("x-enum-descriptions") {
@@ -863,6 +1003,71 @@ mod tests {
         let state = &document["components"]["schemas"]["State"];
         assert_eq!(state["x-enum-varnames"], json!(["Enabled", "Disabled"]));
         assert_eq!(state["x-enum-descriptions"], json!({"off": "Turned off."}));
+    }
+
+    #[test]
+    fn grandchildren_are_values_of_the_base() {
+        let (document, _) = upgraded(json!({"swagger": "2.0", "definitions": {
+            "Shape": {"discriminator": "kind", "properties": {"kind": {"type": "string"}}},
+            "Square": {"x-ms-discriminator-value": "square", "allOf": [{"$ref": "#/definitions/Polygon"}]},
+            "Polygon": {"allOf": [{"$ref": "#/definitions/Shape"}]},
+            "Circle": {"allOf": [{"$ref": "#/definitions/Shape"}]}
+        }}));
+        let shape = &document["components"]["schemas"]["Shape"];
+        assert_eq!(
+            shape["discriminator"]["mapping"],
+            json!({"Shape": "#/components/schemas/ShapeBase", "square": "#/components/schemas/Square",
+                   "Polygon": "#/components/schemas/Polygon", "Circle": "#/components/schemas/Circle"})
+        );
+        // The grandchild still extends its parent, which extends the base's own properties.
+        assert_eq!(
+            document["components"]["schemas"]["Square"]["allOf"],
+            json!([{"$ref": "#/components/schemas/Polygon"}])
+        );
+        assert_eq!(
+            document["components"]["schemas"]["Polygon"]["allOf"],
+            json!([{"$ref": "#/components/schemas/ShapeBase"}])
+        );
+    }
+
+    #[test]
+    fn azure_client_names_and_json_schema_type_lists_are_read() {
+        let mut document = upgraded(json!({"swagger": "2.0", "definitions": {"W": {"properties": {
+            "type": {"type": "string", "x-ms-client-name": "kind"},
+            "sys": {"$ref": "#/definitions/S", "x-ms-client-name": "system"},
+            "colour": {"type": ["null", "string"]}
+        }}, "S": {}}}))
+        .0;
+        upgrade_schemas(&mut document, Path::new("t.json"));
+        let w = &document["components"]["schemas"]["W"];
+        assert_eq!(w[FIELD_NAMES], json!({"type": "kind", "sys": "system"}));
+        assert_eq!(w["properties"]["sys"], json!({"$ref": "#/components/schemas/S"}));
+        assert_eq!(w["properties"]["colour"], json!({"type": "string", "nullable": true}));
+    }
+
+    #[test]
+    fn a_named_azure_enum_is_one_component_wherever_it_is_written() {
+        let state = |description: &str| {
+            json!({"type": "string", "enum": ["on", "off"], "description": description, "readOnly": true,
+                   "x-ms-enum": {"name": "State", "modelAsString": true, "values": [{"value": "on", "name": "Enabled"}]}})
+        };
+        let mut document = upgraded(json!({"swagger": "2.0", "definitions": {
+            "A": {"properties": {"state": state("A's state."), "other": {"type": "string", "enum": ["x"],
+                  "x-ms-enum": {"name": "State"}}}},
+            "B": {"properties": {"state": state("B's state.")}}
+        }}))
+        .0;
+        upgrade_schemas(&mut document, Path::new("t.json"));
+        let schemas = &document["components"]["schemas"];
+        let reference = json!([{"$ref": "#/components/schemas/State"}]);
+        assert_eq!(schemas["A"]["properties"]["state"]["allOf"], reference);
+        assert_eq!(schemas["A"]["properties"]["state"]["description"], json!("A's state."));
+        assert_eq!(schemas["B"]["properties"]["state"]["allOf"], reference);
+        assert_eq!(schemas["State"]["enum"], json!(["on", "off"]));
+        // A value without a name is named by itself.
+        assert_eq!(schemas["State"]["x-enum-varnames"], json!(["Enabled", "off"]));
+        // Another enum of the same name with other values keeps its place.
+        assert_eq!(schemas["A"]["properties"]["other"]["enum"], json!(["x"]));
     }
 
     #[test]

@@ -416,7 +416,9 @@ impl<'a> OperationLowerer<'_, 'a> {
                 let hint = format!("{}{}", self.prefix, type_name(&data.name));
                 let ty = self.param_type(data, &param_pointer, &hint);
                 let required = data.required || location == ParamLocation::Path;
-                let wanted = value_name(&data.name);
+                // Azure's `x-ms-client-name` asks for another Rust name; the wire name stays.
+                let asked = data.extensions.get("x-ms-client-name").and_then(serde_json::Value::as_str);
+                let wanted = value_name(asked.unwrap_or(&data.name));
                 let name =
                     if required { names.claim_unless_taken_in(&wanted, &locals) } else { names.claim(&wanted).0 };
                 Param {

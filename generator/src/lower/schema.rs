@@ -479,7 +479,9 @@ impl<'a> TypeLowerer<'a> {
                 let rust_name = match refined {
                     Some(index) => fields[index].name.clone(),
                     None => {
-                        let (rust_name, clashed) = field_names.claim(&self.name_cache.value_name(json_name));
+                        let asked = object.client_names.and_then(|names| names.get(json_name)?.as_str());
+                        let (rust_name, clashed) =
+                            field_names.claim(&self.name_cache.value_name(asked.unwrap_or(json_name)));
                         if clashed {
                             self.warn(
                                 &property_pointer,

@@ -20,6 +20,8 @@ pub struct ObjectShape<'a> {
     pub min_properties: Option<usize>,
     /// `maxProperties`.
     pub max_properties: Option<usize>,
+    /// The Rust names properties asked for, by JSON name ([`crate::load::FIELD_NAMES`]).
+    pub client_names: Option<&'a serde_json::Map<String, serde_json::Value>>,
 }
 
 /// What a schema describes, for lowering.
@@ -113,6 +115,7 @@ pub fn shape_of(schema: &Schema) -> (Shape<'_>, Option<String>) {
                 additional: o.additional_properties.as_ref(),
                 min_properties: o.min_properties,
                 max_properties: o.max_properties,
+                client_names: client_names(schema),
             }),
             None,
         ),
@@ -123,17 +126,25 @@ pub fn shape_of(schema: &Schema) -> (Shape<'_>, Option<String>) {
             (Shape::AllOf(AllOfShape { members: all_of, properties: None, union: None }), None)
         }
         SchemaKind::Not { .. } => (Shape::Any, Some("`not` cannot be expressed as a Rust type".into())),
-        SchemaKind::Any(any) => shape_of_mixture(any),
+        SchemaKind::Any(any) => shape_of_mixture(any, client_names(schema)),
     }
 }
 
-fn shape_of_mixture(any: &openapiv3::AnySchema) -> (Shape<'_>, Option<String>) {
+fn client_names(schema: &Schema) -> Option<&serde_json::Map<String, serde_json::Value>> {
+    schema.schema_data.extensions.get(crate::load::FIELD_NAMES).and_then(serde_json::Value::as_object)
+}
+
+fn shape_of_mixture<'a>(
+    any: &'a openapiv3::AnySchema,
+    client_names: Option<&'a serde_json::Map<String, serde_json::Value>>,
+) -> (Shape<'a>, Option<String>) {
     let object = ObjectShape {
         properties: &any.properties,
         required: &any.required,
         additional: any.additional_properties.as_ref(),
         min_properties: any.min_properties,
         max_properties: any.max_properties,
+        client_names,
     };
     let has_object_keywords = !any.properties.is_empty() || any.additional_properties.is_some();
     let typ = any.typ.as_deref();
