@@ -111,3 +111,24 @@ fn the_same_api_in_openapi_3_0_and_3_1_generates_the_same_rust() {
     assert!(models.contains("pub tag: Nullable<String>"), "optional and nullable keeps three states:\n{models}");
     assert!(models.contains("pub sizes: Option<Vec<Option<f64>>>"), "nullable items:\n{models}");
 }
+
+#[test]
+fn real_swagger_2_0_documents_keep_every_operation() {
+    const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
+    for name in ["swagger2-netlify.yaml", "swagger2-harbor.yaml", "swagger2-slack.json", "swagger2-temporal.json"] {
+        let path = fixture(&format!("corpus/{name}"));
+        let text = std::fs::read_to_string(&path).expect("the fixture");
+        let document: serde_json::Value = serde_norway::from_str(&text).expect("YAML or JSON");
+        let written: usize = ["paths", "x-ms-paths"]
+            .iter()
+            .filter_map(|key| document.get(key)?.as_object())
+            .flat_map(|paths| paths.values())
+            .map(|item| METHODS.iter().filter(|method| item.get(**method).is_some()).count())
+            .sum();
+        let loaded = specforge::internals::load(&path, &[], &[]).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+        let (api, warnings) = specforge::internals::lower(loaded);
+        let api = api.unwrap_or_else(|| panic!("{name}: {warnings:?}"));
+        assert!(written > 20, "{name}: {written} operations");
+        assert_eq!(api.operations.len(), written, "{name}: a method for every operation");
+    }
+}

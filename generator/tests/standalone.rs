@@ -45,7 +45,7 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
     ];
     for entry in std::fs::read_dir(fixtures.join("corpus")).expect("fixtures/corpus").flatten() {
         let path = entry.path();
-        if path.extension().is_some_and(|e| e == "json") {
+        if path.extension().is_some_and(|e| e == "json" || e == "yaml") {
             let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
             specs.push((path, name));
         }

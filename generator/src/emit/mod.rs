@@ -353,8 +353,9 @@ fn inner_doc_attrs(doc: &str) -> TokenStream {
 
 /// Spec text made safe for rustdoc: code fences (```` ``` ```` or `~~~`) become `text` blocks and indentation is dropped, so no
 /// description turns into a doctest that `cargo test` would try to compile; a line that continues a list item or a
-/// quote lazily (without the item's indentation or the `>`) gets them, which renders the same and is what clippy's
-/// `doc_lazy_continuation` asks for.
+/// quote lazily (without the item's indentation or the `>`) gets them, and one indented past the item's text is
+/// brought back to it, which renders the same and is what clippy's `doc_lazy_continuation` and
+/// `doc_overindented_list_items` ask for.
 fn rustdoc_lines(doc: &str) -> Vec<String> {
     let mut fence: Option<&str> = None;
     let mut after_blank = true;
@@ -396,7 +397,9 @@ fn rustdoc_lines(doc: &str) -> Vec<String> {
             } else if open_quote {
                 quote = "> ";
             } else if let Some(column) = open_item {
-                indent = indent.max(column);
+                // Exactly the item's text column: less is lazy, more is over-indented (clippy warns of both; the
+                // paragraph renders the same).
+                indent = column;
             }
             after_blank = trimmed.is_empty();
             format!(" {quote}{}{}", " ".repeat(indent), untab(trimmed))
@@ -474,7 +477,7 @@ mod tests {
 
     #[test]
     fn lazy_continuations_get_their_indentation_and_marker_and_tabs_become_spaces() {
-        let doc = "Options:\n * `secret` -\thidden\n   from others.\nDefault: `secret`\n**For a child:**\n1.  `closed`\nvisible\n\nAfter the list.\n> Unofficial\nReturns 430\n\n- item\n---\n- item\n## Heading\n+ item\n\n  more of it\nlazy again";
+        let doc = "Options:\n * `secret` -\thidden\n      from others.\nDefault: `secret`\n**For a child:**\n1.  `closed`\nvisible\n\nAfter the list.\n> Unofficial\nReturns 430\n\n- item\n---\n- item\n## Heading\n+ item\n\n  more of it\nlazy again";
         assert_eq!(
             rustdoc_lines(doc),
             [

@@ -29,11 +29,18 @@ impl Relocations {
         }
     }
 
-    /// The diagnostics with their pointers turned into pointers into the source.
+    /// The diagnostics with their pointers turned into pointers into the source, and the references their
+    /// messages quote (`#/components/schemas/X`) into the 2.0 form the source wrote (`#/definitions/X`).
     pub fn to_source(&self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         if !self.0.is_empty() {
             for diagnostic in &mut diagnostics {
                 diagnostic.pointer = self.source_pointer(&diagnostic.pointer);
+                if diagnostic.message.contains("#/components/") {
+                    for (source, section) in SECTIONS {
+                        let upgraded = format!("#/components/{section}/");
+                        diagnostic.message = diagnostic.message.replace(&upgraded, &format!("#/{source}/"));
+                    }
+                }
             }
         }
         diagnostics
