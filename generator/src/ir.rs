@@ -246,8 +246,9 @@ pub struct Union {
     pub tagging: Tagging,
     /// Variants, in document order.
     pub variants: Vec<UnionVariant>,
-    /// For an externally tagged union: the last variant, which keeps as JSON a value whose key this version of the
-    /// API description does not list (a newer server's new variant), so it decodes and is written back unchanged.
+    /// For a tagged union (internally or externally): the last variant, which keeps as JSON a value whose tag this
+    /// version of the API description does not list (a newer server's new variant), so it decodes and is written
+    /// back unchanged.
     pub unknown_variant: Option<String>,
 }
 

@@ -128,13 +128,19 @@ support::string_enum!(
 );
 
 /// An action the user must take to authorize the connector.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(tag = "type")]
 pub enum AuthRequest {
     /// `code`
     #[serde(rename = "code")]
     Code(AuthorizationCodeRequest),
+    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
+    /// is written back unchanged.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
+support::tagged_union!(AuthRequest(Unknown), Some("type"), { Code = "code" }, {});
 
 /// Send the user to `authorization_endpoint` (OAuth authorization code flow).
 #[derive(Debug, Clone, PartialEq)]

@@ -40,17 +40,20 @@ support::object!(
 );
 
 /// Authentication method for connecting to BigQuery
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum BigqueryAuth {
     /// Service account JSON key authentication
     #[serde(rename = "service_account_key")]
     ServiceAccountKey(BigqueryServiceAccountKey),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    BigqueryAuth(Unknown), None, { ServiceAccountKey = "service_account_key" }, {}
+);
 
 /// Load Parquet into a staging table, then MERGE into the target
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -108,7 +111,7 @@ pub struct BigqueryStorageWriteApi {
 support::object!(BigqueryStorageWriteApi { 0 max_staleness_minutes optional } keep);
 
 /// How the target writes data into BigQuery
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum BigqueryWriteMode {
     /// Load Parquet into a staging table, then MERGE into the target
@@ -118,23 +121,28 @@ pub enum BigqueryWriteMode {
     #[serde(rename = "storage_write_api")]
     StorageWriteApi(BigqueryStorageWriteApi),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    BigqueryWriteMode(Unknown), None, { Merge = "merge", StorageWriteApi =
+    "storage_write_api" }, {}
+);
 
 /// Buffer storage backend
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum Buffer {
     /// Object store configuration
     #[serde(rename = "object_store")]
     ObjectStore(BufferObjectStore),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(Buffer(Unknown), None, { ObjectStore = "object_store" }, {});
 
 /// CSV parsing options (inferred from file content if unspecified)
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -170,7 +178,7 @@ support::object!(
 );
 
 /// Format-specific parsing options
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum BufferFormatDetails {
     /// CSV parsing options (inferred from file content if unspecified)
@@ -183,10 +191,14 @@ pub enum BufferFormatDetails {
     #[serde(rename = "parquet")]
     Parquet(BufferParquetFormat),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    BufferFormatDetails(Unknown), None, { Csv = "csv", Json = "json", Parquet = "parquet"
+    }, {}
+);
 
 /// JSON parsing options
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -460,7 +472,7 @@ support::object!(
 );
 
 /// Modifier for target table names.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum ClickhouseTableNameModifier {
     /// Append a custom string after the table name
@@ -470,10 +482,14 @@ pub enum ClickhouseTableNameModifier {
     #[serde(rename = "prefix")]
     Prefix(ClickhouseCustomPrefix),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    ClickhouseTableNameModifier(Unknown), None, { Suffix = "suffix", Prefix = "prefix" },
+    {}
+);
 
 /// The `command` of [`CommandWrapper`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -549,7 +565,7 @@ support::object!(
 );
 
 /// The `state` of [`ConnectorStatus`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum ConnectorState {
     /// `start`
@@ -577,10 +593,15 @@ pub enum ConnectorState {
     #[serde(rename = "shutdown")]
     Shutdown {},
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    ConnectorState(Unknown), None, { Initialize = "initialize", Snapshot = "snapshot",
+    Realtime = "realtime" }, { Start = "start", Scheduled = "scheduled", Disabled =
+    "disabled", Complete = "complete", Shutdown = "shutdown" }
+);
 
 /// The `status` of [`ConnectorHistory`].
 #[derive(Debug, Clone, PartialEq)]
@@ -617,7 +638,7 @@ pub struct ConnectorWithStatuses {
 support::object!(ConnectorWithStatuses { 0 connectors required } keep);
 
 /// Authentication method for connecting to Databricks
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum DatabricksAuth {
     /// Authenticate using the Databricks CLI's discovery flow (intended for testing/evaluation)
@@ -630,10 +651,13 @@ pub enum DatabricksAuth {
     #[serde(rename = "m2m")]
     M2m(DatabricksM2mAuth),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    DatabricksAuth(Unknown), None, { Pat = "pat", M2m = "m2m" }, { Cli = "cli" }
+);
 
 /// Authenticate using the Databricks CLI's discovery flow (intended for testing/evaluation)
 pub type DatabricksCliAuth = ::serde_json::Map<String, ::serde_json::Value>;
@@ -784,17 +808,18 @@ support::object!(
 );
 
 /// Specifies the Db2 replication method
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum Db2ReplicationType {
     /// Db2 snapshot / backfill-only replication settings
     #[serde(rename = "snapshot")]
     Snapshot(Db2Snapshot),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(Db2ReplicationType(Unknown), None, { Snapshot = "snapshot" }, {});
 
 /// Db2 snapshot / backfill-only replication settings
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -961,7 +986,7 @@ support::string_enum!(
 );
 
 /// Optional prefix or suffix on target table names
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum DorisTableNameModifier {
     /// Suffix to append to target table names
@@ -971,13 +996,16 @@ pub enum DorisTableNameModifier {
     #[serde(rename = "prefix")]
     Prefix(DorisCustomPrefix),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    DorisTableNameModifier(Unknown), None, { Suffix = "suffix", Prefix = "prefix" }, {}
+);
 
 /// Connection protocol
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum DuckDbConnection {
     /// Quack binary protocol over HTTP (<https://duckdb.org/quack/>)
@@ -987,10 +1015,13 @@ pub enum DuckDbConnection {
     #[serde(rename = "pg")]
     Pg(PostgresConnection),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    DuckDbConnection(Unknown), None, { Quack = "quack", Pg = "pg" }, {}
+);
 
 /// DuckDB sink
 #[derive(Debug, Clone, PartialEq)]
@@ -1066,17 +1097,18 @@ support::object!(FileAutoTableMapping { 0 prefix optional, 1 suffix optional } k
 pub type FileDeleteAfterProcessing = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// File discovery method
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum FileDiscovery {
     /// Periodic listing of the source location to discover new and modified files
     #[serde(rename = "poll")]
     Poll(FilePoll),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(FileDiscovery(Unknown), None, { Poll = "poll" }, {});
 
 /// Extract table name from path using regex capture groups
 #[derive(Debug, Clone, PartialEq)]
@@ -1134,7 +1166,7 @@ pub struct FilePoll {
 support::object!(FilePoll { 0 interval_seconds optional } keep);
 
 /// Action to take on source files after successful processing
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum FilePostProcessing {
     /// Delete source file after successful processing
@@ -1144,10 +1176,13 @@ pub enum FilePostProcessing {
     #[serde(rename = "move")]
     Move(FileMoveAfterProcessing),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    FilePostProcessing(Unknown), None, { Move = "move" }, { Delete = "delete" }
+);
 
 /// All matched files go to one destination table
 #[derive(Debug, Clone, PartialEq)]
@@ -1193,7 +1228,7 @@ support::object!(
 );
 
 /// How files map to destination tables
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum FileTableMapping {
     /// All matched files go to one destination table
@@ -1206,10 +1241,14 @@ pub enum FileTableMapping {
     #[serde(rename = "dynamic")]
     Dynamic(FileDynamicTableMapping),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    FileTableMapping(Unknown), None, { Single = "single", Auto = "auto", Dynamic =
+    "dynamic" }, {}
+);
 
 /// Append-only writes without compaction
 pub type IcebergAppend = ::serde_json::Map<String, ::serde_json::Value>;
@@ -1316,7 +1355,7 @@ pub struct IcebergBucketTransform {
 support::object!(IcebergBucketTransform { 0 num_buckets optional } keep);
 
 /// Iceberg catalog type
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum IcebergCatalog {
     /// REST catalog configuration
@@ -1341,13 +1380,17 @@ pub enum IcebergCatalog {
     #[serde(rename = "unity")]
     Unity(IcebergUnityCatalog),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    IcebergCatalog(Unknown), None, { Rest = "rest", Glue = "glue", Hms = "hms", S3tables
+    = "s3tables", Sql = "sql", Snowflake = "snowflake", Unity = "unity" }, {}
+);
 
 /// Catalog authentication method
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum IcebergCatalogAuth {
     /// OAuth2 client credentials authentication
@@ -1363,10 +1406,14 @@ pub enum IcebergCatalogAuth {
     #[serde(rename = "sigv4")]
     Sigv4(IcebergSigV4Auth),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    IcebergCatalogAuth(Unknown), None, { Oauth2 = "oauth2", Bearer = "bearer", Basic =
+    "basic", Sigv4 = "sigv4" }, {}
+);
 
 /// Custom storage credentials for unsupported backends
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1958,7 +2005,7 @@ support::object!(
 );
 
 /// Storage credentials for accessing data files
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum IcebergStorageCredentials {
     /// S3 storage credentials
@@ -1974,13 +2021,17 @@ pub enum IcebergStorageCredentials {
     #[serde(rename = "custom")]
     Custom(IcebergCustomCredentials),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    IcebergStorageCredentials(Unknown), None, { S3 = "s3", Gcs = "gcs", Azure = "azure",
+    Custom = "custom" }, {}
+);
 
 /// How a source column value becomes a partition value
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum IcebergTransform {
     /// Source value, unchanged
@@ -2005,10 +2056,14 @@ pub enum IcebergTransform {
     #[serde(rename = "truncate")]
     Truncate(IcebergTruncateTransform),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    IcebergTransform(Unknown), None, { Bucket = "bucket", Truncate = "truncate" }, {
+    Identity = "identity", Year = "year", Month = "month", Day = "day", Hour = "hour" }
+);
 
 /// Truncate values to a fixed width
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2055,7 +2110,7 @@ support::object!(
 );
 
 /// Write mode for CDC operations
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum IcebergWriteMode {
     /// Append-only writes without compaction
@@ -2067,10 +2122,14 @@ pub enum IcebergWriteMode {
     #[serde(rename = "merge_on_read")]
     MergeOnRead(IcebergMergeOnRead),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    IcebergWriteMode(Unknown), None, { MergeOnRead = "merge_on_read" }, { Append =
+    "append" }
+);
 
 /// Year of a date or timestamp
 pub type IcebergYearTransform = ::serde_json::Map<String, ::serde_json::Value>;
@@ -2086,7 +2145,7 @@ pub struct IdentifierFivetranNaming {
 support::object!(IdentifierFivetranNaming { 0 schema_prefix optional } keep);
 
 /// Identifier naming strategy for target tables and columns
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum IdentifierNaming {
     /// Keep original source identifiers unchanged (default)
@@ -2094,10 +2153,14 @@ pub enum IdentifierNaming {
     /// Apply Fivetran naming rules to destination schemas, tables, and columns
     FivetranNaming(IdentifierFivetranNaming),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    IdentifierNaming(Unknown), None, { FivetranNaming = "FivetranNaming" }, {
+    SourceNaming = "SourceNaming" }
+);
 
 /// Keep original source identifiers unchanged (default)
 pub type IdentifierSourceNaming = ::serde_json::Map<String, ::serde_json::Value>;
@@ -2449,7 +2512,7 @@ support::string_enum!(
 );
 
 /// Message format for Kafka payloads
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum KafkaFormat {
     /// Debezium-compatible message format
@@ -2459,10 +2522,13 @@ pub enum KafkaFormat {
     #[serde(rename = "supermetal")]
     Supermetal(KafkaSupermetalFormat),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    KafkaFormat(Unknown), None, { Debezium = "debezium", Supermetal = "supermetal" }, {}
+);
 
 /// Base format configuration shared by Debezium and Supermetal formats
 #[derive(Debug, Clone, PartialEq)]
@@ -2555,7 +2621,7 @@ support::string_enum!(
 );
 
 /// Schema registry to use for message serialization
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum KafkaSchemaRegistry {
     /// Confluent Schema Registry connection
@@ -2565,10 +2631,14 @@ pub enum KafkaSchemaRegistry {
     #[serde(rename = "apicurio")]
     Apicurio(KafkaApicurio),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    KafkaSchemaRegistry(Unknown), None, { Confluent = "confluent", Apicurio = "apicurio"
+    }, {}
+);
 
 /// Security protocol for communication with Kafka brokers
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2587,7 +2657,7 @@ support::string_enum!(
 );
 
 /// Serialization/Deserialization (SerDe) method for message payloads
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum KafkaSerDe {
     /// JSON message format
@@ -2600,10 +2670,14 @@ pub enum KafkaSerDe {
     #[serde(rename = "protobuf")]
     Protobuf(KafkaProtobuf),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    KafkaSerDe(Unknown), None, { Json = "json", Avro = "avro", Protobuf = "protobuf" },
+    {}
+);
 
 /// Kafka destination
 #[derive(Debug, Clone, PartialEq)]
@@ -2856,20 +2930,21 @@ pub type MigrationAppendOnly = ::serde_json::Map<String, ::serde_json::Value>;
 pub type MigrationDedupByRowHash = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// How to preserve change history
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum MigrationHistoryMode {
     /// Write every source event to a separate table that preserves full change history
     #[serde(rename = "append")]
     Append(MigrationAppendHistory),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(MigrationHistoryMode(Unknown), None, { Append = "append" }, {});
 
 /// How to replicate tables without a primary key
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum MigrationKeylessTableStrategy {
     /// Write every change as a new row; no deduplication
@@ -2879,10 +2954,14 @@ pub enum MigrationKeylessTableStrategy {
     #[serde(rename = "dedup_by_row_hash")]
     DedupByRowHash {},
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    MigrationKeylessTableStrategy(Unknown), None, {}, { AppendOnly = "append_only",
+    DedupByRowHash = "dedup_by_row_hash" }
+);
 
 /// Track the source database log position for each change (Postgres LSN, Oracle SCN, MySQL binlog position, MongoDB resume token, SQL Server change LSN)
 pub type MigrationLsn = ::serde_json::Map<String, ::serde_json::Value>;
@@ -3123,7 +3202,7 @@ impl ::std::fmt::Debug for MongoEnable {
 support::object!(MongoEnable { 0 ca_file optional, 1 cert_key_file optional } keep);
 
 /// How MongoDB documents are mapped to the target schema
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum MongoReplicationMode {
     /// Schema mode infers Arrow schemas from document structure, creating typed columns for each field
@@ -3133,13 +3212,17 @@ pub enum MongoReplicationMode {
     #[serde(rename = "schemaless_mode")]
     SchemalessMode {},
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    MongoReplicationMode(Unknown), None, { SchemaMode = "schema_mode" }, { SchemalessMode
+    = "schemaless_mode" }
+);
 
 /// MongoDB replication method
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum MongoReplicationType {
     /// CDC via MongoDB Change Streams
@@ -3149,10 +3232,14 @@ pub enum MongoReplicationType {
     #[serde(rename = "snapshot")]
     Snapshot(MongoSnapshot),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    MongoReplicationType(Unknown), None, { ChangeStreams = "change_streams", Snapshot =
+    "snapshot" }, {}
+);
 
 /// Schema mode infers Arrow schemas from document structure, creating typed columns for each field
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3208,7 +3295,7 @@ support::object!(
 );
 
 /// SSL connection mode for MongoDB
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum MongoSslMode {
     /// Disable SSL encryption
@@ -3218,10 +3305,13 @@ pub enum MongoSslMode {
     #[serde(rename = "enable")]
     Enable(MongoEnable),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    MongoSslMode(Unknown), None, { Enable = "enable" }, { Disable = "disable" }
+);
 
 /// MySQL connection details
 #[derive(Clone, PartialEq)]
@@ -3305,7 +3395,7 @@ pub type MysqlDisable = ::serde_json::Map<String, ::serde_json::Value>;
 pub type MysqlRequire = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// SSL encryption mode for the connection to MySQL
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum MysqlSslMode {
     /// Disable SSL encryption
@@ -3321,10 +3411,14 @@ pub enum MysqlSslMode {
     #[serde(rename = "verify_identity")]
     VerifyIdentity(MysqlVerifyIdentity),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    MysqlSslMode(Unknown), None, { VerifyCa = "verify_ca", VerifyIdentity =
+    "verify_identity" }, { Disable = "disable", Require = "require" }
+);
 
 /// SSL with CA certificate verification
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3416,17 +3510,20 @@ support::object!(
 );
 
 /// Oracle replication method
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum OracleReplicationType {
     /// Oracle LogMiner change data capture settings
     #[serde(rename = "log_miner")]
     LogMiner(OracleLogMiner),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    OracleReplicationType(Unknown), None, { LogMiner = "log_miner" }, {}
+);
 
 /// Oracle replication source
 #[derive(Debug, Clone, PartialEq)]
@@ -3518,17 +3615,20 @@ support::object!(
 );
 
 /// Replicate row deletions by comparing primary keys between sync cycles
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum PostgresDeleteTracking {
     /// Track deletes by storing primary keys locally
     #[serde(rename = "enabled")]
     Enabled(PostgresDeleteTrackingConfig),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    PostgresDeleteTracking(Unknown), None, { Enabled = "enabled" }, {}
+);
 
 /// The [`PostgresDeleteTracking::Enabled`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3580,7 +3680,7 @@ support::object!(
 );
 
 /// Specifies the PostgreSQL replication method
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum PostgresReplicationType {
     /// Settings for PostgreSQL logical replication
@@ -3593,10 +3693,14 @@ pub enum PostgresReplicationType {
     #[serde(rename = "query_based")]
     QueryBased(PostgresQueryBased),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    PostgresReplicationType(Unknown), None, { LogicalReplication = "logical_replication",
+    QueryBased = "query_based" }, { Snapshot = "snapshot" }
+);
 
 /// PostgreSQL destination
 #[derive(Debug, Clone, PartialEq)]
@@ -3660,7 +3764,7 @@ support::string_enum!(
 );
 
 /// The `status` of [`ConnectorStatus`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum RunStatusConnection {
     /// `start`
@@ -3682,13 +3786,17 @@ pub enum RunStatusConnection {
     #[serde(rename = "retry")]
     Retry(StatusRetry),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    RunStatusConnection(Unknown), None, { Failed = "failed", Skipped = "skipped", Retry =
+    "retry" }, { Start = "start", Complete = "complete", Heartbeat = "heartbeat" }
+);
 
 /// The `schedule` of [`Connector`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum Schedule {
     /// `rate`
@@ -3698,10 +3806,11 @@ pub enum Schedule {
     #[serde(rename = "cron")]
     Cron(ScheduleCron),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(Schedule(Unknown), None, { Rate = "rate", Cron = "cron" }, {});
 
 /// The [`Schedule::Cron`] variant's content.
 #[derive(Debug, Clone, PartialEq)]
@@ -3738,7 +3847,7 @@ support::string_enum!(
 );
 
 /// Sink connector types
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum Sink {
     /// PostgreSQL destination
@@ -3778,10 +3887,16 @@ pub enum Sink {
     #[serde(rename = "big_query")]
     BigQuery(BigQuerySink),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    Sink(Unknown), None, { Postgres = "postgres", Clickhouse = "clickhouse", Snowflake =
+    "snowflake", Materialize = "materialize", Kafka = "kafka", Databricks = "databricks",
+    Webhook = "webhook", Iceberg = "iceberg", Doris = "doris", Duckdb = "duckdb",
+    Motherduck = "motherduck", BigQuery = "big_query" }, {}
+);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SnapshotStatusResponse {
@@ -3800,7 +3915,7 @@ support::object!(
 );
 
 /// Authentication method for connecting to Snowflake
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum SnowflakeAuth {
     /// Password-based authentication credentials
@@ -3810,10 +3925,13 @@ pub enum SnowflakeAuth {
     #[serde(rename = "key_pair")]
     KeyPair(SnowflakeKeyPair),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    SnowflakeAuth(Unknown), None, { Password = "password", KeyPair = "key_pair" }, {}
+);
 
 /// Snowflake connection details
 #[derive(Debug, Clone, PartialEq)]
@@ -3909,7 +4027,7 @@ support::object!(
 );
 
 /// Source connector types
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum Source {
     /// PostgreSQL replication source
@@ -3934,10 +4052,15 @@ pub enum Source {
     #[serde(rename = "db2")]
     Db2(Db2Source),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    Source(Unknown), None, { Postgres = "postgres", Sqlserver = "sqlserver", Mysql =
+    "mysql", Mongo = "mongo", Oracle = "oracle", FileSource = "file_source", Db2 = "db2"
+    }, {}
+);
 
 /// Credentials for Azure Active Directory authentication
 #[derive(Clone, PartialEq)]
@@ -3962,7 +4085,7 @@ impl ::std::fmt::Debug for SqlServerAdAuth {
 support::object!(SqlServerAdAuth { 0 token required } keep);
 
 /// Authentication method for SQL Server
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum SqlServerAuth {
     /// Credentials for SQL Server standard authentication
@@ -3975,10 +4098,14 @@ pub enum SqlServerAuth {
     #[serde(rename = "activedirectory")]
     Activedirectory(SqlServerAdAuth),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    SqlServerAuth(Unknown), None, { Standard = "standard", Windows = "windows",
+    Activedirectory = "activedirectory" }, {}
+);
 
 /// Change Data Capture (CDC) settings for SQL Server
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4041,7 +4168,7 @@ pub struct SqlServerEnable {
 support::object!(SqlServerEnable { 0 ca_file optional } keep);
 
 /// SQL Server replication method
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum SqlServerReplicationType {
     /// Change Data Capture (CDC) settings for SQL Server
@@ -4051,10 +4178,14 @@ pub enum SqlServerReplicationType {
     #[serde(rename = "snapshot")]
     Snapshot {},
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    SqlServerReplicationType(Unknown), None, { CaptureTableReplication =
+    "capture_table_replication" }, { Snapshot = "snapshot" }
+);
 
 /// SQL Server snapshot / backfill-only replication settings
 pub type SqlServerSnapshot = ::serde_json::Map<String, ::serde_json::Value>;
@@ -4100,7 +4231,7 @@ support::object!(
 );
 
 /// SSL encryption mode for the connection to SQL Server
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum SqlServerSslMode {
     /// Disable SSL encryption
@@ -4110,10 +4241,13 @@ pub enum SqlServerSslMode {
     #[serde(rename = "enable")]
     Enable(SqlServerEnable),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    SqlServerSslMode(Unknown), None, { Enable = "enable" }, { Disable = "disable" }
+);
 
 /// Credentials for SQL Server standard authentication
 #[derive(Clone, PartialEq)]
@@ -4166,7 +4300,7 @@ impl ::std::fmt::Debug for SqlServerWindowsAuth {
 support::object!(SqlServerWindowsAuth { 0 password required, 1 user required } keep);
 
 /// Authentication method
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum SshAuth {
     /// Supermetal-managed SSH keypair. The private key is kept server-side; copy the public key into your bastion's authorized_keys.
@@ -4176,10 +4310,14 @@ pub enum SshAuth {
     #[serde(rename = "bring_your_own_key")]
     BringYourOwnKey(SshBringYourOwnKey),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    SshAuth(Unknown), None, { GeneratedKey = "generated_key", BringYourOwnKey =
+    "bring_your_own_key" }, {}
+);
 
 /// Customer-supplied SSH private key (reserved; hidden in the current release).
 #[derive(Clone, PartialEq)]
@@ -4279,17 +4417,18 @@ support::object!(
 ///
 /// variant to tunnel the connection. Today only SSH bastion is supported;
 /// additional transports (e.g. PrivateLink) can be added as new variants.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum SshTunnelType {
     /// SSH bastion tunnel configuration
     #[serde(rename = "ssh")]
     Ssh(SshTunnel),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(SshTunnelType(Unknown), None, { Ssh = "ssh" }, {});
 
 pub type StatusComplete = ::serde_json::Map<String, ::serde_json::Value>;
 
@@ -4403,7 +4542,7 @@ support::object!(
 
 pub type ValidateConnection = ::serde_json::Map<String, ::serde_json::Value>;
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidateEvent {
     /// `start`
@@ -4419,10 +4558,14 @@ pub enum ValidateEvent {
     #[serde(rename = "success")]
     Success {},
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    ValidateEvent(Unknown), None, { Test = "test", Failed = "failed" }, { Start =
+    "start", Success = "success" }
+);
 
 /// The [`ValidateEvent::Failed`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4520,7 +4663,7 @@ support::object!(ValidateSourceRequest { 0 source required } keep);
 pub type ValidateStart = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// The `status` of [`ValidateTest`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidateStatus {
     Start {},
@@ -4530,10 +4673,14 @@ pub enum ValidateStatus {
     InProgress(ValidateInProgress),
     Warn {},
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    ValidateStatus(Unknown), None, { Failed = "Failed", Skipped = "Skipped", InProgress =
+    "InProgress" }, { Start = "Start", Success = "Success", Warn = "Warn" }
+);
 
 pub type ValidateSuccess = ::serde_json::Map<String, ::serde_json::Value>;
 
@@ -4555,7 +4702,7 @@ support::object!(
 );
 
 /// The `test_type` of [`ValidateTest`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidateTestType {
     Network(ValidateNetwork),
@@ -4568,17 +4715,22 @@ pub enum ValidateTestType {
     Permission(ValidatePermission),
     Config(ValidateConfig),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    ValidateTestType(Unknown), None, { Network = "Network", ServerInfo = "ServerInfo",
+    Permission = "Permission", Config = "Config" }, { Connection = "Connection",
+    Authentication = "Authentication", Tls = "TLS" }
+);
 
 pub type ValidateTls = ::serde_json::Map<String, ::serde_json::Value>;
 
 pub type ValidateWarn = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// Authentication method
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum WebhookAuth {
     /// Bearer token authentication
@@ -4591,10 +4743,14 @@ pub enum WebhookAuth {
     #[serde(rename = "header")]
     Header(WebhookHeaderAuth),
     /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged. A listed variant whose content does not decode also lands here.
+    /// is written back unchanged.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
+support::tagged_union!(
+    WebhookAuth(Unknown), None, { Bearer = "bearer", Basic = "basic", Header = "header"
+    }, {}
+);
 
 /// HTTP Basic authentication
 #[derive(Clone, PartialEq)]

@@ -33,6 +33,8 @@ const INTEGER_ENUM_SUPPORT: &str = include_str!("../../../templates/models/suppo
 const NULLABLE_SUPPORT: &str = include_str!("../../../templates/models/support/nullable.rs");
 /// The `object!` macro that implements structs' `Serialize` and `Deserialize` (hand-written).
 const OBJECT_SUPPORT: &str = include_str!("../../../templates/models/support/object.rs");
+/// Decoding of tagged unions with a catch-all variant (hand-written).
+const TAGGED_UNION_SUPPORT: &str = include_str!("../../../templates/models/support/tagged_union.rs");
 
 /// The `support` module of `api`'s models: the hand-written pieces its types use (none: no module).
 pub fn support_source(api: &Api) -> Option<String> {
@@ -45,6 +47,7 @@ pub fn support_source(api: &Api) -> Option<String> {
         (uses(|kind| matches!(kind, TypeKind::Enum(Enum { repr: EnumRepr::Integer, .. }))), INTEGER_ENUM_SUPPORT),
         (api.has_nullable_fields(), NULLABLE_SUPPORT),
         (uses(|kind| matches!(kind, TypeKind::Struct(s) if uses_object_macro(s))), OBJECT_SUPPORT),
+        (uses(|kind| matches!(kind, TypeKind::Union(u) if u.unknown_variant.is_some())), TAGGED_UNION_SUPPORT),
     ];
     let used: Vec<&str> = sections.iter().filter(|(used, _)| *used).map(|(_, text)| *text).collect();
     (!used.is_empty()).then(|| {
@@ -675,19 +678,45 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> Tok
         let unknown = ident(unknown);
         quote! {
             /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-            /// is written back unchanged. A listed variant whose content does not decode also lands here.
+            /// is written back unchanged.
             #[serde(untagged)]
             #unknown(::serde_json::Value),
         }
     });
+    let (derive_deserialize, deserialize) = match &u.unknown_variant {
+        Some(unknown) => (None, Some(tagged_union_deserialize(name, u, unknown))),
+        None => (Some(quote! { ::serde::Deserialize, }), None),
+    };
     quote! {
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, #derive_deserialize)]
         #inline_variants
         #tagging
         pub enum #name {
             #(#variants)*
             #unknown
         }
+
+        #deserialize
+    }
+}
+
+/// `Deserialize` for a tagged union with a catch-all variant, through `support::tagged_union!`.
+fn tagged_union_deserialize(name: &proc_macro2::Ident, u: &Union, unknown: &str) -> TokenStream {
+    let property = match &u.tagging {
+        Tagging::Internal(property) => quote! { Some(#property) },
+        _ => quote! { None },
+    };
+    let arms = |with_payload: bool| {
+        let variants = u.variants.iter().filter(move |v| v.payload.is_some() == with_payload);
+        variants.map(|v| {
+            let (variant, tag) = (ident(&v.name), &v.tag);
+            quote! { #variant = #tag }
+        })
+    };
+    let (with_payload, empty) = (arms(true), arms(false));
+    let unknown = ident(unknown);
+    quote! {
+        support::tagged_union!(#name(#unknown), #property, { #(#with_payload),* }, { #(#empty),* });
     }
 }
 

@@ -707,7 +707,9 @@ impl<'a> TypeLowerer<'a> {
             }
             out.push(UnionVariant { name: variant_name, tag, doc: None, payload: Some(lowered.ty), boxed: false });
         }
-        Union { tagging: Tagging::Internal(discriminator.property_name.clone()), variants: out, unknown_variant: None }
+        // A newer server's new tag decodes to the catch-all instead of failing the whole reply.
+        let unknown_variant = Some(variant_names.claim("Unknown").0);
+        Union { tagging: Tagging::Internal(discriminator.property_name.clone()), variants: out, unknown_variant }
     }
 
     /// The tag of one variant of a discriminated union: the mapping's, else the one value the variant allows for

@@ -106,6 +106,27 @@ mod agentstack {
             serde_json::from_str(include_str!("../fixtures/agentstack/seed001_create_response.json")).unwrap();
         let Some(m::AuthRequest::Code(request)) = response.auth_request else { panic!("expected a code auth request") };
         assert_eq!(request.authorization_endpoint.as_str(), "https://auth.example.com/authorize");
+        // The tag is written back where it was read.
+        let written = serde_json::to_value(m::AuthRequest::Code(request)).unwrap();
+        assert_eq!(
+            written,
+            serde_json::json!({"type": "code", "authorization_endpoint": "https://auth.example.com/authorize"})
+        );
+    }
+
+    /// A newer Agent Stack may ask for another kind of authorization: the connector still decodes, and the request
+    /// is kept as sent. A listed kind whose content is wrong is still an error, not silently the catch-all.
+    #[test]
+    fn a_new_kind_of_auth_request_is_kept_and_a_broken_known_one_is_an_error() {
+        let device = serde_json::json!({"type": "device_code", "verification_uri": "https://auth.example.com/device"});
+        let request: m::AuthRequest = assert_round_trip("a newer server's auth request", &device.to_string());
+        assert_eq!(request, m::AuthRequest::Unknown(device));
+        let untagged: m::AuthRequest = serde_json::from_str(r#"{"kind": "code"}"#).unwrap();
+        assert!(matches!(untagged, m::AuthRequest::Unknown(_)), "{untagged:?}");
+
+        let broken = serde_json::from_str::<m::AuthRequest>(r#"{"type": "code", "authorization_endpoint": 7}"#);
+        let message = broken.expect_err("a listed variant with bad content").to_string();
+        assert!(message.starts_with("variant `code`: "), "{message}");
     }
 
     #[test]
