@@ -55,6 +55,12 @@ impl Api {
         self.operations.iter().filter_map(|op| op.body.as_ref()).any(|body| kind(&body.kind))
     }
 
+    /// Whether any operation sends a multipart form whose parts the API names (and so needs the client's
+    /// `multipart` module).
+    pub fn has_typed_forms(&self) -> bool {
+        self.sends(|kind| matches!(kind, RequestBodyKind::Multipart(Multipart::Parts(_))))
+    }
+
     /// Whether any field keeps absent and `null` apart (and so needs the support module's `Nullable`).
     pub fn has_nullable_fields(&self) -> bool {
         self.types.iter().any(|def| match &def.kind {
@@ -607,30 +613,62 @@ pub struct RequestBody {
 pub enum RequestBodyKind {
     /// JSON with this media type (`application/json`, `application/merge-patch+json`, …), of this type.
     Json { media: String, ty: TypeRef },
-    /// `application/x-www-form-urlencoded`, of this type.
-    Form(TypeRef),
-    /// `multipart/form-data`: a `reqwest::multipart::Form` the caller builds.
-    Multipart,
+    /// `application/x-www-form-urlencoded`, of this type (an object: a pair per property, and per item of an
+    /// array property unless `joined` names it with the character that joins its items into one value).
+    Form { ty: TypeRef, joined: Vec<(String, char)> },
+    /// `multipart/form-data`.
+    Multipart(Multipart),
     /// Raw bytes sent with this media type.
     Raw { media: String },
 }
 
-impl RequestBody {
-    /// The typed body's type, for JSON and form bodies.
-    pub fn ty(&self) -> Option<&TypeRef> {
-        match &self.kind {
-            RequestBodyKind::Json { ty, .. } | RequestBodyKind::Form(ty) => Some(ty),
-            RequestBodyKind::Multipart | RequestBodyKind::Raw { .. } => None,
-        }
-    }
+/// A `multipart/form-data` body.
+#[derive(Debug, Clone)]
+pub enum Multipart {
+    /// The schema names no parts: a `reqwest::multipart::Form` the caller builds.
+    Open,
+    /// A struct of the parts the schema's properties name, generated in the client crate.
+    Parts(MultipartForm),
+}
 
-    /// The typed body's type, to change in place.
-    pub fn ty_mut(&mut self) -> Option<&mut TypeRef> {
-        match &mut self.kind {
-            RequestBodyKind::Json { ty, .. } | RequestBodyKind::Form(ty) => Some(ty),
-            RequestBodyKind::Multipart | RequestBodyKind::Raw { .. } => None,
-        }
-    }
+/// The parts of a `multipart/form-data` body, as a struct of the client crate.
+#[derive(Debug, Clone)]
+pub struct MultipartForm {
+    /// Rust name of the struct.
+    pub name: String,
+    /// One per property of the schema, in its order.
+    pub parts: Vec<FormPart>,
+}
+
+/// One named part (or several, for an array) of a multipart body.
+#[derive(Debug, Clone)]
+pub struct FormPart {
+    /// Rust field name.
+    pub name: String,
+    /// The part's name on the wire.
+    pub api_name: String,
+    /// Whether the part must be sent (else the field is an `Option`).
+    pub required: bool,
+    /// Rustdoc.
+    pub doc: Option<String>,
+    /// What the part holds.
+    pub kind: PartKind,
+}
+
+/// What a multipart part holds, and so how it is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartKind {
+    /// A file (`format: binary`): bytes or a stream, with the content type the `encoding` gives by default.
+    File { content_type: Option<String> },
+    /// Several files under one name (an array of binary strings).
+    Files { content_type: Option<String> },
+    /// A scalar, sent as its wire text.
+    Text(TypeRef),
+    /// An array of scalars (of this item type): one text part per item, or with a separator one part of the
+    /// items joined by it (Swagger 2.0's `collectionFormat` on `formData`).
+    Texts { item: TypeRef, separator: Option<char> },
+    /// Any other type: a JSON part (`application/json`).
+    Json(TypeRef),
 }
 
 /// Which statuses a response covers.
@@ -737,7 +775,7 @@ pub enum SchemeKind {
 /// Defines the walks over type uses of [`TypeRef`], [`TypeDef`] and [`Operation`] once for shared and once for
 /// mutable references, from one body, so the two always visit the same uses.
 macro_rules! type_use_walks {
-    ($visit:ident, $visit_uses:ident, $iter:ident, $as_ref:ident, $body_ty:ident $(, $mut:tt)?) => {
+    ($visit:ident, $visit_uses:ident, $iter:ident, $as_ref:ident $(, $mut:tt)?) => {
         impl TypeRef {
             /// Calls `f` on this type use, then on every one inside it (items, values, tuple members).
             pub fn $visit(&$($mut)? self, f: &mut impl FnMut(&$($mut)? TypeRef)) {
@@ -767,12 +805,30 @@ macro_rules! type_use_walks {
             }
         }
 
+        impl RequestBody {
+            /// Calls `f` on each type use of the body: a JSON or form body's type, a multipart form's parts'.
+            pub fn $visit_uses(&$($mut)? self, f: &mut impl FnMut(&$($mut)? TypeRef)) {
+                match &$($mut)? self.kind {
+                    RequestBodyKind::Json { ty, .. } | RequestBodyKind::Form { ty, .. } => f(ty),
+                    RequestBodyKind::Multipart(Multipart::Parts(form)) => {
+                        for part in form.parts.$iter() {
+                            match &$($mut)? part.kind {
+                                PartKind::Text(ty) | PartKind::Texts { item: ty, .. } | PartKind::Json(ty) => f(ty),
+                                PartKind::File { .. } | PartKind::Files { .. } => {}
+                            }
+                        }
+                    }
+                    RequestBodyKind::Multipart(Multipart::Open) | RequestBodyKind::Raw { .. } => {}
+                }
+            }
+        }
+
         impl Operation {
             /// Calls `f` on each type use of the operation: parameters, request body, response bodies (with
             /// their items and events), response headers and callback payloads.
             pub fn $visit_uses(&$($mut)? self, f: &mut impl FnMut(&$($mut)? TypeRef)) {
                 self.params.$iter().for_each(|param| f(&$($mut)? param.ty));
-                self.body.$iter().filter_map(RequestBody::$body_ty).for_each(|ty| f(ty));
+                self.body.$iter().for_each(|body| body.$visit_uses(f));
                 for body in self.responses.$iter().filter_map(|response| response.body.$as_ref()) {
                     f(&$($mut)? body.ty);
                     body.item.$iter().for_each(|ty| f(ty));
@@ -785,5 +841,5 @@ macro_rules! type_use_walks {
     };
 }
 
-type_use_walks!(visit, visit_uses, iter, as_ref, ty);
-type_use_walks!(visit_mut, visit_uses_mut, iter_mut, as_mut, ty_mut, mut);
+type_use_walks!(visit, visit_uses, iter, as_ref);
+type_use_walks!(visit_mut, visit_uses_mut, iter_mut, as_mut, mut);

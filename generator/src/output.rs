@@ -15,6 +15,8 @@ const CLIENT_README: &str = include_str!("../../templates/client/README.md");
 pub const CLIENT_RUNTIME: &str = include_str!("../../templates/client/runtime.rs");
 /// Server-sent events support, copied into a client crate whose API has event streams.
 pub const CLIENT_SSE: &str = include_str!("../../templates/client/sse.rs");
+/// The client's file and JSON parts of multipart forms, copied into clients that send typed forms.
+pub const CLIENT_MULTIPART: &str = include_str!("../../templates/client/multipart.rs");
 /// The methods of `Client` that are the same for every API, copied into every client crate.
 pub const CLIENT_METHODS: &str = include_str!("../../templates/client/client.rs");
 
@@ -294,13 +296,19 @@ pub fn client_crate(
     if api.security_schemes.iter().any(|s| matches!(s.kind, SchemeKind::ApiKeyQuery(_))) {
         reqwest_features.push("\"query\"");
     }
-    if api.sends(|kind| matches!(kind, RequestBodyKind::Form(_))) {
+    if api.sends(|kind| matches!(kind, RequestBodyKind::Form { .. })) {
         reqwest_features.push("\"form\"");
     }
-    if api.sends(|kind| matches!(kind, RequestBodyKind::Multipart)) {
+    if api.sends(|kind| matches!(kind, RequestBodyKind::Multipart(_))) {
         reqwest_features.push("\"multipart\"");
     }
+    // Typed forms stream file parts (from disk, or any stream of bytes).
+    let forms = api.has_typed_forms();
+    if forms {
+        reqwest_features.push("\"stream\"");
+    }
     let reqwest_features = reqwest_features.join(", ");
+    let tokio_features = if forms { "\"time\", \"fs\"" } else { "\"time\"" };
     // The client's features decide which models compile, so the models' own defaults must not turn all on.
     let models_options = if features.is_some() { ", default-features = false" } else { "" };
     let models_dependency =
@@ -313,6 +321,7 @@ pub fn client_crate(
             ("crate_name", crate_name),
             ("description", description),
             ("reqwest_features", &reqwest_features),
+            ("tokio_features", tokio_features),
             ("models_dependency", models),
             ("extra_dependencies", &extra_dependencies),
             ("features", features),
@@ -326,6 +335,9 @@ pub fn client_crate(
             files.insert(PathBuf::from("src/runtime.rs"), CLIENT_RUNTIME.to_string());
             if api.has_event_streams() {
                 files.insert(PathBuf::from("src/sse.rs"), CLIENT_SSE.to_string());
+            }
+            if forms {
+                files.insert(PathBuf::from("src/multipart.rs"), CLIENT_MULTIPART.to_string());
             }
             let tags = features.map(|plan| plan.manifest_section(Some(&models_crate)));
             (String::new(), client_features(tags, None))
@@ -344,6 +356,9 @@ pub fn client_crate(
             files.insert(PathBuf::from("parts/core/src/runtime.rs"), CLIENT_RUNTIME.to_string());
             if api.has_event_streams() {
                 files.insert(PathBuf::from("parts/core/src/sse.rs"), CLIENT_SSE.to_string());
+            }
+            if forms {
+                files.insert(PathBuf::from("parts/core/src/multipart.rs"), CLIENT_MULTIPART.to_string());
             }
             let mut extra = vec![part_dependency(&crate_name, "core", "parts")];
             let ops_crates: Vec<(String, &[usize])> =

@@ -565,7 +565,7 @@ pub enum Problem {
 
 impl Problem {
     /// A transport error, without the URL (it may carry credentials).
-    fn transport(error: reqwest::Error) -> Self {
+    pub(crate) fn transport(error: reqwest::Error) -> Self {
         Problem::Transport(error.without_url())
     }
 }
@@ -599,6 +599,38 @@ pub fn json_body(
 ) -> Result<RequestBuilder, Problem> {
     let bytes = serde_json::to_vec(body).map_err(Problem::Encode)?;
     Ok(request.header(CONTENT_TYPE, media_type).body(bytes))
+}
+
+/// The pairs of an `application/x-www-form-urlencoded` body (an object): one per property, and one per item of an
+/// array (3.0's default, exploded `form` style) unless `joined` names the property with the character that joins
+/// its items into one value. Strings are sent as they are, other scalars as JSON writes them, objects and arrays
+/// inside arrays as JSON text; `null`s are left out.
+pub fn form_pairs(body: &impl Serialize, joined: &[(&str, char)]) -> Result<Vec<(String, String)>, Problem> {
+    fn text(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }
+    }
+    let serde_json::Value::Object(object) = serde_json::to_value(body).map_err(Problem::Encode)? else {
+        let message = "a URL-encoded form body must be an object";
+        return Err(Problem::Encode(<serde_json::Error as serde::ser::Error>::custom(message)));
+    };
+    let mut pairs = Vec::with_capacity(object.len());
+    for (key, value) in object {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => {
+                let items = items.iter().filter(|item| !item.is_null()).map(text);
+                match joined.iter().find(|(name, _)| *name == key) {
+                    Some((_, separator)) => pairs.push((key, items.collect::<Vec<_>>().join(&separator.to_string()))),
+                    None => pairs.extend(items.map(|item| (key.clone(), item))),
+                }
+            }
+            other => pairs.push((key, text(&other))),
+        }
+    }
+    Ok(pairs)
 }
 
 /// Sets a header whose value is a credential (marked sensitive, so it is never logged by the HTTP stack).

@@ -9,8 +9,9 @@ use super::{FilePlan, crate_header, doc_attrs, inline_variants, parse_items, pre
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
-    Api, FieldStep, Method, Operation, PageStyle, Param, ParamLocation, PathPiece, Presence, Primitive,
-    RequestBodyKind, Response, ResponseMedia, SchemeKind, Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
+    Api, FieldStep, Method, Multipart, MultipartForm, Operation, PageStyle, Param, ParamLocation, PartKind, PathPiece,
+    Presence, Primitive, RequestBody, RequestBodyKind, Response, ResponseMedia, SchemeKind, Server, StatusMatch,
+    TypeRef, is_event_stream, is_json_lines,
 };
 use crate::naming::{bare, ident};
 
@@ -202,6 +203,7 @@ pub fn client_core_plan<'a>(api: &'a Api, crates: &SplitClient) -> FilePlan<'a> 
     );
     let header = crate_header(&doc, true, &[], None);
     let sse = api.has_event_streams().then(|| quote! { #[doc(hidden)] pub mod sse; });
+    let multipart = api.has_typed_forms().then(|| quote! { #[doc(hidden)] pub mod multipart; });
     let credentials = credentials(api, true);
     FilePlan {
         header: quote! {
@@ -209,6 +211,7 @@ pub fn client_core_plan<'a>(api: &'a Api, crates: &SplitClient) -> FilePlan<'a> 
             #[doc(hidden)]
             pub mod runtime;
             #sse
+            #multipart
             #credentials
         },
         parts: 0,
@@ -236,13 +239,14 @@ pub fn client_ops_plan<'a>(
     let (core, models) = (ident(&crates.core), ident(&crates.models));
     let credentials = (!api.security_schemes.is_empty()).then(|| quote! { Credentials, Scheme, });
     let sse = api.has_event_streams().then(|| quote! { sse, });
+    let multipart = api.has_typed_forms().then(|| quote! { multipart, });
     let header = client_crate_header(&doc, api, graph);
     let header = quote! {
         #header
 
         // With some tag features off, no operation here may use one of these.
         #[allow(unused_imports)]
-        use ::#core::{runtime, #credentials #sse};
+        use ::#core::{runtime, #credentials #sse #multipart};
         #[allow(unused_imports)]
         use ::#models as models;
     };
@@ -318,14 +322,18 @@ fn client_header(
     let servers = api.servers.first().map(server_items);
     let client = client_struct(api);
     let events = api.has_event_streams();
+    let forms = api.has_typed_forms();
     let (runtime, credentials, ops) = match split {
         None => {
             let sse = events.then(|| quote! { mod sse; });
-            (quote! { mod runtime; #sse }, credentials(api, false), TokenStream::new())
+            let multipart = forms.then(|| quote! { mod multipart; });
+            (quote! { mod runtime; #sse #multipart }, credentials(api, false), TokenStream::new())
         }
         Some(crates) => {
             let core = ident(&crates.core);
             let sse = events.then(|| quote! { use ::#core::sse; });
+            let multipart = forms.then(|| quote! { use ::#core::multipart; });
+            let sse = quote! { #sse #multipart };
             let credentials = (!api.security_schemes.is_empty()).then(|| quote! { use ::#core::Credentials; });
             let ops = crates.ops.iter().map(|(name, _)| {
                 let krate = ident(name);
@@ -335,6 +343,8 @@ fn client_header(
         }
     };
     let sse = events.then(|| quote! { pub use sse::{Event, EventStream}; });
+    let multipart = forms.then(|| quote! { pub use multipart::FilePart; });
+    let sse = quote! { #sse #multipart };
     quote! {
         #header
 
@@ -799,7 +809,102 @@ fn operation_types(scope: TypeScope<'_>, signature: &Signature<'_>, links: Links
             pub struct #name { #(#fields)* }
         }
     });
-    quote! { #success_enum #error_enum #params_struct #headers_struct }
+    let form_struct = form_struct(scope, op, links);
+    quote! { #success_enum #error_enum #params_struct #form_struct #headers_struct }
+}
+
+/// The struct of an operation's `multipart/form-data` body whose parts the API names: a field per part.
+fn form_struct(scope: TypeScope<'_>, op: &Operation, links: Links) -> Option<TokenStream> {
+    let Some(RequestBody { kind: RequestBodyKind::Multipart(Multipart::Parts(form)), .. }) = &op.body else {
+        return None;
+    };
+    let name = ident(&form.name);
+    let doc = doc_attrs(Some(&format!(
+        "The `multipart/form-data` body of {}: a field per part.",
+        links.to(&format!("Client::{}", bare(&op.method_name)))
+    )));
+    let fields = form.parts.iter().map(|part| {
+        let field = ident(&part.name);
+        let ty = match &part.kind {
+            PartKind::File { .. } => quote! { multipart::FilePart },
+            PartKind::Files { .. } => quote! { Vec<multipart::FilePart> },
+            PartKind::Text(ty) | PartKind::Json(ty) => scope.tokens(ty),
+            PartKind::Texts { item, .. } => {
+                let item = scope.tokens(item);
+                quote! { Vec<#item> }
+            }
+        };
+        let ty = if part.required {
+            ty
+        } else {
+            quote! { Option<#ty> }
+        };
+        let text =
+            format!("Part `{}`{}", part.api_name, part.doc.as_ref().map(|d| format!(": {d}")).unwrap_or_default());
+        let doc = doc_attrs(Some(&text));
+        quote! { #doc pub #field: #ty, }
+    });
+    Some(quote! {
+        #doc
+        #[derive(Debug)]
+        pub struct #name { #(#fields)* }
+    })
+}
+
+/// An expression for the `reqwest::multipart::Form` of `body`, a typed form (moved in, part by part).
+fn form_expr(form: &MultipartForm) -> TokenStream {
+    let parts = form.parts.iter().map(|part| {
+        let (field, wire) = (ident(&part.name), &part.api_name);
+        let add = |value: TokenStream| match &part.kind {
+            PartKind::File { content_type } | PartKind::Files { content_type } => {
+                let default = match content_type {
+                    Some(content_type) => quote! { Some(#content_type) },
+                    None => quote! { None },
+                };
+                if matches!(part.kind, PartKind::File { .. }) {
+                    quote! { form = form.part(#wire, #value.into_part(#default)?); }
+                } else {
+                    quote! {
+                        for file in #value {
+                            form = form.part(#wire, file.into_part(#default)?);
+                        }
+                    }
+                }
+            }
+            PartKind::Text(ty) => {
+                let text = wire_string(ty, value);
+                quote! { form = form.text(#wire, #text); }
+            }
+            PartKind::Texts { item, separator: None } => {
+                let text = wire_string(item, quote! { item });
+                quote! {
+                    for item in #value {
+                        form = form.text(#wire, #text);
+                    }
+                }
+            }
+            PartKind::Texts { item, separator: Some(separator) } => {
+                let joined = joined(item, value, *separator);
+                quote! { form = form.text(#wire, #joined); }
+            }
+            PartKind::Json(_) => quote! { form = form.part(#wire, multipart::json_part(&#value)?); },
+        };
+        if part.required {
+            add(quote! { body.#field })
+        } else {
+            let add = add(quote! { value });
+            quote! {
+                if let Some(value) = body.#field {
+                    #add
+                }
+            }
+        }
+    });
+    quote! {{
+        let mut form = ::reqwest::multipart::Form::new();
+        #(#parts)*
+        form
+    }}
 }
 
 /// The struct of the headers an operation's successes document, read from a reply's headers by `from_headers`.
@@ -912,11 +1017,15 @@ fn method_args(
     }
     if let Some(body) = &op.body {
         let ty = match &body.kind {
-            RequestBodyKind::Json { ty, .. } | RequestBodyKind::Form(ty) => {
+            RequestBodyKind::Json { ty, .. } | RequestBodyKind::Form { ty, .. } => {
                 let ty = scope.tokens(ty);
                 quote! { &#lifetime #ty }
             }
-            RequestBodyKind::Multipart => quote! { ::reqwest::multipart::Form },
+            RequestBodyKind::Multipart(Multipart::Open) => quote! { ::reqwest::multipart::Form },
+            RequestBodyKind::Multipart(Multipart::Parts(form)) => {
+                let name = ident(&form.name);
+                quote! { #name }
+            }
             RequestBodyKind::Raw { .. } => quote! { Vec<u8> },
         };
         let ty = if body.required {
@@ -1152,8 +1261,15 @@ fn request_statements(api: &Api, op: &Operation, receiver: Receiver<'_>) -> Toke
     let body = op.body.as_ref().map(|body| {
         let send = match &body.kind {
             RequestBodyKind::Json { media, .. } => quote! { runtime::json_body(request, #media, body)? },
-            RequestBodyKind::Form(_) => quote! { request.form(body) },
-            RequestBodyKind::Multipart => quote! { request.multipart(body) },
+            RequestBodyKind::Form { joined, .. } => {
+                let joined = joined.iter().map(|(name, separator)| quote! { (#name, #separator) });
+                quote! { request.form(&runtime::form_pairs(body, &[#(#joined),*])?) }
+            }
+            RequestBodyKind::Multipart(Multipart::Open) => quote! { request.multipart(body) },
+            RequestBodyKind::Multipart(Multipart::Parts(form)) => {
+                let form = form_expr(form);
+                quote! { request.multipart(#form) }
+            }
             RequestBodyKind::Raw { media } => {
                 quote! { request.header(::reqwest::header::CONTENT_TYPE, #media).body(body) }
             }
@@ -1330,12 +1446,16 @@ fn wire_str(ty: &TypeRef, value: TokenStream) -> TokenStream {
 fn wire_owned(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
         TypeRef::Primitive(Primitive::DateTime) => quote! { #value.to_rfc3339() },
-        TypeRef::Array(item) => {
-            let item = wire_owned(item, quote! { item });
-            quote! { #value.iter().map(|item| #item).collect::<Vec<String>>().join(",") }
-        }
+        TypeRef::Array(item) => joined(item, value, ','),
         _ => quote! { #value.to_string() },
     }
+}
+
+/// A `String` of the items (of type `item`) of the array `value`, joined by `separator`.
+fn joined(item: &TypeRef, value: TokenStream, separator: char) -> TokenStream {
+    let item = wire_owned(item, quote! { item });
+    let separator = separator.to_string();
+    quote! { #value.iter().map(|item| #item).collect::<Vec<String>>().join(#separator) }
 }
 
 /// The value expression of a parameter: the argument itself, or the `Params` field (inside an `if let`).
@@ -1365,9 +1485,7 @@ fn query_statement(param: &Param) -> TokenStream {
             }
         }
         TypeRef::Array(item) if param.separator != ',' => {
-            let item = wire_owned(item, quote! { item });
-            let separator = param.separator.to_string();
-            let joined = quote! { #value.iter().map(|item| #item).collect::<Vec<String>>().join(#separator) };
+            let joined = joined(item, value, param.separator);
             quote! { runtime::append_query(&mut url, #api_name, &#joined); }
         }
         TypeRef::Array(_) => {

@@ -63,7 +63,8 @@ impl Relocations {
 }
 
 /// Extension on a query parameter written by the upgrade: the character that joins an array's items, where no
-/// 3.0 style says it (`collectionFormat: tsv`).
+/// 3.0 style says it (`collectionFormat: tsv`); on a form's `encoding`, the character that joins an array's items
+/// into one part (2.0's `csv`, `ssv`, `tsv` and `pipes` on `formData`).
 pub const SEPARATOR: &str = "x-specforge-separator";
 
 /// Extension on an object schema written by the upgrade: the Rust names its properties asked for (Azure's
@@ -387,25 +388,19 @@ impl Upgrader<'_> {
         let is_array = schema.get("type").and_then(Value::as_str) == Some("array");
         parameter.insert("schema".to_string(), schema);
         if is_array {
-            let (style, explode) = match (format.as_ref().and_then(Value::as_str).unwrap_or("csv"), location.as_str()) {
-                ("multi", _) => ("form", true),
-                ("csv", "query" | "cookie") => ("form", false),
-                ("csv", _) => ("simple", false),
-                ("ssv", _) => ("spaceDelimited", false),
-                ("pipes", _) => ("pipeDelimited", false),
-                // 3.0 has no style for tab-separated values: an extension says it (read by lowering).
-                ("tsv", _) => {
-                    parameter.insert(SEPARATOR.to_string(), json!("\t"));
-                    ("form", false)
-                }
-                (other, _) => {
-                    self.warn(
-                        &child(at, "collectionFormat"),
-                        format!("`collectionFormat: {other}` is not one of 2.0's formats; the values are sent comma-separated"),
-                    );
-                    ("form", false)
-                }
-            };
+            let format = format.as_ref().and_then(Value::as_str).unwrap_or("csv");
+            let (style, explode, separator) = collection_style(format, &location).unwrap_or_else(|| {
+                self.warn(
+                    &child(at, "collectionFormat"),
+                    format!(
+                        "`collectionFormat: {format}` is not one of 2.0's formats; the values are sent comma-separated"
+                    ),
+                );
+                ("form", false, None)
+            });
+            if let Some(separator) = separator {
+                parameter.insert(SEPARATOR.to_string(), json!(separator));
+            }
             if location == "query" || style != "form" {
                 parameter.insert("style".to_string(), json!(style));
                 parameter.insert("explode".to_string(), json!(explode));
@@ -542,10 +537,27 @@ fn body_request(parameter: &Value, consumes: &[String]) -> Value {
     Value::Object(body)
 }
 
+/// The 3.0 `style` and `explode` of a 2.0 `collectionFormat` in a parameter at `location` (`csv` in a path or a
+/// header is `simple`), with the separator an extension must say where no 3.0 style does (`tsv`, read by
+/// lowering); `None` for a format 2.0 does not have.
+fn collection_style(format: &str, location: &str) -> Option<(&'static str, bool, Option<&'static str>)> {
+    Some(match (format, location) {
+        ("multi", _) => ("form", true, None),
+        ("csv", "path" | "header") => ("simple", false, None),
+        ("csv", _) => ("form", false, None),
+        ("ssv", _) => ("spaceDelimited", false, None),
+        ("pipes", _) => ("pipeDelimited", false, None),
+        ("tsv", _) => ("form", false, Some("\t")),
+        _ => return None,
+    })
+}
+
 /// The `formData` parameters of an operation, gathered into one object schema.
 #[derive(Default)]
 struct FormBody {
     properties: Map<String, Value>,
+    /// How array parts are written (their `collectionFormat`), by name.
+    encoding: Map<String, Value>,
     required: Vec<Value>,
     has_file: bool,
     sources: Vec<String>,
@@ -556,8 +568,26 @@ impl FormBody {
         let Value::Object(parameter) = parameter else { return };
         let Some(name) = parameter.get("name").and_then(Value::as_str) else { return };
         let mut fields = parameter.clone();
-        fields.remove("collectionFormat");
+        let format = fields.remove("collectionFormat");
         let mut schema = schema_of(&mut fields);
+        if schema.get("type").and_then(Value::as_str) == Some("array") {
+            // An unknown format is sent as the default, comma-separated.
+            let format = format.as_ref().and_then(Value::as_str).unwrap_or("csv");
+            let (style, explode, separator) = collection_style(format, "formData").unwrap_or(("form", false, None));
+            let mut encoding = json!({"style": style, "explode": explode});
+            // A multipart part ignores `style` in 3.0, so the separator of values joined into one part is said
+            // outright (read by lowering); `multi` repeats the part, as 3.0 does.
+            let joined_by = match (style, explode) {
+                (_, true) => None,
+                ("spaceDelimited", _) => Some(" "),
+                ("pipeDelimited", _) => Some("|"),
+                _ => Some(separator.unwrap_or(",")),
+            };
+            if let Some(separator) = joined_by {
+                encoding[SEPARATOR] = json!(separator);
+            }
+            self.encoding.insert(name.to_string(), encoding);
+        }
         if schema.get("type").and_then(Value::as_str) == Some("file") {
             self.has_file = true;
             schema = json!({"type": "string", "format": "binary"});
@@ -584,7 +614,11 @@ impl FormBody {
             schema["required"] = Value::Array(self.required.clone());
         }
         let required = !self.required.is_empty();
-        Some(json!({"required": required, "content": {media: {"schema": schema}}}))
+        let mut content = json!({"schema": schema});
+        if !self.encoding.is_empty() {
+            content["encoding"] = Value::Object(self.encoding);
+        }
+        Some(json!({"required": required, "content": {media: content}}))
     }
 }
 

@@ -10,11 +10,12 @@ use openapiv3::{
 };
 
 use super::schema::{SchemaRef, TypeLowerer};
+use super::shape::{Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child, pointer};
 use crate::ir::{
-    EventsAlternative, FieldStep, Method, Operation, OperationTypeNames, PageStyle, Pagination, Param, ParamLocation,
-    PathPiece, Presence, RequestBody, RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia,
-    SecurityScheme, StatusMatch, TypeKind, TypeRef,
+    EventsAlternative, FieldStep, FormPart, Method, Multipart, MultipartForm, Operation, OperationTypeNames, PageStyle,
+    Pagination, Param, ParamLocation, PartKind, PathPiece, Presence, RequestBody, RequestBodyKind, Response,
+    ResponseBody, ResponseHeader, ResponseMedia, SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
 use crate::naming::{Namespace, bare, type_name, value_name};
 
@@ -139,7 +140,11 @@ pub fn lower_operations<'a>(
             let params = op.params(&item.parameters, &spec_op.parameters, path, &query);
             let path_segments = op.path_segments(route, &params);
             let fixed_query = query.into_iter().filter(|(_, value)| !is_template(value)).map(to_owned_pair).collect();
-            let body = spec_op.request_body.as_ref().and_then(|b| op.request_body(b));
+            let wanted_form = format!("{}Form", op.prefix);
+            let form_name = |types: &mut TypeLowerer<'a>| {
+                claim_reported(types, &mut client_types, &wanted_form, &op_pointer, "type")
+            };
+            let body = spec_op.request_body.as_ref().and_then(|b| op.request_body(b, form_name));
             let responses = op.responses(&spec_op.responses.responses, spec_op.responses.default.as_ref());
             let offers_events =
                 responses.iter().any(|r| r.status.is_success() && r.body.as_ref().is_some_and(|b| b.events.is_some()));
@@ -152,8 +157,10 @@ pub fn lower_operations<'a>(
                 claim_reported(op.types, &mut methods, &wanted, &op_pointer, "method")
             });
             let security = op.security(spec_op.security.as_ref().or(document.security.as_ref()), schemes);
-            let pagination =
-                spec_op.extensions.get("x-pagination").and_then(|spec| op.pagination(spec, &params, &responses));
+            let pagination = spec_op
+                .extensions
+                .get("x-pagination")
+                .and_then(|spec| op.pagination(spec, &params, &responses, body.as_ref()));
             let callback_payloads = op.callback_payloads(&spec_op.callbacks);
             if pagination.is_some() {
                 paged.push((operations.len(), op_pointer));
@@ -533,19 +540,9 @@ impl<'a> OperationLowerer<'_, 'a> {
             return TypeRef::String;
         };
         let ty = self.types.type_ref(SchemaRef::from(schema), &child(at, "schema"), hint).ty;
-        let simple = |ty: &TypeRef, types: &TypeLowerer<'_>| match ty {
-            TypeRef::Named(id) => types.is_scalar(*id),
-            TypeRef::Array(_)
-            | TypeRef::Map(_)
-            | TypeRef::Tuple(_)
-            | TypeRef::Option(_)
-            | TypeRef::Any
-            | TypeRef::Object => false,
-            _ => true,
-        };
         let ok = match &ty {
-            TypeRef::Array(item) => simple(item, self.types),
-            other => simple(other, self.types),
+            TypeRef::Array(item) => self.is_text(item),
+            other => self.is_text(other),
         };
         if ok {
             ty
@@ -584,7 +581,11 @@ impl<'a> OperationLowerer<'_, 'a> {
         segments
     }
 
-    fn request_body(&mut self, body: &'a ReferenceOr<SpecRequestBody>) -> Option<RequestBody> {
+    fn request_body(
+        &mut self,
+        body: &'a ReferenceOr<SpecRequestBody>,
+        form_name: impl FnOnce(&mut TypeLowerer<'a>) -> String,
+    ) -> Option<RequestBody> {
         let at = child(&self.pointer, "requestBody");
         let body = self.resolve(body, &at, "requestBodies", |c| &c.request_bodies)?;
         let content_at = child(&at, "content");
@@ -605,8 +606,8 @@ impl<'a> OperationLowerer<'_, 'a> {
         };
         let kind = match rank(media_name) {
             0 => RequestBodyKind::Json { media: media_name.clone(), ty: lower_schema(self.types) },
-            1 => RequestBodyKind::Form(lower_schema(self.types)),
-            2 => RequestBodyKind::Multipart,
+            1 => RequestBodyKind::Form { ty: lower_schema(self.types), joined: joined_form_arrays(media_obj) },
+            2 => RequestBodyKind::Multipart(self.multipart(media_obj, &schema_at, form_name)),
             _ => RequestBodyKind::Raw { media: media_name.clone() },
         };
         if body.content.len() > 1 {
@@ -620,6 +621,83 @@ impl<'a> OperationLowerer<'_, 'a> {
             );
         }
         Some(RequestBody { kind, required: body.required })
+    }
+
+    /// The parts of a `multipart/form-data` body whose schema is an object with properties (inline, or a
+    /// component whose field types are reused): binary strings are file parts, arrays of them several; scalars are
+    /// text parts, arrays of scalars one text part per item; anything else a JSON part. Any other schema leaves the
+    /// form to the caller.
+    fn multipart(
+        &mut self,
+        media: &'a openapiv3::MediaType,
+        schema_at: &str,
+        form_name: impl FnOnce(&mut TypeLowerer<'a>) -> String,
+    ) -> Multipart {
+        let Some(schema) = media.schema.as_ref() else { return Multipart::Open };
+        let (component, properties_at) = match schema {
+            ReferenceOr::Reference { reference } => match self.types.type_ref(schema.into(), schema_at, "").ty {
+                TypeRef::Named(id) => (Some(id), child(reference, "properties")),
+                _ => return Multipart::Open,
+            },
+            ReferenceOr::Item(_) => (None, child(schema_at, "properties")),
+        };
+        let Some(resolved) = self.types.deref_schema(schema.into()) else { return Multipart::Open };
+        let Shape::Object(object) = shape_of(resolved).0 else { return Multipart::Open };
+        if object.properties.is_empty() {
+            return Multipart::Open;
+        }
+        let name = form_name(self.types);
+        let mut names = Namespace::default();
+        let mut parts = Vec::new();
+        for (json_name, property) in object.properties {
+            let property_schema = self.types.deref_schema(property.into());
+            let encoding = media.encoding.get(json_name);
+            let content_type = encoding.and_then(|encoding| encoding.content_type.clone());
+            let separator =
+                encoding.and_then(|encoding| encoding.extensions.get(crate::load::SEPARATOR)?.as_str()?.chars().next());
+            let kind = match property_schema.map(|schema| shape_of(schema).0) {
+                _ if property_schema.is_some_and(is_binary) => PartKind::File { content_type },
+                Some(Shape::Array(Some(items))) if self.types.deref_schema(items.into()).is_some_and(is_binary) => {
+                    PartKind::Files { content_type }
+                }
+                _ => {
+                    let ty = match component.and_then(|id| self.types.struct_field(id, json_name)) {
+                        Some((_, _, ty)) => ty,
+                        None => {
+                            let hint = format!("{name}{}", type_name(json_name));
+                            self.types.type_ref(property.into(), &child(&properties_at, json_name), &hint).ty
+                        }
+                    };
+                    match ty {
+                        ty if self.is_text(&ty) => PartKind::Text(ty),
+                        TypeRef::Array(item) if self.is_text(&item) => PartKind::Texts { item: *item, separator },
+                        ty => PartKind::Json(ty),
+                    }
+                }
+            };
+            parts.push(FormPart {
+                name: names.claim(&value_name(json_name)).0,
+                api_name: json_name.clone(),
+                required: object.required.contains(json_name),
+                doc: property_schema.and_then(super::schema::field_doc),
+                kind,
+            });
+        }
+        Multipart::Parts(MultipartForm { name, parts })
+    }
+
+    /// Whether values of `ty` are sent as one line of text (in a URL, a header or a text part).
+    fn is_text(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(id) => self.types.is_scalar(*id),
+            TypeRef::Array(_)
+            | TypeRef::Map(_)
+            | TypeRef::Tuple(_)
+            | TypeRef::Option(_)
+            | TypeRef::Any
+            | TypeRef::Object => false,
+            _ => true,
+        }
     }
 
     /// Picks the JSON media type of a `content` map if there is one (else the first) and lowers its schema. For a
@@ -784,8 +862,19 @@ impl<'a> OperationLowerer<'_, 'a> {
     /// `{page-param: <query parameter>, next: <dotted path>}` (page numbers: the next page exists while the value
     /// at `next` is present) or `{cursor-param: <query parameter>, next: <dotted path>}` (the value at `next` is
     /// the next cursor). Anything that does not fit the operation is reported and ignored.
-    fn pagination(&mut self, spec: &serde_json::Value, params: &[Param], responses: &[Response]) -> Option<Pagination> {
+    fn pagination(
+        &mut self,
+        spec: &serde_json::Value,
+        params: &[Param],
+        responses: &[Response],
+        body: Option<&RequestBody>,
+    ) -> Option<Pagination> {
         let at = child(&self.pointer, "x-pagination");
+        // Each page is another request with the same body: only a borrowed one can be sent again.
+        if body.is_some_and(|body| matches!(body.kind, RequestBodyKind::Multipart(_) | RequestBodyKind::Raw { .. })) {
+            self.types.warn(&at, "`x-pagination` on an operation that sends a multipart or raw body; ignored");
+            return None;
+        }
         let text = |key: &str| spec.get(key).and_then(serde_json::Value::as_str);
         let (style, param_name) = match (text("page-param"), text("cursor-param")) {
             (Some(name), None) => (PageStyle::PageNumber, name),
@@ -910,6 +999,27 @@ fn is_string_schema(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
 }
 
 /// `type: string, format: binary` (raw bytes), inline.
+/// The properties of a URL-encoded form whose array items are joined into one value, with the joining character:
+/// what an `encoding` says with `spaceDelimited` or `pipeDelimited`, or with the separator the Swagger 2.0 upgrade
+/// writes (`collectionFormat` `csv`, `ssv`, `tsv`, `pipes`). Others are sent as a pair per item, 3.0's default.
+fn joined_form_arrays(media: &openapiv3::MediaType) -> Vec<(String, char)> {
+    let separator = |encoding: &openapiv3::Encoding| {
+        let written = encoding.extensions.get(crate::load::SEPARATOR).and_then(serde_json::Value::as_str);
+        match (written.and_then(|text| text.chars().next()), &encoding.style) {
+            (Some(separator), _) => Some(separator),
+            (None, Some(QueryStyle::SpaceDelimited)) => Some(' '),
+            (None, Some(QueryStyle::PipeDelimited)) => Some('|'),
+            (None, _) => None,
+        }
+    };
+    media.encoding.iter().filter_map(|(name, encoding)| Some((name.clone(), separator(encoding)?))).collect()
+}
+
+/// Whether `schema` is a string of bytes (`format: binary`).
+fn is_binary(schema: &openapiv3::Schema) -> bool {
+    matches!(shape_of(schema).0, Shape::String { format: Some("binary"), .. })
+}
+
 fn is_binary_schema(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
     let ReferenceOr::Item(schema) = schema else { return false };
     matches!(
@@ -1231,7 +1341,7 @@ components:
         ));
         let kinds: Vec<(&RequestBodyKind, bool)> =
             api.operations.iter().map(|op| op.body.as_ref().map(|b| (&b.kind, b.required)).expect("a body")).collect();
-        assert!(matches!(kinds[0], (RequestBodyKind::Form(TypeRef::Named(_)), false)), "{kinds:?}");
+        assert!(matches!(kinds[0], (RequestBodyKind::Form { ty: TypeRef::Named(_), .. }, false)), "{kinds:?}");
         assert!(
             matches!(kinds[1], (RequestBodyKind::Raw { media }, true) if media == "application/octet-stream"),
             "{kinds:?}"
@@ -1240,6 +1350,77 @@ components:
             warnings(&diagnostics).iter().any(|w| w.contains("not offered: multipart/form-data")),
             "the media type left out is named: {diagnostics:?}"
         );
+    }
+
+    #[test]
+    fn multipart_parts_are_files_texts_or_json_and_a_component_keeps_its_types() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /a:
+    post:
+      operationId: upload
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file]
+              properties:
+                file: {{type: string, format: binary}}
+                scans: {{type: array, items: {{type: string, format: binary}}}}
+                note: {{type: string}}
+                kind: {{type: string, enum: [a, b]}}
+                counts: {{type: array, items: {{type: integer}}}}
+                meta: {{type: object, properties: {{x: {{type: string}}}}}}
+            encoding:
+              file: {{contentType: image/png}}
+              counts: {{x-specforge-separator: ','}}
+      responses: {{'204': {{description: x}}}}
+  /b:
+    post:
+      operationId: shared
+      requestBody: {{content: {{multipart/form-data: {{schema: {{$ref: '#/components/schemas/Upload'}}}}}}}}
+      responses: {{'204': {{description: x}}}}
+  /c:
+    post:
+      operationId: open
+      requestBody: {{content: {{multipart/form-data: {{schema: {{type: object}}}}}}}}
+      responses: {{'204': {{description: x}}}}
+components:
+  schemas:
+    Upload:
+      type: object
+      properties:
+        data: {{type: string, format: binary}}
+        mode: {{type: string, enum: [fast, slow]}}
+"
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let form = |index: usize| match &api.operations[index].body.as_ref().expect("a body").kind {
+            RequestBodyKind::Multipart(Multipart::Parts(form)) => form.clone(),
+            other => panic!("a typed form, not {other:?}"),
+        };
+        let upload = form(0);
+        assert_eq!(upload.name, "UploadForm");
+        let kinds: Vec<(&str, bool, &PartKind)> =
+            upload.parts.iter().map(|p| (p.api_name.as_str(), p.required, &p.kind)).collect();
+        let png = Some("image/png".to_string());
+        assert_eq!(kinds[0], ("file", true, &PartKind::File { content_type: png }));
+        assert_eq!(kinds[1], ("scans", false, &PartKind::Files { content_type: None }));
+        assert_eq!(kinds[2], ("note", false, &PartKind::Text(TypeRef::String)));
+        assert!(matches!(kinds[3], ("kind", false, PartKind::Text(TypeRef::Named(_)))), "{kinds:?}");
+        assert_eq!(kinds[4], ("counts", false, &PartKind::Texts { item: TypeRef::I64, separator: Some(',') }));
+        assert!(matches!(kinds[5], ("meta", false, PartKind::Json(TypeRef::Named(_)))), "{kinds:?}");
+        // A component's part types are its fields' own: no second enum for `mode`.
+        let shared = form(1);
+        let upload_struct = api.types.iter().position(|t| t.name == "Upload").expect("the component");
+        let TypeKind::Struct(fields) = &api.types[upload_struct].kind else { panic!("a struct") };
+        assert_eq!(shared.parts[1].kind, PartKind::Text(fields.fields[1].ty.clone()));
+        assert_eq!(api.types.iter().filter(|t| t.name.contains("Mode")).count(), 1);
+        assert!(matches!(
+            api.operations[2].body.as_ref().map(|b| &b.kind),
+            Some(RequestBodyKind::Multipart(Multipart::Open))
+        ));
     }
 
     #[test]

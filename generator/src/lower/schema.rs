@@ -204,7 +204,7 @@ impl<'a> TypeLowerer<'a> {
     }
 
     /// Follows `$ref` chains to an inline schema (at most [`MAX_DEPTH`] hops).
-    fn deref_schema(&self, schema: SchemaRef<'a>) -> Option<&'a Schema> {
+    pub(super) fn deref_schema(&self, schema: SchemaRef<'a>) -> Option<&'a Schema> {
         let mut current = schema;
         for _ in 0..MAX_DEPTH {
             match current {
@@ -1078,7 +1078,7 @@ pub fn schema_doc(schema: &Schema) -> Option<String> {
 }
 
 /// Rustdoc for a field: the description, plus the constraints and default a reader needs.
-fn field_doc(schema: &Schema) -> Option<String> {
+pub(super) fn field_doc(schema: &Schema) -> Option<String> {
     let mut notes = Vec::new();
     if let Some(default) = &schema.schema_data.default {
         notes.push(format!("Default: `{default}`."));

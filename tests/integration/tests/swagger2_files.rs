@@ -3,7 +3,7 @@
 //! header parameters, a `body` parameter and a `application/x-www-form-urlencoded` form, each with the API key
 //! the document's `securityDefinitions` names.
 
-use swagger2_client::{Client, DownloadFileError, Error, ListFilesParams, models};
+use swagger2_client::{Client, DownloadFileError, Error, FilePart, ListFilesParams, UploadFileForm, models};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -19,7 +19,7 @@ async fn only_request(server: &MockServer) -> Request {
 }
 
 #[tokio::test]
-async fn a_form_data_upload_sends_its_fields_and_file_as_multipart_parts() {
+async fn a_form_data_upload_sends_its_typed_fields_and_file_as_multipart_parts() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/files"))
@@ -29,8 +29,12 @@ async fn a_form_data_upload_sends_its_fields_and_file_as_multipart_parts() {
         )
         .mount(&server)
         .await;
-    let file = reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("a.txt").mime_str("text/plain").unwrap();
-    let form = reqwest::multipart::Form::new().text("note", "first").part("content", file);
+    let form = UploadFileForm {
+        note: "first".into(),
+        tags: Some(vec!["red".into(), "blue".into()]),
+        sizes: Some(vec![1, 2]),
+        content: FilePart::bytes(b"hello".to_vec()).file_name("a.txt").content_type("text/plain"),
+    };
     let stored = client_for(&server).await.upload_file(form).await.expect("the stored file");
     assert_eq!(stored, models::FileInfo { id: Some(7), name: "a.txt".into(), size: Some(5), note: Default::default() });
 
@@ -38,7 +42,12 @@ async fn a_form_data_upload_sends_its_fields_and_file_as_multipart_parts() {
     let content_type = request.headers["content-type"].to_str().unwrap().to_string();
     assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
     let body = String::from_utf8_lossy(&request.body);
-    assert!(body.contains("name=\"note\"\r\n\r\nfirst\r\n"), "{body}");
+    let text_part = |name: &str, value: &str| format!("name=\"{name}\"\r\n\r\n{value}\r\n");
+    assert!(body.contains(&text_part("note", "first")), "{body}");
+    // `collectionFormat: csv` joins the items into one part; `multi` sends a part per item.
+    assert!(body.contains(&text_part("tags", "red,blue")), "{body}");
+    assert_eq!(body.matches("name=\"sizes\"").count(), 2, "{body}");
+    assert!(body.contains(&text_part("sizes", "1")) && body.contains(&text_part("sizes", "2")), "{body}");
     let file_part = "name=\"content\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n";
     assert!(body.contains(file_part), "{body}");
 }
@@ -88,7 +97,7 @@ async fn collection_formats_are_sent_as_swagger_2_0_defines_them() {
 }
 
 #[tokio::test]
-async fn a_body_parameter_is_the_json_body_and_form_data_without_files_is_url_encoded() {
+async fn a_body_parameter_is_the_json_body_and_form_data_without_files_is_url_encoded_with_arrays() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .and(path("/v1/files/3"))
@@ -105,7 +114,12 @@ async fn a_body_parameter_is_the_json_body_and_form_data_without_files_is_url_en
     let updated = client.describe_file(3, &info).await.expect("the updated file");
     // `x-nullable: true`: null is a value of its own, not an absent field.
     assert!(updated.note.is_null(), "{updated:?}");
-    client.rename_file(3, &models::RenameFileRequest { name: "c d".into() }).await.expect("renamed");
+    let rename = models::RenameFileRequest {
+        name: "c d".into(),
+        aliases: Some(vec!["x".into(), "y".into()]),
+        labels: Some(vec!["l1".into(), "l2".into()]),
+    };
+    client.rename_file(3, &rename).await.expect("renamed");
 
     let received = server.received_requests().await.expect("recording is on");
     assert_eq!(received[0].headers["content-type"], "application/json");
@@ -114,5 +128,29 @@ async fn a_body_parameter_is_the_json_body_and_form_data_without_files_is_url_en
         serde_json::json!({"name": "b"})
     );
     assert_eq!(received[1].headers["content-type"], "application/x-www-form-urlencoded");
-    assert_eq!(received[1].body, b"name=c+d");
+    // `multi` repeats the pair; `csv` (2.0's default) joins the items into one value.
+    assert_eq!(String::from_utf8_lossy(&received[1].body), "name=c+d&aliases=x&aliases=y&labels=l1%2Cl2");
+}
+
+#[tokio::test]
+async fn a_file_part_streams_from_disk_with_its_file_name() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/files"))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(r#"{"id":8,"name":"big.bin"}"#, "application/json"))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("big.bin");
+    let content: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&file, &content).expect("the file");
+    let part = FilePart::open(&file).await.expect("opens");
+    assert!(format!("{part:?}").contains("length: Some(200000)"), "{part:?}");
+    let form = UploadFileForm { note: "n".into(), tags: None, sizes: None, content: part };
+    client_for(&server).await.upload_file(form).await.expect("the stored file");
+
+    let request = only_request(&server).await;
+    let marker = b"name=\"content\"; filename=\"big.bin\"\r\n\r\n";
+    let start = request.body.windows(marker.len()).position(|w| w == marker).expect("the file part") + marker.len();
+    assert_eq!(&request.body[start..start + content.len()], &content[..], "the file's bytes, whole");
 }

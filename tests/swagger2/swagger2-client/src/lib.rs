@@ -9,7 +9,9 @@
 //! A small file store, written in Swagger 2.0.
 #![deny(missing_docs)]
 mod runtime;
+mod multipart;
 mod client;
+pub use multipart::FilePart;
 pub use swagger2_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
 pub use ::reqwest;
@@ -196,7 +198,7 @@ impl Client {
     /// `POST /files`
     pub fn upload_file<'a>(
         &'a self,
-        body: ::reqwest::multipart::Form,
+        body: UploadFileForm,
     ) -> impl runtime::Call<models::FileInfo, ::std::convert::Infallible> + 'a {
         runtime::body_of(self.upload_file_with_response(body))
     }
@@ -204,7 +206,7 @@ impl Client {
     /// [`Client::upload_file`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
     pub fn upload_file_with_response<'a>(
         &'a self,
-        body: ::reqwest::multipart::Form,
+        body: UploadFileForm,
     ) -> impl runtime::Call<
         runtime::ResponseValue<models::FileInfo>,
         ::std::convert::Infallible,
@@ -214,7 +216,29 @@ impl Client {
                 move || {
                     let url = self.transport.endpoint(&["files"]);
                     let request = self.transport.request(::reqwest::Method::POST, url);
-                    let request = request.multipart(body);
+                    let request = request
+                        .multipart({
+                            let mut form = ::reqwest::multipart::Form::new();
+                            form = form.text("note", body.note);
+                            if let Some(value) = body.tags {
+                                form = form
+                                    .text(
+                                        "tags",
+                                        value
+                                            .iter()
+                                            .map(|item| item.to_string())
+                                            .collect::<Vec<String>>()
+                                            .join(","),
+                                    );
+                            }
+                            if let Some(value) = body.sizes {
+                                for item in value {
+                                    form = form.text("sizes", item.to_string());
+                                }
+                            }
+                            form = form.part("content", body.content.into_part(None)?);
+                            form
+                        });
                     let request = self.credentials.authorize(request, &[&[Scheme::Key]]);
                     Ok(request)
                 },
@@ -345,7 +369,8 @@ impl Client {
                         .transport
                         .endpoint(&["files", &id.to_string(), "rename"]);
                     let request = self.transport.request(::reqwest::Method::POST, url);
-                    let request = request.form(body);
+                    let request = request
+                        .form(&runtime::form_pairs(body, &[("labels", ',')])?);
                     let request = self.credentials.authorize(request, &[&[Scheme::Key]]);
                     Ok(request)
                 },
@@ -372,6 +397,19 @@ pub struct ListFilesParams {
     pub ids: Option<Vec<i64>>,
     /// Header `X-Trace`
     pub x_trace: Option<Vec<String>>,
+}
+
+/// The `multipart/form-data` body of [`Client::upload_file`]: a field per part.
+#[derive(Debug)]
+pub struct UploadFileForm {
+    /// Part `note`
+    pub note: String,
+    /// Part `tags`
+    pub tags: Option<Vec<String>>,
+    /// Part `sizes`
+    pub sizes: Option<Vec<i64>>,
+    /// Part `content`: The file's bytes.
+    pub content: multipart::FilePart,
 }
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::download_file`].

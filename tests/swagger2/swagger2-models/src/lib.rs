@@ -32,5 +32,9 @@ support::object!(Problem { 0 message optional } ignore);
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenameFileRequest {
     pub name: String,
+    pub aliases: Option<Vec<String>>,
+    pub labels: Option<Vec<String>>,
 }
-support::object!(RenameFileRequest { 0 name required } ignore);
+support::object!(
+    RenameFileRequest { 0 name required, 1 aliases optional, 2 labels optional } ignore
+);
