@@ -564,8 +564,21 @@ pub struct Param {
     /// What joins the items of an array sent as one query value: `,` (`form`), ` ` (`spaceDelimited`), `|`
     /// (`pipeDelimited`), or a tab (Swagger 2.0's `collectionFormat: tsv`).
     pub separator: char,
+    /// For an object (a struct or a map) in the query or a header: how its properties are written.
+    pub object: Option<ObjectStyle>,
     /// Rustdoc text.
     pub doc: Option<String>,
+}
+
+/// How an object parameter's properties are written (OpenAPI's `style` and `explode` for objects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// `deepObject`: `name[key]=value` per property (`name[key][inner]` for nested objects).
+    DeepObject,
+    /// Exploded: `key=value` per property in the query (`form`), `key=value,key=value` in a header (`simple`).
+    Exploded,
+    /// Not exploded: one value `key,value,key,value` (`form` in the query, `simple` in a header).
+    Joined,
 }
 
 /// How a response body is encoded.

@@ -70,7 +70,8 @@ fn project_root() -> PathBuf {
 }
 
 /// specforge's own test APIs: `tests/<name>/<spec>`, generated into `tests/<name>/<name>-{models,client}`.
-const TEST_APIS: [(&str, &str); 2] = [("streaming", "streaming.yaml"), ("swagger2", "files.yaml")];
+const TEST_APIS: [(&str, &str); 3] =
+    [("streaming", "streaming.yaml"), ("swagger2", "files.yaml"), ("styles", "styles.yaml")];
 
 /// Regenerates every vendor's crates and the test APIs', or with `check` only reports what is stale.
 fn regenerate(check: bool) -> Result<(), String> {

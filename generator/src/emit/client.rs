@@ -9,9 +9,9 @@ use super::{FilePlan, crate_header, doc_attrs, inline_variants, parse_items, pre
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
-    Api, FieldStep, Method, Multipart, MultipartForm, Operation, PageStyle, Param, ParamLocation, PartKind, PathPiece,
-    Presence, Primitive, RequestBody, RequestBodyKind, Response, ResponseMedia, SchemeKind, Server, StatusMatch,
-    TypeRef, is_event_stream, is_json_lines,
+    Api, FieldStep, Method, Multipart, MultipartForm, ObjectStyle, Operation, PageStyle, Param, ParamLocation,
+    PartKind, PathPiece, Presence, Primitive, RequestBody, RequestBodyKind, Response, ResponseMedia, SchemeKind,
+    Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
 };
 use crate::naming::{bare, ident};
 
@@ -1475,7 +1475,20 @@ fn with_param_value(param: &Param, use_value: impl Fn(TokenStream) -> TokenStrea
 
 fn query_statement(param: &Param) -> TokenStream {
     let api_name = &param.api_name;
-    with_param_value(param, |value| match &param.ty {
+    with_param_value(param, |value| match (&param.ty, param.object) {
+        (_, Some(ObjectStyle::DeepObject)) => quote! { runtime::append_deep_object(&mut url, #api_name, #value)?; },
+        (_, Some(ObjectStyle::Exploded)) => quote! { runtime::append_properties(&mut url, #value)?; },
+        (_, Some(ObjectStyle::Joined)) => {
+            quote! { runtime::append_query(&mut url, #api_name, &runtime::joined_properties(#value, ',', ',')?); }
+        }
+        (ty, None) => array_or_scalar_query(param, ty, value),
+    })
+}
+
+/// The query statement of a parameter that is not an object.
+fn array_or_scalar_query(param: &Param, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    let api_name = &param.api_name;
+    match ty {
         TypeRef::Array(item) if param.explode => {
             let item_str = wire_str(item, quote! { item });
             quote! {
@@ -1496,13 +1509,18 @@ fn query_statement(param: &Param) -> TokenStream {
             let string = wire_str(ty, value);
             quote! { runtime::append_query(&mut url, #api_name, #string); }
         }
-    })
+    }
 }
 
 fn header_statement(param: &Param) -> TokenStream {
     let api_name = &param.api_name;
     with_param_value(param, |value| {
-        let string = wire_string(&param.ty, value);
+        let string = match param.object {
+            // `simple` style: `key,value,key,value`, or exploded `key=value,key=value`.
+            Some(ObjectStyle::Exploded) => quote! { runtime::joined_properties(#value, '=', ',')? },
+            Some(_) => quote! { runtime::joined_properties(#value, ',', ',')? },
+            None => wire_string(&param.ty, value),
+        };
         quote! { request = request.header(#api_name, #string); }
     })
 }

@@ -13,9 +13,10 @@ use super::schema::{SchemaRef, TypeLowerer};
 use super::shape::{Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child, pointer};
 use crate::ir::{
-    EventsAlternative, FieldStep, FormPart, Method, Multipart, MultipartForm, Operation, OperationTypeNames, PageStyle,
-    Pagination, Param, ParamLocation, PartKind, PathPiece, Presence, RequestBody, RequestBodyKind, Response,
-    ResponseBody, ResponseHeader, ResponseMedia, SecurityScheme, StatusMatch, TypeKind, TypeRef,
+    EventsAlternative, FieldStep, FormPart, Method, Multipart, MultipartForm, ObjectStyle, Operation,
+    OperationTypeNames, PageStyle, Pagination, Param, ParamLocation, PartKind, PathPiece, Presence, RequestBody,
+    RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia, SecurityScheme, StatusMatch, TypeKind,
+    TypeRef,
 };
 use crate::naming::{Namespace, bare, type_name, value_name};
 
@@ -392,10 +393,12 @@ impl<'a> OperationLowerer<'_, 'a> {
                 let Some(param) = self.resolve(param, &param_pointer, "parameters", |c| &c.parameters) else {
                     continue;
                 };
+                let mut deep = false;
                 let (data, location, explode, separator) = match param {
                     Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false, ','),
                     Parameter::Query { parameter_data, style, .. } => {
                         let explode = parameter_data.explode.unwrap_or(matches!(style, QueryStyle::Form));
+                        deep = matches!(style, QueryStyle::DeepObject);
                         let separator = match style {
                             QueryStyle::SpaceDelimited => ' ',
                             QueryStyle::PipeDelimited => '|',
@@ -403,10 +406,12 @@ impl<'a> OperationLowerer<'_, 'a> {
                         };
                         (parameter_data, ParamLocation::Query, explode, separator)
                     }
-                    Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false, ','),
+                    Parameter::Header { parameter_data, .. } => {
+                        (parameter_data, ParamLocation::Header, parameter_data.explode.unwrap_or(false), ',')
+                    }
                     Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, false, ','),
                 };
-                let declared = DeclaredParam { data, location, explode, separator, pointer: param_pointer };
+                let declared = DeclaredParam { data, location, explode, separator, deep, pointer: param_pointer };
                 // An operation's parameter replaces the path item's of the same name and location.
                 merged.insert((data.name.clone(), location.as_str()), declared);
             }
@@ -419,9 +424,15 @@ impl<'a> OperationLowerer<'_, 'a> {
         }
         let mut params: Vec<Param> = merged
             .into_values()
-            .map(|DeclaredParam { data, location, explode, separator, pointer: param_pointer }| {
+            .map(|DeclaredParam { data, location, explode, separator, deep, pointer: param_pointer }| {
                 let hint = format!("{}{}", self.prefix, type_name(&data.name));
-                let ty = self.param_type(data, &param_pointer, &hint);
+                let objects = matches!(location, ParamLocation::Query | ParamLocation::Header);
+                let ty = self.param_type(data, &param_pointer, &hint, objects);
+                let object = self.is_object(&ty).then_some(match (deep, explode) {
+                    (true, _) => ObjectStyle::DeepObject,
+                    (false, true) => ObjectStyle::Exploded,
+                    (false, false) => ObjectStyle::Joined,
+                });
                 let required = data.required || location == ParamLocation::Path;
                 // Azure's `x-ms-client-name` asks for another Rust name; the wire name stays.
                 let asked = data.extensions.get("x-ms-client-name").and_then(serde_json::Value::as_str);
@@ -435,6 +446,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                     required,
                     explode,
                     separator,
+                    object,
                     doc: data.description.as_deref().map(super::markdown::rustdoc_safe),
                     ty,
                 }
@@ -457,6 +469,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 required: true,
                 explode: false,
                 separator: ',',
+                object: None,
                 doc: None,
                 ty: TypeRef::String,
             });
@@ -479,6 +492,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 required: true,
                 explode: false,
                 separator: ',',
+                object: None,
                 doc: None,
                 ty: TypeRef::String,
             });
@@ -534,7 +548,7 @@ impl<'a> OperationLowerer<'_, 'a> {
     }
 
     /// A parameter's type; one that cannot be written into a URL or header falls back to `String` with a warning.
-    fn param_type(&mut self, data: &'a ParameterData, at: &str, hint: &str) -> TypeRef {
+    fn param_type(&mut self, data: &'a ParameterData, at: &str, hint: &str, objects: bool) -> TypeRef {
         let ParameterSchemaOrContent::Schema(schema) = &data.format else {
             self.types.warn(at, "parameters with `content` are sent as strings");
             return TypeRef::String;
@@ -542,15 +556,14 @@ impl<'a> OperationLowerer<'_, 'a> {
         let ty = self.types.type_ref(SchemaRef::from(schema), &child(at, "schema"), hint).ty;
         let ok = match &ty {
             TypeRef::Array(item) => self.is_text(item),
-            other => self.is_text(other),
+            other => self.is_text(other) || (objects && self.is_object(other)),
         };
         if ok {
             ty
         } else {
-            self.types.warn(
-                at,
-                format!("parameter {:?} is not a scalar or an array of scalars; it is sent as a string", data.name),
-            );
+            let what =
+                if objects { "a scalar, an object or an array of scalars" } else { "a scalar or an array of scalars" };
+            self.types.warn(at, format!("parameter {:?} is not {what}; it is sent as a string", data.name));
             TypeRef::String
         }
     }
@@ -684,6 +697,17 @@ impl<'a> OperationLowerer<'_, 'a> {
             });
         }
         Multipart::Parts(MultipartForm { name, parts })
+    }
+
+    /// Whether values of `ty` are objects whose properties a parameter can spell out: a struct or a map.
+    fn is_object(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Map(_) | TypeRef::Object => true,
+            TypeRef::Named(id) => {
+                matches!(self.types.kind_of(*id), Some(TypeKind::Struct(_) | TypeKind::BoundedMap(_)))
+            }
+            _ => false,
+        }
     }
 
     /// Whether values of `ty` are sent as one line of text (in a URL, a header or a text part).
@@ -984,6 +1008,8 @@ struct DeclaredParam<'a> {
     explode: bool,
     /// What joins an array's items in one value.
     separator: char,
+    /// `style: deepObject`.
+    deep: bool,
     /// Where it is declared.
     pointer: String,
 }

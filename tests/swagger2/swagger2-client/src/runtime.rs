@@ -606,31 +606,97 @@ pub fn json_body(
 /// its items into one value. Strings are sent as they are, other scalars as JSON writes them, objects and arrays
 /// inside arrays as JSON text; `null`s are left out.
 pub fn form_pairs(body: &impl Serialize, joined: &[(&str, char)]) -> Result<Vec<(String, String)>, Problem> {
-    fn text(value: &serde_json::Value) -> String {
-        match value {
-            serde_json::Value::String(text) => text.clone(),
-            other => other.to_string(),
-        }
-    }
-    let serde_json::Value::Object(object) = serde_json::to_value(body).map_err(Problem::Encode)? else {
-        let message = "a URL-encoded form body must be an object";
-        return Err(Problem::Encode(<serde_json::Error as serde::ser::Error>::custom(message)));
-    };
+    let object = properties(body)?;
     let mut pairs = Vec::with_capacity(object.len());
     for (key, value) in object {
         match value {
-            serde_json::Value::Null => {}
             serde_json::Value::Array(items) => {
-                let items = items.iter().filter(|item| !item.is_null()).map(text);
+                let items = items.iter().filter(|item| !item.is_null()).map(json_text);
                 match joined.iter().find(|(name, _)| *name == key) {
                     Some((_, separator)) => pairs.push((key, items.collect::<Vec<_>>().join(&separator.to_string()))),
                     None => pairs.extend(items.map(|item| (key.clone(), item))),
                 }
             }
-            other => pairs.push((key, text(&other))),
+            other => pairs.push((key, json_text(&other))),
         }
     }
     Ok(pairs)
+}
+
+/// Appends an object parameter in `deepObject` style: `name[key]=value` per property, `name[key][inner]=value` for
+/// the properties of a nested object, and the pair once per item of an array.
+pub fn append_deep_object(url: &mut Url, name: &str, value: &impl Serialize) -> Result<(), Problem> {
+    fn flatten(key: String, value: &serde_json::Value, pairs: &mut Vec<(String, String)>) {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Object(object) => {
+                for (inner, value) in object {
+                    flatten(format!("{key}[{inner}]"), value, pairs);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|item| flatten(key.clone(), item, pairs)),
+            scalar => pairs.push((key, json_text(scalar))),
+        }
+    }
+    let mut pairs = Vec::new();
+    for (key, value) in &properties(value)? {
+        flatten(format!("{name}[{key}]"), value, &mut pairs);
+    }
+    append_pairs(url, &pairs);
+    Ok(())
+}
+
+/// Appends an object parameter in exploded `form` style: `key=value` per property (the parameter's own name is
+/// not sent), once per item of an array.
+pub fn append_properties(url: &mut Url, value: &impl Serialize) -> Result<(), Problem> {
+    append_pairs(url, &form_pairs(value, &[])?);
+    Ok(())
+}
+
+/// An object parameter as one value: `key{between}value{after}key{between}value…` (`form` or `simple` style,
+/// not exploded: `,` and `,`; a header's exploded `simple` style: `=` and `,`), an array's items joined by `,`.
+pub fn joined_properties(value: &impl Serialize, between: char, after: char) -> Result<String, Problem> {
+    let mut text = String::new();
+    for (key, value) in properties(value)? {
+        let value = match &value {
+            serde_json::Value::Array(items) => items.iter().map(json_text).collect::<Vec<_>>().join(","),
+            other => json_text(other),
+        };
+        if !text.is_empty() {
+            text.push(after);
+        }
+        text.push_str(&key);
+        text.push(between);
+        text.push_str(&value);
+    }
+    Ok(text)
+}
+
+/// The properties of a value that serializes to a JSON object, without those that are `null`; anything else is an
+/// encoding error.
+fn properties(value: &impl Serialize) -> Result<serde_json::Map<String, serde_json::Value>, Problem> {
+    match serde_json::to_value(value).map_err(Problem::Encode)? {
+        serde_json::Value::Object(mut object) => {
+            object.retain(|_, value| !value.is_null());
+            Ok(object)
+        }
+        _ => Err(Problem::Encode(<serde_json::Error as serde::ser::Error>::custom("expected an object"))),
+    }
+}
+
+/// A JSON value as parameter text: a string as it is, anything else as JSON writes it.
+fn json_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Appends `pairs` to the query (nothing, not even a `?`, when there are none).
+fn append_pairs(url: &mut Url, pairs: &[(String, String)]) {
+    if !pairs.is_empty() {
+        url.query_pairs_mut().extend_pairs(pairs);
+    }
 }
 
 /// Sets a header whose value is a credential (marked sensitive, so it is never logged by the HTTP stack).

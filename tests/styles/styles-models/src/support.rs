@@ -1,0 +1,273 @@
+//! Support code for the models: validation, the wire form of enums, absent-or-null fields.
+//!
+//! Copied from specforge's `templates/models/support/`.
+
+// With some tag features off, no type may use one of the macros.
+#![allow(unused_macros, unused_imports)]
+
+/// Implements the wire form of a string enum: `as_str`, `Display`, `FromStr`, and serde through them. Each listed
+/// value maps to its variant; any other value is kept in the catch-all variant, so a newer server does not break
+/// decoding. (A derive would buffer every input to try the catch-all variant, and compile to far more code.)
+macro_rules! string_enum {
+    ($name:ident($unknown:ident) { $($variant:ident = $value:literal),* $(,)? }) => {
+        impl $name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::$unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(match value {
+                    $($value => Self::$variant,)*
+                    other => Self::$unknown(other.to_string()),
+                })
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                let Ok(parsed) = value.parse::<Self>();
+                Ok(parsed)
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+/// Implements `Serialize` and `Deserialize` for a struct that is a JSON object: `index field [= "json name"]
+/// required|optional|nullable` per property (the JSON name only where it is not the field's). Each listed property
+/// is its field: a `required` one is always written and an error when missing (unless its type accepts absence, as
+/// `Option` does); an `optional` one (`Option`) is left out when `None` and a `nullable` one (`Nullable`) when
+/// `Absent`, and both take their type's default when missing. Other properties are ignored (`ignore`), refused
+/// (`deny`) or kept in the `additional_properties` map and written back (`keep`); a property given twice is an
+/// error. The same behaviour as serde's derives with `skip_serializing_if`, `#[serde(default)]`,
+/// `deny_unknown_fields` and a flattened map, in a fraction of the code (the derive also reads structs from arrays
+/// and field names from bytes and integers, which JSON never needs).
+macro_rules! object {
+    ($name:ident { $($index:tt $field:ident $(= $json:literal)? $kind:ident),* $(,)? } ignore) => {
+        support::object!(@serialize $name { $($index $field [$($json)?] $kind),* });
+        support::object!(@deserialize $name { $($index $field [$($json)?] $kind),* } false, map, _key => {
+            map.next_value::<::serde::de::IgnoredAny>()?;
+        });
+    };
+    ($name:ident { $($index:tt $field:ident $(= $json:literal)? $kind:ident),* $(,)? } deny) => {
+        support::object!(@serialize $name { $($index $field [$($json)?] $kind),* });
+        support::object!(@deserialize $name { $($index $field [$($json)?] $kind),* } true, map, key => {
+            return Err(<SpecforgeMap::Error as ::serde::de::Error>::unknown_field(&key, FIELDS));
+        });
+    };
+    ($name:ident { $($index:tt $field:ident $(= $json:literal)? $kind:ident),* $(,)? } keep) => {
+        support::object!(@serialize $name { $($index $field [$($json)?] $kind),* } additional_properties);
+        support::object!(@deserialize $name { $($index $field [$($json)?] $kind),* } true, map, key => {
+            additional_properties.insert(key, map.next_value()?);
+        } additional_properties);
+    };
+    (@deserialize $name:ident { $($index:tt $field:ident [$($json:literal)?] $kind:ident),* }
+        $keep:literal, $map:ident, $key:ident => $unknown:block $($additional:ident)?) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<SpecforgeDeserializer: ::serde::Deserializer<'de>>(
+                deserializer: SpecforgeDeserializer,
+            ) -> Result<Self, SpecforgeDeserializer::Error> {
+                // Each listed property's name: the one given, else the field's.
+                const FIELDS: &[&str] = &[$(support::object!(@name $field $($json)?)),*];
+                // Names no API type takes, as the API's type names are in scope here.
+                struct SpecforgeVisitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for SpecforgeVisitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+
+                    fn visit_map<SpecforgeMap: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut $map: SpecforgeMap,
+                    ) -> Result<$name, SpecforgeMap::Error> {
+                        // One slot per listed property, by index (field names as local names could shadow or be
+                        // linted).
+                        #[allow(unused_mut, unused_variables)] // a struct without listed properties has no slots
+                        let mut slots = ($(support::none(FIELDS[$index]),)*);
+                        $(let mut $additional = ::std::collections::BTreeMap::new();)?
+                        let names = support::PropertyName { names: FIELDS, keep: $keep };
+                        while let Some(property) = $map.next_key_seed(names)? {
+                            match property {
+                                $(support::Property::Listed($index) => support::next_once(&mut $map, &mut slots.$index, FIELDS[$index])?,)*
+                                support::Property::Listed(_) => {
+                                    $map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                                support::Property::Other($key) => $unknown
+                            }
+                        }
+                        Ok($name {
+                            $($field: support::$kind::<SpecforgeMap::Error, _>(slots.$index, FIELDS[$index])?,)*
+                            $($additional,)?
+                        })
+                    }
+                }
+
+                deserializer.deserialize_struct(stringify!($name), FIELDS, SpecforgeVisitor)
+            }
+        }
+    };
+    (@serialize $name:ident { $($index:tt $field:ident [$($json:literal)?] $kind:ident),* } $($additional:ident)?) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<SpecforgeSerializer: ::serde::Serializer>(
+                &self,
+                serializer: SpecforgeSerializer,
+            ) -> Result<SpecforgeSerializer::Ok, SpecforgeSerializer::Error> {
+                use ::serde::ser::SerializeMap as _;
+                // Whether each listed property is written: an optional one is left out when absent.
+                let written: &[bool] = &[$(support::object!(@written $kind &self.$field)),*];
+                let len = written.iter().filter(|written| **written).count() $(+ self.$additional.len())?;
+                #[allow(unused_mut)] // a struct without properties writes none
+                let mut object = serializer.serialize_map(Some(len))?;
+                $(if written[$index] {
+                    object.serialize_entry(support::object!(@name $field $($json)?), &self.$field)?;
+                })*
+                $(for (key, value) in &self.$additional {
+                    object.serialize_entry(key, value)?;
+                })?
+                object.end()
+            }
+        }
+    };
+    (@written required $value:expr) => {
+        true
+    };
+    (@written optional $value:expr) => {
+        ::std::option::Option::is_some($value)
+    };
+    (@written nullable $value:expr) => {
+        !support::Nullable::is_absent($value)
+    };
+    (@name $field:ident $json:literal) => {
+        $json
+    };
+    (@name $field:ident) => {
+        stringify!($field)
+    };
+}
+
+pub(crate) use object;
+
+/// A property name read by `object!`: the index of a listed one, or another (its name kept only when asked).
+pub enum Property {
+    /// The listed property at this index.
+    Listed(usize),
+    /// Any other property: its name when the struct keeps unknown properties or refuses them, else empty.
+    Other(String),
+}
+
+/// Reads a property name as a [`Property`] without allocating for a listed or ignored one.
+#[derive(Clone, Copy)]
+pub struct PropertyName {
+    /// The listed properties' names, by index.
+    pub names: &'static [&'static str],
+    /// Whether an unlisted name is kept (for the `additional_properties` map or an error message).
+    pub keep: bool,
+}
+
+impl<'de> ::serde::de::DeserializeSeed<'de> for PropertyName {
+    type Value = Property;
+
+    fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> Result<Property, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl ::serde::de::Visitor<'_> for PropertyName {
+    type Value = Property;
+
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: ::serde::de::Error>(self, name: &str) -> Result<Property, E> {
+        Ok(match self.names.iter().position(|listed| *listed == name) {
+            Some(index) => Property::Listed(index),
+            None if self.keep => Property::Other(name.to_string()),
+            None => Property::Other(String::new()),
+        })
+    }
+}
+
+/// An empty slot for property `_name`.
+pub fn none<T>(_name: &'static str) -> Option<T> {
+    None
+}
+
+/// Reads the value of property `name` into `slot`; an error if it was already read.
+pub fn next_once<'de, A: ::serde::de::MapAccess<'de>, T: ::serde::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(<A::Error as ::serde::de::Error>::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// A required property's value: an error when it was missing, unless its type reads absence as a value (`Option`
+/// as `None`), as serde's derive does.
+pub fn required<'de, E: ::serde::de::Error, T: ::serde::Deserialize<'de>>(
+    slot: Option<T>,
+    name: &'static str,
+) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => T::deserialize(Missing(name)).map_err(|_| E::missing_field(name)),
+    }
+}
+
+/// An optional property's value: its type's default when it was missing.
+pub fn optional<E, T: Default>(slot: Option<T>, _name: &'static str) -> Result<T, E> {
+    Ok(slot.unwrap_or_default())
+}
+
+/// A property that may be absent or `null` (a `Nullable`): `Absent` when it was missing.
+pub fn nullable<E, T: Default>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    optional(slot, name)
+}
+
+/// A deserializer for a property that is not there: `None` to an `Option`, an error to anything else.
+struct Missing(&'static str);
+
+impl<'de> ::serde::Deserializer<'de> for Missing {
+    type Error = ::serde::de::value::Error;
+
+    fn deserialize_any<V: ::serde::de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
+        Err(::serde::de::Error::missing_field(self.0))
+    }
+
+    fn deserialize_option<V: ::serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_none()
+    }
+
+    ::serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
