@@ -61,6 +61,11 @@ impl Api {
         self.sends(|kind| matches!(kind, RequestBodyKind::Multipart(Multipart::Parts(_))))
     }
 
+    /// Whether an OAuth2 scheme has a token URL to get tokens from (and so the client needs its `oauth2` module).
+    pub fn has_oauth2_grants(&self) -> bool {
+        self.security_schemes.iter().any(|s| matches!(&s.kind, SchemeKind::OAuth2(grants) if grants.any()))
+    }
+
     /// Whether any field keeps absent and `null` apart (and so needs the support module's `Nullable`).
     pub fn has_nullable_fields(&self) -> bool {
         self.types.iter().any(|def| match &def.kind {
@@ -760,21 +765,65 @@ pub struct EventsAlternative {
 pub struct SecurityScheme {
     /// Name in the spec.
     pub spec_name: String,
-    /// Rust name of the setter's stem (`bearer_auth` → `with_bearer_auth`) and of the credentials' field.
+    /// Rust name of the credentials' field.
     pub name: String,
     /// Rust name of its variant in the client's private `Scheme` enum.
     pub variant: String,
     /// What credentials it takes and how they are sent.
     pub kind: SchemeKind,
+    /// The client's setters for it.
+    pub setters: SchemeSetters,
     /// Rustdoc text.
     pub doc: Option<String>,
+}
+
+/// The Rust names of the client's setters for a security scheme, claimed among every scheme's (and reserved
+/// from the operations' methods).
+#[derive(Debug, Clone, Default)]
+pub struct SchemeSetters {
+    /// The credential given once (`with_bearer_auth`).
+    pub given: String,
+    /// For a bearer kind: a token provider (`with_bearer_auth_provider`).
+    pub provider: Option<String>,
+    /// For an OAuth2 `clientCredentials` flow (`with_oauth_client_credentials`).
+    pub client_credentials: Option<String>,
+    /// For an OAuth2 flow a refresh token can be exchanged at (`with_oauth_refresh_token`).
+    pub refresh_token: Option<String>,
+}
+
+impl SchemeSetters {
+    /// Every setter's name.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        let extra = [&self.provider, &self.client_credentials, &self.refresh_token];
+        std::iter::once(self.given.as_str()).chain(extra.into_iter().flatten().map(String::as_str))
+    }
+}
+
+/// The token URLs of an OAuth2 scheme's flows, as written (absolute, or relative to the API's base URL).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OAuth2Grants {
+    /// The `clientCredentials` flow's `tokenUrl`: the client gets its own tokens.
+    pub client_credentials: Option<String>,
+    /// Where a refresh token is exchanged for an access token: the `authorizationCode` (else `password`) flow's
+    /// `refreshUrl`, else its `tokenUrl`.
+    pub refresh: Option<String>,
+}
+
+impl OAuth2Grants {
+    /// Whether a grant is possible (and so the client needs the OAuth2 module).
+    pub fn any(&self) -> bool {
+        self.client_credentials.is_some() || self.refresh.is_some()
+    }
 }
 
 /// How a scheme sends credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SchemeKind {
-    /// `Authorization: Bearer <token>` (also used for OAuth2 and OpenID Connect access tokens).
+    /// `Authorization: Bearer <token>` (also used for OpenID Connect access tokens): a token given once, or a
+    /// token provider.
     Bearer,
+    /// OAuth2: a bearer token given once or from a provider, or from the grants its flows' token URLs allow.
+    OAuth2(OAuth2Grants),
     /// `Authorization: Basic base64(user:password)`.
     Basic,
     /// An API key sent as-is in a header.

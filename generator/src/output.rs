@@ -17,6 +17,8 @@ pub const CLIENT_RUNTIME: &str = include_str!("../../templates/client/runtime.rs
 pub const CLIENT_SSE: &str = include_str!("../../templates/client/sse.rs");
 /// The client's file and JSON parts of multipart forms, copied into clients that send typed forms.
 pub const CLIENT_MULTIPART: &str = include_str!("../../templates/client/multipart.rs");
+/// OAuth2 token grants, copied into clients whose API has an OAuth2 scheme with a token URL.
+pub const CLIENT_OAUTH2: &str = include_str!("../../templates/client/oauth2.rs");
 /// The methods of `Client` that are the same for every API, copied into every client crate.
 pub const CLIENT_METHODS: &str = include_str!("../../templates/client/client.rs");
 
@@ -296,7 +298,9 @@ pub fn client_crate(
     if api.security_schemes.iter().any(|s| matches!(s.kind, SchemeKind::ApiKeyQuery(_))) {
         reqwest_features.push("\"query\"");
     }
-    if api.sends(|kind| matches!(kind, RequestBodyKind::Form { .. })) {
+    // OAuth2 token requests are URL-encoded forms.
+    let oauth2 = api.has_oauth2_grants();
+    if oauth2 || api.sends(|kind| matches!(kind, RequestBodyKind::Form { .. })) {
         reqwest_features.push("\"form\"");
     }
     if api.sends(|kind| matches!(kind, RequestBodyKind::Multipart(_))) {
@@ -339,6 +343,9 @@ pub fn client_crate(
             if forms {
                 files.insert(PathBuf::from("src/multipart.rs"), CLIENT_MULTIPART.to_string());
             }
+            if oauth2 {
+                files.insert(PathBuf::from("src/oauth2.rs"), CLIENT_OAUTH2.to_string());
+            }
             let tags = features.map(|plan| plan.manifest_section(Some(&models_crate)));
             (String::new(), client_features(tags, None))
         }
@@ -359,6 +366,9 @@ pub fn client_crate(
             }
             if forms {
                 files.insert(PathBuf::from("parts/core/src/multipart.rs"), CLIENT_MULTIPART.to_string());
+            }
+            if oauth2 {
+                files.insert(PathBuf::from("parts/core/src/oauth2.rs"), CLIENT_OAUTH2.to_string());
             }
             let mut extra = vec![part_dependency(&crate_name, "core", "parts")];
             let ops_crates: Vec<(String, &[usize])> =

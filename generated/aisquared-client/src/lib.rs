@@ -17,6 +17,7 @@ pub use ::reqwest;
 pub use runtime::{
     ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages,
     RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+    TokenError, TokenProvider,
 };
 
 /// The first server the API description lists (with its variables at their defaults).
@@ -24,7 +25,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.squared.ai";
 /// Credentials set on the client, one slot per security scheme.
 #[derive(Clone, Debug, Default)]
 struct Credentials {
-    bearer_auth: Option<runtime::Secret>,
+    bearer_auth: Option<runtime::BearerToken>,
 }
 
 /// The API's security schemes.
@@ -43,12 +44,12 @@ impl Credentials {
     fn apply(
         &self,
         scheme: Scheme,
-        request: ::reqwest::RequestBuilder,
-    ) -> ::reqwest::RequestBuilder {
+        request: runtime::Authorized,
+    ) -> runtime::Authorized {
         match scheme {
             Scheme::BearerAuth => {
                 match &self.bearer_auth {
-                    Some(secret) => request.bearer_auth(secret.expose()),
+                    Some(token) => request.bearer(token),
                     None => request,
                 }
             }
@@ -56,12 +57,14 @@ impl Credentials {
     }
 
     /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
-    /// alternative is complete, and lets the server answer.
+    /// alternative is complete, and lets the server answer. A provided bearer token is asked for as the
+    /// request is sent.
     fn authorize(
         &self,
         request: ::reqwest::RequestBuilder,
         alternatives: &[&[Scheme]],
-    ) -> ::reqwest::RequestBuilder {
+    ) -> runtime::Authorized {
+        let request = runtime::Authorized::from(request);
         let chosen = alternatives
             .iter()
             .find(|all| !all.is_empty() && all.iter().all(|s| self.has(*s)));
@@ -105,8 +108,21 @@ impl runtime::FromTransport for Client {
 
 impl Client {
     /// Uses a bearer token, sent as `Authorization: Bearer <token>` (security scheme `bearerAuth`) for the operations that accept it.
-    pub fn with_bearer_auth(mut self, secret: impl Into<String>) -> Self {
-        self.credentials.bearer_auth = Some(runtime::Secret::new(secret));
+    pub fn with_bearer_auth(mut self, token: impl Into<String>) -> Self {
+        self.credentials.bearer_auth = Some(
+            runtime::BearerToken::Fixed(runtime::Secret::new(token)),
+        );
+        self
+    }
+
+    /// Uses tokens from `provider` (security scheme `bearerAuth`), asked for before each request that uses the scheme; a token the server answers `401` to is rejected and the request sent once more.
+    pub fn with_bearer_auth_provider(
+        mut self,
+        provider: impl runtime::TokenProvider + 'static,
+    ) -> Self {
+        self.credentials.bearer_auth = Some(
+            runtime::BearerToken::Provided(::std::sync::Arc::new(provider)),
+        );
         self
     }
 }

@@ -15,6 +15,7 @@ pub use ::reqwest;
 pub use runtime::{
     ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages,
     RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+    TokenError, TokenProvider,
 };
 
 /// The first server the API description lists (with its variables at their defaults).
@@ -23,7 +24,7 @@ pub const DEFAULT_BASE_URL: &str = "https://core.wearepatchworks.com";
 #[derive(Clone, Debug, Default)]
 struct Credentials {
     api_key_auth: Option<runtime::Secret>,
-    bearer_auth: Option<runtime::Secret>,
+    bearer_auth: Option<runtime::BearerToken>,
 }
 
 /// The API's security schemes.
@@ -44,20 +45,25 @@ impl Credentials {
     fn apply(
         &self,
         scheme: Scheme,
-        request: ::reqwest::RequestBuilder,
-    ) -> ::reqwest::RequestBuilder {
+        request: runtime::Authorized,
+    ) -> runtime::Authorized {
         match scheme {
             Scheme::ApiKeyAuth => {
                 match &self.api_key_auth {
                     Some(secret) => {
-                        runtime::secret_header(request, "Authorization", secret.expose())
+                        request
+                            .map(|request| runtime::secret_header(
+                                request,
+                                "Authorization",
+                                secret.expose(),
+                            ))
                     }
                     None => request,
                 }
             }
             Scheme::BearerAuth => {
                 match &self.bearer_auth {
-                    Some(secret) => request.bearer_auth(secret.expose()),
+                    Some(token) => request.bearer(token),
                     None => request,
                 }
             }
@@ -65,12 +71,14 @@ impl Credentials {
     }
 
     /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
-    /// alternative is complete, and lets the server answer.
+    /// alternative is complete, and lets the server answer. A provided bearer token is asked for as the
+    /// request is sent.
     fn authorize(
         &self,
         request: ::reqwest::RequestBuilder,
         alternatives: &[&[Scheme]],
-    ) -> ::reqwest::RequestBuilder {
+    ) -> runtime::Authorized {
+        let request = runtime::Authorized::from(request);
         let chosen = alternatives
             .iter()
             .find(|all| !all.is_empty() && all.iter().all(|s| self.has(*s)));
@@ -124,8 +132,21 @@ impl Client {
     /// Uses a bearer token, sent as `Authorization: Bearer <token>` (security scheme `BearerAuth`) for the operations that accept it.
     ///
     /// OAuth 2 Bearer token obtained from POST /fabric/api/login
-    pub fn with_bearer_auth(mut self, secret: impl Into<String>) -> Self {
-        self.credentials.bearer_auth = Some(runtime::Secret::new(secret));
+    pub fn with_bearer_auth(mut self, token: impl Into<String>) -> Self {
+        self.credentials.bearer_auth = Some(
+            runtime::BearerToken::Fixed(runtime::Secret::new(token)),
+        );
+        self
+    }
+
+    /// Uses tokens from `provider` (security scheme `BearerAuth`), asked for before each request that uses the scheme; a token the server answers `401` to is rejected and the request sent once more.
+    pub fn with_bearer_auth_provider(
+        mut self,
+        provider: impl runtime::TokenProvider + 'static,
+    ) -> Self {
+        self.credentials.bearer_auth = Some(
+            runtime::BearerToken::Provided(::std::sync::Arc::new(provider)),
+        );
         self
     }
 }

@@ -17,6 +17,7 @@ pub use ::reqwest;
 pub use runtime::{
     ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages,
     RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+    TokenError, TokenProvider,
 };
 
 /// The first server the API description lists (with its variables at their defaults).
@@ -54,14 +55,20 @@ impl Credentials {
     fn apply(
         &self,
         scheme: Scheme,
-        request: ::reqwest::RequestBuilder,
-    ) -> ::reqwest::RequestBuilder {
+        request: runtime::Authorized,
+    ) -> runtime::Authorized {
         match scheme {
             Scheme::BasicAuth => {
                 match &self.basic_auth {
                     Some(secret) => {
                         request
-                            .basic_auth(&secret.username, Some(secret.password.expose()))
+                            .map(|request| {
+                                request
+                                    .basic_auth(
+                                        &secret.username,
+                                        Some(secret.password.expose()),
+                                    )
+                            })
                     }
                     None => request,
                 }
@@ -70,12 +77,14 @@ impl Credentials {
     }
 
     /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
-    /// alternative is complete, and lets the server answer.
+    /// alternative is complete, and lets the server answer. A provided bearer token is asked for as the
+    /// request is sent.
     fn authorize(
         &self,
         request: ::reqwest::RequestBuilder,
         alternatives: &[&[Scheme]],
-    ) -> ::reqwest::RequestBuilder {
+    ) -> runtime::Authorized {
+        let request = runtime::Authorized::from(request);
         let chosen = alternatives
             .iter()
             .find(|all| !all.is_empty() && all.iter().all(|s| self.has(*s)));

@@ -2,16 +2,16 @@
 //! credentials for the API's security schemes. Request plumbing lives in the hand-written runtime module.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::types::{DEEP, TypeScope, nesting};
 use super::{FilePlan, crate_header, doc_attrs, inline_variants, parse_items, prepend_docs, with_api_docs};
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
-    Api, FieldStep, Method, Multipart, MultipartForm, ObjectStyle, Operation, PageStyle, Param, ParamLocation,
-    PartKind, PathPiece, Presence, Primitive, RequestBody, RequestBodyKind, Response, ResponseMedia, SchemeKind,
-    Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
+    Api, FieldStep, Method, Multipart, MultipartForm, OAuth2Grants, ObjectStyle, Operation, PageStyle, Param,
+    ParamLocation, PartKind, PathPiece, Presence, Primitive, RequestBody, RequestBodyKind, Response, ResponseMedia,
+    SchemeKind, SecurityScheme, Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
 };
 use crate::naming::{bare, ident};
 
@@ -204,6 +204,8 @@ pub fn client_core_plan<'a>(api: &'a Api, crates: &SplitClient) -> FilePlan<'a> 
     let header = crate_header(&doc, true, &[], None);
     let sse = api.has_event_streams().then(|| quote! { #[doc(hidden)] pub mod sse; });
     let multipart = api.has_typed_forms().then(|| quote! { #[doc(hidden)] pub mod multipart; });
+    let oauth2 = api.has_oauth2_grants().then(|| quote! { #[doc(hidden)] pub mod oauth2; });
+    let multipart = quote! { #multipart #oauth2 };
     let credentials = credentials(api, true);
     FilePlan {
         header: quote! {
@@ -323,17 +325,20 @@ fn client_header(
     let client = client_struct(api);
     let events = api.has_event_streams();
     let forms = api.has_typed_forms();
+    let oauth2 = api.has_oauth2_grants();
     let (runtime, credentials, ops) = match split {
         None => {
             let sse = events.then(|| quote! { mod sse; });
             let multipart = forms.then(|| quote! { mod multipart; });
-            (quote! { mod runtime; #sse #multipart }, credentials(api, false), TokenStream::new())
+            let oauth2 = oauth2.then(|| quote! { mod oauth2; });
+            (quote! { mod runtime; #sse #multipart #oauth2 }, credentials(api, false), TokenStream::new())
         }
         Some(crates) => {
             let core = ident(&crates.core);
             let sse = events.then(|| quote! { use ::#core::sse; });
             let multipart = forms.then(|| quote! { use ::#core::multipart; });
-            let sse = quote! { #sse #multipart };
+            let oauth2 = oauth2.then(|| quote! { use ::#core::oauth2; });
+            let sse = quote! { #sse #multipart #oauth2 };
             let credentials = (!api.security_schemes.is_empty()).then(|| quote! { use ::#core::Credentials; });
             let ops = crates.ops.iter().map(|(name, _)| {
                 let krate = ident(name);
@@ -344,7 +349,8 @@ fn client_header(
     };
     let sse = events.then(|| quote! { pub use sse::{Event, EventStream}; });
     let multipart = forms.then(|| quote! { pub use multipart::FilePart; });
-    let sse = quote! { #sse #multipart };
+    let oauth2 = oauth2.then(|| quote! { pub use oauth2::OAuth2Tokens; });
+    let sse = quote! { #sse #multipart #oauth2 };
     quote! {
         #header
 
@@ -358,7 +364,7 @@ fn client_header(
         #[doc(inline)]
         pub use runtime::{
             ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages, RawResponse,
-            RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+            RequestHook, ResponseValue, RetryPolicy, Secret, StreamError, TokenError, TokenProvider,
         };
         #ops
 
@@ -399,6 +405,7 @@ fn credentials(api: &Api, shared: bool) -> TokenStream {
         let name = ident(&s.name);
         let ty = match s.kind {
             SchemeKind::Basic => quote! { runtime::BasicCredentials },
+            SchemeKind::Bearer | SchemeKind::OAuth2(_) => quote! { runtime::BearerToken },
             _ => quote! { runtime::Secret },
         };
         quote! { #vis #name: Option<#ty>, }
@@ -411,7 +418,14 @@ fn credentials(api: &Api, shared: bool) -> TokenStream {
     let apply_arms = api.security_schemes.iter().map(|s| {
         let (name, variant) = (ident(&s.name), ident(&s.variant));
         let apply = match &s.kind {
-            SchemeKind::Bearer => quote! { request.bearer_auth(secret.expose()) },
+            SchemeKind::Bearer | SchemeKind::OAuth2(_) => {
+                return quote! {
+                    Scheme::#variant => match &self.#name {
+                        Some(token) => request.bearer(token),
+                        None => request,
+                    },
+                };
+            }
             SchemeKind::Basic => quote! { request.basic_auth(&secret.username, Some(secret.password.expose())) },
             SchemeKind::ApiKeyHeader(header) => quote! { runtime::secret_header(request, #header, secret.expose()) },
             SchemeKind::ApiKeyQuery(param) => quote! { request.query(&[(#param, secret.expose())]) },
@@ -422,7 +436,7 @@ fn credentials(api: &Api, shared: bool) -> TokenStream {
         };
         quote! {
             Scheme::#variant => match &self.#name {
-                Some(secret) => #apply,
+                Some(secret) => request.map(|request| #apply),
                 None => request,
             },
         }
@@ -449,15 +463,17 @@ fn credentials(api: &Api, shared: bool) -> TokenStream {
                 }
             }
 
-            fn apply(&self, scheme: Scheme, request: ::reqwest::RequestBuilder) -> ::reqwest::RequestBuilder {
+            fn apply(&self, scheme: Scheme, request: runtime::Authorized) -> runtime::Authorized {
                 match scheme {
                     #(#apply_arms)*
                 }
             }
 
             /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
-            /// alternative is complete, and lets the server answer.
-            #vis fn authorize(&self, request: ::reqwest::RequestBuilder, alternatives: &[&[Scheme]]) -> ::reqwest::RequestBuilder {
+            /// alternative is complete, and lets the server answer. A provided bearer token is asked for as the
+            /// request is sent.
+            #vis fn authorize(&self, request: ::reqwest::RequestBuilder, alternatives: &[&[Scheme]]) -> runtime::Authorized {
+                let request = runtime::Authorized::from(request);
                 let chosen = alternatives.iter().find(|all| !all.is_empty() && all.iter().all(|s| self.has(*s)));
                 match chosen {
                     Some(all) => all.iter().fold(request, |request, scheme| self.apply(*scheme, request)),
@@ -516,9 +532,11 @@ fn client_struct(api: &Api) -> TokenStream {
     let credentials_debug = has_schemes.then(|| quote! { .field("credentials", &self.credentials) });
     let setters = api.security_schemes.iter().map(|s| {
         let name = ident(&s.name);
-        let setter = format_ident!("with_{}", bare(&s.name));
+        let setter = ident(&s.setters.given);
         let what = match &s.kind {
-            SchemeKind::Bearer => "a bearer token, sent as `Authorization: Bearer <token>`".to_string(),
+            SchemeKind::Bearer | SchemeKind::OAuth2(_) => {
+                "a bearer token, sent as `Authorization: Bearer <token>`".to_string()
+            }
             SchemeKind::Basic => "HTTP Basic credentials".to_string(),
             SchemeKind::ApiKeyHeader(header) => format!("an API key, sent as-is in the `{header}` header"),
             SchemeKind::ApiKeyQuery(param) => format!("an API key, sent in the `{param}` query parameter"),
@@ -529,7 +547,7 @@ fn client_struct(api: &Api) -> TokenStream {
             Some(doc) => format!("{summary}\n\n{}", doc.trim()),
             None => summary,
         }));
-        match s.kind {
+        match &s.kind {
             SchemeKind::Basic => quote! {
                 #doc
                 pub fn #setter(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
@@ -537,6 +555,38 @@ fn client_struct(api: &Api) -> TokenStream {
                     self
                 }
             },
+            SchemeKind::Bearer | SchemeKind::OAuth2(_) => {
+                let grants = match &s.kind {
+                    SchemeKind::OAuth2(grants) => grant_setters(s, grants),
+                    _ => TokenStream::new(),
+                };
+                let provider = s.setters.provider.as_deref().map(|setter| {
+                    let setter = ident(setter);
+                    let doc = doc_attrs(Some(&format!(
+                        "Uses tokens from `provider` (security scheme `{}`), asked for before each request that uses \
+                         the scheme; a token the server answers `401` to is rejected and the request sent once more.",
+                        s.spec_name
+                    )));
+                    quote! {
+                        #doc
+                        pub fn #setter(mut self, provider: impl runtime::TokenProvider + 'static) -> Self {
+                            self.credentials.#name = Some(runtime::BearerToken::Provided(::std::sync::Arc::new(provider)));
+                            self
+                        }
+                    }
+                });
+                quote! {
+                    #doc
+                    pub fn #setter(mut self, token: impl Into<String>) -> Self {
+                        self.credentials.#name = Some(runtime::BearerToken::Fixed(runtime::Secret::new(token)));
+                        self
+                    }
+
+                    #provider
+
+                    #grants
+                }
+            }
             _ => quote! {
                 #doc
                 pub fn #setter(mut self, secret: impl Into<String>) -> Self {
@@ -581,6 +631,65 @@ fn client_struct(api: &Api) -> TokenStream {
 
         #scheme_methods
     }
+}
+
+/// The setters of an OAuth2 scheme's grants: `with_<scheme>_client_credentials` for a `clientCredentials` flow,
+/// `with_<scheme>_refresh_token` for a flow with a refresh URL (or token URL).
+fn grant_setters(scheme: &SecurityScheme, grants: &OAuth2Grants) -> TokenStream {
+    let name = ident(&scheme.name);
+    let setters = &scheme.setters;
+    let client_credentials = grants.client_credentials.as_ref().zip(setters.client_credentials.as_deref()).map(|(url, setter)| {
+        let setter = ident(setter);
+        let doc = doc_attrs(Some(&format!(
+            "Gets tokens for security scheme `{}` with the OAuth2 client credentials grant from `{url}` (relative to \
+             the base URL if it is relative), asking for `scopes` (none: the server's default); each is cached and \
+             fetched again shortly before it expires, or after the server rejects it.",
+            scheme.spec_name
+        )));
+        quote! {
+            #doc
+            pub fn #setter(mut self, client_id: impl Into<String>, client_secret: impl Into<String>, scopes: &[&str]) -> Self {
+                let tokens = oauth2::OAuth2Tokens::client_credentials(
+                    self.transport.http_client().clone(),
+                    self.transport.resolve(#url),
+                    client_id,
+                    client_secret,
+                    scopes,
+                );
+                self.credentials.#name = Some(runtime::BearerToken::Provided(::std::sync::Arc::new(tokens)));
+                self
+            }
+        }
+    });
+    let refresh = grants.refresh.as_ref().zip(setters.refresh_token.as_deref()).map(|(url, setter)| {
+        let setter = ident(setter);
+        let doc = doc_attrs(Some(&format!(
+            "Gets tokens for security scheme `{}` by exchanging `refresh_token` (from an authorization you did \
+             elsewhere) at `{url}` (relative to the base URL if it is relative); `client_secret` is `None` for a \
+             public client. A refresh token the server rotates is kept.",
+            scheme.spec_name
+        )));
+        quote! {
+            #doc
+            pub fn #setter(
+                mut self,
+                client_id: impl Into<String>,
+                client_secret: Option<String>,
+                refresh_token: impl Into<String>,
+            ) -> Self {
+                let tokens = oauth2::OAuth2Tokens::refresh_token(
+                    self.transport.http_client().clone(),
+                    self.transport.resolve(#url),
+                    client_id,
+                    client_secret,
+                    refresh_token,
+                );
+                self.credentials.#name = Some(runtime::BearerToken::Provided(::std::sync::Arc::new(tokens)));
+                self
+            }
+        }
+    });
+    quote! { #client_credentials #refresh }
 }
 
 /// What an operation's methods take and give, worked out once per operation; its methods and types print from it.

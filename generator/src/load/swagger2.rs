@@ -368,6 +368,8 @@ impl Upgrader<'_> {
 
     /// Records where the schema of a request body made from a body parameter came from.
     fn record_body_schema(&mut self, body_at: &str, consumes: &[String], source: &str) {
+        // The media types come from `consumes`; a diagnostic about them points at the parameter.
+        self.relocations.record(child(body_at, "content"), source.to_string());
         for media in consumes {
             let upgraded = child(&child(&child(body_at, "content"), media), "schema");
             self.relocations.record(upgraded, child(source, "schema"));

@@ -12,10 +12,11 @@ use crate::diagnostic::{Diagnostic, pointer};
 use std::collections::BTreeSet;
 
 use crate::ir::{
-    Api, Operation, SchemeKind, SecurityScheme, Server, ServerVariable, TypeDef, TypeId, TypeKind, TypeRef,
+    Api, OAuth2Grants, Operation, SchemeKind, SchemeSetters, SecurityScheme, Server, ServerVariable, TypeDef, TypeId,
+    TypeKind, TypeRef,
 };
 use crate::load::LoadedSpec;
-use crate::naming::{Namespace, type_name, value_name};
+use crate::naming::{Namespace, bare, type_name, value_name};
 use schema::TypeLowerer;
 
 /// Lowers `spec`. Returns the API (unless an error was found) and all diagnostics, located in the source. The
@@ -161,9 +162,16 @@ fn security_schemes(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (V
                 },
                 description,
             ),
-            SpecScheme::OAuth2 { description, .. } | SpecScheme::OpenIDConnect { description, .. } => {
-                (SchemeKind::Bearer, description)
+            SpecScheme::OAuth2 { flows, description, .. } => {
+                let code = flows.authorization_code.as_ref().map(|f| (&f.refresh_url, &f.token_url));
+                let password = flows.password.as_ref().map(|f| (&f.refresh_url, &f.token_url));
+                let grants = OAuth2Grants {
+                    client_credentials: flows.client_credentials.as_ref().map(|flow| flow.token_url.clone()),
+                    refresh: code.or(password).map(|(refresh, token)| refresh.clone().unwrap_or_else(|| token.clone())),
+                };
+                (SchemeKind::OAuth2(grants), description)
             }
+            SpecScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
         };
         let name = names.claim(&value_name(spec_name)).0;
         let variant = variants.claim(&type_name(spec_name)).0;
@@ -172,10 +180,42 @@ fn security_schemes(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (V
             name,
             variant,
             kind,
+            setters: SchemeSetters::default(),
             doc: doc.as_deref().map(markdown::rustdoc_safe),
         });
     }
+    name_setters(&mut schemes);
     (schemes, diagnostics)
+}
+
+/// Names the client's setters of every scheme in one namespace: first each scheme's `with_<name>` (so adding a
+/// scheme never renames another's), then the provider and grant setters (`with_oauth2_client_credentials` of
+/// scheme `oauth2` and `with_oauth2_client_credentials` of scheme `oauth2_clientCredentials` would clash).
+fn name_setters(schemes: &mut [SecurityScheme]) {
+    let mut setters = Namespace::default();
+    for scheme in schemes.iter_mut() {
+        scheme.setters.given = setters.claim(&format!("with_{}", bare(&scheme.name))).0;
+    }
+    for scheme in schemes.iter_mut() {
+        let stem = bare(&scheme.name).to_string();
+        let mut claim = |suffix: &str| Some(setters.claim(&format!("with_{stem}_{suffix}")).0);
+        let (bearer, grants) = match &scheme.kind {
+            SchemeKind::Bearer => (true, None),
+            SchemeKind::OAuth2(grants) => (true, Some(grants)),
+            _ => (false, None),
+        };
+        if bearer {
+            scheme.setters.provider = claim("provider");
+        }
+        if let Some(grants) = grants {
+            if grants.client_credentials.is_some() {
+                scheme.setters.client_credentials = claim("client_credentials");
+            }
+            if grants.refresh.is_some() {
+                scheme.setters.refresh_token = claim("refresh_token");
+            }
+        }
+    }
 }
 
 #[cfg(test)]

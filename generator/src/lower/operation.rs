@@ -53,6 +53,10 @@ const CLIENT_TYPES: &[&str] = &[
     "ResponseValue",
     "RetryPolicy",
     "StreamError",
+    "TokenError",
+    "TokenProvider",
+    "FilePart",
+    "OAuth2Tokens",
     "ByteStream",
     "JsonLines",
     "Event",
@@ -78,8 +82,8 @@ pub fn lower_operations<'a>(
     for reserved in CLIENT_METHODS {
         methods.reserve(reserved);
     }
-    for scheme in schemes {
-        methods.reserve(&format!("with_{}", bare(&scheme.name)));
+    for setter in schemes.iter().flat_map(|scheme| scheme.setters.names()) {
+        methods.reserve(setter);
     }
     let mut client_types = Namespace::default();
     for reserved in CLIENT_TYPES {
@@ -1150,6 +1154,7 @@ impl TypeLowerer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::{OAuth2Grants, SchemeKind};
     use crate::lower::test_support::{HEAD, lower_yaml, warnings};
 
     #[test]
@@ -1447,6 +1452,69 @@ components:
             api.operations[2].body.as_ref().map(|b| &b.kind),
             Some(RequestBodyKind::Multipart(Multipart::Open))
         ));
+    }
+
+    #[test]
+    fn oauth2_schemes_keep_the_token_urls_their_grants_need() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  securitySchemes:
+    machine:
+      type: oauth2
+      flows:
+        clientCredentials: {{tokenUrl: /oauth/token, scopes: {{}}}}
+        authorizationCode: {{authorizationUrl: /authorize, tokenUrl: /oauth/token, refreshUrl: /oauth/refresh, scopes: {{}}}}
+    browser:
+      type: oauth2
+      flows:
+        implicit: {{authorizationUrl: /authorize, scopes: {{}}}}
+        password: {{tokenUrl: https://id.example.com/token, scopes: {{}}}}
+    popup:
+      type: oauth2
+      flows:
+        implicit: {{authorizationUrl: /authorize, scopes: {{}}}}
+    oidc: {{type: openIdConnect, openIdConnectUrl: https://id.example.com/.well-known/openid-configuration}}
+"
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let kinds: Vec<&SchemeKind> = api.security_schemes.iter().map(|s| &s.kind).collect();
+        let grants = |client_credentials: Option<&str>, refresh: Option<&str>| {
+            SchemeKind::OAuth2(OAuth2Grants {
+                client_credentials: client_credentials.map(String::from),
+                refresh: refresh.map(String::from),
+            })
+        };
+        assert_eq!(kinds[0], &grants(Some("/oauth/token"), Some("/oauth/refresh")));
+        assert_eq!(kinds[1], &grants(None, Some("https://id.example.com/token")));
+        assert_eq!(kinds[2], &grants(None, None));
+        assert_eq!(kinds[3], &SchemeKind::Bearer);
+        assert!(api.has_oauth2_grants());
+    }
+
+    #[test]
+    fn setters_of_schemes_never_share_a_name() {
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  securitySchemes:
+    oauth2:
+      type: oauth2
+      flows: {{clientCredentials: {{tokenUrl: /token, scopes: {{}}}}}}
+    oauth2_clientCredentials: {{type: http, scheme: bearer}}
+"
+        ));
+        let names: Vec<&str> = api.security_schemes.iter().flat_map(|s| s.setters.names()).collect();
+        assert_eq!(
+            names,
+            [
+                "with_oauth2",
+                "with_oauth2_provider",
+                "with_oauth2_client_credentials_2",
+                "with_oauth2_client_credentials",
+                "with_oauth2_client_credentials_provider"
+            ]
+        );
     }
 
     #[test]

@@ -154,3 +154,131 @@ async fn a_file_part_streams_from_disk_with_its_file_name() {
     let start = request.body.windows(marker.len()).position(|w| w == marker).expect("the file part") + marker.len();
     assert_eq!(&request.body[start..start + content.len()], &content[..], "the file's bytes, whole");
 }
+
+mod oauth2 {
+    //! The 2.0 document's `oauth2` scheme (`flow: application`, a relative `tokenUrl`) over loopback HTTP: tokens
+    //! fetched with the client credentials grant, cached, fetched again after a 401, and a provider of one's own.
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use swagger2_client::{Client, Error, Secret, TokenError, TokenProvider, models};
+    use wiremock::matchers::{body_string, header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn info() -> models::FileInfo {
+        models::FileInfo { id: None, name: "b".into(), size: None, note: Default::default() }
+    }
+
+    fn token(access_token: &str) -> ResponseTemplate {
+        let body = format!(r#"{{"access_token":"{access_token}","token_type":"Bearer","expires_in":3600}}"#);
+        ResponseTemplate::new(200).set_body_raw(body, "application/json")
+    }
+
+    fn file_reply() -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_raw(r#"{"id":3,"name":"b"}"#, "application/json")
+    }
+
+    fn client_for(server: &MockServer) -> Client {
+        Client::new(&format!("{}/v1", server.uri())).expect("a base URL").with_oauth_client_credentials(
+            "app",
+            "s3cret",
+            &["files.write"],
+        )
+    }
+
+    #[tokio::test]
+    async fn a_client_credentials_token_is_fetched_once_and_sent_as_a_bearer_token() {
+        let server = MockServer::start().await;
+        // `app:s3cret` in HTTP Basic, the grant and the scope in the form.
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .and(header("authorization", "Basic YXBwOnMzY3JldA=="))
+            .and(body_string("client_id=app&grant_type=client_credentials&scope=files.write"))
+            .respond_with(token("t1"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("PUT"))
+            .and(path("/v1/files/3"))
+            .and(header("authorization", "Bearer t1"))
+            .respond_with(file_reply())
+            .expect(2)
+            .mount(&server)
+            .await;
+        let client = client_for(&server);
+        client.describe_file(3, &info()).await.expect("the first call");
+        client.describe_file(3, &info()).await.expect("the second call, with the cached token");
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("s3cret") && !debug.contains("t1"), "{debug}");
+    }
+
+    #[tokio::test]
+    async fn a_rejected_token_is_replaced_and_the_request_sent_once_more() {
+        let server = MockServer::start().await;
+        Mock::given(path("/oauth/token")).respond_with(token("old")).up_to_n_times(1).mount(&server).await;
+        Mock::given(path("/oauth/token")).respond_with(token("new")).mount(&server).await;
+        Mock::given(path("/v1/files/3"))
+            .and(header("authorization", "Bearer old"))
+            .respond_with(ResponseTemplate::new(401))
+            .mount(&server)
+            .await;
+        Mock::given(path("/v1/files/3"))
+            .and(header("authorization", "Bearer new"))
+            .respond_with(file_reply())
+            .mount(&server)
+            .await;
+        let updated = client_for(&server).describe_file(3, &info()).await.expect("a success after the retry");
+        assert_eq!(updated.id, Some(3));
+        let token_requests =
+            server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/oauth/token").count();
+        assert_eq!(token_requests, 2);
+    }
+
+    #[tokio::test]
+    async fn a_refused_token_request_is_a_typed_error_without_the_secret() {
+        let server = MockServer::start().await;
+        Mock::given(path("/oauth/token"))
+            .respond_with(ResponseTemplate::new(400).set_body_raw(r#"{"error":"invalid_client"}"#, "application/json"))
+            .mount(&server)
+            .await;
+        match client_for(&server).describe_file(3, &info()).await {
+            Err(Error::Token(error)) => {
+                let message = error.to_string();
+                assert!(message.contains("400") && message.contains("invalid_client"), "{message}");
+                assert!(!message.contains("s3cret"), "{message}");
+            }
+            other => panic!("expected a token error, got {other:?}"),
+        }
+        assert!(server.received_requests().await.unwrap().iter().all(|r| r.url.path() == "/oauth/token"));
+    }
+
+    /// Tokens from anywhere: a provider of one's own, asked before each request.
+    struct Counted(AtomicUsize);
+
+    impl TokenProvider for Counted {
+        fn token(
+            &self,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Secret, TokenError>> + Send + '_>> {
+            let n = self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async move { Ok(Secret::new(format!("mine-{n}"))) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_provider_of_ones_own_is_asked_before_each_request() {
+        let server = MockServer::start().await;
+        Mock::given(path("/v1/files/3")).respond_with(file_reply()).mount(&server).await;
+        let provider = Counted(AtomicUsize::new(0));
+        let client = Client::new(&format!("{}/v1", server.uri())).unwrap().with_oauth_provider(provider);
+        client.describe_file(3, &info()).await.unwrap();
+        client.describe_file(3, &info()).await.unwrap();
+        let sent: Vec<String> = server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.headers["authorization"].to_str().unwrap().to_string())
+            .collect();
+        assert_eq!(sent, ["Bearer mine-0", "Bearer mine-1"]);
+    }
+}

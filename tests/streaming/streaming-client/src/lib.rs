@@ -19,6 +19,7 @@ pub use ::reqwest;
 pub use runtime::{
     ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages,
     RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+    TokenError, TokenProvider,
 };
 
 /// The first server the API description lists (with its variables at their defaults).

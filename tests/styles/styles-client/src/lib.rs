@@ -11,6 +11,7 @@ pub use ::reqwest;
 pub use runtime::{
     ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages,
     RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+    TokenError, TokenProvider,
 };
 
 /// The API client. Cheap to clone: clones share one connection pool.

@@ -10,8 +10,10 @@
 #![deny(missing_docs)]
 mod runtime;
 mod multipart;
+mod oauth2;
 mod client;
 pub use multipart::FilePart;
+pub use oauth2::OAuth2Tokens;
 pub use swagger2_models as models;
 /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
 pub use ::reqwest;
@@ -19,6 +21,7 @@ pub use ::reqwest;
 pub use runtime::{
     ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages,
     RawResponse, RequestHook, ResponseValue, RetryPolicy, Secret, StreamError,
+    TokenError, TokenProvider,
 };
 
 /// The first server the API description lists (with its variables at their defaults).
@@ -27,32 +30,46 @@ pub const DEFAULT_BASE_URL: &str = "/v1";
 #[derive(Clone, Debug, Default)]
 struct Credentials {
     key: Option<runtime::Secret>,
+    oauth: Option<runtime::BearerToken>,
 }
 
 /// The API's security schemes.
 #[derive(Clone, Copy)]
 enum Scheme {
     Key,
+    Oauth,
 }
 
 impl Credentials {
     fn has(&self, scheme: Scheme) -> bool {
         match scheme {
             Scheme::Key => self.key.is_some(),
+            Scheme::Oauth => self.oauth.is_some(),
         }
     }
 
     fn apply(
         &self,
         scheme: Scheme,
-        request: ::reqwest::RequestBuilder,
-    ) -> ::reqwest::RequestBuilder {
+        request: runtime::Authorized,
+    ) -> runtime::Authorized {
         match scheme {
             Scheme::Key => {
                 match &self.key {
                     Some(secret) => {
-                        runtime::secret_header(request, "X-Api-Key", secret.expose())
+                        request
+                            .map(|request| runtime::secret_header(
+                                request,
+                                "X-Api-Key",
+                                secret.expose(),
+                            ))
                     }
+                    None => request,
+                }
+            }
+            Scheme::Oauth => {
+                match &self.oauth {
+                    Some(token) => request.bearer(token),
                     None => request,
                 }
             }
@@ -60,12 +77,14 @@ impl Credentials {
     }
 
     /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
-    /// alternative is complete, and lets the server answer.
+    /// alternative is complete, and lets the server answer. A provided bearer token is asked for as the
+    /// request is sent.
     fn authorize(
         &self,
         request: ::reqwest::RequestBuilder,
         alternatives: &[&[Scheme]],
-    ) -> ::reqwest::RequestBuilder {
+    ) -> runtime::Authorized {
+        let request = runtime::Authorized::from(request);
         let chosen = alternatives
             .iter()
             .find(|all| !all.is_empty() && all.iter().all(|s| self.has(*s)));
@@ -111,6 +130,45 @@ impl Client {
     /// Uses an API key, sent as-is in the `X-Api-Key` header (security scheme `key`) for the operations that accept it.
     pub fn with_key(mut self, secret: impl Into<String>) -> Self {
         self.credentials.key = Some(runtime::Secret::new(secret));
+        self
+    }
+
+    /// Uses a bearer token, sent as `Authorization: Bearer <token>` (security scheme `oauth`) for the operations that accept it.
+    pub fn with_oauth(mut self, token: impl Into<String>) -> Self {
+        self.credentials.oauth = Some(
+            runtime::BearerToken::Fixed(runtime::Secret::new(token)),
+        );
+        self
+    }
+
+    /// Uses tokens from `provider` (security scheme `oauth`), asked for before each request that uses the scheme; a token the server answers `401` to is rejected and the request sent once more.
+    pub fn with_oauth_provider(
+        mut self,
+        provider: impl runtime::TokenProvider + 'static,
+    ) -> Self {
+        self.credentials.oauth = Some(
+            runtime::BearerToken::Provided(::std::sync::Arc::new(provider)),
+        );
+        self
+    }
+
+    /// Gets tokens for security scheme `oauth` with the OAuth2 client credentials grant from `/oauth/token` (relative to the base URL if it is relative), asking for `scopes` (none: the server's default); each is cached and fetched again shortly before it expires, or after the server rejects it.
+    pub fn with_oauth_client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        scopes: &[&str],
+    ) -> Self {
+        let tokens = oauth2::OAuth2Tokens::client_credentials(
+            self.transport.http_client().clone(),
+            self.transport.resolve("/oauth/token"),
+            client_id,
+            client_secret,
+            scopes,
+        );
+        self.credentials.oauth = Some(
+            runtime::BearerToken::Provided(::std::sync::Arc::new(tokens)),
+        );
         self
     }
 }
@@ -325,7 +383,9 @@ impl Client {
                     let url = self.transport.endpoint(&["files", &id.to_string()]);
                     let request = self.transport.request(::reqwest::Method::PUT, url);
                     let request = runtime::json_body(request, "application/json", body)?;
-                    let request = self.credentials.authorize(request, &[&[Scheme::Key]]);
+                    let request = self
+                        .credentials
+                        .authorize(request, &[&[Scheme::Oauth]]);
                     Ok(request)
                 },
                 "/files/{id}",

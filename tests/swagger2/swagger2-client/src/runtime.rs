@@ -41,6 +41,97 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Supplies the access tokens of a bearer scheme (OAuth2, OpenID Connect, HTTP bearer): asked before each request
+/// that uses the scheme, so it can cache a token and fetch another when it expires. Implement it for tokens from
+/// anywhere (a vault, a signing service); the client's `with_<scheme>_client_credentials` and
+/// `with_<scheme>_refresh_token` setters use the OAuth2 grants. Tokens are never logged.
+pub trait TokenProvider: Send + Sync {
+    /// The token to send now.
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<Secret, TokenError>> + Send + '_>>;
+
+    /// The server answered `401 Unauthorized` to a request sent with `rejected`: forget it, so that the next
+    /// [`TokenProvider::token`] gets another (the request is then sent once more).
+    fn reject(&self, rejected: &Secret) {
+        let _ = rejected;
+    }
+}
+
+/// A token provider could not give a token.
+#[derive(Debug)]
+pub struct TokenError(Box<dyn std::error::Error + Send + Sync>);
+
+impl TokenError {
+    /// Wraps what went wrong.
+    pub fn new(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        TokenError(error.into())
+    }
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for TokenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+/// The token of a bearer scheme: one given once, or a provider asked before each request.
+#[derive(Clone)]
+pub enum BearerToken {
+    /// Sent as it is.
+    Fixed(Secret),
+    /// Asked for each request.
+    Provided(Arc<dyn TokenProvider>),
+}
+
+impl fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BearerToken::Fixed(secret) => f.debug_tuple("Fixed").field(secret).finish(),
+            BearerToken::Provided(_) => f.write_str("Provided(..)"),
+        }
+    }
+}
+
+/// A request with its credentials applied, except a provided bearer token, which is asked for as it is sent.
+pub struct Authorized {
+    request: RequestBuilder,
+    provider: Option<Arc<dyn TokenProvider>>,
+}
+
+impl Authorized {
+    /// The request with `apply` done to it (a credential sent as it is).
+    pub fn map(self, apply: impl FnOnce(RequestBuilder) -> RequestBuilder) -> Self {
+        Authorized { request: apply(self.request), provider: self.provider }
+    }
+
+    /// The request with a bearer token: a fixed one now, a provided one when it is sent.
+    pub fn bearer(self, token: &BearerToken) -> Self {
+        match token {
+            BearerToken::Fixed(secret) => self.map(|request| request.bearer_auth(secret.expose())),
+            BearerToken::Provided(provider) => Authorized { request: self.request, provider: Some(provider.clone()) },
+        }
+    }
+}
+
+impl From<RequestBuilder> for Authorized {
+    fn from(request: RequestBuilder) -> Self {
+        Authorized { request, provider: None }
+    }
+}
+
+/// `Bearer <token>`, marked sensitive so the HTTP stack never logs it.
+fn bearer_value(token: &Secret) -> HeaderValue {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+        .unwrap_or_else(|_| HeaderValue::from_static("Bearer"));
+    value.set_sensitive(true);
+    value
+}
+
 /// A user name and password for HTTP Basic authentication.
 #[derive(Clone, Debug)]
 pub struct BasicCredentials {
@@ -327,6 +418,12 @@ impl Transport {
         &self.base_url
     }
 
+    /// `url`, absolute or relative to the base URL (an OAuth2 flow's token URL); the base URL itself if it is
+    /// not a URL at all.
+    pub fn resolve(&self, url: &str) -> Url {
+        self.base_url.join(url).unwrap_or_else(|_| self.base_url.clone())
+    }
+
     pub fn http_client(&self) -> &reqwest::Client {
         &self.http
     }
@@ -365,32 +462,71 @@ impl Transport {
     }
 
     /// Sends the request and reads the whole reply. `path` is the operation's path template, for tracing.
-    pub(crate) async fn send(&self, request: RequestBuilder, path: &'static str) -> Result<RawResponse, Problem> {
-        RawResponse::read(self.start(request, path).await?).await
+    pub(crate) async fn send(&self, request: Authorized, path: &'static str) -> Result<RawResponse, Problem> {
+        RawResponse::read(self.start_authorized(request, path).await?).await
     }
 
     /// One call of an operation whose reply is read whole: builds the request, sends it, reads the reply and
     /// matches it with `decode`. Every such operation goes through this one generic function.
-    pub async fn call<T, E>(
+    pub async fn call<T, E, R: Into<Authorized>>(
         &self,
-        build: impl FnOnce() -> Result<RequestBuilder, Problem>,
+        build: impl FnOnce() -> Result<R, Problem>,
         path: &'static str,
         decode: impl FnOnce(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
     ) -> Result<ResponseValue<T>, Error<E>> {
-        let response = self.send(build()?, path).await?;
+        let response = self.send(build()?.into(), path).await?;
         decode(response)
     }
 
-    /// Applies the hook and sends the request (again, as the retry policy says), returning the reply with its
-    /// body not yet read. With the `tracing` feature, in a span with the method, the path template, the status
-    /// and the duration (never the URL, which may carry credentials, nor headers).
-    pub async fn start(&self, request: RequestBuilder, path: &'static str) -> Result<reqwest::Response, Problem> {
+    /// Sends the request, returning the reply with its body not yet read (see [`Transport::start_authorized`]).
+    pub async fn start(
+        &self,
+        request: impl Into<Authorized>,
+        path: &'static str,
+    ) -> Result<reqwest::Response, Problem> {
+        self.start_authorized(request.into(), path).await
+    }
+
+    /// Asks the token provider, if the request has one, for its token; applies the hook and sends the request
+    /// (again, as the retry policy says), returning the reply with its body not yet read. A provided token the
+    /// server answers `401 Unauthorized` to is rejected and the request sent once more with a new one, when its
+    /// body can be sent twice.
+    async fn start_authorized(&self, request: Authorized, path: &'static str) -> Result<reqwest::Response, Problem> {
+        let Authorized { request, provider } = request;
+        let (request, token) = match &provider {
+            Some(provider) => {
+                let token = provider.token().await.map_err(Problem::Token)?;
+                (request.bearer_auth(token.expose()), Some(token))
+            }
+            None => (request, None),
+        };
         let request = match &self.hook {
             Some(hook) => hook(request),
             None => request,
         };
         let (client, request) = request.build_split();
         let request = request.map_err(Problem::transport)?;
+        let again = provider.as_ref().and_then(|_| request.try_clone());
+        let response = self.traced(&client, request, path).await?;
+        match (provider, token, again) {
+            (Some(provider), Some(rejected), Some(mut again)) if response.status() == StatusCode::UNAUTHORIZED => {
+                provider.reject(&rejected);
+                let token = provider.token().await.map_err(Problem::Token)?;
+                again.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer_value(&token));
+                self.traced(&client, again, path).await
+            }
+            _ => Ok(response),
+        }
+    }
+
+    /// [`Transport::execute`], with the `tracing` feature in a span with the method, the path template, the
+    /// status and the duration (never the URL, which may carry credentials, nor headers).
+    async fn traced(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        path: &'static str,
+    ) -> Result<reqwest::Response, Problem> {
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument;
@@ -402,7 +538,7 @@ impl Transport {
                 duration_ms = tracing::field::Empty,
             );
             let started = std::time::Instant::now();
-            let result = self.execute(&client, request).instrument(span.clone()).await;
+            let result = self.execute(client, request).instrument(span.clone()).await;
             if let Ok(response) = &result {
                 span.record("status", response.status().as_u16());
             }
@@ -412,7 +548,7 @@ impl Transport {
         #[cfg(not(feature = "tracing"))]
         {
             let _ = path;
-            self.execute(&client, request).await
+            self.execute(client, request).await
         }
     }
 
@@ -507,6 +643,8 @@ pub enum Error<E> {
     /// The request could not be sent or the reply not read (connection, timeout, invalid header value, …).
     /// The URL is left out, since it may carry credentials.
     Transport(reqwest::Error),
+    /// The token provider of the request's bearer scheme gave no token (an OAuth2 token endpoint refused, …).
+    Token(TokenError),
 }
 
 impl<E> Error<E> {
@@ -517,7 +655,7 @@ impl<E> Error<E> {
             Error::UnexpectedStatus(r)
             | Error::UnexpectedContentType { response: r, .. }
             | Error::Decode { response: r, .. } => Some(r.status),
-            Error::Encode(_) => None,
+            Error::Encode(_) | Error::Token(_) => None,
             Error::Transport(e) => e.status(),
         }
     }
@@ -539,6 +677,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             }
             Error::Encode(source) => write!(f, "the request body could not be encoded: {source}"),
             Error::Transport(source) => write!(f, "request failed: {source}"),
+            Error::Token(source) => write!(f, "no access token: {source}"),
         }
     }
 }
@@ -548,6 +687,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         match self {
             Error::Decode { source, .. } | Error::Encode(source) => Some(source),
             Error::Transport(source) => Some(source),
+            Error::Token(source) => Some(source),
             _ => None,
         }
     }
@@ -558,6 +698,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 #[derive(Debug)]
 pub enum Problem {
     Transport(reqwest::Error),
+    Token(TokenError),
     Encode(serde_json::Error),
     ContentType { expected: &'static str, response: Box<RawResponse> },
     Decode { response: Box<RawResponse>, source: serde_json::Error },
@@ -574,6 +715,7 @@ impl<E> From<Problem> for Error<E> {
     fn from(problem: Problem) -> Self {
         match problem {
             Problem::Transport(error) => Error::Transport(error),
+            Problem::Token(error) => Error::Token(error),
             Problem::Encode(error) => Error::Encode(error),
             Problem::ContentType { expected, response } => Error::UnexpectedContentType { expected, response },
             Problem::Decode { response, source } => Error::Decode { response, source },
