@@ -489,13 +489,21 @@ pub struct OperationTypeNames {
 pub struct Pagination {
     /// Rust name of the method that walks the pages (`list_items_pages`).
     pub method_name: String,
-    /// Page numbers or cursors.
+    /// Rust name of the method that yields the items of every page (`list_items_items`), when they are known.
+    pub items_method_name: Option<String>,
+    /// How the next page is found.
     pub style: PageStyle,
-    /// The optional query parameter that selects the page, by index into [`Operation::params`].
-    pub param: usize,
-    /// The path of fields from the response to the value that says there is a next page (page style) or holds the
-    /// next cursor (cursor style).
-    pub next: Vec<FieldStep>,
+    /// Where a page holds its items, when known.
+    pub items: Option<PageItems>,
+}
+
+/// Where a page's items are.
+#[derive(Debug, Clone)]
+pub struct PageItems {
+    /// The path of fields from the page to its array of items; empty when the page is the array.
+    pub path: Vec<FieldStep>,
+    /// The type of one item.
+    pub item: TypeRef,
 }
 
 /// One field along a path through a response.
@@ -508,12 +516,17 @@ pub struct FieldStep {
 }
 
 /// How pages are selected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum PageStyle {
-    /// An integer page number, incremented while `next` is present.
-    PageNumber,
-    /// A cursor copied from the response's `next` into the parameter.
-    Cursor,
+    /// An integer page number in the optional query parameter `param` (an index into [`Operation::params`]),
+    /// incremented while the value at `next` is present.
+    PageNumber { param: usize, next: Vec<FieldStep> },
+    /// A cursor copied from the response's `next` into the optional query parameter `param`.
+    Cursor { param: usize, next: Vec<FieldStep> },
+    /// The next page's URL in a field of the page (Azure's `x-ms-pageable` `nextLinkName`).
+    NextLink { next: Vec<FieldStep> },
+    /// The next page's URL in the reply's `Link` header, `rel="next"` (RFC 8288; GitHub and many REST APIs).
+    LinkHeader,
 }
 
 /// A piece of one path segment.

@@ -211,17 +211,16 @@ impl Client {
                 let mut params = params.clone();
                 params.page = Some(cursor);
                 Box::pin(async move {
-                    runtime::body_of(
+                    let page = runtime::body_of(
                             self.list_connectors_with_response(workspace_id, &params),
                         )
-                        .await
+                        .await?;
+                    let next = Some(&page)
+                        .and_then(|v| v.links.as_ref())
+                        .and_then(|v| v.next.as_ref())
+                        .map(|_| cursor + 1);
+                    Ok((page, next))
                 })
-            },
-            |page, cursor| {
-                Some(page)
-                    .and_then(|v| v.links.as_ref())
-                    .and_then(|v| v.next.as_ref())
-                    .map(|_| cursor + 1)
             },
         )
     }

@@ -9,9 +9,9 @@ use super::{FilePlan, crate_header, doc_attrs, inline_variants, parse_items, pre
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
-    Api, FieldStep, Method, Multipart, MultipartForm, OAuth2Grants, ObjectStyle, Operation, PageStyle, Param,
-    ParamLocation, PartKind, PathPiece, Presence, Primitive, RequestBody, RequestBodyKind, Response, ResponseMedia,
-    SchemeKind, SecurityScheme, Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
+    Api, FieldStep, Method, Multipart, MultipartForm, OAuth2Grants, ObjectStyle, Operation, PageStyle, Pagination,
+    Param, ParamLocation, PartKind, PathPiece, Presence, Primitive, RequestBody, RequestBodyKind, Response,
+    ResponseMedia, SchemeKind, SecurityScheme, Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
 };
 use crate::naming::{bare, ident};
 
@@ -1147,7 +1147,86 @@ fn method_args(
     args
 }
 
-/// `{op}_pages`: walks every page of an operation with `x-pagination`.
+/// The security alternatives of `op` for `Credentials::authorize`: `&[Scheme::A, Scheme::B]` per alternative.
+fn security_alternatives(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    op.security
+        .iter()
+        .map(|all| {
+            let schemes = all.iter().map(|index| ident(&api.security_schemes[*index].variant));
+            quote! { &[#(Scheme::#schemes),*] }
+        })
+        .collect()
+}
+
+/// A chain of `Option<&T>` from `start` (an `Option` of a reference) along `path`.
+fn field_chain(path: &[FieldStep], start: TokenStream) -> TokenStream {
+    path.iter().fold(start, |chain, FieldStep { field, presence }| {
+        let field = ident(field);
+        match presence {
+            Presence::Required => quote! { #chain.map(|v| &v.#field) },
+            Presence::RequiredNullable | Presence::Optional => quote! { #chain.and_then(|v| v.#field.as_ref()) },
+            Presence::OptionalNullable => quote! { #chain.and_then(|v| v.#field.value()) },
+        }
+    })
+}
+
+/// The JSON names along `path`, dotted, for docs.
+fn dotted(path: &[FieldStep]) -> String {
+    path.iter().map(|step| bare(&step.field)).collect::<Vec<_>>().join(".")
+}
+
+/// `{op}_items`: the items of every page of `{op}_pages`, as one stream.
+fn items_method(
+    scope: TypeScope<'_>,
+    signature: &Signature<'_>,
+    receiver: Receiver<'_>,
+    pagination: &Pagination,
+    args: &[TokenStream],
+) -> Option<TokenStream> {
+    let op = signature.op;
+    let (items, name) = (pagination.items.as_ref()?, ident(pagination.items_method_name.as_deref()?));
+    let (item, error) = (scope.tokens(&items.item), &signature.error);
+    // The items moved out of a page: `page`, or a walk that gives up (no items) at an absent field.
+    let mut optional = false;
+    let mut extract = quote! { page };
+    for FieldStep { field, presence } in &items.path {
+        let (field, presence) = (ident(field), *presence);
+        extract = match (optional, presence) {
+            (false, Presence::Required) => quote! { #extract.#field },
+            (false, Presence::RequiredNullable | Presence::Optional) => quote! { #extract.#field },
+            (false, Presence::OptionalNullable) => quote! { #extract.#field.into_value() },
+            (true, Presence::Required) => quote! { #extract.map(|v| v.#field) },
+            (true, Presence::RequiredNullable | Presence::Optional) => quote! { #extract.and_then(|v| v.#field) },
+            (true, Presence::OptionalNullable) => quote! { #extract.and_then(|v| v.#field.into_value()) },
+        };
+        optional |= presence != Presence::Required;
+    }
+    if optional {
+        extract = quote! { #extract.unwrap_or_default() };
+    }
+    let pages = ident(&pagination.method_name);
+    let body = receiver.body(&name, &signature.arg_names, || {
+        let call = receiver.call(&pages, &signature.arg_names);
+        quote! { #call.items(|page| #extract) }
+    });
+    let doc = format!(
+        "The items of every page of [`Client::{}`], in order, as one stream (see [`Client::{}`]); it ends after the last page or at the first error.",
+        bare(&op.method_name),
+        bare(&pagination.method_name)
+    );
+    let self_params = receiver.params(Some(&quote! { 'a }));
+    let attributes = receiver.attributes(&doc, op.deprecated);
+    let calls_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
+    Some(quote! {
+        #attributes
+        #calls_deprecated
+        pub fn #name<'a>(#self_params #(#args),*) -> impl ::futures_util::Stream<Item = Result<#item, runtime::Error<#error>>> + Send + 'a {
+            #body
+        }
+    })
+}
+
+/// `{op}_pages`: walks every page of a paged operation, and `{op}_items`: the items of every page.
 fn pages_method(scope: TypeScope<'_>, signature: &Signature<'_>, receiver: Receiver<'_>) -> Option<TokenStream> {
     let op = signature.op;
     let pagination = op.pagination.as_ref()?;
@@ -1156,9 +1235,7 @@ fn pages_method(scope: TypeScope<'_>, signature: &Signature<'_>, receiver: Recei
     // `Params` is never borrowed beyond the call: the pages helper clones it.
     let args = method_args(scope, op, Some(&lifetime), None);
     let pages = ident(&pagination.method_name);
-    let param = &op.params[pagination.param];
-    let param_field = ident(&param.name);
-    let param_ty = scope.tokens(&param.ty);
+    let has_params = !optional_params(op).is_empty();
     let call_args: Vec<TokenStream> = signature
         .arg_names
         .iter()
@@ -1170,66 +1247,125 @@ fn pages_method(scope: TypeScope<'_>, signature: &Signature<'_>, receiver: Recei
             }
         })
         .collect();
-    let next = pagination.next.iter().fold(quote! { Some(page) }, |chain, FieldStep { field, presence }| {
-        let field = ident(field);
-        match presence {
-            Presence::Required => quote! { #chain.map(|v| &v.#field) },
-            Presence::RequiredNullable | Presence::Optional => quote! { #chain.and_then(|v| v.#field.as_ref()) },
-            Presence::OptionalNullable => quote! { #chain.and_then(|v| v.#field.value()) },
-        }
-    });
-    let path: Vec<&str> = pagination.next.iter().map(|step| bare(&step.field)).collect();
-    let (cursor_ty, start, set, advance, doc) = match pagination.style {
-        PageStyle::PageNumber => (
-            param_ty.clone(),
-            quote! { params.#param_field.unwrap_or(1) },
-            quote! { params.#param_field = Some(cursor); },
-            quote! { |page, cursor| #next.map(|_| cursor + 1) },
-            format!(
-                "Walks every page of [`Client::{}`], from `params.{}` (or 1), one request per page, while the response's `{}` is present.",
-                bare(&op.method_name),
-                bare(&param.name),
-                path.join(".")
-            ),
-        ),
-        PageStyle::Cursor => (
-            quote! { Option<#param_ty> },
-            quote! { params.#param_field.clone() },
-            quote! { params.#param_field = cursor; },
-            quote! { |page, cursor| #next.cloned().filter(|next| Some(next) != cursor.as_ref()).map(Some) },
-            format!(
-                "Walks every page of [`Client::{}`], one request per page, passing the response's `{}` as `{}` until it is absent (or repeats).",
-                bare(&op.method_name),
-                path.join("."),
-                param.api_name
-            ),
-        ),
-    };
-    let body = receiver.body(&pages, &signature.arg_names, || {
-        let call = receiver.call(&ident(&op.response_method_name), &call_args);
-        quote! {
-            let params = params.clone();
-            runtime::Pages::new(
-                #start,
+    let method = bare(&op.method_name);
+    let (transport, credentials) = (receiver.transport(), receiver.credentials());
+    let (cursor_ty, start, fetch, doc) = match &pagination.style {
+        PageStyle::PageNumber { param, next } | PageStyle::Cursor { param, next } => {
+            let param = &op.params[*param];
+            let param_field = ident(&param.name);
+            let param_ty = scope.tokens(&param.ty);
+            let next_value = field_chain(next, quote! { Some(&page) });
+            let path = dotted(next);
+            let call = receiver.call(&ident(&op.response_method_name), &call_args);
+            let (cursor_ty, start, set, next, doc) = if matches!(pagination.style, PageStyle::PageNumber { .. }) {
+                // A page without items is the last, whatever it says.
+                let not_empty = pagination.items.as_ref().map(|items| {
+                    let items = field_chain(&items.path, quote! { Some(&page) });
+                    quote! { .filter(|_| #items.is_some_and(|items| !items.is_empty())) }
+                });
+                (
+                    param_ty.clone(),
+                    quote! { params.#param_field.unwrap_or(1) },
+                    quote! { params.#param_field = Some(cursor); },
+                    quote! { #next_value #not_empty.map(|_| cursor + 1) },
+                    format!(
+                        "Walks every page of [`Client::{method}`], from `params.{}` (or 1), one request per page, while the response's `{path}` is present.",
+                        bare(&param.name),
+                    ),
+                )
+            } else {
+                (
+                    quote! { Option<#param_ty> },
+                    quote! { params.#param_field.clone() },
+                    quote! { params.#param_field = cursor; },
+                    quote! { #next_value.cloned().map(Some) },
+                    format!(
+                        "Walks every page of [`Client::{method}`], one request per page, passing the response's `{path}` as `{}` until it is absent (or repeats).",
+                        param.api_name
+                    ),
+                )
+            };
+            let fetch = quote! {
                 move |cursor| {
                     let mut params = params.clone();
                     #set
-                    Box::pin(async move { runtime::body_of(#call).await })
-                },
-                #advance,
-            )
+                    Box::pin(async move {
+                        let page = runtime::body_of(#call).await?;
+                        let next = #next;
+                        Ok((page, next))
+                    })
+                }
+            };
+            (cursor_ty, start, fetch, doc)
+        }
+        PageStyle::NextLink { .. } | PageStyle::LinkHeader => {
+            let call = receiver.call(&ident(&op.response_method_name), &call_args);
+            let request = quote! { #transport.request(::reqwest::Method::GET, url) };
+            let request = match uses_credentials(scope.api, op) {
+                true => {
+                    let alternatives = security_alternatives(scope.api, op);
+                    quote! { #credentials.authorize(#request, &[#(#alternatives),*]) }
+                }
+                false => request,
+            };
+            let (next, where_) = match &pagination.style {
+                PageStyle::NextLink { next } => {
+                    let link = field_chain(next, quote! { Some(page.body()) });
+                    (
+                        quote! {
+                            #link.map(AsRef::<str>::as_ref).filter(|link| !link.is_empty()).map(|link| #transport.resolve(link))
+                        },
+                        format!("the response's `{}`", dotted(next)),
+                    )
+                }
+                _ => (
+                    quote! { runtime::next_link(page.headers(), #transport.base_url()) },
+                    "the `Link` header's `rel=\"next\"`".to_string(),
+                ),
+            };
+            // Without a `Params` struct there is nothing to clone for each page.
+            let clone_params = has_params.then(|| quote! { let params = params.clone(); });
+            let fetch = quote! {
+                move |cursor: Option<::reqwest::Url>| {
+                    #clone_params
+                    Box::pin(async move {
+                        let page = match cursor {
+                            None => #call.await?,
+                            Some(url) => #transport.next_page(#request).await?,
+                        };
+                        let next = #next;
+                        Ok((page.into_body(), next.map(Some)))
+                    })
+                }
+            };
+            let doc = format!(
+                "Walks every page of [`Client::{method}`], one request per page, following the next page's URL in {where_} until there is none (or it repeats)."
+            );
+            (quote! { Option<::reqwest::Url> }, quote! { None }, fetch, doc)
+        }
+    };
+    let clone_params = has_params.then(|| quote! { let params = params.clone(); });
+    let body = receiver.body(&pages, &signature.arg_names, || {
+        quote! {
+            #clone_params
+            runtime::Pages::new(#start, #fetch)
         }
     });
     let self_params = receiver.params(Some(&lifetime));
-    let attributes = receiver.attributes(&doc, false);
+    let attributes = receiver.attributes(&doc, op.deprecated);
+    // A deprecated operation's helpers are deprecated too, and call its deprecated methods for the caller.
+    let calls_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
+    let items = items_method(scope, signature, receiver, pagination, &args);
     Some(quote! {
         #attributes
+        #calls_deprecated
         pub fn #pages<'a>(#self_params #(#args),*) -> runtime::Pages<'a, #success, #error, #cursor_ty> {
             #body
         }
+
+        #items
     })
 }
-
 /// An expression for the text sent on the wire for `value` (of type `ty`, a reference or a copy): the string
 /// itself for strings (a `&str` or `&String`), else an owned `String`; arrays are comma-separated (the `simple` and
 /// non-exploded `form` styles).
@@ -1395,10 +1531,7 @@ fn request_statements(api: &Api, op: &Operation, receiver: Receiver<'_>) -> Toke
         }
     });
     let authorize = uses_credentials(api, op).then(|| {
-        let alternatives = op.security.iter().map(|all| {
-            let schemes = all.iter().map(|index| ident(&api.security_schemes[*index].variant));
-            quote! { &[#(Scheme::#schemes),*] }
-        });
+        let alternatives = security_alternatives(api, op);
         let credentials = receiver.credentials();
         quote! { let request = #credentials.authorize(request, &[#(#alternatives),*]); }
     });

@@ -14,9 +14,9 @@ use super::shape::{Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child, pointer};
 use crate::ir::{
     EventsAlternative, FieldStep, FormPart, Method, Multipart, MultipartForm, ObjectStyle, Operation,
-    OperationTypeNames, PageStyle, Pagination, Param, ParamLocation, PartKind, PathPiece, Presence, RequestBody,
-    RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia, SecurityScheme, StatusMatch, TypeKind,
-    TypeRef,
+    OperationTypeNames, PageItems, PageStyle, Pagination, Param, ParamLocation, PartKind, PathPiece, Presence,
+    RequestBody, RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia, SecurityScheme, StatusMatch,
+    TypeKind, TypeRef,
 };
 use crate::naming::{Namespace, bare, type_name, value_name};
 
@@ -162,10 +162,7 @@ pub fn lower_operations<'a>(
                 claim_reported(op.types, &mut methods, &wanted, &op_pointer, "method")
             });
             let security = op.security(spec_op.security.as_ref().or(document.security.as_ref()), schemes);
-            let pagination = spec_op
-                .extensions
-                .get("x-pagination")
-                .and_then(|spec| op.pagination(spec, &params, &responses, body.as_ref()));
+            let pagination = op.pagination(&spec_op.extensions, &method, &params, &responses, body.as_ref());
             let callback_payloads = op.callback_payloads(&spec_op.callbacks);
             if pagination.is_some() {
                 paged.push((operations.len(), op_pointer));
@@ -195,10 +192,14 @@ pub fn lower_operations<'a>(
     // Pages helpers are named after every operation has its own name, so an operation called `listItemsPages`
     // keeps its name and the helper of `listItems` gives way.
     for (index, op_pointer) in paged {
-        let wanted = format!("{}_pages", bare(&operations[index].method_name));
-        let name = claim_reported(types, &mut methods, &wanted, &child(&op_pointer, "x-pagination"), "method");
+        let stem = bare(&operations[index].method_name).to_string();
+        let name = claim_reported(types, &mut methods, &format!("{stem}_pages"), &op_pointer, "method");
+        let has_items = operations[index].pagination.as_ref().is_some_and(|p| p.items.is_some());
+        let items_name =
+            has_items.then(|| claim_reported(types, &mut methods, &format!("{stem}_items"), &op_pointer, "method"));
         if let Some(pagination) = &mut operations[index].pagination {
             pagination.method_name = name;
+            pagination.items_method_name = items_name;
         }
     }
     operations
@@ -890,71 +891,126 @@ impl<'a> OperationLowerer<'_, 'a> {
     /// `{page-param: <query parameter>, next: <dotted path>}` (page numbers: the next page exists while the value
     /// at `next` is present) or `{cursor-param: <query parameter>, next: <dotted path>}` (the value at `next` is
     /// the next cursor). Anything that does not fit the operation is reported and ignored.
+    /// How the operation's pages are walked, by the first convention the document states: specforge's
+    /// `x-pagination`, Azure's `x-ms-pageable`, or a `Link` header documented on a `GET`'s success (whose items are
+    /// the page when the page is an array).
     fn pagination(
         &mut self,
-        spec: &serde_json::Value,
+        extensions: &IndexMap<String, serde_json::Value>,
+        method: &Method,
         params: &[Param],
         responses: &[Response],
         body: Option<&RequestBody>,
     ) -> Option<Pagination> {
-        let at = child(&self.pointer, "x-pagination");
+        let (key, spec) = match (extensions.get("x-pagination"), extensions.get("x-ms-pageable")) {
+            (Some(spec), _) => ("x-pagination", Some(spec)),
+            (None, Some(spec)) => ("x-ms-pageable", Some(spec)),
+            (None, None) => ("", None),
+        };
+        let at = child(&self.pointer, key);
+        let mut successes = responses.iter().filter(|r| r.status.is_success());
+        let (Some(success), None) = (successes.next(), successes.next()) else {
+            if spec.is_some() {
+                self.types.warn(&at, format!("`{key}` needs exactly one success response; ignored"));
+            }
+            return None;
+        };
+        let documents_link = success.headers.iter().any(|header| header.name == "link");
+        let Some(spec) = spec else {
+            let page = success.body.as_ref().filter(|_| documents_link && *method == Method::Get)?;
+            let items = match &page.ty {
+                TypeRef::Array(item) => Some(PageItems { path: Vec::new(), item: (**item).clone() }),
+                _ => None,
+            };
+            return Some(Pagination {
+                method_name: String::new(),
+                items_method_name: None,
+                style: PageStyle::LinkHeader,
+                items,
+            });
+        };
         // Each page is another request with the same body: only a borrowed one can be sent again.
         if body.is_some_and(|body| matches!(body.kind, RequestBodyKind::Multipart(_) | RequestBodyKind::Raw { .. })) {
-            self.types.warn(&at, "`x-pagination` on an operation that sends a multipart or raw body; ignored");
+            self.types.warn(&at, format!("`{key}` on an operation that sends a multipart or raw body; ignored"));
             return None;
         }
+        let Some(page) = &success.body else {
+            self.types.warn(&at, format!("`{key}` needs a success response with a body; ignored"));
+            return None;
+        };
         let text = |key: &str| spec.get(key).and_then(serde_json::Value::as_str);
-        let (style, param_name) = match (text("page-param"), text("cursor-param")) {
-            (Some(name), None) => (PageStyle::PageNumber, name),
-            (None, Some(name)) => (PageStyle::Cursor, name),
-            _ => {
-                self.types.warn(&at, "`x-pagination` needs exactly one of `page-param` and `cursor-param`; ignored");
+        let (style, items) = if key == "x-ms-pageable" {
+            // `nextLinkName: null` says there is one page only.
+            let next = text("nextLinkName")?;
+            let next = self.field_path(&page.ty, next, &at)?;
+            (PageStyle::NextLink { next: next.0 }, Some(text("itemName").unwrap_or("value")))
+        } else {
+            let (paged, param_name) = match (text("page-param"), text("cursor-param")) {
+                (Some(name), None) => (true, name),
+                (None, Some(name)) => (false, name),
+                _ => {
+                    self.types
+                        .warn(&at, "`x-pagination` needs exactly one of `page-param` and `cursor-param`; ignored");
+                    return None;
+                }
+            };
+            let Some(path) = text("next") else {
+                self.types.warn(&at, "`x-pagination` needs `next` (a dotted path in the response); ignored");
                 return None;
-            }
-        };
-        let Some(path) = text("next") else {
-            self.types.warn(&at, "`x-pagination` needs `next` (a dotted path in the response); ignored");
-            return None;
-        };
-        let Some(param) =
-            params.iter().position(|p| p.api_name == param_name && p.location == ParamLocation::Query && !p.required)
-        else {
-            self.types.warn(
-                &at,
-                format!("`x-pagination` names {param_name:?}, which is not an optional query parameter; ignored"),
-            );
-            return None;
-        };
-        let mut successes = responses.iter().filter(|r| r.status.is_success());
-        let (Some(Response { body: Some(body), .. }), None) = (successes.next(), successes.next()) else {
-            self.types.warn(&at, "`x-pagination` needs exactly one success response with a body; ignored");
-            return None;
-        };
-        let mut ty = body.ty.clone();
-        let mut next = Vec::new();
-        for segment in path.split('.') {
-            let field = ty.direct_named().and_then(|id| self.types.struct_field(id, segment));
-            let Some((name, presence, field_ty)) = field else {
+            };
+            let Some(param) = params
+                .iter()
+                .position(|p| p.api_name == param_name && p.location == ParamLocation::Query && !p.required)
+            else {
                 self.types.warn(
                     &at,
-                    format!("`x-pagination.next`: the response has no property {segment:?} at that place; ignored"),
+                    format!("`x-pagination` names {param_name:?}, which is not an optional query parameter; ignored"),
                 );
                 return None;
             };
-            next.push(FieldStep { field: name, presence });
+            let (next, ty) = self.field_path(&page.ty, path, &at)?;
+            let param_ty = &params[param].ty;
+            let fits = if paged { matches!(param_ty, TypeRef::I32 | TypeRef::I64) } else { *param_ty == ty };
+            if !fits {
+                self.types.warn(&at, "`x-pagination`: a page parameter must be an integer, and a cursor must have the type of the parameter; ignored");
+                return None;
+            }
+            let style = if paged { PageStyle::PageNumber { param, next } } else { PageStyle::Cursor { param, next } };
+            (style, text("items"))
+        };
+        let items = match items {
+            Some(path) => {
+                let (path, ty) = self.field_path(&page.ty, path, &child(&at, "items"))?;
+                match ty {
+                    TypeRef::Array(item) => Some(PageItems { path, item: *item }),
+                    _ => {
+                        self.types.warn(&at, format!("`{key}`: the items are not an array; only pages are walked"));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        // Named once every operation has its name (see `lower_operations`).
+        Some(Pagination { method_name: String::new(), items_method_name: None, style, items })
+    }
+
+    /// The fields along a dotted `path` through values of `ty`, and the type at its end; `None` (with a warning at
+    /// `at`) when a step names no property.
+    fn field_path(&mut self, ty: &TypeRef, path: &str, at: &str) -> Option<(Vec<FieldStep>, TypeRef)> {
+        let mut ty = ty.clone();
+        let mut steps = Vec::new();
+        for segment in path.split('.') {
+            let Some((name, presence, field_ty)) =
+                ty.direct_named().and_then(|id| self.types.struct_field(id, segment))
+            else {
+                self.types.warn(at, format!("the response has no property {segment:?} at that place; ignored"));
+                return None;
+            };
+            steps.push(FieldStep { field: name, presence });
             ty = field_ty;
         }
-        let param_ty = &params[param].ty;
-        let fits = match style {
-            PageStyle::PageNumber => matches!(param_ty, TypeRef::I32 | TypeRef::I64),
-            PageStyle::Cursor => *param_ty == ty,
-        };
-        if !fits {
-            self.types.warn(&at, "`x-pagination`: a page parameter must be an integer, and a cursor must have the type of the parameter; ignored");
-            return None;
-        }
-        // Named once every operation has its name (see `lower_operations`).
-        Some(Pagination { method_name: String::new(), style, param, next })
+        Some((steps, ty))
     }
 
     /// The payload types of the requests this operation's callbacks describe (inline schemas become model types
@@ -1490,6 +1546,56 @@ components:
         assert_eq!(kinds[2], &grants(None, None));
         assert_eq!(kinds[3], &SchemeKind::Bearer);
         assert!(api.has_oauth2_grants());
+    }
+
+    #[test]
+    fn pages_follow_the_convention_the_document_states() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /a:
+    get:
+      operationId: linked
+      responses:
+        '200':
+          description: x
+          headers: {{Link: {{schema: {{type: string}}}}}}
+          content: {{application/json: {{schema: {{type: array, items: {{type: integer}}}}}}}}
+  /b:
+    get:
+      operationId: azure
+      x-ms-pageable: {{nextLinkName: next, itemName: things}}
+      responses:
+        '200':
+          description: x
+          content:
+            application/json:
+              schema: {{type: object, properties: {{things: {{type: array, items: {{type: string}}}}, next: {{type: string}}}}}}
+  /c:
+    get:
+      operationId: single
+      x-ms-pageable: {{nextLinkName: null}}
+      responses: {{'200': {{description: x, content: {{application/json: {{schema: {{type: object}}}}}}}}}}
+  /d:
+    post:
+      operationId: notAList
+      responses:
+        '200': {{description: x, headers: {{Link: {{schema: {{type: string}}}}}}, content: {{application/json: {{schema: {{type: array, items: {{}}}}}}}}}}
+"
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let pages = |index: usize| api.operations[index].pagination.as_ref();
+        let linked = pages(0).expect("a Link header on a GET");
+        assert!(matches!(linked.style, PageStyle::LinkHeader));
+        assert_eq!(linked.items.as_ref().map(|items| (items.path.len(), &items.item)), Some((0, &TypeRef::I64)));
+        assert_eq!(
+            (linked.method_name.as_str(), linked.items_method_name.as_deref()),
+            ("linked_pages", Some("linked_items"))
+        );
+        let azure = pages(1).expect("x-ms-pageable");
+        assert!(matches!(&azure.style, PageStyle::NextLink { next } if next[0].field == "next"));
+        assert_eq!(azure.items.as_ref().map(|items| items.path[0].field.as_str()), Some("things"));
+        assert!(pages(2).is_none(), "`nextLinkName: null` is one page");
+        assert!(pages(3).is_none(), "a POST is not walked by its Link header");
     }
 
     #[test]

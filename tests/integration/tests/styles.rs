@@ -90,3 +90,93 @@ async fn absent_and_empty_objects_send_nothing() {
     assert_eq!(request.url.query(), None, "no pairs, and no dangling `?`: {}", request.url);
     assert!(!request.headers.contains_key("x-context"));
 }
+
+mod pages {
+    //! Pagination as real APIs do it, walked by the generated `…_pages` and `…_items` methods.
+
+    use futures_util::StreamExt;
+    use styles_client::{Client, ListEventsParams, ListNumbersParams};
+    use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn json(body: &str) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json")
+    }
+
+    #[tokio::test]
+    async fn a_link_header_leads_to_the_next_page_and_items_come_in_order() {
+        let server = MockServer::start().await;
+        let uri = server.uri();
+        let first = json(r#"[{"id":1},{"id":2}]"#).insert_header(
+            "link",
+            format!(r#"<{uri}/events?per_page=2&page=2>; rel="next", <{uri}/events?per_page=2&page=2>; rel="last""#),
+        );
+        Mock::given(path("/events")).and(query_param_is_missing("page")).respond_with(first).mount(&server).await;
+        let last = json(r#"[{"id":3}]"#).insert_header("link", format!(r#"<{uri}/events?per_page=2>; rel="first""#));
+        Mock::given(path("/events")).and(query_param("page", "2")).respond_with(last).mount(&server).await;
+        let client = Client::new(&uri).unwrap();
+        let params = ListEventsParams { per_page: Some(2) };
+        let ids: Vec<i64> = client.list_events_items(&params).map(|event| event.unwrap().id).collect().await;
+        assert_eq!(ids, [1, 2, 3]);
+        assert_eq!(server.received_requests().await.unwrap().len(), 2, "one request per page, none after the last");
+    }
+
+    #[tokio::test]
+    async fn a_link_to_the_same_page_ends_the_walk() {
+        let server = MockServer::start().await;
+        let uri = server.uri();
+        let page = json(r#"[{"id":1}]"#).insert_header("link", format!(r#"<{uri}/events>; rel="next""#));
+        Mock::given(path("/events")).respond_with(page).mount(&server).await;
+        let pages = Client::new(&uri).unwrap().list_events_pages(&ListEventsParams::default()).collect_pages().await;
+        assert_eq!(pages.unwrap().len(), 2, "the first page, then its link once, which names itself");
+    }
+
+    #[tokio::test]
+    async fn azure_next_links_are_followed_with_the_credentials() {
+        let server = MockServer::start().await;
+        let uri = server.uri();
+        Mock::given(method("GET"))
+            .and(path("/machines"))
+            .and(query_param_is_missing("skip"))
+            .and(header("x-key", "k"))
+            .respond_with(json(&format!(r#"{{"value":[{{"name":"a"}}],"nextLink":"{uri}/machines?skip=1"}}"#)))
+            .mount(&server)
+            .await;
+        Mock::given(path("/machines"))
+            .and(query_param("skip", "1"))
+            .and(header("x-key", "k"))
+            .respond_with(json(r#"{"value":[{"name":"b"}],"nextLink":null}"#))
+            .mount(&server)
+            .await;
+        let client = Client::new(&uri).unwrap().with_key("k");
+        let names: Vec<String> = client.list_machines_items().map(|machine| machine.unwrap().name).collect().await;
+        assert_eq!(names, ["a", "b"]);
+    }
+
+    #[tokio::test]
+    async fn a_page_without_items_is_the_last_and_an_error_ends_the_stream() {
+        let server = MockServer::start().await;
+        Mock::given(path("/numbers"))
+            .and(query_param("page", "1"))
+            .respond_with(json(r#"{"data":[1,2],"more":true}"#))
+            .mount(&server)
+            .await;
+        Mock::given(path("/numbers"))
+            .and(query_param("page", "2"))
+            .respond_with(json(r#"{"data":[],"more":true}"#))
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri()).unwrap();
+        let numbers: Vec<i64> =
+            client.list_numbers_items(&ListNumbersParams::default()).map(|n| n.unwrap()).collect().await;
+        assert_eq!(numbers, [1, 2]);
+        assert_eq!(server.received_requests().await.unwrap().len(), 2, "`more` is ignored on an empty page");
+
+        let failing = MockServer::start().await;
+        Mock::given(path("/numbers")).respond_with(ResponseTemplate::new(500)).mount(&failing).await;
+        let items: Vec<_> =
+            Client::new(&failing.uri()).unwrap().list_numbers_items(&ListNumbersParams::default()).collect().await;
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].as_ref().unwrap_err().status().map(|s| s.as_u16()), Some(500));
+    }
+}

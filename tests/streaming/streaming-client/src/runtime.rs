@@ -452,6 +452,20 @@ impl Transport {
         url
     }
 
+    /// Fetches the next page of a walk by its URL (a `Link` header's or a page's next link), with the operation's
+    /// credentials: a success is read as JSON into `T`; any other status is [`Error::UnexpectedStatus`].
+    pub async fn next_page<T: DeserializeOwned, E>(
+        &self,
+        request: impl Into<Authorized>,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        let response = self.send(request.into(), "(next page)").await?;
+        if !response.status.is_success() {
+            return Err(response.unexpected());
+        }
+        let body = response.json()?;
+        Ok(response.value(body))
+    }
+
     /// Starts a request.
     pub fn request(&self, method: reqwest::Method, url: Url) -> RequestBuilder {
         let request = self.http.request(method, url).headers(self.headers.clone());
@@ -905,35 +919,30 @@ impl RawResponse {
     }
 }
 
-/// One page being fetched.
-pub type PageFuture<'a, P, E> = Pin<Box<dyn Future<Output = Result<P, Error<E>>> + Send + 'a>>;
+/// One page being fetched, with what selects the next page (`None` after the last).
+pub type PageFuture<'a, P, E, C> = Pin<Box<dyn Future<Output = Result<(P, Option<C>), Error<E>>> + Send + 'a>>;
 
 /// Walks the pages of a list operation, one request per page; returned by the client's `…_pages` methods.
-/// `P` is a page, `E` the operation's documented errors, `C` what selects a page (a page number or a cursor).
+/// `P` is a page, `E` the operation's documented errors, `C` what selects a page (a page number, a cursor, or the
+/// next page's URL). The walk ends after a page that names no next one, or names the one it came from.
 pub struct Pages<'a, P, E, C> {
     cursor: Option<C>,
-    fetch: Box<dyn FnMut(C) -> PageFuture<'a, P, E> + Send + 'a>,
-    advance: fn(&P, &C) -> Option<C>,
+    fetch: Box<dyn FnMut(C) -> PageFuture<'a, P, E, C> + Send + 'a>,
 }
 
-impl<'a, P, E, C: Clone> Pages<'a, P, E, C> {
+impl<'a, P, E, C: Clone + PartialEq> Pages<'a, P, E, C> {
     #[doc(hidden)] // for the generated code, not for users
-    pub fn new(
-        start: C,
-        fetch: impl FnMut(C) -> PageFuture<'a, P, E> + Send + 'a,
-        advance: fn(&P, &C) -> Option<C>,
-    ) -> Self {
-        Self { cursor: Some(start), fetch: Box::new(fetch), advance }
+    pub fn new(start: C, fetch: impl FnMut(C) -> PageFuture<'a, P, E, C> + Send + 'a) -> Self {
+        Self { cursor: Some(start), fetch: Box::new(fetch) }
     }
 
     /// The next page, or `None` after the last one. An error ends the walk.
     pub async fn next_page(&mut self) -> Option<Result<P, Error<E>>> {
         let cursor = self.cursor.take()?;
-        let page = (self.fetch)(cursor.clone()).await;
-        if let Ok(page) = &page {
-            self.cursor = (self.advance)(page, &cursor);
-        }
-        Some(page)
+        Some((self.fetch)(cursor.clone()).await.map(|(page, next)| {
+            self.cursor = next.filter(|next| *next != cursor);
+            page
+        }))
     }
 
     /// Every remaining page, in order; stops at the first error.
@@ -946,11 +955,51 @@ impl<'a, P, E, C: Clone> Pages<'a, P, E, C> {
     }
 }
 
-impl<'a, P: Send + 'a, E: Send + 'a, C: Clone + Send + 'a> Pages<'a, P, E, C> {
+impl<'a, P: Send + 'a, E: Send + 'a, C: Clone + PartialEq + Send + 'a> Pages<'a, P, E, C> {
     /// The pages as a [`Stream`]; it ends after the last page or the first error.
     pub fn into_stream(self) -> impl Stream<Item = Result<P, Error<E>>> + Send + 'a {
         futures_util::stream::unfold(self, |mut pages| async move { pages.next_page().await.map(|page| (page, pages)) })
     }
+
+    /// The items of every page, in order, as one [`Stream`] (`items` takes them out of a page); it ends after the
+    /// last page or the first error.
+    #[doc(hidden)] // the client's `…_items` methods call it
+    pub fn items<I: Send + 'a>(self, items: fn(P) -> Vec<I>) -> impl Stream<Item = Result<I, Error<E>>> + Send + 'a {
+        use futures_util::StreamExt;
+        self.into_stream().flat_map(move |page| {
+            let items: Vec<Result<I, Error<E>>> = match page {
+                Ok(page) => items(page).into_iter().map(Ok).collect(),
+                Err(error) => vec![Err(error)],
+            };
+            futures_util::stream::iter(items)
+        })
+    }
+}
+
+/// The target of the `rel="next"` link of a `Link` header (RFC 8288: `<url>; rel="next", <url>; rel="last"`),
+/// resolved against `base`.
+pub fn next_link(headers: &HeaderMap, base: &Url) -> Option<Url> {
+    for value in headers.get_all(reqwest::header::LINK) {
+        let Ok(text) = value.to_str() else { continue };
+        let mut rest = text;
+        // Each link is `<target>` then `;`-separated parameters, up to a `,` outside the brackets.
+        while let Some(open) = rest.find('<') {
+            let Some(close) = rest[open..].find('>').map(|close| open + close) else { break };
+            let target = &rest[open + 1..close];
+            let after = &rest[close + 1..];
+            let end = after.find('<').unwrap_or(after.len());
+            let is_next = after[..end].split([';', ',']).any(|parameter| {
+                let Some((name, value)) = parameter.split_once('=') else { return false };
+                name.trim().eq_ignore_ascii_case("rel")
+                    && value.trim().trim_matches('"').split_whitespace().any(|rel| rel.eq_ignore_ascii_case("next"))
+            });
+            if is_next {
+                return base.join(target).ok();
+            }
+            rest = &after[end..];
+        }
+    }
+    None
 }
 
 /// A successful reply: the decoded body with the status and headers it came with (the `…_with_response` methods

@@ -14,16 +14,80 @@ pub use runtime::{
     TokenError, TokenProvider,
 };
 
+/// Credentials set on the client, one slot per security scheme.
+#[derive(Clone, Debug, Default)]
+struct Credentials {
+    key: Option<runtime::Secret>,
+}
+
+/// The API's security schemes.
+#[derive(Clone, Copy)]
+enum Scheme {
+    Key,
+}
+
+impl Credentials {
+    fn has(&self, scheme: Scheme) -> bool {
+        match scheme {
+            Scheme::Key => self.key.is_some(),
+        }
+    }
+
+    fn apply(
+        &self,
+        scheme: Scheme,
+        request: runtime::Authorized,
+    ) -> runtime::Authorized {
+        match scheme {
+            Scheme::Key => {
+                match &self.key {
+                    Some(secret) => {
+                        request
+                            .map(|request| runtime::secret_header(
+                                request,
+                                "X-Key",
+                                secret.expose(),
+                            ))
+                    }
+                    None => request,
+                }
+            }
+        }
+    }
+
+    /// Applies the first alternative (an AND of schemes) whose credentials are all set; sends none if no
+    /// alternative is complete, and lets the server answer. A provided bearer token is asked for as the
+    /// request is sent.
+    fn authorize(
+        &self,
+        request: ::reqwest::RequestBuilder,
+        alternatives: &[&[Scheme]],
+    ) -> runtime::Authorized {
+        let request = runtime::Authorized::from(request);
+        let chosen = alternatives
+            .iter()
+            .find(|all| !all.is_empty() && all.iter().all(|s| self.has(*s)));
+        match chosen {
+            Some(all) => {
+                all.iter().fold(request, |request, scheme| self.apply(*scheme, request))
+            }
+            None => request,
+        }
+    }
+}
+
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
     transport: runtime::Transport,
+    credentials: Credentials,
 }
 
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.transport.base_url().as_str())
+            .field("credentials", &self.credentials)
             .finish()
     }
 }
@@ -34,7 +98,18 @@ pub type ClientBuilder = runtime::ClientBuilder<Client>;
 
 impl runtime::FromTransport for Client {
     fn from_transport(transport: runtime::Transport) -> Self {
-        Client { transport }
+        Client {
+            transport,
+            credentials: Credentials::default(),
+        }
+    }
+}
+
+impl Client {
+    /// Uses an API key, sent as-is in the `X-Key` header (security scheme `key`) for the operations that accept it.
+    pub fn with_key(mut self, secret: impl Into<String>) -> Self {
+        self.credentials.key = Some(runtime::Secret::new(secret));
+        self
     }
 }
 
@@ -139,6 +214,254 @@ impl Client {
                 },
             )
     }
+
+    /// `listEvents`
+    ///
+    /// `GET /events`
+    pub fn list_events<'a>(
+        &'a self,
+        params: &'a ListEventsParams,
+    ) -> impl runtime::Call<Vec<models::Event>, ::std::convert::Infallible> + 'a {
+        runtime::body_of(self.list_events_with_response(params))
+    }
+
+    /// [`Client::list_events`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub fn list_events_with_response<'a>(
+        &'a self,
+        params: &'a ListEventsParams,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<Vec<models::Event>>,
+        ::std::convert::Infallible,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let mut url = self.transport.endpoint(&["events"]);
+                    if let Some(value) = &params.per_page {
+                        runtime::append_query(&mut url, "per_page", &value.to_string());
+                    }
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    Ok(request)
+                },
+                "/events",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
+    }
+
+    /// Walks every page of [`Client::list_events`], one request per page, following the next page's URL in the `Link` header's `rel="next"` until there is none (or it repeats).
+    pub fn list_events_pages<'a>(
+        &'a self,
+        params: &ListEventsParams,
+    ) -> runtime::Pages<
+        'a,
+        Vec<models::Event>,
+        ::std::convert::Infallible,
+        Option<::reqwest::Url>,
+    > {
+        let params = params.clone();
+        runtime::Pages::new(
+            None,
+            move |cursor: Option<::reqwest::Url>| {
+                let params = params.clone();
+                Box::pin(async move {
+                    let page = match cursor {
+                        None => self.list_events_with_response(&params).await?,
+                        Some(url) => {
+                            self.transport
+                                .next_page(
+                                    self.transport.request(::reqwest::Method::GET, url),
+                                )
+                                .await?
+                        }
+                    };
+                    let next = runtime::next_link(
+                        page.headers(),
+                        self.transport.base_url(),
+                    );
+                    Ok((page.into_body(), next.map(Some)))
+                })
+            },
+        )
+    }
+
+    /// The items of every page of [`Client::list_events`], in order, as one stream (see [`Client::list_events_pages`]); it ends after the last page or at the first error.
+    pub fn list_events_items<'a>(
+        &'a self,
+        params: &ListEventsParams,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<models::Event, runtime::Error<::std::convert::Infallible>>,
+    > + Send + 'a {
+        self.list_events_pages(params).items(|page| page)
+    }
+
+    /// `listMachines`
+    ///
+    /// `GET /machines`
+    pub fn list_machines<'a>(
+        &'a self,
+    ) -> impl runtime::Call<
+        models::ListMachinesOkBody,
+        ::std::convert::Infallible,
+    > + 'a {
+        runtime::body_of(self.list_machines_with_response())
+    }
+
+    /// [`Client::list_machines`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub fn list_machines_with_response<'a>(
+        &'a self,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ListMachinesOkBody>,
+        ::std::convert::Infallible,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["machines"]);
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    let request = self.credentials.authorize(request, &[&[Scheme::Key]]);
+                    Ok(request)
+                },
+                "/machines",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
+    }
+
+    /// Walks every page of [`Client::list_machines`], one request per page, following the next page's URL in the response's `next_link` until there is none (or it repeats).
+    pub fn list_machines_pages<'a>(
+        &'a self,
+    ) -> runtime::Pages<
+        'a,
+        models::ListMachinesOkBody,
+        ::std::convert::Infallible,
+        Option<::reqwest::Url>,
+    > {
+        runtime::Pages::new(
+            None,
+            move |cursor: Option<::reqwest::Url>| {
+                Box::pin(async move {
+                    let page = match cursor {
+                        None => self.list_machines_with_response().await?,
+                        Some(url) => {
+                            self.transport
+                                .next_page(
+                                    self
+                                        .credentials
+                                        .authorize(
+                                            self.transport.request(::reqwest::Method::GET, url),
+                                            &[&[Scheme::Key]],
+                                        ),
+                                )
+                                .await?
+                        }
+                    };
+                    let next = Some(page.body())
+                        .and_then(|v| v.next_link.value())
+                        .map(AsRef::<str>::as_ref)
+                        .filter(|link| !link.is_empty())
+                        .map(|link| self.transport.resolve(link));
+                    Ok((page.into_body(), next.map(Some)))
+                })
+            },
+        )
+    }
+
+    /// The items of every page of [`Client::list_machines`], in order, as one stream (see [`Client::list_machines_pages`]); it ends after the last page or at the first error.
+    pub fn list_machines_items<'a>(
+        &'a self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<models::Machine, runtime::Error<::std::convert::Infallible>>,
+    > + Send + 'a {
+        self.list_machines_pages().items(|page| page.value)
+    }
+
+    /// `listNumbers`
+    ///
+    /// `GET /numbers`
+    pub fn list_numbers<'a>(
+        &'a self,
+        params: &'a ListNumbersParams,
+    ) -> impl runtime::Call<models::ListNumbersOkBody, ::std::convert::Infallible> + 'a {
+        runtime::body_of(self.list_numbers_with_response(params))
+    }
+
+    /// [`Client::list_numbers`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub fn list_numbers_with_response<'a>(
+        &'a self,
+        params: &'a ListNumbersParams,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ListNumbersOkBody>,
+        ::std::convert::Infallible,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let mut url = self.transport.endpoint(&["numbers"]);
+                    if let Some(value) = &params.page {
+                        runtime::append_query(&mut url, "page", &value.to_string());
+                    }
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    Ok(request)
+                },
+                "/numbers",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
+    }
+
+    /// Walks every page of [`Client::list_numbers`], from `params.page` (or 1), one request per page, while the response's `more` is present.
+    pub fn list_numbers_pages<'a>(
+        &'a self,
+        params: &ListNumbersParams,
+    ) -> runtime::Pages<'a, models::ListNumbersOkBody, ::std::convert::Infallible, i64> {
+        let params = params.clone();
+        runtime::Pages::new(
+            params.page.unwrap_or(1),
+            move |cursor| {
+                let mut params = params.clone();
+                params.page = Some(cursor);
+                Box::pin(async move {
+                    let page = runtime::body_of(self.list_numbers_with_response(&params))
+                        .await?;
+                    let next = Some(&page)
+                        .and_then(|v| v.more.as_ref())
+                        .filter(|_| {
+                            Some(&page)
+                                .and_then(|v| v.data.as_ref())
+                                .is_some_and(|items| !items.is_empty())
+                        })
+                        .map(|_| cursor + 1);
+                    Ok((page, next))
+                })
+            },
+        )
+    }
+
+    /// The items of every page of [`Client::list_numbers`], in order, as one stream (see [`Client::list_numbers_pages`]); it ends after the last page or at the first error.
+    pub fn list_numbers_items<'a>(
+        &'a self,
+        params: &ListNumbersParams,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<i64, runtime::Error<::std::convert::Infallible>>,
+    > + Send + 'a {
+        self.list_numbers_pages(params).items(|page| page.data.unwrap_or_default())
+    }
 }
 
 /// Optional parameters of [`Client::search`].
@@ -162,4 +485,34 @@ pub struct SearchParams {
     pub x_context: Option<models::SearchXContext>,
     /// Header `X-Trace`
     pub x_trace: Option<models::SearchXTrace>,
+}
+
+/// Optional parameters of [`Client::list_events`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListEventsParams {
+    /// Query parameter `per_page`
+    pub per_page: Option<i64>,
+}
+
+/// The headers the replies of [`Client::list_events`] document: `ListEventsHeaders::from_headers(reply.headers())` on what [`Client::list_events_with_response`] returns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListEventsHeaders {
+    /// `link`
+    pub link: Option<String>,
+}
+
+impl ListEventsHeaders {
+    /// The documented headers of `headers`; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::reqwest::header::HeaderMap) -> Self {
+        Self {
+            link: runtime::header_value(headers, "link"),
+        }
+    }
+}
+
+/// Optional parameters of [`Client::list_numbers`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListNumbersParams {
+    /// Query parameter `page`
+    pub page: Option<i64>,
 }

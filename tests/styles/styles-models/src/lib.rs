@@ -3,8 +3,24 @@
 //! Serde types only: no HTTP. The matching client crate re-exports this crate as `models`.
 //!
 //! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
+//!
+//! A property that may be both left out and `null` is a [`Nullable`]: `Absent` is left out, `Null` is sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.
 #[doc(hidden)]
 pub mod support;
+pub use self::support::Nullable;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: i64,
+}
+support::object!(Event { 0 id required } ignore);
+
+/// One of the `value` of [`ListMachinesOkBody`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Machine {
+    pub name: String,
+}
+support::object!(Machine { 0 name required } ignore);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filter {
@@ -70,3 +86,20 @@ pub struct SearchOkBody {
     pub count: Option<i64>,
 }
 support::object!(SearchOkBody { 0 count optional } ignore);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListMachinesOkBody {
+    pub value: Vec<Machine>,
+    /// `nextLink` on the wire.
+    pub next_link: Nullable<String>,
+}
+support::object!(
+    ListMachinesOkBody { 0 value required, 1 next_link = "nextLink" nullable } ignore
+);
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListNumbersOkBody {
+    pub data: Option<Vec<i64>>,
+    pub more: Option<bool>,
+}
+support::object!(ListNumbersOkBody { 0 data optional, 1 more optional } ignore);

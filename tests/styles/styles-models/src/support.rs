@@ -54,6 +54,72 @@ macro_rules! string_enum {
 }
 pub(crate) use string_enum;
 
+/// A property that may be left out, sent as `null`, or sent with a value: three states that `Option` cannot keep
+/// apart. Used only where the API description makes a property both optional and nullable, so that a JSON merge
+/// patch can clear a field (`Null` is sent as `null`) or leave it alone (`Absent` is not sent at all), and a
+/// server's explicit `null` is written back as `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Nullable<T> {
+    /// Not in the JSON object at all.
+    #[default]
+    Absent,
+    /// Present as `null`.
+    Null,
+    /// Present with a value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// Whether the property is left out (what `skip_serializing_if` asks).
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Nullable::Absent)
+    }
+
+    /// Whether the property is present as `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Nullable::Null)
+    }
+
+    /// The value, if there is one (absent and `null` both give `None`).
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Nullable::Value(value) => Some(value),
+            Nullable::Absent | Nullable::Null => None,
+        }
+    }
+
+    /// The value, if there is one (absent and `null` both give `None`).
+    pub fn into_value(self) -> Option<T> {
+        match self {
+            Nullable::Value(value) => Some(value),
+            Nullable::Absent | Nullable::Null => None,
+        }
+    }
+}
+
+impl<T> From<Option<T>> for Nullable<T> {
+    /// `None` is `null` (present), `Some` a value.
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Nullable::Null, Nullable::Value)
+    }
+}
+
+impl<T: ::serde::Serialize> ::serde::Serialize for Nullable<T> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Value(value) => value.serialize(serializer),
+            Nullable::Absent | Nullable::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: ::serde::Deserialize<'de>> ::serde::Deserialize<'de> for Nullable<T> {
+    /// `null` is `Null` and anything else a value; a property left out is `Absent` through `#[serde(default)]`.
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Nullable::from)
+    }
+}
+
 /// Implements `Serialize` and `Deserialize` for a struct that is a JSON object: `index field [= "json name"]
 /// required|optional|nullable` per property (the JSON name only where it is not the field's). Each listed property
 /// is its field: a `required` one is always written and an error when missing (unless its type accepts absence, as
