@@ -13,12 +13,45 @@ const CLIENT_CARGO: &str = include_str!("../../templates/client/Cargo.toml");
 const CLIENT_README: &str = include_str!("../../templates/client/README.md");
 /// The runtime support copied into every client crate.
 pub const CLIENT_RUNTIME: &str = include_str!("../../templates/client/runtime.rs");
-/// Server-sent events support, copied into a client crate whose API has event streams.
-pub const CLIENT_SSE: &str = include_str!("../../templates/client/sse.rs");
-/// The client's file and JSON parts of multipart forms, copied into clients that send typed forms.
-pub const CLIENT_MULTIPART: &str = include_str!("../../templates/client/multipart.rs");
-/// OAuth2 token grants, copied into clients whose API has an OAuth2 scheme with a token URL.
-pub const CLIENT_OAUTH2: &str = include_str!("../../templates/client/oauth2.rs");
+
+/// A module of the client runtime copied only into clients whose API needs it (`templates/client/<name>.rs`).
+pub struct ClientModule {
+    /// The module's (and its file's) name.
+    pub name: &'static str,
+    /// Its source.
+    pub source: &'static str,
+    /// What the client crate's root re-exports from it.
+    pub exports: &'static [&'static str],
+    /// Whether an API needs it.
+    pub needed: fn(&Api) -> bool,
+}
+
+/// The client's optional modules: server-sent events, the parts of typed multipart forms, OAuth2 token grants.
+pub const CLIENT_MODULES: [ClientModule; 3] = [
+    ClientModule {
+        name: "sse",
+        source: include_str!("../../templates/client/sse.rs"),
+        exports: &["Event", "EventStream"],
+        needed: Api::has_event_streams,
+    },
+    ClientModule {
+        name: "multipart",
+        source: include_str!("../../templates/client/multipart.rs"),
+        exports: &["FilePart"],
+        needed: Api::has_typed_forms,
+    },
+    ClientModule {
+        name: "oauth2",
+        source: include_str!("../../templates/client/oauth2.rs"),
+        exports: &["OAuth2Tokens"],
+        needed: Api::has_oauth2_grants,
+    },
+];
+
+/// The optional client modules `api` needs.
+pub fn client_modules(api: &Api) -> impl Iterator<Item = &'static ClientModule> + Clone + '_ {
+    CLIENT_MODULES.iter().filter(move |module| (module.needed)(api))
+}
 /// The methods of `Client` that are the same for every API, copied into every client crate.
 pub const CLIENT_METHODS: &str = include_str!("../../templates/client/client.rs");
 
@@ -337,14 +370,8 @@ pub fn client_crate(
     let (extra, client_features) = match split {
         None => {
             files.insert(PathBuf::from("src/runtime.rs"), CLIENT_RUNTIME.to_string());
-            if api.has_event_streams() {
-                files.insert(PathBuf::from("src/sse.rs"), CLIENT_SSE.to_string());
-            }
-            if forms {
-                files.insert(PathBuf::from("src/multipart.rs"), CLIENT_MULTIPART.to_string());
-            }
-            if oauth2 {
-                files.insert(PathBuf::from("src/oauth2.rs"), CLIENT_OAUTH2.to_string());
+            for module in client_modules(api) {
+                files.insert(PathBuf::from(format!("src/{}.rs", module.name)), module.source.to_string());
             }
             let tags = features.map(|plan| plan.manifest_section(Some(&models_crate)));
             (String::new(), client_features(tags, None))
@@ -361,14 +388,8 @@ pub fn client_crate(
             files.insert(PathBuf::from("parts/core/Cargo.toml"), core_manifest);
             files.insert(PathBuf::from("parts/core/src/lib.rs"), core_lib);
             files.insert(PathBuf::from("parts/core/src/runtime.rs"), CLIENT_RUNTIME.to_string());
-            if api.has_event_streams() {
-                files.insert(PathBuf::from("parts/core/src/sse.rs"), CLIENT_SSE.to_string());
-            }
-            if forms {
-                files.insert(PathBuf::from("parts/core/src/multipart.rs"), CLIENT_MULTIPART.to_string());
-            }
-            if oauth2 {
-                files.insert(PathBuf::from("parts/core/src/oauth2.rs"), CLIENT_OAUTH2.to_string());
+            for module in client_modules(api) {
+                files.insert(PathBuf::from(format!("parts/core/src/{}.rs", module.name)), module.source.to_string());
             }
             let mut extra = vec![part_dependency(&crate_name, "core", "parts")];
             let ops_crates: Vec<(String, &[usize])> =

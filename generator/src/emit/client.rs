@@ -193,7 +193,7 @@ pub struct SplitClient {
     pub ops: Vec<(String, Vec<usize>)>,
 }
 
-/// `lib.rs` of the core crate of a split client: the runtime and the sse modules (hidden: the client crate
+/// `lib.rs` of the core crate of a split client: the runtime and the optional modules (hidden: the client crate
 /// re-exports what users need) and the credentials.
 pub fn client_core_plan<'a>(api: &'a Api, crates: &SplitClient) -> FilePlan<'a> {
     let doc = format!(
@@ -202,18 +202,14 @@ pub fn client_core_plan<'a>(api: &'a Api, crates: &SplitClient) -> FilePlan<'a> 
         crates.client
     );
     let header = crate_header(&doc, true, &[], None);
-    let sse = api.has_event_streams().then(|| quote! { #[doc(hidden)] pub mod sse; });
-    let multipart = api.has_typed_forms().then(|| quote! { #[doc(hidden)] pub mod multipart; });
-    let oauth2 = api.has_oauth2_grants().then(|| quote! { #[doc(hidden)] pub mod oauth2; });
-    let multipart = quote! { #multipart #oauth2 };
+    let modules = optional_modules(api).map(|module| quote! { #[doc(hidden)] pub mod #module; });
     let credentials = credentials(api, true);
     FilePlan {
         header: quote! {
             #header
             #[doc(hidden)]
             pub mod runtime;
-            #sse
-            #multipart
+            #(#modules)*
             #credentials
         },
         parts: 0,
@@ -240,15 +236,14 @@ pub fn client_ops_plan<'a>(
     );
     let (core, models) = (ident(&crates.core), ident(&crates.models));
     let credentials = (!api.security_schemes.is_empty()).then(|| quote! { Credentials, Scheme, });
-    let sse = api.has_event_streams().then(|| quote! { sse, });
-    let multipart = api.has_typed_forms().then(|| quote! { multipart, });
+    let modules = optional_modules(api);
     let header = client_crate_header(&doc, api, graph);
     let header = quote! {
         #header
 
         // With some tag features off, no operation here may use one of these.
         #[allow(unused_imports)]
-        use ::#core::{runtime, #credentials #sse #multipart};
+        use ::#core::{runtime, #credentials #(#modules,)*};
         #[allow(unused_imports)]
         use ::#models as models;
     };
@@ -323,40 +318,29 @@ fn client_header(
     let header = client_crate_header(&crate_doc(api, features), api, graph);
     let servers = api.servers.first().map(server_items);
     let client = client_struct(api);
-    let events = api.has_event_streams();
-    let forms = api.has_typed_forms();
-    let oauth2 = api.has_oauth2_grants();
+    let modules = optional_modules(api);
     let (runtime, credentials, ops) = match split {
-        None => {
-            let sse = events.then(|| quote! { mod sse; });
-            let multipart = forms.then(|| quote! { mod multipart; });
-            let oauth2 = oauth2.then(|| quote! { mod oauth2; });
-            (quote! { mod runtime; #sse #multipart #oauth2 }, credentials(api, false), TokenStream::new())
-        }
+        None => (quote! { mod runtime; #(mod #modules;)* }, credentials(api, false), TokenStream::new()),
         Some(crates) => {
             let core = ident(&crates.core);
-            let sse = events.then(|| quote! { use ::#core::sse; });
-            let multipart = forms.then(|| quote! { use ::#core::multipart; });
-            let oauth2 = oauth2.then(|| quote! { use ::#core::oauth2; });
-            let sse = quote! { #sse #multipart #oauth2 };
             let credentials = (!api.security_schemes.is_empty()).then(|| quote! { use ::#core::Credentials; });
             let ops = crates.ops.iter().map(|(name, _)| {
                 let krate = ident(name);
                 quote! { #[doc(inline)] pub use ::#krate::*; }
             });
-            (quote! { use ::#core::runtime; #sse }, quote! { #credentials }, quote! { #(#ops)* })
+            (quote! { use ::#core::runtime; #(use ::#core::#modules;)* }, quote! { #credentials }, quote! { #(#ops)* })
         }
     };
-    let sse = events.then(|| quote! { pub use sse::{Event, EventStream}; });
-    let multipart = forms.then(|| quote! { pub use multipart::FilePart; });
-    let oauth2 = oauth2.then(|| quote! { pub use oauth2::OAuth2Tokens; });
-    let sse = quote! { #sse #multipart #oauth2 };
+    let exports = crate::output::client_modules(api).map(|module| {
+        let (name, items) = (ident(module.name), module.exports.iter().map(|item| ident(item)));
+        quote! { pub use #name::{#(#items),*}; }
+    });
     quote! {
         #header
 
         #runtime
         mod client;
-        #sse
+        #(#exports)*
 
         pub use #models_crate as models;
         /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
@@ -964,19 +948,21 @@ fn form_struct(scope: TypeScope<'_>, op: &Operation, links: Links) -> Option<Tok
 fn form_expr(form: &MultipartForm) -> TokenStream {
     let parts = form.parts.iter().map(|part| {
         let (field, wire) = (ident(&part.name), &part.api_name);
+        // A file part's content type unless the caller sets one: the `encoding`'s, if any.
+        let default_type = |content_type: &Option<String>| match content_type {
+            Some(content_type) => quote! { Some(#content_type) },
+            None => quote! { None },
+        };
         let add = |value: TokenStream| match &part.kind {
-            PartKind::File { content_type } | PartKind::Files { content_type } => {
-                let default = match content_type {
-                    Some(content_type) => quote! { Some(#content_type) },
-                    None => quote! { None },
-                };
-                if matches!(part.kind, PartKind::File { .. }) {
-                    quote! { form = form.part(#wire, #value.into_part(#default)?); }
-                } else {
-                    quote! {
-                        for file in #value {
-                            form = form.part(#wire, file.into_part(#default)?);
-                        }
+            PartKind::File { content_type } => {
+                let default = default_type(content_type);
+                quote! { form = form.part(#wire, #value.into_part(#default)?); }
+            }
+            PartKind::Files { content_type } => {
+                let default = default_type(content_type);
+                quote! {
+                    for file in #value {
+                        form = form.part(#wire, file.into_part(#default)?);
                     }
                 }
             }
@@ -1147,15 +1133,23 @@ fn method_args(
     args
 }
 
-/// The security alternatives of `op` for `Credentials::authorize`: `&[Scheme::A, Scheme::B]` per alternative.
-fn security_alternatives(api: &Api, op: &Operation) -> Vec<TokenStream> {
-    op.security
-        .iter()
-        .map(|all| {
-            let schemes = all.iter().map(|index| ident(&api.security_schemes[*index].variant));
-            quote! { &[#(Scheme::#schemes),*] }
-        })
-        .collect()
+/// The names of the optional client modules `api` needs (see [`crate::output::CLIENT_MODULES`]).
+fn optional_modules(api: &Api) -> impl Iterator<Item = proc_macro2::Ident> + Clone + '_ {
+    crate::output::client_modules(api).map(|module| ident(module.name))
+}
+
+/// `request` with `op`'s credentials applied (`Credentials::authorize` with one `&[Scheme::A, …]` per security
+/// alternative), or as it is when the operation uses none.
+fn authorized(api: &Api, op: &Operation, receiver: Receiver<'_>, request: TokenStream) -> TokenStream {
+    if !uses_credentials(api, op) {
+        return request;
+    }
+    let alternatives = op.security.iter().map(|all| {
+        let schemes = all.iter().map(|index| ident(&api.security_schemes[*index].variant));
+        quote! { &[#(Scheme::#schemes),*] }
+    });
+    let credentials = receiver.credentials();
+    quote! { #credentials.authorize(#request, &[#(#alternatives),*]) }
 }
 
 /// A chain of `Option<&T>` from `start` (an `Option` of a reference) along `path`.
@@ -1170,7 +1164,7 @@ fn field_chain(path: &[FieldStep], start: TokenStream) -> TokenStream {
     })
 }
 
-/// The JSON names along `path`, dotted, for docs.
+/// The Rust field names along `path`, dotted, for docs.
 fn dotted(path: &[FieldStep]) -> String {
     path.iter().map(|step| bare(&step.field)).collect::<Vec<_>>().join(".")
 }
@@ -1192,8 +1186,7 @@ fn items_method(
     for FieldStep { field, presence } in &items.path {
         let (field, presence) = (ident(field), *presence);
         extract = match (optional, presence) {
-            (false, Presence::Required) => quote! { #extract.#field },
-            (false, Presence::RequiredNullable | Presence::Optional) => quote! { #extract.#field },
+            (false, Presence::Required | Presence::RequiredNullable | Presence::Optional) => quote! { #extract.#field },
             (false, Presence::OptionalNullable) => quote! { #extract.#field.into_value() },
             (true, Presence::Required) => quote! { #extract.map(|v| v.#field) },
             (true, Presence::RequiredNullable | Presence::Optional) => quote! { #extract.and_then(|v| v.#field) },
@@ -1248,7 +1241,7 @@ fn pages_method(scope: TypeScope<'_>, signature: &Signature<'_>, receiver: Recei
         })
         .collect();
     let method = bare(&op.method_name);
-    let (transport, credentials) = (receiver.transport(), receiver.credentials());
+    let transport = receiver.transport();
     let (cursor_ty, start, fetch, doc) = match &pagination.style {
         PageStyle::PageNumber { param, next } | PageStyle::Cursor { param, next } => {
             let param = &op.params[*param];
@@ -1300,14 +1293,8 @@ fn pages_method(scope: TypeScope<'_>, signature: &Signature<'_>, receiver: Recei
         }
         PageStyle::NextLink { .. } | PageStyle::LinkHeader => {
             let call = receiver.call(&ident(&op.response_method_name), &call_args);
-            let request = quote! { #transport.request(::reqwest::Method::GET, url) };
-            let request = match uses_credentials(scope.api, op) {
-                true => {
-                    let alternatives = security_alternatives(scope.api, op);
-                    quote! { #credentials.authorize(#request, &[#(#alternatives),*]) }
-                }
-                false => request,
-            };
+            let request =
+                authorized(scope.api, op, receiver, quote! { #transport.request(::reqwest::Method::GET, url) });
             let (next, where_) = match &pagination.style {
                 PageStyle::NextLink { next } => {
                     let link = field_chain(next, quote! { Some(page.body()) });
@@ -1531,9 +1518,8 @@ fn request_statements(api: &Api, op: &Operation, receiver: Receiver<'_>) -> Toke
         }
     });
     let authorize = uses_credentials(api, op).then(|| {
-        let alternatives = security_alternatives(api, op);
-        let credentials = receiver.credentials();
-        quote! { let request = #credentials.authorize(request, &[#(#alternatives),*]); }
+        let authorized = authorized(api, op, receiver, quote! { request });
+        quote! { let request = #authorized; }
     });
     let http_method = method_tokens(&op.method);
     let mut_url = (!op.fixed_query.is_empty() || op.params.iter().any(|p| p.location == ParamLocation::Query))

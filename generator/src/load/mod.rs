@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::diagnostic::Diagnostic;
 pub use locate::{Locator, place_in_file};
 pub use normalize::{EXTRA_OPERATIONS, ITEM_SCHEMA, TUPLE};
-pub use swagger2::{FIELD_NAMES, Relocations, SEPARATOR, separator_of};
+pub use swagger2::{FIELD_NAMES, Relocations, written_separator};
 
 /// A parsed spec and the file it came from. The source text is not kept: diagnostics found later are placed with
 /// [`place_in_file`], which reads it again.

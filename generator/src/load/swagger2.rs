@@ -71,10 +71,9 @@ pub const SEPARATOR: &str = "x-specforge-separator";
 /// `x-ms-client-name`, which may stand beside a `$ref` where nothing else is read), by JSON name.
 pub const FIELD_NAMES: &str = "x-specforge-field-names";
 
-/// The separator of a `form` query parameter's array items: `,`, or what [`SEPARATOR`] says.
-pub fn separator_of(data: &openapiv3::ParameterData) -> char {
-    let given = data.extensions.get(SEPARATOR).and_then(serde_json::Value::as_str);
-    given.and_then(|text| text.chars().next()).unwrap_or(',')
+/// The separator [`SEPARATOR`] says among a parameter's or an encoding's `extensions`, if it says one.
+pub fn written_separator(extensions: &indexmap::IndexMap<String, Value>) -> Option<char> {
+    extensions.get(SEPARATOR)?.as_str()?.chars().next()
 }
 
 /// The sections of a 2.0 document that become components: (2.0 key, components section).
@@ -233,7 +232,7 @@ impl Upgrader<'_> {
         let extending = extensions_of(schemas);
         let position: HashMap<String, usize> = schemas.keys().cloned().enumerate().map(|(i, name)| (name, i)).collect();
         for (base, property) in bases {
-            let base_ref = format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(&base));
+            let base_ref = child("#/components/schemas", &base);
             let mut children = descendants(&extending, &base);
             children.sort_by_key(|name| position.get(name).copied());
             if children.is_empty() {
@@ -243,10 +242,10 @@ impl Upgrader<'_> {
             while schemas.contains_key(&own) {
                 own.push('_');
             }
-            let own_ref = format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(&own));
+            let own_ref = child("#/components/schemas", &own);
             let Some(Value::Object(mut base_schema)) = schemas.get(&base).cloned() else { continue };
             base_schema.remove("discriminator");
-            let tag_of = |schema: &Value, name: &str| {
+            let tag_of = |schema: &Map<String, Value>, name: &str| {
                 ["x-discriminator-value", "x-ms-discriminator-value"]
                     .iter()
                     .find_map(|key| schema.get(*key)?.as_str().map(str::to_string))
@@ -254,18 +253,18 @@ impl Upgrader<'_> {
             };
             let mut variants = vec![json!({"$ref": own_ref})];
             let mut mapping = Map::new();
-            mapping.insert(tag_of(&Value::Object(base_schema.clone()), &base), json!(own_ref));
+            mapping.insert(tag_of(&base_schema, &base), json!(own_ref));
             for child_name in &children {
-                let Some(Value::Object(child)) = schemas.get_mut(child_name) else { continue };
-                if let Some(Value::Array(members)) = child.get_mut("allOf") {
+                let Some(Value::Object(variant)) = schemas.get_mut(child_name) else { continue };
+                if let Some(Value::Array(members)) = variant.get_mut("allOf") {
                     for member in members.iter_mut() {
                         if member.get("$ref").and_then(Value::as_str) == Some(base_ref.as_str()) {
                             *member = json!({"$ref": own_ref});
                         }
                     }
                 }
-                let child_ref = format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(child_name));
-                mapping.insert(tag_of(&Value::Object(child.clone()), child_name), json!(child_ref));
+                let child_ref = child("#/components/schemas", child_name);
+                mapping.insert(tag_of(variant, child_name), json!(child_ref));
                 variants.push(json!({"$ref": child_ref}));
             }
             let mut union = Map::new();
@@ -453,8 +452,6 @@ impl Upgrader<'_> {
     }
 }
 
-/// The base URL from `host`, `basePath` and `schemes` (the first scheme, or `https`); with no host, the base path
-/// alone (relative: the user passes the URL).
 /// The definitions that extend another through `allOf`, by the extended one's reference, in the document's order.
 fn extensions_of(schemas: &Map<String, Value>) -> HashMap<String, Vec<String>> {
     let mut extending: HashMap<String, Vec<String>> = HashMap::new();
@@ -470,7 +467,7 @@ fn extensions_of(schemas: &Map<String, Value>) -> HashMap<String, Vec<String>> {
 /// The definitions that extend `base`, directly or through another that does (a grandchild is a value of its
 /// grandparent too), each once.
 fn descendants<'n>(extending: &'n HashMap<String, Vec<String>>, base: &'n str) -> Vec<String> {
-    let reference = |name: &str| format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(name));
+    let reference = |name: &str| child("#/components/schemas", name);
     let mut found: Vec<String> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::from([base]);
     let mut pending = vec![reference(base)];
@@ -485,6 +482,8 @@ fn descendants<'n>(extending: &'n HashMap<String, Vec<String>>, base: &'n str) -
     found
 }
 
+/// The base URL from `host`, `basePath` and `schemes` (the first scheme, or `https`); with no host, the base path
+/// alone (relative: the user passes the URL).
 fn server_url(top: &mut Map<String, Value>) -> Option<String> {
     let host = top.remove("host").and_then(|h| h.as_str().map(str::to_string));
     let base = top.remove("basePath").and_then(|b| b.as_str().map(str::to_string)).unwrap_or_default();
@@ -731,8 +730,12 @@ pub fn upgrade_schemas(document: &mut Value, path: &Path) -> Vec<Diagnostic> {
             }
         }
     }
-    walk_schemas(document, Members::Keywords);
-    name_enums(document);
+    let mut named_enums = false;
+    walk_schemas(document, Members::Keywords, &mut named_enums);
+    // A second walk only for the documents that name an enum (Azure's).
+    if named_enums {
+        name_enums(document);
+    }
     upgrader.warnings
 }
 
@@ -810,20 +813,22 @@ impl NamedEnums {
             }
         }
         schema.retain(|key, _| USE_KEYWORDS.contains(&key.as_str()));
-        let reference =
-            json!({"$ref": format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(&name))});
+        let reference = child("#/components/schemas", &name);
         if schema.is_empty() {
-            schema.insert("$ref".to_string(), reference["$ref"].clone());
+            schema.insert("$ref".to_string(), json!(reference));
         } else {
-            schema.insert("allOf".to_string(), json!([reference]));
+            schema.insert("allOf".to_string(), json!([{"$ref": reference}]));
         }
     }
 }
 
-fn walk_schemas(value: &mut Value, members: Members) {
+/// Upgrades the 2.0 keywords of every schema under `value`; `named_enums` is set when one names its enum
+/// (`x-ms-enum.name`).
+fn walk_schemas(value: &mut Value, members: Members, named_enums: &mut bool) {
     match value {
         Value::Object(map) => {
             if members == Members::Keywords {
+                *named_enums |= map.get("x-ms-enum").and_then(|e| e.get("name")).is_some();
                 for key in ["x-nullable", "x-isnullable"] {
                     if let Some(Value::Bool(nullable)) = map.remove(key) {
                         map.insert("nullable".to_string(), json!(nullable));
@@ -849,11 +854,11 @@ fn walk_schemas(value: &mut Value, members: Members) {
             }
             for (key, item) in map.iter_mut() {
                 if let Some(inner) = members.of_child(key, item) {
-                    walk_schemas(item, inner);
+                    walk_schemas(item, inner, named_enums);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| walk_schemas(item, Members::Keywords)),
+        Value::Array(items) => items.iter_mut().for_each(|item| walk_schemas(item, Members::Keywords, named_enums)),
         _ => {}
     }
 }
@@ -873,8 +878,9 @@ fn client_names(map: &mut Map<String, Value>) {
     }
 }
 
-/// Azure's `x-ms-enum` (`values: [{value, name, description}]`): the names become `x-enum-varnames` when every value
-/// of the `enum` has one, the descriptions `x-enum-descriptions` by value (both read by lowering for any version).
+/// Azure's `x-ms-enum` (`values: [{value, name, description}]`): the names become `x-enum-varnames` when any value
+/// has one (a value without is named by itself), the descriptions `x-enum-descriptions` by value (both read by
+/// lowering for any version).
 fn ms_enum(map: &mut Map<String, Value>) {
     let Some(values) = map.get("x-ms-enum").and_then(|e| e.get("values")).and_then(Value::as_array) else { return };
     let text = |value: &Value| match value {
@@ -886,7 +892,6 @@ fn ms_enum(map: &mut Map<String, Value>) {
         .filter_map(|entry| Some((text(entry.get("value")?), entry.get("description")?.clone())))
         .filter(|(_, description)| description.is_string())
         .collect();
-    // A value without a `name` is named by itself.
     let named = values.iter().any(|entry| entry.get("name").is_some_and(Value::is_string));
     let names: Option<Vec<Value>> = map.get("enum").and_then(Value::as_array).filter(|_| named).map(|listed| {
         listed
@@ -909,12 +914,6 @@ fn ms_enum(map: &mut Map<String, Value>) {
     {
         map.insert("x-enum-varnames".to_string(), Value::Array(names));
     }
-}
-
-/// The pointer of a component in the upgraded document (for tests and messages).
-#[cfg(test)]
-fn component(section: &str, name: &str) -> String {
-    format!("#/components/{section}/{}", crate::diagnostic::escape_pointer_token(name))
 }
 
 #[cfg(test)]
@@ -985,7 +984,7 @@ mod tests {
             json!({"allOf": [{"$ref": "#/components/schemas/Pet"}], "nullable": true})
         );
         assert_eq!(pet["discriminator"], json!({"propertyName": "kind"}));
-        assert_eq!(relocations.source_pointer(&component("schemas", "Pet")), "#/definitions/Pet");
+        assert_eq!(relocations.source_pointer(&child("#/components/schemas", "Pet")), "#/definitions/Pet");
         assert_eq!(
             relocations.source_pointer("#/paths/~1pets~1{id}/put/requestBody/content/application~1json/schema"),
             "#/paths/~1pets~1{id}/put/parameters/2/schema"

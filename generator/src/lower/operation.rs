@@ -407,7 +407,9 @@ impl<'a> OperationLowerer<'_, 'a> {
                         let separator = match style {
                             QueryStyle::SpaceDelimited => ' ',
                             QueryStyle::PipeDelimited => '|',
-                            QueryStyle::Form | QueryStyle::DeepObject => crate::load::separator_of(parameter_data),
+                            QueryStyle::Form | QueryStyle::DeepObject => {
+                                crate::load::written_separator(&parameter_data.extensions).unwrap_or(',')
+                            }
                         };
                         (parameter_data, ParamLocation::Query, explode, separator)
                     }
@@ -671,10 +673,9 @@ impl<'a> OperationLowerer<'_, 'a> {
             let property_schema = self.types.deref_schema(property.into());
             let encoding = media.encoding.get(json_name);
             let content_type = encoding.and_then(|encoding| encoding.content_type.clone());
-            let separator =
-                encoding.and_then(|encoding| encoding.extensions.get(crate::load::SEPARATOR)?.as_str()?.chars().next());
+            let separator = encoding.and_then(|encoding| crate::load::written_separator(&encoding.extensions));
             let kind = match property_schema.map(|schema| shape_of(schema).0) {
-                _ if property_schema.is_some_and(is_binary) => PartKind::File { content_type },
+                Some(Shape::String { format: Some("binary"), .. }) => PartKind::File { content_type },
                 Some(Shape::Array(Some(items))) if self.types.deref_schema(items.into()).is_some_and(is_binary) => {
                     PartKind::Files { content_type }
                 }
@@ -1089,14 +1090,14 @@ fn is_string_schema(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
 /// what an `encoding` says with `spaceDelimited` or `pipeDelimited`, or with the separator the Swagger 2.0 upgrade
 /// writes (`collectionFormat` `csv`, `ssv`, `tsv`, `pipes`). Others are sent as a pair per item, 3.0's default.
 fn joined_form_arrays(media: &openapiv3::MediaType) -> Vec<(String, char)> {
-    let separator = |encoding: &openapiv3::Encoding| {
-        let written = encoding.extensions.get(crate::load::SEPARATOR).and_then(serde_json::Value::as_str);
-        match (written.and_then(|text| text.chars().next()), &encoding.style) {
-            (Some(separator), _) => Some(separator),
-            (None, Some(QueryStyle::SpaceDelimited)) => Some(' '),
-            (None, Some(QueryStyle::PipeDelimited)) => Some('|'),
-            (None, _) => None,
-        }
+    let separator = |encoding: &openapiv3::Encoding| match (
+        crate::load::written_separator(&encoding.extensions),
+        &encoding.style,
+    ) {
+        (Some(separator), _) => Some(separator),
+        (None, Some(QueryStyle::SpaceDelimited)) => Some(' '),
+        (None, Some(QueryStyle::PipeDelimited)) => Some('|'),
+        (None, _) => None,
     };
     media.encoding.iter().filter_map(|(name, encoding)| Some((name.clone(), separator(encoding)?))).collect()
 }

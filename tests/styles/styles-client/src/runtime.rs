@@ -124,12 +124,13 @@ impl From<RequestBuilder> for Authorized {
     }
 }
 
-/// `Bearer <token>`, marked sensitive so the HTTP stack never logs it.
-fn bearer_value(token: &Secret) -> HeaderValue {
+/// `Bearer <token>` for a provided token, marked sensitive so the HTTP stack never logs it; a token that cannot be a
+/// header value is the provider's error.
+fn bearer_value(token: &Secret) -> Result<HeaderValue, Problem> {
     let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-        .unwrap_or_else(|_| HeaderValue::from_static("Bearer"));
+        .map_err(|_| Problem::Token(TokenError::new("the token provider gave a token that is not a header value")))?;
     value.set_sensitive(true);
-    value
+    Ok(value)
 }
 
 /// A user name and password for HTTP Basic authentication.
@@ -510,7 +511,7 @@ impl Transport {
         let (request, token) = match &provider {
             Some(provider) => {
                 let token = provider.token().await.map_err(Problem::Token)?;
-                (request.bearer_auth(token.expose()), Some(token))
+                (request.header(reqwest::header::AUTHORIZATION, bearer_value(&token)?), Some(token))
             }
             None => (request, None),
         };
@@ -526,7 +527,7 @@ impl Transport {
             (Some(provider), Some(rejected), Some(mut again)) if response.status() == StatusCode::UNAUTHORIZED => {
                 provider.reject(&rejected);
                 let token = provider.token().await.map_err(Problem::Token)?;
-                again.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer_value(&token));
+                again.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer_value(&token)?);
                 self.traced(&client, again, path).await
             }
             _ => Ok(response),

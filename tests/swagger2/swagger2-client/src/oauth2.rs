@@ -9,7 +9,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use reqwest::Url;
@@ -89,7 +89,7 @@ impl OAuth2Tokens {
 
     /// The cached token, while it is fresh.
     fn fresh(&self) -> Option<Secret> {
-        let cached = self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let cached = locked(&self.cached);
         let cached = cached.as_ref()?;
         cached.renew_at.is_none_or(|at| Instant::now() < at).then(|| cached.token.clone())
     }
@@ -99,7 +99,7 @@ impl OAuth2Tokens {
         let mut form: Vec<(&str, String)> = vec![("client_id", self.client_id.clone())];
         match &self.refresh_token {
             Some(refresh) => {
-                let refresh = refresh.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).expose().to_string();
+                let refresh = locked(refresh).expose().to_string();
                 form.push(("grant_type", "refresh_token".to_string()));
                 form.push(("refresh_token", refresh));
             }
@@ -123,7 +123,7 @@ impl OAuth2Tokens {
         let answer: TokenResponse = serde_json::from_slice(&body)
             .map_err(|error| TokenError::new(format!("the token endpoint's answer is not a token: {error}")))?;
         if let (Some(rotated), Some(refresh)) = (answer.refresh_token, &self.refresh_token) {
-            *refresh.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Secret::new(rotated);
+            *locked(refresh) = Secret::new(rotated);
         }
         let token = Secret::new(answer.access_token);
         // A lifetime too long for the clock to hold is one that never ends.
@@ -131,10 +131,14 @@ impl OAuth2Tokens {
             let lifetime = Duration::from_secs(seconds);
             Instant::now().checked_add(lifetime - EARLY.min(lifetime / 2))
         });
-        *self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
-            Some(Cached { token: token.clone(), renew_at });
+        *locked(&self.cached) = Some(Cached { token: token.clone(), renew_at });
         Ok(token)
     }
+}
+
+/// The value behind `mutex`, also after a panic elsewhere while it was held (the cache stays usable).
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl TokenProvider for OAuth2Tokens {
@@ -148,7 +152,7 @@ impl TokenProvider for OAuth2Tokens {
     }
 
     fn reject(&self, rejected: &Secret) {
-        let mut cached = self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut cached = locked(&self.cached);
         if cached.as_ref().is_some_and(|cached| cached.token.expose() == rejected.expose()) {
             *cached = None;
         }
