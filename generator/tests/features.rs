@@ -110,6 +110,7 @@ fn user_builds(workspace: &Path, features: &[&str], call: &str) -> Result<(), St
         .args(["check", "--offline", "--quiet", "-p", "user"])
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/standalone"))
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .expect("run cargo");
     if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) }

@@ -143,15 +143,22 @@ pub(crate) fn run_with_env(program: &str, args: &[&str], env: &[(&str, &str)]) -
 
 /// The whole suite: tools, freshness of `generated/`, every test, a short fuzz run, clippy with warnings denied,
 /// and the generated crates' docs with warnings denied.
+///
+/// Cargo runs without incremental compilation: a suite built once gains nothing from it, and its caches (gigabytes
+/// over the many test and generated crates) could fill a small CI disk.
 fn test() -> Result<(), String> {
     let root = project_root();
+    let cargo = |args: &[&str], env: &[(&str, &str)]| {
+        let env: Vec<(&str, &str)> = [("CARGO_INCREMENTAL", "0")].into_iter().chain(env.iter().copied()).collect();
+        run_with_env("cargo", args, &env)
+    };
     run("bash", &[&root.join("tests/setup.sh").to_string_lossy()])?;
     format_check(&root)?;
     regenerate(true)?;
-    run("cargo", &["test", "--workspace", "--locked"])?;
+    cargo(&["test", "--workspace", "--locked"], &[])?;
     // A short run of the mutation fuzzer, always the same cases (the long runs are reported in the notes).
     fuzz::run(&root, &fuzz::Settings::parse(&["--cases", "2000", "--seed", "22"])?)?;
-    run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
+    cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"], &[])?;
     // The generated crates document cleanly, as docs.rs would build them.
     let mut doc_args = vec!["doc".to_string(), "--no-deps".into(), "--locked".into()];
     for krate in files_in(&root.join("generated")) {
@@ -160,11 +167,7 @@ fn test() -> Result<(), String> {
     for (name, _) in TEST_APIS {
         doc_args.extend(["-p".to_string(), format!("{name}-models"), "-p".to_string(), format!("{name}-client")]);
     }
-    run_with_env(
-        "cargo",
-        &doc_args.iter().map(String::as_str).collect::<Vec<_>>(),
-        &[("RUSTDOCFLAGS", "-D warnings")],
-    )?;
+    cargo(&doc_args.iter().map(String::as_str).collect::<Vec<_>>(), &[("RUSTDOCFLAGS", "-D warnings")])?;
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use openapiv3::{
     ReferenceOr, RequestBody as SpecRequestBody, Response as SpecResponse, SecurityRequirement, StatusCode,
 };
 
-use super::schema::{SchemaRef, TypeLowerer};
+use super::schema::{Direction, SchemaRef, TypeLowerer};
 use super::shape::{Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child, pointer};
 use crate::ir::{
@@ -560,7 +560,7 @@ impl<'a> OperationLowerer<'_, 'a> {
             self.types.warn(at, "parameters with `content` are sent as strings");
             return TypeRef::String;
         };
-        let ty = self.types.type_ref(SchemaRef::from(schema), &child(at, "schema"), hint).ty;
+        let ty = self.types.in_requests(|types| types.type_ref(SchemaRef::from(schema), &child(at, "schema"), hint)).ty;
         let ok = match &ty {
             TypeRef::Array(item) => self.is_text(item),
             other => self.is_text(other) || (objects && self.is_object(other)),
@@ -621,7 +621,7 @@ impl<'a> OperationLowerer<'_, 'a> {
         let hint = format!("{}Request", self.prefix);
         let schema_at = child(&child(&content_at, media_name), "schema");
         let lower_schema = |types: &mut TypeLowerer<'a>| match &media_obj.schema {
-            Some(schema) => types.type_ref(SchemaRef::from(schema), &schema_at, &hint).ty,
+            Some(schema) => types.in_requests(|types| types.type_ref(SchemaRef::from(schema), &schema_at, &hint)).ty,
             None => TypeRef::Any,
         };
         let kind = match rank(media_name) {
@@ -655,10 +655,12 @@ impl<'a> OperationLowerer<'_, 'a> {
     ) -> Multipart {
         let Some(schema) = media.schema.as_ref() else { return Multipart::Open };
         let (component, properties_at) = match schema {
-            ReferenceOr::Reference { reference } => match self.types.type_ref(schema.into(), schema_at, "").ty {
-                TypeRef::Named(id) => (Some(id), child(reference, "properties")),
-                _ => return Multipart::Open,
-            },
+            ReferenceOr::Reference { reference } => {
+                match self.types.in_requests(|t| t.type_ref(schema.into(), schema_at, "")).ty {
+                    TypeRef::Named(id) => (Some(id), child(reference, "properties")),
+                    _ => return Multipart::Open,
+                }
+            }
             ReferenceOr::Item(_) => (None, child(schema_at, "properties")),
         };
         let Some(resolved) = self.types.deref_schema(schema.into()) else { return Multipart::Open };
@@ -671,6 +673,9 @@ impl<'a> OperationLowerer<'_, 'a> {
         let mut parts = Vec::new();
         for (json_name, property) in object.properties {
             let property_schema = self.types.deref_schema(property.into());
+            if !Direction::Request.carries(property_schema) {
+                continue;
+            }
             let encoding = media.encoding.get(json_name);
             let content_type = encoding.and_then(|encoding| encoding.content_type.clone());
             let separator = encoding.and_then(|encoding| crate::load::written_separator(&encoding.extensions));
@@ -684,7 +689,8 @@ impl<'a> OperationLowerer<'_, 'a> {
                         Some((_, _, ty)) => ty,
                         None => {
                             let hint = format!("{name}{}", type_name(json_name));
-                            self.types.type_ref(property.into(), &child(&properties_at, json_name), &hint).ty
+                            let at = child(&properties_at, json_name);
+                            self.types.in_requests(|types| types.type_ref(property.into(), &at, &hint)).ty
                         }
                     };
                     match ty {

@@ -5,7 +5,9 @@
 //! (`Connector` + `source` → `ConnectorSource`). After all schemas are lowered, [`TypeLowerer::finish`] strips
 //! discriminator properties from tagged variants and boxes the fields that close a cycle of types.
 
-use std::collections::{BTreeSet, HashSet};
+mod direction;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -19,6 +21,8 @@ use crate::ir::{
     TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::naming::{NameCache, Namespace, type_name, value_name};
+pub use direction::Direction;
+use direction::{TwoWay, component_pointer};
 
 /// How deep `$ref` chains and nested schemas may go before lowering gives up (guards against stack overflow).
 const MAX_DEPTH: usize = 64;
@@ -109,6 +113,17 @@ pub struct TypeLowerer<'a> {
     unknown_formats: HashSet<String>,
     /// Problems found so far.
     pub diagnostics: Vec<Diagnostic>,
+    /// Which way the values being lowered travel.
+    direction: Direction,
+    /// The schemas whose request and response types differ.
+    two_way: TwoWay<'a>,
+    /// The request types of two-way components, by component name.
+    request_types: HashMap<&'a str, TypeId>,
+    /// Request types reserved and not yet lowered.
+    pending_requests: Vec<(&'a str, TypeId)>,
+    /// The named types of inline schemas lowered as received, by address: the request type of a two-way schema
+    /// reuses those of its parts that read as they are written.
+    inline_named: HashMap<usize, TypeId>,
 }
 
 impl<'a> TypeLowerer<'a> {
@@ -130,6 +145,11 @@ impl<'a> TypeLowerer<'a> {
             name_cache: NameCache::default(),
             unknown_formats: HashSet::new(),
             diagnostics: Vec::new(),
+            direction: Direction::Response,
+            two_way: TwoWay::default(),
+            request_types: HashMap::new(),
+            pending_requests: Vec::new(),
+            inline_named: HashMap::new(),
         }
     }
 
@@ -171,29 +191,44 @@ impl<'a> TypeLowerer<'a> {
         self.types[id.0].name.clone()
     }
 
-    /// Reserves names for all `components.schemas`, then lowers each.
+    /// Reserves names for all `components.schemas`, then lowers each as it is received (see [`Direction`]).
     pub fn lower_components(&mut self) {
         let Some(components) = &self.document.components else { return };
+        self.find_two_way_components();
         for spec_name in components.schemas.keys() {
-            let pointer = format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(spec_name));
-            let id = self.reserve(&type_name(spec_name), spec_name, &pointer);
+            let id = self.reserve(&type_name(spec_name), spec_name, &component_pointer(spec_name));
             self.components.insert(spec_name.clone(), id);
         }
-        for (spec_name, schema) in &components.schemas {
-            let id = self.components[spec_name];
-            let pointer = format!("#/components/schemas/{}", crate::diagnostic::escape_pointer_token(spec_name));
-            let name = self.name_of(id);
-            let (kind, doc) = match schema {
-                ReferenceOr::Reference { reference } => {
-                    let lowered = self.resolve_ref(reference, &pointer);
-                    (TypeKind::Alias(lowered.ty), None)
-                }
-                ReferenceOr::Item(schema) => (self.named_kind(schema, &pointer, &name), schema_doc(schema)),
-            };
-            let def = self.def_mut(id);
-            def.kind = kind;
-            def.doc = doc;
+        for spec_name in components.schemas.keys() {
+            self.lower_component(spec_name, self.components[spec_name]);
         }
+    }
+
+    /// Lowers the component schema `spec_name` into the type `id`, in the current direction.
+    fn lower_component(&mut self, spec_name: &'a str, id: TypeId) {
+        let Some((_, schema)) = self.document.components.as_ref().and_then(|c| c.schemas.get_key_value(spec_name))
+        else {
+            return;
+        };
+        let pointer = component_pointer(spec_name);
+        let name = self.name_of(id);
+        let (kind, mut doc) = match schema {
+            ReferenceOr::Reference { reference } => {
+                let lowered = self.resolve_ref(reference, &pointer);
+                (TypeKind::Alias(lowered.ty), None)
+            }
+            ReferenceOr::Item(schema) => (self.named_kind(schema, &pointer, &name), schema_doc(schema)),
+        };
+        if self.direction == Direction::Request {
+            let received = self.name_of(self.components[spec_name]);
+            let note = format!(
+                "[`{received}`] as it is sent in requests: without the read-only properties, with the write-only ones."
+            );
+            doc = Some(doc.map_or_else(|| note.clone(), |doc| format!("{doc}\n\n{note}")));
+        }
+        let def = self.def_mut(id);
+        def.kind = kind;
+        def.doc = doc;
     }
 
     /// The component schema a `$ref` names, if it is a local `#/components/schemas/…` reference that exists.
@@ -228,7 +263,12 @@ impl<'a> TypeLowerer<'a> {
             return Lowered { ty: TypeRef::Any, nullable: false };
         };
         let nullable = matches!(target, ReferenceOr::Item(schema) if schema.schema_data.nullable);
-        Lowered { ty: TypeRef::Named(self.components[name.as_str()]), nullable }
+        let id = if self.direction == Direction::Request && self.is_two_way_component(name) {
+            self.request_type(name)
+        } else {
+            self.components[name.as_str()]
+        };
+        Lowered { ty: TypeRef::Named(id), nullable }
     }
 
     /// Lowers a use of a schema at `pointer`; inline schemas that need a named type are named `hint`.
@@ -244,6 +284,12 @@ impl<'a> TypeLowerer<'a> {
                     return Lowered { ty: TypeRef::Any, nullable: false };
                 }
                 let address = std::ptr::from_ref(schema) as usize;
+                if self.direction == Direction::Request
+                    && let Some(&id) = self.inline_named.get(&address)
+                    && !self.is_two_way_inline(schema)
+                {
+                    return Lowered { ty: TypeRef::Named(id), nullable: schema.schema_data.nullable };
+                }
                 if !self.inline_in_progress.insert(address) {
                     self.warn(
                         pointer,
@@ -383,6 +429,9 @@ impl<'a> TypeLowerer<'a> {
     /// Creates a named type for an inline schema.
     fn new_named(&mut self, hint: &str, spec_name: &str, schema: &'a Schema, pointer: &str) -> TypeRef {
         let id = self.reserve(&type_name(hint), spec_name, pointer);
+        if self.direction == Direction::Response {
+            self.inline_named.entry(std::ptr::from_ref(schema) as usize).or_insert(id);
+        }
         let name = self.name_of(id);
         let kind = self.named_kind(schema, pointer, &name);
         let def = self.def_mut(id);
@@ -461,16 +510,16 @@ impl<'a> TypeLowerer<'a> {
             parts.objects.iter().flat_map(|(o, _)| o.required.iter().map(String::as_str)).collect();
         for (object, part_pointer) in &parts.objects {
             for (json_name, property) in object.properties {
+                let schema = self.deref_schema(property.into());
+                if !self.direction.carries(schema) {
+                    continue;
+                }
                 let property_pointer = child(&child(part_pointer, "properties"), json_name);
                 // A later `allOf` member that lists a property again refines it: the field keeps its place and name.
                 let refined = fields.iter().position(|f| &f.json_name == json_name);
                 let hint = format!("{name}{}", self.name_cache.type_name(json_name));
                 let lowered = self.type_ref(property.into(), &property_pointer, &hint);
-                let schema = self.deref_schema(property.into());
-                // A readOnly property is absent from requests and a writeOnly one from responses, so one type for
-                // both directions must treat them as optional even when `required` lists them.
-                let one_way = schema.is_some_and(|s| s.schema_data.read_only || s.schema_data.write_only);
-                let presence = match (required.contains(json_name.as_str()) && !one_way, lowered.nullable) {
+                let presence = match (required.contains(json_name.as_str()), lowered.nullable) {
                     (true, false) => Presence::Required,
                     (true, true) => Presence::RequiredNullable,
                     (false, false) => Presence::Optional,
@@ -838,7 +887,8 @@ impl<'a> TypeLowerer<'a> {
     /// Also returns the inline types that only a stripped tag property used (they are to be dropped).
     pub fn finish(mut self) -> (Vec<TypeDef>, BTreeSet<TypeId>, Vec<Diagnostic>) {
         let mut types = std::mem::take(&mut self.types);
-        let components: BTreeSet<TypeId> = self.components.values().copied().collect();
+        let components: BTreeSet<TypeId> =
+            self.components.values().chain(self.request_types.values()).copied().collect();
         let mut orphans = BTreeSet::new();
         // Unions that cannot be internally tagged are demoted first: their variants keep the tag property, so a
         // closed variant still reads `{"kind": "circle", …}` and writes the tag back.
@@ -1084,7 +1134,7 @@ pub(super) fn field_doc(schema: &Schema) -> Option<String> {
         notes.push(format!("Default: `{default}`."));
     }
     if schema.schema_data.read_only {
-        notes.push("Read-only: sent by the server, ignored in requests.".to_string());
+        notes.push("Read-only: set by the server, left out of requests.".to_string());
     }
     if schema.schema_data.write_only {
         notes.push("Write-only: sent in requests, never returned.".to_string());
@@ -1258,6 +1308,7 @@ components:
         note: {{type: string}}
         cleared: {{type: string, nullable: true}}
         etag: {{type: string, readOnly: true}}
+        password: {{type: string, writeOnly: true}}
 "
         ));
         let TypeKind::Struct(item) = &type_named(&api, "Item").kind else { panic!("a struct") };
@@ -1269,9 +1320,99 @@ components:
                 ("parent", Presence::RequiredNullable),
                 ("note", Presence::Optional),
                 ("cleared", Presence::OptionalNullable),
-                ("etag", Presence::Optional),
+                ("etag", Presence::Required),
             ],
-            "a required readOnly property is left out of requests, so one type for both ways makes it optional"
+            "as received, a required readOnly property is there and a writeOnly one is not"
+        );
+    }
+
+    #[test]
+    fn a_schema_with_one_way_properties_is_sent_as_its_request_type() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /pets:
+    post:
+      requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Pet'}}}}}}}}
+      responses:
+        '201': {{description: made, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Pet'}}}}}}}}
+  /owners:
+    post:
+      requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Owner'}}}}}}}}
+      responses: {{'204': {{description: made}}}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name, secret]
+      properties:
+        id: {{type: string, readOnly: true}}
+        name: {{type: string}}
+        secret: {{type: string, writeOnly: true}}
+        status: {{type: string, enum: [sold, kept]}}
+        tag: {{$ref: '#/components/schemas/Tag'}}
+    Owner:
+      type: object
+      properties:
+        pets: {{type: array, items: {{$ref: '#/components/schemas/Pet'}}}}
+        tag: {{$ref: '#/components/schemas/Tag'}}
+    Tag:
+      type: object
+      properties:
+        label: {{type: string}}
+"
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let fields = |name: &str| -> Vec<(String, Presence, String)> {
+            let TypeKind::Struct(s) = &type_named(&api, name).kind else { panic!("{name} is a struct") };
+            s.fields.iter().map(|f| (f.name.clone(), f.presence, format!("{:?}", f.ty))).collect()
+        };
+        let id_of = |name: &str| TypeRef::Named(TypeId(api.types.iter().position(|t| t.name == name).unwrap()));
+        let names = |fields: Vec<(String, Presence, String)>| -> Vec<(String, Presence)> {
+            fields.into_iter().map(|(name, presence, _)| (name, presence)).collect()
+        };
+        assert_eq!(
+            names(fields("Pet")),
+            [
+                ("id".into(), Presence::Required),
+                ("name".into(), Presence::Required),
+                ("status".into(), Presence::Optional),
+                ("tag".into(), Presence::Optional)
+            ],
+            "received: the read-only id, not the write-only secret"
+        );
+        let sent = fields("PetRequest");
+        assert_eq!(
+            names(sent.clone()),
+            [
+                ("name".into(), Presence::Required),
+                ("secret".into(), Presence::Required),
+                ("status".into(), Presence::Optional),
+                ("tag".into(), Presence::Optional)
+            ],
+            "sent: the write-only secret, not the read-only id"
+        );
+        assert_eq!(sent[2].2, format!("{:?}", id_of("PetStatus")), "parts that read as written are shared");
+        assert_eq!(sent[3].2, format!("{:?}", id_of("Tag")));
+        let owner = fields("OwnerRequest");
+        assert_eq!(
+            owner[0].2,
+            format!("{:?}", TypeRef::Array(Box::new(id_of("PetRequest")))),
+            "a user of a two-way schema is two-way"
+        );
+        let type_names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(type_names, ["Pet", "Owner", "Tag", "PetStatus", "PetRequest", "OwnerRequest"]);
+        let bodies: Vec<TypeRef> = api
+            .operations
+            .iter()
+            .map(|op| match &op.body.as_ref().unwrap().kind {
+                crate::ir::RequestBodyKind::Json { ty, .. } => ty.clone(),
+                _ => panic!("a JSON body"),
+            })
+            .collect();
+        assert_eq!(format!("{bodies:?}"), format!("{:?}", [id_of("PetRequest"), id_of("OwnerRequest")]));
+        assert_eq!(
+            type_named(&api, "PetRequest").doc.as_deref(),
+            Some("[`Pet`] as it is sent in requests: without the read-only properties, with the write-only ones.")
         );
     }
 

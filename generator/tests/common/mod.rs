@@ -36,6 +36,8 @@ pub fn cargo(dir: &Path, args: &[&str]) {
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", workspace_root().join("target/standalone"))
+        // Built once per run: incremental caches would only take disk.
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .expect("run cargo");
     assert!(
@@ -51,7 +53,9 @@ pub fn cargo(dir: &Path, args: &[&str]) {
 /// the workspace's `Cargo.lock`, so shared dependencies are built once (and offline).
 pub fn workspace_of(dir: &Path, names: &[String]) {
     let members: Vec<String> = names.iter().map(|name| format!("\"{name}-models\", \"{name}-client\"")).collect();
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    // Without debug info: these crates are checked and built, never debugged, and there are dozens of them.
+    let manifest =
+        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n", members.join(", "));
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("workspace manifest");
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
 }

@@ -36,7 +36,7 @@ async fn a_form_data_upload_sends_its_typed_fields_and_file_as_multipart_parts()
         content: FilePart::bytes(b"hello".to_vec()).file_name("a.txt").content_type("text/plain"),
     };
     let stored = client_for(&server).await.upload_file(form).await.expect("the stored file");
-    assert_eq!(stored, models::FileInfo { id: Some(7), name: "a.txt".into(), size: Some(5), note: Default::default() });
+    assert_eq!(stored, models::FileInfo { id: 7, name: "a.txt".into(), size: Some(5), note: Default::default() });
 
     let request = only_request(&server).await;
     let content_type = request.headers["content-type"].to_str().unwrap().to_string();
@@ -110,7 +110,8 @@ async fn a_body_parameter_is_the_json_body_and_form_data_without_files_is_url_en
         .mount(&server)
         .await;
     let client = client_for(&server).await;
-    let info = models::FileInfo { id: None, name: "b".into(), size: None, note: Default::default() };
+    // The read-only `id` is the server's: the type sent has no such field.
+    let info = models::FileInfoRequest { name: "b".into(), size: None, note: Default::default() };
     let updated = client.describe_file(3, &info).await.expect("the updated file");
     // `x-nullable: true`: null is a value of its own, not an absent field.
     assert!(updated.note.is_null(), "{updated:?}");
@@ -165,8 +166,8 @@ mod oauth2 {
     use wiremock::matchers::{body_string, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    fn info() -> models::FileInfo {
-        models::FileInfo { id: None, name: "b".into(), size: None, note: Default::default() }
+    fn info() -> models::FileInfoRequest {
+        models::FileInfoRequest { name: "b".into(), size: None, note: Default::default() }
     }
 
     fn token(access_token: &str) -> ResponseTemplate {

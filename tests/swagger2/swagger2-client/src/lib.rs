@@ -363,7 +363,7 @@ impl Client {
     pub fn describe_file<'a>(
         &'a self,
         id: i64,
-        body: &'a models::FileInfo,
+        body: &'a models::FileInfoRequest,
     ) -> impl runtime::Call<models::FileInfo, ::std::convert::Infallible> + 'a {
         runtime::body_of(self.describe_file_with_response(id, body))
     }
@@ -372,7 +372,7 @@ impl Client {
     pub fn describe_file_with_response<'a>(
         &'a self,
         id: i64,
-        body: &'a models::FileInfo,
+        body: &'a models::FileInfoRequest,
     ) -> impl runtime::Call<
         runtime::ResponseValue<models::FileInfo>,
         ::std::convert::Infallible,

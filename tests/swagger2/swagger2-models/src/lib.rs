@@ -13,14 +13,14 @@ pub use self::support::Nullable;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileInfo {
-    /// Read-only: sent by the server, ignored in requests.
-    pub id: Option<i64>,
+    /// Read-only: set by the server, left out of requests.
+    pub id: i64,
     pub name: String,
     pub size: Option<i64>,
     pub note: Nullable<String>,
 }
 support::object!(
-    FileInfo { 0 id optional, 1 name required, 2 size optional, 3 note nullable } ignore
+    FileInfo { 0 id required, 1 name required, 2 size optional, 3 note nullable } ignore
 );
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -28,6 +28,17 @@ pub struct Problem {
     pub message: Option<String>,
 }
 support::object!(Problem { 0 message optional } ignore);
+
+/// [`FileInfo`] as it is sent in requests: without the read-only properties, with the write-only ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileInfoRequest {
+    pub name: String,
+    pub size: Option<i64>,
+    pub note: Nullable<String>,
+}
+support::object!(
+    FileInfoRequest { 0 name required, 1 size optional, 2 note nullable } ignore
+);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenameFileRequest {
