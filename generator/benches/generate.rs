@@ -63,10 +63,12 @@ fn bench(c: &mut Criterion) {
         });
         let spec = specforge::internals::load(&path, &overlays, &[]).map_err(|_| ()).expect("loads");
         // Lowering consumes the loaded spec (it drops the document early); each run gets a copy, made untimed.
+        let config = specforge::Config::default();
+        let settings = specforge::internals::Settings { keep_unknown_fields: false, config: &config };
         group.bench_function("lower", |b| {
-            b.iter_batched(|| spec.clone(), specforge::internals::lower, BatchSize::LargeInput)
+            b.iter_batched(|| spec.clone(), |spec| specforge::internals::lower(spec, settings), BatchSize::LargeInput)
         });
-        let api = specforge::internals::lower(spec).0.expect("lowers");
+        let api = specforge::internals::lower(spec, settings).0.expect("lowers");
         group.bench_function("emit", |b| {
             b.iter(|| specforge::emit_crates(&api, &name, &specforge::Options::new(&path)).expect("emits"))
         });

@@ -24,12 +24,13 @@ pub fn generate_models(spec: impl AsRef<Path>, file_name: &str) -> Result<PathBu
     generate_models_with(&Options::new(spec.as_ref()), file_name)
 }
 
-/// [`generate_models`] with every option: overlays, [`Options::keep_unknown_fields`], remote-reference copies.
+/// [`generate_models`] with every option: overlays, [`Options::keep_unknown_fields`], remote-reference copies, a
+/// configuration file ([`Options::config`]).
 pub fn generate_models_with(options: &Options, file_name: &str) -> Result<PathBuf, Failure> {
     let spec = &options.spec;
     println!("cargo:rerun-if-changed={}", spec.display());
-    for overlay in &options.overlays {
-        println!("cargo:rerun-if-changed={}", overlay.display());
+    for file in options.overlays.iter().chain(&options.config) {
+        println!("cargo:rerun-if-changed={}", file.display());
     }
     let (source, warnings) = generate_models_module(options)?;
     for warning in warnings {

@@ -210,7 +210,7 @@ mod tests {
             })
             .collect();
         let kind = TypeKind::Struct(crate::ir::Struct { fields, deny_unknown_fields: false, additional: None });
-        TypeDef { name: name.into(), spec_name: name.into(), doc: None, kind }
+        TypeDef { name: name.into(), spec_name: name.into(), doc: None, kind, custom: Default::default() }
     }
 
     #[test]

@@ -124,6 +124,17 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// What the type is.
     pub kind: TypeKind,
+    /// What the user's configuration adds to the type's declaration.
+    pub custom: Custom,
+}
+
+/// Derives and attributes a user's configuration adds to a type (checked to hold for it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Custom {
+    /// Paths of derive macros beyond the ones the type has anyway (`Hash`, `schemars::JsonSchema`).
+    pub derives: Vec<String>,
+    /// Outer attributes (`#[non_exhaustive]`).
+    pub attributes: Vec<String>,
 }
 
 /// The shape of a named type.
@@ -141,6 +152,9 @@ pub enum TypeKind {
     BoundedMap(BoundedMap),
     /// A named schema that is just another type (`type Tags = Vec<String>`).
     Alias(TypeRef),
+    /// A Rust type of the user's in place of the schema (`x-rust-type`, or `replace` in the configuration): a path
+    /// or any type that parses, used as written.
+    External(String),
 }
 
 /// An object type.
@@ -875,7 +889,7 @@ macro_rules! type_use_walks {
                     TypeKind::Union(u) => u.variants.$iter().filter_map(|v| v.payload.$as_ref()).for_each(|ty| f(ty)),
                     TypeKind::Alias(ty) => f(ty),
                     TypeKind::BoundedMap(m) => f(&$($mut)? m.value),
-                    TypeKind::Enum(_) | TypeKind::ConstrainedString(_) => {}
+                    TypeKind::Enum(_) | TypeKind::ConstrainedString(_) | TypeKind::External(_) => {}
                 }
             }
         }

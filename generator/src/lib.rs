@@ -13,6 +13,7 @@
 //! ```
 
 pub mod build;
+mod config;
 pub mod diagnostic;
 mod emit;
 mod features;
@@ -34,7 +35,7 @@ pub mod internals {
     pub use crate::graph::TypeGraph;
     pub use crate::ir::Api;
     pub use crate::load::load;
-    pub use crate::lower::lower;
+    pub use crate::lower::{Settings, lower};
     pub use crate::split::{ModelsSplit, operation_crates};
 }
 
@@ -44,6 +45,7 @@ use std::time::{Duration, Instant};
 
 use heck::ToKebabCase;
 
+pub use config::{Config, Location, Package, Selection, Selector, SelectorKind, TypeSettings};
 pub use diagnostic::{Diagnostic, Severity};
 pub use features::TagFeatures;
 pub use output::CrateFiles;
@@ -73,6 +75,9 @@ pub struct Options {
     /// Whether any warning fails generation, as an error would (for CI that wants a spec without defects). Off by
     /// default: a defect in one schema or operation degrades it, with a warning, and the rest is generated.
     pub deny_warnings: bool,
+    /// The user's configuration file (`specforge.toml`): package metadata, which operations, and changes to the
+    /// types. None by default; [`discover_config`] finds the one the CLI and `cargo xtask regenerate` use.
+    pub config: Option<PathBuf>,
 }
 
 impl Options {
@@ -87,13 +92,15 @@ impl Options {
             ref_map: Vec::new(),
             keep_unknown_fields: false,
             deny_warnings: false,
+            config: None,
         }
     }
 }
 
 /// The specs of a directory: every `<name>.yaml`, `<name>.yml` or `<name>.json` that is not itself an overlay, with
-/// `<name>.overlay.yaml` (when present) as its overlay and `<name>` as its crate name stem. Sorted by name. This is
-/// how `cargo xtask regenerate` finds the vendor specs in `specs/`.
+/// `<name>.overlay.yaml` (when present) as its overlay, `<name>.specforge.toml` (when present) as its configuration
+/// and `<name>` as its crate name stem. Sorted by name. This is how `cargo xtask regenerate` finds the vendor specs
+/// in `specs/`.
 pub fn spec_set(dir: &Path) -> std::io::Result<Vec<Options>> {
     let mut specs = Vec::new();
     for entry in std::fs::read_dir(dir)? {
@@ -107,7 +114,8 @@ pub fn spec_set(dir: &Path) -> std::io::Result<Vec<Options>> {
         };
         let overlay = dir.join(format!("{name}.overlay.yaml"));
         let overlays = if overlay.is_file() { vec![overlay] } else { Vec::new() };
-        specs.push(Options { overlays, name: Some(name.to_string()), ..Options::new(&path) });
+        let config = Some(dir.join(format!("{name}.specforge.toml"))).filter(|file| file.is_file());
+        specs.push(Options { overlays, name: Some(name.to_string()), config, ..Options::new(&path) });
     }
     specs.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(specs)
@@ -179,7 +187,7 @@ impl Generated {
 /// Loads and lowers a spec: the API and all diagnostics (or the diagnostics that stopped it), with the time each
 /// phase took. Runs on its own thread with a large stack; should a bug still panic there, the caller gets an
 /// internal-error diagnostic, not a crash.
-fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timings), Failure> {
+fn load_and_lower(options: &Options, config: &Config) -> Result<(ir::Api, Vec<Diagnostic>, Timings), Failure> {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("specforge".into())
@@ -190,12 +198,8 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timing
                     .map_err(|diagnostics| Failure { diagnostics })?;
                 pipeline::release_freed_memory();
                 let loaded = Instant::now();
-                let (mut api, diagnostics) = lower::lower(spec);
-                if options.keep_unknown_fields
-                    && let Some(api) = &mut api
-                {
-                    lower::keep_unknown_fields(api);
-                }
+                let settings = lower::Settings { keep_unknown_fields: options.keep_unknown_fields, config };
+                let (api, diagnostics) = lower::lower(spec, settings);
                 let timings = Timings { load: loaded - started, lower: loaded.elapsed(), ..Timings::default() };
                 match api {
                     Some(_) if options.deny_warnings && !diagnostics.is_empty() => {
@@ -210,9 +214,31 @@ fn load_and_lower(options: &Options) -> Result<(ir::Api, Vec<Diagnostic>, Timing
     })
 }
 
-/// Every problem in a spec, errors and warnings, without generating anything.
+/// The configuration `options` names, read and checked (an empty one when it names none).
+fn load_config(options: &Options) -> Result<Config, Failure> {
+    match &options.config {
+        Some(file) => Config::from_file(file).map_err(|diagnostics| Failure { diagnostics }),
+        None => Ok(Config::default()),
+    }
+}
+
+/// The configuration file for `spec` when there is one: `<stem>.specforge.toml` beside it (`pets.specforge.toml`
+/// for `pets.yaml`), else `specforge.toml` in its directory.
+pub fn discover_config(spec: &Path) -> Option<PathBuf> {
+    let dir = spec.parent().unwrap_or(Path::new(""));
+    let file_name = spec.file_name()?.to_str()?;
+    let stem = [".yaml", ".yml", ".json"].iter().find_map(|ext| file_name.strip_suffix(ext)).unwrap_or(file_name);
+    let stem = stem.strip_suffix(".overlay").unwrap_or(stem);
+    [dir.join(format!("{stem}.specforge.toml")), dir.join("specforge.toml")].into_iter().find(|file| file.is_file())
+}
+
+/// Every problem in a spec (and its configuration), errors and warnings, without generating anything.
 pub fn check(options: &Options) -> Vec<Diagnostic> {
-    match load_and_lower(options) {
+    let config = match load_config(options) {
+        Ok(config) => config,
+        Err(Failure { diagnostics }) => return diagnostics,
+    };
+    match load_and_lower(options, &config) {
         Ok((_, diagnostics, _)) | Err(Failure { diagnostics }) => diagnostics,
     }
 }
@@ -246,14 +272,15 @@ fn crate_name_stem(name: &str) -> Result<String, String> {
 
 /// Generates the models and client crates (in memory).
 pub fn generate(options: &Options) -> Result<Generated, Failure> {
-    let (api, warnings, mut timings) = load_and_lower(options)?;
+    let config = load_config(options)?;
+    let (api, warnings, mut timings) = load_and_lower(options, &config)?;
     let name = match &options.name {
         Some(name) => crate_name_stem(name)
             .map_err(|message| Failure { diagnostics: vec![Diagnostic::error(&options.spec, "", message)] })?,
         None => default_name(&api.title),
     };
     let started = Instant::now();
-    let (models, client) = emit_crates(&api, &name, options)
+    let (models, client) = emit_crates_with(&api, &name, options, &config)
         .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
     timings.emit = started.elapsed();
     Ok(Generated { models, client, name, warnings, timings })
@@ -263,6 +290,16 @@ pub fn generate(options: &Options) -> Result<Generated, Failure> {
 /// `<name>-client`, with tag features and the split of large crates as `options` says. Fails only on a bug
 /// (invalid Rust emitted).
 pub fn emit_crates(api: &ir::Api, name: &str, options: &Options) -> Result<(CrateFiles, CrateFiles), String> {
+    emit_crates_with(api, name, options, &Config::default())
+}
+
+/// [`emit_crates`] with the package metadata and dependencies of `config`.
+fn emit_crates_with(
+    api: &ir::Api,
+    name: &str,
+    options: &Options,
+    config: &Config,
+) -> Result<(CrateFiles, CrateFiles), String> {
     let graph = graph::TypeGraph::new(&api.types);
     let features = features::FeaturePlan::new(api, &graph, options.tag_features);
     let models_split = split::ModelsSplit::new(api, &graph, options.split_models);
@@ -336,15 +373,16 @@ pub fn emit_crates(api: &ir::Api, name: &str, options: &Options) -> Result<(Crat
         None => None,
     };
     Ok((
-        output::models_crate(api, name, models_lib, features.as_ref(), support, part_files),
-        output::client_crate(api, name, client_lib, features.as_ref(), client_split),
+        output::models_crate(api, name, models_lib, features.as_ref(), support, part_files, config),
+        output::client_crate(api, name, client_lib, features.as_ref(), client_split, config),
     ))
 }
 
 /// Generates only the models, as one self-contained Rust file for `include!` (what [`build::generate_models`]
 /// writes).
 pub fn generate_models_module(options: &Options) -> Result<(String, Vec<Diagnostic>), Failure> {
-    let (api, warnings, _) = load_and_lower(options)?;
+    let config = load_config(options)?;
+    let (api, warnings, _) = load_and_lower(options, &config)?;
     let graph = graph::TypeGraph::new(&api.types);
     let source = emit::models_plan(&api, &graph, emit::ModelsLayout::Module, None)
         .render()

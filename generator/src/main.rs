@@ -49,6 +49,10 @@ enum Command {
         /// A local copy of a remote document that `$ref`s name, as `URL=FILE` (repeatable); nothing is fetched.
         #[arg(long = "ref-map", value_name = "URL=FILE", value_parser = parse_ref_map)]
         ref_map: Vec<(String, PathBuf)>,
+        /// The configuration (`specforge.toml`: package metadata, operations, types, derives, names); by default
+        /// `<stem>.specforge.toml` beside the spec, else `specforge.toml` in its directory, if there is one.
+        #[arg(long)]
+        config: Option<PathBuf>,
         /// Keep the properties a document does not name in an `additional_properties` map on every open object, so
         /// values from a newer server serialize back unchanged (read-modify-write without loss).
         #[arg(long)]
@@ -73,6 +77,10 @@ enum Command {
         /// A local copy of a remote document that `$ref`s name, as `URL=FILE` (repeatable); nothing is fetched.
         #[arg(long = "ref-map", value_name = "URL=FILE", value_parser = parse_ref_map)]
         ref_map: Vec<(String, PathBuf)>,
+        /// The configuration (`specforge.toml`: package metadata, operations, types, derives, names); by default
+        /// `<stem>.specforge.toml` beside the spec, else `specforge.toml` in its directory, if there is one.
+        #[arg(long)]
+        config: Option<PathBuf>,
         /// Fail on any warning, as on an error.
         #[arg(long)]
         deny_warnings: bool,
@@ -195,12 +203,15 @@ fn main() -> ExitCode {
             tag_features,
             split_models,
             ref_map,
+            config,
             keep_unknown_fields,
             deny_warnings,
             verbose,
             timings,
         } => {
+            let config = config.or_else(|| specforge::discover_config(&spec));
             let options = Options {
+                config,
                 overlays,
                 name,
                 tag_features: tag_features.into(),
@@ -242,8 +253,10 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { spec, overlays, ref_map, deny_warnings, verbose } => {
-            let diagnostics = specforge::check(&Options { overlays, ref_map, deny_warnings, ..Options::new(spec) });
+        Command::Check { spec, overlays, ref_map, config, deny_warnings, verbose } => {
+            let config = config.or_else(|| specforge::discover_config(&spec));
+            let options = Options { overlays, ref_map, config, deny_warnings, ..Options::new(spec) };
+            let diagnostics = specforge::check(&options);
             let skipped = print_diagnostics(&diagnostics, verbose);
             note!("{}", summary(&diagnostics, skipped));
             if diagnostics.iter().any(Diagnostic::is_error) { ExitCode::from(1) } else { ExitCode::SUCCESS }

@@ -55,6 +55,18 @@ pub fn value_name(raw: &str) -> String {
     }
 }
 
+/// Whether `name` is an ASCII Rust identifier that needs no raw form: what a user may give as a type or field name.
+/// A type name must also not shadow what the generated code relies on (`Option`, `Vec`, …).
+pub fn is_plain_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_"
+        && !RAW_KEYWORDS.contains(&name)
+        && !UNRAWABLE_KEYWORDS.contains(&name)
+        && !RESERVED_TYPE_NAMES.contains(&name)
+}
+
 /// [`type_name`] and [`value_name`] with their answers kept: a large API repeats the same property names (`id`,
 /// `url`, `node_id`, …) thousands of times, and converting the case is the costly part of naming.
 #[derive(Debug, Default)]

@@ -176,7 +176,11 @@ fn weight(kind: &TypeKind) -> usize {
     match kind {
         TypeKind::Struct(s) => s.fields.len() + 2,
         TypeKind::Union(u) => u.variants.len() + 2,
-        TypeKind::Enum(_) | TypeKind::ConstrainedString(_) | TypeKind::BoundedMap(_) | TypeKind::Alias(_) => 1,
+        TypeKind::Enum(_)
+        | TypeKind::ConstrainedString(_)
+        | TypeKind::BoundedMap(_)
+        | TypeKind::Alias(_)
+        | TypeKind::External(_) => 1,
     }
 }
 

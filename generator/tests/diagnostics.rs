@@ -435,3 +435,38 @@ fn a_closed_pipe_ends_the_cli_quietly() {
     let status = child.wait().unwrap();
     assert_ne!(status.code(), Some(101), "panicked on a closed pipe");
 }
+
+#[test]
+fn a_configuration_beside_the_spec_is_read_and_its_mistakes_are_errors_at_their_line() {
+    let out = tempfile::tempdir().unwrap();
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config/pets.yaml");
+    let generated = specforge().arg("generate").arg(&spec).arg("--out").arg(out.path()).output().expect("run");
+    assert_eq!(generated.status.code(), Some(0), "{}", String::from_utf8_lossy(&generated.stderr));
+    let models = std::fs::read_to_string(out.path().join("pet-store-models/Cargo.toml")).unwrap();
+    assert!(models.contains("version = \"2.1.0\"") && models.contains("publish = true"), "{models}");
+    let client = std::fs::read_to_string(out.path().join("pet-store-client/Cargo.toml")).unwrap();
+    assert!(client.contains("pet-store-models = { version = \"2.1.0\", path = \"../pet-store-models\" }"), "{client}");
+
+    let config = out.path().join("bad.toml");
+    std::fs::write(
+        &config,
+        "[operations]\ninclude = [\"tag:pets\", \"tag:birds\"]\n\n[types.Pett]\nderives = [\"Hash\"]\n",
+    )
+    .unwrap();
+    let failed = specforge()
+        .arg("generate")
+        .arg(&spec)
+        .arg("--config")
+        .arg(&config)
+        .args(["--name", "bad", "--out"])
+        .arg(out.path())
+        .output()
+        .expect("run");
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("this selector matches no operation of the document"), "{stderr}");
+    assert!(stderr.contains("bad.toml:2:24"), "{stderr}");
+    assert!(stderr.contains("no schema or generated type is named \"Pett\""), "{stderr}");
+    assert!(stderr.contains("bad.toml:4:8"), "{stderr}");
+    assert!(!out.path().join("bad-models").exists(), "nothing is written");
+}

@@ -13,7 +13,9 @@ fn fixture(name: &str) -> PathBuf {
 
 fn lowered(spec: &Path) -> specforge::internals::Api {
     let loaded = specforge::internals::load(spec, &[], &[]).unwrap_or_else(|d| panic!("{}: {d:?}", spec.display()));
-    specforge::internals::lower(loaded).0.expect("lowers")
+    let config = specforge::Config::default();
+    let settings = specforge::internals::Settings { keep_unknown_fields: false, config: &config };
+    specforge::internals::lower(loaded, settings).0.expect("lowers")
 }
 
 fn type_index(api: &specforge::internals::Api, name: &str) -> usize {

@@ -126,7 +126,9 @@ fn real_swagger_2_0_documents_keep_every_operation() {
             .map(|item| METHODS.iter().filter(|method| item.get(**method).is_some()).count())
             .sum();
         let loaded = specforge::internals::load(&path, &[], &[]).unwrap_or_else(|d| panic!("{name}: {d:?}"));
-        let (api, warnings) = specforge::internals::lower(loaded);
+        let config = specforge::Config::default();
+        let settings = specforge::internals::Settings { keep_unknown_fields: false, config: &config };
+        let (api, warnings) = specforge::internals::lower(loaded, settings);
         let api = api.unwrap_or_else(|| panic!("{name}: {warnings:?}"));
         assert!(written > 20, "{name}: {written} operations");
         assert_eq!(api.operations.len(), written, "{name}: a method for every operation");

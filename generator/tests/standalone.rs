@@ -15,6 +15,49 @@ fn generated_crates_build_outside_the_workspace() {
     cargo(&patchworks, &["build", "--offline"]);
 }
 
+/// Every generated crate packages for crates.io when the configuration says it may be published: versions on the
+/// path dependencies between them (the split parts' too), metadata, and the order Cargo packages them in.
+#[test]
+fn generated_crates_package_for_publishing() {
+    let out = tempfile::tempdir().expect("temporary directory");
+    let config = out.path().join("publish.toml");
+    std::fs::write(
+        &config,
+        "[package]\nversion = \"3.0.0\"\nlicense = \"MIT\"\nrepository = \"https://example.com/sdk\"\npublish = true\n",
+    )
+    .expect("configuration");
+    let config = config.to_string_lossy();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    generate(&workspace_root().join("specs/supermetal.yaml"), "supermetal", out.path(), &["--config", &config]);
+    let split = ["--config", &config, "--split-models", "always", "--tag-features", "always"];
+    generate(&fixtures.join("every_operation.yaml"), "every", out.path(), &split);
+    workspace_of(out.path(), &["supermetal".to_string(), "every".to_string()]);
+    let packages = workspace_root().join("target/standalone/package");
+    // Only what this run packages is looked at.
+    let _ = std::fs::remove_dir_all(&packages);
+    cargo(out.path(), &["package", "--offline", "--no-verify", "--allow-dirty", "--workspace"]);
+    let packaged = std::fs::read_dir(&packages).expect("packages");
+    let names: Vec<String> = packaged.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    for expected in
+        ["supermetal-client-3.0.0.crate", "every-models-support-3.0.0.crate", "every-client-core-3.0.0.crate"]
+    {
+        assert!(names.iter().any(|name| name == expected), "{expected} among {names:?}");
+    }
+}
+
+/// Copies the files of `from` (and of its directories) into `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("directory");
+    for entry in std::fs::read_dir(from).expect("a fixture directory").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).expect("copy");
+        }
+    }
+}
+
 #[test]
 fn odd_and_real_world_specs_give_clippy_clean_crates() {
     let out = tempfile::tempdir().expect("temporary directory");
@@ -42,7 +85,11 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
         // The same specs with their models split into several crates.
         (fixtures.join("tricky_names.yaml"), "tricky-split".to_string()),
         (fixtures.join("openapi31/kitchen_sink.yaml"), "kitchen-sink-split".to_string()),
+        // With `pets.specforge.toml` beside it: operations selected, a type replaced by the user's (its crate is
+        // copied beside the generated ones), renames, derives and attributes.
+        (fixtures.join("config/pets.yaml"), "pets-config".to_string()),
     ];
+    copy_dir(&fixtures.join("config/acme-money"), &out.path().join("acme-money"));
     for entry in std::fs::read_dir(fixtures.join("corpus")).expect("fixtures/corpus").flatten() {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "json" || e == "yaml") {

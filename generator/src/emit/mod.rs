@@ -8,6 +8,7 @@ mod models;
 mod types;
 
 pub use client::{SplitClient, client_core_plan, client_facade_plan, client_ops_plan, client_plan};
+pub(crate) use models::own_derives;
 pub use models::{ModelsLayout, SplitCrates, TypeDocs, facade_plan, models_plan, part_plan, support_source};
 
 use proc_macro2::TokenStream;

@@ -14,8 +14,8 @@ use super::{
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
-    Api, BoundedMap, Enum, EnumRepr, EnumValue, Field, Presence, StringConstraints, Struct, Tagging, TypeDef, TypeKind,
-    TypeRef, Union,
+    Api, BoundedMap, Custom, Enum, EnumRepr, EnumValue, Field, Presence, StringConstraints, Struct, Tagging, TypeDef,
+    TypeKind, TypeRef, Union,
 };
 use crate::naming::{bare, ident};
 use crate::split::ModelsSplit;
@@ -364,7 +364,14 @@ fn type_item(
             let ty = scope.tokens(ty);
             parse_items(quote! { pub type #name = #ty; })?
         }
+        TypeKind::External(path) => {
+            let ty: syn::Type = syn::parse_str(path)?;
+            parse_items(quote! { pub type #name = #ty; })?
+        }
     };
+    if let Some(attrs) = items.first_mut().and_then(super::item_attrs) {
+        add_custom(attrs, &def.custom)?;
+    }
     if let Some(attrs) = items.first_mut().and_then(super::item_attrs) {
         if is_complex(def) {
             attrs.push(list_attribute("allow", quote! { clippy::type_complexity }));
@@ -389,8 +396,93 @@ fn is_complex(def: &TypeDef) -> bool {
         }
         TypeKind::Alias(ty) => deep(ty, 0),
         TypeKind::BoundedMap(m) => deep(&m.value, 1),
-        TypeKind::Enum(_) | TypeKind::ConstrainedString(_) => false,
+        TypeKind::Enum(_) | TypeKind::ConstrainedString(_) | TypeKind::External(_) => false,
     }
+}
+
+/// What the declarations of string enums and constrained strings derive.
+const STRING_DERIVES: &[&str] = &["Debug", "Clone", "PartialEq", "Eq", "Hash"];
+
+/// The traits the declaration of a type of `kind` derives: the one list that emitting and the configuration's
+/// checks (which derives a type has anyway) read.
+pub(crate) fn own_derives(kind: &TypeKind) -> Vec<&'static str> {
+    match kind {
+        TypeKind::Struct(s) => struct_derives(s),
+        TypeKind::Enum(e) => enum_derives(e),
+        TypeKind::Union(u) => union_derives(u),
+        TypeKind::ConstrainedString(_) => STRING_DERIVES.to_vec(),
+        TypeKind::BoundedMap(m) => bounded_map_derives(m),
+        TypeKind::Alias(_) | TypeKind::External(_) => Vec::new(),
+    }
+}
+
+/// A struct's: `Debug` unless it holds a secret (its `Debug` is written to redact it), `Default` when every field
+/// is optional, serde's derives unless `support::object!` writes its wire form.
+fn struct_derives(s: &Struct) -> Vec<&'static str> {
+    let mut derives = Vec::new();
+    if !s.fields.iter().any(|f| f.secret) {
+        derives.push("Debug");
+    }
+    derives.extend(["Clone", "PartialEq"]);
+    if s.fields.iter().all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable)) {
+        derives.push("Default");
+    }
+    if !uses_object_macro(s) {
+        derives.extend(["::serde::Serialize", "::serde::Deserialize"]);
+    }
+    derives
+}
+
+/// An enum's: integer enums are `Copy` too.
+fn enum_derives(e: &Enum) -> Vec<&'static str> {
+    match e.repr {
+        EnumRepr::String => STRING_DERIVES.to_vec(),
+        EnumRepr::Integer => vec!["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"],
+    }
+}
+
+/// A union's: serde's `Deserialize` unless a catch-all variant has it written by `support::tagged_union!`.
+fn union_derives(u: &Union) -> Vec<&'static str> {
+    let mut derives = vec!["Debug", "Clone", "PartialEq", "::serde::Serialize"];
+    if u.unknown_variant.is_none() {
+        derives.push("::serde::Deserialize");
+    }
+    derives
+}
+
+/// A bounded map's: `Default` when the empty map is allowed.
+fn bounded_map_derives(m: &BoundedMap) -> Vec<&'static str> {
+    let mut derives = vec!["Debug", "Clone", "PartialEq"];
+    if m.min_properties.is_none_or(|n| n == 0) {
+        derives.push("Default");
+    }
+    derives
+}
+
+/// `#[derive(…)]` of `derives`.
+fn derive_attribute(derives: &[&str]) -> TokenStream {
+    let paths = derives.iter().map(|path| path.parse::<TokenStream>().unwrap_or_default());
+    quote! { #[derive(#(#paths),*)] }
+}
+
+/// Adds the derives the user's configuration asks for to the type's own `#[derive]` (or a new one), and its
+/// attributes after the type's.
+fn add_custom(attrs: &mut Vec<syn::Attribute>, custom: &Custom) -> syn::Result<()> {
+    if !custom.derives.is_empty() {
+        let derives =
+            custom.derives.iter().map(|path| syn::parse_str::<syn::Path>(path)).collect::<syn::Result<Vec<_>>>()?;
+        match attrs.iter_mut().find(|attr| attr.path().is_ident("derive")).map(|attr| &mut attr.meta) {
+            Some(syn::Meta::List(list)) => {
+                let own = &list.tokens;
+                list.tokens = quote! { #own, #(#derives),* };
+            }
+            _ => attrs.push(syn::parse_quote! { #[derive(#(#derives),*)] }),
+        }
+    }
+    for attribute in &custom.attributes {
+        attrs.extend(syn::parse::Parser::parse_str(syn::Attribute::parse_outer, attribute)?);
+    }
+    Ok(())
 }
 
 /// The field's full Rust type: `Option` from presence, `Box` from boxing.
@@ -484,24 +576,15 @@ fn struct_item(
         }
     });
     let has_secret = s.fields.iter().any(|f| f.secret);
-    let all_optional = s.fields.iter().all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
-    let mut derives = vec![quote! { Clone }, quote! { PartialEq }];
-    if !has_secret {
-        derives.insert(0, quote! { Debug });
-    }
-    if all_optional {
-        derives.push(quote! { Default });
-    }
     let (deny, wire_form) = if as_object {
         (None, Some(object_invocation(name, s)))
     } else {
-        derives.push(quote! { ::serde::Serialize });
-        derives.push(quote! { ::serde::Deserialize });
         (s.deny_unknown_fields.then(|| quote! { #[serde(deny_unknown_fields)] }), None)
     };
     let debug_impl = has_secret.then(|| redacting_debug(name, s));
+    let derives = derive_attribute(&struct_derives(s));
     let mut items = parse_items(quote! {
-        #[derive(#(#derives),*)]
+        #derives
         #deny
         pub struct #name {
             #additional
@@ -581,7 +664,8 @@ fn redacting_debug(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 fn enum_item(name: &proc_macro2::Ident, e: &Enum) -> syn::Result<Vec<syn::Item>> {
     let unknown = ident(&e.unknown_variant);
     let variant_names: Vec<proc_macro2::Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
-    let (derives, payload, values, wire_form) = match e.repr {
+    let derives = derive_attribute(&enum_derives(e));
+    let (payload, values, wire_form) = match e.repr {
         EnumRepr::String => {
             let values: Vec<proc_macro2::Literal> = e
                 .variants
@@ -591,7 +675,7 @@ fn enum_item(name: &proc_macro2::Ident, e: &Enum) -> syn::Result<Vec<syn::Item>>
                     EnumValue::Int(value) => proc_macro2::Literal::string(&value.to_string()),
                 })
                 .collect();
-            (quote! { Debug, Clone, PartialEq, Eq, Hash }, quote! { String }, values, quote! { string_enum })
+            (quote! { String }, values, quote! { string_enum })
         }
         EnumRepr::Integer => {
             let values = e
@@ -602,11 +686,11 @@ fn enum_item(name: &proc_macro2::Ident, e: &Enum) -> syn::Result<Vec<syn::Item>>
                     EnumValue::Str(value) => proc_macro2::Literal::string(value),
                 })
                 .collect();
-            (quote! { Debug, Clone, Copy, PartialEq, Eq, Hash }, quote! { i64 }, values, quote! { integer_enum })
+            (quote! { i64 }, values, quote! { integer_enum })
         }
     };
     let mut items = parse_items(quote! {
-        #[derive(#derives)]
+        #derives
         pub enum #name {
             #(#variant_names,)*
             /// A value this version of the API description does not list (kept so newer servers do not break
@@ -683,12 +767,10 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> Tok
             #unknown(::serde_json::Value),
         }
     });
-    let (derive_deserialize, deserialize) = match &u.unknown_variant {
-        Some(unknown) => (None, Some(tagged_union_deserialize(name, u, unknown))),
-        None => (Some(quote! { ::serde::Deserialize, }), None),
-    };
+    let deserialize = u.unknown_variant.as_ref().map(|unknown| tagged_union_deserialize(name, u, unknown));
+    let derives = derive_attribute(&union_derives(u));
     quote! {
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, #derive_deserialize)]
+        #derives
         #inline_variants
         #tagging
         pub enum #name {
@@ -747,9 +829,10 @@ fn checked_rule(rule: &str) -> TokenStream {
 fn constrained_string_item(name: &proc_macro2::Ident, c: &StringConstraints) -> TokenStream {
     let (min, max) = (limit(c.min_length), limit(c.max_length));
     let rule = checked_rule(&constraints_doc("Must be", c));
+    let derives = derive_attribute(STRING_DERIVES);
     quote! {
         #rule
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #derives
         pub struct #name(String);
 
         support::constrained_string!(#name, #min, #max);
@@ -772,10 +855,10 @@ fn bounded_map_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, m: &Bounded
         rules.push(key_rule);
     }
     let rule = checked_rule(&rules.join(" "));
-    let default = m.min_properties.is_none_or(|n| n == 0).then(|| quote! { Default, });
+    let derives = derive_attribute(&bounded_map_derives(m));
     quote! {
         #rule
-        #[derive(Debug, Clone, PartialEq, #default)]
+        #derives
         pub struct #name(#map);
 
         support::bounded_map!(#name(#map), #min, #max, #key_min, #key_max);
@@ -826,8 +909,13 @@ mod tests {
     #[test]
     fn only_a_type_nested_deep_enough_for_clippy_allows_type_complexity() {
         let map = |ty: TypeRef| TypeRef::Map(Box::new(ty));
-        let alias =
-            |ty: TypeRef| TypeDef { name: "A".into(), spec_name: "A".into(), doc: None, kind: TypeKind::Alias(ty) };
+        let alias = |ty: TypeRef| TypeDef {
+            name: "A".into(),
+            spec_name: "A".into(),
+            doc: None,
+            kind: TypeKind::Alias(ty),
+            custom: Default::default(),
+        };
         // Four levels of maps score at most 190 of clippy's 250; five score 290.
         assert!(!is_complex(&alias(map(map(map(TypeRef::String))))));
         assert!(is_complex(&alias(map(map(map(map(TypeRef::String)))))));

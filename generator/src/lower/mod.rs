@@ -8,6 +8,7 @@ mod shape;
 
 use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as SpecScheme};
 
+use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, pointer};
 use std::collections::BTreeSet;
 
@@ -19,27 +20,70 @@ use crate::load::LoadedSpec;
 use crate::naming::{Namespace, bare, type_name, value_name};
 use schema::TypeLowerer;
 
-/// Lowers `spec`. Returns the API (unless an error was found) and all diagnostics, located in the source. The
-/// document is dropped before the source text is read again to place the diagnostics, so the two (a large spec's
-/// biggest allocations) are never held together with the API.
-pub fn lower(spec: LoadedSpec) -> (Option<Api>, Vec<Diagnostic>) {
-    let LoadedSpec { document, path, warnings, relocations } = spec;
-    let (api, mut diagnostics) = lower_document(&document, &path);
+/// What lowering is asked to do beyond reading the document.
+#[derive(Clone, Copy)]
+pub struct Settings<'a> {
+    /// See [`crate::Options::keep_unknown_fields`].
+    pub keep_unknown_fields: bool,
+    /// The user's configuration: which operations, and what to change in the types.
+    pub config: &'a Config,
+}
+
+/// Lowers `spec`. Returns the API (unless an error was found) and all diagnostics, located in the source (or in the
+/// configuration, for its own). The document is dropped before the source text is read again to place the
+/// diagnostics, so the two (a large spec's biggest allocations) are never held together with the API.
+pub fn lower(spec: LoadedSpec, settings: Settings<'_>) -> (Option<Api>, Vec<Diagnostic>) {
+    let LoadedSpec { mut document, path, warnings, relocations } = spec;
+    let selection = config::select_operations(&mut document, settings.config);
+    let (mut api, mut diagnostics) = lower_document(&document, &path);
     diagnostics.splice(0..0, warnings);
     drop(document);
     crate::pipeline::release_freed_memory();
-    let diagnostics = LoadedSpec::place(&path, &relocations, diagnostics);
+    let mut diagnostics = LoadedSpec::place(&path, &relocations, diagnostics);
+    if settings.keep_unknown_fields {
+        keep_unknown_fields(&mut api.types);
+    }
+    diagnostics.extend(selection);
+    diagnostics.extend(config::customize(&mut api.types, settings.config));
+    if settings.config.operations.is_set() {
+        let unused = unused_types(&api);
+        remove_types(&mut api.types, &mut api.operations, &unused);
+    }
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
     }
     (Some(api), diagnostics)
 }
 
+/// The types no operation uses, directly or through other types (what a selection of operations leaves behind).
+fn unused_types(api: &Api) -> BTreeSet<TypeId> {
+    let mut used = vec![false; api.types.len()];
+    let mut queue = Vec::new();
+    let mut mark = |ty: &TypeRef, queue: &mut Vec<TypeId>| {
+        ty.visit(&mut |ty| {
+            if let TypeRef::Named(id) = ty
+                && !std::mem::replace(&mut used[id.0], true)
+            {
+                queue.push(*id);
+            }
+        })
+    };
+    for operation in &api.operations {
+        operation.visit_uses(&mut |ty| mark(ty, &mut queue));
+    }
+    while let Some(id) = queue.pop() {
+        let mut held = Vec::new();
+        api.types[id.0].visit_uses(&mut |ty| mark(ty, &mut held));
+        queue.extend(held);
+    }
+    (0..api.types.len()).filter(|index| !used[*index]).map(TypeId).collect()
+}
+
 /// Gives every open struct (no `additionalProperties: false`, no map of its own, nothing flattened into it) a map
 /// that keeps the properties the document does not name: see [`crate::Options::keep_unknown_fields`]. A struct with
 /// a property that already takes the map's field name keeps its shape.
-pub fn keep_unknown_fields(api: &mut Api) {
-    for def in &mut api.types {
+fn keep_unknown_fields(types: &mut [TypeDef]) {
+    for def in types {
         if let TypeKind::Struct(s) = &mut def.kind
             && !s.deny_unknown_fields
             && s.additional.is_none()

@@ -91,6 +91,9 @@ const PLAIN_STRING_FORMATS: &[&str] = &[
     "duration",
 ];
 
+/// The extension that names a Rust type of the user's to use instead of generating one for a component schema.
+const RUST_TYPE: &str = "x-rust-type";
+
 /// Names the models crate's root holds besides the API's types (the support types it re-exports).
 const MODELS_ROOT_ITEMS: &[&str] = &["ConstraintViolation", "Nullable"];
 
@@ -179,6 +182,7 @@ impl<'a> TypeLowerer<'a> {
             spec_name: spec_name.to_string(),
             doc: None,
             kind: TypeKind::Alias(TypeRef::Any),
+            custom: Default::default(),
         });
         TypeId(self.types.len() - 1)
     }
@@ -217,7 +221,10 @@ impl<'a> TypeLowerer<'a> {
                 let lowered = self.resolve_ref(reference, &pointer);
                 (TypeKind::Alias(lowered.ty), None)
             }
-            ReferenceOr::Item(schema) => (self.named_kind(schema, &pointer, &name), schema_doc(schema)),
+            ReferenceOr::Item(schema) => match self.rust_type(schema, &pointer) {
+                Some(path) => (TypeKind::External(path), schema_doc(schema)),
+                None => (self.named_kind(schema, &pointer, &name), schema_doc(schema)),
+            },
         };
         if self.direction == Direction::Request {
             let received = self.name_of(self.components[spec_name]);
@@ -229,6 +236,18 @@ impl<'a> TypeLowerer<'a> {
         let def = self.def_mut(id);
         def.kind = kind;
         def.doc = doc;
+    }
+
+    /// The Rust type `x-rust-type` puts in place of a component schema, when it names one that parses.
+    fn rust_type(&mut self, schema: &Schema, pointer: &str) -> Option<String> {
+        let asked = schema.schema_data.extensions.get(RUST_TYPE)?;
+        match asked.as_str() {
+            Some(path) if syn::parse_str::<syn::Type>(path).is_ok() => Some(path.to_string()),
+            _ => {
+                self.warn(&child(pointer, RUST_TYPE), format!("`{RUST_TYPE}: {asked}` is not a Rust type; ignored"));
+                None
+            }
+        }
     }
 
     /// The component schema a `$ref` names, if it is a local `#/components/schemas/…` reference that exists.
@@ -1324,6 +1343,22 @@ components:
             ],
             "as received, a required readOnly property is there and a writeOnly one is not"
         );
+    }
+
+    #[test]
+    fn x_rust_type_puts_the_users_type_in_place_of_a_component() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Money: {{type: object, x-rust-type: 'acme::Money', properties: {{amount: {{type: string}}}}}}
+    Broken: {{type: string, x-rust-type: 'not a type'}}
+"
+        ));
+        assert!(matches!(&type_named(&api, "Money").kind, TypeKind::External(path) if path == "acme::Money"));
+        assert!(matches!(&type_named(&api, "Broken").kind, TypeKind::Alias(TypeRef::String)));
+        assert_eq!(warnings(&diagnostics), ["`x-rust-type: \"not a type\"` is not a Rust type; ignored"]);
+        assert_eq!(diagnostics[0].pointer, "#/components/schemas/Broken/x-rust-type");
     }
 
     #[test]

@@ -229,7 +229,7 @@ mod oauth2 {
             .mount(&server)
             .await;
         let updated = client_for(&server).describe_file(3, &info()).await.expect("a success after the retry");
-        assert_eq!(updated.id, Some(3));
+        assert_eq!(updated.id, 3);
         let token_requests =
             server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/oauth/token").count();
         assert_eq!(token_requests, 2);
