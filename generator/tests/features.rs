@@ -66,15 +66,19 @@ fn manifests_declare_the_features_on_by_default_and_the_client_forwards_them() {
     let generated = specforge::generate(&options).expect("generates");
     let models = &generated.models.files[Path::new("Cargo.toml")];
     let client = &generated.client.files[Path::new("Cargo.toml")];
-    let default = "default = [\"tag-pets\", \"tag-pet-admin\", \"tag-stores\", \"untagged\", \"unreferenced-schemas\"]";
-    assert!(models.contains(default) && client.contains(default), "{models}\n{client}");
+    let tags = "\"tag-pets\", \"tag-pet-admin\", \"tag-stores\", \"untagged\", \"unreferenced-schemas\"]";
+    assert!(models.contains(&format!("default = [{tags}")), "{models}");
+    assert!(client.contains(&format!("default = [\"rustls\", {tags}")), "the client's TLS too: {client}");
     assert!(models.contains("\ntag-stores = [\"any-tag\"]\n") && models.contains("\nuntagged = []\n"), "{models}");
     assert!(models.contains("\nany-tag = []\n"), "{models}");
     assert!(
         client.contains("\ntag-stores = [\"tagged-models/tag-stores\"]\n") && !client.contains("any-tag"),
         "{client}"
     );
-    assert!(client.contains("tagged-models = { path = \"../tagged-models\", default-features = false }"), "{client}");
+    assert!(
+        client.contains("tagged-models = { version = \"0.1.0\", path = \"../tagged-models\", default-features = false }"),
+        "{client}"
+    );
     let lib = &generated.models.files[Path::new("src/lib.rs")];
     let gate_of = |item: &str| {
         let at = lib.find(item).unwrap_or_else(|| panic!("no {item} in\n{lib}"));
@@ -149,6 +153,8 @@ fn one_tag_compiles_that_tags_operations_and_not_the_others() {
         .expect_err("get_store is not compiled with only tag-pets");
     assert!(error.contains("get_store"), "the error names the missing method:\n{error}");
     user_builds(out.path(), &[], "client.base_url()").expect("the client itself builds with no feature at all");
+    user_builds(out.path(), &["rustls-no-provider", "tag-pets"], "client.list_pets().await")
+        .expect("TLS through rustls with a provider of one's own");
 
     // The models follow the client's features: only the types of the chosen tags are compiled.
     user_builds(out.path(), &["tag-pets"], "std::mem::size_of::<tagged_client::models::Pet>()")
