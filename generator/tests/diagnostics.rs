@@ -446,11 +446,14 @@ fn a_configuration_beside_the_spec_is_read_and_its_mistakes_are_errors_at_their_
     assert!(models.contains("version = \"2.1.0\"") && models.contains("publish = true"), "{models}");
     let client = std::fs::read_to_string(out.path().join("pet-store-client/Cargo.toml")).unwrap();
     assert!(client.contains("pet-store-models = { version = \"2.1.0\", path = \"../pet-store-models\" }"), "{client}");
+    let methods = std::fs::read_to_string(out.path().join("pet-store-client/src/lib.rs")).unwrap();
+    assert!(methods.contains("pub fn inventory_with_response<'a>("), "the configuration's method name");
+    assert!(!methods.contains("pub fn delete_pet"), "an excluded operation");
 
     let config = out.path().join("bad.toml");
     std::fs::write(
         &config,
-        "[operations]\ninclude = [\"tag:pets\", \"tag:birds\"]\n\n[types.Pett]\nderives = [\"Hash\"]\n",
+        "[operations]\ninclude = [\"tag:pets\", \"tag:birds\"]\nnames = { fly = \"fly\" }\n[types.Pett]\nderives = [\"Hash\"]\n",
     )
     .unwrap();
     let failed = specforge()
@@ -468,5 +471,7 @@ fn a_configuration_beside_the_spec_is_read_and_its_mistakes_are_errors_at_their_
     assert!(stderr.contains("bad.toml:2:24"), "{stderr}");
     assert!(stderr.contains("no schema or generated type is named \"Pett\""), "{stderr}");
     assert!(stderr.contains("bad.toml:4:8"), "{stderr}");
+    assert!(stderr.contains("no operation has the operationId \"fly\""), "{stderr}");
+    assert!(stderr.contains("bad.toml:3:17"), "{stderr}");
     assert!(!out.path().join("bad-models").exists(), "nothing is written");
 }

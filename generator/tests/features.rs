@@ -76,7 +76,8 @@ fn manifests_declare_the_features_on_by_default_and_the_client_forwards_them() {
         "{client}"
     );
     assert!(
-        client.contains("tagged-models = { version = \"0.1.0\", path = \"../tagged-models\", default-features = false }"),
+        client
+            .contains("tagged-models = { version = \"0.1.0\", path = \"../tagged-models\", default-features = false }"),
         "{client}"
     );
     let lib = &generated.models.files[Path::new("src/lib.rs")];

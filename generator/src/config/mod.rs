@@ -12,6 +12,7 @@
 //! [operations]
 //! include = ["tag:pets", "path:/stores/*", "operation:getInventory"]
 //! exclude = ["operation:deletePet"]
+//! names = { getInventory = "inventory" }
 //!
 //! [types.Money]
 //! replace = "acme_money::Money"
@@ -55,6 +56,9 @@ pub struct Config {
     pub package: Package,
     /// Which operations are generated.
     pub operations: Selection,
+    /// Method names by operationId (`[operations.names]`); the methods named after them follow
+    /// (`<name>_with_response`, …), and so do the operation's types (`<Name>Response`, …).
+    pub method_names: Vec<(String, String, Location)>,
     /// Settings of named types, in the file's order.
     pub types: Vec<TypeSettings>,
     /// Dependencies added to the models crate (for replacing types and for derives), by name.
@@ -180,6 +184,8 @@ struct RawSelection {
     include: Vec<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    names: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -244,6 +250,14 @@ impl Config {
                     )),
                 }
             }
+        }
+        for (operation, method) in in_file_order(raw.operations.names) {
+            let at = config.location(&format!("operations.names.{}", operation.get_ref()), method.span());
+            if !crate::naming::is_plain_identifier(method.get_ref()) {
+                let message = format!("{:?} is not a Rust identifier (nor a keyword)", method.get_ref());
+                diagnostics.push(config.error(&at, message));
+            }
+            config.method_names.push((operation.into_inner(), method.into_inner(), at));
         }
         for (name, settings) in in_file_order(raw.types) {
             let key = format!("types.{}", name.get_ref());

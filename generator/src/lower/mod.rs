@@ -35,7 +35,7 @@ pub struct Settings<'a> {
 pub fn lower(spec: LoadedSpec, settings: Settings<'_>) -> (Option<Api>, Vec<Diagnostic>) {
     let LoadedSpec { mut document, path, warnings, relocations } = spec;
     let selection = config::select_operations(&mut document, settings.config);
-    let (mut api, mut diagnostics) = lower_document(&document, &path);
+    let (mut api, mut diagnostics) = lower_document(&document, &path, settings.config);
     diagnostics.splice(0..0, warnings);
     drop(document);
     crate::pipeline::release_freed_memory();
@@ -95,14 +95,14 @@ fn keep_unknown_fields(types: &mut [TypeDef]) {
 }
 
 /// Lowers a document read from `path`: the API and the diagnostics (not yet placed in the source).
-fn lower_document(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (Api, Vec<Diagnostic>) {
+fn lower_document(document: &openapiv3::OpenAPI, path: &std::path::Path, config: &Config) -> (Api, Vec<Diagnostic>) {
     // Parsed before the type lowerer starts: it borrows from them as it does from the document.
     let (extra_operations, mut diagnostics) = operation::extra_operations(document, path);
     let mut types = TypeLowerer::new(document, path);
     types.lower_components();
     let (security_schemes, scheme_diagnostics) = security_schemes(document, path);
     diagnostics.extend(scheme_diagnostics);
-    let operations = operation::lower_operations(document, &extra_operations, &mut types, &security_schemes);
+    let operations = operation::lower_operations(document, &extra_operations, &mut types, &security_schemes, config);
     let (mut types, orphans, type_diagnostics) = types.finish();
     let mut operations = operations;
     remove_types(&mut types, &mut operations, &orphans);
@@ -274,7 +274,7 @@ pub(crate) mod test_support {
     /// Lowers an OpenAPI 3.0 document written as YAML.
     pub fn lower_yaml(text: &str) -> (Api, Vec<Diagnostic>) {
         let document: openapiv3::OpenAPI = serde_norway::from_str(text).expect("a valid test document");
-        lower_document(&document, std::path::Path::new("test.yaml"))
+        lower_document(&document, std::path::Path::new("test.yaml"), &Config::default())
     }
 
     /// The messages of `diagnostics`.

@@ -77,7 +77,9 @@ pub fn lower_operations<'a>(
     extra_operations: &'a [ExtraOperation],
     types: &mut TypeLowerer<'a>,
     schemes: &[SecurityScheme],
+    config: &crate::config::Config,
 ) -> Vec<Operation> {
+    let mut unnamed: Vec<bool> = vec![true; config.method_names.len()];
     let mut methods = Namespace::default();
     for reserved in CLIENT_METHODS {
         methods.reserve(reserved);
@@ -132,10 +134,24 @@ pub fn lower_operations<'a>(
                 }
             };
             seen_ids.insert(operation_id.clone(), op_pointer.clone());
-            let method_name = claim_reported(types, &mut methods, &value_name(&operation_id), &op_pointer, "method");
+            let asked = config.method_names.iter().position(|(id, ..)| *id == operation_id);
+            let method_name = match asked {
+                Some(index) => {
+                    unnamed[index] = false;
+                    let (_, wanted, at) = &config.method_names[index];
+                    let (name, clashed) = methods.claim(wanted);
+                    if clashed {
+                        types.diagnostics.push(
+                            config.error(at, format!("the method name `{wanted}` is already taken in the client")),
+                        );
+                    }
+                    name
+                }
+                None => claim_reported(types, &mut methods, &value_name(&operation_id), &op_pointer, "method"),
+            };
             let wanted = format!("{}_with_response", bare(&method_name));
             let response_method_name = claim_reported(types, &mut methods, &wanted, &op_pointer, "method");
-            let type_prefix = prefixes.claim(&type_name(&operation_id)).0;
+            let type_prefix = prefixes.claim(&type_name(asked.map_or(&operation_id, |_| &method_name))).0;
             let mut claim_type = |suffix: &str| {
                 claim_reported(types, &mut client_types, &format!("{type_prefix}{suffix}"), &op_pointer, "type")
             };
@@ -188,6 +204,9 @@ pub fn lower_operations<'a>(
                 callback_payloads,
             });
         }
+    }
+    for ((operation_id, _, at), _) in config.method_names.iter().zip(unnamed).filter(|(_, unnamed)| *unnamed) {
+        types.diagnostics.push(config.error(at, format!("no operation has the operationId {operation_id:?}")));
     }
     // Pages helpers are named after every operation has its own name, so an operation called `listItemsPages`
     // keeps its name and the helper of `listItems` gives way.
