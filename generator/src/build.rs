@@ -16,7 +16,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{Failure, Options, generate_models_module};
+use crate::{Failure, Options, models_module};
 
 /// Generates the models of `spec` into `$OUT_DIR/file_name`, prints warnings as `cargo:warning` lines and tells
 /// Cargo to rerun when the spec changes. Returns the path written.
@@ -28,11 +28,14 @@ pub fn generate_models(spec: impl AsRef<Path>, file_name: &str) -> Result<PathBu
 /// configuration file ([`Options::config`]).
 pub fn generate_models_with(options: &Options, file_name: &str) -> Result<PathBuf, Failure> {
     let spec = &options.spec;
-    println!("cargo:rerun-if-changed={}", spec.display());
-    for file in options.overlays.iter().chain(&options.config) {
+    // Told before generating: a build that fails reruns when the files are mended.
+    for file in std::iter::once(spec).chain(&options.overlays).chain(&options.config) {
         println!("cargo:rerun-if-changed={}", file.display());
     }
-    let (source, warnings) = generate_models_module(options)?;
+    let (source, warnings, sources) = models_module(options)?;
+    for file in sources.iter().filter(|file| *file != spec && !options.overlays.contains(file)) {
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
     for warning in warnings {
         println!("cargo:warning={}", warning.to_string().replace('\n', " "));
     }

@@ -184,10 +184,19 @@ impl Generated {
     }
 }
 
+/// A spec loaded and lowered.
+struct Lowered {
+    api: ir::Api,
+    warnings: Vec<Diagnostic>,
+    timings: Timings,
+    /// Every file read (see [`load::LoadedSpec::sources`]).
+    sources: Vec<PathBuf>,
+}
+
 /// Loads and lowers a spec: the API and all diagnostics (or the diagnostics that stopped it), with the time each
 /// phase took. Runs on its own thread with a large stack; should a bug still panic there, the caller gets an
 /// internal-error diagnostic, not a crash.
-fn load_and_lower(options: &Options, config: &Config) -> Result<(ir::Api, Vec<Diagnostic>, Timings), Failure> {
+fn load_and_lower(options: &Options, config: &Config) -> Result<Lowered, Failure> {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("specforge".into())
@@ -198,6 +207,7 @@ fn load_and_lower(options: &Options, config: &Config) -> Result<(ir::Api, Vec<Di
                     .map_err(|diagnostics| Failure { diagnostics })?;
                 pipeline::release_freed_memory();
                 let loaded = Instant::now();
+                let sources = spec.sources.clone();
                 let settings = lower::Settings { keep_unknown_fields: options.keep_unknown_fields, config };
                 let (api, diagnostics) = lower::lower(spec, settings);
                 let timings = Timings { load: loaded - started, lower: loaded.elapsed(), ..Timings::default() };
@@ -205,7 +215,7 @@ fn load_and_lower(options: &Options, config: &Config) -> Result<(ir::Api, Vec<Di
                     Some(_) if options.deny_warnings && !diagnostics.is_empty() => {
                         Err(Failure { diagnostics: diagnostics.into_iter().map(Diagnostic::denied).collect() })
                     }
-                    Some(api) => Ok((api, diagnostics, timings)),
+                    Some(api) => Ok(Lowered { api, warnings: diagnostics, timings, sources }),
                     None => Err(Failure { diagnostics }),
                 }
             })
@@ -239,7 +249,7 @@ pub fn check(options: &Options) -> Vec<Diagnostic> {
         Err(Failure { diagnostics }) => return diagnostics,
     };
     match load_and_lower(options, &config) {
-        Ok((_, diagnostics, _)) | Err(Failure { diagnostics }) => diagnostics,
+        Ok(Lowered { warnings: diagnostics, .. }) | Err(Failure { diagnostics }) => diagnostics,
     }
 }
 
@@ -273,7 +283,7 @@ fn crate_name_stem(name: &str) -> Result<String, String> {
 /// Generates the models and client crates (in memory).
 pub fn generate(options: &Options) -> Result<Generated, Failure> {
     let config = load_config(options)?;
-    let (api, warnings, mut timings) = load_and_lower(options, &config)?;
+    let Lowered { api, warnings, mut timings, .. } = load_and_lower(options, &config)?;
     let name = match &options.name {
         Some(name) => crate_name_stem(name)
             .map_err(|message| Failure { diagnostics: vec![Diagnostic::error(&options.spec, "", message)] })?,
@@ -381,13 +391,19 @@ fn emit_crates_with(
 /// Generates only the models, as one self-contained Rust file for `include!` (what [`build::generate_models`]
 /// writes).
 pub fn generate_models_module(options: &Options) -> Result<(String, Vec<Diagnostic>), Failure> {
+    models_module(options).map(|(source, warnings, _)| (source, warnings))
+}
+
+/// [`generate_models_module`], with every file read (the spec, overlays, the configuration, `$ref`'d files).
+pub(crate) fn models_module(options: &Options) -> Result<(String, Vec<Diagnostic>, Vec<PathBuf>), Failure> {
     let config = load_config(options)?;
-    let (api, warnings, _) = load_and_lower(options, &config)?;
+    let Lowered { api, warnings, mut sources, .. } = load_and_lower(options, &config)?;
+    sources.extend(options.config.iter().cloned());
     let graph = graph::TypeGraph::new(&api.types);
     let source = emit::models_plan(&api, &graph, emit::ModelsLayout::Module, None)
         .render()
         .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
-    Ok((source, warnings))
+    Ok((source, warnings, sources))
 }
 
 /// The spec with its overlays applied, as pretty JSON (what validators and mock servers should read).

@@ -177,6 +177,11 @@ fn refs_to_other_files_and_deep_pointers_are_bundled() {
     }
     let client = &generated.client.files[Path::new("src/lib.rs")];
     assert!(client.contains("Call<Vec<models::Owner>,"), "{client}");
+    // A build script reruns when any of them changes.
+    let loaded = specforge::internals::load(&spec, &[], &[]).map_err(|_| ()).expect("loads");
+    let read: Vec<String> =
+        loaded.sources.iter().map(|file| file.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
+    assert_eq!(read, ["api.yaml", "common.yaml", "pet.yaml"]);
 }
 
 #[test]

@@ -33,6 +33,7 @@ pub fn bundle(
     document: &mut Value,
     path: &Path,
     ref_map: &[(String, PathBuf)],
+    sources: &mut Vec<PathBuf>,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let mut bundler = Bundler {
         root_path: path.to_path_buf(),
@@ -79,6 +80,9 @@ pub fn bundle(
     loop {
         let found = foreign_refs(document);
         if found.is_empty() {
+            let mut files: Vec<PathBuf> = bundler.files.into_keys().collect();
+            files.sort();
+            sources.extend(files);
             return Ok(errors);
         }
         for (site, reference) in found {

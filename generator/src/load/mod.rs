@@ -33,6 +33,9 @@ pub struct LoadedSpec {
     pub warnings: Vec<Diagnostic>,
     /// Where the nodes of an upgraded Swagger 2.0 document came from (empty for OpenAPI 3.x).
     pub relocations: Relocations,
+    /// Every file read: the spec (when `path` was an overlay that extends it), overlays and the files `$ref`s name,
+    /// for a build script to rerun when one changes.
+    pub sources: Vec<PathBuf>,
 }
 
 impl LoadedSpec {
@@ -68,7 +71,8 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
         }
     };
     let relocate = |diagnostics: Vec<Diagnostic>| locator.place_all(relocations.to_source(diagnostics));
-    warnings.extend(bundle::bundle(&mut value, &spec_path, ref_map).map_err(relocate)?);
+    let mut sources: Vec<PathBuf> = std::iter::once(spec_path.clone()).chain(overlays.iter().cloned()).collect();
+    warnings.extend(bundle::bundle(&mut value, &spec_path, ref_map, &mut sources).map_err(relocate)?);
     match version {
         Version::V2_0 => warnings.extend(swagger2::upgrade_schemas(&mut value, &spec_path)),
         Version::V3_0 => {}
@@ -76,7 +80,7 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
     }
     let parsed = parse::parse_split(parse::split_value(value), &spec_path).map_err(|d| relocate(vec![d]))?;
     warnings.extend(parsed.warnings);
-    Ok(LoadedSpec { document: parsed.document, path: spec_path, warnings, relocations })
+    Ok(LoadedSpec { document: parsed.document, path: spec_path, warnings, relocations, sources })
 }
 
 /// The fast path for the common large case: a JSON spec, no overlays, every `$ref` already pointing into
@@ -106,7 +110,8 @@ fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
     })();
     match parsed {
         Ok(Some(parse::Parsed { document, warnings })) => {
-            Ok(Some(LoadedSpec { document, path: path.to_path_buf(), warnings, relocations: Relocations::default() }))
+            let (path, relocations) = (path.to_path_buf(), Relocations::default());
+            Ok(Some(LoadedSpec { document, sources: vec![path.clone()], path, warnings, relocations }))
         }
         Ok(None) => Ok(None),
         Err(diagnostic) => Err(vec![Locator::new(text, true).place(diagnostic)]),

@@ -33,7 +33,7 @@ pub struct Settings<'a> {
 /// configuration, for its own). The document is dropped before the source text is read again to place the
 /// diagnostics, so the two (a large spec's biggest allocations) are never held together with the API.
 pub fn lower(spec: LoadedSpec, settings: Settings<'_>) -> (Option<Api>, Vec<Diagnostic>) {
-    let LoadedSpec { mut document, path, warnings, relocations } = spec;
+    let LoadedSpec { mut document, path, warnings, relocations, sources: _ } = spec;
     let selection = config::select_operations(&mut document, settings.config);
     let (mut api, mut diagnostics) = lower_document(&document, &path, settings.config);
     diagnostics.splice(0..0, warnings);
