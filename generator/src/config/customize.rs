@@ -41,6 +41,10 @@ pub fn customize(types: &mut [TypeDef], config: &Config) -> Vec<Diagnostic> {
                 settings.name != "*" || !matches!(types[id.0].kind, TypeKind::Alias(_) | TypeKind::External(_))
             })
             .collect();
+        for (value, variant, at) in &settings.variants {
+            rename_variant(types, &ids, value, variant)
+                .unwrap_or_else(|message| diagnostics.push(config.error(at, message)));
+        }
         for (derive, at) in &settings.derives {
             for &id in &derivable {
                 if let Err(message) = add_derive(types, id, derive) {
@@ -116,6 +120,40 @@ fn rename_field(types: &mut [TypeDef], ids: &[TypeId], property: &str, field: &s
         found = true;
     }
     if found { Ok(()) } else { Err(format!("no property {property:?} in the type")) }
+}
+
+/// Names the variant of `value` (an enum's value on the wire, a tagged union's tag, or the variant's current name)
+/// `variant` in each enum or union of `ids` that has it.
+fn rename_variant(types: &mut [TypeDef], ids: &[TypeId], value: &str, variant: &str) -> Result<(), String> {
+    let mut found = false;
+    for id in ids {
+        let (names, index, unknown): (Vec<&mut String>, usize, Option<&String>) = match &mut types[id.0].kind {
+            TypeKind::Enum(e) => {
+                let by_value = e.variants.iter().position(|v| v.value.to_string() == value);
+                let Some(index) = by_value.or_else(|| e.variants.iter().position(|v| v.name == value)) else {
+                    continue;
+                };
+                (e.variants.iter_mut().map(|v| &mut v.name).collect(), index, Some(&e.unknown_variant))
+            }
+            TypeKind::Union(u) => {
+                let by_tag = u.variants.iter().position(|v| !v.tag.is_empty() && v.tag == value);
+                let Some(index) = by_tag.or_else(|| u.variants.iter().position(|v| v.name == value)) else {
+                    continue;
+                };
+                (u.variants.iter_mut().map(|v| &mut v.name).collect(), index, u.unknown_variant.as_ref())
+            }
+            _ => continue,
+        };
+        let taken = names.iter().enumerate().any(|(other, name)| other != index && name.as_str() == variant);
+        if taken || unknown.is_some_and(|name| name == variant) {
+            return Err(format!("the variant name `{variant}` is already taken"));
+        }
+        if let Some(name) = names.into_iter().nth(index) {
+            *name = variant.to_string();
+        }
+        found = true;
+    }
+    if found { Ok(()) } else { Err(format!("no variant {value:?} in the type")) }
 }
 
 /// The standard traits whose derives are checked against what the types hold, with the traits each needs derived
@@ -334,6 +372,28 @@ components:
                 "`Copy` cannot be derived for `Owner` (it has values with no default, or that are not Copy)",
             ],
             "`Default` is `Owner`'s own (every field is optional): asking for it again is no error"
+        );
+    }
+
+    #[test]
+    fn variants_are_renamed_by_their_value_on_the_wire() {
+        let (types, errors) = customized("[types.OwnerKind]\nvariants = { shop = \"Store\" }\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        let TypeKind::Enum(kind) = &def(&types, "OwnerKind").kind else { panic!("an enum") };
+        let names: Vec<&str> = kind.variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["Person", "Store"]);
+
+        let (_, errors) = customized(
+            "[types.OwnerKind]\nvariants = { shop = \"Person\", person = \"Unknown\" }\n[types.Owner]\nvariants = \
+             { x = \"Y\" }\n",
+        );
+        assert_eq!(
+            errors,
+            [
+                "the variant name `Person` is already taken",
+                "the variant name `Unknown` is already taken",
+                "no variant \"x\" in the type",
+            ]
         );
     }
 

@@ -23,6 +23,9 @@
 //! rename = "Animal"
 //! fields = { petName = "name" }
 //!
+//! [types.PetStatus]
+//! variants = { "on-hold" = "Reserved" }
+//!
 //! [dependencies]
 //! acme_money = { path = "../acme-money" }
 //! ```
@@ -161,6 +164,8 @@ pub struct TypeSettings {
     pub rename: Option<(String, Location)>,
     /// Field names by property name.
     pub fields: Vec<(String, String, Location)>,
+    /// Variant names by value on the wire (an enum's value, a tagged union's tag) or by the variant's Rust name.
+    pub variants: Vec<(String, String, Location)>,
 }
 
 /// The file's form, as serde reads it.
@@ -199,6 +204,8 @@ struct RawType {
     rename: Option<Spanned<String>>,
     #[serde(default)]
     fields: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    variants: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 impl Config {
@@ -262,7 +269,7 @@ impl Config {
         for (name, settings) in in_file_order(raw.types) {
             let key = format!("types.{}", name.get_ref());
             let at = config.location(&key, name.span());
-            let RawType { replace, derives, attributes, rename, fields } = settings.into_inner();
+            let RawType { replace, derives, attributes, rename, fields, variants } = settings.into_inner();
             let place = |value: Spanned<String>, field: &str| {
                 let at = config.location(&format!("{key}.{field}"), value.span());
                 (value.into_inner(), at)
@@ -278,6 +285,13 @@ impl Config {
                     .map(|(property, field)| {
                         let (field, at) = place(field, &format!("fields.{}", property.get_ref()));
                         (property.into_inner(), field, at)
+                    })
+                    .collect(),
+                variants: in_file_order(variants)
+                    .into_iter()
+                    .map(|(value, variant)| {
+                        let (variant, at) = place(variant, &format!("variants.{}", value.get_ref()));
+                        (value.into_inner(), variant, at)
                     })
                     .collect(),
                 at,
@@ -353,22 +367,21 @@ impl Config {
             }
         }
         let names = settings.rename.iter().map(|(name, at)| (name, at));
-        for (name, at) in names.chain(settings.fields.iter().map(|(_, name, at)| (name, at))) {
+        let members = settings.fields.iter().chain(&settings.variants).map(|(_, name, at)| (name, at));
+        for (name, at) in names.chain(members) {
             if !crate::naming::is_plain_identifier(name) {
                 diagnostics.push(self.error(at, format!("{name:?} is not a Rust identifier (nor a keyword)")));
             }
         }
-        if settings.name == "*"
-            && (settings.replace.is_some() || settings.rename.is_some() || !settings.fields.is_empty())
-        {
+        let renames = settings.rename.is_some() || !settings.fields.is_empty() || !settings.variants.is_empty();
+        if settings.name == "*" && (settings.replace.is_some() || renames) {
             diagnostics.push(self.error(&settings.at, "`types.\"*\"` takes only `derives` and `attributes`"));
         }
-        if settings.replace.is_some()
-            && (!settings.derives.is_empty() || !settings.attributes.is_empty() || !settings.fields.is_empty())
-        {
+        if settings.replace.is_some() && (!settings.derives.is_empty() || !settings.attributes.is_empty() || renames) {
             diagnostics.push(self.error(
                 &settings.at,
-                "a replaced type is not generated: its derives, attributes and fields are its own crate's",
+                "a replaced type is not generated: its name, derives, attributes, fields and variants are its own \
+                 crate's",
             ));
         }
     }
@@ -444,7 +457,7 @@ mod tests {
         assert_eq!(
             errors("[types.Pet]\nderive = [\"Hash\"]\n"),
             [(
-                "unknown field `derive`, expected one of `replace`, `derives`, `attributes`, `rename`, `fields`".into(),
+                "unknown field `derive`, expected one of `replace`, `derives`, `attributes`, `rename`, `fields`, `variants`".into(),
                 Some((2, 1))
             )]
         );

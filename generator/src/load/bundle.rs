@@ -522,7 +522,7 @@ mod tests {
             "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "object", "properties": {"n": {"type": "integer"}}}}}}}}},
                       "/b": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/paths/~1a/get/responses/200/content/application~1json/schema"}}}}}}}}
         });
-        bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
+        bundle(&mut doc, Path::new("spec.json"), &[], &mut Vec::new()).unwrap();
         let site = "/paths/~1b/get/responses/200/content/application~1json/schema/$ref";
         let new_ref = doc.pointer(site).and_then(Value::as_str).unwrap().to_string();
         assert_eq!(new_ref, "#/components/schemas/application~1json");
@@ -566,21 +566,21 @@ mod tests {
             }}}
         });
         let before = doc.clone();
-        bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
+        bundle(&mut doc, Path::new("spec.json"), &[], &mut Vec::new()).unwrap();
         assert_eq!(doc, before);
     }
 
     #[test]
     fn a_property_named_like_a_data_keyword_is_still_walked() {
         let mut doc = json!({"components": {"schemas": {"A": {"properties": {"default": {"$ref": "#/nowhere"}}}}}});
-        let errors = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
+        let errors = bundle(&mut doc, Path::new("spec.json"), &[], &mut Vec::new()).unwrap();
         assert_eq!(errors[0].pointer, "#/components/schemas/A/properties/default");
     }
 
     #[test]
     fn a_remote_reference_says_it_is_not_fetched_and_how_to_map_it() {
         let mut doc = json!({"components": {"schemas": {"A": {"properties": {"b": {"$ref": "https://example.com/common.yaml#/B"}}}}}});
-        let errors = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
+        let errors = bundle(&mut doc, Path::new("spec.json"), &[], &mut Vec::new()).unwrap();
         assert!(errors[0].message.contains("does not fetch"), "{}", errors[0].message);
         assert!(errors[0].message.contains("--ref-map https://example.com/common.yaml=FILE"), "{}", errors[0].message);
         assert!(!errors[0].message.contains("spec.json"), "no made-up local path: {}", errors[0].message);
@@ -589,7 +589,8 @@ mod tests {
         let local = dir.path().join("common.json");
         std::fs::write(&local, r#"{"B": {"type": "object", "properties": {"n": {"type": "integer"}}}}"#).unwrap();
         let mut doc = json!({"components": {"schemas": {"A": {"properties": {"b": {"$ref": "https://example.com/common.yaml#/B"}}}}}});
-        bundle(&mut doc, Path::new("spec.json"), &[("https://example.com/common.yaml".into(), local)]).unwrap();
+        bundle(&mut doc, Path::new("spec.json"), &[("https://example.com/common.yaml".into(), local)], &mut Vec::new())
+            .unwrap();
         assert_eq!(doc.pointer("/components/schemas/A/properties/b/$ref"), Some(&json!("#/components/schemas/B")));
         assert_eq!(doc.pointer("/components/schemas/B/properties/n/type"), Some(&json!("integer")));
     }
@@ -602,7 +603,7 @@ mod tests {
                       "/v2/other/{id}": {"get": {"parameters": [{"$ref": "#/paths/~1v2~1keys~1%7Bid%7D/get/parameters/0"}]}}},
             "components": {"schemas": {"A B": {"type": "string"}, "C": {"$ref": "#/components/schemas/A%20B"}}}
         });
-        bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
+        bundle(&mut doc, Path::new("spec.json"), &[], &mut Vec::new()).unwrap();
         let hoisted = doc.pointer("/paths/~1v2~1other~1{id}/get/parameters/0/$ref").and_then(Value::as_str).unwrap();
         assert_eq!(doc.pointer(&format!("{}/name", &hoisted[1..])), Some(&json!("id")), "{hoisted}");
         assert_eq!(doc.pointer("/components/schemas/C/$ref"), Some(&json!("#/components/schemas/A B")));
@@ -617,7 +618,7 @@ mod tests {
                         "Named": {"type": "object", "properties": {"$ref": {"type": "string"}}}},
             "x-maps": {"droplet": {"id": {"type": "integer"}, "name": {"type": "string"}}}
         }});
-        let warnings = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
+        let warnings = bundle(&mut doc, Path::new("spec.json"), &[], &mut Vec::new()).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(doc.pointer("/components/schemas/Droplet/properties/id/type"), Some(&json!("integer")));
         assert_eq!(
@@ -634,14 +635,14 @@ mod tests {
     fn component_refs_are_left_alone() {
         let mut doc = json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {}}}});
         let before = doc.clone();
-        bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
+        bundle(&mut doc, Path::new("spec.json"), &[], &mut Vec::new()).unwrap();
         assert_eq!(doc, before);
     }
 
     #[test]
     fn a_missing_target_is_a_warning_at_the_ref() {
         let mut doc = json!({"components": {"schemas": {"A": {"properties": {"b": {"$ref": "#/nowhere"}}}}}});
-        let errors = bundle(&mut doc, Path::new("spec.json"), &[]).unwrap();
+        let errors = bundle(&mut doc, Path::new("spec.json"), &[], &mut Vec::new()).unwrap();
         assert_eq!(errors[0].pointer, "#/components/schemas/A/properties/b");
     }
 }
