@@ -209,7 +209,7 @@ mod tests {
                 flatten: false,
             })
             .collect();
-        let kind = TypeKind::Struct(crate::ir::Struct { fields, deny_unknown_fields: false, additional: None });
+        let kind = TypeKind::Struct(crate::ir::Struct { fields, unknown: crate::ir::UnknownFields::Ignored });
         TypeDef { name: name.into(), spec_name: name.into(), doc: None, kind, custom: Default::default() }
     }
 

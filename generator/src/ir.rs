@@ -162,10 +162,30 @@ pub enum TypeKind {
 pub struct Struct {
     /// Properties, in document order.
     pub fields: Vec<Field>,
-    /// `additionalProperties: false`: unknown fields are rejected.
-    pub deny_unknown_fields: bool,
-    /// `additionalProperties: true` or a schema next to properties: unknown fields are kept in a map of this type.
-    pub additional: Option<TypeRef>,
+    /// What becomes of the properties the document does not name.
+    pub unknown: UnknownFields,
+}
+
+/// What a struct does with properties its document does not name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnknownFields {
+    /// `additionalProperties: false`: a value with one is an error.
+    Denied,
+    /// Skipped when read (an open object whose extra properties are not kept).
+    Ignored,
+    /// Kept in an `additional_properties` map of values of this type (`additionalProperties: true` or a schema
+    /// beside properties, or every open object with [`crate::Options::keep_unknown_fields`]), and written back.
+    Kept(TypeRef),
+}
+
+impl UnknownFields {
+    /// The type of the kept values, when they are kept.
+    pub fn kept(&self) -> Option<&TypeRef> {
+        match self {
+            UnknownFields::Kept(ty) => Some(ty),
+            UnknownFields::Denied | UnknownFields::Ignored => None,
+        }
+    }
 }
 
 /// Whether a field must be present and whether it may be null: three different things.
@@ -884,7 +904,9 @@ macro_rules! type_use_walks {
                 match &$($mut)? self.kind {
                     TypeKind::Struct(s) => {
                         s.fields.$iter().for_each(|field| f(&$($mut)? field.ty));
-                        s.additional.$iter().for_each(|ty| f(ty));
+                        if let UnknownFields::Kept(ty) = &$($mut)? s.unknown {
+                            f(ty);
+                        }
                     }
                     TypeKind::Union(u) => u.variants.$iter().filter_map(|v| v.payload.$as_ref()).for_each(|ty| f(ty)),
                     TypeKind::Alias(ty) => f(ty),

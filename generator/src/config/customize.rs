@@ -111,7 +111,7 @@ fn rename_field(types: &mut [TypeDef], ids: &[TypeId], property: &str, field: &s
     for id in ids {
         let TypeKind::Struct(s) = &mut types[id.0].kind else { continue };
         let Some(index) = s.fields.iter().position(|f| f.json_name == property) else { continue };
-        let additional = s.additional.is_some().then_some("additional_properties");
+        let additional = s.unknown.kept().map(|_| "additional_properties");
         if s.fields.iter().enumerate().any(|(other, f)| other != index && f.name == field) || additional == Some(field)
         {
             return Err(format!("the field name `{field}` is already taken"));

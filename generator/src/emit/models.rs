@@ -15,7 +15,7 @@ use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
     Api, BoundedMap, Custom, Enum, EnumRepr, EnumValue, Field, Presence, StringConstraints, Struct, Tagging, TypeDef,
-    TypeKind, TypeRef, Union,
+    TypeKind, TypeRef, Union, UnknownFields,
 };
 use crate::naming::{bare, ident};
 use crate::split::ModelsSplit;
@@ -389,7 +389,7 @@ fn is_complex(def: &TypeDef) -> bool {
     match &def.kind {
         TypeKind::Struct(s) => {
             s.fields.iter().any(|f| deep(&f.ty, usize::from(f.presence != Presence::Required) + usize::from(f.boxed)))
-                || s.additional.as_ref().is_some_and(|ty| deep(ty, 1))
+                || s.unknown.kept().is_some_and(|ty| deep(ty, 1))
         }
         TypeKind::Union(u) => {
             u.variants.iter().any(|v| v.payload.as_ref().is_some_and(|ty| deep(ty, usize::from(v.boxed))))
@@ -566,7 +566,7 @@ fn struct_item(
     links: &dyn Fn(&str) -> String,
 ) -> syn::Result<Vec<syn::Item>> {
     let as_object = uses_object_macro(s);
-    let additional = s.additional.as_ref().map(|ty| {
+    let additional = s.unknown.kept().map(|ty| {
         let ty = scope.tokens(&TypeRef::Map(Box::new(ty.clone())));
         let flatten = (!as_object).then(|| quote! { #[serde(flatten)] });
         quote! {
@@ -579,7 +579,8 @@ fn struct_item(
     let (deny, wire_form) = if as_object {
         (None, Some(object_invocation(name, s)))
     } else {
-        (s.deny_unknown_fields.then(|| quote! { #[serde(deny_unknown_fields)] }), None)
+        let denied = s.unknown == UnknownFields::Denied;
+        (denied.then(|| quote! { #[serde(deny_unknown_fields)] }), None)
     };
     let debug_impl = has_secret.then(|| redacting_debug(name, s));
     let derives = derive_attribute(&struct_derives(s));
@@ -625,10 +626,10 @@ fn object_invocation(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             quote! { #index #rust = #json #kind }
         }
     });
-    let unknown = match (&s.additional, s.deny_unknown_fields) {
-        (Some(_), _) => quote! { keep },
-        (None, true) => quote! { deny },
-        (None, false) => quote! { ignore },
+    let unknown = match &s.unknown {
+        UnknownFields::Kept(_) => quote! { keep },
+        UnknownFields::Denied => quote! { deny },
+        UnknownFields::Ignored => quote! { ignore },
     };
     quote! { support::object!(#name { #(#fields),* } #unknown); }
 }
@@ -646,7 +647,7 @@ fn redacting_debug(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         }
     });
     // An object that holds a secret may hold more under names the document does not know: only their names show.
-    let additional = s.additional.as_ref().map(|_| {
+    let additional = s.unknown.kept().map(|_| {
         quote! { .field("additional_properties", &self.additional_properties.keys().collect::<::std::vec::Vec<_>>()) }
     });
     quote! {

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use crate::ir::{
     Api, OAuth2Grants, Operation, SchemeKind, SchemeSetters, SecurityScheme, Server, ServerVariable, TypeDef, TypeId,
-    TypeKind, TypeRef,
+    TypeKind, TypeRef, UnknownFields,
 };
 use crate::load::LoadedSpec;
 use crate::naming::{Namespace, bare, type_name, value_name};
@@ -85,11 +85,10 @@ fn unused_types(api: &Api) -> BTreeSet<TypeId> {
 fn keep_unknown_fields(types: &mut [TypeDef]) {
     for def in types {
         if let TypeKind::Struct(s) = &mut def.kind
-            && !s.deny_unknown_fields
-            && s.additional.is_none()
+            && s.unknown == UnknownFields::Ignored
             && !s.fields.iter().any(|f| f.flatten || f.name == "additional_properties")
         {
-            s.additional = Some(TypeRef::Any);
+            s.unknown = UnknownFields::Kept(TypeRef::Any);
         }
     }
 }

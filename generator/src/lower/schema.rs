@@ -18,7 +18,7 @@ use crate::diagnostic::{Diagnostic, child};
 use crate::graph::cycle_closing_slots;
 use crate::ir::{
     BoundedMap, Enum, EnumRepr, EnumValue, EnumVariant, Field, Presence, Primitive, StringConstraints, Struct, Tagging,
-    TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant,
+    TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant, UnknownFields,
 };
 use crate::naming::{NameCache, Namespace, type_name, value_name};
 pub use direction::Direction;
@@ -627,10 +627,15 @@ impl<'a> TypeLowerer<'a> {
             // serde cannot reject unknown fields of a struct with a flattened part.
             deny_unknown_fields = false;
         }
-        if additional.is_some() {
-            field_names.reserve("additional_properties");
-        }
-        Struct { fields, deny_unknown_fields, additional }
+        let unknown = match additional {
+            Some(ty) => {
+                field_names.reserve("additional_properties");
+                UnknownFields::Kept(ty)
+            }
+            None if deny_unknown_fields => UnknownFields::Denied,
+            None => UnknownFields::Ignored,
+        };
+        Struct { fields, unknown }
     }
 
     fn lower_all_of(&mut self, schema: &'a Schema, all_of: AllOfShape<'a>, pointer: &str, name: &str) -> TypeKind {
