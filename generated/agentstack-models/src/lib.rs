@@ -45,10 +45,13 @@ impl ::std::fmt::Debug for ConnectorCreateRequest {
             .finish()
     }
 }
-support::object!(
-    ConnectorCreateRequest { 0 url required, 1 client_id nullable, 2 client_secret
-    nullable, 3 metadata nullable, 4 match_preset optional } keep
-);
+support::object!(ConnectorCreateRequest {
+    0 url required,
+    1 client_id nullable,
+    2 client_secret nullable,
+    3 metadata nullable,
+    4 match_preset optional,
+} keep);
 
 #[derive(Clone, PartialEq, Default)]
 pub struct ConnectorConnectRequest {
@@ -72,9 +75,7 @@ impl ::std::fmt::Debug for ConnectorConnectRequest {
             .finish()
     }
 }
-support::object!(
-    ConnectorConnectRequest { 0 redirect_url nullable, 1 auth_token nullable } keep
-);
+support::object!(ConnectorConnectRequest { 0 redirect_url nullable, 1 auth_token nullable } keep);
 
 /// One of the `items` of [`PaginatedConnectors`].
 #[derive(Debug, Clone, PartialEq)]
@@ -101,11 +102,17 @@ pub struct ConnectorResponse {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ConnectorResponse { 0 id required, 1 url required, 2 state required, 3 auth_request
-    required, 4 disconnect_reason required, 5 metadata required, 6 created_at optional, 7
-    updated_at optional, 8 created_by optional } keep
-);
+support::object!(ConnectorResponse {
+    0 id required,
+    1 url required,
+    2 state required,
+    3 auth_request required,
+    4 disconnect_reason required,
+    5 metadata required,
+    6 created_at optional,
+    7 updated_at optional,
+    8 created_by optional,
+} keep);
 
 /// Where the connector is in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -176,10 +183,12 @@ pub struct PaginatedConnectors {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    PaginatedConnectors { 0 items required, 1 total_count required, 2 has_more required,
-    3 next_page_token required } keep
-);
+support::object!(PaginatedConnectors {
+    0 items required,
+    1 total_count required,
+    2 has_more required,
+    3 next_page_token required,
+} keep);
 
 /// One of the `items` of [`PaginatedConnectorPresets`].
 #[derive(Debug, Clone, PartialEq)]
@@ -208,10 +217,12 @@ pub struct PaginatedConnectorPresets {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    PaginatedConnectorPresets { 0 items required, 1 total_count required, 2 has_more
-    required, 3 next_page_token required } keep
-);
+support::object!(PaginatedConnectorPresets {
+    0 items required,
+    1 total_count required,
+    2 has_more required,
+    3 next_page_token required,
+} keep);
 
 /// An error raised by the server (FastAPI `HTTPException`).
 #[derive(Debug, Clone, PartialEq)]
@@ -241,9 +252,11 @@ pub struct ValidationError {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ValidationError { 0 loc required, 1 msg required, 2 r#type = "type" required } keep
-);
+support::object!(ValidationError {
+    0 loc required,
+    1 msg required,
+    2 r#type = "type" required,
+} keep);
 
 /// Must be at most 512 characters long.
 /// Checked by [`Self::new`] and when deserializing.

@@ -47,10 +47,13 @@ pub struct ConnectorCreate {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ConnectorCreate { 0 name required, 1 description nullable, 2 connector_type required,
-    3 connector_name required, 4 configuration required } keep
-);
+support::object!(ConnectorCreate {
+    0 name required,
+    1 description nullable,
+    2 connector_type required,
+    3 connector_name required,
+    4 configuration required,
+} keep);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateConnectorRequest {
@@ -73,10 +76,13 @@ pub struct ConnectorUpdate {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ConnectorUpdate { 0 name optional, 1 description nullable, 2 connector_type optional,
-    3 connector_name optional, 4 configuration optional } keep
-);
+support::object!(ConnectorUpdate {
+    0 name optional,
+    1 description nullable,
+    2 connector_type optional,
+    3 connector_name optional,
+    4 configuration optional,
+} keep);
 
 /// One connector, JSON:API style.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,10 +123,13 @@ pub struct PageLinks {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    PageLinks { 0 self_ = "self" required, 1 first required, 2 prev required, 3 next
-    required, 4 last required } keep
-);
+support::object!(PageLinks {
+    0 self_ = "self" required,
+    1 first required,
+    2 prev required,
+    3 next required,
+    4 last required,
+} keep);
 
 /// A connector resource.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,9 +142,11 @@ pub struct Connector {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    Connector { 0 id required, 1 r#type = "type" required, 2 attributes required } keep
-);
+support::object!(Connector {
+    0 id required,
+    1 r#type = "type" required,
+    2 attributes required,
+} keep);
 
 /// The `attributes` of [`Connector`].
 #[derive(Debug, Clone, PartialEq)]
@@ -154,11 +165,17 @@ pub struct ConnectorAttributes {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ConnectorAttributes { 0 name required, 1 description required, 2 connector_type
-    required, 3 workspace_id required, 4 created_at required, 5 updated_at required, 6
-    configuration required, 7 connector_name required, 8 icon nullable } keep
-);
+support::object!(ConnectorAttributes {
+    0 name required,
+    1 description required,
+    2 connector_type required,
+    3 workspace_id required,
+    4 created_at required,
+    5 updated_at required,
+    6 configuration required,
+    7 connector_name required,
+    8 icon nullable,
+} keep);
 
 /// The [`UnprocessableError::ErrorList`] variant's content.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,10 +197,12 @@ pub struct ErrorObject {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ErrorObject { 0 status optional, 1 title optional, 2 detail required, 3 source
-    optional } keep
-);
+support::object!(ErrorObject {
+    0 status optional,
+    1 title optional,
+    2 detail required,
+    3 source optional,
+} keep);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct BadRequestError {

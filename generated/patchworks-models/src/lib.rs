@@ -37,12 +37,19 @@ pub struct ConnectorInstances {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ConnectorInstances { 0 id optional, 1 authentication_implementation_template_id
-    optional, 2 timezone optional, 3 date_format optional, 4 rate_limit_unit optional, 5
-    rate_limit_duration optional, 6 connection_pool_id nullable, 7 created_at optional, 8
-    updated_at optional, 9 name optional, 10 variable_templates nullable } keep
-);
+support::object!(ConnectorInstances {
+    0 id optional,
+    1 authentication_implementation_template_id optional,
+    2 timezone optional,
+    3 date_format optional,
+    4 rate_limit_unit optional,
+    5 rate_limit_duration optional,
+    6 connection_pool_id nullable,
+    7 created_at optional,
+    8 updated_at optional,
+    9 name optional,
+    10 variable_templates nullable,
+} keep);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponse {
@@ -68,12 +75,16 @@ pub struct ConnectorInstancesStoreRequest {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ConnectorInstancesStoreRequest { 0 authentication_implementation_template_id
-    required, 1 timezone required, 2 date_format required, 3 rate_limit_unit required, 4
-    rate_limit_duration required, 5 connection_pool_id nullable, 6 name required, 7
-    variable_templates nullable } keep
-);
+support::object!(ConnectorInstancesStoreRequest {
+    0 authentication_implementation_template_id required,
+    1 timezone required,
+    2 date_format required,
+    3 rate_limit_unit required,
+    4 rate_limit_duration required,
+    5 connection_pool_id nullable,
+    6 name required,
+    7 variable_templates nullable,
+} keep);
 
 /// One variable of a connector instance.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,10 +100,14 @@ pub struct VariableTemplate {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    VariableTemplate { 0 key required, 1 value nullable, 2 label required, 3 secret
-    nullable, 4 locked nullable, 5 pivot optional } keep
-);
+support::object!(VariableTemplate {
+    0 key required,
+    1 value nullable,
+    2 label required,
+    3 secret nullable,
+    4 locked nullable,
+    5 pivot optional,
+} keep);
 
 /// How the variable is presented when the instance is configured.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -104,10 +119,12 @@ pub struct VariableTemplatePivot {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    VariableTemplatePivot { 0 alias nullable, 1 configurable nullable, 2 required
-    nullable, 3 advanced nullable } keep
-);
+support::object!(VariableTemplatePivot {
+    0 alias nullable,
+    1 configurable nullable,
+    2 required nullable,
+    3 advanced nullable,
+} keep);
 
 /// The `rate_limit_unit` of [`ConnectorInstances`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

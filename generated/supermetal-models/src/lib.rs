@@ -33,11 +33,16 @@ pub struct BigQuerySink {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    BigQuerySink { 0 auth required, 1 dataset required, 2 disable_schema_prefix optional,
-    3 history_mode optional, 4 migration_strategy optional, 5 project_id required, 6
-    query_priority nullable, 7 write_mode required } keep
-);
+support::object!(BigQuerySink {
+    0 auth required,
+    1 dataset required,
+    2 disable_schema_prefix optional,
+    3 history_mode optional,
+    4 migration_strategy optional,
+    5 project_id required,
+    6 query_priority nullable,
+    7 write_mode required,
+} keep);
 
 /// Authentication method for connecting to BigQuery
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -170,12 +175,18 @@ pub struct BufferCsvFormat {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    BufferCsvFormat { 0 allow_jagged_rows optional, 1 comment optional, 2 delimiter
-    optional, 3 encoding optional, 4 escape optional, 5 has_header optional, 6
-    null_values optional, 7 quote optional, 8 skip_rows optional, 9 terminator optional }
-    keep
-);
+support::object!(BufferCsvFormat {
+    0 allow_jagged_rows optional,
+    1 comment optional,
+    2 delimiter optional,
+    3 encoding optional,
+    4 escape optional,
+    5 has_header optional,
+    6 null_values optional,
+    7 quote optional,
+    8 skip_rows optional,
+    9 terminator optional,
+} keep);
 
 /// Format-specific parsing options
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -211,10 +222,11 @@ pub struct BufferJsonFormat {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    BufferJsonFormat { 0 flatten optional, 1 multi_line optional, 2 strip_outer_array
-    optional } keep
-);
+support::object!(BufferJsonFormat {
+    0 flatten optional,
+    1 multi_line optional,
+    2 strip_outer_array optional,
+} keep);
 
 /// Object store configuration
 #[derive(Debug, Clone, PartialEq)]
@@ -242,11 +254,15 @@ pub struct BufferObjectStore {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    BufferObjectStore { 0 allow_http optional, 1 allow_invalid_certificates optional, 2
-    max_concurrent_parts optional, 3 max_concurrent_requests optional, 4 options
-    optional, 5 root_certificate_pem optional, 6 url required } keep
-);
+support::object!(BufferObjectStore {
+    0 allow_http optional,
+    1 allow_invalid_certificates optional,
+    2 max_concurrent_parts optional,
+    3 max_concurrent_requests optional,
+    4 options optional,
+    5 root_certificate_pem optional,
+    6 url required,
+} keep);
 
 /// Key-value configuration option
 #[derive(Debug, Clone, PartialEq)]
@@ -280,9 +296,7 @@ pub struct Catalog {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    Catalog { 0 default_action nullable, 1 name required, 2 schemas required } keep
-);
+support::object!(Catalog { 0 default_action nullable, 1 name required, 2 schemas required } keep);
 
 /// Whether to sync or skip a resource
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -310,10 +324,14 @@ pub struct CatalogColumn {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    CatalogColumn { 0 action nullable, 1 data_type optional, 2 name required, 3 nullable
-    optional, 4 primary_key optional, 5 supported optional } keep
-);
+support::object!(CatalogColumn {
+    0 action nullable,
+    1 data_type optional,
+    2 name required,
+    3 nullable optional,
+    4 primary_key optional,
+    5 supported optional,
+} keep);
 
 /// defines parameters for GetCatalog.
 #[derive(Debug, Clone, PartialEq)]
@@ -335,9 +353,7 @@ pub struct CatalogSchema {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    CatalogSchema { 0 action nullable, 1 name required, 2 tables required } keep
-);
+support::object!(CatalogSchema { 0 action nullable, 1 name required, 2 tables required } keep);
 
 /// One of the `tables` of [`CatalogSchema`].
 #[derive(Debug, Clone, PartialEq)]
@@ -351,10 +367,12 @@ pub struct CatalogTable {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    CatalogTable { 0 action nullable, 1 columns optional, 2 iceberg_partition_spec
-    optional, 3 name required } keep
-);
+support::object!(CatalogTable {
+    0 action nullable,
+    1 columns optional,
+    2 iceberg_partition_spec optional,
+    3 name required,
+} keep);
 
 /// ClickHouse server connection details
 #[derive(Clone, PartialEq)]
@@ -394,11 +412,15 @@ impl ::std::fmt::Debug for ClickhouseConnection {
             .finish()
     }
 }
-support::object!(
-    ClickhouseConnection { 0 http_url required, 1 password optional, 2
-    ssl_client_cert_pem optional, 3 ssl_client_key_pem optional, 4 ssl_root_cert
-    optional, 5 ssl_verify optional, 6 user optional } keep
-);
+support::object!(ClickhouseConnection {
+    0 http_url required,
+    1 password optional,
+    2 ssl_client_cert_pem optional,
+    3 ssl_client_key_pem optional,
+    4 ssl_root_cert optional,
+    5 ssl_verify optional,
+    6 user optional,
+} keep);
 
 /// Prepend a custom string before the table name
 #[derive(Debug, Clone, PartialEq)]
@@ -462,14 +484,20 @@ pub struct ClickhouseSink {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ClickhouseSink { 0 async_inserts optional, 1 connection required, 2
-    disable_schema_prefix optional, 3 engine nullable, 4 history_mode optional, 5
-    max_snapshot_concurrency optional, 6 migration_strategy optional, 7
-    non_nullable_columns optional, 8 preserve_source_nullability optional, 9
-    table_name_modifier optional, 10 target_database required, 11 ttl_days optional }
-    keep
-);
+support::object!(ClickhouseSink {
+    0 async_inserts optional,
+    1 connection required,
+    2 disable_schema_prefix optional,
+    3 engine nullable,
+    4 history_mode optional,
+    5 max_snapshot_concurrency optional,
+    6 migration_strategy optional,
+    7 non_nullable_columns optional,
+    8 preserve_source_nullability optional,
+    9 table_name_modifier optional,
+    10 target_database required,
+    11 ttl_days optional,
+} keep);
 
 /// Modifier for target table names.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -542,11 +570,17 @@ pub struct Connector {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    Connector { 0 buffer nullable, 1 disabled optional, 2 id required, 3
-    identifier_naming optional, 4 limits nullable, 5 name nullable, 6 schedule nullable,
-    7 sink required, 8 source required } keep
-);
+support::object!(Connector {
+    0 buffer nullable,
+    1 disabled optional,
+    2 id required,
+    3 identifier_naming optional,
+    4 limits nullable,
+    5 name nullable,
+    6 schedule nullable,
+    7 sink required,
+    8 source required,
+} keep);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorHistory {
@@ -559,10 +593,14 @@ pub struct ConnectorHistory {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ConnectorHistory { 0 component nullable, 1 connector_id required, 2 created_at
-    optional, 3 id optional, 4 run_id required, 5 status required } keep
-);
+support::object!(ConnectorHistory {
+    0 component nullable,
+    1 connector_id required,
+    2 created_at optional,
+    3 id optional,
+    4 run_id required,
+    5 status required,
+} keep);
 
 /// The `state` of [`ConnectorStatus`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -624,10 +662,12 @@ pub struct ConnectorWithStatus {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ConnectorWithStatus { 0 connector required, 1 created_at optional, 2 run_id optional,
-    3 status optional } keep
-);
+support::object!(ConnectorWithStatus {
+    0 connector required,
+    1 created_at optional,
+    2 run_id optional,
+    3 status optional,
+} keep);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorWithStatuses {
@@ -688,10 +728,11 @@ impl ::std::fmt::Debug for DatabricksM2mAuth {
             .finish()
     }
 }
-support::object!(
-    DatabricksM2mAuth { 0 client_id required, 1 client_secret required, 2 workspace_host
-    required } keep
-);
+support::object!(DatabricksM2mAuth {
+    0 client_id required,
+    1 client_secret required,
+    2 workspace_host required,
+} keep);
 
 /// Authentication using a Databricks Personal Access Token (PAT)
 #[derive(Clone, PartialEq)]
@@ -716,10 +757,10 @@ impl ::std::fmt::Debug for DatabricksPatAuth {
             .finish()
     }
 }
-support::object!(
-    DatabricksPatAuth { 0 personal_access_token required, 1 workspace_host required }
-    keep
-);
+support::object!(DatabricksPatAuth {
+    0 personal_access_token required,
+    1 workspace_host required,
+} keep);
 
 /// Databricks destination
 #[derive(Debug, Clone, PartialEq)]
@@ -744,11 +785,17 @@ pub struct DatabricksSink {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    DatabricksSink { 0 auth required, 1 history_mode optional, 2 migration_strategy
-    optional, 3 storage_credential optional, 4 table_features optional, 5 target_catalog
-    required, 6 target_schema optional, 7 volume required, 8 warehouse required } keep
-);
+support::object!(DatabricksSink {
+    0 auth required,
+    1 history_mode optional,
+    2 migration_strategy optional,
+    3 storage_credential optional,
+    4 table_features optional,
+    5 target_catalog required,
+    6 target_schema optional,
+    7 volume required,
+    8 warehouse required,
+} keep);
 
 /// Delta table features to enable. If false, the workspace default is respected and Supermetal does not explicitly disable features.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -762,10 +809,11 @@ pub struct DatabricksTableFeatures {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    DatabricksTableFeatures { 0 deletion_vectors optional, 1 delta_uniform optional, 2
-    type_widening optional } keep
-);
+support::object!(DatabricksTableFeatures {
+    0 deletion_vectors optional,
+    1 delta_uniform optional,
+    2 type_widening optional,
+} keep);
 
 /// Db2 database connection details
 #[derive(Clone, PartialEq)]
@@ -802,10 +850,14 @@ impl ::std::fmt::Debug for Db2Connection {
             .finish()
     }
 }
-support::object!(
-    Db2Connection { 0 database required, 1 host required, 2 max_pool_size optional, 3
-    password required, 4 port optional, 5 user required } keep
-);
+support::object!(Db2Connection {
+    0 database required,
+    1 host required,
+    2 max_pool_size optional,
+    3 password required,
+    4 port optional,
+    5 user required,
+} keep);
 
 /// Specifies the Db2 replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -849,10 +901,13 @@ pub struct Db2Source {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    Db2Source { 0 catalog optional, 1 connection required, 2 keyless_table_strategy
-    optional, 3 replication_type required, 4 system_columns optional } keep
-);
+support::object!(Db2Source {
+    0 catalog optional,
+    1 connection required,
+    2 keyless_table_strategy optional,
+    3 replication_type required,
+    4 system_columns optional,
+} keep);
 
 /// Encoding for binary columns stored as Apache Doris STRING
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -912,12 +967,17 @@ impl ::std::fmt::Debug for DorisConnection {
             .finish()
     }
 }
-support::object!(
-    DorisConnection { 0 fe_http_url required, 1 fe_mysql_pool_max optional, 2
-    fe_mysql_port optional, 3 password optional, 4 ssl_client_cert_pem optional, 5
-    ssl_client_key_pem optional, 6 ssl_root_cert optional, 7 ssl_verify optional, 8 user
-    required } keep
-);
+support::object!(DorisConnection {
+    0 fe_http_url required,
+    1 fe_mysql_pool_max optional,
+    2 fe_mysql_port optional,
+    3 password optional,
+    4 ssl_client_cert_pem optional,
+    5 ssl_client_key_pem optional,
+    6 ssl_root_cert optional,
+    7 ssl_verify optional,
+    8 user required,
+} keep);
 
 /// Prefix to prepend to target table names
 #[derive(Debug, Clone, PartialEq)]
@@ -962,13 +1022,18 @@ pub struct DorisSink {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    DorisSink { 0 binary_handling_mode nullable, 1 connection required, 2
-    disable_schema_prefix optional, 3 history_mode optional, 4 max_snapshot_concurrency
-    optional, 5 migration_strategy optional, 6 preserve_source_nullability optional, 7
-    table_model nullable, 8 table_name_modifier optional, 9 target_database required }
-    keep
-);
+support::object!(DorisSink {
+    0 binary_handling_mode nullable,
+    1 connection required,
+    2 disable_schema_prefix optional,
+    3 history_mode optional,
+    4 max_snapshot_concurrency optional,
+    5 migration_strategy optional,
+    6 preserve_source_nullability optional,
+    7 table_model nullable,
+    8 table_name_modifier optional,
+    9 target_database required,
+} keep);
 
 /// Apache Doris table model (Unique Key, Duplicate Key, or Auto).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1046,12 +1111,17 @@ pub struct DuckDbSink {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    DuckDbSink { 0 connection required, 1 enable_primary_keys optional, 2 history_mode
-    optional, 3 max_snapshot_concurrency optional, 4 migration_strategy optional, 5
-    preserve_source_nullability optional, 6 target_database required, 7 target_schema
-    optional, 8 use_transactions optional } keep
-);
+support::object!(DuckDbSink {
+    0 connection required,
+    1 enable_primary_keys optional,
+    2 history_mode optional,
+    3 max_snapshot_concurrency optional,
+    4 migration_strategy optional,
+    5 preserve_source_nullability optional,
+    6 target_database required,
+    7 target_schema optional,
+    8 use_transactions optional,
+} keep);
 
 /// Quack binary protocol over HTTP (<https://duckdb.org/quack/>)
 #[derive(Clone, PartialEq)]
@@ -1120,9 +1190,7 @@ pub struct FileDynamicTableMapping {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    FileDynamicTableMapping { 0 pattern required, 1 template required } keep
-);
+support::object!(FileDynamicTableMapping { 0 pattern required, 1 template required } keep);
 
 /// File processing error handling
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1220,12 +1288,18 @@ pub struct FileSource {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    FileSource { 0 discovery optional, 1 error_handling optional, 2 exclude_patterns
-    optional, 3 format_details optional, 4 glob_patterns optional, 5 object_store
-    required, 6 post_processing optional, 7 start_date optional, 8 system_columns
-    optional, 9 table_mapping optional } keep
-);
+support::object!(FileSource {
+    0 discovery optional,
+    1 error_handling optional,
+    2 exclude_patterns optional,
+    3 format_details optional,
+    4 glob_patterns optional,
+    5 object_store required,
+    6 post_processing optional,
+    7 start_date optional,
+    8 system_columns optional,
+    9 table_mapping optional,
+} keep);
 
 /// How files map to destination tables
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -1291,11 +1365,15 @@ impl ::std::fmt::Debug for IcebergAzureCredentials {
             .finish()
     }
 }
-support::object!(
-    IcebergAzureCredentials { 0 account_key optional, 1 account_name required, 2
-    client_id optional, 3 client_secret optional, 4 endpoint optional, 5 properties
-    optional, 6 tenant_id optional } keep
-);
+support::object!(IcebergAzureCredentials {
+    0 account_key optional,
+    1 account_name required,
+    2 client_id optional,
+    3 client_secret optional,
+    4 endpoint optional,
+    5 properties optional,
+    6 tenant_id optional,
+} keep);
 
 /// Basic username/password authentication (for JDBC catalogs)
 #[derive(Clone, PartialEq)]
@@ -1465,10 +1543,11 @@ impl ::std::fmt::Debug for IcebergGcsCredentials {
             .finish()
     }
 }
-support::object!(
-    IcebergGcsCredentials { 0 credentials_json optional, 1 project_id optional, 2
-    properties optional } keep
-);
+support::object!(IcebergGcsCredentials {
+    0 credentials_json optional,
+    1 project_id optional,
+    2 properties optional,
+} keep);
 
 /// AWS Glue catalog configuration
 #[derive(Clone, PartialEq)]
@@ -1514,11 +1593,17 @@ impl ::std::fmt::Debug for IcebergGlueCatalog {
             .finish()
     }
 }
-support::object!(
-    IcebergGlueCatalog { 0 access_key_id optional, 1 catalog_id optional, 2 profile_name
-    optional, 3 properties optional, 4 region optional, 5 secret_access_key optional, 6
-    session_token optional, 7 uri optional, 8 warehouse required } keep
-);
+support::object!(IcebergGlueCatalog {
+    0 access_key_id optional,
+    1 catalog_id optional,
+    2 profile_name optional,
+    3 properties optional,
+    4 region optional,
+    5 secret_access_key optional,
+    6 session_token optional,
+    7 uri optional,
+    8 warehouse required,
+} keep);
 
 /// Hive Metastore catalog configuration
 #[derive(Debug, Clone, PartialEq)]
@@ -1534,10 +1619,12 @@ pub struct IcebergHmsCatalog {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    IcebergHmsCatalog { 0 properties optional, 1 thrift_transport optional, 2 uri
-    required, 3 warehouse required } keep
-);
+support::object!(IcebergHmsCatalog {
+    0 properties optional,
+    1 thrift_transport optional,
+    2 uri required,
+    3 warehouse required,
+} keep);
 
 /// Hour of a timestamp
 pub type IcebergHourTransform = ::serde_json::Map<String, ::serde_json::Value>;
@@ -1564,10 +1651,11 @@ pub struct IcebergMergeOnRead {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    IcebergMergeOnRead { 0 delete_mode nullable, 1 history_mode optional, 2
-    use_positional_deletes_only optional } keep
-);
+support::object!(IcebergMergeOnRead {
+    0 delete_mode nullable,
+    1 history_mode optional,
+    2 use_positional_deletes_only optional,
+} keep);
 
 /// Iceberg metadata file compression
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1615,10 +1703,12 @@ impl ::std::fmt::Debug for IcebergOAuth2Auth {
             .finish()
     }
 }
-support::object!(
-    IcebergOAuth2Auth { 0 client_id required, 1 client_secret required, 2 scope optional,
-    3 token_endpoint required } keep
-);
+support::object!(IcebergOAuth2Auth {
+    0 client_id required,
+    1 client_secret required,
+    2 scope optional,
+    3 token_endpoint required,
+} keep);
 
 /// Parquet compression codec
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1663,10 +1753,12 @@ pub struct IcebergParquetWriterSettings {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    IcebergParquetWriterSettings { 0 compression nullable, 1 compression_level optional,
-    2 target_file_size_mb optional, 3 version nullable } keep
-);
+support::object!(IcebergParquetWriterSettings {
+    0 compression nullable,
+    1 compression_level optional,
+    2 target_file_size_mb optional,
+    3 version nullable,
+} keep);
 
 /// A column and the transform applied to it
 #[derive(Debug, Clone, PartialEq)]
@@ -1680,10 +1772,11 @@ pub struct IcebergPartitionField {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    IcebergPartitionField { 0 name optional, 1 source_column required, 2 transform
-    required } keep
-);
+support::object!(IcebergPartitionField {
+    0 name optional,
+    1 source_column required,
+    2 transform required,
+} keep);
 
 /// Ordered list of partition fields
 #[derive(Debug, Clone, PartialEq)]
@@ -1721,10 +1814,12 @@ pub struct IcebergRestCatalog {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    IcebergRestCatalog { 0 auth optional, 1 properties optional, 2 uri required, 3
-    warehouse optional } keep
-);
+support::object!(IcebergRestCatalog {
+    0 auth optional,
+    1 properties optional,
+    2 uri required,
+    3 warehouse optional,
+} keep);
 
 /// S3 storage credentials
 #[derive(Clone, PartialEq, Default)]
@@ -1770,12 +1865,17 @@ impl ::std::fmt::Debug for IcebergS3Credentials {
             .finish()
     }
 }
-support::object!(
-    IcebergS3Credentials { 0 access_key_id optional, 1 endpoint optional, 2 iam_role_arn
-    optional, 3 path_style_access optional, 4 profile_name optional, 5 properties
-    optional, 6 region optional, 7 secret_access_key optional, 8 session_token optional }
-    keep
-);
+support::object!(IcebergS3Credentials {
+    0 access_key_id optional,
+    1 endpoint optional,
+    2 iam_role_arn optional,
+    3 path_style_access optional,
+    4 profile_name optional,
+    5 properties optional,
+    6 region optional,
+    7 secret_access_key optional,
+    8 session_token optional,
+} keep);
 
 /// AWS S3 Tables catalog configuration
 #[derive(Clone, PartialEq)]
@@ -1818,11 +1918,16 @@ impl ::std::fmt::Debug for IcebergS3TablesCatalog {
             .finish()
     }
 }
-support::object!(
-    IcebergS3TablesCatalog { 0 access_key_id optional, 1 endpoint optional, 2
-    profile_name optional, 3 properties optional, 4 region optional, 5 secret_access_key
-    optional, 6 session_token optional, 7 table_bucket_arn required } keep
-);
+support::object!(IcebergS3TablesCatalog {
+    0 access_key_id optional,
+    1 endpoint optional,
+    2 profile_name optional,
+    3 properties optional,
+    4 region optional,
+    5 secret_access_key optional,
+    6 session_token optional,
+    7 table_bucket_arn required,
+} keep);
 
 /// AWS SigV4 authentication (for S3 Tables REST catalog)
 #[derive(Clone, PartialEq)]
@@ -1859,11 +1964,14 @@ impl ::std::fmt::Debug for IcebergSigV4Auth {
             .finish()
     }
 }
-support::object!(
-    IcebergSigV4Auth { 0 access_key_id optional, 1 profile_name optional, 2 region
-    required, 3 secret_access_key optional, 4 service optional, 5 session_token optional
-    } keep
-);
+support::object!(IcebergSigV4Auth {
+    0 access_key_id optional,
+    1 profile_name optional,
+    2 region required,
+    3 secret_access_key optional,
+    4 service optional,
+    5 session_token optional,
+} keep);
 
 /// Iceberg destination
 #[derive(Clone, PartialEq)]
@@ -1918,13 +2026,20 @@ impl ::std::fmt::Debug for IcebergSink {
             .finish()
     }
 }
-support::object!(
-    IcebergSink { 0 catalog required, 1 max_catalog_concurrency optional, 2
-    metadata_compression nullable, 3 migration_strategy optional, 4 parquet optional, 5
-    spec_version nullable, 6 storage_credentials optional, 7 target_namespace required, 8
-    truncate_table_if_exists optional, 9 type_conversion optional, 10 vended_credentials
-    optional, 11 write_mode optional } keep
-);
+support::object!(IcebergSink {
+    0 catalog required,
+    1 max_catalog_concurrency optional,
+    2 metadata_compression nullable,
+    3 migration_strategy optional,
+    4 parquet optional,
+    5 spec_version nullable,
+    6 storage_credentials optional,
+    7 target_namespace required,
+    8 truncate_table_if_exists optional,
+    9 type_conversion optional,
+    10 vended_credentials optional,
+    11 write_mode optional,
+} keep);
 
 /// Snowflake Iceberg catalog configuration
 #[derive(Clone, PartialEq)]
@@ -1967,11 +2082,16 @@ impl ::std::fmt::Debug for IcebergSnowflakeCatalog {
             .finish()
     }
 }
-support::object!(
-    IcebergSnowflakeCatalog { 0 database optional, 1 password optional, 2 properties
-    optional, 3 role optional, 4 schema optional, 5 uri required, 6 username optional, 7
-    warehouse required } keep
-);
+support::object!(IcebergSnowflakeCatalog {
+    0 database optional,
+    1 password optional,
+    2 properties optional,
+    3 role optional,
+    4 schema optional,
+    5 uri required,
+    6 username optional,
+    7 warehouse required,
+} keep);
 
 /// Iceberg table format version
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1999,10 +2119,12 @@ pub struct IcebergSqlCatalog {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    IcebergSqlCatalog { 0 bind_style optional, 1 properties optional, 2 uri required, 3
-    warehouse required } keep
-);
+support::object!(IcebergSqlCatalog {
+    0 bind_style optional,
+    1 properties optional,
+    2 uri required,
+    3 warehouse required,
+} keep);
 
 /// Storage credentials for accessing data files
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -2104,10 +2226,12 @@ impl ::std::fmt::Debug for IcebergUnityCatalog {
             .finish()
     }
 }
-support::object!(
-    IcebergUnityCatalog { 0 catalog_name required, 1 properties optional, 2 token
-    optional, 3 uri required } keep
-);
+support::object!(IcebergUnityCatalog {
+    0 catalog_name required,
+    1 properties optional,
+    2 token optional,
+    3 uri required,
+} keep);
 
 /// Write mode for CDC operations
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -2206,9 +2330,7 @@ impl ::std::fmt::Debug for KafkaApicurio {
             .finish()
     }
 }
-support::object!(
-    KafkaApicurio { 0 password optional, 1 url required, 2 username optional } keep
-);
+support::object!(KafkaApicurio { 0 password optional, 1 url required, 2 username optional } keep);
 
 /// Authentication settings for connecting to Kafka brokers
 #[derive(Clone, PartialEq, Default)]
@@ -2251,11 +2373,16 @@ impl ::std::fmt::Debug for KafkaAuth {
             .finish()
     }
 }
-support::object!(
-    KafkaAuth { 0 mechanism nullable, 1 password optional, 2 protocol nullable, 3
-    ssl_ca_location optional, 4 ssl_certificate_location optional, 5 ssl_key_location
-    optional, 6 ssl_key_password optional, 7 username optional } keep
-);
+support::object!(KafkaAuth {
+    0 mechanism nullable,
+    1 password optional,
+    2 protocol nullable,
+    3 ssl_ca_location optional,
+    4 ssl_certificate_location optional,
+    5 ssl_key_location optional,
+    6 ssl_key_password optional,
+    7 username optional,
+} keep);
 
 /// The [`KafkaSerDe::Avro`] variant's content.
 #[derive(Debug, Clone, PartialEq)]
@@ -2333,18 +2460,30 @@ pub struct KafkaClientConfig {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaClientConfig { 0 acks nullable, 1 batch_size optional, 2 client_id optional, 3
-    compression_type nullable, 4 enable_idempotence optional, 5 global_properties
-    optional, 6 linger_ms optional, 7 message_max_bytes optional, 8
-    message_send_max_retries optional, 9 message_timeout_ms optional, 10 partitioner
-    optional, 11 producer_pool_size optional, 12 producer_preset nullable, 13
-    producer_properties optional, 14 queue_buffering_max_kbytes optional, 15
-    queue_buffering_max_messages optional, 16 retry_backoff_max_ms optional, 17
-    retry_backoff_ms optional, 18 shutdown_flush_timeout_ms optional, 19 timeout_ms
-    optional, 20 topic_metadata_refresh_interval_ms optional, 21 transactions optional }
-    keep
-);
+support::object!(KafkaClientConfig {
+    0 acks nullable,
+    1 batch_size optional,
+    2 client_id optional,
+    3 compression_type nullable,
+    4 enable_idempotence optional,
+    5 global_properties optional,
+    6 linger_ms optional,
+    7 message_max_bytes optional,
+    8 message_send_max_retries optional,
+    9 message_timeout_ms optional,
+    10 partitioner optional,
+    11 producer_pool_size optional,
+    12 producer_preset nullable,
+    13 producer_properties optional,
+    14 queue_buffering_max_kbytes optional,
+    15 queue_buffering_max_messages optional,
+    16 retry_backoff_max_ms optional,
+    17 retry_backoff_ms optional,
+    18 shutdown_flush_timeout_ms optional,
+    19 timeout_ms optional,
+    20 topic_metadata_refresh_interval_ms optional,
+    21 transactions optional,
+} keep);
 
 /// Compression codec for Kafka messages
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2390,9 +2529,7 @@ impl ::std::fmt::Debug for KafkaConfluent {
             .finish()
     }
 }
-support::object!(
-    KafkaConfluent { 0 password optional, 1 url required, 2 username optional } keep
-);
+support::object!(KafkaConfluent { 0 password optional, 1 url required, 2 username optional } keep);
 
 /// Kafka connection details and client settings
 #[derive(Debug, Clone, PartialEq)]
@@ -2406,9 +2543,7 @@ pub struct KafkaConnection {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaConnection { 0 auth optional, 1 brokers required, 2 config optional } keep
-);
+support::object!(KafkaConnection { 0 auth optional, 1 brokers required, 2 config optional } keep);
 
 /// Data type handling for Debezium format
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2422,10 +2557,11 @@ pub struct KafkaDataTypeConfig {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaDataTypeConfig { 0 binary_handling_mode nullable, 1 decimal_handling_mode
-    nullable, 2 time_precision_mode nullable } keep
-);
+support::object!(KafkaDataTypeConfig {
+    0 binary_handling_mode nullable,
+    1 decimal_handling_mode nullable,
+    2 time_precision_mode nullable,
+} keep);
 
 /// Debezium-compatible message format
 #[derive(Debug, Clone, PartialEq)]
@@ -2449,12 +2585,16 @@ pub struct KafkaDebeziumFormat {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaDebeziumFormat { 0 data_types optional, 1 emit_tx_metadata optional, 2
-    format_config required, 3 headers optional, 4 include_before optional, 5
-    skipped_operations optional, 6 tombstones_on_delete optional, 7 tx_metadata_topic
-    optional } keep
-);
+support::object!(KafkaDebeziumFormat {
+    0 data_types optional,
+    1 emit_tx_metadata optional,
+    2 format_config required,
+    3 headers optional,
+    4 include_before optional,
+    5 skipped_operations optional,
+    6 tombstones_on_delete optional,
+    7 tx_metadata_topic optional,
+} keep);
 
 /// Debezium message header settings
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2488,12 +2628,21 @@ pub struct KafkaDebeziumHeaderConfig {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaDebeziumHeaderConfig { 0 context optional, 1 db optional, 2 db_name optional, 3
-    op optional, 4 op_name optional, 5 pk_update optional, 6 prefix optional, 7 schema
-    optional, 8 schema_name optional, 9 source_name optional, 10 source_template
-    optional, 11 tbl optional, 12 tbl_name optional } keep
-);
+support::object!(KafkaDebeziumHeaderConfig {
+    0 context optional,
+    1 db optional,
+    2 db_name optional,
+    3 op optional,
+    4 op_name optional,
+    5 pk_update optional,
+    6 prefix optional,
+    7 schema optional,
+    8 schema_name optional,
+    9 source_name optional,
+    10 source_template optional,
+    11 tbl optional,
+    12 tbl_name optional,
+} keep);
 
 /// Debezium `decimal.handling.mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2540,9 +2689,7 @@ pub struct KafkaFormatConfig {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaFormatConfig { 0 key_serde optional, 1 value_serde required } keep
-);
+support::object!(KafkaFormatConfig { 0 key_serde optional, 1 value_serde required } keep);
 
 /// The [`KafkaSerDe::Json`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2695,10 +2842,13 @@ pub struct KafkaSink {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaSink { 0 connection required, 1 format required, 2 name optional, 3
-    topic_name_template optional, 4 topic_options required } keep
-);
+support::object!(KafkaSink {
+    0 connection required,
+    1 format required,
+    2 name optional,
+    3 topic_name_template optional,
+    4 topic_options required,
+} keep);
 
 /// Supermetal native message format
 #[derive(Debug, Clone, PartialEq)]
@@ -2710,10 +2860,10 @@ pub struct KafkaSupermetalFormat {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaSupermetalFormat { 0 format_config required, 1 tombstones_on_delete optional }
-    keep
-);
+support::object!(KafkaSupermetalFormat {
+    0 format_config required,
+    1 tombstones_on_delete optional,
+} keep);
 
 /// Debezium `time.precision.mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2763,10 +2913,13 @@ pub struct KafkaTopicOptions {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaTopicOptions { 0 config optional, 1 naming_mode nullable, 2 operation_timeout_ms
-    optional, 3 partitions optional, 4 replication_factor optional } keep
-);
+support::object!(KafkaTopicOptions {
+    0 config optional,
+    1 naming_mode nullable,
+    2 operation_timeout_ms optional,
+    3 partitions optional,
+    4 replication_factor optional,
+} keep);
 
 /// Producer transaction configuration
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2782,10 +2935,12 @@ pub struct KafkaTransactionConfig {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    KafkaTransactionConfig { 0 enabled optional, 1 op_timeout_ms optional, 2 timeout_ms
-    optional, 3 transactional_id optional } keep
-);
+support::object!(KafkaTransactionConfig {
+    0 enabled optional,
+    1 op_timeout_ms optional,
+    2 timeout_ms optional,
+    3 transactional_id optional,
+} keep);
 
 /// Batching and flush configuration
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2809,9 +2964,7 @@ pub struct LimitsCdc {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    LimitsCdc { 0 flush_interval_ms optional, 1 max_buffer_rows optional } keep
-);
+support::object!(LimitsCdc { 0 flush_interval_ms optional, 1 max_buffer_rows optional } keep);
 
 /// Snapshot batching configuration
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2873,12 +3026,19 @@ impl ::std::fmt::Debug for MaterializeConnection {
             .finish()
     }
 }
-support::object!(
-    MaterializeConnection { 0 app_password required, 1 cluster optional, 2 dbname
-    required, 3 host required, 4 max_pool_size optional, 5 port optional, 6 ssl_cert
-    optional, 7 ssl_key optional, 8 ssl_mode nullable, 9 ssl_root_cert optional, 10 user
-    required } keep
-);
+support::object!(MaterializeConnection {
+    0 app_password required,
+    1 cluster optional,
+    2 dbname required,
+    3 host required,
+    4 max_pool_size optional,
+    5 port optional,
+    6 ssl_cert optional,
+    7 ssl_key optional,
+    8 ssl_mode nullable,
+    9 ssl_root_cert optional,
+    10 user required,
+} keep);
 
 /// Configuration for a Materialize data sink
 #[derive(Debug, Clone, PartialEq)]
@@ -2891,10 +3051,11 @@ pub struct MaterializeSink {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    MaterializeSink { 0 connection required, 1 migration_strategy optional, 2
-    target_schema optional } keep
-);
+support::object!(MaterializeSink {
+    0 connection required,
+    1 migration_strategy optional,
+    2 target_schema optional,
+} keep);
 
 /// SSL connection mode for the Materialize server
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3005,9 +3166,7 @@ pub struct MigrationNumeric {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    MigrationNumeric { 0 mode nullable, 1 precision optional, 2 scale optional } keep
-);
+support::object!(MigrationNumeric { 0 mode nullable, 1 precision optional, 2 scale optional } keep);
 
 /// Conversion for numerics beyond the target's native precision
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3094,9 +3253,11 @@ pub struct MigrationSystemColumns {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    MigrationSystemColumns { 0 lsn optional, 1 op optional, 2 synced_at optional } keep
-);
+support::object!(MigrationSystemColumns {
+    0 lsn optional,
+    1 op optional,
+    2 synced_at optional,
+} keep);
 
 /// Opt-in type conversions applied before writing to the target.
 /// Omit a subfield to keep the target's default behaviour for that type.
@@ -3111,9 +3272,7 @@ pub struct MigrationTypeConversion {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    MigrationTypeConversion { 0 nanosecond optional, 1 numeric optional } keep
-);
+support::object!(MigrationTypeConversion { 0 nanosecond optional, 1 numeric optional } keep);
 
 /// CDC via MongoDB Change Streams
 #[derive(Debug, Clone, PartialEq)]
@@ -3125,9 +3284,7 @@ pub struct MongoChangeStreams {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    MongoChangeStreams { 0 replication_mode required, 1 skip_snapshot optional } keep
-);
+support::object!(MongoChangeStreams { 0 replication_mode required, 1 skip_snapshot optional } keep);
 
 /// MongoDB connection details
 #[derive(Clone, PartialEq)]
@@ -3167,11 +3324,15 @@ impl ::std::fmt::Debug for MongoConnection {
             .finish()
     }
 }
-support::object!(
-    MongoConnection { 0 address required, 1 authentication_source optional, 2 database
-    required, 3 max_pool_size optional, 4 password optional, 5 ssl_mode optional, 6 user
-    optional } keep
-);
+support::object!(MongoConnection {
+    0 address required,
+    1 authentication_source optional,
+    2 database required,
+    3 max_pool_size optional,
+    4 password optional,
+    5 ssl_mode optional,
+    6 user optional,
+} keep);
 
 /// Disable SSL encryption
 pub type MongoDisable = ::serde_json::Map<String, ::serde_json::Value>;
@@ -3253,10 +3414,11 @@ pub struct MongoSchemaMode {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    MongoSchemaMode { 0 infer_typed_strings optional, 1 majority_type_threshold optional,
-    2 object_store optional } keep
-);
+support::object!(MongoSchemaMode {
+    0 infer_typed_strings optional,
+    1 majority_type_threshold optional,
+    2 object_store optional,
+} keep);
 
 /// Schemaless mode stores documents as-is in a fixed two-column schema (_id, document)
 pub type MongoSchemalessMode = ::serde_json::Map<String, ::serde_json::Value>;
@@ -3288,11 +3450,14 @@ pub struct MongoSource {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    MongoSource { 0 catalog optional, 1 connection required, 2 flatten_body optional, 3
-    flatten_max_depth optional, 4 replication_type required, 5 system_columns optional }
-    keep
-);
+support::object!(MongoSource {
+    0 catalog optional,
+    1 connection required,
+    2 flatten_body optional,
+    3 flatten_max_depth optional,
+    4 replication_type required,
+    5 system_columns optional,
+} keep);
 
 /// SSL connection mode for MongoDB
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -3357,11 +3522,16 @@ impl ::std::fmt::Debug for MySqlConnection {
             .finish()
     }
 }
-support::object!(
-    MySqlConnection { 0 database optional, 1 host required, 2 max_pool_size optional, 3
-    password optional, 4 port optional, 5 ssl_mode optional, 6 tunnel optional, 7 user
-    optional } keep
-);
+support::object!(MySqlConnection {
+    0 database optional,
+    1 host required,
+    2 max_pool_size optional,
+    3 password optional,
+    4 port optional,
+    5 ssl_mode optional,
+    6 tunnel optional,
+    7 user optional,
+} keep);
 
 /// MySQL replication source
 #[derive(Debug, Clone, PartialEq)]
@@ -3382,11 +3552,15 @@ pub struct MySqlSource {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    MySqlSource { 0 catalog optional, 1 connection required, 2 infer_tinyint1_as_boolean
-    optional, 3 keyless_table_strategy optional, 4 parallel_snapshots_enabled optional, 5
-    skip_snapshot optional, 6 system_columns optional } keep
-);
+support::object!(MySqlSource {
+    0 catalog optional,
+    1 connection required,
+    2 infer_tinyint1_as_boolean optional,
+    3 keyless_table_strategy optional,
+    4 parallel_snapshots_enabled optional,
+    5 skip_snapshot optional,
+    6 system_columns optional,
+} keep);
 
 /// Disable SSL encryption
 pub type MysqlDisable = ::serde_json::Map<String, ::serde_json::Value>;
@@ -3472,10 +3646,13 @@ impl ::std::fmt::Debug for OracleConnection {
             .finish()
     }
 }
-support::object!(
-    OracleConnection { 0 connect_string required, 1 max_pool_size optional, 2 password
-    required, 3 pdb optional, 4 user required } keep
-);
+support::object!(OracleConnection {
+    0 connect_string required,
+    1 max_pool_size optional,
+    2 password required,
+    3 pdb optional,
+    4 user required,
+} keep);
 
 /// Dictionary strategy for LogMiner
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3504,10 +3681,12 @@ pub struct OracleLogMiner {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    OracleLogMiner { 0 committed_data_only optional, 1 dict nullable, 2
-    max_buffer_memory_size_per_tx optional, 3 poll_interval_secs optional } keep
-);
+support::object!(OracleLogMiner {
+    0 committed_data_only optional,
+    1 dict nullable,
+    2 max_buffer_memory_size_per_tx optional,
+    3 poll_interval_secs optional,
+} keep);
 
 /// Oracle replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -3542,11 +3721,14 @@ pub struct OracleSource {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    OracleSource { 0 catalog optional, 1 connection required, 2 keyless_table_strategy
-    optional, 3 parallel_snapshots_enabled optional, 4 replication_type required, 5
-    system_columns optional } keep
-);
+support::object!(OracleSource {
+    0 catalog optional,
+    1 connection required,
+    2 keyless_table_strategy optional,
+    3 parallel_snapshots_enabled optional,
+    4 replication_type required,
+    5 system_columns optional,
+} keep);
 
 /// PostgreSQL database connection details
 #[derive(Clone, PartialEq)]
@@ -3607,12 +3789,20 @@ impl ::std::fmt::Debug for PostgresConnection {
             .finish()
     }
 }
-support::object!(
-    PostgresConnection { 0 database required, 1 host required, 2 max_pool_size optional,
-    3 operation_lock_timeout_seconds optional, 4 password required, 5 port optional, 6
-    ssl_cert optional, 7 ssl_key optional, 8 ssl_mode nullable, 9 ssl_root_cert optional,
-    10 tunnel optional, 11 user required } keep
-);
+support::object!(PostgresConnection {
+    0 database required,
+    1 host required,
+    2 max_pool_size optional,
+    3 operation_lock_timeout_seconds optional,
+    4 password required,
+    5 port optional,
+    6 ssl_cert optional,
+    7 ssl_key optional,
+    8 ssl_mode nullable,
+    9 ssl_root_cert optional,
+    10 tunnel optional,
+    11 user required,
+} keep);
 
 /// Replicate row deletions by comparing primary keys between sync cycles
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -3640,10 +3830,10 @@ pub struct PostgresDeleteTrackingConfig {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    PostgresDeleteTrackingConfig { 0 pk_index_store optional, 1 poll_interval_seconds
-    optional } keep
-);
+support::object!(PostgresDeleteTrackingConfig {
+    0 pk_index_store optional,
+    1 poll_interval_seconds optional,
+} keep);
 
 /// Settings for PostgreSQL logical replication
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3657,10 +3847,11 @@ pub struct PostgresLogicalReplication {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    PostgresLogicalReplication { 0 publication_name optional, 1 retry_window_seconds
-    optional, 2 skip_snapshots optional } keep
-);
+support::object!(PostgresLogicalReplication {
+    0 publication_name optional,
+    1 retry_window_seconds optional,
+    2 skip_snapshots optional,
+} keep);
 
 /// Query-based replication using the xmin system column
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3674,10 +3865,11 @@ pub struct PostgresQueryBased {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    PostgresQueryBased { 0 delete_tracking optional, 1 max_skip_cycles optional, 2
-    poll_interval_seconds optional } keep
-);
+support::object!(PostgresQueryBased {
+    0 delete_tracking optional,
+    1 max_skip_cycles optional,
+    2 poll_interval_seconds optional,
+} keep);
 
 /// Specifies the PostgreSQL replication method
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -3713,10 +3905,11 @@ pub struct PostgresSink {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    PostgresSink { 0 connection required, 1 migration_strategy optional, 2 target_schema
-    optional } keep
-);
+support::object!(PostgresSink {
+    0 connection required,
+    1 migration_strategy optional,
+    2 target_schema optional,
+} keep);
 
 /// Postgres snapshot / backfill-only replication settings
 pub type PostgresSnapshot = ::serde_json::Map<String, ::serde_json::Value>;
@@ -3740,11 +3933,15 @@ pub struct PostgresSource {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    PostgresSource { 0 catalog optional, 1 connection required, 2 keyless_table_strategy
-    optional, 3 parallel_snapshots_enabled optional, 4 partitions_as_root optional, 5
-    replication_type required, 6 system_columns optional } keep
-);
+support::object!(PostgresSource {
+    0 catalog optional,
+    1 connection required,
+    2 keyless_table_strategy optional,
+    3 parallel_snapshots_enabled optional,
+    4 partitions_as_root optional,
+    5 replication_type required,
+    6 system_columns optional,
+} keep);
 
 /// SSL connection mode for the PostgreSQL server
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3909,10 +4106,11 @@ pub struct SnapshotStatusResponse {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    SnapshotStatusResponse { 0 active required, 1 count required, 2 throttled required }
-    keep
-);
+support::object!(SnapshotStatusResponse {
+    0 active required,
+    1 count required,
+    2 throttled required,
+} keep);
 
 /// Authentication method for connecting to Snowflake
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -3949,10 +4147,13 @@ pub struct SnowflakeConnection {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    SnowflakeConnection { 0 account_identifier required, 1 auth required, 2 role
-    optional, 3 user required, 4 warehouse required } keep
-);
+support::object!(SnowflakeConnection {
+    0 account_identifier required,
+    1 auth required,
+    2 role optional,
+    3 user required,
+    4 warehouse required,
+} keep);
 
 /// Key pair authentication credentials
 #[derive(Clone, PartialEq)]
@@ -3977,9 +4178,10 @@ impl ::std::fmt::Debug for SnowflakeKeyPair {
             .finish()
     }
 }
-support::object!(
-    SnowflakeKeyPair { 0 private_key_password optional, 1 private_key_pem required } keep
-);
+support::object!(SnowflakeKeyPair {
+    0 private_key_password optional,
+    1 private_key_pem required,
+} keep);
 
 /// Password-based authentication credentials
 #[derive(Clone, PartialEq)]
@@ -4020,11 +4222,14 @@ pub struct SnowflakeSink {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    SnowflakeSink { 0 connection required, 1 history_mode optional, 2 migration_strategy
-    optional, 3 target_database required, 4 target_schema optional, 5 use_transactions
-    optional } keep
-);
+support::object!(SnowflakeSink {
+    0 connection required,
+    1 history_mode optional,
+    2 migration_strategy optional,
+    3 target_database required,
+    4 target_schema optional,
+    5 use_transactions optional,
+} keep);
 
 /// Source connector types
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -4125,11 +4330,14 @@ pub struct SqlServerCaptureTableReplication {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    SqlServerCaptureTableReplication { 0 cdc_max_scans optional, 1 cdc_max_trans
-    optional, 2 cdc_poll_interval_secs optional, 3 skip_snapshot optional, 4
-    skip_tables_without_ct optional, 5 transactional_cdc_enabled optional } keep
-);
+support::object!(SqlServerCaptureTableReplication {
+    0 cdc_max_scans optional,
+    1 cdc_max_trans optional,
+    2 cdc_poll_interval_secs optional,
+    3 skip_snapshot optional,
+    4 skip_tables_without_ct optional,
+    5 transactional_cdc_enabled optional,
+} keep);
 
 /// SQL Server connection details
 #[derive(Debug, Clone, PartialEq)]
@@ -4149,10 +4357,14 @@ pub struct SqlServerConnection {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    SqlServerConnection { 0 auth required, 1 database required, 2 host required, 3
-    max_pool_size optional, 4 port optional, 5 ssl_mode optional } keep
-);
+support::object!(SqlServerConnection {
+    0 auth required,
+    1 database required,
+    2 host required,
+    3 max_pool_size optional,
+    4 port optional,
+    5 ssl_mode optional,
+} keep);
 
 /// Disable SSL encryption
 pub type SqlServerDisable = ::serde_json::Map<String, ::serde_json::Value>;
@@ -4224,11 +4436,15 @@ pub struct SqlServerSource {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    SqlServerSource { 0 catalog optional, 1 connection required, 2 keyless_table_strategy
-    optional, 3 parallel_snapshots_enabled optional, 4 replication_type required, 5
-    snapshot_isolation nullable, 6 system_columns optional } keep
-);
+support::object!(SqlServerSource {
+    0 catalog optional,
+    1 connection required,
+    2 keyless_table_strategy optional,
+    3 parallel_snapshots_enabled optional,
+    4 replication_type required,
+    5 snapshot_isolation nullable,
+    6 system_columns optional,
+} keep);
 
 /// SSL encryption mode for the connection to SQL Server
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -4388,9 +4604,7 @@ impl ::std::fmt::Debug for SshKeyPairResponse {
             .finish()
     }
 }
-support::object!(
-    SshKeyPairResponse { 0 private_key required, 1 public_key required } keep
-);
+support::object!(SshKeyPairResponse { 0 private_key required, 1 public_key required } keep);
 
 /// SSH bastion tunnel configuration
 #[derive(Debug, Clone, PartialEq)]
@@ -4408,10 +4622,13 @@ pub struct SshTunnel {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    SshTunnel { 0 auth required, 1 bastion_alternates optional, 2 bastion_host required,
-    3 bastion_port optional, 4 user required } keep
-);
+support::object!(SshTunnel {
+    0 auth required,
+    1 bastion_alternates optional,
+    2 bastion_host required,
+    3 bastion_port optional,
+    4 user required,
+} keep);
 
 /// Optional network transport. Leave unset for direct TCP; pick a
 ///
@@ -4535,10 +4752,11 @@ pub struct ValidateConfig {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ValidateConfig { 0 description optional, 1 name optional, 2 suggestions optional }
-    keep
-);
+support::object!(ValidateConfig {
+    0 description optional,
+    1 name optional,
+    2 suggestions optional,
+} keep);
 
 pub type ValidateConnection = ::serde_json::Map<String, ::serde_json::Value>;
 
@@ -4617,10 +4835,11 @@ pub struct ValidatePermission {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ValidatePermission { 0 description optional, 1 name optional, 2 suggestions optional
-    } keep
-);
+support::object!(ValidatePermission {
+    0 description optional,
+    1 name optional,
+    2 suggestions optional,
+} keep);
 
 /// The [`ValidateTestType::ServerInfo`] variant's content.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4696,10 +4915,14 @@ pub struct ValidateTest {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    ValidateTest { 0 commands optional, 1 id required, 2 message optional, 3 status
-    required, 4 test_type required, 5 timestamp required } keep
-);
+support::object!(ValidateTest {
+    0 commands optional,
+    1 id required,
+    2 message optional,
+    3 status required,
+    4 test_type required,
+    5 timestamp required,
+} keep);
 
 /// The `test_type` of [`ValidateTest`].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -4787,9 +5010,10 @@ pub struct WebhookBatchConfig {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    WebhookBatchConfig { 0 max_batch_size optional, 1 max_payload_bytes optional } keep
-);
+support::object!(WebhookBatchConfig {
+    0 max_batch_size optional,
+    1 max_payload_bytes optional,
+} keep);
 
 /// Bearer token authentication
 #[derive(Clone, PartialEq)]
@@ -4862,11 +5086,15 @@ pub struct WebhookHeadersConfig {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    WebhookHeadersConfig { 0 idempotency_key optional, 1 idempotency_key_header optional,
-    2 source_schema optional, 3 source_schema_header optional, 4 source_table optional, 5
-    source_table_header optional, 6 r#static = "static_" optional } keep
-);
+support::object!(WebhookHeadersConfig {
+    0 idempotency_key optional,
+    1 idempotency_key_header optional,
+    2 source_schema optional,
+    3 source_schema_header optional,
+    4 source_table optional,
+    5 source_table_header optional,
+    6 r#static = "static_" optional,
+} keep);
 
 /// Custom HTTP header
 #[derive(Debug, Clone, PartialEq)]
@@ -4890,10 +5118,10 @@ pub struct WebhookRateLimitConfig {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    WebhookRateLimitConfig { 0 max_bytes_per_second optional, 1 max_requests_per_second
-    optional } keep
-);
+support::object!(WebhookRateLimitConfig {
+    0 max_bytes_per_second optional,
+    1 max_requests_per_second optional,
+} keep);
 
 /// Retry behavior for failed requests
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4909,10 +5137,12 @@ pub struct WebhookRetryConfig {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    WebhookRetryConfig { 0 initial_backoff_ms optional, 1 max_backoff_ms optional, 2
-    max_retries optional, 3 max_retry_duration_ms optional } keep
-);
+support::object!(WebhookRetryConfig {
+    0 initial_backoff_ms optional,
+    1 max_backoff_ms optional,
+    2 max_retries optional,
+    3 max_retry_duration_ms optional,
+} keep);
 
 /// Webhook destination
 #[derive(Debug, Clone, PartialEq)]
@@ -4940,11 +5170,18 @@ pub struct WebhookSink {
     /// Properties not named in the API description, kept as sent.
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
-support::object!(
-    WebhookSink { 0 auth optional, 1 batch optional, 2 compression nullable, 3 format
-    required, 4 headers optional, 5 path_template optional, 6 rate_limit optional, 7
-    request_timeout_ms optional, 8 retry optional, 9 url required } keep
-);
+support::object!(WebhookSink {
+    0 auth optional,
+    1 batch optional,
+    2 compression nullable,
+    3 format required,
+    4 headers optional,
+    5 path_template optional,
+    6 rate_limit optional,
+    7 request_timeout_ms optional,
+    8 retry optional,
+    9 url required,
+} keep);
 
 /// Display name
 ///

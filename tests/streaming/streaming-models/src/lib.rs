@@ -14,9 +14,7 @@ pub struct ChatRequest {
     pub messages: Vec<Message>,
     pub stream: Option<bool>,
 }
-support::object!(
-    ChatRequest { 0 model required, 1 messages required, 2 stream optional } ignore
-);
+support::object!(ChatRequest { 0 model required, 1 messages required, 2 stream optional } ignore);
 
 /// One of the `messages` of [`ChatRequest`].
 #[derive(Debug, Clone, PartialEq)]

@@ -28,9 +28,7 @@ pub struct Filter {
     pub tags: Option<Vec<String>>,
     pub created: Option<FilterCreated>,
 }
-support::object!(
-    Filter { 0 status optional, 1 tags optional, 2 created optional } ignore
-);
+support::object!(Filter { 0 status optional, 1 tags optional, 2 created optional } ignore);
 
 /// The `status` of [`Filter`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -93,9 +91,7 @@ pub struct ListMachinesOkBody {
     /// `nextLink` on the wire.
     pub next_link: Nullable<String>,
 }
-support::object!(
-    ListMachinesOkBody { 0 value required, 1 next_link = "nextLink" nullable } ignore
-);
+support::object!(ListMachinesOkBody { 0 value required, 1 next_link = "nextLink" nullable } ignore);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNumbersOkBody {

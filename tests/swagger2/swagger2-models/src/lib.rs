@@ -19,9 +19,12 @@ pub struct FileInfo {
     pub size: Option<i64>,
     pub note: Nullable<String>,
 }
-support::object!(
-    FileInfo { 0 id required, 1 name required, 2 size optional, 3 note nullable } ignore
-);
+support::object!(FileInfo {
+    0 id required,
+    1 name required,
+    2 size optional,
+    3 note nullable,
+} ignore);
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problem {
@@ -36,9 +39,7 @@ pub struct FileInfoRequest {
     pub size: Option<i64>,
     pub note: Nullable<String>,
 }
-support::object!(
-    FileInfoRequest { 0 name required, 1 size optional, 2 note nullable } ignore
-);
+support::object!(FileInfoRequest { 0 name required, 1 size optional, 2 note nullable } ignore);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenameFileRequest {
@@ -46,6 +47,8 @@ pub struct RenameFileRequest {
     pub aliases: Option<Vec<String>>,
     pub labels: Option<Vec<String>>,
 }
-support::object!(
-    RenameFileRequest { 0 name required, 1 aliases optional, 2 labels optional } ignore
-);
+support::object!(RenameFileRequest {
+    0 name required,
+    1 aliases optional,
+    2 labels optional,
+} ignore);

@@ -1,0 +1,166 @@
+//! Layout prettyplease cannot know: it fills a macro's tokens into lines like prose, so a long
+//! `support::object!(…)` broke in the middle of a field (`6\n query_priority nullable`). Here each invocation that
+//! does not fit on one line is laid out one field per line, as a struct is:
+//!
+//! ```text
+//! support::object!(BigQuerySink {
+//!     0 auth required,
+//!     1 dataset required,
+//!     2 query_priority nullable,
+//! } keep);
+//! ```
+
+/// How the invocations are found.
+const OBJECT: &str = "support::object!(";
+
+/// The widest line prettyplease prints; an invocation that fits stays on one line.
+const WIDTH: usize = 100;
+
+/// `text` with every `support::object!` invocation laid out: on one line when it fits, else one field per line.
+pub fn object_macros(text: &str) -> String {
+    if !text.contains(OBJECT) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(OBJECT) {
+        let line_start = rest[..start].rfind('\n').map_or(0, |at| at + 1);
+        let indent = &rest[line_start..start];
+        let body_start = start + OBJECT.len();
+        let Some(laid_out) = invocation_end(&rest[body_start..])
+            .and_then(|end| lay_out(indent, &rest[body_start..body_start + end]).map(|text| (text, end)))
+        else {
+            // Not the form the emitter writes: left as printed.
+            out.push_str(&rest[..body_start]);
+            rest = &rest[body_start..];
+            continue;
+        };
+        let (laid_out, end) = laid_out;
+        out.push_str(&rest[..line_start]);
+        out.push_str(&laid_out);
+        // Past the closing `)` and its `;`.
+        rest = &rest[body_start + end + 1..];
+        rest = rest.strip_prefix(';').unwrap_or(rest);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where the invocation's closing `)` is in `body` (the text after `object!(`), string literals skipped.
+fn invocation_end(body: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut chars = body.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' => skip_string(&mut chars)?,
+            '(' | '{' | '[' => depth += 1,
+            ')' if depth == 0 => return Some(at),
+            ')' | '}' | ']' => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Moves `chars` past the end of a string literal whose opening quote was just read.
+fn skip_string(chars: &mut std::str::CharIndices<'_>) -> Option<()> {
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next()?;
+            }
+            '"' => return Some(()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The invocation whose body (between the parentheses) is `body`, at `indent`: `Name { fields } mode`.
+fn lay_out(indent: &str, body: &str) -> Option<String> {
+    let open = body.find('{')?;
+    let close = body.rfind('}')?;
+    let name = body[..open].trim();
+    let mode = body[close + 1..].trim();
+    let fields = split_fields(&body[open + 1..close])?;
+    let one_line = match fields.is_empty() {
+        true => format!("{indent}{OBJECT}{name} {{}} {mode});"),
+        false => format!("{indent}{OBJECT}{name} {{ {} }} {mode});", fields.join(", ")),
+    };
+    if one_line.len() <= WIDTH {
+        return Some(one_line);
+    }
+    let mut text = format!("{indent}{OBJECT}{name} {{\n");
+    for field in &fields {
+        text.push_str(&format!("{indent}    {field},\n"));
+    }
+    text.push_str(&format!("{indent}}} {mode});"));
+    Some(text)
+}
+
+/// The fields of an invocation, each with its whitespace made single spaces (string literals kept as written).
+fn split_fields(fields: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut chars = fields.char_indices();
+    let mut space = false;
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' => {
+                let mut end = chars.clone();
+                skip_string(&mut end)?;
+                let stop = end.clone().next().map_or(fields.len(), |(next, _)| next);
+                if space && !field.is_empty() {
+                    field.push(' ');
+                }
+                space = false;
+                field.push_str(&fields[at..stop]);
+                chars = end;
+            }
+            ',' => {
+                out.push(std::mem::take(&mut field));
+                space = false;
+            }
+            c if c.is_whitespace() => space = true,
+            c => {
+                if space && !field.is_empty() {
+                    field.push(' ');
+                }
+                space = false;
+                field.push(c);
+            }
+        }
+    }
+    if !field.is_empty() {
+        out.push(field);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_invocation_gets_one_field_per_line_and_a_short_one_one_line() {
+        let printed = "/// doc\nsupport::object!(\n    BigQuerySink { 0 auth required, 1 dataset_name = \"dataset, \\\"name\\\"\" \
+                       required, 2 disable_schema_prefix optional,\n    3 history_mode optional, 4 migration_strategy \
+                       optional, 5 project_id required, 6\n    query_priority nullable } keep\n);\n\nsupport::object!(Tag \
+                       { 0 label optional } ignore);\n";
+        assert_eq!(
+            object_macros(printed),
+            "/// doc\nsupport::object!(BigQuerySink {\n    0 auth required,\n    1 dataset_name = \"dataset, \\\"name\\\"\" \
+             required,\n    2 disable_schema_prefix optional,\n    3 history_mode optional,\n    4 migration_strategy \
+             optional,\n    5 project_id required,\n    6 query_priority nullable,\n} keep);\n\nsupport::object!(Tag { 0 \
+             label optional } ignore);\n"
+        );
+    }
+
+    #[test]
+    fn an_invocation_inside_a_module_keeps_its_indentation_and_text_without_one_is_untouched() {
+        let printed = "mod m {\n    support::object!(\n        Empty {} deny\n    );\n}\n";
+        assert_eq!(object_macros(printed), "mod m {\n    support::object!(Empty {} deny);\n}\n");
+        assert_eq!(object_macros("fn main() {}\n"), "fn main() {}\n");
+        assert_eq!(object_macros("support::object!(unclosed"), "support::object!(unclosed");
+    }
+}
