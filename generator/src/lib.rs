@@ -25,6 +25,7 @@ mod naming;
 mod output;
 mod pipeline;
 pub mod report;
+mod rustdoc;
 mod split;
 
 /// The stages, one at a time, for specforge's own benchmarks and tests. Not part of the public API: anything here

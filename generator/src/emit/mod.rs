@@ -288,7 +288,7 @@ pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
 /// most of a large API's text, which as tokens syn would only parse back.
 pub fn doc_attributes(doc: Option<&str>) -> Vec<syn::Attribute> {
     let Some(doc) = doc else { return Vec::new() };
-    rustdoc_lines(doc).iter().map(|line| doc_line(line)).collect()
+    crate::rustdoc::lines(doc).iter().map(|line| doc_line(line)).collect()
 }
 
 /// `#[doc = "line"]`.
@@ -349,173 +349,13 @@ pub fn prepend_docs(attrs: &mut Vec<syn::Attribute>, doc: Option<&str>) {
 
 /// Inner `#![doc = "…"]` attributes for a crate-level doc text.
 fn inner_doc_attrs(doc: &str) -> TokenStream {
-    let lines = rustdoc_lines(doc).into_iter().map(|line| quote! { #![doc = #line] });
+    let lines = crate::rustdoc::lines(doc).into_iter().map(|line| quote! { #![doc = #line] });
     quote! { #(#lines)* }
-}
-
-/// Spec text made safe for rustdoc: code fences (```` ``` ```` or `~~~`) become `text` blocks and indentation is dropped, so no
-/// description turns into a doctest that `cargo test` would try to compile; a line that continues a list item or a
-/// quote lazily (without the item's indentation or the `>`) gets them, and one indented past the item's text is
-/// brought back to it, which renders the same and is what clippy's `doc_lazy_continuation` and
-/// `doc_overindented_list_items` ask for.
-fn rustdoc_lines(doc: &str) -> Vec<String> {
-    let mut fence: Option<&str> = None;
-    let mut after_blank = true;
-    // The column where the text of the list item or quote open at the previous line starts, if one is.
-    let mut open_item: Option<usize> = None;
-    let mut open_quote = false;
-    doc.trim()
-        .lines()
-        .map(|line| {
-            let trimmed = line.trim();
-            // A fence is closed by the same marker it was opened with (``` or ~~~, both CommonMark).
-            if let Some(marker) = ["```", "~~~"].into_iter().find(|marker| trimmed.starts_with(marker))
-                && fence.is_none_or(|open| open == marker)
-            {
-                fence = if fence.is_some() { None } else { Some(marker) };
-                (open_item, open_quote) = (None, false);
-                return if fence.is_some() { format!(" {marker}text") } else { format!(" {marker}") };
-            }
-            if fence.is_some() {
-                return format!(" {}", untab(line.trim_end()));
-            }
-            // Indentation is kept where it continues a list item or a paragraph (a code block cannot interrupt
-            // one); after a blank line it is cut to three spaces, as four would start an indented code block (a
-            // doctest).
-            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-            let mut indent = if after_blank { indent.min(3) } else { indent };
-            let mut quote = "";
-            if trimmed.is_empty() {
-                open_quote = false;
-            } else if starts_block(trimmed) {
-                (open_item, open_quote) = (None, false);
-            } else if let Some(width) = list_marker_width(trimmed) {
-                (open_item, open_quote) = (Some(indent + width), false);
-            } else if let Some(quoted) = trimmed.strip_prefix('>') {
-                (open_item, open_quote) = (None, !quoted.trim().is_empty());
-            } else if after_blank {
-                // A paragraph after a blank line is inside the list item only if indented to its text.
-                open_item = open_item.filter(|column| indent >= *column);
-            } else if open_quote {
-                quote = "> ";
-            } else if let Some(column) = open_item {
-                // Exactly the item's text column: less is lazy, more is over-indented (clippy warns of both; the
-                // paragraph renders the same).
-                indent = column;
-            }
-            after_blank = trimmed.is_empty();
-            format!(" {quote}{}{}", " ".repeat(indent), untab(trimmed))
-        })
-        .collect()
-}
-
-/// `text` with each tab as four spaces, as clippy's `tabs_in_doc_comments` asks (a tab lines up differently in
-/// every editor and renderer).
-fn untab(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains('\t') { text.replace('\t', "    ").into() } else { text.into() }
-}
-
-/// The width of the list item marker that starts `line` (`- `, `* `, `+ `, `1. `, `2) `) with the spaces after
-/// it, up to where the item's text starts; `None` when `line` does not start a list item.
-fn list_marker_width(line: &str) -> Option<usize> {
-    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let marker = match line.as_bytes().get(digits) {
-        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
-        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
-        _ => return None,
-    };
-    let rest = &line[marker..];
-    let spaces = rest.len() - rest.trim_start_matches(' ').len();
-    match spaces {
-        0 if rest.is_empty() => Some(marker + 1),
-        0 => None,
-        // Five spaces or more after the marker start an indented code block inside the item.
-        1..=4 if spaces < rest.len() => Some(marker + spaces),
-        _ => Some(marker + 1),
-    }
-}
-
-/// Whether `line` (trimmed) is not to be made part of the paragraph before it: an ATX heading, a thematic break
-/// (`* * *`), or a line of `=` or `-` alone, which indented under a paragraph would underline it as a heading.
-fn starts_block(line: &str) -> bool {
-    let heading = line.trim_start_matches('#');
-    let hashes = line.len() - heading.len();
-    if (1..=6).contains(&hashes) && (heading.is_empty() || heading.starts_with(' ')) {
-        return true;
-    }
-    let Some(first) = line.chars().next().filter(|c| matches!(c, '-' | '*' | '_' | '=')) else { return false };
-    let rule = line.chars().filter(|c| *c != ' ');
-    rule.clone().all(|c| c == first) && (matches!(first, '-' | '=') || rule.count() >= 3)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn doc_lines_keep_list_continuations_and_never_start_code_blocks() {
-        let lines =
-            rustdoc_lines("Tools:\n- **Built-in**: provided by\n  the API.\n\n        not code\n```\n    code\n```");
-        assert_eq!(
-            lines,
-            [
-                " Tools:",
-                " - **Built-in**: provided by",
-                "   the API.",
-                " ",
-                "    not code",
-                " ```text",
-                "     code",
-                " ```"
-            ]
-        );
-    }
-
-    #[test]
-    fn tilde_fences_are_text_blocks_too_and_each_kind_closes_its_own() {
-        let lines = rustdoc_lines("Run:\n~~~\nfn main() {}\n```\n~~~\nthen:\n```json\n{}\n```");
-        assert_eq!(lines, [" Run:", " ~~~text", " fn main() {}", " ```", " ~~~", " then:", " ```text", " {}", " ```"]);
-    }
-
-    #[test]
-    fn lazy_continuations_get_their_indentation_and_marker_and_tabs_become_spaces() {
-        let doc = "Options:\n * `secret` -\thidden\n      from others.\nDefault: `secret`\n**For a child:**\n1.  `closed`\nvisible\n\nAfter the list.\n> Unofficial\nReturns 430\n\n- item\n---\n- item\n## Heading\n+ item\n\n  more of it\nlazy again";
-        assert_eq!(
-            rustdoc_lines(doc),
-            [
-                " Options:",
-                "  * `secret` -    hidden",
-                "    from others.",
-                "    Default: `secret`",
-                "    **For a child:**",
-                " 1.  `closed`",
-                "     visible",
-                " ",
-                " After the list.",
-                " > Unofficial",
-                " > Returns 430",
-                " ",
-                " - item",
-                " ---",
-                " - item",
-                " ## Heading",
-                " + item",
-                " ",
-                "   more of it",
-                "   lazy again",
-            ]
-        );
-    }
-
-    #[test]
-    fn list_markers_are_told_from_text() {
-        let widths: Vec<Option<usize>> =
-            ["- a", "* a", "12. a", "3) a", "-", "-a", "1.5 s", "1234567890. a", "-      code", "**bold**"]
-                .into_iter()
-                .map(list_marker_width)
-                .collect();
-        assert_eq!(widths, [Some(2), Some(2), Some(4), Some(3), Some(2), None, None, None, Some(2), None]);
-    }
 
     #[test]
     fn doc_literals_keep_any_text() {

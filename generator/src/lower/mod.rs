@@ -1,7 +1,6 @@
 //! Lower: the only stage that knows OpenAPI. Turns a [`LoadedSpec`] into the [`Api`] IR and reports every
 //! problem it finds as a [`Diagnostic`] (collecting them all rather than stopping at the first).
 
-mod markdown;
 mod operation;
 mod schema;
 mod shape;
@@ -109,7 +108,7 @@ fn lower_document(document: &openapiv3::OpenAPI, path: &std::path::Path, config:
     let api = Api {
         title: document.info.title.clone(),
         version: document.info.version.clone(),
-        description: document.info.description.as_deref().map(markdown::rustdoc_safe),
+        description: document.info.description.as_deref().map(crate::rustdoc::rustdoc_safe),
         servers: document.servers.iter().map(server).collect(),
         types,
         operations,
@@ -159,12 +158,12 @@ fn server(server: &openapiv3::Server) -> Server {
             rust_name: names.claim(&value_name(name)).0,
             default: variable.default.clone(),
             allowed: variable.enumeration.clone(),
-            description: variable.description.as_deref().map(markdown::rustdoc_safe),
+            description: variable.description.as_deref().map(crate::rustdoc::rustdoc_safe),
         })
         .collect();
     Server {
         url: server.url.clone(),
-        description: server.description.as_deref().map(markdown::rustdoc_safe),
+        description: server.description.as_deref().map(crate::rustdoc::rustdoc_safe),
         variables,
     }
 }
@@ -224,7 +223,7 @@ fn security_schemes(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (V
             variant,
             kind,
             setters: SchemeSetters::default(),
-            doc: doc.as_deref().map(markdown::rustdoc_safe),
+            doc: doc.as_deref().map(crate::rustdoc::rustdoc_safe),
         });
     }
     name_setters(&mut schemes);

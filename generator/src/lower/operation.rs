@@ -382,7 +382,7 @@ fn synthesized_operation_id(method: &Method, path: &str) -> String {
 fn doc_of(summary: Option<&str>, description: Option<&str>) -> Option<String> {
     let parts: Vec<&str> =
         [summary, description].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
-    (!parts.is_empty()).then(|| super::markdown::rustdoc_safe(&parts.join("\n\n")))
+    (!parts.is_empty()).then(|| crate::rustdoc::rustdoc_safe(&parts.join("\n\n")))
 }
 
 /// What a response holds: its content, its description and its headers (none for a request body used as one).
@@ -473,7 +473,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                     explode,
                     separator,
                     object,
-                    doc: data.description.as_deref().map(super::markdown::rustdoc_safe),
+                    doc: data.description.as_deref().map(crate::rustdoc::rustdoc_safe),
                     ty,
                 }
             })
@@ -818,11 +818,8 @@ impl<'a> OperationLowerer<'_, 'a> {
                 TypeRef::Named(id) => matches!(self.types.kind_of(*id), Some(TypeKind::Enum(_))),
                 _ => false,
             };
-            let doc = header
-                .description
-                .as_deref()
-                .map(|d| super::markdown::rustdoc_safe(d.trim()))
-                .filter(|d| !d.is_empty());
+            let doc =
+                header.description.as_deref().map(|d| crate::rustdoc::rustdoc_safe(d.trim())).filter(|d| !d.is_empty());
             let field = fields.claim(&value_name(name)).0;
             let ty = if parses { ty } else { TypeRef::String };
             out.push(ResponseHeader { name: name.to_ascii_lowercase(), field, ty, doc });
@@ -883,7 +880,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 item,
                 events,
             });
-            let doc = Some(super::markdown::rustdoc_safe(description.trim())).filter(|d| !d.is_empty());
+            let doc = Some(crate::rustdoc::rustdoc_safe(description.trim())).filter(|d| !d.is_empty());
             let headers = match headers {
                 Some(headers) => self.response_headers(headers, &child(&response_pointer, "headers")),
                 None => Vec::new(),

@@ -1033,7 +1033,7 @@ fn enum_type(repr: EnumRepr, values: &[EnumValue], schema: &Schema) -> Enum {
             _ => None,
         }?;
         let text = text.trim();
-        (!text.is_empty()).then(|| super::markdown::rustdoc_safe(text))
+        (!text.is_empty()).then(|| crate::rustdoc::rustdoc_safe(text))
     };
     let extension = ["x-enum-varnames", "x-enumNames"].iter().find_map(|key| schema.schema_data.extensions.get(*key));
     let given: Option<Vec<&str>> = extension
@@ -1148,7 +1148,7 @@ pub fn schema_doc(schema: &Schema) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect();
-    (!parts.is_empty()).then(|| super::markdown::rustdoc_safe(&parts.join("\n\n")))
+    (!parts.is_empty()).then(|| crate::rustdoc::rustdoc_safe(&parts.join("\n\n")))
 }
 
 /// Rustdoc for a field: the description, plus the constraints and default a reader needs.

@@ -1,3 +1,6 @@
+//! Rustdoc from descriptions: every rule that turns an API description's Markdown into doc comments, in two steps.
+//! [`rustdoc_safe`] runs in lowering (the IR holds safe text) and [`lines`] when the text is printed.
+//!
 //! Descriptions are Markdown written for other renderers (Swagger UI, Redoc, a vendor's docs site). Rustdoc reads
 //! some of what they contain differently and warns, which `cargo doc` with warnings denied (as docs.rs and many CI
 //! setups build) turns into a failure. [`rustdoc_safe`] escapes exactly those constructs, outside code:
@@ -15,22 +18,137 @@ pub fn rustdoc_safe(markdown: &str) -> String {
         return markdown.to_string();
     }
     let mut out = String::with_capacity(markdown.len() + 16);
-    let mut in_fence = false;
+    let mut fence = Fence::default();
     for (index, line) in markdown.split('\n').enumerate() {
         if index > 0 {
             out.push('\n');
         }
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-            out.push_str(line);
-        } else if in_fence {
+        if fence.step(line.trim()).is_some() || fence.is_open() {
             out.push_str(line);
         } else {
             escape_line(line, &mut out);
         }
     }
     out
+}
+
+/// Fenced code blocks as CommonMark reads them: opened by ```` ``` ```` or `~~~` and closed only by the same marker
+/// (a ```` ``` ```` line inside a `~~~` block is code). Both rules that rewrite descriptions read fences this way.
+#[derive(Default)]
+struct Fence(Option<&'static str>);
+
+impl Fence {
+    /// Reads one line (trimmed): the marker and whether it opened a block, when the line opens or closes one.
+    fn step(&mut self, trimmed: &str) -> Option<(&'static str, bool)> {
+        let marker = ["```", "~~~"].into_iter().find(|marker| trimmed.starts_with(marker))?;
+        match self.0 {
+            None => {
+                self.0 = Some(marker);
+                Some((marker, true))
+            }
+            Some(open) if open == marker => {
+                self.0 = None;
+                Some((marker, false))
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// Whether the lines read so far leave a block open.
+    fn is_open(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+/// Spec text made safe for rustdoc: code fences (```` ``` ```` or `~~~`) become `text` blocks and indentation is dropped, so no
+/// description turns into a doctest that `cargo test` would try to compile; a line that continues a list item or a
+/// quote lazily (without the item's indentation or the `>`) gets them, and one indented past the item's text is
+/// brought back to it, which renders the same and is what clippy's `doc_lazy_continuation` and
+/// `doc_overindented_list_items` ask for.
+pub fn lines(doc: &str) -> Vec<String> {
+    let mut fence = Fence::default();
+    let mut after_blank = true;
+    // The column where the text of the list item or quote open at the previous line starts, if one is.
+    let mut open_item: Option<usize> = None;
+    let mut open_quote = false;
+    doc.trim()
+        .lines()
+        .map(|line| {
+            let trimmed = line.trim();
+            if let Some((marker, opened)) = fence.step(trimmed) {
+                (open_item, open_quote) = (None, false);
+                return if opened { format!(" {marker}text") } else { format!(" {marker}") };
+            }
+            if fence.is_open() {
+                return format!(" {}", untab(line.trim_end()));
+            }
+            // Indentation is kept where it continues a list item or a paragraph (a code block cannot interrupt
+            // one); after a blank line it is cut to three spaces, as four would start an indented code block (a
+            // doctest).
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            let mut indent = if after_blank { indent.min(3) } else { indent };
+            let mut quote = "";
+            if trimmed.is_empty() {
+                open_quote = false;
+            } else if starts_block(trimmed) {
+                (open_item, open_quote) = (None, false);
+            } else if let Some(width) = list_marker_width(trimmed) {
+                (open_item, open_quote) = (Some(indent + width), false);
+            } else if let Some(quoted) = trimmed.strip_prefix('>') {
+                (open_item, open_quote) = (None, !quoted.trim().is_empty());
+            } else if after_blank {
+                // A paragraph after a blank line is inside the list item only if indented to its text.
+                open_item = open_item.filter(|column| indent >= *column);
+            } else if open_quote {
+                quote = "> ";
+            } else if let Some(column) = open_item {
+                // Exactly the item's text column: less is lazy, more is over-indented (clippy warns of both; the
+                // paragraph renders the same).
+                indent = column;
+            }
+            after_blank = trimmed.is_empty();
+            format!(" {quote}{}{}", " ".repeat(indent), untab(trimmed))
+        })
+        .collect()
+}
+
+/// `text` with each tab as four spaces, as clippy's `tabs_in_doc_comments` asks (a tab lines up differently in
+/// every editor and renderer).
+fn untab(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\t') { text.replace('\t', "    ").into() } else { text.into() }
+}
+
+/// The width of the list item marker that starts `line` (`- `, `* `, `+ `, `1. `, `2) `) with the spaces after
+/// it, up to where the item's text starts; `None` when `line` does not start a list item.
+fn list_marker_width(line: &str) -> Option<usize> {
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let marker = match line.as_bytes().get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        _ => return None,
+    };
+    let rest = &line[marker..];
+    let spaces = rest.len() - rest.trim_start_matches(' ').len();
+    match spaces {
+        0 if rest.is_empty() => Some(marker + 1),
+        0 => None,
+        // Five spaces or more after the marker start an indented code block inside the item.
+        1..=4 if spaces < rest.len() => Some(marker + spaces),
+        _ => Some(marker + 1),
+    }
+}
+
+/// Whether `line` (trimmed) is not to be made part of the paragraph before it: an ATX heading, a thematic break
+/// (`* * *`), or a line of `=` or `-` alone, which indented under a paragraph would underline it as a heading.
+fn starts_block(line: &str) -> bool {
+    let heading = line.trim_start_matches('#');
+    let hashes = line.len() - heading.len();
+    if (1..=6).contains(&hashes) && (heading.is_empty() || heading.starts_with(' ')) {
+        return true;
+    }
+    let Some(first) = line.chars().next().filter(|c| matches!(c, '-' | '*' | '_' | '=')) else { return false };
+    let rule = line.chars().filter(|c| *c != ' ');
+    rule.clone().all(|c| c == first) && (matches!(first, '-' | '=') || rule.count() >= 3)
 }
 
 /// Escapes one line outside a fenced block, leaving inline code spans alone.
@@ -197,6 +315,77 @@ fn url_len(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doc_lines_keep_list_continuations_and_never_start_code_blocks() {
+        let lines = lines("Tools:\n- **Built-in**: provided by\n  the API.\n\n        not code\n```\n    code\n```");
+        assert_eq!(
+            lines,
+            [
+                " Tools:",
+                " - **Built-in**: provided by",
+                "   the API.",
+                " ",
+                "    not code",
+                " ```text",
+                "     code",
+                " ```"
+            ]
+        );
+    }
+
+    #[test]
+    fn both_steps_read_a_fence_of_the_other_kind_as_code() {
+        let doc = "~~~\n```\n<T> [x]\n~~~\n<T>";
+        assert_eq!(rustdoc_safe(doc), "~~~\n```\n<T> [x]\n~~~\n\\<T>", "escaped only after the block");
+        assert_eq!(lines(doc), [" ~~~text", " ```", " <T> [x]", " ~~~", " <T>"]);
+    }
+
+    #[test]
+    fn tilde_fences_are_text_blocks_too_and_each_kind_closes_its_own() {
+        let lines = lines("Run:\n~~~\nfn main() {}\n```\n~~~\nthen:\n```json\n{}\n```");
+        assert_eq!(lines, [" Run:", " ~~~text", " fn main() {}", " ```", " ~~~", " then:", " ```text", " {}", " ```"]);
+    }
+
+    #[test]
+    fn lazy_continuations_get_their_indentation_and_marker_and_tabs_become_spaces() {
+        let doc = "Options:\n * `secret` -\thidden\n      from others.\nDefault: `secret`\n**For a child:**\n1.  `closed`\nvisible\n\nAfter the list.\n> Unofficial\nReturns 430\n\n- item\n---\n- item\n## Heading\n+ item\n\n  more of it\nlazy again";
+        assert_eq!(
+            lines(doc),
+            [
+                " Options:",
+                "  * `secret` -    hidden",
+                "    from others.",
+                "    Default: `secret`",
+                "    **For a child:**",
+                " 1.  `closed`",
+                "     visible",
+                " ",
+                " After the list.",
+                " > Unofficial",
+                " > Returns 430",
+                " ",
+                " - item",
+                " ---",
+                " - item",
+                " ## Heading",
+                " + item",
+                " ",
+                "   more of it",
+                "   lazy again",
+            ]
+        );
+    }
+
+    #[test]
+    fn list_markers_are_told_from_text() {
+        let widths: Vec<Option<usize>> =
+            ["- a", "* a", "12. a", "3) a", "-", "-a", "1.5 s", "1234567890. a", "-      code", "**bold**"]
+                .into_iter()
+                .map(list_marker_width)
+                .collect();
+        assert_eq!(widths, [Some(2), Some(2), Some(4), Some(3), Some(2), None, None, None, Some(2), None]);
+    }
 
     #[test]
     fn html_like_placeholders_are_shown_as_text() {
