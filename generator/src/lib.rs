@@ -185,6 +185,21 @@ impl Generated {
     }
 }
 
+/// The `lib.rs` a plan of [`emit_crates`] prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum PlannedFile {
+    /// The models crate's (the facade's, when split).
+    Models,
+    /// A part of split models, by index.
+    ModelsPart(usize),
+    /// The client crate's (the facade's, when split).
+    Client,
+    /// The core of a split client.
+    ClientCore,
+    /// An operations crate of a split client, by index.
+    ClientOps(usize),
+}
+
 /// A spec loaded and lowered.
 struct Lowered {
     api: ir::Api,
@@ -335,49 +350,58 @@ fn emit_crates_with(
 
     // Every file is printed in one go, so the printing threads share out all of them: the models (one crate, or the
     // facade and its parts), then the client (one crate, or the client, its core and its operations crates).
-    let mut plans: Vec<emit::FilePlan<'_>> = Vec::new();
+    let mut plans: Vec<(PlannedFile, emit::FilePlan<'_>)> = Vec::new();
     match (&models_split, &models_crates) {
         (Some(split), Some(crates)) => {
-            plans.push(emit::facade_plan(api, crates, features.as_ref()));
+            plans.push((PlannedFile::Models, emit::facade_plan(api, crates, features.as_ref())));
             let docs = emit::TypeDocs::new(api);
             for part in 0..split.parts.len() {
-                plans.push(emit::part_plan(api, &graph, split, part, crates, features.as_ref(), docs.clone()));
+                let plan = emit::part_plan(api, &graph, split, part, crates, features.as_ref(), docs.clone());
+                plans.push((PlannedFile::ModelsPart(part), plan));
             }
         }
-        _ => plans.push(emit::models_plan(api, &graph, emit::ModelsLayout::Crate, features.as_ref())),
+        _ => {
+            let plan = emit::models_plan(api, &graph, emit::ModelsLayout::Crate, features.as_ref());
+            plans.push((PlannedFile::Models, plan));
+        }
     }
     match &client_crates {
         Some(crates) => {
-            plans.push(emit::client_facade_plan(api, &graph, crates, features.as_ref()));
-            plans.push(emit::client_core_plan(api, crates));
+            plans.push((PlannedFile::Client, emit::client_facade_plan(api, &graph, crates, features.as_ref())));
+            plans.push((PlannedFile::ClientCore, emit::client_core_plan(api, crates)));
             for chunk in 0..crates.ops.len() {
-                plans.push(emit::client_ops_plan(api, &graph, crates, chunk, features.as_ref()));
+                let plan = emit::client_ops_plan(api, &graph, crates, chunk, features.as_ref());
+                plans.push((PlannedFile::ClientOps(chunk), plan));
             }
         }
-        None => plans.push(emit::client_plan(api, &graph, &models_ident, features.as_ref())),
+        None => plans.push((PlannedFile::Client, emit::client_plan(api, &graph, &models_ident, features.as_ref()))),
     }
-    let mut printed = emit::render_files(&plans.iter().collect::<Vec<_>>())?.into_iter();
-    let mut next = || printed.next().ok_or_else(|| "a planned file was not printed".to_string());
+    // `render_files` prints its plans in the order given: each text goes back to the file its plan is for.
+    let texts = emit::render_files(&plans.iter().map(|(_, plan)| plan).collect::<Vec<_>>())?;
+    let mut printed: std::collections::BTreeMap<PlannedFile, String> =
+        plans.iter().map(|(file, _)| *file).zip(texts).collect();
+    let mut take = |file: PlannedFile| printed.remove(&file).ok_or_else(|| format!("{file:?} was not printed"));
 
-    let models_lib = next()?;
+    let models_lib = take(PlannedFile::Models)?;
     let mut part_files = Vec::new();
     if let Some(split) = &models_split {
-        for part in &split.parts {
+        for (index, part) in split.parts.iter().enumerate() {
             part_files.push(output::PartFiles {
                 label: part.label.clone(),
-                lib_rs: next()?,
+                lib_rs: take(PlannedFile::ModelsPart(index))?,
                 dependencies: part.dependencies.iter().map(|&d| split.parts[d].label.clone()).collect(),
                 members: &part.members,
             });
         }
     }
-    let client_lib = next()?;
+    let client_lib = take(PlannedFile::Client)?;
     let client_split = match &op_crates {
         Some(op_crates) => {
-            let core_lib = next()?;
+            let core_lib = take(PlannedFile::ClientCore)?;
             let mut ops_files = Vec::new();
-            for (number, members) in op_crates {
-                ops_files.push(output::OpsFiles { label: format!("ops-{number}"), lib_rs: next()?, members });
+            for (chunk, (number, members)) in op_crates.iter().enumerate() {
+                let lib_rs = take(PlannedFile::ClientOps(chunk))?;
+                ops_files.push(output::OpsFiles { label: format!("ops-{number}"), lib_rs, members });
             }
             Some((core_lib, ops_files))
         }
