@@ -87,7 +87,9 @@ pub fn select_operations(document: &mut OpenAPI, config: &Config) -> Vec<Diagnos
                 }
             }
         }
-        if let Some(serde_json::Value::Object(extra)) = item.extensions.get_mut(crate::load::EXTRA_OPERATIONS) {
+        if let Some(serde_json::Value::Object(extra)) =
+            item.extensions.get_mut(crate::load::extensions::EXTRA_OPERATIONS)
+        {
             extra.retain(|_, operation| {
                 let tags = operation.get("tags").and_then(serde_json::Value::as_array);
                 let tags = tags.into_iter().flatten().filter_map(serde_json::Value::as_str).collect();

@@ -4,6 +4,7 @@
 //! pointer and line where known; a local defect is a warning.
 
 mod bundle;
+pub mod extensions;
 mod locate;
 mod normalize;
 mod overlay;
@@ -18,8 +19,7 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 pub use locate::{Locator, place_in_file};
-pub use normalize::{EXTRA_OPERATIONS, ITEM_SCHEMA, TUPLE};
-pub use swagger2::{FIELD_NAMES, Relocations, written_separator};
+pub use swagger2::Relocations;
 
 /// A parsed spec and the file it came from. The source text is not kept: diagnostics found later are placed with
 /// [`place_in_file`], which reads it again.

@@ -16,17 +16,8 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::bundle::Members;
+use super::extensions::{EXTRA_OPERATIONS, ITEM_SCHEMA, TUPLE};
 use crate::diagnostic::{Diagnostic, child};
-
-/// Extension that marks an array as a tuple (`prefixItems`): its `items` is then a `oneOf` whose members are the
-/// tuple's item schemas, in order.
-pub const TUPLE: &str = "x-specforge-tuple";
-/// Extension on a path item that carries operations 3.0 has no field for, keyed by where they were in the path
-/// item: `query`, or `additionalOperations/<method>`.
-pub const EXTRA_OPERATIONS: &str = "x-specforge-operations";
-/// Extension that marks the `schema` made from 3.2's `itemSchema` (the schema of each item of a sequential media
-/// type, such as server-sent events): an array of those items.
-pub const ITEM_SCHEMA: &str = "x-specforge-item-schema";
 
 /// The JSON Schema dialect OpenAPI 3.1 uses when `jsonSchemaDialect` does not name another.
 const DEFAULT_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";

@@ -428,7 +428,7 @@ impl<'f> Repair<'f> {
                 }
             }
         }
-        if let Some(Value::Object(extra)) = map.get_mut(super::EXTRA_OPERATIONS) {
+        if let Some(Value::Object(extra)) = map.get_mut(super::extensions::EXTRA_OPERATIONS) {
             let mut skipped = Vec::new();
             for (key, operation) in extra.iter_mut() {
                 let (first, rest) = key.split_once('/').unwrap_or((key, ""));

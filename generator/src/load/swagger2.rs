@@ -9,6 +9,7 @@
 //! `type: file`. Every node that moved is recorded in [`Relocations`], so diagnostics found later point into the
 //! 2.0 source the user wrote.
 
+use super::extensions::{FIELD_NAMES, SEPARATOR};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -60,20 +61,6 @@ impl Relocations {
             None => pointer.to_string(),
         }
     }
-}
-
-/// Extension on a query parameter written by the upgrade: the character that joins an array's items, where no
-/// 3.0 style says it (`collectionFormat: tsv`); on a form's `encoding`, the character that joins an array's items
-/// into one part (2.0's `csv`, `ssv`, `tsv` and `pipes` on `formData`).
-pub const SEPARATOR: &str = "x-specforge-separator";
-
-/// Extension on an object schema written by the upgrade: the Rust names its properties asked for (Azure's
-/// `x-ms-client-name`, which may stand beside a `$ref` where nothing else is read), by JSON name.
-pub const FIELD_NAMES: &str = "x-specforge-field-names";
-
-/// The separator [`SEPARATOR`] says among a parameter's or an encoding's `extensions`, if it says one.
-pub fn written_separator(extensions: &indexmap::IndexMap<String, Value>) -> Option<char> {
-    extensions.get(SEPARATOR)?.as_str()?.chars().next()
 }
 
 /// The sections of a 2.0 document that become components: (2.0 key, components section).

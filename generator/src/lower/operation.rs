@@ -267,7 +267,7 @@ fn operations_of(item: &PathItem) -> Vec<(Method, &'static str, &openapiv3::Oper
 /// `itemSchema`.
 fn item_schema(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Option<&ReferenceOr<Box<openapiv3::Schema>>> {
     let ReferenceOr::Item(schema) = schema? else { return None };
-    if schema.schema_data.extensions.get(crate::load::ITEM_SCHEMA) != Some(&serde_json::Value::Bool(true)) {
+    if !crate::load::extensions::is_item_schema(&schema.schema_data.extensions) {
         return None;
     }
     match &schema.schema_kind {
@@ -294,7 +294,7 @@ pub fn extra_operations(document: &OpenAPI, file: &std::path::Path) -> (Vec<Extr
     let (mut found, mut diagnostics) = (Vec::new(), Vec::new());
     for (path, item) in &document.paths.paths {
         let ReferenceOr::Item(item) = item else { continue };
-        let Some(serde_json::Value::Object(extra)) = item.extensions.get(crate::load::EXTRA_OPERATIONS) else {
+        let Some(extra) = crate::load::extensions::extra_operations(&item.extensions) else {
             continue;
         };
         for (key, operation) in extra {
@@ -427,7 +427,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                             QueryStyle::SpaceDelimited => ' ',
                             QueryStyle::PipeDelimited => '|',
                             QueryStyle::Form | QueryStyle::DeepObject => {
-                                crate::load::written_separator(&parameter_data.extensions).unwrap_or(',')
+                                crate::load::extensions::separator(&parameter_data.extensions).unwrap_or(',')
                             }
                         };
                         (parameter_data, ParamLocation::Query, explode, separator)
@@ -697,7 +697,7 @@ impl<'a> OperationLowerer<'_, 'a> {
             }
             let encoding = media.encoding.get(json_name);
             let content_type = encoding.and_then(|encoding| encoding.content_type.clone());
-            let separator = encoding.and_then(|encoding| crate::load::written_separator(&encoding.extensions));
+            let separator = encoding.and_then(|encoding| crate::load::extensions::separator(&encoding.extensions));
             let kind = match property_schema.map(|schema| shape_of(schema).0) {
                 Some(Shape::String { format: Some("binary"), .. }) => PartKind::File { content_type },
                 Some(Shape::Array(Some(items))) if self.types.deref_schema(items.into()).is_some_and(is_binary) => {
@@ -1113,7 +1113,7 @@ fn is_string_schema(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
 /// writes (`collectionFormat` `csv`, `ssv`, `tsv`, `pipes`). Others are sent as a pair per item, 3.0's default.
 fn joined_form_arrays(media: &openapiv3::MediaType) -> Vec<(String, char)> {
     let separator = |encoding: &openapiv3::Encoding| match (
-        crate::load::written_separator(&encoding.extensions),
+        crate::load::extensions::separator(&encoding.extensions),
         &encoding.style,
     ) {
         (Some(separator), _) => Some(separator),

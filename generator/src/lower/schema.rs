@@ -1063,7 +1063,7 @@ fn tuple_members<'a>(
     schema: &'a Schema,
     items: Option<&'a ReferenceOr<Box<Schema>>>,
 ) -> Option<&'a [ReferenceOr<Schema>]> {
-    if schema.schema_data.extensions.get(crate::load::TUPLE) != Some(&serde_json::Value::Bool(true)) {
+    if !crate::load::extensions::is_tuple(&schema.schema_data.extensions) {
         return None;
     }
     match items? {

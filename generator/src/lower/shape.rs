@@ -20,7 +20,7 @@ pub struct ObjectShape<'a> {
     pub min_properties: Option<usize>,
     /// `maxProperties`.
     pub max_properties: Option<usize>,
-    /// The Rust names properties asked for, by JSON name ([`crate::load::FIELD_NAMES`]).
+    /// The Rust names properties asked for, by JSON name ([`crate::load::extensions::FIELD_NAMES`]).
     pub client_names: Option<&'a serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -131,7 +131,7 @@ pub fn shape_of(schema: &Schema) -> (Shape<'_>, Option<String>) {
 }
 
 fn client_names(schema: &Schema) -> Option<&serde_json::Map<String, serde_json::Value>> {
-    schema.schema_data.extensions.get(crate::load::FIELD_NAMES).and_then(serde_json::Value::as_object)
+    crate::load::extensions::field_names(&schema.schema_data.extensions)
 }
 
 fn shape_of_mixture<'a>(
