@@ -58,6 +58,7 @@ const CLIENT_TYPES: &[&str] = &[
     "FilePart",
     "OAuth2Tokens",
     "ByteStream",
+    "Call",
     "JsonLines",
     "Event",
     "EventStream",
@@ -1235,6 +1236,105 @@ mod tests {
     use super::*;
     use crate::ir::{OAuth2Grants, SchemeKind};
     use crate::lower::test_support::{HEAD, lower_yaml, warnings};
+
+    /// The names a syn `use` tree brings in.
+    fn use_names(tree: &syn::UseTree, names: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(path) => use_names(&path.tree, names),
+            syn::UseTree::Name(name) => names.push(name.ident.to_string()),
+            syn::UseTree::Rename(rename) => names.push(rename.rename.to_string()),
+            syn::UseTree::Group(group) => group.items.iter().for_each(|tree| use_names(tree, names)),
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+
+    #[test]
+    fn every_name_the_client_defines_itself_is_reserved_from_operations() {
+        // Methods of the template's `impl Client`.
+        let template = syn::parse_file(crate::output::CLIENT_METHODS).expect("the client template parses");
+        for item in &template.items {
+            if let syn::Item::Impl(block) = item {
+                for item in &block.items {
+                    if let syn::ImplItem::Fn(method) = item {
+                        let name = method.sig.ident.to_string();
+                        assert!(CLIENT_METHODS.contains(&name.as_str()), "`Client::{name}` is not in CLIENT_METHODS");
+                    }
+                }
+            }
+        }
+        // The client crate's root, for an API that needs every optional module: what it defines or re-exports,
+        // besides its operations' own types, is reserved.
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}servers: [{{url: 'https://{{host}}/v1', variables: {{host: {{default: example.com}}}}}}]
+paths:
+  /events:
+    get:
+      operationId: watch
+      security: [{{oauth: []}}]
+      responses:
+        '200':
+          description: events
+          content:
+            text/event-stream:
+              schema: {{type: string}}
+  /files:
+    post:
+      operationId: upload
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                file: {{type: string, format: binary}}
+      responses:
+        '204': {{description: stored}}
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows: {{clientCredentials: {{tokenUrl: 'https://example.com/token', scopes: {{}}}}}}
+"
+        ));
+        let graph = crate::graph::TypeGraph::new(&api.types);
+        let printed = crate::emit::client_plan(&api, &graph, "api_models", None).render().expect("prints");
+        let root = syn::parse_file(&printed).expect("the client parses");
+        let own: Vec<String> = api
+            .operations
+            .iter()
+            .flat_map(|op| {
+                let names = &op.type_names;
+                [Some(&names.response), Some(&names.error), Some(&names.params), names.headers.as_ref()]
+            })
+            .flatten()
+            .cloned()
+            .chain(api.operations.iter().filter_map(|op| match &op.body.as_ref()?.kind {
+                crate::ir::RequestBodyKind::Multipart(crate::ir::Multipart::Parts(form)) => Some(form.name.clone()),
+                _ => None,
+            }))
+            .collect();
+        let mut names = Vec::new();
+        for item in &root.items {
+            match item {
+                syn::Item::Use(item) if matches!(item.vis, syn::Visibility::Public(_)) => {
+                    use_names(&item.tree, &mut names)
+                }
+                syn::Item::Struct(item) => names.push(item.ident.to_string()),
+                syn::Item::Enum(item) => names.push(item.ident.to_string()),
+                syn::Item::Type(item) => names.push(item.ident.to_string()),
+                syn::Item::Fn(item) => names.push(item.sig.ident.to_string()),
+                _ => {}
+            }
+        }
+        let modules = ["models", "reqwest"];
+        for name in names.iter().filter(|name| !own.contains(name) && !modules.contains(&name.as_str())) {
+            let reserved = CLIENT_TYPES.contains(&name.as_str()) || CLIENT_METHODS.contains(&name.as_str());
+            assert!(reserved, "`{name}` is defined at the client's root but not reserved from operations");
+        }
+        for expected in ["OAuth2Tokens", "FilePart", "EventStream", "Client", "server_url"] {
+            assert!(names.iter().any(|name| name == expected), "{expected} among {names:?}");
+        }
+    }
 
     #[test]
     fn a_pages_helper_gives_way_to_an_operation_of_the_same_name() {
