@@ -1577,11 +1577,17 @@ fn events_method(
     );
     let path = &op.path;
     let transport = receiver.transport();
+    // Credentials make the request an `Authorized` one, which takes the header through `map`.
+    let accept = if uses_credentials(scope.api, op) {
+        quote! { let request = request.map(|request| request.header(::reqwest::header::ACCEPT, "text/event-stream")); }
+    } else {
+        quote! { let request = request.header(::reqwest::header::ACCEPT, "text/event-stream"); }
+    };
     let body = receiver.async_body(&name, &signature.arg_names, || {
         let build_request = build_request();
         quote! {
             #build_request
-            let request = request.header(::reqwest::header::ACCEPT, "text/event-stream");
+            #accept
             let response = #transport.start(request, #path).await?;
             let response = match response.status().as_u16() {
                 #(#arms)*
