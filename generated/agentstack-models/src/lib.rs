@@ -165,8 +165,11 @@ support::object!(AuthorizationCodeRequest { 0 authorization_endpoint required } 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Metadata(::std::collections::BTreeMap<String, MetadataValue>);
 support::bounded_map!(
-    Metadata(::std::collections::BTreeMap < String, MetadataValue >), None, Some(16),
-    None, Some(64)
+    Metadata(::std::collections::BTreeMap<String, MetadataValue>),
+    None,
+    Some(16),
+    None,
+    Some(64),
 );
 
 /// One page of connectors.

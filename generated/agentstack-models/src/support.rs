@@ -161,7 +161,7 @@ pub(crate) use constrained_string;
 /// Implements a map newtype whose size (and key length) the API limits: `new` and deserializing validate;
 /// `as_map`, `into_inner`, `Deref` and `TryFrom` read it; it serializes as the map itself, without a copy.
 macro_rules! bounded_map {
-    ($name:ident($map:ty), $min:expr, $max:expr, $key_min:expr, $key_max:expr) => {
+    ($name:ident($map:ty), $min:expr, $max:expr, $key_min:expr, $key_max:expr $(,)?) => {
         impl $name {
             /// Validates `map` against the API's limits.
             pub fn new(map: $map) -> Result<Self, ConstraintViolation> {

@@ -171,7 +171,7 @@ fn render_gated(mut items: Vec<syn::Item>, features: &[&str]) -> Result<String, 
     }
     let text = prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items });
     // Parts are printed apart and joined: each starts after a blank line.
-    Ok(format!("\n{}", space_items(&layout::object_macros(&text))))
+    Ok(format!("\n{}", space_items(&layout::support_macros(&text))))
 }
 
 /// The attributes of the kinds of items the emitters produce.
