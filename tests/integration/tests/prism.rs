@@ -16,8 +16,14 @@ struct Prism {
     _spec: tempfile::TempDir,
 }
 
+/// Held while a Prism picks its port and starts listening: a port found free is free only until another test's
+/// Prism takes it, so two tests starting at once could pick the same one (and the second would talk to the first's
+/// Prism until that one is stopped).
+static STARTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 impl Prism {
     fn start(vendor: &str) -> Prism {
+        let _one_at_a_time = STARTING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let prism = root.join("tests/node_modules/.bin/prism");
         assert!(prism.is_file(), "{} is missing: run `bash tests/setup.sh` (cargo xtask test does)", prism.display());
