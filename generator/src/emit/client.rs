@@ -37,6 +37,16 @@ enum Receiver<'k> {
 }
 
 impl Receiver<'_> {
+    /// `#[allow(clippy::too_many_arguments)]` when the leading parameters and `args` more are more than the seven
+    /// arguments clippy allows (an operations crate's functions lead with the transport and the credentials).
+    fn too_many(self, args: usize) -> Option<TokenStream> {
+        let leading = match self {
+            Receiver::Method | Receiver::Forward { .. } => 1,
+            Receiver::Function { credentials } => 1 + usize::from(credentials),
+        };
+        (leading + args > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] })
+    }
+
     /// The leading parameters: `&'a self`, or the transport and credentials.
     fn params(self, lifetime: Option<&TokenStream>) -> TokenStream {
         match self {
@@ -694,8 +704,6 @@ struct Signature<'o> {
     borrowed_args: Vec<TokenStream>,
     /// The arguments' names, in order.
     arg_names: Vec<TokenStream>,
-    /// `#[allow(clippy::too_many_arguments)]` when the methods take more arguments than clippy allows.
-    too_many: Option<TokenStream>,
 }
 
 impl<'o> Signature<'o> {
@@ -718,7 +726,6 @@ impl<'o> Signature<'o> {
         };
         let lifetime = quote! { 'a };
         let args = method_args(scope, op, None, None);
-        let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
         Signature {
             op,
             successes,
@@ -728,7 +735,6 @@ impl<'o> Signature<'o> {
             borrowed_args: method_args(scope, op, Some(&lifetime), Some(&lifetime)),
             args,
             arg_names: method_arg_names(op),
-            too_many,
         }
     }
 
@@ -1394,7 +1400,8 @@ fn operation_methods(api: &Api, signature: &Signature<'_>, receiver: Receiver<'_
     let scope = TypeScope { api, via_models: true };
     let op = signature.op;
     let method_name = ident(&op.method_name);
-    let Signature { success, error, args, borrowed_args, arg_names, too_many, .. } = signature;
+    let Signature { success, error, args, borrowed_args, arg_names, .. } = signature;
+    let too_many = receiver.too_many(args.len());
     let lifetime = quote! { 'a };
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
 
@@ -1550,7 +1557,8 @@ fn events_method(
     build_request: &dyn Fn() -> TokenStream,
     receiver: Receiver<'_>,
 ) -> Option<TokenStream> {
-    let Signature { op, args, error, too_many, .. } = signature;
+    let Signature { op, args, error, .. } = signature;
+    let too_many = receiver.too_many(args.len());
     let name = ident(op.stream_method_name.as_deref()?);
     let streamed: Vec<(&Response, &crate::ir::EventsAlternative)> =
         signature.successes.iter().filter_map(|r| Some((*r, r.body.as_ref()?.events.as_ref()?))).collect();
@@ -1975,7 +1983,7 @@ mod tests {
             ["id:&str", "count:i64", "ids:&[i64]", "params:&PutItemParams", "body:Option<&models::PutItemRequest>"],
             "strings as `&str`, numbers by value, lists as slices; an optional body is an `Option`"
         );
-        assert!(signature.too_many.is_none());
+        assert!(Receiver::Method.too_many(signature.args.len()).is_none());
     }
 
     #[test]
@@ -1989,7 +1997,13 @@ mod tests {
         ));
         let signature = Signature::new(TypeScope { api: &api, via_models: true }, &api.operations[0]);
         assert_eq!(signature.args.len(), 7);
-        assert_eq!(signature.too_many.as_ref().map(text).as_deref(), Some("#[allow(clippy::too_many_arguments)]"));
+        let allow = Some("#[allow(clippy::too_many_arguments)]");
+        assert_eq!(Receiver::Method.too_many(7).as_ref().map(text).as_deref(), allow);
+        assert!(Receiver::Method.too_many(6).is_none());
+        // An operations crate's function leads with the transport and the credentials: six more are too many.
+        assert_eq!(Receiver::Function { credentials: true }.too_many(6).as_ref().map(text).as_deref(), allow);
+        assert!(Receiver::Function { credentials: true }.too_many(5).is_none());
+        assert!(Receiver::Function { credentials: false }.too_many(6).is_none());
     }
 
     #[test]
