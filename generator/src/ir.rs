@@ -223,15 +223,35 @@ pub struct Field {
     pub flatten: bool,
 }
 
-/// A string or integer enum.
+/// A string or integer enum. Its wire type is not stored beside its values but read from them
+/// ([`Enum::repr`]), so the two cannot disagree.
 #[derive(Debug, Clone)]
 pub struct Enum {
-    /// What the values are on the wire.
-    pub repr: EnumRepr,
     /// Known values.
     pub variants: Vec<EnumVariant>,
     /// Name of the variant that keeps values not listed in the spec.
     pub unknown_variant: String,
+}
+
+impl Enum {
+    /// The values as integers, when there are values and every one is an integer: an integer enum's.
+    pub fn integers(&self) -> Option<Vec<i64>> {
+        let values: Option<Vec<i64>> = self
+            .variants
+            .iter()
+            .map(|variant| match variant.value {
+                EnumValue::Int(value) => Some(value),
+                EnumValue::Str(_) => None,
+            })
+            .collect();
+        values.filter(|values| !values.is_empty())
+    }
+
+    /// What the values are on the wire: integers when every value is one, else strings (an integer among
+    /// strings is written as its text).
+    pub fn repr(&self) -> EnumRepr {
+        if self.integers().is_some() { EnumRepr::Integer } else { EnumRepr::String }
+    }
 }
 
 /// The wire type of an [`Enum`]'s values.
@@ -954,3 +974,22 @@ macro_rules! type_use_walks {
 
 type_use_walks!(visit, visit_uses, iter, as_ref);
 type_use_walks!(visit_mut, visit_uses_mut, iter_mut, as_mut, mut);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enum_of(values: Vec<EnumValue>) -> Enum {
+        let variants = values.into_iter().map(|value| EnumVariant { name: String::new(), value, doc: None }).collect();
+        Enum { variants, unknown_variant: "Unknown".into() }
+    }
+
+    #[test]
+    fn an_enum_is_an_integer_enum_only_when_every_value_is_an_integer() {
+        assert_eq!(enum_of(vec![EnumValue::Int(1), EnumValue::Int(-2)]).repr(), EnumRepr::Integer);
+        assert_eq!(enum_of(vec![EnumValue::Int(1), EnumValue::Str("a".into())]).repr(), EnumRepr::String);
+        assert_eq!(enum_of(vec![EnumValue::Str("a".into())]).repr(), EnumRepr::String);
+        assert_eq!(enum_of(Vec::new()).repr(), EnumRepr::String, "no value: nothing to read as integers");
+        assert_eq!(enum_of(vec![EnumValue::Int(7)]).integers(), Some(vec![7]));
+    }
+}

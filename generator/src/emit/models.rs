@@ -43,8 +43,8 @@ pub fn support_source(api: &Api) -> Option<String> {
         (api.has_constrained_types(), CONSTRAINTS_SUPPORT),
         (uses(|kind| matches!(kind, TypeKind::ConstrainedString(_))), CONSTRAINED_STRING_SUPPORT),
         (uses(|kind| matches!(kind, TypeKind::BoundedMap(_))), BOUNDED_MAP_SUPPORT),
-        (uses(|kind| matches!(kind, TypeKind::Enum(Enum { repr: EnumRepr::String, .. }))), STRING_ENUM_SUPPORT),
-        (uses(|kind| matches!(kind, TypeKind::Enum(Enum { repr: EnumRepr::Integer, .. }))), INTEGER_ENUM_SUPPORT),
+        (uses(|kind| matches!(kind, TypeKind::Enum(e) if e.repr() == EnumRepr::String)), STRING_ENUM_SUPPORT),
+        (uses(|kind| matches!(kind, TypeKind::Enum(e) if e.repr() == EnumRepr::Integer)), INTEGER_ENUM_SUPPORT),
         (api.has_nullable_fields(), NULLABLE_SUPPORT),
         (uses(|kind| matches!(kind, TypeKind::Struct(s) if uses_object_macro(s))), OBJECT_SUPPORT),
         (uses(|kind| matches!(kind, TypeKind::Union(u) if u.unknown_variant.is_some())), TAGGED_UNION_SUPPORT),
@@ -435,7 +435,7 @@ fn struct_derives(s: &Struct) -> Vec<&'static str> {
 
 /// An enum's: integer enums are `Copy` too.
 fn enum_derives(e: &Enum) -> Vec<&'static str> {
-    match e.repr {
+    match e.repr() {
         EnumRepr::String => STRING_DERIVES.to_vec(),
         EnumRepr::Integer => vec!["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"],
     }
@@ -666,8 +666,12 @@ fn enum_item(name: &proc_macro2::Ident, e: &Enum) -> syn::Result<Vec<syn::Item>>
     let unknown = ident(&e.unknown_variant);
     let variant_names: Vec<proc_macro2::Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let derives = derive_attribute(&enum_derives(e));
-    let (payload, values, wire_form) = match e.repr {
-        EnumRepr::String => {
+    let (payload, values, wire_form) = match e.integers() {
+        Some(integers) => {
+            let values = integers.into_iter().map(proc_macro2::Literal::i64_unsuffixed).collect();
+            (quote! { i64 }, values, quote! { integer_enum })
+        }
+        None => {
             let values: Vec<proc_macro2::Literal> = e
                 .variants
                 .iter()
@@ -677,17 +681,6 @@ fn enum_item(name: &proc_macro2::Ident, e: &Enum) -> syn::Result<Vec<syn::Item>>
                 })
                 .collect();
             (quote! { String }, values, quote! { string_enum })
-        }
-        EnumRepr::Integer => {
-            let values = e
-                .variants
-                .iter()
-                .map(|v| match &v.value {
-                    EnumValue::Int(value) => proc_macro2::Literal::i64_unsuffixed(*value),
-                    EnumValue::Str(value) => proc_macro2::Literal::string(value),
-                })
-                .collect();
-            (quote! { i64 }, values, quote! { integer_enum })
         }
     };
     let mut items = parse_items(quote! {
@@ -890,7 +883,7 @@ mod tests {
             .iter()
             .map(|(name, value)| crate::ir::EnumVariant { name: name.to_string(), value: value.clone(), doc: None })
             .collect();
-        let e = Enum { repr: EnumRepr::String, variants, unknown_variant: "Unknown".into() };
+        let e = Enum { variants, unknown_variant: "Unknown".into() };
         let items = enum_item(&ident("Mode"), &e).expect("valid items");
         let file: syn::File = syn::parse_quote! { #(#items)* };
         prettyplease::unparse(&file)

@@ -17,8 +17,8 @@ use super::shape::{AllOfShape, BesideUnion, ObjectShape, Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child};
 use crate::graph::cycle_closing_slots;
 use crate::ir::{
-    BoundedMap, Enum, EnumRepr, EnumValue, EnumVariant, Field, Presence, Primitive, StringConstraints, Struct, Tagging,
-    TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant, UnknownFields,
+    BoundedMap, Enum, EnumValue, EnumVariant, Field, Presence, Primitive, StringConstraints, Struct, Tagging, TypeDef,
+    TypeId, TypeKind, TypeRef, Union, UnionVariant, UnknownFields,
 };
 use crate::naming::{NameCache, Namespace, type_name, value_name};
 pub use direction::Direction;
@@ -469,7 +469,7 @@ impl<'a> TypeLowerer<'a> {
             Shape::String { format, values, min_length, max_length } => {
                 if !values.is_empty() {
                     let values: Vec<EnumValue> = values.iter().map(|v| EnumValue::Str(v.clone())).collect();
-                    return TypeKind::Enum(enum_type(EnumRepr::String, &values, schema));
+                    return TypeKind::Enum(enum_type(&values, schema));
                 }
                 if (min_length.is_some() || max_length.is_some()) && !is_typed_format(format) {
                     return TypeKind::ConstrainedString(StringConstraints {
@@ -496,7 +496,7 @@ impl<'a> TypeLowerer<'a> {
             Shape::AllOf(all_of) => self.lower_all_of(schema, all_of, pointer, name),
             Shape::Integer { values, .. } if !values.is_empty() => {
                 let values: Vec<EnumValue> = values.iter().map(|v| EnumValue::Int(*v)).collect();
-                TypeKind::Enum(enum_type(EnumRepr::Integer, &values, schema))
+                TypeKind::Enum(enum_type(&values, schema))
             }
             other => TypeKind::Alias(self.inline_type_of_shape(schema, other, pointer, name)),
         }
@@ -1023,7 +1023,7 @@ fn box_cycles(types: &mut [TypeDef]) {
 /// (openapi-generator) or `x-enumNames` (NSwag) extension when it names every value; integers without names become
 /// `Value3` and `ValueMinus1`. Variant docs come from `x-enumDescriptions` or `x-enum-descriptions`: a list in the
 /// order of the values, or a map from value to description (both forms are in use).
-fn enum_type(repr: EnumRepr, values: &[EnumValue], schema: &Schema) -> Enum {
+fn enum_type(values: &[EnumValue], schema: &Schema) -> Enum {
     let descriptions =
         ["x-enumDescriptions", "x-enum-descriptions"].iter().find_map(|key| schema.schema_data.extensions.get(*key));
     let description = |index: usize, value: &EnumValue| {
@@ -1055,7 +1055,7 @@ fn enum_type(repr: EnumRepr, values: &[EnumValue], schema: &Schema) -> Enum {
             EnumVariant { name: names.claim(&wanted).0, value: value.clone(), doc: description(index, value) }
         })
         .collect();
-    Enum { repr, variants, unknown_variant: names.claim("Unknown").0 }
+    Enum { variants, unknown_variant: names.claim("Unknown").0 }
 }
 
 /// The item schemas of a tuple (an array marked by normalization, whose `items` is a `oneOf` of them).
