@@ -1001,7 +1001,11 @@ fn demote_untaggable_unions(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnos
                 ),
             ));
             if let TypeKind::Union(union) = &mut types[index].kind {
+                // Tried in order, as serde's untagged enums are: no tag picks a variant, so no catch-all either (it
+                // would be decoded by tag, and every value would land in it).
                 union.tagging = Tagging::Untagged;
+                union.unknown_variant = None;
+                union.variants.iter_mut().for_each(|variant| variant.tag.clear());
             }
         }
     }
@@ -1547,6 +1551,7 @@ components:
         ));
         let TypeKind::Union(shape) = &type_named(&api, "Shape").kind else { panic!("Shape is a union") };
         assert!(matches!(shape.tagging, Tagging::Untagged));
+        assert_eq!(shape.unknown_variant, None, "untagged: nothing to tell a listed variant from an unknown one");
         let TypeKind::Struct(circle) = &type_named(&api, "Circle").kind else { panic!("Circle is a struct") };
         let fields: Vec<&str> = circle.fields.iter().map(|f| f.json_name.as_str()).collect();
         assert_eq!(fields, ["kind", "r"], "closed and decoded untagged, Circle must still read and write its tag");
