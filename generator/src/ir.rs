@@ -322,8 +322,8 @@ pub struct Union {
 pub struct UnionVariant {
     /// Rust name.
     pub name: String,
-    /// Tag value or key (internal/external tagging); unused when untagged.
-    pub tag: String,
+    /// The tag value (internal tagging) or key (external tagging); `None` in an untagged union.
+    pub tag: Option<String>,
     /// The variant's content; `None` for an empty object (`{"snapshot": {}}`).
     pub payload: Option<TypeRef>,
     /// Boxed to break a cycle.

@@ -729,12 +729,11 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> Tok
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         // A tag is worth saying only where the variant's name does not already.
-        let tag = (u.tagging != Tagging::Untagged && v.tag != v.name).then(|| format!("`{}`", v.tag));
+        // Only a tag that differs from the variant's name is worth saying, or renaming to.
+        let renamed = v.tag.as_deref().filter(|tag| *tag != v.name);
+        let tag = renamed.map(|tag| format!("`{tag}`"));
         let doc = doc_attrs(v.doc.as_deref().or(tag.as_deref()));
-        let rename = (u.tagging != Tagging::Untagged && v.tag != v.name).then(|| {
-            let tag = &v.tag;
-            quote! { #[serde(rename = #tag)] }
-        });
+        let rename = renamed.map(|tag| quote! { #[serde(rename = #tag)] });
         match &v.payload {
             Some(payload) => {
                 let ty = scope.tokens(payload);
@@ -784,9 +783,10 @@ fn tagged_union_deserialize(name: &proc_macro2::Ident, u: &Union, unknown: &str)
     };
     let arms = |with_payload: bool| {
         let variants = u.variants.iter().filter(move |v| v.payload.is_some() == with_payload);
-        variants.map(|v| {
-            let (variant, tag) = (ident(&v.name), &v.tag);
-            quote! { #variant = #tag }
+        // A tagged union's variants all have tags.
+        variants.filter_map(|v| {
+            let (variant, tag) = (ident(&v.name), v.tag.as_deref()?);
+            Some(quote! { #variant = #tag })
         })
     };
     let (with_payload, empty) = (arms(true), arms(false));

@@ -740,7 +740,7 @@ impl<'a> TypeLowerer<'a> {
                 let (variant_name, _) = variant_names.claim(&candidate);
                 let lowered = self.type_ref((*variant).into(), &variant_pointer, &format!("{name}{variant_name}"));
                 UnionVariant {
-                    tag: String::new(),
+                    tag: None,
                     doc: self.deref_schema((*variant).into()).and_then(schema_doc),
                     name: variant_name,
                     payload: Some(lowered.ty),
@@ -778,6 +778,7 @@ impl<'a> TypeLowerer<'a> {
             if let TypeRef::Named(id) = lowered.ty {
                 self.tagged_variants.push((id, discriminator.property_name.clone()));
             }
+            let tag = Some(tag);
             out.push(UnionVariant { name: variant_name, tag, doc: None, payload: Some(lowered.ty), boxed: false });
         }
         // A newer server's new tag decodes to the catch-all instead of failing the whole reply.
@@ -884,7 +885,7 @@ impl<'a> TypeLowerer<'a> {
                 Some(self.type_ref(property.into(), &variant_pointer, &format!("{name}{variant_name}")).ty)
             };
             let doc = payload_schema.and_then(schema_doc).or_else(|| schema_doc(schema));
-            out.push(UnionVariant { name: variant_name, tag: key.clone(), payload, boxed: false, doc });
+            out.push(UnionVariant { name: variant_name, tag: Some(key.clone()), payload, boxed: false, doc });
         }
         let unknown_variant = Some(variant_names.claim("Unknown").0);
         Union { tagging: Tagging::External, variants: out, unknown_variant }
@@ -1005,7 +1006,7 @@ fn demote_untaggable_unions(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnos
                 // would be decoded by tag, and every value would land in it).
                 union.tagging = Tagging::Untagged;
                 union.unknown_variant = None;
-                union.variants.iter_mut().for_each(|variant| variant.tag.clear());
+                union.variants.iter_mut().for_each(|variant| variant.tag = None);
             }
         }
     }
@@ -1277,7 +1278,7 @@ components:
             other => panic!("{name} is {other:?}"),
         };
         let event = union("Event");
-        let tags: Vec<&str> = event.variants.iter().map(|v| v.tag.as_str()).collect();
+        let tags: Vec<&str> = event.variants.iter().filter_map(|v| v.tag.as_deref()).collect();
         assert_eq!(tags, ["item.created", "item.deleted"], "the enum value, not the schema name or the position");
         assert_eq!(event.tagging, crate::ir::Tagging::Internal("type".into()));
         let message = union("Message");
