@@ -88,6 +88,7 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
         // With `pets.specforge.toml` beside it: operations selected, a type replaced by the user's (its crate is
         // copied beside the generated ones), renames, derives and attributes.
         (fixtures.join("config/pets.yaml"), "pets-config".to_string()),
+        (fixtures.join("unrequired_schemes.yaml"), "unrequired-schemes".to_string()),
     ];
     copy_dir(&fixtures.join("config/acme-money"), &out.path().join("acme-money"));
     for entry in std::fs::read_dir(fixtures.join("corpus")).expect("fixtures/corpus").flatten() {

@@ -98,11 +98,12 @@ fn lower_document(document: &openapiv3::OpenAPI, path: &std::path::Path, config:
     let (extra_operations, mut diagnostics) = operation::extra_operations(document, path);
     let mut types = TypeLowerer::new(document, path);
     types.lower_components();
-    let (security_schemes, scheme_diagnostics) = security_schemes(document, path);
+    let (mut security_schemes, scheme_diagnostics) = security_schemes(document, path);
     diagnostics.extend(scheme_diagnostics);
-    let operations = operation::lower_operations(document, &extra_operations, &mut types, &security_schemes, config);
+    let mut operations =
+        operation::lower_operations(document, &extra_operations, &mut types, &security_schemes, config);
+    diagnostics.extend(drop_unused_schemes(&mut security_schemes, &mut operations, path));
     let (mut types, orphans, type_diagnostics) = types.finish();
-    let mut operations = operations;
     remove_types(&mut types, &mut operations, &orphans);
     diagnostics.extend(type_diagnostics);
     let api = Api {
@@ -115,6 +116,54 @@ fn lower_document(document: &openapiv3::OpenAPI, path: &std::path::Path, config:
         security_schemes,
     };
     (api, diagnostics)
+}
+
+/// Drops the security schemes no operation's `security` names (a document that declares schemes and requires none,
+/// or one whose operations that did are not generated): the client could only offer setters that change nothing.
+/// Each is reported at its declaration; the operations' references are renumbered.
+fn drop_unused_schemes(
+    schemes: &mut Vec<SecurityScheme>,
+    operations: &mut [Operation],
+    path: &std::path::Path,
+) -> Vec<Diagnostic> {
+    let mut used = vec![false; schemes.len()];
+    for index in operations.iter().flat_map(|op| op.security.iter().flatten()) {
+        used[*index] = true;
+    }
+    if used.iter().all(|used| *used) {
+        return Vec::new();
+    }
+    let diagnostics = schemes
+        .iter()
+        .zip(&used)
+        .filter(|(_, used)| !**used)
+        .map(|(scheme, _)| {
+            Diagnostic::warning(
+                path,
+                pointer(["components", "securitySchemes", &scheme.spec_name]),
+                format!(
+                    "security scheme {:?} is required by no operation (no `security` names it), so the client has no \
+                     setter for it; add `security` (in an overlay) where the API needs it",
+                    scheme.spec_name
+                ),
+            )
+        })
+        .collect();
+    let mut new_index = Vec::with_capacity(schemes.len());
+    let mut next = 0;
+    for used in &used {
+        new_index.push(next);
+        next += usize::from(*used);
+    }
+    let mut index = 0;
+    schemes.retain(|_| {
+        index += 1;
+        used[index - 1]
+    });
+    for op in operations.iter_mut() {
+        op.security.iter_mut().flatten().for_each(|scheme| *scheme = new_index[*scheme]);
+    }
+    diagnostics
 }
 
 /// Drops the types in `removed` (which nothing refers to) and renumbers every reference to the others.

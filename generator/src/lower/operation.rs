@@ -1371,6 +1371,7 @@ components:
   /b: {{get: {{operationId: GetPet, responses: {{'204': {{description: x}}}}}}}}
   /c: {{get: {{operationId: authorize, responses: {{'204': {{description: x}}}}}}}}
   /d: {{get: {{operationId: client, responses: {{'204': {{description: x}}}}}}}}
+security: [{{a_1: []}}, {{a1: []}}]
 components:
   securitySchemes:
     a_1: {{type: http, scheme: bearer}}
@@ -1636,7 +1637,11 @@ components:
     #[test]
     fn oauth2_schemes_keep_the_token_urls_their_grants_need() {
         let (api, diagnostics) = lower_yaml(&format!(
-            "{HEAD}paths: {{}}
+            "{HEAD}paths:
+  /a:
+    get:
+      security: [{{machine: []}}, {{browser: []}}, {{popup: []}}, {{oidc: []}}]
+      responses: {{'204': {{description: x}}}}
 components:
   securitySchemes:
     machine:
@@ -1722,9 +1727,28 @@ components:
     }
 
     #[test]
+    fn a_scheme_no_operation_requires_is_dropped_with_a_warning_and_references_renumbered() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /a: {{get: {{security: [{{key: []}}], responses: {{'204': {{description: x}}}}}}}}
+components:
+  securitySchemes:
+    unused: {{type: http, scheme: basic}}
+    key: {{type: apiKey, in: header, name: X-Key}}
+"
+        ));
+        let names: Vec<&str> = api.security_schemes.iter().map(|s| s.spec_name.as_str()).collect();
+        assert_eq!(names, ["key"]);
+        assert_eq!(api.operations[0].security, [[0]], "renumbered to the scheme kept");
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].pointer, "#/components/securitySchemes/unused");
+    }
+
+    #[test]
     fn setters_of_schemes_never_share_a_name() {
         let (api, _) = lower_yaml(&format!(
-            "{HEAD}paths: {{}}
+            "{HEAD}paths:
+  /a: {{get: {{security: [{{oauth2: []}}, {{oauth2_clientCredentials: []}}], responses: {{'204': {{description: x}}}}}}}}
 components:
   securitySchemes:
     oauth2:
