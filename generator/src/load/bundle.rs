@@ -42,7 +42,12 @@ pub fn bundle(
         ref_map: ref_map.to_vec(),
     };
     let mut errors = Vec::new();
-    for (site, reference) in property_map_refs(document) {
+    let sites = property_map_refs(document).into_iter().map(|(site, reference)| (site, reference, Inlined::Properties));
+    let sites =
+        sites.chain(path_item_refs(document).into_iter().map(|(site, reference)| (site, reference, Inlined::PathItem)));
+    let sites =
+        sites.chain(section_refs(document).into_iter().map(|(site, reference)| (site, reference, Inlined::Section)));
+    for (site, reference, kind) in sites.collect::<Vec<_>>() {
         let root = bundler.root_path.canonicalize().unwrap_or_else(|_| bundler.root_path.clone());
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
         let target_file = if file_part.is_empty() { Ok(root.clone()) } else { bundler.file_of(&root, file_part) };
@@ -51,15 +56,21 @@ pub fn bundle(
             .and_then(|(file, mut target)| match target.is_object() {
                 true => {
                     if file != root {
-                        qualify_refs(&mut target, &file, Members::Names);
+                        qualify_refs(&mut target, &file, kind.members());
                     }
                     Ok(target)
                 }
-                false => Err("does not point to a map of properties".to_string()),
+                false => Err(format!("does not point to {}", kind.what())),
             });
         let message = match found {
-            Ok(target) => {
+            Ok(mut target) => {
                 if let Some(node) = document.pointer_mut(site.trim_start_matches('#')) {
+                    // What is written beside the reference (a path item's `summary`) stays, over the target's.
+                    if let (Value::Object(beside), Value::Object(target)) = (&*node, &mut target) {
+                        for (key, value) in beside.iter().filter(|(key, _)| *key != "$ref") {
+                            target.insert(key.clone(), value.clone());
+                        }
+                    }
                     *node = target;
                 }
                 continue;
@@ -69,7 +80,7 @@ pub fn bundle(
         errors.push(Diagnostic::warning(
             path,
             site.clone(),
-            format!("`$ref: {reference}` {message}; no properties are read"),
+            format!("`$ref: {reference}` {message}; {}", kind.instead()),
         ));
         if let Some(node) = document.pointer_mut(site.trim_start_matches('#')) {
             *node = Value::Object(Map::new());
@@ -78,7 +89,10 @@ pub fn bundle(
     let mut hoisted = 0;
     // Each pass rewrites every foreign reference found; copied parts may bring new ones, handled by the next pass.
     loop {
-        let found = foreign_refs(document);
+        let mut found = foreign_refs(document);
+        // A component whose whole value is a reference takes its target in its own place, before any other use of
+        // that target would give the target a name of its own (stable: the document's order otherwise).
+        found.sort_by_key(|(site, _)| !is_component_ref(site));
         if found.is_empty() {
             let mut files: Vec<PathBuf> = bundler.files.into_keys().collect();
             files.sort();
@@ -92,7 +106,8 @@ pub fn bundle(
                 return Err(errors.into_iter().map(Diagnostic::denied).collect());
             }
             match bundler.hoist(document, &site, &reference) {
-                Ok(new_ref) => set_ref(document, &site, new_ref),
+                Ok(Some(new_ref)) => set_ref(document, &site, new_ref),
+                Ok(None) => {} // put in the component's own place
                 Err(message) => {
                     errors.push(Diagnostic::warning(
                         path,
@@ -121,7 +136,10 @@ struct Bundler {
 impl Bundler {
     /// Copies the target of `reference` (relative to the root document, or absolute after [`qualify_refs`]) into
     /// components and returns the new local reference.
-    fn hoist(&mut self, document: &mut Value, site: &str, reference: &str) -> Result<String, String> {
+    /// `None` when the reference was a component's whole value and the target took its place (a split document's
+    /// `components.schemas.Pet: {$ref: ./Pet.yaml}`): the component keeps its name, and other references to the same
+    /// target point to it.
+    fn hoist(&mut self, document: &mut Value, site: &str, reference: &str) -> Result<Option<String>, String> {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         // A JSON pointer in a URI fragment is percent-encoded (RFC 6901 §6): `~1v2~1keys~1%7Bid%7D`.
         let fragment = &percent_decode(fragment);
@@ -129,11 +147,29 @@ impl Bundler {
         let target_file = if file_part.is_empty() { root.clone() } else { self.file_of(&root, file_part)? };
         let is_root_document = target_file == root;
         if is_root_document && is_component_ref(&format!("#{fragment}")) {
-            return Ok(format!("#{fragment}")); // a reference back into the root document's own components
+            return Ok(Some(format!("#{fragment}"))); // a reference back into the root document's own components
         }
         let key = (target_file.clone(), fragment.to_string());
         if let Some(existing) = self.hoisted.get(&key) {
-            return Ok(existing.clone());
+            return Ok(Some(existing.clone()));
+        }
+        if !is_root_document && is_component_ref(site) {
+            let (source_file, mut target) = self.lookup(document, &root, &target_file, fragment)?;
+            if source_file != root {
+                qualify_refs(&mut target, &source_file, Members::Keywords);
+            }
+            let Some(node) = document.pointer_mut(site.trim_start_matches('#')) else {
+                return Err("points to a component that is gone".into());
+            };
+            // What is written beside the reference (a description) stays, over the target's.
+            if let (Value::Object(beside), Value::Object(target)) = (&*node, &mut target) {
+                for (key, value) in beside.iter().filter(|(key, _)| *key != "$ref") {
+                    target.insert(key.clone(), value.clone());
+                }
+            }
+            *node = target;
+            self.hoisted.insert(key, site.to_string());
+            return Ok(None);
         }
         let section = section_of(site);
         let (source_file, mut target) = self.lookup(document, &root, &target_file, fragment)?;
@@ -151,7 +187,7 @@ impl Bundler {
         let new_ref = format!("#/components/{section}/{}", escape_pointer_token(&name));
         self.hoisted.insert(key, new_ref.clone());
         section_map.insert(name, target);
-        Ok(new_ref)
+        Ok(Some(new_ref))
     }
 
     /// The node at `fragment` in `file`, following `$ref`s met on the way (a pointer may pass through a reference,
@@ -368,6 +404,77 @@ fn foreign_refs(document: &Value) -> Vec<(String, String)> {
     found
 }
 
+/// What a reference is replaced by, where bundling puts the target in its place rather than in `components`.
+#[derive(Clone, Copy)]
+enum Inlined {
+    /// A `properties` map.
+    Properties,
+    /// A path item (`paths` in 3.0 has no place in `components` for one; Redocly-style split documents keep each
+    /// path in its own file).
+    PathItem,
+    /// A whole section of `components` (`schemas: {$ref: ./schemas/_index.yaml}`, Lichess).
+    Section,
+}
+
+impl Inlined {
+    /// How the target's members are read: property names, or a path item's keywords.
+    fn members(self) -> Members {
+        match self {
+            Inlined::Properties | Inlined::Section => Members::Names,
+            Inlined::PathItem => Members::Keywords,
+        }
+    }
+
+    /// What the target must be.
+    fn what(self) -> &'static str {
+        match self {
+            Inlined::Properties => "a map of properties",
+            Inlined::PathItem => "a path item",
+            Inlined::Section => "a map of components",
+        }
+    }
+
+    /// What is read when the target cannot be.
+    fn instead(self) -> &'static str {
+        match self {
+            Inlined::Properties => "no properties are read",
+            Inlined::PathItem => "the path has no operations",
+            Inlined::Section => "the section is empty",
+        }
+    }
+}
+
+/// Every section of `components` that is only a `$ref`: its pointer and the reference.
+fn section_refs(document: &Value) -> Vec<(String, String)> {
+    let Some(Value::Object(components)) = document.get("components") else { return Vec::new() };
+    components
+        .iter()
+        .filter_map(|(section, value)| {
+            let Value::Object(map) = value else { return None };
+            let Some(Value::String(reference)) = map.get("$ref").filter(|_| map.len() == 1) else { return None };
+            let mut at = String::from("#/components");
+            crate::diagnostic::push_token(&mut at, section);
+            Some((at, reference.clone()))
+        })
+        .collect()
+}
+
+/// Every path item (under `paths` or 3.1's `webhooks`) that is a `$ref`: its pointer and the reference.
+fn path_item_refs(document: &Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for section in ["paths", "webhooks"] {
+        let Some(Value::Object(items)) = document.get(section) else { continue };
+        for (key, item) in items {
+            if let Some(Value::String(reference)) = item.get("$ref") {
+                let mut at = format!("#/{section}");
+                crate::diagnostic::push_token(&mut at, key);
+                found.push((at, reference.clone()));
+            }
+        }
+    }
+    found
+}
+
 /// Every `properties` map that is only a `$ref` (DigitalOcean's description keeps whole property maps in other
 /// files): the pointer of the map and the reference. Bundling puts the map it names in its place.
 fn property_map_refs(document: &Value) -> Vec<(String, String)> {
@@ -418,7 +525,9 @@ pub fn json_text_needs_bundling(text: &str) -> bool {
         let Some(body) = value.trim_start().strip_prefix('"') else { return true };
         let Some(end) = body.find('"') else { return true };
         let reference = &body[..end];
-        if reference.contains('\\') || !is_component_ref(reference) {
+        // A path item in `components` (3.1) has no place in what lowering reads: bundling puts it in the path.
+        if reference.contains('\\') || !is_component_ref(reference) || reference.starts_with("#/components/pathItems/")
+        {
             return true;
         }
         // `"properties": {"$ref": …}`: a whole map by reference, which bundling inlines.
@@ -575,6 +684,39 @@ mod tests {
         let mut doc = json!({"components": {"schemas": {"A": {"properties": {"default": {"$ref": "#/nowhere"}}}}}});
         let errors = bundle(&mut doc, Path::new("spec.json"), &[], &mut Vec::new()).unwrap();
         assert_eq!(errors[0].pointer, "#/components/schemas/A/properties/default");
+    }
+
+    #[test]
+    fn a_split_document_s_paths_sections_and_components_by_reference_come_in_place() {
+        // As Redocly-style split documents write them (Lichess): every path in a file, the schemas section in an
+        // index file, each schema in a file of its own.
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write(
+            "pets.json",
+            r#"{"get": {"operationId": "listPets", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "./Pet.json"}}}}}}}"#,
+        );
+        write("index.json", r#"{"Pet": {"$ref": "./Pet.json"}, "Tag": {"$ref": "./Tag.json"}}"#);
+        write("Pet.json", r#"{"type": "object", "properties": {"tag": {"$ref": "./Tag.json"}}}"#);
+        write("Tag.json", r#"{"type": "string"}"#);
+        let spec = dir.path().join("api.json");
+        let mut doc = json!({
+            "paths": {"/pets": {"$ref": "./pets.json", "summary": "Kept beside the reference."}},
+            "components": {"schemas": {"$ref": "./index.json"}}
+        });
+        let warnings = bundle(&mut doc, &spec, &[], &mut Vec::new()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(doc.pointer("/paths/~1pets/summary"), Some(&json!("Kept beside the reference.")));
+        assert_eq!(doc.pointer("/paths/~1pets/get/operationId"), Some(&json!("listPets")));
+        let schema = "/paths/~1pets/get/responses/200/content/application~1json/schema/$ref";
+        assert_eq!(doc.pointer(schema), Some(&json!("#/components/schemas/Pet")), "the component, not a copy");
+        let schemas: Vec<&String> = doc["components"]["schemas"].as_object().unwrap().keys().collect();
+        assert_eq!(schemas, ["Pet", "Tag"], "each file in its component's place: no `Pet2` behind an alias");
+        assert_eq!(
+            doc.pointer("/components/schemas/Pet/properties/tag/$ref"),
+            Some(&json!("#/components/schemas/Tag"))
+        );
     }
 
     #[test]
