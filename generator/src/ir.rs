@@ -956,7 +956,7 @@ macro_rules! type_use_walks {
 
         impl Operation {
             /// Calls `f` on each type use of the operation: parameters, request body, response bodies (with
-            /// their items and events), response headers and callback payloads.
+            /// their items and events), response headers, callback payloads and the items its pages hold.
             pub fn $visit_uses(&$($mut)? self, f: &mut impl FnMut(&$($mut)? TypeRef)) {
                 self.params.$iter().for_each(|param| f(&$($mut)? param.ty));
                 self.body.$iter().for_each(|body| body.$visit_uses(f));
@@ -967,6 +967,7 @@ macro_rules! type_use_walks {
                 }
                 self.responses.$iter().flat_map(|response| response.headers.$iter()).for_each(|header| f(&$($mut)? header.ty));
                 self.callback_payloads.$iter().for_each(|ty| f(ty));
+                self.pagination.$iter().filter_map(|p| p.items.$as_ref()).for_each(|items| f(&$($mut)? items.item));
             }
         }
     };

@@ -310,6 +310,38 @@ fn name_setters(schemes: &mut [SecurityScheme]) {
 }
 
 #[cfg(test)]
+mod tests {
+    use super::test_support::{HEAD, lower_yaml};
+    use super::*;
+
+    #[test]
+    fn types_no_operation_uses_go_and_every_use_left_is_renumbered_pages_items_too() {
+        let (mut api, _) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /items:
+    get:
+      operationId: listItems
+      responses:
+        '200':
+          description: A page of items.
+          headers: {{Link: {{schema: {{type: string}}}}}}
+          content: {{application/json: {{schema: {{type: array, items: {{$ref: '#/components/schemas/Item'}}}}}}}}
+components:
+  schemas:
+    Unused: {{type: object, properties: {{a: {{type: string}}}}}}
+    Item: {{type: object, properties: {{id: {{type: string}}}}}}
+"
+        ));
+        let unused = unused_types(&api);
+        assert_eq!(unused.iter().map(|id| api.types[id.0].name.as_str()).collect::<Vec<_>>(), ["Unused"]);
+        remove_types(&mut api.types, &mut api.operations, &unused);
+        let items = api.operations[0].pagination.as_ref().and_then(|p| p.items.as_ref()).expect("pages of items");
+        let TypeRef::Named(id) = items.item else { panic!("a named item type") };
+        assert_eq!(api.types[id.0].name, "Item", "the pages' item type follows its type to its new place");
+    }
+}
+
+#[cfg(test)]
 pub(crate) mod test_support {
     //! Lowering of small documents written inline, for the unit tests of the lowering rules.
 
