@@ -490,6 +490,9 @@ impl<'a> TypeLowerer<'a> {
                 TypeKind::Struct(self.lower_struct(&parts, pointer, name))
             }
             Shape::OneOf(variants) | Shape::AnyOf(variants) => {
+                if let Some(constants) = self.const_enum(schema, variants) {
+                    return TypeKind::Enum(constants);
+                }
                 let key = if matches!(shape, Shape::OneOf(_)) { "oneOf" } else { "anyOf" };
                 TypeKind::Union(self.lower_union(schema, variants, &child(pointer, key), name))
             }
@@ -709,6 +712,37 @@ impl<'a> TypeLowerer<'a> {
             _ => self
                 .warn(pointer, "an `allOf` member that is not an object cannot be merged into a struct; it is ignored"),
         }
+    }
+
+    /// A `oneOf`/`anyOf` (without a discriminator) whose members each allow one value of one kind (`const`, or a
+    /// one-value `enum`) is an enum, each value named by its member's `title` (else by itself) and documented by its
+    /// `description`: how JSON Schema writes named constants (Discord's `ReactionTypes`). `None` otherwise.
+    fn const_enum(&self, schema: &'a Schema, variants: &'a [ReferenceOr<Schema>]) -> Option<Enum> {
+        if schema.schema_data.discriminator.is_some() {
+            return None;
+        }
+        let mut values = Vec::new();
+        let mut members = Vec::new();
+        for variant in variants.iter().filter(|variant| !is_null_schema(variant)) {
+            let member = self.deref_schema(variant.into())?;
+            values.push(match shape_of(member).0 {
+                Shape::String { values, .. } if values.len() == 1 => EnumValue::Str(values.into_iter().next()?),
+                Shape::Integer { values, .. } if values.len() == 1 => EnumValue::Int(values[0]),
+                _ => return None,
+            });
+            members.push(member);
+        }
+        let one_kind = values.iter().all(|v| matches!(v, EnumValue::Str(_)))
+            || values.iter().all(|v| matches!(v, EnumValue::Int(_)));
+        if values.len() < 2 || !one_kind {
+            return None;
+        }
+        let title = |index: usize| members[index].schema_data.title.as_deref().filter(|title| !title.trim().is_empty());
+        let doc = |index: usize, _: &EnumValue| {
+            let text = members[index].schema_data.description.as_deref()?.trim();
+            (!text.is_empty()).then(|| crate::rustdoc::rustdoc_safe(text))
+        };
+        Some(enum_of(&values, title, doc))
     }
 
     fn lower_union(
@@ -1045,6 +1079,16 @@ fn enum_type(values: &[EnumValue], schema: &Schema) -> Enum {
         .and_then(|names| names.as_array())
         .and_then(|names| names.iter().map(|name| name.as_str()).collect::<Option<Vec<_>>>())
         .filter(|names| names.len() == values.len());
+    enum_of(values, |index| given.as_ref().map(|given| given[index]), description)
+}
+
+/// An enum of `values` (repeats dropped), each variant named `name` of its index when that gives one, else after
+/// its value, and documented by `doc`.
+fn enum_of<'n>(
+    values: &[EnumValue],
+    name: impl Fn(usize) -> Option<&'n str>,
+    doc: impl Fn(usize, &EnumValue) -> Option<String>,
+) -> Enum {
     let mut names = Namespace::default();
     let mut seen = BTreeSet::new();
     let variants = values
@@ -1052,12 +1096,12 @@ fn enum_type(values: &[EnumValue], schema: &Schema) -> Enum {
         .enumerate()
         .filter(|(_, value)| seen.insert(*value))
         .map(|(index, value)| {
-            let wanted = match (&given, value) {
-                (Some(given), _) => type_name(given[index]),
+            let wanted = match (name(index), value) {
+                (Some(given), _) => type_name(given),
                 (None, EnumValue::Str(value)) => type_name(value),
                 (None, EnumValue::Int(value)) => format!("Value{}", value.to_string().replace('-', "Minus")),
             };
-            EnumVariant { name: names.claim(&wanted).0, value: value.clone(), doc: description(index, value) }
+            EnumVariant { name: names.claim(&wanted).0, value: value.clone(), doc: doc(index, value) }
         })
         .collect();
     Enum { variants, unknown_variant: names.claim("Unknown").0 }
@@ -1353,6 +1397,35 @@ components:
             ],
             "as received, a required readOnly property is there and a writeOnly one is not"
         );
+    }
+
+    #[test]
+    fn a_one_of_of_constants_is_an_enum_named_by_titles() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    ReactionType:
+      type: integer
+      oneOf:
+        - {{title: NORMAL, description: A normal reaction., type: integer, enum: [0]}}
+        - {{title: BURST, type: integer, enum: [1]}}
+    Mode:
+      oneOf: [{{type: string, enum: [fast]}}, {{type: string, enum: [slow], title: ''}}]
+    Mixed:
+      oneOf: [{{type: string, enum: [a]}}, {{type: integer, enum: [1]}}]
+"
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let TypeKind::Enum(reaction) = &type_named(&api, "ReactionType").kind else { panic!("an enum") };
+        let variants: Vec<(&str, String, Option<&str>)> =
+            reaction.variants.iter().map(|v| (v.name.as_str(), v.value.to_string(), v.doc.as_deref())).collect();
+        assert_eq!(variants, [("Normal", "0".into(), Some("A normal reaction.")), ("Burst", "1".into(), None)]);
+        assert_eq!(reaction.repr(), crate::ir::EnumRepr::Integer);
+        let TypeKind::Enum(mode) = &type_named(&api, "Mode").kind else { panic!("an enum") };
+        let names: Vec<&str> = mode.variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["Fast", "Slow"], "no title (or an empty one): named by the value");
+        assert!(matches!(type_named(&api, "Mixed").kind, TypeKind::Union(_)), "values of two kinds stay a union");
     }
 
     #[test]
