@@ -53,6 +53,7 @@ pub fn bundle(
         let target_file = if file_part.is_empty() { Ok(root.clone()) } else { bundler.file_of(&root, file_part) };
         let found = target_file
             .and_then(|file| bundler.lookup(document, &root, &file, &percent_decode(fragment)))
+            .and_then(|found| bundler.through_references(document, &root, found))
             .and_then(|(file, mut target)| match target.is_object() {
                 true => {
                     if file != root {
@@ -188,6 +189,24 @@ impl Bundler {
         self.hoisted.insert(key, new_ref.clone());
         section_map.insert(name, target);
         Ok(Some(new_ref))
+    }
+
+    /// `found` (a node and the file it is in) or, while it is itself only a reference (a path item that names
+    /// another path), what that names; a chain that does not end within [`MAX_LOOKUP_HOPS`] is an error.
+    fn through_references(
+        &mut self,
+        document: &Value,
+        root: &Path,
+        found: (PathBuf, Value),
+    ) -> Result<(PathBuf, Value), String> {
+        let (mut file, mut node) = found;
+        for _ in 0..MAX_LOOKUP_HOPS {
+            let Some(Value::String(reference)) = node.get("$ref") else { return Ok((file, node)) };
+            let (file_part, fragment) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
+            let next_file = if file_part.is_empty() { file.clone() } else { self.file_of(&file, file_part)? };
+            (file, node) = self.lookup(document, root, &next_file, &percent_decode(fragment))?;
+        }
+        Err("is a chain of references that does not end (a cycle?)".into())
     }
 
     /// The node at `fragment` in `file`, following `$ref`s met on the way (a pointer may pass through a reference,
@@ -717,6 +736,27 @@ mod tests {
             doc.pointer("/components/schemas/Pet/properties/tag/$ref"),
             Some(&json!("#/components/schemas/Tag"))
         );
+    }
+
+    #[test]
+    fn a_path_item_that_names_another_is_followed_and_a_cycle_is_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.json"), r#"{"get": {"responses": {"204": {"description": "ok"}}}}"#).unwrap();
+        let mut doc = json!({"paths": {
+            "/a": {"$ref": "#/paths/~1b"},
+            "/b": {"$ref": "./b.json"},
+            "/c": {"$ref": "#/paths/~1d"},
+            "/d": {"$ref": "#/paths/~1c"}
+        }});
+        let warnings = bundle(&mut doc, &dir.path().join("api.json"), &[], &mut Vec::new()).unwrap();
+        assert_eq!(doc.pointer("/paths/~1a/get/responses/204/description"), Some(&json!("ok")), "through /b to b.json");
+        assert_eq!(doc.pointer("/paths/~1b/get/responses/204/description"), Some(&json!("ok")));
+        let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["`$ref: #/paths/~1d` is a chain of references that does not end (a cycle?); the path has no operations"]
+        );
+        assert_eq!(doc.pointer("/paths/~1c"), Some(&json!({})));
     }
 
     #[test]
