@@ -370,6 +370,9 @@ impl<'a> TypeLowerer<'a> {
                     let key = if matches!(shape, Shape::OneOf(_)) { "oneOf" } else { "anyOf" };
                     return self.type_ref(single.into(), &child(&child(pointer, key), "0"), hint).ty;
                 }
+                if self.is_any_string(schema, variants) {
+                    return TypeRef::String;
+                }
                 self.new_named(hint, hint, schema, pointer)
             }
             Shape::AllOf(AllOfShape { members: [only], properties: None, union: None }) => {
@@ -492,6 +495,9 @@ impl<'a> TypeLowerer<'a> {
             Shape::OneOf(variants) | Shape::AnyOf(variants) => {
                 if let Some(constants) = self.const_enum(schema, variants) {
                     return TypeKind::Enum(constants);
+                }
+                if self.is_any_string(schema, variants) {
+                    return TypeKind::Alias(TypeRef::String);
                 }
                 let key = if matches!(shape, Shape::OneOf(_)) { "oneOf" } else { "anyOf" };
                 TypeKind::Union(self.lower_union(schema, variants, &child(pointer, key), name))
@@ -743,6 +749,29 @@ impl<'a> TypeLowerer<'a> {
             (!text.is_empty()).then(|| crate::rustdoc::rustdoc_safe(text))
         };
         Some(enum_of(&values, title, doc))
+    }
+
+    /// Whether a `oneOf`/`anyOf` (without a discriminator) is "any string, or one of these strings": every member a
+    /// string and one of them any string at all (Elasticsearch's `Duration`: a string, or `"-1"`, or `"0"`). The
+    /// values are a string; a union of a string and named strings would only make every use spell the variant.
+    fn is_any_string(&self, schema: &'a Schema, variants: &'a [ReferenceOr<Schema>]) -> bool {
+        if schema.schema_data.discriminator.is_some() {
+            return false;
+        }
+        let mut any_string = false;
+        for variant in variants.iter().filter(|variant| !is_null_schema(variant)) {
+            let Some(member) = self.deref_schema(variant.into()) else { return false };
+            match shape_of(member).0 {
+                Shape::String { format, values, min_length: None, max_length: None }
+                    if values.is_empty() && format.is_none_or(|format| PLAIN_STRING_FORMATS.contains(&format)) =>
+                {
+                    any_string = true;
+                }
+                Shape::String { .. } => {}
+                _ => return false,
+            }
+        }
+        any_string
     }
 
     fn lower_union(
@@ -1426,6 +1455,28 @@ components:
         let names: Vec<&str> = mode.variants.iter().map(|v| v.name.as_str()).collect();
         assert_eq!(names, ["Fast", "Slow"], "no title (or an empty one): named by the value");
         assert!(matches!(type_named(&api, "Mixed").kind, TypeKind::Union(_)), "values of two kinds stay a union");
+    }
+
+    #[test]
+    fn any_string_or_some_named_strings_is_a_string() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Duration:
+      description: A duration, `-1` for none.
+      oneOf: [{{type: string}}, {{type: string, enum: ['-1']}}, {{type: string, enum: ['0']}}]
+    Names:
+      oneOf: [{{type: string, enum: [a]}}, {{type: string, enum: [b]}}]
+    Either:
+      oneOf: [{{type: string}}, {{type: integer}}]
+"
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert!(matches!(type_named(&api, "Duration").kind, TypeKind::Alias(TypeRef::String)));
+        assert_eq!(type_named(&api, "Duration").doc.as_deref(), Some("A duration, `-1` for none."));
+        assert!(matches!(type_named(&api, "Names").kind, TypeKind::Enum(_)), "no plain string: the named values");
+        assert!(matches!(type_named(&api, "Either").kind, TypeKind::Union(_)), "a number is not a string");
     }
 
     #[test]
