@@ -248,9 +248,10 @@ impl Enum {
     }
 
     /// What the values are on the wire: integers when every value is one, else strings (an integer among
-    /// strings is written as its text).
+    /// strings is written as its text). Says what [`Enum::integers`] finds, without collecting them.
     pub fn repr(&self) -> EnumRepr {
-        if self.integers().is_some() { EnumRepr::Integer } else { EnumRepr::String }
+        let integers = !self.variants.is_empty() && self.variants.iter().all(|v| matches!(v.value, EnumValue::Int(_)));
+        if integers { EnumRepr::Integer } else { EnumRepr::String }
     }
 }
 

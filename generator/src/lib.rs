@@ -219,11 +219,11 @@ fn load_and_lower(options: &Options, config: &Config) -> Result<Lowered, Failure
             .stack_size(pipeline::STACK_BYTES)
             .spawn_scoped(scope, || {
                 let started = Instant::now();
-                let spec = load::load(&options.spec, &options.overlays, &options.ref_map)
+                let mut spec = load::load(&options.spec, &options.overlays, &options.ref_map)
                     .map_err(|diagnostics| Failure { diagnostics })?;
                 pipeline::release_freed_memory();
                 let loaded = Instant::now();
-                let sources = spec.sources.clone();
+                let sources = std::mem::take(&mut spec.sources);
                 let settings = lower::Settings { keep_unknown_fields: options.keep_unknown_fields, config };
                 let (api, diagnostics) = lower::lower(spec, settings);
                 let timings = Timings { load: loaded - started, lower: loaded.elapsed(), ..Timings::default() };

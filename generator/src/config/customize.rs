@@ -8,9 +8,6 @@ use super::Config;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{TypeDef, TypeId, TypeKind, TypeRef};
 
-/// Names the models crate's root holds besides the API's types.
-const MODELS_ROOT_ITEMS: &[&str] = &["ConstraintViolation", "Nullable", "support"];
-
 /// Applies `config`'s type settings to `types`; the errors say what could not be applied.
 pub fn customize(types: &mut [TypeDef], config: &Config) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
@@ -86,7 +83,7 @@ fn rename(types: &mut [TypeDef], ids: &[TypeId], name: &str) -> Result<(), Strin
         .collect();
     for (id, new) in &renamed {
         let taken = types.iter().enumerate().any(|(other, def)| other != id.0 && def.name == *new);
-        if taken || MODELS_ROOT_ITEMS.contains(&new.as_str()) {
+        if taken || crate::lower::MODELS_ROOT_ITEMS.contains(&new.as_str()) {
             return Err(format!("the type name `{new}` is already taken"));
         }
     }
@@ -156,23 +153,34 @@ fn rename_variant(types: &mut [TypeDef], ids: &[TypeId], value: &str, variant: &
     if found { Ok(()) } else { Err(format!("no variant {value:?} in the type")) }
 }
 
-/// The standard traits whose derives are checked against what the types hold, with the traits each needs derived
-/// beside it.
-fn checked_trait(derive: &str) -> Option<(&'static str, &'static [&'static str])> {
-    let name = derive.strip_prefix("::").unwrap_or(derive);
-    let name = ["std::cmp::", "core::cmp::", "std::hash::", "core::hash::", "std::default::", "core::default::"]
-        .iter()
-        .find_map(|prefix| name.strip_prefix(prefix))
-        .unwrap_or(name);
+/// What a derive asks of the types it goes to.
+enum Derive {
+    /// A standard trait that the types held must allow (no float for `Eq`, …): these traits, derived together.
+    Checked(&'static [&'static str]),
+    /// A standard trait a type has only where its own derives give it (`Default`, `Copy`).
+    OwnOnly(&'static str),
+    /// What every generated type has or writes itself (`Clone`, `Debug`, serde's traits): nothing to add.
+    Had,
+    /// Anything else (`schemars::JsonSchema`): added as written.
+    Other,
+}
+
+/// What `derive` is, by its path (`Eq`, `std::cmp::Eq` and `::core::cmp::Eq` are one trait).
+fn classify(derive: &str) -> Derive {
+    let path = derive.strip_prefix("::").unwrap_or(derive);
+    let prefixes = ["std::cmp::", "core::cmp::", "std::hash::", "core::hash::", "std::default::", "core::default::"];
+    let name = prefixes.iter().find_map(|prefix| path.strip_prefix(prefix)).unwrap_or(path);
     match name {
-        "Eq" => Some(("Eq", &["Eq"])),
-        "Hash" => Some(("Hash", &["Hash"])),
-        "PartialOrd" => Some(("PartialOrd", &["PartialOrd"])),
-        "Ord" => Some(("Ord", &["PartialOrd", "Eq", "Ord"])),
-        "Default" => Some(("Default", &[])),
-        "Copy" => Some(("Copy", &[])),
-        "Clone" | "PartialEq" | "Debug" => Some(("", &[])),
-        _ => None,
+        "Eq" => Derive::Checked(&["Eq"]),
+        "Hash" => Derive::Checked(&["Hash"]),
+        "PartialOrd" => Derive::Checked(&["PartialOrd"]),
+        "Ord" => Derive::Checked(&["PartialOrd", "Eq", "Ord"]),
+        "Default" => Derive::OwnOnly("Default"),
+        "Copy" => Derive::OwnOnly("Copy"),
+        "Clone" | "PartialEq" | "Debug" | "Serialize" | "Deserialize" | "serde::Serialize" | "serde::Deserialize" => {
+            Derive::Had
+        }
+        _ => Derive::Other,
     }
 }
 
@@ -180,23 +188,23 @@ fn checked_trait(derive: &str) -> Option<(&'static str, &'static [&'static str])
 /// already; refuses what cannot hold.
 fn add_derive(types: &mut [TypeDef], id: TypeId, derive: &str) -> Result<(), String> {
     let def = &types[id.0];
-    let own = crate::emit::own_derives(&def.kind);
     if matches!(def.kind, TypeKind::Alias(_) | TypeKind::External(_)) {
         return Err(format!("`{}` is an alias of another type: derive on that type", def.name));
     }
-    let wanted: Vec<&str> = match checked_trait(derive) {
-        Some(("Default" | "Copy", _)) if !own.contains(&derive) => {
+    let wanted: &[&str] = match classify(derive) {
+        Derive::Checked(traits) => traits,
+        Derive::OwnOnly(name) if crate::emit::own_derives(&def.kind).contains(&name) => &[],
+        Derive::OwnOnly(_) => {
             return Err(format!(
                 "`{derive}` cannot be derived for `{}` (it has values with no default, or that are not Copy)",
                 def.name
             ));
         }
-        Some((_, needs)) => needs.to_vec(),
-        None if is_serde(derive) => Vec::new(),
-        None => vec![derive],
+        Derive::Had => &[],
+        Derive::Other => &[derive],
     };
     let held = held_types(types, id);
-    for &name in &wanted {
+    for &name in wanted {
         if let Some(blocker) = held.iter().find_map(|held| blocker(&types[held.0], name)) {
             return Err(format!("`{name}` cannot be derived for `{}`: it holds {blocker}", types[id.0].name));
         }
@@ -207,19 +215,13 @@ fn add_derive(types: &mut [TypeDef], id: TypeId, derive: &str) -> Result<(), Str
             continue;
         }
         let own = crate::emit::own_derives(&def.kind);
-        for &name in &wanted {
+        for &name in wanted {
             if !own.contains(&name) && !def.custom.derives.iter().any(|d| d == name) {
                 def.custom.derives.push(name.to_string());
             }
         }
     }
     Ok(())
-}
-
-/// Whether `derive` is serde's `Serialize` or `Deserialize`, which every generated type implements.
-fn is_serde(derive: &str) -> bool {
-    let name = derive.strip_prefix("::").unwrap_or(derive);
-    matches!(name, "Serialize" | "Deserialize" | "serde::Serialize" | "serde::Deserialize")
 }
 
 /// `id` and the named types its values hold, through fields, variants, aliases, maps and arrays.

@@ -64,15 +64,9 @@ pub fn bundle(
                 false => Err(format!("does not point to {}", kind.what())),
             });
         let message = match found {
-            Ok(mut target) => {
+            Ok(target) => {
                 if let Some(node) = document.pointer_mut(site.trim_start_matches('#')) {
-                    // What is written beside the reference (a path item's `summary`) stays, over the target's.
-                    if let (Value::Object(beside), Value::Object(target)) = (&*node, &mut target) {
-                        for (key, value) in beside.iter().filter(|(key, _)| *key != "$ref") {
-                            target.insert(key.clone(), value.clone());
-                        }
-                    }
-                    *node = target;
+                    put_in_place(node, target);
                 }
                 continue;
             }
@@ -162,13 +156,7 @@ impl Bundler {
             let Some(node) = document.pointer_mut(site.trim_start_matches('#')) else {
                 return Err("points to a component that is gone".into());
             };
-            // What is written beside the reference (a description) stays, over the target's.
-            if let (Value::Object(beside), Value::Object(target)) = (&*node, &mut target) {
-                for (key, value) in beside.iter().filter(|(key, _)| *key != "$ref") {
-                    target.insert(key.clone(), value.clone());
-                }
-            }
-            *node = target;
+            put_in_place(node, target);
             self.hoisted.insert(key, site.to_string());
             return Ok(None);
         }
@@ -631,6 +619,17 @@ fn is_remote(file_part: &str) -> bool {
     scheme.is_some_and(|scheme| {
         scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
     })
+}
+
+/// Replaces the reference `node` by `target`; what is written beside the reference (a path item's `summary`, a
+/// description) stays, over the target's.
+fn put_in_place(node: &mut Value, mut target: Value) {
+    if let (Value::Object(beside), Value::Object(target)) = (&*node, &mut target) {
+        for (key, value) in beside.iter().filter(|(key, _)| *key != "$ref") {
+            target.insert(key.clone(), value.clone());
+        }
+    }
+    *node = target;
 }
 
 fn set_ref(document: &mut Value, site: &str, reference: String) {

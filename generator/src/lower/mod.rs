@@ -17,6 +17,7 @@ use crate::ir::{
 };
 use crate::load::LoadedSpec;
 use crate::naming::{Namespace, bare, type_name, value_name};
+pub(crate) use schema::MODELS_ROOT_ITEMS;
 use schema::TypeLowerer;
 
 /// What lowering is asked to do beyond reading the document.
@@ -149,21 +150,32 @@ fn drop_unused_schemes(
             )
         })
         .collect();
-    let mut new_index = Vec::with_capacity(schemes.len());
-    let mut next = 0;
-    for used in &used {
-        new_index.push(next);
-        next += usize::from(*used);
-    }
-    let mut index = 0;
-    schemes.retain(|_| {
-        index += 1;
-        used[index - 1]
-    });
+    let new_index = retain_renumbered(schemes, |index| used[index]);
     for op in operations.iter_mut() {
         op.security.iter_mut().flatten().for_each(|scheme| *scheme = new_index[*scheme]);
     }
     diagnostics
+}
+
+/// Keeps the items of `items` whose index `keep` says, in order; returns, by old index, each item's new index (a
+/// dropped item's is that of the next kept one, and is never looked up).
+fn retain_renumbered<T>(items: &mut Vec<T>, keep: impl Fn(usize) -> bool) -> Vec<usize> {
+    let kept: Vec<bool> = (0..items.len()).map(&keep).collect();
+    let mut next = 0;
+    let new_index = kept
+        .iter()
+        .map(|kept| {
+            let index = next;
+            next += usize::from(*kept);
+            index
+        })
+        .collect();
+    let mut index = 0;
+    items.retain(|_| {
+        index += 1;
+        kept[index - 1]
+    });
+    new_index
 }
 
 /// Drops the types in `removed` (which nothing refers to) and renumbers every reference to the others.
@@ -171,23 +183,11 @@ fn remove_types(types: &mut Vec<TypeDef>, operations: &mut [Operation], removed:
     if removed.is_empty() {
         return;
     }
-    let mut new_ids = Vec::with_capacity(types.len());
-    let mut next = 0;
-    for index in 0..types.len() {
-        new_ids.push(TypeId(next));
-        if !removed.contains(&TypeId(index)) {
-            next += 1;
-        }
-    }
-    let mut index = 0;
-    types.retain(|_| {
-        index += 1;
-        !removed.contains(&TypeId(index - 1))
-    });
+    let new_ids = retain_renumbered(types, |index| !removed.contains(&TypeId(index)));
     let mut remap = |ty: &mut TypeRef| {
         ty.visit_mut(&mut |ty| {
             if let TypeRef::Named(id) = ty {
-                *id = new_ids[id.0];
+                *id = TypeId(new_ids[id.0]);
             }
         })
     };

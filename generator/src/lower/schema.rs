@@ -95,7 +95,7 @@ const PLAIN_STRING_FORMATS: &[&str] = &[
 const RUST_TYPE: &str = "x-rust-type";
 
 /// Names the models crate's root holds besides the API's types (the support types it re-exports).
-const MODELS_ROOT_ITEMS: &[&str] = &["ConstraintViolation", "Nullable"];
+pub(crate) const MODELS_ROOT_ITEMS: &[&str] = &["ConstraintViolation", "Nullable"];
 
 /// Builds the named types of one API.
 pub struct TypeLowerer<'a> {
