@@ -819,6 +819,9 @@ pub struct ResponseBody {
     pub item: Option<TypeRef>,
     /// When the response is also offered as server-sent events (OpenAI-style `stream: true`): that alternative.
     pub events: Option<EventsAlternative>,
+    /// The API's examples of the body (JSON only), as given inline; a fake server answers with the first that
+    /// decodes.
+    pub examples: Vec<serde_json::Value>,
 }
 
 /// A response's other form, as a stream of server-sent events.

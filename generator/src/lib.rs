@@ -79,6 +79,9 @@ pub struct Options {
     /// The user's configuration file (`specforge.toml`): package metadata, which operations, and changes to the
     /// types. None by default; [`discover_config`] finds the one the CLI and `cargo xtask regenerate` use.
     pub config: Option<PathBuf>,
+    /// Whether a third crate, `<name>-server`, is generated: a trait of the operations, an axum router over it, and
+    /// (behind its `fake` feature) a test double. Off by default.
+    pub server: bool,
 }
 
 impl Options {
@@ -94,6 +97,7 @@ impl Options {
             keep_unknown_fields: false,
             deny_warnings: false,
             config: None,
+            server: false,
         }
     }
 }
@@ -171,6 +175,8 @@ pub struct Generated {
     pub models: CrateFiles,
     /// The client crate.
     pub client: CrateFiles,
+    /// The server crate, when [`Options::server`] asked for it.
+    pub server: Option<CrateFiles>,
     /// Warnings found on the way (generation went on).
     pub warnings: Vec<Diagnostic>,
     /// Time spent per phase.
@@ -178,10 +184,14 @@ pub struct Generated {
 }
 
 impl Generated {
-    /// Writes both crates into `out_dir` (each atomically).
+    /// Writes the crates into `out_dir` (each atomically).
     pub fn write_into(&self, out_dir: &Path) -> std::io::Result<()> {
-        self.models.write_into(out_dir)?;
-        self.client.write_into(out_dir)
+        self.crates().try_for_each(|krate| krate.write_into(out_dir))
+    }
+
+    /// The generated crates: models, client, and the server when there is one.
+    pub fn crates(&self) -> impl Iterator<Item = &CrateFiles> {
+        [&self.models, &self.client].into_iter().chain(&self.server)
     }
 }
 
@@ -306,10 +316,20 @@ pub fn generate(options: &Options) -> Result<Generated, Failure> {
         None => default_name(&api.title),
     };
     let started = Instant::now();
-    let (models, client) = emit_crates_with(&api, &name, options, &config)
-        .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
+    let invalid = |e: String| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})"));
+    let (models, client) = emit_crates_with(&api, &name, options, &config).map_err(invalid)?;
+    let server = options.server.then(|| emit_server(&api, &name, options, &config)).transpose().map_err(invalid)?;
     timings.emit = started.elapsed();
-    Ok(Generated { models, client, name, warnings, timings })
+    Ok(Generated { models, client, server, name, warnings, timings })
+}
+
+/// The server crate of a lowered API, `<name>-server`, over its models crate.
+fn emit_server(api: &ir::Api, name: &str, options: &Options, config: &Config) -> Result<CrateFiles, String> {
+    let graph = graph::TypeGraph::new(&api.types);
+    let features = features::FeaturePlan::new(api, &graph, options.tag_features);
+    let models_ident = format!("{name}_models").replace('-', "_");
+    let lib_rs = emit::server_plan(api, &graph, &models_ident, features.as_ref()).render()?;
+    Ok(output::server_crate(api, name, lib_rs, features.as_ref(), config))
 }
 
 /// The emit phase on its own: the models and client crates of a lowered API, named `<name>-models` and

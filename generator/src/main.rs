@@ -60,6 +60,10 @@ enum Command {
         /// Fail on any warning, as on an error (for CI that wants a spec without defects).
         #[arg(long)]
         deny_warnings: bool,
+        /// Also generate `<name>-server`: a trait of the operations, an axum router over it, and (with its `fake`
+        /// feature) a test double of the API for the tests of code that calls it.
+        #[arg(long)]
+        server: bool,
         /// List every warning, not only the first few of each kind.
         #[arg(long)]
         verbose: bool,
@@ -206,6 +210,7 @@ fn main() -> ExitCode {
             config,
             keep_unknown_fields,
             deny_warnings,
+            server,
             verbose,
             timings,
         } => {
@@ -219,6 +224,7 @@ fn main() -> ExitCode {
                 ref_map,
                 keep_unknown_fields,
                 deny_warnings,
+                server,
                 ..Options::new(spec)
             };
             let started = std::time::Instant::now();
@@ -229,9 +235,10 @@ fn main() -> ExitCode {
                     let write_time = written.elapsed();
                     // The crates' text is on disk (or failed to get there): let it go before the warnings are
                     // rendered, which reads the spec's text again.
-                    let specforge::Generated { models, client, warnings, timings: phase_timings, .. } = generated;
-                    let dir_names = [models.dir_name.clone(), client.dir_name.clone()];
-                    drop((models, client));
+                    let dir_names: Vec<String> = generated.crates().map(|krate| krate.dir_name.clone()).collect();
+                    let specforge::Generated { models, client, server, warnings, timings: phase_timings, .. } =
+                        generated;
+                    drop((models, client, server));
                     let skipped = print_diagnostics(&warnings, verbose);
                     if !warnings.is_empty() {
                         note!("{}", summary(&warnings, skipped));
@@ -243,7 +250,7 @@ fn main() -> ExitCode {
                     if timings {
                         print_timings(&phase_timings, write_time, started.elapsed());
                     }
-                    note!("wrote {} and {} into {}", dir_names[0], dir_names[1], out.display());
+                    note!("wrote {} into {}", dir_names.join(", "), out.display());
                     ExitCode::SUCCESS
                 }
                 Err(failure) => {

@@ -82,21 +82,26 @@ fn regenerate(check: bool) -> Result<(), String> {
     for mut options in specs {
         // The vendor crates are for read-modify-write of connectors: nothing a newer server sends may be lost.
         options.keep_unknown_fields = true;
+        options.server = true;
         let name = options.name.clone().unwrap_or_default();
         let generated = specforge::generate(&options).map_err(|failure| format!("{name}: {failure}"))?;
         for warning in &generated.warnings {
             eprintln!("{warning}\n");
         }
-        for krate in [&generated.models, &generated.client] {
+        for krate in generated.crates() {
             stale.extend(sync_crate(&out, krate, check)?);
         }
     }
     // specforge's own test APIs, whose crates the integration tests call over loopback HTTP.
     for (name, spec) in TEST_APIS {
         let dir = root.join("tests").join(name);
-        let options = specforge::Options { name: Some(name.to_string()), ..specforge::Options::new(dir.join(spec)) };
+        let options = specforge::Options {
+            name: Some(name.to_string()),
+            server: true,
+            ..specforge::Options::new(dir.join(spec))
+        };
         let generated = specforge::generate(&options).map_err(|failure| format!("{name}: {failure}"))?;
-        for krate in [&generated.models, &generated.client] {
+        for krate in generated.crates() {
             stale.extend(sync_crate(&dir, krate, check)?);
         }
     }
@@ -165,7 +170,9 @@ fn test() -> Result<(), String> {
         doc_args.extend(["-p".to_string(), krate]);
     }
     for (name, _) in TEST_APIS {
-        doc_args.extend(["-p".to_string(), format!("{name}-models"), "-p".to_string(), format!("{name}-client")]);
+        for kind in ["models", "client", "server"] {
+            doc_args.extend(["-p".to_string(), format!("{name}-{kind}")]);
+        }
     }
     cargo(&doc_args.iter().map(String::as_str).collect::<Vec<_>>(), &[("RUSTDOCFLAGS", "-D warnings")])?;
     Ok(())

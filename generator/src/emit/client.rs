@@ -5,13 +5,16 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::{DEEP, TypeScope, nesting};
+use super::wire::{
+    BodyShape, body_shape, joined, status_pattern, status_text, wire_display, wire_owned, wire_str, wire_string,
+};
 use super::{FilePlan, crate_header, doc_attrs, inline_variants, parse_items, prepend_docs, with_api_docs};
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
     Api, FieldStep, Method, Multipart, MultipartForm, OAuth2Grants, ObjectStyle, Operation, PageStyle, Pagination,
-    Param, ParamLocation, PartKind, PathPiece, Presence, Primitive, RequestBody, RequestBodyKind, Response,
-    ResponseMedia, SchemeKind, SecurityScheme, Server, StatusMatch, TypeRef, is_event_stream, is_json_lines,
+    Param, ParamLocation, PartKind, PathPiece, Presence, RequestBody, RequestBodyKind, Response, SchemeKind,
+    SecurityScheme, Server, StatusMatch, TypeRef,
 };
 use crate::naming::{bare, ident};
 
@@ -744,40 +747,6 @@ impl<'o> Signature<'o> {
     }
 }
 
-/// How a response's body reaches the caller: decoded whole, or (for a success) as a stream read as it arrives.
-#[derive(Clone, Copy)]
-enum BodyShape<'a> {
-    None,
-    Json(&'a TypeRef),
-    Text,
-    Bytes,
-    ByteStream,
-    /// Server-sent events, with the type of their data if the API gives one.
-    Events(Option<&'a TypeRef>),
-    /// JSON Lines, with the type of a line if the API gives one.
-    JsonLines(Option<&'a TypeRef>),
-}
-
-impl BodyShape<'_> {
-    fn is_streamed(self) -> bool {
-        matches!(self, BodyShape::ByteStream | BodyShape::Events(_) | BodyShape::JsonLines(_))
-    }
-}
-
-fn body_shape(response: &Response) -> BodyShape<'_> {
-    let Some(body) = &response.body else { return BodyShape::None };
-    // Errors and `default` stay whole: they are small, and their enums are `Clone` and `PartialEq`.
-    let streams = response.status.is_success() && response.status != StatusMatch::Default;
-    match &body.media {
-        ResponseMedia::Json(_) => BodyShape::Json(&body.ty),
-        ResponseMedia::Raw(media) if streams && is_event_stream(media) => BodyShape::Events(body.item.as_ref()),
-        ResponseMedia::Raw(media) if streams && is_json_lines(media) => BodyShape::JsonLines(body.item.as_ref()),
-        ResponseMedia::Raw(media) if media.starts_with("text/") => BodyShape::Text,
-        ResponseMedia::Raw(_) if streams => BodyShape::ByteStream,
-        ResponseMedia::Raw(_) => BodyShape::Bytes,
-    }
-}
-
 /// The Rust type of a response's body.
 fn body_type(scope: TypeScope<'_>, response: &Response) -> TokenStream {
     match body_shape(response) {
@@ -1050,14 +1019,6 @@ fn location_word(location: ParamLocation) -> &'static str {
         ParamLocation::Query => "Query parameter",
         ParamLocation::Header => "Header",
         ParamLocation::Cookie => "Cookie",
-    }
-}
-
-fn status_text(status: StatusMatch) -> String {
-    match status {
-        StatusMatch::Code(code) => format!("Status {code}"),
-        StatusMatch::Range(hundreds) => format!("Any {hundreds}xx status"),
-        StatusMatch::Default => "Any other status".to_string(),
     }
 }
 
@@ -1359,25 +1320,6 @@ fn pages_method(scope: TypeScope<'_>, signature: &Signature<'_>, receiver: Recei
         #items
     })
 }
-/// An expression for the text sent on the wire for `value` (of type `ty`, a reference or a copy): the string
-/// itself for strings (a `&str` or `&String`), else an owned `String`; arrays are comma-separated (the `simple` and
-/// non-exploded `form` styles).
-fn wire_string(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::String => value,
-        _ => wire_owned(ty, value),
-    }
-}
-
-/// An argument of `format!` that prints the text sent on the wire for `value`: the value itself where its
-/// `Display` is its wire form (a `to_string()` there is what clippy's `to_string_in_format_args` rejects).
-fn wire_display(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Primitive(Primitive::DateTime) | TypeRef::Array(_) => wire_owned(ty, value),
-        _ => value,
-    }
-}
-
 /// The `reqwest::Method` for `method`: a constant for the standard ones, else parsed from its name (checked to be
 /// a valid token when the spec was lowered, so the parse cannot fail).
 fn method_tokens(method: &Method) -> TokenStream {
@@ -1672,34 +1614,6 @@ fn segment_expr(op: &Operation, pieces: &[PathPiece]) -> TokenStream {
     }
 }
 
-/// An expression usable where a `&str` is expected (borrowed where the value holds its text).
-fn wire_str(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::String => value,
-        TypeRef::Primitive(Primitive::Url) => quote! { #value.as_str() },
-        _ => {
-            let owned = wire_string(ty, value);
-            quote! { &#owned }
-        }
-    }
-}
-
-/// An owned `String` for `value`.
-fn wire_owned(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Primitive(Primitive::DateTime) => quote! { #value.to_rfc3339() },
-        TypeRef::Array(item) => joined(item, value, ','),
-        _ => quote! { #value.to_string() },
-    }
-}
-
-/// A `String` of the items (of type `item`) of the array `value`, joined by `separator`.
-fn joined(item: &TypeRef, value: TokenStream, separator: char) -> TokenStream {
-    let item = wire_owned(item, quote! { item });
-    let separator = separator.to_string();
-    quote! { #value.iter().map(|item| #item).collect::<Vec<String>>().join(#separator) }
-}
-
 /// The value expression of a parameter: the argument itself, or the `Params` field (inside an `if let`).
 fn with_param_value(param: &Param, use_value: impl Fn(TokenStream) -> TokenStream) -> TokenStream {
     let name = ident(&param.name);
@@ -1850,22 +1764,6 @@ fn response_match(signature: &Signature<'_>, with_successes: bool) -> TokenStrea
             #(#arms)*
             _ => #otherwise,
         }
-    }
-}
-
-/// The pattern of a status or range (`200`, `400..=499`); `None` for `default`.
-fn status_pattern(status: StatusMatch) -> Option<TokenStream> {
-    match status {
-        StatusMatch::Code(code) => {
-            let code = proc_macro2::Literal::u16_unsuffixed(code);
-            Some(quote! { #code })
-        }
-        StatusMatch::Range(hundreds) => {
-            let low = proc_macro2::Literal::u16_unsuffixed(hundreds * 100);
-            let high = proc_macro2::Literal::u16_unsuffixed(hundreds * 100 + 99);
-            Some(quote! { #low..=#high })
-        }
-        StatusMatch::Default => None,
     }
 }
 

@@ -5,12 +5,16 @@
 
 mod client;
 mod layout;
+mod minimal;
 mod models;
+mod server;
 mod types;
+mod wire;
 
 pub use client::{SplitClient, client_core_plan, client_facade_plan, client_ops_plan, client_plan};
 pub(crate) use models::own_derives;
 pub use models::{ModelsLayout, SplitCrates, TypeDocs, facade_plan, models_plan, part_plan, support_source};
+pub use server::server_plan;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -875,11 +875,12 @@ impl<'a> OperationLowerer<'_, 'a> {
             let hint = format!("{}{}Body", self.prefix, variant);
             let content_pointer = child(&response_pointer, "content");
             let events = self.events_alternative(content, &content_pointer, &hint);
-            let body = self.content(content, &content_pointer, &hint).map(|(media, ty, item)| ResponseBody {
-                media,
-                ty,
-                item,
-                events,
+            let body = self.content(content, &content_pointer, &hint).map(|(media, ty, item)| {
+                let examples = match &media {
+                    ResponseMedia::Json(name) => content.get(name).map(media_examples).unwrap_or_default(),
+                    ResponseMedia::Raw(_) => Vec::new(),
+                };
+                ResponseBody { media, ty, item, events, examples }
             });
             let doc = Some(crate::rustdoc::rustdoc_safe(description.trim())).filter(|d| !d.is_empty());
             let headers = match headers {
@@ -1143,6 +1144,28 @@ fn is_binary_schema(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
 pub fn is_json(media: &str) -> bool {
     let essence = crate::ir::media_essence(media);
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// The largest example (as JSON text) kept for a fake server's replies; a larger one is left out of the generated code.
+const EXAMPLE_LIMIT: usize = 16 * 1024;
+
+/// The examples of a JSON media type, as the API gives them inline: `example`, each of `examples`, then the schema's
+/// `example`; at most two, none larger than [`EXAMPLE_LIMIT`].
+fn media_examples(media: &openapiv3::MediaType) -> Vec<serde_json::Value> {
+    let named = media.examples.values().filter_map(ReferenceOr::as_item).filter_map(|example| example.value.as_ref());
+    let schema = match &media.schema {
+        Some(ReferenceOr::Item(schema)) => schema.schema_data.example.as_ref(),
+        _ => None,
+    };
+    media
+        .example
+        .iter()
+        .chain(named)
+        .chain(schema)
+        .filter(|example| serde_json::to_string(example).is_ok_and(|text| text.len() <= EXAMPLE_LIMIT))
+        .take(2)
+        .cloned()
+        .collect()
 }
 
 fn status_match(code: &StatusCode) -> StatusMatch {
