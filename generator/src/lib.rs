@@ -433,6 +433,19 @@ fn emit_crates_with(
     ))
 }
 
+/// Client ↔ server conformance tests of the crates [`generate`] makes with [`Options::server`]: one `#[tokio::test]`
+/// per operation that calls the server's fake with the client, once per documented response, and checks that both
+/// sides decoded what the other was given. The text of `tests/<name>.rs` in a crate depending on the three crates
+/// (the server with its `fake` feature), `tokio`, `axum`, `serde`, `serde_json` and `futures-util`.
+#[doc(hidden)]
+pub fn conformance_tests(options: &Options) -> Result<String, Failure> {
+    let config = load_config(options)?;
+    let Lowered { api, .. } = load_and_lower(options, &config)?;
+    let name = options.name.clone().unwrap_or_else(|| default_name(&api.title));
+    emit::conformance_tests(&api, &name)
+        .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))
+}
+
 /// Generates only the models, as one self-contained Rust file for `include!` (what [`build::generate_models`]
 /// writes).
 pub fn generate_models_module(options: &Options) -> Result<(String, Vec<Diagnostic>), Failure> {

@@ -11,7 +11,7 @@ use axum::body::{Body, Bytes};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::runtime::{decode, Inputs, Node, Rejection, BODY_LIMIT};
+use crate::runtime::{BODY_LIMIT, Inputs, Node, Rejection, decode};
 
 /// One part of a `multipart/form-data` body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,12 +29,14 @@ pub struct Part {
 /// Every part of a `multipart/form-data` body, in order.
 pub async fn multipart_parts(inputs: &Inputs, body: Body) -> Result<Vec<Part>, Rejection> {
     let content_type = inputs.content_type_header().unwrap_or_default();
-    let boundary = multer::parse_boundary(&content_type)
-        .map_err(|error| Rejection::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("not a multipart body: {error}")))?;
+    let boundary = multer::parse_boundary(&content_type).map_err(|error| {
+        Rejection::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("not a multipart body: {error}"))
+    })?;
     let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(BODY_LIMIT as u64));
     let mut multipart = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
     let mut parts = Vec::new();
-    let refused = |error: multer::Error| Rejection::new(StatusCode::UNPROCESSABLE_ENTITY, format!("in the form: {error}"));
+    let refused =
+        |error: multer::Error| Rejection::new(StatusCode::UNPROCESSABLE_ENTITY, format!("in the form: {error}"));
     while let Some(field) = multipart.next_field().await.map_err(refused)? {
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
@@ -101,4 +103,3 @@ pub fn json_part<T: DeserializeOwned>(parts: &[Part], name: &str) -> Result<Opti
 pub fn required_part<T>(value: Option<T>, name: &str) -> Result<T, Rejection> {
     value.ok_or_else(|| Rejection::new(StatusCode::UNPROCESSABLE_ENTITY, format!("form part `{name}`: missing")))
 }
-

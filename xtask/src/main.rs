@@ -91,6 +91,7 @@ fn regenerate(check: bool) -> Result<(), String> {
         for krate in generated.crates() {
             stale.extend(sync_crate(&out, krate, check)?);
         }
+        stale.extend(sync_conformance(&root, &options, check)?);
     }
     // specforge's own test APIs, whose crates the integration tests call over loopback HTTP.
     for (name, spec) in TEST_APIS {
@@ -104,6 +105,7 @@ fn regenerate(check: bool) -> Result<(), String> {
         for krate in generated.crates() {
             stale.extend(sync_crate(&dir, krate, check)?);
         }
+        stale.extend(sync_conformance(&root, &options, check)?);
     }
     if stale.is_empty() {
         eprintln!("generated/ and the test APIs' crates are up to date");
@@ -126,6 +128,22 @@ fn sync_crate(out: &Path, krate: &CrateFiles, check: bool) -> Result<Vec<PathBuf
         krate.write_into(out).map_err(|e| format!("{}: {e}", out.join(&krate.dir_name).display()))?;
     }
     Ok(stale)
+}
+
+/// Brings `tests/conformance/tests/<name>.rs`, the client ↔ server conformance tests of the API `options` names, in
+/// line with the generator, or with `check` only reports that it differs.
+fn sync_conformance(root: &Path, options: &specforge::Options, check: bool) -> Result<Vec<PathBuf>, String> {
+    let name = options.name.clone().unwrap_or_default();
+    let text = specforge::conformance_tests(options).map_err(|failure| format!("{name}: {failure}"))?;
+    let path = root.join("tests/conformance/tests").join(format!("{}.rs", name.replace('-', "_")));
+    if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
+        return Ok(Vec::new());
+    }
+    if !check {
+        std::fs::create_dir_all(path.parent().unwrap_or(root)).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(vec![path])
 }
 
 /// Runs a command from the project root, failing with its name if it fails.
@@ -187,12 +205,11 @@ fn format_check(root: &Path) -> Result<(), String> {
         args.extend(["-p", package]);
     }
     run("cargo", &args)?;
-    let client = "templates/client";
-    let mut files: Vec<String> = files_in(&root.join(client))
-        .into_iter()
-        .filter(|file| file.ends_with(".rs"))
-        .map(|file| format!("{client}/{file}"))
-        .collect();
+    let mut files: Vec<String> = Vec::new();
+    for templates in ["templates/client", "templates/server"] {
+        let sources = files_in(&root.join(templates)).into_iter().filter(|file| file.ends_with(".rs"));
+        files.extend(sources.map(|file| format!("{templates}/{file}")));
+    }
     let support = "templates/models/support";
     files.extend(files_in(&root.join(support)).into_iter().map(|file| format!("{support}/{file}")));
     for krate in files_in(&root.join("generated")) {

@@ -11,14 +11,14 @@
 use std::fmt;
 use std::pin::Pin;
 
-use axum::body::{Body, Bytes};
+use axum::body::{Body, Bytes, HttpBody};
 use axum::http::header::{CONTENT_TYPE, COOKIE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::{Stream, StreamExt};
+use serde::Serialize;
 use serde::de::value::{MapDeserializer, SeqDeserializer};
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
-use serde::Serialize;
 
 /// The largest request body read (bytes); a larger one is refused with 413.
 pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -639,8 +639,8 @@ impl<'de> de::Deserializer<'de> for Node {
 /// Reads the whole body (at most [`BODY_LIMIT`] bytes).
 pub async fn body_bytes(body: Body) -> Result<Bytes, Rejection> {
     axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|error| {
-        let too_large = std::error::Error::source(&error)
-            .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+        let too_large =
+            std::error::Error::source(&error).is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
         if too_large {
             Rejection::new(StatusCode::PAYLOAD_TOO_LARGE, format!("the body is larger than {BODY_LIMIT} bytes"))
         } else {
@@ -667,7 +667,11 @@ fn present(bytes: Bytes, required: bool) -> Result<Option<Bytes>, Rejection> {
 
 /// A JSON body as `T` (`None` when it is empty and the operation does not require one); a 415 when it is sent as
 /// another media type, a 422 naming the field when it does not decode.
-pub async fn json_body<T: DeserializeOwned>(inputs: &Inputs, body: Body, required: bool) -> Result<Option<T>, Rejection> {
+pub async fn json_body<T: DeserializeOwned>(
+    inputs: &Inputs,
+    body: Body,
+    required: bool,
+) -> Result<Option<T>, Rejection> {
     let content_type = inputs.content_type();
     let bytes = body_bytes(body).await?;
     let Some(bytes) = present(bytes, required)? else { return Ok(None) };
@@ -728,8 +732,12 @@ fn with_type(status: StatusCode, media_type: &'static str, body: Body) -> Respon
     response
 }
 
-/// Sets a documented header of a reply (left out when `None`, or when the value cannot be a header's).
+/// Sets a documented header of a reply (left out when `None`, or when the value cannot be a header's). A
+/// `Content-Length` is the transport's where the body's length is known: only a streamed body takes yours.
 pub fn set_header(response: &mut Response, name: &str, value: Option<String>) {
+    if name.eq_ignore_ascii_case("content-length") && response.body().size_hint().exact().is_some() {
+        return;
+    }
     let name = HeaderName::from_bytes(name.as_bytes());
     if let (Ok(name), Some(Ok(value))) = (name, value.map(|value| HeaderValue::from_str(&value))) {
         response.headers_mut().insert(name, value);
@@ -760,9 +768,8 @@ impl<T: Send + 'static> Streamed<T> {
 
 /// A `text/event-stream` reply of events whose data is an item as JSON.
 pub fn json_events<T: Serialize + Send + 'static>(status: StatusCode, items: Streamed<T>) -> Response {
-    let events = items.0.map(|item| {
-        serde_json::to_string(&item).map(|data| axum::response::sse::Event::default().data(data))
-    });
+    let events =
+        items.0.map(|item| serde_json::to_string(&item).map(|data| axum::response::sse::Event::default().data(data)));
     (status, axum::response::Sse::new(events)).into_response()
 }
 
@@ -772,7 +779,11 @@ pub fn events(status: StatusCode, events: Streamed<axum::response::sse::Event>) 
 }
 
 /// A JSON Lines reply: each item as JSON on a line of its own.
-pub fn json_lines<T: Serialize + Send + 'static>(status: StatusCode, media_type: &'static str, items: Streamed<T>) -> Response {
+pub fn json_lines<T: Serialize + Send + 'static>(
+    status: StatusCode,
+    media_type: &'static str,
+    items: Streamed<T>,
+) -> Response {
     let lines = items.0.map(|item| {
         serde_json::to_vec(&item).map(|mut line| {
             line.push(b'\n');

@@ -2,7 +2,7 @@
 //!
 //! Implement [`Api`] (one async method per operation, a typed request in and a typed reply out), then serve [`router`] with axum. Requests that do not decode are refused with a 4xx that names the parameter or field; your methods see only typed values.
 //!
-//! With the `fake` feature, [`Fake`] is a test double of the API on 127.0.0.1: it answers every operation from the API description's examples until a test sets a reply, and records the requests it received.
+//! With the `fake` feature, `Fake` is a test double of the API on 127.0.0.1: it answers every operation from the API description's examples until a test sets a reply, and records the requests it received.
 #![deny(missing_docs)]
 mod runtime;
 #[cfg(feature = "fake")]

@@ -1,6 +1,7 @@
-//! The smallest JSON value of a type that its model decodes: what a fake server answers with where the API gives no
-//! example. Required fields only, empty strings and collections, zeros, an enum's first value, a union's first
-//! variant.
+//! JSON values of a type that its model decodes. The smallest ([`minimal`]): what a fake server answers with where
+//! the API gives no example; required fields only, empty strings and collections, zeros, an enum's first value, a
+//! union's first variant. A full one ([`sample`]): what the conformance tests send both ways; every field, two
+//! items per collection, text that needs escaping where it travels.
 
 use serde_json::{Map, Value, json};
 
@@ -12,17 +13,40 @@ const DEPTH: usize = 32;
 
 /// The smallest value of `ty`.
 pub fn minimal(api: &Api, ty: &TypeRef) -> Value {
-    Walk { api, stack: Vec::new() }.value(ty)
+    Walk { api, stack: Vec::new(), sample: None }.value(ty)
+}
+
+/// Where a sample's text travels, which decides which characters it can hold and still come back the same.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Travel {
+    /// In a JSON body: any text.
+    Json,
+    /// In a path segment, a query or a form: text that must be percent-encoded, without the characters that join
+    /// array items (`,`, space, `|`, tab).
+    Url,
+    /// In a header or cookie: visible ASCII without `,` or `;`.
+    Header,
+}
+
+/// A value of `ty` with every field and two items per collection, its strings holding text that must be escaped on
+/// the way `travel` says.
+pub fn sample(api: &Api, ty: &TypeRef, travel: Travel) -> Value {
+    Walk { api, stack: Vec::new(), sample: Some(travel) }.value(ty)
 }
 
 struct Walk<'a> {
     api: &'a Api,
     /// The named types being built, outermost first.
     stack: Vec<TypeId>,
+    /// For [`sample`]: where its text travels.
+    sample: Option<Travel>,
 }
 
 impl Walk<'_> {
     fn value(&mut self, ty: &TypeRef) -> Value {
+        if let Some(value) = self.sample.and_then(|travel| self.sample_value(ty, travel)) {
+            return value;
+        }
         match ty {
             TypeRef::Named(id) => self.named(*id),
             TypeRef::String => json!(""),
@@ -38,6 +62,45 @@ impl Walk<'_> {
             TypeRef::Array(_) => json!([]),
             TypeRef::Tuple(items) => Value::Array(items.iter().map(|item| self.value(item)).collect()),
         }
+    }
+
+    /// A sample's value where it differs from the minimal one's.
+    fn sample_value(&mut self, ty: &TypeRef, travel: Travel) -> Option<Value> {
+        Some(match ty {
+            TypeRef::String => json!(match travel {
+                Travel::Json => "sample \"text\" é/?&=#%",
+                Travel::Url => "sample/é?&=#%+",
+                Travel::Header => "sample-text_1.0",
+            }),
+            TypeRef::Bool => json!(true),
+            TypeRef::I32 | TypeRef::I64 => json!(7),
+            TypeRef::F32 | TypeRef::F64 => json!(7.5),
+            TypeRef::Primitive(Primitive::Uuid) => json!("123e4567-e89b-12d3-a456-426614174000"),
+            TypeRef::Primitive(Primitive::DateTime) => json!("2024-05-06T07:08:09Z"),
+            TypeRef::Primitive(Primitive::Date) => json!("2024-05-06"),
+            TypeRef::Primitive(Primitive::Url) => json!("https://example.com/a?b=c"),
+            TypeRef::Any => json!("sample"),
+            TypeRef::Object => json!({ "key": "value" }),
+            TypeRef::Array(item) | TypeRef::Option(item) if self.recursive(item) => return None,
+            TypeRef::Array(item) => {
+                let value = self.value(item);
+                json!([value.clone(), value])
+            }
+            TypeRef::Option(item) => self.value(item),
+            TypeRef::Map(value) if self.recursive(value) => return None,
+            TypeRef::Map(value) => {
+                let value = self.value(value);
+                json!({ "key": value.clone(), "other": value })
+            }
+            _ => return None,
+        })
+    }
+
+    /// Whether a value of `ty` would lead back into a type being built (a sample then leaves it out or empty).
+    fn recursive(&self, ty: &TypeRef) -> bool {
+        let mut found = false;
+        ty.visit(&mut |inner| found |= inner.direct_named().is_some_and(|id| self.stack.contains(&id)));
+        found
     }
 
     fn named(&mut self, id: TypeId) -> Value {
@@ -56,7 +119,12 @@ impl Walk<'_> {
             TypeKind::Struct(s) => {
                 let mut object = Map::new();
                 for field in &s.fields {
-                    match (field.flatten, field.presence) {
+                    let presence = match self.sample {
+                        Some(_) if self.recursive(&field.ty) => field.presence,
+                        Some(_) => Presence::Required,
+                        None => field.presence,
+                    };
+                    match (field.flatten, presence) {
                         (true, _) => {
                             if let Value::Object(inner) = self.value(&field.ty) {
                                 object.extend(inner);
@@ -96,7 +164,8 @@ impl Walk<'_> {
             }
             TypeKind::Alias(ty) => self.value(ty),
             TypeKind::BoundedMap(map) => {
-                let count = map.min_properties.unwrap_or(0).min(16);
+                let least = if self.sample.is_some() { 1 } else { 0 };
+                let count = map.min_properties.unwrap_or(0).max(least).min(map.max_properties.unwrap_or(16)).min(16);
                 let key_length = map.key.min_length.unwrap_or(1).clamp(1, 64) as usize;
                 let mut object = Map::new();
                 for index in 0..count {
@@ -106,7 +175,9 @@ impl Walk<'_> {
                 Value::Object(object)
             }
             TypeKind::ConstrainedString(constraints) => {
-                json!("a".repeat(constraints.min_length.unwrap_or(0).min(4096) as usize))
+                let least = if self.sample.is_some() { 1 } else { 0 };
+                let length = constraints.min_length.unwrap_or(0).max(least).min(constraints.max_length.unwrap_or(4096));
+                json!("a".repeat(length.min(4096) as usize))
             }
             TypeKind::External(_) => Value::Null,
         }

@@ -24,17 +24,19 @@ use crate::naming::{Namespace, bare, ident, type_name};
 const RESERVED: &[&str] = &["Api", "Fake", "FakeServer", "Failure", "Rejection", "Part", "Streamed", "Slot"];
 
 /// The Rust names of one operation's server types.
-struct OperationNames {
-    request: String,
-    reply: String,
+pub(super) struct OperationNames {
+    /// The request struct.
+    pub request: String,
+    /// The reply enum.
+    pub reply: String,
     /// The struct of a `multipart/form-data` body whose parts the API names.
-    form: Option<String>,
+    pub form: Option<String>,
     /// The request's field holding the body: `body`, unless a parameter has that name.
-    body_field: String,
+    pub body_field: String,
 }
 
 /// Names every operation's types, in operation order, each unique in the crate.
-fn operation_names(api: &Api) -> Vec<OperationNames> {
+pub(super) fn operation_names(api: &Api) -> Vec<OperationNames> {
     let mut namespace = Namespace::default();
     RESERVED.iter().for_each(|name| namespace.reserve(name));
     api.operations
@@ -102,7 +104,7 @@ fn server_header(
          Implement [`Api`] (one async method per operation, a typed request in and a typed reply out), then serve \
          [`router`] with axum. Requests that do not decode are refused with a 4xx that names the parameter or \
          field; your methods see only typed values.\n\n\
-         With the `fake` feature, [`Fake`] is a test double of the API on 127.0.0.1: it answers every operation from \
+         With the `fake` feature, `Fake` is a test double of the API on 127.0.0.1: it answers every operation from \
          the API description's examples until a test sets a reply, and records the requests it received.",
         api.version
     );
@@ -533,23 +535,26 @@ fn form_items(
 }
 
 /// A documented response as the server sends it: the variant's fields.
-struct ReplyShape<'r> {
-    response: &'r Response,
+pub(super) struct ReplyShape<'r> {
+    /// The response.
+    pub response: &'r Response,
     /// The status is the implementation's to choose (a range or `default`).
-    chosen_status: bool,
-    body: BodyShape<'r>,
+    pub chosen_status: bool,
+    /// How its body travels.
+    pub body: BodyShape<'r>,
     /// The headers' fields: (Rust field, wire name, type).
-    headers: Vec<(String, &'r str, &'r TypeRef)>,
+    pub headers: Vec<(String, &'r str, &'r TypeRef)>,
 }
 
 impl ReplyShape<'_> {
     /// A variant with only a body (a tuple variant) or nothing (a unit variant).
-    fn is_plain(&self) -> bool {
+    pub fn is_plain(&self) -> bool {
         !self.chosen_status && self.headers.is_empty()
     }
 }
 
-fn reply_shapes(op: &Operation) -> Vec<ReplyShape<'_>> {
+/// The shapes of an operation's documented responses, in order.
+pub(super) fn reply_shapes(op: &Operation) -> Vec<ReplyShape<'_>> {
     op.responses
         .iter()
         .map(|response| {
