@@ -179,6 +179,8 @@ fn test() -> Result<(), String> {
     format_check(&root)?;
     regenerate(true)?;
     cargo(&["test", "--workspace", "--locked"], &[])?;
+    // The server example serves, answers one request over loopback, and exits.
+    cargo(&["run", "--locked", "-p", "supermetal-server", "--example", "agent", "--", "--check"], &[])?;
     // A short run of the mutation fuzzer, always the same cases (the long runs are reported in the notes).
     fuzz::run(&root, &fuzz::Settings::parse(&["--cases", "2000", "--seed", "22"])?)?;
     cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"], &[])?;
@@ -199,7 +201,7 @@ fn test() -> Result<(), String> {
 /// The hand-written Rust is formatted (`rustfmt.toml`): the workspace's own packages, the templates copied into
 /// generated crates and the vendor clients' examples. Generated code is printed by prettyplease instead.
 fn format_check(root: &Path) -> Result<(), String> {
-    let packages = ["specforge", "xtask", "specforge-integration", "build-script-user"];
+    let packages = ["specforge", "xtask", "specforge-integration", "build-script-user", "fake-user"];
     let mut args = vec!["fmt", "--check"];
     for package in packages {
         args.extend(["-p", package]);
