@@ -92,6 +92,21 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Print client ↔ server conformance tests of the crates `generate --server` writes: a `#[tokio::test]` per
+    /// operation that calls the server's fake with the client, once per documented response.
+    Conformance {
+        /// The Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON).
+        spec: PathBuf,
+        /// The crates' name stem, as given to `generate`.
+        #[arg(long)]
+        name: Option<String>,
+        /// OpenAPI Overlay 1.0 documents to apply, in order, as given to `generate`.
+        #[arg(long = "overlay")]
+        overlays: Vec<PathBuf>,
+        /// The configuration, as given to `generate` (by default the one `generate` finds).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Print the spec with its overlays applied, as JSON (for validators and mock servers).
     Merge {
         /// The OpenAPI document.
@@ -267,6 +282,19 @@ fn main() -> ExitCode {
             let skipped = print_diagnostics(&diagnostics, verbose);
             note!("{}", summary(&diagnostics, skipped));
             if diagnostics.iter().any(Diagnostic::is_error) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Command::Conformance { spec, name, overlays, config } => {
+            let config = config.or_else(|| specforge::discover_config(&spec));
+            match specforge::conformance_tests(&Options { name, overlays, config, ..Options::new(spec) }) {
+                Ok(text) => {
+                    let _ = write!(std::io::stdout(), "{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => {
+                    print_diagnostics(&failure.diagnostics, true);
+                    ExitCode::from(1)
+                }
+            }
         }
         Command::Merge { spec, overlays } => {
             match specforge::merged_document(&Options { overlays, ..Options::new(spec) }) {

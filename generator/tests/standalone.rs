@@ -28,7 +28,12 @@ fn generated_crates_package_for_publishing() {
     .expect("configuration");
     let config = config.to_string_lossy();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    generate(&workspace_root().join("specs/supermetal.yaml"), "supermetal", out.path(), &["--config", &config]);
+    generate(
+        &workspace_root().join("specs/supermetal.yaml"),
+        "supermetal",
+        out.path(),
+        &["--config", &config, "--server"],
+    );
     let split = ["--config", &config, "--split-models", "always", "--tag-features", "always"];
     generate(&fixtures.join("every_operation.yaml"), "every", out.path(), &split);
     workspace_of(out.path(), &["supermetal".to_string(), "every".to_string()]);
@@ -38,9 +43,12 @@ fn generated_crates_package_for_publishing() {
     cargo(out.path(), &["package", "--offline", "--no-verify", "--allow-dirty", "--workspace"]);
     let packaged = std::fs::read_dir(&packages).expect("packages");
     let names: Vec<String> = packaged.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    for expected in
-        ["supermetal-client-3.0.0.crate", "every-models-support-3.0.0.crate", "every-client-core-3.0.0.crate"]
-    {
+    for expected in [
+        "supermetal-client-3.0.0.crate",
+        "supermetal-server-3.0.0.crate",
+        "every-models-support-3.0.0.crate",
+        "every-client-core-3.0.0.crate",
+    ] {
         assert!(names.iter().any(|name| name == expected), "{expected} among {names:?}");
     }
 }
@@ -109,10 +117,75 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
             "every-split" => &["--split-models", "always", "--tag-features", "never"],
             _ => &[],
         };
-        generate(spec, name, out.path(), extra);
+        generate(spec, name, out.path(), &[extra, &["--server"]].concat());
     }
-    workspace_of(out.path(), &specs.iter().map(|(_, name)| name.clone()).collect::<Vec<_>>());
+    let names: Vec<String> = specs.iter().map(|(_, name)| name.clone()).collect();
+    workspace_of(out.path(), &names);
     // The library targets only: generated crates have no tests or examples of their own, and checking each lib
-    // again as a test target would double the time and the disk this takes.
-    cargo(out.path(), &["clippy", "--offline", "--workspace", "--", "-D", "warnings"]);
+    // again as a test target would double the time and the disk this takes. The servers with their fakes.
+    let fakes: Vec<String> = names.iter().map(|name| format!("{name}-server/fake")).collect();
+    cargo(out.path(), &["clippy", "--offline", "--workspace", "--features", &fakes.join(","), "--", "-D", "warnings"]);
+}
+
+/// specforge's own fixtures (every kind of operation, parameter style, body, stream and name it handles): each
+/// generated client calls its generated server's fake over loopback for every operation and documented response
+/// (the tests `specforge conformance` writes), and both sides decode what the other was given.
+#[test]
+fn the_fixtures_clients_and_servers_agree() {
+    let out = tempfile::tempdir().expect("temporary directory");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let specs = [
+        ("tricky_names.yaml", "tricky"),
+        ("collisions.yaml", "collisions"),
+        ("openapi31/kitchen_sink.yaml", "kitchen-sink"),
+        ("openapi31/openapi32.yaml", "openapi32"),
+        ("multi_file/api.yaml", "multi-file"),
+        ("deep_chain.json", "deep-chain"),
+        ("tagged.yaml", "tagged"),
+        ("local_defects.yaml", "local-defects"),
+        ("swagger2/petstore.yaml", "swagger2-petstore"),
+        ("swagger2/springfox.json", "swagger2-springfox"),
+        ("swagger2/multi_file/api.yaml", "swagger2-multi-file"),
+        ("swagger2/azure.json", "swagger2-azure"),
+        ("every_operation.yaml", "every-one"),
+        ("config/pets.yaml", "pets-config"),
+        ("unrequired_schemes.yaml", "unrequired-schemes"),
+    ];
+    copy_dir(&fixtures.join("config/acme-money"), &out.path().join("acme-money"));
+    let tests = out.path().join("conformance/tests");
+    std::fs::create_dir_all(&tests).expect("tests directory");
+    let mut modules = String::new();
+    let mut dependencies = String::new();
+    for (spec, name) in specs {
+        let spec = fixtures.join(spec);
+        generate(&spec, name, out.path(), &["--server"]);
+        let config = specforge::discover_config(&spec);
+        let options = specforge::Options { name: Some(name.to_string()), config, ..specforge::Options::new(&spec) };
+        let text = specforge::conformance_tests(&options).expect("conformance tests");
+        let module = name.replace('-', "_");
+        std::fs::write(tests.join(format!("{module}.rs")), text).expect("test file");
+        modules.push_str(&format!("#[path = \"{module}.rs\"]\nmod {module};\n"));
+        dependencies.push_str(&format!(
+            "{name}-client = {{ path = \"../{name}-client\" }}\n\
+             {name}-server = {{ path = \"../{name}-server\", features = [\"fake\"] }}\n"
+        ));
+    }
+    std::fs::write(tests.join("all.rs"), modules).expect("test crate root");
+    std::fs::create_dir_all(out.path().join("conformance/src")).expect("source directory");
+    std::fs::write(out.path().join("conformance/src/lib.rs"), "").expect("library");
+    let manifest = std::fs::read_to_string(workspace_root().join("tests/conformance/Cargo.toml")).expect("manifest");
+    // The workspace's conformance crate's dependencies beyond its APIs' crates, with these APIs' crates instead.
+    let shared: String = manifest
+        .lines()
+        .skip_while(|line| !line.starts_with("axum"))
+        .map(|line| format!("{}\n", line.replace("{ workspace = true }", "\"1\"")))
+        .collect();
+    let manifest = format!(
+        "[package]\nname = \"conformance\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\
+         autotests = false\n\n[[test]]\nname = \"all\"\npath = \"tests/all.rs\"\n\n[dev-dependencies]\n{dependencies}{shared}"
+    );
+    std::fs::write(out.path().join("conformance/Cargo.toml"), manifest).expect("conformance manifest");
+    let names: Vec<String> = specs.iter().map(|(_, name)| name.to_string()).collect();
+    common::workspace_with(out.path(), &names, &["conformance"]);
+    cargo(out.path(), &["test", "--offline", "-p", "conformance"]);
 }

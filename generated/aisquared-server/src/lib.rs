@@ -17,8 +17,6 @@ pub use runtime::{Failure, Rejection, Streamed};
 #[cfg(feature = "fake")]
 #[doc(inline)]
 pub use fake::{FakeServer, Slot};
-use ::std::sync::Arc;
-use ::axum::response::{IntoResponse, Response};
 /// The operations of the API. Every method has a default that answers 501 Not Implemented, so an
 /// implementation may start with the operations it needs.
 pub trait Api: Send + Sync + 'static {
@@ -101,11 +99,11 @@ pub trait Api: Send + Sync + 'static {
 /// An axum router that serves `api`: each operation at its path and method, its request decoded and checked
 /// before your method sees it, its reply encoded as the API describes.
 pub fn router<A: Api>(api: A) -> ::axum::Router {
-    shared_router(Arc::new(api))
+    shared_router(::std::sync::Arc::new(api))
 }
 
 /// [`router`] for an implementation shared with the rest of your program.
-pub fn shared_router<A: Api>(api: Arc<A>) -> ::axum::Router {
+pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = ::axum::Router::new();
     let router = router.route("/api/v1/connectors", ::axum::routing::any(route_0::<A>));
     let router = router
@@ -114,9 +112,9 @@ pub fn shared_router<A: Api>(api: Arc<A>) -> ::axum::Router {
 }
 
 async fn route_0<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -129,13 +127,13 @@ async fn route_0<A: Api>(
 }
 
 async fn route_1<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let segments = match runtime::captures(&mut parts, &["s3"]).await {
         Ok(segments) => segments,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
     let mut inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET"
@@ -157,9 +155,10 @@ async fn route_1<A: Api>(
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
-fn respond<R: IntoResponse>(
+fn respond<R: ::axum::response::IntoResponse>(
     result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
-) -> Response {
+) -> ::axum::response::Response {
+    use ::axum::response::IntoResponse;
     match result {
         Ok(Ok(reply)) => reply.into_response(),
         Ok(Err(failure)) => failure.into_response(),
@@ -211,7 +210,7 @@ impl Default for Fake {
 impl Fake {
     /// Starts a fake on a free port of 127.0.0.1; it stops when the returned server is dropped.
     pub async fn start() -> ::std::io::Result<FakeServer<Fake>> {
-        let fake = Arc::new(Fake::default());
+        let fake = ::std::sync::Arc::new(Fake::default());
         FakeServer::start(fake.clone(), shared_router(fake)).await
     }
 }
@@ -332,8 +331,8 @@ pub enum ListConnectorsReply {
     Unauthorized(models::ErrorList),
 }
 
-impl IntoResponse for ListConnectorsReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for ListConnectorsReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -418,8 +417,8 @@ pub enum CreateConnectorReply {
     UnprocessableEntity(models::UnprocessableError),
 }
 
-impl IntoResponse for CreateConnectorReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for CreateConnectorReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Created(body) => {
                 runtime::json(runtime::status(201u16), "application/json", &body)
@@ -477,8 +476,8 @@ pub enum GetConnectorReply {
     NotFound(models::ErrorList),
 }
 
-impl IntoResponse for GetConnectorReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for GetConnectorReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -538,8 +537,8 @@ pub enum UpdateConnectorReply {
     UnprocessableEntity(models::UnprocessableError),
 }
 
-impl IntoResponse for UpdateConnectorReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for UpdateConnectorReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -603,8 +602,8 @@ pub enum DeleteConnectorReply {
     NotFound(models::ErrorList),
 }
 
-impl IntoResponse for DeleteConnectorReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for DeleteConnectorReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::NoContent => runtime::empty(runtime::status(204u16)),
             Self::Unauthorized(body) => {

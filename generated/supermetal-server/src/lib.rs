@@ -17,8 +17,6 @@ pub use runtime::{Failure, Rejection, Streamed};
 #[cfg(feature = "fake")]
 #[doc(inline)]
 pub use fake::{FakeServer, Slot};
-use ::std::sync::Arc;
-use ::axum::response::{IntoResponse, Response};
 /// The operations of the API. Every method has a default that answers 501 Not Implemented, so an
 /// implementation may start with the operations it needs.
 pub trait Api: Send + Sync + 'static {
@@ -264,11 +262,11 @@ pub trait Api: Send + Sync + 'static {
 /// An axum router that serves `api`: each operation at its path and method, its request decoded and checked
 /// before your method sees it, its reply encoded as the API describes.
 pub fn router<A: Api>(api: A) -> ::axum::Router {
-    shared_router(Arc::new(api))
+    shared_router(::std::sync::Arc::new(api))
 }
 
 /// [`router`] for an implementation shared with the rest of your program.
-pub fn shared_router<A: Api>(api: Arc<A>) -> ::axum::Router {
+pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = ::axum::Router::new();
     let router = router.route("/api/v1/connectors", ::axum::routing::any(route_0::<A>));
     let router = router
@@ -293,9 +291,9 @@ pub fn shared_router<A: Api>(api: Arc<A>) -> ::axum::Router {
 }
 
 async fn route_0<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -308,13 +306,13 @@ async fn route_0<A: Api>(
 }
 
 async fn route_1<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let segments = match runtime::captures(&mut parts, &["s3"]).await {
         Ok(segments) => segments,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
     let mut inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET"
@@ -336,13 +334,13 @@ async fn route_1<A: Api>(
 }
 
 async fn route_2<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let segments = match runtime::captures(&mut parts, &["s4"]).await {
         Ok(segments) => segments,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
     let mut inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET"
@@ -354,13 +352,13 @@ async fn route_2<A: Api>(
 }
 
 async fn route_3<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let segments = match runtime::captures(&mut parts, &["s4"]).await {
         Ok(segments) => segments,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
     let mut inputs = runtime::Inputs::new(&parts);
     if inputs.method == "POST"
@@ -372,9 +370,9 @@ async fn route_3<A: Api>(
 }
 
 async fn route_4<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "POST" {
@@ -384,9 +382,9 @@ async fn route_4<A: Api>(
 }
 
 async fn route_5<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "POST" {
@@ -396,9 +394,9 @@ async fn route_5<A: Api>(
 }
 
 async fn route_6<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "POST" {
@@ -408,9 +406,9 @@ async fn route_6<A: Api>(
 }
 
 async fn route_7<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "POST" {
@@ -420,9 +418,9 @@ async fn route_7<A: Api>(
 }
 
 async fn route_8<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "POST" {
@@ -432,9 +430,9 @@ async fn route_8<A: Api>(
 }
 
 async fn route_9<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "POST" {
@@ -444,9 +442,9 @@ async fn route_9<A: Api>(
 }
 
 async fn route_10<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -456,9 +454,10 @@ async fn route_10<A: Api>(
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
-fn respond<R: IntoResponse>(
+fn respond<R: ::axum::response::IntoResponse>(
     result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
-) -> Response {
+) -> ::axum::response::Response {
+    use ::axum::response::IntoResponse;
     match result {
         Ok(Ok(reply)) => reply.into_response(),
         Ok(Err(failure)) => failure.into_response(),
@@ -558,7 +557,7 @@ impl Default for Fake {
 impl Fake {
     /// Starts a fake on a free port of 127.0.0.1; it stops when the returned server is dropped.
     pub async fn start() -> ::std::io::Result<FakeServer<Fake>> {
-        let fake = Arc::new(Fake::default());
+        let fake = ::std::sync::Arc::new(Fake::default());
         FakeServer::start(fake.clone(), shared_router(fake)).await
     }
 }
@@ -795,8 +794,8 @@ pub enum ListConnectorsReply {
     },
 }
 
-impl IntoResponse for ListConnectorsReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for ListConnectorsReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -842,8 +841,8 @@ pub enum CreateConnectorAutoIdReply {
     },
 }
 
-impl IntoResponse for CreateConnectorAutoIdReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for CreateConnectorAutoIdReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Created(body) => {
                 runtime::json(runtime::status(201u16), "application/json", &body)
@@ -891,8 +890,8 @@ pub enum GetConnectorReply {
     },
 }
 
-impl IntoResponse for GetConnectorReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for GetConnectorReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -945,8 +944,8 @@ pub enum CreateConnectorReply {
     },
 }
 
-impl IntoResponse for CreateConnectorReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for CreateConnectorReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok => runtime::empty(runtime::status(200u16)),
             Self::Created => runtime::empty(runtime::status(201u16)),
@@ -997,8 +996,8 @@ pub enum PatchConnectorReply {
     },
 }
 
-impl IntoResponse for PatchConnectorReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for PatchConnectorReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -1047,8 +1046,8 @@ pub enum GetConnectorHistoryReply {
     },
 }
 
-impl IntoResponse for GetConnectorHistoryReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for GetConnectorHistoryReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -1099,8 +1098,8 @@ pub enum SendConnectorCommandReply {
     },
 }
 
-impl IntoResponse for SendConnectorCommandReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for SendConnectorCommandReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok => runtime::empty(runtime::status(200u16)),
             Self::Accepted => runtime::empty(runtime::status(202u16)),
@@ -1148,8 +1147,8 @@ pub enum DebugConnectorReply {
     },
 }
 
-impl IntoResponse for DebugConnectorReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for DebugConnectorReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -1199,8 +1198,8 @@ pub enum ValidateBufferReply {
     },
 }
 
-impl IntoResponse for ValidateBufferReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for ValidateBufferReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -1251,8 +1250,8 @@ pub enum ValidateSinkReply {
     },
 }
 
-impl IntoResponse for ValidateSinkReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for ValidateSinkReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -1303,8 +1302,8 @@ pub enum ValidateSourceReply {
     },
 }
 
-impl IntoResponse for ValidateSourceReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for ValidateSourceReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -1355,8 +1354,8 @@ pub enum GetCatalogReply {
     },
 }
 
-impl IntoResponse for GetCatalogReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for GetCatalogReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -1401,8 +1400,8 @@ pub enum GenerateSshKeysReply {
     },
 }
 
-impl IntoResponse for GenerateSshKeysReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for GenerateSshKeysReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -1444,8 +1443,8 @@ pub enum GetSnapshotStatusReply {
     },
 }
 
-impl IntoResponse for GetSnapshotStatusReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for GetSnapshotStatusReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)

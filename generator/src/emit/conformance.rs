@@ -27,7 +27,7 @@ pub fn conformance_tests(api: &Api, name: &str) -> Result<String, syn::Error> {
     );
     let tokens = quote! {
         #![doc = #doc]
-        #![allow(deprecated, clippy::redundant_clone, clippy::clone_on_copy, clippy::bool_assert_comparison)]
+        #![allow(deprecated, dead_code, unused_imports, clippy::redundant_clone, clippy::clone_on_copy, clippy::bool_assert_comparison)]
 
         use #client as client;
         use #server as server;
@@ -50,9 +50,21 @@ pub fn conformance_tests(api: &Api, name: &str) -> Result<String, syn::Error> {
     super::render(tokens)
 }
 
-/// A JSON sample as a string literal.
-fn json_literal(api: &Api, ty: &TypeRef, travel: Travel) -> Literal {
-    Literal::string(&sample(api, ty, travel).to_string())
+/// The JSON samples of one operation's test, as string literals; remembers a type of the user's that one needed.
+struct Samples<'a> {
+    api: &'a Api,
+    opaque: std::cell::RefCell<Option<String>>,
+}
+
+impl Samples<'_> {
+    /// A JSON sample as a string literal (`null` where a type of the user's is needed).
+    fn literal(&self, ty: &TypeRef, travel: Travel) -> Literal {
+        let value = sample(self.api, ty, travel).unwrap_or_else(|path| {
+            self.opaque.borrow_mut().get_or_insert(path);
+            serde_json::Value::Null
+        });
+        Literal::string(&value.to_string())
+    }
 }
 
 /// The status a test sends for a response: its code, or for a range or `default` one that no other response of the
@@ -91,6 +103,7 @@ fn test_status(op: &Operation, status: StatusMatch, has_body: bool) -> Option<u1
 /// The test of one operation.
 fn operation_test(api: &Api, op: &Operation, names: &OperationNames) -> TokenStream {
     let scope = TypeScope { api, via_models: true };
+    let samples = Samples { api, opaque: std::cell::RefCell::new(None) };
     let test = format_ident!("{}", bare(&op.method_name));
     let method = ident(&op.method_name);
     let response_method = ident(&op.response_method_name);
@@ -102,7 +115,7 @@ fn operation_test(api: &Api, op: &Operation, names: &OperationNames) -> TokenStr
     for param in op.params.iter().filter(|p| p.required) {
         let name = ident(&param.name);
         let ty = scope.tokens(&param.ty);
-        let json = json_literal(api, &param.ty, travel_of(param.location));
+        let json = samples.literal(&param.ty, travel_of(param.location));
         setup.push(quote! { let #name: #ty = sample(#json); });
         args.push(match &param.ty {
             TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => quote! { #name },
@@ -115,7 +128,7 @@ fn operation_test(api: &Api, op: &Operation, names: &OperationNames) -> TokenStr
         let params_type = ident(&op.type_names.params);
         let fields = optional.iter().map(|param| {
             let name = ident(&param.name);
-            let json = json_literal(api, &param.ty, travel_of(param.location));
+            let json = samples.literal(&param.ty, travel_of(param.location));
             quote! { #name: Some(sample(#json)), }
         });
         setup.push(quote! { let params = client::#params_type { #(#fields)* }; });
@@ -131,7 +144,7 @@ fn operation_test(api: &Api, op: &Operation, names: &OperationNames) -> TokenStr
             RequestBodyKind::Json { ty, .. } | RequestBodyKind::Form { ty, .. } => {
                 let travel = if matches!(body.kind, RequestBodyKind::Form { .. }) { Travel::Url } else { Travel::Json };
                 let ty_tokens = scope.tokens(ty);
-                let json = json_literal(api, ty, travel);
+                let json = samples.literal(ty, travel);
                 setup.push(quote! { let body: #ty_tokens = sample(#json); });
                 (quote! { &body }, quote! { body.clone() })
             }
@@ -180,11 +193,11 @@ fn operation_test(api: &Api, op: &Operation, names: &OperationNames) -> TokenStr
                         PartKind::Text(ty) | PartKind::Json(ty) => {
                             let travel =
                                 if matches!(part.kind, PartKind::Json(_)) { Travel::Json } else { Travel::Url };
-                            let json = json_literal(api, ty, travel);
+                            let json = samples.literal(ty, travel);
                             (quote! { sample(#json) }, quote! { sample(#json) })
                         }
                         PartKind::Texts { item, .. } => {
-                            let json = json_literal(api, &TypeRef::Array(Box::new(item.clone())), Travel::Url);
+                            let json = samples.literal(&TypeRef::Array(Box::new(item.clone())), Travel::Url);
                             (quote! { sample(#json) }, quote! { sample(#json) })
                         }
                     };
@@ -229,7 +242,7 @@ fn operation_test(api: &Api, op: &Operation, names: &OperationNames) -> TokenStr
             BodyShape::None => (None, None, None),
             BodyShape::Json(ty) => {
                 let ty_tokens = scope.tokens(ty);
-                let json = json_literal(api, ty, Travel::Json);
+                let json = samples.literal(ty, Travel::Json);
                 let value = quote! { { let value: #ty_tokens = sample(#json); value } };
                 (Some(value.clone()), Some(value), None)
             }
@@ -257,7 +270,7 @@ fn operation_test(api: &Api, op: &Operation, names: &OperationNames) -> TokenStr
                 let (items, data) = match item {
                     Some(ty) => {
                         let ty_tokens = scope.tokens(ty);
-                        let json = json_literal(api, ty, Travel::Json);
+                        let json = samples.literal(ty, Travel::Json);
                         let value = quote! { { let value: #ty_tokens = sample(#json); value } };
                         (quote! { vec![#value] }, value)
                     }
@@ -279,7 +292,7 @@ fn operation_test(api: &Api, op: &Operation, names: &OperationNames) -> TokenStr
             BodyShape::JsonLines(item) => {
                 let ty = item.cloned().unwrap_or(TypeRef::Any);
                 let ty_tokens = scope.tokens(&ty);
-                let json = json_literal(api, &ty, Travel::Json);
+                let json = samples.literal(&ty, Travel::Json);
                 let value = quote! { { let value: #ty_tokens = sample(#json); value } };
                 (
                     Some(quote! { server::Streamed::from_items(vec![#value]) }),
@@ -300,7 +313,7 @@ fn operation_test(api: &Api, op: &Operation, names: &OperationNames) -> TokenStr
             .filter(|(_, wire, _)| !wire.eq_ignore_ascii_case("content-length"))
             .map(|(field, wire, ty)| {
                 let ty_tokens = scope.tokens(ty);
-                let json = json_literal(api, ty, Travel::Header);
+                let json = samples.literal(ty, Travel::Header);
                 (ident(field), *wire, quote! { { let value: #ty_tokens = sample(#json); value } })
             })
             .collect();
@@ -349,8 +362,8 @@ fn operation_test(api: &Api, op: &Operation, names: &OperationNames) -> TokenStr
                     #check
                 },
                 (Some(body), _, true) => quote! {
-                    let client::#client_response::#variant(body) = reply.into_body() else { panic!(#label) };
-                    assert_eq!(body, #body, #label);
+                    let client::#client_response::#variant(got) = reply.into_body() else { panic!(#label) };
+                    assert_eq!(got, #body, #label);
                 },
                 (None, None, true) => quote! {
                     assert!(matches!(reply.into_body(), client::#client_response::#variant), #label);
@@ -396,8 +409,14 @@ fn operation_test(api: &Api, op: &Operation, names: &OperationNames) -> TokenStr
         });
     }
     let count = Literal::usize_unsuffixed(cases.len());
+    // A value of a type of the user's cannot be sampled: the test is kept, ignored, saying why.
+    let ignored = samples.opaque.borrow().as_ref().map(|path| {
+        let reason = format!("a sample needs a value of `{path}`, a type of the user's");
+        quote! { #[ignore = #reason] }
+    });
     quote! {
         #[tokio::test]
+        #ignored
         async fn #test() {
             let (fake, client) = start().await;
             #(#setup)*

@@ -7,13 +7,16 @@ use serde_json::{Map, Value, json};
 
 use crate::ir::{Api, Presence, Primitive, Tagging, TypeId, TypeKind, TypeRef};
 
-/// How deep a value nests before the walk gives up with `null` (a required field that leads back to its own type
-/// has no finite value).
-const DEPTH: usize = 32;
+/// How deep a value nests before the walk gives up with `null` (a type appears once on a path, so only a chain of
+/// this many distinct required types reaches it).
+const DEPTH: usize = 128;
+
+/// How deep a sample fills optional fields; below, only required ones (a sample stays small on deep models).
+const SAMPLE_DEPTH: usize = 6;
 
 /// The smallest value of `ty`.
 pub fn minimal(api: &Api, ty: &TypeRef) -> Value {
-    Walk { api, stack: Vec::new(), sample: None }.value(ty)
+    Walk { api, stack: Vec::new(), sample: None, opaque: None }.value(ty)
 }
 
 /// Where a sample's text travels, which decides which characters it can hold and still come back the same.
@@ -29,9 +32,12 @@ pub enum Travel {
 }
 
 /// A value of `ty` with every field and two items per collection, its strings holding text that must be escaped on
-/// the way `travel` says.
-pub fn sample(api: &Api, ty: &TypeRef, travel: Travel) -> Value {
-    Walk { api, stack: Vec::new(), sample: Some(travel) }.value(ty)
+/// the way `travel` says; or, when the value needs one of the user's own types (whose JSON specforge cannot know),
+/// that type's Rust path.
+pub fn sample(api: &Api, ty: &TypeRef, travel: Travel) -> Result<Value, String> {
+    let mut walk = Walk { api, stack: Vec::new(), sample: Some(travel), opaque: None };
+    let value = walk.value(ty);
+    walk.opaque.map_or(Ok(value), Err)
 }
 
 struct Walk<'a> {
@@ -40,6 +46,8 @@ struct Walk<'a> {
     stack: Vec<TypeId>,
     /// For [`sample`]: where its text travels.
     sample: Option<Travel>,
+    /// The first type of the user's the value needed.
+    opaque: Option<String>,
 }
 
 impl Walk<'_> {
@@ -103,6 +111,15 @@ impl Walk<'_> {
         found
     }
 
+    /// Whether a value of `ty` holds a type of the user's (`x-rust-type`, a configured replacement).
+    fn opaque(&self, ty: &TypeRef) -> bool {
+        let mut found = false;
+        ty.visit(&mut |inner| {
+            found |= inner.direct_named().is_some_and(|id| matches!(self.api.type_def(id).kind, TypeKind::External(_)))
+        });
+        found
+    }
+
     fn named(&mut self, id: TypeId) -> Value {
         if self.stack.contains(&id) || self.stack.len() >= DEPTH {
             return Value::Null;
@@ -119,8 +136,12 @@ impl Walk<'_> {
             TypeKind::Struct(s) => {
                 let mut object = Map::new();
                 for field in &s.fields {
+                    // A sample has every field it can build: not those leading back into a type being built,
+                    // nor those of a type of the user's (whose JSON specforge cannot know), nor, deep down, any
+                    // optional one.
                     let presence = match self.sample {
-                        Some(_) if self.recursive(&field.ty) => field.presence,
+                        Some(_) if self.recursive(&field.ty) || self.opaque(&field.ty) => field.presence,
+                        Some(_) if self.stack.len() > SAMPLE_DEPTH => field.presence,
                         Some(_) => Presence::Required,
                         None => field.presence,
                     };
@@ -179,7 +200,10 @@ impl Walk<'_> {
                 let length = constraints.min_length.unwrap_or(0).max(least).min(constraints.max_length.unwrap_or(4096));
                 json!("a".repeat(length.min(4096) as usize))
             }
-            TypeKind::External(_) => Value::Null,
+            TypeKind::External(path) => {
+                self.opaque.get_or_insert_with(|| path.clone());
+                Value::Null
+            }
         }
     }
 }

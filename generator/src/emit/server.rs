@@ -88,7 +88,10 @@ fn cfg_any(gates: &[Vec<&str>]) -> TokenStream {
     let mut features: Vec<&str> = gates.iter().flatten().copied().collect();
     features.sort_unstable();
     features.dedup();
-    quote! { #[cfg(any(#(feature = #features),*))] }
+    match features.as_slice() {
+        [feature] => quote! { #[cfg(feature = #feature)] },
+        _ => quote! { #[cfg(any(#(feature = #features),*))] },
+    }
 }
 
 fn server_header(
@@ -134,6 +137,24 @@ fn server_header(
     });
 
     let (routes, dispatchers) = routes(api, features);
+    // Used by every operation's route: compiled when one is.
+    let respond = (!api.operations.is_empty()).then(|| {
+        let cfg = cfg_any(&(0..api.operations.len()).map(gate).collect::<Vec<_>>());
+        quote! {
+            /// Answers a decoded request: the reply, or the failure, as a response.
+            #cfg
+            fn respond<R: ::axum::response::IntoResponse>(
+                result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
+            ) -> ::axum::response::Response {
+                use ::axum::response::IntoResponse;
+                match result {
+                    Ok(Ok(reply)) => reply.into_response(),
+                    Ok(Err(failure)) => failure.into_response(),
+                    Err(rejection) => rejection.into_response(),
+                }
+            }
+        }
+    });
     let multipart = api.sends(|kind| matches!(kind, RequestBodyKind::Multipart(_)));
     let multipart_module = multipart.then(|| quote! { mod multipart; });
     let multipart_export = multipart.then(|| quote! { #[doc(inline)] pub use multipart::Part; });
@@ -156,8 +177,6 @@ fn server_header(
         #[doc(inline)]
         pub use fake::{FakeServer, Slot};
 
-        use ::std::sync::Arc;
-        use ::axum::response::{IntoResponse, Response};
 
         /// The operations of the API. Every method has a default that answers 501 Not Implemented, so an
         /// implementation may start with the operations it needs.
@@ -168,11 +187,11 @@ fn server_header(
         /// An axum router that serves `api`: each operation at its path and method, its request decoded and checked
         /// before your method sees it, its reply encoded as the API describes.
         pub fn router<A: Api>(api: A) -> ::axum::Router {
-            shared_router(Arc::new(api))
+            shared_router(::std::sync::Arc::new(api))
         }
 
         /// [`router`] for an implementation shared with the rest of your program.
-        pub fn shared_router<A: Api>(api: Arc<A>) -> ::axum::Router {
+        pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
             let router = ::axum::Router::new();
             #(#routes)*
             router.with_state(api)
@@ -180,14 +199,7 @@ fn server_header(
 
         #(#dispatchers)*
 
-        /// Answers a decoded request: the reply, or the failure, as a response.
-        fn respond<R: IntoResponse>(result: Result<Result<R, runtime::Failure>, runtime::Rejection>) -> Response {
-            match result {
-                Ok(Ok(reply)) => reply.into_response(),
-                Ok(Err(failure)) => failure.into_response(),
-                Err(rejection) => rejection.into_response(),
-            }
-        }
+        #respond
 
         #fake
     }
@@ -263,7 +275,7 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
                 let (mut parts, body) = request.into_parts();
                 let segments = match runtime::captures(&mut parts, &[#(#capture_names),*]).await {
                     Ok(segments) => segments,
-                    Err(rejection) => return rejection.into_response(),
+                    Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
                 };
                 let mut inputs = runtime::Inputs::new(&parts);
             }
@@ -271,9 +283,9 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
         dispatchers.push(quote! {
             #cfg
             async fn #function<A: Api>(
-                ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+                ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
                 request: ::axum::extract::Request,
-            ) -> Response {
+            ) -> ::axum::response::Response {
                 #read_inputs
                 #(#candidates)*
                 runtime::unmatched(&inputs, #allowed)
@@ -715,8 +727,8 @@ fn reply_items(scope: TypeScope<'_>, op: &Operation, reply: &proc_macro2::Ident,
         #inline
         pub enum #reply { #(#variants)* }
 
-        impl IntoResponse for #reply {
-            fn into_response(self) -> Response {
+        impl ::axum::response::IntoResponse for #reply {
+            fn into_response(self) -> ::axum::response::Response {
                 match self {
                     #(#arms)*
                 }
@@ -758,26 +770,39 @@ fn fake_items(api: &Api, features: Option<&FeaturePlan>, names: &[OperationNames
             }
         });
     }
+    // With every operation's feature off, no field is left and the impl could be derived.
+    let derivable = features.is_some().then(|| quote! { #[allow(clippy::derivable_impls)] });
+    let fake_default = (!api.operations.is_empty()).then(|| {
+        quote! {
+            #[cfg(feature = "fake")]
+            #derivable
+            impl Default for Fake {
+                fn default() -> Self {
+                    Fake { #(#inits)* }
+                }
+            }
+        }
+    });
+    let derives = if api.operations.is_empty() {
+        quote! { Debug, Default }
+    } else {
+        quote! { Debug }
+    };
     quote! {
         /// A fake of the API for tests, served on 127.0.0.1 by [`Fake::start`]: one [`Slot`] per operation, which
         /// answers with the API description's example (or a minimal value) until a test sets a reply, and records
         /// every request it receives.
         #[cfg(feature = "fake")]
-        #[derive(Debug)]
+        #[derive(#derives)]
         pub struct Fake { #(#fields)* }
 
-        #[cfg(feature = "fake")]
-        impl Default for Fake {
-            fn default() -> Self {
-                Fake { #(#inits)* }
-            }
-        }
+        #fake_default
 
         #[cfg(feature = "fake")]
         impl Fake {
             /// Starts a fake on a free port of 127.0.0.1; it stops when the returned server is dropped.
             pub async fn start() -> ::std::io::Result<FakeServer<Fake>> {
-                let fake = Arc::new(Fake::default());
+                let fake = ::std::sync::Arc::new(Fake::default());
                 FakeServer::start(fake.clone(), shared_router(fake)).await
             }
         }

@@ -49,10 +49,23 @@ pub fn cargo(dir: &Path, args: &[&str]) {
     );
 }
 
-/// Builds one Cargo workspace in `dir` over the crates `<name>-models` and `<name>-client` of each of `names`, with
-/// the workspace's `Cargo.lock`, so shared dependencies are built once (and offline).
+/// Builds one Cargo workspace in `dir` over the crates `<name>-models`, `<name>-client` and (when generated)
+/// `<name>-server` of each of `names`, and the crates of `extra`, with the workspace's `Cargo.lock`, so shared
+/// dependencies are built once (and offline).
 pub fn workspace_of(dir: &Path, names: &[String]) {
-    let members: Vec<String> = names.iter().map(|name| format!("\"{name}-models\", \"{name}-client\"")).collect();
+    workspace_with(dir, names, &[]);
+}
+
+/// [`workspace_of`], with more member crates.
+pub fn workspace_with(dir: &Path, names: &[String], extra: &[&str]) {
+    let mut members: Vec<String> = Vec::new();
+    for name in names {
+        members.push(format!("\"{name}-models\", \"{name}-client\""));
+        if dir.join(format!("{name}-server")).is_dir() {
+            members.push(format!("\"{name}-server\""));
+        }
+    }
+    members.extend(extra.iter().map(|krate| format!("\"{krate}\"")));
     // Without debug info: these crates are checked and built, never debugged, and there are dozens of them.
     let manifest =
         format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n", members.join(", "));

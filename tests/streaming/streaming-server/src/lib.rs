@@ -17,8 +17,6 @@ pub use runtime::{Failure, Rejection, Streamed};
 #[cfg(feature = "fake")]
 #[doc(inline)]
 pub use fake::{FakeServer, Slot};
-use ::std::sync::Arc;
-use ::axum::response::{IntoResponse, Response};
 /// The operations of the API. Every method has a default that answers 501 Not Implemented, so an
 /// implementation may start with the operations it needs.
 pub trait Api: Send + Sync + 'static {
@@ -240,11 +238,11 @@ pub trait Api: Send + Sync + 'static {
 /// An axum router that serves `api`: each operation at its path and method, its request decoded and checked
 /// before your method sees it, its reply encoded as the API describes.
 pub fn router<A: Api>(api: A) -> ::axum::Router {
-    shared_router(Arc::new(api))
+    shared_router(::std::sync::Arc::new(api))
 }
 
 /// [`router`] for an implementation shared with the rest of your program.
-pub fn shared_router<A: Api>(api: Arc<A>) -> ::axum::Router {
+pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = ::axum::Router::new();
     let router = router.route("/chat/completions", ::axum::routing::any(route_0::<A>));
     let router = router.route("/responses", ::axum::routing::any(route_1::<A>));
@@ -262,9 +260,9 @@ pub fn shared_router<A: Api>(api: Arc<A>) -> ::axum::Router {
 }
 
 async fn route_0<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "POST" {
@@ -274,9 +272,9 @@ async fn route_0<A: Api>(
 }
 
 async fn route_1<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "POST" {
@@ -286,9 +284,9 @@ async fn route_1<A: Api>(
 }
 
 async fn route_2<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -298,13 +296,13 @@ async fn route_2<A: Api>(
 }
 
 async fn route_3<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let segments = match runtime::captures(&mut parts, &["s1"]).await {
         Ok(segments) => segments,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
     let mut inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET"
@@ -316,13 +314,13 @@ async fn route_3<A: Api>(
 }
 
 async fn route_4<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let segments = match runtime::captures(&mut parts, &["s1"]).await {
         Ok(segments) => segments,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
     let mut inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET"
@@ -334,9 +332,9 @@ async fn route_4<A: Api>(
 }
 
 async fn route_5<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -346,9 +344,9 @@ async fn route_5<A: Api>(
 }
 
 async fn route_6<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -358,9 +356,9 @@ async fn route_6<A: Api>(
 }
 
 async fn route_7<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -370,9 +368,9 @@ async fn route_7<A: Api>(
 }
 
 async fn route_8<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -382,9 +380,9 @@ async fn route_8<A: Api>(
 }
 
 async fn route_9<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "POST" {
@@ -394,9 +392,9 @@ async fn route_9<A: Api>(
 }
 
 async fn route_10<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -412,13 +410,13 @@ async fn route_10<A: Api>(
 }
 
 async fn route_11<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let segments = match runtime::captures(&mut parts, &["s1"]).await {
         Ok(segments) => segments,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
     let mut inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET"
@@ -430,9 +428,10 @@ async fn route_11<A: Api>(
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
-fn respond<R: IntoResponse>(
+fn respond<R: ::axum::response::IntoResponse>(
     result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
-) -> Response {
+) -> ::axum::response::Response {
+    use ::axum::response::IntoResponse;
     match result {
         Ok(Ok(reply)) => reply.into_response(),
         Ok(Err(failure)) => failure.into_response(),
@@ -508,7 +507,7 @@ impl Default for Fake {
 impl Fake {
     /// Starts a fake on a free port of 127.0.0.1; it stops when the returned server is dropped.
     pub async fn start() -> ::std::io::Result<FakeServer<Fake>> {
-        let fake = Arc::new(Fake::default());
+        let fake = ::std::sync::Arc::new(Fake::default());
         FakeServer::start(fake.clone(), shared_router(fake)).await
     }
 }
@@ -710,8 +709,8 @@ pub enum CreateChatCompletionReply {
     TooManyRequests(models::Problem),
 }
 
-impl IntoResponse for CreateChatCompletionReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for CreateChatCompletionReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => runtime::json_events(runtime::status(200u16), body),
             Self::TooManyRequests(body) => {
@@ -750,8 +749,8 @@ pub enum CreateResponseReply {
     TooManyRequests(models::Problem),
 }
 
-impl IntoResponse for CreateResponseReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for CreateResponseReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -785,8 +784,8 @@ pub enum WatchEventsReply {
     Ok(runtime::Streamed<::axum::response::sse::Event>),
 }
 
-impl IntoResponse for WatchEventsReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for WatchEventsReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => runtime::events(runtime::status(200u16), body),
         }
@@ -825,8 +824,8 @@ pub enum DownloadFileReply {
     NotFound(models::Problem),
 }
 
-impl IntoResponse for DownloadFileReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for DownloadFileReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok { body, content_length } => {
                 let mut response = runtime::byte_stream(
@@ -874,8 +873,8 @@ pub enum GetImageReply {
     Ok(runtime::Streamed<::axum::body::Bytes>),
 }
 
-impl IntoResponse for GetImageReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for GetImageReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::byte_stream(runtime::status(200u16), "image/png", body)
@@ -906,8 +905,8 @@ pub enum GetArchiveReply {
     Ok(runtime::Streamed<::axum::body::Bytes>),
 }
 
-impl IntoResponse for GetArchiveReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for GetArchiveReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::byte_stream(
@@ -940,8 +939,8 @@ pub enum ExportRecordsReply {
     Ok(runtime::Streamed<models::Record>),
 }
 
-impl IntoResponse for ExportRecordsReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for ExportRecordsReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json_lines(
@@ -974,8 +973,8 @@ pub enum TailLogsReply {
     Ok(runtime::Streamed<::serde_json::Value>),
 }
 
-impl IntoResponse for TailLogsReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for TailLogsReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json_lines(runtime::status(200u16), "application/jsonl", body)
@@ -1004,8 +1003,8 @@ pub enum GetReportReply {
     Ok(String),
 }
 
-impl IntoResponse for GetReportReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for GetReportReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => runtime::raw(runtime::status(200u16), "text/csv", body),
         }
@@ -1041,8 +1040,8 @@ pub enum UploadFileReply {
     },
 }
 
-impl IntoResponse for UploadFileReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for UploadFileReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Created { body, location } => {
                 let mut response = runtime::json(
@@ -1088,8 +1087,8 @@ pub enum ListItemsReply {
     },
 }
 
-impl IntoResponse for ListItemsReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for ListItemsReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok { body, x_rate_limit_remaining } => {
                 let mut response = runtime::json(
@@ -1132,8 +1131,8 @@ pub enum ReplaceItemsReply {
     NoContent,
 }
 
-impl IntoResponse for ReplaceItemsReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for ReplaceItemsReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::NoContent => runtime::empty(runtime::status(204u16)),
         }
@@ -1166,8 +1165,8 @@ pub enum AddItemReply {
     Created,
 }
 
-impl IntoResponse for AddItemReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for AddItemReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Created => runtime::empty(runtime::status(201u16)),
         }
@@ -1203,8 +1202,8 @@ pub enum GetExportReply {
     Accepted(models::Problem),
 }
 
-impl IntoResponse for GetExportReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for GetExportReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::byte_stream(runtime::status(200u16), "application/zip", body)

@@ -15,8 +15,6 @@ pub use runtime::{Failure, Rejection, Streamed};
 #[cfg(feature = "fake")]
 #[doc(inline)]
 pub use fake::{FakeServer, Slot};
-use ::std::sync::Arc;
-use ::axum::response::{IntoResponse, Response};
 /// The operations of the API. Every method has a default that answers 501 Not Implemented, so an
 /// implementation may start with the operations it needs.
 pub trait Api: Send + Sync + 'static {
@@ -76,11 +74,11 @@ pub trait Api: Send + Sync + 'static {
 /// An axum router that serves `api`: each operation at its path and method, its request decoded and checked
 /// before your method sees it, its reply encoded as the API describes.
 pub fn router<A: Api>(api: A) -> ::axum::Router {
-    shared_router(Arc::new(api))
+    shared_router(::std::sync::Arc::new(api))
 }
 
 /// [`router`] for an implementation shared with the rest of your program.
-pub fn shared_router<A: Api>(api: Arc<A>) -> ::axum::Router {
+pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = ::axum::Router::new();
     let router = router.route("/search", ::axum::routing::any(route_0::<A>));
     let router = router.route("/events", ::axum::routing::any(route_1::<A>));
@@ -90,9 +88,9 @@ pub fn shared_router<A: Api>(api: Arc<A>) -> ::axum::Router {
 }
 
 async fn route_0<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -102,9 +100,9 @@ async fn route_0<A: Api>(
 }
 
 async fn route_1<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -114,9 +112,9 @@ async fn route_1<A: Api>(
 }
 
 async fn route_2<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -126,9 +124,9 @@ async fn route_2<A: Api>(
 }
 
 async fn route_3<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -138,9 +136,10 @@ async fn route_3<A: Api>(
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
-fn respond<R: IntoResponse>(
+fn respond<R: ::axum::response::IntoResponse>(
     result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
-) -> Response {
+) -> ::axum::response::Response {
+    use ::axum::response::IntoResponse;
     match result {
         Ok(Ok(reply)) => reply.into_response(),
         Ok(Err(failure)) => failure.into_response(),
@@ -180,7 +179,7 @@ impl Default for Fake {
 impl Fake {
     /// Starts a fake on a free port of 127.0.0.1; it stops when the returned server is dropped.
     pub async fn start() -> ::std::io::Result<FakeServer<Fake>> {
-        let fake = Arc::new(Fake::default());
+        let fake = ::std::sync::Arc::new(Fake::default());
         FakeServer::start(fake.clone(), shared_router(fake)).await
     }
 }
@@ -269,8 +268,8 @@ pub enum SearchReply {
     Ok(models::SearchOkBody),
 }
 
-impl IntoResponse for SearchReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for SearchReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -370,8 +369,8 @@ pub enum ListEventsReply {
     },
 }
 
-impl IntoResponse for ListEventsReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for ListEventsReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok { body, link } => {
                 let mut response = runtime::json(
@@ -412,8 +411,8 @@ pub enum ListMachinesReply {
     Ok(models::ListMachinesOkBody),
 }
 
-impl IntoResponse for ListMachinesReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for ListMachinesReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -446,8 +445,8 @@ pub enum ListNumbersReply {
     Ok(models::ListNumbersOkBody),
 }
 
-impl IntoResponse for ListNumbersReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for ListNumbersReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)

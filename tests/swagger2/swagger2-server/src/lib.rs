@@ -20,8 +20,6 @@ pub use multipart::Part;
 #[cfg(feature = "fake")]
 #[doc(inline)]
 pub use fake::{FakeServer, Slot};
-use ::std::sync::Arc;
-use ::axum::response::{IntoResponse, Response};
 /// The operations of the API. Every method has a default that answers 501 Not Implemented, so an
 /// implementation may start with the operations it needs.
 pub trait Api: Send + Sync + 'static {
@@ -96,11 +94,11 @@ pub trait Api: Send + Sync + 'static {
 /// An axum router that serves `api`: each operation at its path and method, its request decoded and checked
 /// before your method sees it, its reply encoded as the API describes.
 pub fn router<A: Api>(api: A) -> ::axum::Router {
-    shared_router(Arc::new(api))
+    shared_router(::std::sync::Arc::new(api))
 }
 
 /// [`router`] for an implementation shared with the rest of your program.
-pub fn shared_router<A: Api>(api: Arc<A>) -> ::axum::Router {
+pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = ::axum::Router::new();
     let router = router.route("/files", ::axum::routing::any(route_0::<A>));
     let router = router.route("/files/{s1}", ::axum::routing::any(route_1::<A>));
@@ -109,9 +107,9 @@ pub fn shared_router<A: Api>(api: Arc<A>) -> ::axum::Router {
 }
 
 async fn route_0<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET" {
@@ -124,13 +122,13 @@ async fn route_0<A: Api>(
 }
 
 async fn route_1<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let segments = match runtime::captures(&mut parts, &["s1"]).await {
         Ok(segments) => segments,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
     let mut inputs = runtime::Inputs::new(&parts);
     if inputs.method == "GET"
@@ -147,13 +145,13 @@ async fn route_1<A: Api>(
 }
 
 async fn route_2<A: Api>(
-    ::axum::extract::State(api): ::axum::extract::State<Arc<A>>,
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> Response {
+) -> ::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let segments = match runtime::captures(&mut parts, &["s1"]).await {
         Ok(segments) => segments,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
     let mut inputs = runtime::Inputs::new(&parts);
     if inputs.method == "POST"
@@ -165,9 +163,10 @@ async fn route_2<A: Api>(
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
-fn respond<R: IntoResponse>(
+fn respond<R: ::axum::response::IntoResponse>(
     result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
-) -> Response {
+) -> ::axum::response::Response {
+    use ::axum::response::IntoResponse;
     match result {
         Ok(Ok(reply)) => reply.into_response(),
         Ok(Err(failure)) => failure.into_response(),
@@ -210,7 +209,7 @@ impl Default for Fake {
 impl Fake {
     /// Starts a fake on a free port of 127.0.0.1; it stops when the returned server is dropped.
     pub async fn start() -> ::std::io::Result<FakeServer<Fake>> {
-        let fake = Arc::new(Fake::default());
+        let fake = ::std::sync::Arc::new(Fake::default());
         FakeServer::start(fake.clone(), shared_router(fake)).await
     }
 }
@@ -298,8 +297,8 @@ pub enum ListFilesReply {
     Ok(Vec<models::FileInfo>),
 }
 
-impl IntoResponse for ListFilesReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for ListFilesReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -367,8 +366,8 @@ pub enum UploadFileReply {
     Created(models::FileInfo),
 }
 
-impl IntoResponse for UploadFileReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for UploadFileReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Created(body) => {
                 runtime::json(runtime::status(201u16), "application/json", &body)
@@ -408,8 +407,8 @@ pub enum DownloadFileReply {
     NotFound(::axum::body::Bytes),
 }
 
-impl IntoResponse for DownloadFileReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for DownloadFileReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::byte_stream(
@@ -453,8 +452,8 @@ pub enum DescribeFileReply {
     Ok(models::FileInfo),
 }
 
-impl IntoResponse for DescribeFileReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for DescribeFileReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::Ok(body) => {
                 runtime::json(runtime::status(200u16), "application/json", &body)
@@ -492,8 +491,8 @@ pub enum RenameFileReply {
     NoContent,
 }
 
-impl IntoResponse for RenameFileReply {
-    fn into_response(self) -> Response {
+impl ::axum::response::IntoResponse for RenameFileReply {
+    fn into_response(self) -> ::axum::response::Response {
         match self {
             Self::NoContent => runtime::empty(runtime::status(204u16)),
         }
