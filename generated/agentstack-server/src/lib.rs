@@ -318,53 +318,67 @@ impl Fake {
 
 #[cfg(feature = "fake")]
 impl Api for Fake {
-    async fn list_connector_presets(
+    fn list_connector_presets(
         &self,
         request: ListConnectorPresetsRequest,
-    ) -> Result<ListConnectorPresetsReply, runtime::Failure> {
-        self.list_connector_presets.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ListConnectorPresetsReply, runtime::Failure>,
+    > + Send {
+        self.list_connector_presets.answer(request)
     }
 
-    async fn list_connectors(
+    fn list_connectors(
         &self,
         request: ListConnectorsRequest,
-    ) -> Result<ListConnectorsReply, runtime::Failure> {
-        self.list_connectors.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ListConnectorsReply, runtime::Failure>,
+    > + Send {
+        self.list_connectors.answer(request)
     }
 
-    async fn create_connector(
+    fn create_connector(
         &self,
         request: CreateConnectorRequest,
-    ) -> Result<CreateConnectorReply, runtime::Failure> {
-        self.create_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateConnectorReply, runtime::Failure>,
+    > + Send {
+        self.create_connector.answer(request)
     }
 
-    async fn get_connector(
+    fn get_connector(
         &self,
         request: GetConnectorRequest,
-    ) -> Result<GetConnectorReply, runtime::Failure> {
-        self.get_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GetConnectorReply, runtime::Failure>,
+    > + Send {
+        self.get_connector.answer(request)
     }
 
-    async fn delete_connector(
+    fn delete_connector(
         &self,
         request: DeleteConnectorRequest,
-    ) -> Result<DeleteConnectorReply, runtime::Failure> {
-        self.delete_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DeleteConnectorReply, runtime::Failure>,
+    > + Send {
+        self.delete_connector.answer(request)
     }
 
-    async fn connect_connector(
+    fn connect_connector(
         &self,
         request: ConnectConnectorRequest,
-    ) -> Result<ConnectConnectorReply, runtime::Failure> {
-        self.connect_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ConnectConnectorReply, runtime::Failure>,
+    > + Send {
+        self.connect_connector.answer(request)
     }
 
-    async fn disconnect_connector(
+    fn disconnect_connector(
         &self,
         request: DisconnectConnectorRequest,
-    ) -> Result<DisconnectConnectorReply, runtime::Failure> {
-        self.disconnect_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DisconnectConnectorReply, runtime::Failure>,
+    > + Send {
+        self.disconnect_connector.answer(request)
     }
 }
 

@@ -217,39 +217,49 @@ impl Fake {
 
 #[cfg(feature = "fake")]
 impl Api for Fake {
-    async fn list_connectors(
+    fn list_connectors(
         &self,
         request: ListConnectorsRequest,
-    ) -> Result<ListConnectorsReply, runtime::Failure> {
-        self.list_connectors.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ListConnectorsReply, runtime::Failure>,
+    > + Send {
+        self.list_connectors.answer(request)
     }
 
-    async fn create_connector(
+    fn create_connector(
         &self,
         request: CreateConnectorRequest,
-    ) -> Result<CreateConnectorReply, runtime::Failure> {
-        self.create_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateConnectorReply, runtime::Failure>,
+    > + Send {
+        self.create_connector.answer(request)
     }
 
-    async fn get_connector(
+    fn get_connector(
         &self,
         request: GetConnectorRequest,
-    ) -> Result<GetConnectorReply, runtime::Failure> {
-        self.get_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GetConnectorReply, runtime::Failure>,
+    > + Send {
+        self.get_connector.answer(request)
     }
 
-    async fn update_connector(
+    fn update_connector(
         &self,
         request: UpdateConnectorRequest,
-    ) -> Result<UpdateConnectorReply, runtime::Failure> {
-        self.update_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<UpdateConnectorReply, runtime::Failure>,
+    > + Send {
+        self.update_connector.answer(request)
     }
 
-    async fn delete_connector(
+    fn delete_connector(
         &self,
         request: DeleteConnectorRequest,
-    ) -> Result<DeleteConnectorReply, runtime::Failure> {
-        self.delete_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DeleteConnectorReply, runtime::Failure>,
+    > + Send {
+        self.delete_connector.answer(request)
     }
 }
 

@@ -134,11 +134,13 @@ impl Fake {
 
 #[cfg(feature = "fake")]
 impl Api for Fake {
-    async fn create_connector_instance(
+    fn create_connector_instance(
         &self,
         request: CreateConnectorInstanceRequest,
-    ) -> Result<CreateConnectorInstanceReply, runtime::Failure> {
-        self.create_connector_instance.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateConnectorInstanceReply, runtime::Failure>,
+    > + Send {
+        self.create_connector_instance.answer(request)
     }
 }
 

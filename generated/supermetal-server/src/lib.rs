@@ -564,102 +564,130 @@ impl Fake {
 
 #[cfg(feature = "fake")]
 impl Api for Fake {
-    async fn list_connectors(
+    fn list_connectors(
         &self,
         request: ListConnectorsRequest,
-    ) -> Result<ListConnectorsReply, runtime::Failure> {
-        self.list_connectors.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ListConnectorsReply, runtime::Failure>,
+    > + Send {
+        self.list_connectors.answer(request)
     }
 
-    async fn create_connector_auto_id(
+    fn create_connector_auto_id(
         &self,
         request: CreateConnectorAutoIdRequest,
-    ) -> Result<CreateConnectorAutoIdReply, runtime::Failure> {
-        self.create_connector_auto_id.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateConnectorAutoIdReply, runtime::Failure>,
+    > + Send {
+        self.create_connector_auto_id.answer(request)
     }
 
-    async fn get_connector(
+    fn get_connector(
         &self,
         request: GetConnectorRequest,
-    ) -> Result<GetConnectorReply, runtime::Failure> {
-        self.get_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GetConnectorReply, runtime::Failure>,
+    > + Send {
+        self.get_connector.answer(request)
     }
 
-    async fn create_connector(
+    fn create_connector(
         &self,
         request: CreateConnectorRequest,
-    ) -> Result<CreateConnectorReply, runtime::Failure> {
-        self.create_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateConnectorReply, runtime::Failure>,
+    > + Send {
+        self.create_connector.answer(request)
     }
 
-    async fn patch_connector(
+    fn patch_connector(
         &self,
         request: PatchConnectorRequest,
-    ) -> Result<PatchConnectorReply, runtime::Failure> {
-        self.patch_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<PatchConnectorReply, runtime::Failure>,
+    > + Send {
+        self.patch_connector.answer(request)
     }
 
-    async fn get_connector_history(
+    fn get_connector_history(
         &self,
         request: GetConnectorHistoryRequest,
-    ) -> Result<GetConnectorHistoryReply, runtime::Failure> {
-        self.get_connector_history.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GetConnectorHistoryReply, runtime::Failure>,
+    > + Send {
+        self.get_connector_history.answer(request)
     }
 
-    async fn send_connector_command(
+    fn send_connector_command(
         &self,
         request: SendConnectorCommandRequest,
-    ) -> Result<SendConnectorCommandReply, runtime::Failure> {
-        self.send_connector_command.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<SendConnectorCommandReply, runtime::Failure>,
+    > + Send {
+        self.send_connector_command.answer(request)
     }
 
-    async fn debug_connector(
+    fn debug_connector(
         &self,
         request: DebugConnectorRequest,
-    ) -> Result<DebugConnectorReply, runtime::Failure> {
-        self.debug_connector.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DebugConnectorReply, runtime::Failure>,
+    > + Send {
+        self.debug_connector.answer(request)
     }
 
-    async fn validate_buffer(
+    fn validate_buffer(
         &self,
         request: ValidateBufferRequest,
-    ) -> Result<ValidateBufferReply, runtime::Failure> {
-        self.validate_buffer.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ValidateBufferReply, runtime::Failure>,
+    > + Send {
+        self.validate_buffer.answer(request)
     }
 
-    async fn validate_sink(
+    fn validate_sink(
         &self,
         request: ValidateSinkRequest,
-    ) -> Result<ValidateSinkReply, runtime::Failure> {
-        self.validate_sink.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ValidateSinkReply, runtime::Failure>,
+    > + Send {
+        self.validate_sink.answer(request)
     }
 
-    async fn validate_source(
+    fn validate_source(
         &self,
         request: ValidateSourceRequest,
-    ) -> Result<ValidateSourceReply, runtime::Failure> {
-        self.validate_source.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ValidateSourceReply, runtime::Failure>,
+    > + Send {
+        self.validate_source.answer(request)
     }
 
-    async fn get_catalog(
+    fn get_catalog(
         &self,
         request: GetCatalogRequest,
-    ) -> Result<GetCatalogReply, runtime::Failure> {
-        self.get_catalog.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GetCatalogReply, runtime::Failure>,
+    > + Send {
+        self.get_catalog.answer(request)
     }
 
-    async fn generate_ssh_keys(
+    fn generate_ssh_keys(
         &self,
         request: GenerateSshKeysRequest,
-    ) -> Result<GenerateSshKeysReply, runtime::Failure> {
-        self.generate_ssh_keys.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GenerateSshKeysReply, runtime::Failure>,
+    > + Send {
+        self.generate_ssh_keys.answer(request)
     }
 
-    async fn get_snapshot_status(
+    fn get_snapshot_status(
         &self,
         request: GetSnapshotStatusRequest,
-    ) -> Result<GetSnapshotStatusReply, runtime::Failure> {
-        self.get_snapshot_status.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GetSnapshotStatusReply, runtime::Failure>,
+    > + Send {
+        self.get_snapshot_status.answer(request)
     }
 }
 

@@ -757,8 +757,8 @@ fn fake_items(api: &Api, features: Option<&FeaturePlan>, names: &[OperationNames
         inits.push(quote! { #cfg #method: fake::Slot::new(#operation, #default), });
         methods.push(quote! {
             #cfg
-            async fn #method(&self, request: #request) -> Result<#reply, runtime::Failure> {
-                self.#method.answer(request).await
+            fn #method(&self, request: #request) -> impl ::std::future::Future<Output = Result<#reply, runtime::Failure>> + Send {
+                self.#method.answer(request)
             }
         });
         let value = default_reply(scope, op, &reply);

@@ -514,102 +514,130 @@ impl Fake {
 
 #[cfg(feature = "fake")]
 impl Api for Fake {
-    async fn create_chat_completion(
+    fn create_chat_completion(
         &self,
         request: CreateChatCompletionRequest,
-    ) -> Result<CreateChatCompletionReply, runtime::Failure> {
-        self.create_chat_completion.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateChatCompletionReply, runtime::Failure>,
+    > + Send {
+        self.create_chat_completion.answer(request)
     }
 
-    async fn create_response(
+    fn create_response(
         &self,
         request: CreateResponseRequest,
-    ) -> Result<CreateResponseReply, runtime::Failure> {
-        self.create_response.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateResponseReply, runtime::Failure>,
+    > + Send {
+        self.create_response.answer(request)
     }
 
-    async fn watch_events(
+    fn watch_events(
         &self,
         request: WatchEventsRequest,
-    ) -> Result<WatchEventsReply, runtime::Failure> {
-        self.watch_events.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<WatchEventsReply, runtime::Failure>,
+    > + Send {
+        self.watch_events.answer(request)
     }
 
-    async fn download_file(
+    fn download_file(
         &self,
         request: DownloadFileRequest,
-    ) -> Result<DownloadFileReply, runtime::Failure> {
-        self.download_file.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DownloadFileReply, runtime::Failure>,
+    > + Send {
+        self.download_file.answer(request)
     }
 
-    async fn get_image(
+    fn get_image(
         &self,
         request: GetImageRequest,
-    ) -> Result<GetImageReply, runtime::Failure> {
-        self.get_image.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GetImageReply, runtime::Failure>,
+    > + Send {
+        self.get_image.answer(request)
     }
 
-    async fn get_archive(
+    fn get_archive(
         &self,
         request: GetArchiveRequest,
-    ) -> Result<GetArchiveReply, runtime::Failure> {
-        self.get_archive.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GetArchiveReply, runtime::Failure>,
+    > + Send {
+        self.get_archive.answer(request)
     }
 
-    async fn export_records(
+    fn export_records(
         &self,
         request: ExportRecordsRequest,
-    ) -> Result<ExportRecordsReply, runtime::Failure> {
-        self.export_records.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ExportRecordsReply, runtime::Failure>,
+    > + Send {
+        self.export_records.answer(request)
     }
 
-    async fn tail_logs(
+    fn tail_logs(
         &self,
         request: TailLogsRequest,
-    ) -> Result<TailLogsReply, runtime::Failure> {
-        self.tail_logs.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<TailLogsReply, runtime::Failure>,
+    > + Send {
+        self.tail_logs.answer(request)
     }
 
-    async fn get_report(
+    fn get_report(
         &self,
         request: GetReportRequest,
-    ) -> Result<GetReportReply, runtime::Failure> {
-        self.get_report.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GetReportReply, runtime::Failure>,
+    > + Send {
+        self.get_report.answer(request)
     }
 
-    async fn upload_file(
+    fn upload_file(
         &self,
         request: UploadFileRequest,
-    ) -> Result<UploadFileReply, runtime::Failure> {
-        self.upload_file.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<UploadFileReply, runtime::Failure>,
+    > + Send {
+        self.upload_file.answer(request)
     }
 
-    async fn list_items(
+    fn list_items(
         &self,
         request: ListItemsRequest,
-    ) -> Result<ListItemsReply, runtime::Failure> {
-        self.list_items.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ListItemsReply, runtime::Failure>,
+    > + Send {
+        self.list_items.answer(request)
     }
 
-    async fn replace_items(
+    fn replace_items(
         &self,
         request: ReplaceItemsRequest,
-    ) -> Result<ReplaceItemsReply, runtime::Failure> {
-        self.replace_items.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ReplaceItemsReply, runtime::Failure>,
+    > + Send {
+        self.replace_items.answer(request)
     }
 
-    async fn add_item(
+    fn add_item(
         &self,
         request: AddItemRequest,
-    ) -> Result<AddItemReply, runtime::Failure> {
-        self.add_item.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<AddItemReply, runtime::Failure>,
+    > + Send {
+        self.add_item.answer(request)
     }
 
-    async fn get_export(
+    fn get_export(
         &self,
         request: GetExportRequest,
-    ) -> Result<GetExportReply, runtime::Failure> {
-        self.get_export.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GetExportReply, runtime::Failure>,
+    > + Send {
+        self.get_export.answer(request)
     }
 }
 

@@ -186,32 +186,40 @@ impl Fake {
 
 #[cfg(feature = "fake")]
 impl Api for Fake {
-    async fn search(
+    fn search(
         &self,
         request: SearchRequest,
-    ) -> Result<SearchReply, runtime::Failure> {
-        self.search.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<SearchReply, runtime::Failure>,
+    > + Send {
+        self.search.answer(request)
     }
 
-    async fn list_events(
+    fn list_events(
         &self,
         request: ListEventsRequest,
-    ) -> Result<ListEventsReply, runtime::Failure> {
-        self.list_events.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ListEventsReply, runtime::Failure>,
+    > + Send {
+        self.list_events.answer(request)
     }
 
-    async fn list_machines(
+    fn list_machines(
         &self,
         request: ListMachinesRequest,
-    ) -> Result<ListMachinesReply, runtime::Failure> {
-        self.list_machines.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ListMachinesReply, runtime::Failure>,
+    > + Send {
+        self.list_machines.answer(request)
     }
 
-    async fn list_numbers(
+    fn list_numbers(
         &self,
         request: ListNumbersRequest,
-    ) -> Result<ListNumbersReply, runtime::Failure> {
-        self.list_numbers.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ListNumbersReply, runtime::Failure>,
+    > + Send {
+        self.list_numbers.answer(request)
     }
 }
 

@@ -216,39 +216,49 @@ impl Fake {
 
 #[cfg(feature = "fake")]
 impl Api for Fake {
-    async fn list_files(
+    fn list_files(
         &self,
         request: ListFilesRequest,
-    ) -> Result<ListFilesReply, runtime::Failure> {
-        self.list_files.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ListFilesReply, runtime::Failure>,
+    > + Send {
+        self.list_files.answer(request)
     }
 
-    async fn upload_file(
+    fn upload_file(
         &self,
         request: UploadFileRequest,
-    ) -> Result<UploadFileReply, runtime::Failure> {
-        self.upload_file.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<UploadFileReply, runtime::Failure>,
+    > + Send {
+        self.upload_file.answer(request)
     }
 
-    async fn download_file(
+    fn download_file(
         &self,
         request: DownloadFileRequest,
-    ) -> Result<DownloadFileReply, runtime::Failure> {
-        self.download_file.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DownloadFileReply, runtime::Failure>,
+    > + Send {
+        self.download_file.answer(request)
     }
 
-    async fn describe_file(
+    fn describe_file(
         &self,
         request: DescribeFileRequest,
-    ) -> Result<DescribeFileReply, runtime::Failure> {
-        self.describe_file.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DescribeFileReply, runtime::Failure>,
+    > + Send {
+        self.describe_file.answer(request)
     }
 
-    async fn rename_file(
+    fn rename_file(
         &self,
         request: RenameFileRequest,
-    ) -> Result<RenameFileReply, runtime::Failure> {
-        self.rename_file.answer(request).await
+    ) -> impl ::std::future::Future<
+        Output = Result<RenameFileReply, runtime::Failure>,
+    > + Send {
+        self.rename_file.answer(request)
     }
 }
 
