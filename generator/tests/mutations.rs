@@ -182,7 +182,12 @@ fn generate(doc: &Value) -> Option<Result<specforge::Generated, specforge::Failu
     std::fs::write(&file, serde_json::to_string(doc).expect("serializes")).expect("write");
     let (send, receive) = mpsc::channel();
     std::thread::spawn(move || {
-        let result = std::panic::catch_unwind(|| specforge::generate(&specforge::Options::new(&file)));
+        // With the server and the conformance tests: they walk every type and operation again.
+        let options = specforge::Options { server: true, ..specforge::Options::new(&file) };
+        let result = std::panic::catch_unwind(|| {
+            let generated = specforge::generate(&options)?;
+            specforge::conformance_tests(&options).map(|_| generated)
+        });
         let _ = send.send(result);
         drop(dir);
     });
@@ -254,11 +259,13 @@ fn specs_with_colliding_names_give_crates_that_compile() {
         std::fs::write(&spec, serde_json::to_string_pretty(&doc).expect("serializes")).expect("write");
         let generated = specforge::generate(&specforge::Options::new(&spec)).expect("colliding names are no error");
         clashes += generated.warnings.iter().filter(|w| w.message.contains("already taken")).count();
-        common::generate(&spec, &name, out.path(), &[]);
+        common::generate(&spec, &name, out.path(), &["--server"]);
         names.push(name);
     }
     // Not every spelling meets another name (`LISTITEMS` is `listitems`), but the sample must hold some that do.
     assert!(clashes >= 3, "the sample should make names meet; it made {clashes} clashes");
     common::workspace_of(out.path(), &names);
-    common::cargo(out.path(), &["clippy", "--offline", "--workspace", "--", "-D", "warnings"]);
+    let fakes: Vec<String> = names.iter().map(|name| format!("{name}-server/fake")).collect();
+    let features = fakes.join(",");
+    common::cargo(out.path(), &["clippy", "--offline", "--workspace", "--features", &features, "--", "-D", "warnings"]);
 }

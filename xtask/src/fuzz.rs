@@ -229,7 +229,12 @@ fn generate(document: &Value, work: &Path, yaml: bool, timeout: Duration) -> Res
     std::thread::Builder::new()
         .stack_size(64 << 20)
         .spawn(move || {
-            let result = std::panic::catch_unwind(|| specforge::generate(&specforge::Options::new(&file)));
+            // The server and the conformance tests too: they walk every type and operation again.
+            let options = specforge::Options { server: true, ..specforge::Options::new(&file) };
+            let result = std::panic::catch_unwind(|| {
+                let generated = specforge::generate(&options)?;
+                specforge::conformance_tests(&options).map(|_| generated)
+            });
             let _ = send.send(result);
         })
         .map_err(|e| e.to_string())?;
