@@ -791,6 +791,35 @@ impl<'a> OperationLowerer<'_, 'a> {
         Some((ResponseMedia::Json(media.clone()), ty, None))
     }
 
+    /// The examples of a JSON media type (at `at`): `example`, each of `examples` (by reference too), then its
+    /// schema's `example` (a referenced schema's too); at most two, none larger than [`EXAMPLE_LIMIT`].
+    fn media_examples(&mut self, media: &'a openapiv3::MediaType, at: &str) -> Vec<serde_json::Value> {
+        let mut examples: Vec<&serde_json::Value> = media.example.iter().collect();
+        for (name, example) in &media.examples {
+            let pointer = child(&child(at, "examples"), name);
+            if let Some(value) =
+                self.resolve(example, &pointer, "examples", |c| &c.examples).and_then(|e| e.value.as_ref())
+            {
+                examples.push(value);
+            }
+        }
+        let schema = match &media.schema {
+            Some(ReferenceOr::Item(schema)) => Some(schema),
+            Some(ReferenceOr::Reference { reference }) => reference
+                .strip_prefix("#/components/schemas/")
+                .map(crate::diagnostic::unescape_pointer_token)
+                .and_then(|name| self.document.components.as_ref()?.schemas.get(&name)?.as_item()),
+            None => None,
+        };
+        examples.extend(schema.and_then(|schema| schema.schema_data.example.as_ref()));
+        examples
+            .into_iter()
+            .filter(|example| serde_json::to_string(example).is_ok_and(|text| text.len() <= EXAMPLE_LIMIT))
+            .take(2)
+            .cloned()
+            .collect()
+    }
+
     /// The headers a response documents, typed when their schema is one a header can be parsed into (a string,
     /// number, boolean, string enum or string format), else text. `Content-Type` is left out, as OpenAPI says.
     fn response_headers(
@@ -877,7 +906,10 @@ impl<'a> OperationLowerer<'_, 'a> {
             let events = self.events_alternative(content, &content_pointer, &hint);
             let body = self.content(content, &content_pointer, &hint).map(|(media, ty, item)| {
                 let examples = match &media {
-                    ResponseMedia::Json(name) => content.get(name).map(media_examples).unwrap_or_default(),
+                    ResponseMedia::Json(name) => match content.get(name) {
+                        Some(object) => self.media_examples(object, &child(&content_pointer, name)),
+                        None => Vec::new(),
+                    },
                     ResponseMedia::Raw(_) => Vec::new(),
                 };
                 ResponseBody { media, ty, item, events, examples }
@@ -1149,25 +1181,6 @@ pub fn is_json(media: &str) -> bool {
 /// The largest example (as JSON text) kept for a fake server's replies; a larger one is left out of the generated code.
 const EXAMPLE_LIMIT: usize = 16 * 1024;
 
-/// The examples of a JSON media type, as the API gives them inline: `example`, each of `examples`, then the schema's
-/// `example`; at most two, none larger than [`EXAMPLE_LIMIT`].
-fn media_examples(media: &openapiv3::MediaType) -> Vec<serde_json::Value> {
-    let named = media.examples.values().filter_map(ReferenceOr::as_item).filter_map(|example| example.value.as_ref());
-    let schema = match &media.schema {
-        Some(ReferenceOr::Item(schema)) => schema.schema_data.example.as_ref(),
-        _ => None,
-    };
-    media
-        .example
-        .iter()
-        .chain(named)
-        .chain(schema)
-        .filter(|example| serde_json::to_string(example).is_ok_and(|text| text.len() <= EXAMPLE_LIMIT))
-        .take(2)
-        .cloned()
-        .collect()
-}
-
 fn status_match(code: &StatusCode) -> StatusMatch {
     match code {
         StatusCode::Code(code) => StatusMatch::Code(*code),
@@ -1257,6 +1270,40 @@ impl TypeLowerer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_reply_keeps_its_examples_given_inline_by_reference_and_on_its_schema() {
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: '#/components/schemas/Count'}}
+              examples:
+                one: {{$ref: '#/components/examples/One'}}
+  /b:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: '#/components/schemas/Count'}}
+components:
+  examples:
+    One: {{value: {{count: 1}}}}
+  schemas:
+    Count: {{type: object, properties: {{count: {{type: integer}}}}, example: {{count: 2}}}}
+"
+        ));
+        let examples = |op: usize| api.operations[op].responses[0].body.as_ref().map(|b| b.examples.clone());
+        assert_eq!(examples(0), Some(vec![serde_json::json!({"count": 1}), serde_json::json!({"count": 2})]));
+        assert_eq!(examples(1), Some(vec![serde_json::json!({"count": 2})]));
+    }
     use crate::ir::{OAuth2Grants, SchemeKind};
     use crate::lower::test_support::{HEAD, lower_yaml, warnings};
 

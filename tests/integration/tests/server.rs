@@ -159,6 +159,14 @@ async fn the_fake_answers_by_default_then_as_told_and_records_what_it_received()
 }
 
 #[tokio::test]
+async fn the_fake_answers_with_the_api_descriptions_example() {
+    let fake = styles_server::Fake::start().await.expect("a fake");
+    let client = styles_client::Client::new(&fake.url()).expect("a client");
+    let found = client.search(&styles_client::SearchParams::default()).await.expect("the example");
+    assert_eq!(found.count, Some(42));
+}
+
+#[tokio::test]
 async fn the_fake_can_be_slow_or_drop_the_connection() {
     let fake = supermetal_server::Fake::start().await.expect("a fake");
     let impatient = supermetal_client::Client::builder(&fake.url()).timeout(Duration::from_millis(200)).build();

@@ -225,7 +225,7 @@ impl Api for Fake {
 
 #[cfg(feature = "fake")]
 fn default_search() -> Option<SearchReply> {
-    Some(SearchReply::Ok(fake::example(&["{}"])?))
+    Some(SearchReply::Ok(fake::example(&["{\"count\":42}", "{}"])?))
 }
 
 #[cfg(feature = "fake")]
