@@ -224,7 +224,7 @@ impl Inputs {
                 (!items.is_empty()).then_some(Node::List(items))
             }
             Style::Joined(separator) => values().next().map(|value| Node::split(value, separator)),
-            Style::DeepObject => deep_object(name, &self.query),
+            Style::DeepObject => deep_object(name, &self.query).map_err(|error| Rejection::parameter(&what, error))?,
             Style::Properties => {
                 let pairs = self.query.iter().filter(|(key, _)| !others.contains(&key.as_str()));
                 let node = Node::from_pairs(pairs.map(|(key, value)| (key.clone(), value.as_str())), &[]);
@@ -335,18 +335,26 @@ fn split_segment(mut text: &str, pieces: &[Piece], values: &mut Vec<(&'static st
 }
 
 /// The `name[key][inner]=value` pairs of a `deepObject` parameter as a tree (`None` when there are none).
-fn deep_object(name: &str, query: &[(String, String)]) -> Option<Node> {
+/// Keys nested deeper than [`DEEPEST_KEY`] are refused (a query is short, but `a[b][c]…` could nest it thousands
+/// of levels deep).
+fn deep_object(name: &str, query: &[(String, String)]) -> Result<Option<Node>, TextError> {
     let prefix = format!("{name}[");
     let mut root = Node::Map(Vec::new());
     let mut any = false;
     for (key, value) in query {
         let Some(rest) = key.strip_prefix(&prefix) else { continue };
         let path: Vec<&str> = rest.trim_end_matches(']').split("][").collect();
+        if path.len() > DEEPEST_KEY {
+            return Err(TextError(format!("keys nest deeper than {DEEPEST_KEY} levels")));
+        }
         root.insert(&path, value);
         any = true;
     }
-    any.then_some(root)
+    Ok(any.then_some(root))
 }
+
+/// How deep a `deepObject` parameter's keys may nest.
+const DEEPEST_KEY: usize = 32;
 
 /// `key{between}value{after}key{between}value…` as an object (a value's own commas make an array).
 fn joined_properties(text: &str, between: char, after: char) -> Node {

@@ -11,7 +11,7 @@ use super::server::{OperationNames, operation_names, reply_shapes};
 use super::types::TypeScope;
 use super::wire::BodyShape;
 use crate::ir::{Api, Method, Multipart, Operation, ParamLocation, PartKind, RequestBodyKind, StatusMatch, TypeRef};
-use crate::naming::{bare, ident};
+use crate::naming::ident;
 
 /// The test file (`tests/<name>.rs` of a crate that depends on the models, client and server crates of `name`,
 /// the server with its `fake` feature).
@@ -104,7 +104,7 @@ fn test_status(op: &Operation, status: StatusMatch, has_body: bool) -> Option<u1
 fn operation_test(api: &Api, op: &Operation, names: &OperationNames) -> TokenStream {
     let scope = TypeScope { api, via_models: true };
     let samples = Samples { api, opaque: std::cell::RefCell::new(None) };
-    let test = format_ident!("{}", bare(&op.method_name));
+    let test = ident(&op.method_name);
     let method = ident(&op.method_name);
     let response_method = ident(&op.response_method_name);
 
@@ -436,5 +436,20 @@ fn travel_of(location: ParamLocation) -> Travel {
     match location {
         ParamLocation::Path | ParamLocation::Query => Travel::Url,
         ParamLocation::Header | ParamLocation::Cookie => Travel::Header,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::test_support::{HEAD, lower_yaml};
+
+    #[test]
+    fn an_operation_named_like_a_keyword_gets_a_test_named_with_its_raw_identifier() {
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths:\n  /t:\n    get:\n      operationId: type\n      responses: {{'204': {{description: ok}}}}\n"
+        ));
+        let text = conformance_tests(&api, "k").expect("valid Rust");
+        assert!(text.contains("async fn r#type()"), "{text}");
     }
 }

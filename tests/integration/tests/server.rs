@@ -132,6 +132,9 @@ async fn bad_parameters_are_400s_naming_the_parameter() {
     let (status, detail) = problem(http.get(format!("{}/search?point=x,1", fake.url())).send().await.unwrap()).await;
     assert_eq!(status, 400);
     assert!(detail.starts_with("query parameter `point`"), "{detail}");
+    let deep = format!("{}/search?filter{}=1", fake.url(), "[a]".repeat(5000));
+    let (status, detail) = problem(http.get(deep).send().await.unwrap()).await;
+    assert_eq!((status, detail.as_str()), (400, "query parameter `filter`: keys nest deeper than 32 levels"));
     assert_eq!(fake.search.calls(), 0, "a refused request never reaches the implementation");
 }
 
@@ -180,4 +183,73 @@ async fn the_fake_can_be_slow_or_drop_the_connection() {
     let dropped = client.get_connector("pg").await.expect_err("no reply");
     assert!(matches!(dropped, supermetal_client::Error::Transport(_)), "{dropped:?}");
     assert_eq!(fake.get_connector.calls(), 1, "the request was received before the connection was dropped");
+}
+
+/// A header's value of these characters, one byte each (a byte over 127 is what a header may carry but not text).
+fn header_bytes(text: &str) -> reqwest::header::HeaderValue {
+    let bytes: Vec<u8> = text.chars().map(|c| c as u8).collect();
+    reqwest::header::HeaderValue::from_bytes(&bytes).expect("a header's bytes")
+}
+
+/// A small deterministic generator of garbage.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.next() as usize % items.len()]
+    }
+}
+
+#[tokio::test]
+async fn no_request_makes_a_server_fail_or_drop_the_connection() {
+    let styles = styles_server::Fake::start().await.expect("a fake");
+    let files = swagger2_server::Fake::start().await.expect("a fake");
+    let http = reqwest::Client::new();
+    let mut random = Lcg(0x5EED);
+    let paths =
+        ["/search", "/events", "/machines", "/numbers", "/files", "/files/7", "/files/x%2F%FF", "/files/7/rename"];
+    let queries = [
+        "",
+        "?ids=1,2",
+        "?ids=,,",
+        "?filter[a][b]=1&filter=2",
+        "?page[size]=-1",
+        "?point=1",
+        "?words=a%20b",
+        "?%FF=%FE",
+        "?labels=",
+        "?filter[[[=]]]",
+        "?x-trace=1&&&&",
+        "?sizes=1&sizes=x",
+    ];
+    let bodies: [&[u8]; 7] =
+        [b"", b"{", b"null", b"[1,2]", b"name=a&aliases=b&aliases=c", b"--x\r\n\r\n--x--", &[0xFF, 0xFE, 0]];
+    let types = [
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "multipart/form-data",
+        "text/plain",
+        "application/json; charset=\u{ff}",
+    ];
+    let methods = [reqwest::Method::GET, reqwest::Method::POST, reqwest::Method::PUT, reqwest::Method::DELETE];
+    for _ in 0..400 {
+        let base = if random.next() % 2 == 0 { styles.url() } else { files.url() };
+        let url = format!("{base}{}{}", random.pick(&paths), random.pick(&queries));
+        let method = methods[random.next() as usize % methods.len()].clone();
+        let body = bodies[random.next() as usize % bodies.len()].to_vec();
+        let request = http
+            .request(method.clone(), &url)
+            .header("content-type", header_bytes(random.pick(&types)))
+            .header("x-context", header_bytes(random.pick(&["a,b", "a=b,c", ",,,", "\u{ff}"])))
+            .header("cookie", random.pick(&["session=1", "=;=;", "a"]))
+            .body(body);
+        let response = request.send().await.unwrap_or_else(|error| panic!("{method} {url}: {error}"));
+        assert!(response.status().as_u16() < 500, "{method} {url}: {}", response.status());
+    }
 }
