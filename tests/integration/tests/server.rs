@@ -239,7 +239,7 @@ async fn no_request_makes_a_server_fail_or_drop_the_connection() {
     ];
     let methods = [reqwest::Method::GET, reqwest::Method::POST, reqwest::Method::PUT, reqwest::Method::DELETE];
     for _ in 0..400 {
-        let base = if random.next() % 2 == 0 { styles.url() } else { files.url() };
+        let base = if random.next().is_multiple_of(2) { styles.url() } else { files.url() };
         let url = format!("{base}{}{}", random.pick(&paths), random.pick(&queries));
         let method = methods[random.next() as usize % methods.len()].clone();
         let body = bodies[random.next() as usize % bodies.len()].to_vec();
