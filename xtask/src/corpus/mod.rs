@@ -44,7 +44,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     let variants_dir = out.join("variants");
     std::fs::create_dir_all(&variants_dir).map_err(|e| format!("{}: {e}", variants_dir.display()))?;
     for (name, spec) in specs(&modules)? {
-        let options = Options { name: Some(name.clone()), ..Options::new(&spec) };
+        let options = Options { name: Some(name.clone()), server: true, ..Options::new(&spec) };
         let outcome = match specforge::generate(&options) {
             Ok(generated) => match variants::check(&spec, &name, &generated, &variants_dir) {
                 Err(problem) => Outcome::Failed(problem),
@@ -108,13 +108,21 @@ fn check_all(
     let members: Vec<String> = outcomes
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Generated { .. }))
-        .flat_map(|(name, _)| [format!("\"{name}-models\""), format!("\"{name}-client\"")])
+        .flat_map(|(name, _)| ["models", "client", "server"].map(|side| format!("\"{name}-{side}\"")))
         .collect();
+    // The servers with their fakes.
+    let fakes: Vec<String> = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Generated { .. }))
+        .map(|(name, _)| format!("{name}-server/fake"))
+        .collect();
+    let fakes = fakes.join(",");
     let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(out.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let output = Command::new(env!("CARGO"))
-        .args(["clippy", "--workspace", "--keep-going", "--message-format=short", "--quiet", "--", "-D", "warnings"])
+        .args(["clippy", "--workspace", "--keep-going", "--message-format=short", "--quiet", "--features", &fakes])
+        .args(["--", "-D", "warnings"])
         .current_dir(out)
         .env("CARGO_TARGET_DIR", out.join("target"))
         .output()
@@ -142,7 +150,7 @@ fn check_all(
 /// The spec whose generated crates include `krate` (`<spec>-models`, `<spec>-client` or one of their parts).
 fn spec_of<'o>(krate: &str, outcomes: &'o BTreeMap<String, Outcome>) -> Option<&'o String> {
     let is_of = |name: &String| {
-        ["-models", "-client"].iter().any(|side| krate.strip_prefix(name.as_str()).is_some_and(|r| r.starts_with(side)))
+        ["-models", "-client", "-server"].iter().any(|side| krate.strip_prefix(name.as_str()).is_some_and(|r| r.starts_with(side)))
     };
     outcomes.keys().filter(|name| is_of(name)).max_by_key(|name| name.len())
 }
