@@ -4,7 +4,8 @@
 //! Generates GitHub's REST API (`tests/corpus/`) and the 1× synthetic spec into `target/bench/compile/`, one Cargo
 //! workspace with its own target directory. Dependencies are built first against stub crates (same manifests, an
 //! empty `lib.rs`), so each measurement is the generated crates alone: models and client (after touching the models),
-//! then the client alone (after touching the client); the models' share is the difference. Each API is measured with
+//! then the client alone (after touching the client); the models' share is the difference; then the server with its
+//! fake alone (after touching the server). Each API is measured with
 //! all tags (the default) and with one tag's feature (`--no-default-features --features tag-…`) when it has tag
 //! features, with `cargo check` and `cargo build --release` (or only one of them). Writes
 //! `target/bench/compile-report.md`.
@@ -123,12 +124,13 @@ pub fn run(root: &Path, selection: Selection) -> Result<(), String> {
         let options = specforge::Options {
             name: Some(subject.name.into()),
             split_models: selection.split_models,
+            server: true,
             ..specforge::Options::new(&subject.spec)
         };
         let generated = specforge::generate(&options).map_err(|f| format!("{}: {f}", subject.spec.display()))?;
         generated.write_into(&dir).map_err(|e| e.to_string())?;
         // Every crate's `lib.rs`: the client's, the models' and, when the models are split, each part's.
-        for krate in [&generated.models, &generated.client] {
+        for krate in generated.crates() {
             for (relative, text) in &krate.files {
                 if relative.ends_with("src/lib.rs") {
                     libs.push((dir.join(&krate.dir_name).join(relative), text.clone()));
@@ -136,8 +138,10 @@ pub fn run(root: &Path, selection: Selection) -> Result<(), String> {
             }
         }
     }
-    let members: Vec<String> =
-        subjects.iter().flat_map(|s| [format!("\"{}-models\"", s.name), format!("\"{}-client\"", s.name)]).collect();
+    let members: Vec<String> = subjects
+        .iter()
+        .flat_map(|s| ["models", "client", "server"].map(|side| format!("\"{}-{side}\"", s.name)))
+        .collect();
     std::fs::write(
         dir.join("Cargo.toml"),
         format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
@@ -151,8 +155,8 @@ pub fn run(root: &Path, selection: Selection) -> Result<(), String> {
         Commands::ReleaseOnly => &[Profile::Release],
     };
     let mut report = String::from(
-        "| API | command | features | models + client | client alone | models alone | peak rustc memory |\n\
-         | --- | --- | --- | ---: | ---: | ---: | ---: |\n",
+        "| API | command | features | models + client | client alone | models alone | server (with fake) alone | peak rustc memory |\n\
+         | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n",
     );
     for &profile in profiles {
         let runs: Vec<(&Subject, String, Vec<String>)> = subjects
@@ -165,24 +169,28 @@ pub fn run(root: &Path, selection: Selection) -> Result<(), String> {
             std::fs::write(path, "//! Stub while dependencies build.\n").map_err(|e| e.to_string())?;
         }
         for (subject, _, flags) in &runs {
-            timed_cargo(&dir, profile, subject, flags)?;
+            timed_cargo(&dir, profile, subject, Side::Client, flags)?;
+            timed_cargo(&dir, profile, subject, Side::Server, flags)?;
         }
         for (path, text) in &libs {
             std::fs::write(path, text).map_err(|e| e.to_string())?;
         }
         for (subject, label, flags) in &runs {
             touch(&libs, &dir.join(format!("{}-models", subject.name)))?;
-            let both = timed_cargo(&dir, profile, subject, flags)?;
+            let both = timed_cargo(&dir, profile, subject, Side::Client, flags)?;
             touch(&libs, &dir.join(format!("{}-client", subject.name)))?;
-            let client = timed_cargo(&dir, profile, subject, flags)?;
+            let client = timed_cargo(&dir, profile, subject, Side::Client, flags)?;
+            touch(&libs, &dir.join(format!("{}-server", subject.name)))?;
+            let server = timed_cargo(&dir, profile, subject, Side::Server, flags)?;
             let line = format!(
-                "| {} | {} | {label} | {:.1} s | {:.1} s | {:.1} s | {} |\n",
+                "| {} | {} | {label} | {:.1} s | {:.1} s | {:.1} s | {:.1} s | {} |\n",
                 subject.name,
                 profile.label(),
                 both.seconds,
                 client.seconds,
                 both.seconds - client.seconds,
-                mib(both.peak_mib.max(client.peak_mib)),
+                server.seconds,
+                mib(both.peak_mib.max(client.peak_mib).max(server.peak_mib)),
             );
             eprint!("{line}");
             report.push_str(&line);
@@ -236,11 +244,32 @@ fn mib(peak: Option<u64>) -> String {
     peak.map_or_else(|| "–".to_string(), |mib| format!("{mib} MiB"))
 }
 
-/// Seconds one Cargo run on a subject's client crate (and so its models crate) takes. Every run selects the same
-/// package, so dependencies keep one feature set and are never rebuilt between runs.
-fn timed_cargo(dir: &Path, profile: Profile, subject: &Subject, flags: &[String]) -> Result<Measured, String> {
-    let krate = format!("{}-client", subject.name);
+/// Which generated crate a run builds (with the models crate under it).
+#[derive(Clone, Copy)]
+enum Side {
+    Client,
+    /// The server, with its `fake` feature.
+    Server,
+}
+
+/// Seconds one Cargo run on a subject's client or server crate (and so its models crate) takes. Every run of a side
+/// selects the same package and features, so dependencies keep one feature set and are never rebuilt between runs.
+fn timed_cargo(
+    dir: &Path,
+    profile: Profile,
+    subject: &Subject,
+    side: Side,
+    flags: &[String],
+) -> Result<Measured, String> {
+    let krate = match side {
+        Side::Client => format!("{}-client", subject.name),
+        Side::Server => format!("{}-server", subject.name),
+    };
+    let fake = format!("{krate}/fake");
     let mut extra = vec!["-p", krate.as_str()];
+    if matches!(side, Side::Server) {
+        extra.extend(["--features", fake.as_str()]);
+    }
     extra.extend(flags.iter().map(String::as_str));
     // A first build, as a user gets it: nothing left from an earlier build of the same crate to reuse.
     let incremental = dir.join("target").join(profile.target_subdir()).join("incremental");

@@ -150,7 +150,9 @@ fn check_all(
 /// The spec whose generated crates include `krate` (`<spec>-models`, `<spec>-client` or one of their parts).
 fn spec_of<'o>(krate: &str, outcomes: &'o BTreeMap<String, Outcome>) -> Option<&'o String> {
     let is_of = |name: &String| {
-        ["-models", "-client", "-server"].iter().any(|side| krate.strip_prefix(name.as_str()).is_some_and(|r| r.starts_with(side)))
+        ["-models", "-client", "-server"]
+            .iter()
+            .any(|side| krate.strip_prefix(name.as_str()).is_some_and(|r| r.starts_with(side)))
     };
     outcomes.keys().filter(|name| is_of(name)).max_by_key(|name| name.len())
 }
