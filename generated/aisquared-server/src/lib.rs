@@ -368,36 +368,11 @@ async fn handle_list_connectors<A: Api>(
             inputs.header("Workspace-Id", runtime::Style::Scalar)?,
             "header `Workspace-Id`",
         )?,
-        r#type: inputs
-            .query(
-                "type",
-                runtime::Style::Scalar,
-                &["category", "sub_category", "page", "per_page"],
-            )?,
-        category: inputs
-            .query(
-                "category",
-                runtime::Style::Scalar,
-                &["type", "sub_category", "page", "per_page"],
-            )?,
-        sub_category: inputs
-            .query(
-                "sub_category",
-                runtime::Style::Scalar,
-                &["type", "category", "page", "per_page"],
-            )?,
-        page: inputs
-            .query(
-                "page",
-                runtime::Style::Scalar,
-                &["type", "category", "sub_category", "per_page"],
-            )?,
-        per_page: inputs
-            .query(
-                "per_page",
-                runtime::Style::Scalar,
-                &["type", "category", "sub_category", "page"],
-            )?,
+        r#type: inputs.query("type", runtime::Style::Scalar, &[])?,
+        category: inputs.query("category", runtime::Style::Scalar, &[])?,
+        sub_category: inputs.query("sub_category", runtime::Style::Scalar, &[])?,
+        page: inputs.query("page", runtime::Style::Scalar, &[])?,
+        per_page: inputs.query("per_page", runtime::Style::Scalar, &[])?,
     };
     Ok(api.list_connectors(request).await)
 }

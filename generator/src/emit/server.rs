@@ -467,7 +467,11 @@ fn param_read(param: &Param, query_names: &[&str]) -> TokenStream {
                 }
                 (None, false) => quote! { runtime::Style::Scalar },
             };
-            let others = query_names.iter().filter(|other| **other != name.as_str());
+            // An exploded object's properties are the pairs no other parameter names.
+            let others: Vec<&&str> = match param.object {
+                Some(ObjectStyle::Exploded) => query_names.iter().filter(|other| **other != name.as_str()).collect(),
+                _ => Vec::new(),
+            };
             quote! { inputs.query(#name, #style, &[#(#others),*])? }
         }
         ParamLocation::Header => {

@@ -293,18 +293,8 @@ async fn handle_search<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<SearchReply, runtime::Failure>, runtime::Rejection> {
     let request = SearchRequest {
-        filter: inputs
-            .query(
-                "filter",
-                runtime::Style::DeepObject,
-                &["labels", "page", "point", "ids", "words", "colors"],
-            )?,
-        labels: inputs
-            .query(
-                "labels",
-                runtime::Style::DeepObject,
-                &["filter", "page", "point", "ids", "words", "colors"],
-            )?,
+        filter: inputs.query("filter", runtime::Style::DeepObject, &[])?,
+        labels: inputs.query("labels", runtime::Style::DeepObject, &[])?,
         page: inputs
             .query(
                 "page",
@@ -318,26 +308,11 @@ async fn handle_search<A: Api>(
                     between: ',',
                     after: ',',
                 },
-                &["filter", "labels", "page", "ids", "words", "colors"],
+                &[],
             )?,
-        ids: inputs
-            .query(
-                "ids",
-                runtime::Style::Joined(','),
-                &["filter", "labels", "page", "point", "words", "colors"],
-            )?,
-        words: inputs
-            .query(
-                "words",
-                runtime::Style::Joined(' '),
-                &["filter", "labels", "page", "point", "ids", "colors"],
-            )?,
-        colors: inputs
-            .query(
-                "colors",
-                runtime::Style::Joined('|'),
-                &["filter", "labels", "page", "point", "ids", "words"],
-            )?,
+        ids: inputs.query("ids", runtime::Style::Joined(','), &[])?,
+        words: inputs.query("words", runtime::Style::Joined(' '), &[])?,
+        colors: inputs.query("colors", runtime::Style::Joined('|'), &[])?,
         x_context: inputs
             .header(
                 "X-Context",

@@ -324,9 +324,9 @@ async fn handle_list_files<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<ListFilesReply, runtime::Failure>, runtime::Rejection> {
     let request = ListFilesRequest {
-        tag: inputs.query("tag", runtime::Style::Repeated, &["fields", "ids"])?,
-        fields: inputs.query("fields", runtime::Style::Joined('|'), &["tag", "ids"])?,
-        ids: inputs.query("ids", runtime::Style::Joined(' '), &["tag", "fields"])?,
+        tag: inputs.query("tag", runtime::Style::Repeated, &[])?,
+        fields: inputs.query("fields", runtime::Style::Joined('|'), &[])?,
+        ids: inputs.query("ids", runtime::Style::Joined(' '), &[])?,
         x_trace: inputs.header("X-Trace", runtime::Style::Joined(','))?,
     };
     Ok(api.list_files(request).await)
