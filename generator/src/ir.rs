@@ -25,6 +25,29 @@ pub struct Api {
 }
 
 impl Api {
+    /// For each operation, the first earlier one whose requests it cannot be told apart from (same
+    /// [`Operation::request_line`]), if any: a server answers those requests as that one.
+    pub fn same_requests_as(&self) -> Vec<Option<usize>> {
+        Self::same_requests_of(&self.operations)
+    }
+
+    /// [`Api::same_requests_as`] of a list of operations.
+    pub fn same_requests_of(operations: &[Operation]) -> Vec<Option<usize>> {
+        let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        (0..operations.len())
+            .map(|index| {
+                let line = operations[index].request_line();
+                match first.get(&line) {
+                    Some(&earlier) => Some(earlier),
+                    None => {
+                        first.insert(line, index);
+                        None
+                    }
+                }
+            })
+            .collect()
+    }
+
     /// Whether a success response of some operation is (or is also offered as) a stream of server-sent events.
     pub fn has_event_streams(&self) -> bool {
         self.operations.iter().flat_map(|op| &op.responses).any(|response| {
@@ -513,6 +536,28 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// What tells its requests apart from another operation's: method, path (parameters as `{}`) and the query
+    /// pairs its path key fixes.
+    pub fn request_line(&self) -> String {
+        let mut line = format!("{} ", self.method.as_str());
+        for pieces in &self.path_segments {
+            line.push('/');
+            for piece in pieces {
+                match piece {
+                    PathPiece::Literal(text) => line.push_str(&text.replace('{', "{{")),
+                    PathPiece::Param(_) => line.push_str("{}"),
+                }
+            }
+        }
+        let mut fixed: Vec<String> = self.fixed_query.iter().map(|(key, value)| format!("{key}={value}")).collect();
+        fixed.sort();
+        if !fixed.is_empty() {
+            line.push('?');
+            line.push_str(&fixed.join("&"));
+        }
+        line
+    }
+
     /// The headers its successes document, each once (by name), in document order.
     pub fn success_headers(&self) -> Vec<&ResponseHeader> {
         let mut seen = std::collections::HashSet::new();

@@ -199,12 +199,16 @@ impl Inputs {
         true
     }
 
-    /// The path parameter `name` (an array's items joined by `,`).
-    pub fn path<T: DeserializeOwned>(&self, name: &str) -> Result<T, Rejection> {
+    /// The path parameter `name` read in `style` (an array's items are joined by `,`).
+    pub fn path<T: DeserializeOwned>(&self, name: &str, style: Style) -> Result<T, Rejection> {
         let what = format!("path parameter `{name}`");
         let value = self.path.iter().find(|(key, _)| *key == name).map(|(_, value)| value.as_str());
         let value = value.ok_or_else(|| Rejection::parameter(&what, "missing"))?;
-        decode(Node::text(value), &what)
+        let node = match style {
+            Style::Joined(separator) => Node::split(value, separator),
+            _ => Node::text(value),
+        };
+        decode(node, &what)
     }
 
     /// The query parameter `name` read in `style` (`None` when absent); `others` are the names of the operation's

@@ -636,7 +636,7 @@ async fn handle_get_connector<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<GetConnectorReply, runtime::Failure>, runtime::Rejection> {
     let request = GetConnectorRequest {
-        connector_id: inputs.path("connector_id")?,
+        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
     };
     Ok(api.get_connector(request).await)
 }
@@ -686,7 +686,7 @@ async fn handle_delete_connector<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<DeleteConnectorReply, runtime::Failure>, runtime::Rejection> {
     let request = DeleteConnectorRequest {
-        connector_id: inputs.path("connector_id")?,
+        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
     };
     Ok(api.delete_connector(request).await)
 }
@@ -740,7 +740,7 @@ async fn handle_connect_connector<A: Api>(
     body: ::axum::body::Body,
 ) -> Result<Result<ConnectConnectorReply, runtime::Failure>, runtime::Rejection> {
     let request = ConnectConnectorRequest {
-        connector_id: inputs.path("connector_id")?,
+        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
     };
     Ok(api.connect_connector(request).await)
@@ -793,7 +793,7 @@ async fn handle_disconnect_connector<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<DisconnectConnectorReply, runtime::Failure>, runtime::Rejection> {
     let request = DisconnectConnectorRequest {
-        connector_id: inputs.path("connector_id")?,
+        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
     };
     Ok(api.disconnect_connector(request).await)
 }

@@ -484,7 +484,7 @@ async fn handle_get_connector<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<GetConnectorReply, runtime::Failure>, runtime::Rejection> {
     let request = GetConnectorRequest {
-        id: inputs.path("id")?,
+        id: inputs.path("id", runtime::Style::Scalar)?,
         workspace_id: runtime::required(
             inputs.header("Workspace-Id", runtime::Style::Scalar)?,
             "header `Workspace-Id`",
@@ -554,7 +554,7 @@ async fn handle_update_connector<A: Api>(
     body: ::axum::body::Body,
 ) -> Result<Result<UpdateConnectorReply, runtime::Failure>, runtime::Rejection> {
     let request = UpdateConnectorRequest {
-        id: inputs.path("id")?,
+        id: inputs.path("id", runtime::Style::Scalar)?,
         workspace_id: runtime::required(
             inputs.header("Workspace-Id", runtime::Style::Scalar)?,
             "header `Workspace-Id`",
@@ -611,7 +611,7 @@ async fn handle_delete_connector<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<DeleteConnectorReply, runtime::Failure>, runtime::Rejection> {
     let request = DeleteConnectorRequest {
-        id: inputs.path("id")?,
+        id: inputs.path("id", runtime::Style::Scalar)?,
         workspace_id: runtime::required(
             inputs.header("Workspace-Id", runtime::Style::Scalar)?,
             "header `Workspace-Id`",

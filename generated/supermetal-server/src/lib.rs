@@ -937,7 +937,7 @@ async fn handle_get_connector<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<GetConnectorReply, runtime::Failure>, runtime::Rejection> {
     let request = GetConnectorRequest {
-        connector_id: inputs.path("connector_id")?,
+        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
     };
     Ok(api.get_connector(request).await)
 }
@@ -990,7 +990,7 @@ async fn handle_create_connector<A: Api>(
     body: ::axum::body::Body,
 ) -> Result<Result<CreateConnectorReply, runtime::Failure>, runtime::Rejection> {
     let request = CreateConnectorRequest {
-        connector_id: inputs.path("connector_id")?,
+        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
         clone_from: inputs.query("clone_from", runtime::Style::Scalar, &[])?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
     };
@@ -1043,7 +1043,7 @@ async fn handle_patch_connector<A: Api>(
     body: ::axum::body::Body,
 ) -> Result<Result<PatchConnectorReply, runtime::Failure>, runtime::Rejection> {
     let request = PatchConnectorRequest {
-        connector_id: inputs.path("connector_id")?,
+        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
     };
     Ok(api.patch_connector(request).await)
@@ -1093,7 +1093,7 @@ async fn handle_get_connector_history<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<GetConnectorHistoryReply, runtime::Failure>, runtime::Rejection> {
     let request = GetConnectorHistoryRequest {
-        connector_id: inputs.path("connector_id")?,
+        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
     };
     Ok(api.get_connector_history(request).await)
 }
@@ -1144,7 +1144,7 @@ async fn handle_send_connector_command<A: Api>(
     body: ::axum::body::Body,
 ) -> Result<Result<SendConnectorCommandReply, runtime::Failure>, runtime::Rejection> {
     let request = SendConnectorCommandRequest {
-        connector_id: inputs.path("connector_id")?,
+        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
     };
     Ok(api.send_connector_command(request).await)

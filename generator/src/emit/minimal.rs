@@ -32,8 +32,8 @@ pub enum Travel {
 }
 
 /// A value of `ty` with every field and two items per collection, its strings holding text that must be escaped on
-/// the way `travel` says; or, when the value needs one of the user's own types (whose JSON specforge cannot know),
-/// that type's Rust path.
+/// the way `travel` says; or, when there is none to make, what is missing: a value of one of the user's own types
+/// (whose JSON specforge cannot know), or a finite value of a type that requires itself.
 pub fn sample(api: &Api, ty: &TypeRef, travel: Travel) -> Result<Value, String> {
     let mut walk = Walk { api, stack: Vec::new(), sample: Some(travel), opaque: None };
     let value = walk.value(ty);
@@ -46,7 +46,7 @@ struct Walk<'a> {
     stack: Vec<TypeId>,
     /// For [`sample`]: where its text travels.
     sample: Option<Travel>,
-    /// The first type of the user's the value needed.
+    /// For [`sample`]: what a value needed and cannot have.
     opaque: Option<String>,
 }
 
@@ -122,6 +122,10 @@ impl Walk<'_> {
 
     fn named(&mut self, id: TypeId) -> Value {
         if self.stack.contains(&id) || self.stack.len() >= DEPTH {
+            if self.sample.is_some() {
+                let name = &self.api.type_def(id).name;
+                self.opaque.get_or_insert_with(|| format!("a finite value of `{name}`, which requires itself"));
+            }
             return Value::Null;
         }
         self.stack.push(id);
@@ -201,7 +205,7 @@ impl Walk<'_> {
                 json!("a".repeat(length.min(4096) as usize))
             }
             TypeKind::External(path) => {
-                self.opaque.get_or_insert_with(|| path.clone());
+                self.opaque.get_or_insert_with(|| format!("a value of `{path}`, a type of the user's"));
                 Value::Null
             }
         }

@@ -452,7 +452,14 @@ fn param_read(param: &Param, query_names: &[&str]) -> TokenStream {
     let name = &param.api_name;
     let array = matches!(param.ty, TypeRef::Array(_));
     match param.location {
-        ParamLocation::Path => quote! { inputs.path(#name)? },
+        ParamLocation::Path => {
+            let style = if array {
+                quote! { runtime::Style::Joined(',') }
+            } else {
+                quote! { runtime::Style::Scalar }
+            };
+            quote! { inputs.path(#name, #style)? }
+        }
         ParamLocation::Query => {
             let style = match (param.object, array) {
                 (Some(ObjectStyle::DeepObject), _) => quote! { runtime::Style::DeepObject },

@@ -13,7 +13,7 @@ use super::schema::{Direction, SchemaRef, TypeLowerer};
 use super::shape::{Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child, pointer};
 use crate::ir::{
-    EventsAlternative, FieldStep, FormPart, Method, Multipart, MultipartForm, ObjectStyle, Operation,
+    Api, EventsAlternative, FieldStep, FormPart, Method, Multipart, MultipartForm, ObjectStyle, Operation,
     OperationTypeNames, PageItems, PageStyle, Pagination, Param, ParamLocation, PartKind, PathPiece, Presence,
     RequestBody, RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia, SecurityScheme, StatusMatch,
     TypeKind, TypeRef,
@@ -97,6 +97,8 @@ pub fn lower_operations<'a>(
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     let mut operations = Vec::new();
     let mut paged = Vec::new();
+    // Each operation's pointer, in order.
+    let mut pointers: Vec<String> = Vec::new();
     for (path, item) in document.paths.paths.iter() {
         let path_pointer = pointer(["paths", path]);
         let item = match item {
@@ -181,6 +183,7 @@ pub fn lower_operations<'a>(
             let security = op.security(spec_op.security.as_ref().or(document.security.as_ref()), schemes);
             let pagination = op.pagination(&spec_op.extensions, &method, &params, &responses, body.as_ref());
             let callback_payloads = op.callback_payloads(&spec_op.callbacks);
+            pointers.push(op_pointer.clone());
             if pagination.is_some() {
                 paged.push((operations.len(), op_pointer));
             }
@@ -204,6 +207,21 @@ pub fn lower_operations<'a>(
                 pagination,
                 callback_payloads,
             });
+        }
+    }
+    let shapes = Api::same_requests_of(&operations);
+    for (index, earlier) in shapes.into_iter().enumerate() {
+        if let Some(earlier) = earlier {
+            types.warn(
+                &pointers[index],
+                format!(
+                    "`{}` is also the method and path of `{}` (at {}): a server cannot tell their requests apart, and \
+                     answers them as that operation",
+                    operations[index].request_line(),
+                    operations[earlier].operation_id,
+                    pointers[earlier]
+                ),
+            );
         }
     }
     for ((operation_id, _, at), _) in config.method_names.iter().zip(unnamed).filter(|(_, unnamed)| *unnamed) {
@@ -329,7 +347,10 @@ pub fn extra_operations(document: &OpenAPI, file: &std::path::Path) -> (Vec<Extr
 }
 
 /// A path key split at its query string: the path, and the query's `key=value` pairs (`/items?op=list&id={id}`).
+/// A fragment (`/cookies#exploded`, which some documents use to list several operations under one path) is never
+/// sent, and is left out.
 fn split_path_key(key: &str) -> (&str, Vec<(&str, &str)>) {
+    let key = key.split_once('#').map_or(key, |(before, _)| before);
     match key.split_once('?') {
         None => (key, Vec::new()),
         Some((path, query)) => {
@@ -1270,6 +1291,28 @@ impl TypeLowerer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_keys_fragment_is_not_sent_and_operations_a_server_cannot_tell_apart_are_reported() {
+        let ok = "responses: {'204': {description: ok}}";
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /cookies:
+    get: {{operationId: plain, {ok}}}
+  /cookies#exploded:
+    get: {{operationId: exploded, {ok}}}
+  /items?op=list:
+    get: {{operationId: list, {ok}}}
+  /items?op=count:
+    get: {{operationId: count, {ok}}}
+"
+        ));
+        assert_eq!(api.operations[1].path_segments, vec![vec![PathPiece::Literal("cookies".into())]]);
+        assert_eq!(api.same_requests_as(), vec![None, Some(0), None, None]);
+        let warnings: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].starts_with("`GET /cookies` is also the method and path of `plain`"), "{warnings:?}");
+    }
 
     #[test]
     fn a_json_reply_keeps_its_examples_given_inline_by_reference_and_on_its_schema() {

@@ -177,3 +177,26 @@ async fn list_numbers() {
         assert_eq!(request, expected);
     }
 }
+
+#[tokio::test]
+async fn get_labels() {
+    let (fake, client) = start().await;
+    let names: Vec<String> = sample("[\"sample/é?&=#%+\",\"sample/é?&=#%+\"]");
+    let version: i64 = sample("7");
+    let expected = server::GetLabelsRequest {
+        names: names.clone(),
+        version: version.clone(),
+    };
+    fake.get_labels.reply(server::GetLabelsReply::NoContent);
+    let reply = client
+        .get_labels_with_response(&names, version)
+        .await
+        .expect("get_labels 204");
+    assert_eq!(reply.status().as_u16(), 204, "get_labels 204");
+    assert_eq!(reply.into_body(), (), "get_labels 204");
+    let requests = fake.get_labels.requests();
+    assert_eq!(requests.len(), 1);
+    for request in requests {
+        assert_eq!(request, expected);
+    }
+}

@@ -882,7 +882,7 @@ async fn handle_download_file<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<DownloadFileReply, runtime::Failure>, runtime::Rejection> {
     let request = DownloadFileRequest {
-        file_id: inputs.path("file_id")?,
+        file_id: inputs.path("file_id", runtime::Style::Scalar)?,
     };
     Ok(api.download_file(request).await)
 }
@@ -918,7 +918,7 @@ async fn handle_get_image<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<GetImageReply, runtime::Failure>, runtime::Rejection> {
     let request = GetImageRequest {
-        image_id: inputs.path("image_id")?,
+        image_id: inputs.path("image_id", runtime::Style::Scalar)?,
     };
     Ok(api.get_image(request).await)
 }
@@ -1250,7 +1250,7 @@ async fn handle_get_export<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<GetExportReply, runtime::Failure>, runtime::Rejection> {
     let request = GetExportRequest {
-        export_id: inputs.path("export_id")?,
+        export_id: inputs.path("export_id", runtime::Style::Scalar)?,
     };
     Ok(api.get_export(request).await)
 }

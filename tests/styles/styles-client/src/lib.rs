@@ -462,6 +462,60 @@ impl Client {
     > + Send + 'a {
         self.list_numbers_pages(params).items(|page| page.data.unwrap_or_default())
     }
+
+    /// An array in the path (`simple` style, its items joined by commas) and a segment mixing text and a parameter.
+    ///
+    /// `GET /labels/{names}/v{version}.json`
+    ///
+    /// Arguments:
+    /// - `names`: path parameter `names`
+    /// - `version`: path parameter `version`
+    pub fn get_labels<'a>(
+        &'a self,
+        names: &'a [String],
+        version: i64,
+    ) -> impl runtime::Call<(), ::std::convert::Infallible> + 'a {
+        runtime::body_of(self.get_labels_with_response(names, version))
+    }
+
+    /// [`Client::get_labels`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub fn get_labels_with_response<'a>(
+        &'a self,
+        names: &'a [String],
+        version: i64,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<()>,
+        ::std::convert::Infallible,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self
+                        .transport
+                        .endpoint(
+                            &[
+                                "labels",
+                                &names
+                                    .iter()
+                                    .map(|item| item.to_string())
+                                    .collect::<Vec<String>>()
+                                    .join(","),
+                                &format!("v{}.json", version),
+                            ],
+                        );
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    Ok(request)
+                },
+                "/labels/{names}/v{version}.json",
+                |response| match response.code() {
+                    204 => {
+                        let body = ();
+                        Ok(response.value(body))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
+    }
 }
 
 /// Optional parameters of [`Client::search`].

@@ -69,6 +69,21 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(runtime::Failure::not_implemented("list_numbers")) }
     }
+
+    /// An array in the path (`simple` style, its items joined by commas) and a segment mixing text and a parameter.
+    ///
+    /// `GET /labels/{names}/v{version}.json`
+    ///
+    /// Unless implemented, answers 501 Not Implemented.
+    fn get_labels(
+        &self,
+        request: GetLabelsRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<GetLabelsReply, runtime::Failure>,
+    > + Send {
+        let _ = request;
+        async { Err(runtime::Failure::not_implemented("get_labels")) }
+    }
 }
 
 /// An axum router that serves `api`: each operation at its path and method, its request decoded and checked
@@ -84,6 +99,7 @@ pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = router.route("/events", ::axum::routing::any(route_1::<A>));
     let router = router.route("/machines", ::axum::routing::any(route_2::<A>));
     let router = router.route("/numbers", ::axum::routing::any(route_3::<A>));
+    let router = router.route("/labels/{s1}/{s2}", ::axum::routing::any(route_4::<A>));
     router.with_state(api)
 }
 
@@ -135,6 +151,35 @@ async fn route_3<A: Api>(
     runtime::unmatched(&inputs, "GET")
 }
 
+async fn route_4<A: Api>(
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
+    request: ::axum::extract::Request,
+) -> ::axum::response::Response {
+    let (mut parts, body) = request.into_parts();
+    let segments = match runtime::captures(&mut parts, &["s1", "s2"]).await {
+        Ok(segments) => segments,
+        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
+    };
+    let mut inputs = runtime::Inputs::new(&parts);
+    if inputs.method == "GET"
+        && inputs
+            .matches_path(
+                &segments,
+                &[
+                    &[runtime::Piece::Param("names")],
+                    &[
+                        runtime::Piece::Literal("v"),
+                        runtime::Piece::Param("version"),
+                        runtime::Piece::Literal(".json"),
+                    ],
+                ],
+            )
+    {
+        return respond(handle_get_labels(&*api, &inputs, body).await);
+    }
+    runtime::unmatched(&inputs, "GET")
+}
+
 /// Answers a decoded request: the reply, or the failure, as a response.
 fn respond<R: ::axum::response::IntoResponse>(
     result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
@@ -161,6 +206,8 @@ pub struct Fake {
     pub list_machines: fake::Slot<ListMachinesRequest, ListMachinesReply>,
     /// [`Api::list_numbers`] (`GET /numbers`).
     pub list_numbers: fake::Slot<ListNumbersRequest, ListNumbersReply>,
+    /// [`Api::get_labels`] (`GET /labels/{names}/v{version}.json`).
+    pub get_labels: fake::Slot<GetLabelsRequest, GetLabelsReply>,
 }
 
 #[cfg(feature = "fake")]
@@ -171,6 +218,7 @@ impl Default for Fake {
             list_events: fake::Slot::new("list_events", default_list_events),
             list_machines: fake::Slot::new("list_machines", default_list_machines),
             list_numbers: fake::Slot::new("list_numbers", default_list_numbers),
+            get_labels: fake::Slot::new("get_labels", default_get_labels),
         }
     }
 }
@@ -221,6 +269,15 @@ impl Api for Fake {
     > + Send {
         self.list_numbers.answer(request)
     }
+
+    fn get_labels(
+        &self,
+        request: GetLabelsRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<GetLabelsReply, runtime::Failure>,
+    > + Send {
+        self.get_labels.answer(request)
+    }
 }
 
 #[cfg(feature = "fake")]
@@ -244,6 +301,11 @@ fn default_list_machines() -> Option<ListMachinesReply> {
 #[cfg(feature = "fake")]
 fn default_list_numbers() -> Option<ListNumbersReply> {
     Some(ListNumbersReply::Ok(fake::example(&["{}"])?))
+}
+
+#[cfg(feature = "fake")]
+fn default_get_labels() -> Option<GetLabelsReply> {
+    Some(GetLabelsReply::NoContent)
 }
 
 /// The request of [`Api::search`] (`GET /search`): its parameters and body, decoded.
@@ -448,4 +510,41 @@ async fn handle_list_numbers<A: Api>(
         page: inputs.query("page", runtime::Style::Scalar, &[])?,
     };
     Ok(api.list_numbers(request).await)
+}
+
+/// The request of [`Api::get_labels`] (`GET /labels/{names}/v{version}.json`): its parameters and body, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetLabelsRequest {
+    /// Path parameter `names`
+    pub names: Vec<String>,
+    /// Path parameter `version`
+    pub version: i64,
+}
+
+/// The replies of [`Api::get_labels`], one per documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetLabelsReply {
+    /// Status 204: The labels exist.
+    NoContent,
+}
+
+impl ::axum::response::IntoResponse for GetLabelsReply {
+    fn into_response(self) -> ::axum::response::Response {
+        match self {
+            Self::NoContent => runtime::empty(runtime::status(204u16)),
+        }
+    }
+}
+
+/// Decodes the request and calls the implementation.
+async fn handle_get_labels<A: Api>(
+    api: &A,
+    inputs: &runtime::Inputs,
+    _body: ::axum::body::Body,
+) -> Result<Result<GetLabelsReply, runtime::Failure>, runtime::Rejection> {
+    let request = GetLabelsRequest {
+        names: inputs.path("names", runtime::Style::Joined(','))?,
+        version: inputs.path("version", runtime::Style::Scalar)?,
+    };
+    Ok(api.get_labels(request).await)
 }

@@ -441,7 +441,7 @@ async fn handle_download_file<A: Api>(
     _body: ::axum::body::Body,
 ) -> Result<Result<DownloadFileReply, runtime::Failure>, runtime::Rejection> {
     let request = DownloadFileRequest {
-        id: inputs.path("id")?,
+        id: inputs.path("id", runtime::Style::Scalar)?,
     };
     Ok(api.download_file(request).await)
 }
@@ -479,7 +479,7 @@ async fn handle_describe_file<A: Api>(
     body: ::axum::body::Body,
 ) -> Result<Result<DescribeFileReply, runtime::Failure>, runtime::Rejection> {
     let request = DescribeFileRequest {
-        id: inputs.path("id")?,
+        id: inputs.path("id", runtime::Style::Scalar)?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
     };
     Ok(api.describe_file(request).await)
@@ -516,7 +516,7 @@ async fn handle_rename_file<A: Api>(
     body: ::axum::body::Body,
 ) -> Result<Result<RenameFileReply, runtime::Failure>, runtime::Rejection> {
     let request = RenameFileRequest {
-        id: inputs.path("id")?,
+        id: inputs.path("id", runtime::Style::Scalar)?,
         body: runtime::required_body(
             runtime::form_body(body, true, &[("labels", ',')]).await?,
         )?,
