@@ -3,7 +3,9 @@
 //! Installs the corpus (`tests/corpus/package.json`, pinned and locked), generates every OpenAPI 3.0 and 3.1
 //! document in it into `target/corpus/`, and runs clippy with warnings denied (as generated code must pass it) on
 //! all generated crates in one Cargo workspace (`--keep-going`, so one failure does not hide the others; shared
-//! dependencies are built once). Every document, Swagger 2.0 included, must generate. Prints a report and writes it to `target/corpus/report.md`.
+//! dependencies are built once); the crates are models, client and server (with its fake). Every document, Swagger
+//! 2.0 included, must generate. Then runs every document's client ↔ server conformance tests but GitHub's (see
+//! [`specforge::conformance_tests`]). Prints a report and writes it to `target/corpus/report.md`.
 //!
 //! Every generated document is also rewritten the ways published documents come ([`variants`]): minified to one
 //! line of JSON, as one line of YAML flow style, and with `$ref`-shaped data in its examples. Each variant must
@@ -41,6 +43,9 @@ pub fn run(root: &Path) -> Result<(), String> {
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
 
     let mut outcomes: BTreeMap<String, Outcome> = BTreeMap::new();
+    // Client ↔ server conformance tests, by document (GitHub's 1,000+ operations would make one test crate of them
+    // that takes longer to build than everything else together: it is left out).
+    let mut conformance: BTreeMap<String, String> = BTreeMap::new();
     let variants_dir = out.join("variants");
     std::fs::create_dir_all(&variants_dir).map_err(|e| format!("{}: {e}", variants_dir.display()))?;
     for (name, spec) in specs(&modules)? {
@@ -49,7 +54,15 @@ pub fn run(root: &Path) -> Result<(), String> {
             Ok(generated) => match variants::check(&spec, &name, &generated, &variants_dir) {
                 Err(problem) => Outcome::Failed(problem),
                 Ok(()) => match generated.write_into(&out) {
-                    Ok(()) => Outcome::Generated { warnings: generated.warnings.len(), compiled: None },
+                    Ok(()) => match specforge::conformance_tests(&options) {
+                        Ok(tests) => {
+                            if name != "github" {
+                                conformance.insert(name.clone(), tests);
+                            }
+                            Outcome::Generated { warnings: generated.warnings.len(), compiled: None }
+                        }
+                        Err(failure) => Outcome::Failed(format!("conformance tests: {}", first_error(&failure))),
+                    },
                     Err(e) => Outcome::Failed(format!("cannot write: {e}")),
                 },
             },
@@ -58,16 +71,77 @@ pub fn run(root: &Path) -> Result<(), String> {
         outcomes.insert(name, outcome);
     }
 
+    write_conformance_crate(&out, &conformance)?;
     let failures = check_all(root, &out, &outcomes)?;
+    let conformance = run_conformance(&out)?;
     for (name, outcome) in outcomes.iter_mut() {
         if let Outcome::Generated { compiled, .. } = outcome {
             *compiled = Some(!failures.contains_key(name));
         }
     }
-    let report = report(&outcomes, &failures);
+    let report = format!("{}\n{conformance}\n", report(&outcomes, &failures));
     println!("{report}");
     std::fs::write(out.join("report.md"), &report).map_err(|e| format!("report: {e}"))?;
     Ok(())
+}
+
+/// The crate `conformance` of the corpus workspace: one test binary whose modules are the documents' conformance
+/// tests, depending on their client and server crates (the servers with their fakes).
+fn write_conformance_crate(out: &Path, tests: &BTreeMap<String, String>) -> Result<(), String> {
+    let dir = out.join("conformance");
+    std::fs::create_dir_all(dir.join("tests")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("src/lib.rs"), "").map_err(|e| e.to_string())?;
+    let (mut modules, mut dependencies) = (String::new(), String::new());
+    for (name, text) in tests {
+        let module = name.replace('-', "_");
+        std::fs::write(dir.join(format!("tests/{module}.rs")), text).map_err(|e| e.to_string())?;
+        modules.push_str(&format!("#[path = \"{module}.rs\"]\nmod {module};\n"));
+        dependencies.push_str(&format!(
+            "{name}-client = {{ path = \"../{name}-client\" }}\n\
+             {name}-server = {{ path = \"../{name}-server\", features = [\"fake\"] }}\n"
+        ));
+    }
+    std::fs::write(dir.join("tests/all.rs"), modules).map_err(|e| e.to_string())?;
+    let manifest = format!(
+        "[package]\nname = \"conformance\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\nautotests = false\n\n\
+         [[test]]\nname = \"all\"\npath = \"tests/all.rs\"\n\n[dev-dependencies]\n{dependencies}{CONFORMANCE_DEPENDENCIES}"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())
+}
+
+/// What a crate of conformance tests needs beside the APIs' crates.
+const CONFORMANCE_DEPENDENCIES: &str = r#"axum = { version = "0.8.9", default-features = false }
+futures-util = { version = "0.3.31", default-features = false }
+serde = "1"
+serde_json = "1"
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+chrono = { version = "0.4.31", default-features = false, features = ["serde", "std"] }
+url = { version = "2.5", features = ["serde"] }
+uuid = { version = "1.6", features = ["serde"] }
+"#;
+
+/// Runs the conformance tests; returns the report's section on them: the counts, and each failed test.
+fn run_conformance(out: &Path) -> Result<String, String> {
+    let output = Command::new(env!("CARGO"))
+        .args(["test", "--offline", "-p", "conformance"])
+        .current_dir(out)
+        .env("CARGO_TARGET_DIR", out.join("target"))
+        .output()
+        .map_err(|e| format!("cargo test: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut section = String::from("## Client ↔ server conformance (every document but GitHub's)\n\n");
+    match stdout.lines().find(|line| line.starts_with("test result:") && !line.contains(" 0 passed; 0 failed")) {
+        Some(result) => section.push_str(&format!("{}\n", result.trim_start_matches("test result: "))),
+        None => section.push_str(&format!(
+            "the tests did not run:\n\n```text\n{}\n```\n",
+            String::from_utf8_lossy(&output.stderr).lines().rev().take(20).collect::<Vec<_>>().join("\n")
+        )),
+    }
+    for line in stdout.lines().filter(|line| line.ends_with("FAILED") || line.contains("... ignored, ")) {
+        section.push_str(&format!("\n- {}", line.trim_start_matches("test ")));
+    }
+    Ok(section)
 }
 
 fn first_error(failure: &specforge::Failure) -> String {
@@ -117,7 +191,7 @@ fn check_all(
         .map(|(name, _)| format!("{name}-server/fake"))
         .collect();
     let fakes = fakes.join(",");
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [\"conformance\", {}]\n", members.join(", "));
     std::fs::write(out.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let output = Command::new(env!("CARGO"))
