@@ -94,6 +94,8 @@ fn cfg_any(gates: &[Vec<&str>]) -> TokenStream {
     }
 }
 
+/// The server crate's inner attributes and leading items: docs, modules, re-exports, the `Api` trait, the router
+/// with one dispatching function per route, and the fake.
 fn server_header(
     api: &Api,
     graph: &TypeGraph,
@@ -239,6 +241,8 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
             }
         }
         let allowed = allowed.join(", ");
+        let mut members = members.clone();
+        members.sort_by_key(|&index| std::cmp::Reverse(literal_length(&api.operations[index])));
         let candidates = members.iter().map(|&index| {
             let op = &api.operations[index];
             let method = op.method.as_str();
@@ -295,25 +299,42 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
     (routes, dispatchers)
 }
 
-/// The indices of the path segments that hold a parameter.
-fn captured_segments(op: &Operation) -> Vec<usize> {
-    (0..op.path_segments.len())
-        .filter(|&segment| op.path_segments[segment].iter().any(|piece| matches!(piece, PathPiece::Param(_))))
-        .collect()
+/// Whether a path segment is captured by the route and matched by its dispatching function: one that holds a
+/// parameter, or whose text a client may send percent-encoded (axum matches literal segments as sent, and decodes
+/// captured ones).
+fn is_captured(pieces: &[PathPiece]) -> bool {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@".contains(c);
+    pieces.iter().any(|piece| match piece {
+        PathPiece::Param(_) => true,
+        PathPiece::Literal(text) => !text.chars().all(plain),
+    })
 }
 
-/// The route of an operation's path for axum: literal segments as they are (braces doubled), a segment with a
-/// parameter captured whole as `{s<index>}`.
+/// The indices of the path segments the route captures (see [`is_captured`]).
+fn captured_segments(op: &Operation) -> Vec<usize> {
+    (0..op.path_segments.len()).filter(|&segment| is_captured(&op.path_segments[segment])).collect()
+}
+
+/// How specific an operation's captured segments are: the length of their literal text. Operations that share a
+/// route are tried most specific first (`/files/{name}.json` before `/files/{id}`), as axum prefers a literal
+/// segment to a parameter.
+fn literal_length(op: &Operation) -> usize {
+    let captured = op.path_segments.iter().filter(|pieces| is_captured(pieces)).flatten();
+    captured.map(|piece| if let PathPiece::Literal(text) = piece { text.len() } else { 0 }).sum()
+}
+
+/// The route of an operation's path for axum: literal segments as they are, a captured one (see [`is_captured`])
+/// as `{s<index>}`.
 fn route_shape(op: &Operation) -> String {
     let mut route = String::new();
     for (index, pieces) in op.path_segments.iter().enumerate() {
         route.push('/');
-        if pieces.iter().any(|piece| matches!(piece, PathPiece::Param(_))) {
+        if is_captured(pieces) {
             route.push_str(&format!("{{s{index}}}"));
         } else {
             for piece in pieces {
                 if let PathPiece::Literal(text) = piece {
-                    route.push_str(&text.replace('{', "{{").replace('}', "}}"));
+                    route.push_str(text);
                 }
             }
         }
@@ -433,11 +454,13 @@ fn operation_items(api: &Api, op: &Operation, names: &OperationNames) -> TokenSt
     }
 }
 
+/// `text` with its first letter in upper case.
 fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+/// How a refusal and a field's docs name a parameter's location.
 fn location_noun(location: ParamLocation) -> &'static str {
     match location {
         ParamLocation::Path => "path parameter",
@@ -877,4 +900,32 @@ fn candidates(scope: TypeScope<'_>, response: &Response, ty: &TypeRef) -> Vec<St
         response.body.iter().flat_map(|body| &body.examples).map(|example| example.to_string()).collect();
     texts.push(minimal(scope.api, ty).to_string());
     texts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::test_support::{HEAD, lower_yaml};
+
+    #[test]
+    fn a_route_captures_each_segment_with_a_parameter_or_text_a_client_may_encode_whole() {
+        let ok = "responses: {'204': {description: ok}}";
+        let (api, _) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /files/{{name}}.json:
+    get: {{parameters: [{{name: name, in: path, required: true, schema: {{type: string}}}}], {ok}}}
+  /files/{{id}}:
+    put: {{parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}], {ok}}}
+  /odd}}:
+    get: {{{ok}}}
+"
+        ));
+        let routes: Vec<String> = api.operations.iter().map(route_shape).collect();
+        assert_eq!(routes, ["/files/{s1}", "/files/{s1}", "/{s0}"], "`}}` may arrive percent-encoded: captured");
+        assert!(literal_length(&api.operations[0]) > literal_length(&api.operations[1]));
+        let (registered, _) = super::routes(&api, None);
+        assert_eq!(registered.len(), 2, "operations of one shape share a route");
+        let printed = registered[0].to_string();
+        assert!(printed.contains("\"/files/{s1}\""), "{printed}");
+    }
 }

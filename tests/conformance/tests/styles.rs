@@ -200,3 +200,24 @@ async fn get_labels() {
         assert_eq!(request, expected);
     }
 }
+
+#[tokio::test]
+async fn get_euro_prices() {
+    let (fake, client) = start().await;
+    let id: String = sample("\"sample/é?&=#%+\"");
+    let expected = server::GetEuroPricesRequest {
+        id: id.clone(),
+    };
+    fake.get_euro_prices.reply(server::GetEuroPricesReply::NoContent);
+    let reply = client
+        .get_euro_prices_with_response(&id)
+        .await
+        .expect("get_euro_prices 204");
+    assert_eq!(reply.status().as_u16(), 204, "get_euro_prices 204");
+    assert_eq!(reply.into_body(), (), "get_euro_prices 204");
+    let requests = fake.get_euro_prices.requests();
+    assert_eq!(requests.len(), 1);
+    for request in requests {
+        assert_eq!(request, expected);
+    }
+}

@@ -516,6 +516,45 @@ impl Client {
                 },
             )
     }
+
+    /// Literal text a client percent-encodes (a sign and a space), which a server sees encoded.
+    ///
+    /// `GET /prices/€uro net/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: path parameter `id`
+    pub fn get_euro_prices<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> impl runtime::Call<(), ::std::convert::Infallible> + 'a {
+        runtime::body_of(self.get_euro_prices_with_response(id))
+    }
+
+    /// [`Client::get_euro_prices`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub fn get_euro_prices_with_response<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<()>,
+        ::std::convert::Infallible,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["prices", "€uro net", id]);
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    Ok(request)
+                },
+                "/prices/€uro net/{id}",
+                |response| match response.code() {
+                    204 => {
+                        let body = ();
+                        Ok(response.value(body))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
+    }
 }
 
 /// Optional parameters of [`Client::search`].

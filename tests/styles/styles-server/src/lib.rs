@@ -84,6 +84,21 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(runtime::Failure::not_implemented("get_labels")) }
     }
+
+    /// Literal text a client percent-encodes (a sign and a space), which a server sees encoded.
+    ///
+    /// `GET /prices/€uro net/{id}`
+    ///
+    /// Unless implemented, answers 501 Not Implemented.
+    fn get_euro_prices(
+        &self,
+        request: GetEuroPricesRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<GetEuroPricesReply, runtime::Failure>,
+    > + Send {
+        let _ = request;
+        async { Err(runtime::Failure::not_implemented("get_euro_prices")) }
+    }
 }
 
 /// An axum router that serves `api`: each operation at its path and method, its request decoded and checked
@@ -100,6 +115,7 @@ pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = router.route("/machines", ::axum::routing::any(route_2::<A>));
     let router = router.route("/numbers", ::axum::routing::any(route_3::<A>));
     let router = router.route("/labels/{s1}/{s2}", ::axum::routing::any(route_4::<A>));
+    let router = router.route("/prices/{s1}/{s2}", ::axum::routing::any(route_5::<A>));
     router.with_state(api)
 }
 
@@ -180,6 +196,31 @@ async fn route_4<A: Api>(
     runtime::unmatched(&inputs, "GET")
 }
 
+async fn route_5<A: Api>(
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
+    request: ::axum::extract::Request,
+) -> ::axum::response::Response {
+    let (mut parts, body) = request.into_parts();
+    let segments = match runtime::captures(&mut parts, &["s1", "s2"]).await {
+        Ok(segments) => segments,
+        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
+    };
+    let mut inputs = runtime::Inputs::new(&parts);
+    if inputs.method == "GET"
+        && inputs
+            .matches_path(
+                &segments,
+                &[
+                    &[runtime::Piece::Literal("€uro net")],
+                    &[runtime::Piece::Param("id")],
+                ],
+            )
+    {
+        return respond(handle_get_euro_prices(&*api, &inputs, body).await);
+    }
+    runtime::unmatched(&inputs, "GET")
+}
+
 /// Answers a decoded request: the reply, or the failure, as a response.
 fn respond<R: ::axum::response::IntoResponse>(
     result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
@@ -208,6 +249,8 @@ pub struct Fake {
     pub list_numbers: fake::Slot<ListNumbersRequest, ListNumbersReply>,
     /// [`Api::get_labels`] (`GET /labels/{names}/v{version}.json`).
     pub get_labels: fake::Slot<GetLabelsRequest, GetLabelsReply>,
+    /// [`Api::get_euro_prices`] (`GET /prices/€uro net/{id}`).
+    pub get_euro_prices: fake::Slot<GetEuroPricesRequest, GetEuroPricesReply>,
 }
 
 #[cfg(feature = "fake")]
@@ -219,6 +262,7 @@ impl Default for Fake {
             list_machines: fake::Slot::new("list_machines", default_list_machines),
             list_numbers: fake::Slot::new("list_numbers", default_list_numbers),
             get_labels: fake::Slot::new("get_labels", default_get_labels),
+            get_euro_prices: fake::Slot::new("get_euro_prices", default_get_euro_prices),
         }
     }
 }
@@ -278,6 +322,15 @@ impl Api for Fake {
     > + Send {
         self.get_labels.answer(request)
     }
+
+    fn get_euro_prices(
+        &self,
+        request: GetEuroPricesRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<GetEuroPricesReply, runtime::Failure>,
+    > + Send {
+        self.get_euro_prices.answer(request)
+    }
 }
 
 #[cfg(feature = "fake")]
@@ -306,6 +359,11 @@ fn default_list_numbers() -> Option<ListNumbersReply> {
 #[cfg(feature = "fake")]
 fn default_get_labels() -> Option<GetLabelsReply> {
     Some(GetLabelsReply::NoContent)
+}
+
+#[cfg(feature = "fake")]
+fn default_get_euro_prices() -> Option<GetEuroPricesReply> {
+    Some(GetEuroPricesReply::NoContent)
 }
 
 /// The request of [`Api::search`] (`GET /search`): its parameters and body, decoded.
@@ -547,4 +605,38 @@ async fn handle_get_labels<A: Api>(
         version: inputs.path("version", runtime::Style::Scalar)?,
     };
     Ok(api.get_labels(request).await)
+}
+
+/// The request of [`Api::get_euro_prices`] (`GET /prices/€uro net/{id}`): its parameters and body, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetEuroPricesRequest {
+    /// Path parameter `id`
+    pub id: String,
+}
+
+/// The replies of [`Api::get_euro_prices`], one per documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetEuroPricesReply {
+    /// Status 204: The prices exist.
+    NoContent,
+}
+
+impl ::axum::response::IntoResponse for GetEuroPricesReply {
+    fn into_response(self) -> ::axum::response::Response {
+        match self {
+            Self::NoContent => runtime::empty(runtime::status(204u16)),
+        }
+    }
+}
+
+/// Decodes the request and calls the implementation.
+async fn handle_get_euro_prices<A: Api>(
+    api: &A,
+    inputs: &runtime::Inputs,
+    _body: ::axum::body::Body,
+) -> Result<Result<GetEuroPricesReply, runtime::Failure>, runtime::Rejection> {
+    let request = GetEuroPricesRequest {
+        id: inputs.path("id", runtime::Style::Scalar)?,
+    };
+    Ok(api.get_euro_prices(request).await)
 }
