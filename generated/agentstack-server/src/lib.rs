@@ -414,6 +414,7 @@ fn default_create_connector() -> Option<CreateConnectorReply> {
         CreateConnectorReply::Created(
             fake::example(
                 &[
+                    "{\"id\":\"3c90c3cc-0d44-4b50-8888-8dd25736052a\",\"url\":\"https://mcp.example.com/mcp\",\"state\":\"created\",\"auth_request\":{\"authorization_endpoint\":\"https://auth.example.com/authorize\",\"type\":\"code\"},\"disconnect_reason\":\"<string>\",\"metadata\":{},\"created_at\":\"2023-11-07T05:31:56Z\",\"updated_at\":\"2023-11-07T05:31:56Z\",\"created_by\":\"3c90c3cc-0d44-4b50-8888-8dd25736052a\"}",
                     "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"url\":\"http://localhost/\",\"state\":\"created\",\"auth_request\":null,\"disconnect_reason\":null,\"metadata\":null}",
                 ],
             )?,

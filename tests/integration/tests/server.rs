@@ -170,6 +170,26 @@ async fn the_fake_answers_with_the_api_descriptions_example() {
 }
 
 #[tokio::test]
+/// (AI Squared's page gives only placeholders, `"<string>"` where an enum is expected: its spec has no example.)
+async fn the_vendor_fakes_answer_with_the_vendors_own_examples() {
+    let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).expect("a fixture");
+
+    let fake = supermetal_server::Fake::start().await.expect("a fake");
+    let client = supermetal_client::Client::new(&fake.url()).expect("a client");
+    let body = serde_json::from_str(include_str!("../fixtures/supermetal/seed002_create_request.json")).unwrap();
+    let created = client.create_connector_auto_id(&body).await.expect("the example");
+    let expected = json(include_str!("../fixtures/supermetal/seed002_create_response.json"));
+    assert_eq!(serde_json::to_value(created).unwrap(), expected);
+
+    let fake = agentstack_server::Fake::start().await.expect("a fake");
+    let client = agentstack_client::Client::new(&fake.url()).expect("a client");
+    let body = serde_json::from_str(include_str!("../fixtures/agentstack/seed001_create_request.json")).unwrap();
+    let created = client.create_connector(&body).await.expect("the example");
+    let expected = json(include_str!("../fixtures/agentstack/seed001_create_response.json"));
+    assert_eq!(serde_json::to_value(created).unwrap(), expected);
+}
+
+#[tokio::test]
 async fn the_fake_can_be_slow_or_drop_the_connection() {
     let fake = supermetal_server::Fake::start().await.expect("a fake");
     let impatient = supermetal_client::Client::builder(&fake.url()).timeout(Duration::from_millis(200)).build();
