@@ -51,11 +51,11 @@ impl Api {
     /// Whether a success response of some operation is (or is also offered as) a stream of server-sent events.
     pub fn has_event_streams(&self) -> bool {
         self.operations.iter().flat_map(|op| &op.responses).any(|response| {
-            response.status.is_success()
-                && response.status != StatusMatch::Default
-                && response.body.as_ref().is_some_and(|body| {
-                    body.events.is_some() || matches!(&body.media, ResponseMedia::Raw(media) if is_event_stream(media))
-                })
+            let streams = response.status.is_success() && response.status != StatusMatch::Default;
+            response
+                .body
+                .as_ref()
+                .is_some_and(|body| body.kind == BodyKind::Events || (streams && body.events.is_some()))
         })
     }
 
@@ -852,9 +852,45 @@ pub struct ResponseHeader {
     pub doc: Option<String>,
 }
 
+/// How a response's body travels to the caller: decoded whole, or (for a success) read as it arrives. Decided once,
+/// in lowering, from the media type and the status; the client and the server both follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// JSON of [`ResponseBody::ty`], read whole.
+    Json,
+    /// Text (`text/*`), read whole.
+    Text,
+    /// Bytes read whole (an error's or `default`'s).
+    Bytes,
+    /// Bytes read as they arrive (a success's).
+    ByteStream,
+    /// Server-sent events (a success's), their data of [`ResponseBody::item`] when the API gives it.
+    Events,
+    /// JSON Lines (a success's), a line of [`ResponseBody::item`] when the API gives it.
+    JsonLines,
+}
+
+impl BodyKind {
+    /// The kind of a body of `media` sent with `status`. Errors and `default` stay whole: they are small, and their
+    /// enums are `Clone` and `PartialEq`.
+    pub fn of(media: &ResponseMedia, status: StatusMatch) -> BodyKind {
+        let streams = status.is_success() && status != StatusMatch::Default;
+        match media {
+            ResponseMedia::Json(_) => BodyKind::Json,
+            ResponseMedia::Raw(media) if streams && is_event_stream(media) => BodyKind::Events,
+            ResponseMedia::Raw(media) if streams && is_json_lines(media) => BodyKind::JsonLines,
+            ResponseMedia::Raw(media) if media.starts_with("text/") => BodyKind::Text,
+            ResponseMedia::Raw(_) if streams => BodyKind::ByteStream,
+            ResponseMedia::Raw(_) => BodyKind::Bytes,
+        }
+    }
+}
+
 /// A response body.
 #[derive(Debug, Clone)]
 pub struct ResponseBody {
+    /// How it travels (see [`BodyKind::of`]).
+    pub kind: BodyKind,
     /// Encoding.
     pub media: ResponseMedia,
     /// Type (for JSON).
@@ -1032,6 +1068,18 @@ mod tests {
     fn enum_of(values: Vec<EnumValue>) -> Enum {
         let variants = values.into_iter().map(|value| EnumVariant { name: String::new(), value, doc: None }).collect();
         Enum { variants, unknown_variant: "Unknown".into() }
+    }
+
+    #[test]
+    fn a_success_streams_its_events_lines_and_bytes_and_an_error_is_read_whole() {
+        let raw = |media: &str| ResponseMedia::Raw(media.into());
+        let ok = StatusMatch::Code(200);
+        assert_eq!(BodyKind::of(&raw("text/event-stream; charset=utf-8"), ok), BodyKind::Events);
+        assert_eq!(BodyKind::of(&raw("application/x-ndjson"), ok), BodyKind::JsonLines);
+        assert_eq!(BodyKind::of(&raw("application/zip"), StatusMatch::Range(2)), BodyKind::ByteStream);
+        assert_eq!(BodyKind::of(&raw("application/zip"), StatusMatch::Default), BodyKind::Bytes);
+        assert_eq!(BodyKind::of(&raw("text/event-stream"), StatusMatch::Code(500)), BodyKind::Text);
+        assert_eq!(BodyKind::of(&ResponseMedia::Json("application/problem+json".into()), ok), BodyKind::Json);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Primitive, Response, ResponseMedia, StatusMatch, TypeRef, is_event_stream, is_json_lines};
+use crate::ir::{BodyKind, Primitive, Response, StatusMatch, TypeRef};
 
 /// How a response's body reaches the caller: decoded whole, or (for a success) as a stream read as it arrives.
 #[derive(Clone, Copy)]
@@ -32,18 +32,16 @@ impl BodyShape<'_> {
     }
 }
 
-/// How `response`'s body travels.
+/// How `response`'s body travels (as lowering decided), with the types it carries.
 pub fn body_shape(response: &Response) -> BodyShape<'_> {
     let Some(body) = &response.body else { return BodyShape::None };
-    // Errors and `default` stay whole: they are small, and their enums are `Clone` and `PartialEq`.
-    let streams = response.status.is_success() && response.status != StatusMatch::Default;
-    match &body.media {
-        ResponseMedia::Json(_) => BodyShape::Json(&body.ty),
-        ResponseMedia::Raw(media) if streams && is_event_stream(media) => BodyShape::Events(body.item.as_ref()),
-        ResponseMedia::Raw(media) if streams && is_json_lines(media) => BodyShape::JsonLines(body.item.as_ref()),
-        ResponseMedia::Raw(media) if media.starts_with("text/") => BodyShape::Text,
-        ResponseMedia::Raw(_) if streams => BodyShape::ByteStream,
-        ResponseMedia::Raw(_) => BodyShape::Bytes,
+    match body.kind {
+        BodyKind::Json => BodyShape::Json(&body.ty),
+        BodyKind::Text => BodyShape::Text,
+        BodyKind::Bytes => BodyShape::Bytes,
+        BodyKind::ByteStream => BodyShape::ByteStream,
+        BodyKind::Events => BodyShape::Events(body.item.as_ref()),
+        BodyKind::JsonLines => BodyShape::JsonLines(body.item.as_ref()),
     }
 }
 

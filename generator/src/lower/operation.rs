@@ -13,7 +13,7 @@ use super::schema::{Direction, SchemaRef, TypeLowerer};
 use super::shape::{Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child, pointer};
 use crate::ir::{
-    Api, EventsAlternative, FieldStep, FormPart, Method, Multipart, MultipartForm, ObjectStyle, Operation,
+    Api, BodyKind, EventsAlternative, FieldStep, FormPart, Method, Multipart, MultipartForm, ObjectStyle, Operation,
     OperationTypeNames, PageItems, PageStyle, Pagination, Param, ParamLocation, PartKind, PathPiece, Presence,
     RequestBody, RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia, SecurityScheme, StatusMatch,
     TypeKind, TypeRef,
@@ -933,7 +933,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                     },
                     ResponseMedia::Raw(_) => Vec::new(),
                 };
-                ResponseBody { media, ty, item, events, examples }
+                ResponseBody { kind: BodyKind::of(&media, status), media, ty, item, events, examples }
             });
             let doc = Some(crate::rustdoc::rustdoc_safe(description.trim())).filter(|d| !d.is_empty());
             let headers = match headers {
