@@ -180,6 +180,9 @@ pub fn run(root: &Path, selection: Selection) -> Result<(), String> {
             let both = timed_cargo(&dir, profile, subject, Side::Client, flags)?;
             touch(&libs, &dir.join(format!("{}-client", subject.name)))?;
             let client = timed_cargo(&dir, profile, subject, Side::Client, flags)?;
+            // The models again under the server's dependency features (they may differ from the client's), then
+            // the server alone.
+            timed_cargo(&dir, profile, subject, Side::Server, flags)?;
             touch(&libs, &dir.join(format!("{}-server", subject.name)))?;
             let server = timed_cargo(&dir, profile, subject, Side::Server, flags)?;
             let line = format!(
