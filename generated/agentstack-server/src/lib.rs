@@ -156,7 +156,7 @@ async fn route_0<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
         return respond(handle_list_connector_presets(&*api, &inputs, body).await);
     }
@@ -168,7 +168,7 @@ async fn route_1<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
         return respond(handle_list_connectors(&*api, &inputs, body).await);
     }
@@ -187,7 +187,7 @@ async fn route_2<A: Api>(
         Ok(segments) => segments,
         Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
-    let mut inputs = runtime::Inputs::new(&parts);
+    let mut inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
@@ -210,7 +210,7 @@ async fn route_3<A: Api>(
         Ok(segments) => segments,
         Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
-    let mut inputs = runtime::Inputs::new(&parts);
+    let mut inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
@@ -228,7 +228,7 @@ async fn route_4<A: Api>(
         Ok(segments) => segments,
         Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
-    let mut inputs = runtime::Inputs::new(&parts);
+    let mut inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {

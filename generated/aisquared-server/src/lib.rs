@@ -116,7 +116,7 @@ async fn route_0<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
         return respond(handle_list_connectors(&*api, &inputs, body).await);
     }
@@ -135,7 +135,7 @@ async fn route_1<A: Api>(
         Ok(segments) => segments,
         Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
-    let mut inputs = runtime::Inputs::new(&parts);
+    let mut inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
     {

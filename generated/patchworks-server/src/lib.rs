@@ -79,7 +79,7 @@ async fn route_0<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
         return respond(handle_create_connector_instance(&*api, &inputs, body).await);
     }

@@ -295,7 +295,7 @@ async fn route_0<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
         return respond(handle_list_connectors(&*api, &inputs, body).await);
     }
@@ -314,7 +314,7 @@ async fn route_1<A: Api>(
         Ok(segments) => segments,
         Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
-    let mut inputs = runtime::Inputs::new(&parts);
+    let mut inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
@@ -342,7 +342,7 @@ async fn route_2<A: Api>(
         Ok(segments) => segments,
         Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
-    let mut inputs = runtime::Inputs::new(&parts);
+    let mut inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
@@ -360,7 +360,7 @@ async fn route_3<A: Api>(
         Ok(segments) => segments,
         Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
-    let mut inputs = runtime::Inputs::new(&parts);
+    let mut inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
@@ -374,7 +374,7 @@ async fn route_4<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
         return respond(handle_debug_connector(&*api, &inputs, body).await);
     }
@@ -386,7 +386,7 @@ async fn route_5<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
         return respond(handle_validate_buffer(&*api, &inputs, body).await);
     }
@@ -398,7 +398,7 @@ async fn route_6<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
         return respond(handle_validate_sink(&*api, &inputs, body).await);
     }
@@ -410,7 +410,7 @@ async fn route_7<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
         return respond(handle_validate_source(&*api, &inputs, body).await);
     }
@@ -422,7 +422,7 @@ async fn route_8<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
         return respond(handle_get_catalog(&*api, &inputs, body).await);
     }
@@ -434,7 +434,7 @@ async fn route_9<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
         return respond(handle_generate_ssh_keys(&*api, &inputs, body).await);
     }
@@ -446,7 +446,7 @@ async fn route_10<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
         return respond(handle_get_snapshot_status(&*api, &inputs, body).await);
     }

@@ -173,14 +173,14 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// The method, query and headers of a request.
-    pub fn new(parts: &axum::http::request::Parts) -> Self {
+    /// The method, query and headers of a request (taken, not copied: the rest of its head is not read).
+    pub fn new(parts: axum::http::request::Parts) -> Self {
         let query = parts
             .uri
             .query()
             .map(|query| form_urlencoded::parse(query.as_bytes()).into_owned().collect())
             .unwrap_or_default();
-        Inputs { method: parts.method.clone(), path: Vec::new(), query, headers: parts.headers.clone() }
+        Inputs { method: parts.method, path: Vec::new(), query, headers: parts.headers }
     }
 
     /// Matches the captured path `segments` against an operation's `pattern` (per segment, its pieces); on a match,

@@ -163,10 +163,7 @@ pub fn parse_items(tokens: TokenStream) -> syn::Result<Vec<syn::Item>> {
 /// empty).
 fn render_gated(mut items: Vec<syn::Item>, features: &[&str]) -> Result<String, syn::Error> {
     if !features.is_empty() {
-        let condition = match features {
-            [feature] => quote! { #[cfg(feature = #feature)] },
-            _ => quote! { #[cfg(any(#(feature = #features),*))] },
-        };
+        let condition = feature_condition(features);
         let attrs = syn::parse::Parser::parse2(syn::Attribute::parse_outer, condition)?;
         for item in &mut items {
             if let Some(item_attrs) = item_attrs(item) {
@@ -178,6 +175,14 @@ fn render_gated(mut items: Vec<syn::Item>, features: &[&str]) -> Result<String, 
     let text = prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items });
     // Parts are printed apart and joined: each starts after a blank line.
     Ok(format!("\n{}", space_items(&layout::support_macros(&text))))
+}
+
+/// `#[cfg(feature = "…")]` for one feature, `#[cfg(any(feature = "…", …))]` for several: compiled when one is on.
+fn feature_condition(features: &[&str]) -> TokenStream {
+    match features {
+        [feature] => quote! { #[cfg(feature = #feature)] },
+        _ => quote! { #[cfg(any(#(feature = #features),*))] },
+    }
 }
 
 /// The attributes of the kinds of items the emitters produce.

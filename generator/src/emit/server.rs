@@ -76,7 +76,7 @@ pub fn server_plan<'a>(
             let op = &api.operations[index];
             parse_items(operation_items(api, op, &names[index]))
         }),
-        gate: Box::new(move |index| features.map(|plan| plan.operation_features(index)).unwrap_or_default()),
+        gate: Box::new(move |index| gate(features, index)),
     }
 }
 
@@ -88,10 +88,12 @@ fn cfg_any(gates: &[Vec<&str>]) -> TokenStream {
     let mut features: Vec<&str> = gates.iter().flatten().copied().collect();
     features.sort_unstable();
     features.dedup();
-    match features.as_slice() {
-        [feature] => quote! { #[cfg(feature = #feature)] },
-        _ => quote! { #[cfg(any(#(feature = #features),*))] },
-    }
+    super::feature_condition(&features)
+}
+
+/// The features that gate operation `index` (none without tag features).
+fn gate(features: Option<&FeaturePlan>, index: usize) -> Vec<&str> {
+    features.map(|plan| plan.operation_features(index)).unwrap_or_default()
 }
 
 /// The server crate's inner attributes and leading items: docs, modules, re-exports, the `Api` trait, the router
@@ -114,8 +116,7 @@ fn server_header(
         api.version
     );
     let header = crate_header(&with_api_docs(doc, api, features), true, &[], Some(graph));
-    let gate = |index: usize| features.map(|plan| plan.operation_features(index)).unwrap_or_default();
-    let cfg = |index: usize| cfg_any(&[gate(index)]);
+    let cfg = |index: usize| cfg_any(&[gate(features, index)]);
 
     let methods = api.operations.iter().enumerate().map(|(index, op)| {
         let (method, OperationNames { request, reply, .. }) = (ident(&op.method_name), &names[index]);
@@ -141,7 +142,7 @@ fn server_header(
     let (routes, dispatchers) = routes(api, features);
     // Used by every operation's route: compiled when one is.
     let respond = (!api.operations.is_empty()).then(|| {
-        let cfg = cfg_any(&(0..api.operations.len()).map(gate).collect::<Vec<_>>());
+        let cfg = cfg_any(&(0..api.operations.len()).map(|index| gate(features, index)).collect::<Vec<_>>());
         quote! {
             /// Answers a decoded request: the reply, or the failure, as a response.
             #cfg
@@ -221,12 +222,11 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
         }
         shapes.entry(shape).or_default().push(index);
     }
-    let gate = |index: usize| features.map(|plan| plan.operation_features(index)).unwrap_or_default();
     let mut routes = Vec::new();
     let mut dispatchers = Vec::new();
     for (number, shape) in order.iter().enumerate() {
         let members = &shapes[shape];
-        let cfg = cfg_any(&members.iter().map(|&index| gate(index)).collect::<Vec<_>>());
+        let cfg = cfg_any(&members.iter().map(|&index| gate(features, index)).collect::<Vec<_>>());
         let function = quote::format_ident!("route_{}", number);
         routes.push(quote! {
             #cfg
@@ -261,7 +261,7 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
             let fixed = op.fixed_query.iter().map(|(key, value)| quote! { (#key, #value) });
             let fixed_matches = (!op.fixed_query.is_empty()).then(|| quote! { && inputs.has_pairs(&[#(#fixed),*]) });
             let handler = quote::format_ident!("handle_{}", bare(&op.method_name));
-            let cfg = cfg_any(&[gate(index)]);
+            let cfg = cfg_any(&[gate(features, index)]);
             quote! {
                 #cfg
                 if inputs.method == #method #path_matches #fixed_matches {
@@ -272,7 +272,7 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
         let read_inputs = if captures.is_empty() {
             quote! {
                 let (parts, body) = request.into_parts();
-                let inputs = runtime::Inputs::new(&parts);
+                let inputs = runtime::Inputs::new(parts);
             }
         } else {
             quote! {
@@ -281,7 +281,7 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
                     Ok(segments) => segments,
                     Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
                 };
-                let mut inputs = runtime::Inputs::new(&parts);
+                let mut inputs = runtime::Inputs::new(parts);
             }
         };
         dispatchers.push(quote! {
@@ -774,14 +774,13 @@ fn reply_items(scope: TypeScope<'_>, op: &Operation, reply: &proc_macro2::Ident,
 /// The fake (behind the `fake` feature): a [`Slot`] per operation, the API implemented by answering from them, and
 /// each operation's default reply (its first success, from the API's example or a minimal value).
 fn fake_items(api: &Api, features: Option<&FeaturePlan>, names: &[OperationNames]) -> TokenStream {
-    let gate = |index: usize| features.map(|plan| plan.operation_features(index)).unwrap_or_default();
     let scope = TypeScope { api, via_models: true };
     let mut fields = Vec::new();
     let mut inits = Vec::new();
     let mut methods = Vec::new();
     let mut defaults = Vec::new();
     for (index, op) in api.operations.iter().enumerate() {
-        let cfg = cfg_any(&[gate(index)]);
+        let cfg = cfg_any(&[gate(features, index)]);
         let method = ident(&op.method_name);
         let operation = bare(&op.method_name);
         let (request, reply) = (ident(&names[index].request), ident(&names[index].reply));

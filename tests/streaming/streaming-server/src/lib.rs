@@ -264,7 +264,7 @@ async fn route_0<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
         return respond(handle_create_chat_completion(&*api, &inputs, body).await);
     }
@@ -276,7 +276,7 @@ async fn route_1<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
         return respond(handle_create_response(&*api, &inputs, body).await);
     }
@@ -288,7 +288,7 @@ async fn route_2<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
         return respond(handle_watch_events(&*api, &inputs, body).await);
     }
@@ -304,7 +304,7 @@ async fn route_3<A: Api>(
         Ok(segments) => segments,
         Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
-    let mut inputs = runtime::Inputs::new(&parts);
+    let mut inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("file_id")]])
     {
@@ -322,7 +322,7 @@ async fn route_4<A: Api>(
         Ok(segments) => segments,
         Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
-    let mut inputs = runtime::Inputs::new(&parts);
+    let mut inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("image_id")]])
     {
@@ -336,7 +336,7 @@ async fn route_5<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
         return respond(handle_get_archive(&*api, &inputs, body).await);
     }
@@ -348,7 +348,7 @@ async fn route_6<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
         return respond(handle_export_records(&*api, &inputs, body).await);
     }
@@ -360,7 +360,7 @@ async fn route_7<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
         return respond(handle_tail_logs(&*api, &inputs, body).await);
     }
@@ -372,7 +372,7 @@ async fn route_8<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
         return respond(handle_get_report(&*api, &inputs, body).await);
     }
@@ -384,7 +384,7 @@ async fn route_9<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
         return respond(handle_upload_file(&*api, &inputs, body).await);
     }
@@ -396,7 +396,7 @@ async fn route_10<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
         return respond(handle_list_items(&*api, &inputs, body).await);
     }
@@ -418,7 +418,7 @@ async fn route_11<A: Api>(
         Ok(segments) => segments,
         Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
-    let mut inputs = runtime::Inputs::new(&parts);
+    let mut inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("export_id")]])
     {

@@ -111,7 +111,7 @@ async fn route_0<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(&parts);
+    let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
         return respond(handle_list_files(&*api, &inputs, body).await);
     }
@@ -130,7 +130,7 @@ async fn route_1<A: Api>(
         Ok(segments) => segments,
         Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
-    let mut inputs = runtime::Inputs::new(&parts);
+    let mut inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
     {
@@ -153,7 +153,7 @@ async fn route_2<A: Api>(
         Ok(segments) => segments,
         Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
     };
-    let mut inputs = runtime::Inputs::new(&parts);
+    let mut inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
     {
