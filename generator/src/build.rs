@@ -1,4 +1,5 @@
-//! Use from a `build.rs`: generate the models of a spec into `OUT_DIR` and `include!` them.
+//! Use from a `build.rs`: generate the models of a spec, or its client with the models inside, into `OUT_DIR`
+//! and `include!` them.
 //!
 //! ```ignore
 //! // build.rs
@@ -13,10 +14,20 @@
 //! The including crate needs `serde` (with `derive`) and `serde_json`, plus `chrono`, `url` or `uuid` when the
 //! spec uses those formats. As a build dependency, `specforge = { …, default-features = false }` leaves out the
 //! allocator the CLI uses.
+//!
+//! [`generate_client`] writes the client the same way: `api::Client`, the operations' types beside it, the models
+//! in `api::models`. The including crate then also needs the client crate's dependencies (`specforge generate`
+//! writes them in the client's `Cargo.toml`): `reqwest` (with `default-features = false` and the features that
+//! manifest lists, and a TLS feature such as `rustls`), `bytes`, `futures-util`, `httpdate` and `tokio` (`time`),
+//! and `eventsource-stream` for event streams. The client's `tracing` spans are off (they need a `tracing`
+//! feature of the including crate).
+//!
+//! Either call tells Cargo to rerun the build script when the spec, an overlay, the configuration file or any file
+//! the spec references changes.
 
 use std::path::{Path, PathBuf};
 
-use crate::{Failure, Options, models_module};
+use crate::{Failure, ModuleOutput, Options, client_module, models_module};
 
 /// Generates the models of `spec` into `$OUT_DIR/file_name`, prints warnings as `cargo:warning` lines and tells
 /// Cargo to rerun when the spec changes. Returns the path written.
@@ -27,12 +38,35 @@ pub fn generate_models(spec: impl AsRef<Path>, file_name: &str) -> Result<PathBu
 /// [`generate_models`] with every option: overlays, [`Options::keep_unknown_fields`], remote-reference copies, a
 /// configuration file ([`Options::config`]).
 pub fn generate_models_with(options: &Options, file_name: &str) -> Result<PathBuf, Failure> {
+    write_module(options, file_name, models_module)
+}
+
+/// Generates the client of `spec` (with its models as the module `models`) into `$OUT_DIR/file_name`, prints
+/// warnings as `cargo:warning` lines and tells Cargo to rerun when the spec changes. Returns the path written.
+pub fn generate_client(spec: impl AsRef<Path>, file_name: &str) -> Result<PathBuf, Failure> {
+    generate_client_with(&Options::new(spec.as_ref()), file_name)
+}
+
+/// [`generate_client`] with every option (see [`generate_models_with`]).
+pub fn generate_client_with(options: &Options, file_name: &str) -> Result<PathBuf, Failure> {
+    // The runtime's `tracing` spans are compiled under a feature the including crate may not have.
+    println!("cargo::rustc-check-cfg=cfg(feature, values(\"tracing\"))");
+    write_module(options, file_name, client_module)
+}
+
+/// Writes what `generate` makes of `options` into `$OUT_DIR/file_name`, with the Cargo instructions of a build
+/// script: what to watch, and the warnings.
+fn write_module(
+    options: &Options,
+    file_name: &str,
+    generate: fn(&Options) -> Result<ModuleOutput, Failure>,
+) -> Result<PathBuf, Failure> {
     let spec = &options.spec;
     // Told before generating: a build that fails reruns when the files are mended.
     for file in std::iter::once(spec).chain(&options.overlays).chain(&options.config) {
         println!("cargo:rerun-if-changed={}", file.display());
     }
-    let (source, warnings, sources) = models_module(options)?;
+    let (source, warnings, sources) = generate(options)?;
     for file in sources.iter().filter(|file| *file != spec && !options.overlays.contains(file)) {
         println!("cargo:rerun-if-changed={}", file.display());
     }

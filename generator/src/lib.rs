@@ -394,7 +394,15 @@ fn emit_crates_with(
                 plans.push((PlannedFile::ClientOps(chunk), plan));
             }
         }
-        None => plans.push((PlannedFile::Client, emit::client_plan(api, &graph, &models_ident, features.as_ref()))),
+        None => plans.push((
+            PlannedFile::Client,
+            emit::client_plan(
+                api,
+                &graph,
+                emit::ClientLayout::Crate { models_crate: &models_ident },
+                features.as_ref(),
+            ),
+        )),
     }
     // `render_files` prints its plans in the order given: each text goes back to the file its plan is for.
     let texts = emit::render_files(&plans.iter().map(|(_, plan)| plan).collect::<Vec<_>>())?;
@@ -452,15 +460,39 @@ pub fn generate_models_module(options: &Options) -> Result<(String, Vec<Diagnost
     models_module(options).map(|(source, warnings, _)| (source, warnings))
 }
 
-/// [`generate_models_module`], with every file read (the spec, overlays, the configuration, `$ref`'d files).
-pub(crate) fn models_module(options: &Options) -> Result<(String, Vec<Diagnostic>, Vec<PathBuf>), Failure> {
+/// Generates the models and the client, as one self-contained Rust file for `include!` (what
+/// [`build::generate_client`] writes): the client's items at the top, its runtime inlined, the models in `models`.
+pub fn generate_client_module(options: &Options) -> Result<(String, Vec<Diagnostic>), Failure> {
+    client_module(options).map(|(source, warnings, _)| (source, warnings))
+}
+
+/// A module's text, its warnings and every file read for it (the spec, overlays, the configuration, `$ref`'d
+/// files): what a build script writes and watches.
+pub(crate) type ModuleOutput = (String, Vec<Diagnostic>, Vec<PathBuf>);
+
+/// [`generate_models_module`], with every file read.
+pub(crate) fn models_module(options: &Options) -> Result<ModuleOutput, Failure> {
+    module(options, false)
+}
+
+/// [`generate_client_module`], with every file read.
+pub(crate) fn client_module(options: &Options) -> Result<ModuleOutput, Failure> {
+    module(options, true)
+}
+
+/// The models, and with `client` the client over them in a module that holds the models as `models`.
+fn module(options: &Options, client: bool) -> Result<ModuleOutput, Failure> {
     let config = load_config(options)?;
     let Lowered { api, warnings, mut sources, .. } = load_and_lower(options, &config)?;
     sources.extend(options.config.iter().cloned());
     let graph = graph::TypeGraph::new(&api.types);
-    let source = emit::models_plan(&api, &graph, emit::ModelsLayout::Module, None)
-        .render()
-        .map_err(|e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})")))?;
+    let invalid = |e| Failure::internal(&options.spec, format!("specforge produced invalid Rust ({e})"));
+    let models = emit::models_plan(&api, &graph, emit::ModelsLayout::Module, None).render().map_err(invalid)?;
+    if !client {
+        return Ok((models, warnings, sources));
+    }
+    let client = emit::client_plan(&api, &graph, emit::ClientLayout::Module, None).render().map_err(invalid)?;
+    let source = format!("{client}\n/// The API's types.\npub mod models {{\n{models}}}\n");
     Ok((source, warnings, sources))
 }
 

@@ -7,12 +7,11 @@
 #![allow(dead_code)]
 
 use std::fmt;
-use std::path::Path;
 
 use reqwest::multipart::Part;
 use serde::Serialize;
 
-use crate::runtime::Problem;
+use super::runtime::Problem;
 
 /// A file sent as a part of a `multipart/form-data` body: bytes in memory, or a stream read while the request is
 /// sent (so a large file is never held whole), with an optional file name and content type:
@@ -41,8 +40,10 @@ impl FilePart {
         FilePart { body: FileBody::Stream { body: body.into(), length }, file_name: None, content_type: None }
     }
 
-    /// The file at `path`, streamed from disk while the request is sent, named by its file name.
-    pub async fn open(path: impl AsRef<Path>) -> std::io::Result<Self> {
+    /// The file at `path`, streamed from disk while the request is sent, named by its file name. (Not in a
+    /// browser, which has no files to open by path.)
+    #[cfg(not(all(target_arch = "wasm32", any(target_os = "unknown", target_os = "none"))))]
+    pub async fn open(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
         let path = path.as_ref();
         let file = tokio::fs::File::open(path).await?;
         let length = file.metadata().await?.len();
@@ -70,8 +71,10 @@ impl FilePart {
     pub fn into_part(self, default_type: Option<&str>) -> Result<Part, Problem> {
         let part = match self.body {
             FileBody::Bytes(bytes) => Part::bytes(bytes),
+            // A browser's `fetch` works out each part's length itself.
+            #[cfg(not(all(target_arch = "wasm32", any(target_os = "unknown", target_os = "none"))))]
             FileBody::Stream { body, length: Some(length) } => Part::stream_with_length(body, length),
-            FileBody::Stream { body, length: None } => Part::stream(body),
+            FileBody::Stream { body, .. } => Part::stream(body),
         };
         let part = match self.file_name {
             Some(name) => part.file_name(name),

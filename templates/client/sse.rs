@@ -16,7 +16,8 @@ use eventsource_stream::Eventsource;
 use futures_util::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 
-use crate::runtime::{ByteStream, StreamError};
+use super::runtime::platform::BoxStream;
+use super::runtime::{ByteStream, StreamError};
 
 /// One server-sent event: its fields, with `data` decoded as `T` (a `String` when the API gives no schema).
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +32,7 @@ pub struct Event<T = String> {
     pub data: T,
 }
 
-type RawEvents = Pin<Box<dyn Stream<Item = Result<Event, StreamError>> + Send>>;
+type RawEvents = BoxStream<Result<Event, StreamError>>;
 
 /// A `text/event-stream` body as a [`Stream`] of [`Event`]s whose data is JSON of type `T`; with `T = String`,
 /// the data as sent. An event whose data does not decode is an error item and the stream goes on; a broken

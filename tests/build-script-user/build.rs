@@ -1,4 +1,4 @@
-//! Generates models from specs at build time; `src/lib.rs` includes them.
+//! Generates models, and a client with its models, from specs at build time; `src/lib.rs` includes them.
 
 use specforge::Options;
 
@@ -15,5 +15,10 @@ fn main() {
             eprintln!("{failure}");
             std::process::exit(1);
         }
+    }
+    // A client with its models; its types live in a second file, which the build watches too.
+    if let Err(failure) = specforge::build::generate_client("specs/notes/api.yaml", "notes_client.rs") {
+        eprintln!("{failure}");
+        std::process::exit(1);
     }
 }

@@ -184,6 +184,7 @@ fn test() -> Result<(), String> {
     // A short run of the mutation fuzzer, always the same cases (the long runs are reported in the notes).
     fuzz::run(&root, &fuzz::Settings::parse(&["--cases", "2000", "--seed", "22"])?)?;
     cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"], &[])?;
+    browser_check(&cargo)?;
     // The generated crates document cleanly, as docs.rs would build them.
     let mut doc_args = vec!["doc".to_string(), "--no-deps".into(), "--locked".into()];
     for krate in files_in(&root.join("generated")) {
@@ -196,6 +197,28 @@ fn test() -> Result<(), String> {
     }
     cargo(&doc_args.iter().map(String::as_str).collect::<Vec<_>>(), &[("RUSTDOCFLAGS", "-D warnings")])?;
     Ok(())
+}
+
+/// The browser target of the clients (reqwest over `fetch`).
+const BROWSER_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The vendor clients, and the test clients that carry the event-stream, multipart and OAuth2 modules, build for
+/// the browser without warnings. Skipped, saying so, where the toolchain has no standard library for that target
+/// (`rustup target add wasm32-unknown-unknown`).
+fn browser_check(cargo: &impl Fn(&[&str], &[(&str, &str)]) -> Result<(), String>) -> Result<(), String> {
+    let sysroot = Command::new("rustc").args(["--print", "sysroot"]).output().map_err(|e| format!("rustc: {e}"))?;
+    let sysroot = String::from_utf8_lossy(&sysroot.stdout).trim().to_string();
+    if !Path::new(&sysroot).join("lib/rustlib").join(BROWSER_TARGET).is_dir() {
+        eprintln!("SKIPPED: the clients' {BROWSER_TARGET} build (this toolchain has no standard library for it)");
+        return Ok(());
+    }
+    let mut args = vec!["clippy", "--locked", "--target", BROWSER_TARGET, "--no-default-features"];
+    let clients = ["supermetal-client", "agentstack-client", "aisquared-client", "patchworks-client"];
+    for krate in clients.iter().chain(&["streaming-client", "swagger2-client"]) {
+        args.extend(["-p", krate]);
+    }
+    args.extend(["--features", "tracing", "--", "-D", "warnings"]);
+    cargo(&args, &[])
 }
 
 /// The hand-written Rust is formatted (`rustfmt.toml`): the workspace's own packages, the templates copied into

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::runtime::ConfigError;
+use super::runtime::ConfigError;
 
-impl crate::Client {
+impl super::Client {
     /// A client for the server at `base_url` (for example `https://api.example.com`) with default settings.
     pub fn new(base_url: &str) -> Result<Self, ConfigError> {
         Self::builder(base_url).build()
@@ -21,8 +21,8 @@ impl crate::Client {
 
     /// Configures a client for the server at `base_url`: timeouts, user agent, default headers, retries, a request
     /// hook, or your own `reqwest::Client`.
-    pub fn builder(base_url: &str) -> crate::ClientBuilder {
-        crate::ClientBuilder::new(base_url)
+    pub fn builder(base_url: &str) -> super::ClientBuilder {
+        super::ClientBuilder::new(base_url)
     }
 
     /// The base URL requests are sent to.

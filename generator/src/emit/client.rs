@@ -135,16 +135,79 @@ impl Receiver<'_> {
 pub fn client_plan<'a>(
     api: &'a Api,
     graph: &TypeGraph,
-    models_crate: &str,
+    layout: ClientLayout<'_>,
     features: Option<&'a FeaturePlan>,
 ) -> FilePlan<'a> {
-    let header = client_header(api, graph, &ident(models_crate), features, None);
+    let header = match layout {
+        ClientLayout::Crate { models_crate } => client_header(api, graph, &ident(models_crate), features, None),
+        ClientLayout::Module => module_header(api),
+    };
     methods_plan(header, api, features, |scope, _, op| {
         let signature = Signature::new(scope, op);
         let methods = operation_methods(api, &signature, Receiver::Method);
         let types = operation_types(scope, &signature, Links::Linked);
         (methods, types)
     })
+}
+
+/// How a client is packaged.
+#[derive(Debug, Clone, Copy)]
+pub enum ClientLayout<'a> {
+    /// `src/lib.rs` of a client crate: the runtime in sibling files, the models crate of this name re-exported.
+    Crate {
+        /// The models crate's Rust name.
+        models_crate: &'a str,
+    },
+    /// One self-contained file for `include!` (a `build.rs` writing into `OUT_DIR`): no inner attributes, the
+    /// runtime inlined, and the models a sibling module `models` that the caller writes.
+    Module,
+}
+
+/// The leading items of a client written as one module: [`client_header`]'s without the crate's inner attributes
+/// and models re-export, with the runtime's files inlined as modules.
+fn module_header(api: &Api) -> TokenStream {
+    let inline = |name: &str, source: &str| {
+        let name = ident(name);
+        // The templates are compiled as part of every generated crate; parsing them here cannot fail.
+        let (attrs, items) = syn::parse_file(source).map(|file| (file.attrs, file.items)).unwrap_or_default();
+        quote! { mod #name { #(#attrs)* #(#items)* } }
+    };
+    let runtime = inline("runtime", crate::output::CLIENT_RUNTIME);
+    let modules = crate::output::client_modules(api).map(|module| inline(module.name, module.source));
+    let methods = inline("client", crate::output::CLIENT_METHODS);
+    let exports = client_exports(api, TokenStream::new());
+    let servers = api.servers.first().map(server_items);
+    let credentials = credentials(api, false);
+    let client = client_struct(api);
+    quote! {
+        #runtime
+        #(#modules)*
+        #methods
+        #exports
+        #servers
+        #credentials
+        #client
+    }
+}
+
+/// The client root's re-exports: the optional modules' items, `models` (the models crate's, or none when the
+/// models are a sibling module), reqwest, and the runtime's public items.
+fn client_exports(api: &Api, models: TokenStream) -> TokenStream {
+    let modules = crate::output::client_modules(api).map(|module| {
+        let (name, items) = (ident(module.name), module.exports.iter().map(|item| ident(item)));
+        quote! { pub use #name::{#(#items),*}; }
+    });
+    quote! {
+        #(#modules)*
+        #models
+        /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
+        pub use ::reqwest;
+        #[doc(inline)]
+        pub use runtime::{
+            ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages, RawResponse,
+            RequestHook, ResponseValue, RetryPolicy, Secret, StreamError, TokenError, TokenProvider,
+        };
+    }
 }
 
 /// A client file of `header` then one part per group of operations compiled under the same features, in order of
@@ -344,25 +407,13 @@ fn client_header(
             (quote! { use ::#core::runtime; #(use ::#core::#modules;)* }, quote! { #credentials }, quote! { #(#ops)* })
         }
     };
-    let exports = crate::output::client_modules(api).map(|module| {
-        let (name, items) = (ident(module.name), module.exports.iter().map(|item| ident(item)));
-        quote! { pub use #name::{#(#items),*}; }
-    });
+    let exports = client_exports(api, quote! { pub use #models_crate as models; });
     quote! {
         #header
 
         #runtime
         mod client;
-        #(#exports)*
-
-        pub use #models_crate as models;
-        /// The HTTP client library, re-exported so a `reqwest::Client` you pass in is of the version this crate uses.
-        pub use ::reqwest;
-        #[doc(inline)]
-        pub use runtime::{
-            ApiError, BasicCredentials, ByteStream, Call, ConfigError, Error, JsonLines, Pages, RawResponse,
-            RequestHook, ResponseValue, RetryPolicy, Secret, StreamError, TokenError, TokenProvider,
-        };
+        #exports
         #ops
 
         #servers
@@ -1180,7 +1231,7 @@ fn items_method(
     Some(quote! {
         #attributes
         #calls_deprecated
-        pub fn #name<'a>(#self_params #(#args),*) -> impl ::futures_util::Stream<Item = Result<#item, runtime::Error<#error>>> + Send + 'a {
+        pub fn #name<'a>(#self_params #(#args),*) -> impl ::futures_util::Stream<Item = Result<#item, runtime::Error<#error>>> + runtime::platform::MaybeSend + 'a {
             #body
         }
     })

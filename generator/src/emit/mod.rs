@@ -12,7 +12,7 @@ mod server;
 mod types;
 mod wire;
 
-pub use client::{SplitClient, client_core_plan, client_facade_plan, client_ops_plan, client_plan};
+pub use client::{ClientLayout, SplitClient, client_core_plan, client_facade_plan, client_ops_plan, client_plan};
 pub use conformance::conformance_tests;
 pub(crate) use models::own_derives;
 pub use models::{ModelsLayout, SplitCrates, TypeDocs, facade_plan, models_plan, part_plan, support_source};

@@ -1410,7 +1410,14 @@ components:
 "
         ));
         let graph = crate::graph::TypeGraph::new(&api.types);
-        let printed = crate::emit::client_plan(&api, &graph, "api_models", None).render().expect("prints");
+        let printed = crate::emit::client_plan(
+            &api,
+            &graph,
+            crate::emit::ClientLayout::Crate { models_crate: "api_models" },
+            None,
+        )
+        .render()
+        .expect("prints");
         let root = syn::parse_file(&printed).expect("the client parses");
         let own: Vec<String> = api
             .operations

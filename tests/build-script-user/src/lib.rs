@@ -21,3 +21,9 @@ pub mod openapi31 {
 pub mod swagger2 {
     include!(concat!(env!("OUT_DIR"), "/swagger2_models.rs"));
 }
+
+/// A notes API's client (`specs/notes/`, two files), with its models in `notes::models`, generated into `OUT_DIR`
+/// by `build.rs`.
+pub mod notes {
+    include!(concat!(env!("OUT_DIR"), "/notes_client.rs"));
+}

@@ -113,8 +113,9 @@ async fn a_reply_offered_whole_or_as_events_can_be_streamed() {
     )
     .await;
     let client = Client::new(&base).unwrap();
-    let events: Vec<_> =
-        client.create_response_stream(&chat_request()).await.expect("a stream").until_data("[DONE]").collect().await;
+    let stream = client.create_response_stream(&chat_request()).await.expect("a stream").until_data("[DONE]");
+    // A stream is `Send` (off the browser), so a task of its own can read it.
+    let events: Vec<_> = tokio::spawn(stream.collect()).await.expect("the task ends");
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].as_ref().expect("a chunk").data.id, "r1");
 

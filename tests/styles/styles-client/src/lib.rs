@@ -296,7 +296,7 @@ impl Client {
         params: &ListEventsParams,
     ) -> impl ::futures_util::Stream<
         Item = Result<models::Event, runtime::Error<::std::convert::Infallible>>,
-    > + Send + 'a {
+    > + runtime::platform::MaybeSend + 'a {
         self.list_events_pages(params).items(|page| page)
     }
 
@@ -382,7 +382,7 @@ impl Client {
         &'a self,
     ) -> impl ::futures_util::Stream<
         Item = Result<models::Machine, runtime::Error<::std::convert::Infallible>>,
-    > + Send + 'a {
+    > + runtime::platform::MaybeSend + 'a {
         self.list_machines_pages().items(|page| page.value)
     }
 
@@ -459,7 +459,7 @@ impl Client {
         params: &ListNumbersParams,
     ) -> impl ::futures_util::Stream<
         Item = Result<i64, runtime::Error<::std::convert::Infallible>>,
-    > + Send + 'a {
+    > + runtime::platform::MaybeSend + 'a {
         self.list_numbers_pages(params).items(|page| page.data.unwrap_or_default())
     }
 

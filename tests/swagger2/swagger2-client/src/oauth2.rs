@@ -7,14 +7,13 @@
 // The same file serves every API with OAuth2; one without a client credentials flow leaves part of it unused.
 #![allow(dead_code)]
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::runtime::{Secret, TokenError, TokenProvider};
+use super::runtime::platform::{BoxFuture, Instant};
+use super::runtime::{Secret, TokenError, TokenProvider};
 
 /// How long before a token's `expires_in` ends it is fetched again (at most half its lifetime).
 const EARLY: Duration = Duration::from_secs(60);
@@ -142,7 +141,7 @@ fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl TokenProvider for OAuth2Tokens {
-    fn token(&self) -> Pin<Box<dyn Future<Output = Result<Secret, TokenError>> + Send + '_>> {
+    fn token(&self) -> BoxFuture<'_, Result<Secret, TokenError>> {
         Box::pin(async move {
             match self.fresh() {
                 Some(token) => Ok(token),
