@@ -399,7 +399,7 @@ fn emit_crates_with(
             emit::client_plan(
                 api,
                 &graph,
-                emit::ClientLayout::Crate { models_crate: &models_ident },
+                emit::ClientLayout::Crate { client_crate: &client_ident, models_crate: &models_ident },
                 features.as_ref(),
             ),
         )),

@@ -500,10 +500,11 @@ pub fn client_crate(
         PathBuf::from("Cargo.toml"),
         manifest(&crate_name, &description, &models_dependency(".."), &extra, &client_features),
     );
+    let example = crate::emit::client_example(api, &client_lib);
     let values = [
         ("crate_name", crate_name.as_str()),
         ("models_crate", models_crate.as_str()),
-        ("client_lib", client_lib.as_str()),
+        ("example", example.as_str()),
         ("name", name),
         ("title", api.title.as_str()),
         ("api_version", api.version.as_str()),

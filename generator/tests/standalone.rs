@@ -125,6 +125,12 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
     // again as a test target would double the time and the disk this takes. The servers with their fakes.
     let fakes: Vec<String> = names.iter().map(|name| format!("{name}-server/fake")).collect();
     cargo(out.path(), &["clippy", "--offline", "--workspace", "--features", &fakes.join(","), "--", "-D", "warnings"]);
+    // The example in a client's docs compiles: a body made, parameters given, credentials read, the reply printed.
+    let mut doctests = vec!["test", "--offline", "--doc"];
+    for client in ["tricky-client", "every-one-client", "swagger2-springfox-client", "collisions-client"] {
+        doctests.extend(["-p", client]);
+    }
+    cargo(out.path(), &doctests);
 }
 
 /// specforge's own fixtures (every kind of operation, parameter style, body, stream and name it handles): each

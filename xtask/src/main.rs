@@ -185,6 +185,7 @@ fn test() -> Result<(), String> {
     fuzz::run(&root, &fuzz::Settings::parse(&["--cases", "2000", "--seed", "22"])?)?;
     cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"], &[])?;
     browser_check(&cargo)?;
+    native_tls_check(&cargo)?;
     // The generated crates document cleanly, as docs.rs would build them.
     let mut doc_args = vec!["doc".to_string(), "--no-deps".into(), "--locked".into()];
     for krate in files_in(&root.join("generated")) {
@@ -219,6 +220,18 @@ fn browser_check(cargo: &impl Fn(&[&str], &[(&str, &str)]) -> Result<(), String>
     }
     args.extend(["--features", "tracing", "--", "-D", "warnings"]);
     cargo(&args, &[])
+}
+
+/// A vendor client builds with its `native-tls` feature (the platform's TLS library) without warnings. Skipped,
+/// saying so, where OpenSSL's headers are not installed (`libssl-dev` on Debian).
+fn native_tls_check(cargo: &impl Fn(&[&str], &[(&str, &str)]) -> Result<(), String>) -> Result<(), String> {
+    let openssl = Command::new("pkg-config").args(["--exists", "openssl"]).status();
+    if !openssl.is_ok_and(|status| status.success()) {
+        eprintln!("SKIPPED: the native-tls client build (pkg-config finds no OpenSSL)");
+        return Ok(());
+    }
+    let args = ["clippy", "--locked", "-p", "supermetal-client", "--no-default-features", "--features", "native-tls"];
+    cargo(&[&args[..], &["--", "-D", "warnings"]].concat(), &[])
 }
 
 /// The hand-written Rust is formatted (`rustfmt.toml`): the workspace's own packages, the templates copied into

@@ -7,6 +7,20 @@
 //! - `http://localhost:8333`: A local Agent Stack server (its default address).
 //!
 //! Connectors to remote MCP servers in BeeAI Agent Stack.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use agentstack_client::Client;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new(agentstack_client::DEFAULT_BASE_URL)?
+//!     .with_basic_auth(std::env::var("AGENTSTACK_USERNAME")?, std::env::var("AGENTSTACK_PASSWORD")?);
+//! let reply = client.list_connector_presets().await?;
+//! println!("{reply:?}");
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 mod runtime;
 mod client;

@@ -7,6 +7,20 @@
 //! - `https://api.squared.ai`
 //!
 //! Connectors (sources and destinations) of an AI Squared / Multiwoven workspace.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use aisquared_client::{Client, ListConnectorsParams};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new(aisquared_client::DEFAULT_BASE_URL)?
+//!     .with_bearer_auth(std::env::var("AISQUARED_TOKEN")?);
+//! let reply = client.list_connectors(1, &ListConnectorsParams::default()).await?;
+//! println!("{reply:?}");
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 mod runtime;
 mod client;

@@ -5,6 +5,21 @@
 //! Servers listed in the API description:
 //!
 //! - `https://core.wearepatchworks.com`
+//!
+//! # Example
+//!
+//! ```no_run
+//! use patchworks_client::Client;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new(patchworks_client::DEFAULT_BASE_URL)?
+//!     .with_api_key_auth(std::env::var("PATCHWORKS_API_KEY")?);
+//! let body = serde_json::from_str(&std::fs::read_to_string("body.json")?)?;
+//! let reply = client.create_connector_instance(&body).await?;
+//! println!("{reply:?}");
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 mod runtime;
 mod client;

@@ -7,6 +7,20 @@
 //! - `{protocol}://{agent}`: Your Supermetal agent.
 //!
 //! Manage the CDC connectors of a Supermetal agent.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use supermetal_client::Client;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new(supermetal_client::DEFAULT_BASE_URL)?
+//!     .with_basic_auth(std::env::var("SUPERMETAL_USERNAME")?, std::env::var("SUPERMETAL_PASSWORD")?);
+//! let reply = client.list_connectors().await?;
+//! println!("{reply:?}");
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 mod runtime;
 mod client;

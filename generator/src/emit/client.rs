@@ -8,7 +8,10 @@ use super::types::{DEEP, TypeScope, nesting};
 use super::wire::{
     BodyShape, body_shape, joined, status_pattern, status_text, wire_display, wire_owned, wire_str, wire_string,
 };
-use super::{FilePlan, crate_header, doc_attrs, inline_variants, parse_items, prepend_docs, with_api_docs};
+use super::{
+    FilePlan, crate_header, crate_header_with_example, doc_attrs, inline_variants, parse_items, prepend_docs,
+    with_api_docs,
+};
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
@@ -139,7 +142,10 @@ pub fn client_plan<'a>(
     features: Option<&'a FeaturePlan>,
 ) -> FilePlan<'a> {
     let header = match layout {
-        ClientLayout::Crate { models_crate } => client_header(api, graph, &ident(models_crate), features, None),
+        ClientLayout::Crate { client_crate, models_crate } => {
+            let example = super::client_example_doc(api, client_crate);
+            client_header(api, graph, &crate_doc(api, features), Some(&example), &ident(models_crate), None)
+        }
         ClientLayout::Module => module_header(api),
     };
     methods_plan(header, api, features, |scope, _, op| {
@@ -153,8 +159,10 @@ pub fn client_plan<'a>(
 /// How a client is packaged.
 #[derive(Debug, Clone, Copy)]
 pub enum ClientLayout<'a> {
-    /// `src/lib.rs` of a client crate: the runtime in sibling files, the models crate of this name re-exported.
+    /// `src/lib.rs` of a client crate: the runtime in sibling files, the models crate re-exported.
     Crate {
+        /// The client crate's Rust name (its docs' example uses it).
+        client_crate: &'a str,
         /// The models crate's Rust name.
         models_crate: &'a str,
     },
@@ -313,7 +321,7 @@ pub fn client_ops_plan<'a>(
     let (core, models) = (ident(&crates.core), ident(&crates.models));
     let credentials = (!api.security_schemes.is_empty()).then(|| quote! { Credentials, Scheme, });
     let modules = optional_modules(api);
-    let header = client_crate_header(&doc, api, graph);
+    let header = client_crate_header(&doc, None, api, graph);
     let header = quote! {
         #header
 
@@ -350,7 +358,7 @@ pub fn client_facade_plan<'a>(
     crates: &'a SplitClient,
     features: Option<&'a FeaturePlan>,
 ) -> FilePlan<'a> {
-    let header = client_header(api, graph, &ident(&crates.models), features, Some(crates));
+    let header = client_header(api, graph, &crate_doc(api, features), None, &ident(&crates.models), Some(crates));
     let mut chunk_of = vec![0; api.operations.len()];
     for (chunk, (_, members)) in crates.ops.iter().enumerate() {
         for &member in members {
@@ -375,23 +383,24 @@ fn uses_credentials(api: &Api, op: &Operation) -> bool {
 /// allowed, and the recursion limit, as types nest as deep in the client (through response enums) as in the models.
 /// An operation's types sit two paths deep in its methods' results (`Result<ResponseValue<T>, Error<E>>`), so
 /// three levels of nesting can pass clippy's `type_complexity` threshold there.
-fn client_crate_header(doc: &str, api: &Api, graph: &TypeGraph) -> TokenStream {
+fn client_crate_header(doc: &str, example: Option<&str>, api: &Api, graph: &TypeGraph) -> TokenStream {
     let mut deep = false;
     api.operations.iter().for_each(|op| op.visit_uses(&mut |ty| deep |= nesting(ty) + 2 >= DEEP));
     let allows: &[&str] = if deep { &["clippy::type_complexity"] } else { &[] };
-    crate_header(doc, true, allows, Some(graph))
+    crate_header_with_example(doc, example, true, allows, Some(graph))
 }
 
-/// The client crate's inner attributes and leading items: docs, the runtime (its module, or the core crate's of a
+/// The client crate's inner attributes and leading items: `doc` (ending with `example`), the runtime (its module, or the core crate's of a
 /// `split` client, whose operations crates' types it re-exports), re-exports, servers, credentials and `Client`.
 fn client_header(
     api: &Api,
     graph: &TypeGraph,
+    doc: &str,
+    example: Option<&str>,
     models_crate: &proc_macro2::Ident,
-    features: Option<&FeaturePlan>,
     split: Option<&SplitClient>,
 ) -> TokenStream {
-    let header = client_crate_header(&crate_doc(api, features), api, graph);
+    let header = client_crate_header(doc, example, api, graph);
     let servers = api.servers.first().map(server_items);
     let client = client_struct(api);
     let modules = optional_modules(api);

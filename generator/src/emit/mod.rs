@@ -5,6 +5,7 @@
 
 mod client;
 mod conformance;
+mod example;
 mod layout;
 mod minimal;
 mod models;
@@ -14,6 +15,8 @@ mod wire;
 
 pub use client::{ClientLayout, SplitClient, client_core_plan, client_facade_plan, client_ops_plan, client_plan};
 pub use conformance::conformance_tests;
+pub use example::client_example;
+use example::client_example_doc;
 pub(crate) use models::own_derives;
 pub use models::{ModelsLayout, SplitCrates, TypeDocs, facade_plan, models_plan, part_plan, support_source};
 pub use server::server_plan;
@@ -122,7 +125,24 @@ pub fn with_api_docs(mut doc: String, api: &Api, features: Option<&FeaturePlan>)
 /// the lints `allows` names (from [`CRATE_ALLOWS`]) allowed, and the recursion limit the types of `graph` call for,
 /// if any.
 pub fn crate_header(doc: &str, all_documented: bool, allows: &[&str], graph: Option<&TypeGraph>) -> TokenStream {
+    crate_header_with_example(doc, None, all_documented, allows, graph)
+}
+
+/// [`crate_header`], its docs ending with `example`: rustdoc of specforge's own, whose code blocks stay Rust (the
+/// API's descriptions have theirs turned into text, so that no description becomes a doctest).
+pub fn crate_header_with_example(
+    doc: &str,
+    example: Option<&str>,
+    all_documented: bool,
+    allows: &[&str],
+    graph: Option<&TypeGraph>,
+) -> TokenStream {
+    let example = example.map(|text| {
+        let lines = std::iter::once("").chain(text.lines()).map(|line| format!(" {line}").trim_end().to_string());
+        quote! { #(#![doc = #lines])* }
+    });
     let doc = inner_doc_attrs(doc);
+    let doc = quote! { #doc #example };
     let allows = allows.iter().map(|lint| {
         debug_assert!(CRATE_ALLOWS.iter().any(|(known, _)| known == lint), "{lint} has no reason");
         let lint: syn::Path = syn::parse_str(lint).expect("a lint path");

@@ -1413,7 +1413,7 @@ components:
         let printed = crate::emit::client_plan(
             &api,
             &graph,
-            crate::emit::ClientLayout::Crate { models_crate: "api_models" },
+            crate::emit::ClientLayout::Crate { client_crate: "api_client", models_crate: "api_models" },
             None,
         )
         .render()

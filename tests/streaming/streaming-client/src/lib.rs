@@ -7,6 +7,19 @@
 //! - `http://localhost:8080`
 //!
 //! Server-sent events, JSON Lines, downloads, uploads and response headers.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use streaming_client::Client;
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new(streaming_client::DEFAULT_BASE_URL)?;
+//! let reply = client.watch_events().await?;
+//! println!("{reply:?}");
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 mod runtime;
 mod sse;

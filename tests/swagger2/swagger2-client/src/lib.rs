@@ -7,6 +7,20 @@
 //! - `/v1`
 //!
 //! A small file store, written in Swagger 2.0.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use swagger2_client::{Client, ListFilesParams};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new(swagger2_client::DEFAULT_BASE_URL)?
+//!     .with_key(std::env::var("SWAGGER2_API_KEY")?);
+//! let reply = client.list_files(&ListFilesParams::default()).await?;
+//! println!("{reply:?}");
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 mod runtime;
 mod multipart;
