@@ -97,6 +97,15 @@ impl Api {
         })
     }
 
+    /// Whether any enum or union keeps values the API description does not list (in its catch-all variant).
+    pub fn keeps_unlisted_values(&self) -> bool {
+        self.types.iter().any(|def| match &def.kind {
+            TypeKind::Enum(_) => true,
+            TypeKind::Union(union) => union.unknown_variant.is_some(),
+            _ => false,
+        })
+    }
+
     /// Whether any type validates constraints (and so needs the support module).
     pub fn has_constrained_types(&self) -> bool {
         self.types.iter().any(|def| matches!(def.kind, TypeKind::ConstrainedString(_) | TypeKind::BoundedMap(_)))

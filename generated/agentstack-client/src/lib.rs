@@ -336,9 +336,6 @@ impl Client {
     /// Get Connector
     ///
     /// `GET /api/v1/connectors/{connector_id}`
-    ///
-    /// Arguments:
-    /// - `connector_id`: path parameter `connector_id`
     pub fn get_connector<'a>(
         &'a self,
         connector_id: &'a ::uuid::Uuid,
@@ -400,9 +397,6 @@ impl Client {
     /// Delete Connector
     ///
     /// `DELETE /api/v1/connectors/{connector_id}`
-    ///
-    /// Arguments:
-    /// - `connector_id`: path parameter `connector_id`
     pub fn delete_connector<'a>(
         &'a self,
         connector_id: &'a ::uuid::Uuid,
@@ -434,10 +428,7 @@ impl Client {
                 },
                 "/api/v1/connectors/{connector_id}",
                 |response| match response.code() {
-                    204 => {
-                        let body = ();
-                        Ok(response.value(body))
-                    }
+                    204 => Ok(response.value(())),
                     401 => {
                         let body = response.json()?;
                         Err(response.api_error(DeleteConnectorError::Unauthorized(body)))
@@ -463,9 +454,6 @@ impl Client {
     /// Starts connecting to the MCP server. When the server needs OAuth, the response's `auth_request` says where to send the user.
     ///
     /// `POST /api/v1/connectors/{connector_id}/connect`
-    ///
-    /// Arguments:
-    /// - `connector_id`: path parameter `connector_id`
     pub fn connect_connector<'a>(
         &'a self,
         connector_id: &'a ::uuid::Uuid,
@@ -538,9 +526,6 @@ impl Client {
     /// Disconnect Connector
     ///
     /// `POST /api/v1/connectors/{connector_id}/disconnect`
-    ///
-    /// Arguments:
-    /// - `connector_id`: path parameter `connector_id`
     pub fn disconnect_connector<'a>(
         &'a self,
         connector_id: &'a ::uuid::Uuid,
@@ -611,19 +596,15 @@ impl Client {
     }
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connector_presets`].
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connector_presets`], and of [`Client::list_connectors`] (their error types are this one).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorPresetsError {
     /// Status 401: Not authenticated.
     Unauthorized(models::ErrorDetail),
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListConnectorsError {
-    /// Status 401: Not authenticated.
-    Unauthorized(models::ErrorDetail),
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`]: the same as those of [`Client::list_connector_presets`], so the same type.
+pub type ListConnectorsError = ListConnectorPresetsError;
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
 #[derive(Debug, Clone, PartialEq)]
@@ -637,7 +618,7 @@ pub enum CreateConnectorError {
     UnprocessableEntity(models::HttpValidationError),
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`], and of [`Client::delete_connector`], [`Client::connect_connector`], [`Client::disconnect_connector`] (their error types are this one).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum GetConnectorError {
@@ -649,38 +630,11 @@ pub enum GetConnectorError {
     UnprocessableEntity(models::HttpValidationError),
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::delete_connector`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum DeleteConnectorError {
-    /// Status 401: Not authenticated.
-    Unauthorized(models::ErrorDetail),
-    /// Status 404: No such connector.
-    NotFound(models::ErrorDetail),
-    /// Status 422: Validation Error
-    UnprocessableEntity(models::HttpValidationError),
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::delete_connector`]: the same as those of [`Client::get_connector`], so the same type.
+pub type DeleteConnectorError = GetConnectorError;
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::connect_connector`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ConnectConnectorError {
-    /// Status 401: Not authenticated.
-    Unauthorized(models::ErrorDetail),
-    /// Status 404: No such connector.
-    NotFound(models::ErrorDetail),
-    /// Status 422: Validation Error
-    UnprocessableEntity(models::HttpValidationError),
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::connect_connector`]: the same as those of [`Client::get_connector`], so the same type.
+pub type ConnectConnectorError = GetConnectorError;
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::disconnect_connector`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum DisconnectConnectorError {
-    /// Status 401: Not authenticated.
-    Unauthorized(models::ErrorDetail),
-    /// Status 404: No such connector.
-    NotFound(models::ErrorDetail),
-    /// Status 422: Validation Error
-    UnprocessableEntity(models::HttpValidationError),
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::disconnect_connector`]: the same as those of [`Client::get_connector`], so the same type.
+pub type DisconnectConnectorError = GetConnectorError;

@@ -472,10 +472,7 @@ impl Client {
                 },
                 "/api/v1/connectors/{id}",
                 |response| match response.code() {
-                    204 => {
-                        let body = ();
-                        Ok(response.value(body))
-                    }
+                    204 => Ok(response.value(())),
                     401 => {
                         let body = response.json()?;
                         Err(response.api_error(DeleteConnectorError::Unauthorized(body)))

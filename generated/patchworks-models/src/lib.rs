@@ -4,6 +4,8 @@
 //!
 //! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
 //!
+//! An enum (or tagged union) keeps a value this version of the API description does not list, such as a newer server's, in its last variant (`Unknown`), so it decodes, and is written back as it came.
+//!
 //! A property that may be both left out and `null` is a [`Nullable`]: `Absent` is left out, `Null` is sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.
 #[doc(hidden)]
 pub mod support;
@@ -137,8 +139,7 @@ pub enum ConnectorInstancesRateLimitUnit {
     Hour,
     /// `day`
     Day,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -157,8 +158,7 @@ pub enum ConnectorInstancesStoreRequestRateLimitUnit {
     Hour,
     /// `day`
     Day,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(

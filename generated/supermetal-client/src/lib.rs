@@ -255,9 +255,6 @@ impl Client {
     /// Retrieve a specific connector by its ID with status information.
     ///
     /// `GET /api/v1/connectors/{connector_id}`
-    ///
-    /// Arguments:
-    /// - `connector_id`: path parameter `connector_id`
     pub fn get_connector<'a>(
         &'a self,
         connector_id: &'a str,
@@ -303,9 +300,6 @@ impl Client {
     /// Create or update a connector. The connector_id in the URL path is authoritative and overrides any id in the request body. If a connector with this ID already exists, it will be replaced. When clone_from is provided, secret fields (passwords, certificates) are copied from the source connector.
     ///
     /// `POST /api/v1/connectors/{connector_id}`
-    ///
-    /// Arguments:
-    /// - `connector_id`: path parameter `connector_id`
     pub fn create_connector<'a>(
         &'a self,
         connector_id: &'a str,
@@ -363,9 +357,6 @@ impl Client {
     /// Updates an existing connector following JSON Merge Patch (RFC 7396). Only fields present in the request body are updated. Fields absent are unchanged. Optional fields set to null are cleared. Source/sink type and immutable fields (host, port, database, http_url) cannot be modified.
     ///
     /// `PATCH /api/v1/connectors/{connector_id}`
-    ///
-    /// Arguments:
-    /// - `connector_id`: path parameter `connector_id`
     pub fn patch_connector<'a>(
         &'a self,
         connector_id: &'a str,
@@ -418,9 +409,6 @@ impl Client {
     /// Retrieve the configuration history for a specific connector.
     ///
     /// `GET /api/v1/connector/history/{connector_id}`
-    ///
-    /// Arguments:
-    /// - `connector_id`: path parameter `connector_id`
     pub fn get_connector_history<'a>(
         &'a self,
         connector_id: &'a str,
@@ -473,9 +461,6 @@ impl Client {
     /// Send a control command (start, stop, pause, resume) to a specific connector
     ///
     /// `POST /api/v1/connector/command/{connector_id}`
-    ///
-    /// Arguments:
-    /// - `connector_id`: path parameter `connector_id`
     pub fn send_connector_command<'a>(
         &'a self,
         connector_id: &'a str,
@@ -870,7 +855,7 @@ impl Client {
     }
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`].
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::list_connectors`], and of 13 other operations that document the same (their error types are this one).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorsError {
     /// Any 4xx status: The request was rejected (no body is documented).
@@ -879,23 +864,11 @@ pub enum ListConnectorsError {
     Status5xx,
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector_auto_id`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateConnectorAutoIdError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector_auto_id`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type CreateConnectorAutoIdError = ListConnectorsError;
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type GetConnectorError = ListConnectorsError;
 
 /// The successful responses of [`Client::create_connector`].
 #[derive(Debug, Clone, PartialEq)]
@@ -906,14 +879,8 @@ pub enum CreateConnectorResponse {
     Created,
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateConnectorError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_connector`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type CreateConnectorError = ListConnectorsError;
 
 /// Optional parameters of [`Client::create_connector`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -922,23 +889,11 @@ pub struct CreateConnectorParams {
     pub clone_from: Option<String>,
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::patch_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum PatchConnectorError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::patch_connector`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type PatchConnectorError = ListConnectorsError;
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector_history`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetConnectorHistoryError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_connector_history`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type GetConnectorHistoryError = ListConnectorsError;
 
 /// The successful responses of [`Client::send_connector_command`].
 #[derive(Debug, Clone, PartialEq)]
@@ -949,32 +904,14 @@ pub enum SendConnectorCommandResponse {
     Accepted,
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::send_connector_command`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum SendConnectorCommandError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::send_connector_command`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type SendConnectorCommandError = ListConnectorsError;
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::debug_connector`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum DebugConnectorError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::debug_connector`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type DebugConnectorError = ListConnectorsError;
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_buffer`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ValidateBufferError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_buffer`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type ValidateBufferError = ListConnectorsError;
 
 /// Optional parameters of [`Client::validate_buffer`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -983,14 +920,8 @@ pub struct ValidateBufferParams {
     pub connector_id: Option<String>,
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_sink`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ValidateSinkError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_sink`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type ValidateSinkError = ListConnectorsError;
 
 /// Optional parameters of [`Client::validate_sink`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -999,14 +930,8 @@ pub struct ValidateSinkParams {
     pub connector_id: Option<String>,
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_source`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum ValidateSourceError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::validate_source`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type ValidateSourceError = ListConnectorsError;
 
 /// Optional parameters of [`Client::validate_source`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1015,14 +940,8 @@ pub struct ValidateSourceParams {
     pub connector_id: Option<String>,
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_catalog`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetCatalogError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_catalog`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type GetCatalogError = ListConnectorsError;
 
 /// Optional parameters of [`Client::get_catalog`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1031,20 +950,8 @@ pub struct GetCatalogParams {
     pub connector_id: Option<String>,
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::generate_ssh_keys`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GenerateSshKeysError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::generate_ssh_keys`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type GenerateSshKeysError = ListConnectorsError;
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_snapshot_status`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetSnapshotStatusError {
-    /// Any 4xx status: The request was rejected (no body is documented).
-    Status4xx,
-    /// Any 5xx status: The agent failed (no body is documented).
-    Status5xx,
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::get_snapshot_status`]: the same as those of [`Client::list_connectors`], so the same type.
+pub type GetSnapshotStatusError = ListConnectorsError;

@@ -4,6 +4,8 @@
 //!
 //! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
 //!
+//! An enum (or tagged union) keeps a value this version of the API description does not list, such as a newer server's, in its last variant (`Unknown`), so it decodes, and is written back as it came.
+//!
 //! A property that may be both left out and `null` is a [`Nullable`]: `Absent` is left out, `Null` is sent as `null`, and a value is sent as it is, so a merge patch can clear a field or leave it alone.
 //!
 //! Manage the CDC connectors of a Supermetal agent.
@@ -51,8 +53,7 @@ pub enum BigqueryAuth {
     /// Service account JSON key authentication
     #[serde(rename = "service_account_key")]
     ServiceAccountKey(BigqueryServiceAccountKey),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -75,8 +76,7 @@ support::object!(BigqueryMerge { 0 use_transactions optional } keep);
 pub enum BigqueryQueryPriority {
     Batch,
     Interactive,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -125,8 +125,7 @@ pub enum BigqueryWriteMode {
     /// Stream changes via the BigQuery Storage Write API. BigQuery applies them in the background.
     #[serde(rename = "storage_write_api")]
     StorageWriteApi(BigqueryStorageWriteApi),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -142,8 +141,7 @@ pub enum Buffer {
     /// Object store configuration
     #[serde(rename = "object_store")]
     ObjectStore(BufferObjectStore),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -201,8 +199,7 @@ pub enum BufferFormatDetails {
     /// Parquet parsing options
     #[serde(rename = "parquet")]
     Parquet(BufferParquetFormat),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -303,8 +300,7 @@ support::object!(Catalog { 0 default_action nullable, 1 name required, 2 schemas
 pub enum CatalogAction {
     Exclude,
     Include,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -446,8 +442,7 @@ pub enum ClickhouseEngine {
     Auto,
     MergeTree,
     Null,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -509,8 +504,7 @@ pub enum ClickhouseTableNameModifier {
     /// Prepend a custom string before the table name
     #[serde(rename = "prefix")]
     Prefix(ClickhouseCustomPrefix),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -528,8 +522,7 @@ pub enum Command {
     Restart,
     Start,
     Stop,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -630,8 +623,7 @@ pub enum ConnectorState {
     /// `shutdown`
     #[serde(rename = "shutdown")]
     Shutdown {},
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -690,8 +682,7 @@ pub enum DatabricksAuth {
     /// Authentication using OAuth machine-to-machine (M2M) with a Service Principal
     #[serde(rename = "m2m")]
     M2m(DatabricksM2mAuth),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -866,8 +857,7 @@ pub enum Db2ReplicationType {
     /// Db2 snapshot / backfill-only replication settings
     #[serde(rename = "snapshot")]
     Snapshot(Db2Snapshot),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -915,8 +905,7 @@ pub enum DorisBinaryMode {
     Base64,
     Bytes,
     Hex,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -1041,8 +1030,7 @@ pub enum DorisTableModel {
     Auto,
     DuplicateKey,
     UniqueKey,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -1060,8 +1048,7 @@ pub enum DorisTableNameModifier {
     /// Prefix to prepend to target table names
     #[serde(rename = "prefix")]
     Prefix(DorisCustomPrefix),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -1079,8 +1066,7 @@ pub enum DuckDbConnection {
     /// PostgreSQL database connection details
     #[serde(rename = "pg")]
     Pg(PostgresConnection),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -1173,8 +1159,7 @@ pub enum FileDiscovery {
     /// Periodic listing of the source location to discover new and modified files
     #[serde(rename = "poll")]
     Poll(FilePoll),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -1217,8 +1202,7 @@ support::object!(FileMoveAfterProcessing { 0 destination required } keep);
 pub enum FileOnFileError {
     Fail,
     Skip,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(FileOnFileError(Unknown) { Fail = "Fail", Skip = "Skip" });
@@ -1243,8 +1227,7 @@ pub enum FilePostProcessing {
     /// Move source file to another path after successful processing
     #[serde(rename = "move")]
     Move(FileMoveAfterProcessing),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -1314,8 +1297,7 @@ pub enum FileTableMapping {
     /// Extract table name from path using regex capture groups
     #[serde(rename = "dynamic")]
     Dynamic(FileDynamicTableMapping),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -1457,8 +1439,7 @@ pub enum IcebergCatalog {
     /// Databricks Unity Catalog configuration
     #[serde(rename = "unity")]
     Unity(IcebergUnityCatalog),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -1483,8 +1464,7 @@ pub enum IcebergCatalogAuth {
     /// AWS SigV4 authentication (for S3 Tables REST catalog)
     #[serde(rename = "sigv4")]
     Sigv4(IcebergSigV4Auth),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -1511,8 +1491,7 @@ pub type IcebergDayTransform = ::serde_json::Map<String, ::serde_json::Value>;
 pub enum IcebergDeleteMode {
     Hard,
     Soft,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(IcebergDeleteMode(Unknown) { Hard = "Hard", Soft = "Soft" });
@@ -1663,8 +1642,7 @@ pub enum IcebergMetadataCompression {
     Gzip,
     /// `None`
     NoneType,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -1719,8 +1697,7 @@ pub enum IcebergParquetCompression {
     Snappy,
     Uncompressed,
     Zstd,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -1733,8 +1710,7 @@ support::string_enum!(
 pub enum IcebergParquetVersion {
     V1,
     V2,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(IcebergParquetVersion(Unknown) { V1 = "V1", V2 = "V2" });
@@ -2099,8 +2075,7 @@ pub enum IcebergSpecVersion {
     V1,
     V2,
     V3,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(IcebergSpecVersion(Unknown) { V1 = "V1", V2 = "V2", V3 = "V3" });
@@ -2142,8 +2117,7 @@ pub enum IcebergStorageCredentials {
     /// Custom storage credentials for unsupported backends
     #[serde(rename = "custom")]
     Custom(IcebergCustomCredentials),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -2177,8 +2151,7 @@ pub enum IcebergTransform {
     /// Truncate values to a fixed width
     #[serde(rename = "truncate")]
     Truncate(IcebergTruncateTransform),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -2245,8 +2218,7 @@ pub enum IcebergWriteMode {
     /// Append-only writes with background compaction for deduplication
     #[serde(rename = "merge_on_read")]
     MergeOnRead(IcebergMergeOnRead),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -2276,8 +2248,7 @@ pub enum IdentifierNaming {
     SourceNaming {},
     /// Apply Fivetran naming rules to destination schemas, tables, and columns
     FivetranNaming(IdentifierFivetranNaming),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -2296,8 +2267,7 @@ pub enum KafkaAcks {
     Leader,
     /// `None`
     NoneType,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -2401,8 +2371,7 @@ pub enum KafkaBinaryHandlingMode {
     Base64UrlSafe,
     Bytes,
     Hex,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -2494,8 +2463,7 @@ pub enum KafkaCompressionType {
     NoneType,
     Snappy,
     Zstd,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -2651,8 +2619,7 @@ pub enum KafkaDecimalHandlingMode {
     Precise,
     /// `String`
     StringType,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -2670,8 +2637,7 @@ pub enum KafkaFormat {
     /// Supermetal native message format
     #[serde(rename = "supermetal")]
     Supermetal(KafkaSupermetalFormat),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -2719,8 +2685,7 @@ pub enum KafkaProducerPreset {
     /// `None`
     NoneType,
     Throughput,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -2758,8 +2723,7 @@ pub enum KafkaSaslMechanism {
     Plain,
     ScramSha256,
     ScramSha512,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -2777,8 +2741,7 @@ pub enum KafkaSchemaRegistry {
     /// Apicurio Schema Registry connection
     #[serde(rename = "apicurio")]
     Apicurio(KafkaApicurio),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -2794,8 +2757,7 @@ pub enum KafkaSecurityProtocol {
     SaslPlaintext,
     SaslSsl,
     Ssl,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -2816,8 +2778,7 @@ pub enum KafkaSerDe {
     /// Protobuf message format (requires Schema Registry)
     #[serde(rename = "protobuf")]
     Protobuf(KafkaProtobuf),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -2874,8 +2835,7 @@ pub enum KafkaTimePrecisionMode {
     IsoString,
     Microseconds,
     Nanoseconds,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -2889,8 +2849,7 @@ support::string_enum!(
 pub enum KafkaTopicNamingMode {
     Default,
     Unicode,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -3065,8 +3024,7 @@ pub enum MaterializeSslMode {
     Require,
     VerifyCa,
     VerifyFull,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -3097,8 +3055,7 @@ pub enum MigrationHistoryMode {
     /// Write every source event to a separate table that preserves full change history
     #[serde(rename = "append")]
     Append(MigrationAppendHistory),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -3114,8 +3071,7 @@ pub enum MigrationKeylessTableStrategy {
     /// Hash each row to create a surrogate key for deduplication
     #[serde(rename = "dedup_by_row_hash")]
     DedupByRowHash {},
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -3144,8 +3100,7 @@ pub enum MigrationNanosecondMode {
     Microseconds,
     /// `String`
     StringType,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -3173,8 +3128,7 @@ support::object!(MigrationNumeric { 0 mode nullable, 1 precision optional, 2 sca
 pub enum MigrationNumericMode {
     Decimal,
     Double,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -3202,8 +3156,7 @@ pub enum MigrationOpEncoding {
     NoneType,
     /// `String`
     StringType,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -3219,8 +3172,7 @@ pub enum MigrationOperation {
     Drop,
     Nullability,
     Order,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -3372,8 +3324,7 @@ pub enum MongoReplicationMode {
     /// Schemaless mode stores documents as-is in a fixed two-column schema (_id, document)
     #[serde(rename = "schemaless_mode")]
     SchemalessMode {},
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -3392,8 +3343,7 @@ pub enum MongoReplicationType {
     /// Initial snapshot / backfill only (no CDC)
     #[serde(rename = "snapshot")]
     Snapshot(MongoSnapshot),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -3469,8 +3419,7 @@ pub enum MongoSslMode {
     /// SSL configuration when encryption is enabled
     #[serde(rename = "enable")]
     Enable(MongoEnable),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -3584,8 +3533,7 @@ pub enum MysqlSslMode {
     /// SSL with CA certificate and hostname verification
     #[serde(rename = "verify_identity")]
     VerifyIdentity(MysqlVerifyIdentity),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -3659,8 +3607,7 @@ support::object!(OracleConnection {
 pub enum OracleDict {
     OnlineCatalog,
     RedoLogs,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -3695,8 +3642,7 @@ pub enum OracleReplicationType {
     /// Oracle LogMiner change data capture settings
     #[serde(rename = "log_miner")]
     LogMiner(OracleLogMiner),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -3811,8 +3757,7 @@ pub enum PostgresDeleteTracking {
     /// Track deletes by storing primary keys locally
     #[serde(rename = "enabled")]
     Enabled(PostgresDeleteTrackingConfig),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -3884,8 +3829,7 @@ pub enum PostgresReplicationType {
     /// Query-based replication using the xmin system column
     #[serde(rename = "query_based")]
     QueryBased(PostgresQueryBased),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -3951,8 +3895,7 @@ pub enum PostgresSslMode {
     Require,
     VerifyCa,
     VerifyFull,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -3982,8 +3925,7 @@ pub enum RunStatusConnection {
     /// `retry`
     #[serde(rename = "retry")]
     Retry(StatusRetry),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4002,8 +3944,7 @@ pub enum Schedule {
     /// `cron`
     #[serde(rename = "cron")]
     Cron(ScheduleCron),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4035,8 +3976,7 @@ pub enum ScheduleTimePeriodUnit {
     Day,
     Hour,
     Minute,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -4083,8 +4023,7 @@ pub enum Sink {
     /// BigQuery destination
     #[serde(rename = "big_query")]
     BigQuery(BigQuerySink),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4122,8 +4061,7 @@ pub enum SnowflakeAuth {
     /// Key pair authentication credentials
     #[serde(rename = "key_pair")]
     KeyPair(SnowflakeKeyPair),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4256,8 +4194,7 @@ pub enum Source {
     /// Db2 replication source
     #[serde(rename = "db2")]
     Db2(Db2Source),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4302,8 +4239,7 @@ pub enum SqlServerAuth {
     /// Credentials for Azure Active Directory authentication
     #[serde(rename = "activedirectory")]
     Activedirectory(SqlServerAdAuth),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4389,8 +4325,7 @@ pub enum SqlServerReplicationType {
     /// SQL Server snapshot / backfill-only replication settings
     #[serde(rename = "snapshot")]
     Snapshot {},
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4408,8 +4343,7 @@ pub enum SqlServerSnapshotIsolationMode {
     Auto,
     Disabled,
     Required,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -4456,8 +4390,7 @@ pub enum SqlServerSslMode {
     /// Enable SSL encryption
     #[serde(rename = "enable")]
     Enable(SqlServerEnable),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4525,8 +4458,7 @@ pub enum SshAuth {
     /// Customer-supplied SSH private key (reserved; hidden in the current release).
     #[serde(rename = "bring_your_own_key")]
     BringYourOwnKey(SshBringYourOwnKey),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4640,8 +4572,7 @@ pub enum SshTunnelType {
     /// SSH bastion tunnel configuration
     #[serde(rename = "ssh")]
     Ssh(SshTunnel),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4656,8 +4587,7 @@ pub enum StatusComponent {
     Connector,
     Source,
     Target,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -4775,8 +4705,7 @@ pub enum ValidateEvent {
     /// `success`
     #[serde(rename = "success")]
     Success {},
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4817,8 +4746,7 @@ support::object!(ValidateNetwork { 0 subtype nullable } keep);
 pub enum ValidateNetworkTestType {
     DnsResolution,
     Reachability,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(
@@ -4891,8 +4819,7 @@ pub enum ValidateStatus {
     Skipped(ValidateSkipped),
     InProgress(ValidateInProgress),
     Warn {},
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4937,8 +4864,7 @@ pub enum ValidateTestType {
     ServerInfo(ValidateServerInfo),
     Permission(ValidatePermission),
     Config(ValidateConfig),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -4965,8 +4891,7 @@ pub enum WebhookAuth {
     /// Custom header authentication (e.g., X-API-Key)
     #[serde(rename = "header")]
     Header(WebhookHeaderAuth),
-    /// A variant this version of the API description does not list, kept as sent (a newer server's), so it
-    /// is written back unchanged.
+    /// A variant the API description does not list (a newer server's), kept as sent.
     #[serde(untagged)]
     Unknown(::serde_json::Value),
 }
@@ -5045,8 +4970,7 @@ pub enum WebhookCompression {
     /// `None`
     NoneType,
     Zstd,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(

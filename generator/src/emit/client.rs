@@ -148,12 +148,98 @@ pub fn client_plan<'a>(
         }
         ClientLayout::Module => module_header(api),
     };
-    methods_plan(header, api, features, |scope, _, op| {
+    let errors = shared_errors(api, features);
+    methods_plan(header, api, features, move |scope, index, op| {
         let signature = Signature::new(scope, op);
         let methods = operation_methods(api, &signature, Receiver::Method);
-        let types = operation_types(scope, &signature, Links::Linked);
+        let types = operation_types(scope, &signature, Links::Linked, errors[index].resolve(api));
         (methods, types)
     })
+}
+
+/// Where an operation's error enum is defined.
+#[derive(Debug, Clone, PartialEq)]
+enum ErrorEnum {
+    /// In the operation's part, named by the operations listed too (by index: later ones with the same errors).
+    Own(Vec<usize>),
+    /// It is the error enum of this earlier operation (compiled under the same features, documenting exactly the
+    /// same errors): the operation's error type names that one.
+    SameAs(usize),
+}
+
+impl ErrorEnum {
+    /// The operations of `api` the indices name.
+    fn resolve<'a>(&self, api: &'a Api) -> ErrorSite<'a> {
+        match self {
+            ErrorEnum::Own(sharers) => ErrorSite::Own(sharers.iter().map(|&i| &api.operations[i]).collect()),
+            ErrorEnum::SameAs(first) => ErrorSite::SameAs(&api.operations[*first]),
+        }
+    }
+}
+
+/// [`ErrorEnum`] with its operations.
+enum ErrorSite<'o> {
+    /// Defined here, and named by these operations too.
+    Own(Vec<&'o Operation>),
+    /// This operation's enum.
+    SameAs(&'o Operation),
+}
+
+/// Each operation's [`ErrorEnum`]: operations of one client file under the same features whose documented errors
+/// are the same (statuses, docs and body types) share the first one's enum, rather than each printing a copy.
+fn shared_errors(api: &Api, features: Option<&FeaturePlan>) -> Vec<ErrorEnum> {
+    let scope = TypeScope { api, via_models: true };
+    let mut first_with: std::collections::HashMap<(Vec<&str>, String), usize> = std::collections::HashMap::new();
+    let mut sites: Vec<ErrorEnum> = Vec::with_capacity(api.operations.len());
+    for (index, op) in api.operations.iter().enumerate() {
+        let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
+        if errors.is_empty() {
+            sites.push(ErrorEnum::Own(Vec::new()));
+            continue;
+        }
+        let gate = features.map(|plan| plan.operation_features(index)).unwrap_or_default();
+        let (derives, variants) = status_enum_body(scope, &errors);
+        let key = (gate, format!("{derives} {variants}"));
+        match first_with.get(&key) {
+            Some(&first) => {
+                if let ErrorEnum::Own(sharers) = &mut sites[first] {
+                    sharers.push(index);
+                }
+                sites.push(ErrorEnum::SameAs(first));
+            }
+            None => {
+                first_with.insert(key, index);
+                sites.push(ErrorEnum::Own(Vec::new()));
+            }
+        }
+    }
+    sites
+}
+
+/// The derives of an enum of `responses`, and its variants (one per status, with its doc and body).
+fn status_enum_body(scope: TypeScope<'_>, responses: &[&Response]) -> (TokenStream, TokenStream) {
+    let variants = responses.iter().map(|response| {
+        let name = ident(&response.variant);
+        let status = status_text(response.status);
+        let doc = doc_attrs(Some(&match &response.doc {
+            Some(doc) => format!("{status}: {doc}"),
+            None => status,
+        }));
+        match &response.body {
+            None => quote! { #doc #name, },
+            Some(_) => {
+                let ty = body_type(scope, response);
+                quote! { #doc #name(#ty), }
+            }
+        }
+    });
+    // A body read as it arrives can be neither cloned nor compared.
+    let derives = if responses.iter().any(|r| body_shape(r).is_streamed()) {
+        quote! { Debug }
+    } else {
+        quote! { Debug, Clone, PartialEq }
+    };
+    (quote! { #[derive(#derives)] }, quote! { { #(#variants)* } })
 }
 
 /// How a client is packaged.
@@ -340,7 +426,7 @@ pub fn client_ops_plan<'a>(
             let signature = Signature::new(scope, op);
             let credentials = uses_credentials(api, op);
             let functions = operation_methods(api, &signature, Receiver::Function { credentials });
-            let types = operation_types(scope, &signature, Links::Plain);
+            let types = operation_types(scope, &signature, Links::Plain, ErrorSite::Own(Vec::new()));
             parse_items(quote! { #functions #types })
         }),
         gate: Box::new(move |position| {
@@ -866,50 +952,57 @@ impl Links {
     }
 }
 
-fn operation_types(scope: TypeScope<'_>, signature: &Signature<'_>, links: Links) -> TokenStream {
+fn operation_types(
+    scope: TypeScope<'_>,
+    signature: &Signature<'_>,
+    links: Links,
+    errors: ErrorSite<'_>,
+) -> TokenStream {
     let op = signature.op;
-    let variant = |response: &Response| {
-        let name = ident(&response.variant);
-        let status = status_text(response.status);
-        let doc = doc_attrs(Some(&match &response.doc {
-            Some(doc) => format!("{status}: {doc}"),
-            None => status,
-        }));
-        match &response.body {
-            None => quote! { #doc #name, },
-            Some(_) => {
-                let ty = body_type(scope, response);
-                quote! { #doc #name(#ty), }
-            }
-        }
-    };
-    let status_enum = |name: &str, what: &str, responses: &[&Response]| {
+    let method = |op: &Operation| links.to(&format!("Client::{}", bare(&op.method_name)));
+    let status_enum = |name: &str, doc: String, responses: &[&Response]| {
         let name = ident(name);
-        let doc = doc_attrs(Some(&format!("{what} {}.", links.to(&format!("Client::{}", bare(&op.method_name))))));
-        let variants = responses.iter().map(|r| variant(r));
-        // A body read as it arrives can be neither cloned nor compared.
-        let derives = if responses.iter().any(|r| body_shape(r).is_streamed()) {
-            quote! { Debug }
-        } else {
-            quote! { Debug, Clone, PartialEq }
-        };
+        let doc = doc_attrs(Some(&doc));
+        let (derives, variants) = status_enum_body(scope, responses);
         let inline_variants = inline_variants(responses.len(), responses.iter().filter(|r| r.body.is_some()).count());
         quote! {
             #doc
-            #[derive(#derives)]
+            #derives
             #inline_variants
-            pub enum #name { #(#variants)* }
+            pub enum #name #variants
         }
     };
-    let (successes, errors) = (&signature.successes, &signature.errors);
-    let success_enum =
-        (successes.len() > 1).then(|| status_enum(&op.type_names.response, "The successful responses of", successes));
-    let error_enum = (!errors.is_empty()).then(|| {
-        status_enum(
-            &op.type_names.error,
-            &format!("The documented error responses (see {} for status and headers) of", links.to("ApiError")),
-            errors,
-        )
+    let (successes, errors_documented) = (&signature.successes, &signature.errors);
+    let success_enum = (successes.len() > 1).then(|| {
+        status_enum(&op.type_names.response, format!("The successful responses of {}.", method(op)), successes)
+    });
+    let error_enum = (!errors_documented.is_empty()).then(|| {
+        let what = format!("The documented error responses (see {} for status and headers) of", links.to("ApiError"));
+        match errors {
+            ErrorSite::Own(sharers) => {
+                let also = match sharers.as_slice() {
+                    [] => String::new(),
+                    few if few.len() <= 3 => {
+                        let names: Vec<String> = few.iter().map(|other| method(other)).collect();
+                        format!(", and of {} (their error types are this one)", names.join(", "))
+                    }
+                    many => format!(
+                        ", and of {} other operations that document the same (their error types are this one)",
+                        many.len()
+                    ),
+                };
+                status_enum(&op.type_names.error, format!("{what} {}{also}.", method(op)), errors_documented)
+            }
+            ErrorSite::SameAs(first) => {
+                let (name, shared) = (ident(&op.type_names.error), ident(&first.type_names.error));
+                let doc = doc_attrs(Some(&format!(
+                    "{what} {}: the same as those of {}, so the same type.",
+                    method(op),
+                    method(first)
+                )));
+                quote! { #doc pub type #name = #shared; }
+            }
+        }
     });
     let headers_struct = headers_struct(scope, op, links);
     let params = optional_params(op);
@@ -1627,8 +1720,10 @@ fn method_doc(op: &Operation) -> String {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let mut text = op.doc.clone().unwrap_or_else(|| format!("`{}`", op.operation_id));
     text.push_str(&format!("\n\n`{} {}`", op.method.as_str(), op.path));
+    // A parameter without a description whose name is its name on the wire has nothing to say.
     let documented: Vec<String> = required
         .iter()
+        .filter(|p| p.doc.is_some() || bare(&p.name) != p.api_name)
         .map(|p| {
             format!(
                 "- `{}`: {} `{}`{}",
@@ -1784,6 +1879,9 @@ fn response_match(signature: &Signature<'_>, with_successes: bool) -> TokenStrea
                 }
                 (false, _) => decode,
             };
+            if !several_successes && !has_body {
+                return quote! { Ok(response.value(())) };
+            }
             quote! {{
                 let body = #value;
                 Ok(response.value(body))
@@ -1881,6 +1979,38 @@ mod tests {
     /// `tokens` printed as Rust is spaced by `proc_macro2` (`& str`, `models :: Item`), without the spaces.
     fn text(tokens: &TokenStream) -> String {
         tokens.to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn operations_documenting_the_same_errors_share_the_first_ones_enum() {
+        let api = api_with(
+            "  /a: {get: {operationId: a, tags: [x], responses: {'200': {description: x}, '4XX': {description: bad}}}}
+  /b: {get: {operationId: b, tags: [x], responses: {'204': {description: x}, '4XX': {description: bad}}}}
+  /c: {get: {operationId: c, tags: [x], responses: {'4XX': {description: not the same}}}}
+  /d: {get: {operationId: d, tags: [y], responses: {'4XX': {description: bad}}}}
+  /e: {get: {operationId: e, responses: {'200': {description: x}}}}
+",
+        );
+        // Without tag features, `d` shares `a`'s enum too; `c`'s doc differs and `e` documents no error.
+        let sites = shared_errors(&api, None);
+        assert_eq!(
+            sites,
+            [
+                ErrorEnum::Own(vec![1, 3]),
+                ErrorEnum::SameAs(0),
+                ErrorEnum::Own(vec![]),
+                ErrorEnum::SameAs(0),
+                ErrorEnum::Own(vec![])
+            ]
+        );
+        // With tag features, an enum is shared only by operations compiled under the same ones.
+        let graph = crate::graph::TypeGraph::new(&api.types);
+        let plan = FeaturePlan::new(&api, &graph, crate::features::TagFeatures::Always).expect("tags give features");
+        assert_eq!(shared_errors(&api, Some(&plan))[3], ErrorEnum::Own(vec![]));
+        let printed = client_plan(&api, &graph, ClientLayout::Module, None).render().expect("prints");
+        assert!(printed.contains("pub type BError = AError;"), "{printed}");
+        assert!(printed.contains("pub type DError = AError;"), "{printed}");
+        assert!(printed.contains("pub enum CError"), "{printed}");
     }
 
     #[test]

@@ -231,9 +231,6 @@ impl Client {
     /// Download a file
     ///
     /// `GET /files/{file_id}/content`
-    ///
-    /// Arguments:
-    /// - `file_id`: path parameter `file_id`
     pub fn download_file<'a>(
         &'a self,
         file_id: &'a str,
@@ -273,9 +270,6 @@ impl Client {
     /// An image
     ///
     /// `GET /images/{image_id}`
-    ///
-    /// Arguments:
-    /// - `image_id`: path parameter `image_id`
     #[deprecated]
     #[allow(deprecated)]
     pub fn get_image<'a>(
@@ -544,10 +538,7 @@ impl Client {
                 },
                 "/items",
                 |response| match response.code() {
-                    204 => {
-                        let body = ();
-                        Ok(response.value(body))
-                    }
+                    204 => Ok(response.value(())),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -581,10 +572,7 @@ impl Client {
                 },
                 "/items",
                 |response| match response.code() {
-                    201 => {
-                        let body = ();
-                        Ok(response.value(body))
-                    }
+                    201 => Ok(response.value(())),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -593,9 +581,6 @@ impl Client {
     /// An export, ready or not
     ///
     /// `GET /exports/{export_id}`
-    ///
-    /// Arguments:
-    /// - `export_id`: path parameter `export_id`
     pub fn get_export<'a>(
         &'a self,
         export_id: &'a str,
@@ -639,19 +624,15 @@ impl Client {
     }
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_chat_completion`].
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_chat_completion`], and of [`Client::create_response`] (their error types are this one).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateChatCompletionError {
     /// Status 429: Rate limited.
     TooManyRequests(models::Problem),
 }
 
-/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_response`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreateResponseError {
-    /// Status 429: Rate limited.
-    TooManyRequests(models::Problem),
-}
+/// The documented error responses (see [`ApiError`] for status and headers) of [`Client::create_response`]: the same as those of [`Client::create_chat_completion`], so the same type.
+pub type CreateResponseError = CreateChatCompletionError;
 
 /// The documented error responses (see [`ApiError`] for status and headers) of [`Client::download_file`].
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,8 @@
 //!
 //! An `Option` field is left out of the JSON when it is `None`, unless its documentation says it is always sent (as `null`).
 //!
+//! An enum (or tagged union) keeps a value this version of the API description does not list, such as a newer server's, in its last variant (`Unknown`), so it decodes, and is written back as it came.
+//!
 //! Server-sent events, JSON Lines, downloads, uploads and response headers.
 #[doc(hidden)]
 pub mod support;
@@ -60,8 +62,7 @@ pub enum MessageRole {
     User,
     /// `assistant`
     Assistant,
-    /// A value this version of the API description does not list (kept so newer servers do not break
-    /// decoding).
+    /// A value the API description does not list (a newer server's), kept as sent.
     Unknown(String),
 }
 support::string_enum!(

@@ -479,10 +479,6 @@ impl Client {
     /// An array in the path (`simple` style, its items joined by commas) and a segment mixing text and a parameter.
     ///
     /// `GET /labels/{names}/v{version}.json`
-    ///
-    /// Arguments:
-    /// - `names`: path parameter `names`
-    /// - `version`: path parameter `version`
     pub fn get_labels<'a>(
         &'a self,
         names: &'a [String],
@@ -521,10 +517,7 @@ impl Client {
                 },
                 "/labels/{names}/v{version}.json",
                 |response| match response.code() {
-                    204 => {
-                        let body = ();
-                        Ok(response.value(body))
-                    }
+                    204 => Ok(response.value(())),
                     _ => Err(response.unexpected()),
                 },
             )
@@ -533,9 +526,6 @@ impl Client {
     /// Literal text a client percent-encodes (a sign and a space), which a server sees encoded.
     ///
     /// `GET /prices/€uro net/{id}`
-    ///
-    /// Arguments:
-    /// - `id`: path parameter `id`
     pub fn get_euro_prices<'a>(
         &'a self,
         id: &'a str,
@@ -560,10 +550,7 @@ impl Client {
                 },
                 "/prices/€uro net/{id}",
                 |response| match response.code() {
-                    204 => {
-                        let body = ();
-                        Ok(response.value(body))
-                    }
+                    204 => Ok(response.value(())),
                     _ => Err(response.unexpected()),
                 },
             )

@@ -328,9 +328,6 @@ impl Client {
     /// `downloadFile`
     ///
     /// `GET /files/{id}`
-    ///
-    /// Arguments:
-    /// - `id`: path parameter `id`
     pub fn download_file<'a>(
         &'a self,
         id: i64,
@@ -371,9 +368,6 @@ impl Client {
     /// `describeFile`
     ///
     /// `PUT /files/{id}`
-    ///
-    /// Arguments:
-    /// - `id`: path parameter `id`
     pub fn describe_file<'a>(
         &'a self,
         id: i64,
@@ -416,9 +410,6 @@ impl Client {
     /// `renameFile`
     ///
     /// `POST /files/{id}/rename`
-    ///
-    /// Arguments:
-    /// - `id`: path parameter `id`
     pub fn rename_file<'a>(
         &'a self,
         id: i64,
@@ -450,10 +441,7 @@ impl Client {
                 },
                 "/files/{id}/rename",
                 |response| match response.code() {
-                    204 => {
-                        let body = ();
-                        Ok(response.value(body))
-                    }
+                    204 => Ok(response.value(())),
                     _ => Err(response.unexpected()),
                 },
             )
