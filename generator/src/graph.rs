@@ -200,13 +200,12 @@ mod tests {
             .enumerate()
             .map(|(index, ty)| crate::ir::Field {
                 name: format!("f{index}"),
-                json_name: format!("f{index}"),
+                wire: crate::ir::FieldWire::Property(format!("f{index}")),
                 doc: None,
                 ty,
                 presence: crate::ir::Presence::Required,
                 boxed: false,
                 secret: false,
-                flatten: false,
             })
             .collect();
         let kind = TypeKind::Struct(crate::ir::Struct { fields, unknown: crate::ir::UnknownFields::Ignored });

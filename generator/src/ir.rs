@@ -239,8 +239,8 @@ pub enum Presence {
 pub struct Field {
     /// Rust name (`snake_case`, maybe `r#type`).
     pub name: String,
-    /// The property name on the wire.
-    pub json_name: String,
+    /// Where its value sits in the JSON object.
+    pub wire: FieldWire,
     /// Rustdoc text.
     pub doc: Option<String>,
     /// The field's value type (without the `Option` that [`Presence`] adds).
@@ -251,8 +251,31 @@ pub struct Field {
     pub boxed: bool,
     /// Holds a secret: redacted in `Debug`.
     pub secret: bool,
-    /// `#[serde(flatten)]`: a union whose properties sit beside the struct's own (`allOf` with a `oneOf`).
-    pub flatten: bool,
+}
+
+/// Where a field's value sits in its struct's JSON object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldWire {
+    /// The property of this name.
+    Property(String),
+    /// Beside the struct's own properties (`#[serde(flatten)]`): a union whose properties the object also has
+    /// (`allOf` with a `oneOf`).
+    Flattened,
+}
+
+impl Field {
+    /// The property name on the wire, unless the field is flattened.
+    pub fn json_name(&self) -> Option<&str> {
+        match &self.wire {
+            FieldWire::Property(name) => Some(name),
+            FieldWire::Flattened => None,
+        }
+    }
+
+    /// Whether the field's properties sit beside the struct's own.
+    pub fn is_flattened(&self) -> bool {
+        self.wire == FieldWire::Flattened
+    }
 }
 
 /// A string or integer enum. Its wire type is not stored beside its values but read from them

@@ -107,7 +107,7 @@ fn rename_field(types: &mut [TypeDef], ids: &[TypeId], property: &str, field: &s
     let mut found = false;
     for id in ids {
         let TypeKind::Struct(s) = &mut types[id.0].kind else { continue };
-        let Some(index) = s.fields.iter().position(|f| f.json_name == property) else { continue };
+        let Some(index) = s.fields.iter().position(|f| f.json_name() == Some(property)) else { continue };
         let additional = s.unknown.kept().map(|_| "additional_properties");
         if s.fields.iter().enumerate().any(|(other, f)| other != index && f.name == field) || additional == Some(field)
         {
@@ -330,7 +330,7 @@ components:
         );
         for name in ["Animal", "AnimalRequest"] {
             let TypeKind::Struct(s) = &def(&types, name).kind else { panic!("a struct") };
-            let field = s.fields.iter().find(|f| f.json_name == "petName").expect("the property");
+            let field = s.fields.iter().find(|f| f.json_name() == Some("petName")).expect("the property");
             assert_eq!(field.name, "name", "in {name}");
         }
     }

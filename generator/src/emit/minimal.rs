@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::ir::{Api, Presence, Primitive, Tagging, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, FieldWire, Presence, Primitive, Tagging, TypeId, TypeKind, TypeRef};
 
 /// How deep a value nests before the walk gives up with `null` (a type appears once on a path, so only a chain of
 /// this many distinct required types reaches it).
@@ -149,19 +149,19 @@ impl Walk<'_> {
                         Some(_) => Presence::Required,
                         None => field.presence,
                     };
-                    match (field.flatten, presence) {
-                        (true, _) => {
+                    match (&field.wire, presence) {
+                        (FieldWire::Flattened, _) => {
                             if let Value::Object(inner) = self.value(&field.ty) {
                                 object.extend(inner);
                             }
                         }
-                        (false, Presence::Required) => {
-                            object.insert(field.json_name.clone(), self.value(&field.ty));
+                        (FieldWire::Property(name), Presence::Required) => {
+                            object.insert(name.clone(), self.value(&field.ty));
                         }
-                        (false, Presence::RequiredNullable) => {
-                            object.insert(field.json_name.clone(), Value::Null);
+                        (FieldWire::Property(name), Presence::RequiredNullable) => {
+                            object.insert(name.clone(), Value::Null);
                         }
-                        (false, Presence::Optional | Presence::OptionalNullable) => {}
+                        (FieldWire::Property(_), Presence::Optional | Presence::OptionalNullable) => {}
                     }
                 }
                 Value::Object(object)

@@ -14,8 +14,8 @@ use super::{
 use crate::features::FeaturePlan;
 use crate::graph::TypeGraph;
 use crate::ir::{
-    Api, BoundedMap, Custom, Enum, EnumRepr, EnumValue, Field, Presence, StringConstraints, Struct, Tagging, TypeDef,
-    TypeKind, TypeRef, Union, UnknownFields,
+    Api, BoundedMap, Custom, Enum, EnumRepr, EnumValue, Field, FieldWire, Presence, StringConstraints, Struct, Tagging,
+    TypeDef, TypeKind, TypeRef, Union, UnknownFields,
 };
 use crate::naming::{bare, ident};
 use crate::split::ModelsSplit;
@@ -328,13 +328,13 @@ fn usage_docs(api: &Api) -> Vec<Option<String>> {
     for def in &api.types {
         match &def.kind {
             TypeKind::Struct(s) => {
-                let fields = s.fields.iter().filter(|f| !f.flatten);
-                for field in fields.clone() {
-                    note(&field.ty, &|| format!("The `{}` of [`{}`].", field.json_name, def.name));
+                let properties = s.fields.iter().filter_map(|f| Some((f.json_name()?, f)));
+                for (json_name, field) in properties.clone() {
+                    note(&field.ty, &|| format!("The `{json_name}` of [`{}`].", def.name));
                 }
-                for field in fields {
+                for (json_name, field) in properties {
                     if let TypeRef::Array(item) | TypeRef::Option(item) = &field.ty {
-                        note(item, &|| format!("One of the `{}` of [`{}`].", field.json_name, def.name));
+                        note(item, &|| format!("One of the `{json_name}` of [`{}`].", def.name));
                     }
                 }
             }
@@ -523,12 +523,11 @@ fn field_item(scope: TypeScope<'_>, field: &Field, derived: bool, links: &dyn Fn
 
 /// The attributes serde's derives need for a field: flattening, its JSON name, and when it is left out.
 fn serde_field_attributes(field: &Field) -> Vec<syn::Attribute> {
-    if field.flatten {
+    let FieldWire::Property(json_name) = &field.wire else {
         return vec![list_attribute("serde", quote! { flatten })];
-    }
+    };
     let mut attrs = Vec::new();
-    if bare(&field.name) != field.json_name {
-        let json_name = &field.json_name;
+    if bare(&field.name) != json_name {
         attrs.push(list_attribute("serde", quote! { rename = #json_name }));
     }
     match field.presence {
@@ -547,14 +546,14 @@ fn serde_field_attributes(field: &Field) -> Vec<syn::Attribute> {
 /// Rust name does not say it, else none (rather than words that only repeat its name). An `Option` field is left out of the JSON when `None` (the crate docs say so); the exception,
 /// a required field that may be `null`, says so here.
 fn field_doc(scope: TypeScope<'_>, field: &Field) -> Option<String> {
-    if field.flatten {
+    let FieldWire::Property(json_name) = &field.wire else {
         return field.doc.clone();
-    }
+    };
     let type_doc = || match &field.ty {
         TypeRef::Named(id) => scope.api.type_def(*id).doc.as_deref().and_then(|doc| doc.split("\n\n").next()),
         _ => None,
     };
-    let wire_name = || (field.json_name != bare(&field.name)).then(|| format!("`{}` on the wire.", field.json_name));
+    let wire_name = || (json_name != bare(&field.name)).then(|| format!("`{json_name}` on the wire."));
     let text = field.doc.clone().or_else(|| type_doc().map(str::to_string)).or_else(wire_name);
     const NULL_SENT: &str = "Always present on the wire; `None` is sent as `null`.";
     match (field.presence, text) {
@@ -611,7 +610,7 @@ fn struct_item(
 /// Whether a struct's `Serialize` and `Deserialize` come from the support module's `object!` (less code than serde's
 /// derives): all but structs that flatten another type into theirs, which need the derive's buffering.
 fn uses_object_macro(s: &Struct) -> bool {
-    !s.fields.iter().any(|f| f.flatten)
+    !s.fields.iter().any(Field::is_flattened)
 }
 
 /// `support::object!(Name { 0 field required, 1 other = "json" optional, … } ignore|deny|keep);`: the struct's
@@ -620,13 +619,14 @@ fn object_invocation(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().enumerate().map(|(index, field)| {
         let index = proc_macro2::Literal::usize_unsuffixed(index);
         let rust = ident(&field.name);
-        let json = &field.json_name;
+        // Only for structs without flattened fields (see `uses_object_macro`).
+        let json = field.json_name().unwrap_or_default();
         let kind = match field.presence {
             Presence::Optional => quote! { optional },
             Presence::OptionalNullable => quote! { nullable },
             Presence::Required | Presence::RequiredNullable => quote! { required },
         };
-        if field.name == field.json_name {
+        if field.name == json {
             quote! { #index #rust #kind } // the JSON name is the field's (and not a raw identifier)
         } else {
             quote! { #index #rust = #json #kind }

@@ -86,7 +86,7 @@ fn keep_unknown_fields(types: &mut [TypeDef]) {
     for def in types {
         if let TypeKind::Struct(s) = &mut def.kind
             && s.unknown == UnknownFields::Ignored
-            && !s.fields.iter().any(|f| f.flatten || f.name == "additional_properties")
+            && !s.fields.iter().any(|f| f.is_flattened() || f.name == "additional_properties")
         {
             s.unknown = UnknownFields::Kept(TypeRef::Any);
         }

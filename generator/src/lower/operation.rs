@@ -1259,7 +1259,7 @@ impl TypeLowerer<'_> {
             match self.kind_of(id)? {
                 TypeKind::Alias(TypeRef::Named(next)) => id = *next,
                 TypeKind::Struct(s) => {
-                    let field = s.fields.iter().find(|f| f.json_name == json_name)?;
+                    let field = s.fields.iter().find(|f| f.json_name() == Some(json_name))?;
                     return Some((field.name.clone(), field.presence, field.ty.clone()));
                 }
                 _ => return None,

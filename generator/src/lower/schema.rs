@@ -17,8 +17,8 @@ use super::shape::{AllOfShape, BesideUnion, ObjectShape, Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child};
 use crate::graph::cycle_closing_slots;
 use crate::ir::{
-    BoundedMap, Enum, EnumValue, EnumVariant, Field, Presence, Primitive, StringConstraints, Struct, Tagging, TypeDef,
-    TypeId, TypeKind, TypeRef, Union, UnionVariant, UnknownFields,
+    BoundedMap, Enum, EnumValue, EnumVariant, Field, FieldWire, Presence, Primitive, StringConstraints, Struct,
+    Tagging, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant, UnknownFields,
 };
 use crate::naming::{NameCache, Namespace, type_name, value_name};
 pub use direction::Direction;
@@ -544,7 +544,7 @@ impl<'a> TypeLowerer<'a> {
                 }
                 let property_pointer = child(&child(part_pointer, "properties"), json_name);
                 // A later `allOf` member that lists a property again refines it: the field keeps its place and name.
-                let refined = fields.iter().position(|f| &f.json_name == json_name);
+                let refined = fields.iter().position(|f| f.json_name() == Some(json_name.as_str()));
                 let hint = format!("{name}{}", self.name_cache.type_name(json_name));
                 let lowered = self.type_ref(property.into(), &property_pointer, &hint);
                 let presence = match (required.contains(json_name.as_str()), lowered.nullable) {
@@ -573,12 +573,11 @@ impl<'a> TypeLowerer<'a> {
                 let field = Field {
                     secret: is_secret(json_name, schema, &lowered.ty),
                     name: rust_name,
-                    json_name: json_name.clone(),
+                    wire: FieldWire::Property(json_name.clone()),
                     doc: schema.and_then(field_doc).or_else(|| refined.and_then(|index| fields[index].doc.clone())),
                     ty: lowered.ty,
                     presence,
                     boxed: false,
-                    flatten: false,
                 };
                 match refined {
                     Some(index) => fields[index] = field,
@@ -623,12 +622,11 @@ impl<'a> TypeLowerer<'a> {
             fields.push(Field {
                 secret: false,
                 name: rust_name,
-                json_name: String::new(),
+                wire: FieldWire::Flattened,
                 doc: Some("The alternative (`oneOf`/`anyOf`) this value also matches; its properties sit beside the others in the JSON.".into()),
                 ty: ty.clone(),
                 presence: Presence::Required,
                 boxed: false,
-                flatten: true,
             });
             if additional.take().is_some() {
                 self.warn(union_pointer, "`additionalProperties` beside a `oneOf`/`anyOf` in an `allOf` would capture the alternative's properties twice; unknown fields are dropped");
@@ -999,9 +997,10 @@ impl<'a> TypeLowerer<'a> {
             }
             if let TypeKind::Struct(s) = &mut types[id.0].kind {
                 // An inline schema is used only where it is written, so its type goes with the property.
-                let stripped = s.fields.iter().filter(|f| f.json_name == tag).filter_map(|f| f.ty.direct_named());
+                let stripped =
+                    s.fields.iter().filter(|f| f.json_name() == Some(tag.as_str())).filter_map(|f| f.ty.direct_named());
                 orphans.extend(stripped.filter(|id| !components.contains(id)));
-                s.fields.retain(|f| f.json_name != tag);
+                s.fields.retain(|f| f.json_name() != Some(tag.as_str()));
             }
         }
         report_alias_cycles(&mut types, &mut self.diagnostics, self.file);
@@ -1678,10 +1677,10 @@ components:
         assert!(matches!(shape.tagging, Tagging::Untagged));
         assert_eq!(shape.unknown_variant, None, "untagged: nothing to tell a listed variant from an unknown one");
         let TypeKind::Struct(circle) = &type_named(&api, "Circle").kind else { panic!("Circle is a struct") };
-        let fields: Vec<&str> = circle.fields.iter().map(|f| f.json_name.as_str()).collect();
+        let fields: Vec<&str> = circle.fields.iter().filter_map(|f| f.json_name()).collect();
         assert_eq!(fields, ["kind", "r"], "closed and decoded untagged, Circle must still read and write its tag");
         let TypeKind::Struct(side) = &type_named(&api, "Side").kind else { panic!("Side is a struct") };
-        let fields: Vec<&str> = side.fields.iter().map(|f| f.json_name.as_str()).collect();
+        let fields: Vec<&str> = side.fields.iter().filter_map(|f| f.json_name()).collect();
         assert_eq!(fields, ["a"], "internally tagged: serde writes the tag, so the variant does not hold it");
     }
 }
