@@ -181,11 +181,11 @@ pub fn lower_operations<'a>(
                 claim_reported(op.types, &mut methods, &wanted, &op_pointer, "method")
             });
             let security = op.security(spec_op.security.as_ref().or(document.security.as_ref()), schemes);
-            let pagination = op.pagination(&spec_op.extensions, &method, &params, &responses, body.as_ref());
+            let walk = op.pagination(&spec_op.extensions, &method, &params, &responses, body.as_ref());
             let callback_payloads = op.callback_payloads(&spec_op.callbacks);
             pointers.push(op_pointer.clone());
-            if pagination.is_some() {
-                paged.push((operations.len(), op_pointer));
+            if let Some(walk) = walk {
+                paged.push((operations.len(), op_pointer, walk));
             }
             operations.push(Operation {
                 method_name,
@@ -204,7 +204,8 @@ pub fn lower_operations<'a>(
                 security,
                 deprecated: spec_op.deprecated,
                 tags: spec_op.tags.clone(),
-                pagination,
+                // Set below, once every operation has its name.
+                pagination: None,
                 callback_payloads,
             });
         }
@@ -229,18 +230,21 @@ pub fn lower_operations<'a>(
     }
     // Pages helpers are named after every operation has its own name, so an operation called `listItemsPages`
     // keeps its name and the helper of `listItems` gives way.
-    for (index, op_pointer) in paged {
+    for (index, op_pointer, PageWalk { style, items }) in paged {
         let stem = bare(&operations[index].method_name).to_string();
-        let name = claim_reported(types, &mut methods, &format!("{stem}_pages"), &op_pointer, "method");
-        let has_items = operations[index].pagination.as_ref().is_some_and(|p| p.items.is_some());
-        let items_name =
-            has_items.then(|| claim_reported(types, &mut methods, &format!("{stem}_items"), &op_pointer, "method"));
-        if let Some(pagination) = &mut operations[index].pagination {
-            pagination.method_name = name;
-            pagination.items_method_name = items_name;
-        }
+        let method_name = claim_reported(types, &mut methods, &format!("{stem}_pages"), &op_pointer, "method");
+        let items_method_name = items
+            .is_some()
+            .then(|| claim_reported(types, &mut methods, &format!("{stem}_items"), &op_pointer, "method"));
+        operations[index].pagination = Some(Pagination { method_name, items_method_name, style, items });
     }
     operations
+}
+
+/// How an operation's pages are walked, before its methods are named ([`Pagination`] once they are).
+struct PageWalk {
+    style: PageStyle,
+    items: Option<PageItems>,
 }
 
 /// Claims `wanted` in `names`, warning at `pointer` when it was taken and another name had to be used.
@@ -979,7 +983,7 @@ impl<'a> OperationLowerer<'_, 'a> {
         params: &[Param],
         responses: &[Response],
         body: Option<&RequestBody>,
-    ) -> Option<Pagination> {
+    ) -> Option<PageWalk> {
         let (key, spec) = match (extensions.get("x-pagination"), extensions.get("x-ms-pageable")) {
             (Some(spec), _) => ("x-pagination", Some(spec)),
             (None, Some(spec)) => ("x-ms-pageable", Some(spec)),
@@ -1000,12 +1004,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 TypeRef::Array(item) => Some(PageItems { path: Vec::new(), item: (**item).clone() }),
                 _ => None,
             };
-            return Some(Pagination {
-                method_name: String::new(),
-                items_method_name: None,
-                style: PageStyle::LinkHeader,
-                items,
-            });
+            return Some(PageWalk { style: PageStyle::LinkHeader, items });
         };
         // Each page is another request with the same body: only a borrowed one can be sent again.
         if body.is_some_and(|body| matches!(body.kind, RequestBodyKind::Multipart(_) | RequestBodyKind::Raw { .. })) {
@@ -1069,8 +1068,7 @@ impl<'a> OperationLowerer<'_, 'a> {
             }
             None => None,
         };
-        // Named once every operation has its name (see `lower_operations`).
-        Some(Pagination { method_name: String::new(), items_method_name: None, style, items })
+        Some(PageWalk { style, items })
     }
 
     /// The fields along a dotted `path` through values of `ty`, and the type at its end; `None` (with a warning at
