@@ -1,0 +1,282 @@
+//! Unions (`oneOf`/`anyOf`): tagged by a discriminator, by single keys, or tried in order; unions of constants
+//! that are enums, and unions that cannot keep their tagging.
+
+use super::*;
+
+impl<'a> TypeLowerer<'a> {
+    /// A `oneOf`/`anyOf` (without a discriminator) whose members each allow one value of one kind (`const`, or a
+    /// one-value `enum`) is an enum, each value named by its member's `title` (else by itself) and documented by its
+    /// `description`: how JSON Schema writes named constants (Discord's `ReactionTypes`). `None` otherwise.
+    pub(super) fn const_enum(&self, schema: &'a Schema, variants: &'a [ReferenceOr<Schema>]) -> Option<Enum> {
+        if schema.schema_data.discriminator.is_some() {
+            return None;
+        }
+        let mut values = Vec::new();
+        let mut members = Vec::new();
+        for variant in variants.iter().filter(|variant| !is_null_schema(variant)) {
+            let member = self.deref_schema(variant.into())?;
+            values.push(match shape_of(member).0 {
+                Shape::String { values, .. } if values.len() == 1 => EnumValue::Str(values.into_iter().next()?),
+                Shape::Integer { values, .. } if values.len() == 1 => EnumValue::Int(values[0]),
+                _ => return None,
+            });
+            members.push(member);
+        }
+        let one_kind = values.iter().all(|v| matches!(v, EnumValue::Str(_)))
+            || values.iter().all(|v| matches!(v, EnumValue::Int(_)));
+        if values.len() < 2 || !one_kind {
+            return None;
+        }
+        let title = |index: usize| members[index].schema_data.title.as_deref().filter(|title| !title.trim().is_empty());
+        let doc = |index: usize, _: &EnumValue| {
+            let text = members[index].schema_data.description.as_deref()?.trim();
+            (!text.is_empty()).then(|| crate::rustdoc::rustdoc_safe(text))
+        };
+        Some(enum_of(&values, title, doc))
+    }
+
+    /// Whether a `oneOf`/`anyOf` (without a discriminator) is "any string, or one of these strings": every member a
+    /// string and one of them any string at all (Elasticsearch's `Duration`: a string, or `"-1"`, or `"0"`). The
+    /// values are a string; a union of a string and named strings would only make every use spell the variant.
+    pub(super) fn is_any_string(&self, schema: &'a Schema, variants: &'a [ReferenceOr<Schema>]) -> bool {
+        if schema.schema_data.discriminator.is_some() {
+            return false;
+        }
+        let mut any_string = false;
+        for variant in variants.iter().filter(|variant| !is_null_schema(variant)) {
+            let Some(member) = self.deref_schema(variant.into()) else { return false };
+            match shape_of(member).0 {
+                Shape::String { format, values, min_length: None, max_length: None }
+                    if values.is_empty() && format.is_none_or(|format| PLAIN_STRING_FORMATS.contains(&format)) =>
+                {
+                    any_string = true;
+                }
+                Shape::String { .. } => {}
+                _ => return false,
+            }
+        }
+        any_string
+    }
+
+    pub(super) fn lower_union(
+        &mut self,
+        schema: &'a Schema,
+        variants: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        name: &str,
+    ) -> Union {
+        let real: Vec<(usize, &'a ReferenceOr<Schema>)> =
+            variants.iter().enumerate().filter(|(_, v)| !is_null_schema(v)).collect();
+        if let Some(discriminator) = &schema.schema_data.discriminator {
+            return self.internally_tagged(discriminator, &real, pointer, name);
+        }
+        if let Some(keys) = self.single_key_variants(&real) {
+            return self.externally_tagged(&real, &keys, pointer, name);
+        }
+        self.untagged(&real, pointer, name)
+    }
+
+    /// A union whose variants are tried in order (`#[serde(untagged)]`).
+    pub(super) fn untagged(&mut self, real: &[(usize, &'a ReferenceOr<Schema>)], pointer: &str, name: &str) -> Union {
+        let mut variant_names = Namespace::default();
+        let variants = real
+            .iter()
+            .map(|(index, variant)| {
+                let variant_pointer = child(pointer, &index.to_string());
+                let candidate = self.variant_name_for(variant, *index);
+                let (variant_name, _) = variant_names.claim(&candidate);
+                let lowered = self.type_ref((*variant).into(), &variant_pointer, &format!("{name}{variant_name}"));
+                UnionVariant {
+                    tag: None,
+                    doc: self.deref_schema((*variant).into()).and_then(schema_doc),
+                    name: variant_name,
+                    payload: Some(lowered.ty),
+                    boxed: false,
+                }
+            })
+            .collect();
+        Union { tagging: Tagging::Untagged, variants, unknown_variant: None }
+    }
+
+    pub(super) fn internally_tagged(
+        &mut self,
+        discriminator: &openapiv3::Discriminator,
+        variants: &[(usize, &'a ReferenceOr<Schema>)],
+        pointer: &str,
+        name: &str,
+    ) -> Union {
+        let tags: Vec<String> =
+            variants.iter().map(|(index, variant)| self.tag_of(discriminator, variant, *index, pointer)).collect();
+        let distinct: BTreeSet<&String> = tags.iter().collect();
+        if distinct.len() < tags.len() {
+            let message = format!(
+                "variants of this discriminated union share a value of `{}`; it is decoded untagged",
+                discriminator.property_name
+            );
+            self.warn(pointer, message);
+            return self.untagged(variants, pointer, name);
+        }
+        let mut variant_names = Namespace::default();
+        let mut out = Vec::new();
+        for ((index, variant), tag) in variants.iter().zip(tags) {
+            let variant_pointer = child(pointer, &index.to_string());
+            let (variant_name, _) = variant_names.claim(&type_name(&tag));
+            let lowered = self.type_ref((*variant).into(), &variant_pointer, &format!("{name}{variant_name}"));
+            if let TypeRef::Named(id) = lowered.ty {
+                self.tagged_variants.push((id, discriminator.property_name.clone()));
+            }
+            let tag = Some(tag);
+            out.push(UnionVariant { name: variant_name, tag, doc: None, payload: Some(lowered.ty), boxed: false });
+        }
+        // A newer server's new tag decodes to the catch-all instead of failing the whole reply.
+        let unknown_variant = Some(variant_names.claim("Unknown").0);
+        Union { tagging: Tagging::Internal(discriminator.property_name.clone()), variants: out, unknown_variant }
+    }
+
+    /// The tag of one variant of a discriminated union: the mapping's, else the one value the variant allows for
+    /// the tag property (what its instances carry on the wire), else the schema's name (OpenAPI's implicit mapping).
+    pub(super) fn tag_of(
+        &mut self,
+        discriminator: &openapiv3::Discriminator,
+        variant: &'a ReferenceOr<Schema>,
+        index: usize,
+        pointer: &str,
+    ) -> String {
+        let property = &discriminator.property_name;
+        match variant {
+            ReferenceOr::Reference { reference } => discriminator
+                .mapping
+                .iter()
+                .find(|(_, target)| *target == reference || reference.rsplit('/').next() == Some(target.as_str()))
+                .map(|(tag, _)| tag.clone())
+                .or_else(|| self.single_value(self.deref_schema(variant.into())?, property, 0))
+                .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or_default().to_string()),
+            ReferenceOr::Item(schema) => self.single_value(schema, property, 0).unwrap_or_else(|| {
+                let message = "an inline variant of a discriminated union has no schema name to use as its tag, nor a \
+                               one-value `enum` (or `const`) for it; using its position";
+                self.warn(&child(pointer, &index.to_string()), message);
+                index.to_string()
+            }),
+        }
+    }
+
+    /// The one value the string property `property` of an object schema may have (`enum: [circle]`, or a 3.1
+    /// `const`): the tag an inline variant of a discriminated union carries.
+    /// Looks through `allOf` members, as a variant that extends another event or object does.
+    pub(super) fn single_value(&self, schema: &'a Schema, property: &str, depth: usize) -> Option<String> {
+        let in_object = |object: &ObjectShape<'a>| {
+            let property = self.deref_schema(object.properties.get(property)?.into())?;
+            match shape_of(property).0 {
+                Shape::String { values, .. } if values.len() == 1 => values.into_iter().next(),
+                _ => None,
+            }
+        };
+        match shape_of(schema).0 {
+            Shape::Object(object) => in_object(&object),
+            Shape::AllOf(AllOfShape { members, properties: extra, .. }) if depth < MAX_DEPTH => {
+                extra.as_ref().and_then(in_object).or_else(|| {
+                    members
+                        .iter()
+                        .find_map(|member| self.single_value(self.deref_schema(member.into())?, property, depth + 1))
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// When every variant is a wrapper object with exactly one required property (serde's externally tagged
+    /// form), the keys in variant order. A wrapper is written inline or closed (`additionalProperties: false` or
+    /// `maxProperties: 1`); a `$ref` to an open named object with one property is a type of its own, whose values
+    /// may carry more keys.
+    pub(super) fn single_key_variants(&self, variants: &[(usize, &'a ReferenceOr<Schema>)]) -> Option<Vec<String>> {
+        let mut keys = Vec::new();
+        for (_, variant) in variants {
+            let schema = self.deref_schema((*variant).into())?;
+            let Shape::Object(object) = shape_of(schema).0 else { return None };
+            let closed =
+                matches!(object.additional, Some(AdditionalProperties::Any(false))) || object.max_properties == Some(1);
+            let open =
+                matches!(object.additional, Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_)));
+            let named = matches!(variant, ReferenceOr::Reference { .. });
+            if object.properties.len() != 1 || open || (named && !closed) {
+                return None;
+            }
+            let key = object.properties.keys().next()?;
+            if !object.required.contains(key) || keys.contains(key) {
+                return None;
+            }
+            keys.push(key.clone());
+        }
+        (!keys.is_empty()).then_some(keys)
+    }
+
+    pub(super) fn externally_tagged(
+        &mut self,
+        variants: &[(usize, &'a ReferenceOr<Schema>)],
+        keys: &[String],
+        pointer: &str,
+        name: &str,
+    ) -> Union {
+        let mut variant_names = Namespace::default();
+        let mut out = Vec::new();
+        for ((index, variant), key) in variants.iter().zip(keys) {
+            let Some(schema) = self.deref_schema((*variant).into()) else { continue };
+            let Shape::Object(object) = shape_of(schema).0 else { continue };
+            let Some(property) = object.properties.get(key) else { continue };
+            let variant_pointer = child(&child(&child(pointer, &index.to_string()), "properties"), key);
+            let (variant_name, _) = variant_names.claim(&type_name(key));
+            let payload_schema = self.deref_schema(property.into());
+            let payload = if payload_schema.is_some_and(is_empty_object) {
+                None
+            } else {
+                Some(self.type_ref(property.into(), &variant_pointer, &format!("{name}{variant_name}")).ty)
+            };
+            let doc = payload_schema.and_then(schema_doc).or_else(|| schema_doc(schema));
+            out.push(UnionVariant { name: variant_name, tag: Some(key.clone()), payload, boxed: false, doc });
+        }
+        let unknown_variant = Some(variant_names.claim("Unknown").0);
+        Union { tagging: Tagging::External, variants: out, unknown_variant }
+    }
+
+    pub(super) fn variant_name_for(&self, variant: &'a ReferenceOr<Schema>, index: usize) -> String {
+        if let ReferenceOr::Reference { reference } = variant {
+            return type_name(reference.rsplit('/').next().unwrap_or_default());
+        }
+        match self.deref_schema(variant.into()).map(|s| shape_of(s).0) {
+            Some(Shape::String { .. }) => "String".into(),
+            Some(Shape::Integer { .. }) => "Integer".into(),
+            Some(Shape::Number { .. }) => "Number".into(),
+            Some(Shape::Boolean) => "Boolean".into(),
+            Some(Shape::Array(_)) => "Array".into(),
+            Some(Shape::Object(_)) => "Object".into(),
+            _ => format!("Variant{index}"),
+        }
+    }
+}
+
+/// Internally tagged variants must be structs (serde needs a map to put the tag in); anything else makes the
+/// union untagged, with a warning.
+pub(super) fn demote_untaggable_unions(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnostic>, file: &Path) {
+    let is_struct = |types: &[TypeDef], ty: &Option<TypeRef>| matches!(ty, Some(TypeRef::Named(id)) if matches!(types[id.0].kind, TypeKind::Struct(_)));
+    for index in 0..types.len() {
+        let TypeKind::Union(union) = &types[index].kind else { continue };
+        if matches!(union.tagging, Tagging::Internal(_)) && !union.variants.iter().all(|v| is_struct(types, &v.payload))
+        {
+            diagnostics.push(Diagnostic::warning(
+                file,
+                "",
+                format!(
+                    "`{}` has a discriminator but a variant that is not an object; it is decoded untagged",
+                    types[index].spec_name
+                ),
+            ));
+            if let TypeKind::Union(union) = &mut types[index].kind {
+                // Tried in order, as serde's untagged enums are: no tag picks a variant, so no catch-all either (it
+                // would be decoded by tag, and every value would land in it).
+                union.tagging = Tagging::Untagged;
+                union.unknown_variant = None;
+                union.variants.iter_mut().for_each(|variant| variant.tag = None);
+            }
+        }
+    }
+}
