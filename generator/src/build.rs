@@ -27,7 +27,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{Failure, ModuleOutput, Options, client_module, models_module};
+use crate::pipeline::{ModuleOutput, client_module, models_module};
+use crate::{Failure, Options};
 
 /// Generates the models of `spec` into `$OUT_DIR/file_name`, prints warnings as `cargo:warning` lines and tells
 /// Cargo to rerun when the spec changes. Returns the path written.

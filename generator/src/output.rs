@@ -5,64 +5,12 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, MIN_RUST_VERSION};
-use crate::features::FeaturePlan;
 use crate::ir::{Api, Primitive, RequestBodyKind, SchemeKind};
-
-const MODELS_CARGO: &str = include_str!("../../templates/models/Cargo.toml");
-const MODELS_README: &str = include_str!("../../templates/models/README.md");
-const CLIENT_CARGO: &str = include_str!("../../templates/client/Cargo.toml");
-const CLIENT_README: &str = include_str!("../../templates/client/README.md");
-const SERVER_CARGO: &str = include_str!("../../templates/server/Cargo.toml");
-const SERVER_README: &str = include_str!("../../templates/server/README.md");
-/// The runtime copied into every server crate.
-pub const SERVER_RUNTIME: &str = include_str!("../../templates/server/runtime.rs");
-/// Reading `multipart/form-data` bodies, copied into the server crates of APIs that take them.
-pub const SERVER_MULTIPART: &str = include_str!("../../templates/server/multipart.rs");
-/// The fake's machinery, copied into every server crate (compiled with its `fake` feature).
-pub const SERVER_FAKE: &str = include_str!("../../templates/server/fake.rs");
-/// The runtime support copied into every client crate.
-pub const CLIENT_RUNTIME: &str = include_str!("../../templates/client/runtime.rs");
-
-/// A module of the client runtime copied only into clients whose API needs it (`templates/client/<name>.rs`).
-pub struct ClientModule {
-    /// The module's (and its file's) name.
-    pub name: &'static str,
-    /// Its source.
-    pub source: &'static str,
-    /// What the client crate's root re-exports from it.
-    pub exports: &'static [&'static str],
-    /// Whether an API needs it.
-    pub needed: fn(&Api) -> bool,
-}
-
-/// The client's optional modules: server-sent events, the parts of typed multipart forms, OAuth2 token grants.
-pub const CLIENT_MODULES: [ClientModule; 3] = [
-    ClientModule {
-        name: "sse",
-        source: include_str!("../../templates/client/sse.rs"),
-        exports: &["Event", "EventStream"],
-        needed: Api::has_event_streams,
-    },
-    ClientModule {
-        name: "multipart",
-        source: include_str!("../../templates/client/multipart.rs"),
-        exports: &["FilePart"],
-        needed: Api::has_typed_forms,
-    },
-    ClientModule {
-        name: "oauth2",
-        source: include_str!("../../templates/client/oauth2.rs"),
-        exports: &["OAuth2Tokens"],
-        needed: Api::has_oauth2_grants,
-    },
-];
-
-/// The optional client modules `api` needs.
-pub fn client_modules(api: &Api) -> impl Iterator<Item = &'static ClientModule> + Clone + '_ {
-    CLIENT_MODULES.iter().filter(move |module| (module.needed)(api))
-}
-/// The methods of `Client` that are the same for every API, copied into every client crate.
-pub const CLIENT_METHODS: &str = include_str!("../../templates/client/client.rs");
+use crate::plan::features::FeaturePlan;
+use crate::templates::{
+    CLIENT_CARGO, CLIENT_METHODS, CLIENT_README, CLIENT_RUNTIME, MODELS_CARGO, MODELS_README, SERVER_CARGO,
+    SERVER_FAKE, SERVER_MULTIPART, SERVER_README, SERVER_RUNTIME, client_modules,
+};
 
 /// The files of one generated crate, by path relative to the crate directory.
 #[derive(Debug, Clone, PartialEq, Eq)]

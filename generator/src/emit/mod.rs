@@ -24,9 +24,9 @@ pub use server::server_plan;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::features::FeaturePlan;
-use crate::graph::TypeGraph;
 use crate::ir::Api;
+use crate::plan::features::FeaturePlan;
+use crate::plan::graph::TypeGraph;
 
 /// Renders a token stream that forms a whole file. Fails only if an emitter produced invalid Rust (a bug).
 fn render(tokens: TokenStream) -> Result<String, syn::Error> {

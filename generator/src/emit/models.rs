@@ -11,30 +11,18 @@ use super::{
     FilePlan, crate_header, doc_attributes, doc_attrs, inline_variants, list_attribute, parse_items, prepend_docs,
     with_api_docs,
 };
-use crate::features::FeaturePlan;
-use crate::graph::TypeGraph;
 use crate::ir::{
     Api, BoundedMap, Custom, Enum, EnumRepr, EnumValue, Field, FieldWire, Presence, StringConstraints, Struct, Tagging,
     TypeDef, TypeKind, TypeRef, Union, UnknownFields,
 };
 use crate::naming::{bare, ident};
-use crate::split::ModelsSplit;
-
-/// Validation for constrained strings and bounded maps (hand-written).
-const CONSTRAINTS_SUPPORT: &str = include_str!("../../../templates/models/support/constraints.rs");
-/// The `constrained_string!` macro: the API and wire form of length-limited strings (hand-written).
-const CONSTRAINED_STRING_SUPPORT: &str = include_str!("../../../templates/models/support/constrained_string.rs");
-/// The `bounded_map!` macro: the API and wire form of maps with size or key limits (hand-written).
-const BOUNDED_MAP_SUPPORT: &str = include_str!("../../../templates/models/support/bounded_map.rs");
-/// The `string_enum!` macro that implements string enums' wire form (hand-written).
-const STRING_ENUM_SUPPORT: &str = include_str!("../../../templates/models/support/string_enum.rs");
-/// The `integer_enum!` macro that implements integer enums' wire form (hand-written).
-const INTEGER_ENUM_SUPPORT: &str = include_str!("../../../templates/models/support/integer_enum.rs");
-const NULLABLE_SUPPORT: &str = include_str!("../../../templates/models/support/nullable.rs");
-/// The `object!` macro that implements structs' `Serialize` and `Deserialize` (hand-written).
-const OBJECT_SUPPORT: &str = include_str!("../../../templates/models/support/object.rs");
-/// Decoding of tagged unions with a catch-all variant (hand-written).
-const TAGGED_UNION_SUPPORT: &str = include_str!("../../../templates/models/support/tagged_union.rs");
+use crate::plan::features::FeaturePlan;
+use crate::plan::graph::TypeGraph;
+use crate::plan::split::ModelsSplit;
+use crate::templates::{
+    BOUNDED_MAP_SUPPORT, CONSTRAINED_STRING_SUPPORT, CONSTRAINTS_SUPPORT, INTEGER_ENUM_SUPPORT, NULLABLE_SUPPORT,
+    OBJECT_SUPPORT, STRING_ENUM_SUPPORT, TAGGED_UNION_SUPPORT,
+};
 
 /// The `support` module of `api`'s models: the hand-written pieces its types use (none: no module).
 pub fn support_source(api: &Api) -> Option<String> {

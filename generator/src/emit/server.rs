@@ -12,13 +12,13 @@ use super::minimal::minimal;
 use super::types::TypeScope;
 use super::wire::{BodyShape, body_shape, status_text, wire_owned};
 use super::{FilePlan, crate_header, doc_attrs, inline_variants, parse_items, with_api_docs};
-use crate::features::FeaturePlan;
-use crate::graph::TypeGraph;
 use crate::ir::{
     Api, Multipart, MultipartForm, ObjectStyle, Operation, Param, ParamLocation, PartKind, PathPiece, RequestBodyKind,
     Response, ResponseMedia, StatusMatch, TypeRef,
 };
 use crate::naming::{Namespace, bare, ident, type_name};
+use crate::plan::features::FeaturePlan;
+use crate::plan::graph::TypeGraph;
 
 /// The names the runtime and the crate root use, which an operation's types must not take.
 const RESERVED: &[&str] = &["Api", "Fake", "FakeServer", "Failure", "Rejection", "Part", "Streamed", "Slot"];

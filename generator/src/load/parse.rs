@@ -177,7 +177,7 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Di
                 std::thread::Builder::new()
                     .name("specforge-paths".into())
                     // The same large stack as the pipeline's: `openapiv3` recurses deeply.
-                    .stack_size(crate::pipeline::STACK_BYTES)
+                    .stack_size(crate::resources::STACK_BYTES)
                     .spawn_scoped(scope, move || parse_paths(paths, path))
                     .map_err(|e| Diagnostic::error(path, "", format!("cannot start a worker thread ({e})")))?,
             ),

@@ -38,7 +38,7 @@ pub fn lower(spec: LoadedSpec, settings: Settings<'_>) -> (Option<Api>, Vec<Diag
     let (mut api, mut diagnostics) = lower_document(&document, &path, settings.config);
     diagnostics.splice(0..0, warnings);
     drop(document);
-    crate::pipeline::release_freed_memory();
+    crate::resources::release_freed_memory();
     let mut diagnostics = LoadedSpec::place(&path, &relocations, diagnostics);
     if settings.keep_unknown_fields {
         keep_unknown_fields(&mut api.types);

@@ -379,7 +379,7 @@ pub(super) fn grant_setters(scheme: &SecurityScheme, grants: &OAuth2Grants) -> T
     quote! { #client_credentials #refresh }
 }
 
-/// The names of the optional client modules `api` needs (see [`crate::output::CLIENT_MODULES`]).
+/// The names of the optional client modules `api` needs (see [`crate::templates::CLIENT_MODULES`]).
 pub(super) fn optional_modules(api: &Api) -> impl Iterator<Item = proc_macro2::Ident> + Clone + '_ {
-    crate::output::client_modules(api).map(|module| ident(module.name))
+    crate::templates::client_modules(api).map(|module| ident(module.name))
 }

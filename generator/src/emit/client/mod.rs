@@ -31,14 +31,14 @@ use super::{
     FilePlan, crate_header, crate_header_with_example, doc_attrs, inline_variants, parse_items, prepend_docs,
     with_api_docs,
 };
-use crate::features::FeaturePlan;
-use crate::graph::TypeGraph;
 use crate::ir::{
     Api, FieldStep, Method, Multipart, MultipartForm, OAuth2Grants, ObjectStyle, Operation, PageStyle, Pagination,
     Param, ParamLocation, PartKind, PathPiece, Presence, RequestBody, RequestBodyKind, Response, SchemeKind,
     SecurityScheme, Server, StatusMatch, TypeRef,
 };
 use crate::naming::{bare, ident};
+use crate::plan::features::FeaturePlan;
+use crate::plan::graph::TypeGraph;
 
 /// The client's `lib.rs` for `api`, whose models crate is the Rust crate `models_crate`: the header (client,
 /// credentials, servers), then one part per group of operations compiled under the same features (all of them
@@ -89,9 +89,9 @@ fn module_header(api: &Api) -> TokenStream {
         let (attrs, items) = syn::parse_file(source).map(|file| (file.attrs, file.items)).unwrap_or_default();
         quote! { mod #name { #(#attrs)* #(#items)* } }
     };
-    let runtime = inline("runtime", crate::output::CLIENT_RUNTIME);
-    let modules = crate::output::client_modules(api).map(|module| inline(module.name, module.source));
-    let methods = inline("client", crate::output::CLIENT_METHODS);
+    let runtime = inline("runtime", crate::templates::CLIENT_RUNTIME);
+    let modules = crate::templates::client_modules(api).map(|module| inline(module.name, module.source));
+    let methods = inline("client", crate::templates::CLIENT_METHODS);
     let exports = client_exports(api, TokenStream::new());
     let servers = api.servers.first().map(server_items);
     let credentials = credentials(api, false);
@@ -110,7 +110,7 @@ fn module_header(api: &Api) -> TokenStream {
 /// The client root's re-exports: the optional modules' items, `models` (the models crate's, or none when the
 /// models are a sibling module), reqwest, and the runtime's public items.
 fn client_exports(api: &Api, models: TokenStream) -> TokenStream {
-    let modules = crate::output::client_modules(api).map(|module| {
+    let modules = crate::templates::client_modules(api).map(|module| {
         let (name, items) = (ident(module.name), module.exports.iter().map(|item| ident(item)));
         quote! { pub use #name::{#(#items),*}; }
     });
@@ -322,8 +322,9 @@ mod tests {
             ]
         );
         // With tag features, an enum is shared only by operations compiled under the same ones.
-        let graph = crate::graph::TypeGraph::new(&api.types);
-        let plan = FeaturePlan::new(&api, &graph, crate::features::TagFeatures::Always).expect("tags give features");
+        let graph = crate::plan::graph::TypeGraph::new(&api.types);
+        let plan =
+            FeaturePlan::new(&api, &graph, crate::plan::features::TagFeatures::Always).expect("tags give features");
         assert_eq!(shared_errors(&api, Some(&plan))[3], ErrorEnum::Own(vec![]));
         let printed = client_plan(&api, &graph, ClientLayout::Module, None).render().expect("prints");
         assert!(printed.contains("pub type BError = AError;"), "{printed}");

@@ -621,7 +621,7 @@ components:
     #[test]
     fn every_name_the_client_defines_itself_is_reserved_from_operations() {
         // Methods of the template's `impl Client`.
-        let template = syn::parse_file(crate::output::CLIENT_METHODS).expect("the client template parses");
+        let template = syn::parse_file(crate::templates::CLIENT_METHODS).expect("the client template parses");
         for item in &template.items {
             if let syn::Item::Impl(block) = item {
                 for item in &block.items {
@@ -666,7 +666,7 @@ components:
       flows: {{clientCredentials: {{tokenUrl: 'https://example.com/token', scopes: {{}}}}}}
 "
         ));
-        let graph = crate::graph::TypeGraph::new(&api.types);
+        let graph = crate::plan::graph::TypeGraph::new(&api.types);
         let printed = crate::emit::client_plan(
             &api,
             &graph,

@@ -22,12 +22,12 @@ use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 
 use super::shape::{AllOfShape, BesideUnion, ObjectShape, Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child};
-use crate::graph::cycle_closing_slots;
 use crate::ir::{
     BoundedMap, Enum, EnumValue, EnumVariant, Field, FieldWire, Presence, Primitive, StringConstraints, Struct,
     Tagging, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant, UnknownFields,
 };
 use crate::naming::{NameCache, Namespace, type_name, value_name};
+use crate::plan::graph::cycle_closing_slots;
 pub use direction::Direction;
 use direction::{TwoWay, component_pointer};
 

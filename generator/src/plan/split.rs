@@ -10,8 +10,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::graph::TypeGraph;
 use crate::ir::{Api, TypeKind};
+use crate::plan::graph::TypeGraph;
 
 /// Whether to split the models crate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

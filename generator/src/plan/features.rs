@@ -15,8 +15,8 @@ use std::collections::BTreeSet;
 
 use heck::ToKebabCase;
 
-use crate::graph::TypeGraph;
 use crate::ir::Api;
+use crate::plan::graph::TypeGraph;
 
 /// Whether to gate the generated crates by tag.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
