@@ -339,6 +339,34 @@ components:
         let TypeRef::Named(id) = items.item else { panic!("a named item type") };
         assert_eq!(api.types[id.0].name, "Item", "the pages' item type follows its type to its new place");
     }
+
+    #[test]
+    fn keeping_unknown_fields_opens_only_structs_that_can_hold_them() {
+        let (mut api, _) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Open: {{type: object, properties: {{a: {{type: string}}}}}}
+    Closed: {{type: object, additionalProperties: false, properties: {{a: {{type: string}}}}}}
+    Typed: {{type: object, additionalProperties: {{type: integer}}, properties: {{a: {{type: string}}}}}}
+    Taken: {{type: object, properties: {{additional_properties: {{type: string}}}}}}
+    Both:
+      allOf:
+        - {{type: object, properties: {{a: {{type: string}}}}}}
+        - oneOf: [{{$ref: '#/components/schemas/Open'}}, {{$ref: '#/components/schemas/Taken'}}]
+"
+        ));
+        keep_unknown_fields(&mut api.types);
+        let unknown = |name: &str| match &test_support::type_named(&api, name).kind {
+            TypeKind::Struct(s) => s.unknown.clone(),
+            other => panic!("{name} is not a struct: {other:?}"),
+        };
+        assert_eq!(unknown("Open"), UnknownFields::Kept(TypeRef::Any), "an open struct keeps them");
+        assert_eq!(unknown("Closed"), UnknownFields::Denied, "`additionalProperties: false` still refuses them");
+        assert_eq!(unknown("Typed"), UnknownFields::Kept(TypeRef::I64), "a typed map keeps its type");
+        assert_eq!(unknown("Taken"), UnknownFields::Ignored, "the map's field name is a property's");
+        assert_eq!(unknown("Both"), UnknownFields::Ignored, "a flattened union would see them twice");
+    }
 }
 
 #[cfg(test)]

@@ -413,6 +413,86 @@ mod tests {
         assert!(Receiver::Function { credentials: false }.too_many(6).is_none());
     }
 
+    /// The arms of the `match` on the status a method's reply goes through: each arm's pattern and its body.
+    fn arms(tokens: TokenStream) -> Vec<(String, String)> {
+        let syn::Expr::Match(matched) = syn::parse2::<syn::Expr>(tokens).expect("an expression") else {
+            panic!("a match on the status")
+        };
+        matched
+            .arms
+            .iter()
+            .map(|arm| {
+                let (pattern, body) = (&arm.pat, &arm.body);
+                (text(&quote! { #pattern }), text(&quote! { #body }))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_reply_is_matched_by_exact_status_then_range_then_default() {
+        let api = api_with(
+            "  /items/{id}:
+    get:
+      operationId: getItem
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '4XX': {description: rejected}
+        '200': {description: found, content: {application/json: {schema: {type: string}}}}
+        '404': {description: missing, content: {application/json: {schema: {type: object}}}}
+        default: {description: failed}
+",
+        );
+        let scope = TypeScope { api: &api, via_models: true };
+        let signature = Signature::new(scope, &api.operations[0]);
+        let arms = arms(response_match(&signature, true));
+        let patterns: Vec<&str> = arms.iter().map(|(pattern, _)| pattern.as_str()).collect();
+        // A range after the codes it holds, so `404` is not swallowed by `4XX`; `default` takes the rest.
+        assert_eq!(patterns, ["200", "404", "400..=499", "_"]);
+        assert_eq!(arms[0].1, "{letbody=response.json()?;Ok(response.value(body))}");
+        assert_eq!(arms[1].1, "{letbody=response.json()?;Err(response.api_error(GetItemError::NotFound(body)))}");
+        assert_eq!(arms[2].1, "Err(response.api_error(GetItemError::Status4xx))");
+        assert_eq!(arms[3].1, "Err(response.api_error(GetItemError::Default))");
+    }
+
+    #[test]
+    fn a_request_is_built_from_path_query_header_cookie_and_body() {
+        let api = api_with(
+            "  /items/{id}/notes.{format}:
+    put:
+      operationId: putNote
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+        - {name: format, in: path, required: true, schema: {type: string}}
+        - {name: tags, in: query, required: true, style: form, explode: false, schema: {type: array, items: {type: string}}}
+        - {name: dryRun, in: query, schema: {type: boolean}}
+        - {name: X-Trace, in: header, schema: {type: string}}
+        - {name: session, in: cookie, required: true, schema: {type: string}}
+      requestBody: {required: true, content: {application/json: {schema: {type: string}}}}
+      responses: {'204': {description: stored}}
+",
+        );
+        let statements = request_statements(&api, &api.operations[0], Receiver::Method);
+        let block: syn::Block = syn::parse2(quote! {{ #statements }}).expect("statements");
+        let lines: Vec<String> = block.stmts.iter().map(|statement| text(&quote! { #statement })).collect();
+        assert_eq!(
+            lines,
+            [
+                // Each segment encoded on its own; a segment mixing text and a parameter formatted whole.
+                r#"letmuturl=self.transport.endpoint(&["items",&id.to_string(),&format!("notes.{}",format)]);"#,
+                // `explode: false`: one value, the items joined by commas.
+                r#"runtime::append_query(&muturl,"tags",&tags.iter().map(|item|item.to_string()).collect::<Vec<String>>().join(","));"#,
+                // Optional parameters come from the `…Params` struct, sent only when set.
+                r#"ifletSome(value)=&params.dry_run{runtime::append_query(&muturl,"dryRun",&value.to_string());}"#,
+                r#"letmutrequest=self.transport.request(::reqwest::Method::PUT,url);"#,
+                r#"ifletSome(value)=&params.x_trace{request=request.header("X-Trace",value);}"#,
+                r#"letmutcookies:Vec<String>=Vec::new();"#,
+                r#"cookies.push(format!("{}{}","session=",session));"#,
+                r#"if!cookies.is_empty(){request=request.header(::reqwest::header::COOKIE,cookies.join(";"));}"#,
+                r#"letrequest=runtime::json_body(request,"application/json",body)?;"#,
+            ]
+        );
+    }
+
     #[test]
     fn only_a_success_streams_its_body_errors_are_read_whole() {
         let api = api_with(
