@@ -5,6 +5,14 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
 
+/// Index of a [`SecurityScheme`] in [`Api::security_schemes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SchemeId(pub usize);
+
+/// Index of a [`Param`] in its operation's [`Operation::params`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ParamId(pub usize);
+
 /// One API: the types of the models crate and the operations of the client crate.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -25,6 +33,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// The security scheme `id` names.
+    pub fn scheme(&self, id: SchemeId) -> &SecurityScheme {
+        &self.security_schemes[id.0]
+    }
+
     /// For each operation, the first earlier one whose requests it cannot be told apart from (same
     /// [`Operation::request_line`]), if any: a server answers those requests as that one.
     pub fn same_requests_as(&self) -> Vec<Option<usize>> {
@@ -555,8 +568,8 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// Documented responses, in document order.
     pub responses: Vec<Response>,
-    /// Alternatives (OR) of scheme sets (AND), as indices into [`Api::security_schemes`]; empty means none.
-    pub security: Vec<Vec<usize>>,
+    /// Alternatives (OR) of scheme sets (AND); empty means none.
+    pub security: Vec<Vec<SchemeId>>,
     /// `deprecated: true`.
     pub deprecated: bool,
     /// `tags`, in document order.
@@ -568,6 +581,11 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The parameter `id` names.
+    pub fn param(&self, id: ParamId) -> &Param {
+        &self.params[id.0]
+    }
+
     /// What tells its requests apart from another operation's: method, path (parameters as `{}`) and the query
     /// pairs its path key fixes.
     pub fn request_line(&self) -> String {
@@ -650,11 +668,11 @@ pub struct FieldStep {
 /// How pages are selected.
 #[derive(Debug, Clone)]
 pub enum PageStyle {
-    /// An integer page number in the optional query parameter `param` (an index into [`Operation::params`]),
-    /// incremented while the value at `next` is present.
-    PageNumber { param: usize, next: Vec<FieldStep> },
+    /// An integer page number in the optional query parameter `param`, incremented while the value at `next` is
+    /// present.
+    PageNumber { param: ParamId, next: Vec<FieldStep> },
     /// A cursor copied from the response's `next` into the optional query parameter `param`.
-    Cursor { param: usize, next: Vec<FieldStep> },
+    Cursor { param: ParamId, next: Vec<FieldStep> },
     /// The next page's URL in a field of the page (Azure's `x-ms-pageable` `nextLinkName`).
     NextLink { next: Vec<FieldStep> },
     /// The next page's URL in the reply's `Link` header, `rel="next"` (RFC 8288; GitHub and many REST APIs).
@@ -666,8 +684,8 @@ pub enum PageStyle {
 pub enum PathPiece {
     /// Literal text.
     Literal(String),
-    /// A path parameter, by index into [`Operation::params`].
-    Param(usize),
+    /// A path parameter.
+    Param(ParamId),
 }
 
 /// Where a parameter goes.

@@ -68,7 +68,7 @@ fn credentials(api: &Api, op: &Operation, name: &str) -> Vec<String> {
     };
     requirement
         .iter()
-        .filter_map(|&index| api.security_schemes.get(index))
+        .map(|&id| api.scheme(id))
         .map(|scheme| {
             let variable = |what: &str| {
                 let stem = if requirement.len() > 1 { format!("{name}_{}", scheme.spec_name) } else { name.into() };

@@ -250,7 +250,7 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
                 let pieces = op.path_segments[segment].iter().map(|piece| match piece {
                     PathPiece::Literal(text) => quote! { runtime::Piece::Literal(#text) },
                     PathPiece::Param(param) => {
-                        let name = &op.params[*param].api_name;
+                        let name = &op.param(*param).api_name;
                         quote! { runtime::Piece::Param(#name) }
                     }
                 });

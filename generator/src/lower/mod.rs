@@ -12,8 +12,8 @@ use crate::diagnostic::{Diagnostic, pointer};
 use std::collections::BTreeSet;
 
 use crate::ir::{
-    Api, OAuth2Grants, Operation, SchemeKind, SchemeSetters, SecurityScheme, Server, ServerVariable, TypeDef, TypeId,
-    TypeKind, TypeRef, UnknownFields,
+    Api, OAuth2Grants, Operation, SchemeId, SchemeKind, SchemeSetters, SecurityScheme, Server, ServerVariable, TypeDef,
+    TypeId, TypeKind, TypeRef, UnknownFields,
 };
 use crate::load::LoadedSpec;
 use crate::naming::{Namespace, bare, type_name, value_name};
@@ -128,8 +128,8 @@ fn drop_unused_schemes(
     path: &std::path::Path,
 ) -> Vec<Diagnostic> {
     let mut used = vec![false; schemes.len()];
-    for index in operations.iter().flat_map(|op| op.security.iter().flatten()) {
-        used[*index] = true;
+    for id in operations.iter().flat_map(|op| op.security.iter().flatten()) {
+        used[id.0] = true;
     }
     if used.iter().all(|used| *used) {
         return Vec::new();
@@ -152,7 +152,7 @@ fn drop_unused_schemes(
         .collect();
     let new_index = retain_renumbered(schemes, |index| used[index]);
     for op in operations.iter_mut() {
-        op.security.iter_mut().flatten().for_each(|scheme| *scheme = new_index[*scheme]);
+        op.security.iter_mut().flatten().for_each(|scheme| *scheme = SchemeId(new_index[scheme.0]));
     }
     diagnostics
 }

@@ -10,7 +10,7 @@ pub(super) fn authorized(api: &Api, op: &Operation, receiver: Receiver<'_>, requ
         return request;
     }
     let alternatives = op.security.iter().map(|all| {
-        let schemes = all.iter().map(|index| ident(&api.security_schemes[*index].variant));
+        let schemes = all.iter().map(|index| ident(&api.scheme(*index).variant));
         quote! { &[#(Scheme::#schemes),*] }
     });
     let credentials = receiver.credentials();
@@ -113,7 +113,7 @@ pub(super) fn pages_method(
     let transport = receiver.transport();
     let (cursor_ty, start, fetch, doc) = match &pagination.style {
         PageStyle::PageNumber { param, next } | PageStyle::Cursor { param, next } => {
-            let param = &op.params[*param];
+            let param = op.param(*param);
             let param_field = ident(&param.name);
             let param_ty = scope.tokens(&param.ty);
             let next_value = field_chain(next, quote! { Some(&page) });

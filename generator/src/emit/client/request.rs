@@ -125,7 +125,7 @@ pub(super) fn segment_expr(op: &Operation, pieces: &[PathPiece]) -> TokenStream 
     match pieces {
         [PathPiece::Literal(text)] => quote! { #text },
         [PathPiece::Param(index)] => {
-            let param = &op.params[*index];
+            let param = op.param(*index);
             let name = ident(&param.name);
             wire_str(&param.ty, quote! { #name })
         }
@@ -136,7 +136,7 @@ pub(super) fn segment_expr(op: &Operation, pieces: &[PathPiece]) -> TokenStream 
                 match piece {
                     PathPiece::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
                     PathPiece::Param(index) => {
-                        let param = &op.params[*index];
+                        let param = op.param(*index);
                         let name = ident(&param.name);
                         format.push_str("{}");
                         args.push(wire_display(&param.ty, quote! { #name }));

@@ -22,9 +22,9 @@ use super::shape::{Shape, shape_of};
 use crate::diagnostic::{Diagnostic, child, pointer};
 use crate::ir::{
     Api, BodyKind, EventsAlternative, FieldStep, FormPart, Method, Multipart, MultipartForm, ObjectStyle, Operation,
-    OperationTypeNames, PageItems, PageStyle, Pagination, Param, ParamLocation, PartKind, PathPiece, Presence,
-    RequestBody, RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia, SecurityScheme, StatusMatch,
-    TypeKind, TypeRef,
+    OperationTypeNames, PageItems, PageStyle, Pagination, Param, ParamId, ParamLocation, PartKind, PathPiece, Presence,
+    RequestBody, RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia, SchemeId, SecurityScheme,
+    StatusMatch, TypeKind, TypeRef,
 };
 use crate::naming::{Namespace, bare, type_name, value_name};
 
@@ -488,14 +488,14 @@ impl<'a> OperationLowerer<'_, 'a> {
         &mut self,
         requirements: Option<&Vec<SecurityRequirement>>,
         schemes: &[SecurityScheme],
-    ) -> Vec<Vec<usize>> {
+    ) -> Vec<Vec<SchemeId>> {
         let Some(requirements) = requirements else { return Vec::new() };
         let mut alternatives = Vec::new();
         for requirement in requirements {
             let mut all = Vec::new();
             for name in requirement.keys() {
                 match schemes.iter().position(|s| &s.spec_name == name) {
-                    Some(index) => all.push(index),
+                    Some(index) => all.push(SchemeId(index)),
                     None => self.types.warn(&child(&self.pointer, "security"), format!("security scheme {name:?} is not defined (or not supported) in components.securitySchemes; ignored")),
                 }
             }
@@ -1116,7 +1116,7 @@ components:
         ));
         let names: Vec<&str> = api.security_schemes.iter().map(|s| s.spec_name.as_str()).collect();
         assert_eq!(names, ["key"]);
-        assert_eq!(api.operations[0].security, [[0]], "renumbered to the scheme kept");
+        assert_eq!(api.operations[0].security, [[SchemeId(0)]], "renumbered to the scheme kept");
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert_eq!(diagnostics[0].pointer, "#/components/securitySchemes/unused");
     }

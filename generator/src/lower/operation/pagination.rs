@@ -85,6 +85,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 self.types.warn(&at, "`x-pagination`: a page parameter must be an integer, and a cursor must have the type of the parameter; ignored");
                 return None;
             }
+            let param = ParamId(param);
             let style = if paged { PageStyle::PageNumber { param, next } } else { PageStyle::Cursor { param, next } };
             (style, text("items"))
         };

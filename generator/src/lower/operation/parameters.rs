@@ -175,7 +175,7 @@ impl<'a> OperationLowerer<'_, 'a> {
                 }
                 let name = &rest[open + 1..close];
                 match params.iter().position(|p| p.location == ParamLocation::Path && p.api_name == name) {
-                    Some(index) => pieces.push(PathPiece::Param(index)),
+                    Some(index) => pieces.push(PathPiece::Param(ParamId(index))),
                     // `params` declares every name the path has (undeclared ones as strings).
                     None => pieces.push(PathPiece::Literal(rest[open..=close].to_string())),
                 }
