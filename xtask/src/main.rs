@@ -9,6 +9,8 @@
 //!   auto|never]`: how long the generated crates of GitHub's API and the synthetic spec take to `cargo check` and
 //!   `cargo build --release` (dependencies prebuilt), with all tags and with one, and the peak memory of the largest
 //!   rustc; `--split-models never` measures the models as one crate.
+//! - `cargo xtask side-by-side [--ploidy PATH] [--rounds N] [--compile]`: specforge against Ploidy and a plain
+//!   JSON parse on GitHub's description, generation and (with `--compile`) `cargo check` of the crates, in one run.
 //! - `cargo xtask synthetic --scale N --out FILE`: writes the deterministic synthetic spec used by the benchmarks.
 //! - `cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]`: mutates the repository's specs and runs the
 //!   pipeline on each case; fails on a panic, an internal error, invalid Rust, a gap in repair or a slow case.
@@ -22,6 +24,7 @@ mod bench;
 mod compile_times;
 mod corpus;
 mod fuzz;
+mod side_by_side;
 mod synthetic;
 
 use std::path::{Path, PathBuf};
@@ -40,11 +43,14 @@ fn main() -> ExitCode {
         ["compile-times", rest @ ..] => {
             compile_times::Selection::parse(rest).and_then(|selection| compile_times::run(&project_root(), selection))
         }
+        ["side-by-side", rest @ ..] => {
+            side_by_side::Settings::parse(rest).and_then(|settings| side_by_side::run(&project_root(), settings))
+        }
         ["synthetic", "--scale", scale, "--out", out] => write_synthetic(scale, Path::new(out)),
         ["fuzz", rest @ ..] => fuzz::Settings::parse(rest).and_then(|settings| fuzz::run(&project_root(), &settings)),
         _ => {
             eprintln!(
-                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] [--api github|synthetic] [--split-models auto|never] | cargo xtask synthetic --scale N --out FILE | cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]"
+                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] [--api github|synthetic] [--split-models auto|never] | cargo xtask side-by-side [--ploidy PATH] [--rounds N] [--compile] | cargo xtask synthetic --scale N --out FILE | cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]"
             );
             return ExitCode::from(2);
         }
