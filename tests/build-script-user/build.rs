@@ -16,6 +16,13 @@ fn main() {
             std::process::exit(1);
         }
     }
+    // A client customized by a configuration file: a type replaced by the user's, derives, renames, a selection.
+    let pets = "../../generator/tests/fixtures/config/pets.yaml";
+    let options = Options { config: specforge::discover_config(pets.as_ref()), ..Options::new(pets) };
+    if let Err(failure) = specforge::build::generate_client_with(&options, "pets_client.rs") {
+        eprintln!("{failure}");
+        std::process::exit(1);
+    }
     // A client with its models; its types live in a second file, which the build watches too.
     if let Err(failure) = specforge::build::generate_client("specs/notes/api.yaml", "notes_client.rs") {
         eprintln!("{failure}");

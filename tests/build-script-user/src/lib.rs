@@ -27,3 +27,9 @@ pub mod swagger2 {
 pub mod notes {
     include!(concat!(env!("OUT_DIR"), "/notes_client.rs"));
 }
+
+/// A pet store's client as its `pets.specforge.toml` shapes it (`generator/tests/fixtures/config/`): `Money` is the
+/// user's `acme_money::Money`, `Pet` is `Animal` with extra derives, some operations left out, one renamed.
+pub mod pets {
+    include!(concat!(env!("OUT_DIR"), "/pets_client.rs"));
+}
