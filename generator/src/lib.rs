@@ -3,7 +3,7 @@
 //!
 //! The pipeline is `load` (parse YAML/JSON, apply overlays, check the version) → `lower` (spec → IR, the only stage
 //! that reports input problems) → `emit` (IR → tokens) → render (prettyplease). Three front ends share this
-//! library: the `specforge` CLI, `cargo xtask regenerate`, and [`build::generate_models`] for `build.rs`. The public
+//! library: the `specforge` CLI, `cargo xtask regenerate`, and [`build::generate_models`] and [`build::generate_client`] for `build.rs`. The public
 //! surface is [`generate`], [`check`], [`Options`], the diagnostics and their [`report`] rendering, and [`build`];
 //! the stages are private, so they can change without a semver break.
 //!
