@@ -2,10 +2,11 @@
 //! crate** (an async reqwest client over those models).
 //!
 //! The pipeline is `load` (parse YAML/JSON, apply overlays, check the version) → `lower` (spec → IR, the only stage
-//! that reports input problems) → `emit` (IR → tokens) → render (prettyplease). Three front ends share this
-//! library: the `specforge` CLI, `cargo xtask regenerate`, and [`build::generate_models`] and [`build::generate_client`] for `build.rs`. The public
-//! surface is [`generate`], [`check`], [`Options`], the diagnostics and their [`report`] rendering, and [`build`];
-//! the stages are private, so they can change without a semver break.
+//! that reports input problems) → `plan` (type graph, tag features, split) → `emit` (IR → tokens) → render
+//! (prettyplease). Three front ends share this library: the `specforge` CLI, `cargo xtask regenerate`, and
+//! [`build::generate_models`] and [`build::generate_client`] for `build.rs`. The public surface is [`generate`],
+//! [`check`], [`Options`], the diagnostics and their [`report`] rendering, and [`build`]; the stages are private, so
+//! they can change without a semver break.
 //!
 //! ```no_run
 //! let generated = specforge::generate(&specforge::Options::new("specs/supermetal.yaml")).unwrap();
