@@ -5,7 +5,8 @@
 //! all generated crates in one Cargo workspace (`--keep-going`, so one failure does not hide the others; shared
 //! dependencies are built once); the crates are models, client and server (with its fake). Every document, Swagger
 //! 2.0 included, must generate. Then runs every document's client ↔ server conformance tests but GitHub's (see
-//! [`specforge::conformance_tests`]). Prints a report and writes it to `target/corpus/report.md`.
+//! [`specforge::conformance_tests`]), and compiles the example in every client's docs (a `no_run` doctest). Prints
+//! a report and writes it to `target/corpus/report.md`.
 //!
 //! Every generated document is also rewritten the ways published documents come ([`variants`]): minified to one
 //! line of JSON, as one line of YAML flow style, and with `$ref`-shaped data in its examples. Each variant must
@@ -74,12 +75,13 @@ pub fn run(root: &Path) -> Result<(), String> {
     write_conformance_crate(&out, &conformance)?;
     let failures = check_all(root, &out, &outcomes)?;
     let conformance = run_conformance(&out)?;
+    let examples = run_doc_examples(&out, &outcomes)?;
     for (name, outcome) in outcomes.iter_mut() {
         if let Outcome::Generated { compiled, .. } = outcome {
             *compiled = Some(!failures.contains_key(name));
         }
     }
-    let report = format!("{}\n{conformance}\n", report(&outcomes, &failures));
+    let report = format!("{}\n{conformance}\n\n{examples}\n", report(&outcomes, &failures));
     println!("{report}");
     std::fs::write(out.join("report.md"), &report).map_err(|e| format!("report: {e}"))?;
     Ok(())
@@ -140,6 +142,39 @@ fn run_conformance(out: &Path) -> Result<String, String> {
     }
     for line in stdout.lines().filter(|line| line.ends_with("FAILED") || line.contains("... ignored, ")) {
         section.push_str(&format!("\n- {}", line.trim_start_matches("test ")));
+    }
+    Ok(section)
+}
+
+/// Compiles the example in every generated client's docs (a `no_run` doctest); returns the report's section: how many
+/// compiled, and the clients whose example did not.
+fn run_doc_examples(out: &Path, outcomes: &BTreeMap<String, Outcome>) -> Result<String, String> {
+    let mut command = Command::new(env!("CARGO"));
+    command.args(["test", "--offline", "--doc", "--no-fail-fast"]);
+    for (name, _) in outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Generated { .. })) {
+        command.args(["-p", &format!("{name}-client")]);
+    }
+    let output = command
+        .current_dir(out)
+        .env("CARGO_TARGET_DIR", out.join("target"))
+        .output()
+        .map_err(|e| format!("cargo test --doc: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // `test result: ok. 1 passed; …` per client (a split client has no example).
+    let passed: usize = stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("test result: ok. ")?.split(' ').next()?.parse::<usize>().ok())
+        .sum();
+    // `test <crate dir>/src/lib.rs - (line N) - compile ... FAILED`
+    let failed: Vec<&str> =
+        stdout.lines().filter(|line| line.ends_with("FAILED")).map(|line| line.trim_start_matches("test ")).collect();
+    let mut section = format!(
+        "## The example in each client's docs (a `no_run` doctest)\n\n{passed} compile, {} do not{}",
+        failed.len(),
+        if output.status.success() { "." } else { "; cargo test --doc failed." }
+    );
+    for line in failed {
+        section.push_str(&format!("\n- {line}"));
     }
     Ok(section)
 }
