@@ -11,6 +11,7 @@ use std::process::Command;
 
 use crate::synthetic;
 
+/// Runs the benchmarks on every spec and writes `target/bench/report.md`.
 pub fn run(root: &Path) -> Result<(), String> {
     let modules = crate::corpus::install(root)?;
     let bench_dir = root.join("target/bench");

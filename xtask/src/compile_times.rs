@@ -97,6 +97,7 @@ enum Commands {
     ReleaseOnly,
 }
 
+/// Generates the APIs, measures what `selection` asks for and writes `target/bench/compile-report.md`.
 pub fn run(root: &Path, selection: Selection) -> Result<(), String> {
     let modules = crate::corpus::install(root)?;
     let bench = root.join("target/bench");

@@ -48,6 +48,7 @@ struct Run {
     peak_mib: f64,
 }
 
+/// Runs the comparison as `settings` says, prints the report and writes it to `target/bench/side-by-side.md`.
 pub fn run(root: &Path, settings: Settings) -> Result<(), String> {
     let version = Command::new(&settings.ploidy).arg("--version").output().map_err(|e| {
         format!(

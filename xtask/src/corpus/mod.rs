@@ -35,6 +35,7 @@ pub fn install(root: &Path) -> Result<PathBuf, String> {
     Ok(corpus.join("node_modules"))
 }
 
+/// Generates, checks and tests every corpus document, and writes `target/corpus/report.md`.
 pub fn run(root: &Path) -> Result<(), String> {
     let modules = install(root)?;
     let out = root.join("target/corpus");
