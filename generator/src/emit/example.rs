@@ -11,6 +11,21 @@ use crate::naming::bare;
 /// operation. The credentials are read from environment variables named after the crate (`SUPERMETAL_TOKEN` for
 /// `supermetal_client`).
 pub fn client_example(api: &Api, client_lib: &str) -> String {
+    let (imports, body) = example_parts(api, client_lib);
+    format!("{imports}\n\n{}", body.join("\n"))
+}
+
+/// [`client_example`] as a rustdoc section whose example compiles (as a doctest that is not run).
+pub fn client_example_doc(api: &Api, client_lib: &str) -> String {
+    let (imports, body) = example_parts(api, client_lib);
+    format!(
+        "# Example\n\n```no_run\n{imports}\n\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n{}\n# Ok(())\n# }}\n```",
+        body.join("\n")
+    )
+}
+
+/// The example's `use` line, and the lines of its body.
+fn example_parts(api: &Api, client_lib: &str) -> (String, Vec<String>) {
     let name = client_lib.strip_suffix("_client").unwrap_or(client_lib);
     let operation = example_operation(api);
     let params = operation.filter(|op| op.params.iter().any(|p| !p.required)).map(|op| &op.type_names.params);
@@ -18,7 +33,8 @@ pub fn client_example(api: &Api, client_lib: &str) -> String {
         Some(params) => format!("{{Client, {params}}}"),
         None => "Client".to_string(),
     };
-    let mut lines = vec![format!("use {client_lib}::{imports};"), String::new()];
+    let imports = format!("use {client_lib}::{imports};");
+    let mut lines = Vec::new();
     let base_url = match api.servers.first() {
         Some(_) => format!("{client_lib}::DEFAULT_BASE_URL"),
         None => "\"https://api.example.com\"".to_string(),
@@ -39,7 +55,7 @@ pub fn client_example(api: &Api, client_lib: &str) -> String {
         lines.push(format!("let reply = client.{}({}).await?;", op.method_name, arguments(op).join(", ")));
         lines.push("println!(\"{reply:?}\");".to_string());
     }
-    lines.join("\n")
+    (imports, lines)
 }
 
 /// The operation to show, among those whose arguments the example can write (required parameters with literals,
@@ -82,15 +98,6 @@ fn credentials(api: &Api, op: &Operation, name: &str) -> Vec<String> {
             }
         })
         .collect()
-}
-
-/// [`client_example`] as a rustdoc section whose example compiles (as a doctest that is not run).
-pub fn client_example_doc(api: &Api, client_lib: &str) -> String {
-    let example = client_example(api, client_lib);
-    let (imports, body) = example.split_once("\n\n").unwrap_or(("", &example));
-    format!(
-        "# Example\n\n```no_run\n{imports}\n\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n{body}\n# Ok(())\n# }}\n```"
-    )
 }
 
 /// The line that makes the request body `body`: JSON and forms from the smallest value the schema accepts (read

@@ -378,6 +378,15 @@ pub fn prepend_docs(attrs: &mut Vec<syn::Attribute>, doc: Option<&str>) {
     attrs.splice(0..0, docs);
 }
 
+/// A hand-written template file as the module `name` of a generated file (for `include!`, which cannot name sibling
+/// files): its inner attributes and items, printed inside `mod name { … }` with `visibility`.
+fn inline_module(visibility: TokenStream, name: &str, source: &str) -> TokenStream {
+    let name = crate::naming::ident(name);
+    // The templates are compiled as part of every generated crate; parsing them here cannot fail.
+    let (attrs, items) = syn::parse_file(source).map(|file| (file.attrs, file.items)).unwrap_or_default();
+    quote! { #visibility mod #name { #(#attrs)* #(#items)* } }
+}
+
 /// Inner `#![doc = "…"]` attributes for a crate-level doc text.
 fn inner_doc_attrs(doc: &str) -> TokenStream {
     let lines = crate::rustdoc::lines(doc).into_iter().map(|line| quote! { #![doc = #line] });

@@ -288,14 +288,11 @@ fn support_module(layout: ModelsLayout, source: &str, api: &Api) -> TokenStream 
             #violation
         },
         ModelsLayout::Module => {
-            // The templates are compiled as part of every generated crate; parsing them here cannot fail.
-            let items = syn::parse_file(source).map(|file| file.items).unwrap_or_default();
+            let support = super::inline_module(quote! { pub }, "support", source);
+            // Its docs are the template's own inner docs.
             quote! {
-                /// Support code for the models: validation, the wire form of enums, absent-or-null fields.
                 #[doc(hidden)]
-                pub mod support {
-                    #(#items)*
-                }
+                #support
                 #violation
             }
         }
@@ -604,20 +601,20 @@ fn uses_object_macro(s: &Struct) -> bool {
 /// `support::object!(Name { 0 field required, 1 other = "json" optional, … } ignore|deny|keep);`: the struct's
 /// `Serialize` and `Deserialize`.
 fn object_invocation(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let fields = s.fields.iter().enumerate().map(|(index, field)| {
+    // Only structs without flattened fields use the macro (see `uses_object_macro`): every field has a JSON name.
+    let fields = s.fields.iter().enumerate().filter_map(|(index, field)| {
+        let json = field.json_name()?;
         let index = proc_macro2::Literal::usize_unsuffixed(index);
         let rust = ident(&field.name);
-        // Only for structs without flattened fields (see `uses_object_macro`).
-        let json = field.json_name().unwrap_or_default();
         let kind = match field.presence {
             Presence::Optional => quote! { optional },
             Presence::OptionalNullable => quote! { nullable },
             Presence::Required | Presence::RequiredNullable => quote! { required },
         };
         if field.name == json {
-            quote! { #index #rust #kind } // the JSON name is the field's (and not a raw identifier)
+            Some(quote! { #index #rust #kind }) // the JSON name is the field's (and not a raw identifier)
         } else {
-            quote! { #index #rust = #json #kind }
+            Some(quote! { #index #rust = #json #kind })
         }
     });
     let unknown = match &s.unknown {

@@ -83,12 +83,7 @@ pub enum ClientLayout<'a> {
 /// The leading items of a client written as one module: [`client_header`]'s without the crate's inner attributes
 /// and models re-export, with the runtime's files inlined as modules.
 fn module_header(api: &Api) -> TokenStream {
-    let inline = |name: &str, source: &str| {
-        let name = ident(name);
-        // The templates are compiled as part of every generated crate; parsing them here cannot fail.
-        let (attrs, items) = syn::parse_file(source).map(|file| (file.attrs, file.items)).unwrap_or_default();
-        quote! { mod #name { #(#attrs)* #(#items)* } }
-    };
+    let inline = |name: &str, source: &str| super::inline_module(TokenStream::new(), name, source);
     let runtime = inline("runtime", crate::templates::CLIENT_RUNTIME);
     let modules = crate::templates::client_modules(api).map(|module| inline(module.name, module.source));
     let methods = inline("client", crate::templates::CLIENT_METHODS);
