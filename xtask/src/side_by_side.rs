@@ -7,7 +7,7 @@
 //! the report gives each one's median and the ratios. With `--compile`, the generated crates are compiled side by
 //! side: one workspace holds specforge's models and client and Ploidy's crate, its dependencies are built once, then
 //! each round touches one generator's sources and times `cargo check` of them (with the peak memory of the largest
-//! rustc), alternating. Writes `target/bench/side-by-side.md`.
+//! rustc), alternating, for at most two rounds (Ploidy's crate takes minutes to check). Writes `target/bench/side-by-side.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
