@@ -38,7 +38,7 @@ pub mod internals {
     pub use crate::lower::{Settings, lower};
     pub use crate::plan::features::{AUTO_MIN_OPERATIONS, FeaturePlan};
     pub use crate::plan::graph::TypeGraph;
-    pub use crate::plan::split::{ModelsSplit, operation_crates};
+    pub use crate::plan::split::{ModelsSplit, cost as split_cost, operation_crates};
 }
 
 use std::fmt;

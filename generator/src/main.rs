@@ -43,7 +43,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Choice::Auto)]
         tag_features: Choice,
         /// Split the models and the client into several crates each that compile in parallel, behind the models and
-        /// client crates that re-export them: `auto` does it for large APIs (thousands of fields; 300+ operations).
+        /// client crates that re-export them: `auto` does it when one models crate would need more than about 768 MiB
+        /// to build, and for clients of 300+ operations.
         #[arg(long, value_enum, default_value_t = Choice::Auto)]
         split_models: Choice,
         /// A local copy of a remote document that `$ref`s name, as `URL=FILE` (repeatable); nothing is fetched.

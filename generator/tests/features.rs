@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use specforge::internals::{FeaturePlan, ModelsSplit, TypeGraph, operation_crates};
+use specforge::internals::{FeaturePlan, ModelsSplit, TypeGraph, operation_crates, split_cost};
 use specforge::{SplitModels, TagFeatures};
 
 fn fixture(name: &str) -> PathBuf {
@@ -248,4 +248,71 @@ fn split_parts_hold_every_type_once_and_depend_only_on_earlier_parts() {
         assert!(seen.iter().all(|&count| count == 1), "{}: every type in one part", spec.display());
         assert!(split.parts.len() >= 2);
     }
+}
+
+/// A document of `layers × width` object schemas of `fields` properties each, every one past the first layer holding
+/// one schema of the layer below (so the types span `layers` heights).
+fn layered_spec(layers: usize, width: usize, fields: usize) -> tempfile::TempDir {
+    let mut schemas = serde_json::Map::new();
+    for layer in 0..layers {
+        for index in 0..width {
+            let mut properties = serde_json::Map::new();
+            for field in 0..fields {
+                properties.insert(format!("field{field}"), serde_json::json!({ "type": "string" }));
+            }
+            if layer > 0 {
+                let below = format!("#/components/schemas/L{}N{}", layer - 1, (index * 7) % width);
+                properties.insert("below".into(), serde_json::json!({ "$ref": below }));
+            }
+            schemas
+                .insert(format!("L{layer}N{index}"), serde_json::json!({ "type": "object", "properties": properties }));
+        }
+    }
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": { "title": "Layered", "version": "1" },
+        "paths": {},
+        "components": { "schemas": schemas },
+    });
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("layered.json"), spec.to_string()).expect("the spec is written");
+    dir
+}
+
+/// The estimated peak memory of each part of a split, by the cost model that chose it.
+fn estimated_parts_kib(api: &specforge::internals::Api, split: &ModelsSplit) -> Vec<usize> {
+    let types_kib = |members: &[usize]| members.iter().map(|&m| split_cost::type_kib(&api.types[m].kind)).sum();
+    split.parts.iter().map(|part| split_cost::crate_kib(types_kib(&part.members), part.dependencies.len())).collect()
+}
+
+#[test]
+fn models_split_when_one_crate_would_need_too_much_memory_and_no_part_does() {
+    // About 630 MiB by the cost model: one crate.
+    let medium = layered_spec(3, 120, 6);
+    let api = lowered(&medium.path().join("layered.json"));
+    let all: usize = api.types.iter().map(|t| split_cost::type_kib(&t.kind)).sum();
+    assert!(split_cost::crate_kib(all, 0) < split_cost::ONE_CRATE_BUDGET_KIB);
+    assert!(
+        ModelsSplit::new(&api, &TypeGraph::new(&api.types), SplitModels::Auto).is_none(),
+        "a medium API stays one crate"
+    );
+
+    // About 5 GiB by the cost model: split, and every part (with what it imports) estimated under the budget.
+    let large = layered_spec(4, 700, 10);
+    let api = lowered(&large.path().join("layered.json"));
+    let split = ModelsSplit::new(&api, &TypeGraph::new(&api.types), SplitModels::Auto).expect("large models split");
+    let parts = estimated_parts_kib(&api, &split);
+    assert!(parts.len() >= 8, "{} parts", parts.len());
+    let largest = parts.iter().copied().max().unwrap_or_default();
+    assert!(largest <= split_cost::ONE_CRATE_BUDGET_KIB, "largest part {} MiB", largest / 1024);
+}
+
+#[test]
+fn a_part_grows_with_the_models_between_its_bounds() {
+    let sizes: Vec<usize> =
+        [0, 1 << 20, 4 << 20, 16 << 20, 1 << 30].iter().map(|&kib| split_cost::part_kib(kib)).collect();
+    assert_eq!(sizes[0], split_cost::PART_MIN_KIB);
+    assert!(sizes.windows(2).all(|pair| pair[0] <= pair[1]), "{sizes:?}");
+    assert!(sizes[2] > split_cost::PART_MIN_KIB && sizes[2] < split_cost::PART_MAX_KIB, "{sizes:?}");
+    assert_eq!(sizes[4], split_cost::PART_MAX_KIB);
 }

@@ -1,22 +1,25 @@
 //! Large models split into several crates that compile in parallel, behind one facade crate that re-exports them.
 //!
-//! rustc compiles a crate on one core, and a crate of thousands of serde types takes minutes and gigabytes. The
-//! types are therefore laid out by their height in the type graph (a type that holds no other named type has
-//! height 0; any other is one above the highest type it holds), each recursive group of types counted as one.
-//! Types of the same height never hold one another, so each height is cut into chunks of about [`PART_WEIGHT`]
-//! (an even number of them, see [`side_by_side`]) that compile side by side once the heights below them are built. The highest heights, too light to be worth a
-//! crate each, share one part. A type's chunk follows from a hash of its name, so adding a type moves no other
-//! type unless its height's chunk count changes.
+//! rustc compiles a crate on one core, and a crate of thousands of serde types takes minutes and gigabytes. When to
+//! split, and how large a part is, follow from a [cost model](cost) of rustc's peak memory, fitted to measured
+//! release builds, so that no generated crate needs 1 GiB. The types are laid out by their height in the type graph
+//! (a type that holds no other named type has height 0; any other is one above the highest type it holds), each
+//! recursive group of types counted as one. Types of the same height never hold one another, so each height is cut
+//! into chunks of about one part's cost (an even number of them, see [`side_by_side`]) that compile side by side once
+//! the heights below them are built. The highest heights, too light to be worth a crate each, share one part. A
+//! type's chunk follows from a hash of its name, so adding a type moves no other type unless its height's chunk count
+//! changes.
 
 use std::collections::BTreeSet;
 
-use crate::ir::{Api, TypeKind};
+use crate::ir::Api;
 use crate::plan::graph::TypeGraph;
 
 /// Whether to split the models crate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SplitModels {
-    /// Only for large models: at least [`AUTO_MIN_WEIGHT`].
+    /// Only for large models: when one crate's estimated peak memory ([`cost::crate_kib`]) is above
+    /// [`cost::ONE_CRATE_BUDGET_KIB`].
     #[default]
     Auto,
     /// Whenever the types span more than one height, into parts of at most a quarter of the models each for small
@@ -26,11 +29,64 @@ pub enum SplitModels {
     Never,
 }
 
-/// How much code, roughly, makes one part: a unit is about one field or variant (a few lines of derived code).
-pub const PART_WEIGHT: usize = 2_000;
+/// rustc's peak memory building a models crate with `cargo build --release`, estimated from what the crate holds.
+///
+/// Fitted (least squares) to 57 measured crates on 2026-12-05: the parts of GitHub's and GitHub webhooks' split
+/// models, their facades and support crates, and two single models crates of the corpus (rustc 1.92, x86-64 Linux;
+/// `cargo xtask compile-times` and the corpus workspace measure them). The estimate is within 90 MiB of every one of
+/// them. A crate costs a fixed base (the standard library's and serde's metadata), then per type and field, and
+/// per part it imports: a split part glob-imports the parts whose types it holds, and reading their metadata costs
+/// about 12 MiB each.
+pub mod cost {
+    use crate::ir::TypeKind;
 
-/// How much code makes the models large enough to split under [`SplitModels::Auto`].
-pub const AUTO_MIN_WEIGHT: usize = 12_000;
+    /// What every models crate costs, in KiB.
+    pub const BASE_KIB: usize = 167 * 1024;
+    /// Per struct or union (its type, its serde impls).
+    const TYPE_KIB: usize = 561;
+    /// Per field of a struct or variant of a union.
+    const FIELD_KIB: usize = 116;
+    /// Per string or integer enum.
+    const ENUM_KIB: usize = 267;
+    /// Per value of an enum.
+    const ENUM_VALUE_KIB: usize = 85;
+    /// Per type that is only a newtype or an alias.
+    const SMALL_KIB: usize = 120;
+    /// Per part a part imports.
+    pub const DEPENDENCY_KIB: usize = 12 * 1024;
+
+    /// The most one models crate may be estimated to need and stay one crate: 768 MiB, which leaves the model's
+    /// largest error (90 MiB) and more below 1 GiB.
+    pub const ONE_CRATE_BUDGET_KIB: usize = 768 * 1024;
+
+    /// The smallest and largest cost of one part's own types. Between them a part's size is
+    /// `√(DEPENDENCY_KIB × all types' cost)`, which keeps a part's own types plus the parts it imports lowest (more
+    /// parts make each one smaller but give the highest ones more parts to import).
+    pub const PART_MIN_KIB: usize = 160 * 1024;
+    /// See [`PART_MIN_KIB`]: large enough that rustc's fixed cost per crate stays a small share.
+    pub const PART_MAX_KIB: usize = 480 * 1024;
+
+    /// What one type adds to its crate, in KiB.
+    pub fn type_kib(kind: &TypeKind) -> usize {
+        match kind {
+            TypeKind::Struct(s) => TYPE_KIB + FIELD_KIB * s.fields.len(),
+            TypeKind::Union(u) => TYPE_KIB + FIELD_KIB * u.variants.len(),
+            TypeKind::Enum(e) => ENUM_KIB + ENUM_VALUE_KIB * e.variants.len(),
+            TypeKind::ConstrainedString(_) | TypeKind::BoundedMap(_) => ENUM_KIB,
+            TypeKind::Alias(_) | TypeKind::External(_) => SMALL_KIB,
+        }
+    }
+
+    /// The estimated peak memory of one crate holding types of `types_kib` and importing `dependencies` parts.
+    pub fn crate_kib(types_kib: usize, dependencies: usize) -> usize {
+        BASE_KIB + types_kib + DEPENDENCY_KIB * dependencies
+    }
+
+    /// How much of the types' cost one part takes, for models whose types cost `total_kib` in all.
+    pub fn part_kib(total_kib: usize) -> usize {
+        (DEPENDENCY_KIB as f64 * total_kib as f64).sqrt().clamp(PART_MIN_KIB as f64, PART_MAX_KIB as f64) as usize
+    }
+}
 
 /// One crate of a split models crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,19 +111,19 @@ pub struct ModelsSplit {
 impl ModelsSplit {
     /// The split of `api`'s models under `choice`, or `None` for one models crate.
     pub fn new(api: &Api, graph: &TypeGraph, choice: SplitModels) -> Option<ModelsSplit> {
-        let weight: Vec<usize> = api.types.iter().map(|def| weight(&def.kind)).collect();
+        let weight: Vec<usize> = api.types.iter().map(|def| cost::type_kib(&def.kind)).collect();
         let total: usize = weight.iter().sum();
         let wanted = match choice {
             SplitModels::Never => false,
             SplitModels::Always => true,
-            SplitModels::Auto => total >= AUTO_MIN_WEIGHT,
+            SplitModels::Auto => cost::crate_kib(total, 0) > cost::ONE_CRATE_BUDGET_KIB,
         };
         if !wanted {
             return None;
         }
         let part_weight = match choice {
-            SplitModels::Always => PART_WEIGHT.min(total / 4).max(1),
-            SplitModels::Auto | SplitModels::Never => PART_WEIGHT,
+            SplitModels::Always => cost::part_kib(total).min(total / 4).max(1),
+            SplitModels::Auto | SplitModels::Never => cost::part_kib(total),
         };
         let heights: Vec<usize> = graph.longest_paths(|_| 1).into_iter().map(|path| path - 1).collect();
         let component_weight =
@@ -90,11 +146,8 @@ impl ModelsSplit {
         for component in 0..graph.components.len() {
             band_weight[band(component)] += component_weight(component);
         }
-        let chunks: Vec<usize> = band_weight
-            .iter()
-            .enumerate()
-            .map(|(b, &w)| if b == top { 1 } else { side_by_side(w.div_ceil(part_weight)) })
-            .collect();
+        // The top band fits one part unless its lowest height alone is heavier than one; that is chunked too.
+        let chunks: Vec<usize> = band_weight.iter().map(|&w| side_by_side(w.div_ceil(part_weight))).collect();
         if chunks.iter().sum::<usize>() < 2 {
             return None;
         }
@@ -169,19 +222,6 @@ pub fn operation_crates(api: &Api, choice: SplitModels) -> Option<Vec<(usize, Ve
 /// one), so that on an even number of cores the last of them does not build alone while the other cores wait.
 fn side_by_side(count: usize) -> usize {
     if count > 1 { count.next_multiple_of(2) } else { count.max(1) }
-}
-
-/// Roughly how much code a type compiles to, in fields and variants.
-fn weight(kind: &TypeKind) -> usize {
-    match kind {
-        TypeKind::Struct(s) => s.fields.len() + 2,
-        TypeKind::Union(u) => u.variants.len() + 2,
-        TypeKind::Enum(_)
-        | TypeKind::ConstrainedString(_)
-        | TypeKind::BoundedMap(_)
-        | TypeKind::Alias(_)
-        | TypeKind::External(_) => 1,
-    }
 }
 
 /// The 64-bit FNV-1a hash: stable across Rust versions and platforms, unlike the standard library's hasher.
