@@ -287,7 +287,7 @@ fn estimated_parts_kib(api: &specforge::internals::Api, split: &ModelsSplit) -> 
 
 #[test]
 fn models_split_when_one_crate_would_need_too_much_memory_and_no_part_does() {
-    // About 630 MiB by the cost model: one crate.
+    // About 540 MiB by the cost model: one crate.
     let medium = layered_spec(3, 120, 6);
     let api = lowered(&medium.path().join("layered.json"));
     let all: usize = api.types.iter().map(|t| split_cost::type_kib(&t.kind)).sum();

@@ -11,6 +11,8 @@
 //!   rustc; `--split-models never` measures the models as one crate.
 //! - `cargo xtask side-by-side [--ploidy PATH] [--rounds N] [--compile]`: specforge against Ploidy and a plain
 //!   JSON parse on GitHub's description, generation and (with `--compile`) `cargo check` of the crates, in one run.
+//! - `cargo xtask split-costs`: the models split's cost model against the measured peak memory of release builds
+//!   of three corpus documents' models, and its coefficients fitted again to them.
 //! - `cargo xtask synthetic --scale N --out FILE`: writes the deterministic synthetic spec used by the benchmarks.
 //! - `cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]`: mutates the repository's specs and runs the
 //!   pipeline on each case; fails on a panic, an internal error, invalid Rust, a gap in repair or a slow case.
@@ -25,6 +27,7 @@ mod compile_times;
 mod corpus;
 mod fuzz;
 mod side_by_side;
+mod split_costs;
 mod synthetic;
 
 use std::path::{Path, PathBuf};
@@ -46,11 +49,12 @@ fn main() -> ExitCode {
         ["side-by-side", rest @ ..] => {
             side_by_side::Settings::parse(rest).and_then(|settings| side_by_side::run(&project_root(), settings))
         }
+        ["split-costs"] => split_costs::run(&project_root()),
         ["synthetic", "--scale", scale, "--out", out] => write_synthetic(scale, Path::new(out)),
         ["fuzz", rest @ ..] => fuzz::Settings::parse(rest).and_then(|settings| fuzz::run(&project_root(), &settings)),
         _ => {
             eprintln!(
-                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] [--api github|synthetic] [--split-models auto|never] | cargo xtask side-by-side [--ploidy PATH] [--rounds N] [--compile] | cargo xtask synthetic --scale N --out FILE | cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]"
+                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] [--api github|synthetic] [--split-models auto|never] | cargo xtask side-by-side [--ploidy PATH] [--rounds N] [--compile] | cargo xtask split-costs | cargo xtask synthetic --scale N --out FILE | cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]"
             );
             return ExitCode::from(2);
         }

@@ -31,32 +31,26 @@ pub enum SplitModels {
 
 /// rustc's peak memory building a models crate with `cargo build --release`, estimated from what the crate holds.
 ///
-/// Fitted (least squares) to 57 measured crates on 2026-12-05: the parts of GitHub's and GitHub webhooks' split
-/// models, their facades and support crates, and two single models crates of the corpus (rustc 1.92, x86-64 Linux;
-/// `cargo xtask compile-times` and the corpus workspace measure them). The estimate is within 90 MiB of every one of
-/// them. A crate costs a fixed base (the standard library's and serde's metadata), then per type and field, and
-/// per part it imports: a split part glob-imports the parts whose types it holds, and reading their metadata costs
-/// about 12 MiB each.
+/// Fitted (least squares) to 63 crates measured on 2026-12-05 (rustc 1.92, x86-64 Linux): the parts of GitHub's and
+/// GitHub webhooks' split models, and ReadMe's largest example and its Star Trek API as one crate each. The estimate
+/// is within 50 MiB of every one of them (the largest measured: 702 MiB). A crate costs a fixed base, then per
+/// type, field, enum and enum value, and per part it imports: a split part glob-imports the parts whose types it
+/// holds, and reading their metadata costs about 12 MiB each. `cargo xtask split-costs` builds those crates again,
+/// prints the estimates beside the measurements and fits the coefficients again, for a new rustc or a new kind of
+/// type.
 pub mod cost {
     use crate::ir::TypeKind;
 
     /// What every models crate costs, in KiB.
-    pub const BASE_KIB: usize = 167 * 1024;
-    /// Per struct or union (its type, its serde impls).
-    const TYPE_KIB: usize = 561;
-    /// Per field of a struct or variant of a union.
-    const FIELD_KIB: usize = 116;
-    /// Per string or integer enum.
-    const ENUM_KIB: usize = 267;
-    /// Per value of an enum.
-    const ENUM_VALUE_KIB: usize = 85;
-    /// Per type that is only a newtype or an alias.
-    const SMALL_KIB: usize = 120;
+    pub const BASE_KIB: usize = 72 * 1024;
+    /// KiB per count of [`counts`]: per struct or union (the type and its serde impls), per field of a struct or
+    /// variant of a union, per enum (or validated newtype), per enum value. A type alias costs next to nothing.
+    pub const KIB_PER_COUNT: [usize; 4] = [325, 150, 623, 24];
     /// Per part a part imports.
     pub const DEPENDENCY_KIB: usize = 12 * 1024;
 
     /// The most one models crate may be estimated to need and stay one crate: 768 MiB, which leaves the model's
-    /// largest error (90 MiB) and more below 1 GiB.
+    /// largest error (50 MiB) several times over below 1 GiB.
     pub const ONE_CRATE_BUDGET_KIB: usize = 768 * 1024;
 
     /// The smallest and largest cost of one part's own types. Between them a part's size is
@@ -66,15 +60,21 @@ pub mod cost {
     /// See [`PART_MIN_KIB`]: large enough that rustc's fixed cost per crate stays a small share.
     pub const PART_MAX_KIB: usize = 480 * 1024;
 
+    /// What the model counts in a type, in the order of [`KIB_PER_COUNT`].
+    pub fn counts(kind: &TypeKind) -> [usize; 4] {
+        match kind {
+            TypeKind::Struct(s) => [1, s.fields.len(), 0, 0],
+            TypeKind::Union(u) => [1, u.variants.len(), 0, 0],
+            TypeKind::Enum(e) => [0, 0, 1, e.variants.len()],
+            // Validated on deserialization, like an enum.
+            TypeKind::ConstrainedString(_) | TypeKind::BoundedMap(_) => [0, 0, 1, 0],
+            TypeKind::Alias(_) | TypeKind::External(_) => [0, 0, 0, 0],
+        }
+    }
+
     /// What one type adds to its crate, in KiB.
     pub fn type_kib(kind: &TypeKind) -> usize {
-        match kind {
-            TypeKind::Struct(s) => TYPE_KIB + FIELD_KIB * s.fields.len(),
-            TypeKind::Union(u) => TYPE_KIB + FIELD_KIB * u.variants.len(),
-            TypeKind::Enum(e) => ENUM_KIB + ENUM_VALUE_KIB * e.variants.len(),
-            TypeKind::ConstrainedString(_) | TypeKind::BoundedMap(_) => ENUM_KIB,
-            TypeKind::Alias(_) | TypeKind::External(_) => SMALL_KIB,
-        }
+        counts(kind).iter().zip(KIB_PER_COUNT).map(|(count, kib)| count * kib).sum()
     }
 
     /// The estimated peak memory of one crate holding types of `types_kib` and importing `dependencies` parts.
