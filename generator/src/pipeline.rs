@@ -91,13 +91,44 @@ pub(crate) fn load_config(options: &Options) -> Result<Config, Failure> {
     }
 }
 
-/// The server crate of a lowered API, `<name>-server`, over its models crate.
+/// The server crate of a lowered API, `<name>-server`, over its models crate: split into operations crates over a
+/// core crate when the client is (the same partition of the operations).
 pub(crate) fn emit_server(api: &ir::Api, name: &str, options: &Options, config: &Config) -> Result<CrateFiles, String> {
     let graph = graph::TypeGraph::new(&api.types);
     let features = features::FeaturePlan::new(api, &graph, options.tag_features);
     let models_ident = format!("{name}_models").replace('-', "_");
-    let lib_rs = emit::server_plan(api, &graph, &models_ident, features.as_ref()).render()?;
-    Ok(output::server_crate(api, name, lib_rs, features.as_ref(), config))
+    let server_ident = format!("{name}_server").replace('-', "_");
+    let op_crates = split::operation_crates(api, options.split_models);
+    let crates = op_crates.as_ref().map(|op_crates| emit::SplitServer {
+        core: format!("{server_ident}_core"),
+        models: models_ident.clone(),
+        ops: op_crates
+            .iter()
+            .map(|(number, members)| (format!("{server_ident}_ops_{number}"), members.clone()))
+            .collect(),
+    });
+    let mut plans = vec![emit::server_plan(api, &graph, &models_ident, features.as_ref(), crates.as_ref())];
+    if let Some(crates) = &crates {
+        plans.push(emit::server_core_plan(api, &server_ident));
+        for chunk in 0..crates.ops.len() {
+            plans.push(emit::server_ops_plan(api, &graph, crates, &server_ident, chunk, features.as_ref()));
+        }
+    }
+    let mut texts = emit::render_files(&plans.iter().collect::<Vec<_>>())?.into_iter();
+    let lib_rs = texts.next().ok_or("the server was not printed")?;
+    let split = match &op_crates {
+        Some(op_crates) => {
+            let core_lib = texts.next().ok_or("the server's core was not printed")?;
+            let ops = op_crates
+                .iter()
+                .zip(texts)
+                .map(|((number, members), lib_rs)| output::OpsFiles { label: format!("ops-{number}"), lib_rs, members })
+                .collect();
+            Some((core_lib, ops))
+        }
+        None => None,
+    };
+    Ok(output::server_crate(api, name, lib_rs, features.as_ref(), split, config))
 }
 
 /// [`emit_crates`] with the package metadata and dependencies of `config`.

@@ -6,6 +6,8 @@ mod common;
 
 use std::path::Path;
 
+use specforge::SplitModels;
+
 use common::{cargo, generate, workspace_of, workspace_root};
 
 #[test]
@@ -141,32 +143,37 @@ fn the_fixtures_clients_and_servers_agree() {
     let out = tempfile::tempdir().expect("temporary directory");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let specs = [
-        ("tricky_names.yaml", "tricky"),
-        ("collisions.yaml", "collisions"),
-        ("openapi31/kitchen_sink.yaml", "kitchen-sink"),
-        ("openapi31/openapi32.yaml", "openapi32"),
-        ("multi_file/api.yaml", "multi-file"),
-        ("deep_chain.json", "deep-chain"),
-        ("tagged.yaml", "tagged"),
-        ("local_defects.yaml", "local-defects"),
-        ("swagger2/petstore.yaml", "swagger2-petstore"),
-        ("swagger2/springfox.json", "swagger2-springfox"),
-        ("swagger2/multi_file/api.yaml", "swagger2-multi-file"),
-        ("swagger2/azure.json", "swagger2-azure"),
-        ("every_operation.yaml", "every-one"),
-        ("config/pets.yaml", "pets-config"),
-        ("unrequired_schemes.yaml", "unrequired-schemes"),
+        ("tricky_names.yaml", "tricky", false),
+        ("collisions.yaml", "collisions", false),
+        ("openapi31/kitchen_sink.yaml", "kitchen-sink", false),
+        ("openapi31/openapi32.yaml", "openapi32", false),
+        ("multi_file/api.yaml", "multi-file", false),
+        ("deep_chain.json", "deep-chain", false),
+        ("tagged.yaml", "tagged", false),
+        ("local_defects.yaml", "local-defects", false),
+        ("swagger2/petstore.yaml", "swagger2-petstore", false),
+        ("swagger2/springfox.json", "swagger2-springfox", false),
+        ("swagger2/multi_file/api.yaml", "swagger2-multi-file", false),
+        ("swagger2/azure.json", "swagger2-azure", false),
+        ("every_operation.yaml", "every-one", false),
+        // Split: the client and the server each in a crate, a core and operations crates.
+        ("every_operation.yaml", "every-split", true),
+        ("config/pets.yaml", "pets-config", false),
+        ("unrequired_schemes.yaml", "unrequired-schemes", false),
     ];
     copy_dir(&fixtures.join("config/acme-money"), &out.path().join("acme-money"));
     let tests = out.path().join("conformance/tests");
     std::fs::create_dir_all(&tests).expect("tests directory");
     let mut modules = String::new();
     let mut dependencies = String::new();
-    for (spec, name) in specs {
+    for (spec, name, split) in specs {
         let spec = fixtures.join(spec);
-        generate(&spec, name, out.path(), &["--server"]);
+        let split_models = if split { SplitModels::Always } else { SplitModels::Auto };
+        let extra: &[&str] = if split { &["--server", "--split-models", "always"] } else { &["--server"] };
+        generate(&spec, name, out.path(), extra);
         let config = specforge::discover_config(&spec);
-        let options = specforge::Options { name: Some(name.to_string()), config, ..specforge::Options::new(&spec) };
+        let options =
+            specforge::Options { name: Some(name.to_string()), config, split_models, ..specforge::Options::new(&spec) };
         let text = specforge::conformance_tests(&options).expect("conformance tests");
         let module = name.replace('-', "_");
         std::fs::write(tests.join(format!("{module}.rs")), text).expect("test file");
@@ -191,7 +198,7 @@ fn the_fixtures_clients_and_servers_agree() {
          autotests = false\n\n[[test]]\nname = \"all\"\npath = \"tests/all.rs\"\n\n[dev-dependencies]\n{dependencies}{shared}"
     );
     std::fs::write(out.path().join("conformance/Cargo.toml"), manifest).expect("conformance manifest");
-    let names: Vec<String> = specs.iter().map(|(_, name)| name.to_string()).collect();
+    let names: Vec<String> = specs.iter().map(|(_, name, _)| name.to_string()).collect();
     common::workspace_with(out.path(), &names, &["conformance"]);
     cargo(out.path(), &["test", "--offline", "-p", "conformance"]);
 }

@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use axum::response::Response;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use serde::de::DeserializeOwned;
 use tower::ServiceExt;
 
 use crate::runtime::Failure;
@@ -129,14 +128,6 @@ impl<Req, Rep> Slot<Req, Rep> {
             ))
         })
     }
-}
-
-/// The first of `candidates` (JSON texts: the API's examples, then a minimal value) that decodes as `T`.
-#[doc(hidden)]
-// An API whose successes have no JSON body has no default to decode.
-#[allow(dead_code)]
-pub fn example<T: DeserializeOwned>(candidates: &[&str]) -> Option<T> {
-    candidates.iter().find_map(|text| serde_json::from_str(text).ok())
 }
 
 /// A fake serving on 127.0.0.1 (stops when dropped); derefs to the fake, to set replies and read requests.

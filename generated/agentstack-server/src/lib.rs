@@ -158,7 +158,10 @@ async fn route_0<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_list_connector_presets(&*api, &inputs, body).await);
+        return match decode_list_connector_presets(&inputs, body).await {
+            Ok(request) => respond(api.list_connector_presets(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -170,10 +173,16 @@ async fn route_1<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_list_connectors(&*api, &inputs, body).await);
+        return match decode_list_connectors(&inputs, body).await {
+            Ok(request) => respond(api.list_connectors(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     if inputs.method == "POST" {
-        return respond(handle_create_connector(&*api, &inputs, body).await);
+        return match decode_create_connector(&inputs, body).await {
+            Ok(request) => respond(api.create_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET, POST")
 }
@@ -191,12 +200,18 @@ async fn route_2<A: Api>(
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
-        return respond(handle_get_connector(&*api, &inputs, body).await);
+        return match decode_get_connector(&inputs, body).await {
+            Ok(request) => respond(api.get_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     if inputs.method == "DELETE"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
-        return respond(handle_delete_connector(&*api, &inputs, body).await);
+        return match decode_delete_connector(&inputs, body).await {
+            Ok(request) => respond(api.delete_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET, DELETE")
 }
@@ -214,7 +229,10 @@ async fn route_3<A: Api>(
     if inputs.method == "POST"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
-        return respond(handle_connect_connector(&*api, &inputs, body).await);
+        return match decode_connect_connector(&inputs, body).await {
+            Ok(request) => respond(api.connect_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
@@ -232,20 +250,22 @@ async fn route_4<A: Api>(
     if inputs.method == "POST"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
-        return respond(handle_disconnect_connector(&*api, &inputs, body).await);
+        return match decode_disconnect_connector(&inputs, body).await {
+            Ok(request) => respond(api.disconnect_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
 fn respond<R: ::axum::response::IntoResponse>(
-    result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
+    result: Result<R, runtime::Failure>,
 ) -> ::axum::response::Response {
     use ::axum::response::IntoResponse;
     match result {
-        Ok(Ok(reply)) => reply.into_response(),
-        Ok(Err(failure)) => failure.into_response(),
-        Err(rejection) => rejection.into_response(),
+        Ok(reply) => reply.into_response(),
+        Err(failure) => failure.into_response(),
     }
 }
 
@@ -386,7 +406,7 @@ impl Api for Fake {
 fn default_list_connector_presets() -> Option<ListConnectorPresetsReply> {
     Some(
         ListConnectorPresetsReply::Ok(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"items\":[],\"total_count\":0,\"has_more\":false,\"next_page_token\":null}",
                 ],
@@ -399,7 +419,7 @@ fn default_list_connector_presets() -> Option<ListConnectorPresetsReply> {
 fn default_list_connectors() -> Option<ListConnectorsReply> {
     Some(
         ListConnectorsReply::Ok(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"items\":[],\"total_count\":0,\"has_more\":false,\"next_page_token\":null}",
                 ],
@@ -412,7 +432,7 @@ fn default_list_connectors() -> Option<ListConnectorsReply> {
 fn default_create_connector() -> Option<CreateConnectorReply> {
     Some(
         CreateConnectorReply::Created(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"id\":\"3c90c3cc-0d44-4b50-8888-8dd25736052a\",\"url\":\"https://mcp.example.com/mcp\",\"state\":\"created\",\"auth_request\":{\"authorization_endpoint\":\"https://auth.example.com/authorize\",\"type\":\"code\"},\"disconnect_reason\":\"<string>\",\"metadata\":{},\"created_at\":\"2023-11-07T05:31:56Z\",\"updated_at\":\"2023-11-07T05:31:56Z\",\"created_by\":\"3c90c3cc-0d44-4b50-8888-8dd25736052a\"}",
                     "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"url\":\"http://localhost/\",\"state\":\"created\",\"auth_request\":null,\"disconnect_reason\":null,\"metadata\":null}",
@@ -426,7 +446,7 @@ fn default_create_connector() -> Option<CreateConnectorReply> {
 fn default_get_connector() -> Option<GetConnectorReply> {
     Some(
         GetConnectorReply::Ok(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"url\":\"http://localhost/\",\"state\":\"created\",\"auth_request\":null,\"disconnect_reason\":null,\"metadata\":null}",
                 ],
@@ -444,7 +464,7 @@ fn default_delete_connector() -> Option<DeleteConnectorReply> {
 fn default_connect_connector() -> Option<ConnectConnectorReply> {
     Some(
         ConnectConnectorReply::Ok(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"url\":\"http://localhost/\",\"state\":\"created\",\"auth_request\":null,\"disconnect_reason\":null,\"metadata\":null}",
                 ],
@@ -457,7 +477,7 @@ fn default_connect_connector() -> Option<ConnectConnectorReply> {
 fn default_disconnect_connector() -> Option<DisconnectConnectorReply> {
     Some(
         DisconnectConnectorReply::Ok(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"url\":\"http://localhost/\",\"state\":\"created\",\"auth_request\":null,\"disconnect_reason\":null,\"metadata\":null}",
                 ],
@@ -492,14 +512,12 @@ impl ::axum::response::IntoResponse for ListConnectorPresetsReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_list_connector_presets<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_list_connector_presets(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<ListConnectorPresetsReply, runtime::Failure>, runtime::Rejection> {
-    let request = ListConnectorPresetsRequest {};
-    Ok(api.list_connector_presets(request).await)
+) -> Result<ListConnectorPresetsRequest, runtime::Rejection> {
+    Ok(ListConnectorPresetsRequest {})
 }
 
 /// The request of [`Api::list_connectors`] (`GET /api/v1/connectors`): its parameters and body, decoded.
@@ -528,14 +546,12 @@ impl ::axum::response::IntoResponse for ListConnectorsReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_list_connectors<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_list_connectors(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<ListConnectorsReply, runtime::Failure>, runtime::Rejection> {
-    let request = ListConnectorsRequest {};
-    Ok(api.list_connectors(request).await)
+) -> Result<ListConnectorsRequest, runtime::Rejection> {
+    Ok(ListConnectorsRequest {})
 }
 
 /// The request of [`Api::create_connector`] (`POST /api/v1/connectors`): its parameters and body, decoded.
@@ -578,16 +594,14 @@ impl ::axum::response::IntoResponse for CreateConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_create_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_create_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<CreateConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = CreateConnectorRequest {
+) -> Result<CreateConnectorRequest, runtime::Rejection> {
+    Ok(CreateConnectorRequest {
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.create_connector(request).await)
+    })
 }
 
 /// The request of [`Api::get_connector`] (`GET /api/v1/connectors/{connector_id}`): its parameters and body, decoded.
@@ -630,16 +644,14 @@ impl ::axum::response::IntoResponse for GetConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_get_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_get_connector(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<GetConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = GetConnectorRequest {
+) -> Result<GetConnectorRequest, runtime::Rejection> {
+    Ok(GetConnectorRequest {
         connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
-    };
-    Ok(api.get_connector(request).await)
+    })
 }
 
 /// The request of [`Api::delete_connector`] (`DELETE /api/v1/connectors/{connector_id}`): its parameters and body, decoded.
@@ -680,16 +692,14 @@ impl ::axum::response::IntoResponse for DeleteConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_delete_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_delete_connector(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<DeleteConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = DeleteConnectorRequest {
+) -> Result<DeleteConnectorRequest, runtime::Rejection> {
+    Ok(DeleteConnectorRequest {
         connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
-    };
-    Ok(api.delete_connector(request).await)
+    })
 }
 
 /// The request of [`Api::connect_connector`] (`POST /api/v1/connectors/{connector_id}/connect`): its parameters and body, decoded.
@@ -734,17 +744,15 @@ impl ::axum::response::IntoResponse for ConnectConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_connect_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_connect_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<ConnectConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = ConnectConnectorRequest {
+) -> Result<ConnectConnectorRequest, runtime::Rejection> {
+    Ok(ConnectConnectorRequest {
         connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.connect_connector(request).await)
+    })
 }
 
 /// The request of [`Api::disconnect_connector`] (`POST /api/v1/connectors/{connector_id}/disconnect`): its parameters and body, decoded.
@@ -787,14 +795,12 @@ impl ::axum::response::IntoResponse for DisconnectConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_disconnect_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_disconnect_connector(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<DisconnectConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = DisconnectConnectorRequest {
+) -> Result<DisconnectConnectorRequest, runtime::Rejection> {
+    Ok(DisconnectConnectorRequest {
         connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
-    };
-    Ok(api.disconnect_connector(request).await)
+    })
 }

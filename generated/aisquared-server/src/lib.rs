@@ -118,10 +118,16 @@ async fn route_0<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_list_connectors(&*api, &inputs, body).await);
+        return match decode_list_connectors(&inputs, body).await {
+            Ok(request) => respond(api.list_connectors(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     if inputs.method == "POST" {
-        return respond(handle_create_connector(&*api, &inputs, body).await);
+        return match decode_create_connector(&inputs, body).await {
+            Ok(request) => respond(api.create_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET, POST")
 }
@@ -139,30 +145,38 @@ async fn route_1<A: Api>(
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
     {
-        return respond(handle_get_connector(&*api, &inputs, body).await);
+        return match decode_get_connector(&inputs, body).await {
+            Ok(request) => respond(api.get_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     if inputs.method == "PUT"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
     {
-        return respond(handle_update_connector(&*api, &inputs, body).await);
+        return match decode_update_connector(&inputs, body).await {
+            Ok(request) => respond(api.update_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     if inputs.method == "DELETE"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
     {
-        return respond(handle_delete_connector(&*api, &inputs, body).await);
+        return match decode_delete_connector(&inputs, body).await {
+            Ok(request) => respond(api.delete_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET, PUT, DELETE")
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
 fn respond<R: ::axum::response::IntoResponse>(
-    result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
+    result: Result<R, runtime::Failure>,
 ) -> ::axum::response::Response {
     use ::axum::response::IntoResponse;
     match result {
-        Ok(Ok(reply)) => reply.into_response(),
-        Ok(Err(failure)) => failure.into_response(),
-        Err(rejection) => rejection.into_response(),
+        Ok(reply) => reply.into_response(),
+        Err(failure) => failure.into_response(),
     }
 }
 
@@ -265,14 +279,14 @@ impl Api for Fake {
 
 #[cfg(feature = "fake")]
 fn default_list_connectors() -> Option<ListConnectorsReply> {
-    Some(ListConnectorsReply::Ok(fake::example(&["{\"data\":[]}"])?))
+    Some(ListConnectorsReply::Ok(runtime::example(&["{\"data\":[]}"])?))
 }
 
 #[cfg(feature = "fake")]
 fn default_create_connector() -> Option<CreateConnectorReply> {
     Some(
         CreateConnectorReply::Created(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"data\":{\"id\":\"\",\"type\":\"\",\"attributes\":{\"name\":\"\",\"description\":null,\"connector_type\":\"source\",\"workspace_id\":0,\"created_at\":\"1970-01-01T00:00:00Z\",\"updated_at\":\"1970-01-01T00:00:00Z\",\"configuration\":{},\"connector_name\":\"\"}}}",
                 ],
@@ -285,7 +299,7 @@ fn default_create_connector() -> Option<CreateConnectorReply> {
 fn default_get_connector() -> Option<GetConnectorReply> {
     Some(
         GetConnectorReply::Ok(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"data\":{\"id\":\"\",\"type\":\"\",\"attributes\":{\"name\":\"\",\"description\":null,\"connector_type\":\"source\",\"workspace_id\":0,\"created_at\":\"1970-01-01T00:00:00Z\",\"updated_at\":\"1970-01-01T00:00:00Z\",\"configuration\":{},\"connector_name\":\"\"}}}",
                 ],
@@ -298,7 +312,7 @@ fn default_get_connector() -> Option<GetConnectorReply> {
 fn default_update_connector() -> Option<UpdateConnectorReply> {
     Some(
         UpdateConnectorReply::Ok(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"data\":{\"id\":\"\",\"type\":\"\",\"attributes\":{\"name\":\"\",\"description\":null,\"connector_type\":\"source\",\"workspace_id\":0,\"created_at\":\"1970-01-01T00:00:00Z\",\"updated_at\":\"1970-01-01T00:00:00Z\",\"configuration\":{},\"connector_name\":\"\"}}}",
                 ],
@@ -357,13 +371,12 @@ impl ::axum::response::IntoResponse for ListConnectorsReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_list_connectors<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_list_connectors(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<ListConnectorsReply, runtime::Failure>, runtime::Rejection> {
-    let request = ListConnectorsRequest {
+) -> Result<ListConnectorsRequest, runtime::Rejection> {
+    Ok(ListConnectorsRequest {
         workspace_id: runtime::required(
             inputs.header("Workspace-Id", runtime::Style::Scalar)?,
             "header `Workspace-Id`",
@@ -373,8 +386,7 @@ async fn handle_list_connectors<A: Api>(
         sub_category: inputs.query("sub_category", runtime::Style::Scalar, &[])?,
         page: inputs.query("page", runtime::Style::Scalar, &[])?,
         per_page: inputs.query("per_page", runtime::Style::Scalar, &[])?,
-    };
-    Ok(api.list_connectors(request).await)
+    })
 }
 
 /// The request of [`Api::create_connector`] (`POST /api/v1/connectors`): its parameters and body, decoded.
@@ -424,20 +436,18 @@ impl ::axum::response::IntoResponse for CreateConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_create_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_create_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<CreateConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = CreateConnectorRequest {
+) -> Result<CreateConnectorRequest, runtime::Rejection> {
+    Ok(CreateConnectorRequest {
         workspace_id: runtime::required(
             inputs.header("Workspace-Id", runtime::Style::Scalar)?,
             "header `Workspace-Id`",
         )?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.create_connector(request).await)
+    })
 }
 
 /// The request of [`Api::get_connector`] (`GET /api/v1/connectors/{id}`): its parameters and body, decoded.
@@ -477,20 +487,18 @@ impl ::axum::response::IntoResponse for GetConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_get_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_get_connector(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<GetConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = GetConnectorRequest {
+) -> Result<GetConnectorRequest, runtime::Rejection> {
+    Ok(GetConnectorRequest {
         id: inputs.path("id", runtime::Style::Scalar)?,
         workspace_id: runtime::required(
             inputs.header("Workspace-Id", runtime::Style::Scalar)?,
             "header `Workspace-Id`",
         )?,
-    };
-    Ok(api.get_connector(request).await)
+    })
 }
 
 /// The request of [`Api::update_connector`] (`PUT /api/v1/connectors/{id}`): its parameters and body, decoded.
@@ -547,21 +555,19 @@ impl ::axum::response::IntoResponse for UpdateConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_update_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_update_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<UpdateConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = UpdateConnectorRequest {
+) -> Result<UpdateConnectorRequest, runtime::Rejection> {
+    Ok(UpdateConnectorRequest {
         id: inputs.path("id", runtime::Style::Scalar)?,
         workspace_id: runtime::required(
             inputs.header("Workspace-Id", runtime::Style::Scalar)?,
             "header `Workspace-Id`",
         )?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.update_connector(request).await)
+    })
 }
 
 /// The request of [`Api::delete_connector`] (`DELETE /api/v1/connectors/{id}`): its parameters and body, decoded.
@@ -604,18 +610,16 @@ impl ::axum::response::IntoResponse for DeleteConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_delete_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_delete_connector(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<DeleteConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = DeleteConnectorRequest {
+) -> Result<DeleteConnectorRequest, runtime::Rejection> {
+    Ok(DeleteConnectorRequest {
         id: inputs.path("id", runtime::Style::Scalar)?,
         workspace_id: runtime::required(
             inputs.header("Workspace-Id", runtime::Style::Scalar)?,
             "header `Workspace-Id`",
         )?,
-    };
-    Ok(api.delete_connector(request).await)
+    })
 }

@@ -717,6 +717,15 @@ pub async fn form_body<T: DeserializeOwned>(
         .map_err(|error| Rejection::new(StatusCode::UNPROCESSABLE_ENTITY, format!("in the form: {error}")))
 }
 
+/// The first of `candidates` (JSON texts: the API's examples, then a minimal value) that decodes as `T`: a fake's
+/// default reply.
+#[doc(hidden)]
+// An API whose successes have no JSON body has no default to decode.
+#[allow(dead_code)]
+pub fn example<T: DeserializeOwned>(candidates: &[&str]) -> Option<T> {
+    candidates.iter().find_map(|text| serde_json::from_str(text).ok())
+}
+
 /// A reply with no body.
 pub fn empty(status: StatusCode) -> Response {
     status.into_response()

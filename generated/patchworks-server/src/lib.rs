@@ -81,20 +81,22 @@ async fn route_0<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
-        return respond(handle_create_connector_instance(&*api, &inputs, body).await);
+        return match decode_create_connector_instance(&inputs, body).await {
+            Ok(request) => respond(api.create_connector_instance(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
 fn respond<R: ::axum::response::IntoResponse>(
-    result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
+    result: Result<R, runtime::Failure>,
 ) -> ::axum::response::Response {
     use ::axum::response::IntoResponse;
     match result {
-        Ok(Ok(reply)) => reply.into_response(),
-        Ok(Err(failure)) => failure.into_response(),
-        Err(rejection) => rejection.into_response(),
+        Ok(reply) => reply.into_response(),
+        Err(failure) => failure.into_response(),
     }
 }
 
@@ -146,7 +148,7 @@ impl Api for Fake {
 
 #[cfg(feature = "fake")]
 fn default_create_connector_instance() -> Option<CreateConnectorInstanceReply> {
-    Some(CreateConnectorInstanceReply::Ok(fake::example(&["{}"])?))
+    Some(CreateConnectorInstanceReply::Ok(runtime::example(&["{}"])?))
 }
 
 /// The request of [`Api::create_connector_instance`] (`POST /api/v1/connector-instances`): its parameters and body, decoded.
@@ -185,14 +187,12 @@ impl ::axum::response::IntoResponse for CreateConnectorInstanceReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_create_connector_instance<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_create_connector_instance(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<CreateConnectorInstanceReply, runtime::Failure>, runtime::Rejection> {
-    let request = CreateConnectorInstanceRequest {
+) -> Result<CreateConnectorInstanceRequest, runtime::Rejection> {
+    Ok(CreateConnectorInstanceRequest {
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.create_connector_instance(request).await)
+    })
 }

@@ -297,10 +297,16 @@ async fn route_0<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_list_connectors(&*api, &inputs, body).await);
+        return match decode_list_connectors(&inputs, body).await {
+            Ok(request) => respond(api.list_connectors(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     if inputs.method == "POST" {
-        return respond(handle_create_connector_auto_id(&*api, &inputs, body).await);
+        return match decode_create_connector_auto_id(&inputs, body).await {
+            Ok(request) => respond(api.create_connector_auto_id(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET, POST")
 }
@@ -318,17 +324,26 @@ async fn route_1<A: Api>(
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
-        return respond(handle_get_connector(&*api, &inputs, body).await);
+        return match decode_get_connector(&inputs, body).await {
+            Ok(request) => respond(api.get_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     if inputs.method == "POST"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
-        return respond(handle_create_connector(&*api, &inputs, body).await);
+        return match decode_create_connector(&inputs, body).await {
+            Ok(request) => respond(api.create_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     if inputs.method == "PATCH"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
-        return respond(handle_patch_connector(&*api, &inputs, body).await);
+        return match decode_patch_connector(&inputs, body).await {
+            Ok(request) => respond(api.patch_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET, POST, PATCH")
 }
@@ -346,7 +361,10 @@ async fn route_2<A: Api>(
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
-        return respond(handle_get_connector_history(&*api, &inputs, body).await);
+        return match decode_get_connector_history(&inputs, body).await {
+            Ok(request) => respond(api.get_connector_history(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -364,7 +382,10 @@ async fn route_3<A: Api>(
     if inputs.method == "POST"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
     {
-        return respond(handle_send_connector_command(&*api, &inputs, body).await);
+        return match decode_send_connector_command(&inputs, body).await {
+            Ok(request) => respond(api.send_connector_command(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
@@ -376,7 +397,10 @@ async fn route_4<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
-        return respond(handle_debug_connector(&*api, &inputs, body).await);
+        return match decode_debug_connector(&inputs, body).await {
+            Ok(request) => respond(api.debug_connector(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
@@ -388,7 +412,10 @@ async fn route_5<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
-        return respond(handle_validate_buffer(&*api, &inputs, body).await);
+        return match decode_validate_buffer(&inputs, body).await {
+            Ok(request) => respond(api.validate_buffer(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
@@ -400,7 +427,10 @@ async fn route_6<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
-        return respond(handle_validate_sink(&*api, &inputs, body).await);
+        return match decode_validate_sink(&inputs, body).await {
+            Ok(request) => respond(api.validate_sink(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
@@ -412,7 +442,10 @@ async fn route_7<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
-        return respond(handle_validate_source(&*api, &inputs, body).await);
+        return match decode_validate_source(&inputs, body).await {
+            Ok(request) => respond(api.validate_source(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
@@ -424,7 +457,10 @@ async fn route_8<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
-        return respond(handle_get_catalog(&*api, &inputs, body).await);
+        return match decode_get_catalog(&inputs, body).await {
+            Ok(request) => respond(api.get_catalog(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
@@ -436,7 +472,10 @@ async fn route_9<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
-        return respond(handle_generate_ssh_keys(&*api, &inputs, body).await);
+        return match decode_generate_ssh_keys(&inputs, body).await {
+            Ok(request) => respond(api.generate_ssh_keys(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
@@ -448,20 +487,22 @@ async fn route_10<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_get_snapshot_status(&*api, &inputs, body).await);
+        return match decode_get_snapshot_status(&inputs, body).await {
+            Ok(request) => respond(api.get_snapshot_status(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
 fn respond<R: ::axum::response::IntoResponse>(
-    result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
+    result: Result<R, runtime::Failure>,
 ) -> ::axum::response::Response {
     use ::axum::response::IntoResponse;
     match result {
-        Ok(Ok(reply)) => reply.into_response(),
-        Ok(Err(failure)) => failure.into_response(),
-        Err(rejection) => rejection.into_response(),
+        Ok(reply) => reply.into_response(),
+        Err(failure) => failure.into_response(),
     }
 }
 
@@ -693,14 +734,14 @@ impl Api for Fake {
 
 #[cfg(feature = "fake")]
 fn default_list_connectors() -> Option<ListConnectorsReply> {
-    Some(ListConnectorsReply::Ok(fake::example(&["{\"connectors\":[]}"])?))
+    Some(ListConnectorsReply::Ok(runtime::example(&["{\"connectors\":[]}"])?))
 }
 
 #[cfg(feature = "fake")]
 fn default_create_connector_auto_id() -> Option<CreateConnectorAutoIdReply> {
     Some(
         CreateConnectorAutoIdReply::Created(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"connector\":{\"id\":\"string\",\"source\":{\"postgres\":{\"connection\":{\"host\":\"example.com\",\"port\":5432,\"user\":\"string\",\"password\":\"pa$$word\",\"database\":\"string\",\"ssl_mode\":\"Prefer\",\"ssl_cert\":\"string\",\"ssl_key\":\"string\",\"ssl_root_cert\":\"string\",\"max_pool_size\":0,\"operation_lock_timeout_seconds\":0},\"replication_type\":{\"logical_replication\":{\"retry_window_seconds\":0,\"skip_snapshots\":false}},\"parallel_snapshots_enabled\":true,\"partitions_as_root\":false,\"catalog\":{\"name\":\"string\",\"schemas\":[]}}},\"sink\":{\"postgres\":{\"connection\":{\"host\":\"example.com\",\"port\":5432,\"user\":\"string\",\"password\":\"pa$$word\",\"database\":\"string\",\"ssl_mode\":\"Prefer\",\"ssl_cert\":\"string\",\"ssl_key\":\"string\",\"ssl_root_cert\":\"string\",\"max_pool_size\":0,\"operation_lock_timeout_seconds\":0},\"target_schema\":\"string\",\"migration_strategy\":{}}},\"buffer\":{\"object_store\":{\"url\":\"s3://bucket/prefix\"}},\"limits\":{},\"disabled\":false,\"schedule\":{\"rate\":{\"unit\":\"Hour\",\"value\":1}},\"name\":\"string\"},\"status\":{\"state\":{\"realtime\":{\"name\":\"string\"}},\"status\":{\"heartbeat\":{}}},\"run_id\":\"string\",\"created_at\":\"string\"}",
                     "{\"connector\":{\"id\":\"\",\"sink\":{\"postgres\":{\"connection\":{\"database\":\"\",\"host\":\"\",\"password\":\"\",\"user\":\"\"}}},\"source\":{\"postgres\":{\"connection\":{\"database\":\"\",\"host\":\"\",\"password\":\"\",\"user\":\"\"},\"replication_type\":{\"logical_replication\":{}}}}}}",
@@ -714,7 +755,7 @@ fn default_create_connector_auto_id() -> Option<CreateConnectorAutoIdReply> {
 fn default_get_connector() -> Option<GetConnectorReply> {
     Some(
         GetConnectorReply::Ok(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"connector\":{\"id\":\"\",\"sink\":{\"postgres\":{\"connection\":{\"database\":\"\",\"host\":\"\",\"password\":\"\",\"user\":\"\"}}},\"source\":{\"postgres\":{\"connection\":{\"database\":\"\",\"host\":\"\",\"password\":\"\",\"user\":\"\"},\"replication_type\":{\"logical_replication\":{}}}}}}",
                 ],
@@ -732,7 +773,7 @@ fn default_create_connector() -> Option<CreateConnectorReply> {
 fn default_patch_connector() -> Option<PatchConnectorReply> {
     Some(
         PatchConnectorReply::Ok(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"connector\":{\"id\":\"\",\"sink\":{\"postgres\":{\"connection\":{\"database\":\"\",\"host\":\"\",\"password\":\"\",\"user\":\"\"}}},\"source\":{\"postgres\":{\"connection\":{\"database\":\"\",\"host\":\"\",\"password\":\"\",\"user\":\"\"},\"replication_type\":{\"logical_replication\":{}}}}}}",
                 ],
@@ -743,7 +784,7 @@ fn default_patch_connector() -> Option<PatchConnectorReply> {
 
 #[cfg(feature = "fake")]
 fn default_get_connector_history() -> Option<GetConnectorHistoryReply> {
-    Some(GetConnectorHistoryReply::Ok(fake::example(&["[]"])?))
+    Some(GetConnectorHistoryReply::Ok(runtime::example(&["[]"])?))
 }
 
 #[cfg(feature = "fake")]
@@ -755,7 +796,7 @@ fn default_send_connector_command() -> Option<SendConnectorCommandReply> {
 fn default_debug_connector() -> Option<DebugConnectorReply> {
     Some(
         DebugConnectorReply::Ok(
-            fake::example(
+            runtime::example(
                 &[
                     "{\"id\":\"\",\"sink\":{\"postgres\":{\"connection\":{\"database\":\"\",\"host\":\"\",\"password\":\"\",\"user\":\"\"}}},\"source\":{\"postgres\":{\"connection\":{\"database\":\"\",\"host\":\"\",\"password\":\"\",\"user\":\"\"},\"replication_type\":{\"logical_replication\":{}}}}}",
                 ],
@@ -766,29 +807,29 @@ fn default_debug_connector() -> Option<DebugConnectorReply> {
 
 #[cfg(feature = "fake")]
 fn default_validate_buffer() -> Option<ValidateBufferReply> {
-    Some(ValidateBufferReply::Ok(fake::example(&["[]"])?))
+    Some(ValidateBufferReply::Ok(runtime::example(&["[]"])?))
 }
 
 #[cfg(feature = "fake")]
 fn default_validate_sink() -> Option<ValidateSinkReply> {
-    Some(ValidateSinkReply::Ok(fake::example(&["[]"])?))
+    Some(ValidateSinkReply::Ok(runtime::example(&["[]"])?))
 }
 
 #[cfg(feature = "fake")]
 fn default_validate_source() -> Option<ValidateSourceReply> {
-    Some(ValidateSourceReply::Ok(fake::example(&["[]"])?))
+    Some(ValidateSourceReply::Ok(runtime::example(&["[]"])?))
 }
 
 #[cfg(feature = "fake")]
 fn default_get_catalog() -> Option<GetCatalogReply> {
-    Some(GetCatalogReply::Ok(fake::example(&["{\"name\":\"\",\"schemas\":[]}"])?))
+    Some(GetCatalogReply::Ok(runtime::example(&["{\"name\":\"\",\"schemas\":[]}"])?))
 }
 
 #[cfg(feature = "fake")]
 fn default_generate_ssh_keys() -> Option<GenerateSshKeysReply> {
     Some(
         GenerateSshKeysReply::Ok(
-            fake::example(&["{\"private_key\":\"\",\"public_key\":\"\"}"])?,
+            runtime::example(&["{\"private_key\":\"\",\"public_key\":\"\"}"])?,
         ),
     )
 }
@@ -797,7 +838,7 @@ fn default_generate_ssh_keys() -> Option<GenerateSshKeysReply> {
 fn default_get_snapshot_status() -> Option<GetSnapshotStatusReply> {
     Some(
         GetSnapshotStatusReply::Ok(
-            fake::example(&["{\"active\":false,\"count\":0,\"throttled\":false}"])?,
+            runtime::example(&["{\"active\":false,\"count\":0,\"throttled\":false}"])?,
         ),
     )
 }
@@ -835,14 +876,12 @@ impl ::axum::response::IntoResponse for ListConnectorsReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_list_connectors<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_list_connectors(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<ListConnectorsReply, runtime::Failure>, runtime::Rejection> {
-    let request = ListConnectorsRequest {};
-    Ok(api.list_connectors(request).await)
+) -> Result<ListConnectorsRequest, runtime::Rejection> {
+    Ok(ListConnectorsRequest {})
 }
 
 /// The request of [`Api::create_connector_auto_id`] (`POST /api/v1/connectors`): its parameters and body, decoded.
@@ -882,16 +921,14 @@ impl ::axum::response::IntoResponse for CreateConnectorAutoIdReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_create_connector_auto_id<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_create_connector_auto_id(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<CreateConnectorAutoIdReply, runtime::Failure>, runtime::Rejection> {
-    let request = CreateConnectorAutoIdRequest {
+) -> Result<CreateConnectorAutoIdRequest, runtime::Rejection> {
+    Ok(CreateConnectorAutoIdRequest {
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.create_connector_auto_id(request).await)
+    })
 }
 
 /// The request of [`Api::get_connector`] (`GET /api/v1/connectors/{connector_id}`): its parameters and body, decoded.
@@ -931,16 +968,14 @@ impl ::axum::response::IntoResponse for GetConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_get_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_get_connector(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<GetConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = GetConnectorRequest {
+) -> Result<GetConnectorRequest, runtime::Rejection> {
+    Ok(GetConnectorRequest {
         connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
-    };
-    Ok(api.get_connector(request).await)
+    })
 }
 
 /// The request of [`Api::create_connector`] (`POST /api/v1/connectors/{connector_id}`): its parameters and body, decoded.
@@ -984,18 +1019,16 @@ impl ::axum::response::IntoResponse for CreateConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_create_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_create_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<CreateConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = CreateConnectorRequest {
+) -> Result<CreateConnectorRequest, runtime::Rejection> {
+    Ok(CreateConnectorRequest {
         connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
         clone_from: inputs.query("clone_from", runtime::Style::Scalar, &[])?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.create_connector(request).await)
+    })
 }
 
 /// The request of [`Api::patch_connector`] (`PATCH /api/v1/connectors/{connector_id}`): its parameters and body, decoded.
@@ -1037,17 +1070,15 @@ impl ::axum::response::IntoResponse for PatchConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_patch_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_patch_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<PatchConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = PatchConnectorRequest {
+) -> Result<PatchConnectorRequest, runtime::Rejection> {
+    Ok(PatchConnectorRequest {
         connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.patch_connector(request).await)
+    })
 }
 
 /// The request of [`Api::get_connector_history`] (`GET /api/v1/connector/history/{connector_id}`): its parameters and body, decoded.
@@ -1087,16 +1118,14 @@ impl ::axum::response::IntoResponse for GetConnectorHistoryReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_get_connector_history<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_get_connector_history(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<GetConnectorHistoryReply, runtime::Failure>, runtime::Rejection> {
-    let request = GetConnectorHistoryRequest {
+) -> Result<GetConnectorHistoryRequest, runtime::Rejection> {
+    Ok(GetConnectorHistoryRequest {
         connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
-    };
-    Ok(api.get_connector_history(request).await)
+    })
 }
 
 /// The request of [`Api::send_connector_command`] (`POST /api/v1/connector/command/{connector_id}`): its parameters and body, decoded.
@@ -1138,17 +1167,15 @@ impl ::axum::response::IntoResponse for SendConnectorCommandReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_send_connector_command<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_send_connector_command(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<SendConnectorCommandReply, runtime::Failure>, runtime::Rejection> {
-    let request = SendConnectorCommandRequest {
+) -> Result<SendConnectorCommandRequest, runtime::Rejection> {
+    Ok(SendConnectorCommandRequest {
         connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.send_connector_command(request).await)
+    })
 }
 
 /// The request of [`Api::debug_connector`] (`POST /api/v1/debug/connector`): its parameters and body, decoded.
@@ -1188,16 +1215,14 @@ impl ::axum::response::IntoResponse for DebugConnectorReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_debug_connector<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_debug_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<DebugConnectorReply, runtime::Failure>, runtime::Rejection> {
-    let request = DebugConnectorRequest {
+) -> Result<DebugConnectorRequest, runtime::Rejection> {
+    Ok(DebugConnectorRequest {
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.debug_connector(request).await)
+    })
 }
 
 /// The request of [`Api::validate_buffer`] (`POST /api/v1/validate/buffer`): its parameters and body, decoded.
@@ -1239,17 +1264,15 @@ impl ::axum::response::IntoResponse for ValidateBufferReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_validate_buffer<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_validate_buffer(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<ValidateBufferReply, runtime::Failure>, runtime::Rejection> {
-    let request = ValidateBufferRequest {
+) -> Result<ValidateBufferRequest, runtime::Rejection> {
+    Ok(ValidateBufferRequest {
         connector_id: inputs.query("connector_id", runtime::Style::Scalar, &[])?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.validate_buffer(request).await)
+    })
 }
 
 /// The request of [`Api::validate_sink`] (`POST /api/v1/validate/sink`): its parameters and body, decoded.
@@ -1291,17 +1314,15 @@ impl ::axum::response::IntoResponse for ValidateSinkReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_validate_sink<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_validate_sink(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<ValidateSinkReply, runtime::Failure>, runtime::Rejection> {
-    let request = ValidateSinkRequest {
+) -> Result<ValidateSinkRequest, runtime::Rejection> {
+    Ok(ValidateSinkRequest {
         connector_id: inputs.query("connector_id", runtime::Style::Scalar, &[])?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.validate_sink(request).await)
+    })
 }
 
 /// The request of [`Api::validate_source`] (`POST /api/v1/validate/source`): its parameters and body, decoded.
@@ -1343,17 +1364,15 @@ impl ::axum::response::IntoResponse for ValidateSourceReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_validate_source<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_validate_source(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<ValidateSourceReply, runtime::Failure>, runtime::Rejection> {
-    let request = ValidateSourceRequest {
+) -> Result<ValidateSourceRequest, runtime::Rejection> {
+    Ok(ValidateSourceRequest {
         connector_id: inputs.query("connector_id", runtime::Style::Scalar, &[])?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.validate_source(request).await)
+    })
 }
 
 /// The request of [`Api::get_catalog`] (`POST /api/v1/catalog/source`): its parameters and body, decoded.
@@ -1395,17 +1414,15 @@ impl ::axum::response::IntoResponse for GetCatalogReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_get_catalog<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_get_catalog(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<GetCatalogReply, runtime::Failure>, runtime::Rejection> {
-    let request = GetCatalogRequest {
+) -> Result<GetCatalogRequest, runtime::Rejection> {
+    Ok(GetCatalogRequest {
         connector_id: inputs.query("connector_id", runtime::Style::Scalar, &[])?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.get_catalog(request).await)
+    })
 }
 
 /// The request of [`Api::generate_ssh_keys`] (`POST /api/v1/ssh-keys`): its parameters and body, decoded.
@@ -1441,14 +1458,12 @@ impl ::axum::response::IntoResponse for GenerateSshKeysReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_generate_ssh_keys<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_generate_ssh_keys(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<GenerateSshKeysReply, runtime::Failure>, runtime::Rejection> {
-    let request = GenerateSshKeysRequest {};
-    Ok(api.generate_ssh_keys(request).await)
+) -> Result<GenerateSshKeysRequest, runtime::Rejection> {
+    Ok(GenerateSshKeysRequest {})
 }
 
 /// The request of [`Api::get_snapshot_status`] (`GET /snapshots`): its parameters and body, decoded.
@@ -1484,12 +1499,10 @@ impl ::axum::response::IntoResponse for GetSnapshotStatusReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_get_snapshot_status<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_get_snapshot_status(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<GetSnapshotStatusReply, runtime::Failure>, runtime::Rejection> {
-    let request = GetSnapshotStatusRequest {};
-    Ok(api.get_snapshot_status(request).await)
+) -> Result<GetSnapshotStatusRequest, runtime::Rejection> {
+    Ok(GetSnapshotStatusRequest {})
 }

@@ -19,7 +19,7 @@ pub use example::client_example;
 use example::client_example_doc;
 pub(crate) use models::own_derives;
 pub use models::{ModelsLayout, SplitCrates, TypeDocs, facade_plan, models_plan, part_plan, support_source};
-pub use server::server_plan;
+pub use server::{SplitServer, server_core_plan, server_ops_plan, server_plan};
 
 use proc_macro2::TokenStream;
 use quote::quote;

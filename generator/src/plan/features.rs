@@ -218,9 +218,10 @@ impl FeaturePlan {
         toml
     }
 
-    /// The `[features]` table of a split client: each selectable feature, on by default, turns on the same feature
-    /// of the models crate `models` and of every operations crate (name, operations) of `ops` that declares it.
-    pub fn split_client_manifest_section(&self, models: &str, ops: &[(String, &[usize])]) -> String {
+    /// The `[features]` table of a split client or server: each selectable feature, on by default, turns on the
+    /// same feature of the models crate `models` and of every operations crate (name, operations) of `ops` that
+    /// declares it.
+    pub fn split_manifest_section(&self, models: &str, ops: &[(String, &[usize])]) -> String {
         let declared: Vec<(&str, BTreeSet<usize>)> =
             ops.iter().map(|(krate, members)| (krate.as_str(), self.ops_features(members))).collect();
         self.forwarding_section(Some(models), &declared)

@@ -266,7 +266,10 @@ async fn route_0<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
-        return respond(handle_create_chat_completion(&*api, &inputs, body).await);
+        return match decode_create_chat_completion(&inputs, body).await {
+            Ok(request) => respond(api.create_chat_completion(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
@@ -278,7 +281,10 @@ async fn route_1<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
-        return respond(handle_create_response(&*api, &inputs, body).await);
+        return match decode_create_response(&inputs, body).await {
+            Ok(request) => respond(api.create_response(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
@@ -290,7 +296,10 @@ async fn route_2<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_watch_events(&*api, &inputs, body).await);
+        return match decode_watch_events(&inputs, body).await {
+            Ok(request) => respond(api.watch_events(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -308,7 +317,10 @@ async fn route_3<A: Api>(
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("file_id")]])
     {
-        return respond(handle_download_file(&*api, &inputs, body).await);
+        return match decode_download_file(&inputs, body).await {
+            Ok(request) => respond(api.download_file(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -326,7 +338,10 @@ async fn route_4<A: Api>(
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("image_id")]])
     {
-        return respond(handle_get_image(&*api, &inputs, body).await);
+        return match decode_get_image(&inputs, body).await {
+            Ok(request) => respond(api.get_image(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -338,7 +353,10 @@ async fn route_5<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_get_archive(&*api, &inputs, body).await);
+        return match decode_get_archive(&inputs, body).await {
+            Ok(request) => respond(api.get_archive(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -350,7 +368,10 @@ async fn route_6<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_export_records(&*api, &inputs, body).await);
+        return match decode_export_records(&inputs, body).await {
+            Ok(request) => respond(api.export_records(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -362,7 +383,10 @@ async fn route_7<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_tail_logs(&*api, &inputs, body).await);
+        return match decode_tail_logs(&inputs, body).await {
+            Ok(request) => respond(api.tail_logs(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -374,7 +398,10 @@ async fn route_8<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_get_report(&*api, &inputs, body).await);
+        return match decode_get_report(&inputs, body).await {
+            Ok(request) => respond(api.get_report(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -386,7 +413,10 @@ async fn route_9<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "POST" {
-        return respond(handle_upload_file(&*api, &inputs, body).await);
+        return match decode_upload_file(&inputs, body).await {
+            Ok(request) => respond(api.upload_file(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
@@ -398,13 +428,22 @@ async fn route_10<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_list_items(&*api, &inputs, body).await);
+        return match decode_list_items(&inputs, body).await {
+            Ok(request) => respond(api.list_items(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     if inputs.method == "PUT" {
-        return respond(handle_replace_items(&*api, &inputs, body).await);
+        return match decode_replace_items(&inputs, body).await {
+            Ok(request) => respond(api.replace_items(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     if inputs.method == "POST" {
-        return respond(handle_add_item(&*api, &inputs, body).await);
+        return match decode_add_item(&inputs, body).await {
+            Ok(request) => respond(api.add_item(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET, PUT, POST")
 }
@@ -422,20 +461,22 @@ async fn route_11<A: Api>(
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("export_id")]])
     {
-        return respond(handle_get_export(&*api, &inputs, body).await);
+        return match decode_get_export(&inputs, body).await {
+            Ok(request) => respond(api.get_export(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
 fn respond<R: ::axum::response::IntoResponse>(
-    result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
+    result: Result<R, runtime::Failure>,
 ) -> ::axum::response::Response {
     use ::axum::response::IntoResponse;
     match result {
-        Ok(Ok(reply)) => reply.into_response(),
-        Ok(Err(failure)) => failure.into_response(),
-        Err(rejection) => rejection.into_response(),
+        Ok(reply) => reply.into_response(),
+        Err(failure) => failure.into_response(),
     }
 }
 
@@ -648,7 +689,7 @@ fn default_create_chat_completion() -> Option<CreateChatCompletionReply> {
 
 #[cfg(feature = "fake")]
 fn default_create_response() -> Option<CreateResponseReply> {
-    Some(CreateResponseReply::Ok(fake::example(&["{\"id\":\"\",\"text\":\"\"}"])?))
+    Some(CreateResponseReply::Ok(runtime::example(&["{\"id\":\"\",\"text\":\"\"}"])?))
 }
 
 #[cfg(feature = "fake")]
@@ -692,7 +733,7 @@ fn default_get_report() -> Option<GetReportReply> {
 #[cfg(feature = "fake")]
 fn default_upload_file() -> Option<UploadFileReply> {
     Some(UploadFileReply::Created {
-        body: fake::example(&["{\"id\":0}"])?,
+        body: runtime::example(&["{\"id\":0}"])?,
         location: None,
     })
 }
@@ -700,7 +741,7 @@ fn default_upload_file() -> Option<UploadFileReply> {
 #[cfg(feature = "fake")]
 fn default_list_items() -> Option<ListItemsReply> {
     Some(ListItemsReply::Ok {
-        body: fake::example(&["[]"])?,
+        body: runtime::example(&["[]"])?,
         x_rate_limit_remaining: None,
     })
 }
@@ -748,16 +789,14 @@ impl ::axum::response::IntoResponse for CreateChatCompletionReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_create_chat_completion<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_create_chat_completion(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<CreateChatCompletionReply, runtime::Failure>, runtime::Rejection> {
-    let request = CreateChatCompletionRequest {
+) -> Result<CreateChatCompletionRequest, runtime::Rejection> {
+    Ok(CreateChatCompletionRequest {
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.create_chat_completion(request).await)
+    })
 }
 
 /// The request of [`Api::create_response`] (`POST /responses`): its parameters and body, decoded.
@@ -790,16 +829,14 @@ impl ::axum::response::IntoResponse for CreateResponseReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_create_response<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_create_response(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<CreateResponseReply, runtime::Failure>, runtime::Rejection> {
-    let request = CreateResponseRequest {
+) -> Result<CreateResponseRequest, runtime::Rejection> {
+    Ok(CreateResponseRequest {
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.create_response(request).await)
+    })
 }
 
 /// The request of [`Api::watch_events`] (`GET /events`): its parameters and body, decoded.
@@ -820,14 +857,12 @@ impl ::axum::response::IntoResponse for WatchEventsReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_watch_events<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_watch_events(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<WatchEventsReply, runtime::Failure>, runtime::Rejection> {
-    let request = WatchEventsRequest {};
-    Ok(api.watch_events(request).await)
+) -> Result<WatchEventsRequest, runtime::Rejection> {
+    Ok(WatchEventsRequest {})
 }
 
 /// The request of [`Api::download_file`] (`GET /files/{file_id}/content`): its parameters and body, decoded.
@@ -875,16 +910,14 @@ impl ::axum::response::IntoResponse for DownloadFileReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_download_file<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_download_file(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<DownloadFileReply, runtime::Failure>, runtime::Rejection> {
-    let request = DownloadFileRequest {
+) -> Result<DownloadFileRequest, runtime::Rejection> {
+    Ok(DownloadFileRequest {
         file_id: inputs.path("file_id", runtime::Style::Scalar)?,
-    };
-    Ok(api.download_file(request).await)
+    })
 }
 
 /// The request of [`Api::get_image`] (`GET /images/{image_id}`): its parameters and body, decoded.
@@ -911,16 +944,14 @@ impl ::axum::response::IntoResponse for GetImageReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_get_image<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_get_image(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<GetImageReply, runtime::Failure>, runtime::Rejection> {
-    let request = GetImageRequest {
+) -> Result<GetImageRequest, runtime::Rejection> {
+    Ok(GetImageRequest {
         image_id: inputs.path("image_id", runtime::Style::Scalar)?,
-    };
-    Ok(api.get_image(request).await)
+    })
 }
 
 /// The request of [`Api::get_archive`] (`GET /archive`): its parameters and body, decoded.
@@ -947,14 +978,12 @@ impl ::axum::response::IntoResponse for GetArchiveReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_get_archive<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_get_archive(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<GetArchiveReply, runtime::Failure>, runtime::Rejection> {
-    let request = GetArchiveRequest {};
-    Ok(api.get_archive(request).await)
+) -> Result<GetArchiveRequest, runtime::Rejection> {
+    Ok(GetArchiveRequest {})
 }
 
 /// The request of [`Api::export_records`] (`GET /records`): its parameters and body, decoded.
@@ -981,14 +1010,12 @@ impl ::axum::response::IntoResponse for ExportRecordsReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_export_records<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_export_records(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<ExportRecordsReply, runtime::Failure>, runtime::Rejection> {
-    let request = ExportRecordsRequest {};
-    Ok(api.export_records(request).await)
+) -> Result<ExportRecordsRequest, runtime::Rejection> {
+    Ok(ExportRecordsRequest {})
 }
 
 /// The request of [`Api::tail_logs`] (`GET /logs`): its parameters and body, decoded.
@@ -1011,14 +1038,12 @@ impl ::axum::response::IntoResponse for TailLogsReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_tail_logs<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_tail_logs(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<TailLogsReply, runtime::Failure>, runtime::Rejection> {
-    let request = TailLogsRequest {};
-    Ok(api.tail_logs(request).await)
+) -> Result<TailLogsRequest, runtime::Rejection> {
+    Ok(TailLogsRequest {})
 }
 
 /// The request of [`Api::get_report`] (`GET /report`): its parameters and body, decoded.
@@ -1039,14 +1064,12 @@ impl ::axum::response::IntoResponse for GetReportReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_get_report<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_get_report(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<GetReportReply, runtime::Failure>, runtime::Rejection> {
-    let request = GetReportRequest {};
-    Ok(api.get_report(request).await)
+) -> Result<GetReportRequest, runtime::Rejection> {
+    Ok(GetReportRequest {})
 }
 
 /// The request of [`Api::upload_file`] (`POST /uploads`): its parameters and body, decoded.
@@ -1088,16 +1111,14 @@ impl ::axum::response::IntoResponse for UploadFileReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_upload_file<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_upload_file(
     _inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<UploadFileReply, runtime::Failure>, runtime::Rejection> {
-    let request = UploadFileRequest {
+) -> Result<UploadFileRequest, runtime::Rejection> {
+    Ok(UploadFileRequest {
         body: runtime::required_body(runtime::raw_body(body, true).await?)?,
-    };
-    Ok(api.upload_file(request).await)
+    })
 }
 
 /// The request of [`Api::list_items`] (`GET /items`): its parameters and body, decoded.
@@ -1135,14 +1156,12 @@ impl ::axum::response::IntoResponse for ListItemsReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_list_items<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_list_items(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<ListItemsReply, runtime::Failure>, runtime::Rejection> {
-    let request = ListItemsRequest {};
-    Ok(api.list_items(request).await)
+) -> Result<ListItemsRequest, runtime::Rejection> {
+    Ok(ListItemsRequest {})
 }
 
 /// The request of [`Api::replace_items`] (`PUT /items`): its parameters and body, decoded.
@@ -1167,16 +1186,14 @@ impl ::axum::response::IntoResponse for ReplaceItemsReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_replace_items<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_replace_items(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<ReplaceItemsReply, runtime::Failure>, runtime::Rejection> {
-    let request = ReplaceItemsRequest {
+) -> Result<ReplaceItemsRequest, runtime::Rejection> {
+    Ok(ReplaceItemsRequest {
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.replace_items(request).await)
+    })
 }
 
 /// The request of [`Api::add_item`] (`POST /items`): its parameters and body, decoded.
@@ -1201,16 +1218,14 @@ impl ::axum::response::IntoResponse for AddItemReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_add_item<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_add_item(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<AddItemReply, runtime::Failure>, runtime::Rejection> {
-    let request = AddItemRequest {
+) -> Result<AddItemRequest, runtime::Rejection> {
+    Ok(AddItemRequest {
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.add_item(request).await)
+    })
 }
 
 /// The request of [`Api::get_export`] (`GET /exports/{export_id}`): its parameters and body, decoded.
@@ -1243,14 +1258,12 @@ impl ::axum::response::IntoResponse for GetExportReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_get_export<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_get_export(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<GetExportReply, runtime::Failure>, runtime::Rejection> {
-    let request = GetExportRequest {
+) -> Result<GetExportRequest, runtime::Rejection> {
+    Ok(GetExportRequest {
         export_id: inputs.path("export_id", runtime::Style::Scalar)?,
-    };
-    Ok(api.get_export(request).await)
+    })
 }

@@ -126,7 +126,10 @@ async fn route_0<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_search(&*api, &inputs, body).await);
+        return match decode_search(&inputs, body).await {
+            Ok(request) => respond(api.search(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -138,7 +141,10 @@ async fn route_1<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_list_events(&*api, &inputs, body).await);
+        return match decode_list_events(&inputs, body).await {
+            Ok(request) => respond(api.list_events(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -150,7 +156,10 @@ async fn route_2<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_list_machines(&*api, &inputs, body).await);
+        return match decode_list_machines(&inputs, body).await {
+            Ok(request) => respond(api.list_machines(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -162,7 +171,10 @@ async fn route_3<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_list_numbers(&*api, &inputs, body).await);
+        return match decode_list_numbers(&inputs, body).await {
+            Ok(request) => respond(api.list_numbers(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -191,7 +203,10 @@ async fn route_4<A: Api>(
                 ],
             )
     {
-        return respond(handle_get_labels(&*api, &inputs, body).await);
+        return match decode_get_labels(&inputs, body).await {
+            Ok(request) => respond(api.get_labels(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
@@ -216,20 +231,22 @@ async fn route_5<A: Api>(
                 ],
             )
     {
-        return respond(handle_get_euro_prices(&*api, &inputs, body).await);
+        return match decode_get_euro_prices(&inputs, body).await {
+            Ok(request) => respond(api.get_euro_prices(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET")
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
 fn respond<R: ::axum::response::IntoResponse>(
-    result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
+    result: Result<R, runtime::Failure>,
 ) -> ::axum::response::Response {
     use ::axum::response::IntoResponse;
     match result {
-        Ok(Ok(reply)) => reply.into_response(),
-        Ok(Err(failure)) => failure.into_response(),
-        Err(rejection) => rejection.into_response(),
+        Ok(reply) => reply.into_response(),
+        Err(failure) => failure.into_response(),
     }
 }
 
@@ -335,25 +352,25 @@ impl Api for Fake {
 
 #[cfg(feature = "fake")]
 fn default_search() -> Option<SearchReply> {
-    Some(SearchReply::Ok(fake::example(&["{\"count\":42}", "{}"])?))
+    Some(SearchReply::Ok(runtime::example(&["{\"count\":42}", "{}"])?))
 }
 
 #[cfg(feature = "fake")]
 fn default_list_events() -> Option<ListEventsReply> {
     Some(ListEventsReply::Ok {
-        body: fake::example(&["[]"])?,
+        body: runtime::example(&["[]"])?,
         link: None,
     })
 }
 
 #[cfg(feature = "fake")]
 fn default_list_machines() -> Option<ListMachinesReply> {
-    Some(ListMachinesReply::Ok(fake::example(&["{\"value\":[]}"])?))
+    Some(ListMachinesReply::Ok(runtime::example(&["{\"value\":[]}"])?))
 }
 
 #[cfg(feature = "fake")]
 fn default_list_numbers() -> Option<ListNumbersReply> {
-    Some(ListNumbersReply::Ok(fake::example(&["{}"])?))
+    Some(ListNumbersReply::Ok(runtime::example(&["{}"])?))
 }
 
 #[cfg(feature = "fake")]
@@ -406,13 +423,12 @@ impl ::axum::response::IntoResponse for SearchReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_search<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_search(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<SearchReply, runtime::Failure>, runtime::Rejection> {
-    let request = SearchRequest {
+) -> Result<SearchRequest, runtime::Rejection> {
+    Ok(SearchRequest {
         filter: inputs.query("filter", runtime::Style::DeepObject, &[])?,
         labels: inputs.query("labels", runtime::Style::DeepObject, &[])?,
         page: inputs
@@ -449,8 +465,7 @@ async fn handle_search<A: Api>(
                     after: ',',
                 },
             )?,
-    };
-    Ok(api.search(request).await)
+    })
 }
 
 /// The request of [`Api::list_events`] (`GET /events`): its parameters and body, decoded.
@@ -492,16 +507,14 @@ impl ::axum::response::IntoResponse for ListEventsReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_list_events<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_list_events(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<ListEventsReply, runtime::Failure>, runtime::Rejection> {
-    let request = ListEventsRequest {
+) -> Result<ListEventsRequest, runtime::Rejection> {
+    Ok(ListEventsRequest {
         per_page: inputs.query("per_page", runtime::Style::Scalar, &[])?,
-    };
-    Ok(api.list_events(request).await)
+    })
 }
 
 /// The request of [`Api::list_machines`] (`GET /machines`): its parameters and body, decoded.
@@ -524,14 +537,12 @@ impl ::axum::response::IntoResponse for ListMachinesReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_list_machines<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_list_machines(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<ListMachinesReply, runtime::Failure>, runtime::Rejection> {
-    let request = ListMachinesRequest {};
-    Ok(api.list_machines(request).await)
+) -> Result<ListMachinesRequest, runtime::Rejection> {
+    Ok(ListMachinesRequest {})
 }
 
 /// The request of [`Api::list_numbers`] (`GET /numbers`): its parameters and body, decoded.
@@ -558,16 +569,14 @@ impl ::axum::response::IntoResponse for ListNumbersReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_list_numbers<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_list_numbers(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<ListNumbersReply, runtime::Failure>, runtime::Rejection> {
-    let request = ListNumbersRequest {
+) -> Result<ListNumbersRequest, runtime::Rejection> {
+    Ok(ListNumbersRequest {
         page: inputs.query("page", runtime::Style::Scalar, &[])?,
-    };
-    Ok(api.list_numbers(request).await)
+    })
 }
 
 /// The request of [`Api::get_labels`] (`GET /labels/{names}/v{version}.json`): its parameters and body, decoded.
@@ -594,17 +603,15 @@ impl ::axum::response::IntoResponse for GetLabelsReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_get_labels<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_get_labels(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<GetLabelsReply, runtime::Failure>, runtime::Rejection> {
-    let request = GetLabelsRequest {
+) -> Result<GetLabelsRequest, runtime::Rejection> {
+    Ok(GetLabelsRequest {
         names: inputs.path("names", runtime::Style::Joined(','))?,
         version: inputs.path("version", runtime::Style::Scalar)?,
-    };
-    Ok(api.get_labels(request).await)
+    })
 }
 
 /// The request of [`Api::get_euro_prices`] (`GET /prices/€uro net/{id}`): its parameters and body, decoded.
@@ -629,14 +636,12 @@ impl ::axum::response::IntoResponse for GetEuroPricesReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_get_euro_prices<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_get_euro_prices(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<GetEuroPricesReply, runtime::Failure>, runtime::Rejection> {
-    let request = GetEuroPricesRequest {
+) -> Result<GetEuroPricesRequest, runtime::Rejection> {
+    Ok(GetEuroPricesRequest {
         id: inputs.path("id", runtime::Style::Scalar)?,
-    };
-    Ok(api.get_euro_prices(request).await)
+    })
 }

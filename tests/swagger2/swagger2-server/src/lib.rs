@@ -113,10 +113,16 @@ async fn route_0<A: Api>(
     let (parts, body) = request.into_parts();
     let inputs = runtime::Inputs::new(parts);
     if inputs.method == "GET" {
-        return respond(handle_list_files(&*api, &inputs, body).await);
+        return match decode_list_files(&inputs, body).await {
+            Ok(request) => respond(api.list_files(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     if inputs.method == "POST" {
-        return respond(handle_upload_file(&*api, &inputs, body).await);
+        return match decode_upload_file(&inputs, body).await {
+            Ok(request) => respond(api.upload_file(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET, POST")
 }
@@ -134,12 +140,18 @@ async fn route_1<A: Api>(
     if inputs.method == "GET"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
     {
-        return respond(handle_download_file(&*api, &inputs, body).await);
+        return match decode_download_file(&inputs, body).await {
+            Ok(request) => respond(api.download_file(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     if inputs.method == "PUT"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
     {
-        return respond(handle_describe_file(&*api, &inputs, body).await);
+        return match decode_describe_file(&inputs, body).await {
+            Ok(request) => respond(api.describe_file(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "GET, PUT")
 }
@@ -157,20 +169,22 @@ async fn route_2<A: Api>(
     if inputs.method == "POST"
         && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
     {
-        return respond(handle_rename_file(&*api, &inputs, body).await);
+        return match decode_rename_file(&inputs, body).await {
+            Ok(request) => respond(api.rename_file(request).await),
+            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+        };
     }
     runtime::unmatched(&inputs, "POST")
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
 fn respond<R: ::axum::response::IntoResponse>(
-    result: Result<Result<R, runtime::Failure>, runtime::Rejection>,
+    result: Result<R, runtime::Failure>,
 ) -> ::axum::response::Response {
     use ::axum::response::IntoResponse;
     match result {
-        Ok(Ok(reply)) => reply.into_response(),
-        Ok(Err(failure)) => failure.into_response(),
-        Err(rejection) => rejection.into_response(),
+        Ok(reply) => reply.into_response(),
+        Err(failure) => failure.into_response(),
     }
 }
 
@@ -264,12 +278,12 @@ impl Api for Fake {
 
 #[cfg(feature = "fake")]
 fn default_list_files() -> Option<ListFilesReply> {
-    Some(ListFilesReply::Ok(fake::example(&["[]"])?))
+    Some(ListFilesReply::Ok(runtime::example(&["[]"])?))
 }
 
 #[cfg(feature = "fake")]
 fn default_upload_file() -> Option<UploadFileReply> {
-    Some(UploadFileReply::Created(fake::example(&["{\"id\":0,\"name\":\"\"}"])?))
+    Some(UploadFileReply::Created(runtime::example(&["{\"id\":0,\"name\":\"\"}"])?))
 }
 
 #[cfg(feature = "fake")]
@@ -279,7 +293,7 @@ fn default_download_file() -> Option<DownloadFileReply> {
 
 #[cfg(feature = "fake")]
 fn default_describe_file() -> Option<DescribeFileReply> {
-    Some(DescribeFileReply::Ok(fake::example(&["{\"id\":0,\"name\":\"\"}"])?))
+    Some(DescribeFileReply::Ok(runtime::example(&["{\"id\":0,\"name\":\"\"}"])?))
 }
 
 #[cfg(feature = "fake")]
@@ -317,19 +331,17 @@ impl ::axum::response::IntoResponse for ListFilesReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_list_files<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_list_files(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<ListFilesReply, runtime::Failure>, runtime::Rejection> {
-    let request = ListFilesRequest {
+) -> Result<ListFilesRequest, runtime::Rejection> {
+    Ok(ListFilesRequest {
         tag: inputs.query("tag", runtime::Style::Repeated, &[])?,
         fields: inputs.query("fields", runtime::Style::Joined('|'), &[])?,
         ids: inputs.query("ids", runtime::Style::Joined(' '), &[])?,
         x_trace: inputs.header("X-Trace", runtime::Style::Joined(','))?,
-    };
-    Ok(api.list_files(request).await)
+    })
 }
 
 /// The request of [`Api::upload_file`] (`POST /files`): its parameters and body, decoded.
@@ -386,18 +398,16 @@ impl ::axum::response::IntoResponse for UploadFileReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_upload_file<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_upload_file(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<UploadFileReply, runtime::Failure>, runtime::Rejection> {
-    let request = UploadFileRequest {
+) -> Result<UploadFileRequest, runtime::Rejection> {
+    Ok(UploadFileRequest {
         body: runtime::required_body(
             Some(UploadFileForm::read(multipart::multipart_parts(inputs, body).await?)?),
         )?,
-    };
-    Ok(api.upload_file(request).await)
+    })
 }
 
 /// The request of [`Api::download_file`] (`GET /files/{id}`): its parameters and body, decoded.
@@ -434,16 +444,14 @@ impl ::axum::response::IntoResponse for DownloadFileReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_download_file<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_download_file(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<Result<DownloadFileReply, runtime::Failure>, runtime::Rejection> {
-    let request = DownloadFileRequest {
+) -> Result<DownloadFileRequest, runtime::Rejection> {
+    Ok(DownloadFileRequest {
         id: inputs.path("id", runtime::Style::Scalar)?,
-    };
-    Ok(api.download_file(request).await)
+    })
 }
 
 /// The request of [`Api::describe_file`] (`PUT /files/{id}`): its parameters and body, decoded.
@@ -472,17 +480,15 @@ impl ::axum::response::IntoResponse for DescribeFileReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_describe_file<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_describe_file(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<DescribeFileReply, runtime::Failure>, runtime::Rejection> {
-    let request = DescribeFileRequest {
+) -> Result<DescribeFileRequest, runtime::Rejection> {
+    Ok(DescribeFileRequest {
         id: inputs.path("id", runtime::Style::Scalar)?,
         body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
-    };
-    Ok(api.describe_file(request).await)
+    })
 }
 
 /// The request of [`Api::rename_file`] (`POST /files/{id}/rename`): its parameters and body, decoded.
@@ -509,17 +515,15 @@ impl ::axum::response::IntoResponse for RenameFileReply {
     }
 }
 
-/// Decodes the request and calls the implementation.
-async fn handle_rename_file<A: Api>(
-    api: &A,
+/// Decodes the request, or says why it cannot.
+async fn decode_rename_file(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<Result<RenameFileReply, runtime::Failure>, runtime::Rejection> {
-    let request = RenameFileRequest {
+) -> Result<RenameFileRequest, runtime::Rejection> {
+    Ok(RenameFileRequest {
         id: inputs.path("id", runtime::Style::Scalar)?,
         body: runtime::required_body(
             runtime::form_body(body, true, &[("labels", ',')]).await?,
         )?,
-    };
-    Ok(api.rename_file(request).await)
+    })
 }
