@@ -15,6 +15,19 @@ use specforge::{Diagnostic, Options};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Turns transparent huge pages off for this process. mimalloc asks for them, and when another process has just
+/// freed a lot of memory the kernel hands them out and zeroes 2 MiB at a time: GitHub's description then took
+/// 0.87–1.08 s to generate right after another generator's run, against 0.49–0.59 s without (2026-12-05, this
+/// 2-core Linux machine); run after run, the difference is within the noise.
+fn no_huge_pages() {
+    #[cfg(all(feature = "mimalloc", target_os = "linux"))]
+    // SAFETY: `PR_SET_THP_DISABLE` takes plain integers and only sets a flag of this process; a kernel without it
+    // returns an error, which changes nothing.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2 → Rust: a serde models crate and an async reqwest client crate.
 #[derive(Parser)]
 #[command(name = "specforge", version, about)]
@@ -207,6 +220,7 @@ fn print_timings(timings: &specforge::Timings, write: std::time::Duration, total
 }
 
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
