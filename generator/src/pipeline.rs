@@ -99,13 +99,12 @@ pub(crate) fn emit_server(api: &ir::Api, name: &str, options: &Options, config: 
     let models_ident = format!("{name}_models").replace('-', "_");
     let server_ident = format!("{name}_server").replace('-', "_");
     let op_crates = split::operation_crates(api, options.split_models);
-    let crates = op_crates.as_ref().map(|op_crates| emit::SplitServer {
-        core: format!("{server_ident}_core"),
-        models: models_ident.clone(),
-        ops: op_crates
+    let crates = op_crates.as_ref().map(|op_crates| {
+        let ops = op_crates
             .iter()
             .map(|(number, members)| (format!("{server_ident}_ops_{number}"), members.clone()))
-            .collect(),
+            .collect();
+        emit::SplitServer::new(api, format!("{server_ident}_core"), models_ident.clone(), ops)
     });
     let mut plans = vec![emit::server_plan(api, &graph, &models_ident, features.as_ref(), crates.as_ref())];
     if let Some(crates) = &crates {

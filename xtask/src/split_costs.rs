@@ -10,7 +10,7 @@
 //! `target/bench/split-costs.md`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use specforge::SplitModels;
@@ -157,13 +157,13 @@ fn build(dir: &Path) -> Result<BTreeMap<String, f64>, String> {
 }
 
 #[cfg(unix)]
-fn make_executable(path: &PathBuf) -> Result<(), String> {
+fn make_executable(path: &Path) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).map_err(|e| e.to_string())
 }
 
 #[cfg(not(unix))]
-fn make_executable(_: &PathBuf) -> Result<(), String> {
+fn make_executable(_: &Path) -> Result<(), String> {
     Err("measuring peak memory needs GNU time on a Unix system".into())
 }
 

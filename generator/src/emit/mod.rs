@@ -241,7 +241,12 @@ pub type PartFn<'a> = dyn Fn(usize) -> syn::Result<Vec<syn::Item>> + Sync + 'a;
 /// The features that gate one part of a [`FilePlan`].
 pub type GateFn<'a> = dyn Fn(usize) -> Vec<&'a str> + Sync + 'a;
 
-impl FilePlan<'_> {
+impl<'a> FilePlan<'a> {
+    /// A file that is only its header (no parts).
+    pub fn header_only(header: TokenStream) -> FilePlan<'a> {
+        FilePlan { header, parts: 0, part: Box::new(|_| Ok(Vec::new())), gate: Box::new(|_| Vec::new()) }
+    }
+
     /// Prints the file (see [`render_files`]).
     pub fn render(&self) -> Result<String, String> {
         render_files(&[self]).map(|mut files| files.remove(0))

@@ -158,16 +158,11 @@ pub fn facade_plan<'a>(api: &'a Api, crates: &SplitCrates, features: Option<&'a 
             pub use ::#part::*;
         }
     });
-    FilePlan {
-        header: quote! {
-            #header
-            #support
-            #(#parts)*
-        },
-        parts: 0,
-        part: Box::new(|_| Ok(Vec::new())),
-        gate: Box::new(|_| Vec::new()),
-    }
+    FilePlan::header_only(quote! {
+        #header
+        #support
+        #(#parts)*
+    })
 }
 
 /// Which types a type's docs may link to: all (one crate), or those in scope of its part.

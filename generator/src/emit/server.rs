@@ -69,7 +69,7 @@ pub fn server_plan<'a>(
     features: Option<&'a FeaturePlan>,
     split: Option<&SplitServer>,
 ) -> FilePlan<'a> {
-    let names = std::sync::Arc::new(operation_names(api));
+    let names = split.map_or_else(|| std::sync::Arc::new(operation_names(api)), |crates| crates.names.clone());
     let header = server_header(api, graph, &ident(models_crate), features, &names, split);
     FilePlan {
         header,
@@ -92,6 +92,15 @@ pub struct SplitServer {
     pub models: String,
     /// Per crate of operations: its Rust name and its operations, by index.
     pub ops: Vec<(String, Vec<usize>)>,
+    /// Every operation's type names, unique across the crates.
+    names: std::sync::Arc<Vec<OperationNames>>,
+}
+
+impl SplitServer {
+    /// The crates of `api`'s split server (the names as for [`SplitServer`]'s fields).
+    pub fn new(api: &Api, core: String, models: String, ops: Vec<(String, Vec<usize>)>) -> SplitServer {
+        SplitServer { core, models, ops, names: std::sync::Arc::new(operation_names(api)) }
+    }
 }
 
 /// `lib.rs` of the core crate of a split server: the runtime and, when an operation takes `multipart/form-data`,
@@ -103,17 +112,12 @@ pub fn server_core_plan<'a>(api: &'a Api, server_crate: &str) -> FilePlan<'a> {
     );
     let header = crate_header(&doc, true, &[], None);
     let multipart = sends_multipart(api).then(|| quote! { #[doc(hidden)] pub mod multipart; });
-    FilePlan {
-        header: quote! {
-            #header
-            #[doc(hidden)]
-            pub mod runtime;
-            #multipart
-        },
-        parts: 0,
-        part: Box::new(|_| Ok(Vec::new())),
-        gate: Box::new(|_| Vec::new()),
-    }
+    FilePlan::header_only(quote! {
+        #header
+        #[doc(hidden)]
+        pub mod runtime;
+        #multipart
+    })
 }
 
 /// `lib.rs` of crate `chunk` of operations of a split server: each operation's request and reply types and its
@@ -135,7 +139,7 @@ pub fn server_ops_plan<'a>(
     let (core, models) = (ident(&crates.core), ident(&crates.models));
     let multipart = sends_multipart(api).then(|| quote! { multipart, });
     let header = crate_header(&doc, true, &[], Some(graph));
-    let names = std::sync::Arc::new(operation_names(api));
+    let names = &crates.names;
     FilePlan {
         header: quote! {
             #header
@@ -540,11 +544,9 @@ fn operation_items(api: &Api, op: &Operation, names: &OperationNames, layout: La
         quote! { _inputs }
     };
     let reply_items = reply_items(scope, op, &reply, &method);
-    // An operations crate's decoders are called from the server crate's routes, its defaults from the fake's.
-    let (visibility, default) = match layout {
-        Layout::OneCrate => (TokenStream::new(), TokenStream::new()),
-        Layout::OperationsCrate => (quote! { #[doc(hidden)] pub }, default_item(api, op, names, layout)),
-    };
+    let visibility = layout.visibility();
+    // An operations crate's fake defaults are with its types; the one crate's are with the fake.
+    let default = (layout == Layout::OperationsCrate).then(|| default_item(api, op, names, layout));
     quote! {
         #request_doc
         #[derive(Debug, Clone, PartialEq)]
@@ -574,9 +576,25 @@ pub(super) enum Layout {
     OperationsCrate,
 }
 
+impl Layout {
+    /// The visibility of an operation's functions (decoder, fake default): an operations crate's are called from
+    /// the server crate, hidden from its docs.
+    fn visibility(self) -> TokenStream {
+        match self {
+            Layout::OneCrate => TokenStream::new(),
+            Layout::OperationsCrate => quote! { #[doc(hidden)] pub },
+        }
+    }
+}
+
 /// The function that decodes an operation's request.
 fn decoder_name(op: &Operation) -> proc_macro2::Ident {
     quote::format_ident!("decode_{}", bare(&op.method_name))
+}
+
+/// The function that makes an operation's fake default reply.
+fn default_name(op: &Operation) -> proc_macro2::Ident {
+    quote::format_ident!("default_{}", bare(&op.method_name))
 }
 
 /// `text` with its first letter in upper case.
@@ -908,7 +926,7 @@ fn fake_items(api: &Api, features: Option<&FeaturePlan>, names: &[OperationNames
         let method = ident(&op.method_name);
         let operation = bare(&op.method_name);
         let (request, reply) = (ident(&names[index].request), ident(&names[index].reply));
-        let default = quote::format_ident!("default_{}", operation);
+        let default = default_name(op);
         let doc = doc_attrs(Some(&format!("[`Api::{operation}`] (`{} {}`).", op.method.as_str(), op.path)));
         fields.push(quote! { #doc #cfg pub #method: fake::Slot<#request, #reply>, });
         inits.push(quote! { #cfg #method: fake::Slot::new(#operation, #default), });
@@ -973,13 +991,10 @@ fn fake_items(api: &Api, features: Option<&FeaturePlan>, names: &[OperationNames
 /// crate, or in an operations crate (hidden), whose `fake` feature the server crate's turns on.
 fn default_item(api: &Api, op: &Operation, names: &OperationNames, layout: Layout) -> TokenStream {
     let scope = TypeScope { api, via_models: true };
-    let default = quote::format_ident!("default_{}", bare(&op.method_name));
+    let default = default_name(op);
     let reply = ident(&names.reply);
     let value = default_reply(scope, op, &reply);
-    let visibility = match layout {
-        Layout::OneCrate => TokenStream::new(),
-        Layout::OperationsCrate => quote! { #[doc(hidden)] pub },
-    };
+    let visibility = layout.visibility();
     quote! {
         #[cfg(feature = "fake")]
         #visibility fn #default() -> Option<#reply> {

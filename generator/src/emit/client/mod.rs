@@ -192,18 +192,13 @@ pub fn client_core_plan<'a>(api: &'a Api, crates: &SplitClient) -> FilePlan<'a> 
     let header = crate_header(&doc, true, &[], None);
     let modules = optional_modules(api).map(|module| quote! { #[doc(hidden)] pub mod #module; });
     let credentials = credentials(api, true);
-    FilePlan {
-        header: quote! {
-            #header
-            #[doc(hidden)]
-            pub mod runtime;
-            #(#modules)*
-            #credentials
-        },
-        parts: 0,
-        part: Box::new(|_| Ok(Vec::new())),
-        gate: Box::new(|_| Vec::new()),
-    }
+    FilePlan::header_only(quote! {
+        #header
+        #[doc(hidden)]
+        pub mod runtime;
+        #(#modules)*
+        #credentials
+    })
 }
 
 /// `lib.rs` of crate `chunk` of operations of a split client: each operation's types, and its code as functions
