@@ -2,8 +2,8 @@
 //!
 //! `openapiv3` builds its maps with `#[serde(flatten)]`, through which no deserializer can track where it is, so the
 //! document is split first: each path item and each component schema is parsed on its own (an error names at least
-//! the path item or schema it is in), and the path items, about half of a large spec, are parsed on a second
-//! thread. The split works the same on a `Value` (after overlays and bundling) and on slices of the JSON text (a
+//! the path item or schema it is in), and runs of path items and schemas are parsed on as many threads as there
+//! are cores. The split works the same on a `Value` (after overlays and bundling) and on slices of the JSON text (a
 //! plain JSON spec, which then never becomes a `Value` tree at all).
 //!
 //! What the generator never reads is dropped at the split, unparsed: `components.examples` and the top-level
@@ -168,58 +168,165 @@ pub struct Parsed {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Repairs and parses a split document: the path items on a second thread, the rest and the schemas on this one.
+/// How many schemas or path items one job of [`parse_split`] takes: small enough that the threads finish
+/// together, large enough that taking a job costs nothing.
+const CHUNK: usize = 16;
+
+/// One piece of a split document to repair and parse.
+enum Job<N> {
+    /// The document without its schemas and path items.
+    Rest(Value),
+    /// A run of component schemas.
+    Schemas(Vec<(String, N)>),
+    /// A run of path items (and `x-` extensions of `paths`).
+    Paths(Vec<(String, N)>),
+}
+
+/// What a [`Job`] gave, with the warnings its repair wrote.
+enum Done {
+    Rest(Result<Box<openapiv3::OpenAPI>, Diagnostic>),
+    Schemas(Result<Vec<(String, ReferenceOr<openapiv3::Schema>)>, Diagnostic>),
+    Paths(ParsedPaths),
+}
+
+/// A run of `paths` members as parsed.
+struct ParsedPaths {
+    items: Vec<(String, ReferenceOr<openapiv3::PathItem>)>,
+    extensions: Vec<(String, Value)>,
+}
+
+/// Repairs and parses a split document. The rest, runs of schemas and runs of path items are jobs shared out to
+/// up to as many threads as there are cores (this one among them), each taking the next job when it is done; the
+/// results are put back in document order, so the document and its warnings do not depend on the threads.
 pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Diagnostic> {
-    let Split { mut rest, paths, schemas } = split;
-    std::thread::scope(|scope| {
-        let paths = match paths {
-            Some(paths) => Some(
-                std::thread::Builder::new()
-                    .name("specforge-paths".into())
-                    // The same large stack as the pipeline's: `openapiv3` recurses deeply.
-                    .stack_size(crate::resources::STACK_BYTES)
-                    .spawn_scoped(scope, move || parse_paths(paths, path))
-                    .map_err(|e| Diagnostic::error(path, "", format!("cannot start a worker thread ({e})")))?,
-            ),
-            None => None,
-        };
-        let mut repair = Repair::new(path);
-        repair.rest(&mut rest);
-        let mut document = parse::<openapiv3::OpenAPI>(rest, "#", path)?;
-        if let Some(schemas) = schemas {
-            let pointer = "#/components/schemas";
-            match schemas {
-                Ok(members) => {
-                    let mut parsed = IndexMap::with_capacity(members.len());
-                    for (name, schema) in members {
-                        let pointer = child(pointer, &name);
-                        let mut value = schema.into_value(&pointer, path)?;
-                        repair.schema(&mut value, At::root(&pointer));
-                        let schema = parse_part(value, &pointer, path).unwrap_or_else(|unread: Diagnostic| {
-                            repair.warnings.push(unreadable(unread, "this schema is read as any JSON value"));
-                            ReferenceOr::Item(any_schema())
-                        });
-                        parsed.insert(name, schema);
-                    }
-                    document.components.get_or_insert_with(Default::default).schemas = parsed;
-                }
-                Err(_) => repair.warnings.push(Diagnostic::warning(
-                    path,
-                    pointer,
-                    "`components.schemas` must be a map; it is ignored",
-                )),
+    let Split { rest, paths, schemas } = split;
+    let mut warnings = Vec::new();
+    let mut jobs = vec![Job::Rest(rest)];
+    let schemas = schemas.and_then(|members| {
+        members
+            .map_err(|_| {
+                let message = "`components.schemas` must be a map; it is ignored";
+                warnings.push(Diagnostic::warning(path, "#/components/schemas", message));
+            })
+            .ok()
+    });
+    let has_schemas = schemas.is_some();
+    let schema_count = schemas.as_ref().map_or(0, Vec::len);
+    jobs.extend(chunks(schemas.unwrap_or_default()).map(Job::Schemas));
+    let mut paths_warning = None;
+    let paths = match paths {
+        Some(Err(_)) => {
+            paths_warning = Some(Diagnostic::warning(path, "#/paths", "`paths` must be a map; it is ignored"));
+            Vec::new()
+        }
+        Some(Ok(members)) => members,
+        None => Vec::new(),
+    };
+    let path_count = paths.len();
+    jobs.extend(chunks(paths).map(Job::Paths));
+
+    let mut done = run_jobs(jobs, path)?;
+    done.sort_unstable_by_key(|(index, _, _)| *index);
+    let mut done = done.into_iter();
+    let Some((_, Done::Rest(document), rest_warnings)) = done.next() else {
+        return Err(Diagnostic::error(path, "#", "internal error: the document was not parsed"));
+    };
+    // Warnings in document order: the rest's, the schemas', then the paths'.
+    warnings.splice(0..0, rest_warnings);
+    let mut document = *document?;
+    // Sized first: a path item is kilobytes, and growing the maps would copy them all again.
+    document.paths.paths.reserve(path_count);
+    let mut parsed_schemas = IndexMap::with_capacity(schema_count);
+    for (_, result, job_warnings) in done {
+        warnings.extend(job_warnings);
+        match result {
+            Done::Rest(_) => {}
+            Done::Schemas(schemas) => parsed_schemas.extend(schemas?),
+            Done::Paths(parsed) => {
+                document.paths.paths.extend(parsed.items);
+                document.paths.extensions.extend(parsed.extensions);
             }
         }
-        let mut warnings = repair.warnings;
-        if let Some(paths) = paths {
-            let (parsed, path_warnings) = paths.join().map_err(|_| {
-                Diagnostic::error(path, "#/paths", "internal error: specforge panicked while reading the paths")
-            })?;
-            document.paths = parsed;
-            warnings.extend(path_warnings);
-        }
-        Ok(Parsed { document, warnings })
+    }
+    warnings.extend(paths_warning);
+    if has_schemas {
+        document.components.get_or_insert_with(Default::default).schemas = parsed_schemas;
+    }
+    Ok(Parsed { document, warnings })
+}
+
+/// `members` in runs of [`CHUNK`].
+fn chunks<N>(members: Vec<(String, N)>) -> impl Iterator<Item = Vec<(String, N)>> {
+    let mut members = members.into_iter().peekable();
+    std::iter::from_fn(move || {
+        members.peek()?;
+        Some(members.by_ref().take(CHUNK).collect())
     })
+}
+
+/// Runs `jobs` on this thread and helpers: each job's index, what it gave and its repair's warnings, in no order.
+fn run_jobs<N: Source>(jobs: Vec<Job<N>>, path: &Path) -> Result<Vec<(usize, Done, Vec<Diagnostic>)>, Diagnostic> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8).min(jobs.len());
+    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
+    let work = || {
+        let mut finished = Vec::new();
+        loop {
+            let next = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next();
+            let Some((index, job)) = next else { return finished };
+            let mut repair = Repair::new(path);
+            let done = match job {
+                Job::Rest(mut rest) => {
+                    repair.rest(&mut rest);
+                    Done::Rest(parse::<openapiv3::OpenAPI>(rest, "#", path).map(Box::new))
+                }
+                Job::Schemas(members) => Done::Schemas(parse_schemas(members, &mut repair)),
+                Job::Paths(members) => Done::Paths(parse_paths(members, &mut repair)),
+            };
+            finished.push((index, done, repair.warnings));
+        }
+    };
+    std::thread::scope(|scope| {
+        let helpers = (1..threads)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .name("specforge-parse".into())
+                    // The same large stack as the pipeline's: `openapiv3` recurses deeply.
+                    .stack_size(crate::resources::STACK_BYTES)
+                    .spawn_scoped(scope, work)
+                    .map_err(|e| Diagnostic::error(path, "", format!("cannot start a worker thread ({e})")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut finished = work();
+        for helper in helpers {
+            let helped = helper.join().map_err(|_| {
+                Diagnostic::error(path, "#", "internal error: specforge panicked while reading the document")
+            })?;
+            finished.extend(helped);
+        }
+        Ok(finished)
+    })
+}
+
+/// Repairs and parses a run of component schemas; one that cannot be read becomes a schema of any value, with a
+/// warning.
+fn parse_schemas<N: Source>(
+    members: Vec<(String, N)>,
+    repair: &mut Repair<'_>,
+) -> Result<Vec<(String, ReferenceOr<openapiv3::Schema>)>, Diagnostic> {
+    let path = repair.file();
+    members
+        .into_iter()
+        .map(|(name, schema)| {
+            let pointer = child("#/components/schemas", &name);
+            let mut value = schema.into_value(&pointer, path)?;
+            repair.schema(&mut value, At::root(&pointer));
+            let schema = parse_part(value, &pointer, path).unwrap_or_else(|unread: Diagnostic| {
+                repair.warnings.push(unreadable(unread, "this schema is read as any JSON value"));
+                ReferenceOr::Item(any_schema())
+            });
+            Ok((name, schema))
+        })
+        .collect()
 }
 
 /// A schema of any value (`{}`).
@@ -233,19 +340,12 @@ fn unreadable(error: Diagnostic, instead: &str) -> Diagnostic {
     Diagnostic::warning(&error.file, error.pointer, format!("{}; {instead}", error.message))
 }
 
-/// Repairs and parses `paths` one path item at a time (keys starting with `/`; `x-` keys are extensions, others
-/// are ignored, as `openapiv3` does). A path item that cannot be read is skipped with a warning.
-fn parse_paths<N: Source>(paths: Members<N>, path: &Path) -> (openapiv3::Paths, Vec<Diagnostic>) {
-    let mut repair = Repair::new(path);
-    let mut parsed = openapiv3::Paths::default();
-    let entries = match paths {
-        Ok(entries) => entries,
-        Err(_) => {
-            repair.warnings.push(Diagnostic::warning(path, "#/paths", "`paths` must be a map; it is ignored"));
-            return (parsed, repair.warnings);
-        }
-    };
-    for (key, item) in entries {
+/// Repairs and parses a run of `paths` members: path items (keys starting with `/`) and extensions (`x-` keys);
+/// others are ignored, as `openapiv3` does. A path item that cannot be read is skipped with a warning.
+fn parse_paths<N: Source>(members: Vec<(String, N)>, repair: &mut Repair<'_>) -> ParsedPaths {
+    let path = repair.file();
+    let mut parsed = ParsedPaths { items: Vec::with_capacity(members.len()), extensions: Vec::new() };
+    for (key, item) in members {
         let pointer = child("#/paths", &key);
         if key.starts_with('/') {
             let mut value = match item.into_value(&pointer, path) {
@@ -264,16 +364,14 @@ fn parse_paths<N: Source>(paths: Members<N>, path: &Path) -> (openapiv3::Paths, 
                 continue;
             }
             match parse_part(value, &pointer, path) {
-                Ok(item) => {
-                    parsed.paths.insert(key, item);
-                }
+                Ok(item) => parsed.items.push((key, item)),
                 Err(error) => repair.warnings.push(unreadable(error, "the path and its operations are skipped")),
             }
         } else if key.starts_with("x-")
             && let Ok(value) = item.into_value(&pointer, path)
         {
-            parsed.extensions.insert(key, value);
+            parsed.extensions.push((key, value));
         }
     }
-    (parsed, repair.warnings)
+    parsed
 }

@@ -96,6 +96,11 @@ impl<'f> Repair<'f> {
         Self { file, warnings: Vec::new() }
     }
 
+    /// The file whose parts this repairs.
+    pub fn file(&self) -> &'f Path {
+        self.file
+    }
+
     fn warn(&mut self, at: At<'_>, message: impl Into<String>) {
         self.warnings.push(Diagnostic::warning(self.file, at.pointer(), message));
     }
