@@ -84,15 +84,35 @@ impl CrateFiles {
     /// Writes every file into a new temporary directory inside `parent`.
     fn stage(&self, parent: &Path) -> io::Result<tempfile::TempDir> {
         let staging = tempfile::Builder::new().prefix(&format!(".{}-", self.dir_name)).tempdir_in(parent)?;
-        for (relative, contents) in &self.files {
-            let path = staging.path().join(relative);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(path, contents)?;
-        }
+        let files: Vec<(PathBuf, &String)> =
+            self.files.iter().map(|(relative, contents)| (staging.path().join(relative), contents)).collect();
+        write_all(&files)?;
         Ok(staging)
     }
+}
+
+/// Writes `files`, and the directories they are in, on several threads: creating a file or a directory took up to a
+/// millisecond on a busy file system, and a large API's crates have a hundred of each.
+fn write_all(files: &[(PathBuf, &String)]) -> io::Result<()> {
+    const THREADS: usize = 8;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let write = || loop {
+        let Some((path, contents)) = files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) else {
+            return Ok(());
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?; // safe when another thread creates it at the same time
+        }
+        std::fs::write(path, contents)?;
+    };
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..THREADS.min(files.len())).map(|_| scope.spawn(write)).collect();
+        let mine = write();
+        helpers.into_iter().fold(mine, |result, helper| {
+            let theirs = helper.join().unwrap_or_else(|_| Err(io::Error::other("a writing thread panicked")));
+            result.and(theirs)
+        })
+    })
 }
 
 /// Every file below `dir` (none if it does not exist).
