@@ -251,8 +251,8 @@ fn split_parts_hold_every_type_once_and_depend_only_on_earlier_parts() {
 }
 
 /// A document of `layers × width` object schemas of `fields` properties each, every one past the first layer holding
-/// one schema of the layer below (so the types span `layers` heights).
-fn layered_spec(layers: usize, width: usize, fields: usize) -> tempfile::TempDir {
+/// one schema of the layer below, the one at `below(index)` (so the types span `layers` heights).
+fn layered_spec(layers: usize, width: usize, fields: usize, below: impl Fn(usize) -> usize) -> tempfile::TempDir {
     let mut schemas = serde_json::Map::new();
     for layer in 0..layers {
         for index in 0..width {
@@ -261,7 +261,7 @@ fn layered_spec(layers: usize, width: usize, fields: usize) -> tempfile::TempDir
                 properties.insert(format!("field{field}"), serde_json::json!({ "type": "string" }));
             }
             if layer > 0 {
-                let below = format!("#/components/schemas/L{}N{}", layer - 1, (index * 7) % width);
+                let below = format!("#/components/schemas/L{}N{}", layer - 1, below(index));
                 properties.insert("below".into(), serde_json::json!({ "$ref": below }));
             }
             schemas
@@ -288,7 +288,7 @@ fn estimated_parts_kib(api: &specforge::internals::Api, split: &ModelsSplit) -> 
 #[test]
 fn models_split_when_one_crate_would_need_too_much_memory_and_no_part_does() {
     // About 540 MiB by the cost model: one crate.
-    let medium = layered_spec(3, 120, 6);
+    let medium = layered_spec(3, 120, 6, |index| (index * 7) % 120);
     let api = lowered(&medium.path().join("layered.json"));
     let all: usize = api.types.iter().map(|t| split_cost::type_kib(&t.kind)).sum();
     assert!(split_cost::crate_kib(all, 0) < split_cost::ONE_CRATE_BUDGET_KIB);
@@ -298,13 +298,30 @@ fn models_split_when_one_crate_would_need_too_much_memory_and_no_part_does() {
     );
 
     // About 5 GiB by the cost model: split, and every part (with what it imports) estimated under the budget.
-    let large = layered_spec(4, 700, 10);
+    let large = layered_spec(4, 700, 10, |index| (index * 7) % 700);
     let api = lowered(&large.path().join("layered.json"));
     let split = ModelsSplit::new(&api, &TypeGraph::new(&api.types), SplitModels::Auto).expect("large models split");
     let parts = estimated_parts_kib(&api, &split);
     assert!(parts.len() >= 8, "{} parts", parts.len());
     let largest = parts.iter().copied().max().unwrap_or_default();
     assert!(largest <= split_cost::ONE_CRATE_BUDGET_KIB, "largest part {} MiB", largest / 1024);
+}
+
+#[test]
+fn a_type_held_by_one_other_is_split_with_it_so_parts_import_few_parts() {
+    // 700 chains of 4 schemas, each held only by the one above it: a chain is one family.
+    let chains = layered_spec(4, 700, 10, |index| index);
+    let api = lowered(&chains.path().join("layered.json"));
+    let split = ModelsSplit::new(&api, &TypeGraph::new(&api.types), SplitModels::Auto).expect("large models split");
+    assert!(split.parts.len() >= 8, "{} parts", split.parts.len());
+    let part_of: std::collections::HashMap<&str, usize> =
+        api.types.iter().zip(&split.part_of).map(|(def, &part)| (def.spec_name.as_str(), part)).collect();
+    let chain_parts: std::collections::BTreeSet<Vec<usize>> =
+        (0..700).map(|index| (0..4).map(|layer| part_of[format!("L{layer}N{index}").as_str()]).collect()).collect();
+    // Every layer is cut into as many parts, and a chain takes the same stretch of each: one part per layer.
+    let imports = split.parts.iter().map(|part| part.dependencies.len()).max().unwrap_or_default();
+    assert_eq!(imports, 1, "each part holds types of the one part below it, not of all of them");
+    assert_eq!(chain_parts.len(), split.parts.len() / 4, "the chains fall into as many columns as a layer has parts");
 }
 
 #[test]

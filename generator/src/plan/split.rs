@@ -7,8 +7,9 @@
 //! recursive group of types counted as one. Types of the same height never hold one another, so each height is cut
 //! into chunks of about one part's cost (an even number of them, see [`side_by_side`]) that compile side by side once
 //! the heights below them are built. The highest heights, too light to be worth a crate each, share one part. A
-//! type's chunk follows from a hash of its name, so adding a type moves no other type unless its height's chunk count
-//! changes.
+//! type's chunk follows from a hash of its family's name (a type and the types only it holds, such as its inline
+//! types, are a family), so a family's types fall in the same stretch of chunks at every height and a part imports
+//! few others; adding a type moves no other type unless its height's chunk count, or its family, changes.
 
 use std::collections::BTreeSet;
 
@@ -147,17 +148,24 @@ impl ModelsSplit {
             band_weight[band(component)] += component_weight(component);
         }
         // The top band fits one part unless its lowest height alone is heavier than one; that is chunked too.
-        let chunks: Vec<usize> = band_weight.iter().map(|&w| side_by_side(w.div_ceil(part_weight))).collect();
+        let mut chunks: Vec<usize> = band_weight.iter().map(|&w| side_by_side(w.div_ceil(part_weight))).collect();
+        widen_for_imports(&mut chunks, &band_weight);
         if chunks.iter().sum::<usize>() < 2 {
             return None;
         }
 
-        // Parts in order of (band, chunk); empty chunks (a hash that missed) are skipped.
+        // Parts in order of (band, chunk); empty chunks (a hash that missed) are skipped. A component's chunk is
+        // where its family's hash falls in its band's range of chunks, so a family (a type and what only it holds,
+        // such as its inline types) takes the same stretch of every band: a part holds types of few parts below.
+        let name = |component: usize| {
+            graph.components[component].iter().map(|&member| api.types[member].name.as_str()).min().unwrap_or_default()
+        };
+        let family = families(graph);
         let mut slot_of_component = vec![(0usize, 0usize); graph.components.len()];
-        for (component, members) in graph.components.iter().enumerate() {
+        for component in 0..graph.components.len() {
             let b = band(component);
-            let name = members.iter().map(|&member| api.types[member].name.as_str()).min().unwrap_or_default();
-            slot_of_component[component] = (b, (fnv1a(name) % chunks[b] as u64) as usize);
+            let position = mix(fnv1a(name(family[component])));
+            slot_of_component[component] = (b, ((u128::from(position) * chunks[b] as u128) >> 64) as usize);
         }
         let used: BTreeSet<(usize, usize)> = slot_of_component.iter().copied().collect();
         let slots: Vec<(usize, usize)> = used.into_iter().collect();
@@ -191,6 +199,55 @@ impl ModelsSplit {
     }
 }
 
+/// Raises the chunk counts of bands whose parts would import too many parts: a part of band `b` spans `1 / chunks[b]`
+/// of the families, so it holds types of about `chunks[c] / chunks[b] + 1` parts of each band `c` below; more chunks
+/// make that fewer. Each band gets chunks until its parts are estimated within [`cost::ONE_CRATE_BUDGET_KIB`], or
+/// as many as the widest band below it (more would not import fewer).
+fn widen_for_imports(chunks: &mut [usize], band_weight: &[usize]) {
+    for band in 1..chunks.len() {
+        let (below, rest) = chunks.split_at_mut(band);
+        let widest_below = below.iter().copied().max().unwrap_or(1);
+        let estimate = |count: usize| {
+            let imports: usize = below.iter().map(|&chunks| chunks.div_ceil(count) + 1).sum();
+            cost::crate_kib(band_weight[band].div_ceil(count), imports)
+        };
+        while rest[0] < widest_below && estimate(rest[0]) > cost::ONE_CRATE_BUDGET_KIB {
+            rest[0] = side_by_side(rest[0] + 1);
+        }
+    }
+}
+
+/// Per component of `graph`: the root of its family, the component that places it in a part. That is the
+/// component itself, unless exactly one other component holds it (an inline type, or a schema used in one place):
+/// then it is that holder's root.
+fn families(graph: &TypeGraph) -> Vec<usize> {
+    /// No holder yet, one, or several.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Holders {
+        None,
+        One(usize),
+        Several,
+    }
+    let mut holders = vec![Holders::None; graph.components.len()];
+    for holder in 0..graph.components.len() {
+        for held in graph.component_edges(holder) {
+            holders[held] = match holders[held] {
+                Holders::None => Holders::One(holder),
+                Holders::One(other) if other == holder => Holders::One(holder),
+                _ => Holders::Several,
+            };
+        }
+    }
+    // A holder comes after what it holds, so going backwards each holder's root is known before its held ones'.
+    let mut root: Vec<usize> = (0..graph.components.len()).collect();
+    for component in (0..graph.components.len()).rev() {
+        if let Holders::One(holder) = holders[component] {
+            root[component] = root[holder];
+        }
+    }
+    root
+}
+
 /// How many operations, roughly, make one crate of a split client.
 pub const OPERATIONS_PER_CRATE: usize = 150;
 
@@ -222,6 +279,16 @@ pub fn operation_crates(api: &Api, choice: SplitModels) -> Option<Vec<(usize, Ve
 /// one), so that on an even number of cores the last of them does not build alone while the other cores wait.
 fn side_by_side(count: usize) -> usize {
     if count > 1 { count.next_multiple_of(2) } else { count.max(1) }
+}
+
+/// Spreads a hash's bits over all of it (MurmurHash3's finalizer): FNV-1a's high bits barely differ between short
+/// names that differ at the end, and a chunk is chosen by the high bits.
+fn mix(mut hash: u64) -> u64 {
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^ (hash >> 33)
 }
 
 /// The 64-bit FNV-1a hash: stable across Rust versions and platforms, unlike the standard library's hasher.
