@@ -204,12 +204,12 @@ impl ModelsSplit {
 /// make that fewer. Each band gets chunks until its parts are estimated within [`cost::ONE_CRATE_BUDGET_KIB`], or
 /// as many as the widest band below it (more would not import fewer).
 fn widen_for_imports(chunks: &mut [usize], band_weight: &[usize]) {
-    for band in 1..chunks.len() {
+    for (band, &weight) in band_weight.iter().enumerate().skip(1) {
         let (below, rest) = chunks.split_at_mut(band);
         let widest_below = below.iter().copied().max().unwrap_or(1);
         let estimate = |count: usize| {
             let imports: usize = below.iter().map(|&chunks| chunks.div_ceil(count) + 1).sum();
-            cost::crate_kib(band_weight[band].div_ceil(count), imports)
+            cost::crate_kib(weight.div_ceil(count), imports)
         };
         while rest[0] < widest_below && estimate(rest[0]) > cost::ONE_CRATE_BUDGET_KIB {
             rest[0] = side_by_side(rest[0] + 1);
