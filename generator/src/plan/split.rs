@@ -154,18 +154,29 @@ impl ModelsSplit {
             return None;
         }
 
-        // Parts in order of (band, chunk); empty chunks (a hash that missed) are skipped. A component's chunk is
-        // where its family's hash falls in its band's range of chunks, so a family (a type and what only it holds,
-        // such as its inline types) takes the same stretch of every band: a part holds types of few parts below.
+        // Parts in order of (band, chunk). Each band's components are laid out in the order of their families'
+        // hashes and cut into chunks of equal cost, so a family (a type and what only it holds, such as its inline
+        // types) takes about the same stretch of every band: a part holds types of few parts below it.
         let name = |component: usize| {
             graph.components[component].iter().map(|&member| api.types[member].name.as_str()).min().unwrap_or_default()
         };
         let family = families(graph);
-        let mut slot_of_component = vec![(0usize, 0usize); graph.components.len()];
+        let position: Vec<u64> = family.iter().map(|&root| mix(fnv1a(name(root)))).collect();
+        let mut in_band: Vec<Vec<usize>> = vec![Vec::new(); top + 1];
         for component in 0..graph.components.len() {
-            let b = band(component);
-            let position = mix(fnv1a(name(family[component])));
-            slot_of_component[component] = (b, ((u128::from(position) * chunks[b] as u128) >> 64) as usize);
+            in_band[band(component)].push(component);
+        }
+        let mut slot_of_component = vec![(0usize, 0usize); graph.components.len()];
+        for (b, components) in in_band.iter_mut().enumerate() {
+            components.sort_by_key(|&component| (position[component], component));
+            let mut before = 0usize;
+            for &component in components.iter() {
+                let weight = component_weight(component);
+                // The chunk that holds the middle of the component's stretch of the band's cost.
+                let middle = (before + weight / 2) as u128 * chunks[b] as u128 / band_weight[b].max(1) as u128;
+                slot_of_component[component] = (b, (middle as usize).min(chunks[b] - 1));
+                before += weight;
+            }
         }
         let used: BTreeSet<(usize, usize)> = slot_of_component.iter().copied().collect();
         let slots: Vec<(usize, usize)> = used.into_iter().collect();
