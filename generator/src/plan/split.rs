@@ -7,9 +7,10 @@
 //! recursive group of types counted as one. Types of the same height never hold one another, so each height is cut
 //! into chunks of about one part's cost (an even number of them, see [`side_by_side`]) that compile side by side once
 //! the heights below them are built. The highest heights, too light to be worth a crate each, share one part. A
-//! type's chunk follows from a hash of its family's name (a type and the types only it holds, such as its inline
-//! types, are a family), so a family's types fall in the same stretch of chunks at every height and a part imports
-//! few others; adding a type moves no other type unless its height's chunk count, or its family, changes.
+//! type and the types only it holds (such as its inline types) are a family: each height's types are laid out in the
+//! order of their families' name hashes and cut at equal cost, so a family's types fall in about the same stretch of
+//! chunks at every height and a part imports few others. Adding a type moves the types whose family or height
+//! changed, and those beside the cuts it shifts.
 
 use std::collections::BTreeSet;
 
