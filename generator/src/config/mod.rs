@@ -95,7 +95,7 @@ pub struct Package {
     pub categories: Vec<String>,
     /// Whether the crates may be published (default `false`).
     pub publish: Option<bool>,
-    /// The minimum Rust version, at least `MIN_RUST_VERSION` (1.85).
+    /// The minimum Rust version, at least the generated crates' minimum (`MIN_RUST_VERSION`).
     pub rust_version: Option<String>,
 }
 

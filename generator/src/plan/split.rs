@@ -267,7 +267,7 @@ pub const OPERATIONS_PER_CRATE: usize = 150;
 pub const SPLIT_MIN_OPERATIONS: usize = 2 * OPERATIONS_PER_CRATE;
 
 /// The operations crates of a split client, or `None` for one client crate (`choice` decides, as for the models):
-/// about `OPERATIONS_PER_CRATE` (150) operations each, and at least two crates. An operation's crate follows from a
+/// about `OPERATIONS_PER_CRATE` operations each, and at least two crates. An operation's crate follows from a
 /// hash of its method name, so adding one moves no other unless the crate count changes. Each crate is its number
 /// and its operations, by index, in order; crates the hash left empty are left out.
 pub fn operation_crates(api: &Api, choice: SplitModels) -> Option<Vec<(usize, Vec<usize>)>> {
