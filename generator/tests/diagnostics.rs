@@ -480,3 +480,34 @@ fn a_configuration_beside_the_spec_is_read_and_its_mistakes_are_errors_at_their_
     assert!(stderr.contains("bad.toml:3:17"), "{stderr}");
     assert!(!out.path().join("bad-models").exists(), "nothing is written");
 }
+
+/// Schemas and path items are read in runs spread over threads: the warnings still come in document order.
+#[test]
+fn warnings_of_a_large_document_come_in_document_order() {
+    let mut schemas = serde_json::Map::new();
+    let mut paths = serde_json::Map::new();
+    for index in 0..100 {
+        schemas.insert(format!("S{index:03}"), serde_json::json!(5));
+        let operation = serde_json::json!({ "operationId": format!("op{index:03}"), "responses": 5 });
+        paths.insert(format!("/p{index:03}"), serde_json::json!({ "get": operation }));
+    }
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": { "title": "Many", "version": "1" },
+        "paths": paths,
+        "components": { "schemas": schemas },
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("many.json");
+    std::fs::write(&file, spec.to_string()).unwrap();
+    let pointers: Vec<String> = specforge::check(&Options::new(file)).into_iter().map(|d| d.pointer).collect();
+    let schema_warnings: Vec<&String> = pointers.iter().filter(|p| p.starts_with("#/components/schemas/")).collect();
+    let path_warnings: Vec<&String> =
+        pointers.iter().filter(|p| p.starts_with("#/paths/") && p.ends_with("/responses")).collect();
+    assert_eq!(schema_warnings.len(), 100, "{pointers:#?}");
+    assert_eq!(path_warnings.len(), 100, "{pointers:#?}");
+    assert!(schema_warnings.is_sorted() && path_warnings.is_sorted(), "{pointers:#?}");
+    let first_path = pointers.iter().position(|p| p.starts_with("#/paths/")).unwrap();
+    let last_schema = pointers.iter().rposition(|p| p.starts_with("#/components/")).unwrap();
+    assert!(last_schema < first_path, "the schemas' warnings before the paths': {pointers:#?}");
+}
