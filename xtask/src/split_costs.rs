@@ -1,10 +1,10 @@
 //! `cargo xtask split-costs`: the models split's cost model against measured builds, and the model fitted again.
 //!
-//! Generates the models of four corpus documents into `target/bench/split-costs/` (GitHub's and GitHub webhooks'
-//! descriptions as they split, ReadMe's largest example and its Star Trek API each as one crate), builds them with
-//! `cargo build --release` under a `RUSTC_WRAPPER` that records every rustc's peak memory (GNU time), and prints,
-//! per models crate, the peak measured beside the one the cost model (`specforge`'s `plan::split::cost`)
-//! estimates. Then it fits the model's coefficients again (least squares) to the measurements and prints them beside
+//! Generates the models of five corpus documents into `target/bench/split-costs/` (GitHub's description, the same
+//! dereferenced and GitHub webhooks' description as they split, ReadMe's largest example and its Star Trek API each
+//! as one crate), builds them with `cargo build --release` under a `RUSTC_WRAPPER` that records every rustc's peak
+//! memory (GNU time), and prints, per models crate, the peak measured beside the one the cost model (`specforge`'s
+//! `plan::split::cost`) estimates. Then it fits the model's coefficients again (least squares) to the measurements and prints them beside
 //! the model's, so that a new rustc, or a change in what the models look like, shows as a change in the fit. The
 //! facades and support crates (which hold no types) are measured but not part of the fit. Writes
 //! `target/bench/split-costs.md`.
@@ -64,6 +64,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let subjects = [
         ("github", modules.join("@octokit/openapi/generated/api.github.com.json"), SplitModels::Auto),
+        ("github-deref", modules.join("@octokit/openapi/generated/api.github.com.deref.json"), SplitModels::Auto),
         ("github-webhooks", modules.join("@octokit/openapi-webhooks/generated/api.github.com.json"), SplitModels::Auto),
         ("readme", modules.join("@readme/oas-examples/3.1/json/readme.json"), SplitModels::Never),
         ("star-trek", modules.join("@readme/oas-examples/3.0/json/star-trek.json"), SplitModels::Never),
