@@ -100,11 +100,12 @@ pub(crate) fn emit_server(api: &ir::Api, name: &str, options: &Options, config: 
     let server_ident = format!("{name}_server").replace('-', "_");
     let op_crates = split::operation_crates(api, options.split_models);
     let crates = op_crates.as_ref().map(|op_crates| {
-        let ops = op_crates
-            .iter()
-            .map(|(number, members)| (format!("{server_ident}_ops_{number}"), members.clone()))
-            .collect();
-        emit::SplitServer::new(api, format!("{server_ident}_core"), models_ident.clone(), ops)
+        emit::SplitServer::new(
+            api,
+            format!("{server_ident}_core"),
+            models_ident.clone(),
+            ops_crates(&server_ident, op_crates),
+        )
     });
     let mut plans = vec![emit::server_plan(api, &graph, &models_ident, features.as_ref(), crates.as_ref())];
     if let Some(crates) = &crates {
@@ -121,13 +122,23 @@ pub(crate) fn emit_server(api: &ir::Api, name: &str, options: &Options, config: 
             let ops = op_crates
                 .iter()
                 .zip(texts)
-                .map(|((number, members), lib_rs)| output::OpsFiles { label: format!("ops-{number}"), lib_rs, members })
+                .map(|((number, members), lib_rs)| output::OpsFiles { label: ops_label(*number), lib_rs, members })
                 .collect();
             Some((core_lib, ops))
         }
         None => None,
     };
     Ok(output::server_crate(api, name, lib_rs, features.as_ref(), split, config))
+}
+
+/// The operations crates of a split client or server (`<crate>_ops_<n>`) by Rust name, with their operations.
+fn ops_crates(crate_ident: &str, op_crates: &[(usize, Vec<usize>)]) -> Vec<(String, Vec<usize>)> {
+    op_crates.iter().map(|(number, members)| (format!("{crate_ident}_ops_{number}"), members.clone())).collect()
+}
+
+/// The directory (under `parts/`) and package suffix of operations crate `number`.
+fn ops_label(number: usize) -> String {
+    format!("ops-{number}")
 }
 
 /// [`emit_crates`] with the package metadata and dependencies of `config`.
@@ -153,10 +164,7 @@ pub(crate) fn emit_crates_with(
         client: client_ident.clone(),
         models: models_ident.clone(),
         core: format!("{client_ident}_core"),
-        ops: op_crates
-            .iter()
-            .map(|(number, members)| (format!("{client_ident}_ops_{number}"), members.clone()))
-            .collect(),
+        ops: ops_crates(&client_ident, op_crates),
     });
 
     // Every file is printed in one go, so the printing threads share out all of them: the models (one crate, or the
@@ -220,7 +228,7 @@ pub(crate) fn emit_crates_with(
             let mut ops_files = Vec::new();
             for (chunk, (number, members)) in op_crates.iter().enumerate() {
                 let lib_rs = take(PlannedFile::ClientOps(chunk))?;
-                ops_files.push(output::OpsFiles { label: format!("ops-{number}"), lib_rs, members });
+                ops_files.push(output::OpsFiles { label: ops_label(*number), lib_rs, members });
             }
             Some((core_lib, ops_files))
         }

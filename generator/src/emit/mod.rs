@@ -271,7 +271,7 @@ pub fn render_files(plans: &[&FilePlan<'_>]) -> Result<Vec<String>, String> {
     // Only the part builders go to the threads (the headers' tokens cannot).
     let builders: Vec<(&PartFn<'_>, &GateFn<'_>)> = plans.iter().map(|plan| (&*plan.part, &*plan.gate)).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8).min(batches.len().max(1));
+    let threads = crate::resources::worker_threads().min(batches.len().max(1));
     let printed: Vec<Result<Vec<(usize, String)>, String>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {

@@ -200,29 +200,13 @@ struct ParsedPaths {
 /// results are put back in document order, so the document and its warnings do not depend on the threads.
 pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Diagnostic> {
     let Split { rest, paths, schemas } = split;
-    let mut warnings = Vec::new();
+    let (schemas, schemas_warning) = members_or_warning(schemas, path, "#/components/schemas", "`components.schemas`");
+    let (paths, paths_warning) = members_or_warning(paths, path, "#/paths", "`paths`");
+    let paths = paths.unwrap_or_default();
+    let (has_schemas, schema_count, path_count) =
+        (schemas.is_some(), schemas.as_ref().map_or(0, Vec::len), paths.len());
     let mut jobs = vec![Job::Rest(rest)];
-    let schemas = schemas.and_then(|members| {
-        members
-            .map_err(|_| {
-                let message = "`components.schemas` must be a map; it is ignored";
-                warnings.push(Diagnostic::warning(path, "#/components/schemas", message));
-            })
-            .ok()
-    });
-    let has_schemas = schemas.is_some();
-    let schema_count = schemas.as_ref().map_or(0, Vec::len);
     jobs.extend(chunks(schemas.unwrap_or_default()).map(Job::Schemas));
-    let mut paths_warning = None;
-    let paths = match paths {
-        Some(Err(_)) => {
-            paths_warning = Some(Diagnostic::warning(path, "#/paths", "`paths` must be a map; it is ignored"));
-            Vec::new()
-        }
-        Some(Ok(members)) => members,
-        None => Vec::new(),
-    };
-    let path_count = paths.len();
     jobs.extend(chunks(paths).map(Job::Paths));
 
     let mut done = run_jobs(jobs, path)?;
@@ -232,7 +216,8 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Di
         return Err(Diagnostic::error(path, "#", "internal error: the document was not parsed"));
     };
     // Warnings in document order: the rest's, the schemas', then the paths'.
-    warnings.splice(0..0, rest_warnings);
+    let mut warnings = rest_warnings;
+    warnings.extend(schemas_warning);
     let mut document = *document?;
     // Sized first: a path item is kilobytes, and growing the maps would copy them all again.
     document.paths.paths.reserve(path_count);
@@ -255,6 +240,23 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Di
     Ok(Parsed { document, warnings })
 }
 
+/// The members of a map the split took out (`None` when the document has none), or a warning at `pointer` that
+/// `what` is not a map and is ignored.
+fn members_or_warning<N>(
+    members: Option<Members<N>>,
+    path: &Path,
+    pointer: &str,
+    what: &str,
+) -> (Option<Vec<(String, N)>>, Option<Diagnostic>) {
+    match members {
+        None => (None, None),
+        Some(Ok(members)) => (Some(members), None),
+        Some(Err(_)) => {
+            (None, Some(Diagnostic::warning(path, pointer, format!("{what} must be a map; it is ignored"))))
+        }
+    }
+}
+
 /// `members` in runs of [`CHUNK`].
 fn chunks<N>(members: Vec<(String, N)>) -> impl Iterator<Item = Vec<(String, N)>> {
     let mut members = members.into_iter().peekable();
@@ -266,7 +268,7 @@ fn chunks<N>(members: Vec<(String, N)>) -> impl Iterator<Item = Vec<(String, N)>
 
 /// Runs `jobs` on this thread and helpers: each job's index, what it gave and its repair's warnings, in no order.
 fn run_jobs<N: Source>(jobs: Vec<Job<N>>, path: &Path) -> Result<Vec<(usize, Done, Vec<Diagnostic>)>, Diagnostic> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8).min(jobs.len());
+    let threads = crate::resources::worker_threads().min(jobs.len());
     let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
     let work = || {
         let mut finished = Vec::new();
