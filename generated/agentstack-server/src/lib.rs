@@ -139,123 +139,168 @@ pub fn router<A: Api>(api: A) -> ::axum::Router {
 /// [`router`] for an implementation shared with the rest of your program.
 pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = ::axum::Router::new();
+    let router = router.route("/api/v1/connectors/presets", any_method(route_0::<A>));
+    let router = router.route("/api/v1/connectors", any_method(route_1::<A>));
+    let router = router.route("/api/v1/connectors/{s3}", any_method(route_2::<A>));
     let router = router
-        .route("/api/v1/connectors/presets", ::axum::routing::any(route_0::<A>));
-    let router = router.route("/api/v1/connectors", ::axum::routing::any(route_1::<A>));
+        .route("/api/v1/connectors/{s3}/connect", any_method(route_3::<A>));
     let router = router
-        .route("/api/v1/connectors/{s3}", ::axum::routing::any(route_2::<A>));
-    let router = router
-        .route("/api/v1/connectors/{s3}/connect", ::axum::routing::any(route_3::<A>));
-    let router = router
-        .route("/api/v1/connectors/{s3}/disconnect", ::axum::routing::any(route_4::<A>));
+        .route("/api/v1/connectors/{s3}/disconnect", any_method(route_4::<A>));
     router.with_state(api)
 }
 
-async fn route_0<A: Api>(
+fn route_0<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_list_connector_presets(&inputs, body).await {
-            Ok(request) => respond(api.list_connector_presets(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_list_connector_presets(&inputs, body).await {
+                Ok(request) => respond(api.list_connector_presets(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_1<A: Api>(
+fn route_1<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_list_connectors(&inputs, body).await {
-            Ok(request) => respond(api.list_connectors(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    if inputs.method == "POST" {
-        return match decode_create_connector(&inputs, body).await {
-            Ok(request) => respond(api.create_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET, POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_list_connectors(&inputs, body).await {
+                Ok(request) => respond(api.list_connectors(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        if inputs.method == "POST" {
+            return match decode_create_connector(&inputs, body).await {
+                Ok(request) => respond(api.create_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET, POST")
+    })
 }
 
-async fn route_2<A: Api>(
+fn route_2<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s3"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
-    {
-        return match decode_get_connector(&inputs, body).await {
-            Ok(request) => respond(api.get_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s3"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    if inputs.method == "DELETE"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
-    {
-        return match decode_delete_connector(&inputs, body).await {
-            Ok(request) => respond(api.delete_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET, DELETE")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET"
+            && inputs
+                .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
+        {
+            return match decode_get_connector(&inputs, body).await {
+                Ok(request) => respond(api.get_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        if inputs.method == "DELETE"
+            && inputs
+                .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
+        {
+            return match decode_delete_connector(&inputs, body).await {
+                Ok(request) => respond(api.delete_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET, DELETE")
+    })
 }
 
-async fn route_3<A: Api>(
+fn route_3<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s3"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
-    {
-        return match decode_connect_connector(&inputs, body).await {
-            Ok(request) => respond(api.connect_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s3"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    runtime::unmatched(&inputs, "POST")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST"
+            && inputs
+                .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
+        {
+            return match decode_connect_connector(&inputs, body).await {
+                Ok(request) => respond(api.connect_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
 }
 
-async fn route_4<A: Api>(
+fn route_4<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s3"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
-    {
-        return match decode_disconnect_connector(&inputs, body).await {
-            Ok(request) => respond(api.disconnect_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s3"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    runtime::unmatched(&inputs, "POST")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST"
+            && inputs
+                .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
+        {
+            return match decode_disconnect_connector(&inputs, body).await {
+                Ok(request) => respond(api.disconnect_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
+}
+
+/// What every route is, so that axum's handler machinery is compiled once for all of them rather than
+/// once per route.
+type Route<A> = fn(
+    ::axum::extract::State<::std::sync::Arc<A>>,
+    ::axum::extract::Request,
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response>;
+/// Serves `route` whatever the request's method (the route itself answers what it has no operation for).
+fn any_method<A: Api>(
+    route: Route<A>,
+) -> ::axum::routing::MethodRouter<::std::sync::Arc<A>> {
+    ::axum::routing::any(route)
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
@@ -513,11 +558,14 @@ impl ::axum::response::IntoResponse for ListConnectorPresetsReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_list_connector_presets(
+fn decode_list_connector_presets(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<ListConnectorPresetsRequest, runtime::Rejection> {
-    Ok(ListConnectorPresetsRequest {})
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ListConnectorPresetsRequest, runtime::Rejection>,
+> {
+    Box::pin(async move { Ok(ListConnectorPresetsRequest {}) })
 }
 
 /// The request of [`Api::list_connectors`] (`GET /api/v1/connectors`): its parameters and body, decoded.
@@ -547,11 +595,14 @@ impl ::axum::response::IntoResponse for ListConnectorsReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_list_connectors(
+fn decode_list_connectors(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<ListConnectorsRequest, runtime::Rejection> {
-    Ok(ListConnectorsRequest {})
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ListConnectorsRequest, runtime::Rejection>,
+> {
+    Box::pin(async move { Ok(ListConnectorsRequest {}) })
 }
 
 /// The request of [`Api::create_connector`] (`POST /api/v1/connectors`): its parameters and body, decoded.
@@ -595,12 +646,17 @@ impl ::axum::response::IntoResponse for CreateConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_create_connector(
+fn decode_create_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<CreateConnectorRequest, runtime::Rejection> {
-    Ok(CreateConnectorRequest {
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<CreateConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(CreateConnectorRequest {
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -645,12 +701,17 @@ impl ::axum::response::IntoResponse for GetConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_get_connector(
+fn decode_get_connector(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<GetConnectorRequest, runtime::Rejection> {
-    Ok(GetConnectorRequest {
-        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<GetConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(GetConnectorRequest {
+            connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+        })
     })
 }
 
@@ -693,12 +754,17 @@ impl ::axum::response::IntoResponse for DeleteConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_delete_connector(
+fn decode_delete_connector(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<DeleteConnectorRequest, runtime::Rejection> {
-    Ok(DeleteConnectorRequest {
-        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<DeleteConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(DeleteConnectorRequest {
+            connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+        })
     })
 }
 
@@ -745,13 +811,18 @@ impl ::axum::response::IntoResponse for ConnectConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_connect_connector(
+fn decode_connect_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<ConnectConnectorRequest, runtime::Rejection> {
-    Ok(ConnectConnectorRequest {
-        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ConnectConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(ConnectConnectorRequest {
+            connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -796,11 +867,16 @@ impl ::axum::response::IntoResponse for DisconnectConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_disconnect_connector(
+fn decode_disconnect_connector(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<DisconnectConnectorRequest, runtime::Rejection> {
-    Ok(DisconnectConnectorRequest {
-        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<DisconnectConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(DisconnectConnectorRequest {
+            connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+        })
     })
 }

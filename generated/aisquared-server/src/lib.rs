@@ -105,68 +105,96 @@ pub fn router<A: Api>(api: A) -> ::axum::Router {
 /// [`router`] for an implementation shared with the rest of your program.
 pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = ::axum::Router::new();
-    let router = router.route("/api/v1/connectors", ::axum::routing::any(route_0::<A>));
-    let router = router
-        .route("/api/v1/connectors/{s3}", ::axum::routing::any(route_1::<A>));
+    let router = router.route("/api/v1/connectors", any_method(route_0::<A>));
+    let router = router.route("/api/v1/connectors/{s3}", any_method(route_1::<A>));
     router.with_state(api)
 }
 
-async fn route_0<A: Api>(
+fn route_0<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_list_connectors(&inputs, body).await {
-            Ok(request) => respond(api.list_connectors(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    if inputs.method == "POST" {
-        return match decode_create_connector(&inputs, body).await {
-            Ok(request) => respond(api.create_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET, POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_list_connectors(&inputs, body).await {
+                Ok(request) => respond(api.list_connectors(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        if inputs.method == "POST" {
+            return match decode_create_connector(&inputs, body).await {
+                Ok(request) => respond(api.create_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET, POST")
+    })
 }
 
-async fn route_1<A: Api>(
+fn route_1<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s3"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
-    {
-        return match decode_get_connector(&inputs, body).await {
-            Ok(request) => respond(api.get_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s3"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    if inputs.method == "PUT"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
-    {
-        return match decode_update_connector(&inputs, body).await {
-            Ok(request) => respond(api.update_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    if inputs.method == "DELETE"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
-    {
-        return match decode_delete_connector(&inputs, body).await {
-            Ok(request) => respond(api.delete_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET, PUT, DELETE")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET"
+            && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
+        {
+            return match decode_get_connector(&inputs, body).await {
+                Ok(request) => respond(api.get_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        if inputs.method == "PUT"
+            && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
+        {
+            return match decode_update_connector(&inputs, body).await {
+                Ok(request) => respond(api.update_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        if inputs.method == "DELETE"
+            && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
+        {
+            return match decode_delete_connector(&inputs, body).await {
+                Ok(request) => respond(api.delete_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET, PUT, DELETE")
+    })
+}
+
+/// What every route is, so that axum's handler machinery is compiled once for all of them rather than
+/// once per route.
+type Route<A> = fn(
+    ::axum::extract::State<::std::sync::Arc<A>>,
+    ::axum::extract::Request,
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response>;
+/// Serves `route` whatever the request's method (the route itself answers what it has no operation for).
+fn any_method<A: Api>(
+    route: Route<A>,
+) -> ::axum::routing::MethodRouter<::std::sync::Arc<A>> {
+    ::axum::routing::any(route)
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
@@ -372,20 +400,25 @@ impl ::axum::response::IntoResponse for ListConnectorsReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_list_connectors(
+fn decode_list_connectors(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<ListConnectorsRequest, runtime::Rejection> {
-    Ok(ListConnectorsRequest {
-        workspace_id: runtime::required(
-            inputs.header("Workspace-Id", runtime::Style::Scalar)?,
-            "header `Workspace-Id`",
-        )?,
-        r#type: inputs.query("type", runtime::Style::Scalar, &[])?,
-        category: inputs.query("category", runtime::Style::Scalar, &[])?,
-        sub_category: inputs.query("sub_category", runtime::Style::Scalar, &[])?,
-        page: inputs.query("page", runtime::Style::Scalar, &[])?,
-        per_page: inputs.query("per_page", runtime::Style::Scalar, &[])?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ListConnectorsRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(ListConnectorsRequest {
+            workspace_id: runtime::required(
+                inputs.header("Workspace-Id", runtime::Style::Scalar)?,
+                "header `Workspace-Id`",
+            )?,
+            r#type: inputs.query("type", runtime::Style::Scalar, &[])?,
+            category: inputs.query("category", runtime::Style::Scalar, &[])?,
+            sub_category: inputs.query("sub_category", runtime::Style::Scalar, &[])?,
+            page: inputs.query("page", runtime::Style::Scalar, &[])?,
+            per_page: inputs.query("per_page", runtime::Style::Scalar, &[])?,
+        })
     })
 }
 
@@ -437,16 +470,21 @@ impl ::axum::response::IntoResponse for CreateConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_create_connector(
+fn decode_create_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<CreateConnectorRequest, runtime::Rejection> {
-    Ok(CreateConnectorRequest {
-        workspace_id: runtime::required(
-            inputs.header("Workspace-Id", runtime::Style::Scalar)?,
-            "header `Workspace-Id`",
-        )?,
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<CreateConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(CreateConnectorRequest {
+            workspace_id: runtime::required(
+                inputs.header("Workspace-Id", runtime::Style::Scalar)?,
+                "header `Workspace-Id`",
+            )?,
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -488,16 +526,21 @@ impl ::axum::response::IntoResponse for GetConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_get_connector(
+fn decode_get_connector(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<GetConnectorRequest, runtime::Rejection> {
-    Ok(GetConnectorRequest {
-        id: inputs.path("id", runtime::Style::Scalar)?,
-        workspace_id: runtime::required(
-            inputs.header("Workspace-Id", runtime::Style::Scalar)?,
-            "header `Workspace-Id`",
-        )?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<GetConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(GetConnectorRequest {
+            id: inputs.path("id", runtime::Style::Scalar)?,
+            workspace_id: runtime::required(
+                inputs.header("Workspace-Id", runtime::Style::Scalar)?,
+                "header `Workspace-Id`",
+            )?,
+        })
     })
 }
 
@@ -556,17 +599,22 @@ impl ::axum::response::IntoResponse for UpdateConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_update_connector(
+fn decode_update_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<UpdateConnectorRequest, runtime::Rejection> {
-    Ok(UpdateConnectorRequest {
-        id: inputs.path("id", runtime::Style::Scalar)?,
-        workspace_id: runtime::required(
-            inputs.header("Workspace-Id", runtime::Style::Scalar)?,
-            "header `Workspace-Id`",
-        )?,
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<UpdateConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(UpdateConnectorRequest {
+            id: inputs.path("id", runtime::Style::Scalar)?,
+            workspace_id: runtime::required(
+                inputs.header("Workspace-Id", runtime::Style::Scalar)?,
+                "header `Workspace-Id`",
+            )?,
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -611,15 +659,20 @@ impl ::axum::response::IntoResponse for DeleteConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_delete_connector(
+fn decode_delete_connector(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<DeleteConnectorRequest, runtime::Rejection> {
-    Ok(DeleteConnectorRequest {
-        id: inputs.path("id", runtime::Style::Scalar)?,
-        workspace_id: runtime::required(
-            inputs.header("Workspace-Id", runtime::Style::Scalar)?,
-            "header `Workspace-Id`",
-        )?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<DeleteConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(DeleteConnectorRequest {
+            id: inputs.path("id", runtime::Style::Scalar)?,
+            workspace_id: runtime::required(
+                inputs.header("Workspace-Id", runtime::Style::Scalar)?,
+                "header `Workspace-Id`",
+            )?,
+        })
     })
 }

@@ -69,24 +69,40 @@ pub fn router<A: Api>(api: A) -> ::axum::Router {
 /// [`router`] for an implementation shared with the rest of your program.
 pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = ::axum::Router::new();
-    let router = router
-        .route("/api/v1/connector-instances", ::axum::routing::any(route_0::<A>));
+    let router = router.route("/api/v1/connector-instances", any_method(route_0::<A>));
     router.with_state(api)
 }
 
-async fn route_0<A: Api>(
+fn route_0<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST" {
-        return match decode_create_connector_instance(&inputs, body).await {
-            Ok(request) => respond(api.create_connector_instance(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST" {
+            return match decode_create_connector_instance(&inputs, body).await {
+                Ok(request) => respond(api.create_connector_instance(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
+}
+
+/// What every route is, so that axum's handler machinery is compiled once for all of them rather than
+/// once per route.
+type Route<A> = fn(
+    ::axum::extract::State<::std::sync::Arc<A>>,
+    ::axum::extract::Request,
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response>;
+/// Serves `route` whatever the request's method (the route itself answers what it has no operation for).
+fn any_method<A: Api>(
+    route: Route<A>,
+) -> ::axum::routing::MethodRouter<::std::sync::Arc<A>> {
+    ::axum::routing::any(route)
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
@@ -188,11 +204,16 @@ impl ::axum::response::IntoResponse for CreateConnectorInstanceReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_create_connector_instance(
+fn decode_create_connector_instance(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<CreateConnectorInstanceRequest, runtime::Rejection> {
-    Ok(CreateConnectorInstanceRequest {
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<CreateConnectorInstanceRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(CreateConnectorInstanceRequest {
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }

@@ -268,231 +268,299 @@ pub fn router<A: Api>(api: A) -> ::axum::Router {
 /// [`router`] for an implementation shared with the rest of your program.
 pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = ::axum::Router::new();
-    let router = router.route("/api/v1/connectors", ::axum::routing::any(route_0::<A>));
+    let router = router.route("/api/v1/connectors", any_method(route_0::<A>));
+    let router = router.route("/api/v1/connectors/{s3}", any_method(route_1::<A>));
     let router = router
-        .route("/api/v1/connectors/{s3}", ::axum::routing::any(route_1::<A>));
+        .route("/api/v1/connector/history/{s4}", any_method(route_2::<A>));
     let router = router
-        .route("/api/v1/connector/history/{s4}", ::axum::routing::any(route_2::<A>));
-    let router = router
-        .route("/api/v1/connector/command/{s4}", ::axum::routing::any(route_3::<A>));
-    let router = router
-        .route("/api/v1/debug/connector", ::axum::routing::any(route_4::<A>));
-    let router = router
-        .route("/api/v1/validate/buffer", ::axum::routing::any(route_5::<A>));
-    let router = router
-        .route("/api/v1/validate/sink", ::axum::routing::any(route_6::<A>));
-    let router = router
-        .route("/api/v1/validate/source", ::axum::routing::any(route_7::<A>));
-    let router = router
-        .route("/api/v1/catalog/source", ::axum::routing::any(route_8::<A>));
-    let router = router.route("/api/v1/ssh-keys", ::axum::routing::any(route_9::<A>));
-    let router = router.route("/snapshots", ::axum::routing::any(route_10::<A>));
+        .route("/api/v1/connector/command/{s4}", any_method(route_3::<A>));
+    let router = router.route("/api/v1/debug/connector", any_method(route_4::<A>));
+    let router = router.route("/api/v1/validate/buffer", any_method(route_5::<A>));
+    let router = router.route("/api/v1/validate/sink", any_method(route_6::<A>));
+    let router = router.route("/api/v1/validate/source", any_method(route_7::<A>));
+    let router = router.route("/api/v1/catalog/source", any_method(route_8::<A>));
+    let router = router.route("/api/v1/ssh-keys", any_method(route_9::<A>));
+    let router = router.route("/snapshots", any_method(route_10::<A>));
     router.with_state(api)
 }
 
-async fn route_0<A: Api>(
+fn route_0<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_list_connectors(&inputs, body).await {
-            Ok(request) => respond(api.list_connectors(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    if inputs.method == "POST" {
-        return match decode_create_connector_auto_id(&inputs, body).await {
-            Ok(request) => respond(api.create_connector_auto_id(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET, POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_list_connectors(&inputs, body).await {
+                Ok(request) => respond(api.list_connectors(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        if inputs.method == "POST" {
+            return match decode_create_connector_auto_id(&inputs, body).await {
+                Ok(request) => respond(api.create_connector_auto_id(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET, POST")
+    })
 }
 
-async fn route_1<A: Api>(
+fn route_1<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s3"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
-    {
-        return match decode_get_connector(&inputs, body).await {
-            Ok(request) => respond(api.get_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s3"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    if inputs.method == "POST"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
-    {
-        return match decode_create_connector(&inputs, body).await {
-            Ok(request) => respond(api.create_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    if inputs.method == "PATCH"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
-    {
-        return match decode_patch_connector(&inputs, body).await {
-            Ok(request) => respond(api.patch_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET, POST, PATCH")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET"
+            && inputs
+                .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
+        {
+            return match decode_get_connector(&inputs, body).await {
+                Ok(request) => respond(api.get_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        if inputs.method == "POST"
+            && inputs
+                .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
+        {
+            return match decode_create_connector(&inputs, body).await {
+                Ok(request) => respond(api.create_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        if inputs.method == "PATCH"
+            && inputs
+                .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
+        {
+            return match decode_patch_connector(&inputs, body).await {
+                Ok(request) => respond(api.patch_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET, POST, PATCH")
+    })
 }
 
-async fn route_2<A: Api>(
+fn route_2<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s4"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
-    {
-        return match decode_get_connector_history(&inputs, body).await {
-            Ok(request) => respond(api.get_connector_history(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s4"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    runtime::unmatched(&inputs, "GET")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET"
+            && inputs
+                .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
+        {
+            return match decode_get_connector_history(&inputs, body).await {
+                Ok(request) => respond(api.get_connector_history(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_3<A: Api>(
+fn route_3<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s4"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
-    {
-        return match decode_send_connector_command(&inputs, body).await {
-            Ok(request) => respond(api.send_connector_command(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s4"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    runtime::unmatched(&inputs, "POST")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST"
+            && inputs
+                .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
+        {
+            return match decode_send_connector_command(&inputs, body).await {
+                Ok(request) => respond(api.send_connector_command(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
 }
 
-async fn route_4<A: Api>(
+fn route_4<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST" {
-        return match decode_debug_connector(&inputs, body).await {
-            Ok(request) => respond(api.debug_connector(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST" {
+            return match decode_debug_connector(&inputs, body).await {
+                Ok(request) => respond(api.debug_connector(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
 }
 
-async fn route_5<A: Api>(
+fn route_5<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST" {
-        return match decode_validate_buffer(&inputs, body).await {
-            Ok(request) => respond(api.validate_buffer(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST" {
+            return match decode_validate_buffer(&inputs, body).await {
+                Ok(request) => respond(api.validate_buffer(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
 }
 
-async fn route_6<A: Api>(
+fn route_6<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST" {
-        return match decode_validate_sink(&inputs, body).await {
-            Ok(request) => respond(api.validate_sink(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST" {
+            return match decode_validate_sink(&inputs, body).await {
+                Ok(request) => respond(api.validate_sink(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
 }
 
-async fn route_7<A: Api>(
+fn route_7<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST" {
-        return match decode_validate_source(&inputs, body).await {
-            Ok(request) => respond(api.validate_source(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST" {
+            return match decode_validate_source(&inputs, body).await {
+                Ok(request) => respond(api.validate_source(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
 }
 
-async fn route_8<A: Api>(
+fn route_8<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST" {
-        return match decode_get_catalog(&inputs, body).await {
-            Ok(request) => respond(api.get_catalog(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST" {
+            return match decode_get_catalog(&inputs, body).await {
+                Ok(request) => respond(api.get_catalog(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
 }
 
-async fn route_9<A: Api>(
+fn route_9<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST" {
-        return match decode_generate_ssh_keys(&inputs, body).await {
-            Ok(request) => respond(api.generate_ssh_keys(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST" {
+            return match decode_generate_ssh_keys(&inputs, body).await {
+                Ok(request) => respond(api.generate_ssh_keys(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
 }
 
-async fn route_10<A: Api>(
+fn route_10<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_get_snapshot_status(&inputs, body).await {
-            Ok(request) => respond(api.get_snapshot_status(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_get_snapshot_status(&inputs, body).await {
+                Ok(request) => respond(api.get_snapshot_status(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
+}
+
+/// What every route is, so that axum's handler machinery is compiled once for all of them rather than
+/// once per route.
+type Route<A> = fn(
+    ::axum::extract::State<::std::sync::Arc<A>>,
+    ::axum::extract::Request,
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response>;
+/// Serves `route` whatever the request's method (the route itself answers what it has no operation for).
+fn any_method<A: Api>(
+    route: Route<A>,
+) -> ::axum::routing::MethodRouter<::std::sync::Arc<A>> {
+    ::axum::routing::any(route)
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
@@ -877,11 +945,14 @@ impl ::axum::response::IntoResponse for ListConnectorsReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_list_connectors(
+fn decode_list_connectors(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<ListConnectorsRequest, runtime::Rejection> {
-    Ok(ListConnectorsRequest {})
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ListConnectorsRequest, runtime::Rejection>,
+> {
+    Box::pin(async move { Ok(ListConnectorsRequest {}) })
 }
 
 /// The request of [`Api::create_connector_auto_id`] (`POST /api/v1/connectors`): its parameters and body, decoded.
@@ -922,12 +993,17 @@ impl ::axum::response::IntoResponse for CreateConnectorAutoIdReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_create_connector_auto_id(
+fn decode_create_connector_auto_id(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<CreateConnectorAutoIdRequest, runtime::Rejection> {
-    Ok(CreateConnectorAutoIdRequest {
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<CreateConnectorAutoIdRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(CreateConnectorAutoIdRequest {
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -969,12 +1045,17 @@ impl ::axum::response::IntoResponse for GetConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_get_connector(
+fn decode_get_connector(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<GetConnectorRequest, runtime::Rejection> {
-    Ok(GetConnectorRequest {
-        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<GetConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(GetConnectorRequest {
+            connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+        })
     })
 }
 
@@ -1020,14 +1101,19 @@ impl ::axum::response::IntoResponse for CreateConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_create_connector(
+fn decode_create_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<CreateConnectorRequest, runtime::Rejection> {
-    Ok(CreateConnectorRequest {
-        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
-        clone_from: inputs.query("clone_from", runtime::Style::Scalar, &[])?,
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<CreateConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(CreateConnectorRequest {
+            connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+            clone_from: inputs.query("clone_from", runtime::Style::Scalar, &[])?,
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -1071,13 +1157,18 @@ impl ::axum::response::IntoResponse for PatchConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_patch_connector(
+fn decode_patch_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<PatchConnectorRequest, runtime::Rejection> {
-    Ok(PatchConnectorRequest {
-        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<PatchConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(PatchConnectorRequest {
+            connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -1119,12 +1210,17 @@ impl ::axum::response::IntoResponse for GetConnectorHistoryReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_get_connector_history(
+fn decode_get_connector_history(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<GetConnectorHistoryRequest, runtime::Rejection> {
-    Ok(GetConnectorHistoryRequest {
-        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<GetConnectorHistoryRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(GetConnectorHistoryRequest {
+            connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+        })
     })
 }
 
@@ -1168,13 +1264,18 @@ impl ::axum::response::IntoResponse for SendConnectorCommandReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_send_connector_command(
+fn decode_send_connector_command(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<SendConnectorCommandRequest, runtime::Rejection> {
-    Ok(SendConnectorCommandRequest {
-        connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<SendConnectorCommandRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(SendConnectorCommandRequest {
+            connector_id: inputs.path("connector_id", runtime::Style::Scalar)?,
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -1216,12 +1317,17 @@ impl ::axum::response::IntoResponse for DebugConnectorReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_debug_connector(
+fn decode_debug_connector(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<DebugConnectorRequest, runtime::Rejection> {
-    Ok(DebugConnectorRequest {
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<DebugConnectorRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(DebugConnectorRequest {
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -1265,13 +1371,18 @@ impl ::axum::response::IntoResponse for ValidateBufferReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_validate_buffer(
+fn decode_validate_buffer(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<ValidateBufferRequest, runtime::Rejection> {
-    Ok(ValidateBufferRequest {
-        connector_id: inputs.query("connector_id", runtime::Style::Scalar, &[])?,
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ValidateBufferRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(ValidateBufferRequest {
+            connector_id: inputs.query("connector_id", runtime::Style::Scalar, &[])?,
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -1315,13 +1426,18 @@ impl ::axum::response::IntoResponse for ValidateSinkReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_validate_sink(
+fn decode_validate_sink(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<ValidateSinkRequest, runtime::Rejection> {
-    Ok(ValidateSinkRequest {
-        connector_id: inputs.query("connector_id", runtime::Style::Scalar, &[])?,
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ValidateSinkRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(ValidateSinkRequest {
+            connector_id: inputs.query("connector_id", runtime::Style::Scalar, &[])?,
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -1365,13 +1481,18 @@ impl ::axum::response::IntoResponse for ValidateSourceReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_validate_source(
+fn decode_validate_source(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<ValidateSourceRequest, runtime::Rejection> {
-    Ok(ValidateSourceRequest {
-        connector_id: inputs.query("connector_id", runtime::Style::Scalar, &[])?,
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ValidateSourceRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(ValidateSourceRequest {
+            connector_id: inputs.query("connector_id", runtime::Style::Scalar, &[])?,
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -1415,13 +1536,18 @@ impl ::axum::response::IntoResponse for GetCatalogReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_get_catalog(
+fn decode_get_catalog(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<GetCatalogRequest, runtime::Rejection> {
-    Ok(GetCatalogRequest {
-        connector_id: inputs.query("connector_id", runtime::Style::Scalar, &[])?,
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<GetCatalogRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(GetCatalogRequest {
+            connector_id: inputs.query("connector_id", runtime::Style::Scalar, &[])?,
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -1459,11 +1585,14 @@ impl ::axum::response::IntoResponse for GenerateSshKeysReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_generate_ssh_keys(
+fn decode_generate_ssh_keys(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<GenerateSshKeysRequest, runtime::Rejection> {
-    Ok(GenerateSshKeysRequest {})
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<GenerateSshKeysRequest, runtime::Rejection>,
+> {
+    Box::pin(async move { Ok(GenerateSshKeysRequest {}) })
 }
 
 /// The request of [`Api::get_snapshot_status`] (`GET /snapshots`): its parameters and body, decoded.
@@ -1500,9 +1629,12 @@ impl ::axum::response::IntoResponse for GetSnapshotStatusReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_get_snapshot_status(
+fn decode_get_snapshot_status(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<GetSnapshotStatusRequest, runtime::Rejection> {
-    Ok(GetSnapshotStatusRequest {})
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<GetSnapshotStatusRequest, runtime::Rejection>,
+> {
+    Box::pin(async move { Ok(GetSnapshotStatusRequest {}) })
 }

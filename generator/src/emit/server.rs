@@ -229,6 +229,20 @@ fn server_header(
     let respond = (!api.operations.is_empty()).then(|| {
         let cfg = cfg_any(&(0..api.operations.len()).map(|index| gate(features, index)).collect::<Vec<_>>());
         quote! {
+            /// What every route is, so that axum's handler machinery is compiled once for all of them rather than
+            /// once per route.
+            #cfg
+            type Route<A> = fn(
+                ::axum::extract::State<::std::sync::Arc<A>>,
+                ::axum::extract::Request,
+            ) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response>;
+
+            /// Serves `route` whatever the request's method (the route itself answers what it has no operation for).
+            #cfg
+            fn any_method<A: Api>(route: Route<A>) -> ::axum::routing::MethodRouter<::std::sync::Arc<A>> {
+                ::axum::routing::any(route)
+            }
+
             /// Answers a decoded request: the reply, or the failure, as a response.
             #cfg
             fn respond<R: ::axum::response::IntoResponse>(
@@ -332,7 +346,7 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
         let function = quote::format_ident!("route_{}", number);
         routes.push(quote! {
             #cfg
-            let router = router.route(#shape, ::axum::routing::any(#function::<A>));
+            let router = router.route(#shape, any_method(#function::<A>));
         });
         let captures = captured_segments(&api.operations[members[0]]);
         let capture_names: Vec<String> = captures.iter().map(|segment| format!("s{segment}")).collect();
@@ -392,13 +406,15 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
         };
         dispatchers.push(quote! {
             #cfg
-            async fn #function<A: Api>(
+            fn #function<A: Api>(
                 ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
                 request: ::axum::extract::Request,
-            ) -> ::axum::response::Response {
-                #read_inputs
-                #(#candidates)*
-                runtime::unmatched(&inputs, #allowed)
+            ) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+                Box::pin(async move {
+                    #read_inputs
+                    #(#candidates)*
+                    runtime::unmatched(&inputs, #allowed)
+                })
             }
         });
     }
@@ -547,6 +563,8 @@ fn operation_items(api: &Api, op: &Operation, names: &OperationNames, layout: La
     let visibility = layout.visibility();
     // An operations crate's fake defaults are with its types; the one crate's are with the fake.
     let default = (layout == Layout::OperationsCrate).then(|| default_item(api, op, names, layout));
+    // The decoder's future is boxed here: an async function's body is compiled in every crate that awaits it, so
+    // unboxed, each crate implementing `Api` would compile every decoder and every body's deserializer again.
     quote! {
         #request_doc
         #[derive(Debug, Clone, PartialEq)]
@@ -556,11 +574,11 @@ fn operation_items(api: &Api, op: &Operation, names: &OperationNames, layout: La
         #reply_items
 
         /// Decodes the request, or says why it cannot.
-        #visibility async fn #decoder(
+        #visibility fn #decoder(
             #inputs_param: &runtime::Inputs,
             #body_param: ::axum::body::Body,
-        ) -> Result<#request, runtime::Rejection> {
-            Ok(#request { #(#reads)* })
+        ) -> ::futures_util::future::BoxFuture<'_, Result<#request, runtime::Rejection>> {
+            Box::pin(async move { Ok(#request { #(#reads)* }) })
         }
 
         #default

@@ -244,229 +244,300 @@ pub fn router<A: Api>(api: A) -> ::axum::Router {
 /// [`router`] for an implementation shared with the rest of your program.
 pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = ::axum::Router::new();
-    let router = router.route("/chat/completions", ::axum::routing::any(route_0::<A>));
-    let router = router.route("/responses", ::axum::routing::any(route_1::<A>));
-    let router = router.route("/events", ::axum::routing::any(route_2::<A>));
-    let router = router.route("/files/{s1}/content", ::axum::routing::any(route_3::<A>));
-    let router = router.route("/images/{s1}", ::axum::routing::any(route_4::<A>));
-    let router = router.route("/archive", ::axum::routing::any(route_5::<A>));
-    let router = router.route("/records", ::axum::routing::any(route_6::<A>));
-    let router = router.route("/logs", ::axum::routing::any(route_7::<A>));
-    let router = router.route("/report", ::axum::routing::any(route_8::<A>));
-    let router = router.route("/uploads", ::axum::routing::any(route_9::<A>));
-    let router = router.route("/items", ::axum::routing::any(route_10::<A>));
-    let router = router.route("/exports/{s1}", ::axum::routing::any(route_11::<A>));
+    let router = router.route("/chat/completions", any_method(route_0::<A>));
+    let router = router.route("/responses", any_method(route_1::<A>));
+    let router = router.route("/events", any_method(route_2::<A>));
+    let router = router.route("/files/{s1}/content", any_method(route_3::<A>));
+    let router = router.route("/images/{s1}", any_method(route_4::<A>));
+    let router = router.route("/archive", any_method(route_5::<A>));
+    let router = router.route("/records", any_method(route_6::<A>));
+    let router = router.route("/logs", any_method(route_7::<A>));
+    let router = router.route("/report", any_method(route_8::<A>));
+    let router = router.route("/uploads", any_method(route_9::<A>));
+    let router = router.route("/items", any_method(route_10::<A>));
+    let router = router.route("/exports/{s1}", any_method(route_11::<A>));
     router.with_state(api)
 }
 
-async fn route_0<A: Api>(
+fn route_0<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST" {
-        return match decode_create_chat_completion(&inputs, body).await {
-            Ok(request) => respond(api.create_chat_completion(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST" {
+            return match decode_create_chat_completion(&inputs, body).await {
+                Ok(request) => respond(api.create_chat_completion(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
 }
 
-async fn route_1<A: Api>(
+fn route_1<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST" {
-        return match decode_create_response(&inputs, body).await {
-            Ok(request) => respond(api.create_response(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST" {
+            return match decode_create_response(&inputs, body).await {
+                Ok(request) => respond(api.create_response(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
 }
 
-async fn route_2<A: Api>(
+fn route_2<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_watch_events(&inputs, body).await {
-            Ok(request) => respond(api.watch_events(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_watch_events(&inputs, body).await {
+                Ok(request) => respond(api.watch_events(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_3<A: Api>(
+fn route_3<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s1"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("file_id")]])
-    {
-        return match decode_download_file(&inputs, body).await {
-            Ok(request) => respond(api.download_file(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s1"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    runtime::unmatched(&inputs, "GET")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET"
+            && inputs.matches_path(&segments, &[&[runtime::Piece::Param("file_id")]])
+        {
+            return match decode_download_file(&inputs, body).await {
+                Ok(request) => respond(api.download_file(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_4<A: Api>(
+fn route_4<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s1"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("image_id")]])
-    {
-        return match decode_get_image(&inputs, body).await {
-            Ok(request) => respond(api.get_image(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s1"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    runtime::unmatched(&inputs, "GET")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET"
+            && inputs.matches_path(&segments, &[&[runtime::Piece::Param("image_id")]])
+        {
+            return match decode_get_image(&inputs, body).await {
+                Ok(request) => respond(api.get_image(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_5<A: Api>(
+fn route_5<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_get_archive(&inputs, body).await {
-            Ok(request) => respond(api.get_archive(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_get_archive(&inputs, body).await {
+                Ok(request) => respond(api.get_archive(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_6<A: Api>(
+fn route_6<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_export_records(&inputs, body).await {
-            Ok(request) => respond(api.export_records(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_export_records(&inputs, body).await {
+                Ok(request) => respond(api.export_records(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_7<A: Api>(
+fn route_7<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_tail_logs(&inputs, body).await {
-            Ok(request) => respond(api.tail_logs(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_tail_logs(&inputs, body).await {
+                Ok(request) => respond(api.tail_logs(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_8<A: Api>(
+fn route_8<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_get_report(&inputs, body).await {
-            Ok(request) => respond(api.get_report(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_get_report(&inputs, body).await {
+                Ok(request) => respond(api.get_report(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_9<A: Api>(
+fn route_9<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST" {
-        return match decode_upload_file(&inputs, body).await {
-            Ok(request) => respond(api.upload_file(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST" {
+            return match decode_upload_file(&inputs, body).await {
+                Ok(request) => respond(api.upload_file(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
 }
 
-async fn route_10<A: Api>(
+fn route_10<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_list_items(&inputs, body).await {
-            Ok(request) => respond(api.list_items(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    if inputs.method == "PUT" {
-        return match decode_replace_items(&inputs, body).await {
-            Ok(request) => respond(api.replace_items(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    if inputs.method == "POST" {
-        return match decode_add_item(&inputs, body).await {
-            Ok(request) => respond(api.add_item(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET, PUT, POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_list_items(&inputs, body).await {
+                Ok(request) => respond(api.list_items(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        if inputs.method == "PUT" {
+            return match decode_replace_items(&inputs, body).await {
+                Ok(request) => respond(api.replace_items(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        if inputs.method == "POST" {
+            return match decode_add_item(&inputs, body).await {
+                Ok(request) => respond(api.add_item(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET, PUT, POST")
+    })
 }
 
-async fn route_11<A: Api>(
+fn route_11<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s1"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("export_id")]])
-    {
-        return match decode_get_export(&inputs, body).await {
-            Ok(request) => respond(api.get_export(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s1"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    runtime::unmatched(&inputs, "GET")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET"
+            && inputs.matches_path(&segments, &[&[runtime::Piece::Param("export_id")]])
+        {
+            return match decode_get_export(&inputs, body).await {
+                Ok(request) => respond(api.get_export(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
+}
+
+/// What every route is, so that axum's handler machinery is compiled once for all of them rather than
+/// once per route.
+type Route<A> = fn(
+    ::axum::extract::State<::std::sync::Arc<A>>,
+    ::axum::extract::Request,
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response>;
+/// Serves `route` whatever the request's method (the route itself answers what it has no operation for).
+fn any_method<A: Api>(
+    route: Route<A>,
+) -> ::axum::routing::MethodRouter<::std::sync::Arc<A>> {
+    ::axum::routing::any(route)
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
@@ -790,12 +861,17 @@ impl ::axum::response::IntoResponse for CreateChatCompletionReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_create_chat_completion(
+fn decode_create_chat_completion(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<CreateChatCompletionRequest, runtime::Rejection> {
-    Ok(CreateChatCompletionRequest {
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<CreateChatCompletionRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(CreateChatCompletionRequest {
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -830,12 +906,17 @@ impl ::axum::response::IntoResponse for CreateResponseReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_create_response(
+fn decode_create_response(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<CreateResponseRequest, runtime::Rejection> {
-    Ok(CreateResponseRequest {
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<CreateResponseRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(CreateResponseRequest {
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -858,11 +939,14 @@ impl ::axum::response::IntoResponse for WatchEventsReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_watch_events(
+fn decode_watch_events(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<WatchEventsRequest, runtime::Rejection> {
-    Ok(WatchEventsRequest {})
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<WatchEventsRequest, runtime::Rejection>,
+> {
+    Box::pin(async move { Ok(WatchEventsRequest {}) })
 }
 
 /// The request of [`Api::download_file`] (`GET /files/{file_id}/content`): its parameters and body, decoded.
@@ -911,12 +995,17 @@ impl ::axum::response::IntoResponse for DownloadFileReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_download_file(
+fn decode_download_file(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<DownloadFileRequest, runtime::Rejection> {
-    Ok(DownloadFileRequest {
-        file_id: inputs.path("file_id", runtime::Style::Scalar)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<DownloadFileRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(DownloadFileRequest {
+            file_id: inputs.path("file_id", runtime::Style::Scalar)?,
+        })
     })
 }
 
@@ -945,12 +1034,14 @@ impl ::axum::response::IntoResponse for GetImageReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_get_image(
+fn decode_get_image(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<GetImageRequest, runtime::Rejection> {
-    Ok(GetImageRequest {
-        image_id: inputs.path("image_id", runtime::Style::Scalar)?,
+) -> ::futures_util::future::BoxFuture<'_, Result<GetImageRequest, runtime::Rejection>> {
+    Box::pin(async move {
+        Ok(GetImageRequest {
+            image_id: inputs.path("image_id", runtime::Style::Scalar)?,
+        })
     })
 }
 
@@ -979,11 +1070,14 @@ impl ::axum::response::IntoResponse for GetArchiveReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_get_archive(
+fn decode_get_archive(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<GetArchiveRequest, runtime::Rejection> {
-    Ok(GetArchiveRequest {})
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<GetArchiveRequest, runtime::Rejection>,
+> {
+    Box::pin(async move { Ok(GetArchiveRequest {}) })
 }
 
 /// The request of [`Api::export_records`] (`GET /records`): its parameters and body, decoded.
@@ -1011,11 +1105,14 @@ impl ::axum::response::IntoResponse for ExportRecordsReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_export_records(
+fn decode_export_records(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<ExportRecordsRequest, runtime::Rejection> {
-    Ok(ExportRecordsRequest {})
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ExportRecordsRequest, runtime::Rejection>,
+> {
+    Box::pin(async move { Ok(ExportRecordsRequest {}) })
 }
 
 /// The request of [`Api::tail_logs`] (`GET /logs`): its parameters and body, decoded.
@@ -1039,11 +1136,11 @@ impl ::axum::response::IntoResponse for TailLogsReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_tail_logs(
+fn decode_tail_logs(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<TailLogsRequest, runtime::Rejection> {
-    Ok(TailLogsRequest {})
+) -> ::futures_util::future::BoxFuture<'_, Result<TailLogsRequest, runtime::Rejection>> {
+    Box::pin(async move { Ok(TailLogsRequest {}) })
 }
 
 /// The request of [`Api::get_report`] (`GET /report`): its parameters and body, decoded.
@@ -1065,11 +1162,14 @@ impl ::axum::response::IntoResponse for GetReportReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_get_report(
+fn decode_get_report(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<GetReportRequest, runtime::Rejection> {
-    Ok(GetReportRequest {})
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<GetReportRequest, runtime::Rejection>,
+> {
+    Box::pin(async move { Ok(GetReportRequest {}) })
 }
 
 /// The request of [`Api::upload_file`] (`POST /uploads`): its parameters and body, decoded.
@@ -1112,12 +1212,17 @@ impl ::axum::response::IntoResponse for UploadFileReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_upload_file(
+fn decode_upload_file(
     _inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<UploadFileRequest, runtime::Rejection> {
-    Ok(UploadFileRequest {
-        body: runtime::required_body(runtime::raw_body(body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<UploadFileRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(UploadFileRequest {
+            body: runtime::required_body(runtime::raw_body(body, true).await?)?,
+        })
     })
 }
 
@@ -1157,11 +1262,14 @@ impl ::axum::response::IntoResponse for ListItemsReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_list_items(
+fn decode_list_items(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<ListItemsRequest, runtime::Rejection> {
-    Ok(ListItemsRequest {})
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ListItemsRequest, runtime::Rejection>,
+> {
+    Box::pin(async move { Ok(ListItemsRequest {}) })
 }
 
 /// The request of [`Api::replace_items`] (`PUT /items`): its parameters and body, decoded.
@@ -1187,12 +1295,17 @@ impl ::axum::response::IntoResponse for ReplaceItemsReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_replace_items(
+fn decode_replace_items(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<ReplaceItemsRequest, runtime::Rejection> {
-    Ok(ReplaceItemsRequest {
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ReplaceItemsRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(ReplaceItemsRequest {
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -1219,12 +1332,14 @@ impl ::axum::response::IntoResponse for AddItemReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_add_item(
+fn decode_add_item(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<AddItemRequest, runtime::Rejection> {
-    Ok(AddItemRequest {
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<'_, Result<AddItemRequest, runtime::Rejection>> {
+    Box::pin(async move {
+        Ok(AddItemRequest {
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -1259,11 +1374,16 @@ impl ::axum::response::IntoResponse for GetExportReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_get_export(
+fn decode_get_export(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<GetExportRequest, runtime::Rejection> {
-    Ok(GetExportRequest {
-        export_id: inputs.path("export_id", runtime::Style::Scalar)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<GetExportRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(GetExportRequest {
+            export_id: inputs.path("export_id", runtime::Style::Scalar)?,
+        })
     })
 }

@@ -110,133 +110,174 @@ pub fn router<A: Api>(api: A) -> ::axum::Router {
 /// [`router`] for an implementation shared with the rest of your program.
 pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = ::axum::Router::new();
-    let router = router.route("/search", ::axum::routing::any(route_0::<A>));
-    let router = router.route("/events", ::axum::routing::any(route_1::<A>));
-    let router = router.route("/machines", ::axum::routing::any(route_2::<A>));
-    let router = router.route("/numbers", ::axum::routing::any(route_3::<A>));
-    let router = router.route("/labels/{s1}/{s2}", ::axum::routing::any(route_4::<A>));
-    let router = router.route("/prices/{s1}/{s2}", ::axum::routing::any(route_5::<A>));
+    let router = router.route("/search", any_method(route_0::<A>));
+    let router = router.route("/events", any_method(route_1::<A>));
+    let router = router.route("/machines", any_method(route_2::<A>));
+    let router = router.route("/numbers", any_method(route_3::<A>));
+    let router = router.route("/labels/{s1}/{s2}", any_method(route_4::<A>));
+    let router = router.route("/prices/{s1}/{s2}", any_method(route_5::<A>));
     router.with_state(api)
 }
 
-async fn route_0<A: Api>(
+fn route_0<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_search(&inputs, body).await {
-            Ok(request) => respond(api.search(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_search(&inputs, body).await {
+                Ok(request) => respond(api.search(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_1<A: Api>(
+fn route_1<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_list_events(&inputs, body).await {
-            Ok(request) => respond(api.list_events(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_list_events(&inputs, body).await {
+                Ok(request) => respond(api.list_events(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_2<A: Api>(
+fn route_2<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_list_machines(&inputs, body).await {
-            Ok(request) => respond(api.list_machines(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_list_machines(&inputs, body).await {
+                Ok(request) => respond(api.list_machines(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_3<A: Api>(
+fn route_3<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_list_numbers(&inputs, body).await {
-            Ok(request) => respond(api.list_numbers(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_list_numbers(&inputs, body).await {
+                Ok(request) => respond(api.list_numbers(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_4<A: Api>(
+fn route_4<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s1", "s2"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET"
-        && inputs
-            .matches_path(
-                &segments,
-                &[
-                    &[runtime::Piece::Param("names")],
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s1", "s2"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
+        };
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET"
+            && inputs
+                .matches_path(
+                    &segments,
                     &[
-                        runtime::Piece::Literal("v"),
-                        runtime::Piece::Param("version"),
-                        runtime::Piece::Literal(".json"),
+                        &[runtime::Piece::Param("names")],
+                        &[
+                            runtime::Piece::Literal("v"),
+                            runtime::Piece::Param("version"),
+                            runtime::Piece::Literal(".json"),
+                        ],
                     ],
-                ],
-            )
-    {
-        return match decode_get_labels(&inputs, body).await {
-            Ok(request) => respond(api.get_labels(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET")
+                )
+        {
+            return match decode_get_labels(&inputs, body).await {
+                Ok(request) => respond(api.get_labels(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
 }
 
-async fn route_5<A: Api>(
+fn route_5<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s1", "s2"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET"
-        && inputs
-            .matches_path(
-                &segments,
-                &[
-                    &[runtime::Piece::Literal("€uro net")],
-                    &[runtime::Piece::Param("id")],
-                ],
-            )
-    {
-        return match decode_get_euro_prices(&inputs, body).await {
-            Ok(request) => respond(api.get_euro_prices(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s1", "s2"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    runtime::unmatched(&inputs, "GET")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET"
+            && inputs
+                .matches_path(
+                    &segments,
+                    &[
+                        &[runtime::Piece::Literal("€uro net")],
+                        &[runtime::Piece::Param("id")],
+                    ],
+                )
+        {
+            return match decode_get_euro_prices(&inputs, body).await {
+                Ok(request) => respond(api.get_euro_prices(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
+}
+
+/// What every route is, so that axum's handler machinery is compiled once for all of them rather than
+/// once per route.
+type Route<A> = fn(
+    ::axum::extract::State<::std::sync::Arc<A>>,
+    ::axum::extract::Request,
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response>;
+/// Serves `route` whatever the request's method (the route itself answers what it has no operation for).
+fn any_method<A: Api>(
+    route: Route<A>,
+) -> ::axum::routing::MethodRouter<::std::sync::Arc<A>> {
+    ::axum::routing::any(route)
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
@@ -424,47 +465,49 @@ impl ::axum::response::IntoResponse for SearchReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_search(
+fn decode_search(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<SearchRequest, runtime::Rejection> {
-    Ok(SearchRequest {
-        filter: inputs.query("filter", runtime::Style::DeepObject, &[])?,
-        labels: inputs.query("labels", runtime::Style::DeepObject, &[])?,
-        page: inputs
-            .query(
-                "page",
-                runtime::Style::Properties,
-                &["filter", "labels", "point", "ids", "words", "colors"],
-            )?,
-        point: inputs
-            .query(
-                "point",
-                runtime::Style::JoinedProperties {
-                    between: ',',
-                    after: ',',
-                },
-                &[],
-            )?,
-        ids: inputs.query("ids", runtime::Style::Joined(','), &[])?,
-        words: inputs.query("words", runtime::Style::Joined(' '), &[])?,
-        colors: inputs.query("colors", runtime::Style::Joined('|'), &[])?,
-        x_context: inputs
-            .header(
-                "X-Context",
-                runtime::Style::JoinedProperties {
-                    between: ',',
-                    after: ',',
-                },
-            )?,
-        x_trace: inputs
-            .header(
-                "X-Trace",
-                runtime::Style::JoinedProperties {
-                    between: '=',
-                    after: ',',
-                },
-            )?,
+) -> ::futures_util::future::BoxFuture<'_, Result<SearchRequest, runtime::Rejection>> {
+    Box::pin(async move {
+        Ok(SearchRequest {
+            filter: inputs.query("filter", runtime::Style::DeepObject, &[])?,
+            labels: inputs.query("labels", runtime::Style::DeepObject, &[])?,
+            page: inputs
+                .query(
+                    "page",
+                    runtime::Style::Properties,
+                    &["filter", "labels", "point", "ids", "words", "colors"],
+                )?,
+            point: inputs
+                .query(
+                    "point",
+                    runtime::Style::JoinedProperties {
+                        between: ',',
+                        after: ',',
+                    },
+                    &[],
+                )?,
+            ids: inputs.query("ids", runtime::Style::Joined(','), &[])?,
+            words: inputs.query("words", runtime::Style::Joined(' '), &[])?,
+            colors: inputs.query("colors", runtime::Style::Joined('|'), &[])?,
+            x_context: inputs
+                .header(
+                    "X-Context",
+                    runtime::Style::JoinedProperties {
+                        between: ',',
+                        after: ',',
+                    },
+                )?,
+            x_trace: inputs
+                .header(
+                    "X-Trace",
+                    runtime::Style::JoinedProperties {
+                        between: '=',
+                        after: ',',
+                    },
+                )?,
+        })
     })
 }
 
@@ -508,12 +551,17 @@ impl ::axum::response::IntoResponse for ListEventsReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_list_events(
+fn decode_list_events(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<ListEventsRequest, runtime::Rejection> {
-    Ok(ListEventsRequest {
-        per_page: inputs.query("per_page", runtime::Style::Scalar, &[])?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ListEventsRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(ListEventsRequest {
+            per_page: inputs.query("per_page", runtime::Style::Scalar, &[])?,
+        })
     })
 }
 
@@ -538,11 +586,14 @@ impl ::axum::response::IntoResponse for ListMachinesReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_list_machines(
+fn decode_list_machines(
     _inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<ListMachinesRequest, runtime::Rejection> {
-    Ok(ListMachinesRequest {})
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ListMachinesRequest, runtime::Rejection>,
+> {
+    Box::pin(async move { Ok(ListMachinesRequest {}) })
 }
 
 /// The request of [`Api::list_numbers`] (`GET /numbers`): its parameters and body, decoded.
@@ -570,12 +621,17 @@ impl ::axum::response::IntoResponse for ListNumbersReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_list_numbers(
+fn decode_list_numbers(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<ListNumbersRequest, runtime::Rejection> {
-    Ok(ListNumbersRequest {
-        page: inputs.query("page", runtime::Style::Scalar, &[])?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ListNumbersRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(ListNumbersRequest {
+            page: inputs.query("page", runtime::Style::Scalar, &[])?,
+        })
     })
 }
 
@@ -604,13 +660,18 @@ impl ::axum::response::IntoResponse for GetLabelsReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_get_labels(
+fn decode_get_labels(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<GetLabelsRequest, runtime::Rejection> {
-    Ok(GetLabelsRequest {
-        names: inputs.path("names", runtime::Style::Joined(','))?,
-        version: inputs.path("version", runtime::Style::Scalar)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<GetLabelsRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(GetLabelsRequest {
+            names: inputs.path("names", runtime::Style::Joined(','))?,
+            version: inputs.path("version", runtime::Style::Scalar)?,
+        })
     })
 }
 
@@ -637,11 +698,16 @@ impl ::axum::response::IntoResponse for GetEuroPricesReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_get_euro_prices(
+fn decode_get_euro_prices(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<GetEuroPricesRequest, runtime::Rejection> {
-    Ok(GetEuroPricesRequest {
-        id: inputs.path("id", runtime::Style::Scalar)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<GetEuroPricesRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(GetEuroPricesRequest {
+            id: inputs.path("id", runtime::Style::Scalar)?,
+        })
     })
 }

@@ -100,81 +100,114 @@ pub fn router<A: Api>(api: A) -> ::axum::Router {
 /// [`router`] for an implementation shared with the rest of your program.
 pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = ::axum::Router::new();
-    let router = router.route("/files", ::axum::routing::any(route_0::<A>));
-    let router = router.route("/files/{s1}", ::axum::routing::any(route_1::<A>));
-    let router = router.route("/files/{s1}/rename", ::axum::routing::any(route_2::<A>));
+    let router = router.route("/files", any_method(route_0::<A>));
+    let router = router.route("/files/{s1}", any_method(route_1::<A>));
+    let router = router.route("/files/{s1}/rename", any_method(route_2::<A>));
     router.with_state(api)
 }
 
-async fn route_0<A: Api>(
+fn route_0<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (parts, body) = request.into_parts();
-    let inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET" {
-        return match decode_list_files(&inputs, body).await {
-            Ok(request) => respond(api.list_files(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    if inputs.method == "POST" {
-        return match decode_upload_file(&inputs, body).await {
-            Ok(request) => respond(api.upload_file(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET, POST")
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_list_files(&inputs, body).await {
+                Ok(request) => respond(api.list_files(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        if inputs.method == "POST" {
+            return match decode_upload_file(&inputs, body).await {
+                Ok(request) => respond(api.upload_file(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET, POST")
+    })
 }
 
-async fn route_1<A: Api>(
+fn route_1<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s1"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "GET"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
-    {
-        return match decode_download_file(&inputs, body).await {
-            Ok(request) => respond(api.download_file(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s1"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    if inputs.method == "PUT"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
-    {
-        return match decode_describe_file(&inputs, body).await {
-            Ok(request) => respond(api.describe_file(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
-        };
-    }
-    runtime::unmatched(&inputs, "GET, PUT")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET"
+            && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
+        {
+            return match decode_download_file(&inputs, body).await {
+                Ok(request) => respond(api.download_file(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        if inputs.method == "PUT"
+            && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
+        {
+            return match decode_describe_file(&inputs, body).await {
+                Ok(request) => respond(api.describe_file(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET, PUT")
+    })
 }
 
-async fn route_2<A: Api>(
+fn route_2<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let (mut parts, body) = request.into_parts();
-    let segments = match runtime::captures(&mut parts, &["s1"]).await {
-        Ok(segments) => segments,
-        Err(rejection) => return ::axum::response::IntoResponse::into_response(rejection),
-    };
-    let mut inputs = runtime::Inputs::new(parts);
-    if inputs.method == "POST"
-        && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
-    {
-        return match decode_rename_file(&inputs, body).await {
-            Ok(request) => respond(api.rename_file(request).await),
-            Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
+        let (mut parts, body) = request.into_parts();
+        let segments = match runtime::captures(&mut parts, &["s1"]).await {
+            Ok(segments) => segments,
+            Err(rejection) => {
+                return ::axum::response::IntoResponse::into_response(rejection);
+            }
         };
-    }
-    runtime::unmatched(&inputs, "POST")
+        let mut inputs = runtime::Inputs::new(parts);
+        if inputs.method == "POST"
+            && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
+        {
+            return match decode_rename_file(&inputs, body).await {
+                Ok(request) => respond(api.rename_file(request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "POST")
+    })
+}
+
+/// What every route is, so that axum's handler machinery is compiled once for all of them rather than
+/// once per route.
+type Route<A> = fn(
+    ::axum::extract::State<::std::sync::Arc<A>>,
+    ::axum::extract::Request,
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response>;
+/// Serves `route` whatever the request's method (the route itself answers what it has no operation for).
+fn any_method<A: Api>(
+    route: Route<A>,
+) -> ::axum::routing::MethodRouter<::std::sync::Arc<A>> {
+    ::axum::routing::any(route)
 }
 
 /// Answers a decoded request: the reply, or the failure, as a response.
@@ -332,15 +365,20 @@ impl ::axum::response::IntoResponse for ListFilesReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_list_files(
+fn decode_list_files(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<ListFilesRequest, runtime::Rejection> {
-    Ok(ListFilesRequest {
-        tag: inputs.query("tag", runtime::Style::Repeated, &[])?,
-        fields: inputs.query("fields", runtime::Style::Joined('|'), &[])?,
-        ids: inputs.query("ids", runtime::Style::Joined(' '), &[])?,
-        x_trace: inputs.header("X-Trace", runtime::Style::Joined(','))?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ListFilesRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(ListFilesRequest {
+            tag: inputs.query("tag", runtime::Style::Repeated, &[])?,
+            fields: inputs.query("fields", runtime::Style::Joined('|'), &[])?,
+            ids: inputs.query("ids", runtime::Style::Joined(' '), &[])?,
+            x_trace: inputs.header("X-Trace", runtime::Style::Joined(','))?,
+        })
     })
 }
 
@@ -399,14 +437,23 @@ impl ::axum::response::IntoResponse for UploadFileReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_upload_file(
+fn decode_upload_file(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<UploadFileRequest, runtime::Rejection> {
-    Ok(UploadFileRequest {
-        body: runtime::required_body(
-            Some(UploadFileForm::read(multipart::multipart_parts(inputs, body).await?)?),
-        )?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<UploadFileRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(UploadFileRequest {
+            body: runtime::required_body(
+                Some(
+                    UploadFileForm::read(
+                        multipart::multipart_parts(inputs, body).await?,
+                    )?,
+                ),
+            )?,
+        })
     })
 }
 
@@ -445,12 +492,17 @@ impl ::axum::response::IntoResponse for DownloadFileReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_download_file(
+fn decode_download_file(
     inputs: &runtime::Inputs,
     _body: ::axum::body::Body,
-) -> Result<DownloadFileRequest, runtime::Rejection> {
-    Ok(DownloadFileRequest {
-        id: inputs.path("id", runtime::Style::Scalar)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<DownloadFileRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(DownloadFileRequest {
+            id: inputs.path("id", runtime::Style::Scalar)?,
+        })
     })
 }
 
@@ -481,13 +533,18 @@ impl ::axum::response::IntoResponse for DescribeFileReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_describe_file(
+fn decode_describe_file(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<DescribeFileRequest, runtime::Rejection> {
-    Ok(DescribeFileRequest {
-        id: inputs.path("id", runtime::Style::Scalar)?,
-        body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<DescribeFileRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(DescribeFileRequest {
+            id: inputs.path("id", runtime::Style::Scalar)?,
+            body: runtime::required_body(runtime::json_body(inputs, body, true).await?)?,
+        })
     })
 }
 
@@ -516,14 +573,19 @@ impl ::axum::response::IntoResponse for RenameFileReply {
 }
 
 /// Decodes the request, or says why it cannot.
-async fn decode_rename_file(
+fn decode_rename_file(
     inputs: &runtime::Inputs,
     body: ::axum::body::Body,
-) -> Result<RenameFileRequest, runtime::Rejection> {
-    Ok(RenameFileRequest {
-        id: inputs.path("id", runtime::Style::Scalar)?,
-        body: runtime::required_body(
-            runtime::form_body(body, true, &[("labels", ',')]).await?,
-        )?,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<RenameFileRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(RenameFileRequest {
+            id: inputs.path("id", runtime::Style::Scalar)?,
+            body: runtime::required_body(
+                runtime::form_body(body, true, &[("labels", ',')]).await?,
+            )?,
+        })
     })
 }
