@@ -92,27 +92,19 @@ impl CrateFiles {
 }
 
 /// Writes `files`, and the directories they are in, on several threads: creating a file or a directory took up to a
-/// millisecond on a busy file system, and a large API's crates have a hundred of each.
+/// millisecond on a busy file system, and a large API's crates have a hundred of each (so more threads than cores).
 fn write_all(files: &[(PathBuf, &String)]) -> io::Result<()> {
     const THREADS: usize = 8;
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let write = || loop {
-        let Some((path, contents)) = files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) else {
-            return Ok(());
-        };
+    let write = |(path, contents): &(PathBuf, &String)| {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?; // safe when another thread creates it at the same time
         }
-        std::fs::write(path, contents)?;
+        std::fs::write(path, contents)
     };
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..THREADS.min(files.len())).map(|_| scope.spawn(write)).collect();
-        let mine = write();
-        helpers.into_iter().fold(mine, |result, helper| {
-            let theirs = helper.join().unwrap_or_else(|_| Err(io::Error::other("a writing thread panicked")));
-            result.and(theirs)
-        })
-    })
+    crate::resources::share_out(files.iter().collect(), THREADS, write)
+        .map_err(|failed| io::Error::other(format!("the writing threads failed ({failed:?})")))?
+        .into_iter()
+        .collect()
 }
 
 /// Every file below `dir` (none if it does not exist).

@@ -10,6 +10,52 @@ pub(crate) fn worker_threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8)
 }
 
+/// Why [`share_out`] did not finish.
+#[derive(Debug)]
+pub(crate) enum SharedWorkFailed {
+    /// A helper thread could not be started.
+    Spawn(std::io::Error),
+    /// A thread panicked (a bug).
+    Panicked,
+}
+
+/// Runs `work` on every item, on this thread and up to `threads - 1` helpers (with the pipeline's stack), each
+/// taking the next item when it is done; the results in the items' order, whatever the number of threads.
+pub(crate) fn share_out<T: Send, R: Send>(
+    items: Vec<T>,
+    threads: usize,
+    work: impl Fn(T) -> R + Sync,
+) -> Result<Vec<R>, SharedWorkFailed> {
+    let helpers = threads.min(items.len()).saturating_sub(1);
+    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let run = || {
+        let mut done = Vec::new();
+        loop {
+            let next = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next();
+            let Some((index, item)) = next else { return done };
+            done.push((index, work(item)));
+        }
+    };
+    let mut done = std::thread::scope(|scope| {
+        let helpers = (0..helpers)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .name("specforge-worker".into())
+                    .stack_size(STACK_BYTES)
+                    .spawn_scoped(scope, run)
+                    .map_err(SharedWorkFailed::Spawn)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut done = run();
+        for helper in helpers {
+            done.extend(helper.join().map_err(|_| SharedWorkFailed::Panicked)?);
+        }
+        Ok(done)
+    })?;
+    done.sort_unstable_by_key(|(index, _)| *index);
+    Ok(done.into_iter().map(|(_, result)| result).collect())
+}
+
 /// Hands memory freed so far back to the system, between phases. With mimalloc (the `mimalloc` feature), freed
 /// memory is otherwise kept for reuse by the thread that had it, and the next phase's threads would add their peak
 /// on top of the last one's: for a large spec, the parsing garbage and then the whole document.

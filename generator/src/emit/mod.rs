@@ -270,46 +270,27 @@ pub fn render_files(plans: &[&FilePlan<'_>]) -> Result<Vec<String>, String> {
         .collect();
     // Only the part builders go to the threads (the headers' tokens cannot).
     let builders: Vec<(&PartFn<'_>, &GateFn<'_>)> = plans.iter().map(|plan| (&*plan.part, &*plan.gate)).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = crate::resources::worker_threads().min(batches.len().max(1));
-    let printed: Vec<Result<Vec<(usize, String)>, String>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((file, range)) = batches.get(taken) else { return Ok(done) };
-                        let (part, gate) = builders[*file];
-                        let mut out = String::new();
-                        for index in range.clone() {
-                            let items = part(index).map_err(|e| e.to_string())?;
-                            out.push_str(&render_gated(items, &gate(index)).map_err(|e| e.to_string())?);
-                        }
-                        done.push((taken, out));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| Err("a printing thread panicked".to_string())))
-            .collect()
-    });
-    let mut by_batch: Vec<(usize, String)> = Vec::with_capacity(batches.len());
-    for worker in printed {
-        by_batch.extend(worker?);
-    }
-    by_batch.sort_unstable_by_key(|(taken, _)| *taken);
+    let print = |(file, range): (usize, std::ops::Range<usize>)| {
+        let (part, gate) = builders[file];
+        let mut out = String::new();
+        for index in range {
+            let items = part(index).map_err(|e| e.to_string())?;
+            out.push_str(&render_gated(items, &gate(index)).map_err(|e| e.to_string())?);
+        }
+        Ok::<_, String>((file, out))
+    };
+    let printed = crate::resources::share_out(batches, crate::resources::worker_threads(), print)
+        .map_err(|failed| format!("the printing threads failed ({failed:?})"))?;
     let mut files = plans
         .iter()
         .map(|plan| render(plan.header.clone()).map(explain_allows).map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
+    let printed = printed.into_iter().collect::<Result<Vec<(usize, String)>, String>>()?;
     for (index, file) in files.iter_mut().enumerate() {
-        file.reserve(by_batch.iter().filter(|(taken, _)| batches[*taken].0 == index).map(|(_, text)| text.len()).sum());
+        file.reserve(printed.iter().filter(|(file, _)| *file == index).map(|(_, text)| text.len()).sum());
     }
-    for (taken, text) in by_batch {
-        files[batches[taken].0].push_str(&text);
+    for (file, text) in printed {
+        files[file].push_str(&text);
     }
     Ok(files)
 }

@@ -21,6 +21,7 @@ use openapiv3::ReferenceOr;
 
 use super::repair::{At, Repair};
 use crate::diagnostic::{Diagnostic, child};
+use crate::resources::SharedWorkFailed;
 
 /// A document node that `openapiv3` types can be parsed from, once it is a `Value` and repaired.
 pub trait Source: Sized + Send {
@@ -209,10 +210,8 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Di
     jobs.extend(chunks(schemas.unwrap_or_default()).map(Job::Schemas));
     jobs.extend(chunks(paths).map(Job::Paths));
 
-    let mut done = run_jobs(jobs, path)?;
-    done.sort_unstable_by_key(|(index, _, _)| *index);
-    let mut done = done.into_iter();
-    let Some((_, Done::Rest(document), rest_warnings)) = done.next() else {
+    let mut done = run_jobs(jobs, path)?.into_iter();
+    let Some((Done::Rest(document), rest_warnings)) = done.next() else {
         return Err(Diagnostic::error(path, "#", "internal error: the document was not parsed"));
     };
     // Warnings in document order: the rest's, the schemas', then the paths'.
@@ -222,7 +221,7 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Di
     // Sized first: a path item is kilobytes, and growing the maps would copy them all again.
     document.paths.paths.reserve(path_count);
     let mut parsed_schemas = IndexMap::with_capacity(schema_count);
-    for (_, result, job_warnings) in done {
+    for (result, job_warnings) in done {
         warnings.extend(job_warnings);
         match result {
             Done::Rest(_) => {}
@@ -266,46 +265,25 @@ fn chunks<N>(members: Vec<(String, N)>) -> impl Iterator<Item = Vec<(String, N)>
     })
 }
 
-/// Runs `jobs` on this thread and helpers: each job's index, what it gave and its repair's warnings, in no order.
-fn run_jobs<N: Source>(jobs: Vec<Job<N>>, path: &Path) -> Result<Vec<(usize, Done, Vec<Diagnostic>)>, Diagnostic> {
-    let threads = crate::resources::worker_threads().min(jobs.len());
-    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
-    let work = || {
-        let mut finished = Vec::new();
-        loop {
-            let next = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next();
-            let Some((index, job)) = next else { return finished };
-            let mut repair = Repair::new(path);
-            let done = match job {
-                Job::Rest(mut rest) => {
-                    repair.rest(&mut rest);
-                    Done::Rest(parse::<openapiv3::OpenAPI>(rest, "#", path).map(Box::new))
-                }
-                Job::Schemas(members) => Done::Schemas(parse_schemas(members, &mut repair)),
-                Job::Paths(members) => Done::Paths(parse_paths(members, &mut repair)),
-            };
-            finished.push((index, done, repair.warnings));
-        }
+/// Runs `jobs` on every core: what each gave and its repair's warnings, in the jobs' order.
+fn run_jobs<N: Source>(jobs: Vec<Job<N>>, path: &Path) -> Result<Vec<(Done, Vec<Diagnostic>)>, Diagnostic> {
+    let run = |job| {
+        let mut repair = Repair::new(path);
+        let done = match job {
+            Job::Rest(mut rest) => {
+                repair.rest(&mut rest);
+                Done::Rest(parse::<openapiv3::OpenAPI>(rest, "#", path).map(Box::new))
+            }
+            Job::Schemas(members) => Done::Schemas(parse_schemas(members, &mut repair)),
+            Job::Paths(members) => Done::Paths(parse_paths(members, &mut repair)),
+        };
+        (done, repair.warnings)
     };
-    std::thread::scope(|scope| {
-        let helpers = (1..threads)
-            .map(|_| {
-                std::thread::Builder::new()
-                    .name("specforge-parse".into())
-                    // The same large stack as the pipeline's: `openapiv3` recurses deeply.
-                    .stack_size(crate::resources::STACK_BYTES)
-                    .spawn_scoped(scope, work)
-                    .map_err(|e| Diagnostic::error(path, "", format!("cannot start a worker thread ({e})")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut finished = work();
-        for helper in helpers {
-            let helped = helper.join().map_err(|_| {
-                Diagnostic::error(path, "#", "internal error: specforge panicked while reading the document")
-            })?;
-            finished.extend(helped);
+    crate::resources::share_out(jobs, crate::resources::worker_threads(), run).map_err(|failed| match failed {
+        SharedWorkFailed::Spawn(e) => Diagnostic::error(path, "", format!("cannot start a worker thread ({e})")),
+        SharedWorkFailed::Panicked => {
+            Diagnostic::error(path, "#", "internal error: specforge panicked while reading the document")
         }
-        Ok(finished)
     })
 }
 

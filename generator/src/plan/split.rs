@@ -294,7 +294,7 @@ fn side_by_side(count: usize) -> usize {
 }
 
 /// Spreads a hash's bits over all of it (MurmurHash3's finalizer): FNV-1a's high bits barely differ between short
-/// names that differ at the end, and a chunk is chosen by the high bits.
+/// names that differ at the end, and the high bits decide the order in which families are laid out.
 fn mix(mut hash: u64) -> u64 {
     hash ^= hash >> 33;
     hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
