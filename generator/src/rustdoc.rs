@@ -71,6 +71,8 @@ pub fn lines(doc: &str) -> Vec<String> {
     // The column where the text of the list item or quote open at the previous line starts, if one is.
     let mut open_item: Option<usize> = None;
     let mut open_quote = false;
+    // How much indentation the lines of the current block lose (see below).
+    let mut block_shift = 0;
     doc.trim()
         .lines()
         .map(|line| {
@@ -84,15 +86,26 @@ pub fn lines(doc: &str) -> Vec<String> {
             }
             // Indentation is kept where it continues a list item or a paragraph (a code block cannot interrupt
             // one); after a blank line it is cut to three spaces, as four would start an indented code block (a
-            // doctest).
+            // doctest), and the lines after it up to the next blank one lose as much, so a block indented as a
+            // whole keeps its shape.
             let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-            let mut indent = if after_blank { indent.min(3) } else { indent };
+            let mut indent = if after_blank {
+                block_shift = indent.saturating_sub(3);
+                indent - block_shift
+            } else {
+                indent.saturating_sub(block_shift)
+            };
             let mut quote = "";
             if trimmed.is_empty() {
                 open_quote = false;
             } else if starts_block(trimmed) {
                 (open_item, open_quote) = (None, false);
             } else if let Some(width) = list_marker_width(trimmed) {
+                if let Some(column) = open_item.filter(|column| !after_blank && indent > column + 3) {
+                    // Four spaces or more past the open item's text would make this line a lazy part of that
+                    // item's text (clippy's `doc_overindented_list_items`): it becomes a nested item.
+                    indent = column;
+                }
                 (open_item, open_quote) = (Some(indent + width), false);
             } else if let Some(quoted) = trimmed.strip_prefix('>') {
                 (open_item, open_quote) = (None, !quoted.trim().is_empty());
@@ -373,6 +386,25 @@ mod tests {
                 " ",
                 "   more of it",
                 "   lazy again",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_block_indented_as_a_whole_keeps_its_shape_and_no_item_is_overindented() {
+        // As in Adyen's checkout API: a list indented nine spaces after a blank line.
+        let doc = "Possible values:\n\n         * **completed** – paid.\n         * **refused** – refused.\n           again\n\n- a\n         - b";
+        assert_eq!(
+            lines(doc),
+            [
+                " Possible values:",
+                " ",
+                "    * **completed** – paid.",
+                "    * **refused** – refused.",
+                "      again",
+                " ",
+                " - a",
+                "   - b",
             ]
         );
     }

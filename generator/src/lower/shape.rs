@@ -4,8 +4,8 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 /// Object keywords.
@@ -70,6 +70,47 @@ pub struct AllOfShape<'a> {
     pub properties: Option<ObjectShape<'a>>,
     /// A `oneOf`/`anyOf` written beside `allOf`.
     pub union: Option<BesideUnion<'a>>,
+}
+
+impl<'a> AllOfShape<'a> {
+    /// The member this `allOf` stands for when it merges nothing: nothing is written beside it and every member
+    /// but one only annotates (see [`only_annotates`]); with its index. `None` when there is something to merge.
+    pub fn single_typed_member(&self) -> Option<(usize, &'a ReferenceOr<Schema>)> {
+        if self.properties.is_some() || self.union.is_some() {
+            return None;
+        }
+        let mut typed = self.members.iter().enumerate().filter(|(_, member)| !only_annotates(member));
+        match (typed.next(), typed.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    }
+}
+
+/// Whether an `allOf` member only annotates the schema that holds it (`{description: …}`, `{nullable: true}`): an
+/// inline schema with no keyword about the value. `allOf: [{$ref: …}, {description: …}]` is how OpenAPI 3.0
+/// documents describe one use of a referenced schema, since a `$ref` takes no siblings there.
+pub fn only_annotates(member: &ReferenceOr<Schema>) -> bool {
+    matches!(member, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == AnySchema::default())
+}
+
+/// What `schema` says about itself, then what its annotation-only `allOf` members say (see [`only_annotates`]).
+pub fn annotations(schema: &Schema) -> impl Iterator<Item = &SchemaData> {
+    let members = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of.as_slice(),
+        SchemaKind::Any(any) => any.all_of.as_slice(),
+        _ => &[],
+    };
+    let annotating = members.iter().filter_map(|member| match member {
+        ReferenceOr::Item(annotation) if only_annotates(member) => Some(&annotation.schema_data),
+        _ => None,
+    });
+    std::iter::once(&schema.schema_data).chain(annotating)
+}
+
+/// Whether `schema` admits `null` (`nullable: true` on it or on an `allOf` member that only annotates it).
+pub fn is_nullable(schema: &Schema) -> bool {
+    annotations(schema).any(|data| data.nullable)
 }
 
 /// A `oneOf` or `anyOf` written beside an `allOf`.

@@ -73,7 +73,7 @@ pub(super) fn items_method(
         bare(&pagination.method_name)
     );
     let self_params = receiver.params(Some(&quote! { 'a }));
-    let attributes = receiver.attributes(&doc, op.deprecated);
+    let attributes = receiver.attributes(&doc, op.deprecated, args.len());
     let calls_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
     Some(quote! {
         #attributes
@@ -208,7 +208,7 @@ pub(super) fn pages_method(
         }
     });
     let self_params = receiver.params(Some(&lifetime));
-    let attributes = receiver.attributes(&doc, op.deprecated);
+    let attributes = receiver.attributes(&doc, op.deprecated, args.len());
     // A deprecated operation's helpers are deprecated too, and call its deprecated methods for the caller.
     let calls_deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
     let items = items_method(scope, signature, receiver, pagination, &args);
@@ -255,7 +255,7 @@ pub(super) fn operation_methods(api: &Api, signature: &Signature<'_>, receiver: 
         "[`Client::{}`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).",
         bare(&op.method_name)
     );
-    let response_attributes = receiver.attributes(&response_doc, op.deprecated);
+    let response_attributes = receiver.attributes(&response_doc, op.deprecated, args.len());
     let transport = receiver.transport();
     let build_request = || request_statements(api, op, receiver);
     let stream_method = events_method(scope, signature, &build_request, receiver);
@@ -325,7 +325,6 @@ pub(super) fn operation_methods(api: &Api, signature: &Signature<'_>, receiver: 
         #plain_method
 
         #response_attributes
-        #too_many
         #with_response
 
         #stream_method
@@ -343,7 +342,6 @@ pub(super) fn events_method(
     receiver: Receiver<'_>,
 ) -> Option<TokenStream> {
     let Signature { op, args, error, .. } = signature;
-    let too_many = receiver.too_many(args.len());
     let name = ident(op.stream_method_name.as_deref()?);
     let streamed: Vec<(&Response, &crate::ir::EventsAlternative)> =
         signature.successes.iter().filter_map(|r| Some((*r, r.body.as_ref()?.events.as_ref()?))).collect();
@@ -390,10 +388,9 @@ pub(super) fn events_method(
         }
     });
     let self_params = receiver.params(None);
-    let attributes = receiver.attributes(&doc, op.deprecated);
+    let attributes = receiver.attributes(&doc, op.deprecated, args.len());
     Some(quote! {
         #attributes
-        #too_many
         pub async fn #name(#self_params #(#args),*) -> Result<#item, runtime::Error<#error>> {
             #body
         }

@@ -388,12 +388,32 @@ mod tests {
         let params: Vec<String> = (0..7)
             .map(|n| format!("        - {{name: p{n}, in: query, required: true, schema: {{type: string}}}}\n"))
             .collect();
+        // Paged by its `Link` header, so it has `_pages` and `_items` helpers too.
         let api = api_with(&format!(
-            "  /a:\n    get:\n      operationId: many\n      parameters:\n{}      responses: {{'204': {{description: x}}}}\n",
+            "  /a:\n    get:\n      operationId: many\n      parameters:\n{}      responses:\n        '200':\n          \
+             description: x\n          headers: {{Link: {{schema: {{type: string}}}}}}\n          \
+             content: {{application/json: {{schema: {{type: array, items: {{type: string}}}}}}}}\n",
             params.concat()
         ));
         let signature = Signature::new(TypeScope { api: &api, via_models: true }, &api.operations[0]);
         assert_eq!(signature.args.len(), 7);
+        for receiver in [Receiver::Method, Receiver::Function { credentials: false }] {
+            let methods = operation_methods(&api, &signature, receiver);
+            let file: syn::File = syn::parse2(quote! { impl C { #methods } }).expect("methods");
+            let syn::Item::Impl(methods) = &file.items[0] else { panic!("an impl") };
+            let functions: Vec<(String, bool)> = methods
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    syn::ImplItem::Fn(f) => Some((
+                        f.sig.ident.to_string(),
+                        f.attrs.iter().any(|a| text(&quote! { #a }).contains("too_many_arguments")),
+                    )),
+                    _ => None,
+                })
+                .collect();
+            assert!(functions.len() >= 3 && functions.iter().all(|(_, allowed)| *allowed), "{functions:?}");
+        }
         let allow = Some("#[allow(clippy::too_many_arguments)]");
         assert_eq!(Receiver::Method.too_many(7).as_ref().map(text).as_deref(), allow);
         assert!(Receiver::Method.too_many(6).is_none());

@@ -78,12 +78,13 @@ impl Receiver<'_> {
 
     /// A function's leading attributes: its docs (and deprecation) where users see it; an operations crate's
     /// functions are hidden, as the client's methods carry the docs.
-    pub(super) fn attributes(self, doc: &str, deprecated: bool) -> TokenStream {
+    pub(super) fn attributes(self, doc: &str, deprecated: bool, args: usize) -> TokenStream {
+        let too_many = self.too_many(args);
         match self {
-            Receiver::Function { .. } => quote! { #[doc(hidden)] },
+            Receiver::Function { .. } => quote! { #[doc(hidden)] #too_many },
             Receiver::Method | Receiver::Forward { .. } => {
                 let (doc, deprecated) = (doc_attrs(Some(doc)), deprecated.then(|| quote! { #[deprecated] }));
-                quote! { #doc #deprecated }
+                quote! { #doc #deprecated #too_many }
             }
         }
     }

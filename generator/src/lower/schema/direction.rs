@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use openapiv3::{AdditionalProperties, Schema};
 
 use super::{MAX_DEPTH, SchemaRef, TypeLowerer};
-use crate::lower::shape::{AllOfShape, BesideUnion, ObjectShape, Shape, shape_of};
+use crate::lower::shape::{AllOfShape, BesideUnion, ObjectShape, Shape, annotations, shape_of};
 
 /// Which way the values of a type travel, which decides the properties the type has.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -27,8 +27,8 @@ impl Direction {
     /// Whether a property whose schema is `property` travels this way.
     pub fn carries(self, property: Option<&Schema>) -> bool {
         property.is_none_or(|schema| match self {
-            Direction::Response => !schema.schema_data.write_only,
-            Direction::Request => !schema.schema_data.read_only,
+            Direction::Response => !annotations(schema).any(|data| data.write_only),
+            Direction::Request => !annotations(schema).any(|data| data.read_only),
         })
     }
 }
@@ -108,7 +108,7 @@ impl<'a> TypeLowerer<'a> {
         let object = |object: &ObjectShape<'a>, uses: &mut Uses<'a>| {
             for property in object.properties.values() {
                 let property_schema = self.deref_schema(property.into());
-                if property_schema.is_some_and(|s| s.schema_data.read_only || s.schema_data.write_only) {
+                if property_schema.is_some_and(|s| annotations(s).any(|data| data.read_only || data.write_only)) {
                     uses.one_way = true;
                 }
                 self.walk(property.into(), uses, depth + 1);

@@ -20,7 +20,7 @@ use std::path::Path;
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 
-use super::shape::{AllOfShape, BesideUnion, ObjectShape, Shape, shape_of};
+use super::shape::{AllOfShape, BesideUnion, ObjectShape, Shape, annotations, is_nullable, only_annotates, shape_of};
 use crate::diagnostic::{Diagnostic, child};
 use crate::ir::{
     BoundedMap, Enum, EnumValue, EnumVariant, Field, FieldWire, Presence, Primitive, StringConstraints, Struct,
@@ -280,7 +280,7 @@ impl<'a> TypeLowerer<'a> {
             }
             return Lowered { ty: TypeRef::Any, nullable: false };
         };
-        let nullable = matches!(target, ReferenceOr::Item(schema) if schema.schema_data.nullable);
+        let nullable = matches!(target, ReferenceOr::Item(schema) if is_nullable(schema));
         let id = if self.direction == Direction::Request && self.is_two_way_component(name) {
             self.request_type(name)
         } else {
@@ -306,7 +306,7 @@ impl<'a> TypeLowerer<'a> {
                     && let Some(&id) = self.inline_named.get(&address)
                     && !self.is_two_way_inline(schema)
                 {
-                    return Lowered { ty: TypeRef::Named(id), nullable: schema.schema_data.nullable };
+                    return Lowered { ty: TypeRef::Named(id), nullable: is_nullable(schema) };
                 }
                 if !self.inline_in_progress.insert(address) {
                     self.warn(
@@ -320,7 +320,7 @@ impl<'a> TypeLowerer<'a> {
                 let ty = self.inline_type(schema, pointer, hint);
                 self.depth -= 1;
                 self.inline_in_progress.remove(&address);
-                Lowered { ty, nullable: schema.schema_data.nullable }
+                Lowered { ty, nullable: is_nullable(schema) }
             }
         }
     }
@@ -374,10 +374,12 @@ impl<'a> TypeLowerer<'a> {
                 }
                 self.new_named(hint, hint, schema, pointer)
             }
-            Shape::AllOf(AllOfShape { members: [only], properties: None, union: None }) => {
-                self.type_ref(only.into(), &child(&child(pointer, "allOf"), "0"), hint).ty
-            }
-            Shape::AllOf(..) => self.new_named(hint, hint, schema, pointer),
+            Shape::AllOf(all_of) => match self.all_of_stands_for(&all_of, pointer) {
+                Some((index, only)) => {
+                    self.type_ref(only.into(), &child(&child(pointer, "allOf"), &index.to_string()), hint).ty
+                }
+                None => self.new_named(hint, hint, schema, pointer),
+            },
             Shape::Any => TypeRef::Any,
         }
     }
@@ -640,7 +642,7 @@ fn is_null_schema(schema: &ReferenceOr<Schema>) -> bool {
 
 /// Rustdoc for a type: title and description.
 pub fn schema_doc(schema: &Schema) -> Option<String> {
-    let data = &schema.schema_data;
+    let data = annotations(schema).find(|data| data.title.is_some() || data.description.is_some())?;
     let parts: Vec<&str> = [data.title.as_deref(), data.description.as_deref()]
         .into_iter()
         .flatten()
@@ -653,16 +655,16 @@ pub fn schema_doc(schema: &Schema) -> Option<String> {
 /// Rustdoc for a field: the description, plus the constraints and default a reader needs.
 pub(super) fn field_doc(schema: &Schema) -> Option<String> {
     let mut notes = Vec::new();
-    if let Some(default) = &schema.schema_data.default {
+    if let Some(default) = annotations(schema).find_map(|data| data.default.as_ref()) {
         notes.push(format!("Default: `{default}`."));
     }
-    if schema.schema_data.read_only {
+    if annotations(schema).any(|data| data.read_only) {
         notes.push("Read-only: set by the server, left out of requests.".to_string());
     }
-    if schema.schema_data.write_only {
+    if annotations(schema).any(|data| data.write_only) {
         notes.push("Write-only: sent in requests, never returned.".to_string());
     }
-    if schema.schema_data.deprecated {
+    if annotations(schema).any(|data| data.deprecated) {
         notes.push("Deprecated.".to_string());
     }
     let description = schema_doc(schema);
@@ -686,6 +688,59 @@ mod tests {
             assert!(!is_secret(name, None, &string), "{name}");
         }
         assert!(!is_secret("secret", None, &TypeRef::Bool), "a flag saying whether something is secret");
+    }
+
+    #[test]
+    fn an_all_of_whose_other_members_only_annotate_is_the_one_typed_member() {
+        // AWS's and many converted Swagger documents describe a use of a referenced schema this way.
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Arn: {{type: string, minLength: 20}}
+    Pet: {{type: object, properties: {{name: {{type: string}}}}}}
+    Described:
+      allOf:
+        - {{type: object, properties: {{a: {{type: string}}}}}}
+        - description: An inline object, described.
+    Holder:
+      type: object
+      required: [arn]
+      properties:
+        arn:
+          allOf: [{{$ref: '#/components/schemas/Arn'}}, {{description: The ARN.}}]
+        pet:
+          allOf: [{{$ref: '#/components/schemas/Pet'}}, {{description: The pet., nullable: true}}]
+        created:
+          allOf: [{{$ref: '#/components/schemas/Arn'}}, {{readOnly: true}}]
+        longer:
+          allOf: [{{$ref: '#/components/schemas/Arn'}}, {{type: string, maxLength: 40}}]
+"
+        ));
+        let TypeKind::Struct(holder) = &type_named(&api, "Holder").kind else { panic!("a struct") };
+        let id_of = |name: &str| TypeRef::Named(TypeId(api.types.iter().position(|t| t.name == name).unwrap()));
+        let (arn, pet) = (id_of("Arn"), id_of("Pet"));
+        let fields: Vec<(&str, &TypeRef, Presence, Option<&str>)> =
+            holder.fields.iter().map(|f| (f.name.as_str(), &f.ty, f.presence, f.doc.as_deref())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("arn", &arn, Presence::Required, Some("The ARN.")),
+                ("pet", &pet, Presence::OptionalNullable, Some("The pet.")),
+                ("created", &arn, Presence::Optional, Some("Read-only: set by the server, left out of requests.")),
+                ("longer", &arn, Presence::Optional, None),
+            ]
+        );
+        let described = type_named(&api, "Described");
+        assert!(matches!(&described.kind, TypeKind::Struct(s) if s.fields.len() == 1), "its own struct, no alias");
+        assert_eq!(described.doc.as_deref(), Some("An inline object, described."));
+        assert_eq!(
+            warnings(&diagnostics),
+            [
+                "an `allOf` of schemas that are not objects: the value has the type of member 0; what the others add is not checked"
+            ]
+        );
+        assert_eq!(diagnostics[0].pointer, "#/components/schemas/Holder/properties/longer/allOf");
     }
 
     #[test]

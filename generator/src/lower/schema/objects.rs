@@ -151,11 +151,16 @@ impl<'a> TypeLowerer<'a> {
         pointer: &str,
         name: &str,
     ) -> TypeKind {
-        let AllOfShape { members, properties: extra, union: beside } = all_of;
         let all_of_pointer = child(pointer, "allOf");
-        if members.len() == 1 && extra.is_none() && beside.is_none() {
-            return TypeKind::Alias(self.type_ref((&members[0]).into(), &child(&all_of_pointer, "0"), name).ty);
+        if let Some((index, only)) = self.all_of_stands_for(&all_of, pointer) {
+            let member_pointer = child(&all_of_pointer, &index.to_string());
+            return match only {
+                // An inline member is this type's own definition, not another type.
+                ReferenceOr::Item(definition) => self.named_kind(definition, &member_pointer, name),
+                ReferenceOr::Reference { .. } => TypeKind::Alias(self.type_ref(only.into(), &member_pointer, name).ty),
+            };
         }
+        let AllOfShape { members, properties: extra, union: beside } = all_of;
         let mut parts = Parts::default();
         for (index, member) in members.iter().enumerate() {
             let member_pointer = child(&all_of_pointer, &index.to_string());
@@ -177,6 +182,39 @@ impl<'a> TypeLowerer<'a> {
             parts.unions.push((TypeRef::Named(id), child(pointer, key)));
         }
         TypeKind::Struct(self.lower_struct(&parts, pointer, name))
+    }
+
+    /// The member an `allOf` stands for when it merges nothing: its one member that says what the value is (see
+    /// [`AllOfShape::single_typed_member`]); or, when no member is an object or a union (`allOf: [{$ref: Arn},
+    /// {maxLength: 40}]`), the first that says what the value is, with a warning that the others are not checked.
+    pub(super) fn all_of_stands_for(
+        &mut self,
+        all_of: &AllOfShape<'a>,
+        pointer: &str,
+    ) -> Option<(usize, &'a ReferenceOr<Schema>)> {
+        if let Some(single) = all_of.single_typed_member() {
+            return Some(single);
+        }
+        if all_of.properties.is_some() || all_of.union.is_some() {
+            return None;
+        }
+        let merges = |member: &'a ReferenceOr<Schema>| {
+            self.deref_schema(member.into()).is_some_and(|schema| {
+                matches!(shape_of(schema).0, Shape::Object(_) | Shape::AllOf(_) | Shape::OneOf(_) | Shape::AnyOf(_))
+            })
+        };
+        if all_of.members.iter().any(merges) {
+            return None;
+        }
+        let (index, first) = all_of.members.iter().enumerate().find(|(_, member)| !only_annotates(member))?;
+        self.warn(
+            &child(pointer, "allOf"),
+            format!(
+                "an `allOf` of schemas that are not objects: the value has the type of member {index}; what the \
+                 others add is not checked"
+            ),
+        );
+        Some((index, first))
     }
 
     /// Gathers the parts of an `allOf` member, following `$ref`s and nested `allOf`s: objects are merged, unions
