@@ -124,6 +124,12 @@ pub fn bare(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 
+/// `prefix_name`, a function's name made of a prefix and an identifier: a name that had to start with `_` (one
+/// that started with a digit) loses it, as `decode__5476` is not snake case.
+pub fn prefixed(prefix: &str, name: &str) -> String {
+    format!("{prefix}_{}", bare(name).trim_start_matches('_'))
+}
+
 /// One namespace (the types of a crate, the fields of a struct, …): hands out unique names in call order.
 #[derive(Debug, Default)]
 pub struct Namespace {
@@ -174,6 +180,13 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefixed_names_stay_snake_case() {
+        assert_eq!(prefixed("decode", "_5476364f"), "decode_5476364f");
+        assert_eq!(prefixed("decode", "r#type"), "decode_type");
+        assert_eq!(prefixed("with", "api_key"), "with_api_key");
+    }
 
     #[test]
     fn type_names() {

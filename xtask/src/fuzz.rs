@@ -451,10 +451,11 @@ fn rename(document: &mut Value, place: &str, name: String) {
 }
 
 /// A small deterministic generator (SplitMix64): the same seed and case give the same mutations everywhere.
-struct Random(u64);
+pub(crate) struct Random(u64);
 
 impl Random {
-    fn new(seed: u64) -> Self {
+    /// The generator started at `seed`.
+    pub(crate) fn new(seed: u64) -> Self {
         Self(seed)
     }
 
@@ -467,7 +468,7 @@ impl Random {
     }
 
     /// A number below `n` (0 when `n` is 0).
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         if n == 0 { 0 } else { (self.next() % n as u64) as usize }
     }
 }

@@ -18,6 +18,9 @@
 //!   pipeline on each case; fails on a panic, an internal error, invalid Rust, a gap in repair or a slow case.
 //! - `cargo xtask corpus`: generates and `cargo check`s every spec of a corpus of real published specs (npm
 //!   packages pinned in `tests/corpus/`), and reports how many generate, how many compile, and why the rest do not.
+//! - `cargo xtask directory [--sample N] [--seed S] [--timeout SECS]`: generates every document of APIs.guru's
+//!   directory (2,600+, pinned in `tests/directory/`), each in a process of its own, counts crashes, hangs and
+//!   refusals, and runs clippy on a sample's crates.
 //!
 //! The vendors are the specs in `specs/` as [`specforge::spec_set`] finds them (each with its
 //! `<name>.overlay.yaml`, when present).
@@ -25,6 +28,7 @@
 mod bench;
 mod compile_times;
 mod corpus;
+mod directory;
 mod fuzz;
 mod side_by_side;
 mod split_costs;
@@ -42,6 +46,9 @@ fn main() -> ExitCode {
         ["regenerate", "--check"] => regenerate(true),
         ["test"] => test(),
         ["corpus"] => corpus::run(&project_root()),
+        ["directory", rest @ ..] => {
+            directory::Settings::parse(rest).and_then(|settings| directory::run(&project_root(), &settings))
+        }
         ["bench"] => bench::run(&project_root()),
         ["compile-times", rest @ ..] => {
             compile_times::Selection::parse(rest).and_then(|selection| compile_times::run(&project_root(), selection))
@@ -54,7 +61,7 @@ fn main() -> ExitCode {
         ["fuzz", rest @ ..] => fuzz::Settings::parse(rest).and_then(|settings| fuzz::run(&project_root(), &settings)),
         _ => {
             eprintln!(
-                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] [--api github|synthetic] [--split-models auto|never] | cargo xtask side-by-side [--ploidy PATH] [--rounds N] [--compile] | cargo xtask split-costs | cargo xtask synthetic --scale N --out FILE | cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]"
+                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask directory [--sample N] [--seed S] [--timeout SECS] | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] [--api github|synthetic] [--split-models auto|never] | cargo xtask side-by-side [--ploidy PATH] [--rounds N] [--compile] | cargo xtask split-costs | cargo xtask synthetic --scale N --out FILE | cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]"
             );
             return ExitCode::from(2);
         }

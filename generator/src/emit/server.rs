@@ -16,7 +16,7 @@ use crate::ir::{
     Api, Multipart, MultipartForm, ObjectStyle, Operation, Param, ParamLocation, PartKind, PathPiece, RequestBodyKind,
     Response, ResponseMedia, StatusMatch, TypeRef,
 };
-use crate::naming::{Namespace, bare, ident, type_name};
+use crate::naming::{Namespace, bare, ident, prefixed, type_name};
 use crate::plan::features::FeaturePlan;
 use crate::plan::graph::TypeGraph;
 
@@ -607,12 +607,12 @@ impl Layout {
 
 /// The function that decodes an operation's request.
 fn decoder_name(op: &Operation) -> proc_macro2::Ident {
-    quote::format_ident!("decode_{}", bare(&op.method_name))
+    ident(&prefixed("decode", &op.method_name))
 }
 
 /// The function that makes an operation's fake default reply.
 fn default_name(op: &Operation) -> proc_macro2::Ident {
-    quote::format_ident!("default_{}", bare(&op.method_name))
+    ident(&prefixed("default", &op.method_name))
 }
 
 /// `text` with its first letter in upper case.

@@ -5,6 +5,7 @@
 
 mod bundle;
 pub mod extensions;
+mod levels;
 mod locate;
 mod normalize;
 mod overlay;

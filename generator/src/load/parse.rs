@@ -49,9 +49,13 @@ fn parse<T: DeserializeOwned>(value: Value, pointer: &str, path: &Path) -> Resul
 /// Parses a repaired schema or path item at `pointer`. Repair leaves nothing for the OpenAPI types to refuse, so
 /// the path of a failure is not tracked (it costs a tenth of the parse); should one still fail, the message says
 /// what was expected and the pointer names the part.
-fn parse_part<T: DeserializeOwned>(value: Value, pointer: &str, path: &Path) -> Result<T, Diagnostic> {
-    T::deserialize(value)
-        .map_err(|e| Diagnostic::error(path, pointer, format!("not a valid OpenAPI 3.0 document here: {e}")))
+fn parse_part<T>(
+    value: Value,
+    pointer: &str,
+    path: &Path,
+    read: fn(Value) -> Result<T, serde_json::Error>,
+) -> Result<T, Diagnostic> {
+    read(value).map_err(|e| Diagnostic::error(path, pointer, format!("not a valid OpenAPI 3.0 document here: {e}")))
 }
 
 fn type_error(
@@ -300,7 +304,7 @@ fn parse_schemas<N: Source>(
             let pointer = child("#/components/schemas", &name);
             let mut value = schema.into_value(&pointer, path)?;
             repair.schema(&mut value, At::root(&pointer));
-            let schema = parse_part(value, &pointer, path).unwrap_or_else(|unread: Diagnostic| {
+            let schema = parse_part(value, &pointer, path, super::levels::parse_schema).unwrap_or_else(|unread| {
                 repair.warnings.push(unreadable(unread, "this schema is read as any JSON value"));
                 ReferenceOr::Item(any_schema())
             });
@@ -343,7 +347,7 @@ fn parse_paths<N: Source>(members: Vec<(String, N)>, repair: &mut Repair<'_>) ->
                 ));
                 continue;
             }
-            match parse_part(value, &pointer, path) {
+            match parse_part(value, &pointer, path, serde_json::from_value::<ReferenceOr<openapiv3::PathItem>>) {
                 Ok(item) => parsed.items.push((key, item)),
                 Err(error) => repair.warnings.push(unreadable(error, "the path and its operations are skipped")),
             }

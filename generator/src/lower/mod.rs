@@ -16,7 +16,7 @@ use crate::ir::{
     TypeId, TypeKind, TypeRef, UnknownFields,
 };
 use crate::load::LoadedSpec;
-use crate::naming::{Namespace, bare, type_name, value_name};
+use crate::naming::{Namespace, bare, prefixed, type_name, value_name};
 pub(crate) use schema::MODELS_ROOT_ITEMS;
 use schema::TypeLowerer;
 
@@ -285,10 +285,10 @@ fn security_schemes(document: &openapiv3::OpenAPI, path: &std::path::Path) -> (V
 fn name_setters(schemes: &mut [SecurityScheme]) {
     let mut setters = Namespace::default();
     for scheme in schemes.iter_mut() {
-        scheme.setters.given = setters.claim(&format!("with_{}", bare(&scheme.name))).0;
+        scheme.setters.given = setters.claim(&prefixed("with", &scheme.name)).0;
     }
     for scheme in schemes.iter_mut() {
-        let stem = bare(&scheme.name).to_string();
+        let stem = bare(&scheme.name).trim_start_matches('_').to_string();
         let mut claim = |suffix: &str| Some(setters.claim(&format!("with_{stem}_{suffix}")).0);
         let (bearer, grants) = match &scheme.kind {
             SchemeKind::Bearer => (true, None),

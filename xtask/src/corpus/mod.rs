@@ -208,30 +208,38 @@ fn specs(modules: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     Ok(specs)
 }
 
-/// Runs clippy (`-D warnings`) on every generated crate in one workspace; returns the specs whose crates failed,
-/// with the first error of each.
+/// Runs clippy (`-D warnings`) on every generated crate (models, client, and server with its fake) in one
+/// workspace; returns the specs whose crates failed, with the first error of each.
 fn check_all(
     root: &Path,
     out: &Path,
     outcomes: &BTreeMap<String, Outcome>,
 ) -> Result<BTreeMap<String, String>, String> {
-    let members: Vec<String> = outcomes
-        .iter()
-        .filter(|(_, o)| matches!(o, Outcome::Generated { .. }))
-        .flat_map(|(name, _)| ["models", "client", "server"].map(|side| format!("\"{name}-{side}\"")))
-        .collect();
-    // The servers with their fakes.
-    let fakes: Vec<String> = outcomes
-        .iter()
-        .filter(|(_, o)| matches!(o, Outcome::Generated { .. }))
-        .map(|(name, _)| format!("{name}-server/fake"))
-        .collect();
-    let fakes = fakes.join(",");
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [\"conformance\", {}]\n", members.join(", "));
+    let generated: Vec<&String> =
+        outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Generated { .. })).map(|(name, _)| name).collect();
+    let mut members = vec!["conformance".to_string()];
+    members
+        .extend(generated.iter().flat_map(|name| ["models", "client", "server"].map(|side| format!("{name}-{side}"))));
+    let fakes: Vec<String> = generated.iter().map(|name| format!("{name}-server/fake")).collect();
+    clippy_failures(root, out, &members, &generated, &fakes.join(","))
+}
+
+/// Runs clippy (`-D warnings`, `--keep-going`) on `members`, the crates in `out`, as one workspace with `features`
+/// on and the project's lock file; returns the specs of `specs` whose crates (`<spec>-models`, `-client`,
+/// `-server` and their parts) failed, with the first error of each.
+pub(crate) fn clippy_failures(
+    root: &Path,
+    out: &Path,
+    members: &[String],
+    specs: &[&String],
+    features: &str,
+) -> Result<BTreeMap<String, String>, String> {
+    let members: Vec<String> = members.iter().map(|member| format!("{member:?}")).collect();
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(out.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let output = Command::new(env!("CARGO"))
-        .args(["clippy", "--workspace", "--keep-going", "--message-format=short", "--quiet", "--features", &fakes])
+        .args(["clippy", "--workspace", "--keep-going", "--message-format=short", "--quiet", "--features", features])
         .args(["--", "-D", "warnings"])
         .current_dir(out)
         .env("CARGO_TARGET_DIR", out.join("target"))
@@ -243,14 +251,14 @@ fn check_all(
         // `--message-format=short`: `<crate dir>/…/lib.rs:L:C: error[E…]: message`
         if let Some((location, message)) = line.split_once(": error") {
             let krate = location.split('/').next().unwrap_or_default();
-            if let Some(name) = spec_of(krate, outcomes) {
+            if let Some(name) = spec_of(krate, specs) {
                 let message = format!("error{}", message.chars().take(160).collect::<String>());
                 failures.entry(name.clone()).or_insert(message);
             }
         }
     }
     for line in stderr.lines().filter(|l| l.contains("could not compile")) {
-        if let Some(name) = line.split('`').nth(1).and_then(|krate| spec_of(krate, outcomes)) {
+        if let Some(name) = line.split('`').nth(1).and_then(|krate| spec_of(krate, specs)) {
             failures.entry(name.clone()).or_insert_with(|| line.to_string());
         }
     }
@@ -258,13 +266,13 @@ fn check_all(
 }
 
 /// The spec whose generated crates include `krate` (`<spec>-models`, `<spec>-client` or one of their parts).
-fn spec_of<'o>(krate: &str, outcomes: &'o BTreeMap<String, Outcome>) -> Option<&'o String> {
+fn spec_of<'s>(krate: &str, specs: &[&'s String]) -> Option<&'s String> {
     let is_of = |name: &String| {
         ["-models", "-client", "-server"]
             .iter()
             .any(|side| krate.strip_prefix(name.as_str()).is_some_and(|r| r.starts_with(side)))
     };
-    outcomes.keys().filter(|name| is_of(name)).max_by_key(|name| name.len())
+    specs.iter().copied().filter(|name| is_of(name)).max_by_key(|name| name.len())
 }
 
 fn report(outcomes: &BTreeMap<String, Outcome>, failures: &BTreeMap<String, String>) -> String {
