@@ -150,7 +150,7 @@ pub(crate) fn emit_crates_with(
 ) -> Result<(CrateFiles, CrateFiles), String> {
     let graph = graph::TypeGraph::new(&api.types);
     let features = features::FeaturePlan::new(api, &graph, options.tag_features);
-    let models_split = split::ModelsSplit::new(api, &graph, options.split_models);
+    let models_split = split::ModelsSplit::new(&api.types, &graph, options.split_models);
     let op_crates = split::operation_crates(api, options.split_models);
     let models_ident = format!("{name}_models").replace('-', "_");
     let client_ident = format!("{name}_client").replace('-', "_");

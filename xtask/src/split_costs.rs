@@ -104,7 +104,7 @@ fn model_crates(spec: &Path, name: &str, split_models: SplitModels) -> Result<Ve
     let api = specforge::internals::lower(loaded, settings).0.ok_or(format!("{name}: does not lower"))?;
     let graph = TypeGraph::new(&api.types);
     let models = format!("{name}_models").replace('-', "_");
-    Ok(match ModelsSplit::new(&api, &graph, split_models) {
+    Ok(match ModelsSplit::new(&api.types, &graph, split_models) {
         None => vec![Crate::new(models, &api, &(0..api.types.len()).collect::<Vec<_>>(), 0)],
         Some(split) => split
             .parts

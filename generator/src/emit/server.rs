@@ -273,7 +273,8 @@ fn server_header(
             quote! {
                 use ::#core::runtime;
                 #multipart
-                #(pub use ::#ops::*;)*
+                // With the tag features of its operations off, an operations crate exports nothing.
+                #(#[allow(unused_imports)] pub use ::#ops::*;)*
             }
         }
     };

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::ir::Api;
+use crate::ir::{Api, TypeDef};
 use crate::plan::graph::TypeGraph;
 
 /// Whether to split the models crate.
@@ -111,9 +111,9 @@ pub struct ModelsSplit {
 }
 
 impl ModelsSplit {
-    /// The split of `api`'s models under `choice`, or `None` for one models crate.
-    pub fn new(api: &Api, graph: &TypeGraph, choice: SplitModels) -> Option<ModelsSplit> {
-        let weight: Vec<usize> = api.types.iter().map(|def| cost::type_kib(&def.kind)).collect();
+    /// The split of the models `types` (whose graph is `graph`) under `choice`, or `None` for one models crate.
+    pub fn new(types: &[TypeDef], graph: &TypeGraph, choice: SplitModels) -> Option<ModelsSplit> {
+        let weight: Vec<usize> = types.iter().map(|def| cost::type_kib(&def.kind)).collect();
         let total: usize = weight.iter().sum();
         let wanted = match choice {
             SplitModels::Never => false,
@@ -159,7 +159,7 @@ impl ModelsSplit {
         // hashes and cut into chunks of equal cost, so a family (a type and what only it holds, such as its inline
         // types) takes about the same stretch of every band: a part holds types of few parts below it.
         let name = |component: usize| {
-            graph.components[component].iter().map(|&member| api.types[member].name.as_str()).min().unwrap_or_default()
+            graph.components[component].iter().map(|&member| types[member].name.as_str()).min().unwrap_or_default()
         };
         let family = families(graph);
         let position: Vec<u64> = family.iter().map(|&root| mix(fnv1a(name(root)))).collect();
@@ -168,8 +168,14 @@ impl ModelsSplit {
             in_band[band(component)].push(component);
         }
         let mut slot_of_component = vec![(0usize, 0usize); graph.components.len()];
+        // A top band of several heights is laid out lowest height first when it is cut (to import fewer parts):
+        // its types hold types of the heights below theirs, so then its parts hold types only of the parts before them.
+        let spans_heights = top < highest;
         for (b, components) in in_band.iter_mut().enumerate() {
-            components.sort_by_key(|&component| (position[component], component));
+            let height_first = b == top && spans_heights && chunks[b] > 1;
+            components.sort_by_key(|&component| {
+                (if height_first { heights[component] } else { 0 }, position[component], component)
+            });
             let mut before = 0usize;
             for &component in components.iter() {
                 let weight = component_weight(component);
@@ -181,7 +187,7 @@ impl ModelsSplit {
         }
         let used: BTreeSet<(usize, usize)> = slot_of_component.iter().copied().collect();
         let slots: Vec<(usize, usize)> = used.into_iter().collect();
-        let part_of: Vec<usize> = (0..api.types.len())
+        let part_of: Vec<usize> = (0..types.len())
             .map(|index| {
                 let slot = slot_of_component[graph.component_of[index]];
                 slots.binary_search(&slot).unwrap_or_default()
@@ -316,6 +322,51 @@ mod tests {
     fn fnv1a_matches_the_reference_values() {
         assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    /// A struct named `name` with one field per type in `holds` and `strings` string fields more.
+    fn object(name: String, holds: &[usize], strings: usize) -> TypeDef {
+        use crate::ir::{Custom, Field, FieldWire, Presence, Struct, TypeId, TypeKind, TypeRef, UnknownFields};
+        let field = |index: usize, ty: TypeRef| Field {
+            name: format!("f{index}"),
+            wire: FieldWire::Property(format!("f{index}")),
+            doc: None,
+            ty,
+            presence: Presence::Required,
+            boxed: false,
+            secret: false,
+        };
+        let held = holds.iter().map(|&target| TypeRef::Named(TypeId(target)));
+        let fields = held.chain((0..strings).map(|_| TypeRef::String)).enumerate().map(|(i, ty)| field(i, ty));
+        let kind = TypeKind::Struct(Struct { fields: fields.collect(), unknown: UnknownFields::Ignored });
+        TypeDef { spec_name: name.clone(), name, doc: None, kind, custom: Custom::default() }
+    }
+
+    #[test]
+    fn a_top_band_of_several_heights_cut_for_its_imports_holds_types_only_of_parts_before_it() {
+        // 1,000 heavy types at height 0 (about 30 GiB by the cost model: dozens of parts), under 40 light towers of
+        // four heights, each level holding the level below it in its own tower and in the next: the towers make
+        // one top band that imports every part below, so it is cut in two. As seen in Microsoft Graph's models,
+        // whose parts `20-0` and `20-1` held each other's types (a cycle of crates Cargo refuses).
+        let mut types: Vec<TypeDef> = (0..1_000).map(|i| object(format!("B{i}"), &[], 200)).collect();
+        for level in 1..=4 {
+            for tower in 0..40 {
+                let holds: Vec<usize> = if level == 1 {
+                    (0..25).map(|k| (tower * 25 + k * 7) % 1_000).collect()
+                } else {
+                    let below = |t: usize| 1_000 + (level - 2) * 40 + t % 40;
+                    vec![below(tower), below(tower + 1)]
+                };
+                types.push(object(format!("T{level}N{tower}"), &holds, 1));
+            }
+        }
+        let graph = TypeGraph::new(&types);
+        let split = ModelsSplit::new(&types, &graph, SplitModels::Auto).expect("split");
+        let tower_parts: BTreeSet<usize> = (1_000..types.len()).map(|t| split.part_of[t]).collect();
+        assert!(tower_parts.len() >= 2, "the top band is cut: {tower_parts:?}");
+        for (index, part) in split.parts.iter().enumerate() {
+            assert!(part.dependencies.iter().all(|&d| d < index), "{} holds types of later parts", part.label);
+        }
     }
 
     #[test]

@@ -41,7 +41,8 @@ pub(super) fn client_header(
             let credentials = (!api.security_schemes.is_empty()).then(|| quote! { use ::#core::Credentials; });
             let ops = crates.ops.iter().map(|(name, _)| {
                 let krate = ident(name);
-                quote! { #[doc(inline)] pub use ::#krate::*; }
+                // With the tag features of its operations off, an operations crate exports nothing.
+                quote! { #[doc(inline)] #[allow(unused_imports)] pub use ::#krate::*; }
             });
             (quote! { use ::#core::runtime; #(use ::#core::#modules;)* }, quote! { #credentials }, quote! { #(#ops)* })
         }
