@@ -5,12 +5,13 @@
 //! publish them (AWS's, Azure's, Google's, Microsoft Graph's, and hundreds of smaller APIs), most converted from
 //! Swagger 2.0 by APIs.guru. Each is generated, with its server, by the release CLI in a process of its own, so a
 //! panic (an exit status other than 0 and 1) or a hang (past `--timeout`, 120 s unless said) is caught and named;
-//! a refusal must come with a diagnostic. The crates of a sample of `N` documents (100 unless said, chosen by the
-//! seed before anything runs) are then checked with clippy, warnings denied, in one workspace. Prints a report and
-//! writes it to `target/directory/report.md`; fails if a document crashed or hung, or a sampled crate failed
-//! clippy.
+//! a refusal must come with a diagnostic, and the crates generated must not depend on each other in a cycle (read
+//! from the manifests of a split's parts), which Cargo refuses. The crates of a sample of `N` documents (100 unless
+//! said, chosen by the seed before anything runs) are then checked with clippy, warnings denied, in one workspace.
+//! Prints a report and writes it to `target/directory/report.md`; fails if a document crashed, hung or gave crates
+//! in a cycle, or a sampled crate failed clippy.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -54,6 +55,8 @@ enum Outcome {
     Crashed(String),
     /// Still running when the timeout came.
     Hung,
+    /// Generated crates that cannot build: a cycle of `path` dependencies among them, which Cargo refuses.
+    Cyclic(String),
 }
 
 /// One document's run.
@@ -126,10 +129,13 @@ pub fn run(root: &Path, settings: &Settings) -> Result<(), String> {
     let report = report(&runs, &sample, &failures, generating);
     println!("{report}");
     std::fs::write(out.join("report.md"), &report).map_err(|e| format!("report: {e}"))?;
-    let broken = runs.iter().filter(|(_, run)| matches!(run.outcome, Outcome::Crashed(_) | Outcome::Hung)).count();
+    let broken = runs
+        .iter()
+        .filter(|(_, run)| matches!(run.outcome, Outcome::Crashed(_) | Outcome::Hung | Outcome::Cyclic(_)))
+        .count();
     if broken > 0 || !failures.is_empty() {
         return Err(format!(
-            "{broken} document(s) crashed or hung, {} sampled document(s) failed clippy",
+            "{broken} document(s) crashed, hung or gave crates in a cycle, {} sampled document(s) failed clippy",
             failures.len()
         ));
     }
@@ -189,6 +195,10 @@ fn generate(specforge: &Path, document: &Path, out: &Path, name: &str, keep: boo
         },
     };
     let took = started.elapsed();
+    let outcome = match outcome {
+        Outcome::Generated(_) => crate_cycle(out, name).map_or(outcome, Outcome::Cyclic),
+        other => other,
+    };
     if !keep || !matches!(outcome, Outcome::Generated(_)) {
         for side in ["models", "client", "server"] {
             let _ = std::fs::remove_dir_all(out.join(format!("{name}-{side}")));
@@ -196,6 +206,55 @@ fn generate(specforge: &Path, document: &Path, out: &Path, name: &str, keep: boo
     }
     let _ = std::fs::remove_file(&log);
     Run { document: document.to_path_buf(), outcome, took }
+}
+
+/// A cycle among the crates generated as `<name>-…` in `out` (each crate and its parts), read from the `path`
+/// dependencies of their manifests, as the crates that form it; `None` when there is none.
+fn crate_cycle(out: &Path, name: &str) -> Option<String> {
+    let mut dependencies: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for side in ["models", "client", "server"] {
+        let root = out.join(format!("{name}-{side}"));
+        let parts = std::fs::read_dir(root.join("parts")).into_iter().flatten().flatten().map(|entry| entry.path());
+        for dir in std::iter::once(root.clone()).chain(parts) {
+            let Ok(manifest) = std::fs::read_to_string(dir.join("Cargo.toml")) else { continue };
+            let targets = manifest
+                .lines()
+                .filter_map(|line| line.split_once("path = \"")?.1.split('"').next())
+                .filter_map(|relative| std::fs::canonicalize(dir.join(relative)).ok())
+                .collect();
+            if let Ok(dir) = std::fs::canonicalize(&dir) {
+                dependencies.insert(dir, targets);
+            }
+        }
+    }
+    // Depth first; a crate met again while it is still on the path closes a cycle.
+    fn visit(
+        krate: &PathBuf,
+        dependencies: &BTreeMap<PathBuf, Vec<PathBuf>>,
+        done: &mut BTreeSet<PathBuf>,
+        path: &mut Vec<PathBuf>,
+    ) -> Option<Vec<PathBuf>> {
+        if let Some(start) = path.iter().position(|on_path| on_path == krate) {
+            return Some(path[start..].to_vec());
+        }
+        if !done.insert(krate.clone()) {
+            return None;
+        }
+        path.push(krate.clone());
+        for dependency in dependencies.get(krate).into_iter().flatten() {
+            if let Some(cycle) = visit(dependency, dependencies, done, path) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        None
+    }
+    let mut done = BTreeSet::new();
+    dependencies.keys().find_map(|krate| visit(krate, &dependencies, &mut done, &mut Vec::new())).map(|cycle| {
+        let names: Vec<String> =
+            cycle.iter().filter_map(|dir| Some(dir.file_name()?.to_string_lossy().into_owned())).collect();
+        format!("crates in a cycle: {}", names.join(" → "))
+    })
 }
 
 /// The warnings of a run, from its last line (`0 error(s), 12 warning(s)`).
@@ -225,9 +284,11 @@ fn report(
     let refused = count(&|o| matches!(o, Outcome::Refused(_)));
     let crashed = count(&|o| matches!(o, Outcome::Crashed(_)));
     let hung = count(&|o| matches!(o, Outcome::Hung));
+    let cyclic = count(&|o| matches!(o, Outcome::Cyclic(_)));
     let mut text = format!(
         "# specforge on APIs.guru's directory\n\n{} documents in {:.0} s: {generated} generated ({warned} with \
-         warnings), {refused} refused with a diagnostic, {crashed} crashed, {hung} hung. Clippy (`-D warnings`) on \
+         warnings), {refused} refused with a diagnostic, {crashed} crashed, {hung} hung, {cyclic} with crates in a \
+         cycle. Clippy (`-D warnings`) on \
          the models, client and server of {} sampled documents: {} clean.\n",
         runs.len(),
         generating.as_secs_f64(),
@@ -245,6 +306,7 @@ fn report(
             Outcome::Refused(diagnostic) => format!("refused: {diagnostic}"),
             Outcome::Crashed(why) => format!("**crashed**: {why}"),
             Outcome::Hung => "**hung**".to_string(),
+            Outcome::Cyclic(cycle) => format!("**{cycle}**"),
         };
         text.push_str(&format!("| {} | {} |\n", shown(&run.document), outcome.replace('|', "\\|")));
     }
@@ -261,4 +323,36 @@ fn report(
         text.push_str(&format!("| {name} | {} | {result} |\n", shown(&runs[*index].1.document)));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes a manifest into `dir` depending on the crates at the `paths` relative to it.
+    fn manifest(dir: &Path, paths: &[&str]) {
+        std::fs::create_dir_all(dir).expect("crate directory");
+        let dependencies: String = paths
+            .iter()
+            .enumerate()
+            .map(|(i, path)| format!("d{i} = {{ version = \"0.1.0\", path = \"{path}\" }}\n"))
+            .collect();
+        std::fs::write(dir.join("Cargo.toml"), format!("[package]\nname = \"x\"\n\n[dependencies]\n{dependencies}"))
+            .expect("manifest");
+    }
+
+    #[test]
+    fn a_cycle_of_path_dependencies_among_the_parts_is_found_and_named() {
+        let out = std::env::temp_dir().join(format!("specforge-cycle-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        manifest(&out.join("t-models"), &["parts/0", "parts/1-0", "parts/1-1"]);
+        manifest(&out.join("t-models/parts/0"), &[]);
+        manifest(&out.join("t-models/parts/1-0"), &["../0"]);
+        manifest(&out.join("t-models/parts/1-1"), &["../0", "../1-0"]);
+        manifest(&out.join("t-client"), &["../t-models"]);
+        assert_eq!(crate_cycle(&out, "t"), None);
+        manifest(&out.join("t-models/parts/1-0"), &["../0", "../1-1"]);
+        assert_eq!(crate_cycle(&out, "t").as_deref(), Some("crates in a cycle: 1-0 → 1-1"));
+        let _ = std::fs::remove_dir_all(&out);
+    }
 }
