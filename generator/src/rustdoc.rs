@@ -68,8 +68,8 @@ impl Fence {
 pub fn lines(doc: &str) -> Vec<String> {
     let mut fence = Fence::default();
     let mut after_blank = true;
-    // The column where the text of the list item or quote open at the previous line starts, if one is.
-    let mut open_item: Option<usize> = None;
+    // The columns where the texts of the list items open at the previous line start, outermost first.
+    let mut open_items: Vec<usize> = Vec::new();
     let mut open_quote = false;
     // How much indentation the lines of the current block lose (see below).
     let mut block_shift = 0;
@@ -78,7 +78,7 @@ pub fn lines(doc: &str) -> Vec<String> {
         .map(|line| {
             let trimmed = line.trim();
             if let Some((marker, opened)) = fence.step(trimmed) {
-                (open_item, open_quote) = (None, false);
+                (open_items, open_quote) = (Vec::new(), false);
                 return if opened { format!(" {marker}text") } else { format!(" {marker}") };
             }
             if fence.is_open() {
@@ -95,26 +95,34 @@ pub fn lines(doc: &str) -> Vec<String> {
             } else {
                 indent.saturating_sub(block_shift)
             };
+            // The items a line at `indent` is not inside are closed.
+            let close_beyond = |open_items: &mut Vec<usize>, indent: usize| {
+                while open_items.last().is_some_and(|&column| column > indent) {
+                    open_items.pop();
+                }
+            };
             let mut quote = "";
             if trimmed.is_empty() {
                 open_quote = false;
             } else if starts_block(trimmed) {
-                (open_item, open_quote) = (None, false);
+                (open_items, open_quote) = (Vec::new(), false);
             } else if let Some(width) = list_marker_width(trimmed) {
-                if let Some(column) = open_item.filter(|column| !after_blank && indent > column + 3) {
+                if let Some(&column) = open_items.last().filter(|&&column| !after_blank && indent > column + 3) {
                     // Four spaces or more past the open item's text would make this line a lazy part of that
                     // item's text (clippy's `doc_overindented_list_items`): it becomes a nested item.
                     indent = column;
                 }
-                (open_item, open_quote) = (Some(indent + width), false);
+                close_beyond(&mut open_items, indent);
+                open_items.push(indent + width);
+                open_quote = false;
             } else if let Some(quoted) = trimmed.strip_prefix('>') {
-                (open_item, open_quote) = (None, !quoted.trim().is_empty());
+                (open_items, open_quote) = (Vec::new(), !quoted.trim().is_empty());
             } else if after_blank {
-                // A paragraph after a blank line is inside the list item only if indented to its text.
-                open_item = open_item.filter(|column| indent >= *column);
+                // A paragraph after a blank line is inside the innermost list item it is indented to the text of.
+                close_beyond(&mut open_items, indent);
             } else if open_quote {
                 quote = "> ";
-            } else if let Some(column) = open_item {
+            } else if let Some(&column) = open_items.last() {
                 // Exactly the item's text column: less is lazy, more is over-indented (clippy warns of both; the
                 // paragraph renders the same).
                 indent = column;
@@ -407,6 +415,14 @@ mod tests {
                 "   - b",
             ]
         );
+    }
+
+    #[test]
+    fn a_paragraph_after_a_blank_line_continues_the_innermost_item_it_is_indented_to() {
+        // As in OPTIMADE's API: a paragraph indented under a nested item, cut to three spaces, still belongs to the
+        // outer item, whose text column its second line takes.
+        let doc = "- outer\n    - inner\n\n        Example: one.\n        Example: two.";
+        assert_eq!(lines(doc), [" - outer", "     - inner", " ", "    Example: one.", "   Example: two."]);
     }
 
     #[test]

@@ -882,6 +882,32 @@ components:
     }
 
     #[test]
+    fn a_path_parameter_the_path_does_not_name_fills_its_query_pair_or_is_left_out() {
+        // As in ClickSend's API: the query pair's `{filename}` is declared as a path parameter.
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /export?filename={{filename}}:
+    get:
+      operationId: export
+      parameters:
+        - {{name: filename, in: path, required: true, description: The file., schema: {{type: integer}}}}
+        - {{name: stray, in: path, required: true, schema: {{type: string}}}}
+      responses: {{'204': {{description: x}}}}
+"
+        ));
+        let params: Vec<(&str, &str, ParamLocation, &TypeRef, Option<&str>)> = api.operations[0]
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), p.api_name.as_str(), p.location, &p.ty, p.doc.as_deref()))
+            .collect();
+        assert_eq!(params, [("filename", "filename", ParamLocation::Query, &TypeRef::I64, Some("The file."))]);
+        assert_eq!(
+            warnings(&diagnostics),
+            ["path parameter \"stray\" does not appear in the path \"/export?filename={filename}\"; it is left out"]
+        );
+    }
+
+    #[test]
     fn operation_parameters_override_path_item_ones_and_path_parameters_come_in_path_order() {
         let (api, _) = lower_yaml(&format!(
             "{HEAD}paths:

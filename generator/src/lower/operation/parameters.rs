@@ -87,11 +87,20 @@ impl<'a> OperationLowerer<'_, 'a> {
             })
             .collect();
         // A path key's query pair whose value is `{name}` stands for a query parameter of that key.
+        let route = split_path_key(path).0;
         for (key, value) in query.iter().filter(|(_, value)| is_template(value)) {
             if params.iter().any(|p| p.location == ParamLocation::Query && p.api_name == *key) {
                 continue;
             }
             let name = &value[1..value.len() - 1];
+            // A path parameter of that name that the path itself does not name fills the query pair.
+            if let Some(filling) = params.iter_mut().find(|p| {
+                p.location == ParamLocation::Path && p.api_name == name && !route.contains(&format!("{{{name}}}"))
+            }) {
+                filling.location = ParamLocation::Query;
+                filling.api_name = key.to_string();
+                continue;
+            }
             self.types.warn(
                 &self.pointer,
                 format!("the path key's query names {{{name}}} for {key:?}, which is not declared; it is taken as a required string"),
@@ -108,7 +117,6 @@ impl<'a> OperationLowerer<'_, 'a> {
                 ty: TypeRef::String,
             });
         }
-        let route = split_path_key(path).0;
         for name in template_names(route) {
             if params.iter().any(|p| p.location == ParamLocation::Path && p.api_name == name) {
                 continue;
@@ -133,12 +141,17 @@ impl<'a> OperationLowerer<'_, 'a> {
         }
         let position = |p: &Param| route.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX);
         params.sort_by_key(|p| if p.location == ParamLocation::Path { (0, position(p)) } else { (1, 0) });
-        for declared in params.iter().filter(|p| p.location == ParamLocation::Path && position(p) == usize::MAX) {
-            self.types.warn(
-                &self.pointer,
-                format!("path parameter {:?} does not appear in the path {path:?}", declared.api_name),
-            );
-        }
+        // A path parameter the path does not name has nowhere to go in the request.
+        params.retain(|p| {
+            let nowhere = p.location == ParamLocation::Path && position(p) == usize::MAX;
+            if nowhere {
+                self.types.warn(
+                    &self.pointer,
+                    format!("path parameter {:?} does not appear in the path {path:?}; it is left out", p.api_name),
+                );
+            }
+            !nowhere
+        });
         params
     }
 

@@ -703,6 +703,10 @@ components:
       allOf:
         - {{type: object, properties: {{a: {{type: string}}}}}}
         - description: An inline object, described.
+    Cat:
+      allOf: [{{$ref: '#/components/schemas/Pet'}}, {{description: A pet of its own kind.}}]
+    Handle:
+      allOf: [{{$ref: '#/components/schemas/Arn'}}, {{description: An ARN by another name.}}]
     Holder:
       type: object
       required: [arn]
@@ -734,6 +738,12 @@ components:
         let described = type_named(&api, "Described");
         assert!(matches!(&described.kind, TypeKind::Struct(s) if s.fields.len() == 1), "its own struct, no alias");
         assert_eq!(described.doc.as_deref(), Some("An inline object, described."));
+        // A named schema that describes an object schema further is a type of its own (a subtype, which a
+        // discriminated union strips its tag from); one that describes anything else is that type by another name.
+        let cat = type_named(&api, "Cat");
+        assert!(matches!(&cat.kind, TypeKind::Struct(s) if s.fields.len() == 1), "Cat is a struct of its own");
+        assert_eq!(cat.doc.as_deref(), Some("A pet of its own kind."));
+        assert!(matches!(&type_named(&api, "Handle").kind, TypeKind::Alias(ty) if *ty == arn));
         assert_eq!(
             warnings(&diagnostics),
             [

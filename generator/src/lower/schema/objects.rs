@@ -154,11 +154,21 @@ impl<'a> TypeLowerer<'a> {
         let all_of_pointer = child(pointer, "allOf");
         if let Some((index, only)) = self.all_of_stands_for(&all_of, pointer) {
             let member_pointer = child(&all_of_pointer, &index.to_string());
-            return match only {
+            // A named schema that describes an object schema further (`Cat: allOf: [{$ref: Pet}, {description:
+            // …}]`) is a type of its own, merged below: a subtype in a hierarchy, whose tag a discriminated union
+            // takes out of it. Anything else it stands for is its type.
+            let merged = all_of.members.len() > 1
+                && self
+                    .deref_schema(only.into())
+                    .is_some_and(|target| matches!(shape_of(target).0, Shape::Object(_) | Shape::AllOf(_)));
+            match only {
                 // An inline member is this type's own definition, not another type.
-                ReferenceOr::Item(definition) => self.named_kind(definition, &member_pointer, name),
-                ReferenceOr::Reference { .. } => TypeKind::Alias(self.type_ref(only.into(), &member_pointer, name).ty),
-            };
+                ReferenceOr::Item(definition) => return self.named_kind(definition, &member_pointer, name),
+                ReferenceOr::Reference { .. } if !merged => {
+                    return TypeKind::Alias(self.type_ref(only.into(), &member_pointer, name).ty);
+                }
+                ReferenceOr::Reference { .. } => {}
+            }
         }
         let AllOfShape { members, properties: extra, union: beside } = all_of;
         let mut parts = Parts::default();
