@@ -99,6 +99,8 @@ fn odd_and_real_world_specs_give_clippy_clean_crates() {
         // copied beside the generated ones), renames, derives and attributes.
         (fixtures.join("config/pets.yaml"), "pets-config".to_string()),
         (fixtures.join("unrequired_schemes.yaml"), "unrequired-schemes".to_string()),
+        // Shapes met in APIs.guru's directory that once failed clippy.
+        (fixtures.join("directory_shapes.yaml"), "directory-shapes".to_string()),
     ];
     copy_dir(&fixtures.join("config/acme-money"), &out.path().join("acme-money"));
     for entry in std::fs::read_dir(fixtures.join("corpus")).expect("fixtures/corpus").flatten() {

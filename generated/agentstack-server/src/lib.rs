@@ -158,7 +158,7 @@ fn route_0<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_list_connector_presets(&inputs, body).await {
-                Ok(request) => respond(api.list_connector_presets(request).await),
+                Ok(request) => respond(A::list_connector_presets(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -177,7 +177,7 @@ fn route_1<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_list_connectors(&inputs, body).await {
-                Ok(request) => respond(api.list_connectors(request).await),
+                Ok(request) => respond(A::list_connectors(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -185,7 +185,7 @@ fn route_1<A: Api>(
         }
         if inputs.method == "POST" {
             return match decode_create_connector(&inputs, body).await {
-                Ok(request) => respond(api.create_connector(request).await),
+                Ok(request) => respond(A::create_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -213,7 +213,7 @@ fn route_2<A: Api>(
                 .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
         {
             return match decode_get_connector(&inputs, body).await {
-                Ok(request) => respond(api.get_connector(request).await),
+                Ok(request) => respond(A::get_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -224,7 +224,7 @@ fn route_2<A: Api>(
                 .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
         {
             return match decode_delete_connector(&inputs, body).await {
-                Ok(request) => respond(api.delete_connector(request).await),
+                Ok(request) => respond(A::delete_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -252,7 +252,7 @@ fn route_3<A: Api>(
                 .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
         {
             return match decode_connect_connector(&inputs, body).await {
-                Ok(request) => respond(api.connect_connector(request).await),
+                Ok(request) => respond(A::connect_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -280,7 +280,7 @@ fn route_4<A: Api>(
                 .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
         {
             return match decode_disconnect_connector(&inputs, body).await {
-                Ok(request) => respond(api.disconnect_connector(request).await),
+                Ok(request) => respond(A::disconnect_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }

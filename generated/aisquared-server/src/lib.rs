@@ -119,7 +119,7 @@ fn route_0<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_list_connectors(&inputs, body).await {
-                Ok(request) => respond(api.list_connectors(request).await),
+                Ok(request) => respond(A::list_connectors(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -127,7 +127,7 @@ fn route_0<A: Api>(
         }
         if inputs.method == "POST" {
             return match decode_create_connector(&inputs, body).await {
-                Ok(request) => respond(api.create_connector(request).await),
+                Ok(request) => respond(A::create_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -154,7 +154,7 @@ fn route_1<A: Api>(
             && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
         {
             return match decode_get_connector(&inputs, body).await {
-                Ok(request) => respond(api.get_connector(request).await),
+                Ok(request) => respond(A::get_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -164,7 +164,7 @@ fn route_1<A: Api>(
             && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
         {
             return match decode_update_connector(&inputs, body).await {
-                Ok(request) => respond(api.update_connector(request).await),
+                Ok(request) => respond(A::update_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -174,7 +174,7 @@ fn route_1<A: Api>(
             && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
         {
             return match decode_delete_connector(&inputs, body).await {
-                Ok(request) => respond(api.delete_connector(request).await),
+                Ok(request) => respond(A::delete_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }

@@ -82,7 +82,7 @@ fn route_0<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "POST" {
             return match decode_create_connector_instance(&inputs, body).await {
-                Ok(request) => respond(api.create_connector_instance(request).await),
+                Ok(request) => respond(A::create_connector_instance(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }

@@ -293,7 +293,7 @@ fn route_0<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_list_connectors(&inputs, body).await {
-                Ok(request) => respond(api.list_connectors(request).await),
+                Ok(request) => respond(A::list_connectors(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -301,7 +301,7 @@ fn route_0<A: Api>(
         }
         if inputs.method == "POST" {
             return match decode_create_connector_auto_id(&inputs, body).await {
-                Ok(request) => respond(api.create_connector_auto_id(request).await),
+                Ok(request) => respond(A::create_connector_auto_id(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -329,7 +329,7 @@ fn route_1<A: Api>(
                 .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
         {
             return match decode_get_connector(&inputs, body).await {
-                Ok(request) => respond(api.get_connector(request).await),
+                Ok(request) => respond(A::get_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -340,7 +340,7 @@ fn route_1<A: Api>(
                 .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
         {
             return match decode_create_connector(&inputs, body).await {
-                Ok(request) => respond(api.create_connector(request).await),
+                Ok(request) => respond(A::create_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -351,7 +351,7 @@ fn route_1<A: Api>(
                 .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
         {
             return match decode_patch_connector(&inputs, body).await {
-                Ok(request) => respond(api.patch_connector(request).await),
+                Ok(request) => respond(A::patch_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -379,7 +379,7 @@ fn route_2<A: Api>(
                 .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
         {
             return match decode_get_connector_history(&inputs, body).await {
-                Ok(request) => respond(api.get_connector_history(request).await),
+                Ok(request) => respond(A::get_connector_history(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -407,7 +407,7 @@ fn route_3<A: Api>(
                 .matches_path(&segments, &[&[runtime::Piece::Param("connector_id")]])
         {
             return match decode_send_connector_command(&inputs, body).await {
-                Ok(request) => respond(api.send_connector_command(request).await),
+                Ok(request) => respond(A::send_connector_command(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -426,7 +426,7 @@ fn route_4<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "POST" {
             return match decode_debug_connector(&inputs, body).await {
-                Ok(request) => respond(api.debug_connector(request).await),
+                Ok(request) => respond(A::debug_connector(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -445,7 +445,7 @@ fn route_5<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "POST" {
             return match decode_validate_buffer(&inputs, body).await {
-                Ok(request) => respond(api.validate_buffer(request).await),
+                Ok(request) => respond(A::validate_buffer(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -464,7 +464,7 @@ fn route_6<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "POST" {
             return match decode_validate_sink(&inputs, body).await {
-                Ok(request) => respond(api.validate_sink(request).await),
+                Ok(request) => respond(A::validate_sink(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -483,7 +483,7 @@ fn route_7<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "POST" {
             return match decode_validate_source(&inputs, body).await {
-                Ok(request) => respond(api.validate_source(request).await),
+                Ok(request) => respond(A::validate_source(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -502,7 +502,7 @@ fn route_8<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "POST" {
             return match decode_get_catalog(&inputs, body).await {
-                Ok(request) => respond(api.get_catalog(request).await),
+                Ok(request) => respond(A::get_catalog(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -521,7 +521,7 @@ fn route_9<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "POST" {
             return match decode_generate_ssh_keys(&inputs, body).await {
-                Ok(request) => respond(api.generate_ssh_keys(request).await),
+                Ok(request) => respond(A::generate_ssh_keys(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -540,7 +540,7 @@ fn route_10<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_get_snapshot_status(&inputs, body).await {
-                Ok(request) => respond(api.get_snapshot_status(request).await),
+                Ok(request) => respond(A::get_snapshot_status(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }

@@ -203,6 +203,16 @@ fn server_header(
     let header = crate_header(&with_api_docs(doc, api, features), true, &[], Some(graph));
     let cfg = |index: usize| cfg_any(&[gate(features, index)]);
 
+    // Methods are named after the operations, and all take `&self`: clippy expects none for `from_…`, `self` for
+    // `into_…` and `&mut self` for `to_…_mut`.
+    let self_convention = api
+        .operations
+        .iter()
+        .map(|op| bare(&op.method_name))
+        .any(|name| {
+            name.starts_with("from_") || name.starts_with("into_") || name.starts_with("to_") && name.ends_with("_mut")
+        })
+        .then(|| quote! { #[allow(clippy::wrong_self_convention)] });
     let methods = api.operations.iter().enumerate().map(|(index, op)| {
         let (method, OperationNames { request, reply, .. }) = (ident(&op.method_name), &names[index]);
         let (request, reply) = (ident(request), ident(reply));
@@ -300,6 +310,7 @@ fn server_header(
 
         /// The operations of the API. Every method has a default that answers 501 Not Implemented, so an
         /// implementation may start with the operations it needs.
+        #self_convention
         pub trait Api: Send + Sync + 'static {
             #(#methods)*
         }
@@ -384,7 +395,9 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
                 #cfg
                 if inputs.method == #method #path_matches #fixed_matches {
                     return match #decoder(&inputs, body).await {
-                        Ok(request) => respond(api.#operation(request).await),
+                        // Called through the trait: `api` is an `Arc`, whose own methods (`clone`, `to_owned`,
+                        // …) an operation may be named like.
+                        Ok(request) => respond(A::#operation(&api, request).await),
                         Err(rejection) => ::axum::response::IntoResponse::into_response(rejection),
                     };
                 }

@@ -44,6 +44,50 @@ const CLIENT_METHODS: &[&str] = &[
     "with_header",
 ];
 
+/// Methods of standard traits that the client, the server's `Fake` and a type implementing the server's `Api` have
+/// or are likely to have: an operation named like one would make calls ambiguous (`Fake::default()`), reach the
+/// trait's method instead (`api.to_owned(…)` on an `Arc`), or be taken for it (clippy's `should_implement_trait`).
+const STD_TRAIT_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "clone_from",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "fmt",
+    "from",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into",
+    "into_iter",
+    "mul",
+    "ne",
+    "neg",
+    "next",
+    "not",
+    "partial_cmp",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+    "to_owned",
+    "to_string",
+    "try_from",
+    "try_into",
+    "type_id",
+];
+
 /// Type names the client crate itself defines or re-exports, which operations' types must not take.
 const CLIENT_TYPES: &[&str] = &[
     "Client",
@@ -90,7 +134,7 @@ pub fn lower_operations<'a>(
 ) -> Vec<Operation> {
     let mut unnamed: Vec<bool> = vec![true; config.method_names.len()];
     let mut methods = Namespace::default();
-    for reserved in CLIENT_METHODS {
+    for reserved in CLIENT_METHODS.iter().chain(STD_TRAIT_METHODS) {
         methods.reserve(reserved);
     }
     for setter in schemes.iter().flat_map(|scheme| scheme.setters.names()) {

@@ -268,7 +268,7 @@ fn route_0<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "POST" {
             return match decode_create_chat_completion(&inputs, body).await {
-                Ok(request) => respond(api.create_chat_completion(request).await),
+                Ok(request) => respond(A::create_chat_completion(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -287,7 +287,7 @@ fn route_1<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "POST" {
             return match decode_create_response(&inputs, body).await {
-                Ok(request) => respond(api.create_response(request).await),
+                Ok(request) => respond(A::create_response(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -306,7 +306,7 @@ fn route_2<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_watch_events(&inputs, body).await {
-                Ok(request) => respond(api.watch_events(request).await),
+                Ok(request) => respond(A::watch_events(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -333,7 +333,7 @@ fn route_3<A: Api>(
             && inputs.matches_path(&segments, &[&[runtime::Piece::Param("file_id")]])
         {
             return match decode_download_file(&inputs, body).await {
-                Ok(request) => respond(api.download_file(request).await),
+                Ok(request) => respond(A::download_file(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -360,7 +360,7 @@ fn route_4<A: Api>(
             && inputs.matches_path(&segments, &[&[runtime::Piece::Param("image_id")]])
         {
             return match decode_get_image(&inputs, body).await {
-                Ok(request) => respond(api.get_image(request).await),
+                Ok(request) => respond(A::get_image(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -379,7 +379,7 @@ fn route_5<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_get_archive(&inputs, body).await {
-                Ok(request) => respond(api.get_archive(request).await),
+                Ok(request) => respond(A::get_archive(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -398,7 +398,7 @@ fn route_6<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_export_records(&inputs, body).await {
-                Ok(request) => respond(api.export_records(request).await),
+                Ok(request) => respond(A::export_records(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -417,7 +417,7 @@ fn route_7<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_tail_logs(&inputs, body).await {
-                Ok(request) => respond(api.tail_logs(request).await),
+                Ok(request) => respond(A::tail_logs(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -436,7 +436,7 @@ fn route_8<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_get_report(&inputs, body).await {
-                Ok(request) => respond(api.get_report(request).await),
+                Ok(request) => respond(A::get_report(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -455,7 +455,7 @@ fn route_9<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "POST" {
             return match decode_upload_file(&inputs, body).await {
-                Ok(request) => respond(api.upload_file(request).await),
+                Ok(request) => respond(A::upload_file(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -474,7 +474,7 @@ fn route_10<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_list_items(&inputs, body).await {
-                Ok(request) => respond(api.list_items(request).await),
+                Ok(request) => respond(A::list_items(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -482,7 +482,7 @@ fn route_10<A: Api>(
         }
         if inputs.method == "PUT" {
             return match decode_replace_items(&inputs, body).await {
-                Ok(request) => respond(api.replace_items(request).await),
+                Ok(request) => respond(A::replace_items(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -490,7 +490,7 @@ fn route_10<A: Api>(
         }
         if inputs.method == "POST" {
             return match decode_add_item(&inputs, body).await {
-                Ok(request) => respond(api.add_item(request).await),
+                Ok(request) => respond(A::add_item(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -517,7 +517,7 @@ fn route_11<A: Api>(
             && inputs.matches_path(&segments, &[&[runtime::Piece::Param("export_id")]])
         {
             return match decode_get_export(&inputs, body).await {
-                Ok(request) => respond(api.get_export(request).await),
+                Ok(request) => respond(A::get_export(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }

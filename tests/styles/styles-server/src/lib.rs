@@ -128,7 +128,7 @@ fn route_0<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_search(&inputs, body).await {
-                Ok(request) => respond(api.search(request).await),
+                Ok(request) => respond(A::search(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -147,7 +147,7 @@ fn route_1<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_list_events(&inputs, body).await {
-                Ok(request) => respond(api.list_events(request).await),
+                Ok(request) => respond(A::list_events(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -166,7 +166,7 @@ fn route_2<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_list_machines(&inputs, body).await {
-                Ok(request) => respond(api.list_machines(request).await),
+                Ok(request) => respond(A::list_machines(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -185,7 +185,7 @@ fn route_3<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_list_numbers(&inputs, body).await {
-                Ok(request) => respond(api.list_numbers(request).await),
+                Ok(request) => respond(A::list_numbers(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -223,7 +223,7 @@ fn route_4<A: Api>(
                 )
         {
             return match decode_get_labels(&inputs, body).await {
-                Ok(request) => respond(api.get_labels(request).await),
+                Ok(request) => respond(A::get_labels(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -257,7 +257,7 @@ fn route_5<A: Api>(
                 )
         {
             return match decode_get_euro_prices(&inputs, body).await {
-                Ok(request) => respond(api.get_euro_prices(request).await),
+                Ok(request) => respond(A::get_euro_prices(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }

@@ -115,7 +115,7 @@ fn route_0<A: Api>(
         let inputs = runtime::Inputs::new(parts);
         if inputs.method == "GET" {
             return match decode_list_files(&inputs, body).await {
-                Ok(request) => respond(api.list_files(request).await),
+                Ok(request) => respond(A::list_files(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -123,7 +123,7 @@ fn route_0<A: Api>(
         }
         if inputs.method == "POST" {
             return match decode_upload_file(&inputs, body).await {
-                Ok(request) => respond(api.upload_file(request).await),
+                Ok(request) => respond(A::upload_file(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -150,7 +150,7 @@ fn route_1<A: Api>(
             && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
         {
             return match decode_download_file(&inputs, body).await {
-                Ok(request) => respond(api.download_file(request).await),
+                Ok(request) => respond(A::download_file(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -160,7 +160,7 @@ fn route_1<A: Api>(
             && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
         {
             return match decode_describe_file(&inputs, body).await {
-                Ok(request) => respond(api.describe_file(request).await),
+                Ok(request) => respond(A::describe_file(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
@@ -187,7 +187,7 @@ fn route_2<A: Api>(
             && inputs.matches_path(&segments, &[&[runtime::Piece::Param("id")]])
         {
             return match decode_rename_file(&inputs, body).await {
-                Ok(request) => respond(api.rename_file(request).await),
+                Ok(request) => respond(A::rename_file(&api, request).await),
                 Err(rejection) => {
                     ::axum::response::IntoResponse::into_response(rejection)
                 }
