@@ -39,6 +39,7 @@ pub mod internals {
     pub use crate::plan::features::{AUTO_MIN_OPERATIONS, FeaturePlan};
     pub use crate::plan::graph::TypeGraph;
     pub use crate::plan::split::{ModelsSplit, cost as split_cost, operation_crates};
+    pub use crate::resources::{SharedWorkFailed, share_out};
 }
 
 use std::fmt;

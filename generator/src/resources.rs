@@ -12,7 +12,7 @@ pub(crate) fn worker_threads() -> usize {
 
 /// Why [`share_out`] did not finish.
 #[derive(Debug)]
-pub(crate) enum SharedWorkFailed {
+pub enum SharedWorkFailed {
     /// A helper thread could not be started.
     Spawn(std::io::Error),
     /// A thread panicked (a bug).
@@ -21,7 +21,7 @@ pub(crate) enum SharedWorkFailed {
 
 /// Runs `work` on every item, on this thread and up to `threads - 1` helpers (with the pipeline's stack), each
 /// taking the next item when it is done; the results in the items' order, whatever the number of threads.
-pub(crate) fn share_out<T: Send, R: Send>(
+pub fn share_out<T: Send, R: Send>(
     items: Vec<T>,
     threads: usize,
     work: impl Fn(T) -> R + Sync,

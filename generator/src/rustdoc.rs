@@ -95,12 +95,6 @@ pub fn lines(doc: &str) -> Vec<String> {
             } else {
                 indent.saturating_sub(block_shift)
             };
-            // The items a line at `indent` is not inside are closed.
-            let close_beyond = |open_items: &mut Vec<usize>, indent: usize| {
-                while open_items.last().is_some_and(|&column| column > indent) {
-                    open_items.pop();
-                }
-            };
             let mut quote = "";
             if trimmed.is_empty() {
                 open_quote = false;
@@ -131,6 +125,13 @@ pub fn lines(doc: &str) -> Vec<String> {
             format!(" {quote}{}{}", " ".repeat(indent), untab(trimmed))
         })
         .collect()
+}
+
+/// Closes the open list items (text columns, outermost first) that a line at `indent` is not inside.
+fn close_beyond(open_items: &mut Vec<usize>, indent: usize) {
+    while open_items.last().is_some_and(|&column| column > indent) {
+        open_items.pop();
+    }
 }
 
 /// `text` with each tab as four spaces, as clippy's `tabs_in_doc_comments` asks (a tab lines up differently in

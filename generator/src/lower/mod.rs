@@ -16,7 +16,7 @@ use crate::ir::{
     TypeId, TypeKind, TypeRef, UnknownFields,
 };
 use crate::load::LoadedSpec;
-use crate::naming::{Namespace, bare, prefixed, type_name, value_name};
+use crate::naming::{Namespace, prefixed, type_name, value_name};
 pub(crate) use schema::MODELS_ROOT_ITEMS;
 use schema::TypeLowerer;
 
@@ -288,8 +288,8 @@ fn name_setters(schemes: &mut [SecurityScheme]) {
         scheme.setters.given = setters.claim(&prefixed("with", &scheme.name)).0;
     }
     for scheme in schemes.iter_mut() {
-        let stem = bare(&scheme.name).trim_start_matches('_').to_string();
-        let mut claim = |suffix: &str| Some(setters.claim(&format!("with_{stem}_{suffix}")).0);
+        let name = scheme.name.clone();
+        let mut claim = |suffix: &str| Some(setters.claim(&prefixed("with", &format!("{name}_{suffix}"))).0);
         let (bearer, grants) = match &scheme.kind {
             SchemeKind::Bearer => (true, None),
             SchemeKind::OAuth2(grants) => (true, Some(grants)),

@@ -30,9 +30,13 @@ enum Outcome {
 
 /// Installs the pinned corpus packages; returns their `node_modules`.
 pub fn install(root: &Path) -> Result<PathBuf, String> {
-    let corpus = root.join("tests/corpus");
-    crate::run("npm", &["ci", "--prefix", &corpus.to_string_lossy(), "--no-audit", "--no-fund", "--loglevel=error"])?;
-    Ok(corpus.join("node_modules"))
+    install_packages(&root.join("tests/corpus"))
+}
+
+/// Installs the npm packages pinned and locked in `dir`; returns their `node_modules`.
+pub(crate) fn install_packages(dir: &Path) -> Result<PathBuf, String> {
+    crate::run("npm", &["ci", "--prefix", &dir.to_string_lossy(), "--no-audit", "--no-fund", "--loglevel=error"])?;
+    Ok(dir.join("node_modules"))
 }
 
 /// Generates, checks and tests every corpus document, and writes `target/corpus/report.md`.

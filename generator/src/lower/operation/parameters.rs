@@ -88,15 +88,18 @@ impl<'a> OperationLowerer<'_, 'a> {
             .collect();
         // A path key's query pair whose value is `{name}` stands for a query parameter of that key.
         let route = split_path_key(path).0;
+        // Where a path parameter's `{name}` is in the path; `usize::MAX` when it is not there.
+        let position = |p: &Param| route.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX);
         for (key, value) in query.iter().filter(|(_, value)| is_template(value)) {
             if params.iter().any(|p| p.location == ParamLocation::Query && p.api_name == *key) {
                 continue;
             }
             let name = &value[1..value.len() - 1];
             // A path parameter of that name that the path itself does not name fills the query pair.
-            if let Some(filling) = params.iter_mut().find(|p| {
-                p.location == ParamLocation::Path && p.api_name == name && !route.contains(&format!("{{{name}}}"))
-            }) {
+            if let Some(filling) = params
+                .iter_mut()
+                .find(|p| p.location == ParamLocation::Path && p.api_name == name && position(p) == usize::MAX)
+            {
                 filling.location = ParamLocation::Query;
                 filling.api_name = key.to_string();
                 continue;
@@ -139,7 +142,6 @@ impl<'a> OperationLowerer<'_, 'a> {
                 ty: TypeRef::String,
             });
         }
-        let position = |p: &Param| route.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX);
         params.sort_by_key(|p| if p.location == ParamLocation::Path { (0, position(p)) } else { (1, 0) });
         // A path parameter the path does not name has nowhere to go in the request.
         params.retain(|p| {
