@@ -77,10 +77,18 @@ impl Api {
         &self.types[id.0]
     }
 
-    /// Whether any type or operation (or anything they contain) uses `primitive`.
-    pub fn uses(&self, primitive: Primitive) -> bool {
-        let mut found = false;
-        let mut check = |ty: &TypeRef| found |= ty.mentions(primitive);
+    /// Of `primitives`, which any type or operation (or anything they contain) uses, in one walk of the API.
+    pub fn uses<const N: usize>(&self, primitives: [Primitive; N]) -> [bool; N] {
+        let mut found = [false; N];
+        let mut check = |ty: &TypeRef| {
+            ty.visit(&mut |ty| {
+                if let TypeRef::Primitive(primitive) = ty {
+                    for (wanted, found) in primitives.iter().zip(&mut found) {
+                        *found |= wanted == primitive;
+                    }
+                }
+            })
+        };
         self.operations.iter().for_each(|op| op.visit_uses(&mut check));
         self.types.iter().for_each(|def| def.visit_uses(&mut check));
         found
@@ -470,13 +478,6 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
-    /// Whether `primitive` occurs anywhere in this type.
-    pub fn mentions(&self, primitive: Primitive) -> bool {
-        let mut found = false;
-        self.visit(&mut |ty| found |= *ty == TypeRef::Primitive(primitive));
-        found
-    }
-
     /// Calls `f` with every named type id in this type use.
     pub fn visit_named(&self, f: &mut impl FnMut(TypeId)) {
         self.visit(&mut |ty| {

@@ -170,13 +170,15 @@ fn manifest(template: &str, crate_name: &str, description: &str, values: &[(&str
 /// Dependencies beyond serde that the API's types need.
 fn type_dependencies(api: &Api) -> String {
     let mut lines = Vec::new();
-    if api.uses(Primitive::DateTime) || api.uses(Primitive::Date) {
+    let [date_time, date, url, uuid] =
+        api.uses([Primitive::DateTime, Primitive::Date, Primitive::Url, Primitive::Uuid]);
+    if date_time || date {
         lines.push(r#"chrono = { version = "0.4.31", default-features = false, features = ["serde", "std"] }"#);
     }
-    if api.uses(Primitive::Url) {
+    if url {
         lines.push(r#"url = { version = "2.5", features = ["serde"] }"#);
     }
-    if api.uses(Primitive::Uuid) {
+    if uuid {
         lines.push(r#"uuid = { version = "1.6", features = ["serde"] }"#);
     }
     lines.join("\n")

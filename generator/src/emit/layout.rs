@@ -11,6 +11,8 @@
 //! } keep);
 //! ```
 
+use std::borrow::Cow;
+
 /// How the invocations are found.
 const OBJECT: &str = "support::object!(";
 
@@ -21,15 +23,19 @@ const BOUNDED_MAP: &str = "support::bounded_map!(";
 const WIDTH: usize = 100;
 
 /// `text` with the support macros' invocations laid out (see the module docs).
-pub fn support_macros(text: &str) -> String {
-    rewrite(&rewrite(text, OBJECT, lay_out), BOUNDED_MAP, lay_out_arguments)
+pub fn support_macros(text: &str) -> Cow<'_, str> {
+    let objects = rewrite(text, OBJECT, lay_out);
+    if !objects.contains(BOUNDED_MAP) {
+        return objects;
+    }
+    Cow::Owned(rewrite(&objects, BOUNDED_MAP, lay_out_arguments).into_owned())
 }
 
 /// `text` with every invocation that starts with `opening` (`support::name!(`) rewritten by `lay_out` (given the
 /// line's indentation, the opening and the text between the parentheses); one it cannot read is left as printed.
-fn rewrite(text: &str, opening: &str, lay_out: fn(&str, &str, &str) -> Option<String>) -> String {
+fn rewrite<'t>(text: &'t str, opening: &str, lay_out: fn(&str, &str, &str) -> Option<String>) -> Cow<'t, str> {
     if !text.contains(opening) {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -53,7 +59,7 @@ fn rewrite(text: &str, opening: &str, lay_out: fn(&str, &str, &str) -> Option<St
         rest = rest.strip_prefix(';').unwrap_or(rest);
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Where the invocation's closing `)` is in `body` (the text after `object!(`), string literals skipped.

@@ -30,7 +30,10 @@ use crate::plan::graph::TypeGraph;
 
 /// Renders a token stream that forms a whole file. Fails only if an emitter produced invalid Rust (a bug).
 fn render(tokens: TokenStream) -> Result<String, syn::Error> {
-    Ok(space_items(&prettyplease::unparse(&syn::parse2::<syn::File>(tokens)?)))
+    let text = prettyplease::unparse(&syn::parse2::<syn::File>(tokens)?);
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    push_spaced(&mut out, &text);
+    Ok(out)
 }
 
 /// How an item (or an item of an `impl`) starts, once indented.
@@ -50,11 +53,10 @@ const ITEM_STARTS: &[&str] = &[
     "macro_rules!",
 ];
 
-/// prettyplease's output with a blank line between items (and between the items of an `impl`), as rustfmt'd code
-/// has them: after a line that closes an item (`}`, `};` or a one-line type alias), before a line at the same
-/// indentation that starts one.
-fn space_items(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
+/// Appends prettyplease's output to `out` with a blank line between items (and between the items of an `impl`), as
+/// rustfmt'd code has them: after a line that closes an item (`}`, `};` or a one-line type alias), before a line at
+/// the same indentation that starts one.
+fn push_spaced(out: &mut String, text: &str) {
     let mut previous: Option<&str> = None;
     for line in text.lines() {
         if let Some(previous) = previous.filter(|previous| previous.ends_with('}') || previous.ends_with(';')) {
@@ -74,7 +76,6 @@ fn space_items(text: &str) -> String {
         out.push('\n');
         previous = Some(line);
     }
-    out
 }
 
 /// `#![recursion_limit = …]` for a generated crate when the compiler's drop check may search deeper than its
@@ -179,9 +180,9 @@ pub fn parse_items(tokens: TokenStream) -> syn::Result<Vec<syn::Item>> {
     syn::parse2::<syn::File>(tokens).map(|file| file.items)
 }
 
-/// Renders items, every one of them compiled only when one of `features` is on (no condition when `features` is
-/// empty).
-fn render_gated(mut items: Vec<syn::Item>, features: &[&str]) -> Result<String, syn::Error> {
+/// Renders items onto `out`, every one of them compiled only when one of `features` is on (no condition when
+/// `features` is empty).
+fn render_gated(out: &mut String, mut items: Vec<syn::Item>, features: &[&str]) -> Result<(), syn::Error> {
     if !features.is_empty() {
         let condition = feature_condition(features);
         let attrs = syn::parse::Parser::parse2(syn::Attribute::parse_outer, condition)?;
@@ -194,7 +195,9 @@ fn render_gated(mut items: Vec<syn::Item>, features: &[&str]) -> Result<String, 
     }
     let text = prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items });
     // Parts are printed apart and joined: each starts after a blank line.
-    Ok(format!("\n{}", space_items(&layout::support_macros(&text))))
+    out.push('\n');
+    push_spaced(out, &layout::support_macros(&text));
+    Ok(())
 }
 
 /// `#[cfg(feature = "…")]` for one feature, `#[cfg(any(feature = "…", …))]` for several: compiled when one is on.
@@ -275,7 +278,7 @@ pub fn render_files(plans: &[&FilePlan<'_>]) -> Result<Vec<String>, String> {
         let mut out = String::new();
         for index in range {
             let items = part(index).map_err(|e| e.to_string())?;
-            out.push_str(&render_gated(items, &gate(index)).map_err(|e| e.to_string())?);
+            render_gated(&mut out, items, &gate(index)).map_err(|e| e.to_string())?;
         }
         Ok::<_, String>((file, out))
     };
