@@ -561,6 +561,9 @@ pub struct Operation {
     /// Query pairs the path key itself carries (`/items?op=list`, Azure's `x-ms-paths`), sent before the
     /// parameters.
     pub fixed_query: Vec<(String, String)>,
+    /// Headers with one possible value (a required header parameter whose schema allows one string, as AWS's
+    /// `X-Amz-Target`): the client sends them itself, and they tell the operation's requests apart on a server.
+    pub fixed_headers: Vec<(String, String)>,
     /// Rustdoc text (summary and description).
     pub doc: Option<String>,
     /// Parameters, path ones first in path order, then the rest in document order.
@@ -587,8 +590,8 @@ impl Operation {
         &self.params[id.0]
     }
 
-    /// What tells its requests apart from another operation's: method, path (parameters as `{}`) and the query
-    /// pairs its path key fixes.
+    /// What tells its requests apart from another operation's: method, path (parameters as `{}`), the query
+    /// pairs it fixes and its fixed headers (`POST / (x-amz-target: Service.Action)`).
     pub fn request_line(&self) -> String {
         let mut line = format!("{} ", self.method.as_str());
         for pieces in &self.path_segments {
@@ -605,6 +608,12 @@ impl Operation {
         if !fixed.is_empty() {
             line.push('?');
             line.push_str(&fixed.join("&"));
+        }
+        let mut headers: Vec<String> =
+            self.fixed_headers.iter().map(|(name, value)| format!("{}: {value}", name.to_ascii_lowercase())).collect();
+        headers.sort();
+        for header in headers {
+            line.push_str(&format!(" ({header})"));
         }
         line
     }

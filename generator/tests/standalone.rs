@@ -162,6 +162,7 @@ fn the_fixtures_clients_and_servers_agree() {
         ("every_operation.yaml", "every-split", true),
         ("config/pets.yaml", "pets-config", false),
         ("unrequired_schemes.yaml", "unrequired-schemes", false),
+        ("directory_shapes.yaml", "directory-shapes", false),
     ];
     copy_dir(&fixtures.join("config/acme-money"), &out.path().join("acme-money"));
     let tests = out.path().join("conformance/tests");

@@ -370,7 +370,7 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
         }
         let allowed = allowed.join(", ");
         let mut members = members.clone();
-        members.sort_by_key(|&index| std::cmp::Reverse(literal_length(&api.operations[index])));
+        members.sort_by_key(|&index| std::cmp::Reverse(specificity(&api.operations[index])));
         let candidates = members.iter().map(|&index| {
             let op = &api.operations[index];
             let method = op.method.as_str();
@@ -388,12 +388,15 @@ fn routes(api: &Api, features: Option<&FeaturePlan>) -> (Vec<TokenStream>, Vec<T
                 (!captures.is_empty()).then(|| quote! { && inputs.matches_path(&segments, &[#(#patterns),*]) });
             let fixed = op.fixed_query.iter().map(|(key, value)| quote! { (#key, #value) });
             let fixed_matches = (!op.fixed_query.is_empty()).then(|| quote! { && inputs.has_pairs(&[#(#fixed),*]) });
+            let headers = op.fixed_headers.iter().map(|(name, value)| quote! { (#name, #value) });
+            let header_matches =
+                (!op.fixed_headers.is_empty()).then(|| quote! { && inputs.has_headers(&[#(#headers),*]) });
             let decoder = decoder_name(op);
             let operation = ident(&op.method_name);
             let cfg = cfg_any(&[gate(features, index)]);
             quote! {
                 #cfg
-                if inputs.method == #method #path_matches #fixed_matches {
+                if inputs.method == #method #path_matches #fixed_matches #header_matches {
                     return match #decoder(&inputs, body).await {
                         // Called through the trait: `api` is an `Arc`, whose own methods (`clone`, `to_owned`,
                         // …) an operation may be named like.
@@ -451,12 +454,14 @@ fn captured_segments(op: &Operation) -> Vec<usize> {
     (0..op.path_segments.len()).filter(|&segment| is_captured(&op.path_segments[segment])).collect()
 }
 
-/// How specific an operation's captured segments are: the length of their literal text. Operations that share a
-/// route are tried most specific first (`/files/{name}.json` before `/files/{id}`), as axum prefers a literal
-/// segment to a parameter.
-fn literal_length(op: &Operation) -> usize {
+/// How specific an operation is among those that share its route: the length of the literal text of its captured
+/// segments, then how many query pairs and headers it fixes. They are tried most specific first
+/// (`/files/{name}.json` before `/files/{id}`, as axum prefers a literal segment to a parameter; `/items?op=list`
+/// before `/items`).
+fn specificity(op: &Operation) -> (usize, usize) {
     let captured = op.path_segments.iter().filter(|pieces| is_captured(pieces)).flatten();
-    captured.map(|piece| if let PathPiece::Literal(text) = piece { text.len() } else { 0 }).sum()
+    let literal = captured.map(|piece| if let PathPiece::Literal(text) = piece { text.len() } else { 0 }).sum();
+    (literal, op.fixed_query.len() + op.fixed_headers.len())
 }
 
 /// The route of an operation's path for axum: literal segments as they are, a captured one (see [`is_captured`])
@@ -1107,7 +1112,7 @@ mod tests {
         ));
         let routes: Vec<String> = api.operations.iter().map(route_shape).collect();
         assert_eq!(routes, ["/files/{s1}", "/files/{s1}", "/{s0}"], "`}}` may arrive percent-encoded: captured");
-        assert!(literal_length(&api.operations[0]) > literal_length(&api.operations[1]));
+        assert!(specificity(&api.operations[0]) > specificity(&api.operations[1]));
         let (registered, _) = super::routes(&api, None);
         assert_eq!(registered.len(), 2, "operations of one shape share a route");
         let printed = registered[0].to_string();

@@ -66,6 +66,8 @@ pub(super) fn request_statements(api: &Api, op: &Operation, receiver: Receiver<'
     let segments = op.path_segments.iter().map(|pieces| segment_expr(op, pieces));
     let fixed = op.fixed_query.iter().map(|(key, value)| quote! { runtime::append_query(&mut url, #key, #value); });
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(query_statement);
+    let fixed_headers =
+        op.fixed_headers.iter().map(|(name, value)| quote! { request = request.header(#name, #value); });
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(header_statement);
     let cookie = cookie_statement(op);
     let body = op.body.as_ref().map(|body| {
@@ -102,17 +104,16 @@ pub(super) fn request_statements(api: &Api, op: &Operation, receiver: Receiver<'
     let http_method = method_tokens(&op.method);
     let mut_url = (!op.fixed_query.is_empty() || op.params.iter().any(|p| p.location == ParamLocation::Query))
         .then(|| quote! { mut });
-    let mut_request = op
-        .params
-        .iter()
-        .any(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie))
-        .then(|| quote! { mut });
+    let mut_request = (!op.fixed_headers.is_empty()
+        || op.params.iter().any(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie)))
+    .then(|| quote! { mut });
     let transport = receiver.transport();
     quote! {
         let #mut_url url = #transport.endpoint(&[#(#segments),*]);
         #(#fixed)*
         #(#query)*
         let #mut_request request = #transport.request(#http_method, url);
+        #(#fixed_headers)*
         #(#headers)*
         #cookie
         #body

@@ -294,6 +294,9 @@ pub(super) fn method_doc(op: &Operation) -> String {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let mut text = op.doc.clone().unwrap_or_else(|| format!("`{}`", op.operation_id));
     text.push_str(&format!("\n\n`{} {}`", op.method.as_str(), op.path));
+    for (name, value) in &op.fixed_headers {
+        text.push_str(&format!(", with `{name}: {value}`"));
+    }
     // A parameter without a description whose name is its name on the wire has nothing to say.
     let documented: Vec<String> = required
         .iter()

@@ -7,6 +7,7 @@ mod request_body;
 mod responses;
 
 use pagination::*;
+use parameters::FixedValue;
 use request_body::*;
 
 use std::collections::BTreeMap;
@@ -213,9 +214,17 @@ pub fn lower_operations<'a>(
             let (response, error, params_type) = (claim_type("Response"), claim_type("Error"), claim_type("Params"));
             let mut op = OperationLowerer { types, document, pointer: op_pointer.clone(), prefix: type_prefix };
             let (route, query) = split_path_key(path);
-            let params = op.params(&item.parameters, &spec_op.parameters, path, &query);
+            let (params, fixed) = op.params(&item.parameters, &spec_op.parameters, path, &query);
             let path_segments = op.path_segments(route, &params);
-            let fixed_query = query.into_iter().filter(|(_, value)| !is_template(value)).map(to_owned_pair).collect();
+            let mut fixed_query: Vec<(String, String)> =
+                query.into_iter().filter(|(_, value)| !is_template(value)).map(to_owned_pair).collect();
+            let mut fixed_headers = Vec::new();
+            for FixedValue { location, name, value } in fixed {
+                match location {
+                    ParamLocation::Header => fixed_headers.push((name, value)),
+                    _ => fixed_query.push((name, value)),
+                }
+            }
             let wanted_form = format!("{}Form", op.prefix);
             let form_name = |types: &mut TypeLowerer<'a>| {
                 claim_reported(types, &mut client_types, &wanted_form, &op_pointer, "type")
@@ -249,6 +258,7 @@ pub fn lower_operations<'a>(
                 path: path.clone(),
                 path_segments,
                 fixed_query,
+                fixed_headers,
                 doc: doc_of(spec_op.summary.as_deref(), spec_op.description.as_deref()),
                 params,
                 body,
@@ -923,6 +933,40 @@ components:
         assert_eq!(params, [("id", ParamLocation::Path, true), ("since", ParamLocation::Query, true)]);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert!(diagnostics[0].message.contains("{since}"), "{}", diagnostics[0].message);
+    }
+
+    #[test]
+    fn a_required_parameter_with_one_possible_value_is_sent_by_the_client_itself() {
+        // As in AWS's JSON APIs: operations at one path, told apart by the `X-Amz-Target` header.
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /#X-Amz-Target=Svc.Cancel:
+    post:
+      operationId: cancel
+      parameters:
+        - {{name: X-Amz-Target, in: header, required: true, schema: {{type: string, enum: [Svc.Cancel]}}}}
+        - {{name: version, in: query, required: true, schema: {{$ref: '#/components/schemas/Version'}}}}
+        - {{name: mode, in: query, required: false, schema: {{type: string, enum: [fast]}}}}
+        - {{name: kind, in: header, required: true, schema: {{type: string, enum: [a, b]}}}}
+      responses: {{'204': {{description: x}}}}
+  /#X-Amz-Target=Svc.Start:
+    post:
+      operationId: start
+      parameters: [{{name: X-Amz-Target, in: header, required: true, schema: {{type: string, enum: [Svc.Start]}}}}]
+      responses: {{'204': {{description: x}}}}
+components:
+  schemas:
+    Version: {{type: string, enum: ['2024-01-01']}}
+"
+        ));
+        assert!(diagnostics.is_empty(), "told apart by their headers: {diagnostics:?}");
+        let cancel = &api.operations[0];
+        assert_eq!(cancel.fixed_headers, [("X-Amz-Target".to_string(), "Svc.Cancel".to_string())]);
+        assert_eq!(cancel.fixed_query, [("version".to_string(), "2024-01-01".to_string())]);
+        let params: Vec<&str> = cancel.params.iter().map(|p| p.api_name.as_str()).collect();
+        assert_eq!(params, ["mode", "kind"], "optional, or with a choice: still parameters");
+        assert_eq!(cancel.request_line(), "POST ?version=2024-01-01 (x-amz-target: Svc.Cancel)");
+        assert_eq!(api.same_requests_as(), [None, None]);
     }
 
     #[test]

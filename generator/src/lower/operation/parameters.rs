@@ -1,19 +1,23 @@
 //! An operation's parameters: path-level ones merged with its own, their types and styles, and the path's
 //! segments.
 
+use openapiv3::{SchemaKind, StringType, Type};
+
 use super::*;
 
 impl<'a> OperationLowerer<'_, 'a> {
     /// Path-level parameters overridden by operation-level ones with the same name and location; path
     /// parameters first, in the order the path names them. A name of the path (or `{name}` value of the path key's
-    /// query string) that no parameter declares becomes a required string parameter, with a warning.
+    /// query string) that no parameter declares becomes a required string parameter, with a warning. Beside them,
+    /// the required query and header parameters that can have one value only (see [`only_value`]): the client sends
+    /// those itself, so they are no arguments.
     pub(super) fn params(
         &mut self,
         path_level: &'a [ReferenceOr<Parameter>],
         op_level: &'a [ReferenceOr<Parameter>],
         path: &str,
         query: &[(&str, &str)],
-    ) -> Vec<Param> {
+    ) -> (Vec<Param>, Vec<FixedValue>) {
         let mut merged: IndexMap<(String, &'static str), DeclaredParam<'a>> = IndexMap::new();
         let sources = [
             (path_level, child(&pointer(["paths", path]), "parameters")),
@@ -56,8 +60,19 @@ impl<'a> OperationLowerer<'_, 'a> {
         for local in METHOD_LOCALS {
             locals.reserve(local);
         }
-        let mut params: Vec<Param> = merged
+        let mut fixed = Vec::new();
+        let declared: Vec<DeclaredParam<'a>> = merged
             .into_values()
+            .filter(|declared| match self.only_value(declared) {
+                Some(value) => {
+                    fixed.push(FixedValue { location: declared.location, name: declared.data.name.clone(), value });
+                    false
+                }
+                None => true,
+            })
+            .collect();
+        let mut params: Vec<Param> = declared
+            .into_iter()
             .map(|DeclaredParam { data, location, explode, separator, deep, pointer: param_pointer }| {
                 let hint = format!("{}{}", self.prefix, type_name(&data.name));
                 let objects = matches!(location, ParamLocation::Query | ParamLocation::Header);
@@ -154,7 +169,25 @@ impl<'a> OperationLowerer<'_, 'a> {
             }
             !nowhere
         });
-        params
+        (params, fixed)
+    }
+
+    /// The one value a declared parameter can have, when it is a required query or header parameter whose schema
+    /// (through `$ref`s) is a string with a one-value `enum` (a 3.1 `const`): AWS's `X-Amz-Target`, an API version.
+    /// A path parameter stays an argument (its value is part of the path the server routes).
+    fn only_value(&self, declared: &DeclaredParam<'a>) -> Option<String> {
+        if !declared.data.required || !matches!(declared.location, ParamLocation::Query | ParamLocation::Header) {
+            return None;
+        }
+        let ParameterSchemaOrContent::Schema(schema) = &declared.data.format else { return None };
+        let schema = self.types.deref_schema(SchemaRef::from(schema))?;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(StringType { enumeration, .. })) => match enumeration.as_slice() {
+                [Some(value)] => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// A parameter's type; one that cannot be written into a URL or header falls back to `String` with a warning.
@@ -203,6 +236,16 @@ impl<'a> OperationLowerer<'_, 'a> {
         }
         segments
     }
+}
+
+/// A query pair or header an operation always sends, from a parameter with one possible value.
+pub(super) struct FixedValue {
+    /// Query or header.
+    pub(super) location: ParamLocation,
+    /// Name on the wire.
+    pub(super) name: String,
+    /// The value.
+    pub(super) value: String,
 }
 
 /// A parameter as declared (on the path item or the operation), before it is lowered.

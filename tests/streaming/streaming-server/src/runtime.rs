@@ -259,6 +259,12 @@ impl Inputs {
         pairs.iter().all(|(key, value)| self.query.iter().any(|(k, v)| k == key && v == value))
     }
 
+    /// Whether the request has each of `headers` with the value given (the headers an operation fixes, such as
+    /// `X-Amz-Target`).
+    pub fn has_headers(&self, headers: &[(&str, &str)]) -> bool {
+        headers.iter().all(|(name, value)| self.headers.get_all(*name).iter().any(|v| v.as_bytes() == value.as_bytes()))
+    }
+
     /// The cookie `name` read in `style` (`None` when absent).
     pub fn cookie<T: DeserializeOwned>(&self, name: &str, style: Style) -> Result<Option<T>, Rejection> {
         let what = format!("cookie `{name}`");
