@@ -100,7 +100,12 @@ pub fn lines(doc: &str) -> Vec<String> {
                 open_quote = false;
             } else if starts_block(trimmed) {
                 (open_items, open_quote) = (Vec::new(), false);
-            } else if let Some(width) = list_marker_width(trimmed) {
+            } else if let Some(width) = list_marker_width(trimmed).filter(|_| {
+                // Where a new list would start inside the paragraph above (in the open item's text, or with no list
+                // open), only a bullet or `1.` starts one: CommonMark reads `2.` there as more of the paragraph.
+                let new_list = open_items.last().is_none_or(|&column| indent >= column);
+                after_blank || !new_list || may_interrupt_paragraph(trimmed)
+            }) {
                 if let Some(&column) = open_items.last().filter(|&&column| !after_blank && indent > column + 3) {
                     // Four spaces or more past the open item's text would make this line a lazy part of that
                     // item's text (clippy's `doc_overindented_list_items`): it becomes a nested item.
@@ -158,6 +163,13 @@ fn list_marker_width(line: &str) -> Option<usize> {
         1..=4 if spaces < rest.len() => Some(marker + spaces),
         _ => Some(marker + 1),
     }
+}
+
+/// Whether the list item marker starting `line` may start a list right after a paragraph line: a bullet, or a
+/// number 1 (CommonMark, so that a line of prose starting `2. ` does not become a list).
+fn may_interrupt_paragraph(line: &str) -> bool {
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    digits == 0 || line[..digits].parse::<u32>() == Ok(1)
 }
 
 /// Whether `line` (trimmed) is not to be made part of the paragraph before it: an ATX heading, a thematic break
@@ -424,6 +436,28 @@ mod tests {
         // outer item, whose text column its second line takes.
         let doc = "- outer\n    - inner\n\n        Example: one.\n        Example: two.";
         assert_eq!(lines(doc), [" - outer", "     - inner", " ", "    Example: one.", "   Example: two."]);
+    }
+
+    #[test]
+    fn a_number_other_than_one_after_a_paragraph_line_is_more_of_the_paragraph() {
+        // As in Azure's Recovery Services API: `2.` indented under item `1.` cannot start a list there, so it and the
+        // line after it continue item 1's text, at its column (deeper is clippy's `doc_overindented_list_items`).
+        let doc =
+            "If encrypted:\r\n  1. Secret(BEK).\r\n            2. Key(KEK).\r\n   Both may differ.\r\nNote\r\n3. three";
+        assert_eq!(
+            lines(doc),
+            [
+                " If encrypted:",
+                "   1. Secret(BEK).",
+                "      2. Key(KEK).",
+                "      Both may differ.",
+                "      Note",
+                " 3. three"
+            ]
+        );
+        // After a blank line, and as the next item of an open list, any number starts an item.
+        assert_eq!(lines("a\n\n2. b\n   c"), [" a", " ", " 2. b", "    c"]);
+        assert_eq!(lines("1. a\n2. b\n   c"), [" 1. a", " 2. b", "    c"]);
     }
 
     #[test]
