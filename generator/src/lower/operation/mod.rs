@@ -947,6 +947,7 @@ components:
         - {{name: X-Amz-Target, in: header, required: true, schema: {{type: string, enum: [Svc.Cancel]}}}}
         - {{name: version, in: query, required: true, schema: {{$ref: '#/components/schemas/Version'}}}}
         - {{name: mode, in: query, required: false, schema: {{type: string, enum: [fast]}}}}
+        - {{name: acl, in: query, required: true, schema: {{type: boolean, enum: [true]}}}}
         - {{name: kind, in: header, required: true, schema: {{type: string, enum: [a, b]}}}}
       responses: {{'204': {{description: x}}}}
   /#X-Amz-Target=Svc.Start:
@@ -962,10 +963,11 @@ components:
         assert!(diagnostics.is_empty(), "told apart by their headers: {diagnostics:?}");
         let cancel = &api.operations[0];
         assert_eq!(cancel.fixed_headers, [("X-Amz-Target".to_string(), "Svc.Cancel".to_string())]);
-        assert_eq!(cancel.fixed_query, [("version".to_string(), "2024-01-01".to_string())]);
+        let fixed: Vec<(&str, &str)> = cancel.fixed_query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(fixed, [("version", "2024-01-01"), ("acl", "true")]);
         let params: Vec<&str> = cancel.params.iter().map(|p| p.api_name.as_str()).collect();
         assert_eq!(params, ["mode", "kind"], "optional, or with a choice: still parameters");
-        assert_eq!(cancel.request_line(), "POST ?version=2024-01-01 (x-amz-target: Svc.Cancel)");
+        assert_eq!(cancel.request_line(), "POST ?acl=true&version=2024-01-01 (x-amz-target: Svc.Cancel)");
         assert_eq!(api.same_requests_as(), [None, None]);
     }
 

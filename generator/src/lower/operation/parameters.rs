@@ -1,7 +1,7 @@
 //! An operation's parameters: path-level ones merged with its own, their types and styles, and the path's
 //! segments.
 
-use openapiv3::{SchemaKind, StringType, Type};
+use openapiv3::{BooleanType, IntegerType, SchemaKind, StringType, Type};
 
 use super::*;
 
@@ -172,9 +172,10 @@ impl<'a> OperationLowerer<'_, 'a> {
         (params, fixed)
     }
 
-    /// The one value a declared parameter can have, when it is a required query or header parameter whose schema
-    /// (through `$ref`s) is a string with a one-value `enum` (a 3.1 `const`): AWS's `X-Amz-Target`, an API version.
-    /// A path parameter stays an argument (its value is part of the path the server routes).
+    /// The one value a declared parameter can have, as sent, when it is a required query or header parameter whose
+    /// schema (through `$ref`s) is a string, integer or boolean with a one-value `enum` (a 3.1 `const`): AWS's
+    /// `X-Amz-Target`, an API version, S3's `acl: true`. A path parameter stays an argument (its value is part of
+    /// the path the server routes).
     fn only_value(&self, declared: &DeclaredParam<'a>) -> Option<String> {
         if !declared.data.required || !matches!(declared.location, ParamLocation::Query | ParamLocation::Header) {
             return None;
@@ -182,10 +183,9 @@ impl<'a> OperationLowerer<'_, 'a> {
         let ParameterSchemaOrContent::Schema(schema) = &declared.data.format else { return None };
         let schema = self.types.deref_schema(SchemaRef::from(schema))?;
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(StringType { enumeration, .. })) => match enumeration.as_slice() {
-                [Some(value)] => Some(value.clone()),
-                _ => None,
-            },
+            SchemaKind::Type(Type::String(StringType { enumeration, .. })) => only(enumeration),
+            SchemaKind::Type(Type::Integer(IntegerType { enumeration, .. })) => only(enumeration),
+            SchemaKind::Type(Type::Boolean(BooleanType { enumeration })) => only(enumeration),
             _ => None,
         }
     }
@@ -235,6 +235,14 @@ impl<'a> OperationLowerer<'_, 'a> {
             segments.push(pieces);
         }
         segments
+    }
+}
+
+/// The one value of a one-value `enum` (none when it has more, or `null`), as text.
+fn only<T: ToString>(enumeration: &[Option<T>]) -> Option<String> {
+    match enumeration {
+        [Some(value)] => Some(value.to_string()),
+        _ => None,
     }
 }
 
