@@ -949,6 +949,7 @@ components:
         - {{name: mode, in: query, required: false, schema: {{type: string, enum: [fast]}}}}
         - {{name: acl, in: query, required: true, schema: {{type: boolean, enum: [true]}}}}
         - {{name: kind, in: header, required: true, schema: {{type: string, enum: [a, b]}}}}
+        - {{name: Accept, in: header, required: true, schema: {{type: string, enum: [application/json]}}}}
       responses: {{'204': {{description: x}}}}
   /#X-Amz-Target=Svc.Start:
     post:
@@ -966,7 +967,7 @@ components:
         let fixed: Vec<(&str, &str)> = cancel.fixed_query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(fixed, [("version", "2024-01-01"), ("acl", "true")]);
         let params: Vec<&str> = cancel.params.iter().map(|p| p.api_name.as_str()).collect();
-        assert_eq!(params, ["mode", "kind"], "optional, or with a choice: still parameters");
+        assert_eq!(params, ["mode", "kind", "Accept"], "optional, with a choice, or negotiated: still parameters");
         assert_eq!(cancel.request_line(), "POST ?acl=true&version=2024-01-01 (x-amz-target: Svc.Cancel)");
         assert_eq!(api.same_requests_as(), [None, None]);
     }

@@ -180,6 +180,13 @@ impl<'a> OperationLowerer<'_, 'a> {
         if !declared.data.required || !matches!(declared.location, ParamLocation::Query | ParamLocation::Header) {
             return None;
         }
+        // What a client negotiates or signs with: sent as declared, never something a server routes on.
+        let negotiated = ["accept", "content-type", "authorization"];
+        if declared.location == ParamLocation::Header
+            && negotiated.contains(&declared.data.name.to_ascii_lowercase().as_str())
+        {
+            return None;
+        }
         let ParameterSchemaOrContent::Schema(schema) = &declared.data.format else { return None };
         let schema = self.types.deref_schema(SchemaRef::from(schema))?;
         match &schema.schema_kind {
