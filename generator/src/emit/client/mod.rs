@@ -384,6 +384,35 @@ mod tests {
     }
 
     #[test]
+    fn parameters_with_one_possible_value_are_sent_not_asked_for() {
+        let api = api_with(
+            "  /#X-Amz-Target=Svc.Cancel:
+    post:
+      operationId: cancel
+      parameters:
+        - {name: X-Amz-Target, in: header, required: true, schema: {type: string, enum: [Svc.Cancel]}}
+        - {name: Version, in: query, required: true, schema: {type: string, enum: ['2011-01-01']}}
+        - {name: id, in: query, required: true, schema: {type: string}}
+      responses: {'204': {description: x}}
+",
+        );
+        let op = &api.operations[0];
+        let signature = Signature::new(TypeScope { api: &api, via_models: true }, op);
+        let args: Vec<String> = signature.args.iter().map(text).collect();
+        assert_eq!(args, ["id:&str"]);
+        let statements = text(&request_statements(&api, op, Receiver::Method));
+        assert!(statements.contains(r#"request=request.header("X-Amz-Target","Svc.Cancel");"#), "{statements}");
+        assert!(statements.contains(r#"runtime::append_query(&muturl,"Version","2011-01-01");"#), "{statements}");
+        assert!(
+            method_doc(op).contains(
+                "`POST /#X-Amz-Target=Svc.Cancel`, with `Version=2011-01-01`, with `X-Amz-Target: Svc.Cancel`"
+            ),
+            "{}",
+            method_doc(op)
+        );
+    }
+
+    #[test]
     fn more_than_six_arguments_allow_clippy_too_many_arguments() {
         let params: Vec<String> = (0..7)
             .map(|n| format!("        - {{name: p{n}, in: query, required: true, schema: {{type: string}}}}\n"))

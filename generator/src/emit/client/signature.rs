@@ -294,6 +294,14 @@ pub(super) fn method_doc(op: &Operation) -> String {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let mut text = op.doc.clone().unwrap_or_else(|| format!("`{}`", op.operation_id));
     text.push_str(&format!("\n\n`{} {}`", op.method.as_str(), op.path));
+    // What the client sends on its own: the query pairs of parameters with one possible value (those of the path key
+    // show above) and such headers.
+    for (key, value) in &op.fixed_query {
+        let pair = if value.is_empty() { key.clone() } else { format!("{key}={value}") };
+        if !op.path.contains(&pair) {
+            text.push_str(&format!(", with `{pair}`"));
+        }
+    }
     for (name, value) in &op.fixed_headers {
         text.push_str(&format!(", with `{name}: {value}`"));
     }
