@@ -970,6 +970,19 @@ components:
         assert_eq!(params, ["mode", "kind", "Accept"], "optional, with a choice, or negotiated: still parameters");
         assert_eq!(cancel.request_line(), "POST ?acl=true&version=2024-01-01 (x-amz-target: Svc.Cancel)");
         assert_eq!(api.same_requests_as(), [None, None]);
+        // A path key's `{op}` filled by a parameter with one possible value: that value, and no argument.
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /items?op={{op}}:
+    get:
+      operationId: items
+      parameters: [{{name: op, in: query, required: true, schema: {{type: string, enum: [list]}}}}]
+      responses: {{'204': {{description: x}}}}
+"
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert!(api.operations[0].params.is_empty(), "{:?}", api.operations[0].params);
+        assert_eq!(api.operations[0].fixed_query, [("op".to_string(), "list".to_string())]);
     }
 
     #[test]

@@ -106,7 +106,8 @@ impl<'a> OperationLowerer<'_, 'a> {
         // Where a path parameter's `{name}` is in the path; `usize::MAX` when it is not there.
         let position = |p: &Param| route.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX);
         for (key, value) in query.iter().filter(|(_, value)| is_template(value)) {
-            if params.iter().any(|p| p.location == ParamLocation::Query && p.api_name == *key) {
+            let declared = params.iter().any(|p| p.location == ParamLocation::Query && p.api_name == *key);
+            if declared || fixed.iter().any(|f| f.location == ParamLocation::Query && f.name == *key) {
                 continue;
             }
             let name = &value[1..value.len() - 1];
