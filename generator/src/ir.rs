@@ -558,11 +558,12 @@ pub struct Operation {
     pub path: String,
     /// The path split into literal text and parameters, segment by segment.
     pub path_segments: Vec<Vec<PathPiece>>,
-    /// Query pairs the path key itself carries (`/items?op=list`, Azure's `x-ms-paths`), sent before the
-    /// parameters.
+    /// Query pairs the path key itself carries (`/items?op=list`, Azure's `x-ms-paths`), then those of required
+    /// query parameters with one possible value (`Action=DescribeInstances`), sent before the parameters.
     pub fixed_query: Vec<(String, String)>,
-    /// Headers with one possible value (a required header parameter whose schema allows one string, as AWS's
+    /// Headers with one possible value (a required header parameter whose schema allows one value, as AWS's
     /// `X-Amz-Target`): the client sends them itself, and they tell the operation's requests apart on a server.
+    /// Query parameters with one possible value join [`Operation::fixed_query`].
     pub fixed_headers: Vec<(String, String)>,
     /// Rustdoc text (summary and description).
     pub doc: Option<String>,

@@ -9,8 +9,8 @@ impl<'a> OperationLowerer<'_, 'a> {
     /// Path-level parameters overridden by operation-level ones with the same name and location; path
     /// parameters first, in the order the path names them. A name of the path (or `{name}` value of the path key's
     /// query string) that no parameter declares becomes a required string parameter, with a warning. Beside them,
-    /// the required query and header parameters that can have one value only (see [`only_value`]): the client sends
-    /// those itself, so they are no arguments.
+    /// the required query and header parameters that can have one value only (see [`Self::only_value`]): the
+    /// client sends those itself, so they are no arguments.
     pub(super) fn params(
         &mut self,
         path_level: &'a [ReferenceOr<Parameter>],
@@ -60,17 +60,15 @@ impl<'a> OperationLowerer<'_, 'a> {
         for local in METHOD_LOCALS {
             locals.reserve(local);
         }
-        let mut fixed = Vec::new();
-        let declared: Vec<DeclaredParam<'a>> = merged
-            .into_values()
-            .filter(|declared| match self.only_value(declared) {
+        let (mut fixed, mut declared) = (Vec::new(), Vec::new());
+        for param in merged.into_values() {
+            match self.only_value(&param) {
                 Some(value) => {
-                    fixed.push(FixedValue { location: declared.location, name: declared.data.name.clone(), value });
-                    false
+                    fixed.push(FixedValue { location: param.location, name: param.data.name.clone(), value })
                 }
-                None => true,
-            })
-            .collect();
+                None => declared.push(param),
+            }
+        }
         let mut params: Vec<Param> = declared
             .into_iter()
             .map(|DeclaredParam { data, location, explode, separator, deep, pointer: param_pointer }| {
@@ -106,8 +104,9 @@ impl<'a> OperationLowerer<'_, 'a> {
         // Where a path parameter's `{name}` is in the path; `usize::MAX` when it is not there.
         let position = |p: &Param| route.find(&format!("{{{}}}", p.api_name)).unwrap_or(usize::MAX);
         for (key, value) in query.iter().filter(|(_, value)| is_template(value)) {
-            let declared = params.iter().any(|p| p.location == ParamLocation::Query && p.api_name == *key);
-            if declared || fixed.iter().any(|f| f.location == ParamLocation::Query && f.name == *key) {
+            let taken = params.iter().any(|p| p.location == ParamLocation::Query && p.api_name == *key)
+                || fixed.iter().any(|f| f.location == ParamLocation::Query && f.name == *key);
+            if taken {
                 continue;
             }
             let name = &value[1..value.len() - 1];
