@@ -183,7 +183,7 @@ impl<'a> OperationLowerer<'_, 'a> {
         // What a client negotiates or signs with: sent as declared, never something a server routes on.
         let negotiated = ["accept", "content-type", "authorization"];
         if declared.location == ParamLocation::Header
-            && negotiated.contains(&declared.data.name.to_ascii_lowercase().as_str())
+            && negotiated.iter().any(|name| name.eq_ignore_ascii_case(&declared.data.name))
         {
             return None;
         }
