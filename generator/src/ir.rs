@@ -645,7 +645,8 @@ pub struct OperationTypeNames {
     pub headers: Option<String>,
 }
 
-/// How an operation's results are paged, from the `x-pagination` extension.
+/// How an operation's results are paged: by `x-pagination`, `x-ms-pageable`, a `Link` header or a cursor its names
+/// imply.
 #[derive(Debug, Clone)]
 pub struct Pagination {
     /// Rust name of the method that walks the pages (`list_items_pages`).

@@ -179,6 +179,43 @@ async fn list_numbers() {
 }
 
 #[tokio::test]
+async fn list_projects() {
+    let (fake, client) = start().await;
+    let params = client::ListProjectsParams {
+        page_token: Some(sample("\"sample/é?&=#%+\"")),
+        page_size: Some(sample("7")),
+    };
+    let expected = server::ListProjectsRequest {
+        page_token: params.page_token.clone(),
+        page_size: params.page_size.clone(),
+    };
+    fake.list_projects
+        .reply(
+            server::ListProjectsReply::Ok({
+                let value: models::ListProjectsOkBody = sample(
+                    "{\"projects\":[{\"name\":\"sample \\\"text\\\" é/?&=#%\"},{\"name\":\"sample \\\"text\\\" é/?&=#%\"}],\"unreachable\":[\"sample \\\"text\\\" é/?&=#%\",\"sample \\\"text\\\" é/?&=#%\"],\"nextPageToken\":\"sample \\\"text\\\" é/?&=#%\"}",
+                );
+                value
+            }),
+        );
+    let reply = client
+        .list_projects_with_response(&params)
+        .await
+        .expect("list_projects 200");
+    assert_eq!(reply.status().as_u16(), 200, "list_projects 200");
+    assert_eq!(
+        reply.into_body(), { let value : models::ListProjectsOkBody =
+        sample("{\"projects\":[{\"name\":\"sample \\\"text\\\" é/?&=#%\"},{\"name\":\"sample \\\"text\\\" é/?&=#%\"}],\"unreachable\":[\"sample \\\"text\\\" é/?&=#%\",\"sample \\\"text\\\" é/?&=#%\"],\"nextPageToken\":\"sample \\\"text\\\" é/?&=#%\"}");
+        value }, "list_projects 200"
+    );
+    let requests = fake.list_projects.requests();
+    assert_eq!(requests.len(), 1);
+    for request in requests {
+        assert_eq!(request, expected);
+    }
+}
+
+#[tokio::test]
 async fn get_labels() {
     let (fake, client) = start().await;
     let names: Vec<String> = sample("[\"sample/é?&=#%+\",\"sample/é?&=#%+\"]");

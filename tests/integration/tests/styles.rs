@@ -95,7 +95,7 @@ mod pages {
     //! Pagination as real APIs do it, walked by the generated `…_pages` and `…_items` methods.
 
     use futures_util::StreamExt;
-    use styles_client::{Client, ListEventsParams, ListNumbersParams};
+    use styles_client::{Client, ListEventsParams, ListNumbersParams, ListProjectsParams};
     use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -151,6 +151,29 @@ mod pages {
         let client = Client::new(&uri).unwrap().with_key("k");
         let names: Vec<String> = client.list_machines_items().map(|machine| machine.unwrap().name).collect().await;
         assert_eq!(names, ["a", "b"]);
+    }
+
+    #[tokio::test]
+    async fn a_cursor_named_by_convention_is_passed_on_until_it_is_empty() {
+        let server = MockServer::start().await;
+        Mock::given(path("/projects"))
+            .and(query_param_is_missing("pageToken"))
+            .and(query_param("pageSize", "1"))
+            .respond_with(json(r#"{"projects":[{"name":"a"}],"unreachable":["eu"],"nextPageToken":"t2"}"#))
+            .mount(&server)
+            .await;
+        Mock::given(path("/projects"))
+            .and(query_param("pageToken", "t2"))
+            .and(query_param("pageSize", "1"))
+            .respond_with(json(r#"{"projects":[{"name":"b"}],"nextPageToken":""}"#))
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri()).unwrap();
+        let params = ListProjectsParams { page_size: Some(1), ..ListProjectsParams::default() };
+        let names: Vec<String> =
+            client.list_projects_items(&params).map(|project| project.unwrap().name).collect().await;
+        assert_eq!(names, ["a", "b"], "the items are the array of objects, not the list of strings beside it");
+        assert_eq!(server.received_requests().await.unwrap().len(), 2, "an empty token ends the walk");
     }
 
     #[tokio::test]

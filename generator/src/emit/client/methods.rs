@@ -136,13 +136,18 @@ pub(super) fn pages_method(
                     ),
                 )
             } else {
+                // Many APIs end with an empty cursor rather than none.
+                let is_string = param.ty == TypeRef::String;
+                let not_empty = is_string.then(|| quote! { .filter(|next| !next.is_empty()) });
+                let end = if is_string { "absent or empty" } else { "absent" };
                 (
                     quote! { Option<#param_ty> },
-                    quote! { params.#param_field.clone() },
+                    // Each page sets the cursor on its own copy of `params`: the first cursor can be taken out.
+                    quote! { params.#param_field.take() },
                     quote! { params.#param_field = cursor; },
-                    quote! { #next_value.cloned().map(Some) },
+                    quote! { #next_value #not_empty.cloned().map(Some) },
                     format!(
-                        "Walks every page of [`Client::{method}`], one request per page, passing the response's `{path}` as `{}` until it is absent (or repeats).",
+                        "Walks every page of [`Client::{method}`], one request per page, passing the response's `{path}` as `{}` until it is {end} (or repeats).",
                         param.api_name
                     ),
                 )
@@ -200,7 +205,10 @@ pub(super) fn pages_method(
             (quote! { Option<::reqwest::Url> }, quote! { None }, fetch, doc)
         }
     };
-    let clone_params = has_params.then(|| quote! { let params = params.clone(); });
+    let clone_params = match &pagination.style {
+        PageStyle::Cursor { .. } => Some(quote! { let mut params = params.clone(); }),
+        _ => has_params.then(|| quote! { let params = params.clone(); }),
+    };
     let body = receiver.body(&pages, &signature.arg_names, || {
         quote! {
             #clone_params

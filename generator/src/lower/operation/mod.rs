@@ -564,14 +564,17 @@ impl<'a> OperationLowerer<'_, 'a> {
 impl TypeLowerer<'_> {
     /// The Rust name, presence and type of the property `json_name` of the struct `id` (seen through aliases).
     pub fn struct_field(&self, id: crate::ir::TypeId, json_name: &str) -> Option<(String, Presence, TypeRef)> {
+        let field = self.struct_fields(id)?.iter().find(|f| f.json_name() == Some(json_name))?;
+        Some((field.name.clone(), field.presence, field.ty.clone()))
+    }
+
+    /// The fields of the struct `id` (seen through aliases); `None` when it is not a struct.
+    pub fn struct_fields(&self, id: crate::ir::TypeId) -> Option<&[crate::ir::Field]> {
         let mut id = id;
         for _ in 0..MAX_REF_HOPS {
             match self.kind_of(id)? {
                 TypeKind::Alias(TypeRef::Named(next)) => id = *next,
-                TypeKind::Struct(s) => {
-                    let field = s.fields.iter().find(|f| f.json_name() == Some(json_name))?;
-                    return Some((field.name.clone(), field.presence, field.ty.clone()));
-                }
+                TypeKind::Struct(s) => return Some(&s.fields),
                 _ => return None,
             }
         }
@@ -1231,6 +1234,82 @@ components:
         assert_eq!(azure.items.as_ref().map(|items| items.path[0].field.as_str()), Some("things"));
         assert!(pages(2).is_none(), "`nextLinkName: null` is one page");
         assert!(pages(3).is_none(), "a POST is not walked by its Link header");
+    }
+
+    #[test]
+    fn a_cursor_its_names_imply_is_walked_unless_the_document_says_otherwise() {
+        let page = |cursor: &str, arrays: &str| {
+            format!(
+                "{{'200': {{description: x, content: {{application/json: {{schema: {{type: object, properties: {{{cursor}, {arrays}}}}}}}}}}}}}"
+            )
+        };
+        let things = "things: {type: array, items: {type: object, properties: {id: {type: string}}}}";
+        let unreachable = "unreachable: {type: array, items: {type: string}}";
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /google:
+    get:
+      operationId: google
+      parameters: [{{name: pageToken, in: query, schema: {{type: string}}}}]
+      responses: {google}
+  /aws:
+    get:
+      operationId: aws
+      parameters: [{{name: NextToken, in: query, schema: {{type: string}}}}]
+      responses: {aws}
+  /slack:
+    get:
+      operationId: slack
+      parameters: [{{name: cursor, in: query, schema: {{type: string}}}}]
+      responses: {slack}
+  /wrongType:
+    get:
+      operationId: wrongType
+      parameters: [{{name: cursor, in: query, schema: {{type: integer}}}}]
+      responses: {wrong_type}
+  /optedOut:
+    get:
+      operationId: optedOut
+      x-pagination: false
+      parameters: [{{name: pageToken, in: query, schema: {{type: string}}}}]
+      responses: {google}
+  /twoCursors:
+    get:
+      operationId: twoCursors
+      parameters:
+        - {{name: pageToken, in: query, schema: {{type: string}}}}
+        - {{name: page_token, in: query, schema: {{type: string}}}}
+      responses: {google}
+  /post:
+    post:
+      operationId: post
+      parameters: [{{name: pageToken, in: query, schema: {{type: string}}}}]
+      responses: {google}
+",
+            google = page("nextPageToken: {type: string}", &format!("{things}, {unreachable}")),
+            aws = page("NextToken: {type: string}", unreachable),
+            slack = page("response_metadata: {type: object, properties: {next_cursor: {type: string}}}", things),
+            wrong_type = page("next_cursor: {type: string}", things),
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let walk = |index: usize| {
+            let pages = api.operations[index].pagination.as_ref()?;
+            let PageStyle::Cursor { param, next } = &pages.style else { return None };
+            let next: Vec<&str> = next.iter().map(|step| step.field.as_str()).collect();
+            let items = pages.items.as_ref().map(|items| items.path[0].field.as_str());
+            Some((api.operations[index].param(*param).api_name.as_str(), next.join("."), items))
+        };
+        assert_eq!(
+            walk(0),
+            Some(("pageToken", "next_page_token".into(), Some("things"))),
+            "the items are the only array of objects"
+        );
+        assert_eq!(walk(1), Some(("NextToken", "next_token".into(), Some("unreachable"))), "the only array");
+        assert_eq!(walk(2), Some(("cursor", "response_metadata.next_cursor".into(), Some("things"))));
+        assert_eq!(walk(3), None, "an integer parameter does not take a string cursor");
+        assert!(api.operations[4].pagination.is_none(), "`x-pagination: false`");
+        assert_eq!(walk(5), None, "two parameters fit: neither is taken");
+        assert_eq!(walk(6), None, "only a GET is walked by its names");
     }
 
     #[test]

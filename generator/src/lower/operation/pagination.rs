@@ -1,11 +1,13 @@
-//! How an operation's pages are walked: specforge's `x-pagination`, Azure's `x-ms-pageable`, or a `Link` header.
+//! How an operation's pages are walked: specforge's `x-pagination`, Azure's `x-ms-pageable`, a `Link` header, or a
+//! cursor its names imply.
 
 use super::*;
 
 impl<'a> OperationLowerer<'_, 'a> {
     /// How the operation's pages are walked, by the first convention the document states: specforge's
-    /// `x-pagination`, Azure's `x-ms-pageable`, or a `Link` header documented on a `GET`'s success (whose items are
-    /// the page when the page is an array). `x-pagination` is `{page-param: <query parameter>, next: <dotted
+    /// `x-pagination`, Azure's `x-ms-pageable`, a `Link` header documented on a `GET`'s success (whose items are
+    /// the page when the page is an array), or a cursor a `GET`'s names imply ([`Self::implied_cursor`];
+    /// `x-pagination: false` turns that off). `x-pagination` is `{page-param: <query parameter>, next: <dotted
     /// path>}` (page numbers: the next page exists while the value at `next` is present) or `{cursor-param: <query
     /// parameter>, next: <dotted path>}` (the value at `next` is the next cursor). Anything that does not fit the
     /// operation is reported and ignored.
@@ -32,13 +34,20 @@ impl<'a> OperationLowerer<'_, 'a> {
         };
         let documents_link = success.headers.iter().any(|header| header.name == "link");
         let Some(spec) = spec else {
-            let page = success.body.as_ref().filter(|_| documents_link && *method == Method::Get)?;
+            let page = success.body.as_ref().filter(|_| *method == Method::Get)?;
+            if !documents_link {
+                return self.implied_cursor(params, &page.ty);
+            }
             let items = match &page.ty {
                 TypeRef::Array(item) => Some(PageItems { path: Vec::new(), item: (**item).clone() }),
                 _ => None,
             };
             return Some(PageWalk { style: PageStyle::LinkHeader, items });
         };
+        // `x-pagination: false` says the operation is not paged, whatever its names suggest.
+        if spec == &serde_json::Value::Bool(false) {
+            return None;
+        }
         // Each page is another request with the same body: only a borrowed one can be sent again.
         if body.is_some_and(|body| matches!(body.kind, RequestBodyKind::Multipart(_) | RequestBodyKind::Raw { .. })) {
             self.types.warn(&at, format!("`{key}` on an operation that sends a multipart or raw body; ignored"));
@@ -105,6 +114,58 @@ impl<'a> OperationLowerer<'_, 'a> {
         Some(PageWalk { style, items })
     }
 
+    /// The cursor walk a `GET` implies by its names when the document states no convention: an optional query
+    /// parameter `P` and a field of the page named `next` + `P` (`pageToken` → `nextPageToken`, `cursor` →
+    /// `next_cursor`, `marker` → `NextMarker`), or `P` itself when `P` starts with `next` (`NextToken`), of `P`'s
+    /// type, at the top of the page or in one of its objects (`response_metadata.next_cursor`). Names are compared
+    /// by their letters and digits, case aside. Only when exactly one pair fits; the items are the page's only
+    /// array field, or its only array of objects (beside, say, a list of strings).
+    fn implied_cursor(&self, params: &[Param], page: &TypeRef) -> Option<PageWalk> {
+        let id = page.direct_named()?;
+        let top = self.types.struct_fields(id)?;
+        let step = |field: &crate::ir::Field| FieldStep { field: field.name.clone(), presence: field.presence };
+        let mut fields: Vec<(Vec<FieldStep>, &crate::ir::Field)> = Vec::new();
+        for field in top.iter().filter(|field| !field.is_flattened()) {
+            fields.push((vec![step(field)], field));
+            let inner = field.ty.direct_named().and_then(|id| self.types.struct_fields(id)).unwrap_or_default();
+            fields.extend(inner.iter().filter(|f| !f.is_flattened()).map(|f| (vec![step(field), step(f)], f)));
+        }
+        let pairs =
+            params.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Query && !p.required).flat_map(
+                |(index, param)| {
+                    let wanted = squashed(&param.api_name);
+                    let cursor_like =
+                        !wanted.is_empty() && matches!(param.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64);
+                    fields
+                        .iter()
+                        .filter(move |(_, field)| {
+                            let name = squashed(field.json_name().unwrap_or_default());
+                            let named = name.strip_prefix("next") == Some(wanted.as_str())
+                                || (wanted.starts_with("next") && name == wanted);
+                            cursor_like && named && field.ty == param.ty
+                        })
+                        .map(move |(path, _)| (index, path))
+                },
+            );
+        let (param, next) = only(pairs)?;
+        let arrays: Vec<PageItems> = top
+            .iter()
+            .filter(|field| !field.is_flattened())
+            .filter_map(|field| match &field.ty {
+                TypeRef::Array(item) => Some(PageItems { path: vec![step(field)], item: (**item).clone() }),
+                _ => None,
+            })
+            .collect();
+        let is_object =
+            |items: &&PageItems| items.item.direct_named().and_then(|id| self.types.struct_fields(id)).is_some();
+        let items = match arrays.as_slice() {
+            [items] => Some(items.clone()),
+            // Beside, say, a list of the locations that did not answer.
+            _ => only(arrays.iter().filter(is_object)).cloned(),
+        };
+        Some(PageWalk { style: PageStyle::Cursor { param: ParamId(param), next: next.clone() }, items })
+    }
+
     /// The fields along a dotted `path` through values of `ty`, and the type at its end; `None` (with a warning at
     /// `at`) when a step names no property.
     pub(super) fn field_path(&mut self, ty: &TypeRef, path: &str, at: &str) -> Option<(Vec<FieldStep>, TypeRef)> {
@@ -128,4 +189,17 @@ impl<'a> OperationLowerer<'_, 'a> {
 pub(super) struct PageWalk {
     pub(super) style: PageStyle,
     pub(super) items: Option<PageItems>,
+}
+
+/// A name's ASCII letters and digits, lower-cased: `next_page_token`, `nextPageToken` and `NextPageToken` alike.
+fn squashed(name: &str) -> String {
+    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// The one item of `items`; `None` when there are none or several.
+fn only<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
+    match (items.next(), items.next()) {
+        (Some(item), None) => Some(item),
+        _ => None,
+    }
 }

@@ -476,6 +476,93 @@ impl Client {
         self.list_numbers_pages(params).items(|page| page.data.unwrap_or_default())
     }
 
+    /// Google's convention, stated by names only (`pageToken` in, `nextPageToken` out); the last page's token is empty.
+    ///
+    /// `GET /projects`
+    pub fn list_projects<'a>(
+        &'a self,
+        params: &'a ListProjectsParams,
+    ) -> impl runtime::Call<
+        models::ListProjectsOkBody,
+        ::std::convert::Infallible,
+    > + 'a {
+        runtime::body_of(self.list_projects_with_response(params))
+    }
+
+    /// [`Client::list_projects`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub fn list_projects_with_response<'a>(
+        &'a self,
+        params: &'a ListProjectsParams,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ListProjectsOkBody>,
+        ::std::convert::Infallible,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let mut url = self.transport.endpoint(&["projects"]);
+                    if let Some(value) = &params.page_token {
+                        runtime::append_query(&mut url, "pageToken", value);
+                    }
+                    if let Some(value) = &params.page_size {
+                        runtime::append_query(&mut url, "pageSize", &value.to_string());
+                    }
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    Ok(request)
+                },
+                "/projects",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
+    }
+
+    /// Walks every page of [`Client::list_projects`], one request per page, passing the response's `next_page_token` as `pageToken` until it is absent or empty (or repeats).
+    pub fn list_projects_pages<'a>(
+        &'a self,
+        params: &ListProjectsParams,
+    ) -> runtime::Pages<
+        'a,
+        models::ListProjectsOkBody,
+        ::std::convert::Infallible,
+        Option<String>,
+    > {
+        let mut params = params.clone();
+        runtime::Pages::new(
+            params.page_token.take(),
+            move |cursor| {
+                let mut params = params.clone();
+                params.page_token = cursor;
+                Box::pin(async move {
+                    let page = runtime::body_of(
+                            self.list_projects_with_response(&params),
+                        )
+                        .await?;
+                    let next = Some(&page)
+                        .and_then(|v| v.next_page_token.as_ref())
+                        .filter(|next| !next.is_empty())
+                        .cloned()
+                        .map(Some);
+                    Ok((page, next))
+                })
+            },
+        )
+    }
+
+    /// The items of every page of [`Client::list_projects`], in order, as one stream (see [`Client::list_projects_pages`]); it ends after the last page or at the first error.
+    pub fn list_projects_items<'a>(
+        &'a self,
+        params: &ListProjectsParams,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<models::Machine, runtime::Error<::std::convert::Infallible>>,
+    > + runtime::platform::MaybeSend + 'a {
+        self.list_projects_pages(params).items(|page| page.projects.unwrap_or_default())
+    }
+
     /// An array in the path (`simple` style, its items joined by commas) and a segment mixing text and a parameter.
     ///
     /// `GET /labels/{names}/v{version}.json`
@@ -608,4 +695,13 @@ impl ListEventsHeaders {
 pub struct ListNumbersParams {
     /// Query parameter `page`
     pub page: Option<i64>,
+}
+
+/// Optional parameters of [`Client::list_projects`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListProjectsParams {
+    /// Query parameter `pageToken`
+    pub page_token: Option<String>,
+    /// Query parameter `pageSize`
+    pub page_size: Option<i64>,
 }

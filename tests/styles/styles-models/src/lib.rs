@@ -100,3 +100,16 @@ pub struct ListNumbersOkBody {
     pub more: Option<bool>,
 }
 support::object!(ListNumbersOkBody { 0 data optional, 1 more optional } ignore);
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListProjectsOkBody {
+    pub projects: Option<Vec<Machine>>,
+    pub unreachable: Option<Vec<String>>,
+    /// `nextPageToken` on the wire.
+    pub next_page_token: Option<String>,
+}
+support::object!(ListProjectsOkBody {
+    0 projects optional,
+    1 unreachable optional,
+    2 next_page_token = "nextPageToken" optional,
+} ignore);

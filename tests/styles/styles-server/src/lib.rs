@@ -70,6 +70,21 @@ pub trait Api: Send + Sync + 'static {
         async { Err(runtime::Failure::not_implemented("list_numbers")) }
     }
 
+    /// Google's convention, stated by names only (`pageToken` in, `nextPageToken` out); the last page's token is empty.
+    ///
+    /// `GET /projects`
+    ///
+    /// Unless implemented, answers 501 Not Implemented.
+    fn list_projects(
+        &self,
+        request: ListProjectsRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<ListProjectsReply, runtime::Failure>,
+    > + Send {
+        let _ = request;
+        async { Err(runtime::Failure::not_implemented("list_projects")) }
+    }
+
     /// An array in the path (`simple` style, its items joined by commas) and a segment mixing text and a parameter.
     ///
     /// `GET /labels/{names}/v{version}.json`
@@ -114,8 +129,9 @@ pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = router.route("/events", any_method(route_1::<A>));
     let router = router.route("/machines", any_method(route_2::<A>));
     let router = router.route("/numbers", any_method(route_3::<A>));
-    let router = router.route("/labels/{s1}/{s2}", any_method(route_4::<A>));
-    let router = router.route("/prices/{s1}/{s2}", any_method(route_5::<A>));
+    let router = router.route("/projects", any_method(route_4::<A>));
+    let router = router.route("/labels/{s1}/{s2}", any_method(route_5::<A>));
+    let router = router.route("/prices/{s1}/{s2}", any_method(route_6::<A>));
     router.with_state(api)
 }
 
@@ -200,6 +216,25 @@ fn route_4<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
     Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_list_projects(&inputs, body).await {
+                Ok(request) => respond(A::list_projects(&api, request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
+}
+
+fn route_5<A: Api>(
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
+    request: ::axum::extract::Request,
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
         let (mut parts, body) = request.into_parts();
         let segments = match runtime::captures(&mut parts, &["s1", "s2"]).await {
             Ok(segments) => segments,
@@ -233,7 +268,7 @@ fn route_4<A: Api>(
     })
 }
 
-fn route_5<A: Api>(
+fn route_6<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
 ) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
@@ -305,6 +340,8 @@ pub struct Fake {
     pub list_machines: fake::Slot<ListMachinesRequest, ListMachinesReply>,
     /// [`Api::list_numbers`] (`GET /numbers`).
     pub list_numbers: fake::Slot<ListNumbersRequest, ListNumbersReply>,
+    /// [`Api::list_projects`] (`GET /projects`).
+    pub list_projects: fake::Slot<ListProjectsRequest, ListProjectsReply>,
     /// [`Api::get_labels`] (`GET /labels/{names}/v{version}.json`).
     pub get_labels: fake::Slot<GetLabelsRequest, GetLabelsReply>,
     /// [`Api::get_euro_prices`] (`GET /prices/€uro net/{id}`).
@@ -319,6 +356,7 @@ impl Default for Fake {
             list_events: fake::Slot::new("list_events", default_list_events),
             list_machines: fake::Slot::new("list_machines", default_list_machines),
             list_numbers: fake::Slot::new("list_numbers", default_list_numbers),
+            list_projects: fake::Slot::new("list_projects", default_list_projects),
             get_labels: fake::Slot::new("get_labels", default_get_labels),
             get_euro_prices: fake::Slot::new("get_euro_prices", default_get_euro_prices),
         }
@@ -372,6 +410,15 @@ impl Api for Fake {
         self.list_numbers.answer(request)
     }
 
+    fn list_projects(
+        &self,
+        request: ListProjectsRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<ListProjectsReply, runtime::Failure>,
+    > + Send {
+        self.list_projects.answer(request)
+    }
+
     fn get_labels(
         &self,
         request: GetLabelsRequest,
@@ -412,6 +459,11 @@ fn default_list_machines() -> Option<ListMachinesReply> {
 #[cfg(feature = "fake")]
 fn default_list_numbers() -> Option<ListNumbersReply> {
     Some(ListNumbersReply::Ok(runtime::example(&["{}"])?))
+}
+
+#[cfg(feature = "fake")]
+fn default_list_projects() -> Option<ListProjectsReply> {
+    Some(ListProjectsReply::Ok(runtime::example(&["{}"])?))
 }
 
 #[cfg(feature = "fake")]
@@ -631,6 +683,48 @@ fn decode_list_numbers(
     Box::pin(async move {
         Ok(ListNumbersRequest {
             page: inputs.query("page", runtime::Style::Scalar, &[])?,
+        })
+    })
+}
+
+/// The request of [`Api::list_projects`] (`GET /projects`): its parameters and body, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListProjectsRequest {
+    /// Query parameter `pageToken`
+    pub page_token: Option<String>,
+    /// Query parameter `pageSize`
+    pub page_size: Option<i64>,
+}
+
+/// The replies of [`Api::list_projects`], one per documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListProjectsReply {
+    /// Status 200: A page of projects.
+    Ok(models::ListProjectsOkBody),
+}
+
+impl ::axum::response::IntoResponse for ListProjectsReply {
+    fn into_response(self) -> ::axum::response::Response {
+        match self {
+            Self::Ok(body) => {
+                runtime::json(runtime::status(200u16), "application/json", &body)
+            }
+        }
+    }
+}
+
+/// Decodes the request, or says why it cannot.
+fn decode_list_projects(
+    inputs: &runtime::Inputs,
+    _body: ::axum::body::Body,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ListProjectsRequest, runtime::Rejection>,
+> {
+    Box::pin(async move {
+        Ok(ListProjectsRequest {
+            page_token: inputs.query("pageToken", runtime::Style::Scalar, &[])?,
+            page_size: inputs.query("pageSize", runtime::Style::Scalar, &[])?,
         })
     })
 }
