@@ -19,6 +19,10 @@ impl<'a> OperationLowerer<'_, 'a> {
         responses: &[Response],
         body: Option<&RequestBody>,
     ) -> Option<PageWalk> {
+        // `x-pagination: false` says the operation is not paged, whatever its names suggest.
+        if extensions.get("x-pagination") == Some(&serde_json::Value::Bool(false)) {
+            return None;
+        }
         let (key, spec) = match (extensions.get("x-pagination"), extensions.get("x-ms-pageable")) {
             (Some(spec), _) => ("x-pagination", Some(spec)),
             (None, Some(spec)) => ("x-ms-pageable", Some(spec)),
@@ -44,10 +48,6 @@ impl<'a> OperationLowerer<'_, 'a> {
             };
             return Some(PageWalk { style: PageStyle::LinkHeader, items });
         };
-        // `x-pagination: false` says the operation is not paged, whatever its names suggest.
-        if spec == &serde_json::Value::Bool(false) {
-            return None;
-        }
         // Each page is another request with the same body: only a borrowed one can be sent again.
         if body.is_some_and(|body| matches!(body.kind, RequestBodyKind::Multipart(_) | RequestBodyKind::Raw { .. })) {
             self.types.warn(&at, format!("`{key}` on an operation that sends a multipart or raw body; ignored"));
