@@ -1313,6 +1313,56 @@ components:
     }
 
     #[test]
+    fn a_next_link_its_names_imply_is_followed() {
+        let get = |id: &str, properties: &str| {
+            format!(
+                "  /{id}:
+    get:
+      operationId: {id}
+      responses: {{'200': {{description: x, content: {{application/json: {{schema: {{type: object, properties: {{{properties}}}}}}}}}}}}}
+"
+            )
+        };
+        let items = "value: {type: array, items: {type: integer}}";
+        let paths = [
+            get("azure", &format!("{items}, nextLink: {{type: string}}")),
+            get("odata", &format!("{items}, '@odata.nextLink': {{type: string}}")),
+            get(
+                "jsonApi",
+                &format!(
+                    "{items}, links: {{type: object, properties: {{next: {{type: string}}, self: {{type: string}}}}}}"
+                ),
+            ),
+            get(
+                "django",
+                &format!("{items}, next: {{type: string, nullable: true}}, previous: {{type: string, nullable: true}}"),
+            ),
+            get("url", &format!("{items}, next: {{type: string, format: uri}}")),
+            get("bareNext", &format!("{items}, next: {{type: string}}")),
+            get("twoLinks", &format!("{items}, nextLink: {{type: string}}, nextUrl: {{type: string}}")),
+            get("notAString", &format!("{items}, nextLink: {{type: integer}}")),
+        ];
+        let (api, diagnostics) = lower_yaml(&format!("{HEAD}paths:\n{}", paths.concat()));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let next = |index: usize| match &api.operations[index].pagination.as_ref()?.style {
+            PageStyle::NextLink { next } => {
+                Some(next.iter().map(|step| step.field.as_str()).collect::<Vec<_>>().join("."))
+            }
+            _ => None,
+        };
+        assert_eq!(next(0).as_deref(), Some("next_link"));
+        assert_eq!(next(1).as_deref(), Some("odata_next_link"));
+        assert_eq!(next(2).as_deref(), Some("links.next"), "JSON:API");
+        assert_eq!(next(3).as_deref(), Some("next"), "beside `previous`: Django REST framework");
+        assert_eq!(next(4).as_deref(), Some("next"), "a URL");
+        assert_eq!(next(5), None, "a string called `next` alone may be a cursor");
+        assert_eq!(next(6), None, "two candidates: neither is taken");
+        assert_eq!(next(7), None, "not a string");
+        let items = api.operations[0].pagination.as_ref().and_then(|pages| pages.items.as_ref());
+        assert_eq!(items.map(|items| (items.path[0].field.as_str(), &items.item)), Some(("value", &TypeRef::I64)));
+    }
+
+    #[test]
     fn a_scheme_no_operation_requires_is_dropped_with_a_warning_and_references_renumbered() {
         let (api, diagnostics) = lower_yaml(&format!(
             "{HEAD}paths:

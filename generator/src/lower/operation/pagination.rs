@@ -2,11 +2,12 @@
 //! cursor its names imply.
 
 use super::*;
+use crate::ir::{Field, Primitive};
 
 impl<'a> OperationLowerer<'_, 'a> {
     /// How the operation's pages are walked, by the first convention the document states: specforge's
     /// `x-pagination`, Azure's `x-ms-pageable`, a `Link` header documented on a `GET`'s success (whose items are
-    /// the page when the page is an array), or a cursor a `GET`'s names imply ([`Self::implied_cursor`];
+    /// the page when the page is an array), or a walk a `GET`'s names imply ([`Self::implied_walk`];
     /// `x-pagination: false` turns that off). `x-pagination` is `{page-param: <query parameter>, next: <dotted
     /// path>}` (page numbers: the next page exists while the value at `next` is present) or `{cursor-param: <query
     /// parameter>, next: <dotted path>}` (the value at `next` is the next cursor). Anything that does not fit the
@@ -40,7 +41,7 @@ impl<'a> OperationLowerer<'_, 'a> {
         let Some(spec) = spec else {
             let page = success.body.as_ref().filter(|_| *method == Method::Get)?;
             if !documents_link {
-                return self.implied_cursor(params, &page.ty);
+                return self.implied_walk(params, &page.ty);
             }
             let items = match &page.ty {
                 TypeRef::Array(item) => Some(PageItems { path: Vec::new(), item: (**item).clone() }),
@@ -114,40 +115,23 @@ impl<'a> OperationLowerer<'_, 'a> {
         Some(PageWalk { style, items })
     }
 
-    /// The cursor walk a `GET` implies by its names when the document states no convention: an optional query
-    /// parameter `P` and a field of the page named `next` + `P` (`pageToken` → `nextPageToken`, `cursor` →
-    /// `next_cursor`, `marker` → `NextMarker`), or `P` itself when `P` starts with `next` (`NextToken`), of `P`'s
-    /// type, at the top of the page or in one of its objects (`response_metadata.next_cursor`). Names are compared
-    /// by their letters and digits, case aside. Only when exactly one pair fits; the items are the page's only
-    /// array field, or its only array of objects (beside, say, a list of strings).
-    fn implied_cursor(&self, params: &[Param], page: &TypeRef) -> Option<PageWalk> {
-        let id = page.direct_named()?;
-        let top = self.types.struct_fields(id)?;
-        let step = |field: &crate::ir::Field| FieldStep { field: field.name.clone(), presence: field.presence };
-        let mut fields: Vec<(Vec<FieldStep>, &crate::ir::Field)> = Vec::new();
+    /// The walk a `GET` implies by its names when the document states no convention: a cursor
+    /// ([`implied_cursor`]), else a next page's URL ([`implied_next_link`]). The items are the page's only array
+    /// field, or its only array of objects (beside, say, a list of strings).
+    fn implied_walk(&self, params: &[Param], page: &TypeRef) -> Option<PageWalk> {
+        let top = self.types.struct_fields(page.direct_named()?)?;
+        let step = |field: &Field| FieldStep { field: field.name.clone(), presence: field.presence };
+        let mut fields = Vec::new();
         for field in top.iter().filter(|field| !field.is_flattened()) {
-            fields.push((vec![step(field)], field));
+            fields.push(PageField { path: vec![step(field)], parent: None, field });
             let inner = field.ty.direct_named().and_then(|id| self.types.struct_fields(id)).unwrap_or_default();
-            fields.extend(inner.iter().filter(|f| !f.is_flattened()).map(|f| (vec![step(field), step(f)], f)));
+            fields.extend(inner.iter().filter(|f| !f.is_flattened()).map(|f| PageField {
+                path: vec![step(field), step(f)],
+                parent: Some(field),
+                field: f,
+            }));
         }
-        let pairs =
-            params.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Query && !p.required).flat_map(
-                |(index, param)| {
-                    let wanted = squashed(&param.api_name);
-                    let cursor_like =
-                        !wanted.is_empty() && matches!(param.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64);
-                    fields
-                        .iter()
-                        .filter(move |(_, field)| {
-                            let name = squashed(field.json_name().unwrap_or_default());
-                            let named = name.strip_prefix("next") == Some(wanted.as_str())
-                                || (wanted.starts_with("next") && name == wanted);
-                            cursor_like && named && field.ty == param.ty
-                        })
-                        .map(move |(path, _)| (index, path))
-                },
-            );
-        let (param, next) = only(pairs)?;
+        let style = implied_cursor(params, &fields).or_else(|| implied_next_link(&fields))?;
         let arrays: Vec<PageItems> = top
             .iter()
             .filter(|field| !field.is_flattened())
@@ -163,7 +147,7 @@ impl<'a> OperationLowerer<'_, 'a> {
             // Beside, say, a list of the locations that did not answer.
             _ => only(arrays.iter().filter(is_object)).cloned(),
         };
-        Some(PageWalk { style: PageStyle::Cursor { param: ParamId(param), next: next.clone() }, items })
+        Some(PageWalk { style, items })
     }
 
     /// The fields along a dotted `path` through values of `ty`, and the type at its end; `None` (with a warning at
@@ -189,6 +173,77 @@ impl<'a> OperationLowerer<'_, 'a> {
 pub(super) struct PageWalk {
     pub(super) style: PageStyle,
     pub(super) items: Option<PageItems>,
+}
+
+/// A field of a page, at its top or one object down, with the path to it.
+struct PageField<'t> {
+    path: Vec<FieldStep>,
+    /// The object field it is in, when it is not at the top.
+    parent: Option<&'t Field>,
+    field: &'t Field,
+}
+
+impl PageField<'_> {
+    /// The field's JSON name, squashed (see [`squashed`]).
+    fn squashed_name(&self) -> String {
+        squashed(self.field.json_name().unwrap_or_default())
+    }
+}
+
+/// The cursor a `GET`'s names imply: an optional query parameter `P` and a field of the page named `next` + `P`
+/// (`pageToken` → `nextPageToken`, `cursor` → `next_cursor`, `marker` → `NextMarker`), or `P` itself when `P`
+/// starts with `next` (`NextToken`), of `P`'s type (a string or an integer), at the top of the page or in one of its
+/// objects (`response_metadata.next_cursor`). Names are compared by their letters and digits, case aside. Only
+/// when exactly one pair fits.
+fn implied_cursor(params: &[Param], fields: &[PageField<'_>]) -> Option<PageStyle> {
+    let pairs = params.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Query && !p.required).flat_map(
+        |(index, param)| {
+            let wanted = squashed(&param.api_name);
+            let cursor_like = !wanted.is_empty() && matches!(param.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64);
+            fields
+                .iter()
+                .filter(move |page_field| {
+                    let name = page_field.squashed_name();
+                    let named = name.strip_prefix("next") == Some(wanted.as_str())
+                        || (wanted.starts_with("next") && name == wanted);
+                    cursor_like && named && page_field.field.ty == param.ty
+                })
+                .map(move |page_field| (index, page_field))
+        },
+    );
+    let (param, next) = only(pairs)?;
+    Some(PageStyle::Cursor { param: ParamId(param), next: next.path.clone() })
+}
+
+/// The next page's URL a `GET`'s page names: a string or URL field called `nextLink`, `@odata.nextLink`,
+/// `nextUrl`, `nextPageUrl`, `nextPageLink` or `nextHref` (names compared as in [`implied_cursor`]), or `next`
+/// when it is a URL (`format: uri`), inside `links` (JSON:API) or beside `previous` (Django REST framework). At
+/// the top of the page or one object down; only when exactly one field fits.
+fn implied_next_link(fields: &[PageField<'_>]) -> Option<PageStyle> {
+    const LINK_NAMES: [&str; 6] = ["nextlink", "odatanextlink", "nexturl", "nextpageurl", "nextpagelink", "nexthref"];
+    let in_one_object = |a: &PageField<'_>, b: &PageField<'_>| match (a.parent, b.parent) {
+        (None, None) => true,
+        (Some(a), Some(b)) => std::ptr::eq(a, b),
+        _ => false,
+    };
+    let has_sibling = |of: &PageField<'_>, names: &[&str]| {
+        fields.iter().any(|other| in_one_object(other, of) && names.contains(&other.squashed_name().as_str()))
+    };
+    let links = fields.iter().filter(|page_field| {
+        let is_url = page_field.field.ty == TypeRef::Primitive(Primitive::Url);
+        if !is_url && page_field.field.ty != TypeRef::String {
+            return false;
+        }
+        let name = page_field.squashed_name();
+        LINK_NAMES.contains(&name.as_str())
+            || (name == "next"
+                && (is_url
+                    || page_field
+                        .parent
+                        .is_some_and(|parent| squashed(parent.json_name().unwrap_or_default()) == "links")
+                    || has_sibling(page_field, &["previous", "prev"])))
+    });
+    Some(PageStyle::NextLink { next: only(links)?.path.clone() })
 }
 
 /// A name's ASCII letters and digits, lower-cased: `next_page_token`, `nextPageToken` and `NextPageToken` alike.
