@@ -43,8 +43,9 @@ struct Credentials {
     bearer_auth: Option<runtime::BearerToken>,
 }
 
-/// The API's security schemes.
+/// The API's security schemes, named after the document's (which may all end in, say, `Auth`).
 #[derive(Clone, Copy)]
+#[allow(clippy::enum_variant_names)]
 enum Scheme {
     BasicAuth,
     BearerAuth,

@@ -53,8 +53,9 @@ struct Credentials {
     basic_auth: Option<runtime::BasicCredentials>,
 }
 
-/// The API's security schemes.
+/// The API's security schemes, named after the document's (which may all end in, say, `Auth`).
 #[derive(Clone, Copy)]
+#[allow(clippy::enum_variant_names)]
 enum Scheme {
     BasicAuth,
 }

@@ -137,9 +137,10 @@ pub(super) fn credentials(api: &Api, shared: bool) -> TokenStream {
             #(#fields)*
         }
 
-        /// The API's security schemes.
+        /// The API's security schemes, named after the document's (which may all end in, say, `Auth`).
         #hidden
         #[derive(Clone, Copy)]
+        #[allow(clippy::enum_variant_names)]
         #vis enum Scheme {
             #(#variants,)*
         }

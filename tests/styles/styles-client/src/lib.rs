@@ -33,8 +33,9 @@ struct Credentials {
     key: Option<runtime::Secret>,
 }
 
-/// The API's security schemes.
+/// The API's security schemes, named after the document's (which may all end in, say, `Auth`).
 #[derive(Clone, Copy)]
+#[allow(clippy::enum_variant_names)]
 enum Scheme {
     Key,
 }

@@ -47,8 +47,9 @@ struct Credentials {
     oauth: Option<runtime::BearerToken>,
 }
 
-/// The API's security schemes.
+/// The API's security schemes, named after the document's (which may all end in, say, `Auth`).
 #[derive(Clone, Copy)]
+#[allow(clippy::enum_variant_names)]
 enum Scheme {
     Key,
     Oauth,
