@@ -216,6 +216,33 @@ async fn list_projects() {
 }
 
 #[tokio::test]
+async fn list_calls() {
+    let (fake, client) = start().await;
+    let expected = server::ListCallsRequest {};
+    fake.list_calls
+        .reply(
+            server::ListCallsReply::Ok({
+                let value: models::ListCallsOkBody = sample(
+                    "{\"calls\":[{\"name\":\"sample \\\"text\\\" é/?&=#%\"},{\"name\":\"sample \\\"text\\\" é/?&=#%\"}],\"meta\":{\"next_page_url\":\"https://example.com/a?b=c\"}}",
+                );
+                value
+            }),
+        );
+    let reply = client.list_calls_with_response().await.expect("list_calls 200");
+    assert_eq!(reply.status().as_u16(), 200, "list_calls 200");
+    assert_eq!(
+        reply.into_body(), { let value : models::ListCallsOkBody =
+        sample("{\"calls\":[{\"name\":\"sample \\\"text\\\" é/?&=#%\"},{\"name\":\"sample \\\"text\\\" é/?&=#%\"}],\"meta\":{\"next_page_url\":\"https://example.com/a?b=c\"}}");
+        value }, "list_calls 200"
+    );
+    let requests = fake.list_calls.requests();
+    assert_eq!(requests.len(), 1);
+    for request in requests {
+        assert_eq!(request, expected);
+    }
+}
+
+#[tokio::test]
 async fn get_labels() {
     let (fake, client) = start().await;
     let names: Vec<String> = sample("[\"sample/é?&=#%+\",\"sample/é?&=#%+\"]");

@@ -177,6 +177,28 @@ mod pages {
     }
 
     #[tokio::test]
+    async fn a_next_page_url_named_by_convention_is_followed() {
+        let server = MockServer::start().await;
+        let uri = server.uri();
+        Mock::given(path("/calls"))
+            .and(query_param_is_missing("Page"))
+            .respond_with(json(&format!(
+                r#"{{"calls":[{{"name":"a"}}],"meta":{{"next_page_url":"{uri}/calls?Page=1&PageToken=p1"}}}}"#
+            )))
+            .mount(&server)
+            .await;
+        Mock::given(path("/calls"))
+            .and(query_param("PageToken", "p1"))
+            .respond_with(json(r#"{"calls":[{"name":"b"}],"meta":{"next_page_url":null}}"#))
+            .mount(&server)
+            .await;
+        let client = Client::new(&uri).unwrap();
+        let names: Vec<String> = client.list_calls_items().map(|call| call.unwrap().name).collect().await;
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(server.received_requests().await.unwrap().len(), 2, "`null` ends the walk");
+    }
+
+    #[tokio::test]
     async fn a_page_without_items_is_the_last_and_an_error_ends_the_stream() {
         let server = MockServer::start().await;
         Mock::given(path("/numbers"))

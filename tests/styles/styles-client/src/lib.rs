@@ -564,6 +564,84 @@ impl Client {
         self.list_projects_pages(params).items(|page| page.projects.unwrap_or_default())
     }
 
+    /// Twilio's convention, stated by names only (the next page's URL in `meta.next_page_url`).
+    ///
+    /// `GET /calls`
+    pub fn list_calls<'a>(
+        &'a self,
+    ) -> impl runtime::Call<models::ListCallsOkBody, ::std::convert::Infallible> + 'a {
+        runtime::body_of(self.list_calls_with_response())
+    }
+
+    /// [`Client::list_calls`], with the reply's status and headers (rate limits, `ETag`, `Location`, …).
+    pub fn list_calls_with_response<'a>(
+        &'a self,
+    ) -> impl runtime::Call<
+        runtime::ResponseValue<models::ListCallsOkBody>,
+        ::std::convert::Infallible,
+    > + 'a {
+        self.transport
+            .call(
+                move || {
+                    let url = self.transport.endpoint(&["calls"]);
+                    let request = self.transport.request(::reqwest::Method::GET, url);
+                    Ok(request)
+                },
+                "/calls",
+                |response| match response.code() {
+                    200 => {
+                        let body = response.json()?;
+                        Ok(response.value(body))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
+    }
+
+    /// Walks every page of [`Client::list_calls`], one request per page, following the next page's URL in the response's `meta.next_page_url` until there is none (or it repeats).
+    pub fn list_calls_pages<'a>(
+        &'a self,
+    ) -> runtime::Pages<
+        'a,
+        models::ListCallsOkBody,
+        ::std::convert::Infallible,
+        Option<::reqwest::Url>,
+    > {
+        runtime::Pages::new(
+            None,
+            move |cursor: Option<::reqwest::Url>| {
+                Box::pin(async move {
+                    let page = match cursor {
+                        None => self.list_calls_with_response().await?,
+                        Some(url) => {
+                            self.transport
+                                .next_page(
+                                    self.transport.request(::reqwest::Method::GET, url),
+                                )
+                                .await?
+                        }
+                    };
+                    let next = Some(page.body())
+                        .and_then(|v| v.meta.as_ref())
+                        .and_then(|v| v.next_page_url.value())
+                        .map(AsRef::<str>::as_ref)
+                        .filter(|link| !link.is_empty())
+                        .map(|link| self.transport.resolve(link));
+                    Ok((page.into_body(), next.map(Some)))
+                })
+            },
+        )
+    }
+
+    /// The items of every page of [`Client::list_calls`], in order, as one stream (see [`Client::list_calls_pages`]); it ends after the last page or at the first error.
+    pub fn list_calls_items<'a>(
+        &'a self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<models::Machine, runtime::Error<::std::convert::Infallible>>,
+    > + runtime::platform::MaybeSend + 'a {
+        self.list_calls_pages().items(|page| page.calls.unwrap_or_default())
+    }
+
     /// An array in the path (`simple` style, its items joined by commas) and a segment mixing text and a parameter.
     ///
     /// `GET /labels/{names}/v{version}.json`

@@ -113,3 +113,17 @@ support::object!(ListProjectsOkBody {
     1 unreachable optional,
     2 next_page_token = "nextPageToken" optional,
 } ignore);
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsOkBody {
+    pub calls: Option<Vec<Machine>>,
+    pub meta: Option<ListCallsOkBodyMeta>,
+}
+support::object!(ListCallsOkBody { 0 calls optional, 1 meta optional } ignore);
+
+/// The `meta` of [`ListCallsOkBody`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCallsOkBodyMeta {
+    pub next_page_url: Nullable<::url::Url>,
+}
+support::object!(ListCallsOkBodyMeta { 0 next_page_url nullable } ignore);

@@ -85,6 +85,21 @@ pub trait Api: Send + Sync + 'static {
         async { Err(runtime::Failure::not_implemented("list_projects")) }
     }
 
+    /// Twilio's convention, stated by names only (the next page's URL in `meta.next_page_url`).
+    ///
+    /// `GET /calls`
+    ///
+    /// Unless implemented, answers 501 Not Implemented.
+    fn list_calls(
+        &self,
+        request: ListCallsRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<ListCallsReply, runtime::Failure>,
+    > + Send {
+        let _ = request;
+        async { Err(runtime::Failure::not_implemented("list_calls")) }
+    }
+
     /// An array in the path (`simple` style, its items joined by commas) and a segment mixing text and a parameter.
     ///
     /// `GET /labels/{names}/v{version}.json`
@@ -130,8 +145,9 @@ pub fn shared_router<A: Api>(api: ::std::sync::Arc<A>) -> ::axum::Router {
     let router = router.route("/machines", any_method(route_2::<A>));
     let router = router.route("/numbers", any_method(route_3::<A>));
     let router = router.route("/projects", any_method(route_4::<A>));
-    let router = router.route("/labels/{s1}/{s2}", any_method(route_5::<A>));
-    let router = router.route("/prices/{s1}/{s2}", any_method(route_6::<A>));
+    let router = router.route("/calls", any_method(route_5::<A>));
+    let router = router.route("/labels/{s1}/{s2}", any_method(route_6::<A>));
+    let router = router.route("/prices/{s1}/{s2}", any_method(route_7::<A>));
     router.with_state(api)
 }
 
@@ -235,6 +251,25 @@ fn route_5<A: Api>(
     request: ::axum::extract::Request,
 ) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
     Box::pin(async move {
+        let (parts, body) = request.into_parts();
+        let inputs = runtime::Inputs::new(parts);
+        if inputs.method == "GET" {
+            return match decode_list_calls(&inputs, body).await {
+                Ok(request) => respond(A::list_calls(&api, request).await),
+                Err(rejection) => {
+                    ::axum::response::IntoResponse::into_response(rejection)
+                }
+            };
+        }
+        runtime::unmatched(&inputs, "GET")
+    })
+}
+
+fn route_6<A: Api>(
+    ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
+    request: ::axum::extract::Request,
+) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
+    Box::pin(async move {
         let (mut parts, body) = request.into_parts();
         let segments = match runtime::captures(&mut parts, &["s1", "s2"]).await {
             Ok(segments) => segments,
@@ -268,7 +303,7 @@ fn route_5<A: Api>(
     })
 }
 
-fn route_6<A: Api>(
+fn route_7<A: Api>(
     ::axum::extract::State(api): ::axum::extract::State<::std::sync::Arc<A>>,
     request: ::axum::extract::Request,
 ) -> ::futures_util::future::BoxFuture<'static, ::axum::response::Response> {
@@ -342,6 +377,8 @@ pub struct Fake {
     pub list_numbers: fake::Slot<ListNumbersRequest, ListNumbersReply>,
     /// [`Api::list_projects`] (`GET /projects`).
     pub list_projects: fake::Slot<ListProjectsRequest, ListProjectsReply>,
+    /// [`Api::list_calls`] (`GET /calls`).
+    pub list_calls: fake::Slot<ListCallsRequest, ListCallsReply>,
     /// [`Api::get_labels`] (`GET /labels/{names}/v{version}.json`).
     pub get_labels: fake::Slot<GetLabelsRequest, GetLabelsReply>,
     /// [`Api::get_euro_prices`] (`GET /prices/€uro net/{id}`).
@@ -357,6 +394,7 @@ impl Default for Fake {
             list_machines: fake::Slot::new("list_machines", default_list_machines),
             list_numbers: fake::Slot::new("list_numbers", default_list_numbers),
             list_projects: fake::Slot::new("list_projects", default_list_projects),
+            list_calls: fake::Slot::new("list_calls", default_list_calls),
             get_labels: fake::Slot::new("get_labels", default_get_labels),
             get_euro_prices: fake::Slot::new("get_euro_prices", default_get_euro_prices),
         }
@@ -419,6 +457,15 @@ impl Api for Fake {
         self.list_projects.answer(request)
     }
 
+    fn list_calls(
+        &self,
+        request: ListCallsRequest,
+    ) -> impl ::std::future::Future<
+        Output = Result<ListCallsReply, runtime::Failure>,
+    > + Send {
+        self.list_calls.answer(request)
+    }
+
     fn get_labels(
         &self,
         request: GetLabelsRequest,
@@ -464,6 +511,11 @@ fn default_list_numbers() -> Option<ListNumbersReply> {
 #[cfg(feature = "fake")]
 fn default_list_projects() -> Option<ListProjectsReply> {
     Some(ListProjectsReply::Ok(runtime::example(&["{}"])?))
+}
+
+#[cfg(feature = "fake")]
+fn default_list_calls() -> Option<ListCallsReply> {
+    Some(ListCallsReply::Ok(runtime::example(&["{}"])?))
 }
 
 #[cfg(feature = "fake")]
@@ -727,6 +779,37 @@ fn decode_list_projects(
             page_size: inputs.query("pageSize", runtime::Style::Scalar, &[])?,
         })
     })
+}
+
+/// The request of [`Api::list_calls`] (`GET /calls`): its parameters and body, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListCallsRequest {}
+/// The replies of [`Api::list_calls`], one per documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListCallsReply {
+    /// Status 200: A page of calls.
+    Ok(models::ListCallsOkBody),
+}
+
+impl ::axum::response::IntoResponse for ListCallsReply {
+    fn into_response(self) -> ::axum::response::Response {
+        match self {
+            Self::Ok(body) => {
+                runtime::json(runtime::status(200u16), "application/json", &body)
+            }
+        }
+    }
+}
+
+/// Decodes the request, or says why it cannot.
+fn decode_list_calls(
+    _inputs: &runtime::Inputs,
+    _body: ::axum::body::Body,
+) -> ::futures_util::future::BoxFuture<
+    '_,
+    Result<ListCallsRequest, runtime::Rejection>,
+> {
+    Box::pin(async move { Ok(ListCallsRequest {}) })
 }
 
 /// The request of [`Api::get_labels`] (`GET /labels/{names}/v{version}.json`): its parameters and body, decoded.
