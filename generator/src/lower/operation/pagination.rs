@@ -1,5 +1,5 @@
-//! How an operation's pages are walked: specforge's `x-pagination`, Azure's `x-ms-pageable`, a `Link` header, or a
-//! cursor its names imply.
+//! How an operation's pages are walked: specforge's `x-pagination`, Azure's `x-ms-pageable`, a `Link` header, or
+//! what its names imply (a cursor, a next page's URL).
 
 use super::*;
 use crate::ir::{Field, Primitive};
@@ -37,6 +37,13 @@ impl<'a> OperationLowerer<'_, 'a> {
             }
             return None;
         };
+        // Each page is another request with the same body: only a borrowed one can be sent again.
+        if body.is_some_and(|body| matches!(body.kind, RequestBodyKind::Multipart(_) | RequestBodyKind::Raw { .. })) {
+            if spec.is_some() {
+                self.types.warn(&at, format!("`{key}` on an operation that sends a multipart or raw body; ignored"));
+            }
+            return None;
+        }
         let documents_link = success.headers.iter().any(|header| header.name == "link");
         let Some(spec) = spec else {
             let page = success.body.as_ref().filter(|_| *method == Method::Get)?;
@@ -49,11 +56,6 @@ impl<'a> OperationLowerer<'_, 'a> {
             };
             return Some(PageWalk { style: PageStyle::LinkHeader, items });
         };
-        // Each page is another request with the same body: only a borrowed one can be sent again.
-        if body.is_some_and(|body| matches!(body.kind, RequestBodyKind::Multipart(_) | RequestBodyKind::Raw { .. })) {
-            self.types.warn(&at, format!("`{key}` on an operation that sends a multipart or raw body; ignored"));
-            return None;
-        }
         let Some(page) = &success.body else {
             self.types.warn(&at, format!("`{key}` needs a success response with a body; ignored"));
             return None;
