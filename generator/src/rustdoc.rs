@@ -66,6 +66,7 @@ impl Fence {
 /// brought back to it, which renders the same and is what clippy's `doc_lazy_continuation` and
 /// `doc_overindented_list_items` ask for.
 pub fn lines(doc: &str) -> Vec<String> {
+    let doc = compilable(doc);
     let mut fence = Fence::default();
     let mut after_blank = true;
     // The columns where the texts of the list items open at the previous line start, outermost first.
@@ -130,6 +131,30 @@ pub fn lines(doc: &str) -> Vec<String> {
             format!(" {quote}{}{}", " ".repeat(indent), untab(trimmed))
         })
         .collect()
+}
+
+/// The Unicode controls that change the direction text flows in, which rustc refuses in comments
+/// (`text_direction_codepoint_in_comment`, an error unless allowed).
+const TEXT_DIRECTION_CONTROLS: [char; 9] =
+    ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'];
+
+/// `doc` as a doc comment may hold it: a carriage return not before a line feed (which rustc refuses in a doc
+/// comment) ends a line, as old Mac text meant, and text-direction controls are spelled out (`U+202E`).
+fn compilable(doc: &str) -> std::borrow::Cow<'_, str> {
+    if !doc.contains(|c| c == '\r' || TEXT_DIRECTION_CONTROLS.contains(&c)) {
+        return doc.into();
+    }
+    let mut out = String::with_capacity(doc.len() + 8);
+    let mut chars = doc.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => out.push('\n'),
+            c if TEXT_DIRECTION_CONTROLS.contains(&c) => out.push_str(&format!("U+{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.into()
 }
 
 /// Closes the open list items (text columns, outermost first) that a line at `indent` is not inside.
@@ -349,6 +374,14 @@ fn url_len(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_carriage_return_ends_a_line_and_text_direction_controls_are_spelled_out() {
+        // VTEX's Orders API: a bare CR before a code sample's `{`; rustc refuses both in a doc comment.
+        assert_eq!(lines("format:\r{\r\n  a\r\n}"), [" format:", " {", "   a", " }"]);
+        assert_eq!(lines("a \u{202E}b\u{2066}"), [" a U+202EbU+2066"]);
+        assert!(matches!(compilable("plain text"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn doc_lines_keep_list_continuations_and_never_start_code_blocks() {
