@@ -122,18 +122,18 @@ impl<'a> OperationLowerer<'_, 'a> {
     /// field, or its only array of objects (beside, say, a list of strings).
     fn implied_walk(&self, params: &[Param], page: &TypeRef) -> Option<PageWalk> {
         let top = self.types.struct_fields(page.direct_named()?)?;
-        let step = |field: &Field| FieldStep { field: field.name.clone(), presence: field.presence };
-        let mut fields = Vec::new();
+        // Every name looked for has `next` in it: only such fields are candidates (most pages have none).
+        let mut candidates = Vec::new();
         for field in top.iter().filter(|field| !field.is_flattened()) {
-            fields.push(PageField { path: vec![step(field)], parent: None, field });
-            let inner = field.ty.direct_named().and_then(|id| self.types.struct_fields(id)).unwrap_or_default();
-            fields.extend(inner.iter().filter(|f| !f.is_flattened()).map(|f| PageField {
-                path: vec![step(field), step(f)],
-                parent: Some(field),
-                field: f,
-            }));
+            candidates.extend(PageField::candidate(None, top, field));
+            if let Some(inner) = field.ty.direct_named().and_then(|id| self.types.struct_fields(id)) {
+                candidates.extend(inner.iter().filter_map(|f| PageField::candidate(Some(field), inner, f)));
+            }
         }
-        let style = implied_cursor(params, &fields).or_else(|| implied_next_link(&fields))?;
+        if candidates.is_empty() {
+            return None;
+        }
+        let style = implied_cursor(params, &candidates).or_else(|| implied_next_link(&candidates))?;
         let arrays: Vec<PageItems> = top
             .iter()
             .filter(|field| !field.is_flattened())
@@ -177,18 +177,33 @@ pub(super) struct PageWalk {
     pub(super) items: Option<PageItems>,
 }
 
-/// A field of a page, at its top or one object down, with the path to it.
+/// A field of a page, at its top or one object down, whose name has `next` in it.
 struct PageField<'t> {
-    path: Vec<FieldStep>,
     /// The object field it is in, when it is not at the top.
     parent: Option<&'t Field>,
+    /// The fields of the object it is in, itself included.
+    siblings: &'t [Field],
     field: &'t Field,
+    /// Its JSON name, squashed (see [`squashed`]).
+    name: String,
 }
 
-impl PageField<'_> {
-    /// The field's JSON name, squashed (see [`squashed`]).
-    fn squashed_name(&self) -> String {
-        squashed(self.field.json_name().unwrap_or_default())
+/// The step through `field` on a path from a page.
+fn step(field: &Field) -> FieldStep {
+    FieldStep { field: field.name.clone(), presence: field.presence }
+}
+
+impl<'t> PageField<'t> {
+    /// `field`, of the object `siblings` (in `parent`), when its name has `next` in it.
+    fn candidate(parent: Option<&'t Field>, siblings: &'t [Field], field: &'t Field) -> Option<Self> {
+        let json_name = field.json_name()?;
+        let has_next = json_name.as_bytes().windows(4).any(|window| window.eq_ignore_ascii_case(b"next"));
+        has_next.then(|| PageField { parent, siblings, field, name: squashed(json_name) })
+    }
+
+    /// The fields from the page to this one.
+    fn path(&self) -> Vec<FieldStep> {
+        self.parent.into_iter().chain([self.field]).map(step).collect()
     }
 }
 
@@ -205,16 +220,16 @@ fn implied_cursor(params: &[Param], fields: &[PageField<'_>]) -> Option<PageStyl
             fields
                 .iter()
                 .filter(move |page_field| {
-                    let name = page_field.squashed_name();
+                    let name = &page_field.name;
                     let named = name.strip_prefix("next") == Some(wanted.as_str())
-                        || (wanted.starts_with("next") && name == wanted);
+                        || (wanted.starts_with("next") && *name == wanted);
                     cursor_like && named && page_field.field.ty == param.ty
                 })
                 .map(move |page_field| (index, page_field))
         },
     );
     let (param, next) = only(pairs)?;
-    Some(PageStyle::Cursor { param: ParamId(param), next: next.path.clone() })
+    Some(PageStyle::Cursor { param: ParamId(param), next: next.path() })
 }
 
 /// The next page's URL a `GET`'s page names: a string or URL field called `nextLink`, `@odata.nextLink`,
@@ -223,29 +238,20 @@ fn implied_cursor(params: &[Param], fields: &[PageField<'_>]) -> Option<PageStyl
 /// the top of the page or one object down; only when exactly one field fits.
 fn implied_next_link(fields: &[PageField<'_>]) -> Option<PageStyle> {
     const LINK_NAMES: [&str; 6] = ["nextlink", "odatanextlink", "nexturl", "nextpageurl", "nextpagelink", "nexthref"];
-    let in_one_object = |a: &PageField<'_>, b: &PageField<'_>| match (a.parent, b.parent) {
-        (None, None) => true,
-        (Some(a), Some(b)) => std::ptr::eq(a, b),
-        _ => false,
-    };
-    let has_sibling = |of: &PageField<'_>, names: &[&str]| {
-        fields.iter().any(|other| in_one_object(other, of) && names.contains(&other.squashed_name().as_str()))
-    };
+    let named =
+        |field: &Field, names: &[&str]| names.contains(&squashed(field.json_name().unwrap_or_default()).as_str());
     let links = fields.iter().filter(|page_field| {
         let is_url = page_field.field.ty == TypeRef::Primitive(Primitive::Url);
         if !is_url && page_field.field.ty != TypeRef::String {
             return false;
         }
-        let name = page_field.squashed_name();
-        LINK_NAMES.contains(&name.as_str())
-            || (name == "next"
+        LINK_NAMES.contains(&page_field.name.as_str())
+            || (page_field.name == "next"
                 && (is_url
-                    || page_field
-                        .parent
-                        .is_some_and(|parent| squashed(parent.json_name().unwrap_or_default()) == "links")
-                    || has_sibling(page_field, &["previous", "prev"])))
+                    || page_field.parent.is_some_and(|parent| named(parent, &["links"]))
+                    || page_field.siblings.iter().any(|sibling| named(sibling, &["previous", "prev"]))))
     });
-    Some(PageStyle::NextLink { next: only(links)?.path.clone() })
+    Some(PageStyle::NextLink { next: only(links)?.path() })
 }
 
 /// A name's ASCII letters and digits, lower-cased: `next_page_token`, `nextPageToken` and `NextPageToken` alike.
