@@ -77,13 +77,16 @@ pub fn lines(doc: &str) -> Vec<String> {
     doc.trim()
         .lines()
         .map(|line| {
+            // Tabs first, so that the columns measured below are the columns printed (`*\t` is a list marker).
+            let line = untab(line);
+            let line = line.as_ref();
             let trimmed = line.trim();
             if let Some((marker, opened)) = fence.step(trimmed) {
                 (open_items, open_quote) = (Vec::new(), false);
                 return if opened { format!(" {marker}text") } else { format!(" {marker}") };
             }
             if fence.is_open() {
-                return format!(" {}", untab(line.trim_end()));
+                return format!(" {}", line.trim_end());
             }
             // Indentation is kept where it continues a list item or a paragraph (a code block cannot interrupt
             // one); after a blank line it is cut to three spaces, as four would start an indented code block (a
@@ -128,7 +131,7 @@ pub fn lines(doc: &str) -> Vec<String> {
                 indent = column;
             }
             after_blank = trimmed.is_empty();
-            format!(" {quote}{}{}", " ".repeat(indent), untab(trimmed))
+            format!(" {quote}{}{trimmed}", " ".repeat(indent))
         })
         .collect()
 }
@@ -374,6 +377,15 @@ fn url_len(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tab_after_a_list_marker_makes_an_item_whose_lines_line_up_with_its_text() {
+        // DocuSign: `*\t` items whose second line is indented by two spaces.
+        assert_eq!(
+            lines("Valid values:\n\n*\t`view`<br>\n  The recipient views it."),
+            [" Valid values:", " ", " *    `view`<br>", "      The recipient views it."]
+        );
+    }
 
     #[test]
     fn a_bare_carriage_return_ends_a_line_and_text_direction_controls_are_spelled_out() {
