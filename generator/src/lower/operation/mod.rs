@@ -1341,6 +1341,7 @@ components:
             get("bareNext", &format!("{items}, next: {{type: string}}")),
             get("twoLinks", &format!("{items}, nextLink: {{type: string}}, nextUrl: {{type: string}}")),
             get("notAString", &format!("{items}, nextLink: {{type: integer}}")),
+            get("notAList", "nextUrl: {type: string}, state: {type: string}"),
         ];
         let (api, diagnostics) = lower_yaml(&format!("{HEAD}paths:\n{}", paths.concat()));
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
@@ -1358,6 +1359,7 @@ components:
         assert_eq!(next(5), None, "a string called `next` alone may be a cursor");
         assert_eq!(next(6), None, "two candidates: neither is taken");
         assert_eq!(next(7), None, "not a string");
+        assert_eq!(next(8), None, "a page holds a list");
         let items = api.operations[0].pagination.as_ref().and_then(|pages| pages.items.as_ref());
         assert_eq!(items.map(|items| (items.path[0].field.as_str(), &items.item)), Some(("value", &TypeRef::I64)));
     }

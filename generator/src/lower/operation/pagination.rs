@@ -118,8 +118,8 @@ impl<'a> OperationLowerer<'_, 'a> {
     }
 
     /// The walk a `GET` implies by its names when the document states no convention: a cursor
-    /// ([`implied_cursor`]), else a next page's URL ([`implied_next_link`]). The items are the page's only array
-    /// field, or its only array of objects (beside, say, a list of strings).
+    /// ([`implied_cursor`]), else a next page's URL ([`implied_next_link`]), on a page with an array field. The
+    /// items are the page's only array field, or its only array of objects (beside, say, a list of strings).
     fn implied_walk(&self, params: &[Param], page: &TypeRef) -> Option<PageWalk> {
         let top = self.types.struct_fields(page.direct_named()?)?;
         // Every name looked for has `next` in it: only such fields are candidates (most pages have none).
@@ -145,6 +145,8 @@ impl<'a> OperationLowerer<'_, 'a> {
         let is_object =
             |items: &&PageItems| items.item.direct_named().and_then(|id| self.types.struct_fields(id)).is_some();
         let items = match arrays.as_slice() {
+            // A page holds a list: without one, a `nextUrl` is more likely where a flow goes on.
+            [] => return None,
             [items] => Some(items.clone()),
             // Beside, say, a list of the locations that did not answer.
             _ => only(arrays.iter().filter(is_object)).cloned(),
