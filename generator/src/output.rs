@@ -126,7 +126,17 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 
 /// A TOML string: quoted, with what needs it escaped (an API's title may hold quotes).
 fn toml_string(text: &str) -> String {
-    toml::Value::String(text.to_string()).to_string()
+    toml::Value::String(one_line(text)).to_string()
+}
+
+/// `text` on one line: control characters (line breaks, tabs, a NUL) become spaces, runs of spaces one. Cargo
+/// hands a package's description and metadata to rustc as environment variables (`CARGO_PKG_DESCRIPTION`), which
+/// cannot hold a NUL: a title with one made every crate unbuildable.
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_control() || c.is_whitespace())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A manifest of `template` for the crate `crate_name` described by `description`, with `values` and the package
@@ -569,6 +579,13 @@ pub fn server_crate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn manifest_strings_are_one_line_without_control_characters() {
+        // Cargo passes the description to rustc in an environment variable, which cannot hold a NUL.
+        assert_eq!(toml_string("Data types of Ctl\u{0} \u{b}\n  v2\t(beta)"), r#""Data types of Ctl v2 (beta)""#);
+        assert_eq!(toml_string("Plain \"quoted\" title"), r#"'Plain "quoted" title'"#);
+    }
 
     fn krate(lib: &str) -> CrateFiles {
         let files = [("Cargo.toml", "[package]\n"), ("README.md", "# demo\n"), ("src/lib.rs", lib)];
