@@ -645,8 +645,8 @@ pub struct OperationTypeNames {
     pub headers: Option<String>,
 }
 
-/// How an operation's results are paged: by `x-pagination`, `x-ms-pageable`, a `Link` header or a cursor its names
-/// imply.
+/// How an operation's results are paged: by `x-pagination`, `x-ms-pageable`, a `Link` header, or what its names
+/// imply (a cursor, a next page's URL).
 #[derive(Debug, Clone)]
 pub struct Pagination {
     /// Rust name of the method that walks the pages (`list_items_pages`).

@@ -144,7 +144,10 @@ const TEXT_DIRECTION_CONTROLS: [char; 9] =
 /// `doc` as a doc comment may hold it: a carriage return not before a line feed (which rustc refuses in a doc
 /// comment) ends a line, as old Mac text meant, and text-direction controls are spelled out (`U+202E`).
 fn compilable(doc: &str) -> std::borrow::Cow<'_, str> {
-    if !doc.contains(|c| c == '\r' || TEXT_DIRECTION_CONTROLS.contains(&c)) {
+    // Every text-direction control is encoded starting with the byte 0xE2: a byte scan passes over most texts
+    // without decoding them (descriptions are most of a large API's text).
+    let suspect = |byte: &u8| *byte == b'\r' || *byte == 0xE2;
+    if !doc.as_bytes().iter().any(suspect) || !doc.contains(|c| c == '\r' || TEXT_DIRECTION_CONTROLS.contains(&c)) {
         return doc.into();
     }
     let mut out = String::with_capacity(doc.len() + 8);
@@ -176,7 +179,7 @@ fn untab(text: &str) -> std::borrow::Cow<'_, str> {
 /// The width of the list item marker that starts `line` (`- `, `* `, `+ `, `1. `, `2) `) with the spaces after
 /// it, up to where the item's text starts; `None` when `line` does not start a list item.
 fn list_marker_width(line: &str) -> Option<usize> {
-    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let digits = leading_digits(line);
     let marker = match line.as_bytes().get(digits) {
         Some(b'-' | b'*' | b'+') if digits == 0 => 1,
         Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
@@ -193,10 +196,15 @@ fn list_marker_width(line: &str) -> Option<usize> {
     }
 }
 
+/// How many ASCII digits `line` starts with.
+fn leading_digits(line: &str) -> usize {
+    line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len()
+}
+
 /// Whether the list item marker starting `line` may start a list right after a paragraph line: a bullet, or a
 /// number 1 (CommonMark, so that a line of prose starting `2. ` does not become a list).
 fn may_interrupt_paragraph(line: &str) -> bool {
-    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let digits = leading_digits(line);
     digits == 0 || line[..digits].parse::<u32>() == Ok(1)
 }
 

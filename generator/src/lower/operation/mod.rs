@@ -420,6 +420,14 @@ fn split_path_key(key: &str) -> (&str, Vec<(&str, &str)>) {
     }
 }
 
+/// The one item of `items`; `None` when there are none or several.
+fn only<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
+    match (items.next(), items.next()) {
+        (Some(item), None) => Some(item),
+        _ => None,
+    }
+}
+
 /// Whether a query value is a template (`{name}`), standing for a parameter.
 fn is_template(value: &str) -> bool {
     value.len() > 2 && value.starts_with('{') && value.ends_with('}')

@@ -30,8 +30,7 @@ impl<'a> OperationLowerer<'_, 'a> {
             (None, None) => ("", None),
         };
         let at = child(&self.pointer, key);
-        let mut successes = responses.iter().filter(|r| r.status.is_success());
-        let (Some(success), None) = (successes.next(), successes.next()) else {
+        let Some(success) = only(responses.iter().filter(|r| r.status.is_success())) else {
             if spec.is_some() {
                 self.types.warn(&at, format!("`{key}` needs exactly one success response; ignored"));
             }
@@ -259,12 +258,4 @@ fn implied_next_link(fields: &[PageField<'_>]) -> Option<PageStyle> {
 /// A name's ASCII letters and digits, lower-cased: `next_page_token`, `nextPageToken` and `NextPageToken` alike.
 fn squashed(name: &str) -> String {
     name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
-}
-
-/// The one item of `items`; `None` when there are none or several.
-fn only<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
-    match (items.next(), items.next()) {
-        (Some(item), None) => Some(item),
-        _ => None,
-    }
 }

@@ -190,9 +190,9 @@ impl<'a> OperationLowerer<'_, 'a> {
         let ParameterSchemaOrContent::Schema(schema) = &declared.data.format else { return None };
         let schema = self.types.deref_schema(SchemaRef::from(schema))?;
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(StringType { enumeration, .. })) => only(enumeration),
-            SchemaKind::Type(Type::Integer(IntegerType { enumeration, .. })) => only(enumeration),
-            SchemaKind::Type(Type::Boolean(BooleanType { enumeration })) => only(enumeration),
+            SchemaKind::Type(Type::String(StringType { enumeration, .. })) => one_value(enumeration),
+            SchemaKind::Type(Type::Integer(IntegerType { enumeration, .. })) => one_value(enumeration),
+            SchemaKind::Type(Type::Boolean(BooleanType { enumeration })) => one_value(enumeration),
             _ => None,
         }
     }
@@ -246,11 +246,8 @@ impl<'a> OperationLowerer<'_, 'a> {
 }
 
 /// The one value of a one-value `enum` (none when it has more, or `null`), as text.
-fn only<T: ToString>(enumeration: &[Option<T>]) -> Option<String> {
-    match enumeration {
-        [Some(value)] => Some(value.to_string()),
-        _ => None,
-    }
+fn one_value<T: ToString>(enumeration: &[Option<T>]) -> Option<String> {
+    only(enumeration.iter())?.as_ref().map(ToString::to_string)
 }
 
 /// A query pair or header an operation always sends, from a parameter with one possible value.
