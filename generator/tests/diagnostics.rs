@@ -426,6 +426,61 @@ fn a_byte_order_mark_and_yaml_numbers_beyond_64_bits_are_read() {
 }
 
 #[test]
+fn utf16_utf32_and_stray_windows_1252_bytes_are_read_with_the_stray_bytes_reported_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /caf\u{e9}:\n    get:\n      description: \u{201c}caf\u{e9}\u{201d}\n      responses: {'200': {description: ok}}\n";
+    let wide: [(&str, Vec<u8>); 2] = [
+        ("utf16.yaml", [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect()),
+        ("utf32.yaml", text.chars().flat_map(|c| u32::from(c).to_be_bytes()).collect()),
+    ];
+    for (name, bytes) in wide {
+        let spec = dir.path().join(name);
+        std::fs::write(&spec, bytes).unwrap();
+        let diagnostics = specforge::check(&Options::new(&spec));
+        assert!(diagnostics.is_empty(), "{name}: {diagnostics:?}");
+    }
+    // Windows-1252: é is 0xE9, the curly quotes 0x93 and 0x94.
+    let windows_1252: Vec<u8> = text
+        .chars()
+        .map(|c| match c {
+            '\u{e9}' => 0xE9,
+            '\u{201c}' => 0x93,
+            '\u{201d}' => 0x94,
+            _ => u8::try_from(c).unwrap(),
+        })
+        .collect();
+    let spec = dir.path().join("windows.yaml");
+    std::fs::write(&spec, windows_1252).unwrap();
+    let diagnostics = specforge::check(&Options::new(&spec));
+    let [warning] = diagnostics.as_slice() else { panic!("one warning: {diagnostics:?}") };
+    assert!(!warning.is_error() && warning.message.starts_with("4 bytes that are not UTF-8"), "{warning}");
+    assert_eq!(warning.line_col, Some((4, 7)), "{warning}");
+    let out = tempfile::tempdir().unwrap();
+    let generated = specforge().arg("generate").arg(&spec).arg("--out").arg(out.path()).output().expect("run");
+    assert_eq!(generated.status.code(), Some(0), "{}", String::from_utf8_lossy(&generated.stderr));
+    let client = std::fs::read_to_string(out.path().join("t-client/src/lib.rs")).unwrap();
+    assert!(client.contains("/// \u{201c}caf\u{e9}\u{201d}"), "the description as its author wrote it");
+}
+
+#[test]
+fn a_syntax_error_is_placed_in_the_node_it_is_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - name: a\n          in: query\n        - name: b\n          in: [query\n";
+    let json = "{\"openapi\": \"3.0.3\", \"paths\": {\"/a\": {\"get\": {\"parameters\": [{}, {\"name\": \"b\", \"in\": query}]}}}}";
+    for (name, text, pointer) in [
+        ("broken.yaml", yaml, "#/paths/~1a/get/parameters/1/in"),
+        ("broken.json", json, "#/paths/~1a/get/parameters/1/in"),
+    ] {
+        let spec = dir.path().join(name);
+        std::fs::write(&spec, text).unwrap();
+        let diagnostics = specforge::check(&Options::new(&spec));
+        let [error] = diagnostics.as_slice() else { panic!("{name}: one error: {diagnostics:?}") };
+        assert!(error.is_error() && error.line_col.is_some(), "{name}: {error}");
+        assert_eq!(error.pointer, pointer, "{name}: {error}");
+    }
+}
+
+#[test]
 fn a_closed_pipe_ends_the_cli_quietly() {
     use std::io::Read;
     let mut child = specforge()

@@ -40,6 +40,7 @@ pub fn bundle(
         files: HashMap::new(),
         hoisted: HashMap::new(),
         ref_map: ref_map.to_vec(),
+        read_warnings: Vec::new(),
     };
     let mut errors = Vec::new();
     let sites = property_map_refs(document).into_iter().map(|(site, reference)| (site, reference, Inlined::Properties));
@@ -92,6 +93,7 @@ pub fn bundle(
             let mut files: Vec<PathBuf> = bundler.files.into_keys().collect();
             files.sort();
             sources.extend(files);
+            errors.append(&mut bundler.read_warnings);
             return Ok(errors);
         }
         for (site, reference) in found {
@@ -126,6 +128,8 @@ struct Bundler {
     hoisted: HashMap<(PathBuf, String), String>,
     /// Remote document URL → local copy.
     ref_map: Vec<(String, PathBuf)>,
+    /// What reading the referenced files found (bytes that are not UTF-8), placed in those files.
+    read_warnings: Vec<Diagnostic>,
 }
 
 impl Bundler {
@@ -253,12 +257,14 @@ impl Bundler {
 
     fn load(&mut self, file: &Path) -> Result<&Value, String> {
         if !self.files.contains_key(file) {
-            let (value, _) = super::read_value(file).map_err(|error| match error {
+            let read = super::read_value(file).map_err(|error| match error {
                 super::ReadError::Io(e) => format!("cannot read {}: {e}", self.shown(file)),
-                super::ReadError::Json(e) => format!("invalid JSON in {}: {e}", self.shown(file)),
-                super::ReadError::Yaml(e) => format!("invalid YAML in {}: {e}", self.shown(file)),
+                super::ReadError::Json(e, at) => format!("invalid JSON in {}, in {at}: {e}", self.shown(file)),
+                super::ReadError::Yaml(e, at) if at.is_empty() => format!("invalid YAML in {}: {e}", self.shown(file)),
+                super::ReadError::Yaml(e, at) => format!("invalid YAML in {}, in {at}: {e}", self.shown(file)),
             })?;
-            self.files.insert(file.to_path_buf(), value);
+            self.read_warnings.extend(read.warning);
+            self.files.insert(file.to_path_buf(), read.value);
         }
         self.files.get(file).ok_or_else(|| format!("cannot read {}", self.shown(file)))
     }

@@ -4,6 +4,7 @@
 //! pointer and line where known; a local defect is a warning.
 
 mod bundle;
+mod enclosing;
 pub mod extensions;
 mod levels;
 mod locate;
@@ -12,6 +13,7 @@ mod overlay;
 mod parse;
 mod repair;
 mod swagger2;
+mod text;
 mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -61,7 +63,7 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
     {
         return Ok(loaded);
     }
-    let (mut value, spec_path, locator) = merged(path, overlays)?;
+    let Merged { mut value, spec_path, locator, warnings: read_warnings } = merged(path, overlays)?;
     let version = check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
     let (mut warnings, relocations) = match version {
         Version::V2_0 => swagger2::upgrade(&mut value, &spec_path),
@@ -71,6 +73,7 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
             Default::default()
         }
     };
+    warnings.extend(read_warnings);
     let relocate = |diagnostics: Vec<Diagnostic>| locator.place_all(relocations.to_source(diagnostics));
     let mut sources: Vec<PathBuf> = std::iter::once(spec_path.clone()).chain(overlays.iter().cloned()).collect();
     warnings.extend(bundle::bundle(&mut value, &spec_path, ref_map, &mut sources).map_err(relocate)?);
@@ -88,8 +91,9 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
 /// `components`. It is parsed from slices of its text, never becoming a `Value` tree (less time, far less memory).
 /// `None` when the spec needs the general path (it is an overlay, or has references to bundle).
 fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
-    let text = read_text(path).map_err(|e| vec![ReadError::Io(e).diagnostic(path)])?;
-    if bundle::json_text_needs_bundling(&text) {
+    let (text, stray_bytes) = read_text_reporting(path).map_err(|e| vec![ReadError::Io(e).diagnostic(path)])?;
+    // The general path reports stray bytes.
+    if stray_bytes.is_some() || bundle::json_text_needs_bundling(&text) {
         return Ok(None);
     }
     let parsed = (|| {
@@ -123,56 +127,70 @@ fn is_json(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
 }
 
-fn invalid_json(path: &Path, error: &serde_json::Error) -> Diagnostic {
-    Diagnostic::error(path, "", format!("invalid JSON: {error}")).at_line(error.line(), error.column())
-}
-
 /// Reads a spec and its overlays and returns the merged document as JSON, without parsing it as OpenAPI.
 pub fn load_merged_json(path: &Path, overlays: &[PathBuf]) -> Result<Value, Vec<Diagnostic>> {
-    merged(path, overlays).map(|(value, _, _)| value)
+    merged(path, overlays).map(|merged| merged.value)
 }
 
-/// The spec (following an overlay's `extends`) with all overlays applied, the spec's path and its locator.
-fn merged(path: &Path, overlays: &[PathBuf]) -> Result<(Value, PathBuf, Locator), Vec<Diagnostic>> {
-    let (first, first_locator) = read_document(path).map_err(|d| vec![d])?;
+/// The spec with all overlays applied.
+struct Merged {
+    value: Value,
+    /// The spec's path (an overlay given as the spec names it in `extends`).
+    spec_path: PathBuf,
+    /// A locator over the spec's text.
+    locator: Locator,
+    /// What reading the files found (bytes that are not UTF-8), placed.
+    warnings: Vec<Diagnostic>,
+}
+
+/// The spec (following an overlay's `extends`) with all overlays applied.
+fn merged(path: &Path, overlays: &[PathBuf]) -> Result<Merged, Vec<Diagnostic>> {
+    let mut warnings = Vec::new();
+    let mut read = |path: &Path| {
+        let (value, locator, warning) = read_document(path).map_err(|d| vec![d])?;
+        warnings.extend(warning);
+        Ok::<_, Vec<Diagnostic>>((value, locator))
+    };
+    let (first, first_locator) = read(path)?;
     let mut pending: Vec<(Value, PathBuf, Locator)> = Vec::new();
     let (mut value, spec_path, locator) = match overlay::extends(&first) {
         Some(extends) => {
             let spec_path = path.parent().unwrap_or(Path::new(".")).join(extends);
-            let (spec, spec_locator) = read_document(&spec_path).map_err(|d| vec![d])?;
+            let (spec, spec_locator) = read(&spec_path)?;
             pending.push((first, path.to_path_buf(), first_locator));
             (spec, spec_path, spec_locator)
         }
         None => (first, path.to_path_buf(), first_locator),
     };
     for overlay_path in overlays {
-        let (overlay, overlay_locator) = read_document(overlay_path).map_err(|d| vec![d])?;
+        let (overlay, overlay_locator) = read(overlay_path)?;
         pending.push((overlay, overlay_path.clone(), overlay_locator));
     }
     for (overlay, overlay_path, overlay_locator) in pending {
         overlay::apply(&mut value, &overlay, &overlay_path)
             .map_err(|diagnostics| diagnostics.into_iter().map(|d| overlay_locator.place(d)).collect::<Vec<_>>())?;
     }
-    Ok((value, spec_path, locator))
+    Ok(Merged { value, spec_path, locator, warnings })
 }
 
-/// Reads the spec or an overlay: a YAML or JSON file whose top level is an object, with a locator over its text.
-fn read_document(path: &Path) -> Result<(Value, Locator), Diagnostic> {
-    let (value, text) = read_value(path).map_err(|error| error.diagnostic(path))?;
+/// Reads the spec or an overlay: a YAML or JSON file whose top level is an object, with a locator over its text
+/// and a warning if some of its bytes were not UTF-8.
+fn read_document(path: &Path) -> Result<(Value, Locator, Option<Diagnostic>), Diagnostic> {
+    let ReadDocument { value, text, warning } = read_value(path).map_err(|error| error.diagnostic(path))?;
     if !value.is_object() {
         return Err(Diagnostic::error(path, "", "the document is not an object (a mapping at the top level)"));
     }
-    Ok((value, Locator::new(text, is_json(path))))
+    Ok((value, Locator::new(text, is_json(path)), warning))
 }
 
 /// Why a document file could not be read.
 enum ReadError {
     /// The file could not be read.
     Io(std::io::Error),
-    /// A `.json` file is not JSON.
-    Json(serde_json::Error),
-    /// Another file is not YAML.
-    Yaml(serde_norway::Error),
+    /// A `.json` file is not JSON: the error, and the pointer of the node it is in.
+    Json(serde_json::Error, String),
+    /// Another file is not YAML: the error, and the pointer of the node it is in (when the error has a place).
+    Yaml(serde_norway::Error, String),
 }
 
 impl ReadError {
@@ -180,9 +198,11 @@ impl ReadError {
     fn diagnostic(self, path: &Path) -> Diagnostic {
         match self {
             ReadError::Io(e) => Diagnostic::error(path, "", format!("cannot read the file: {e}")),
-            ReadError::Json(e) => invalid_json(path, &e),
-            ReadError::Yaml(e) => {
-                let diagnostic = Diagnostic::error(path, "", format!("invalid YAML: {e}"));
+            ReadError::Json(e, pointer) => {
+                Diagnostic::error(path, pointer, format!("invalid JSON: {e}")).at_line(e.line(), e.column())
+            }
+            ReadError::Yaml(e, pointer) => {
+                let diagnostic = Diagnostic::error(path, pointer, format!("invalid YAML: {e}"));
                 match e.location() {
                     Some(location) => diagnostic.at_line(location.line(), location.column()),
                     None => diagnostic,
@@ -192,25 +212,50 @@ impl ReadError {
     }
 }
 
-/// Reads any document file (the spec, an overlay, a file a `$ref` names) into a JSON value, with its text. `.json`
-/// files are parsed as JSON (better errors); anything else as YAML, which also accepts JSON.
-fn read_value(path: &Path) -> Result<(Value, String), ReadError> {
-    let text = read_text(path).map_err(ReadError::Io)?;
-    let value = if is_json(path) {
-        serde_json::from_str::<Value>(&text).map_err(ReadError::Json)?
-    } else {
-        yaml::from_str(&text).map_err(ReadError::Yaml)?
-    };
-    Ok((value, text))
+/// A document file read: its value, its text, and a warning if some of its bytes were not UTF-8.
+struct ReadDocument {
+    value: Value,
+    text: String,
+    warning: Option<Diagnostic>,
 }
 
-/// The text of a document file, without the UTF-8 byte-order mark some Windows tools write at its start.
+/// Reads any document file (the spec, an overlay, a file a `$ref` names) into a JSON value, with its text. `.json`
+/// files are parsed as JSON (better errors); anything else as YAML, which also accepts JSON.
+fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
+    let (text, warning) = read_text_reporting(path).map_err(ReadError::Io)?;
+    let value = if is_json(path) {
+        serde_json::from_str::<Value>(&text).map_err(|e| {
+            let pointer = enclosing::pointer_at(&text, true, e.line(), e.column());
+            ReadError::Json(e, pointer)
+        })?
+    } else {
+        yaml::from_str(&text).map_err(|e| {
+            let place = e.location().map(|at| (at.line(), at.column()));
+            let message = e.to_string();
+            let pointer = place.map(|(line, column)| enclosing::pointer_of_yaml_error(&text, &message, line, column));
+            ReadError::Yaml(e, pointer.unwrap_or_default())
+        })?
+    };
+    Ok(ReadDocument { value, text, warning })
+}
+
+/// The text of a document file (see [`text::decode`]: UTF-8 without its byte-order mark, UTF-16 or UTF-32, stray
+/// bytes read as Windows-1252).
 pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
-    let mut text = std::fs::read_to_string(path)?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
-    Ok(text)
+    read_text_reporting(path).map(|(text, _)| text)
+}
+
+/// [`read_text`], with a warning placed at the first byte that is not UTF-8, if any.
+fn read_text_reporting(path: &Path) -> std::io::Result<(String, Option<Diagnostic>)> {
+    let decoded = text::decode(std::fs::read(path)?);
+    let warning = decoded.stray_bytes.map(|(count, (line, column))| {
+        let message = match count {
+            1 => "a byte that is not UTF-8 was read as a Windows-1252 character".to_string(),
+            _ => format!("{count} bytes that are not UTF-8 were read as Windows-1252 characters (the first is here)"),
+        };
+        Diagnostic::warning(path, "", message).at_line(line, column)
+    });
+    Ok((decoded.text, warning))
 }
 
 /// The OpenAPI versions specforge reads.
@@ -278,7 +323,7 @@ mod tests {
         for name in ["petstore-expanded.json", "discriminators.json", "parameters-style.json"] {
             let spec = fixtures.join(name);
             let fast = load_plain_json(&spec).unwrap_or_else(|d| panic!("{name}: {d:?}")).expect("takes the fast path");
-            let (value, _, _) = merged(&spec, &[]).expect("reads");
+            let value = merged(&spec, &[]).expect("reads").value;
             let general = parse::parse_split(parse::split_value(value), &spec).expect("parses").document;
             assert_eq!(fast.document, general, "{name}");
         }
