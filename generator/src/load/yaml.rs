@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 /// Parses YAML text into a JSON value.
@@ -90,14 +90,64 @@ impl<'de> Visitor<'de> for JsonValue {
         Ok(Value::Array(items))
     }
 
+    /// A mapping, with YAML's merge keys applied: `<<: *base` (or `<<: [*a, *b]`) adds, where it stands, the members
+    /// of the mappings it names that the mapping does not set itself, the first named first. Hand-written
+    /// descriptions use it to share parts between schemas, and the YAML readers of the OpenAPI tools apply it.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut members = Map::new();
+        let mut entries: Vec<(String, Value)> = Vec::new();
+        let mut merges = false;
         while let Some(key) = map.next_key_seed(Key)? {
             let value = map.next_value_seed(self)?;
-            members.insert(key, value);
+            merges |= is_merge(&key, &value);
+            entries.push((key, value));
+        }
+        if !merges {
+            return Ok(Value::Object(entries.into_iter().collect()));
+        }
+        let own: std::collections::HashSet<String> =
+            entries.iter().filter(|(key, value)| !is_merge(key, value)).map(|(key, _)| key.clone()).collect();
+        let mut members = Map::new();
+        for (key, value) in entries {
+            if !is_merge(&key, &value) {
+                members.insert(key, value);
+                continue;
+            }
+            let bases = match value {
+                Value::Array(bases) => bases,
+                base => vec![base],
+            };
+            for (key, value) in bases
+                .into_iter()
+                .filter_map(|base| match base {
+                    Value::Object(base) => Some(base),
+                    _ => None,
+                })
+                .flatten()
+            {
+                if !own.contains(&key) {
+                    members.entry(key).or_insert(value);
+                }
+            }
         }
         Ok(Value::Object(members))
     }
+
+    /// A value with a tag of the document's own (`!include x`, `!Ref y`): OpenAPI gives tags no meaning, so the
+    /// value is read as if it had none.
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        let (_tag, value) = data.variant_seed(Key)?;
+        value.newtype_variant_seed(self)
+    }
+}
+
+/// Whether a member is a YAML merge key: `<<` naming a mapping or a list of mappings.
+fn is_merge(key: &str, value: &Value) -> bool {
+    key == "<<"
+        && match value {
+            Value::Object(_) => true,
+            Value::Array(bases) => bases.iter().all(Value::is_object),
+            _ => false,
+        }
 }
 
 /// A float as JSON has it: NaN and the infinities (`.nan`, `.inf` in YAML) have no JSON form and become `null`.
@@ -177,5 +227,23 @@ mod tests {
     #[test]
     fn yaml_floats_without_a_json_form_become_null() {
         assert_eq!(from_str("a: .nan\nb: .inf\nc: 1.5\n").unwrap(), json!({"a": null, "b": null, "c": 1.5}));
+    }
+
+    #[test]
+    fn merge_keys_add_the_members_a_mapping_does_not_set_where_they_stand() {
+        let yaml = "base: &base {type: object, description: base, x: 1}\nextra: &extra {x: 2, y: 2}\nA:\n  description: own\n  <<: *base\n  z: 3\nB:\n  <<: [*extra, *base]\n  type: string\n";
+        let value = from_str(yaml).unwrap();
+        assert_eq!(value["A"], json!({"description": "own", "type": "object", "x": 1, "z": 3}));
+        let keys: Vec<&String> = value["A"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["description", "type", "x", "z"]);
+        assert_eq!(value["B"], json!({"x": 2, "y": 2, "description": "base", "type": "string"}));
+        // `<<` that names no mapping is an ordinary key.
+        assert_eq!(from_str("<<: 1\n").unwrap(), json!({"<<": 1}));
+    }
+
+    #[test]
+    fn a_tag_of_the_documents_own_is_read_as_no_tag() {
+        let value = from_str("a: !custom {type: string}\nb: !Ref name\nc: !seq [1]\n").unwrap();
+        assert_eq!(value, json!({"a": {"type": "string"}, "b": "name", "c": [1]}));
     }
 }
