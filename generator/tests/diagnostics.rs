@@ -463,10 +463,47 @@ fn utf16_utf32_and_stray_windows_1252_bytes_are_read_with_the_stray_bytes_report
 }
 
 #[test]
+fn a_warning_about_a_list_item_after_one_left_out_points_at_the_item_in_the_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("api.yaml");
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: a, in: bogus}\n        - name: b\n          in: query\n          schema: {type: array, items: {type: array, items: {type: object}}}\n      responses: {'200': {description: ok}}\n";
+    std::fs::write(&spec, text).unwrap();
+    let diagnostics = specforge::check(&Options::new(&spec));
+    let about_b = diagnostics.iter().find(|d| d.message.contains("parameter \"b\"")).expect("a warning about b");
+    assert_eq!(about_b.pointer, "#/paths/~1a/get/parameters/1", "{about_b}");
+    assert_eq!(about_b.line_col.map(|(line, _)| line), Some(8), "{about_b}");
+}
+
+#[test]
+fn what_a_file_holds_decides_how_it_is_read_not_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    // An escaped emoji (a surrogate pair, as Python's `json.dumps` writes it), which YAML's reader refuses.
+    let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1", "description": "\ud83e\udd80 \/"}, "paths": {}}"#;
+    let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    for (name, text) in [("json.yaml", json), ("json", json), ("yaml.json", yaml)] {
+        let spec = dir.path().join(name);
+        std::fs::write(&spec, text).unwrap();
+        let diagnostics = specforge::check(&Options::new(&spec));
+        assert!(diagnostics.is_empty(), "{name}: {diagnostics:?}");
+    }
+    // Trailing commas: not JSON, but YAML's flow style; read, with a warning at the first.
+    let spec = dir.path().join("trailing.json");
+    std::fs::write(
+        &spec,
+        "{\"openapi\": \"3.0.3\",\n \"info\": {\"title\": \"t\", \"version\": \"1\",},\n \"paths\": {},}",
+    )
+    .unwrap();
+    let diagnostics = specforge::check(&Options::new(&spec));
+    let [warning] = diagnostics.as_slice() else { panic!("one warning: {diagnostics:?}") };
+    assert!(!warning.is_error() && warning.message.contains("trailing comma"), "{warning}");
+    assert_eq!((warning.pointer.as_str(), warning.line_col.map(|(line, _)| line)), ("#/info", Some(2)), "{warning}");
+}
+
+#[test]
 fn a_syntax_error_is_placed_in_the_node_it_is_in() {
     let dir = tempfile::tempdir().unwrap();
     let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - name: a\n          in: query\n        - name: b\n          in: [query\n";
-    let json = "{\"openapi\": \"3.0.3\", \"paths\": {\"/a\": {\"get\": {\"parameters\": [{}, {\"name\": \"b\", \"in\": query}]}}}}";
+    let json = "{\"openapi\": \"3.0.3\", \"paths\": {\"/a\": {\"get\": {\"parameters\": [{}, {\"name\": \"b\", \"in\": query]}]}}}}";
     for (name, text, pointer) in [
         ("broken.yaml", yaml, "#/paths/~1a/get/parameters/1/in"),
         ("broken.json", json, "#/paths/~1a/get/parameters/1/in"),

@@ -263,7 +263,7 @@ impl Bundler {
                 super::ReadError::Yaml(e, at) if at.is_empty() => format!("invalid YAML in {}: {e}", self.shown(file)),
                 super::ReadError::Yaml(e, at) => format!("invalid YAML in {}, in {at}: {e}", self.shown(file)),
             })?;
-            self.read_warnings.extend(read.warning);
+            self.read_warnings.extend(read.warnings);
             self.files.insert(file.to_path_buf(), read.value);
         }
         self.files.get(file).ok_or_else(|| format!("cannot read {}", self.shown(file)))

@@ -19,7 +19,10 @@ pub fn place_in_file(path: &Path, diagnostics: Vec<Diagnostic>) -> Vec<Diagnosti
         return diagnostics;
     }
     match super::read_text(path) {
-        Ok(text) => Locator::new(text, super::is_json(path)).place_all(diagnostics),
+        Ok(text) => {
+            let is_json = super::looks_like_json(&text);
+            Locator::new(text, is_json).place_all(diagnostics)
+        }
         Err(_) => diagnostics,
     }
 }
@@ -35,12 +38,14 @@ pub struct Locator {
     is_json: bool,
     /// YAML: where each pointer prefix was found (byte offset of its key), or `None` if it was not.
     yaml_found: RefCell<HashMap<String, Option<usize>>>,
+    /// YAML: where the items of the block sequence under a key start (by the key's offset).
+    yaml_items: RefCell<HashMap<usize, Vec<usize>>>,
 }
 
 impl Locator {
     /// Wraps the source text of a document; `is_json` selects the JSON scanner.
     pub fn new(text: String, is_json: bool) -> Self {
-        Self { text, is_json, yaml_found: RefCell::new(HashMap::new()) }
+        Self { text, is_json, yaml_found: RefCell::new(HashMap::new()), yaml_items: RefCell::new(HashMap::new()) }
     }
 
     /// Fills in the line of `diagnostic` from its pointer, unless it already has one.
@@ -123,18 +128,74 @@ impl Locator {
             return *found;
         }
         let (parent, token) = pointer.rsplit_once('/')?;
-        let start = if parent == "#" || parent.is_empty() { Some(0) } else { self.yaml_offset(parent) };
+        let parent_at = if parent == "#" || parent.is_empty() { Some(0) } else { self.yaml_offset(parent) };
         let key = crate::diagnostic::unescape_pointer_token(token);
-        // A child is looked for after its parent's key, so `items` under `items` is not the parent again.
-        let start =
-            start.map(|at| if at == 0 { 0 } else { at + self.text[at..].chars().next().map_or(1, char::len_utf8) });
+        // A child is looked for after its parent's key, so `items` under `items` is not the parent again; an item
+        // of a sequence is found where its content starts, which may be its first key.
+        let parent_is_item = parent.rsplit_once('/').is_some_and(|(_, last)| last.parse::<usize>().is_ok());
+        let start = parent_at.map(|at| match at == 0 || parent_is_item {
+            true => at,
+            false => at + self.text[at..].chars().next().map_or(1, char::len_utf8),
+        });
+        let index = key.parse::<usize>().ok();
         let found = start.and_then(|start| {
-            // A number that is no key here is an array index: there is no key to look for; point at the array.
-            find_key(&self.text[start..], &key).map(|at| at + start).or(key.parse::<usize>().is_ok().then_some(start))
+            // An index: that item of the block sequence under the parent's key.
+            let item = parent_at.filter(|&at| at > 0).zip(index).and_then(|(at, index)| self.yaml_item(at, index));
+            // Else a key (numbers are keys of `responses`); else, for an index, the parent (a flow sequence).
+            item.or_else(|| find_key(&self.text[start..], &key).map(|at| at + start))
+                .or(parent_at.filter(|_| index.is_some()))
         });
         self.yaml_found.borrow_mut().insert(pointer.to_string(), found);
         found
     }
+}
+
+impl Locator {
+    /// YAML: the offset of item `index` of the block sequence that is the value of the key at `key_at` (where the
+    /// item's content starts, after its `- `), if that value is one.
+    fn yaml_item(&self, key_at: usize, index: usize) -> Option<usize> {
+        if let Some(items) = self.yaml_items.borrow().get(&key_at) {
+            return items.get(index).copied();
+        }
+        let items = block_sequence_items(&self.text, key_at);
+        let found = items.get(index).copied();
+        self.yaml_items.borrow_mut().insert(key_at, items);
+        found
+    }
+}
+
+/// Where the items of the block sequence under the key at `key_at` start; none when the key's value is not one.
+fn block_sequence_items(text: &str, key_at: usize) -> Vec<usize> {
+    let line_start = text[..key_at].rfind('\n').map_or(0, |newline| newline + 1);
+    let key_indent = text[line_start..key_at].chars().count();
+    let line_end = text[key_at..].find('\n').map_or(text.len(), |newline| key_at + newline);
+    // The value must start on a later line: after the colon, nothing but an anchor or a comment.
+    let after_colon = text[key_at..line_end].split_once(':').map_or("x", |(_, rest)| rest.trim());
+    if !(after_colon.is_empty() || after_colon.starts_with(['#', '&'])) {
+        return Vec::new();
+    }
+    let mut items = Vec::new();
+    let mut sequence_indent = None;
+    let mut offset = line_end + 1;
+    while offset < text.len() {
+        let line = text[offset..].split('\n').next().unwrap_or_default();
+        let content = line.trim_start_matches(' ');
+        let indent = line.len() - content.len();
+        let here = offset;
+        offset += line.len() + 1;
+        if content.trim_end().is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let dash = content == "-" || content.starts_with("- ") || content.starts_with("-\r");
+        let indent_of_items = *sequence_indent.get_or_insert(indent);
+        if indent < indent_of_items || indent < key_indent || (indent == indent_of_items && !dash) {
+            break;
+        }
+        if indent == indent_of_items {
+            items.push(here + indent + (content.len() - content[1..].trim_start_matches(' ').len()));
+        }
+    }
+    items
 }
 
 /// Byte offset of the first occurrence of `key` used as a mapping key in `text` (bare or quoted), in one scan.
@@ -324,6 +385,21 @@ mod tests {
         assert_eq!(Locator::new(text.to_string(), false).line_of("#/S/items/items"), Some((4, 5)));
         let text = "r:\n  responses:\n    '200': {$ref: a}\n    '404': {$ref: b}\n";
         assert_eq!(Locator::new(text.to_string(), false).line_of("#/r/responses/404"), Some((4, 5)));
+    }
+
+    #[test]
+    fn finds_the_items_of_yaml_block_sequences() {
+        let text = "p:\n  parameters:\n    - name: a\n      in: query\n\n    # a comment\n    - name: b\n      in: path\n  tags:\n  - x\n  - y\n  flow: [1, 2]\n  responses:\n    '200': {}\n";
+        let locator = Locator::new(text.to_string(), false);
+        assert_eq!(locator.line_of("#/p/parameters/0"), Some((3, 7)));
+        assert_eq!(locator.line_of("#/p/parameters/1"), Some((7, 7)));
+        assert_eq!(locator.line_of("#/p/parameters/1/name"), Some((7, 7)));
+        assert_eq!(locator.line_of("#/p/parameters/1/in"), Some((8, 7)));
+        assert_eq!(locator.line_of("#/p/parameters/0/in"), Some((4, 7)));
+        assert_eq!(locator.line_of("#/p/tags/1"), Some((11, 5)));
+        assert_eq!(locator.line_of("#/p/flow/1"), Some((12, 3)));
+        assert_eq!(locator.line_of("#/p/responses/200"), Some((14, 5)));
+        assert_eq!(locator.line_of("#/p/parameters/2"), Some((2, 3)));
     }
 
     #[test]

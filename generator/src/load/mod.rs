@@ -84,6 +84,8 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
     }
     let parsed = parse::parse_split(parse::split_value(value), &spec_path).map_err(|d| relocate(vec![d]))?;
     warnings.extend(parsed.warnings);
+    let mut relocations = relocations;
+    relocations.record_repairs(parsed.moved);
     Ok(LoadedSpec { document: parsed.document, path: spec_path, warnings, relocations, sources })
 }
 
@@ -92,8 +94,8 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
 /// `None` when the spec needs the general path (it is an overlay, or has references to bundle).
 fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
     let (text, stray_bytes) = read_text_reporting(path).map_err(|e| vec![ReadError::Io(e).diagnostic(path)])?;
-    // The general path reports stray bytes.
-    if stray_bytes.is_some() || bundle::json_text_needs_bundling(&text) {
+    // The general path reports stray bytes, and reads YAML.
+    if stray_bytes.is_some() || !looks_like_json(&text) || bundle::json_text_needs_bundling(&text) {
         return Ok(None);
     }
     let parsed = (|| {
@@ -114,8 +116,9 @@ fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
         parse::parse_split(parse::split_raw(top, path)?, path).map(Some)
     })();
     match parsed {
-        Ok(Some(parse::Parsed { document, warnings })) => {
-            let (path, relocations) = (path.to_path_buf(), Relocations::default());
+        Ok(Some(parse::Parsed { document, warnings, moved })) => {
+            let (path, mut relocations) = (path.to_path_buf(), Relocations::default());
+            relocations.record_repairs(moved);
             Ok(Some(LoadedSpec { document, sources: vec![path.clone()], path, warnings, relocations }))
         }
         Ok(None) => Ok(None),
@@ -123,8 +126,16 @@ fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
     }
 }
 
+/// Whether a file is named as JSON (only the fast path asks: what a file holds decides how it is read).
 fn is_json(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
+}
+
+/// Whether a document's text is JSON rather than block-style YAML: it starts with `{` or `[`. JSON is read as
+/// JSON whatever the file's name (YAML's reader refuses some of it, such as an escaped emoji's surrogate pair), and
+/// YAML as YAML, even in a file named `.json`.
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start().starts_with(['{', '['])
 }
 
 /// Reads a spec and its overlays and returns the merged document as JSON, without parsing it as OpenAPI.
@@ -147,8 +158,8 @@ struct Merged {
 fn merged(path: &Path, overlays: &[PathBuf]) -> Result<Merged, Vec<Diagnostic>> {
     let mut warnings = Vec::new();
     let mut read = |path: &Path| {
-        let (value, locator, warning) = read_document(path).map_err(|d| vec![d])?;
-        warnings.extend(warning);
+        let (value, locator, read_warnings) = read_document(path).map_err(|d| vec![d])?;
+        warnings.extend(read_warnings);
         Ok::<_, Vec<Diagnostic>>((value, locator))
     };
     let (first, first_locator) = read(path)?;
@@ -175,19 +186,20 @@ fn merged(path: &Path, overlays: &[PathBuf]) -> Result<Merged, Vec<Diagnostic>> 
 
 /// Reads the spec or an overlay: a YAML or JSON file whose top level is an object, with a locator over its text
 /// and a warning if some of its bytes were not UTF-8.
-fn read_document(path: &Path) -> Result<(Value, Locator, Option<Diagnostic>), Diagnostic> {
-    let ReadDocument { value, text, warning } = read_value(path).map_err(|error| error.diagnostic(path))?;
+fn read_document(path: &Path) -> Result<(Value, Locator, Vec<Diagnostic>), Diagnostic> {
+    let ReadDocument { value, text, warnings } = read_value(path).map_err(|error| error.diagnostic(path))?;
     if !value.is_object() {
         return Err(Diagnostic::error(path, "", "the document is not an object (a mapping at the top level)"));
     }
-    Ok((value, Locator::new(text, is_json(path)), warning))
+    let is_json = looks_like_json(&text);
+    Ok((value, Locator::new(text, is_json), warnings))
 }
 
 /// Why a document file could not be read.
 enum ReadError {
     /// The file could not be read.
     Io(std::io::Error),
-    /// A `.json` file is not JSON: the error, and the pointer of the node it is in.
+    /// A file that starts as JSON is neither JSON nor YAML: the JSON error, and the pointer of the node it is in.
     Json(serde_json::Error, String),
     /// Another file is not YAML: the error, and the pointer of the node it is in (when the error has a place).
     Yaml(serde_norway::Error, String),
@@ -212,22 +224,36 @@ impl ReadError {
     }
 }
 
-/// A document file read: its value, its text, and a warning if some of its bytes were not UTF-8.
+/// A document file read: its value, its text, and what reading it found (bytes that are not UTF-8, JSON that only
+/// YAML accepts).
 struct ReadDocument {
     value: Value,
     text: String,
-    warning: Option<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
-/// Reads any document file (the spec, an overlay, a file a `$ref` names) into a JSON value, with its text. `.json`
-/// files are parsed as JSON (better errors); anything else as YAML, which also accepts JSON.
+/// Reads any document file (the spec, an overlay, a file a `$ref` names) into a JSON value, with its text. Text
+/// that starts as JSON is parsed as JSON (better errors, and every escape JSON has); should that fail where YAML's
+/// flow style allows it (a trailing comma), it is read as YAML with a warning at the JSON error. Anything else is
+/// parsed as YAML.
 fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
-    let (text, warning) = read_text_reporting(path).map_err(ReadError::Io)?;
-    let value = if is_json(path) {
-        serde_json::from_str::<Value>(&text).map_err(|e| {
-            let pointer = enclosing::pointer_at(&text, true, e.line(), e.column());
-            ReadError::Json(e, pointer)
-        })?
+    let (text, stray_bytes) = read_text_reporting(path).map_err(ReadError::Io)?;
+    let mut warnings: Vec<Diagnostic> = stray_bytes.into_iter().collect();
+    let value = if looks_like_json(&text) {
+        match serde_json::from_str::<Value>(&text) {
+            Ok(value) => value,
+            Err(e) => {
+                let pointer = enclosing::pointer_at(&text, true, e.line(), e.column());
+                match yaml::from_str(&text) {
+                    Ok(value) => {
+                        let message = format!("not valid JSON ({e}); read as YAML, whose flow style allows this");
+                        warnings.push(Diagnostic::warning(path, pointer, message).at_line(e.line(), e.column()));
+                        value
+                    }
+                    Err(_) => return Err(ReadError::Json(e, pointer)),
+                }
+            }
+        }
     } else {
         yaml::from_str(&text).map_err(|e| {
             let place = e.location().map(|at| (at.line(), at.column()));
@@ -236,7 +262,7 @@ fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
             ReadError::Yaml(e, pointer.unwrap_or_default())
         })?
     };
-    Ok(ReadDocument { value, text, warning })
+    Ok(ReadDocument { value, text, warnings })
 }
 
 /// The text of a document file (see [`text::decode`]: UTF-8 without its byte-order mark, UTF-16 or UTF-32, stray

@@ -171,6 +171,8 @@ pub struct Parsed {
     pub document: openapiv3::OpenAPI,
     /// What was repaired or left out, at the keyword that was wrong.
     pub warnings: Vec<Diagnostic>,
+    /// List items that moved when repair left out an item before them: (pointer after repair, pointer before).
+    pub moved: Vec<(String, String)>,
 }
 
 /// How many schemas or path items one job of [`parse_split`] takes: small enough that the threads finish
@@ -215,7 +217,7 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Di
     jobs.extend(chunks(paths).map(Job::Paths));
 
     let mut done = run_jobs(jobs, path)?.into_iter();
-    let Some((Done::Rest(document), rest_warnings)) = done.next() else {
+    let Some((Done::Rest(document), rest_warnings, mut moved)) = done.next() else {
         return Err(Diagnostic::error(path, "#", "internal error: the document was not parsed"));
     };
     // Warnings in document order: the rest's, the schemas', then the paths'.
@@ -225,8 +227,9 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Di
     // Sized first: a path item is kilobytes, and growing the maps would copy them all again.
     document.paths.paths.reserve(path_count);
     let mut parsed_schemas = IndexMap::with_capacity(schema_count);
-    for (result, job_warnings) in done {
+    for (result, job_warnings, job_moved) in done {
         warnings.extend(job_warnings);
+        moved.extend(job_moved);
         match result {
             Done::Rest(_) => {}
             Done::Schemas(schemas) => parsed_schemas.extend(schemas?),
@@ -240,7 +243,7 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Di
     if has_schemas {
         document.components.get_or_insert_with(Default::default).schemas = parsed_schemas;
     }
-    Ok(Parsed { document, warnings })
+    Ok(Parsed { document, warnings, moved })
 }
 
 /// The members of a map the split took out (`None` when the document has none), or a warning at `pointer` that
@@ -269,8 +272,11 @@ fn chunks<N>(members: Vec<(String, N)>) -> impl Iterator<Item = Vec<(String, N)>
     })
 }
 
-/// Runs `jobs` on every core: what each gave and its repair's warnings, in the jobs' order.
-fn run_jobs<N: Source>(jobs: Vec<Job<N>>, path: &Path) -> Result<Vec<(Done, Vec<Diagnostic>)>, Diagnostic> {
+/// What a job gave, its repair's warnings and the list items its repair moved.
+type JobResult = (Done, Vec<Diagnostic>, Vec<(String, String)>);
+
+/// Runs `jobs` on every core: what each gave, its repair's warnings and moves, in the jobs' order.
+fn run_jobs<N: Source>(jobs: Vec<Job<N>>, path: &Path) -> Result<Vec<JobResult>, Diagnostic> {
     let run = |job| {
         let mut repair = Repair::new(path);
         let done = match job {
@@ -281,7 +287,7 @@ fn run_jobs<N: Source>(jobs: Vec<Job<N>>, path: &Path) -> Result<Vec<(Done, Vec<
             Job::Schemas(members) => Done::Schemas(parse_schemas(members, &mut repair)),
             Job::Paths(members) => Done::Paths(parse_paths(members, &mut repair)),
         };
-        (done, repair.warnings)
+        (done, repair.warnings, repair.moved)
     };
     crate::resources::share_out(jobs, crate::resources::worker_threads(), run).map_err(|failed| match failed {
         SharedWorkFailed::Spawn(e) => Diagnostic::error(path, "", format!("cannot start a worker thread ({e})")),

@@ -88,12 +88,14 @@ pub struct Repair<'f> {
     file: &'f Path,
     /// What was changed, at the keyword that was wrong.
     pub warnings: Vec<Diagnostic>,
+    /// List items that moved up when an item before them was left out: (pointer after repair, pointer before).
+    pub moved: Vec<(String, String)>,
 }
 
 impl<'f> Repair<'f> {
     /// A repair of parts of the document read from `file`.
     pub fn new(file: &'f Path) -> Self {
-        Self { file, warnings: Vec::new() }
+        Self { file, warnings: Vec::new(), moved: Vec::new() }
     }
 
     /// The file whose parts this repairs.
@@ -216,6 +218,9 @@ impl<'f> Repair<'f> {
         let mut original = 0;
         while index < items.len() {
             if item(self, &mut items[index], at.index(original)) {
+                if index != original {
+                    self.moved.push((at.index(index).pointer(), at.index(original).pointer()));
+                }
                 index += 1;
             } else {
                 self.warn(at.index(original), format!("this {what} cannot be read; it is left out"));

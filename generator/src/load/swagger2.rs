@@ -18,22 +18,42 @@ use serde_json::{Map, Value, json};
 use super::bundle::Members;
 use crate::diagnostic::{Diagnostic, child};
 
-/// Where the nodes of an upgraded document came from: pairs of (pointer in the upgraded document, pointer in the
-/// 2.0 source), matched by the longest prefix.
+/// Where the nodes of a document as parsed came from: pointers into the upgraded document mapped to pointers into the
+/// 2.0 source, and pointers into the repaired document (after repair left an unreadable item out of a list, the items
+/// after it moved up) mapped to pointers before repair. Each is matched by the longest prefix of whole tokens.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Relocations(Vec<(String, String)>);
+pub struct Relocations {
+    upgraded: HashMap<String, String>,
+    repaired: HashMap<String, String>,
+}
 
 impl Relocations {
     fn record(&mut self, upgraded: String, source: String) {
         if upgraded != source {
-            self.0.push((upgraded, source));
+            self.upgraded.insert(upgraded, source);
         }
+    }
+
+    /// Records the moves of list items that repair made: (pointer after repair, pointer before).
+    pub fn record_repairs(&mut self, moves: Vec<(String, String)>) {
+        self.repaired.extend(moves);
+    }
+
+    /// Diagnostics of the repaired document (what lowering finds) with their pointers turned into pointers into the
+    /// document before repair. Repair's own warnings already point there.
+    pub fn before_repair(&self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        if !self.repaired.is_empty() {
+            for diagnostic in &mut diagnostics {
+                diagnostic.pointer = longest_prefix_moved(&self.repaired, &diagnostic.pointer);
+            }
+        }
+        diagnostics
     }
 
     /// The diagnostics with their pointers turned into pointers into the source, and the references their
     /// messages quote (`#/components/schemas/X`) into the 2.0 form the source wrote (`#/definitions/X`).
     pub fn to_source(&self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        if !self.0.is_empty() {
+        if !self.upgraded.is_empty() {
             for diagnostic in &mut diagnostics {
                 diagnostic.pointer = self.source_pointer(&diagnostic.pointer);
                 if diagnostic.message.contains("#/components/") {
@@ -49,16 +69,21 @@ impl Relocations {
 
     /// The pointer in the source of a pointer into the upgraded document.
     pub fn source_pointer(&self, pointer: &str) -> String {
-        let found = self
-            .0
-            .iter()
-            .filter(|(upgraded, _)| {
-                pointer.strip_prefix(upgraded.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-            })
-            .max_by_key(|(upgraded, _)| upgraded.len());
-        match found {
-            Some((upgraded, source)) => format!("{source}{}", &pointer[upgraded.len()..]),
-            None => pointer.to_string(),
+        longest_prefix_moved(&self.upgraded, pointer)
+    }
+}
+
+/// `pointer` with its longest prefix (of whole tokens) that `moves` has replaced by where it moved from; as it is
+/// when no prefix moved. One lookup per token of the pointer.
+fn longest_prefix_moved(moves: &HashMap<String, String>, pointer: &str) -> String {
+    let mut end = pointer.len();
+    loop {
+        if let Some(source) = moves.get(&pointer[..end]) {
+            return format!("{source}{}", &pointer[end..]);
+        }
+        match pointer[..end].rfind('/') {
+            Some(slash) => end = slash,
+            None => return pointer.to_string(),
         }
     }
 }

@@ -35,7 +35,8 @@ pub struct Settings<'a> {
 pub fn lower(spec: LoadedSpec, settings: Settings<'_>) -> (Option<Api>, Vec<Diagnostic>) {
     let LoadedSpec { mut document, path, warnings, relocations, sources: _ } = spec;
     let selection = config::select_operations(&mut document, settings.config);
-    let (mut api, mut diagnostics) = lower_document(&document, &path, settings.config);
+    let (mut api, diagnostics) = lower_document(&document, &path, settings.config);
+    let mut diagnostics = relocations.before_repair(diagnostics);
     diagnostics.splice(0..0, warnings);
     drop(document);
     crate::resources::release_freed_memory();
