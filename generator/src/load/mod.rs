@@ -126,16 +126,22 @@ fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
     }
 }
 
-/// Whether a file is named as JSON (only the fast path asks: what a file holds decides how it is read).
+/// Whether a file is named as JSON (what a file holds decides how it is read; its name, whether YAML in it is a
+/// defect, and whether the fast path is tried).
 fn is_json(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
 }
 
-/// Whether a document's text is JSON rather than block-style YAML: it starts with `{` or `[`. JSON is read as
-/// JSON whatever the file's name (YAML's reader refuses some of it, such as an escaped emoji's surrogate pair), and
-/// YAML as YAML, even in a file named `.json`.
+/// Whether a document's text is JSON rather than YAML: it starts with `{` and a quoted key (or `}`), or with `[`;
+/// YAML's flow style (`{openapi: 3.1.0, …}`) leaves its keys unquoted. JSON is read as JSON whatever the file's
+/// name (YAML's reader refuses some of it, such as an escaped emoji's surrogate pair), and YAML as YAML, even in a
+/// file named `.json`.
 fn looks_like_json(text: &str) -> bool {
-    text.trim_start().starts_with(['{', '['])
+    let text = text.trim_start();
+    match text.strip_prefix('{') {
+        Some(members) => members.trim_start().starts_with(['"', '}']),
+        None => text.starts_with('['),
+    }
 }
 
 /// Reads a spec and its overlays and returns the merged document as JSON, without parsing it as OpenAPI.
@@ -234,8 +240,8 @@ struct ReadDocument {
 
 /// Reads any document file (the spec, an overlay, a file a `$ref` names) into a JSON value, with its text. Text
 /// that starts as JSON is parsed as JSON (better errors, and every escape JSON has); should that fail where YAML's
-/// flow style allows it (a trailing comma), it is read as YAML with a warning at the JSON error. Anything else is
-/// parsed as YAML.
+/// flow style allows it (a trailing comma, unquoted words), it is read as YAML, with a warning at the JSON error if
+/// the file is named `.json`. Anything else is parsed as YAML.
 fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
     let (text, stray_bytes) = read_text_reporting(path).map_err(ReadError::Io)?;
     let mut warnings: Vec<Diagnostic> = stray_bytes.into_iter().collect();
@@ -245,9 +251,12 @@ fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
             Err(e) => {
                 let pointer = enclosing::pointer_at(&text, true, e.line(), e.column());
                 match yaml::from_str(&text) {
+                    // YAML in flow style is YAML; in a file named `.json` it is a defect worth a word.
                     Ok(value) => {
-                        let message = format!("not valid JSON ({e}); read as YAML, whose flow style allows this");
-                        warnings.push(Diagnostic::warning(path, pointer, message).at_line(e.line(), e.column()));
+                        if is_json(path) {
+                            let message = format!("not valid JSON ({e}); read as YAML, whose flow style allows this");
+                            warnings.push(Diagnostic::warning(path, pointer, message).at_line(e.line(), e.column()));
+                        }
                         value
                     }
                     Err(_) => return Err(ReadError::Json(e, pointer)),
@@ -342,6 +351,16 @@ fn check_version(value: &Value, path: &Path) -> Result<Version, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_is_told_from_yaml_by_its_quoted_keys() {
+        for json in ["{\"openapi\": \"3.0.3\"}", "  \n{ }", "[1]", "\n { \"a\": 1,}"] {
+            assert!(looks_like_json(json), "{json:?}");
+        }
+        for yaml in ["{openapi: 3.0.3}", "openapi: 3.0.3", "# {\"a\": 1}\n{}", ""] {
+            assert!(!looks_like_json(yaml), "{yaml:?}");
+        }
+    }
 
     #[test]
     fn the_plain_json_fast_path_reads_the_same_document_as_the_general_path() {
