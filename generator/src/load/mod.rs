@@ -65,7 +65,7 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
     }
     let Merged { mut value, spec_path, locator, warnings: read_warnings } = merged(path, overlays)?;
     let version = check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
-    let (mut warnings, relocations) = match version {
+    let (mut warnings, mut relocations) = match version {
         Version::V2_0 => swagger2::upgrade(&mut value, &spec_path),
         Version::V3_0 => Default::default(),
         Version::V3_1 | Version::V3_2 => {
@@ -84,7 +84,6 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
     }
     let parsed = parse::parse_split(parse::split_value(value), &spec_path).map_err(|d| relocate(vec![d]))?;
     warnings.extend(parsed.warnings);
-    let mut relocations = relocations;
     relocations.record_repairs(parsed.moved);
     Ok(LoadedSpec { document: parsed.document, path: spec_path, warnings, relocations, sources })
 }
@@ -156,7 +155,7 @@ struct Merged {
     spec_path: PathBuf,
     /// A locator over the spec's text.
     locator: Locator,
-    /// What reading the files found (bytes that are not UTF-8), placed.
+    /// What reading the files found (see [`ReadDocument`]), placed.
     warnings: Vec<Diagnostic>,
 }
 
@@ -191,7 +190,7 @@ fn merged(path: &Path, overlays: &[PathBuf]) -> Result<Merged, Vec<Diagnostic>> 
 }
 
 /// Reads the spec or an overlay: a YAML or JSON file whose top level is an object, with a locator over its text
-/// and a warning if some of its bytes were not UTF-8.
+/// and what reading it found.
 fn read_document(path: &Path) -> Result<(Value, Locator, Vec<Diagnostic>), Diagnostic> {
     let ReadDocument { value, text, warnings } = read_value(path).map_err(|error| error.diagnostic(path))?;
     if !value.is_object() {

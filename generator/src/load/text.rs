@@ -105,6 +105,7 @@ fn decode_utf8(bytes: Vec<u8>) -> Decoded {
     Decoded { text, stray_bytes }
 }
 
+/// `text` without the byte-order mark some Windows tools write at the start of UTF-8.
 fn without_bom(mut text: String) -> String {
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
