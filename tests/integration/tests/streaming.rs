@@ -321,6 +321,17 @@ async fn unavailable_is_retried_for_idempotent_methods_only() {
 }
 
 #[tokio::test]
+async fn any_backoff_a_user_configures_waits_at_most_the_maximum_and_never_panics() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT")).and(path("/items")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let policy = RetryPolicy { max_retries: 40, initial_backoff: Duration::MAX, max_backoff: Duration::from_millis(1) };
+    let client = Client::builder(&server.uri()).retry(policy).build().unwrap();
+    let result = client.replace_items(&Vec::new()).await;
+    assert!(matches!(result, Err(Error::UnexpectedStatus(ref r)) if r.status == 503), "{result:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 41, "the first try and 40 retries");
+}
+
+#[tokio::test]
 async fn a_timeout_and_headers_for_one_call() {
     let server = MockServer::start().await;
     Mock::given(path("/report"))

@@ -505,7 +505,8 @@ impl RetryPolicy {
     fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
         let wait = retry_after.unwrap_or_else(|| {
             let backoff = self.initial_backoff.saturating_mul(1u32.checked_shl(attempt).unwrap_or(u32::MAX));
-            backoff.mul_f64(0.5 + jitter())
+            // `mul_f64` panics past `Duration::MAX`, which a large configured backoff can reach.
+            Duration::try_from_secs_f64(backoff.as_secs_f64() * (0.5 + jitter())).unwrap_or(Duration::MAX)
         });
         wait.min(self.max_backoff)
     }
