@@ -475,6 +475,18 @@ fn a_warning_about_a_list_item_after_one_left_out_points_at_the_item_in_the_sour
 }
 
 #[test]
+fn a_path_parameter_shared_by_operations_is_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("api.yaml");
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    parameters:\n      - {name: id, in: path, required: true, schema: {type: object, properties: {x: {type: object}}}}\n    get: {responses: {'200': {description: ok}}}\n    put: {responses: {'200': {description: ok}}}\n    delete: {responses: {'200': {description: ok}}}\n";
+    std::fs::write(&spec, text).unwrap();
+    let diagnostics = specforge::check(&Options::new(&spec));
+    let about_id: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.message.contains("parameter \"id\"")).collect();
+    assert_eq!(about_id.len(), 1, "{diagnostics:?}");
+    assert_eq!(about_id[0].pointer, "#/paths/~1a~1{id}/parameters/0");
+}
+
+#[test]
 fn what_a_file_holds_decides_how_it_is_read_not_its_name() {
     let dir = tempfile::tempdir().unwrap();
     // An escaped emoji (a surrogate pair, as Python's `json.dumps` writes it), which YAML's reader refuses.

@@ -36,7 +36,7 @@ pub fn lower(spec: LoadedSpec, settings: Settings<'_>) -> (Option<Api>, Vec<Diag
     let LoadedSpec { mut document, path, warnings, relocations, sources: _ } = spec;
     let selection = config::select_operations(&mut document, settings.config);
     let (mut api, diagnostics) = lower_document(&document, &path, settings.config);
-    let mut diagnostics = relocations.before_repair(diagnostics);
+    let mut diagnostics = relocations.before_repair(without_repeats(diagnostics));
     diagnostics.splice(0..0, warnings);
     drop(document);
     crate::resources::release_freed_memory();
@@ -54,6 +54,14 @@ pub fn lower(spec: LoadedSpec, settings: Settings<'_>) -> (Option<Api>, Vec<Diag
         return (None, diagnostics);
     }
     (Some(api), diagnostics)
+}
+
+/// The diagnostics without repeats of an earlier one (same severity, place and message): a path's parameter is
+/// lowered once for each of its operations, and says what it found once.
+fn without_repeats(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.is_error(), d.pointer.clone(), d.message.clone())));
+    diagnostics
 }
 
 /// The types no operation uses, directly or through other types (what a selection of operations leaves behind).
