@@ -10,7 +10,7 @@
 //!
 //! The rewriting keeps every node where it was, so diagnostics found later still point into the source.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
@@ -28,7 +28,13 @@ const ANNOTATIONS: &[&str] =
 
 /// Rewrites a 3.1 or 3.2 document (read from `path`) in place; returns the warnings for what was dropped.
 pub fn normalize(document: &mut Value, path: &Path) -> Vec<Diagnostic> {
-    let mut normalizer = Normalizer { path, warnings: Vec::new(), unions: Vec::new(), query_strings: Vec::new() };
+    let mut normalizer = Normalizer {
+        path,
+        warnings: Vec::new(),
+        unions: Vec::new(),
+        query_strings: Vec::new(),
+        object_schemas: HashSet::new(),
+    };
     normalizer.document(document);
     for union in std::mem::take(&mut normalizer.unions) {
         infer_discriminator(document, &union);
@@ -94,13 +100,52 @@ fn rewrite_refs(node: &mut Value, anchors: &HashMap<String, String>, members: Me
     }
 }
 
+/// A 3.2 `in: querystring` parameter whose content is a form (`application/x-www-form-urlencoded`) of an object has
+/// the wire form of a 3.0 query parameter of that object with `style: form` and `explode: true`: each property its
+/// own `name=value` pair. It becomes one (named `query` if it has no name); `true` when it did.
+fn form_query_string(parameter: &mut Value, object_schemas: &HashSet<String>) -> bool {
+    let Some(map) = parameter.as_object_mut() else { return false };
+    if map.get("in").and_then(Value::as_str) != Some("querystring") {
+        return false;
+    }
+    let Some(Value::Object(content)) = map.get("content") else { return false };
+    let mut media_types = content.iter();
+    let (Some((media, media_type)), None) = (media_types.next(), media_types.next()) else { return false };
+    let is_form =
+        media.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("application/x-www-form-urlencoded");
+    let schema = media_type.get("schema").filter(|schema| is_form && is_object_schema(schema, object_schemas));
+    let Some(schema) = schema.cloned() else { return false };
+    map.remove("content");
+    map.insert("in".into(), json!("query"));
+    map.insert("style".into(), json!("form"));
+    map.insert("explode".into(), json!(true));
+    map.insert("schema".into(), schema);
+    map.entry("name").or_insert_with(|| json!("query"));
+    true
+}
+
+/// Whether a schema is an object's: `type: object` (alone or in a list), properties, or a reference to one of
+/// `object_schemas`.
+fn is_object_schema(schema: &Value, object_schemas: &HashSet<String>) -> bool {
+    let object_type = match schema.get("type") {
+        Some(Value::String(kind)) => kind == "object",
+        Some(Value::Array(kinds)) => kinds.iter().any(|kind| kind == "object"),
+        _ => false,
+    };
+    object_type
+        || schema.get("properties").is_some()
+        || schema.get("$ref").and_then(Value::as_str).is_some_and(|reference| object_schemas.contains(reference))
+}
+
 struct Normalizer<'p> {
     path: &'p Path,
     warnings: Vec<Diagnostic>,
     /// Schemas with `oneOf`/`anyOf` and no `discriminator`, whose tag may be inferred from `const`s.
     unions: Vec<String>,
-    /// References to the `in: querystring` parameters of `components.parameters`, which are dropped.
+    /// References to the `in: querystring` parameters of `components.parameters` that are dropped.
     query_strings: Vec<String>,
+    /// References to the component schemas that are objects (a query string may be a form of one).
+    object_schemas: HashSet<String>,
 }
 
 impl Normalizer<'_> {
@@ -127,9 +172,14 @@ impl Normalizer<'_> {
         }
         top.entry("paths").or_insert_with(|| Value::Object(Map::new()));
         self.security_schemes(top);
+        if let Some(Value::Object(schemas)) = top.get("components").and_then(|c| c.get("schemas")) {
+            let objects = schemas.iter().filter(|(_, schema)| is_object_schema(schema, &HashSet::new()));
+            self.object_schemas = objects.map(|(name, _)| child("#/components/schemas", name)).collect();
+        }
         if let Some(Value::Object(parameters)) = top.get_mut("components").and_then(|c| c.get_mut("parameters")) {
             parameters.retain(|name, parameter| {
-                let keep = parameter.get("in").and_then(Value::as_str) != Some("querystring");
+                let keep = form_query_string(parameter, &self.object_schemas)
+                    || parameter.get("in").and_then(Value::as_str) != Some("querystring");
                 if !keep {
                     self.query_strings.push(child("#/components/parameters", name));
                 }
@@ -241,14 +291,16 @@ impl Normalizer<'_> {
         }
     }
 
-    /// 3.2's `in: querystring` parameter (the whole query string as one value) has no 3.0 form: it is dropped with
-    /// a warning, and the operation is sent without it. (One in `components.parameters` is dropped where it is
-    /// referenced.)
+    /// 3.2's `in: querystring` parameter (the whole query string as one value): a form of an object becomes a 3.0
+    /// query parameter (see [`form_query_string`]); any other (a JSON text, a bare string) has no 3.0 form, and is
+    /// dropped with a warning, the operation sent without it. (One in `components.parameters` is dropped where it
+    /// is referenced.)
     fn query_string_parameters(&mut self, parameters: &mut Vec<Value>, pointer: &str) {
         let mut index = 0;
         let mut at = 0;
-        parameters.retain(|parameter| {
-            let is_query_string = parameter.get("in").and_then(Value::as_str) == Some("querystring")
+        parameters.retain_mut(|parameter| {
+            let is_query_string = (!form_query_string(parameter, &self.object_schemas)
+                && parameter.get("in").and_then(Value::as_str) == Some("querystring"))
                 || parameter
                     .get("$ref")
                     .and_then(Value::as_str)
@@ -260,8 +312,8 @@ impl Normalizer<'_> {
             !is_query_string
         });
         if index != parameters.len() {
-            let message =
-                "`in: querystring` parameters (OpenAPI 3.2) are not supported; the operation is sent without them";
+            let message = "an `in: querystring` parameter (OpenAPI 3.2) that is not a form \
+                (`application/x-www-form-urlencoded`) of an object is not supported; the operation is sent without it";
             self.warn(&child(pointer, &at.to_string()), message);
         }
     }
@@ -880,6 +932,39 @@ mod tests {
         assert_eq!(document.pointer("/components/parameters"), Some(&json!({})));
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].pointer, "#/paths/~1s/get/parameters/2");
+    }
+
+    #[test]
+    fn a_query_string_that_is_a_form_of_an_object_becomes_an_exploded_form_parameter() {
+        let form = |schema: Value| json!({"application/x-www-form-urlencoded": {"schema": schema}});
+        let mut document = json!({"openapi": "3.2.0",
+            "components": {
+                "schemas": {"Filter": {"type": "object", "properties": {"q": {"type": "string"}}}},
+                "parameters": {"F": {"name": "f", "in": "querystring", "content": form(json!({"$ref": "#/components/schemas/Filter"}))}}
+            },
+            "paths": {"/s": {"get": {"parameters": [
+                {"in": "querystring", "required": true, "content": form(json!({"type": "object", "properties": {"n": {"type": "integer"}}}))},
+                {"name": "text", "in": "querystring", "content": form(json!({"type": "string"}))},
+                {"$ref": "#/components/parameters/F"}
+            ], "responses": {}}}}});
+        let warnings = normalize(&mut document, Path::new("api.yaml"));
+        let parameters = document.pointer("/paths/~1s/get/parameters").unwrap();
+        assert_eq!(
+            parameters,
+            &json!([
+                {"name": "query", "in": "query", "style": "form", "explode": true, "required": true,
+                 "schema": {"type": "object", "properties": {"n": {"type": "integer"}}}},
+                {"$ref": "#/components/parameters/F"}
+            ])
+        );
+        let shared = document.pointer("/components/parameters/F").unwrap();
+        assert_eq!(
+            shared,
+            &json!({"name": "f", "in": "query", "style": "form", "explode": true,
+            "schema": {"$ref": "#/components/schemas/Filter"}})
+        );
+        assert_eq!(warnings.len(), 1, "the bare string is not a form of an object: {warnings:?}");
+        assert_eq!(warnings[0].pointer, "#/paths/~1s/get/parameters/1");
     }
 
     #[test]
