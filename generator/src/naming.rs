@@ -96,9 +96,19 @@ impl NameCache {
     }
 }
 
-/// Keeps ASCII letters and digits; every other run of characters becomes a word break. A few symbols that carry
-/// meaning on their own (`+1`, `-1`) are spelled out so they do not vanish.
+/// Keeps ASCII letters and digits; every other run of characters becomes a word break. Other scripts' letters and
+/// symbols are first spelled in ASCII (`naïve` → `naive`, `用户` → `Yong Hu`, `Пользователь` → `Pol'zovatel'`,
+/// `🦀` → `crab`), so an API whose names are not English gets names that read as its own instead of `Value2`,
+/// `value_3`. A few symbols that carry meaning on their own (`+1`, `-1`) are spelled out so they do not vanish.
 fn ascii_words(raw: &str) -> String {
+    let spelled;
+    let raw = match raw.is_ascii() {
+        true => raw,
+        false => {
+            spelled = spelled_in_ascii(raw);
+            spelled.as_str()
+        }
+    };
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         match c {
@@ -106,6 +116,31 @@ fn ascii_words(raw: &str) -> String {
             '+' if out.is_empty() => out.push_str("plus "),
             '-' if out.is_empty() && raw.len() > 1 => out.push_str("minus "),
             _ => out.push(' '),
+        }
+    }
+    out
+}
+
+/// `raw` with each character outside ASCII spelled in ASCII (deunicode's transliteration), each such character's
+/// spelling a word of its own; one it has no spelling for is a word break.
+fn spelled_in_ascii(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() * 2);
+    for c in raw.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        // A soft or hard sign (`ь` → `'`) marks how a letter sounds: it is no word break.
+        let spelling = deunicode::deunicode_char(c).map_or(" ", |spelling| spelling.trim_matches('\''));
+        // A letter spelled in letters stays in its word (`naïve`, `Größe`, `Пользователь`); an ideogram, whose
+        // spelling ends in a space, or an emoji is a word of its own.
+        let in_word = c.is_alphabetic() && spelling.bytes().all(|byte| byte.is_ascii_alphabetic());
+        if !in_word {
+            out.push(' ');
+        }
+        out.push_str(spelling);
+        if !in_word {
+            out.push(' ');
         }
     }
     out
@@ -125,9 +160,16 @@ pub fn bare(name: &str) -> &str {
 }
 
 /// `prefix_name`, a function's name made of a prefix and an identifier: a name that had to start with `_` (one
-/// that started with a digit) loses it, as `decode__5476` is not snake case.
+/// that started with a digit) loses it, as `decode__5476` is not snake case, and so does one that had to end with
+/// `_` (a keyword's stand-in: `with_self`, not `with_self_`).
 pub fn prefixed(prefix: &str, name: &str) -> String {
-    format!("{prefix}_{}", bare(name).trim_start_matches('_'))
+    format!("{prefix}_{}", bare(name).trim_matches('_'))
+}
+
+/// `name_suffix`, a function's name made of an identifier and a suffix: a name that had to end with `_` (a keyword's
+/// stand-in, `self_`) loses it, as `self__with_response` is not snake case.
+pub fn suffixed(name: &str, suffix: &str) -> String {
+    format!("{}_{suffix}", bare(name).trim_end_matches('_'))
 }
 
 /// One namespace (the types of a crate, the fields of a struct, …): hands out unique names in call order.
@@ -149,6 +191,8 @@ impl Namespace {
             None if candidate.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') => (candidate, "_"),
             None => (candidate, ""),
         };
+        // `self_` (a keyword's stand-in) and `self` both wanted: `self_2`, not `self__2`, which is not snake case.
+        let stem = if suffix_sep == "_" { stem.trim_end_matches('_') } else { stem };
         let mut n = 2;
         loop {
             let name = format!("{stem}{suffix_sep}{n}");
@@ -186,6 +230,23 @@ mod tests {
         assert_eq!(prefixed("decode", "_5476364f"), "decode_5476364f");
         assert_eq!(prefixed("decode", "r#type"), "decode_type");
         assert_eq!(prefixed("with", "api_key"), "with_api_key");
+        assert_eq!(prefixed("with", "self_"), "with_self");
+    }
+
+    #[test]
+    fn names_in_other_scripts_are_spelled_in_ascii() {
+        for (raw, value, type_name_) in [
+            ("获取用户", "huo_qu_yong_hu", "HuoQuYongHu"),
+            ("用户ID", "yong_hu_id", "YongHuId"),
+            ("Пользователь", "polzovatel", "Polzovatel"),
+            ("Χρήστης", "khrestes", "Khrestes"),
+            ("Größe", "grosse", "Grosse"),
+            ("récupérer-utilisateur", "recuperer_utilisateur", "RecupererUtilisateur"),
+            ("🦀🦀", "crab_crab", "CrabCrab"),
+            ("a€b", "a_eur_b", "AEurB"),
+        ] {
+            assert_eq!((value_name(raw).as_str(), type_name(raw).as_str()), (value, type_name_), "{raw}");
+        }
     }
 
     #[test]
@@ -200,7 +261,7 @@ mod tests {
             ("+1", "Plus1"),
             ("-1", "Minus1"),
             ("***", "Value"),
-            ("naïve", "NaVe"),
+            ("naïve", "Naive"),
         ] {
             assert_eq!(type_name(raw), expected, "{raw}");
         }
@@ -231,6 +292,23 @@ mod tests {
         assert_eq!(ns.claim("r#type"), ("type_2".to_string(), true));
         assert_eq!(ns.claim("v1"), ("v1".to_string(), false));
         assert_eq!(ns.claim("v1"), ("v1_2".to_string(), true));
+    }
+
+    #[test]
+    fn suffixed_names_stay_snake_case() {
+        assert_eq!(suffixed("self_", "with_response"), "self_with_response");
+        assert_eq!(suffixed("r#type", "pages"), "type_pages");
+        assert_eq!(suffixed("list_items", "stream"), "list_items_stream");
+    }
+
+    #[test]
+    fn a_name_ending_in_an_underscore_is_numbered_without_a_second_one() {
+        let mut fields = Namespace::default();
+        for wanted in ["self_", "self_", "_", "_"] {
+            fields.claim(wanted);
+        }
+        assert_eq!(fields.claim("self_"), ("self_3".to_string(), true));
+        assert_eq!(fields.claim("_"), ("_3".to_string(), true));
     }
 
     #[test]

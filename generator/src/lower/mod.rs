@@ -16,7 +16,7 @@ use crate::ir::{
     TypeId, TypeKind, TypeRef, UnknownFields,
 };
 use crate::load::LoadedSpec;
-use crate::naming::{Namespace, prefixed, type_name, value_name};
+use crate::naming::{Namespace, prefixed, suffixed, type_name, value_name};
 pub(crate) use schema::MODELS_ROOT_ITEMS;
 use schema::TypeLowerer;
 
@@ -298,7 +298,7 @@ fn name_setters(schemes: &mut [SecurityScheme]) {
     }
     for scheme in schemes.iter_mut() {
         let name = scheme.name.clone();
-        let mut claim = |suffix: &str| Some(setters.claim(&prefixed("with", &format!("{name}_{suffix}"))).0);
+        let mut claim = |suffix: &str| Some(setters.claim(&prefixed("with", &suffixed(&name, suffix))).0);
         let (bearer, grants) = match &scheme.kind {
             SchemeKind::Bearer => (true, None),
             SchemeKind::OAuth2(grants) => (true, Some(grants)),

@@ -27,7 +27,7 @@ use crate::ir::{
     RequestBody, RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia, SchemeId, SecurityScheme,
     StatusMatch, TypeKind, TypeRef,
 };
-use crate::naming::{Namespace, bare, type_name, value_name};
+use crate::naming::{Namespace, bare, suffixed, type_name, value_name};
 
 /// How many `$ref` hops to follow between components before calling it a cycle.
 const MAX_REF_HOPS: usize = 16;
@@ -205,7 +205,7 @@ pub fn lower_operations<'a>(
                 }
                 None => claim_reported(types, &mut methods, &value_name(&operation_id), &op_pointer, "method"),
             };
-            let wanted = format!("{}_with_response", bare(&method_name));
+            let wanted = suffixed(&method_name, "with_response");
             let response_method_name = claim_reported(types, &mut methods, &wanted, &op_pointer, "method");
             let type_prefix = prefixes.claim(&type_name(asked.map_or(&operation_id, |_| &method_name))).0;
             let mut claim_type = |suffix: &str| {
@@ -238,7 +238,7 @@ pub fn lower_operations<'a>(
                 claim_reported(op.types, &mut client_types, &format!("{}Headers", op.prefix), &op_pointer, "type")
             });
             let stream_method_name = offers_events.then(|| {
-                let wanted = format!("{}_stream", bare(&method_name));
+                let wanted = suffixed(&method_name, "stream");
                 claim_reported(op.types, &mut methods, &wanted, &op_pointer, "method")
             });
             let security = op.security(spec_op.security.as_ref().or(document.security.as_ref()), schemes);
@@ -293,11 +293,11 @@ pub fn lower_operations<'a>(
     // Pages helpers are named after every operation has its own name, so an operation called `listItemsPages`
     // keeps its name and the helper of `listItems` gives way.
     for (index, op_pointer, PageWalk { style, items }) in paged {
-        let stem = bare(&operations[index].method_name).to_string();
-        let method_name = claim_reported(types, &mut methods, &format!("{stem}_pages"), &op_pointer, "method");
+        let stem = &operations[index].method_name;
+        let method_name = claim_reported(types, &mut methods, &suffixed(stem, "pages"), &op_pointer, "method");
         let items_method_name = items
             .is_some()
-            .then(|| claim_reported(types, &mut methods, &format!("{stem}_items"), &op_pointer, "method"));
+            .then(|| claim_reported(types, &mut methods, &suffixed(stem, "items"), &op_pointer, "method"));
         operations[index].pagination = Some(Pagination { method_name, items_method_name, style, items });
     }
     operations
