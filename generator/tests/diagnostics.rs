@@ -487,6 +487,22 @@ fn a_path_parameter_shared_by_operations_is_reported_once() {
 }
 
 #[test]
+fn a_server_url_variable_never_declared_is_reported_and_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("api.yaml");
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers:\n  - url: '{scheme}://{host}/v1'\n    variables: {scheme: {default: https}}\npaths: {}\n";
+    std::fs::write(&spec, text).unwrap();
+    let diagnostics = specforge::check(&Options::new(&spec));
+    let [warning] = diagnostics.as_slice() else { panic!("one warning: {diagnostics:?}") };
+    assert!(warning.message.starts_with("the server URL names {host}"), "{warning}");
+    assert_eq!(warning.pointer, "#/servers/0/url");
+    let generated = specforge::generate(&Options::new(&spec)).expect("generates");
+    let lib = &generated.client.files[Path::new("src/lib.rs")];
+    assert!(lib.contains("pub fn server_url(scheme: &str, host: &str) -> String"), "{lib}");
+    assert!(lib.contains("Incomplete: `host` has no default"), "{lib}");
+}
+
+#[test]
 fn what_a_file_holds_decides_how_it_is_read_not_its_name() {
     let dir = tempfile::tempdir().unwrap();
     // An escaped emoji (a surrogate pair, as Python's `json.dumps` writes it), which YAML's reader refuses.

@@ -8,7 +8,7 @@ mod shape;
 use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as SpecScheme};
 
 use crate::config::{self, Config};
-use crate::diagnostic::{Diagnostic, pointer};
+use crate::diagnostic::{Diagnostic, child, pointer};
 use std::collections::BTreeSet;
 
 use crate::ir::{
@@ -120,7 +120,9 @@ fn lower_document(document: &openapiv3::OpenAPI, path: &std::path::Path, config:
         title: document.info.title.clone(),
         version: document.info.version.clone(),
         description: document.info.description.as_deref().map(crate::rustdoc::rustdoc_safe),
-        servers: document.servers.iter().map(server).collect(),
+        servers: (document.servers.iter().enumerate())
+            .map(|(index, spec)| server(spec, &pointer(["servers", &index.to_string()]), path, &mut diagnostics))
+            .collect(),
         types,
         operations,
         security_schemes,
@@ -204,10 +206,12 @@ fn remove_types(types: &mut Vec<TypeDef>, operations: &mut [Operation], removed:
     operations.iter_mut().for_each(|op| op.visit_uses_mut(&mut remap));
 }
 
-/// A server with its variables, each given a Rust parameter name.
-fn server(server: &openapiv3::Server) -> Server {
+/// A server with its variables, each given a Rust parameter name. A `{name}` in the URL that `variables` does not
+/// declare (`{scheme}://{host}/v1` with no `variables`) is a variable with no default, reported at `at`: the
+/// client's `server_url` asks for it like the others.
+fn server(server: &openapiv3::Server, at: &str, path: &std::path::Path, diagnostics: &mut Vec<Diagnostic>) -> Server {
     let mut names = Namespace::default();
-    let variables = server
+    let mut variables: Vec<ServerVariable> = server
         .variables
         .iter()
         .flatten()
@@ -219,6 +223,26 @@ fn server(server: &openapiv3::Server) -> Server {
             description: variable.description.as_deref().map(crate::rustdoc::rustdoc_safe),
         })
         .collect();
+    let mut rest = server.url.as_str();
+    while let Some((name, after)) = rest.split_once('{').and_then(|(_, open)| open.split_once('}')) {
+        rest = after;
+        if name.is_empty() || variables.iter().any(|variable| variable.name == name) {
+            continue;
+        }
+        let message = format!(
+            "the server URL names {{{name}}} but `variables` does not declare it; `server_url` asks for it, and \
+             `DEFAULT_BASE_URL` leaves it empty"
+        );
+        diagnostics.push(Diagnostic::warning(path, child(at, "url"), message));
+        let rust_name = names.claim(&value_name(name)).0;
+        variables.push(ServerVariable {
+            name: name.to_string(),
+            rust_name,
+            default: String::new(),
+            allowed: Vec::new(),
+            description: None,
+        });
+    }
     Server {
         url: server.url.clone(),
         description: server.description.as_deref().map(crate::rustdoc::rustdoc_safe),

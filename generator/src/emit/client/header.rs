@@ -177,8 +177,20 @@ pub(super) fn credentials(api: &Api, shared: bool) -> TokenStream {
 /// `server_url(…)` to fill them in.
 pub(super) fn server_items(server: &Server) -> TokenStream {
     let default_url = server.default_url();
+    let undefaulted: Vec<String> =
+        server.variables.iter().filter(|v| v.default.is_empty()).map(|v| format!("`{}`", bare(&v.rust_name))).collect();
+    let mut constant_doc =
+        "The first server the API description lists (with its variables at their defaults).".to_string();
+    if !undefaulted.is_empty() {
+        constant_doc.push_str(&format!(
+            " Incomplete: {} {} no default; use [`server_url`].",
+            undefaulted.join(", "),
+            if undefaulted.len() == 1 { "has" } else { "have" }
+        ));
+    }
+    let constant_doc = doc_attrs(Some(&constant_doc));
     let constant = quote! {
-        /// The first server the API description lists (with its variables at their defaults).
+        #constant_doc
         pub const DEFAULT_BASE_URL: &str = #default_url;
     };
     if server.variables.is_empty() {
@@ -201,7 +213,11 @@ pub(super) fn server_items(server: &Server) -> TokenStream {
             format!("; one of {}", v.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
         };
         let description = v.description.as_ref().map(|d| format!(": {}", list_item_text(d))).unwrap_or_default();
-        doc.push_str(&format!("\n- `{}` (default `{}`{allowed}){description}", bare(&v.rust_name), v.default));
+        let default = match v.default.as_str() {
+            "" => "no default".to_string(),
+            default => format!("default `{default}`"),
+        };
+        doc.push_str(&format!("\n- `{}` ({default}{allowed}){description}", bare(&v.rust_name)));
     }
     let doc = doc_attrs(Some(&doc));
     quote! {
