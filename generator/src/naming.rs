@@ -96,6 +96,11 @@ impl NameCache {
     }
 }
 
+/// Whether `raw` has a letter or digit to make a name of (once spelled in ASCII): `""` and `"***"` have none.
+pub fn has_words(raw: &str) -> bool {
+    ascii_words(raw).bytes().any(|byte| byte.is_ascii_alphanumeric())
+}
+
 /// Keeps ASCII letters and digits; every other run of characters becomes a word break. Other scripts' letters and
 /// symbols are first spelled in ASCII (`naïve` → `naive`, `用户` → `Yong Hu`, `Пользователь` → `Pol'zovatel'`,
 /// `🦀` → `crab`), so an API whose names are not English gets names that read as its own instead of `Value2`,

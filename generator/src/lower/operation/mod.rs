@@ -27,7 +27,7 @@ use crate::ir::{
     RequestBody, RequestBodyKind, Response, ResponseBody, ResponseHeader, ResponseMedia, SchemeId, SecurityScheme,
     StatusMatch, TypeKind, TypeRef,
 };
-use crate::naming::{Namespace, bare, suffixed, type_name, value_name};
+use crate::naming::{Namespace, bare, has_words, suffixed, type_name, value_name};
 
 /// How many `$ref` hops to follow between components before calling it a cycle.
 const MAX_REF_HOPS: usize = 16;
@@ -172,7 +172,18 @@ pub fn lower_operations<'a>(
         for (method, key, spec_op) in all {
             let op_pointer = key.split('/').fold(path_pointer.clone(), |pointer: String, token| child(&pointer, token));
             let operation_id = match &spec_op.operation_id {
-                Some(id) => id.clone(),
+                Some(id) if has_words(id) => id.clone(),
+                Some(id) => {
+                    let synthesized = synthesized_operation_id(&method, path);
+                    types.warn(
+                        &child(&op_pointer, "operationId"),
+                        format!(
+                            "operationId {id:?} has no letter or digit to name a method; this operation is named \
+                             {synthesized:?} from its method and path"
+                        ),
+                    );
+                    synthesized
+                }
                 None => synthesized_operation_id(&method, path),
             };
             let operation_id = match seen_ids.get(&operation_id) {
@@ -848,6 +859,22 @@ components:
         ));
         let names: Vec<&str> = api.operations[0].params.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["url_2", "request"], "an optional parameter is a field of `Params`, which meets no local");
+    }
+
+    #[test]
+    fn an_operation_id_without_a_letter_or_digit_is_replaced_by_its_method_and_path() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths:
+  /items:
+    get: {{operationId: '', responses: {{'204': {{description: x}}}}}}
+    post: {{operationId: '***', responses: {{'204': {{description: x}}}}}}
+    put: {{operationId: '获取', responses: {{'204': {{description: x}}}}}}
+"
+        ));
+        let names: Vec<&str> = api.operations.iter().map(|op| op.method_name.as_str()).collect();
+        assert_eq!(names, ["get_items", "huo_qu", "post_items"]);
+        assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+        assert!(diagnostics[0].message.contains("has no letter or digit"), "{diagnostics:?}");
     }
 
     #[test]
