@@ -63,7 +63,7 @@ pub struct Options {
     pub spec: PathBuf,
     /// OpenAPI Overlay 1.0 documents applied in order before parsing.
     pub overlays: Vec<PathBuf>,
-    /// Crate name stem (`<name>-models`, `<name>-client`); defaults from the spec's title.
+    /// Crate name stem (`<name>-models`, `<name>-client`), in lower case; defaults from the spec's title.
     pub name: Option<String>,
     /// Whether the crates get one Cargo feature per tag (by default only for large APIs).
     pub tag_features: TagFeatures,
@@ -220,8 +220,11 @@ pub fn check(options: &Options) -> Vec<Diagnostic> {
     }
 }
 
-/// The crate name stem for a spec title: `AI Squared API` → `ai-squared-api`.
+/// The crate name stem for a spec title: `AI Squared API` → `ai-squared-api`; `api` for a title without a word.
 pub fn default_name(title: &str) -> String {
+    if !naming::has_words(title) {
+        return "api".to_string();
+    }
     let name = naming::value_name(title).trim_start_matches("r#").to_kebab_case();
     match name.chars().next() {
         None => "api".to_string(),
@@ -232,12 +235,12 @@ pub fn default_name(title: &str) -> String {
 }
 
 /// A crate name stem given by the user, if Cargo accepts it as a package name (with `-models` and `-client`
-/// appended).
+/// appended), in lower case: rustc warns about a crate whose name is not snake case (`MyApi` gives `myapi-models`).
 fn crate_name_stem(name: &str) -> Result<String, String> {
     let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if valid {
-        Ok(name.to_string())
+        Ok(name.to_ascii_lowercase())
     } else {
         Err(format!(
             "{name:?} cannot name a crate: use ASCII letters, digits, `-` and `_`, starting with a letter (for example \
@@ -300,8 +303,10 @@ mod tests {
     fn crate_names_are_valid_package_names() {
         assert_eq!(default_name("AI Squared API"), "ai-squared-api");
         assert_eq!(default_name("3scale Account Management"), "api-3scale-account-management");
-        assert_eq!(default_name("***"), "value");
+        assert_eq!(default_name("***"), "api");
+        assert_eq!(default_name("用户 API"), "yong-hu-api");
         assert_eq!(crate_name_stem("my_api-2"), Ok("my_api-2".to_string()));
+        assert_eq!(crate_name_stem("MasterData-API"), Ok("masterdata-api".to_string()));
         assert!(crate_name_stem("dist-3.1").unwrap_err().contains("\"dist-3-1\""));
         assert!(crate_name_stem("1password").is_err());
     }

@@ -45,7 +45,7 @@ enum Command {
         /// Directory to write the two crates into.
         #[arg(long)]
         out: PathBuf,
-        /// Crate name stem; defaults from the spec's title.
+        /// Crate name stem, in lower case; defaults from the spec's title.
         #[arg(long)]
         name: Option<String>,
         /// OpenAPI Overlay 1.0 documents to apply first, in order.

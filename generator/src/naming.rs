@@ -118,6 +118,8 @@ fn ascii_words(raw: &str) -> String {
     for c in raw.chars() {
         match c {
             c if c.is_ascii_alphanumeric() => out.push(c),
+            // `Today's` is one word.
+            '\'' => {}
             '+' if out.is_empty() => out.push_str("plus "),
             '-' if out.is_empty() && raw.len() > 1 => out.push_str("minus "),
             _ => out.push(' '),
@@ -135,8 +137,11 @@ fn spelled_in_ascii(raw: &str) -> String {
             out.push(c);
             continue;
         }
-        // A soft or hard sign (`ь` → `'`) marks how a letter sounds: it is no word break.
+        // An apostrophe (`’` → `'`, as in `Today’s`) or a soft sign (`ь` → `'`) is no word break.
         let spelling = deunicode::deunicode_char(c).map_or(" ", |spelling| spelling.trim_matches('\''));
+        if spelling.is_empty() {
+            continue;
+        }
         // A letter spelled in letters stays in its word (`naïve`, `Größe`, `Пользователь`); an ideogram, whose
         // spelling ends in a space, or an emoji is a word of its own.
         let in_word = c.is_alphabetic() && spelling.bytes().all(|byte| byte.is_ascii_alphabetic());
@@ -249,6 +254,7 @@ mod tests {
             ("récupérer-utilisateur", "recuperer_utilisateur", "RecupererUtilisateur"),
             ("🦀🦀", "crab_crab", "CrabCrab"),
             ("a€b", "a_eur_b", "AEurB"),
+            ("Today’s Paper", "todays_paper", "TodaysPaper"),
         ] {
             assert_eq!((value_name(raw).as_str(), type_name(raw).as_str()), (value, type_name_), "{raw}");
         }
