@@ -472,6 +472,16 @@ fn a_warning_about_a_list_item_after_one_left_out_points_at_the_item_in_the_sour
     let about_b = diagnostics.iter().find(|d| d.message.contains("parameter \"b\"")).expect("a warning about b");
     assert_eq!(about_b.pointer, "#/paths/~1a/get/parameters/1", "{about_b}");
     assert_eq!(about_b.line_col.map(|(line, _)| line), Some(8), "{about_b}");
+    // The same after a 3.2 query string that is left out when the document is normalized.
+    let text = text
+        .replace("openapi: 3.0.3", "openapi: 3.2.0")
+        .replace("{name: a, in: bogus}", "{name: a, in: querystring, content: {application/json: {}}}");
+    std::fs::write(&spec, text).unwrap();
+    let diagnostics = specforge::check(&Options::new(&spec));
+    let about_b = diagnostics.iter().find(|d| d.message.contains("parameter \"b\"")).expect("a warning about b");
+    assert_eq!(about_b.pointer, "#/paths/~1a/get/parameters/1", "{about_b}");
+    let dropped = diagnostics.iter().find(|d| d.message.contains("querystring")).expect("a warning about a");
+    assert_eq!(dropped.pointer, "#/paths/~1a/get/parameters/0", "{dropped}");
 }
 
 #[test]

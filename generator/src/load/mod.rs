@@ -77,13 +77,22 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
     let relocate = |diagnostics: Vec<Diagnostic>| locator.place_all(relocations.to_source(diagnostics));
     let mut sources: Vec<PathBuf> = std::iter::once(spec_path.clone()).chain(overlays.iter().cloned()).collect();
     warnings.extend(bundle::bundle(&mut value, &spec_path, ref_map, &mut sources).map_err(relocate)?);
-    match version {
-        Version::V2_0 => warnings.extend(swagger2::upgrade_schemas(&mut value, &spec_path)),
-        Version::V3_0 => {}
-        Version::V3_1 | Version::V3_2 => warnings.extend(normalize::normalize(&mut value, &spec_path)),
-    }
+    let normalized_moves = match version {
+        Version::V2_0 => {
+            warnings.extend(swagger2::upgrade_schemas(&mut value, &spec_path));
+            Vec::new()
+        }
+        Version::V3_0 => Vec::new(),
+        Version::V3_1 | Version::V3_2 => {
+            let (normalize_warnings, moved) = normalize::normalize(&mut value, &spec_path);
+            warnings.extend(normalize_warnings);
+            moved
+        }
+    };
     let parsed = parse::parse_split(parse::split_value(value), &spec_path).map_err(|d| relocate(vec![d]))?;
-    warnings.extend(parsed.warnings);
+    // Repair read the normalized document: its warnings point there.
+    relocations.record_normalized(normalized_moves);
+    warnings.extend(relocations.before_normalizing(parsed.warnings));
     relocations.record_repairs(parsed.moved);
     Ok(LoadedSpec { document: parsed.document, path: spec_path, warnings, relocations, sources })
 }

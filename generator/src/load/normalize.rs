@@ -26,11 +26,13 @@ const DEFAULT_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
 const ANNOTATIONS: &[&str] =
     &["title", "description", "default", "example", "examples", "deprecated", "readOnly", "writeOnly", "nullable"];
 
-/// Rewrites a 3.1 or 3.2 document (read from `path`) in place; returns the warnings for what was dropped.
-pub fn normalize(document: &mut Value, path: &Path) -> Vec<Diagnostic> {
+/// Rewrites a 3.1 or 3.2 document (read from `path`) in place; returns the warnings for what was dropped, and the
+/// list items that moved up when an item before them was dropped: (pointer after, pointer before).
+pub fn normalize(document: &mut Value, path: &Path) -> (Vec<Diagnostic>, Vec<(String, String)>) {
     let mut normalizer = Normalizer {
         path,
         warnings: Vec::new(),
+        moved: Vec::new(),
         unions: Vec::new(),
         query_strings: Vec::new(),
         object_schemas: HashSet::new(),
@@ -40,7 +42,7 @@ pub fn normalize(document: &mut Value, path: &Path) -> Vec<Diagnostic> {
         infer_discriminator(document, &union);
     }
     hoist_webhook_payloads(document);
-    normalizer.warnings
+    (normalizer.warnings, normalizer.moved)
 }
 
 /// Makes `$ref`s to an `$anchor` (`#name`) or to a schema's `$id` local pointers, before bundling reads them as
@@ -142,6 +144,8 @@ struct Normalizer<'p> {
     warnings: Vec<Diagnostic>,
     /// Schemas with `oneOf`/`anyOf` and no `discriminator`, whose tag may be inferred from `const`s.
     unions: Vec<String>,
+    /// Parameters that moved up when a query string before them was dropped: (pointer after, pointer before).
+    moved: Vec<(String, String)>,
     /// References to the `in: querystring` parameters of `components.parameters` that are dropped.
     query_strings: Vec<String>,
     /// References to the component schemas that are objects (a query string may be a form of one).
@@ -298,6 +302,8 @@ impl Normalizer<'_> {
     fn query_string_parameters(&mut self, parameters: &mut Vec<Value>, pointer: &str) {
         let mut index = 0;
         let mut at = 0;
+        let mut kept = 0;
+        let moved = &mut self.moved;
         parameters.retain_mut(|parameter| {
             let is_query_string = (!form_query_string(parameter, &self.object_schemas)
                 && parameter.get("in").and_then(Value::as_str) == Some("querystring"))
@@ -307,6 +313,11 @@ impl Normalizer<'_> {
                     .is_some_and(|r| self.query_strings.iter().any(|q| q == r));
             if is_query_string {
                 at = index;
+            } else {
+                if kept != index {
+                    moved.push((child(pointer, &kept.to_string()), child(pointer, &index.to_string())));
+                }
+                kept += 1;
             }
             index += 1;
             !is_query_string
@@ -804,7 +815,7 @@ mod tests {
     /// Normalizes `schema` as a component schema of a 3.1 document; returns it and the warnings.
     fn schema(schema: Value) -> (Value, Vec<String>) {
         let mut document = json!({"openapi": "3.1.0", "components": {"schemas": {"S": schema}}});
-        let warnings = normalize(&mut document, Path::new("api.yaml"));
+        let (warnings, _) = normalize(&mut document, Path::new("api.yaml"));
         let normalized = document.pointer("/components/schemas/S").cloned().unwrap_or_default();
         (normalized, warnings.into_iter().map(|w| w.message).collect())
     }
@@ -926,7 +937,7 @@ mod tests {
                 {"name": "all", "in": "querystring", "content": {}},
                 {"$ref": "#/components/parameters/Q"}
             ], "responses": {}}}}});
-        let warnings = normalize(&mut document, Path::new("api.yaml"));
+        let (warnings, _) = normalize(&mut document, Path::new("api.yaml"));
         let kept = document.pointer("/paths/~1s/get/parameters").unwrap();
         assert_eq!(kept, &json!([{"name": "a", "in": "query", "schema": {"type": "string"}}]));
         assert_eq!(document.pointer("/components/parameters"), Some(&json!({})));
@@ -947,7 +958,7 @@ mod tests {
                 {"name": "text", "in": "querystring", "content": form(json!({"type": "string"}))},
                 {"$ref": "#/components/parameters/F"}
             ], "responses": {}}}}});
-        let warnings = normalize(&mut document, Path::new("api.yaml"));
+        let (warnings, _) = normalize(&mut document, Path::new("api.yaml"));
         let parameters = document.pointer("/paths/~1s/get/parameters").unwrap();
         assert_eq!(
             parameters,
@@ -974,7 +985,7 @@ mod tests {
             "additionalOperations": {"LINK": {"responses": {}}, "GET": {"responses": {}}},
             "get": {"responses": {"200": {"description": "", "content": {"text/event-stream": {"itemSchema": {"type": "string"}}}}}}
         }}});
-        let warnings = normalize(&mut document, Path::new("api.yaml"));
+        let (warnings, _) = normalize(&mut document, Path::new("api.yaml"));
         let extra = document.pointer(&format!("/paths/~1s/{EXTRA_OPERATIONS}")).and_then(Value::as_object).unwrap();
         assert_eq!(extra.keys().collect::<Vec<_>>(), ["query", "additionalOperations/LINK"]);
         assert_eq!(warnings.len(), 1, "GET may not be an additional operation");

@@ -24,6 +24,9 @@ use crate::diagnostic::{Diagnostic, child};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Relocations {
     upgraded: HashMap<String, String>,
+    /// Pointers into a normalized 3.1 or 3.2 document mapped to pointers before normalizing (a dropped query
+    /// string moves the parameters after it).
+    normalized: HashMap<String, String>,
     repaired: HashMap<String, String>,
 }
 
@@ -39,15 +42,20 @@ impl Relocations {
         self.repaired.extend(moves);
     }
 
+    /// Records the moves of list items that normalizing made: (pointer after, pointer before).
+    pub fn record_normalized(&mut self, moves: Vec<(String, String)>) {
+        self.normalized.extend(moves);
+    }
+
     /// Diagnostics of the repaired document (what lowering finds) with their pointers turned into pointers into the
-    /// document before repair. Repair's own warnings already point there.
-    pub fn before_repair(&self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        if !self.repaired.is_empty() {
-            for diagnostic in &mut diagnostics {
-                diagnostic.pointer = longest_prefix_moved(&self.repaired, &diagnostic.pointer);
-            }
-        }
-        diagnostics
+    /// document before repair and before normalizing. Repair's own warnings already point before repair.
+    pub fn before_repair(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        self.before_normalizing(moved_back(&self.repaired, diagnostics))
+    }
+
+    /// Diagnostics of the normalized document with their pointers turned into pointers into the document before.
+    pub fn before_normalizing(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        moved_back(&self.normalized, diagnostics)
     }
 
     /// The diagnostics with their pointers turned into pointers into the source, and the references their
@@ -71,6 +79,16 @@ impl Relocations {
     pub fn source_pointer(&self, pointer: &str) -> String {
         longest_prefix_moved(&self.upgraded, pointer)
     }
+}
+
+/// `diagnostics` with their pointers moved back by `moves` (see [`longest_prefix_moved`]).
+fn moved_back(moves: &HashMap<String, String>, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if !moves.is_empty() {
+        for diagnostic in &mut diagnostics {
+            diagnostic.pointer = longest_prefix_moved(moves, &diagnostic.pointer);
+        }
+    }
+    diagnostics
 }
 
 /// `pointer` with its longest prefix (of whole tokens) that `moves` has replaced by where it moved from; as it is
