@@ -510,6 +510,7 @@ fn a_server_url_variable_never_declared_is_reported_and_asked_for() {
     let lib = &generated.client.files[Path::new("src/lib.rs")];
     assert!(lib.contains("pub fn server_url(scheme: &str, host: &str) -> String"), "{lib}");
     assert!(lib.contains("Incomplete: `host` has no default"), "{lib}");
+    assert!(lib.contains("Client::new(&t_client::server_url(\"https\", \"my-host\"))?"), "the example fills it in");
 }
 
 #[test]

@@ -36,6 +36,14 @@ fn example_parts(api: &Api, client_lib: &str) -> (String, Vec<String>) {
     let imports = format!("use {client_lib}::{imports};");
     let mut lines = Vec::new();
     let base_url = match api.servers.first() {
+        // A variable without a default leaves `DEFAULT_BASE_URL` incomplete: fill it in.
+        Some(server) if server.variables.iter().any(|v| v.default.is_empty()) => {
+            let values = server.variables.iter().map(|v| match v.default.as_str() {
+                "" => format!("{:?}", format!("my-{}", bare(&v.rust_name).replace('_', "-"))),
+                default => format!("{default:?}"),
+            });
+            format!("&{client_lib}::server_url({})", values.collect::<Vec<_>>().join(", "))
+        }
         Some(_) => format!("{client_lib}::DEFAULT_BASE_URL"),
         None => "\"https://api.example.com\"".to_string(),
     };
