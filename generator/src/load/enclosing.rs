@@ -7,14 +7,14 @@
 use crate::diagnostic::escape_pointer_token;
 
 /// The JSON pointer (`#/…`, `#` for the root) of the innermost node of `text` around the 1-based `line` and
-/// `column`.
+/// `column` (serde_json counts a column in bytes, libyaml in characters).
 pub fn pointer_at(text: &str, is_json: bool, line: usize, column: usize) -> String {
     let line_start = line_start(text, line);
     let tokens = if is_json {
-        let offset = text[line_start..]
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(text.len(), |(at, _)| line_start + at);
+        let mut offset = (line_start + column.saturating_sub(1)).min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         json_path(&text[..offset])
     } else {
         yaml_path(text, line_start, column)
@@ -223,6 +223,10 @@ mod tests {
         let truncated = "{\"a\": [1, 2,\n {\"b\": {";
         assert_eq!(pointer_at(truncated, true, 2, 9), "#/a/2/b");
         assert_eq!(pointer_at("{\"a\": 1, }", true, 1, 10), "#");
+        // serde_json's columns count bytes: `é` and `🦀` are 2 and 4 of them.
+        let text = "{\"é🦀\": {\"b\": [1, x], \"c\": 2}}";
+        let column = text.find('x').unwrap() + 1;
+        assert_eq!(pointer_at(text, true, 1, column), "#/é🦀/b/1");
     }
 
     #[test]
