@@ -226,11 +226,10 @@ pub fn default_name(title: &str) -> String {
         return "api".to_string();
     }
     let name = naming::value_name(title).trim_start_matches("r#").to_kebab_case();
-    match name.chars().next() {
-        None => "api".to_string(),
-        // A package name starts with a letter.
-        Some(first) if !first.is_ascii_alphabetic() => format!("api-{name}"),
-        Some(_) => name,
+    // A package name starts with a letter.
+    match name.starts_with(|first: char| first.is_ascii_alphabetic()) {
+        true => name,
+        false => format!("api-{name}"),
     }
 }
 

@@ -102,7 +102,7 @@ pub fn has_words(raw: &str) -> bool {
 }
 
 /// Keeps ASCII letters and digits; every other run of characters becomes a word break. Other scripts' letters and
-/// symbols are first spelled in ASCII (`naïve` → `naive`, `用户` → `Yong Hu`, `Пользователь` → `Pol'zovatel'`,
+/// symbols are first spelled in ASCII (`naïve` → `naive`, `用户` → `Yong Hu`, `Пользователь` → `Polzovatel`,
 /// `🦀` → `crab`), so an API whose names are not English gets names that read as its own instead of `Value2`,
 /// `value_3`. A few symbols that carry meaning on their own (`+1`, `-1`) are spelled out so they do not vanish.
 fn ascii_words(raw: &str) -> String {
@@ -144,13 +144,9 @@ fn spelled_in_ascii(raw: &str) -> String {
         }
         // A letter spelled in letters stays in its word (`naïve`, `Größe`, `Пользователь`); an ideogram, whose
         // spelling ends in a space, or an emoji is a word of its own.
-        let in_word = c.is_alphabetic() && spelling.bytes().all(|byte| byte.is_ascii_alphabetic());
-        if !in_word {
-            out.push(' ');
-        }
-        out.push_str(spelling);
-        if !in_word {
-            out.push(' ');
+        match c.is_alphabetic() && spelling.bytes().all(|byte| byte.is_ascii_alphabetic()) {
+            true => out.push_str(spelling),
+            false => out.extend([" ", spelling, " "]),
         }
     }
     out

@@ -464,11 +464,8 @@ fn utf16_utf32_and_stray_windows_1252_bytes_are_read_with_the_stray_bytes_report
 
 #[test]
 fn a_warning_about_a_list_item_after_one_left_out_points_at_the_item_in_the_source() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("api.yaml");
     let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: a, in: bogus}\n        - name: b\n          in: query\n          schema: {type: array, items: {type: array, items: {type: object}}}\n      responses: {'200': {description: ok}}\n";
-    std::fs::write(&spec, text).unwrap();
-    let diagnostics = specforge::check(&Options::new(&spec));
+    let diagnostics = warnings_of(text, false);
     let about_b = diagnostics.iter().find(|d| d.message.contains("parameter \"b\"")).expect("a warning about b");
     assert_eq!(about_b.pointer, "#/paths/~1a/get/parameters/1", "{about_b}");
     assert_eq!(about_b.line_col.map(|(line, _)| line), Some(8), "{about_b}");
@@ -476,8 +473,7 @@ fn a_warning_about_a_list_item_after_one_left_out_points_at_the_item_in_the_sour
     let text = text
         .replace("openapi: 3.0.3", "openapi: 3.2.0")
         .replace("{name: a, in: bogus}", "{name: a, in: querystring, content: {application/json: {}}}");
-    std::fs::write(&spec, text).unwrap();
-    let diagnostics = specforge::check(&Options::new(&spec));
+    let diagnostics = warnings_of(&text, false);
     let about_b = diagnostics.iter().find(|d| d.message.contains("parameter \"b\"")).expect("a warning about b");
     assert_eq!(about_b.pointer, "#/paths/~1a/get/parameters/1", "{about_b}");
     let dropped = diagnostics.iter().find(|d| d.message.contains("querystring")).expect("a warning about a");
@@ -486,11 +482,8 @@ fn a_warning_about_a_list_item_after_one_left_out_points_at_the_item_in_the_sour
 
 #[test]
 fn a_path_parameter_shared_by_operations_is_reported_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("api.yaml");
     let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    parameters:\n      - {name: id, in: path, required: true, schema: {type: object, properties: {x: {type: object}}}}\n    get: {responses: {'200': {description: ok}}}\n    put: {responses: {'200': {description: ok}}}\n    delete: {responses: {'200': {description: ok}}}\n";
-    std::fs::write(&spec, text).unwrap();
-    let diagnostics = specforge::check(&Options::new(&spec));
+    let diagnostics = warnings_of(text, false);
     let about_id: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.message.contains("parameter \"id\"")).collect();
     assert_eq!(about_id.len(), 1, "{diagnostics:?}");
     assert_eq!(about_id[0].pointer, "#/paths/~1a~1{id}/parameters/0");

@@ -4,6 +4,7 @@
 //! hold it are its parents. Both are linear in the text before the error and best-effort: a place they cannot tell
 //! is left at the node around it.
 
+use super::yaml_line::YamlLine;
 use crate::diagnostic::escape_pointer_token;
 
 /// The JSON pointer (`#/…`, `#` for the root) of the innermost node of `text` around the 1-based `line` and
@@ -107,57 +108,6 @@ fn string_end(bytes: &[u8], start: usize) -> usize {
         }
     }
     bytes.len()
-}
-
-/// One line of YAML as this module reads it: its indentation, the indentation of its content after any `- `
-/// markers, whether it starts a sequence item, and the key it starts with, if any.
-struct YamlLine<'t> {
-    indent: usize,
-    content_indent: usize,
-    item: bool,
-    key: Option<(String, &'t str)>,
-}
-
-impl<'t> YamlLine<'t> {
-    /// Reads a line; `None` for a blank line or a comment.
-    fn read(line: &'t str) -> Option<Self> {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let content = line.trim_start_matches(' ');
-        if content.is_empty() || content.starts_with('#') {
-            return None;
-        }
-        let indent = line.len() - content.len();
-        let mut rest = content;
-        while let Some(after) = rest.strip_prefix('-').filter(|after| after.is_empty() || after.starts_with(' ')) {
-            rest = after.trim_start_matches(' ');
-        }
-        let item = rest.len() != content.len();
-        Some(YamlLine { indent, content_indent: line.len() - rest.len(), item, key: yaml_key(rest) })
-    }
-}
-
-/// The key a YAML line's content starts with (bare, or in single or double quotes) and what follows its colon.
-fn yaml_key(content: &str) -> Option<(String, &str)> {
-    let (key, after) = match content.chars().next()? {
-        quote @ ('"' | '\'') => {
-            let close = content[1..].find(quote)? + 1;
-            let raw = &content[..=close];
-            let key = match quote {
-                '"' => serde_json::from_str(raw).unwrap_or_else(|_| raw[1..close].to_string()),
-                _ => raw[1..close].replace("''", "'"),
-            };
-            (key, &content[close + 1..])
-        }
-        '{' | '[' | '|' | '>' | '&' | '*' | '!' | '%' | '@' | '`' => return None,
-        _ => {
-            let colon = content
-                .match_indices(':')
-                .find(|(at, _)| content[at + 1..].is_empty() || content[at + 1..].starts_with([' ', '\t']))?;
-            (content[..colon.0].trim_end().to_string(), &content[colon.0..])
-        }
-    };
-    let value = after.trim_start_matches([' ', '\t']).strip_prefix(':')?;
-    Some((key, value))
 }
 
 /// The keys and indexes of the YAML nodes that hold the error at the 1-based `column` of the line starting at

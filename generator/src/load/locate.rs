@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use super::yaml_line::YamlLine;
 use crate::diagnostic::Diagnostic;
 
 /// Places diagnostics in the text of `path`, read again for the purpose (only if one of them needs it): the
@@ -148,9 +149,7 @@ impl Locator {
         self.yaml_found.borrow_mut().insert(pointer.to_string(), found);
         found
     }
-}
 
-impl Locator {
     /// YAML: the offset of item `index` of the block sequence that is the value of the key at `key_at` (where the
     /// item's content starts, after its `- `), if that value is one.
     fn yaml_item(&self, key_at: usize, index: usize) -> Option<usize> {
@@ -178,21 +177,16 @@ fn block_sequence_items(text: &str, key_at: usize) -> Vec<usize> {
     let mut sequence_indent = None;
     let mut offset = line_end + 1;
     while offset < text.len() {
-        let line = text[offset..].split('\n').next().unwrap_or_default();
-        let content = line.trim_start_matches(' ');
-        let indent = line.len() - content.len();
         let here = offset;
-        offset += line.len() + 1;
-        if content.trim_end().is_empty() || content.starts_with('#') {
-            continue;
-        }
-        let dash = content == "-" || content.starts_with("- ") || content.starts_with("-\r");
-        let indent_of_items = *sequence_indent.get_or_insert(indent);
-        if indent < indent_of_items || indent < key_indent || (indent == indent_of_items && !dash) {
+        let text_line = text[here..].split('\n').next().unwrap_or_default();
+        offset += text_line.len() + 1;
+        let Some(line) = YamlLine::read(text_line) else { continue };
+        let indent_of_items = *sequence_indent.get_or_insert(line.indent);
+        if line.indent < indent_of_items || line.indent < key_indent || (line.indent == indent_of_items && !line.item) {
             break;
         }
-        if indent == indent_of_items {
-            items.push(here + indent + (content.len() - content[1..].trim_start_matches(' ').len()));
+        if line.indent == indent_of_items {
+            items.push(here + line.content_indent);
         }
     }
     items

@@ -11,10 +11,12 @@ mod locate;
 mod normalize;
 mod overlay;
 mod parse;
+mod relocations;
 mod repair;
 mod swagger2;
 mod text;
 mod yaml;
+mod yaml_line;
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +24,7 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 pub use locate::{Locator, place_in_file};
-pub use swagger2::Relocations;
+pub use relocations::Relocations;
 
 /// A parsed spec and the file it came from. The source text is not kept: diagnostics found later are placed with
 /// [`place_in_file`], which reads it again.

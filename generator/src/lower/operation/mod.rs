@@ -171,35 +171,22 @@ pub fn lower_operations<'a>(
             .chain(extra.map(|extra| (extra.method.clone(), extra.key.as_str(), &extra.operation)));
         for (method, key, spec_op) in all {
             let op_pointer = key.split('/').fold(path_pointer.clone(), |pointer: String, token| child(&pointer, token));
-            let operation_id = match &spec_op.operation_id {
-                Some(id) if has_words(id) => id.clone(),
-                Some(id) => {
-                    let synthesized = synthesized_operation_id(&method, path);
-                    types.warn(
-                        &child(&op_pointer, "operationId"),
-                        format!(
-                            "operationId {id:?} has no letter or digit to name a method; this operation is named \
-                             {synthesized:?} from its method and path"
-                        ),
-                    );
-                    synthesized
+            let mut operation_id =
+                spec_op.operation_id.clone().unwrap_or_else(|| synthesized_operation_id(&method, path));
+            // Why the operationId cannot name this operation, if it cannot.
+            let unusable = match seen_ids.get(&operation_id) {
+                _ if !has_words(&operation_id) => {
+                    Some(format!("operationId {operation_id:?} has no letter or digit to name a method"))
                 }
-                None => synthesized_operation_id(&method, path),
+                Some(first) => Some(format!("duplicate operationId {operation_id:?}: also used at {first}")),
+                None => None,
             };
-            let operation_id = match seen_ids.get(&operation_id) {
-                None => operation_id,
-                Some(first) => {
-                    let synthesized = synthesized_operation_id(&method, path);
-                    types.warn(
-                        &child(&op_pointer, "operationId"),
-                        format!(
-                            "duplicate operationId {operation_id:?}: also used at {first}; this operation is named \
-                             {synthesized:?} from its method and path"
-                        ),
-                    );
-                    synthesized
-                }
-            };
+            if let Some(why) = unusable {
+                let synthesized = synthesized_operation_id(&method, path);
+                let message = format!("{why}; this operation is named {synthesized:?} from its method and path");
+                types.warn(&child(&op_pointer, "operationId"), message);
+                operation_id = synthesized;
+            }
             seen_ids.insert(operation_id.clone(), op_pointer.clone());
             let asked = config.method_names.iter().position(|(id, ..)| *id == operation_id);
             let method_name = match asked {
