@@ -62,6 +62,19 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// The file's name as shown to a user: `<stdin>` for a document read from standard input (the path `-`).
+    pub fn file_name(&self) -> std::borrow::Cow<'_, str> {
+        shown_path(&self.file)
+    }
+}
+
+/// A file's name as shown to a user: `<stdin>` for a document read from standard input (the path `-`).
+pub(crate) fn shown_path(path: &Path) -> std::borrow::Cow<'_, str> {
+    match path.to_str() {
+        Some("-") => "<stdin>".into(),
+        _ => path.to_string_lossy(),
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -73,8 +86,8 @@ impl fmt::Display for Diagnostic {
         };
         writeln!(f, "{label}: {}", self.message)?;
         match self.line_col {
-            Some((line, column)) => writeln!(f, "  --> {}:{line}:{column}", self.file.display())?,
-            None => writeln!(f, "  --> {}", self.file.display())?,
+            Some((line, column)) => writeln!(f, "  --> {}:{line}:{column}", self.file_name())?,
+            None => writeln!(f, "  --> {}", self.file_name())?,
         }
         if self.pointer.is_empty() {
             write!(f, "   = at the document root")

@@ -59,7 +59,8 @@ pub use plan::split::SplitModels;
 /// What to generate from.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The OpenAPI document (YAML or JSON).
+    /// The OpenAPI document (YAML or JSON); `-` reads it from standard input ($refs to other files are then relative
+    /// to the working directory).
     pub spec: PathBuf,
     /// OpenAPI Overlay 1.0 documents applied in order before parsing.
     pub overlays: Vec<PathBuf>,

@@ -40,7 +40,7 @@ struct Cli {
 enum Command {
     /// Generate `<OUT>/<NAME>-models` and `<OUT>/<NAME>-client` from a spec.
     Generate {
-        /// The Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON).
+        /// The Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON); `-` reads it from standard input.
         spec: PathBuf,
         /// Directory to write the two crates into.
         #[arg(long)]
@@ -87,7 +87,7 @@ enum Command {
     },
     /// Report every problem in a spec without writing anything.
     Check {
-        /// The Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON).
+        /// The Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON); `-` reads it from standard input.
         spec: PathBuf,
         /// OpenAPI Overlay 1.0 documents to apply first, in order.
         #[arg(long = "overlay")]
@@ -109,7 +109,7 @@ enum Command {
     /// Print client ↔ server conformance tests of the crates `generate --server` writes: a `#[tokio::test]` per
     /// operation that calls the server's fake with the client, once per documented response.
     Conformance {
-        /// The Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON).
+        /// The Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON); `-` reads it from standard input.
         spec: PathBuf,
         /// The crates' name stem, as given to `generate`.
         #[arg(long)]
@@ -123,7 +123,7 @@ enum Command {
     },
     /// Print the spec with its overlays applied, as JSON (for validators and mock servers).
     Merge {
-        /// The OpenAPI document.
+        /// The OpenAPI document; `-` reads it from standard input.
         spec: PathBuf,
         /// OpenAPI Overlay 1.0 documents to apply, in order.
         #[arg(long = "overlay")]

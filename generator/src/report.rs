@@ -5,7 +5,7 @@
 //! reads each file once and never rescans it.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError, MietteSpanContents, Report,
@@ -74,14 +74,14 @@ impl Renderer {
             if diagnostic.pointer.is_empty() { "the document root".to_string() } else { diagnostic.pointer.clone() };
         let mut report =
             MietteDiagnostic::new(diagnostic.message.clone()).with_severity(severity).with_help(format!("at {at}"));
-        let line = diagnostic.line_col.and_then(|(line, column)| self.source_line(&diagnostic.file, line, column));
+        let line = diagnostic.line_col.and_then(|(line, column)| self.source_line(diagnostic, line, column));
         let report = match line {
             Some(source) => {
                 report = report.with_label(LabeledSpan::new_with_span(None, source.label));
                 Report::new(report).with_source_code(source)
             }
             None => {
-                report = report.with_help(format!("in {} at {at}", diagnostic.file.display()));
+                report = report.with_help(format!("in {} at {at}", diagnostic.file_name()));
                 Report::new(report)
             }
         };
@@ -96,9 +96,10 @@ impl Renderer {
         }
     }
 
-    /// The source line of `file` at `line` with the label from `column` to the end of the key there. A long line
+    /// The source line of the diagnostic's file at `line` with the label from `column` to the end of the key there. A long line
     /// (minified JSON is one line) is cut to a window around the column, marked with `…` on the cut sides.
-    fn source_line(&mut self, file: &Path, line: usize, column: usize) -> Option<LineSource> {
+    fn source_line(&mut self, diagnostic: &Diagnostic, line: usize, column: usize) -> Option<LineSource> {
+        let file = &diagnostic.file;
         let source = self
             .files
             .entry(file.to_path_buf())
@@ -120,7 +121,7 @@ impl Renderer {
             key_length.min(text.len().saturating_sub(from)).max(usize::from(text.len() > from)),
         ));
         Some(LineSource {
-            name: file.display().to_string(),
+            name: diagnostic.file_name().into_owned(),
             text,
             line: line - 1,
             column: column.saturating_sub(1),
@@ -294,6 +295,7 @@ impl SourceCode for LineSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn renders_file_line_source_and_pointer() {

@@ -275,6 +275,26 @@ fn cli_exit_codes() {
 }
 
 #[test]
+fn reads_the_spec_from_standard_input_for_a_dash() {
+    use std::io::Write;
+    let mut child = specforge()
+        .args(["check", "--deny-warnings", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run specforge");
+    let spec = std::fs::read(fixture("missing_ref.yaml")).unwrap();
+    child.stdin.take().unwrap().write_all(&spec).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "the missing reference, with --deny-warnings");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("<stdin>:9:") && stderr.contains("#/components/schemas/Pet/properties/owner"),
+        "placed in the text read from standard input: {stderr}"
+    );
+}
+
+#[test]
 fn generate_writes_both_crates_and_nothing_on_error() {
     let out = tempfile::tempdir().unwrap();
     let generated = specforge()

@@ -252,7 +252,7 @@ impl Bundler {
     fn shown(&self, file: &Path) -> String {
         let root = self.root_path.canonicalize().unwrap_or_else(|_| self.root_path.clone());
         let base = root.parent().unwrap_or(Path::new(""));
-        file.strip_prefix(base).unwrap_or(file).display().to_string()
+        crate::diagnostic::shown_path(file.strip_prefix(base).unwrap_or(file)).into_owned()
     }
 
     fn load(&mut self, file: &Path) -> Result<&Value, String> {

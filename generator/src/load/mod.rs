@@ -292,7 +292,7 @@ pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
 
 /// [`read_text`], with a warning placed at the first byte that is not UTF-8, if any.
 fn read_text_reporting(path: &Path) -> std::io::Result<(String, Option<Diagnostic>)> {
-    let decoded = text::decode(std::fs::read(path)?);
+    let decoded = text::decode(read_bytes(path)?);
     let warning = decoded.stray_bytes.map(|(count, (line, column))| {
         let message = match count {
             1 => "a byte that is not UTF-8 was read as a Windows-1252 character".to_string(),
@@ -302,6 +302,25 @@ fn read_text_reporting(path: &Path) -> std::io::Result<(String, Option<Diagnosti
     });
     Ok((decoded.text, warning))
 }
+
+/// The bytes of a document file, or of standard input for the path `-` (read once, to its end, and kept: the text is
+/// read again to place diagnostics).
+fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    static STDIN: std::sync::OnceLock<Result<Vec<u8>, (std::io::ErrorKind, String)>> = std::sync::OnceLock::new();
+    if path != Path::new(STDIN_PATH) {
+        return std::fs::read(path);
+    }
+    let read = STDIN.get_or_init(|| {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map(|_| bytes)
+            .map_err(|e| (e.kind(), e.to_string()))
+    });
+    read.clone().map_err(|(kind, message)| std::io::Error::new(kind, message))
+}
+
+/// The path that names standard input.
+pub(crate) const STDIN_PATH: &str = "-";
 
 /// The OpenAPI versions specforge reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
