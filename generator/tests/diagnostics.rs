@@ -240,12 +240,16 @@ fn well_known_string_formats_are_quiet_and_an_unknown_one_is_reported_once() {
 }
 
 #[test]
-fn examples_and_top_level_extensions_are_not_read() {
-    // Neither is valid OpenAPI here (an example must be an object); the generator never reads them, so they neither
-    // fail generation nor cost time and memory.
-    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-webhooks: 5\ncomponents:\n  examples:\n    bad: 42\n  schemas:\n    A: {type: string}\n";
+fn top_level_extensions_are_not_read_and_examples_by_reference_are_found() {
+    // `x-webhooks: 5` is not read (it neither fails generation nor costs time and memory); a media type's example
+    // named from `components.examples` is found there (it seeds the fake server), and an example that is not an
+    // object is left out with a warning.
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-webhooks: 5\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/A'}\n              examples: {one: {$ref: '#/components/examples/one'}}\ncomponents:\n  examples:\n    one: {value: x}\n    bad: 42\n  schemas:\n    A: {type: string}\n";
     for json in [false, true] {
-        assert_eq!(warnings_of(spec, json), Vec::new(), "json: {json}");
+        let warnings = warnings_of(spec, json);
+        let found: Vec<(&str, &str)> = warnings.iter().map(|w| (w.pointer.as_str(), w.message.as_str())).collect();
+        assert_eq!(found.len(), 1, "json: {json}: {found:?}");
+        assert_eq!(found[0].0, "#/components/examples/bad", "json: {json}: {found:?}");
     }
 }
 

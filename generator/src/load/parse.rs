@@ -6,9 +6,9 @@
 //! are cores. The split works the same on a `Value` (after overlays and bundling) and on slices of the JSON text (a
 //! plain JSON spec, which then never becomes a `Value` tree at all).
 //!
-//! What the generator never reads is dropped at the split, unparsed: `components.examples` and the top-level
-//! extensions (`x-…`). In a large spec they are a fifth of the text, and as `Value` trees far more of the memory;
-//! a mistake in them cannot change the generated code, so it is not reported either.
+//! What the generator never reads is dropped at the split, unparsed: the top-level extensions (`x-…`); a mistake
+//! in them cannot change the generated code, so it is not reported either. (`components.examples` is read: the
+//! examples a media type names from there seed the fake server's replies.)
 
 use std::path::Path;
 
@@ -91,18 +91,10 @@ fn unused_top_level(key: &str) -> bool {
     key.starts_with("x-")
 }
 
-/// Whether a `components` section is one the generator never reads.
-fn unused_component_section(section: &str) -> bool {
-    section == "examples"
-}
-
 /// Splits a `Value` document.
 pub fn split_value(mut document: Value) -> Split<Value> {
     if let Some(top) = document.as_object_mut() {
         top.retain(|key, _| !unused_top_level(key));
-        if let Some(Value::Object(components)) = top.get_mut("components") {
-            components.retain(|section, _| !unused_component_section(section));
-        }
     }
     let members = |node: Value| match node {
         Value::Object(map) => Ok(map.into_iter().collect()),
@@ -139,9 +131,6 @@ pub fn split_raw<'t>(top: IndexMap<String, &'t RawValue>, path: &Path) -> Result
                 Ok(components) => {
                     let mut kept = Map::new();
                     for (section, node) in components {
-                        if unused_component_section(&section) {
-                            continue;
-                        }
                         if section == "schemas" {
                             schemas = Some(members(node));
                         } else {

@@ -676,19 +676,22 @@ impl<'f> Repair<'f> {
         });
     }
 
-    /// `examples`: a map of Example objects or references. They generate nothing, so what cannot be read is
-    /// dropped.
+    /// `examples`: a map of Example objects or references. They only seed the fake server's replies, so what
+    /// cannot be read is dropped.
     fn examples(&mut self, map: &mut Map<String, Value>, at: At<'_>) {
-        self.entries(map, "examples", at, "example", |repair, node, at| {
-            let Value::Object(example) = node else { return false };
-            if example.get("$ref").is_some_and(Value::is_string) {
-                return true;
-            }
-            for key in ["summary", "description", "externalValue"] {
-                repair.text(example, key, at);
-            }
-            true
-        });
+        self.entries(map, "examples", at, "example", Self::example);
+    }
+
+    /// An Example object or a reference to one. False: it cannot be read.
+    fn example(&mut self, node: &mut Value, at: At<'_>) -> bool {
+        let Value::Object(example) = node else { return false };
+        if example.get("$ref").is_some_and(Value::is_string) {
+            return true;
+        }
+        for key in ["summary", "description", "externalValue"] {
+            self.text(example, key, at);
+        }
+        true
     }
 
     /// A callback: a map from expressions to path items.
@@ -816,8 +819,8 @@ impl<'f> Repair<'f> {
         self.entries(components, "headers", at, "header", Self::header);
         self.entries(components, "callbacks", at, "callback", Self::callback);
         self.entries(components, "securitySchemes", at, "security scheme", Self::security_scheme);
+        self.entries(components, "examples", at, "example", Self::example);
         components.remove("links");
-        components.remove("examples");
     }
 
     /// A security scheme. False: it cannot be read (unknown type, or a required member missing).

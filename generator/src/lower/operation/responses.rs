@@ -60,12 +60,7 @@ impl<'a> OperationLowerer<'_, 'a> {
             None => None,
         };
         examples.extend(schema.and_then(|schema| schema.schema_data.example.as_ref()));
-        examples
-            .into_iter()
-            .filter(|example| serde_json::to_string(example).is_ok_and(|text| text.len() <= EXAMPLE_LIMIT))
-            .take(2)
-            .cloned()
-            .collect()
+        examples.into_iter().filter(|example| fits_example_limit(example)).take(2).cloned().collect()
     }
 
     /// The headers a response documents, typed when their schema is one a header can be parsed into (a string,
@@ -207,6 +202,25 @@ pub(super) type ResponseParts<'a> = (&'a Content, &'a str, Option<&'a IndexMap<S
 
 /// The largest example (as JSON text) kept for a fake server's replies; a larger one is left out of the generated code.
 pub(super) const EXAMPLE_LIMIT: usize = 16 * 1024;
+
+/// Whether `example` as JSON text is at most [`EXAMPLE_LIMIT`] bytes long: written to a counter that stops at the
+/// limit, so a large example costs no more than a small one.
+fn fits_example_limit(example: &serde_json::Value) -> bool {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            match self.0 <= EXAMPLE_LIMIT {
+                true => Ok(bytes.len()),
+                false => Err(std::io::ErrorKind::FileTooLarge.into()),
+            }
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    serde_json::to_writer(Counter(0), example).is_ok()
+}
 
 pub(super) fn status_match(code: &StatusCode) -> StatusMatch {
     match code {
