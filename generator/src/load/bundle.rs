@@ -39,56 +39,19 @@ pub fn bundle(
         root_path: path.to_path_buf(),
         files: HashMap::new(),
         hoisted: HashMap::new(),
+        inlined: HashMap::new(),
         ref_map: ref_map.to_vec(),
         read_warnings: Vec::new(),
     };
     let mut errors = Vec::new();
-    let sites = property_map_refs(document).into_iter().map(|(site, reference)| (site, reference, Inlined::Properties));
-    let sites =
-        sites.chain(path_item_refs(document).into_iter().map(|(site, reference)| (site, reference, Inlined::PathItem)));
-    let sites =
-        sites.chain(section_refs(document).into_iter().map(|(site, reference)| (site, reference, Inlined::Section)));
-    for (site, reference, kind) in sites.collect::<Vec<_>>() {
-        let root = bundler.root_path.canonicalize().unwrap_or_else(|_| bundler.root_path.clone());
-        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
-        let target_file = if file_part.is_empty() { Ok(root.clone()) } else { bundler.file_of(&root, file_part) };
-        let found = target_file
-            .and_then(|file| bundler.lookup(document, &root, &file, &percent_decode(fragment)))
-            .and_then(|found| bundler.through_references(document, &root, found))
-            .and_then(|(file, mut target)| match target.is_object() {
-                true => {
-                    if file != root {
-                        qualify_refs(&mut target, &file, kind.members());
-                    }
-                    Ok(target)
-                }
-                false => Err(format!("does not point to {}", kind.what())),
-            });
-        let message = match found {
-            Ok(target) => {
-                if let Some(node) = document.pointer_mut(site.trim_start_matches('#')) {
-                    put_in_place(node, target);
-                }
-                continue;
-            }
-            Err(message) => message,
-        };
-        errors.push(Diagnostic::warning(
-            path,
-            site.clone(),
-            format!("`$ref: {reference}` {message}; {}", kind.instead()),
-        ));
-        if let Some(node) = document.pointer_mut(site.trim_start_matches('#')) {
-            *node = Value::Object(Map::new());
-        }
-    }
     let mut hoisted = 0;
     // Each pass rewrites every foreign reference found; copied parts may bring new ones, handled by the next pass.
     loop {
         let mut found = foreign_refs(document);
-        // A component whose whole value is a reference takes its target in its own place, before any other use of
-        // that target would give the target a name of its own (stable: the document's order otherwise).
-        found.sort_by_key(|(site, _)| !is_component_ref(site));
+        // What takes its target in its own place goes first (a component whose whole value is a reference, before
+        // any other use of that target would give the target a name of its own; a path item, before the references
+        // inside it are hoisted one by one); stable: the document's order otherwise.
+        found.sort_by_key(|site| !(site.placement.is_in_place() || is_component_ref(&site.pointer)));
         if found.is_empty() {
             let mut files: Vec<PathBuf> = bundler.files.into_keys().collect();
             files.sort();
@@ -96,20 +59,24 @@ pub fn bundle(
             errors.append(&mut bundler.read_warnings);
             return Ok(errors);
         }
-        for (site, reference) in found {
+        for Site { pointer: site, reference, placement } in found {
             hoisted += 1;
             if hoisted > MAX_HOISTED {
                 errors.push(Diagnostic::error(path, "", format!("more than {MAX_HOISTED} references to bundle")));
                 return Err(errors.into_iter().map(Diagnostic::denied).collect());
             }
-            match bundler.hoist(document, &site, &reference) {
+            let done = match placement {
+                Placement::InPlace(kind) => bundler.inline(document, &site, &reference, kind).map(|()| None),
+                Placement::Component(section) => bundler.hoist(document, &site, &reference, section),
+            };
+            match done {
                 Ok(Some(new_ref)) => set_ref(document, &site, new_ref),
-                Ok(None) => {} // put in the component's own place
+                Ok(None) => {} // put in place
                 Err(message) => {
                     errors.push(Diagnostic::warning(
                         path,
                         site.clone(),
-                        format!("`$ref: {reference}` {message}; the reference is dropped"),
+                        format!("`$ref: {reference}` {message}; {}", placement.instead()),
                     ));
                     // Drop the broken reference so the walk moves on.
                     if let Some(Value::Object(map)) = document.pointer_mut(site.trim_start_matches('#')) {
@@ -126,6 +93,8 @@ struct Bundler {
     files: HashMap<PathBuf, Value>,
     /// (file, pointer) → the component reference it was copied to.
     hoisted: HashMap<(PathBuf, String), String>,
+    /// (file, pointer) → the places it was put in (see [`Bundler::inline`]).
+    inlined: HashMap<(PathBuf, String), Vec<String>>,
     /// Remote document URL → local copy.
     ref_map: Vec<(String, PathBuf)>,
     /// What reading the referenced files found (bytes that are not UTF-8), placed in those files.
@@ -138,7 +107,13 @@ impl Bundler {
     /// `None` when the reference was a component's whole value and the target took its place (a split document's
     /// `components.schemas.Pet: {$ref: ./Pet.yaml}`): the component keeps its name, and other references to the same
     /// target point to it.
-    fn hoist(&mut self, document: &mut Value, site: &str, reference: &str) -> Result<Option<String>, String> {
+    fn hoist(
+        &mut self,
+        document: &mut Value,
+        site: &str,
+        reference: &str,
+        section: &str,
+    ) -> Result<Option<String>, String> {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         // A JSON pointer in a URI fragment is percent-encoded (RFC 6901 §6): `~1v2~1keys~1%7Bid%7D`.
         let fragment = &percent_decode(fragment);
@@ -164,7 +139,6 @@ impl Bundler {
             self.hoisted.insert(key, site.to_string());
             return Ok(None);
         }
-        let section = section_of(site);
         let (source_file, mut target) = self.lookup(document, &root, &target_file, fragment)?;
         if source_file != root {
             // References inside the copied part are relative to the file it came from.
@@ -181,6 +155,37 @@ impl Bundler {
         self.hoisted.insert(key, new_ref.clone());
         section_map.insert(name, target);
         Ok(Some(new_ref))
+    }
+
+    /// Puts the target of `reference` in the place of the reference at `site` (see [`Placement::InPlace`]). A target
+    /// that holds its own place (`#/paths/~1a` at `#/paths/~1a/get`), or one already put in a place that holds
+    /// `site`, is a cycle: copied again, it would grow without end.
+    fn inline(&mut self, document: &mut Value, site: &str, reference: &str, kind: InPlace) -> Result<(), String> {
+        let root = self.root_path.canonicalize().unwrap_or_else(|_| self.root_path.clone());
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let target_file = if file_part.is_empty() { root.clone() } else { self.file_of(&root, file_part)? };
+        let found = self.lookup(document, &root, &target_file, &percent_decode(fragment))?;
+        let (source_file, mut target) = self.through_references(document, &root, found)?;
+        let cycle = "refers to a place that holds it (a cycle)";
+        let key = (target_file, percent_decode(fragment));
+        if key.0 == root && is_within(site, &format!("#{}", key.1)) {
+            return Err(cycle.into());
+        }
+        let places = self.inlined.entry(key).or_default();
+        if places.iter().any(|place| is_within(site, place)) {
+            return Err(cycle.into());
+        }
+        places.push(site.to_string());
+        if kind.needs_object() && !target.is_object() {
+            return Err(format!("does not point to {}", kind.what()));
+        }
+        if source_file != root {
+            qualify_refs(&mut target, &source_file, kind.members());
+        }
+        if let Some(node) = document.pointer_mut(site.trim_start_matches('#')) {
+            put_in_place(node, target);
+        }
+        Ok(())
     }
 
     /// `found` (a node and the file it is in) or, while it is itself only a reference (a path item that names
@@ -319,24 +324,6 @@ fn fresh_name(section: &Map<String, Value>, file: &Path, fragment: &str) -> Stri
     name
 }
 
-/// The components section a `$ref` at `site` refers into, from the keys around it.
-fn section_of(site: &str) -> &'static str {
-    let tokens: Vec<&str> = site.split('/').collect();
-    let last = tokens.last().copied().unwrap_or_default();
-    let parent = tokens.len().checked_sub(2).map(|i| tokens[i]).unwrap_or_default();
-    match (parent, last) {
-        ("parameters", _) => "parameters",
-        ("responses", _) => "responses",
-        (_, "requestBody") => "requestBodies",
-        ("headers", _) => "headers",
-        ("examples", _) => "examples",
-        ("links", _) => "links",
-        ("callbacks", _) => "callbacks",
-        ("securitySchemes", _) => "securitySchemes",
-        _ => "schemas",
-    }
-}
-
 /// What the members of a JSON object are, in the OpenAPI and JSON Schema grammar: keywords (`type`, `items`,
 /// `$ref`, …) or names chosen by the author (the keys of `properties`, `paths`, `components.schemas`, …). A `$ref`
 /// is a reference only as a keyword; under a name it is a property called `$ref`, and inside data (`example`,
@@ -373,42 +360,213 @@ impl Members {
     }
 }
 
-/// Every `$ref` that does not point into `#/components/<section>/<name>`: the pointer of the object that holds it,
-/// and the reference. One walk over the places where the grammar allows references; a pointer is only built for
-/// the references found.
-fn foreign_refs(document: &Value) -> Vec<(String, String)> {
+/// A reference that bundling rewrites.
+struct Site {
+    /// The pointer of the object that holds the `$ref`.
+    pointer: String,
+    /// The reference.
+    reference: String,
+    /// Where its target goes.
+    placement: Placement,
+}
+
+/// Where bundling puts a reference's target.
+#[derive(Clone, Copy)]
+enum Placement {
+    /// Into `components.<section>`, under a name of its own, and the reference points there: what the grammar
+    /// allows a Reference Object for (schemas, parameters, responses, …), so that cycles stay cycles of names.
+    Component(&'static str),
+    /// In the place of the reference, as a JSON Reference would be read: what the grammar has no reference for, and
+    /// split documents keep in other files all the same (DigitalOcean's operations and descriptions, Redocly's
+    /// path items, a whole `properties` map or `components` section).
+    InPlace(InPlace),
+}
+
+/// What stands where a reference is put in place.
+#[derive(Clone, Copy)]
+enum InPlace {
+    /// A path item (under `paths` or `webhooks`; `paths` in 3.0 has no place in `components` for one).
+    PathItem,
+    /// An operation (`get: {$ref: ./operations/get_user.yaml}`).
+    Operation,
+    /// A map of names (`properties`, a section of `components`, an operation's `responses`, a `content` map).
+    Map,
+    /// Anything else (a description, a media type, a server, `info`).
+    Other,
+}
+
+impl Placement {
+    fn is_in_place(self) -> bool {
+        matches!(self, Placement::InPlace(_))
+    }
+
+    /// What is read when the target cannot be.
+    fn instead(self) -> &'static str {
+        match self {
+            Placement::InPlace(InPlace::PathItem) => "the path has no operations",
+            Placement::InPlace(InPlace::Operation) => "the operation is left out",
+            Placement::InPlace(InPlace::Map) => "the map is empty",
+            Placement::InPlace(InPlace::Other) | Placement::Component(_) => "the reference is dropped",
+        }
+    }
+}
+
+impl InPlace {
+    /// How the target's members are read: names, or keywords.
+    fn members(self) -> Members {
+        match self {
+            InPlace::Map => Members::Names,
+            InPlace::PathItem | InPlace::Operation | InPlace::Other => Members::Keywords,
+        }
+    }
+
+    /// Whether the target must be an object (a description may be a string).
+    fn needs_object(self) -> bool {
+        !matches!(self, InPlace::Other)
+    }
+
+    /// What the target must be.
+    fn what(self) -> &'static str {
+        match self {
+            InPlace::PathItem => "a path item",
+            InPlace::Operation => "an operation",
+            InPlace::Map => "a map",
+            InPlace::Other => "a value",
+        }
+    }
+}
+
+/// The HTTP methods a path item names its operations by.
+const METHODS: [&str; 9] = ["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"];
+
+/// Where the target of a `$ref` held by an object goes: `key` is the member the object stands under, `named`
+/// whether that is a name chosen by the author (a property, a response's status, a path) rather than a keyword,
+/// and `parent` the key of the object that has that member.
+fn placement(parent: &str, key: &str, named: bool) -> Placement {
+    use Placement::{Component, InPlace as At};
+    if named {
+        return match parent {
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" | "schemas" => {
+                Component("schemas")
+            }
+            "responses" | "parameters" | "headers" | "examples" | "links" | "callbacks" | "requestBodies"
+            | "securitySchemes" => Component(section_name(parent)),
+            "paths" | "webhooks" | "pathItems" => At(InPlace::PathItem),
+            "additionalOperations" => At(InPlace::Operation),
+            _ => At(InPlace::Other), // a media type, an encoding, a server variable
+        };
+    }
+    if key.parse::<usize>().is_ok() {
+        return match parent {
+            "allOf" | "oneOf" | "anyOf" | "prefixItems" | "items" => Component("schemas"),
+            "parameters" => Component("parameters"),
+            _ => At(InPlace::Other), // a server, a tag
+        };
+    }
+    match key {
+        "requestBody" => Component("requestBodies"),
+        "schema"
+        | "items"
+        | "additionalProperties"
+        | "not"
+        | "contains"
+        | "propertyNames"
+        | "if"
+        | "then"
+        | "else"
+        | "unevaluatedItems"
+        | "unevaluatedProperties"
+        | "additionalItems"
+        | "contentSchema"
+        | "itemSchema" => Component("schemas"),
+        _ if METHODS.contains(&key) => At(InPlace::Operation),
+        _ => At(InPlace::Other),
+    }
+}
+
+/// The `components` section for a map of components named `key` (`responses` → `responses`).
+fn section_name(key: &str) -> &'static str {
+    ["responses", "parameters", "headers", "examples", "links", "callbacks", "requestBodies", "securitySchemes"]
+        .into_iter()
+        .find(|section| *section == key)
+        .unwrap_or("schemas")
+}
+
+/// Every `$ref` bundling rewrites: those that do not point into `#/components/<section>/<name>`, a path item's
+/// (3.1's `#/components/pathItems/…` too: lowering reads no such section) and a map of names that is only a
+/// reference. One walk over the places where the grammar allows references; a pointer is only built for the
+/// references found.
+fn foreign_refs(document: &Value) -> Vec<Site> {
+    /// A node to visit: its value, depth, the token that leads to it, how its members are read and whether that
+    /// token is a name chosen by the author.
+    struct Visit<'v> {
+        value: &'v Value,
+        depth: usize,
+        token: Option<Token<'v>>,
+        members: Members,
+        named: bool,
+    }
+    #[derive(Clone, Copy)]
     enum Token<'v> {
         Key(&'v str),
         Index(usize),
     }
+    let text = |token: &Token<'_>| match token {
+        Token::Key(key) => key.to_string(),
+        Token::Index(index) => index.to_string(),
+    };
     let mut found = Vec::new();
     let mut path: Vec<Token<'_>> = Vec::new();
-    let mut stack: Vec<(&Value, usize, Option<Token<'_>>, Members)> = vec![(document, 0, None, Members::Keywords)];
-    while let Some((value, depth, token, members)) = stack.pop() {
+    let mut stack = vec![Visit { value: document, depth: 0, token: None, members: Members::Keywords, named: false }];
+    while let Some(Visit { value, depth, token, members, named }) = stack.pop() {
         path.truncate(depth.saturating_sub(1));
         if let Some(token) = token {
             path.push(token);
         }
         match value {
             Value::Object(map) => {
-                if let (Members::Keywords, Some(Value::String(reference))) = (members, map.get("$ref"))
-                    && !is_component_ref(reference)
-                {
-                    let pointer = path.iter().fold(String::from("#"), |pointer, token| match token {
-                        Token::Key(key) => child(&pointer, key),
-                        Token::Index(index) => child(&pointer, &index.to_string()),
-                    });
-                    found.push((pointer, reference.clone()));
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    let key = path.last().map(text).unwrap_or_default();
+                    let placement = match members {
+                        // A whole map by reference (`properties: {$ref: …}`): a lone `$ref` that names a component
+                        // is one only under `properties` (elsewhere it may be a component named `$ref`).
+                        Members::Names => (map.len() == 1 && (key == "properties" || !is_component_ref(reference)))
+                            .then_some(Placement::InPlace(InPlace::Map)),
+                        Members::Keywords => {
+                            let parent = path.len().checked_sub(2).map(|at| text(&path[at])).unwrap_or_default();
+                            let placement = placement(&parent, &key, named);
+                            let path_item = matches!(placement, Placement::InPlace(InPlace::PathItem));
+                            (path_item || !is_component_ref(reference)).then_some(placement)
+                        }
+                    };
+                    if let Some(placement) = placement {
+                        let pointer = path.iter().fold(String::from("#"), |at, token| child(&at, &text(token)));
+                        found.push(Site { pointer, reference: reference.clone(), placement });
+                    }
                 }
                 for (key, item) in map.iter().rev() {
                     if let Some(inner) = members.of_child(key, item) {
-                        stack.push((item, depth + 1, Some(Token::Key(key)), inner));
+                        let named = members == Members::Names;
+                        stack.push(Visit {
+                            value: item,
+                            depth: depth + 1,
+                            token: Some(Token::Key(key)),
+                            members: inner,
+                            named,
+                        });
                     }
                 }
             }
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate().rev() {
-                    stack.push((item, depth + 1, Some(Token::Index(index)), Members::Keywords));
+                    let token = Some(Token::Index(index));
+                    stack.push(Visit {
+                        value: item,
+                        depth: depth + 1,
+                        token,
+                        members: Members::Keywords,
+                        named: false,
+                    });
                 }
             }
             _ => {}
@@ -417,114 +575,9 @@ fn foreign_refs(document: &Value) -> Vec<(String, String)> {
     found
 }
 
-/// What a reference is replaced by, where bundling puts the target in its place rather than in `components`.
-#[derive(Clone, Copy)]
-enum Inlined {
-    /// A `properties` map.
-    Properties,
-    /// A path item (`paths` in 3.0 has no place in `components` for one; Redocly-style split documents keep each
-    /// path in its own file).
-    PathItem,
-    /// A whole section of `components` (`schemas: {$ref: ./schemas/_index.yaml}`, Lichess).
-    Section,
-}
-
-impl Inlined {
-    /// How the target's members are read: property names, or a path item's keywords.
-    fn members(self) -> Members {
-        match self {
-            Inlined::Properties | Inlined::Section => Members::Names,
-            Inlined::PathItem => Members::Keywords,
-        }
-    }
-
-    /// What the target must be.
-    fn what(self) -> &'static str {
-        match self {
-            Inlined::Properties => "a map of properties",
-            Inlined::PathItem => "a path item",
-            Inlined::Section => "a map of components",
-        }
-    }
-
-    /// What is read when the target cannot be.
-    fn instead(self) -> &'static str {
-        match self {
-            Inlined::Properties => "no properties are read",
-            Inlined::PathItem => "the path has no operations",
-            Inlined::Section => "the section is empty",
-        }
-    }
-}
-
-/// Every section of `components` that is only a `$ref`: its pointer and the reference.
-fn section_refs(document: &Value) -> Vec<(String, String)> {
-    let Some(Value::Object(components)) = document.get("components") else { return Vec::new() };
-    components
-        .iter()
-        .filter_map(|(section, value)| {
-            let Value::Object(map) = value else { return None };
-            let Some(Value::String(reference)) = map.get("$ref").filter(|_| map.len() == 1) else { return None };
-            let mut at = String::from("#/components");
-            crate::diagnostic::push_token(&mut at, section);
-            Some((at, reference.clone()))
-        })
-        .collect()
-}
-
-/// Every path item (under `paths` or 3.1's `webhooks`) that is a `$ref`: its pointer and the reference.
-fn path_item_refs(document: &Value) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    for section in ["paths", "webhooks"] {
-        let Some(Value::Object(items)) = document.get(section) else { continue };
-        for (key, item) in items {
-            if let Some(Value::String(reference)) = item.get("$ref") {
-                let mut at = format!("#/{section}");
-                crate::diagnostic::push_token(&mut at, key);
-                found.push((at, reference.clone()));
-            }
-        }
-    }
-    found
-}
-
-/// Every `properties` map that is only a `$ref` (DigitalOcean's description keeps whole property maps in other
-/// files): the pointer of the map and the reference. Bundling puts the map it names in its place.
-fn property_map_refs(document: &Value) -> Vec<(String, String)> {
-    /// `at` is the pointer of `value`: each child's token is appended for its walk and cut off after it.
-    fn walk(value: &Value, members: Members, at: &mut String, found: &mut Vec<(String, String)>) {
-        let length = at.len();
-        match value {
-            Value::Object(map) => {
-                for (key, item) in map {
-                    let Some(inner) = members.of_child(key, item) else { continue };
-                    crate::diagnostic::push_token(at, key);
-                    if members == Members::Keywords
-                        && key == "properties"
-                        && let Value::Object(properties) = item
-                        && properties.len() == 1
-                        && let Some(Value::String(reference)) = properties.get("$ref")
-                    {
-                        found.push((at.clone(), reference.clone()));
-                    } else {
-                        walk(item, inner, at, found);
-                    }
-                    at.truncate(length);
-                }
-            }
-            Value::Array(items) => {
-                for (index, item) in items.iter().enumerate() {
-                    crate::diagnostic::push_token(at, &index.to_string());
-                    walk(item, Members::Keywords, at, found);
-                    at.truncate(length);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut found = Vec::new();
-    walk(document, Members::Keywords, &mut String::from("#"), &mut found);
-    found
+/// Whether the place `site` is `place` or inside it (both JSON pointers of the same document).
+fn is_within(site: &str, place: &str) -> bool {
+    site.strip_prefix(place).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Whether the JSON `text` may hold a `$ref` that [`bundle`] would rewrite. Conservative: a `"$ref"` key whose value
@@ -593,11 +646,14 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// Makes every `$ref` inside a part copied from `file` absolute (`/abs/file.yaml#/pointer`), since it was written
-/// relative to that file. Remote references are left as they are. Data is not touched.
+/// relative to that file (a map of names that is only a `$ref` too). Remote references are left as they are. Data
+/// is not touched.
 fn qualify_refs(value: &mut Value, file: &Path, members: Members) {
     match value {
         Value::Object(map) => {
-            if let (Members::Keywords, Some(Value::String(reference))) = (members, map.get_mut("$ref")) {
+            // A reference, or a whole map by reference (what `foreign_refs` rewrites).
+            let is_reference = members == Members::Keywords || map.len() == 1;
+            if let (true, Some(Value::String(reference))) = (is_reference, map.get_mut("$ref")) {
                 let (file_part, fragment) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
                 if !is_remote(file_part) {
                     let target = if file_part.is_empty() {
@@ -741,6 +797,75 @@ mod tests {
             doc.pointer("/components/schemas/Pet/properties/tag/$ref"),
             Some(&json!("#/components/schemas/Tag"))
         );
+    }
+
+    #[test]
+    fn operations_descriptions_and_maps_by_reference_come_in_place() {
+        // DigitalOcean's layout: each operation in a file of its own, its parameters, responses and descriptions in
+        // files beside it, and a `properties` map by reference in a schema file reached only through them.
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let file = dir.path().join(name);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        };
+        write(
+            "ops/get_droplet.json",
+            r#"{"operationId": "getDroplet", "description": {"$ref": "texts.json#/get"},
+                "parameters": [{"$ref": "params.json#/id"}],
+                "responses": {"$ref": "responses.json"}}"#,
+        );
+        write("ops/texts.json", r#"{"get": "Shows a droplet.", "intro": "Welcome."}"#);
+        write(
+            "ops/params.json",
+            r#"{"id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}}"#,
+        );
+        write(
+            "ops/responses.json",
+            r#"{"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "models/droplet.json"}}}}}"#,
+        );
+        write("ops/models/droplet.json", r#"{"type": "object", "properties": {"$ref": "fields.json#/droplet"}}"#);
+        write("ops/models/fields.json", r#"{"droplet": {"name": {"type": "string"}}}"#);
+        let mut doc = json!({
+            "info": {"description": {"$ref": "ops/texts.json#/intro"}},
+            "paths": {"/droplets/{id}": {"get": {"$ref": "ops/get_droplet.json"}}}
+        });
+        let warnings = bundle(&mut doc, &dir.path().join("api.json"), &[], &mut Vec::new()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(doc.pointer("/info/description"), Some(&json!("Welcome.")));
+        let operation = &doc["paths"]["/droplets/{id}"]["get"];
+        assert_eq!(operation["operationId"], json!("getDroplet"), "the operation in its place, not a schema");
+        assert_eq!(operation["description"], json!("Shows a droplet."));
+        assert_eq!(operation["parameters"][0]["$ref"], json!("#/components/parameters/id"));
+        let schema = operation.pointer("/responses/200/content/application~1json/schema/$ref").unwrap();
+        assert_eq!(schema, &json!("#/components/schemas/droplet"));
+        assert_eq!(
+            doc.pointer("/components/schemas/droplet/properties/name/type"),
+            Some(&json!("string")),
+            "a properties map by reference, relative to the file that holds it"
+        );
+    }
+
+    #[test]
+    fn a_reference_in_place_to_a_place_that_holds_it_is_a_cycle_not_a_copy_without_end() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("op.json"),
+            r#"{"responses": {"204": {"description": "ok"}}, "callbacks": {"c": {"{$url}": {"post": {"$ref": "op.json"}}}}}"#,
+        )
+        .unwrap();
+        let mut doc = json!({"paths": {
+            "/a": {"get": {"$ref": "#/paths/~1a"}},
+            "/b": {"get": {"$ref": "./op.json"}}
+        }});
+        let warnings = bundle(&mut doc, &dir.path().join("api.json"), &[], &mut Vec::new()).unwrap();
+        let messages: Vec<(&str, &str)> = warnings.iter().map(|w| (w.pointer.as_str(), w.message.as_str())).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert_eq!(messages[0].0, "#/paths/~1a/get");
+        assert!(messages[0].1.contains("a cycle"), "{messages:?}");
+        assert_eq!(messages[1].0, "#/paths/~1b/get/callbacks/c/{$url}/post");
+        assert!(messages[1].1.ends_with("the operation is left out"), "{messages:?}");
+        assert_eq!(doc.pointer("/paths/~1b/get/responses/204/description"), Some(&json!("ok")), "copied once");
     }
 
     #[test]
