@@ -401,12 +401,24 @@ pub struct UnionVariant {
     pub name: String,
     /// The tag value (internal tagging) or key (external tagging); `None` in an untagged union.
     pub tag: Option<String>,
+    /// Further tag values that pick this variant (`enum: [stdout, stderr]`, or several mapping keys naming it).
+    pub more_tags: Vec<String>,
+    /// Whether the variant's type keeps the tag property (so that a variant with several tags carries the one it
+    /// was sent with): it is written as it is and decoded from the whole value, tag included.
+    pub keeps_tag: bool,
     /// The variant's content; `None` for an empty object (`{"snapshot": {}}`).
     pub payload: Option<TypeRef>,
     /// Boxed to break a cycle.
     pub boxed: bool,
     /// Rustdoc text.
     pub doc: Option<String>,
+}
+
+impl UnionVariant {
+    /// Every tag value that picks this variant: [`UnionVariant::tag`], then [`UnionVariant::more_tags`].
+    pub fn tags(&self) -> impl Iterator<Item = &str> {
+        self.tag.iter().chain(&self.more_tags).map(String::as_str)
+    }
 }
 
 /// Limits of a constrained string.

@@ -593,15 +593,19 @@ pub fn union_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
 /// must then decode; a value whose tag is not listed (or that has none) is kept in the catch-all, so a newer
 /// server's new variant does not break decoding. serde's derive would also put a listed variant with bad content
 /// there, hiding the error. Arguments: the enum and its catch-all, the tag property (`None`: externally tagged),
-/// the variants with content, the variants without.
+/// the variants with content, the variants without, and (optional) the variants of several tags, whose content
+/// keeps the tag property (it says which of them was sent).
 macro_rules! tagged_union {
-    ($name:ident($unknown:ident), $property:expr, { $($variant:ident = $tag:literal),* $(,)? }, { $($empty:ident = $empty_tag:literal),* $(,)? }) => {
+    ($name:ident($unknown:ident), $property:expr, { $($variant:ident = $tag:literal),* $(,)? }, { $($empty:ident = $empty_tag:literal),* $(,)? } $(, { $($keeping:ident = $($kept_tag:literal)|+),* $(,)? })?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 Ok(match support::union_tag(&value, $property).as_deref() {
                     $(Some($tag) => Self::$variant(support::union_variant(value, $property, $tag)?),)*
                     $(Some($empty_tag) => Self::$empty {},)*
+                    $($(Some(tag) if matches!(tag, $($kept_tag)|+) => Self::$keeping(::serde_json::from_value(value).map_err(|error| {
+                        <D::Error as ::serde::de::Error>::custom(format_args!("variant `{tag}`: {error}"))
+                    })?),)*)?
                     _ => Self::$unknown(value),
                 })
             }

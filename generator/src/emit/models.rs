@@ -711,14 +711,20 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> Tok
         Tagging::External => TokenStream::new(),
         Tagging::Untagged => quote! { #[serde(untagged)] },
     };
-    let variants = u.variants.iter().map(|v| {
+    // A variant that keeps its tag is written as it is: one of serde's untagged variants, which come last.
+    let in_order = u.variants.iter().filter(|v| !v.keeps_tag).chain(u.variants.iter().filter(|v| v.keeps_tag));
+    let variants = in_order.map(|v| {
         let variant = ident(&v.name);
-        // A tag is worth saying only where the variant's name does not already.
         // Only a tag that differs from the variant's name is worth saying, or renaming to.
-        let renamed = v.tag.as_deref().filter(|tag| *tag != v.name);
-        let tag = renamed.map(|tag| format!("`{tag}`"));
+        let (tag, rename) = match v.tag.as_deref() {
+            Some(_) if v.keeps_tag => {
+                let tags: Vec<String> = v.tags().map(|tag| format!("`{tag}`")).collect();
+                (Some(tags.join(", ")), Some(quote! { #[serde(untagged)] }))
+            }
+            Some(tag) if tag != v.name => (Some(format!("`{tag}`")), Some(quote! { #[serde(rename = #tag)] })),
+            _ => (None, None),
+        };
         let doc = doc_attrs(v.doc.as_deref().or(tag.as_deref()));
-        let rename = renamed.map(|tag| quote! { #[serde(rename = #tag)] });
         match &v.payload {
             Some(payload) => {
                 let ty = scope.tokens(payload);
@@ -765,18 +771,22 @@ fn tagged_union_deserialize(name: &proc_macro2::Ident, u: &Union, unknown: &str)
         Tagging::Internal(property) => quote! { Some(#property) },
         _ => quote! { None },
     };
-    let arms = |with_payload: bool| {
-        let variants = u.variants.iter().filter(move |v| v.payload.is_some() == with_payload);
+    let arms = |with_payload: bool, keeps_tag: bool| {
+        let variants =
+            u.variants.iter().filter(move |v| v.payload.is_some() == with_payload && v.keeps_tag == keeps_tag);
         // A tagged union's variants all have tags.
         variants.filter_map(|v| {
             let (variant, tag) = (ident(&v.name), v.tag.as_deref()?);
-            Some(quote! { #variant = #tag })
+            let more = &v.more_tags;
+            Some(quote! { #variant = #tag #(| #more)* })
         })
     };
-    let (with_payload, empty) = (arms(true), arms(false));
+    let (with_payload, empty) = (arms(true, false), arms(false, false));
     let unknown = ident(unknown);
+    let keeping: Vec<TokenStream> = arms(true, true).collect();
+    let keeping = (!keeping.is_empty()).then(|| quote! { , { #(#keeping),* } });
     quote! {
-        support::tagged_union!(#name(#unknown), #property, { #(#with_payload),* }, { #(#empty),* });
+        support::tagged_union!(#name(#unknown), #property, { #(#with_payload),* }, { #(#empty),* } #keeping);
     }
 }
 

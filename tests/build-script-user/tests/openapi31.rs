@@ -1,11 +1,11 @@
 //! OpenAPI 3.1 constructs, generated at build time from `generator/tests/fixtures/openapi31/kitchen_sink.yaml`,
 //! decoded from and encoded to the JSON their schemas describe: type arrays with `null`, `const`, `$ref` with
 //! siblings, tuples, pattern properties, tagged unions inferred from `const`, webhook and callback payloads, and the
-//! three states of an optional nullable field.
+//! three states of an optional nullable field; a union whose variants carry one of several tags.
 
 use build_script_user::openapi31::{
-    CreateShapeShapeDonePayload, Event, EventCreated, Matrix, Nullable, Owner, Pet, PetAdoptedPayload, PetIdOrName,
-    PetKind, PetPatch, Shape,
+    CreateShapeShapeDonePayload, ErrorOutput, Event, EventCreated, Matrix, Nullable, Output, OutputDisplayDataType,
+    Owner, Pet, PetAdoptedPayload, PetIdOrName, PetKind, PetPatch, Shape, StreamOutput, StreamOutputType,
 };
 use serde_json::json;
 
@@ -135,4 +135,30 @@ fn objects_decode_as_serde_derive_would() {
     assert!(error.to_string().starts_with("unknown field `extra`, expected `name`"), "{error}");
     assert!(serde_json::from_value::<Owner>(json!(["A"])).is_err(), "an object is not read from an array");
     assert!(decode(json!("Rex")).expect_err("not an object").contains("expected struct Pet"));
+}
+
+#[test]
+fn a_variant_of_several_tags_keeps_the_one_it_was_sent_with() {
+    // `stdout` and `stderr` both name StreamOutput (pydantic's `Literal["stdout", "stderr"]`): each decodes to it
+    // and is written back as sent, not as the first of its tags.
+    for (tag, stream) in [("stdout", StreamOutputType::Stdout), ("stderr", StreamOutputType::Stderr)] {
+        let sent = json!({"type": tag, "text": "oops"});
+        let output: Output = serde_json::from_value(sent.clone()).expect("decodes");
+        assert_eq!(output, Output::StreamOutput(StreamOutput { r#type: stream, text: "oops".into() }));
+        assert_eq!(serde_json::to_value(&output).expect("encodes"), sent);
+    }
+    let result = json!({"type": "execute_result", "mime": "text/plain"});
+    let output: Output = serde_json::from_value(result.clone()).expect("decodes");
+    assert!(
+        matches!(&output, Output::DisplayData(data) if data.r#type == OutputDisplayDataType::ExecuteResult),
+        "{output:?}"
+    );
+    assert_eq!(serde_json::to_value(&output).expect("encodes"), result);
+    // A variant of one tag is still tagged by serde, and a tag no variant has is kept as sent.
+    let error = Output::Error(ErrorOutput { message: "bad".into() });
+    assert_eq!(serde_json::to_value(&error).expect("encodes"), json!({"type": "error", "message": "bad"}));
+    let newer = json!({"type": "progress", "percent": 50});
+    assert_eq!(serde_json::from_value::<Output>(newer.clone()).expect("decodes"), Output::Unknown(newer));
+    let wrong = serde_json::from_value::<Output>(json!({"type": "stderr"})).expect_err("text is required");
+    assert!(wrong.to_string().contains("variant `stderr`"), "{wrong}");
 }

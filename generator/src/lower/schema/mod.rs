@@ -524,6 +524,7 @@ impl<'a> TypeLowerer<'a> {
         // Unions that cannot be internally tagged are demoted first: their variants keep the tag property, so a
         // closed variant still reads `{"kind": "circle", …}` and writes the tag back.
         demote_untaggable_unions(&mut types, &mut self.diagnostics, self.file);
+        keep_tags_where_one_variant_does(&mut types);
         let still_tagged: BTreeSet<(TypeId, &str)> = types
             .iter()
             .filter_map(|def| match &def.kind {
@@ -531,7 +532,9 @@ impl<'a> TypeLowerer<'a> {
                 _ => None,
             })
             .flat_map(|(tag, variants)| {
-                variants.iter().filter_map(|v| v.payload.as_ref()?.direct_named()).map(move |id| (id, tag.as_str()))
+                (variants.iter().filter(|v| !v.keeps_tag))
+                    .filter_map(|v| v.payload.as_ref()?.direct_named())
+                    .map(move |id| (id, tag.as_str()))
             })
             .collect();
         let still_tagged: BTreeSet<(TypeId, String)> =
@@ -551,6 +554,31 @@ impl<'a> TypeLowerer<'a> {
         report_alias_cycles(&mut types, &mut self.diagnostics, self.file);
         box_cycles(&mut types);
         (types, orphans, self.diagnostics)
+    }
+}
+
+/// A type that keeps its tag property as a variant of several tags in one union (see [`UnionVariant::keeps_tag`])
+/// keeps it in every union: where it is a variant of one tag, it is written and decoded with its tag there too.
+fn keep_tags_where_one_variant_does(types: &mut [TypeDef]) {
+    // (union, variant, the variant's type, whether it keeps its tag)
+    let mut found = Vec::new();
+    for (index, def) in types.iter().enumerate() {
+        if let TypeKind::Union(Union { tagging: Tagging::Internal(_), variants, .. }) = &def.kind {
+            for (slot, variant) in variants.iter().enumerate() {
+                if let Some(id) = variant.payload.as_ref().and_then(TypeRef::direct_named) {
+                    found.push((index, slot, id, variant.keeps_tag));
+                }
+            }
+        }
+    }
+    let keeping: BTreeSet<TypeId> = found.iter().filter(|(.., keeps)| *keeps).map(|(_, _, id, _)| *id).collect();
+    for (index, slot, id, keeps) in found {
+        if !keeps
+            && keeping.contains(&id)
+            && let TypeKind::Union(union) = &mut types[index].kind
+        {
+            union.variants[slot].keeps_tag = true;
+        }
     }
 }
 
@@ -1129,6 +1157,60 @@ components:
         assert!(api.types.len() < 20, "{} types", api.types.len());
         let cycles = warnings(&diagnostics).into_iter().filter(|w| w.contains("contains itself")).count();
         assert!(cycles > 0, "{diagnostics:?}");
+    }
+}
+
+#[cfg(test)]
+mod variants_of_several_tags {
+    use crate::ir::{Tagging, TypeKind};
+    use crate::lower::test_support::{HEAD, lower_yaml, type_named};
+
+    #[test]
+    fn a_variant_of_several_tags_keeps_its_tag_property_in_every_union() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Output:
+      oneOf:
+        - $ref: '#/components/schemas/Stream'
+        - $ref: '#/components/schemas/Failure'
+        - {{type: object, properties: {{type: {{type: string, enum: [display, result]}}, mime: {{type: string}}}}}}
+      discriminator:
+        propertyName: type
+        mapping: {{stdout: '#/components/schemas/Stream', stderr: '#/components/schemas/Stream'}}
+    Line:
+      oneOf: [{{$ref: '#/components/schemas/Stream'}}, {{$ref: '#/components/schemas/Failure'}}]
+      discriminator: {{propertyName: type, mapping: {{out: '#/components/schemas/Stream'}}}}
+    Stream: {{type: object, required: [type], properties: {{type: {{type: string}}, text: {{type: string}}}}}}
+    Failure: {{type: object, required: [type], properties: {{type: {{type: string, enum: [error]}}}}}}
+"
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let TypeKind::Union(output) = &type_named(&api, "Output").kind else { panic!("Output is a union") };
+        assert_eq!(output.tagging, Tagging::Internal("type".into()));
+        let tags: Vec<(&str, Vec<&str>, bool)> =
+            output.variants.iter().map(|v| (v.name.as_str(), v.tags().collect(), v.keeps_tag)).collect();
+        assert_eq!(
+            tags,
+            [
+                ("Stream", vec!["stdout", "stderr"], true),
+                ("Error", vec!["error"], false),
+                ("Display", vec!["display", "result"], true)
+            ],
+            "every mapping key, every enum value; named by the schema when it has one"
+        );
+        let TypeKind::Union(line) = &type_named(&api, "Line").kind else { panic!("Line is a union") };
+        let keeps: Vec<bool> = line.variants.iter().map(|v| v.keeps_tag).collect();
+        assert_eq!(keeps, [true, false], "Stream keeps its `type` for Output, so it does in Line too");
+        let fields = |name: &str| -> Vec<String> {
+            match &type_named(&api, name).kind {
+                TypeKind::Struct(s) => s.fields.iter().filter_map(|f| f.json_name()).map(str::to_string).collect(),
+                other => panic!("{name} is {other:?}"),
+            }
+        };
+        assert_eq!(fields("Stream"), ["type", "text"]);
+        assert!(fields("Failure").is_empty(), "a variant of one tag everywhere: serde writes it");
     }
 }
 

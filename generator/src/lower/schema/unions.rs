@@ -88,6 +88,8 @@ impl<'a> TypeLowerer<'a> {
                 let lowered = self.type_ref((*variant).into(), &variant_pointer, &format!("{name}{variant_name}"));
                 UnionVariant {
                     tag: None,
+                    more_tags: Vec::new(),
+                    keeps_tag: false,
                     doc: self.deref_schema((*variant).into()).and_then(schema_doc),
                     name: variant_name,
                     payload: Some(lowered.ty),
@@ -105,10 +107,10 @@ impl<'a> TypeLowerer<'a> {
         pointer: &str,
         name: &str,
     ) -> Union {
-        let tags: Vec<String> =
-            variants.iter().map(|(index, variant)| self.tag_of(discriminator, variant, *index, pointer)).collect();
-        let distinct: BTreeSet<&String> = tags.iter().collect();
-        if distinct.len() < tags.len() {
+        let tags: Vec<Vec<String>> =
+            variants.iter().map(|(index, variant)| self.tags_of(discriminator, variant, *index, pointer)).collect();
+        let distinct: BTreeSet<&String> = tags.iter().flatten().collect();
+        if distinct.len() < tags.iter().map(Vec::len).sum() {
             let message = format!(
                 "variants of this discriminated union share a value of `{}`; it is decoded untagged",
                 discriminator.property_name
@@ -118,69 +120,102 @@ impl<'a> TypeLowerer<'a> {
         }
         let mut variant_names = Namespace::default();
         let mut out = Vec::new();
-        for ((index, variant), tag) in variants.iter().zip(tags) {
+        for ((index, variant), mut tags) in variants.iter().zip(tags) {
             let variant_pointer = child(pointer, &index.to_string());
-            let (variant_name, _) = variant_names.claim(&type_name(&tag));
+            let keeps_tag = tags.len() > 1;
+            // A variant of one tag is named by it; one of several by its schema's name, if it has one.
+            let candidate = match variant {
+                ReferenceOr::Reference { reference } if keeps_tag => type_name(
+                    &crate::diagnostic::unescape_pointer_token(reference.rsplit('/').next().unwrap_or_default()),
+                ),
+                _ => type_name(&tags[0]),
+            };
+            let (variant_name, _) = variant_names.claim(&candidate);
             let lowered = self.type_ref((*variant).into(), &variant_pointer, &format!("{name}{variant_name}"));
-            if let TypeRef::Named(id) = lowered.ty {
-                self.tagged_variants.push((id, discriminator.property_name.clone()));
+            if let (TypeRef::Named(id), false) = (&lowered.ty, keeps_tag) {
+                self.tagged_variants.push((*id, discriminator.property_name.clone()));
             }
-            let tag = Some(tag);
-            out.push(UnionVariant { name: variant_name, tag, doc: None, payload: Some(lowered.ty), boxed: false });
+            let more_tags = tags.split_off(1);
+            let tag = tags.pop();
+            out.push(UnionVariant {
+                name: variant_name,
+                tag,
+                more_tags,
+                keeps_tag,
+                doc: None,
+                payload: Some(lowered.ty),
+                boxed: false,
+            });
         }
         // A newer server's new tag decodes to the catch-all instead of failing the whole reply.
         let unknown_variant = Some(variant_names.claim("Unknown").0);
         Union { tagging: Tagging::Internal(discriminator.property_name.clone()), variants: out, unknown_variant }
     }
 
-    /// The tag of one variant of a discriminated union: the mapping's, else the one value the variant allows for
-    /// the tag property (what its instances carry on the wire), else the schema's name (OpenAPI's implicit mapping).
-    pub(super) fn tag_of(
+    /// The tags of one variant of a discriminated union: the mapping's keys that name it, else the values the
+    /// variant allows for the tag property (what its instances carry on the wire), else the schema's name
+    /// (OpenAPI's implicit mapping).
+    pub(super) fn tags_of(
         &mut self,
         discriminator: &openapiv3::Discriminator,
         variant: &'a ReferenceOr<Schema>,
         index: usize,
         pointer: &str,
-    ) -> String {
+    ) -> Vec<String> {
         let property = &discriminator.property_name;
         match variant {
-            ReferenceOr::Reference { reference } => discriminator
-                .mapping
-                .iter()
-                .find(|(_, target)| *target == reference || reference.rsplit('/').next() == Some(target.as_str()))
-                .map(|(tag, _)| tag.clone())
-                .or_else(|| self.single_value(self.deref_schema(variant.into())?, property, 0))
-                .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or_default().to_string()),
-            ReferenceOr::Item(schema) => self.single_value(schema, property, 0).unwrap_or_else(|| {
-                let message = "an inline variant of a discriminated union has no schema name to use as its tag, nor a \
-                               one-value `enum` (or `const`) for it; using its position";
+            ReferenceOr::Reference { reference } => {
+                let mapped: Vec<String> = (discriminator.mapping.iter())
+                    .filter(|(_, target)| *target == reference || reference.rsplit('/').next() == Some(target.as_str()))
+                    .map(|(tag, _)| tag.clone())
+                    .collect();
+                if !mapped.is_empty() {
+                    return mapped;
+                }
+                let values = self.deref_schema(variant.into()).map(|schema| self.tag_values(schema, property, 0));
+                match values {
+                    Some(values) if !values.is_empty() => values,
+                    _ => vec![reference.rsplit('/').next().unwrap_or_default().to_string()],
+                }
+            }
+            ReferenceOr::Item(schema) => {
+                let values = self.tag_values(schema, property, 0);
+                if !values.is_empty() {
+                    return values;
+                }
+                let message = "an inline variant of a discriminated union has no schema name to use as its tag, nor \
+                               an `enum` (or `const`) for it; using its position";
                 self.warn(&child(pointer, &index.to_string()), message);
-                index.to_string()
-            }),
+                vec![index.to_string()]
+            }
         }
     }
 
-    /// The one value the string property `property` of an object schema may have (`enum: [circle]`, or a 3.1
-    /// `const`): the tag an inline variant of a discriminated union carries.
+    /// The values the string property `property` of an object schema may have (`enum: [circle]`, or a 3.1
+    /// `const`): the tags an inline variant of a discriminated union carries; none when any string may be there.
     /// Looks through `allOf` members, as a variant that extends another event or object does.
-    pub(super) fn single_value(&self, schema: &'a Schema, property: &str, depth: usize) -> Option<String> {
+    pub(super) fn tag_values(&self, schema: &'a Schema, property: &str, depth: usize) -> Vec<String> {
         let in_object = |object: &ObjectShape<'a>| {
-            let property = self.deref_schema(object.properties.get(property)?.into())?;
-            match shape_of(property).0 {
-                Shape::String { values, .. } if values.len() == 1 => values.into_iter().next(),
-                _ => None,
+            let property = object.properties.get(property).and_then(|p| self.deref_schema(p.into()));
+            match property.map(|property| shape_of(property).0) {
+                Some(Shape::String { values, .. }) => values,
+                _ => Vec::new(),
             }
         };
         match shape_of(schema).0 {
             Shape::Object(object) => in_object(&object),
             Shape::AllOf(AllOfShape { members, properties: extra, .. }) if depth < MAX_DEPTH => {
-                extra.as_ref().and_then(in_object).or_else(|| {
-                    members
-                        .iter()
-                        .find_map(|member| self.single_value(self.deref_schema(member.into())?, property, depth + 1))
-                })
+                let own = extra.as_ref().map(in_object).unwrap_or_default();
+                if !own.is_empty() {
+                    return own;
+                }
+                (members.iter())
+                    .filter_map(|member| self.deref_schema(member.into()))
+                    .map(|member| self.tag_values(member, property, depth + 1))
+                    .find(|values| !values.is_empty())
+                    .unwrap_or_default()
             }
-            _ => None,
+            _ => Vec::new(),
         }
     }
 
@@ -232,7 +267,16 @@ impl<'a> TypeLowerer<'a> {
                 Some(self.type_ref(property.into(), &variant_pointer, &format!("{name}{variant_name}")).ty)
             };
             let doc = payload_schema.and_then(schema_doc).or_else(|| schema_doc(schema));
-            out.push(UnionVariant { name: variant_name, tag: Some(key.clone()), payload, boxed: false, doc });
+            let tag = Some(key.clone());
+            out.push(UnionVariant {
+                name: variant_name,
+                tag,
+                more_tags: Vec::new(),
+                keeps_tag: false,
+                payload,
+                boxed: false,
+                doc,
+            });
         }
         let unknown_variant = Some(variant_names.claim("Unknown").0);
         Union { tagging: Tagging::External, variants: out, unknown_variant }
@@ -275,7 +319,10 @@ pub(super) fn demote_untaggable_unions(types: &mut [TypeDef], diagnostics: &mut 
                 // would be decoded by tag, and every value would land in it).
                 union.tagging = Tagging::Untagged;
                 union.unknown_variant = None;
-                union.variants.iter_mut().for_each(|variant| variant.tag = None);
+                for variant in &mut union.variants {
+                    (variant.tag, variant.keeps_tag) = (None, false);
+                    variant.more_tags.clear();
+                }
             }
         }
     }
