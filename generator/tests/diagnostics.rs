@@ -346,7 +346,7 @@ fn check_lists_every_warning_of_an_openapi_3_1_document_with_file_line_and_point
         diagnostics.iter().map(|d| (d.pointer.as_str(), d.line_col.map(|(line, _)| line))).collect();
     assert_eq!(
         found,
-        [("#/components/schemas/Conditional/if", Some(221)), ("#/components/schemas/Dynamic", Some(223))],
+        [("#/components/schemas/Conditional/if", Some(226)), ("#/components/schemas/Dynamic", Some(228))],
         "{diagnostics:?}"
     );
     assert!(diagnostics.iter().all(|d| !d.is_error() && d.file == spec), "{diagnostics:?}");

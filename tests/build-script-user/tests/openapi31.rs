@@ -5,7 +5,7 @@
 
 use build_script_user::openapi31::{
     CreateShapeShapeDonePayload, ErrorOutput, Event, EventCreated, Matrix, Nullable, Output, OutputDisplayDataType,
-    Owner, Pet, PetAdoptedPayload, PetIdOrName, PetKind, PetPatch, Shape, StreamOutput, StreamOutputType,
+    Owner, Pet, PetAdoptedPayload, PetIdOrName, PetKind, PetPatch, RichOutput, Shape, StreamOutput, StreamOutputType,
 };
 use serde_json::json;
 
@@ -154,6 +154,11 @@ fn a_variant_of_several_tags_keeps_the_one_it_was_sent_with() {
         "{output:?}"
     );
     assert_eq!(serde_json::to_value(&output).expect("encodes"), result);
+    // A variant that is itself a union on `type` is picked by each of its tags and written by itself.
+    let image = json!({"type": "image", "url": "https://example.com/a.png"});
+    let output: Output = serde_json::from_value(image.clone()).expect("decodes");
+    assert!(matches!(&output, Output::RichOutput(RichOutput::Image(_))), "{output:?}");
+    assert_eq!(serde_json::to_value(&output).expect("encodes"), image);
     // A variant of one tag is still tagged by serde, and a tag no variant has is kept as sent.
     let error = Output::Error(ErrorOutput { message: "bad".into() });
     assert_eq!(serde_json::to_value(&error).expect("encodes"), json!({"type": "error", "message": "bad"}));

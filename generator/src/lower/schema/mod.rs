@@ -1212,6 +1212,32 @@ components:
         assert_eq!(fields("Stream"), ["type", "text"]);
         assert!(fields("Failure").is_empty(), "a variant of one tag everywhere: serde writes it");
     }
+
+    #[test]
+    fn a_variant_that_is_a_union_on_the_same_property_carries_all_its_tags() {
+        // OpenAI's `InputItem`: one variant is `Item`, itself a union of messages and tool calls.
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Input:
+      oneOf:
+        - $ref: '#/components/schemas/Reference'
+        - {{title: Item, description: An item., allOf: [{{$ref: '#/components/schemas/Item'}}]}}
+      discriminator: {{propertyName: type}}
+    Item:
+      oneOf: [{{$ref: '#/components/schemas/Message'}}, {{$ref: '#/components/schemas/Call'}}]
+      discriminator: {{propertyName: type, mapping: {{call: '#/components/schemas/Call'}}}}
+    Reference: {{type: object, required: [type], properties: {{type: {{type: string, enum: [ref]}}}}}}
+    Message: {{type: object, required: [type], properties: {{type: {{type: string, enum: [message]}}, text: {{type: string}}}}}}
+    Call: {{type: object, required: [type], properties: {{type: {{type: string}}, name: {{type: string}}}}}}
+"
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let TypeKind::Union(input) = &type_named(&api, "Input").kind else { panic!("Input is a union") };
+        let tags: Vec<(Vec<&str>, bool)> = input.variants.iter().map(|v| (v.tags().collect(), v.keeps_tag)).collect();
+        assert_eq!(tags, [(vec!["ref"], false), (vec!["message", "call"], true)]);
+    }
 }
 
 #[cfg(test)]

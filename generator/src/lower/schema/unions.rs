@@ -162,38 +162,54 @@ impl<'a> TypeLowerer<'a> {
         index: usize,
         pointer: &str,
     ) -> Vec<String> {
-        let property = &discriminator.property_name;
-        match variant {
-            ReferenceOr::Reference { reference } => {
-                let mapped: Vec<String> = (discriminator.mapping.iter())
-                    .filter(|(_, target)| *target == reference || reference.rsplit('/').next() == Some(target.as_str()))
-                    .map(|(tag, _)| tag.clone())
-                    .collect();
-                if !mapped.is_empty() {
-                    return mapped;
-                }
-                let values = self.deref_schema(variant.into()).map(|schema| self.tag_values(schema, property, 0));
-                match values {
-                    Some(values) if !values.is_empty() => values,
-                    _ => vec![reference.rsplit('/').next().unwrap_or_default().to_string()],
-                }
+        let tags = self.variant_tags(&discriminator.property_name, Some(&discriminator.mapping), variant, 0);
+        if !tags.is_empty() {
+            return tags;
+        }
+        let message = "an inline variant of a discriminated union has no schema name to use as its tag, nor an \
+                       `enum` (or `const`) for it; using its position";
+        self.warn(&child(pointer, &index.to_string()), message);
+        vec![index.to_string()]
+    }
+
+    /// The tags of a variant of a union on the tag property `property`: the keys of its `mapping` that name it,
+    /// else the values it allows for the property, else (where the union has a `mapping`, i.e. a discriminator)
+    /// its schema's name; none for an inline variant that allows any value.
+    fn variant_tags(
+        &self,
+        property: &str,
+        mapping: Option<&'a IndexMap<String, String>>,
+        variant: &'a ReferenceOr<Schema>,
+        depth: usize,
+    ) -> Vec<String> {
+        let reference = match variant {
+            ReferenceOr::Reference { reference } => Some(reference),
+            ReferenceOr::Item(_) => None,
+        };
+        if let (Some(reference), Some(mapping)) = (reference, mapping) {
+            let mapped: Vec<String> = (mapping.iter())
+                .filter(|(_, target)| *target == reference || reference.rsplit('/').next() == Some(target.as_str()))
+                .map(|(tag, _)| tag.clone())
+                .collect();
+            if !mapped.is_empty() {
+                return mapped;
             }
-            ReferenceOr::Item(schema) => {
-                let values = self.tag_values(schema, property, 0);
-                if !values.is_empty() {
-                    return values;
-                }
-                let message = "an inline variant of a discriminated union has no schema name to use as its tag, nor \
-                               an `enum` (or `const`) for it; using its position";
-                self.warn(&child(pointer, &index.to_string()), message);
-                vec![index.to_string()]
+        }
+        let values = self.deref_schema(variant.into()).map(|schema| self.tag_values(schema, property, depth));
+        match (values, reference) {
+            (Some(values), _) if !values.is_empty() => values,
+            (_, Some(reference)) if mapping.is_some() => {
+                vec![reference.rsplit('/').next().unwrap_or_default().to_string()]
             }
+            _ => Vec::new(),
         }
     }
 
     /// The values the string property `property` of an object schema may have (`enum: [circle]`, or a 3.1
     /// `const`): the tags an inline variant of a discriminated union carries; none when any string may be there.
-    /// Looks through `allOf` members, as a variant that extends another event or object does.
+    /// Looks through `allOf` members, as a variant that extends another event or object does, and into a union
+    /// on the same property (OpenAI's `InputItem` has `Item`, itself a union of messages and tool calls, among its
+    /// variants): every tag of every one of its variants.
     pub(super) fn tag_values(&self, schema: &'a Schema, property: &str, depth: usize) -> Vec<String> {
         let in_object = |object: &ObjectShape<'a>| {
             let property = object.properties.get(property).and_then(|p| self.deref_schema(p.into()));
@@ -202,9 +218,12 @@ impl<'a> TypeLowerer<'a> {
                 _ => Vec::new(),
             }
         };
+        if depth >= MAX_DEPTH {
+            return Vec::new();
+        }
         match shape_of(schema).0 {
             Shape::Object(object) => in_object(&object),
-            Shape::AllOf(AllOfShape { members, properties: extra, .. }) if depth < MAX_DEPTH => {
+            Shape::AllOf(AllOfShape { members, properties: extra, .. }) => {
                 let own = extra.as_ref().map(in_object).unwrap_or_default();
                 if !own.is_empty() {
                     return own;
@@ -214,6 +233,19 @@ impl<'a> TypeLowerer<'a> {
                     .map(|member| self.tag_values(member, property, depth + 1))
                     .find(|values| !values.is_empty())
                     .unwrap_or_default()
+            }
+            Shape::OneOf(variants) | Shape::AnyOf(variants) => {
+                let discriminator = schema.schema_data.discriminator.as_ref();
+                let mapping = discriminator.filter(|d| d.property_name == property).map(|d| &d.mapping);
+                let mut all: Vec<String> = Vec::new();
+                for variant in variants.iter().filter(|variant| !is_null_schema(variant)) {
+                    let tags = self.variant_tags(property, mapping, variant, depth + 1);
+                    if tags.is_empty() {
+                        return Vec::new(); // a variant that may carry any tag
+                    }
+                    all.extend(tags.into_iter().filter(|tag| !all.contains(tag)).collect::<Vec<_>>());
+                }
+                all
             }
             _ => Vec::new(),
         }
@@ -304,8 +336,9 @@ pub(super) fn demote_untaggable_unions(types: &mut [TypeDef], diagnostics: &mut 
     let is_struct = |types: &[TypeDef], ty: &Option<TypeRef>| matches!(ty, Some(TypeRef::Named(id)) if matches!(types[id.0].kind, TypeKind::Struct(_)));
     for index in 0..types.len() {
         let TypeKind::Union(union) = &types[index].kind else { continue };
-        if matches!(union.tagging, Tagging::Internal(_)) && !union.variants.iter().all(|v| is_struct(types, &v.payload))
-        {
+        // A variant that keeps its tag is decoded from the whole value and written as it is: any type will do.
+        let untaggable = |v: &UnionVariant| !v.keeps_tag && !is_struct(types, &v.payload);
+        if matches!(union.tagging, Tagging::Internal(_)) && union.variants.iter().any(untaggable) {
             diagnostics.push(Diagnostic::warning(
                 file,
                 "",
