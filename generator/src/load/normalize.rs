@@ -46,25 +46,83 @@ pub fn normalize(document: &mut Value, path: &Path) -> (Vec<Diagnostic>, Vec<(St
 }
 
 /// Makes `$ref`s to an `$anchor` (`#name`) or to a schema's `$id` local pointers, before bundling reads them as
-/// pointers or files.
+/// pointers or files; and a `$dynamicRef` or `$recursiveRef` a `$ref` to the schema it recurses into (see
+/// [`Anchors::recursion_target`]).
 pub fn resolve_anchor_refs(document: &mut Value) {
-    let mut anchors = HashMap::new();
+    let mut anchors = Anchors::default();
     index_anchors(document, "#".to_string(), Members::Keywords, &mut anchors);
-    if !anchors.is_empty() {
-        rewrite_refs(document, &anchors, Members::Keywords);
+    if !anchors.named.is_empty() {
+        rewrite_refs(document, &anchors.named, Members::Keywords);
+    }
+    for (site, keyword, reference) in std::mem::take(&mut anchors.recursions) {
+        let Some(target) = anchors.recursion_target(&site, &reference) else { continue };
+        if let Some(Value::Object(schema)) = document.pointer_mut(&site[1..]) {
+            schema.remove(keyword);
+            schema.insert("$ref".to_string(), Value::String(target));
+        }
     }
 }
 
-/// Records where every `$anchor` and `$id` is declared, so references to them can be made local pointers.
-fn index_anchors(node: &Value, pointer: String, members: Members, anchors: &mut HashMap<String, String>) {
+/// Where a document's schemas can be referred to other than by pointer.
+#[derive(Default)]
+struct Anchors {
+    /// `#name` of an `$anchor`, or an `$id`, → the pointer of the schema that declares it.
+    named: HashMap<String, String>,
+    /// The schemas that declare a `$dynamicAnchor`: (its name, their pointer).
+    dynamic: Vec<(String, String)>,
+    /// The pointers of the schemas with `$recursiveAnchor: true`.
+    recursive: Vec<String>,
+    /// Every `$dynamicRef` and `$recursiveRef`: (the pointer of the schema holding it, the keyword, its value).
+    recursions: Vec<(String, &'static str, String)>,
+}
+
+impl Anchors {
+    /// The schema a `$dynamicRef` or `$recursiveRef` at `site` recurses into, as a pointer. JSON Schema's dynamic
+    /// scope follows how a validator came to the schema; a generator reads the recursion it describes: the nearest
+    /// enclosing schema that declares the anchor (`$dynamicAnchor: node` for `$dynamicRef: "#node"`,
+    /// `$recursiveAnchor: true` for `$recursiveRef: "#"`), else the only schema that does, else a plain `$anchor`
+    /// of that name; `$recursiveRef: "#"` with no anchor names its schema resource, which in an OpenAPI document is
+    /// the component it is written in (OpenAI's `CompoundFilter` has its filters so). `None`: nothing fits.
+    fn recursion_target(&self, site: &str, reference: &str) -> Option<String> {
+        let encloses = |pointer: &String| site == pointer || site.starts_with(&format!("{pointer}/"));
+        let nearest =
+            |pointers: Vec<&String>| pointers.into_iter().filter(|p| encloses(p)).max_by_key(|p| p.len()).cloned();
+        let name = reference.strip_prefix('#')?;
+        if name.is_empty() {
+            let component = site.splitn(5, '/').take(4).collect::<Vec<_>>();
+            let component = (component.len() == 4 && component[1] == "components" && component[2] == "schemas")
+                .then(|| component.join("/"));
+            return nearest(self.recursive.iter().collect()).or(component);
+        }
+        let declared: Vec<&String> =
+            (self.dynamic.iter()).filter(|(anchor, _)| anchor == name).map(|(_, p)| p).collect();
+        let only = (declared.len() == 1).then(|| declared[0].clone());
+        nearest(declared).or(only).or_else(|| self.named.get(reference).cloned())
+    }
+}
+
+/// Records where every `$anchor`, `$id`, `$dynamicAnchor` and `$recursiveAnchor` is declared, and where every
+/// `$dynamicRef` and `$recursiveRef` is.
+fn index_anchors(node: &Value, pointer: String, members: Members, anchors: &mut Anchors) {
     match node {
         Value::Object(map) => {
             if members == Members::Keywords {
                 if let Some(Value::String(anchor)) = map.get("$anchor") {
-                    anchors.insert(format!("#{anchor}"), pointer.clone());
+                    anchors.named.insert(format!("#{anchor}"), pointer.clone());
                 }
                 if let Some(Value::String(id)) = map.get("$id") {
-                    anchors.insert(id.clone(), pointer.clone());
+                    anchors.named.insert(id.clone(), pointer.clone());
+                }
+                if let Some(Value::String(anchor)) = map.get("$dynamicAnchor") {
+                    anchors.dynamic.push((anchor.clone(), pointer.clone()));
+                }
+                if map.get("$recursiveAnchor") == Some(&Value::Bool(true)) {
+                    anchors.recursive.push(pointer.clone());
+                }
+                for keyword in ["$dynamicRef", "$recursiveRef"] {
+                    if let Some(Value::String(reference)) = map.get(keyword) {
+                        anchors.recursions.push((pointer.clone(), keyword, reference.clone()));
+                    }
                 }
             }
             for (key, item) in map {
@@ -921,6 +979,36 @@ mod tests {
         resolve_anchor_refs(&mut document);
         assert_eq!(document.pointer("/components/schemas/C/properties/a/$ref"), Some(&json!("#/components/schemas/A")));
         assert_eq!(document.pointer("/components/schemas/C/properties/b/$ref"), Some(&json!("#/components/schemas/B")));
+    }
+
+    #[test]
+    fn dynamic_and_recursive_references_recurse_into_the_schema_they_name() {
+        let mut document = json!({"components": {"schemas": {
+            "Tree": {"$dynamicAnchor": "node", "properties": {"children": {"items": {"$dynamicRef": "#node"}}}},
+            "Filter": {"properties": {"filters": {"items": {"oneOf": [{"type": "string"}, {"$recursiveRef": "#"}]}}}},
+            "Outer": {"$recursiveAnchor": true, "properties": {"inner": {"properties": {"again": {"$recursiveRef": "#"}}}}},
+            "Lone": {"properties": {"x": {"$dynamicRef": "#nowhere"}}}
+        }}});
+        resolve_anchor_refs(&mut document);
+        let at = |pointer: &str| document.pointer(pointer).cloned();
+        assert_eq!(
+            at("/components/schemas/Tree/properties/children/items"),
+            Some(json!({"$ref": "#/components/schemas/Tree"}))
+        );
+        assert_eq!(
+            at("/components/schemas/Filter/properties/filters/items/oneOf/1"),
+            Some(json!({"$ref": "#/components/schemas/Filter"})),
+            "`#` with no anchor: the component it is written in"
+        );
+        assert_eq!(
+            at("/components/schemas/Outer/properties/inner/properties/again/$ref"),
+            Some(json!("#/components/schemas/Outer"))
+        );
+        assert_eq!(
+            at("/components/schemas/Lone/properties/x"),
+            Some(json!({"$dynamicRef": "#nowhere"})),
+            "left to warn"
+        );
     }
 
     #[test]
