@@ -276,7 +276,7 @@ pub fn lower_operations<'a>(
             types.warn(
                 &pointers[index],
                 format!(
-                    "`{}` is also the method and path of `{}` (at {}): a server cannot tell their requests apart, and \
+                    "`{}` is also the method and path of `{}` (at `{}`): a server cannot tell their requests apart, and \
                      answers them as that operation",
                     operations[index].request_line(),
                     operations[earlier].operation_id,
