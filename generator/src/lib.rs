@@ -46,7 +46,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use heck::ToKebabCase;
 
 use pipeline::{Lowered, client_module, emit_crates_with, load_and_lower, load_config, models_module};
 
@@ -223,13 +222,11 @@ pub fn check(options: &Options) -> Vec<Diagnostic> {
 
 /// The crate name stem for a spec title: `AI Squared API` → `ai-squared-api`; `api` for a title without a word.
 pub fn default_name(title: &str) -> String {
-    if !naming::has_words(title) {
-        return "api".to_string();
-    }
-    let name = naming::value_name(title).trim_start_matches("r#").to_kebab_case();
+    let name = naming::kebab_words(title);
     // A package name starts with a letter.
     match name.starts_with(|first: char| first.is_ascii_alphabetic()) {
         true => name,
+        false if name.is_empty() => "api".to_string(),
         false => format!("api-{name}"),
     }
 }
@@ -305,6 +302,9 @@ mod tests {
         assert_eq!(default_name("3scale Account Management"), "api-3scale-account-management");
         assert_eq!(default_name("***"), "api");
         assert_eq!(default_name("用户 API"), "yong-hu-api");
+        assert_eq!(default_name("OpenAI API"), "openai-api", "a name written as one word stays one");
+        assert_eq!(default_name("Together APIs"), "together-apis");
+        assert_eq!(default_name("Netlify's API documentation"), "netlifys-api-documentation");
         assert_eq!(crate_name_stem("my_api-2"), Ok("my_api-2".to_string()));
         assert_eq!(crate_name_stem("MasterData-API"), Ok("masterdata-api".to_string()));
         assert!(crate_name_stem("dist-3.1").unwrap_err().contains("\"dist-3-1\""));

@@ -101,6 +101,15 @@ pub fn has_words(raw: &str) -> bool {
     ascii_words(raw).bytes().any(|byte| byte.is_ascii_alphanumeric())
 }
 
+/// `raw`'s words as written, in lower case, joined by `-` (a crate name from an API's title): a word breaks only
+/// where `raw` has a space or a symbol, so names written as one word stay one (`OpenAI API` → `openai-api`,
+/// `Together APIs` → `together-apis`, where a case change would give `open-ai-api` and `together-ap-is`). Empty
+/// when `raw` has no word.
+pub fn kebab_words(raw: &str) -> String {
+    let words: Vec<String> = ascii_words(raw).split_whitespace().map(str::to_ascii_lowercase).collect();
+    words.join("-")
+}
+
 /// Keeps ASCII letters and digits; every other run of characters becomes a word break. Other scripts' letters and
 /// symbols are first spelled in ASCII (`naïve` → `naive`, `用户` → `Yong Hu`, `Пользователь` → `Polzovatel`,
 /// `🦀` → `crab`), so an API whose names are not English gets names that read as its own instead of `Value2`,
