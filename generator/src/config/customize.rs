@@ -133,7 +133,7 @@ fn rename_variant(types: &mut [TypeDef], ids: &[TypeId], value: &str, variant: &
                 (e.variants.iter_mut().map(|v| &mut v.name).collect(), index, Some(&e.unknown_variant))
             }
             TypeKind::Union(u) => {
-                let by_tag = u.variants.iter().position(|v| v.tag.as_deref() == Some(value));
+                let by_tag = u.variants.iter().position(|v| v.tags().any(|tag| tag == value));
                 let Some(index) = by_tag.or_else(|| u.variants.iter().position(|v| v.name == value)) else {
                     continue;
                 };
