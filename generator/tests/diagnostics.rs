@@ -221,7 +221,7 @@ fn warnings_of(text: &str, json: bool) -> Vec<Diagnostic> {
 
 #[test]
 fn well_known_string_formats_are_quiet_and_an_unknown_one_is_reported_once() {
-    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        link: {type: string, format: uri-template}\n        at: {type: string, format: time}\n        first: {type: string, format: weird}\n        second: {type: string, format: weird}\n        third: {type: string, format: odd}\n";
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        link: {type: string, format: uri-template}\n        at: {type: string, format: time}\n        big: {type: string, format: int64}\n        amount: {type: string, format: decimal}\n        first: {type: string, format: weird}\n        second: {type: string, format: weird}\n        third: {type: string, format: odd}\n";
     for json in [false, true] {
         let warnings = warnings_of(spec, json);
         let found: Vec<(&str, &str, bool)> = warnings

@@ -68,8 +68,17 @@ impl Lowered {
     }
 }
 
-/// String formats of OpenAPI and JSON Schema that need no type of their own: the value is kept as a `String`.
+/// String formats of OpenAPI and JSON Schema that need no type of their own: the value is kept as a `String`. With
+/// them, numbers written as text (`int64` as protobuf's JSON mapping and grpc-gateway write 64-bit integers,
+/// `decimal` as money APIs write amounts): kept exactly as sent.
 const PLAIN_STRING_FORMATS: &[&str] = &[
+    "int32",
+    "int64",
+    "uint32",
+    "uint64",
+    "float",
+    "double",
+    "decimal",
     "byte",
     "binary",
     "password",
