@@ -46,7 +46,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-
 use pipeline::{Lowered, client_module, emit_crates_with, load_and_lower, load_config, models_module};
 
 pub use config::{Config, Location, Package, Selection, Selector, SelectorKind, TypeSettings};

@@ -532,7 +532,7 @@ impl<'a> TypeLowerer<'a> {
         let mut orphans = BTreeSet::new();
         // Unions that cannot be internally tagged are demoted first: their variants keep the tag property, so a
         // closed variant still reads `{"kind": "circle", …}` and writes the tag back.
-        demote_untaggable_unions(&mut types, &mut self.diagnostics, self.file);
+        demote_untaggable_unions(&mut types, &self.components, &mut self.diagnostics, self.file);
         keep_tags_where_one_variant_does(&mut types);
         let still_tagged: BTreeSet<(TypeId, &str)> = types
             .iter()
@@ -1256,7 +1256,7 @@ mod demoted_unions {
 
     #[test]
     fn a_discriminated_union_decoded_untagged_keeps_the_tag_property_in_its_variants() {
-        let (api, _) = lower_yaml(&format!(
+        let (api, diagnostics) = lower_yaml(&format!(
             "{HEAD}paths: {{}}
 components:
   schemas:
@@ -1279,6 +1279,8 @@ components:
         ));
         let TypeKind::Union(shape) = &type_named(&api, "Shape").kind else { panic!("Shape is a union") };
         assert!(matches!(shape.tagging, Tagging::Untagged));
+        let demoted = diagnostics.iter().find(|d| d.message.contains("decoded untagged")).expect("a warning");
+        assert_eq!(demoted.pointer, "#/components/schemas/Shape", "at the schema, not the document's root");
         assert_eq!(shape.unknown_variant, None, "untagged: nothing to tell a listed variant from an unknown one");
         let TypeKind::Struct(circle) = &type_named(&api, "Circle").kind else { panic!("Circle is a struct") };
         let fields: Vec<&str> = circle.fields.iter().filter_map(|f| f.json_name()).collect();

@@ -332,16 +332,25 @@ impl<'a> TypeLowerer<'a> {
 
 /// Internally tagged variants must be structs (serde needs a map to put the tag in); anything else makes the
 /// union untagged, with a warning.
-pub(super) fn demote_untaggable_unions(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnostic>, file: &Path) {
+/// `components` gives the component schemas' types by name, to place the warning at a component's schema (an
+/// inline union's is not known here, so its warning names it by its type).
+pub(super) fn demote_untaggable_unions(
+    types: &mut [TypeDef],
+    components: &IndexMap<String, TypeId>,
+    diagnostics: &mut Vec<Diagnostic>,
+    file: &Path,
+) {
     let is_struct = |types: &[TypeDef], ty: &Option<TypeRef>| matches!(ty, Some(TypeRef::Named(id)) if matches!(types[id.0].kind, TypeKind::Struct(_)));
     for index in 0..types.len() {
         let TypeKind::Union(union) = &types[index].kind else { continue };
         // A variant that keeps its tag is decoded from the whole value and written as it is: any type will do.
         let untaggable = |v: &UnionVariant| !v.keeps_tag && !is_struct(types, &v.payload);
         if matches!(union.tagging, Tagging::Internal(_)) && union.variants.iter().any(untaggable) {
+            let component = components.iter().find(|(_, id)| id.0 == index).map(|(name, _)| name);
+            let pointer = component.map(|name| child("#/components/schemas", name)).unwrap_or_default();
             diagnostics.push(Diagnostic::warning(
                 file,
-                "",
+                pointer,
                 format!(
                     "`{}` has a discriminator but a variant that is not an object; it is decoded untagged",
                     types[index].spec_name
