@@ -199,7 +199,7 @@ impl<'a> TypeLowerer<'a> {
         match (values, reference) {
             (Some(values), _) if !values.is_empty() => values,
             (_, Some(reference)) if mapping.is_some() => {
-                vec![reference.rsplit('/').next().unwrap_or_default().to_string()]
+                vec![crate::diagnostic::unescape_pointer_token(reference.rsplit('/').next().unwrap_or_default())]
             }
             _ => Vec::new(),
         }
