@@ -107,8 +107,18 @@ impl<'a> TypeLowerer<'a> {
         pointer: &str,
         name: &str,
     ) -> Union {
-        let tags: Vec<Vec<String>> =
-            variants.iter().map(|(index, variant)| self.tags_of(discriminator, variant, *index, pointer)).collect();
+        let property = &discriminator.property_name;
+        let tags: Vec<Vec<String>> = (variants.iter())
+            .map(|(_, variant)| self.variant_tags(property, Some(&discriminator.mapping), variant, 0))
+            .collect();
+        // A tag made up for such a variant would never be read, and would be written where the server expects one
+        // of its own: tried in order, each variant keeps the property and writes what it holds.
+        if let Some(((index, _), _)) = variants.iter().zip(&tags).find(|(_, tags)| tags.is_empty()) {
+            let message = "an inline variant of a discriminated union has no schema name to use as its tag, nor an \
+                           `enum` (or `const`) for it; the union is decoded untagged";
+            self.warn(&child(pointer, &index.to_string()), message);
+            return self.untagged(variants, pointer, name);
+        }
         let distinct: BTreeSet<&String> = tags.iter().flatten().collect();
         if distinct.len() < tags.iter().map(Vec::len).sum() {
             let message = format!(
@@ -150,26 +160,6 @@ impl<'a> TypeLowerer<'a> {
         // A newer server's new tag decodes to the catch-all instead of failing the whole reply.
         let unknown_variant = Some(variant_names.claim("Unknown").0);
         Union { tagging: Tagging::Internal(discriminator.property_name.clone()), variants: out, unknown_variant }
-    }
-
-    /// The tags of one variant of a discriminated union: the mapping's keys that name it, else the values the
-    /// variant allows for the tag property (what its instances carry on the wire), else the schema's name
-    /// (OpenAPI's implicit mapping).
-    pub(super) fn tags_of(
-        &mut self,
-        discriminator: &openapiv3::Discriminator,
-        variant: &'a ReferenceOr<Schema>,
-        index: usize,
-        pointer: &str,
-    ) -> Vec<String> {
-        let tags = self.variant_tags(&discriminator.property_name, Some(&discriminator.mapping), variant, 0);
-        if !tags.is_empty() {
-            return tags;
-        }
-        let message = "an inline variant of a discriminated union has no schema name to use as its tag, nor an \
-                       `enum` (or `const`) for it; using its position";
-        self.warn(&child(pointer, &index.to_string()), message);
-        vec![index.to_string()]
     }
 
     /// The tags of a variant of a union on the tag property `property`: the keys of its `mapping` that name it,
