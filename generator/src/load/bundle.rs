@@ -78,10 +78,7 @@ pub fn bundle(
                         site.clone(),
                         format!("`$ref: {reference}` {message}; {}", placement.instead()),
                     ));
-                    // Drop the broken reference so the walk moves on.
-                    if let Some(Value::Object(map)) = document.pointer_mut(site.trim_start_matches('#')) {
-                        map.remove("$ref");
-                    }
+                    drop_reference(document, &site);
                 }
             }
         }
@@ -515,6 +512,7 @@ fn foreign_refs(document: &Value) -> Vec<Site> {
         Token::Key(key) => key.to_string(),
         Token::Index(index) => index.to_string(),
     };
+    let pointer_of = |path: &[Token<'_>]| path.iter().fold(String::from("#"), |at, token| child(&at, &text(token)));
     let mut found = Vec::new();
     let mut path: Vec<Token<'_>> = Vec::new();
     let mut stack = vec![Visit { value: document, depth: 0, token: None, members: Members::Keywords, named: false }];
@@ -525,6 +523,24 @@ fn foreign_refs(document: &Value) -> Vec<Site> {
         }
         match value {
             Value::Object(map) => {
+                if members == Members::Keywords
+                    && is_discriminator(map)
+                    && let Some(Value::Object(mapping)) = map.get("mapping")
+                {
+                    for (tag, value) in mapping {
+                        if let Value::String(reference) = value
+                            && is_mapping_reference(reference)
+                            && !is_component_ref(reference)
+                        {
+                            let pointer = child(&child(&pointer_of(&path), "mapping"), tag);
+                            found.push(Site {
+                                pointer,
+                                reference: reference.clone(),
+                                placement: Placement::Component("schemas"),
+                            });
+                        }
+                    }
+                }
                 if let Some(Value::String(reference)) = map.get("$ref") {
                     let key = path.last().map(text).unwrap_or_default();
                     let placement = match members {
@@ -540,7 +556,7 @@ fn foreign_refs(document: &Value) -> Vec<Site> {
                         }
                     };
                     if let Some(placement) = placement {
-                        let pointer = path.iter().fold(String::from("#"), |at, token| child(&at, &text(token)));
+                        let pointer = pointer_of(&path);
                         found.push(Site { pointer, reference: reference.clone(), placement });
                     }
                 }
@@ -654,14 +670,17 @@ fn qualify_refs(value: &mut Value, file: &Path, members: Members) {
             // A reference, or a whole map by reference (what `foreign_refs` rewrites).
             let is_reference = members == Members::Keywords || map.len() == 1;
             if let (true, Some(Value::String(reference))) = (is_reference, map.get_mut("$ref")) {
-                let (file_part, fragment) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
-                if !is_remote(file_part) {
-                    let target = if file_part.is_empty() {
-                        file.to_path_buf()
-                    } else {
-                        file.parent().unwrap_or(Path::new(".")).join(file_part)
-                    };
-                    *reference = format!("{}#{fragment}", target.to_string_lossy());
+                qualify(reference, file);
+            }
+            if members == Members::Keywords && is_discriminator(map) {
+                for value in
+                    map.get_mut("mapping").and_then(Value::as_object_mut).into_iter().flat_map(|m| m.values_mut())
+                {
+                    if let Value::String(reference) = value
+                        && is_mapping_reference(reference)
+                    {
+                        qualify(reference, file);
+                    }
                 }
             }
             for (key, item) in map.iter_mut() {
@@ -673,6 +692,30 @@ fn qualify_refs(value: &mut Value, file: &Path, members: Members) {
         Value::Array(items) => items.iter_mut().for_each(|v| qualify_refs(v, file, Members::Keywords)),
         _ => {}
     }
+}
+
+/// Makes `reference`, written in `file`, absolute (`/abs/file.yaml#/pointer`); a remote one stays as it is.
+fn qualify(reference: &mut String, file: &Path) {
+    let (file_part, fragment) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
+    if !is_remote(file_part) {
+        let target = if file_part.is_empty() {
+            file.to_path_buf()
+        } else {
+            file.parent().unwrap_or(Path::new(".")).join(file_part)
+        };
+        *reference = format!("{}#{fragment}", target.to_string_lossy());
+    }
+}
+
+/// Whether `object` is a discriminator with a `mapping`.
+fn is_discriminator(object: &Map<String, Value>) -> bool {
+    object.get("propertyName").is_some_and(Value::is_string) && object.get("mapping").is_some_and(Value::is_object)
+}
+
+/// Whether a discriminator's mapping value is a reference rather than a schema's name (which has no `/` or `#`):
+/// `models/droplet_actions.yml#/droplet_action`, as DigitalOcean writes them.
+fn is_mapping_reference(value: &str) -> bool {
+    value.contains(['/', '#'])
 }
 
 /// Whether the document part of a reference is a URL (`https://…`) rather than a file path.
@@ -694,9 +737,29 @@ fn put_in_place(node: &mut Value, mut target: Value) {
     *node = target;
 }
 
+/// Points the reference at `site` (an object's `$ref`, or a discriminator's mapping value) to `reference`.
 fn set_ref(document: &mut Value, site: &str, reference: String) {
-    if let Some(Value::Object(map)) = document.pointer_mut(site.trim_start_matches('#')) {
-        map.insert("$ref".into(), Value::String(reference));
+    match document.pointer_mut(site.trim_start_matches('#')) {
+        Some(Value::Object(map)) => {
+            map.insert("$ref".into(), Value::String(reference));
+        }
+        Some(node @ Value::String(_)) => *node = Value::String(reference),
+        _ => {}
+    }
+}
+
+/// Drops the reference at `site` that cannot be followed, so the walk moves on: an object's `$ref` goes; a mapping
+/// value keeps only the name it ends in (`other.yaml#/Cat` → `Cat`), which lowering matches by schema name.
+fn drop_reference(document: &mut Value, site: &str) {
+    match document.pointer_mut(site.trim_start_matches('#')) {
+        Some(Value::Object(map)) => {
+            map.remove("$ref");
+        }
+        Some(Value::String(reference)) => {
+            let name = reference.rsplit(['/', '#']).next().unwrap_or_default().to_string();
+            *reference = name;
+        }
+        _ => {}
     }
 }
 
@@ -844,6 +907,38 @@ mod tests {
             Some(&json!("string")),
             "a properties map by reference, relative to the file that holds it"
         );
+    }
+
+    #[test]
+    fn a_discriminator_s_mapping_to_other_files_points_where_its_variants_went() {
+        // DigitalOcean's droplet actions: the mapping names the variants' files as the `$ref`s do.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("models")).unwrap();
+        std::fs::write(
+            dir.path().join("models/actions.json"),
+            r#"{"plain": {"type": "object", "properties": {"type": {"type": "string"}}},
+                "resize": {"type": "object", "properties": {"type": {"type": "string"}, "size": {"type": "string"}}}}"#,
+        )
+        .unwrap();
+        let mut doc = json!({"components": {"schemas": {"Action": {
+            "anyOf": [{"$ref": "models/actions.json#/plain"}, {"$ref": "models/actions.json#/resize"}],
+            "discriminator": {"propertyName": "type", "mapping": {
+                "reboot": "models/actions.json#/plain", "shutdown": "models/actions.json#/plain",
+                "resize": "models/actions.json#/resize", "gone": "models/nowhere.json#/x", "named": "Plain"
+            }}
+        }}}});
+        let warnings = bundle(&mut doc, &dir.path().join("api.json"), &[], &mut Vec::new()).unwrap();
+        let action = &doc["components"]["schemas"]["Action"];
+        let variants: Vec<&Value> = (0..2).map(|i| &action["anyOf"][i]["$ref"]).collect();
+        assert_eq!(variants, [&json!("#/components/schemas/plain"), &json!("#/components/schemas/resize")]);
+        assert_eq!(
+            action["discriminator"]["mapping"],
+            json!({"reboot": "#/components/schemas/plain", "shutdown": "#/components/schemas/plain",
+                   "resize": "#/components/schemas/resize", "gone": "x", "named": "Plain"}),
+            "the same components as the variants; a mapping to nothing keeps its name, a name stays"
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].pointer, "#/components/schemas/Action/discriminator/mapping/gone");
     }
 
     #[test]
