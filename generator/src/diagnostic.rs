@@ -102,6 +102,11 @@ pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Whether the place `site` is `place` or inside it (both JSON pointers of the same document).
+pub(crate) fn is_within(site: &str, place: &str) -> bool {
+    site.strip_prefix(place).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// Unescapes one JSON pointer reference token (RFC 6901: `~1` → `/`, then `~0` → `~`).
 pub fn unescape_pointer_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")

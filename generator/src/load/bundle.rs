@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, child, escape_pointer_token};
+use crate::diagnostic::{Diagnostic, child, escape_pointer_token, is_within};
 
 /// How many targets may be hoisted before bundling gives up (guards against runaway documents).
 const MAX_HOISTED: usize = 100_000;
@@ -589,11 +589,6 @@ fn foreign_refs(document: &Value) -> Vec<Site> {
         }
     }
     found
-}
-
-/// Whether the place `site` is `place` or inside it (both JSON pointers of the same document).
-fn is_within(site: &str, place: &str) -> bool {
-    site.strip_prefix(place).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Whether the JSON `text` may hold a `$ref` that [`bundle`] would rewrite. Conservative: a `"$ref"` key whose value

@@ -84,9 +84,9 @@ impl Anchors {
     /// of that name; `$recursiveRef: "#"` with no anchor names its schema resource, which in an OpenAPI document is
     /// the component it is written in (OpenAI's `CompoundFilter` has its filters so). `None`: nothing fits.
     fn recursion_target(&self, site: &str, reference: &str) -> Option<String> {
-        let encloses = |pointer: &String| site == pointer || site.starts_with(&format!("{pointer}/"));
-        let nearest =
-            |pointers: Vec<&String>| pointers.into_iter().filter(|p| encloses(p)).max_by_key(|p| p.len()).cloned();
+        let nearest = |pointers: Vec<&String>| {
+            pointers.into_iter().filter(|p| crate::diagnostic::is_within(site, p)).max_by_key(|p| p.len()).cloned()
+        };
         let name = reference.strip_prefix('#')?;
         if name.is_empty() {
             let component = site.splitn(5, '/').take(4).collect::<Vec<_>>();
