@@ -49,13 +49,13 @@ fn all_of_with_a_one_of_member_flattens_an_untagged_variant() {
 
 #[test]
 fn a_discriminated_union_with_a_variant_that_is_not_an_object_is_tried_in_order() {
-    // A string has no tag property: the union is decoded untagged, each variant tried in turn, and the object
-    // variant keeps its tag property (nothing else writes it).
+    // A string has no tag property: the union is decoded untagged, each variant tried in turn (named by its type,
+    // not by a made-up tag), and the object variant keeps its tag property (nothing else writes it).
     let stamp = json!({"kind": "Stamp", "ink": "red"});
     let mark: Mark = serde_json::from_value(stamp.clone()).expect("the object variant");
     assert_eq!(mark, Mark::Stamp(Stamp { kind: "Stamp".into(), ink: "red".into() }));
     assert_eq!(serde_json::to_value(&mark).expect("encodes"), stamp);
     let text: Mark = serde_json::from_value(json!("a signature")).expect("the string variant");
-    assert_eq!(text, Mark::V1("a signature".into()));
+    assert_eq!(text, Mark::String("a signature".into()));
     assert!(serde_json::from_value::<Mark>(json!(3)).is_err(), "neither variant: an error, not a catch-all");
 }
