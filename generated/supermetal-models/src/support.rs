@@ -530,19 +530,32 @@ pub fn union_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
 /// must then decode; a value whose tag is not listed (or that has none) is kept in the catch-all, so a newer
 /// server's new variant does not break decoding. serde's derive would also put a listed variant with bad content
 /// there, hiding the error. Arguments: the enum and its catch-all, the tag property (`None`: externally tagged),
-/// the variants with content, the variants without, and (optional) the variants of several tags, whose content
-/// keeps the tag property (it says which of them was sent).
+/// the variants with content, the variants without, and (optional) the variants that keep the tag property in
+/// their content: of several tags, or of a tag they share with others, which are then tried in order until one
+/// decodes.
 macro_rules! tagged_union {
     ($name:ident($unknown:ident), $property:expr, { $($variant:ident = $tag:literal),* $(,)? }, { $($empty:ident = $empty_tag:literal),* $(,)? } $(, { $($keeping:ident = $($kept_tag:literal)|+),* $(,)? })?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(match support::union_tag(&value, $property).as_deref() {
+                let tag = support::union_tag(&value, $property);
+                $(
+                    let mut failed = None;
+                    $(
+                        if let Some(tag) = tag.as_deref().filter(|tag| matches!(*tag, $($kept_tag)|+)) {
+                            match ::serde::Deserialize::deserialize(&value) {
+                                Ok(content) => return Ok(Self::$keeping(content)),
+                                Err(error) => failed = Some(format!("variant `{tag}`: {error}")),
+                            }
+                        }
+                    )*
+                    if let Some(failed) = failed {
+                        return Err(<D::Error as ::serde::de::Error>::custom(failed));
+                    }
+                )?
+                Ok(match tag.as_deref() {
                     $(Some($tag) => Self::$variant(support::union_variant(value, $property, $tag)?),)*
                     $(Some($empty_tag) => Self::$empty {},)*
-                    $($(Some(tag) if matches!(tag, $($kept_tag)|+) => Self::$keeping(::serde_json::from_value(value).map_err(|error| {
-                        <D::Error as ::serde::de::Error>::custom(format_args!("variant `{tag}`: {error}"))
-                    })?),)*)?
                     _ => Self::$unknown(value),
                 })
             }

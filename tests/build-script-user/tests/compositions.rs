@@ -2,7 +2,8 @@
 //! with `oneOf`, decoded from and encoded to the JSON the schemas describe.
 
 use build_script_user::compositions::{
-    Circle, Figure, FigureVariant, Level, Mark, Pet, PetVariant, Priority, Square, Stamp, Task, TaskRetries,
+    Call, Circle, Figure, FigureVariant, InMessage, Item, Level, Mark, OutMessage, Pet, PetVariant, Priority, Square,
+    Stamp, Task, TaskRetries,
 };
 use serde_json::json;
 
@@ -58,4 +59,24 @@ fn a_discriminated_union_with_a_variant_that_is_not_an_object_is_tried_in_order(
     let text: Mark = serde_json::from_value(json!("a signature")).expect("the string variant");
     assert_eq!(text, Mark::String("a signature".into()));
     assert!(serde_json::from_value::<Mark>(json!(3)).is_err(), "neither variant: an error, not a catch-all");
+}
+
+#[test]
+fn variants_that_share_a_tag_are_tried_in_order_for_it() {
+    let input = json!({"type": "message", "text": "hi"});
+    let output = json!({"type": "message", "id": "m1"});
+    let item: Item = serde_json::from_value(input.clone()).expect("the first variant of `message`");
+    assert!(matches!(&item, Item::InMessage(InMessage { text, .. }) if text == "hi"), "{item:?}");
+    assert_eq!(serde_json::to_value(&item).expect("encodes"), input);
+    let item: Item = serde_json::from_value(output.clone()).expect("the second, when the first does not decode");
+    assert!(matches!(&item, Item::OutMessage(OutMessage { id, .. }) if id == "m1"), "{item:?}");
+    assert_eq!(serde_json::to_value(&item).expect("encodes"), output);
+    let call = json!({"type": "call", "name": "f"});
+    let item: Item = serde_json::from_value(call.clone()).expect("a tag of its own");
+    assert_eq!(item, Item::Call(Call { name: "f".into() }), "tagged by serde: the variant does not hold `type`");
+    assert_eq!(serde_json::to_value(&item).expect("encodes"), call);
+    let newer = json!({"type": "reasoning", "summary": []});
+    assert_eq!(serde_json::from_value::<Item>(newer.clone()).expect("kept"), Item::Unknown(newer));
+    let neither = serde_json::from_value::<Item>(json!({"type": "message"})).expect_err("neither decodes");
+    assert!(neither.to_string().contains("variant `message`"), "{neither}");
 }

@@ -878,7 +878,9 @@ components:
         assert_eq!(tags, ["item.created", "item.deleted"], "the enum value, not the schema name or the position");
         assert_eq!(event.tagging, crate::ir::Tagging::Internal("type".into()));
         let message = union("Message");
-        assert_eq!(message.tagging, crate::ir::Tagging::Untagged, "two variants share the tag `message`");
+        assert_eq!(message.tagging, crate::ir::Tagging::Internal("type".into()), "a catch-all for other tags");
+        let keeps: Vec<(&str, bool)> = message.variants.iter().map(|v| (v.name.as_str(), v.keeps_tag)).collect();
+        assert_eq!(keeps, [("Input", true), ("Output", true)], "two variants share `message`: tried in order");
         assert!(
             diagnostics
                 .iter()

@@ -119,21 +119,25 @@ impl<'a> TypeLowerer<'a> {
             self.warn(&child(pointer, &index.to_string()), message);
             return self.untagged(variants, pointer, name);
         }
-        let distinct: BTreeSet<&String> = tags.iter().flatten().collect();
-        if distinct.len() < tags.iter().map(Vec::len).sum() {
+        // A tag that several variants share picks each of them in turn, until one decodes: they keep the property.
+        let mut seen = BTreeSet::new();
+        let shared: BTreeSet<&String> = tags.iter().flatten().filter(|tag| !seen.insert(*tag)).collect();
+        if !shared.is_empty() {
+            let values: Vec<String> = shared.iter().map(|tag| format!("`{tag}`")).collect();
             let message = format!(
-                "variants of this discriminated union share a value of `{}`; it is decoded untagged",
-                discriminator.property_name
+                "variants of this discriminated union share a value of `{property}` ({}); for it, those variants are \
+                 tried in order",
+                values.join(", ")
             );
             self.warn(pointer, message);
-            return self.untagged(variants, pointer, name);
         }
+        let keeps: Vec<bool> =
+            tags.iter().map(|tags| tags.len() > 1 || tags.iter().any(|t| shared.contains(t))).collect();
         let mut variant_names = Namespace::default();
         let mut out = Vec::new();
-        for ((index, variant), mut tags) in variants.iter().zip(tags) {
+        for (((index, variant), mut tags), keeps_tag) in variants.iter().zip(tags).zip(keeps) {
             let variant_pointer = child(pointer, &index.to_string());
-            let keeps_tag = tags.len() > 1;
-            // A variant of one tag is named by it; one of several by its schema's name, if it has one.
+            // A variant of one tag is named by it; one that keeps it by its schema's name, if it has one.
             let candidate = match variant {
                 ReferenceOr::Reference { reference } if keeps_tag => type_name(
                     &crate::diagnostic::unescape_pointer_token(reference.rsplit('/').next().unwrap_or_default()),
