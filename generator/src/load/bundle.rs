@@ -160,22 +160,22 @@ impl Bundler {
     fn inline(&mut self, document: &mut Value, site: &str, reference: &str, kind: InPlace) -> Result<(), String> {
         let root = self.root_path.canonicalize().unwrap_or_else(|_| self.root_path.clone());
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let fragment = percent_decode(fragment);
         let target_file = if file_part.is_empty() { root.clone() } else { self.file_of(&root, file_part)? };
-        let found = self.lookup(document, &root, &target_file, &percent_decode(fragment))?;
+        let found = self.lookup(document, &root, &target_file, &fragment)?;
         let (source_file, mut target) = self.through_references(document, &root, found)?;
+        if kind.needs_object() && !target.is_object() {
+            return Err(format!("does not point to {}", kind.what()));
+        }
         let cycle = "refers to a place that holds it (a cycle)";
-        let key = (target_file, percent_decode(fragment));
-        if key.0 == root && is_within(site, &format!("#{}", key.1)) {
+        if target_file == root && is_within(site, &format!("#{fragment}")) {
             return Err(cycle.into());
         }
-        let places = self.inlined.entry(key).or_default();
+        let places = self.inlined.entry((target_file, fragment)).or_default();
         if places.iter().any(|place| is_within(site, place)) {
             return Err(cycle.into());
         }
         places.push(site.to_string());
-        if kind.needs_object() && !target.is_object() {
-            return Err(format!("does not point to {}", kind.what()));
-        }
         if source_file != root {
             qualify_refs(&mut target, &source_file, kind.members());
         }

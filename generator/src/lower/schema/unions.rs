@@ -139,9 +139,7 @@ impl<'a> TypeLowerer<'a> {
             let variant_pointer = child(pointer, &index.to_string());
             // A variant of one tag is named by it; one that keeps it by its schema's name, if it has one.
             let candidate = match variant {
-                ReferenceOr::Reference { reference } if keeps_tag => type_name(
-                    &crate::diagnostic::unescape_pointer_token(reference.rsplit('/').next().unwrap_or_default()),
-                ),
+                ReferenceOr::Reference { .. } if keeps_tag => self.variant_name_for(variant, *index),
                 _ => type_name(&tags[0]),
             };
             let (variant_name, _) = variant_names.claim(&candidate);
@@ -310,7 +308,9 @@ impl<'a> TypeLowerer<'a> {
 
     pub(super) fn variant_name_for(&self, variant: &'a ReferenceOr<Schema>, index: usize) -> String {
         if let ReferenceOr::Reference { reference } = variant {
-            return type_name(reference.rsplit('/').next().unwrap_or_default());
+            return type_name(&crate::diagnostic::unescape_pointer_token(
+                reference.rsplit('/').next().unwrap_or_default(),
+            ));
         }
         match self.deref_schema(variant.into()).map(|s| shape_of(s).0) {
             Some(Shape::String { .. }) => "String".into(),
@@ -326,6 +326,7 @@ impl<'a> TypeLowerer<'a> {
 
 /// Internally tagged variants must be structs (serde needs a map to put the tag in); anything else makes the
 /// union untagged, with a warning.
+///
 /// `components` gives the component schemas' types by name, to place the warning at a component's schema (an
 /// inline union's is not known here, so its warning names it by its type).
 pub(super) fn demote_untaggable_unions(
