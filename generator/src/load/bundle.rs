@@ -442,12 +442,13 @@ const METHODS: [&str; 9] = ["get", "put", "post", "delete", "options", "head", "
 fn placement(parent: &str, key: &str, named: bool) -> Placement {
     use Placement::{Component, InPlace as At};
     if named {
+        if let Some(section) = SECTIONS_BY_NAME.iter().find(|section| **section == parent) {
+            return Component(section);
+        }
         return match parent {
             "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" | "schemas" => {
                 Component("schemas")
             }
-            "responses" | "parameters" | "headers" | "examples" | "links" | "callbacks" | "requestBodies"
-            | "securitySchemes" => Component(section_name(parent)),
             "paths" | "webhooks" | "pathItems" => At(InPlace::PathItem),
             "additionalOperations" => At(InPlace::Operation),
             _ => At(InPlace::Other), // a media type, an encoding, a server variable
@@ -481,13 +482,10 @@ fn placement(parent: &str, key: &str, named: bool) -> Placement {
     }
 }
 
-/// The `components` section for a map of components named `key` (`responses` → `responses`).
-fn section_name(key: &str) -> &'static str {
-    ["responses", "parameters", "headers", "examples", "links", "callbacks", "requestBodies", "securitySchemes"]
-        .into_iter()
-        .find(|section| *section == key)
-        .unwrap_or("schemas")
-}
+/// The maps of components other than schemas, each named as its `components` section: an entry of one (an
+/// operation's `responses`, a media type's `examples`) is hoisted into that section.
+const SECTIONS_BY_NAME: [&str; 8] =
+    ["responses", "parameters", "headers", "examples", "links", "callbacks", "requestBodies", "securitySchemes"];
 
 /// Every `$ref` bundling rewrites: those that do not point into `#/components/<section>/<name>`, a path item's
 /// (3.1's `#/components/pathItems/…` too: lowering reads no such section) and a map of names that is only a
