@@ -72,7 +72,7 @@ impl Diagnostic {
 /// A file's name as shown to a user: `<stdin>` for a document read from standard input (the path `-`).
 pub(crate) fn shown_path(path: &Path) -> std::borrow::Cow<'_, str> {
     match path.to_str() {
-        Some("-") => "<stdin>".into(),
+        Some(crate::load::STDIN_PATH) => "<stdin>".into(),
         _ => path.to_string_lossy(),
     }
 }
