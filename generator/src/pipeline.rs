@@ -67,7 +67,11 @@ pub(crate) fn load_and_lower(options: &Options, config: &Config) -> Result<Lower
                 resources::release_freed_memory();
                 let loaded = Instant::now();
                 let sources = std::mem::take(&mut spec.sources);
-                let settings = lower::Settings { keep_unknown_fields: options.keep_unknown_fields, config };
+                let settings = lower::Settings {
+                    keep_unknown_fields: options.keep_unknown_fields,
+                    config,
+                    server: options.server,
+                };
                 let (api, diagnostics) = lower::lower(spec, settings);
                 let timings = Timings { load: loaded - started, lower: loaded.elapsed(), ..Timings::default() };
                 match api {

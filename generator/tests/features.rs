@@ -14,7 +14,7 @@ fn fixture(name: &str) -> PathBuf {
 fn lowered(spec: &Path) -> specforge::internals::Api {
     let loaded = specforge::internals::load(spec, &[], &[]).unwrap_or_else(|d| panic!("{}: {d:?}", spec.display()));
     let config = specforge::Config::default();
-    let settings = specforge::internals::Settings { keep_unknown_fields: false, config: &config };
+    let settings = specforge::internals::Settings { keep_unknown_fields: false, config: &config, server: false };
     specforge::internals::lower(loaded, settings).0.expect("lowers")
 }
 

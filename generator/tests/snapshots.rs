@@ -127,7 +127,7 @@ fn real_swagger_2_0_documents_keep_every_operation() {
             .sum();
         let loaded = specforge::internals::load(&path, &[], &[]).unwrap_or_else(|d| panic!("{name}: {d:?}"));
         let config = specforge::Config::default();
-        let settings = specforge::internals::Settings { keep_unknown_fields: false, config: &config };
+        let settings = specforge::internals::Settings { keep_unknown_fields: false, config: &config, server: false };
         let (api, warnings) = specforge::internals::lower(loaded, settings);
         let api = api.unwrap_or_else(|| panic!("{name}: {warnings:?}"));
         assert!(written > 20, "{name}: {written} operations");

@@ -100,7 +100,7 @@ pub fn run(root: &Path) -> Result<(), String> {
 fn model_crates(spec: &Path, name: &str, split_models: SplitModels) -> Result<Vec<Crate>, String> {
     let loaded = specforge::internals::load(spec, &[], &[]).map_err(|_| format!("{name}: does not load"))?;
     let config = specforge::Config::default();
-    let settings = specforge::internals::Settings { keep_unknown_fields: false, config: &config };
+    let settings = specforge::internals::Settings { keep_unknown_fields: false, config: &config, server: false };
     let api = specforge::internals::lower(loaded, settings).0.ok_or(format!("{name}: does not lower"))?;
     let graph = TypeGraph::new(&api.types);
     let models = format!("{name}_models").replace('-', "_");

@@ -27,6 +27,9 @@ pub struct Settings<'a> {
     pub keep_unknown_fields: bool,
     /// The user's configuration: which operations, and what to change in the types.
     pub config: &'a Config,
+    /// Whether a server is generated from the API: what concerns only a server (two operations a server cannot
+    /// tell apart) is reported only then.
+    pub server: bool,
 }
 
 /// Lowers `spec`. Returns the API (unless an error was found) and all diagnostics, located in the source (or in the
@@ -35,7 +38,7 @@ pub struct Settings<'a> {
 pub fn lower(spec: LoadedSpec, settings: Settings<'_>) -> (Option<Api>, Vec<Diagnostic>) {
     let LoadedSpec { mut document, path, warnings, relocations, sources: _ } = spec;
     let selection = config::select_operations(&mut document, settings.config);
-    let (mut api, diagnostics) = lower_document(&document, &path, settings.config);
+    let (mut api, diagnostics) = lower_document(&document, &path, &settings);
     let mut diagnostics = relocations.before_repair(without_repeats(diagnostics));
     diagnostics.splice(0..0, warnings);
     drop(document);
@@ -103,7 +106,11 @@ fn keep_unknown_fields(types: &mut [TypeDef]) {
 }
 
 /// Lowers a document read from `path`: the API and the diagnostics (not yet placed in the source).
-fn lower_document(document: &openapiv3::OpenAPI, path: &std::path::Path, config: &Config) -> (Api, Vec<Diagnostic>) {
+fn lower_document(
+    document: &openapiv3::OpenAPI,
+    path: &std::path::Path,
+    settings: &Settings,
+) -> (Api, Vec<Diagnostic>) {
     // Parsed before the type lowerer starts: it borrows from them as it does from the document.
     let (extra_operations, mut diagnostics) = operation::extra_operations(document, path);
     let mut types = TypeLowerer::new(document, path);
@@ -111,7 +118,7 @@ fn lower_document(document: &openapiv3::OpenAPI, path: &std::path::Path, config:
     let (mut security_schemes, scheme_diagnostics) = security_schemes(document, path);
     diagnostics.extend(scheme_diagnostics);
     let mut operations =
-        operation::lower_operations(document, &extra_operations, &mut types, &security_schemes, config);
+        operation::lower_operations(document, &extra_operations, &mut types, &security_schemes, settings);
     diagnostics.extend(drop_unused_schemes(&mut security_schemes, &mut operations, path));
     let (mut types, orphans, type_diagnostics) = types.finish();
     remove_types(&mut types, &mut operations, &orphans);
@@ -411,10 +418,16 @@ pub(crate) mod test_support {
     /// The start of a test document: the version and the `info` it must have.
     pub const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
 
-    /// Lowers an OpenAPI 3.0 document written as YAML.
+    /// Lowers an OpenAPI 3.0 document written as YAML, for models, client and server.
     pub fn lower_yaml(text: &str) -> (Api, Vec<Diagnostic>) {
+        lower_yaml_for(text, true)
+    }
+
+    /// Lowers an OpenAPI 3.0 document written as YAML, for a run that generates a server or not.
+    pub fn lower_yaml_for(text: &str, server: bool) -> (Api, Vec<Diagnostic>) {
         let document: openapiv3::OpenAPI = serde_norway::from_str(text).expect("a valid test document");
-        lower_document(&document, std::path::Path::new("test.yaml"), &Config::default())
+        let settings = Settings { keep_unknown_fields: false, config: &Config::default(), server };
+        lower_document(&document, std::path::Path::new("test.yaml"), &settings)
     }
 
     /// The messages of `diagnostics`.

@@ -131,8 +131,9 @@ pub fn lower_operations<'a>(
     extra_operations: &'a [ExtraOperation],
     types: &mut TypeLowerer<'a>,
     schemes: &[SecurityScheme],
-    config: &crate::config::Config,
+    settings: &super::Settings,
 ) -> Vec<Operation> {
+    let config = settings.config;
     let mut unnamed: Vec<bool> = vec![true; config.method_names.len()];
     let mut methods = Namespace::default();
     for reserved in CLIENT_METHODS.iter().chain(STD_TRAIT_METHODS) {
@@ -270,7 +271,7 @@ pub fn lower_operations<'a>(
             });
         }
     }
-    let shapes = Api::same_requests_of(&operations);
+    let shapes = if settings.server { Api::same_requests_of(&operations) } else { Vec::new() };
     for (index, earlier) in shapes.into_iter().enumerate() {
         if let Some(earlier) = earlier {
             types.warn(
@@ -615,7 +616,7 @@ mod tests {
     #[test]
     fn a_path_keys_fragment_is_not_sent_and_operations_a_server_cannot_tell_apart_are_reported() {
         let ok = "responses: {'204': {description: ok}}";
-        let (api, diagnostics) = lower_yaml(&format!(
+        let document = format!(
             "{HEAD}paths:
   /cookies:
     get: {{operationId: plain, {ok}}}
@@ -626,12 +627,17 @@ mod tests {
   /items?op=count:
     get: {{operationId: count, {ok}}}
 "
-        ));
+        );
+        let (api, diagnostics) = lower_yaml(&document);
         assert_eq!(api.operations[1].path_segments, vec![vec![PathPiece::Literal("cookies".into())]]);
         assert_eq!(api.same_requests_as(), vec![None, Some(0), None, None]);
         let warnings: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].starts_with("`GET /cookies` is also the method and path of `plain`"), "{warnings:?}");
+        // A client sends both as written: without a server, nothing to report.
+        let (client_only, diagnostics) = lower_yaml_for(&document, false);
+        assert_eq!(client_only.operations.len(), 4);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
     }
 
     #[test]
@@ -668,7 +674,7 @@ components:
         assert_eq!(examples(1), Some(vec![serde_json::json!({"count": 2})]));
     }
     use crate::ir::{OAuth2Grants, SchemeKind};
-    use crate::lower::test_support::{HEAD, lower_yaml, warnings};
+    use crate::lower::test_support::{HEAD, lower_yaml, lower_yaml_for, warnings};
 
     /// The names a syn `use` tree brings in.
     fn use_names(tree: &syn::UseTree, names: &mut Vec<String>) {
