@@ -64,7 +64,7 @@ fn bench(c: &mut Criterion) {
         let spec = specforge::internals::load(&path, &overlays, &[]).map_err(|_| ()).expect("loads");
         // Lowering consumes the loaded spec (it drops the document early); each run gets a copy, made untimed.
         let config = specforge::Config::default();
-        let settings = specforge::internals::Settings { keep_unknown_fields: false, config: &config };
+        let settings = specforge::internals::Settings { keep_unknown_fields: false, config: &config, server: false };
         group.bench_function("lower", |b| {
             b.iter_batched(|| spec.clone(), |spec| specforge::internals::lower(spec, settings), BatchSize::LargeInput)
         });
