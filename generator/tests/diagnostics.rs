@@ -29,6 +29,20 @@ fn invalid_yaml_names_the_line() {
 }
 
 #[test]
+fn yaml_indented_with_a_tab_is_refused_saying_so_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo:\n  title: t\n\tversion: '1'\npaths: {}\n").unwrap();
+    let diagnostics = specforge::check(&Options::new(&spec));
+    let error = diagnostics.iter().find(|d| d.is_error()).expect("an error");
+    assert!(error.message.contains("YAML does not allow tabs in indentation"), "{error}");
+    assert_eq!(error.line_col.map(|(line, _)| line), Some(4), "{error}");
+    // An error on a line indented with spaces gets no such hint.
+    let error = &errors("invalid_yaml.yaml")[0];
+    assert!(!error.message.contains("tabs"), "{error}");
+}
+
+#[test]
 fn truncated_json_names_the_line_and_column() {
     let error = &errors("truncated.json")[0];
     assert!(error.message.starts_with("invalid JSON"), "{error}");

@@ -262,8 +262,12 @@ impl Bundler {
             let read = super::read_value(file).map_err(|error| match error {
                 super::ReadError::Io(e) => format!("cannot read {}: {e}", self.shown(file)),
                 super::ReadError::Json(e, at) => format!("invalid JSON in {}, in {at}: {e}", self.shown(file)),
-                super::ReadError::Yaml(e, at) if at.is_empty() => format!("invalid YAML in {}: {e}", self.shown(file)),
-                super::ReadError::Yaml(e, at) => format!("invalid YAML in {}, in {at}: {e}", self.shown(file)),
+                super::ReadError::Yaml { message, pointer, .. } if pointer.is_empty() => {
+                    format!("invalid YAML in {}: {message}", self.shown(file))
+                }
+                super::ReadError::Yaml { message, pointer, .. } => {
+                    format!("invalid YAML in {}, in {pointer}: {message}", self.shown(file))
+                }
             })?;
             self.read_warnings.extend(read.warnings);
             self.files.insert(file.to_path_buf(), read.value);

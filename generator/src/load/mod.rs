@@ -217,8 +217,9 @@ enum ReadError {
     Io(std::io::Error),
     /// A file that starts as JSON is neither JSON nor YAML: the JSON error, and the pointer of the node it is in.
     Json(serde_json::Error, String),
-    /// Another file is not YAML: the error, and the pointer of the node it is in (when the error has a place).
-    Yaml(serde_norway::Error, String),
+    /// Another file is not YAML: what is wrong, the line and column where the parser stopped, and the pointer of
+    /// the node it is in (when the error has a place).
+    Yaml { message: String, place: Option<(usize, usize)>, pointer: String },
 }
 
 impl ReadError {
@@ -229,10 +230,10 @@ impl ReadError {
             ReadError::Json(e, pointer) => {
                 Diagnostic::error(path, pointer, format!("invalid JSON: {e}")).at_line(e.line(), e.column())
             }
-            ReadError::Yaml(e, pointer) => {
-                let diagnostic = Diagnostic::error(path, pointer, format!("invalid YAML: {e}"));
-                match e.location() {
-                    Some(location) => diagnostic.at_line(location.line(), location.column()),
+            ReadError::Yaml { message, place, pointer } => {
+                let diagnostic = Diagnostic::error(path, pointer, format!("invalid YAML: {message}"));
+                match place {
+                    Some((line, column)) => diagnostic.at_line(line, column),
                     None => diagnostic,
                 }
             }
@@ -276,12 +277,22 @@ fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
     } else {
         yaml::from_str(&text).map_err(|e| {
             let place = e.location().map(|at| (at.line(), at.column()));
-            let message = e.to_string();
+            let mut message = e.to_string();
             let pointer = place.map(|(line, column)| enclosing::pointer_of_yaml_error(&text, &message, line, column));
-            ReadError::Yaml(e, pointer.unwrap_or_default())
+            if place.is_some_and(|(line, _)| indented_with_tab(&text, line)) {
+                message.push_str(" (YAML does not allow tabs in indentation: indent this line with spaces)");
+            }
+            ReadError::Yaml { message, place, pointer: pointer.unwrap_or_default() }
         })?
     };
     Ok(ReadDocument { value, text, warnings })
+}
+
+/// Whether the 1-based `line` of `text` has a tab in its indentation, which YAML does not allow (editors that
+/// indent with tabs make such files; every YAML parser refuses them).
+fn indented_with_tab(text: &str, line: usize) -> bool {
+    let text = text.split('\n').nth(line.saturating_sub(1)).unwrap_or_default();
+    text.bytes().take_while(|byte| matches!(byte, b' ' | b'\t')).any(|byte| byte == b'\t')
 }
 
 /// The text of a document file (see [`text::decode`]: UTF-8 without its byte-order mark, UTF-16 or UTF-32, stray
