@@ -239,9 +239,13 @@ fn escape_line(line: &str, out: &mut String) {
         escape_text(&rest[..open], out);
         rest = &rest[open..];
         if rest.starts_with('[') {
-            match link_len(rest) {
-                Some(len) => {
-                    let split = rest[..len].rfind("](").unwrap_or(len);
+            match inline_link(rest) {
+                // A link to what rustdoc takes for an item (`[Pet](Pet)`): its text only.
+                Some((split, len, destination)) if is_item_path(destination) => {
+                    escape_line(&rest[1..split], out);
+                    rest = &rest[len..];
+                }
+                Some((split, len, _)) => {
                     out.push('[');
                     escape_line(&rest[1..split], out);
                     out.push_str(&rest[split..len]);
@@ -339,8 +343,9 @@ fn autolink_len(text: &str) -> Option<usize> {
     is_link.then_some(close + 2)
 }
 
-/// The length of a Markdown inline link `[text](target)` at the start of `text`, if there is one.
-fn link_len(text: &str) -> Option<usize> {
+/// A Markdown inline link `[text](target)` at the start of `text`, if there is one: where its text ends (the
+/// closing bracket), its whole length and its destination.
+fn inline_link(text: &str) -> Option<(usize, usize, &str)> {
     let mut depth = 0usize;
     for (at, c) in text.char_indices() {
         match c {
@@ -348,15 +353,92 @@ fn link_len(text: &str) -> Option<usize> {
             ']' => {
                 depth -= 1;
                 if depth == 0 {
-                    let after = &text[at + 1..];
-                    let target = after.strip_prefix('(')?;
-                    let close = target.find(')')?;
-                    return (!target[..close].contains(char::is_whitespace) || target[..close].contains('"'))
-                        .then_some(at + 1 + 1 + close + 1);
+                    let (len, destination) = target(&text[at + 1..])?;
+                    return Some((at, at + 1 + len, destination));
                 }
             }
             _ => {}
         }
+    }
+    None
+}
+
+/// The length and destination of an inline link's target at the start of `text`, `(destination "title")`, as
+/// CommonMark reads it: a destination in `<…>` or without spaces and with balanced parentheses, then, after a space,
+/// an optional title in `"…"`, `'…'` or `(…)`. Anything else after the brackets (`({{< relref "x" >}})`, a Hugo
+/// shortcode) is no link: the brackets are text, which rustdoc would otherwise read as a link to an item.
+fn target(text: &str) -> Option<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let spaces = |from: usize| {
+        from + bytes.get(from..).unwrap_or_default().iter().take_while(|b| matches!(b, b' ' | b'\t')).count()
+    };
+    let mut at = spaces(text.strip_prefix('(').map(|_| 1)?);
+    let destination;
+    if bytes.get(at) == Some(&b'<') {
+        let start = at + 1;
+        at = start + unescaped(&bytes[start..], |b| matches!(b, b'>' | b'<'))?;
+        if bytes[at] != b'>' {
+            return None;
+        }
+        destination = start..at;
+        at += 1;
+    } else {
+        let start = at;
+        let mut depth = 0usize;
+        while let Some(&byte) = bytes.get(at) {
+            match byte {
+                b'\\' => at += 1,
+                b'(' => depth += 1,
+                b')' if depth == 0 => break,
+                b')' => depth -= 1,
+                byte if byte <= b' ' => break,
+                _ => {}
+            }
+            at += 1;
+        }
+        if depth > 0 {
+            return None;
+        }
+        destination = start..at.min(text.len());
+    }
+    let after_destination = at;
+    at = spaces(at);
+    if at > after_destination
+        && let Some(close) = bytes.get(at).and_then(|open| match open {
+            b'"' | b'\'' => Some(*open),
+            b'(' => Some(b')'),
+            _ => None,
+        })
+    {
+        at += 1 + unescaped(&bytes[at + 1..], |b| b == close)? + 1;
+        at = spaces(at);
+    }
+    (bytes.get(at) == Some(&b')')).then(|| (at + 1, text.get(destination).unwrap_or_default()))
+}
+
+/// Whether rustdoc reads a link's `destination` as the path of a Rust item (`Pet`, `crate::Pet`, `Pet#fields`),
+/// which it reports as broken when no such item is in scope, as rustdoc decides it: no `/`, and only the
+/// characters of a path once backticks and the fragment are dropped.
+fn is_item_path(destination: &str) -> bool {
+    let unticked = destination.replace('`', "");
+    let path = unticked.split('#').next().unwrap_or_default().trim();
+    !unticked.contains('/')
+        && !path.is_empty()
+        && path.chars().all(|c| c.is_alphanumeric() || ":_<>,!*&;@()".contains(c))
+}
+
+/// Where the first byte of `bytes` that `stops` is, skipping backslash escapes.
+fn unescaped(bytes: &[u8], stops: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte == b'\\' {
+            at += 2;
+            continue;
+        }
+        if stops(byte) {
+            return Some(at);
+        }
+        at += 1;
     }
     None
 }
@@ -549,6 +631,36 @@ mod tests {
             rustdoc_safe("the [`call.incoming`](/docs/calls) event"),
             "the [`call.incoming`](/docs/calls) event"
         );
+    }
+
+    #[test]
+    fn a_link_is_what_commonmark_reads_as_one() {
+        // Mastodon's Hugo shortcodes: no link destination holds a space, and `relref` opens no title.
+        assert_eq!(
+            rustdoc_safe(r#"[Blocks]({{< relref "user/moderating#block">}}) the account"#),
+            r#"\[Blocks\]({{< relref "user/moderating#block">}}) the account"#
+        );
+        for link in [
+            r#"[a](https://x.io/p "a title")"#,
+            "[a](https://x.io/p 'title') ",
+            "[a](https://x.io/p (title))",
+            "[a](<https://x.io/with space>)",
+            "[Foo](https://en.wikipedia.org/wiki/Foo_(bar))",
+            r"[a](https://x.io/\(p)",
+            "[a]( https://x.io )",
+            "[top](#top)",
+        ] {
+            assert_eq!(rustdoc_safe(link), link);
+        }
+        assert_eq!(rustdoc_safe("[a](https://x.io \"open"), r#"\[a\](<https://x.io> "open"#);
+        assert_eq!(rustdoc_safe("[a](https://x.io nope)"), r"\[a\](<https://x.io> nope)");
+        assert_eq!(rustdoc_safe("[a](\\"), r"\[a\](\");
+    }
+
+    #[test]
+    fn a_link_rustdoc_would_take_for_an_item_keeps_its_text_only() {
+        assert_eq!(rustdoc_safe("see [the pet](Pet) and [`Pet`](crate::Pet#fields)"), "see the pet and `Pet`");
+        assert_eq!(rustdoc_safe("[docs](docs.html) [x](./x)"), "[docs](docs.html) [x](./x)");
     }
 
     #[test]
