@@ -256,19 +256,23 @@ struct ReadDocument {
 fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
     let (text, stray_bytes) = read_text_reporting(path).map_err(ReadError::Io)?;
     let mut warnings: Vec<Diagnostic> = stray_bytes.into_iter().collect();
-    let value = if looks_like_json(&text) {
+    let (value, cut) = if looks_like_json(&text) {
         match serde_json::from_str::<Value>(&text) {
-            Ok(value) => value,
+            Ok(value) => (value, None),
+            Err(e) if yaml::is_too_deep(&e) => yaml::from_deep_json(&text).map_err(|e| {
+                let pointer = enclosing::pointer_at(&text, true, e.line(), e.column());
+                ReadError::Json(e, pointer)
+            })?,
             Err(e) => {
                 let pointer = enclosing::pointer_at(&text, true, e.line(), e.column());
                 match yaml::from_str(&text) {
                     // YAML in flow style is YAML; in a file named `.json` it is a defect worth a word.
-                    Ok(value) => {
+                    Ok(read) => {
                         if is_json(path) {
                             let message = format!("not valid JSON ({e}); read as YAML, whose flow style allows this");
                             warnings.push(Diagnostic::warning(path, pointer, message).at_line(e.line(), e.column()));
                         }
-                        value
+                        read
                     }
                     Err(_) => return Err(ReadError::Json(e, pointer)),
                 }
@@ -285,6 +289,7 @@ fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
             ReadError::Yaml { message, place, pointer: pointer.unwrap_or_default() }
         })?
     };
+    warnings.extend(cut.map(|cut| cut.warning(path, "#")));
     Ok(ReadDocument { value, text, warnings })
 }
 

@@ -25,19 +25,29 @@ use crate::resources::SharedWorkFailed;
 
 /// A document node that `openapiv3` types can be parsed from, once it is a `Value` and repaired.
 pub trait Source: Sized + Send {
-    /// The node at `pointer` of the document read from `path`, as a `Value`.
-    fn into_value(self, pointer: &str, path: &Path) -> Result<Value, Diagnostic>;
+    /// The node at `pointer` of the document read from `path`, as a `Value`; what reading it found goes to
+    /// `warnings`.
+    fn into_value(self, pointer: &str, path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Value, Diagnostic>;
 }
 
 impl Source for Value {
-    fn into_value(self, _pointer: &str, _path: &Path) -> Result<Value, Diagnostic> {
+    fn into_value(self, _pointer: &str, _path: &Path, _warnings: &mut Vec<Diagnostic>) -> Result<Value, Diagnostic> {
         Ok(self)
     }
 }
 
 impl Source for &RawValue {
-    fn into_value(self, pointer: &str, path: &Path) -> Result<Value, Diagnostic> {
-        serde_json::from_str(self.get()).map_err(|e| Diagnostic::error(path, pointer, format!("invalid JSON: {e}")))
+    fn into_value(self, pointer: &str, path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Value, Diagnostic> {
+        let invalid = |e: serde_json::Error| Diagnostic::error(path, pointer, format!("invalid JSON: {e}"));
+        match serde_json::from_str(self.get()) {
+            Ok(value) => Ok(value),
+            Err(e) if super::yaml::is_too_deep(&e) => {
+                let (value, cut) = super::yaml::from_deep_json(self.get()).map_err(invalid)?;
+                warnings.extend(cut.map(|cut| cut.warning(path, pointer)));
+                Ok(value)
+            }
+            Err(e) => Err(invalid(e)),
+        }
     }
 }
 
@@ -84,6 +94,8 @@ pub struct Split<N> {
     rest: Value,
     paths: Option<Members<N>>,
     schemas: Option<Members<N>>,
+    /// What splitting found (a part of the rest nested too deep).
+    warnings: Vec<Diagnostic>,
 }
 
 /// Whether a top-level member is one the generator never reads.
@@ -109,7 +121,7 @@ pub fn split_value(mut document: Value) -> Split<Value> {
         .and_then(Value::as_object_mut)
         .and_then(|components| components.remove("schemas"))
         .map(members);
-    Split { rest: document, paths, schemas }
+    Split { rest: document, paths, schemas, warnings: Vec::new() }
 }
 
 /// Splits a JSON document given as its top-level members (slices of the text). Only the rest becomes a `Value`.
@@ -119,7 +131,8 @@ pub fn split_raw<'t>(top: IndexMap<String, &'t RawValue>, path: &Path) -> Result
             .map(|m| m.into_iter().collect())
             .map_err(|_| node)
     };
-    let value = |node: &RawValue, pointer: &str| node.into_value(pointer, path);
+    let mut warnings = Vec::new();
+    let mut value = |node: &RawValue, pointer: &str| node.into_value(pointer, path, &mut warnings);
     let (mut rest, mut paths, mut schemas) = (Map::new(), None, None);
     for (key, node) in top {
         match key.as_str() {
@@ -151,7 +164,7 @@ pub fn split_raw<'t>(top: IndexMap<String, &'t RawValue>, path: &Path) -> Result
             }
         }
     }
-    Ok(Split { rest: Value::Object(rest), paths, schemas })
+    Ok(Split { rest: Value::Object(rest), paths, schemas, warnings })
 }
 
 /// A parsed document and what repairing it changed.
@@ -195,7 +208,7 @@ struct ParsedPaths {
 /// up to as many threads as there are cores (this one among them), each taking the next job when it is done; the
 /// results are put back in document order, so the document and its warnings do not depend on the threads.
 pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Diagnostic> {
-    let Split { rest, paths, schemas } = split;
+    let Split { rest, paths, schemas, warnings: split_warnings } = split;
     let (schemas, schemas_warning) = members_or_warning(schemas, path, "#/components/schemas", "`components.schemas`");
     let (paths, paths_warning) = members_or_warning(paths, path, "#/paths", "`paths`");
     let paths = paths.unwrap_or_default();
@@ -210,7 +223,8 @@ pub fn parse_split<N: Source>(split: Split<N>, path: &Path) -> Result<Parsed, Di
         return Err(Diagnostic::error(path, "#", "internal error: the document was not parsed"));
     };
     // Warnings in document order: the rest's, the schemas', then the paths'.
-    let mut warnings = rest_warnings;
+    let mut warnings = split_warnings;
+    warnings.extend(rest_warnings);
     warnings.extend(schemas_warning);
     let mut document = *document?;
     // Sized first: a path item is kilobytes, and growing the maps would copy them all again.
@@ -297,7 +311,7 @@ fn parse_schemas<N: Source>(
         .into_iter()
         .map(|(name, schema)| {
             let pointer = child("#/components/schemas", &name);
-            let mut value = schema.into_value(&pointer, path)?;
+            let mut value = schema.into_value(&pointer, path, &mut repair.warnings)?;
             repair.schema(&mut value, At::root(&pointer));
             let schema = parse_part(value, &pointer, path, super::levels::parse_schema).unwrap_or_else(|unread| {
                 repair.warnings.push(unreadable(unread, "this schema is read as any JSON value"));
@@ -327,7 +341,7 @@ fn parse_paths<N: Source>(members: Vec<(String, N)>, repair: &mut Repair<'_>) ->
     for (key, item) in members {
         let pointer = child("#/paths", &key);
         if key.starts_with('/') {
-            let mut value = match item.into_value(&pointer, path) {
+            let mut value = match item.into_value(&pointer, path, &mut repair.warnings) {
                 Ok(value) => value,
                 Err(error) => {
                     repair.warnings.push(unreadable(error, "the path is skipped"));
@@ -347,7 +361,7 @@ fn parse_paths<N: Source>(members: Vec<(String, N)>, repair: &mut Repair<'_>) ->
                 Err(error) => repair.warnings.push(unreadable(error, "the path and its operations are skipped")),
             }
         } else if key.starts_with("x-")
-            && let Ok(value) = item.into_value(&pointer, path)
+            && let Ok(value) = item.into_value(&pointer, path, &mut repair.warnings)
         {
             parsed.extensions.push((key, value));
         }

@@ -1,23 +1,125 @@
-//! YAML into a JSON value. `serde_json::Value`'s own `Deserialize` refuses integers beyond `i64`/`u64` ("JSON number
-//! out of range"), which YAML hands over as 128-bit integers (`maximum: 18446744073709552000` in DigitalOcean's
-//! description); the same number in a JSON file is read as a float. This reads them as floats too, so a YAML and a
-//! JSON document with the same content give the same value.
+//! YAML (and JSON nested too deep for `serde_json`) into a JSON value.
+//!
+//! `serde_json::Value`'s own `Deserialize` refuses integers beyond `i64`/`u64` ("JSON number out of range"), which
+//! YAML hands over as 128-bit integers (`maximum: 18446744073709552000` in DigitalOcean's description); the same
+//! number in a JSON file is read as a float. This reads them as floats too, so a YAML and a JSON document with the
+//! same content give the same value.
+//!
+//! Both parsers refuse a whole document whose containers nest past 128 levels. Nothing a generator reads is that
+//! deep, so a mapping or list nested past [`MAX_DEPTH`] is read as an empty one instead (skipped without recursion),
+//! and the caller warns where.
 
+use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::path::Path;
 
-use serde::de::{DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess, SeqAccess, VariantAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-/// Parses YAML text into a JSON value.
-pub fn from_str(text: &str) -> Result<Value, serde_norway::Error> {
-    JsonValue.deserialize(serde_norway::Deserializer::from_str(text))
+use crate::diagnostic::{Diagnostic, child};
+
+/// How many mappings and lists deep a document is read; one nested deeper is read as an empty one.
+pub const MAX_DEPTH: usize = 100;
+
+/// Parses YAML text into a JSON value, with where it was nested too deep.
+pub fn from_str(text: &str) -> Result<(Value, Option<Cut>), serde_norway::Error> {
+    let cuts = Cuts::default();
+    let seed = JsonValue { depth: 0, merge_keys: true, cuts: &cuts };
+    let value = seed.deserialize(serde_norway::Deserializer::from_str(text))?;
+    Ok((value, cuts.cut()))
 }
 
-/// Builds a `serde_json::Value` from any self-describing format, reading out-of-range integers as floats.
-#[derive(Clone, Copy)]
-struct JsonValue;
+/// Parses JSON text that `serde_json` refused as nested too deep (see [`is_too_deep`]) into a JSON value, with
+/// where it was cut.
+pub fn from_deep_json(text: &str) -> Result<(Value, Option<Cut>), serde_json::Error> {
+    let cuts = Cuts::default();
+    let seed = JsonValue { depth: 0, merge_keys: false, cuts: &cuts };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = seed.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok((value, cuts.cut()))
+}
 
-impl<'de> DeserializeSeed<'de> for JsonValue {
+/// Whether `serde_json` refused a text only for nesting past its limit.
+pub fn is_too_deep(error: &serde_json::Error) -> bool {
+    error.to_string().starts_with("recursion limit exceeded")
+}
+
+/// Where a document was read as empty for nesting past [`MAX_DEPTH`]: the first place, below the node read, and
+/// how many places.
+pub struct Cut {
+    /// The JSON pointer tokens from the node read to the first place.
+    tokens: Vec<String>,
+    /// How many mappings or lists were read as empty.
+    count: usize,
+}
+
+impl Cut {
+    /// The warning, for a node read from `path` at `pointer`.
+    pub fn warning(&self, path: &Path, pointer: &str) -> Diagnostic {
+        let at = self.tokens.iter().fold(pointer.to_string(), |at, token| child(&at, token));
+        let more = match self.count {
+            1 => String::new(),
+            count => format!(" (and {} more places nested as deep)", count - 1),
+        };
+        let message = format!("nested more than {MAX_DEPTH} levels deep: read as empty from here{more}");
+        Diagnostic::warning(path, at, message)
+    }
+}
+
+/// The cuts made while reading: how many, and the path to the first, built as the readers of its enclosing nodes
+/// return (innermost first).
+#[derive(Default)]
+struct Cuts {
+    count: Cell<usize>,
+    first: RefCell<Vec<String>>,
+}
+
+impl Cuts {
+    /// Records the token of a member or item just read when the first cut is below it (none was made `before`).
+    fn trace(&self, before: usize, token: impl FnOnce() -> String) {
+        if before == 0 && self.count.get() > 0 {
+            self.first.borrow_mut().push(token());
+        }
+    }
+
+    /// What was cut, if anything.
+    fn cut(self) -> Option<Cut> {
+        let count = self.count.get();
+        let mut tokens = self.first.into_inner();
+        tokens.reverse();
+        (count > 0).then_some(Cut { tokens, count })
+    }
+}
+
+/// Builds a `serde_json::Value` from any self-describing format, reading out-of-range integers as floats and
+/// containers nested past [`MAX_DEPTH`] as empty ones.
+#[derive(Clone, Copy)]
+struct JsonValue<'c> {
+    /// How many containers enclose the value.
+    depth: usize,
+    /// Whether YAML's merge keys (`<<`) are applied.
+    merge_keys: bool,
+    cuts: &'c Cuts,
+}
+
+impl JsonValue<'_> {
+    /// The seed of a container's members.
+    fn inner(self) -> Self {
+        JsonValue { depth: self.depth + 1, ..self }
+    }
+
+    /// Whether a container read here is too deep: it is skipped and counted.
+    fn cuts_here(self) -> bool {
+        let cut = self.depth >= MAX_DEPTH;
+        if cut {
+            self.cuts.count.set(self.cuts.count.get() + 1);
+        }
+        cut
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for JsonValue<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
@@ -25,7 +127,7 @@ impl<'de> DeserializeSeed<'de> for JsonValue {
     }
 }
 
-impl<'de> Visitor<'de> for JsonValue {
+impl<'de> Visitor<'de> for JsonValue<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -83,8 +185,15 @@ impl<'de> Visitor<'de> for JsonValue {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if self.cuts_here() {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Value::Array(Vec::new()));
+        }
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(item) = seq.next_element_seed(self)? {
+        loop {
+            let before = self.cuts.count.get();
+            let Some(item) = seq.next_element_seed(self.inner())? else { break };
+            self.cuts.trace(before, || items.len().to_string());
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -94,11 +203,17 @@ impl<'de> Visitor<'de> for JsonValue {
     /// of the mappings it names that the mapping does not set itself, the first named first. Hand-written
     /// descriptions use it to share parts between schemas, and the YAML readers of the OpenAPI tools apply it.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        if self.cuts_here() {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Value::Object(Map::new()));
+        }
         let mut entries: Vec<(String, Value)> = Vec::new();
         let mut merges = false;
         while let Some(key) = map.next_key_seed(Key)? {
-            let value = map.next_value_seed(self)?;
-            merges |= is_merge(&key, &value);
+            let before = self.cuts.count.get();
+            let value = map.next_value_seed(self.inner())?;
+            self.cuts.trace(before, || key.clone());
+            merges |= self.merge_keys && is_merge(&key, &value);
             entries.push((key, value));
         }
         if !merges {
@@ -213,12 +328,12 @@ mod tests {
         let yaml =
             "minimum: -9223372036854776000\nmaximum: 18446744073709552000\nsmall: -3\nbig: 18446744073709551615\n";
         let json = r#"{"minimum": -9223372036854776000, "maximum": 18446744073709552000, "small": -3, "big": 18446744073709551615}"#;
-        assert_eq!(from_str(yaml).unwrap(), serde_json::from_str::<Value>(json).unwrap());
+        assert_eq!(from_str(yaml).unwrap().0, serde_json::from_str::<Value>(json).unwrap());
     }
 
     #[test]
     fn keys_become_strings_and_order_is_kept() {
-        let value = from_str("responses:\n  200: {}\n  404: {}\n  default: {}\ntrue: 1\n~: 2\n").unwrap();
+        let value = from_str("responses:\n  200: {}\n  404: {}\n  default: {}\ntrue: 1\n~: 2\n").unwrap().0;
         assert_eq!(value, json!({"responses": {"200": {}, "404": {}, "default": {}}, "true": 1, "~": 2}));
         let keys: Vec<&String> = value["responses"].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["200", "404", "default"]);
@@ -226,24 +341,24 @@ mod tests {
 
     #[test]
     fn yaml_floats_without_a_json_form_become_null() {
-        assert_eq!(from_str("a: .nan\nb: .inf\nc: 1.5\n").unwrap(), json!({"a": null, "b": null, "c": 1.5}));
+        assert_eq!(from_str("a: .nan\nb: .inf\nc: 1.5\n").unwrap().0, json!({"a": null, "b": null, "c": 1.5}));
     }
 
     #[test]
     fn merge_keys_add_the_members_a_mapping_does_not_set_where_they_stand() {
         let yaml = "base: &base {type: object, description: base, x: 1}\nextra: &extra {x: 2, y: 2}\nA:\n  description: own\n  <<: *base\n  z: 3\nB:\n  <<: [*extra, *base]\n  type: string\n";
-        let value = from_str(yaml).unwrap();
+        let value = from_str(yaml).unwrap().0;
         assert_eq!(value["A"], json!({"description": "own", "type": "object", "x": 1, "z": 3}));
         let keys: Vec<&String> = value["A"].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["description", "type", "x", "z"]);
         assert_eq!(value["B"], json!({"x": 2, "y": 2, "description": "base", "type": "string"}));
         // `<<` that names no mapping is an ordinary key.
-        assert_eq!(from_str("<<: 1\n").unwrap(), json!({"<<": 1}));
+        assert_eq!(from_str("<<: 1\n").unwrap().0, json!({"<<": 1}));
     }
 
     #[test]
     fn a_tag_of_the_documents_own_is_read_as_no_tag() {
-        let value = from_str("a: !custom {type: string}\nb: !Ref name\nc: !seq [1]\n").unwrap();
+        let value = from_str("a: !custom {type: string}\nb: !Ref name\nc: !seq [1]\n").unwrap().0;
         assert_eq!(value, json!({"a": {"type": "string"}, "b": "name", "c": [1]}));
     }
 }
