@@ -10,11 +10,17 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad").join(name)
 }
 
+/// The errors `specforge check` finds in a spec (there must be at least one).
+fn errors_at(spec: &Path) -> Vec<Diagnostic> {
+    let errors: Vec<Diagnostic> =
+        specforge::check(&Options::new(spec)).into_iter().filter(Diagnostic::is_error).collect();
+    assert!(!errors.is_empty(), "{} should have errors", spec.display());
+    errors
+}
+
 /// The errors `specforge check` finds in a fixture (there must be at least one).
 fn errors(name: &str) -> Vec<Diagnostic> {
-    let diagnostics = specforge::check(&Options::new(fixture(name)));
-    let errors: Vec<Diagnostic> = diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-    assert!(!errors.is_empty(), "{name} should have errors");
+    let errors = errors_at(&fixture(name));
     for error in &errors {
         assert!(error.file.ends_with(name), "{name}: diagnostic names {} instead", error.file.display());
     }
@@ -79,6 +85,19 @@ fn a_schema_nested_past_what_parsers_read_is_cut_there_with_a_warning_and_the_re
         let models = &generated.models.files[Path::new("src/lib.rs")];
         assert!(models.contains("pub type Shallow = i64;"), "{name}: {models}");
     }
+}
+
+#[test]
+fn yaml_flow_collections_nested_past_what_is_read_in_linear_time_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    let deep = format!("{}{}", "[".repeat(5_000), "]".repeat(5_000));
+    let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-deep: {deep}\n");
+    std::fs::write(&spec, text).unwrap();
+    let error = &errors_at(&spec)[0];
+    assert!(error.message.contains("nest more than 1000 levels deep"), "{error}");
+    assert_eq!(error.line_col.map(|(line, _)| line), Some(4), "{error}");
+    assert_eq!(error.pointer, "#/x-deep", "{error}");
 }
 
 #[test]

@@ -265,6 +265,9 @@ fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
             })?,
             Err(e) => {
                 let pointer = enclosing::pointer_at(&text, true, e.line(), e.column());
+                if yaml::too_deep_flow(&text).is_some() {
+                    return Err(ReadError::Json(e, pointer));
+                }
                 match yaml::from_str(&text) {
                     // YAML in flow style is YAML; in a file named `.json` it is a defect worth a word.
                     Ok(read) => {
@@ -279,6 +282,14 @@ fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
             }
         }
     } else {
+        if let Some((line, column)) = yaml::too_deep_flow(&text) {
+            let message = format!(
+                "flow collections (`[…]`, `{{…}}`) nest more than {} levels deep here, more than specforge reads",
+                yaml::MAX_FLOW_DEPTH
+            );
+            let pointer = enclosing::pointer_at(&text, false, line, column);
+            return Err(ReadError::Yaml { message, place: Some((line, column)), pointer });
+        }
         yaml::from_str(&text).map_err(|e| {
             let place = e.location().map(|at| (at.line(), at.column()));
             let mut message = e.to_string();

@@ -21,12 +21,36 @@ use crate::diagnostic::{Diagnostic, child};
 /// How many mappings and lists deep a document is read; one nested deeper is read as an empty one.
 pub const MAX_DEPTH: usize = 100;
 
-/// Parses YAML text into a JSON value, with where it was nested too deep.
+/// Parses YAML text into a JSON value, with where it was nested too deep. Check [`too_deep_flow`] first.
 pub fn from_str(text: &str) -> Result<(Value, Option<Cut>), serde_norway::Error> {
     let cuts = Cuts::default();
     let seed = JsonValue { depth: 0, merge_keys: true, cuts: &cuts };
     let value = seed.deserialize(serde_norway::Deserializer::from_str(text))?;
     Ok((value, cuts.cut()))
+}
+
+/// How deep YAML's flow collections (`[…]`, `{…}`) may nest before a document is refused: libyaml's scanner takes
+/// time quadratic in that depth (20,000 levels take a second, a million half an hour), so reading stays linear.
+pub const MAX_FLOW_DEPTH: usize = 1000;
+
+/// The line and column of the bracket that opens a flow collection nested deeper than [`MAX_FLOW_DEPTH`], if one
+/// does. Brackets are counted as they open and close, in quotes and comments too: a bound no real document nears.
+pub fn too_deep_flow(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut line_start) = (0usize, 1, 0);
+    for (at, byte) in text.bytes().enumerate() {
+        match byte {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some((line, text[line_start..at].chars().count() + 1));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => (line, line_start) = (line + 1, at + 1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Parses JSON text that `serde_json` refused as nested too deep (see [`is_too_deep`]) into a JSON value, with
