@@ -177,6 +177,42 @@ fn an_openapi_version_not_yet_known_is_refused_naming_what_is_read() {
 }
 
 #[test]
+fn a_version_field_missing_or_not_a_version_is_read_as_the_documents_shape_says() {
+    let v3 = r##""info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/X"}}}}}}}}, "components": {"schemas": {"X": {"type": "string", "nullable": true}}}"##;
+    let v2 = r##""info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/X"}}}}}}, "definitions": {"X": {"type": "string"}}"##;
+    let cases = [
+        (format!("{{{v3}}}"), "", "the `openapi` field is missing; read as OpenAPI 3.0"),
+        (format!(r#"{{"openapi": true, {v3}}}"#), "#/openapi", "`openapi` is not a version string"),
+        (format!(r#"{{"openapi": "x", {v3}}}"#), "#/openapi", "`openapi` is \"x\", not a version"),
+        (format!(r#"{{"openapi": "3.7.1", {v3}}}"#), "#/openapi", "OpenAPI 3.7.1 is newer than specforge knows"),
+        (format!(r#"{{"openapi": "2.0", {v2}}}"#), "#/openapi", "read as Swagger 2.0"),
+        (format!(r#"{{"swagger": [2], {v2}}}"#), "#/swagger", "`swagger` is not a version; read as Swagger 2.0"),
+        (format!("{{{v2}}}"), "", "the `openapi` field is missing; read as Swagger 2.0"),
+    ];
+    for (text, pointer, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("spec.json");
+        std::fs::write(&spec, &text).unwrap();
+        let diagnostics = specforge::check(&Options::new(&spec));
+        assert!(!diagnostics.iter().any(Diagnostic::is_error), "{text}: {diagnostics:?}");
+        let warning = diagnostics
+            .iter()
+            .find(|d| d.message.contains(message))
+            .unwrap_or_else(|| panic!("{message}: {diagnostics:?}"));
+        assert_eq!(warning.pointer, pointer, "{warning}");
+        let generated = specforge::generate(&Options::new(&spec)).expect("generates");
+        assert!(generated.client.files[Path::new("src/lib.rs")].contains("pub fn get_a"), "{text}");
+    }
+    // What is no API description, or another major version, is still refused.
+    for text in [r#"{"foo": 1}"#, r#"{"swagger": "1.2", "apis": []}"#, r#"{"openapi": "4.0.0", "paths": {}}"#] {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("spec.json");
+        std::fs::write(&spec, text).unwrap();
+        errors_at(&spec);
+    }
+}
+
+#[test]
 fn cyclic_refs_are_reported() {
     let errors = warnings("cyclic_refs.yaml");
     assert_eq!(errors.len(), 1, "{errors:?}");

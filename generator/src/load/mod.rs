@@ -66,7 +66,7 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
         return Ok(loaded);
     }
     let Merged { mut value, spec_path, locator, warnings: read_warnings } = merged(path, overlays)?;
-    let version = check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
+    let (version, version_warning) = check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
     let (mut warnings, mut relocations) = match version {
         Version::V2_0 => swagger2::upgrade(&mut value, &spec_path),
         Version::V3_0 => Default::default(),
@@ -76,6 +76,7 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
         }
     };
     warnings.extend(read_warnings);
+    warnings.extend(version_warning);
     let relocate = |diagnostics: Vec<Diagnostic>| locator.place_all(relocations.to_source(diagnostics));
     let mut sources: Vec<PathBuf> = std::iter::once(spec_path.clone()).chain(overlays.iter().cloned()).collect();
     warnings.extend(bundle::bundle(&mut value, &spec_path, ref_map, &mut sources).map_err(relocate)?);
@@ -120,8 +121,9 @@ fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
             .into_iter()
             .filter_map(|key| Some((key.to_string(), serde_json::from_str(top.get(key)?.get()).unwrap_or(Value::Null))))
             .collect();
-        if check_version(&Value::Object(head), path)? != Version::V3_0 {
-            return Ok(None); // 3.1 and 3.2 are normalized on the general path
+        // 3.1 and 3.2 are normalized on the general path, which also reads a version that is not declared right.
+        if !matches!(check_version(&Value::Object(head), path), Ok((Version::V3_0, None))) {
+            return Ok(None);
         }
         parse::parse_split(parse::split_raw(top, path)?, path).map(Some)
     })();
@@ -362,45 +364,99 @@ enum Version {
     V3_2,
 }
 
-/// Accepts OpenAPI 3.0.x, 3.1.x and 3.2.x and rejects everything else with a message that says what the document
-/// is.
-fn check_version(value: &Value, path: &Path) -> Result<Version, Diagnostic> {
-    if let Some(swagger) = value.get("swagger") {
-        let swagger = match swagger {
-            Value::Number(number) => number.to_string(),
-            other => other.as_str().unwrap_or_default().to_string(),
-        };
-        return match swagger.as_str() {
-            "2.0" | "2" => Ok(Version::V2_0),
+/// The version a document is read as, and a warning when it is not the one it declares: OpenAPI 3.0.x, 3.1.x and
+/// 3.2.x and Swagger 2.0 as declared; a later 3.x as 3.2. A version field that is missing, of the wrong kind or not
+/// a version (a mutated or hand-edited document) is one defect, not a reason to refuse what follows it: a document
+/// with `paths`, `components` or `webhooks` is read as the version its shape says ([`version_by_shape`]), with a
+/// warning. Refused: other major versions (Swagger 1.x, OpenAPI 4), and anything else that is not an API
+/// description.
+fn check_version(value: &Value, path: &Path) -> Result<(Version, Option<Diagnostic>), Diagnostic> {
+    // YAML reads `openapi: 3.1` as a number; it can only mean the version it spells.
+    let spelled = |field: &Value| match field {
+        Value::Number(number) => Some(number.to_string()),
+        Value::String(text) => Some(text.trim().to_string()),
+        _ => None,
+    };
+    let is_api = ["paths", "components", "webhooks"].iter().any(|key| value.get(key).is_some());
+    let by_shape = |pointer: &str, declared: String| {
+        let version = version_by_shape(value);
+        let message = format!("{declared}; read as {}, as the document's shape says", version.name());
+        Ok((version, Some(Diagnostic::warning(path, pointer, message))))
+    };
+    if let Some(field) = value.get("swagger") {
+        let declared = spelled(field);
+        return match declared.as_deref() {
+            Some("2.0" | "2") => Ok((Version::V2_0, None)),
+            Some(version) if version.split('.').next() != Some("1") && value.get("paths").is_some() => {
+                by_shape("#/swagger", format!("`swagger` is {version:?}, not \"2.0\""))
+            }
+            None if value.get("paths").is_some() => by_shape("#/swagger", "`swagger` is not a version".to_string()),
             _ => Err(Diagnostic::error(
                 path,
                 "#/swagger",
                 format!(
-                    "unsupported Swagger version {swagger:?}; specforge reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2"
+                    "unsupported Swagger version {:?}; specforge reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2",
+                    declared.unwrap_or_default()
                 ),
             )),
         };
     }
-    let Some(version) = value.get("openapi") else {
+    let Some(field) = value.get("openapi") else {
+        if is_api {
+            return by_shape("", "the `openapi` field is missing".to_string());
+        }
         return Err(Diagnostic::error(path, "", "missing the `openapi` field: this is not an OpenAPI document"));
     };
-    // YAML reads `openapi: 3.1` as a number; it can only mean the version it spells.
-    let version = match version {
-        Value::Number(number) => number.to_string(),
-        Value::String(text) => text.clone(),
-        _ => return Err(Diagnostic::error(path, "#/openapi", "`openapi` must be a string such as \"3.1.0\"")),
+    let Some(declared) = spelled(field) else {
+        if is_api {
+            return by_shape("#/openapi", "`openapi` is not a version string such as \"3.1.0\"".to_string());
+        }
+        return Err(Diagnostic::error(path, "#/openapi", "`openapi` must be a string such as \"3.1.0\""));
     };
-    let version = version.as_str();
-    let mut parts = version.split('.');
-    match (parts.next(), parts.next()) {
-        (Some("3"), Some("0")) => Ok(Version::V3_0),
-        (Some("3"), Some("1")) => Ok(Version::V3_1),
-        (Some("3"), Some("2")) => Ok(Version::V3_2),
-        _ => Err(Diagnostic::error(
-            path,
-            "#/openapi",
-            format!("unsupported OpenAPI version {version:?}; specforge reads OpenAPI 3.0.x, 3.1.x and 3.2.x"),
-        )),
+    let mut parts = declared.split('.');
+    let (major, minor) = (parts.next(), parts.next().map(str::parse::<u32>));
+    match (major, minor) {
+        (Some("3"), Some(Ok(0))) => Ok((Version::V3_0, None)),
+        (Some("3"), Some(Ok(1))) => Ok((Version::V3_1, None)),
+        (Some("3"), Some(Ok(2))) => Ok((Version::V3_2, None)),
+        (Some("3"), Some(Ok(_))) => {
+            let message = format!("OpenAPI {declared} is newer than specforge knows; read as OpenAPI 3.2");
+            Ok((Version::V3_2, Some(Diagnostic::warning(path, "#/openapi", message))))
+        }
+        (Some(major), _) if major.parse::<u32>().is_ok_and(|major| major != 2 && major != 3) || !is_api => {
+            Err(Diagnostic::error(
+                path,
+                "#/openapi",
+                format!("unsupported OpenAPI version {declared:?}; specforge reads OpenAPI 3.0.x, 3.1.x and 3.2.x"),
+            ))
+        }
+        _ => by_shape("#/openapi", format!("`openapi` is {declared:?}, not a version such as \"3.1.0\"")),
+    }
+}
+
+/// The version a document's members say it is written in: Swagger 2.0 when it has 2.0's top-level members
+/// (`definitions`, `securityDefinitions`, `host`, `basePath`) and no `components`; 3.1 when it has members only
+/// 3.1 has (`webhooks`, `jsonSchemaDialect`); else 3.0.
+fn version_by_shape(value: &Value) -> Version {
+    let has = |keys: &[&str]| keys.iter().any(|key| value.get(key).is_some());
+    if has(&["definitions", "securityDefinitions", "host", "basePath"]) && !has(&["components"]) {
+        Version::V2_0
+    } else if has(&["webhooks", "jsonSchemaDialect"]) {
+        Version::V3_1
+    } else {
+        Version::V3_0
+    }
+}
+
+impl Version {
+    /// How messages name the version.
+    fn name(self) -> &'static str {
+        match self {
+            Version::V2_0 => "Swagger 2.0",
+            Version::V3_0 => "OpenAPI 3.0",
+            Version::V3_1 => "OpenAPI 3.1",
+            Version::V3_2 => "OpenAPI 3.2",
+        }
     }
 }
 
