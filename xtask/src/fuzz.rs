@@ -122,6 +122,12 @@ pub fn run(root: &Path, settings: &Settings) -> Result<(), String> {
             Outcome::Failed(kind, _) => eprintln!("  {count:>7}  FAILED: {kind}"),
         }
     }
+    // A few refused cases by number, to rerun with `--case N` (a refusal is allowed, but each is worth a look).
+    let refused = outcomes.iter().filter_map(|(case, o)| matches!(o, Outcome::Refused(_)).then_some(case.to_string()));
+    let refused: Vec<String> = refused.take(10).collect();
+    if !refused.is_empty() {
+        eprintln!("  refused cases (first {}): {}", refused.len(), refused.join(", "));
+    }
     let failures: Vec<&(u64, Outcome)> = outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Failed(..))).collect();
     for (case, outcome) in failures.iter().take(20) {
         if let Outcome::Failed(kind, message) = outcome {
