@@ -34,12 +34,15 @@ pub fn from_str(text: &str) -> Result<(Value, Option<Cut>), serde_norway::Error>
 pub const MAX_FLOW_DEPTH: usize = 1000;
 
 /// The line and column of the bracket that opens a flow collection nested deeper than [`MAX_FLOW_DEPTH`], if one
-/// does. Brackets are counted as they open and close, in quotes and comments too: a bound no real document nears.
+/// does. A bracket counts where a flow collection can open: at the start of a line or after `[`, `{`, `,`, `:`, `-`
+/// or `?` (so a `{` in prose or a pattern, `see {id`, `^[a-z`, is not one); quotes and comments are not told apart,
+/// a bound no real document nears.
 pub fn too_deep_flow(text: &str) -> Option<(usize, usize)> {
     let (mut depth, mut line, mut line_start) = (0usize, 1, 0);
+    let mut may_open = true;
     for (at, byte) in text.bytes().enumerate() {
         match byte {
-            b'[' | b'{' => {
+            b'[' | b'{' if may_open => {
                 depth += 1;
                 if depth > MAX_FLOW_DEPTH {
                     return Some((line, text[line_start..at].chars().count() + 1));
@@ -48,6 +51,9 @@ pub fn too_deep_flow(text: &str) -> Option<(usize, usize)> {
             b']' | b'}' => depth = depth.saturating_sub(1),
             b'\n' => (line, line_start) = (line + 1, at + 1),
             _ => {}
+        }
+        if !matches!(byte, b' ' | b'\t' | b'\r') {
+            may_open = matches!(byte, b'[' | b'{' | b',' | b':' | b'-' | b'?' | b'\n');
         }
     }
     None
@@ -124,6 +130,7 @@ struct JsonValue<'c> {
     depth: usize,
     /// Whether YAML's merge keys (`<<`) are applied.
     merge_keys: bool,
+    /// Where containers were cut, shared by every node of the document.
     cuts: &'c Cuts,
 }
 
@@ -361,6 +368,18 @@ mod tests {
         assert_eq!(value, json!({"responses": {"200": {}, "404": {}, "default": {}}, "true": 1, "~": 2}));
         let keys: Vec<&String> = value["responses"].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["200", "404", "default"]);
+    }
+
+    #[test]
+    fn flow_collections_are_counted_where_they_can_open_and_prose_is_not() {
+        let deep = format!("a: {}{}\n", "[".repeat(MAX_FLOW_DEPTH + 1), "]".repeat(MAX_FLOW_DEPTH + 1));
+        assert_eq!(too_deep_flow(&deep), Some((1, MAX_FLOW_DEPTH + 4)));
+        let mappings = format!("a: {}1{}\n", "{b: ".repeat(MAX_FLOW_DEPTH + 1), "}".repeat(MAX_FLOW_DEPTH + 1));
+        assert!(too_deep_flow(&mappings).is_some());
+        let prose = "x:\n  description: see {id and [1\n  pattern: '^[a-z'\n".repeat(2 * MAX_FLOW_DEPTH);
+        assert_eq!(too_deep_flow(&prose), None);
+        let shallow = format!("a: {}{}\n", "[".repeat(MAX_FLOW_DEPTH), "]".repeat(MAX_FLOW_DEPTH)).repeat(3);
+        assert_eq!(too_deep_flow(&shallow), None);
     }
 
     #[test]
