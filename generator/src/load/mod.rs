@@ -436,12 +436,17 @@ fn check_version(value: &Value, path: &Path) -> Result<(Version, Option<Diagnost
 
 /// The version a document's members say it is written in: Swagger 2.0 when it has 2.0's top-level members
 /// (`definitions`, `securityDefinitions`, `host`, `basePath`) and no `components`; 3.1 when it has members only
-/// 3.1 has (`webhooks`, `jsonSchemaDialect`); else 3.0.
+/// 3.1 has (`webhooks`, `jsonSchemaDialect`, `components.pathItems`, `info.summary`, `info.license.identifier`);
+/// else 3.0.
 fn version_by_shape(value: &Value) -> Version {
     let has = |keys: &[&str]| keys.iter().any(|key| value.get(key).is_some());
+    let has_3_1 = has(&["webhooks", "jsonSchemaDialect"])
+        || ["/components/pathItems", "/info/summary", "/info/license/identifier"]
+            .iter()
+            .any(|pointer| value.pointer(pointer).is_some());
     if has(&["definitions", "securityDefinitions", "host", "basePath"]) && !has(&["components"]) {
         Version::V2_0
-    } else if has(&["webhooks", "jsonSchemaDialect"]) {
+    } else if has_3_1 {
         Version::V3_1
     } else {
         Version::V3_0
