@@ -67,6 +67,14 @@ pub fn load(path: &Path, overlays: &[PathBuf], ref_map: &[(String, PathBuf)]) ->
     }
     let Merged { mut value, spec_path, locator, warnings: read_warnings } = merged(path, overlays)?;
     let (version, version_warning) = check_version(&value, &spec_path).map_err(|d| vec![locator.place(d)])?;
+    // A version read otherwise than declared is written in, so the defect is reported once (Swagger 2.0's upgrade
+    // writes its own).
+    if version_warning.is_some()
+        && version != Version::V2_0
+        && let Some(top) = value.as_object_mut()
+    {
+        top.insert("openapi".to_string(), Value::String(version.number().to_string()));
+    }
     let (mut warnings, mut relocations) = match version {
         Version::V2_0 => swagger2::upgrade(&mut value, &spec_path),
         Version::V3_0 => Default::default(),
@@ -454,6 +462,16 @@ fn version_by_shape(value: &Value) -> Version {
 }
 
 impl Version {
+    /// The version number an OpenAPI document of this version declares.
+    fn number(self) -> &'static str {
+        match self {
+            Version::V2_0 => "2.0",
+            Version::V3_0 => "3.0.3",
+            Version::V3_1 => "3.1.1",
+            Version::V3_2 => "3.2.0",
+        }
+    }
+
     /// How messages name the version.
     fn name(self) -> &'static str {
         match self {
