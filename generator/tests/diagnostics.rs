@@ -185,6 +185,7 @@ fn a_version_field_missing_or_not_a_version_is_read_as_the_documents_shape_says(
         (format!(r#"{{"openapi": true, {v3}}}"#), "#/openapi", "`openapi` is not a version string"),
         (format!(r#"{{"openapi": [3], {v3}}}"#), "#/openapi", "`openapi` is not a version string"),
         (format!(r#"{{"openapi": "x", {v3}}}"#), "#/openapi", "`openapi` is \"x\", not a version"),
+        (format!(r#"{{"openapi": 0.5, {v3}}}"#), "#/openapi", "`openapi` is \"0.5\", not a version"),
         (format!(r#"{{"openapi": "3.7.1", {v3}}}"#), "#/openapi", "OpenAPI 3.7.1 is newer than specforge knows"),
         (format!(r#"{{"webhooks": {{}}, {v3}}}"#), "", "the `openapi` field is missing; read as OpenAPI 3.1"),
         (format!(r#"{{"openapi": "2.0", {v2}}}"#), "#/openapi", "read as Swagger 2.0"),

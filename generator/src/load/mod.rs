@@ -376,8 +376,8 @@ enum Version {
 /// 3.2.x and Swagger 2.0 as declared; a later 3.x as 3.2. A version field that is missing, of the wrong kind or not
 /// a version (a mutated or hand-edited document) is one defect, not a reason to refuse what follows it: a document
 /// with `paths`, `components` or `webhooks` is read as the version its shape says ([`version_by_shape`]), with a
-/// warning. Refused: other major versions (Swagger 1.x, OpenAPI 4), and anything else that is not an API
-/// description.
+/// warning. Refused: the formats of other major versions (Swagger 1.x, OpenAPI 4 and later), and anything else
+/// that is not an API description.
 fn check_version(value: &Value, path: &Path) -> Result<(Version, Option<Diagnostic>), Diagnostic> {
     // YAML reads `openapi: 3.1` as a number; it can only mean the version it spells.
     let spelled = |field: &Value| match field {
@@ -431,13 +431,11 @@ fn check_version(value: &Value, path: &Path) -> Result<(Version, Option<Diagnost
             let message = format!("OpenAPI {declared} is newer than specforge knows; read as OpenAPI 3.2");
             Ok((Version::V3_2, Some(Diagnostic::warning(path, "#/openapi", message))))
         }
-        (Some(major), _) if major.parse::<u32>().is_ok_and(|major| major != 2 && major != 3) || !is_api => {
-            Err(Diagnostic::error(
-                path,
-                "#/openapi",
-                format!("unsupported OpenAPI version {declared:?}; specforge reads OpenAPI 3.0.x, 3.1.x and 3.2.x"),
-            ))
-        }
+        (Some(major), _) if major.parse::<u32>().is_ok_and(|major| major >= 4) || !is_api => Err(Diagnostic::error(
+            path,
+            "#/openapi",
+            format!("unsupported OpenAPI version {declared:?}; specforge reads OpenAPI 3.0.x, 3.1.x and 3.2.x"),
+        )),
         _ => by_shape("#/openapi", format!("`openapi` is {declared:?}, not a version such as \"3.1.0\"")),
     }
 }
