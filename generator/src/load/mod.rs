@@ -267,18 +267,11 @@ fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
     let (text, stray_bytes) = read_text_reporting(path).map_err(ReadError::Io)?;
     let mut warnings: Vec<Diagnostic> = stray_bytes.into_iter().collect();
     let (value, cut) = if looks_like_json(&text) {
-        match serde_json::from_str::<Value>(&text) {
-            Ok(value) => (value, None),
-            Err(e) if yaml::is_too_deep(&e) => yaml::from_deep_json(&text).map_err(|e| {
-                let pointer = enclosing::pointer_at(&text, true, e.line(), e.column());
-                ReadError::Json(e, pointer)
-            })?,
+        match yaml::from_json(&text) {
+            Ok(read) => read,
             Err(e) => {
                 let pointer = enclosing::pointer_at(&text, true, e.line(), e.column());
-                if yaml::too_deep_flow(&text).is_some() {
-                    return Err(ReadError::Json(e, pointer));
-                }
-                match yaml::from_str(&text) {
+                match read_yaml(&text) {
                     // YAML in flow style is YAML; in a file named `.json` it is a defect worth a word.
                     Ok(read) => {
                         if is_json(path) {
@@ -292,26 +285,32 @@ fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
             }
         }
     } else {
-        if let Some((line, column)) = yaml::too_deep_flow(&text) {
-            let message = format!(
-                "flow collections (`[…]`, `{{…}}`) nest more than {} levels deep here, more than specforge reads",
-                yaml::MAX_FLOW_DEPTH
-            );
-            let pointer = enclosing::pointer_at(&text, false, line, column);
-            return Err(ReadError::Yaml { message, place: Some((line, column)), pointer });
-        }
-        yaml::from_str(&text).map_err(|e| {
-            let place = e.location().map(|at| (at.line(), at.column()));
-            let mut message = e.to_string();
-            let pointer = place.map(|(line, column)| enclosing::pointer_of_yaml_error(&text, &message, line, column));
-            if place.is_some_and(|(line, _)| indented_with_tab(&text, line)) {
-                message.push_str(" (YAML does not allow tabs in indentation: indent this line with spaces)");
-            }
-            ReadError::Yaml { message, place, pointer: pointer.unwrap_or_default() }
-        })?
+        read_yaml(&text)?
     };
     warnings.extend(cut.map(|cut| cut.warning(path, "#")));
     Ok(ReadDocument { value, text, warnings })
+}
+
+/// Reads YAML text: refused at once where flow collections nest past [`yaml::MAX_FLOW_DEPTH`] (which libyaml would
+/// take quadratic time over), and an error on a line indented with a tab says that YAML does not allow it.
+fn read_yaml(text: &str) -> Result<(Value, Option<yaml::Cut>), ReadError> {
+    if let Some((line, column)) = yaml::too_deep_flow(text) {
+        let message = format!(
+            "flow collections (`[…]`, `{{…}}`) nest more than {} levels deep here, more than specforge reads",
+            yaml::MAX_FLOW_DEPTH
+        );
+        let pointer = enclosing::pointer_at(text, false, line, column);
+        return Err(ReadError::Yaml { message, place: Some((line, column)), pointer });
+    }
+    yaml::from_str(text).map_err(|e| {
+        let place = e.location().map(|at| (at.line(), at.column()));
+        let mut message = e.to_string();
+        let pointer = place.map(|(line, column)| enclosing::pointer_of_yaml_error(text, &message, line, column));
+        if place.is_some_and(|(line, _)| indented_with_tab(text, line)) {
+            message.push_str(" (YAML does not allow tabs in indentation: indent this line with spaces)");
+        }
+        ReadError::Yaml { message, place, pointer: pointer.unwrap_or_default() }
+    })
 }
 
 /// Whether the 1-based `line` of `text` has a tab in its indentation, which YAML does not allow (editors that

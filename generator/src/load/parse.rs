@@ -38,16 +38,10 @@ impl Source for Value {
 
 impl Source for &RawValue {
     fn into_value(self, pointer: &str, path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Value, Diagnostic> {
-        let invalid = |e: serde_json::Error| Diagnostic::error(path, pointer, format!("invalid JSON: {e}"));
-        match serde_json::from_str(self.get()) {
-            Ok(value) => Ok(value),
-            Err(e) if super::yaml::is_too_deep(&e) => {
-                let (value, cut) = super::yaml::from_deep_json(self.get()).map_err(invalid)?;
-                warnings.extend(cut.map(|cut| cut.warning(path, pointer)));
-                Ok(value)
-            }
-            Err(e) => Err(invalid(e)),
-        }
+        let (value, cut) = super::yaml::from_json(self.get())
+            .map_err(|e| Diagnostic::error(path, pointer, format!("invalid JSON: {e}")))?;
+        warnings.extend(cut.map(|cut| cut.warning(path, pointer)));
+        Ok(value)
     }
 }
 

@@ -1,4 +1,4 @@
-//! YAML (and JSON nested too deep for `serde_json`) into a JSON value.
+//! YAML, and JSON nested too deep for `serde_json`, into a JSON value.
 //!
 //! `serde_json::Value`'s own `Deserialize` refuses integers beyond `i64`/`u64` ("JSON number out of range"), which
 //! YAML hands over as 128-bit integers (`maximum: 18446744073709552000` in DigitalOcean's description); the same
@@ -21,7 +21,8 @@ use crate::diagnostic::{Diagnostic, child};
 /// How many mappings and lists deep a document is read; one nested deeper is read as an empty one.
 pub const MAX_DEPTH: usize = 100;
 
-/// Parses YAML text into a JSON value, with where it was nested too deep. Check [`too_deep_flow`] first.
+/// Parses YAML text into a JSON value, with where it was nested too deep. Check [`too_deep_flow`] first: libyaml
+/// takes time quadratic in the depth of flow collections.
 pub fn from_str(text: &str) -> Result<(Value, Option<Cut>), serde_norway::Error> {
     let cuts = Cuts::default();
     let seed = JsonValue { depth: 0, merge_keys: true, cuts: &cuts };
@@ -59,20 +60,20 @@ pub fn too_deep_flow(text: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// Parses JSON text that `serde_json` refused as nested too deep (see [`is_too_deep`]) into a JSON value, with
-/// where it was cut.
-pub fn from_deep_json(text: &str) -> Result<(Value, Option<Cut>), serde_json::Error> {
-    let cuts = Cuts::default();
-    let seed = JsonValue { depth: 0, merge_keys: false, cuts: &cuts };
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = seed.deserialize(&mut deserializer)?;
-    deserializer.end()?;
-    Ok((value, cuts.cut()))
-}
-
-/// Whether `serde_json` refused a text only for nesting past its limit.
-pub fn is_too_deep(error: &serde_json::Error) -> bool {
-    error.to_string().starts_with("recursion limit exceeded")
+/// Parses JSON text into a JSON value, with where it was nested too deep: by `serde_json`, and, should it refuse the
+/// text only for nesting past its limit, again with containers past [`MAX_DEPTH`] read as empty ones.
+pub fn from_json(text: &str) -> Result<(Value, Option<Cut>), serde_json::Error> {
+    match serde_json::from_str(text) {
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+            let cuts = Cuts::default();
+            let seed = JsonValue { depth: 0, merge_keys: false, cuts: &cuts };
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            let value = seed.deserialize(&mut deserializer)?;
+            deserializer.end()?;
+            Ok((value, cuts.cut()))
+        }
+        read => read.map(|value| (value, None)),
+    }
 }
 
 /// Where a document was read as empty for nesting past [`MAX_DEPTH`]: the first place, below the node read, and
