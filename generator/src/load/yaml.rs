@@ -102,7 +102,9 @@ impl Cut {
 /// return (innermost first).
 #[derive(Default)]
 struct Cuts {
+    /// How many containers were read as empty.
     count: Cell<usize>,
+    /// The pointer tokens to the first, innermost first.
     first: RefCell<Vec<String>>,
 }
 
@@ -163,7 +165,7 @@ impl<'de> Visitor<'de> for JsonValue<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
+        f.write_str("any YAML or JSON value")
     }
 
     fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
