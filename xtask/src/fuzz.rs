@@ -1,15 +1,20 @@
-//! `cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]`: a structure-aware mutation fuzzer.
+//! `cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K] [--compile C]`: a structure-aware mutation
+//! fuzzer.
 //!
 //! Each case takes one of the repository's readable specs (the vendor specs and the test fixtures, not the
 //! deliberately broken ones), applies one to four mutations chosen by a seeded generator (delete, retype, rename to
 //! an odd name, swap, nest deeply, break or redirect a `$ref`, put in a huge or negative number, copy a subtree
-//! elsewhere), writes it as JSON or YAML (so both loading paths are taken) and runs the whole pipeline on it.
+//! elsewhere, give a schema a JSON Schema keyword with an odd value), writes it as JSON or YAML (so both loading
+//! paths are taken) and runs the whole pipeline on it.
 //!
 //! A case fails when specforge panics, reports an internal error or emits invalid Rust, when repair lets through a
 //! part that `openapiv3` cannot read (a gap in `load/repair.rs`), or when it takes far longer than the unmutated
-//! spec (linear reading means a mutation cannot make it much slower). Refusals of whole documents are counted by
-//! kind, since some mutations (of `openapi`, of the top level) make a document unreadable. Failing cases are saved
-//! under `target/fuzz/` and can be replayed with `--case K` and the same seed.
+//! spec (linear reading means a mutation cannot make it much slower). With `--compile C`, the crates of the first C
+//! generated cases are also built with `cargo clippy -D warnings` in one workspace (`target/fuzz/compile/`) and
+//! their client ↔ server conformance tests run; a case whose crates do not compile clippy-clean, or whose client
+//! and server disagree, fails. Refusals of whole documents are counted by kind, since some
+//! mutations (of `openapi`, of the top level) make a document unreadable. Failing cases are saved under
+//! `target/fuzz/` and can be replayed with `--case K` and the same seed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,13 +30,14 @@ pub struct Settings {
     seed: u64,
     threads: usize,
     only: Option<u64>,
+    compile: usize,
 }
 
 impl Settings {
-    /// Parses `--cases N --seed S --threads T --case K` (all optional).
+    /// Parses `--cases N --seed S --threads T --case K --compile C` (all optional).
     pub fn parse(args: &[&str]) -> Result<Self, String> {
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
-        let mut settings = Settings { cases: 1_000, seed: 22, threads, only: None };
+        let mut settings = Settings { cases: 1_000, seed: 22, threads, only: None, compile: 0 };
         let mut args = args.iter();
         while let Some(flag) = args.next() {
             let value = args.next().ok_or_else(|| format!("{flag} takes a number"))?;
@@ -41,6 +47,7 @@ impl Settings {
                 "--seed" => settings.seed = number,
                 "--threads" => settings.threads = usize::try_from(number).unwrap_or(1).max(1),
                 "--case" => settings.only = Some(number),
+                "--compile" => settings.compile = usize::try_from(number).unwrap_or(usize::MAX),
                 _ => return Err(format!("unknown option {flag}")),
             }
         }
@@ -89,7 +96,7 @@ pub fn run(root: &Path, settings: &Settings) -> Result<(), String> {
         settings.threads
     );
     let started = Instant::now();
-    let outcomes: Vec<(u64, Outcome)> = std::thread::scope(|scope| {
+    let mut outcomes: Vec<(u64, Outcome)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..settings.threads)
             .map(|worker| {
                 let (seeds, cases, out) = (&seeds, &cases, &out);
@@ -106,6 +113,17 @@ pub fn run(root: &Path, settings: &Settings) -> Result<(), String> {
             .collect();
         workers.into_iter().flat_map(|worker| worker.join().unwrap_or_default()).collect()
     });
+    if settings.compile > 0 {
+        let mut generated: Vec<u64> =
+            outcomes.iter().filter(|(_, o)| *o == Outcome::Generated).map(|(case, _)| *case).collect();
+        generated.sort_unstable();
+        generated.truncate(settings.compile);
+        for (case, failure) in compile(root, &seeds, settings.seed, &generated, &out)? {
+            if let Some(entry) = outcomes.iter_mut().find(|(c, _)| *c == case) {
+                entry.1 = failure;
+            }
+        }
+    }
     let mut counts: BTreeMap<Outcome, u64> = BTreeMap::new();
     for (_, outcome) in &outcomes {
         let key = match outcome {
@@ -193,13 +211,7 @@ fn seeds(root: &Path, out: &Path) -> Result<Vec<Seed>, String> {
 
 /// Mutates a seed as case `case` of `seed` says and runs the pipeline on it; failures are saved in `out`.
 fn run_case(seeds: &[Seed], seed: u64, case: u64, work: &Path, out: &Path) -> Outcome {
-    let mut random = Random::new(seed ^ case.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let base = &seeds[random.below(seeds.len())];
-    let mut document = base.document.clone();
-    for _ in 0..1 + random.below(4) {
-        mutate(&mut document, &mut random);
-    }
-    let yaml = random.below(2) == 0;
+    let (base, document, yaml) = case_document(seeds, seed, case);
     // Far above normal: what linear reading rules out (with room for a loaded machine).
     let limit = (base.normal * 30).max(Duration::from_secs(3));
     let started = Instant::now();
@@ -211,26 +223,107 @@ fn run_case(seeds: &[Seed], seed: u64, case: u64, work: &Path, out: &Path) -> Ou
         Ok(outcome) => outcome,
         Err(hang) => Outcome::Failed("hang", hang),
     };
-    if let Outcome::Failed(kind, message) = &outcome {
+    save_failure(&outcome, case, &document, base, out);
+    outcome
+}
+
+/// Case `case` of `seed`: the seed spec it starts from, that spec mutated, and whether it is written as YAML.
+fn case_document(seeds: &[Seed], seed: u64, case: u64) -> (&Seed, Value, bool) {
+    let mut random = Random::new(seed ^ case.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let base = &seeds[random.below(seeds.len())];
+    let mut document = base.document.clone();
+    for _ in 0..1 + random.below(4) {
+        mutate(&mut document, &mut random);
+    }
+    (base, document, random.below(2) == 0)
+}
+
+/// Saves a failed case's document and message in `out`, as `<kind>-<case>.json` and `.txt`.
+fn save_failure(outcome: &Outcome, case: u64, document: &Value, base: &Seed, out: &Path) {
+    if let Outcome::Failed(kind, message) = outcome {
         let saved = out.join(format!("{kind}-{case}.json"));
-        let text = serde_json::to_string_pretty(&document).unwrap_or_default();
+        let text = serde_json::to_string_pretty(document).unwrap_or_default();
         let _ = std::fs::write(&saved, text);
         let _ = std::fs::write(out.join(format!("{kind}-{case}.txt")), format!("seed spec {}\n{message}\n", base.name));
     }
-    outcome
+}
+
+/// Generates the crates of `cases` (models, client, and the server with its fake) into `out/compile`, one
+/// workspace, runs clippy on them with warnings denied and then, when they all pass, their client ↔ server
+/// conformance tests: the cases whose crates or tests fail, as failures (saved in `out`). Generating is not enough:
+/// a type, a default or a derive can be valid syntax and still not compile, or not read what the other side wrote.
+fn compile(root: &Path, seeds: &[Seed], seed: u64, cases: &[u64], out: &Path) -> Result<Vec<(u64, Outcome)>, String> {
+    let dir = out.join("compile");
+    // The target directory is kept between runs: the dependencies are built once.
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        if entry.file_name() != "target" {
+            let _ = std::fs::remove_dir_all(entry.path()).or_else(|_| std::fs::remove_file(entry.path()));
+        }
+    }
+    let work = dir.join("documents");
+    let mut names = Vec::new();
+    let mut conformance = BTreeMap::new();
+    for &case in cases {
+        let (_, document, yaml) = case_document(seeds, seed, case);
+        let file = write_document(&document, &work.join(format!("case-{case}")), yaml)?;
+        let name = format!("fz{case}");
+        let options = specforge::Options { server: true, name: Some(name.clone()), ..specforge::Options::new(&file) };
+        let no_longer = |_| format!("case {case} no longer generates");
+        let generated = specforge::generate(&options).map_err(no_longer)?;
+        generated.write_into(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        conformance.insert(name.clone(), specforge::conformance_tests(&options).map_err(no_longer)?);
+        names.push(name);
+    }
+    eprintln!("fuzz: clippy and client ↔ server conformance tests on the crates of {} generated case(s)", names.len());
+    // Twenty cases to a test binary: all in one needs more memory to build than this machine has (300 cases, half a
+    // million lines: rustc was killed past 11 GiB), and parts build on every core.
+    crate::corpus::write_conformance_crate(&dir, &conformance, 20)?;
+    let mut members: Vec<String> =
+        names.iter().flat_map(|name| ["models", "client", "server"].map(|side| format!("{name}-{side}"))).collect();
+    members.push("conformance".into());
+    let fakes: Vec<String> = names.iter().map(|name| format!("{name}-server/fake")).collect();
+    let name_refs: Vec<&String> = names.iter().collect();
+    let mut failures: Vec<(String, &'static str, String)> =
+        crate::corpus::clippy_failures(root, &dir, &members, &name_refs, &fakes.join(","))?
+            .into_iter()
+            .map(|(name, message)| (name, "clippy", message))
+            .collect();
+    if failures.is_empty() {
+        failures.extend(failed_conformance_tests(&dir)?.into_iter().map(|(name, test)| (name, "conformance", test)));
+    }
+    let mut failed = Vec::new();
+    for (name, kind, message) in failures {
+        let case: u64 = name.trim_start_matches("fz").parse().map_err(|_| format!("unknown crate {name}"))?;
+        let (base, document, _) = case_document(seeds, seed, case);
+        let outcome = Outcome::Failed(kind, message);
+        save_failure(&outcome, case, &document, base, out);
+        failed.push((case, outcome));
+    }
+    Ok(failed)
+}
+
+/// Runs the conformance tests written in `dir`: each failed test's line, by the name of its case's crates.
+fn failed_conformance_tests(dir: &Path) -> Result<Vec<(String, String)>, String> {
+    let output = crate::corpus::test_conformance(dir)?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !stdout.lines().any(|line| line.starts_with("test result:")) {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!("the conformance tests did not run:\n{}", crate::corpus::last_lines(&stderr)));
+    }
+    // `test fz12::some_operation_200 ... FAILED`
+    let failed = stdout.lines().filter(|line| line.ends_with("FAILED"));
+    Ok(failed
+        .filter_map(|line| {
+            let test = line.trim_start_matches("test ");
+            Some((test.split("::").next()?.to_string(), test.to_string()))
+        })
+        .collect())
 }
 
 /// Runs the whole pipeline on `document` (written into `work` as YAML or JSON) on another thread; `Err` if it
 /// takes longer than `timeout` (the thread is left behind).
 fn generate(document: &Value, work: &Path, yaml: bool, timeout: Duration) -> Result<Outcome, String> {
-    std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
-    let file = work.join(if yaml { "spec.yaml" } else { "spec.json" });
-    let text = if yaml {
-        serde_norway::to_string(document).map_err(|e| e.to_string())?
-    } else {
-        serde_json::to_string(document).map_err(|e| e.to_string())?
-    };
-    std::fs::write(&file, text).map_err(|e| e.to_string())?;
+    let file = write_document(document, work, yaml)?;
     let (send, receive) = mpsc::channel();
     std::thread::Builder::new()
         .stack_size(64 << 20)
@@ -289,7 +382,7 @@ fn mutate(document: &mut Value, random: &mut Random) {
     let mut places = Vec::new();
     collect_pointers(document, String::new(), &mut places);
     let place = places[random.below(places.len())].clone();
-    match random.below(9) {
+    match random.below(10) {
         0 => remove(document, &place),
         1 => {
             let replacement =
@@ -353,6 +446,7 @@ fn mutate(document: &mut Value, random: &mut Random) {
                 _ => set(document, &place, number),
             }
         }
+        9 => add_keyword(document, &places, random),
         _ => {
             let (Some(node), Some(Value::Object(mut target))) =
                 (get(document, &place), get(document, &places[random.below(places.len())]))
@@ -367,6 +461,97 @@ fn mutate(document: &mut Value, random: &mut Random) {
             }
         }
     }
+}
+
+/// Gives a schema (a node that looks like one, when there is any) a JSON Schema keyword with a value of a kind the
+/// keyword may or may not take, or with a subtree of the document: the defects and the rarer constructs of real
+/// documents, where the generated types, defaults and derives must still compile.
+fn add_keyword(document: &mut Value, places: &[String], random: &mut Random) {
+    const KEYWORDS: [&str; 34] = [
+        "type",
+        "format",
+        "default",
+        "enum",
+        "const",
+        "nullable",
+        "required",
+        "additionalProperties",
+        "discriminator",
+        "readOnly",
+        "writeOnly",
+        "pattern",
+        "items",
+        "prefixItems",
+        "properties",
+        "example",
+        "examples",
+        "minimum",
+        "exclusiveMinimum",
+        "maxLength",
+        "minItems",
+        "uniqueItems",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "not",
+        "title",
+        "description",
+        "x-enum-varnames",
+        "patternProperties",
+        "propertyNames",
+        "contentEncoding",
+        "deprecated",
+        "$ref",
+    ];
+    let is_schema = |place: &String| {
+        matches!(get(document, place), Some(Value::Object(map))
+            if ["type", "properties", "items", "allOf", "oneOf", "anyOf", "$ref", "enum"].iter().any(|k| map.contains_key(*k)))
+    };
+    let schemas: Vec<&String> = places.iter().filter(|place| is_schema(place)).collect();
+    let place = match schemas.len() {
+        0 => &places[random.below(places.len())],
+        n => schemas[random.below(n)],
+    };
+    let Some(Value::Object(mut schema)) = get(document, place) else { return };
+    let values = [
+        json!(null),
+        json!(true),
+        json!(false),
+        json!(0),
+        json!(-1),
+        json!(2.5),
+        json!(1e20),
+        json!("x"),
+        json!(""),
+        json!("null"),
+        json!("date-time"),
+        json!("uuid"),
+        json!("int64"),
+        json!("binary"),
+        json!("^[a-z]+$"),
+        json!("("),
+        json!(["a", "b", "a"]),
+        json!(["a", 1, null, true]),
+        json!([]),
+        json!([null]),
+        json!({}),
+        json!({"type": "string"}),
+        json!({"type": "integer", "format": "int32"}),
+        json!({"$ref": "#/components/schemas/Missing"}),
+        json!({"propertyName": "kind"}),
+        json!({"propertyName": "type", "mapping": {"a": "#/components/schemas/Missing", "b": "x"}}),
+        json!(["null", "string"]),
+        json!(["integer", "string", "array"]),
+        json!([{"type": "string"}, {"type": "integer"}]),
+        json!([{"type": "object", "properties": {"kind": {"const": "a"}}}, {"type": "null"}]),
+        json!({"a": {"type": "string"}, "self": {"type": "integer"}, "A": {"type": "boolean"}}),
+    ];
+    let value = match random.below(values.len() + 8) {
+        n if n < values.len() => values[n].clone(),
+        _ => get(document, &places[random.below(places.len())]).unwrap_or(Value::Null),
+    };
+    schema.insert(KEYWORDS[random.below(KEYWORDS.len())].to_string(), value);
+    set(document, place, Value::Object(schema));
 }
 
 /// A name real documents use that is not a Rust identifier, or is one with a meaning.
@@ -454,6 +639,19 @@ fn rename(document: &mut Value, place: &str, name: String) {
         map.shift_remove(&name);
         map.shift_insert(index.min(map.len()), name, value);
     }
+}
+
+/// Writes `document` into `dir` as `spec.yaml` or `spec.json`; the file's path.
+fn write_document(document: &Value, dir: &Path, yaml: bool) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let file = dir.join(if yaml { "spec.yaml" } else { "spec.json" });
+    let text = if yaml {
+        serde_norway::to_string(document).map_err(|e| e.to_string())?
+    } else {
+        serde_json::to_string(document).map_err(|e| e.to_string())?
+    };
+    std::fs::write(&file, text).map_err(|e| e.to_string())?;
+    Ok(file)
 }
 
 /// A small deterministic generator (SplitMix64): the same seed and case give the same mutations everywhere.

@@ -14,8 +14,9 @@
 //! - `cargo xtask split-costs`: the models split's cost model against the measured peak memory of release builds
 //!   of three corpus documents' models, and its coefficients fitted again to them.
 //! - `cargo xtask synthetic --scale N --out FILE`: writes the deterministic synthetic spec used by the benchmarks.
-//! - `cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]`: mutates the repository's specs and runs the
-//!   pipeline on each case; fails on a panic, an internal error, invalid Rust, a gap in repair or a slow case.
+//! - `cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K] [--compile C]`: mutates the repository's specs
+//!   and runs the pipeline on each case; fails on a panic, an internal error, invalid Rust, a gap in repair or a slow
+//!   case, and (`--compile`) on crates of the first C generated cases that do not compile clippy-clean.
 //! - `cargo xtask corpus`: generates and `cargo check`s every spec of a corpus of real published specs (npm
 //!   packages pinned in `tests/corpus/`), and reports how many generate, how many compile, and why the rest do not.
 //! - `cargo xtask directory [--sample N] [--seed S] [--timeout SECS]`: generates every document of APIs.guru's
@@ -61,7 +62,7 @@ fn main() -> ExitCode {
         ["fuzz", rest @ ..] => fuzz::Settings::parse(rest).and_then(|settings| fuzz::run(&project_root(), &settings)),
         _ => {
             eprintln!(
-                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask directory [--sample N] [--seed S] [--timeout SECS] | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] [--api github|synthetic] [--split-models auto|never] | cargo xtask side-by-side [--ploidy PATH] [--rounds N] [--compile] | cargo xtask split-costs | cargo xtask synthetic --scale N --out FILE | cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K]"
+                "usage: cargo xtask regenerate [--check] | cargo xtask test | cargo xtask corpus | cargo xtask directory [--sample N] [--seed S] [--timeout SECS] | cargo xtask bench | cargo xtask compile-times [--check-only | --release-only] [--api github|synthetic] [--split-models auto|never] | cargo xtask side-by-side [--ploidy PATH] [--rounds N] [--compile] | cargo xtask split-costs | cargo xtask synthetic --scale N --out FILE | cargo xtask fuzz [--cases N] [--seed S] [--threads T] [--case K] [--compile C]"
             );
             return ExitCode::from(2);
         }

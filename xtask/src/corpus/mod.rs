@@ -77,7 +77,8 @@ pub fn run(root: &Path) -> Result<(), String> {
         outcomes.insert(name, outcome);
     }
 
-    write_conformance_crate(&out, &conformance)?;
+    // One test binary: the corpus report counts the tests from its one `test result` line.
+    write_conformance_crate(&out, &conformance, usize::MAX)?;
     let failures = check_all(root, &out, &outcomes)?;
     let conformance = run_conformance(&out)?;
     let examples = run_doc_examples(&out, &outcomes)?;
@@ -92,27 +93,37 @@ pub fn run(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The crate `conformance` of the corpus workspace: one test binary whose modules are the documents' conformance
-/// tests, depending on their client and server crates (the servers with their fakes).
-fn write_conformance_crate(out: &Path, tests: &BTreeMap<String, String>) -> Result<(), String> {
+/// The crate `conformance` of the corpus workspace: test binaries (`part_0`, `part_1`, …) of `per_binary`
+/// documents each, whose modules are the documents' conformance tests, depending on their client and server crates
+/// (the servers with their fakes).
+pub(crate) fn write_conformance_crate(
+    out: &Path,
+    tests: &BTreeMap<String, String>,
+    per_binary: usize,
+) -> Result<(), String> {
     let dir = out.join("conformance");
     std::fs::create_dir_all(dir.join("tests")).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("src/lib.rs"), "").map_err(|e| e.to_string())?;
-    let (mut modules, mut dependencies) = (String::new(), String::new());
-    for (name, text) in tests {
-        let module = name.replace('-', "_");
-        std::fs::write(dir.join(format!("tests/{module}.rs")), text).map_err(|e| e.to_string())?;
-        modules.push_str(&format!("#[path = \"{module}.rs\"]\nmod {module};\n"));
-        dependencies.push_str(&format!(
-            "{name}-client = {{ path = \"../{name}-client\" }}\n\
-             {name}-server = {{ path = \"../{name}-server\", features = [\"fake\"] }}\n"
-        ));
+    let (mut binaries, mut dependencies) = (String::new(), String::new());
+    let tests: Vec<(&String, &String)> = tests.iter().collect();
+    for (part, chunk) in tests.chunks(per_binary.max(1)).enumerate() {
+        let mut modules = String::new();
+        for (name, text) in chunk {
+            let module = name.replace('-', "_");
+            std::fs::write(dir.join(format!("tests/{module}.rs")), text).map_err(|e| e.to_string())?;
+            modules.push_str(&format!("#[path = \"{module}.rs\"]\nmod {module};\n"));
+            dependencies.push_str(&format!(
+                "{name}-client = {{ path = \"../{name}-client\" }}\n\
+                 {name}-server = {{ path = \"../{name}-server\", features = [\"fake\"] }}\n"
+            ));
+        }
+        std::fs::write(dir.join(format!("tests/part_{part}.rs")), modules).map_err(|e| e.to_string())?;
+        binaries.push_str(&format!("[[test]]\nname = \"part_{part}\"\npath = \"tests/part_{part}.rs\"\n\n"));
     }
-    std::fs::write(dir.join("tests/all.rs"), modules).map_err(|e| e.to_string())?;
     let manifest = format!(
         "[package]\nname = \"conformance\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\nautotests = false\n\n\
-         [[test]]\nname = \"all\"\npath = \"tests/all.rs\"\n\n[dev-dependencies]\n{dependencies}{CONFORMANCE_DEPENDENCIES}"
+         {binaries}[dev-dependencies]\n{dependencies}{CONFORMANCE_DEPENDENCIES}"
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())
 }
@@ -128,21 +139,34 @@ url = { version = "2.5", features = ["serde"] }
 uuid = { version = "1.6", features = ["serde"] }
 "#;
 
-/// Runs the conformance tests; returns the report's section on them: the counts, and each failed test.
-fn run_conformance(out: &Path) -> Result<String, String> {
-    let output = Command::new(env!("CARGO"))
-        .args(["test", "--offline", "-p", "conformance"])
+/// `cargo` in the throwaway workspace `out`, with its own target directory, no incremental data and line tables
+/// for debug info, as the project's own profile has them (built once and thrown away, incremental data and full
+/// debug info were most of the target directory: 28 GiB for the tests of 300 fuzz cases).
+fn cargo_in(out: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    command
         .current_dir(out)
         .env("CARGO_TARGET_DIR", out.join("target"))
-        .output()
-        .map_err(|e| format!("cargo test: {e}"))?;
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only");
+    command
+}
+
+/// Runs the tests of the crate [`write_conformance_crate`] wrote in `out` (`cargo test`'s output).
+pub(crate) fn test_conformance(out: &Path) -> Result<std::process::Output, String> {
+    cargo_in(out).args(["test", "--offline", "-p", "conformance"]).output().map_err(|e| format!("cargo test: {e}"))
+}
+
+/// Runs the conformance tests; returns the report's section on them: the counts, and each failed test.
+fn run_conformance(out: &Path) -> Result<String, String> {
+    let output = test_conformance(out)?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let mut section = String::from("## Client ↔ server conformance (every document but GitHub's)\n\n");
     match stdout.lines().find(|line| line.starts_with("test result:") && !line.contains(" 0 passed; 0 failed")) {
         Some(result) => section.push_str(&format!("{}\n", result.trim_start_matches("test result: "))),
         None => section.push_str(&format!(
             "the tests did not run:\n\n```text\n{}\n```\n",
-            String::from_utf8_lossy(&output.stderr).lines().rev().take(20).collect::<Vec<_>>().join("\n")
+            last_lines(&String::from_utf8_lossy(&output.stderr))
         )),
     }
     for line in stdout.lines().filter(|line| line.ends_with("FAILED") || line.contains("... ignored, ")) {
@@ -154,16 +178,12 @@ fn run_conformance(out: &Path) -> Result<String, String> {
 /// Compiles the example in every generated client's docs (a `no_run` doctest); returns the report's section: how many
 /// compiled, and the clients whose example did not.
 fn run_doc_examples(out: &Path, outcomes: &BTreeMap<String, Outcome>) -> Result<String, String> {
-    let mut command = Command::new(env!("CARGO"));
+    let mut command = cargo_in(out);
     command.args(["test", "--offline", "--doc", "--no-fail-fast"]);
     for (name, _) in outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Generated { .. })) {
         command.args(["-p", &format!("{name}-client")]);
     }
-    let output = command
-        .current_dir(out)
-        .env("CARGO_TARGET_DIR", out.join("target"))
-        .output()
-        .map_err(|e| format!("cargo test --doc: {e}"))?;
+    let output = command.output().map_err(|e| format!("cargo test --doc: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     // `test result: ok. 1 passed; …` per client (a split client has no example).
     let passed: usize = stdout
@@ -242,11 +262,9 @@ pub(crate) fn clippy_failures(
     let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(out.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    let output = Command::new(env!("CARGO"))
+    let output = cargo_in(out)
         .args(["clippy", "--workspace", "--keep-going", "--message-format=short", "--quiet", "--features", features])
         .args(["--", "-D", "warnings"])
-        .current_dir(out)
-        .env("CARGO_TARGET_DIR", out.join("target"))
         .output()
         .map_err(|e| format!("cargo clippy: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -266,7 +284,18 @@ pub(crate) fn clippy_failures(
             failures.entry(name.clone()).or_insert_with(|| line.to_string());
         }
     }
+    // Cargo can fail before any crate is built (a feature or a manifest it cannot read): that is no pass.
+    if !output.status.success() && failures.is_empty() {
+        return Err(format!("cargo clippy failed on no generated crate:\n{}", last_lines(&stderr)));
+    }
     Ok(failures)
+}
+
+/// Cargo's last twenty lines of `stderr`, each cut at 300 characters (a failed rustc's command line names every
+/// crate it links).
+pub(crate) fn last_lines(stderr: &str) -> String {
+    let last: Vec<String> = stderr.lines().rev().take(20).map(|line| line.chars().take(300).collect()).collect();
+    last.into_iter().rev().collect::<Vec<_>>().join("\n")
 }
 
 /// The spec whose generated crates include `krate` (`<spec>-models`, `<spec>-client` or one of their parts).
