@@ -88,6 +88,35 @@ fn a_schema_nested_past_what_parsers_read_is_cut_there_with_a_warning_and_the_re
 }
 
 #[test]
+fn a_key_given_twice_is_a_warning_at_its_line_not_a_silent_loss() {
+    // Two `get:` under one path, hand-written: the first operation is lost, and the warning says so.
+    let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: first\n      responses: {'200': {description: ok}}\n    get:\n      operationId: second\n      responses: {'200': {description: ok}}\n";
+    let item = r#"{"get": {"operationId": "first", "responses": {"200": {"description": "ok"}}},
+        "get": {"operationId": "second", "responses": {"200": {"description": "ok"}}}}"#;
+    let head = r#""openapi": "3.0.3", "info": {"title": "t", "version": "1"}"#;
+    // YAML, plain JSON (read in parts) and JSON with a reference to bundle (read whole).
+    let documents = [
+        ("spec.yaml", yaml.to_string(), 5),
+        ("spec.json", format!("{{{head},\n\"paths\": {{\"/pets\": {item}}}}}"), 2),
+        ("spec.json", format!("{{{head}, \"x-r\": {{\"$ref\": \"#/info\"}},\n\"paths\": {{\"/pets\": {item}}}}}"), 2),
+    ];
+    for (name, text, line) in documents {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join(name);
+        std::fs::write(&spec, &text).unwrap();
+        let diagnostics = specforge::check(&Options::new(&spec));
+        let [warning] = &diagnostics[..] else { panic!("{name}: one warning: {diagnostics:?}") };
+        assert!(!warning.is_error());
+        assert_eq!(warning.pointer, "#/paths/~1pets/get", "{name}");
+        assert!(warning.message.starts_with("the key \"get\" is given more than once"), "{warning}");
+        assert_eq!(warning.line_col.map(|(line, _)| line), Some(line), "{name}: {warning}");
+        let generated = specforge::generate(&Options::new(&spec)).expect("generates");
+        let client = generated.client.files.values().map(String::as_str).collect::<String>();
+        assert!(client.contains("fn second") && !client.contains("fn first"), "{name}: {client}");
+    }
+}
+
+#[test]
 fn yaml_flow_collections_nested_past_what_is_read_in_linear_time_are_refused_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("spec.yaml");

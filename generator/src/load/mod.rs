@@ -119,15 +119,17 @@ fn load_plain_json(path: &Path) -> Result<Option<LoadedSpec>, Vec<Diagnostic>> {
     }
     let parsed = (|| {
         // Anything but an object of members (invalid JSON, a top-level array, …) is reported by the general path.
-        let Ok(top) = serde_json::from_str::<indexmap::IndexMap<String, &serde_json::value::RawValue>>(&text) else {
+        let Ok(top) = parse::raw_members(&text) else {
             return Ok(None);
         };
-        if top.contains_key("overlay") {
+        if top.members.contains_key("overlay") {
             return Ok(None);
         }
         let head: serde_json::Map<String, Value> = ["openapi", "swagger"]
             .into_iter()
-            .filter_map(|key| Some((key.to_string(), serde_json::from_str(top.get(key)?.get()).unwrap_or(Value::Null))))
+            .filter_map(|key| {
+                Some((key.to_string(), serde_json::from_str(top.members.get(key)?.get()).unwrap_or(Value::Null)))
+            })
             .collect();
         // 3.1 and 3.2 are normalized on the general path, which also reads a version that is not declared right.
         if !matches!(check_version(&Value::Object(head), path), Ok((Version::V3_0, None))) {
@@ -266,7 +268,7 @@ struct ReadDocument {
 fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
     let (text, stray_bytes) = read_text_reporting(path).map_err(ReadError::Io)?;
     let mut warnings: Vec<Diagnostic> = stray_bytes.into_iter().collect();
-    let (value, cut) = if looks_like_json(&text) {
+    let (value, findings) = if looks_like_json(&text) {
         match yaml::from_json(&text) {
             Ok(read) => read,
             Err(e) => {
@@ -287,13 +289,13 @@ fn read_value(path: &Path) -> Result<ReadDocument, ReadError> {
     } else {
         read_yaml(&text)?
     };
-    warnings.extend(cut.map(|cut| cut.warning(path, "#")));
+    warnings.extend(findings.iter().map(|finding| finding.warning(path, "#")));
     Ok(ReadDocument { value, text, warnings })
 }
 
 /// Reads YAML text: refused at once where flow collections nest past [`yaml::MAX_FLOW_DEPTH`] (which libyaml would
 /// take quadratic time over), and an error on a line indented with a tab says that YAML does not allow it.
-fn read_yaml(text: &str) -> Result<(Value, Option<yaml::Cut>), ReadError> {
+fn read_yaml(text: &str) -> Result<(Value, Vec<yaml::Finding>), ReadError> {
     if let Some((line, column)) = yaml::too_deep_flow(text) {
         let message = format!(
             "flow collections (`[…]`, `{{…}}`) nest more than {} levels deep here, more than specforge reads",

@@ -38,9 +38,9 @@ impl Source for Value {
 
 impl Source for &RawValue {
     fn into_value(self, pointer: &str, path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Value, Diagnostic> {
-        let (value, cut) = super::yaml::from_json(self.get())
+        let (value, findings) = super::yaml::from_json(self.get())
             .map_err(|e| Diagnostic::error(path, pointer, format!("invalid JSON: {e}")))?;
-        warnings.extend(cut.map(|cut| cut.warning(path, pointer)));
+        warnings.extend(findings.iter().map(|finding| finding.warning(path, pointer)));
         Ok(value)
     }
 }
@@ -118,43 +118,94 @@ pub fn split_value(mut document: Value) -> Split<Value> {
     Split { rest: document, paths, schemas, warnings: Vec::new() }
 }
 
+/// A JSON object's members as slices of its text, in order, a repeated key holding its last value where it first
+/// stood (as `serde_json` reads it into a map); with the keys that were repeated.
+pub fn raw_members(text: &str) -> Result<RawMembers<'_>, serde_json::Error> {
+    /// Reads the members of one object.
+    struct Members;
+
+    impl<'t> serde::de::Visitor<'t> for Members {
+        type Value = RawMembers<'t>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'t>>(self, mut map: A) -> Result<RawMembers<'t>, A::Error> {
+            let mut read = RawMembers::default();
+            while let Some((key, node)) = map.next_entry::<String, &'t RawValue>()? {
+                match read.members.entry(key) {
+                    indexmap::map::Entry::Vacant(entry) => {
+                        entry.insert(node);
+                    }
+                    indexmap::map::Entry::Occupied(mut entry) => {
+                        read.repeated.push(entry.key().clone());
+                        entry.insert(node);
+                    }
+                }
+            }
+            Ok(read)
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let read = serde::Deserializer::deserialize_map(&mut deserializer, Members)?;
+    deserializer.end()?;
+    Ok(read)
+}
+
+/// What [`raw_members`] read.
+#[derive(Default)]
+pub struct RawMembers<'t> {
+    /// The members, each key once.
+    pub members: IndexMap<String, &'t RawValue>,
+    /// The keys given more than once, each time it was repeated.
+    pub repeated: Vec<String>,
+}
+
+impl RawMembers<'_> {
+    /// A warning for each repeated key of the object at `pointer`.
+    pub fn warnings(&self, path: &Path, pointer: &str) -> impl Iterator<Item = Diagnostic> {
+        self.repeated.iter().map(move |key| super::yaml::repeated_key_warning(path, child(pointer, key), key, 0))
+    }
+}
+
 /// Splits a JSON document given as its top-level members (slices of the text). Only the rest becomes a `Value`.
-pub fn split_raw<'t>(top: IndexMap<String, &'t RawValue>, path: &Path) -> Result<Split<&'t RawValue>, Diagnostic> {
-    let members = |node: &'t RawValue| -> Members<&'t RawValue> {
-        serde_json::from_str::<IndexMap<String, &'t RawValue>>(node.get())
-            .map(|m| m.into_iter().collect())
-            .map_err(|_| node)
+pub fn split_raw<'t>(top: RawMembers<'t>, path: &Path) -> Result<Split<&'t RawValue>, Diagnostic> {
+    let mut warnings: Vec<Diagnostic> = top.warnings(path, "#").collect();
+    let members = |node: &'t RawValue, pointer: &str, warnings: &mut Vec<Diagnostic>| -> Members<&'t RawValue> {
+        let read = raw_members(node.get()).map_err(|_| node)?;
+        warnings.extend(read.warnings(path, pointer));
+        Ok(read.members.into_iter().collect())
     };
-    let mut warnings = Vec::new();
-    let mut value = |node: &RawValue, pointer: &str| node.into_value(pointer, path, &mut warnings);
     let (mut rest, mut paths, mut schemas) = (Map::new(), None, None);
-    for (key, node) in top {
+    for (key, node) in top.members {
         match key.as_str() {
             "paths" => {
-                paths = Some(members(node));
+                paths = Some(members(node, "#/paths", &mut warnings));
                 rest.insert(key, Value::Object(Map::new()));
             }
-            "components" => match members(node) {
+            "components" => match members(node, "#/components", &mut warnings) {
                 Ok(components) => {
                     let mut kept = Map::new();
                     for (section, node) in components {
                         if section == "schemas" {
-                            schemas = Some(members(node));
+                            schemas = Some(members(node, "#/components/schemas", &mut warnings));
                         } else {
                             let pointer = child("#/components", &section);
-                            kept.insert(section, value(node, &pointer)?);
+                            kept.insert(section, node.into_value(&pointer, path, &mut warnings)?);
                         }
                     }
                     rest.insert(key, Value::Object(kept));
                 }
                 Err(node) => {
-                    rest.insert(key, value(node, "#/components")?);
+                    rest.insert(key, node.into_value("#/components", path, &mut warnings)?);
                 }
             },
             _ if unused_top_level(&key) => {}
             _ => {
                 let pointer = child("#", &key);
-                rest.insert(key, value(node, &pointer)?);
+                rest.insert(key, node.into_value(&pointer, path, &mut warnings)?);
             }
         }
     }

@@ -7,7 +7,8 @@
 //!
 //! Both parsers refuse a whole document whose containers nest past 128 levels. Nothing a generator reads is that
 //! deep, so a mapping or list nested past [`MAX_DEPTH`] is read as an empty one instead (skipped without recursion),
-//! and the caller warns where.
+//! and the caller warns where. A key given twice in one mapping (two `get:` under one path, hand-written) is read as
+//! both parsers read it, the last one winning, and the caller warns where too: the first one is lost.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -18,16 +19,17 @@ use serde_json::{Map, Number, Value};
 
 use crate::diagnostic::{Diagnostic, child};
 
-/// How many mappings and lists deep a document is read; one nested deeper is read as an empty one.
-pub const MAX_DEPTH: usize = 100;
+/// How many mappings and lists deep a document is read; one nested deeper is read as an empty one. Below the 128 of
+/// both parsers, so that they never refuse a document for its depth, and far above what a generator reads.
+pub const MAX_DEPTH: usize = 120;
 
-/// Parses YAML text into a JSON value, with where it was nested too deep. Check [`too_deep_flow`] first: libyaml
-/// takes time quadratic in the depth of flow collections.
-pub fn from_str(text: &str) -> Result<(Value, Option<Cut>), serde_norway::Error> {
-    let cuts = Cuts::default();
-    let seed = JsonValue { depth: 0, merge_keys: true, cuts: &cuts };
+/// Parses YAML text into a JSON value, with where it was nested too deep and where a key was repeated. Check
+/// [`too_deep_flow`] first: libyaml takes time quadratic in the depth of flow collections.
+pub fn from_str(text: &str) -> Result<(Value, Vec<Finding>), serde_norway::Error> {
+    let found = Found::default();
+    let seed = JsonValue { depth: 0, merge_keys: true, found: &found };
     let value = seed.deserialize(serde_norway::Deserializer::from_str(text))?;
-    Ok((value, cuts.cut()))
+    Ok((value, found.findings()))
 }
 
 /// How deep YAML's flow collections (`[…]`, `{…}`) may nest before a document is refused: libyaml's scanner takes
@@ -60,84 +62,167 @@ pub fn too_deep_flow(text: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// Parses JSON text into a JSON value, with where it was nested too deep: by `serde_json`, and, should it refuse the
-/// text only for nesting past its limit, again with containers past [`MAX_DEPTH`] read as empty ones.
-pub fn from_json(text: &str) -> Result<(Value, Option<Cut>), serde_json::Error> {
-    match serde_json::from_str(text) {
-        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
-            let cuts = Cuts::default();
-            let seed = JsonValue { depth: 0, merge_keys: false, cuts: &cuts };
-            let mut deserializer = serde_json::Deserializer::from_str(text);
-            let value = seed.deserialize(&mut deserializer)?;
-            deserializer.end()?;
-            Ok((value, cuts.cut()))
-        }
-        read => read.map(|value| (value, None)),
-    }
+/// Parses JSON text into a JSON value, with containers past [`MAX_DEPTH`] read as empty ones (within `serde_json`'s
+/// own limit of 128) and repeated keys read as their last value, with where either was found.
+pub fn from_json(text: &str) -> Result<(Value, Vec<Finding>), serde_json::Error> {
+    let found = Found::default();
+    let seed = JsonValue { depth: 0, merge_keys: false, found: &found };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = seed.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok((value, found.findings()))
 }
 
-/// Where a document was read as empty for nesting past [`MAX_DEPTH`]: the first place, below the node read, and
-/// how many places.
-pub struct Cut {
+/// What reading found that the value does not show, at its first place below the node read, with how many places.
+pub struct Finding {
+    /// What was found.
+    kind: Kind,
     /// The JSON pointer tokens from the node read to the first place.
     tokens: Vec<String>,
-    /// How many mappings or lists were read as empty.
+    /// How many places.
     count: usize,
 }
 
-impl Cut {
+/// What a [`Finding`] is.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A mapping or list nested past [`MAX_DEPTH`], read as an empty one.
+    TooDeep,
+    /// A key given more than once in one mapping: the last one is read.
+    RepeatedKey,
+}
+
+impl Finding {
     /// The warning, for a node read from `path` at `pointer`.
     pub fn warning(&self, path: &Path, pointer: &str) -> Diagnostic {
         let at = self.tokens.iter().fold(pointer.to_string(), |at, token| child(&at, token));
-        let more = match self.count {
-            1 => String::new(),
-            count => format!(" (and {} more places nested as deep)", count - 1),
-        };
-        let message = format!("nested more than {MAX_DEPTH} levels deep: read as empty from here{more}");
-        Diagnostic::warning(path, at, message)
+        match self.kind {
+            Kind::TooDeep => {
+                let more = match self.count {
+                    1 => String::new(),
+                    count => format!(" (and {} more places nested as deep)", count - 1),
+                };
+                let message = format!("nested more than {MAX_DEPTH} levels deep: read as empty from here{more}");
+                Diagnostic::warning(path, at, message)
+            }
+            Kind::RepeatedKey => {
+                let key = self.tokens.last().map_or("", String::as_str);
+                repeated_key_warning(path, at, key, self.count - 1)
+            }
+        }
     }
 }
 
-/// The cuts made while reading: how many, and the path to the first, built as the readers of its enclosing nodes
-/// return (innermost first).
+/// The warning for a key given more than once in one mapping, at the member (`pointer`), with how many other
+/// repeated keys the document has.
+pub fn repeated_key_warning(path: &Path, pointer: String, key: &str, others: usize) -> Diagnostic {
+    let more = match others {
+        0 => String::new(),
+        1 => " (and 1 more repeated key in the document)".to_string(),
+        others => format!(" (and {others} more repeated keys in the document)"),
+    };
+    let message = format!("the key \"{key}\" is given more than once in this mapping: only the last one is read{more}");
+    Diagnostic::warning(path, pointer, message)
+}
+
+/// What a reading found, of both kinds.
 #[derive(Default)]
-struct Cuts {
-    /// How many containers were read as empty.
+struct Found {
+    /// Containers read as empty for their depth.
+    too_deep: Places,
+    /// Keys repeated in a mapping.
+    repeated_keys: Places,
+}
+
+impl Found {
+    /// Records the token of a member or item just read below which something was found first (when nothing had been
+    /// found `before`, a count of each kind).
+    fn trace(&self, before: (usize, usize), token: impl Fn() -> String) {
+        self.too_deep.trace(before.0, &token);
+        self.repeated_keys.trace(before.1, &token);
+    }
+
+    /// How many places of each kind were found so far.
+    fn counts(&self) -> (usize, usize) {
+        (self.too_deep.count.get(), self.repeated_keys.count.get())
+    }
+
+    /// The findings, too deep first.
+    fn findings(self) -> Vec<Finding> {
+        [(Kind::TooDeep, self.too_deep), (Kind::RepeatedKey, self.repeated_keys)]
+            .into_iter()
+            .filter_map(|(kind, places)| places.finding(kind))
+            .collect()
+    }
+}
+
+/// Places of one kind found while reading: how many, and the path to the first, built as the readers of its
+/// enclosing nodes return (innermost first).
+#[derive(Default)]
+struct Places {
+    /// How many were found.
     count: Cell<usize>,
     /// The pointer tokens to the first, innermost first.
     first: RefCell<Vec<String>>,
 }
 
-impl Cuts {
-    /// Records the token of a member or item just read when the first cut is below it (none was made `before`).
+impl Places {
+    /// Counts a place found at the node being read (its enclosing readers trace the path to it).
+    fn found(&self) {
+        self.count.set(self.count.get() + 1);
+    }
+
+    /// Counts a place found in the node being read, which `token` names there.
+    fn found_in(&self, token: impl FnOnce() -> String) {
+        if self.count.get() == 0 {
+            self.first.borrow_mut().push(token());
+        }
+        self.found();
+    }
+
+    /// Records the token of a member or item just read when the first place is below it (none was found `before`).
     fn trace(&self, before: usize, token: impl FnOnce() -> String) {
         if before == 0 && self.count.get() > 0 {
             self.first.borrow_mut().push(token());
         }
     }
 
-    /// What was cut, if anything.
-    fn cut(self) -> Option<Cut> {
+    /// The finding, if any place was found.
+    fn finding(self, kind: Kind) -> Option<Finding> {
         let count = self.count.get();
         let mut tokens = self.first.into_inner();
         tokens.reverse();
-        (count > 0).then_some(Cut { tokens, count })
+        (count > 0).then_some(Finding { kind, tokens, count })
     }
 }
 
-/// Builds a `serde_json::Value` from any self-describing format, reading out-of-range integers as floats and
-/// containers nested past [`MAX_DEPTH`] as empty ones.
+/// Builds a `serde_json::Value` from any self-describing format, reading out-of-range integers as floats,
+/// containers nested past [`MAX_DEPTH`] as empty ones and a repeated key's last value.
 #[derive(Clone, Copy)]
 struct JsonValue<'c> {
     /// How many containers enclose the value.
     depth: usize,
     /// Whether YAML's merge keys (`<<`) are applied.
     merge_keys: bool,
-    /// Where containers were cut, shared by every node of the document.
-    cuts: &'c Cuts,
+    /// Where containers were cut and keys repeated, shared by every node of the document.
+    found: &'c Found,
 }
 
 impl JsonValue<'_> {
+    /// Puts a member into a mapping read here; a key it already holds is counted as repeated, and its value
+    /// replaced, as both parsers do.
+    fn insert_member(self, members: &mut Map<String, Value>, key: String, value: Value) {
+        match members.entry(key) {
+            serde_json::map::Entry::Vacant(entry) => {
+                entry.insert(value);
+            }
+            serde_json::map::Entry::Occupied(mut entry) => {
+                self.found.repeated_keys.found_in(|| entry.key().clone());
+                entry.insert(value);
+            }
+        }
+    }
+
     /// The seed of a container's members.
     fn inner(self) -> Self {
         JsonValue { depth: self.depth + 1, ..self }
@@ -147,7 +232,7 @@ impl JsonValue<'_> {
     fn cuts_here(self) -> bool {
         let cut = self.depth >= MAX_DEPTH;
         if cut {
-            self.cuts.count.set(self.cuts.count.get() + 1);
+            self.found.too_deep.found();
         }
         cut
     }
@@ -225,9 +310,9 @@ impl<'de> Visitor<'de> for JsonValue<'_> {
         }
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
         loop {
-            let before = self.cuts.count.get();
+            let before = self.found.counts();
             let Some(item) = seq.next_element_seed(self.inner())? else { break };
-            self.cuts.trace(before, || items.len().to_string());
+            self.found.trace(before, || items.len().to_string());
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -241,24 +326,37 @@ impl<'de> Visitor<'de> for JsonValue<'_> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(Value::Object(Map::new()));
         }
+        let mut members = Map::new();
+        if !self.merge_keys {
+            // JSON: no merge keys to apply, so the members go straight in.
+            while let Some(key) = map.next_key_seed(Key)? {
+                let before = self.found.counts();
+                let value = map.next_value_seed(self.inner())?;
+                self.found.trace(before, || key.clone());
+                self.insert_member(&mut members, key, value);
+            }
+            return Ok(Value::Object(members));
+        }
         let mut entries: Vec<(String, Value)> = Vec::new();
         let mut merges = false;
         while let Some(key) = map.next_key_seed(Key)? {
-            let before = self.cuts.count.get();
+            let before = self.found.counts();
             let value = map.next_value_seed(self.inner())?;
-            self.cuts.trace(before, || key.clone());
+            self.found.trace(before, || key.clone());
             merges |= self.merge_keys && is_merge(&key, &value);
             entries.push((key, value));
         }
         if !merges {
-            return Ok(Value::Object(entries.into_iter().collect()));
+            for (key, value) in entries {
+                self.insert_member(&mut members, key, value);
+            }
+            return Ok(Value::Object(members));
         }
         let own: std::collections::HashSet<String> =
             entries.iter().filter(|(key, value)| !is_merge(key, value)).map(|(key, _)| key.clone()).collect();
-        let mut members = Map::new();
         for (key, value) in entries {
             if !is_merge(&key, &value) {
-                members.insert(key, value);
+                self.insert_member(&mut members, key, value);
                 continue;
             }
             let bases = match value {
@@ -400,6 +498,25 @@ mod tests {
         assert_eq!(value["B"], json!({"x": 2, "y": 2, "description": "base", "type": "string"}));
         // `<<` that names no mapping is an ordinary key.
         assert_eq!(from_str("<<: 1\n").unwrap().0, json!({"<<": 1}));
+    }
+
+    #[test]
+    fn a_repeated_key_is_read_as_its_last_value_and_found_at_its_first_place() {
+        let yaml = "a:\n  - {x: 1}\n  - {x: 2, y: 0, x: 3}\nb: {z: 1, z: 2}\n<<: {w: 1}\nw: 2\n";
+        let (value, findings) = from_str(yaml).unwrap();
+        assert_eq!(value, json!({"a": [{"x": 1}, {"x": 3, "y": 0}], "b": {"z": 2}, "w": 2}));
+        let [finding] = &findings[..] else { panic!("one finding, not {}", findings.len()) };
+        // The first, in `a/1`; the second, `b/z`, is counted; a merged member the mapping sets is no repeat.
+        let warning = finding.warning(Path::new("spec.yaml"), "#");
+        assert_eq!(warning.pointer, "#/a/1/x");
+        assert_eq!(
+            warning.message,
+            "the key \"x\" is given more than once in this mapping: only the last one is read (and 1 more repeated \
+             key in the document)"
+        );
+        // Keys that differ only as YAML scalars (`1` and `"1"`) are one key in JSON: repeated too.
+        assert_eq!(from_str("1: a\n'1': b\n").unwrap().1.len(), 1);
+        assert!(from_str("a: 1\nb: {a: 2}\n").unwrap().1.is_empty());
     }
 
     #[test]
