@@ -721,6 +721,15 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> Tok
                 let tags: Vec<String> = v.tags().map(|tag| format!("`{tag}`")).collect();
                 (Some(tags.join(", ")), Some(quote! { #[serde(untagged)] }))
             }
+            // Of several tags, it is written with the first and read from every one.
+            Some(tag) if !v.more_tags.is_empty() => {
+                let tags: Vec<String> = v.tags().map(|tag| format!("`{tag}`")).collect();
+                let doc = format!("{} (written as `{tag}`)", tags.join(", "));
+                // serde's derive reads the others only where the crate's own `Deserialize` does not.
+                let aliases = &v.more_tags;
+                let aliases = u.unknown_variant.is_none().then(|| quote! { #(#[serde(alias = #aliases)])* });
+                (Some(doc), Some(quote! { #[serde(rename = #tag)] #aliases }))
+            }
             Some(tag) if tag != v.name => (Some(format!("`{tag}`")), Some(quote! { #[serde(rename = #tag)] })),
             _ => (None, None),
         };

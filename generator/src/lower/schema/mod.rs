@@ -1225,6 +1225,30 @@ components:
     }
 
     #[test]
+    fn a_variant_of_several_tags_without_the_property_is_written_with_its_first() {
+        let (api, diagnostics) = lower_yaml(&format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Sighting:
+      oneOf: [{{$ref: '#/components/schemas/Feline'}}, {{$ref: '#/components/schemas/Canine'}}]
+      discriminator:
+        propertyName: animal
+        mapping: {{cat: '#/components/schemas/Feline', kitten: '#/components/schemas/Feline', dog: Canine, puppy: Canine}}
+    Feline: {{type: object, properties: {{lives: {{type: integer}}}}}}
+    Canine: {{allOf: [{{type: object, properties: {{animal: {{type: string}}}}}}]}}
+"
+        ));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let TypeKind::Union(sighting) = &type_named(&api, "Sighting").kind else { panic!("Sighting is a union") };
+        let tags: Vec<(&str, Vec<&str>, bool)> =
+            sighting.variants.iter().map(|v| (v.name.as_str(), v.tags().collect(), v.keeps_tag)).collect();
+        // Feline has no `animal` to hold the tag it came with: serde writes `cat`, and `kitten` reads as Feline.
+        // Canine declares it (in an `allOf` member), so it keeps the one it holds.
+        assert_eq!(tags, [("Feline", vec!["cat", "kitten"], false), ("Canine", vec!["dog", "puppy"], true)]);
+    }
+
+    #[test]
     fn a_variant_that_is_a_union_on_the_same_property_carries_all_its_tags() {
         // OpenAI's `InputItem`: one variant is `Item`, itself a union of messages and tool calls.
         let (api, diagnostics) = lower_yaml(&format!(

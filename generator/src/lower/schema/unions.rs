@@ -131,15 +131,22 @@ impl<'a> TypeLowerer<'a> {
             );
             self.warn(pointer, message);
         }
-        let keeps: Vec<bool> =
-            tags.iter().map(|tags| tags.len() > 1 || tags.iter().any(|t| shared.contains(t))).collect();
+        // A variant of several tags whose schema has no such property cannot carry the one it was sent with: it is
+        // written with its first tag (the server reads any of them as the same schema) and read from every one.
+        let keeps: Vec<bool> = (variants.iter().zip(&tags))
+            .map(|((_, variant), tags)| {
+                let declares =
+                    || self.deref_schema((*variant).into()).is_none_or(|s| self.has_property(s, property, 0));
+                tags.iter().any(|t| shared.contains(t)) || (tags.len() > 1 && declares())
+            })
+            .collect();
         let mut variant_names = Namespace::default();
         let mut out = Vec::new();
         for (((index, variant), mut tags), keeps_tag) in variants.iter().zip(tags).zip(keeps) {
             let variant_pointer = child(pointer, &index.to_string());
-            // A variant of one tag is named by it; one that keeps it by its schema's name, if it has one.
+            // A variant of one tag is named by it; one of several by its schema's name, if it has one.
             let candidate = match variant {
-                ReferenceOr::Reference { .. } if keeps_tag => self.variant_name_for(variant, *index),
+                ReferenceOr::Reference { .. } if keeps_tag || tags.len() > 1 => self.variant_name_for(variant, *index),
                 _ => type_name(&tags[0]),
             };
             let (variant_name, _) = variant_names.claim(&candidate);
@@ -240,6 +247,22 @@ impl<'a> TypeLowerer<'a> {
                 all
             }
             _ => Vec::new(),
+        }
+    }
+
+    /// Whether an object schema (or one of its `allOf` members) declares the property `property`; a schema of
+    /// another shape (a union of objects, say) is taken to.
+    fn has_property(&self, schema: &'a Schema, property: &str, depth: usize) -> bool {
+        match shape_of(schema).0 {
+            Shape::Object(object) => object.properties.contains_key(property),
+            Shape::AllOf(AllOfShape { members, properties: own, .. }) => {
+                own.as_ref().is_some_and(|own| own.properties.contains_key(property))
+                    || (depth < MAX_DEPTH
+                        && (members.iter())
+                            .filter_map(|member| self.deref_schema(member.into()))
+                            .any(|member| self.has_property(member, property, depth + 1)))
+            }
+            _ => true,
         }
     }
 
