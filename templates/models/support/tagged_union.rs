@@ -37,9 +37,9 @@ pub fn union_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
 /// must then decode; a value whose tag is not listed (or that has none) is kept in the catch-all, so a newer
 /// server's new variant does not break decoding. serde's derive would also put a listed variant with bad content
 /// there, hiding the error. Arguments: the enum and its catch-all, the tag property (`None`: externally tagged),
-/// the variants with content (each with its tags, `A = "a" | "b"`), the variants without, and (optional) the variants that keep the tag property in
-/// their content: of several tags, or of a tag they share with others, which are then tried in order until one
-/// decodes.
+/// the variants with content (each with its tags, `A = "a" | "b"`), the variants without, and (optional) the
+/// variants that keep the tag property in their content: of several tags, or of a tag they share with others,
+/// which are then tried in order until one decodes.
 macro_rules! tagged_union {
     ($name:ident($unknown:ident), $property:expr, { $($variant:ident = $($tag:literal)|+),* $(,)? }, { $($empty:ident = $empty_tag:literal),* $(,)? } $(, { $($keeping:ident = $($kept_tag:literal)|+),* $(,)? })?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
