@@ -88,7 +88,7 @@ pub struct Split<N> {
     rest: Value,
     paths: Option<Members<N>>,
     schemas: Option<Members<N>>,
-    /// What splitting found (a part of the rest nested too deep).
+    /// What splitting found (a part of the rest nested too deep, a key given twice).
     warnings: Vec<Diagnostic>,
 }
 
