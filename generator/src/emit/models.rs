@@ -715,16 +715,13 @@ fn union_item(scope: TypeScope<'_>, name: &proc_macro2::Ident, u: &Union) -> Tok
     let in_order = u.variants.iter().filter(|v| !v.keeps_tag).chain(u.variants.iter().filter(|v| v.keeps_tag));
     let variants = in_order.map(|v| {
         let variant = ident(&v.name);
+        let all_tags = || v.tags().map(|tag| format!("`{tag}`")).collect::<Vec<_>>().join(", ");
         // Only a tag that differs from the variant's name is worth saying, or renaming to.
         let (tag, rename) = match v.tag.as_deref() {
-            Some(_) if v.keeps_tag => {
-                let tags: Vec<String> = v.tags().map(|tag| format!("`{tag}`")).collect();
-                (Some(tags.join(", ")), Some(quote! { #[serde(untagged)] }))
-            }
+            Some(_) if v.keeps_tag => (Some(all_tags()), Some(quote! { #[serde(untagged)] })),
             // Of several tags, it is written with the first and read from every one.
             Some(tag) if !v.more_tags.is_empty() => {
-                let tags: Vec<String> = v.tags().map(|tag| format!("`{tag}`")).collect();
-                let doc = format!("{} (written as `{tag}`)", tags.join(", "));
+                let doc = format!("{} (written as `{tag}`)", all_tags());
                 // serde's derive reads the others only where the crate's own `Deserialize` does not.
                 let aliases = &v.more_tags;
                 let aliases = u.unknown_variant.is_none().then(|| quote! { #(#[serde(alias = #aliases)])* });
